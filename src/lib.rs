@@ -1,0 +1,3 @@
+//! wa-groups: queue, preview and submit WhatsApp Business group participant changes.
+
+pub mod sandbox;
