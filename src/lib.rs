@@ -1,3 +1,4 @@
 //! wa-groups: queue, preview and submit WhatsApp Business group participant changes.
 
+pub mod domain;
 pub mod sandbox;

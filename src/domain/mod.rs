@@ -1,0 +1,16 @@
+//! Pure rules of the domain: participants, operations and their states, batch planning. No I/O.
+
+pub mod operation;
+pub mod participant;
+pub mod region;
+pub mod text;
+
+pub use operation::{OperationKind, OperationState};
+pub use participant::{Participant, ParticipantError};
+pub use region::Region;
+
+/// The Graph API takes at most this many participants in one add or remove request.
+pub const MAX_PARTICIPANTS_PER_REQUEST: usize = 8;
+
+/// A WhatsApp group holds at most this many participants (the business not counted).
+pub const MAX_GROUP_MEMBERS: usize = 8;
