@@ -1,4 +1,5 @@
 //! wa-groups: queue, preview and submit WhatsApp Business group participant changes.
 
+pub mod api;
 pub mod domain;
 pub mod sandbox;

@@ -1,0 +1,297 @@
+//! The client: the four group calls the tool makes, each answer turned into a typed result.
+
+use std::sync::Arc;
+
+use reqwest::{Method, StatusCode, Url, header};
+use serde_json::Value;
+
+use super::body::{excerpt, read_capped};
+use super::error::ApiError;
+use super::settings::ClientSettings;
+use super::wire::{self, GroupInfo, GroupPage, GroupSummary, ParticipantsBody, WriteAccepted};
+use crate::domain::{MAX_PARTICIPANTS_PER_REQUEST, OperationKind, Participant};
+
+/// The fields asked of a group's info call.
+pub const GROUP_FIELDS: &str =
+    "subject,description,participants,total_participant_count,suspended,creation_timestamp";
+
+/// A Graph API client for one account (one business phone number). Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Client {
+    http: reqwest::Client,
+    settings: Arc<ClientSettings>,
+}
+
+impl Client {
+    pub fn new(settings: ClientSettings) -> Result<Client, ApiError> {
+        // One process-wide TLS provider; a second install attempt is harmless.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("wa-groups/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(settings.connect_timeout)
+            .timeout(settings.request_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .tls_backend_rustls()
+            .https_only(settings.base_url.scheme() == "https")
+            .tcp_nodelay(true)
+            .pool_max_idle_per_host(128)
+            .build()
+            .map_err(|e| ApiError::Config(format!("cannot set up HTTP: {e}")))?;
+        Ok(Client {
+            http,
+            settings: Arc::new(settings),
+        })
+    }
+
+    pub fn settings(&self) -> &ClientSettings {
+        &self.settings
+    }
+
+    /// `POST /{v}/{group_id}/participants`.
+    pub async fn add_participants(
+        &self,
+        group_id: &str,
+        people: &[Participant],
+    ) -> Result<WriteAccepted, ApiError> {
+        self.write_participants(OperationKind::Add, group_id, people)
+            .await
+    }
+
+    /// `DELETE /{v}/{group_id}/participants`.
+    pub async fn remove_participants(
+        &self,
+        group_id: &str,
+        people: &[Participant],
+    ) -> Result<WriteAccepted, ApiError> {
+        self.write_participants(OperationKind::Remove, group_id, people)
+            .await
+    }
+
+    /// Adds or removes 1 to 8 distinct participants in one request.
+    pub async fn write_participants(
+        &self,
+        kind: OperationKind,
+        group_id: &str,
+        people: &[Participant],
+    ) -> Result<WriteAccepted, ApiError> {
+        check_batch(people)?;
+        let url = self.url(&[group_id, "participants"])?;
+        let method = match kind {
+            OperationKind::Add => Method::POST,
+            OperationKind::Remove => Method::DELETE,
+        };
+        let request = self
+            .http
+            .request(method, url)
+            .json(&ParticipantsBody::new(people));
+        let (status, headers, body) = self.send(request).await?;
+        let json = if body.iter().all(u8::is_ascii_whitespace) {
+            None
+        } else {
+            Some(
+                serde_json::from_slice::<Value>(&body).map_err(|_| ApiError::NotJson {
+                    status: status.as_u16(),
+                    excerpt: excerpt(&body),
+                })?,
+            )
+        };
+        let code = status.as_u16();
+        if !status.is_success() {
+            return Err(error_of(code, &headers, json.as_ref(), &body));
+        }
+        let Some(json) = json else {
+            return Ok(WriteAccepted {
+                status: code,
+                request_id: None,
+                partial: false,
+                failed: Vec::new(),
+            });
+        };
+        let graph = wire::graph_error(code, &headers, &json);
+        let partial = code == 206 || graph.as_ref().is_some_and(|g| g.code == 131201);
+        if let Some(g) = graph.filter(|g| g.code != 131201) {
+            // A 2xx carrying an error that is not a partial success: trust the error.
+            return Err(ApiError::Graph(g));
+        }
+        if json.get("success").and_then(Value::as_bool) == Some(false) {
+            return Err(ApiError::NotJson {
+                status: code,
+                excerpt: "the server answered success=false".into(),
+            });
+        }
+        Ok(WriteAccepted {
+            status: code,
+            request_id: super::lenient::string(json.get("request_id")),
+            partial,
+            failed: wire::failed_participants(&json),
+        })
+    }
+
+    /// `GET /{v}/{group_id}?fields=...`: subject, members and counts.
+    pub async fn group_info(&self, group_id: &str) -> Result<GroupInfo, ApiError> {
+        let mut url = self.url(&[group_id])?;
+        url.query_pairs_mut().append_pair("fields", GROUP_FIELDS);
+        let json = self.get_json(url).await?;
+        GroupInfo::from_json(&json).ok_or_else(|| ApiError::NotJson {
+            status: 200,
+            excerpt: "group info without an `id`".into(),
+        })
+    }
+
+    /// One page of `GET /{v}/{phone_number_id}/groups`.
+    pub async fn list_groups_page(&self, after: Option<&str>) -> Result<GroupPage, ApiError> {
+        let phone = self.settings.phone_number_id.clone();
+        let mut url = self.url(&[&phone, "groups"])?;
+        {
+            let mut query = url.query_pairs_mut();
+            query.append_pair("limit", &self.settings.page_size.clamp(1, 1024).to_string());
+            if let Some(after) = after {
+                query.append_pair("after", after);
+            }
+        }
+        let json = self.get_json(url).await?;
+        GroupPage::from_json(&json).ok_or_else(|| ApiError::NotJson {
+            status: 200,
+            excerpt: "group list without `data`".into(),
+        })
+    }
+
+    /// Every active group, following every page.
+    pub async fn list_groups(&self) -> Result<Vec<GroupSummary>, ApiError> {
+        let mut all = Vec::new();
+        let mut seen_cursors = std::collections::HashSet::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = self.list_groups_page(after.as_deref()).await?;
+            let empty = page.groups.is_empty();
+            all.extend(page.groups);
+            match page.next_after {
+                Some(next) if !empty => {
+                    if !seen_cursors.insert(next.clone()) {
+                        return Err(ApiError::NotJson {
+                            status: 200,
+                            excerpt: "the group list repeats a page cursor".into(),
+                        });
+                    }
+                    after = Some(next);
+                }
+                _ => return Ok(all),
+            }
+        }
+    }
+
+    fn url(&self, segments: &[&str]) -> Result<Url, ApiError> {
+        for segment in segments {
+            if segment.is_empty()
+                || segment.len() > 512
+                || segment.chars().any(|c| c.is_control() || c.is_whitespace())
+            {
+                return Err(ApiError::Invalid(format!(
+                    "`{}` is not a group id",
+                    crate::domain::text::sanitize(segment)
+                )));
+            }
+        }
+        let mut url = self.settings.base_url.clone();
+        url.path_segments_mut()
+            .map_err(|_| ApiError::Config("the base URL cannot take a path".into()))?
+            .pop_if_empty()
+            .push(&self.settings.api_version)
+            .extend(segments);
+        Ok(url)
+    }
+
+    async fn get_json(&self, url: Url) -> Result<Value, ApiError> {
+        let (status, headers, body) = self.send(self.http.get(url)).await?;
+        let code = status.as_u16();
+        let json = serde_json::from_slice::<Value>(&body).ok();
+        if !status.is_success() {
+            return Err(error_of(code, &headers, json.as_ref(), &body));
+        }
+        let json = json.ok_or_else(|| ApiError::NotJson {
+            status: code,
+            excerpt: excerpt(&body),
+        })?;
+        if let Some(g) = wire::graph_error(code, &headers, &json) {
+            return Err(ApiError::Graph(g));
+        }
+        Ok(json)
+    }
+
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<(StatusCode, header::HeaderMap, Vec<u8>), ApiError> {
+        let request = request.header(header::AUTHORIZATION, self.settings.token.bearer());
+        let mut response = request.send().await.map_err(|e| self.transport_error(&e))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = read_capped(&mut response, self.settings.max_body_bytes).await?;
+        tracing::debug!(status = status.as_u16(), bytes = body.len(), "answer");
+        Ok((status, headers, body))
+    }
+
+    fn transport_error(&self, e: &reqwest::Error) -> ApiError {
+        if e.is_timeout() {
+            ApiError::Timeout(self.settings.request_timeout)
+        } else if e.is_connect() {
+            ApiError::Connect {
+                host: self.settings.base_url.origin().ascii_serialization(),
+                reason: root_cause(e),
+            }
+        } else {
+            ApiError::NoAnswer {
+                reason: root_cause(e),
+            }
+        }
+    }
+}
+
+/// 1 to 8 participants, none twice.
+pub fn check_batch(people: &[Participant]) -> Result<(), ApiError> {
+    if people.is_empty() {
+        return Err(ApiError::Invalid("no participants given".into()));
+    }
+    if people.len() > MAX_PARTICIPANTS_PER_REQUEST {
+        return Err(ApiError::Invalid(format!(
+            "{} participants in one request; the limit is {MAX_PARTICIPANTS_PER_REQUEST}",
+            people.len()
+        )));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for p in people {
+        if !seen.insert(p.wa_id()) {
+            return Err(ApiError::Invalid(format!(
+                "{p} is given twice in one request"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn error_of(
+    status: u16,
+    headers: &header::HeaderMap,
+    json: Option<&Value>,
+    body: &[u8],
+) -> ApiError {
+    match json.and_then(|j| wire::graph_error(status, headers, j)) {
+        Some(g) => ApiError::Graph(g),
+        None => ApiError::NotJson {
+            status,
+            excerpt: excerpt(body),
+        },
+    }
+}
+
+/// The innermost reason of a transport error, without the URL (which never carries the token,
+/// but is noise in a one-line message).
+fn root_cause(e: &reqwest::Error) -> String {
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    let mut last = String::from("connection error");
+    while let Some(s) = source {
+        last = s.to_string();
+        source = s.source();
+    }
+    crate::domain::text::sanitize(&last)
+}
