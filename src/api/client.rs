@@ -103,7 +103,7 @@ impl Client {
             return Ok(WriteAccepted {
                 status: code,
                 request_id: None,
-                partial: false,
+                partial: code == 206,
                 failed: Vec::new(),
             });
         };
