@@ -1,5 +1,9 @@
 //! wa-groups: queue, preview and submit WhatsApp Business group participant changes.
 
 pub mod api;
+pub mod cli;
+pub mod commands;
+pub mod config;
 pub mod domain;
+pub mod exit;
 pub mod sandbox;

@@ -1,1 +1,27 @@
-fn main() {}
+//! Entry point: parse the command line, install the error hooks, run, exit with a clear code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use wa_groups::cli::Cli;
+
+fn main() -> ExitCode {
+    if let Err(e) = color_eyre::install() {
+        eprintln!("wa-groups: cannot install the error reporter: {e}");
+    }
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("wa-groups: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(wa_groups::commands::run(cli)) {
+        Ok(outcome) => outcome.into(),
+        Err(failure) => {
+            eprintln!("wa-groups: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}

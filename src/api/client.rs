@@ -111,7 +111,7 @@ impl Client {
         let partial = code == 206 || graph.as_ref().is_some_and(|g| g.code == 131201);
         if let Some(g) = graph.filter(|g| g.code != 131201) {
             // A 2xx carrying an error that is not a partial success: trust the error.
-            return Err(ApiError::Graph(g));
+            return Err(ApiError::Graph(Box::new(g)));
         }
         if json.get("success").and_then(Value::as_bool) == Some(false) {
             return Err(ApiError::NotJson {
@@ -213,7 +213,7 @@ impl Client {
             excerpt: excerpt(&body),
         })?;
         if let Some(g) = wire::graph_error(code, &headers, &json) {
-            return Err(ApiError::Graph(g));
+            return Err(ApiError::Graph(Box::new(g)));
         }
         Ok(json)
     }
@@ -276,7 +276,7 @@ fn error_of(
     body: &[u8],
 ) -> ApiError {
     match json.and_then(|j| wire::graph_error(status, headers, j)) {
-        Some(g) => ApiError::Graph(g),
+        Some(g) => ApiError::Graph(Box::new(g)),
         None => ApiError::NotJson {
             status,
             excerpt: excerpt(body),

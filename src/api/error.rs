@@ -125,7 +125,7 @@ pub enum ApiError {
     Invalid(String),
     /// The server answered with a Graph error.
     #[error("{0}")]
-    Graph(GraphError),
+    Graph(Box<GraphError>),
     /// The server answered with something that is not the JSON expected (an HTML error page,
     /// an empty 500, a truncated body).
     #[error("HTTP {status} with a body that is not the expected JSON: {excerpt}")]

@@ -1,0 +1,52 @@
+//! Headless subcommands: thin, they parse, call the library and print.
+
+pub mod demo;
+pub mod groups;
+pub mod participants;
+pub mod users;
+
+use crate::cli::{Cli, Command};
+use crate::config::Settings;
+use crate::exit::{Failure, Outcome};
+
+/// Runs the command the line asks for.
+pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
+    let Some(command) = cli.command else {
+        return Err(Failure::input(
+            "the terminal app is not built yet: try `wa-groups demo` or `wa-groups --help`",
+        ));
+    };
+    match command {
+        Command::Sandbox(config) => {
+            crate::sandbox::run_cli(config)
+                .await
+                .map_err(|e| Failure::input(format!("sandbox: {e}")))?;
+            Ok(Outcome::Done)
+        }
+        Command::Demo(args) => demo::run(args).await,
+        Command::Participants(cmd) => {
+            let settings = Settings::resolve(&cli.global)?;
+            participants::run(&settings, cmd).await
+        }
+        Command::Groups(cmd) => {
+            let settings = Settings::resolve(&cli.global)?;
+            groups::run(&settings, cmd).await
+        }
+    }
+}
+
+/// The one line that ends a command whose request failed as a whole.
+pub fn api_failure(group: &str, e: crate::api::ApiError) -> Failure {
+    use crate::api::ErrorClass;
+    use crate::domain::text::sanitize;
+    let group = sanitize(group);
+    match e.class() {
+        ErrorClass::Auth => Failure::input(format!("the access token was refused: {e}")),
+        ErrorClass::Permission => Failure::input(format!("the token lacks a permission: {e}")),
+        _ if e.code() == Some(131212) => Failure::request(format!(
+            "group {group}: none of them is a member: {e}"
+        )),
+        _ if group.is_empty() => Failure::request(e.to_string()),
+        _ => Failure::request(format!("group {group}: {e}")),
+    }
+}

@@ -1,0 +1,231 @@
+//! Settings from the config file, the environment and flags (in rising order), and the token.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::api::settings::{DEFAULT_API_VERSION, DEFAULT_BASE_URL};
+use crate::api::{AccessToken, Client, ClientSettings};
+use crate::cli::GlobalArgs;
+use crate::domain::Region;
+use crate::exit::Failure;
+
+/// The config file (`config.toml`); every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub base_url: Option<String>,
+    pub api_version: Option<String>,
+    pub phone_number_id: Option<String>,
+    pub default_region: Option<String>,
+    /// A shell command that prints the access token (for example a password manager call).
+    pub token_command: Option<String>,
+    pub db: Option<PathBuf>,
+    pub timeout_secs: Option<u64>,
+}
+
+/// Where the token will come from, in the order they are tried.
+#[derive(Debug, Clone)]
+pub enum TokenSource {
+    File(PathBuf),
+    Env,
+    Command(String),
+    Missing,
+}
+
+/// The settings a command runs with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub base_url: String,
+    pub api_version: String,
+    pub phone_number_id: Option<String>,
+    pub default_region: Option<Region>,
+    pub db_path: Option<PathBuf>,
+    pub timeout: Duration,
+    pub token_source: TokenSource,
+}
+
+pub const TOKEN_ENV: &str = "WA_ACCESS_TOKEN";
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "wa-groups")
+}
+
+/// The config file's default place: `config.toml` in the user's config directory.
+pub fn default_config_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Reads a config file. A missing default file is an empty config; a missing named one is an
+/// error; a bad one is an error naming the file, line and problem.
+pub fn load_file(path: &Path, must_exist: bool) -> Result<FileConfig, Failure> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
+            return Ok(FileConfig::default());
+        }
+        Err(e) => {
+            return Err(Failure::input(format!(
+                "cannot read config file {}: {e}",
+                path.display()
+            )));
+        }
+    };
+    parse_file(&text).map_err(|e| Failure::input(format!("{}:{e}", path.display())))
+}
+
+/// Parses config text; the error reads `LINE: problem`.
+pub fn parse_file(text: &str) -> Result<FileConfig, String> {
+    toml::from_str(text).map_err(|e| toml_error_line(text, &e))
+}
+
+/// A TOML error on one line: `LINE: message`.
+pub fn toml_error_line(text: &str, e: &toml::de::Error) -> String {
+    let line = e
+        .span()
+        .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1)
+        .unwrap_or(1);
+    let message = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+    format!("{line}: {message}")
+}
+
+impl Settings {
+    /// Flags (and their environment variables, which clap reads) over the config file over
+    /// the defaults.
+    pub fn resolve(global: &GlobalArgs) -> Result<Settings, Failure> {
+        let file = match (&global.config, default_config_path()) {
+            (Some(path), _) => load_file(path, true)?,
+            (None, Some(path)) => load_file(&path, false)?,
+            (None, None) => FileConfig::default(),
+        };
+        let default_region = match (&global.default_region, &file.default_region) {
+            (Some(r), _) => Some(*r),
+            (None, Some(text)) => Some(
+                text.parse::<Region>()
+                    .map_err(|e| Failure::input(format!("config default_region: {e}")))?,
+            ),
+            (None, None) => None,
+        };
+        let token_source = if let Some(path) = &global.token_file {
+            TokenSource::File(path.clone())
+        } else if std::env::var_os(TOKEN_ENV).is_some() {
+            TokenSource::Env
+        } else if let Some(cmd) = &file.token_command {
+            TokenSource::Command(cmd.clone())
+        } else {
+            TokenSource::Missing
+        };
+        Ok(Settings {
+            base_url: global
+                .base_url
+                .clone()
+                .or(file.base_url)
+                .unwrap_or_else(|| DEFAULT_BASE_URL.into()),
+            api_version: global
+                .api_version
+                .clone()
+                .or(file.api_version)
+                .unwrap_or_else(|| DEFAULT_API_VERSION.into()),
+            phone_number_id: global.phone_number_id.clone().or(file.phone_number_id),
+            default_region,
+            db_path: global.db.clone().or(file.db),
+            timeout: Duration::from_secs(global.timeout.or(file.timeout_secs).unwrap_or(30).max(1)),
+            token_source,
+        })
+    }
+
+    /// Reads the token from its source. Never prints it, never writes it anywhere.
+    pub fn token(&self) -> Result<AccessToken, Failure> {
+        match &self.token_source {
+            TokenSource::File(path) => read_token_file(path),
+            TokenSource::Env => {
+                let raw = std::env::var(TOKEN_ENV)
+                    .map_err(|_| Failure::input(format!("{TOKEN_ENV} is not valid text")))?;
+                AccessToken::new(&raw).map_err(|e| Failure::input(format!("{TOKEN_ENV}: {e}")))
+            }
+            TokenSource::Command(cmd) => run_token_command(cmd),
+            TokenSource::Missing => Err(Failure::input(format!(
+                "no access token: give --token-file PATH, set {TOKEN_ENV}, or set token_command in the config file"
+            ))),
+        }
+    }
+
+    /// The client for this account.
+    pub fn client(&self) -> Result<Client, Failure> {
+        let phone = self.phone_number_id.as_deref().ok_or_else(|| {
+            Failure::input("no phone number id: give --phone-number-id or set WA_PHONE_NUMBER_ID")
+        })?;
+        // Check the URL before the token is read, so a refused URL never costs a secret.
+        crate::api::settings::check_base_url(&self.base_url)?;
+        let mut settings =
+            ClientSettings::new(&self.base_url, &self.api_version, self.token()?, phone)?;
+        settings.request_timeout = self.timeout;
+        Ok(Client::new(settings)?)
+    }
+}
+
+fn read_token_file(path: &Path) -> Result<AccessToken, Failure> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Failure::input(format!("cannot read token file {}: {e}", path.display()))
+    })?;
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(Failure::input(format!(
+            "token file {} can be read by others (mode {mode:o}); run: chmod 600 {}",
+            path.display(),
+            path.display()
+        )));
+    }
+    let raw = std::fs::read_to_string(path).map_err(|e| {
+        Failure::input(format!("cannot read token file {}: {e}", path.display()))
+    })?;
+    AccessToken::new(&raw).map_err(|e| Failure::input(format!("token file {}: {e}", path.display())))
+}
+
+fn run_token_command(cmd: &str) -> Result<AccessToken, Failure> {
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| Failure::input(format!("cannot run token_command: {e}")))?;
+    if !output.status.success() {
+        return Err(Failure::input(format!(
+            "token_command failed ({})",
+            output.status
+        )));
+    }
+    let raw = String::from_utf8(output.stdout)
+        .map_err(|_| Failure::input("token_command printed something that is not text"))?;
+    AccessToken::new(&raw).map_err(|e| Failure::input(format!("token_command: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_errors_name_the_line() {
+        let err = parse_file("base_url = \"x\"\nphone_number_id = 12\n").expect_err("type");
+        assert!(err.starts_with("2: "), "{err}");
+        let err = parse_file("colour = \"red\"\n").expect_err("unknown key");
+        assert!(err.contains("colour"), "{err}");
+        assert!(parse_file("").is_ok());
+    }
+
+    #[test]
+    fn token_file_readable_by_others_is_refused() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("token");
+        std::fs::write(&path, "secret-token\n").expect("write");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let err = read_token_file(&path).expect_err("open to others");
+        assert!(err.message.contains("chmod 600"), "{}", err.message);
+        assert!(!err.message.contains("secret-token"));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        assert!(read_token_file(&path).is_ok());
+    }
+}
