@@ -49,40 +49,9 @@ pub fn list_groups(
             .subcode(33),
         );
     }
-    let limit = match query.get("limit") {
-        None => DEFAULT_LIMIT,
-        Some(text) => match text.trim().parse::<usize>() {
-            Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
-            _ => {
-                return error(
-                    shared,
-                    GraphError::invalid(format!(
-                        "Param limit must be an integer between 1 and {MAX_LIMIT}"
-                    ))
-                    .details(format!("limit was `{text}`")),
-                );
-            }
-        },
-    };
-    let cursor = |name: &str| -> Result<Option<u64>, Response> {
-        match query.get(name) {
-            None => Ok(None),
-            Some(text) => ids::parse_cursor(text).map(Some).ok_or_else(|| {
-                error(
-                    shared,
-                    GraphError::invalid(format!("Param {name} is not a valid cursor"))
-                        .details(format!("{name} was `{text}`")),
-                )
-            }),
-        }
-    };
-    let after = match cursor("after") {
-        Ok(c) => c,
-        Err(response) => return response,
-    };
-    let before = match cursor("before") {
-        Ok(c) => c,
-        Err(response) => return response,
+    let (limit, after, before) = match paging_params(query) {
+        Ok(params) => params,
+        Err(e) => return error(shared, e),
     };
     let body = {
         let groups = shared.groups();
@@ -113,6 +82,32 @@ pub fn list_groups(
         body
     };
     json_response(StatusCode::OK, &body)
+}
+
+/// `limit`, `after` and `before` of a list request, checked.
+fn paging_params(
+    query: &HashMap<String, String>,
+) -> Result<(usize, Option<u64>, Option<u64>), GraphError> {
+    let limit = match query.get("limit") {
+        None => DEFAULT_LIMIT,
+        Some(text) => match text.trim().parse::<usize>() {
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+            _ => {
+                return Err(GraphError::invalid(format!(
+                    "Param limit must be an integer between 1 and {MAX_LIMIT}"
+                ))
+                .details(format!("limit was `{text}`")));
+            }
+        },
+    };
+    let cursor = |name: &str| match query.get(name) {
+        None => Ok(None),
+        Some(text) => ids::parse_cursor(text).map(Some).ok_or_else(|| {
+            GraphError::invalid(format!("Param {name} is not a valid cursor"))
+                .details(format!("{name} was `{text}`"))
+        }),
+    };
+    Ok((limit, cursor("after")?, cursor("before")?))
 }
 
 fn info_field(group: &Group, field: &str) -> Value {
