@@ -3,9 +3,9 @@
 use std::time::{Duration, Instant};
 
 use rand::RngExt;
-use rand::rngs::StdRng;
 
 use super::config::Faults;
+use super::ids::SandboxRng;
 
 /// When a dropped connection is closed, relative to applying the change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,7 +74,7 @@ fn probability(p: f64) -> f64 {
     if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) }
 }
 
-fn chance(rng: &mut StdRng, p: f64) -> bool {
+fn chance(rng: &mut SandboxRng, p: f64) -> bool {
     let p = probability(p);
     p > 0.0 && rng.random::<f64>() < p
 }
@@ -94,7 +94,7 @@ impl FaultInjector {
     }
 
     /// `latency_ms` plus a uniform 0..=`jitter_ms`.
-    pub fn delay(&self, rng: &mut StdRng) -> Duration {
+    pub fn delay(&self, rng: &mut SandboxRng) -> Duration {
         let jitter = match self.faults.jitter_ms {
             0 => 0,
             j => rng.random_range(0..=j),
@@ -103,7 +103,7 @@ impl FaultInjector {
     }
 
     /// Decides the fate of one request: rate limit, then throttle, then failure, then drop.
-    pub fn decide(&mut self, rng: &mut StdRng) -> Verdict {
+    pub fn decide(&mut self, rng: &mut SandboxRng) -> Verdict {
         if let Some(bucket) = &mut self.bucket {
             if !bucket.try_take() {
                 return Verdict::RateLimited;
@@ -137,7 +137,7 @@ mod tests {
 
     #[test]
     fn no_faults_serves_everything() {
-        let mut rng = StdRng::seed_from_u64(1);
+        let mut rng = SandboxRng::seed_from_u64(1);
         let mut f = FaultInjector::new(Faults::default());
         for _ in 0..100 {
             assert_eq!(f.decide(&mut rng), Verdict::Serve(None));
@@ -147,7 +147,7 @@ mod tests {
 
     #[test]
     fn odd_values_do_not_panic() {
-        let mut rng = StdRng::seed_from_u64(1);
+        let mut rng = SandboxRng::seed_from_u64(1);
         let mut f = FaultInjector::new(Faults {
             latency_ms: u64::MAX,
             jitter_ms: u64::MAX,
@@ -167,7 +167,7 @@ mod tests {
 
     #[test]
     fn bucket_allows_a_burst_then_limits() {
-        let mut rng = StdRng::seed_from_u64(1);
+        let mut rng = SandboxRng::seed_from_u64(1);
         let mut f = FaultInjector::new(Faults {
             rate_limit: Some(50.0),
             ..Faults::default()

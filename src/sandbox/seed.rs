@@ -3,7 +3,8 @@
 use std::collections::BTreeSet;
 
 use rand::RngExt;
-use rand::rngs::StdRng;
+
+use super::ids::SandboxRng;
 
 /// Most members a group may have (the business excluded).
 pub const GROUP_CAPACITY: usize = 8;
@@ -65,7 +66,7 @@ const US_AREA_CODES: &[&str] = &[
     "786", "818", "917",
 ];
 
-fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> &'a str {
+fn pick<'a>(rng: &mut SandboxRng, items: &[&'a str]) -> &'a str {
     items
         .get(rng.random_range(0..items.len()))
         .copied()
@@ -73,7 +74,7 @@ fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> &'a str {
 }
 
 /// A human group subject such as "Riverside Runners" or "Order #4812 support".
-pub fn subject(rng: &mut StdRng) -> String {
+pub fn subject(rng: &mut SandboxRng) -> String {
     match rng.random_range(0..4u8) {
         0 => format!(
             "Order #{} {}",
@@ -91,12 +92,12 @@ pub fn subject(rng: &mut StdRng) -> String {
 }
 
 /// A short group description, sometimes empty.
-pub fn description(rng: &mut StdRng) -> String {
+pub fn description(rng: &mut SandboxRng) -> String {
     pick(rng, DESCRIPTIONS).to_owned()
 }
 
 /// A mobile number in wa_id form (digits only): US, UK drama range or Brazil, never ending in 0000.
-pub fn mobile_number(rng: &mut StdRng) -> String {
+pub fn mobile_number(rng: &mut SandboxRng) -> String {
     loop {
         let number = match rng.random_range(0..10u8) {
             0..=5 => format!(
@@ -115,7 +116,7 @@ pub fn mobile_number(rng: &mut StdRng) -> String {
 }
 
 /// 0 to 8 distinct members.
-pub fn members(rng: &mut StdRng) -> BTreeSet<String> {
+pub fn members(rng: &mut SandboxRng) -> BTreeSet<String> {
     let count = rng.random_range(0..=GROUP_CAPACITY);
     let mut members = BTreeSet::new();
     while members.len() < count {
@@ -125,7 +126,7 @@ pub fn members(rng: &mut StdRng) -> BTreeSet<String> {
 }
 
 /// A creation time in the two years before 2025-01-01, in unix seconds.
-pub fn created_at(rng: &mut StdRng) -> u64 {
+pub fn created_at(rng: &mut SandboxRng) -> u64 {
     1_735_689_600 - rng.random_range(0..2 * 365 * 24 * 3600u64)
 }
 
@@ -136,7 +137,7 @@ mod tests {
 
     #[test]
     fn numbers_have_valid_shapes() {
-        let mut rng = StdRng::seed_from_u64(3);
+        let mut rng = SandboxRng::seed_from_u64(3);
         for _ in 0..5000 {
             let n = mobile_number(&mut rng);
             assert!(n.bytes().all(|b| b.is_ascii_digit()), "{n}");
@@ -153,7 +154,7 @@ mod tests {
 
     #[test]
     fn members_stay_within_capacity() {
-        let mut rng = StdRng::seed_from_u64(4);
+        let mut rng = SandboxRng::seed_from_u64(4);
         for _ in 0..500 {
             assert!(members(&mut rng).len() <= GROUP_CAPACITY);
         }

@@ -3,11 +3,10 @@
 use std::sync::{Mutex, MutexGuard};
 
 use rand::SeedableRng;
-use rand::rngs::StdRng;
 
 use super::config::{Faults, SandboxConfig};
 use super::faults::FaultInjector;
-use super::ids;
+use super::ids::{self, SandboxRng};
 use super::state::Groups;
 use super::stats::Stats;
 
@@ -21,7 +20,7 @@ pub struct Shared {
     groups: Mutex<Groups>,
     faults: Mutex<FaultInjector>,
     stats: Mutex<Stats>,
-    rng: Mutex<StdRng>,
+    rng: Mutex<SandboxRng>,
 }
 
 /// Locks a mutex, carrying on with the data if another holder panicked.
@@ -44,7 +43,7 @@ impl Shared {
             )),
             faults: Mutex::new(FaultInjector::new(Faults::from(config))),
             stats: Mutex::new(Stats::default()),
-            rng: Mutex::new(StdRng::seed_from_u64(config.seed ^ 0xfa17_5eed)),
+            rng: Mutex::new(SandboxRng::seed_from_u64(config.seed ^ 0xfa17_5eed)),
         }
     }
 
@@ -60,7 +59,7 @@ impl Shared {
         lock(&self.stats)
     }
 
-    pub fn rng(&self) -> MutexGuard<'_, StdRng> {
+    pub fn rng(&self) -> MutexGuard<'_, SandboxRng> {
         lock(&self.rng)
     }
 

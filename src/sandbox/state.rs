@@ -4,9 +4,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 
 use rand::SeedableRng;
-use rand::rngs::StdRng;
 
-use super::ids;
+use super::ids::{self, SandboxRng};
 use super::seed::{self, GROUP_CAPACITY};
 
 /// One group the business is in.
@@ -87,7 +86,7 @@ pub struct Groups {
     order: BTreeMap<u64, String>,
     by_id: HashMap<String, Group>,
     next_position: u64,
-    rng: StdRng,
+    rng: SandboxRng,
 }
 
 /// A `user` as sent (`+digits` or digits, 7..=15 digits, first digit not 0) as a wa_id.
@@ -102,13 +101,13 @@ pub fn normalise_user(user: &str) -> Option<String> {
 impl Groups {
     /// `count` groups generated from `seed`: the same seed gives the same groups.
     pub fn seeded(phone_number_id: &str, count: usize, seed: u64) -> Self {
-        let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed_6a0b_7c1d_2e3f);
+        let mut rng = SandboxRng::seed_from_u64(seed ^ 0x5eed_6a0b_7c1d_2e3f);
         let mut groups = Self {
             phone_number_id: phone_number_id.to_owned(),
             order: BTreeMap::new(),
             by_id: HashMap::with_capacity(count),
             next_position: 0,
-            rng: StdRng::seed_from_u64(seed.rotate_left(17) ^ 0x1d5a_4b0c),
+            rng: SandboxRng::seed_from_u64(seed.rotate_left(17) ^ 0x1d5a_4b0c),
         };
         for _ in 0..count {
             let subject = seed::subject(&mut rng);
@@ -122,7 +121,11 @@ impl Groups {
     }
 
     /// A group id not yet in use.
-    fn fresh_id(by_id: &HashMap<String, Group>, phone_number_id: &str, rng: &mut StdRng) -> String {
+    fn fresh_id(
+        by_id: &HashMap<String, Group>,
+        phone_number_id: &str,
+        rng: &mut SandboxRng,
+    ) -> String {
         loop {
             let id = ids::group_id(phone_number_id, rng);
             if !by_id.contains_key(&id) {
