@@ -4,7 +4,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-/// A Graph API error: `{"error":{"message","type","code","error_subcode"?,"error_data"?,"fbtrace_id","is_transient"?}}`.
+/// A Graph API error, sent as `{"error":{"message","type","code","error_subcode"?,
+/// "error_data"?,"fbtrace_id","is_transient"?}}`.
 #[derive(Clone, Debug)]
 pub struct GraphError {
     pub status: StatusCode,

@@ -1,4 +1,4 @@
-//! Fault injection: per-request delay, rate limit, throttles, server failures and dropped connections.
+//! Fault injection: delay, rate limit, throttles, server failures and dropped connections.
 
 use std::time::{Duration, Instant};
 

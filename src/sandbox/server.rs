@@ -183,22 +183,25 @@ impl Drop for Sandbox {
     }
 }
 
+/// The lines `run_cli` prints; the first is exactly `sandbox listening on http://HOST:PORT`.
+pub fn banner(sandbox: &Sandbox) -> String {
+    let url = sandbox.base_url();
+    let (token, id) = (sandbox.token(), sandbox.phone_number_id());
+    format!(
+        "sandbox listening on {url}\n\
+         token: {token}\n\
+         phone number id: {id}\n\
+         try: curl -H 'Authorization: Bearer {token}' {url}/v23.0/{id}/groups   \
+         (counters: {url}/_sandbox/stats; Ctrl-C stops)\n"
+    )
+}
+
 /// What `wa-groups sandbox` runs: start, print the banner, serve until Ctrl-C, then shut down.
 pub async fn run_cli(config: SandboxConfig) -> std::io::Result<()> {
     let sandbox = start(config).await?;
     {
         let mut out = std::io::stdout().lock();
-        writeln!(out, "sandbox listening on {}", sandbox.base_url())?;
-        writeln!(out, "token: {}", sandbox.token())?;
-        writeln!(out, "phone number id: {}", sandbox.phone_number_id())?;
-        writeln!(
-            out,
-            "try: curl -H 'Authorization: Bearer {}' {}/v23.0/{}/groups   (stats: {}/_sandbox/stats; Ctrl-C stops)",
-            sandbox.token(),
-            sandbox.base_url(),
-            sandbox.phone_number_id(),
-            sandbox.base_url(),
-        )?;
+        out.write_all(banner(&sandbox).as_bytes())?;
         out.flush()?;
     }
     tokio::signal::ctrl_c().await?;

@@ -239,7 +239,7 @@ impl Groups {
         }
     }
 
-    /// Checks and applies one add or remove request, all or per participant, under the caller's lock.
+    /// Checks and applies one add or remove request (all of it or per participant), atomically.
     pub fn change_participants(
         &mut self,
         group_id: &str,

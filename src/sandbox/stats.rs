@@ -71,7 +71,8 @@ impl Stats {
         self.applied_writes += 1;
     }
 
-    /// `{"total", "by_route": {"POST /participants": {"200", "206", "429", "dropped", ...}}, "applied_writes"}`.
+    /// `{"total", "by_route": {"POST /participants": {"200", "206", "429", "dropped", ...}},
+    /// "applied_writes"}`.
     pub fn to_json(&self) -> Value {
         let mut by_route = serde_json::Map::new();
         for route in RouteKey::ALL {

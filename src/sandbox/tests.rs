@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+use super::server::banner;
 use super::{Faults, Sandbox, SandboxConfig, start};
 
 const V: &str = "v23.0";
@@ -699,4 +700,41 @@ async fn shutdown_stops_listening() {
     assert!(sb.base_url().starts_with("http://127.0.0.1:"));
     sb.shutdown().await;
     assert!(TcpStream::connect(addr).await.is_err());
+}
+
+#[tokio::test]
+async fn banner_starts_with_the_listening_line() {
+    let sb = sandbox_with(1).await;
+    let text = banner(&sb);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], format!("sandbox listening on {}", sb.base_url()));
+    assert_eq!(lines[1], "token: sandbox-token");
+    assert_eq!(lines[2], "phone number id: 100000000000001");
+    assert_eq!(lines.len(), 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_adds_never_overfill_a_group() {
+    let sb = std::sync::Arc::new(sandbox_with(0).await);
+    let group = sb.insert_group("Race", &[]);
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let (sb, group) = (sb.clone(), group.clone());
+        tasks.spawn(async move {
+            add(&sb, &group, &[&format!("+1555123{:04}", i + 1)])
+                .await
+                .status
+        });
+    }
+    let mut statuses = Vec::new();
+    while let Some(status) = tasks.join_next().await {
+        statuses.push(status.expect("task ran"));
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        8,
+        "{statuses:?}"
+    );
+    assert_eq!(statuses.iter().filter(|s| **s == 400).count(), 12);
+    assert_eq!(sb.members(&group).map(|m| m.len()), Some(8));
 }
