@@ -1,0 +1,265 @@
+//! The HTTP entry point: stats, and for Graph calls delay, auth, faults, dispatch and counting.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::Response;
+use serde_json::Map;
+use tokio_util::sync::CancellationToken;
+
+use super::errors::{GraphError, bad_gateway_page, json_response};
+use super::faults::{DropWhen, Verdict};
+use super::handlers;
+use super::shared::Shared;
+use super::state::Change;
+use super::stats::RouteKey;
+
+/// Largest request body read.
+const BODY_LIMIT: usize = 64 * 1024;
+
+/// Put in each request's extensions by the server: cancelling it closes the connection unanswered.
+#[derive(Clone, Debug)]
+pub struct ConnectionDrop(pub CancellationToken);
+
+/// What the Graph part decided for one request.
+enum Answer {
+    Respond(Response),
+    Drop,
+}
+
+/// The sandbox's routes; every path goes through [`handle`].
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new().fallback(handle).with_state(shared)
+}
+
+async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    if request.uri().path() == "/_sandbox/stats" && request.method() == Method::GET {
+        return json_response(StatusCode::OK, &shared.stats().to_json());
+    }
+    let drop_token = request.extensions().get::<ConnectionDrop>().cloned();
+    let route = classify(request.method(), request.uri().path());
+    match graph(&shared, request, drop_token.is_some(), route).await {
+        Answer::Respond(response) => {
+            shared
+                .stats()
+                .record_status(route, response.status().as_u16());
+            response
+        }
+        Answer::Drop => {
+            shared.stats().record_dropped(route);
+            if let Some(ConnectionDrop(token)) = drop_token {
+                token.cancel();
+                // The connection task drops this future along with the socket.
+                std::future::pending::<()>().await;
+            }
+            GraphError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                1,
+                "Connection not closable",
+            )
+            .into_response(&shared.trace_id(), Map::new())
+        }
+    }
+}
+
+/// Which counter a request goes to.
+fn classify(method: &Method, path: &str) -> RouteKey {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match (method, segments.as_slice()) {
+        (&Method::POST, [_, _, "participants"]) => RouteKey::AddParticipants,
+        (&Method::DELETE, [_, _, "participants"]) => RouteKey::RemoveParticipants,
+        (&Method::GET, [_, _, "groups"]) => RouteKey::ListGroups,
+        (&Method::GET, [_, _]) => RouteKey::GroupInfo,
+        (&Method::DELETE, [_, _]) => RouteKey::DeleteGroup,
+        _ => RouteKey::Other,
+    }
+}
+
+/// `v<digits>.<digits>`, e.g. `v23.0`.
+fn valid_version(segment: &str) -> bool {
+    let Some(rest) = segment.strip_prefix('v') else {
+        return false;
+    };
+    let Some((major, minor)) = rest.split_once('.') else {
+        return false;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(major) && digits(minor)
+}
+
+fn authorized(headers: &HeaderMap, token: &str) -> bool {
+    let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let Some((scheme, credentials)) = value.trim().split_once(' ') else {
+        return false;
+    };
+    scheme.eq_ignore_ascii_case("bearer") && credentials.trim() == token
+}
+
+async fn graph(shared: &Shared, request: Request, can_drop: bool, route: RouteKey) -> Answer {
+    let delay = {
+        let faults = shared.faults();
+        faults.delay(&mut shared.rng())
+    };
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let fail =
+        |error: GraphError| Answer::Respond(error.into_response(&shared.trace_id(), Map::new()));
+    if !authorized(request.headers(), &shared.token) {
+        return fail(GraphError::invalid_token());
+    }
+    let verdict = {
+        let mut faults = shared.faults();
+        faults.decide(&mut shared.rng())
+    };
+    let drop = match verdict {
+        Verdict::RateLimited | Verdict::Throttled => return fail(GraphError::rate_limit()),
+        Verdict::Unavailable => {
+            return fail(
+                GraphError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    2,
+                    "Service temporarily unavailable",
+                )
+                .transient(),
+            );
+        }
+        Verdict::BadGateway => return Answer::Respond(bad_gateway_page()),
+        Verdict::Serve(drop) => drop.filter(|_| can_drop),
+    };
+    if drop == Some(DropWhen::BeforeApplying) {
+        return Answer::Drop;
+    }
+    let response = dispatch(shared, request, route).await;
+    match drop {
+        Some(_) => Answer::Drop,
+        None => Answer::Respond(response),
+    }
+}
+
+async fn dispatch(shared: &Shared, request: Request, route: RouteKey) -> Response {
+    let trace = || shared.trace_id();
+    let path = request.uri().path().to_owned();
+    let query = parse_query(request.uri().query());
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let Some(version) = segments.first().copied().filter(|v| valid_version(v)) else {
+        return GraphError::invalid(
+            "Unknown path components: the API version must look like v23.0",
+        )
+        .details(format!("Unsupported request path {path}"))
+        .into_response(&trace(), Map::new());
+    };
+    match (route, segments.as_slice()) {
+        (RouteKey::ListGroups, [_, phone_number_id, _]) => {
+            handlers::list_groups(shared, version, phone_number_id, &query)
+        }
+        (RouteKey::GroupInfo, [_, group_id]) => handlers::group_info(shared, group_id, &query),
+        (RouteKey::DeleteGroup, [_, group_id]) => handlers::delete_group(shared, group_id),
+        (RouteKey::AddParticipants | RouteKey::RemoveParticipants, [_, group_id, _]) => {
+            let change = if route == RouteKey::AddParticipants {
+                Change::Add
+            } else {
+                Change::Remove
+            };
+            let group_id = (*group_id).to_owned();
+            match axum::body::to_bytes(request.into_body(), BODY_LIMIT).await {
+                Ok(body) => handlers::change_participants(shared, &group_id, change, &body),
+                Err(_) => GraphError::invalid("Request body is too large or could not be read")
+                    .into_response(&trace(), Map::new()),
+            }
+        }
+        _ => GraphError::invalid("Unsupported request")
+            .details(format!(
+                "Unsupported {} request to {path}",
+                request.method()
+            ))
+            .into_response(&trace(), Map::new()),
+    }
+}
+
+/// `a=1&b=x%20y` as a map; the last of repeated keys wins.
+fn parse_query(query: Option<&str>) -> HashMap<String, String> {
+    query
+        .unwrap_or("")
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(key), percent_decode(value))
+        })
+        .collect()
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let high = bytes.get(i + 1).copied().and_then(hex);
+                let low = bytes.get(i + 2).copied().and_then(hex);
+                if let (Some(h), Some(l)) = (high, low) {
+                    out.push((h * 16 + l) as u8);
+                    i += 2;
+                } else {
+                    out.push(b'%');
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions() {
+        assert!(valid_version("v23.0"));
+        assert!(valid_version("v1.10"));
+        for bad in ["23.0", "v23", "v.0", "v23.", "vx.1", "v23.0.1", ""] {
+            assert!(!valid_version(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn queries_decode() {
+        let q = parse_query(Some(
+            "fields=subject%2Cparticipants&limit=5&x&a=b+c&bad=%zz%4",
+        ));
+        assert_eq!(
+            q.get("fields").map(String::as_str),
+            Some("subject,participants")
+        );
+        assert_eq!(q.get("limit").map(String::as_str), Some("5"));
+        assert_eq!(q.get("x").map(String::as_str), Some(""));
+        assert_eq!(q.get("a").map(String::as_str), Some("b c"));
+        assert_eq!(q.get("bad").map(String::as_str), Some("%zz%4"));
+        assert!(parse_query(None).is_empty());
+    }
+
+    #[test]
+    fn routes_are_classified() {
+        assert_eq!(
+            classify(&Method::POST, "/v23.0/abc/participants"),
+            RouteKey::AddParticipants
+        );
+        assert_eq!(classify(&Method::GET, "/v23.0/abc"), RouteKey::GroupInfo);
+        assert_eq!(classify(&Method::PUT, "/v23.0/abc"), RouteKey::Other);
+        assert_eq!(classify(&Method::GET, "/"), RouteKey::Other);
+    }
+}

@@ -1,0 +1,117 @@
+//! Request counters per route and outcome, served as JSON at `/_sandbox/stats`.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+/// The kind of Graph request, as counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RouteKey {
+    AddParticipants,
+    RemoveParticipants,
+    ListGroups,
+    GroupInfo,
+    DeleteGroup,
+    Other,
+}
+
+impl RouteKey {
+    pub const ALL: [RouteKey; 6] = [
+        RouteKey::AddParticipants,
+        RouteKey::RemoveParticipants,
+        RouteKey::ListGroups,
+        RouteKey::GroupInfo,
+        RouteKey::DeleteGroup,
+        RouteKey::Other,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RouteKey::AddParticipants => "POST /participants",
+            RouteKey::RemoveParticipants => "DELETE /participants",
+            RouteKey::ListGroups => "GET /groups",
+            RouteKey::GroupInfo => "GET /group",
+            RouteKey::DeleteGroup => "DELETE /group",
+            RouteKey::Other => "other",
+        }
+    }
+}
+
+/// Counts of every Graph request (faulted ones included) and of writes that changed something.
+#[derive(Debug, Default)]
+pub struct Stats {
+    total: u64,
+    by_route: BTreeMap<RouteKey, BTreeMap<String, u64>>,
+    applied_writes: u64,
+}
+
+impl Stats {
+    /// One request answered with `status`.
+    pub fn record_status(&mut self, route: RouteKey, status: u16) {
+        self.record(route, status.to_string());
+    }
+
+    /// One request whose connection was closed without an answer.
+    pub fn record_dropped(&mut self, route: RouteKey) {
+        self.record(route, "dropped".to_owned());
+    }
+
+    fn record(&mut self, route: RouteKey, outcome: String) {
+        self.total += 1;
+        *self
+            .by_route
+            .entry(route)
+            .or_default()
+            .entry(outcome)
+            .or_default() += 1;
+    }
+
+    /// One write request that changed the sandbox's state.
+    pub fn record_applied_write(&mut self) {
+        self.applied_writes += 1;
+    }
+
+    /// `{"total", "by_route": {"POST /participants": {"200", "206", "429", "dropped", ...}},
+    /// "applied_writes"}`.
+    pub fn to_json(&self) -> Value {
+        let mut by_route = serde_json::Map::new();
+        for route in RouteKey::ALL {
+            let mut counts = serde_json::Map::new();
+            for key in ["200", "206", "429", "dropped"] {
+                counts.insert(key.to_owned(), json!(0));
+            }
+            if let Some(seen) = self.by_route.get(&route) {
+                for (outcome, n) in seen {
+                    counts.insert(outcome.clone(), json!(n));
+                }
+            }
+            by_route.insert(route.name().to_owned(), Value::Object(counts));
+        }
+        json!({
+            "total": self.total,
+            "by_route": by_route,
+            "applied_writes": self.applied_writes,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_show_with_zeros_for_common_outcomes() {
+        let mut stats = Stats::default();
+        stats.record_status(RouteKey::AddParticipants, 200);
+        stats.record_status(RouteKey::AddParticipants, 400);
+        stats.record_dropped(RouteKey::RemoveParticipants);
+        stats.record_applied_write();
+        let v = stats.to_json();
+        assert_eq!(v["total"], 3);
+        assert_eq!(v["applied_writes"], 1);
+        assert_eq!(v["by_route"]["POST /participants"]["200"], 1);
+        assert_eq!(v["by_route"]["POST /participants"]["400"], 1);
+        assert_eq!(v["by_route"]["DELETE /participants"]["dropped"], 1);
+        assert_eq!(v["by_route"]["GET /groups"]["429"], 0);
+    }
+}
