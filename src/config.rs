@@ -167,9 +167,8 @@ impl Settings {
 }
 
 fn read_token_file(path: &Path) -> Result<AccessToken, Failure> {
-    let meta = std::fs::metadata(path).map_err(|e| {
-        Failure::input(format!("cannot read token file {}: {e}", path.display()))
-    })?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Failure::input(format!("cannot read token file {}: {e}", path.display())))?;
     let mode = meta.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
         return Err(Failure::input(format!(
@@ -178,10 +177,10 @@ fn read_token_file(path: &Path) -> Result<AccessToken, Failure> {
             path.display()
         )));
     }
-    let raw = std::fs::read_to_string(path).map_err(|e| {
-        Failure::input(format!("cannot read token file {}: {e}", path.display()))
-    })?;
-    AccessToken::new(&raw).map_err(|e| Failure::input(format!("token file {}: {e}", path.display())))
+    let raw = std::fs::read_to_string(path)
+        .map_err(|e| Failure::input(format!("cannot read token file {}: {e}", path.display())))?;
+    AccessToken::new(&raw)
+        .map_err(|e| Failure::input(format!("token file {}: {e}", path.display())))
 }
 
 fn run_token_command(cmd: &str) -> Result<AccessToken, Failure> {

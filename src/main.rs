@@ -10,7 +10,10 @@ fn main() -> ExitCode {
         eprintln!("wa-groups: cannot install the error reporter: {e}");
     }
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("wa-groups: cannot start the async runtime: {e}");

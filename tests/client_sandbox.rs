@@ -68,7 +68,10 @@ async fn partial_success_names_who_failed_and_applies_the_rest() {
     let group = group_with_room(&sb, 2);
     // A number ending in 0000 has not accepted the terms in the sandbox.
     let who = people(&["+1 212 555 0000", "+1 202 555 0143"]);
-    let done = client.add_participants(&group, &who).await.expect("partial");
+    let done = client
+        .add_participants(&group, &who)
+        .await
+        .expect("partial");
     assert!(done.partial);
     assert_eq!(done.status, 206);
     assert_eq!(done.failed.len(), 1);
@@ -129,7 +132,11 @@ async fn throttled_sandbox_answers_131208() {
     assert_eq!(err.code(), Some(131208));
     assert_eq!(err.class(), ErrorClass::Throttled);
     assert!(!err.outcome_unknown());
-    assert_eq!(sb.members(&group), before, "a throttled request changes nothing");
+    assert_eq!(
+        sb.members(&group),
+        before,
+        "a throttled request changes nothing"
+    );
     sb.shutdown().await;
 }
 

@@ -15,10 +15,19 @@ pub async fn run(args: DemoArgs) -> Result<Outcome, Failure> {
     let sandbox = sandbox::start(config)
         .await
         .map_err(|e| Failure::input(format!("cannot start the sandbox: {e}")))?;
-    let first = sandbox.group_ids().into_iter().next().unwrap_or_default();
+    let ids = sandbox.group_ids();
+    let first = ids
+        .iter()
+        .find(|g| sandbox.members(g).is_some_and(|m| m.len() <= 6))
+        .or(ids.first())
+        .cloned()
+        .unwrap_or_default();
     println!("sandbox listening on {}", sandbox.base_url());
     println!();
-    println!("A stand-in for the Graph API with {} groups is running. In another terminal:", args.groups);
+    println!(
+        "A stand-in for the Graph API with {} groups is running. In another terminal:",
+        args.groups
+    );
     println!();
     println!(
         "  export WA_BASE_URL={} WA_PHONE_NUMBER_ID={} WA_ACCESS_TOKEN={}",

@@ -29,13 +29,18 @@ pub async fn run(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Fai
             }
         }
         GroupsCommand::Show { id, json } => {
-            let info = client.group_info(id.trim()).await.map_err(|e| {
-                super::api_failure(id.trim(), e)
-            })?;
+            let info = client
+                .group_info(id.trim())
+                .await
+                .map_err(|e| super::api_failure(id.trim(), e))?;
             let members: Vec<String> = info
                 .participants
                 .iter()
-                .map(|w| Participant::from_wa_id(w).map(|p| p.e164().to_owned()).unwrap_or_else(|_| sanitize(w)))
+                .map(|w| {
+                    Participant::from_wa_id(w)
+                        .map(|p| p.e164().to_owned())
+                        .unwrap_or_else(|_| sanitize(w))
+                })
                 .collect();
             if json {
                 print_json(&json!({

@@ -43,9 +43,9 @@ pub fn api_failure(group: &str, e: crate::api::ApiError) -> Failure {
     match e.class() {
         ErrorClass::Auth => Failure::input(format!("the access token was refused: {e}")),
         ErrorClass::Permission => Failure::input(format!("the token lacks a permission: {e}")),
-        _ if e.code() == Some(131212) => Failure::request(format!(
-            "group {group}: none of them is a member: {e}"
-        )),
+        _ if e.code() == Some(131212) => {
+            Failure::request(format!("group {group}: none of them is a member: {e}"))
+        }
         _ if group.is_empty() => Failure::request(e.to_string()),
         _ => Failure::request(format!("group {group}: {e}")),
     }

@@ -67,17 +67,26 @@ async fn change(
             Err(e) => {
                 // A group-wide or account-wide refusal: the same for every participant and
                 // every later batch, so say it once.
-                if results.is_empty() || matches!(e.class(), ErrorClass::Auth | ErrorClass::GroupPermanent | ErrorClass::Permission) {
+                if results.is_empty()
+                    || matches!(
+                        e.class(),
+                        ErrorClass::Auth | ErrorClass::GroupPermanent | ErrorClass::Permission
+                    )
+                {
                     return Err(super::api_failure(group, e));
                 }
-                results.extend(batch.iter().map(|p| (p.clone(), Result_::Failed(e.to_string()))));
+                results.extend(
+                    batch
+                        .iter()
+                        .map(|p| (p.clone(), Result_::Failed(e.to_string()))),
+                );
             }
         }
     }
 
-    let needs_reading = results
-        .iter()
-        .any(|(_, r)| matches!(r, Result_::Unknown(_)) || (!args.no_verify && matches!(r, Result_::Accepted(_))));
+    let needs_reading = results.iter().any(|(_, r)| {
+        matches!(r, Result_::Unknown(_)) || (!args.no_verify && matches!(r, Result_::Accepted(_)))
+    });
     if needs_reading {
         match client.group_info(group).await {
             Ok(info) => {
@@ -89,9 +98,9 @@ async fn change(
                         (Result_::Accepted(_) | Result_::Unknown(_), true) => {
                             Result_::Accepted(Some("confirmed".into()))
                         }
-                        (Result_::Accepted(_), false) => {
-                            Result_::Failed("accepted, but not applied when the group was read".into())
-                        }
+                        (Result_::Accepted(_), false) => Result_::Failed(
+                            "accepted, but not applied when the group was read".into(),
+                        ),
                         (Result_::Unknown(why), false) => {
                             Result_::Failed(format!("not applied ({why})"))
                         }
@@ -119,7 +128,10 @@ async fn change(
             }
             Result_::Unknown(why) => {
                 failed += 1;
-                format!("unknown: {} — read the group with `groups show`", sanitize(why))
+                format!(
+                    "unknown: {} — read the group with `groups show`",
+                    sanitize(why)
+                )
             }
         };
         println!("{:<16} {line}", p.e164());
@@ -143,7 +155,9 @@ async fn send_with_retries(
     loop {
         attempt += 1;
         match client.write_participants(kind, group, batch).await {
-            Err(e) if e.class().is_retryable() && !e.outcome_unknown() && attempt < MAX_ATTEMPTS => {
+            Err(e)
+                if e.class().is_retryable() && !e.outcome_unknown() && attempt < MAX_ATTEMPTS =>
+            {
                 let wait = e
                     .retry_after()
                     .unwrap_or_else(|| Duration::from_secs(1 << (attempt - 1)))

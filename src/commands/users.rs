@@ -47,7 +47,11 @@ mod tests {
     fn every_bad_one_is_named_on_one_line() {
         let args = vec!["abc".to_string(), "+12025550143, 12".to_string()];
         let err = parse_users(&args, None).expect_err("bad");
-        assert!(err.message.starts_with("2 bad participants"), "{}", err.message);
+        assert!(
+            err.message.starts_with("2 bad participants"),
+            "{}",
+            err.message
+        );
         assert!(!err.message.contains('\n'));
         assert_eq!(err.code, 2);
     }
