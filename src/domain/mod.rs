@@ -2,6 +2,7 @@
 
 pub mod operation;
 pub mod participant;
+pub mod plan;
 pub mod region;
 pub mod text;
 

@@ -1,0 +1,217 @@
+//! Batch planning: pending operations become requests of at most 8 participants, one group and
+//! one kind each, checked against what the mirror knows of each group.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::{MAX_GROUP_MEMBERS, MAX_PARTICIPANTS_PER_REQUEST, OperationKind, Participant};
+
+/// A pending operation, as planning needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingOp {
+    pub id: i64,
+    pub group_id: String,
+    pub participant: Participant,
+    pub kind: OperationKind,
+}
+
+/// What the mirror knows of a group: its members (wa_ids). `None` for a group never read.
+pub type Members = Option<HashSet<String>>;
+
+/// One request to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlannedRequest {
+    pub group_id: String,
+    pub kind: OperationKind,
+    pub ops: Vec<(i64, Participant)>,
+}
+
+/// The plan: requests in sending order (per group, removals before additions), operations
+/// held back (kept pending) and operations with nothing to do (to be marked skipped).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub requests: Vec<PlannedRequest>,
+    pub held: Vec<(i64, String)>,
+    pub skipped: Vec<(i64, String)>,
+}
+
+impl Plan {
+    pub fn operation_count(&self) -> usize {
+        self.requests.iter().map(|r| r.ops.len()).sum::<usize>()
+            + self.held.len()
+            + self.skipped.len()
+    }
+}
+
+/// Plans pending operations against the mirror. `members(group)` gives what the mirror knows.
+pub fn plan<'a>(
+    ops: impl IntoIterator<Item = &'a PendingOp>,
+    members: impl Fn(&str) -> Members,
+) -> Plan {
+    let mut by_group: BTreeMap<&str, Vec<&PendingOp>> = BTreeMap::new();
+    for op in ops {
+        by_group.entry(op.group_id.as_str()).or_default().push(op);
+    }
+    let mut out = Plan::default();
+    for (group, ops) in by_group {
+        let known = members(group);
+        let mut seen = HashSet::new();
+        let mut removes = Vec::new();
+        let mut adds = Vec::new();
+        for op in ops {
+            if !seen.insert(op.participant.wa_id()) {
+                out.skipped
+                    .push((op.id, "the same person twice for this group".into()));
+                continue;
+            }
+            let is_member = known.as_ref().map(|m| m.contains(op.participant.wa_id()));
+            match (op.kind, is_member) {
+                (OperationKind::Add, Some(true)) => {
+                    out.skipped.push((op.id, "already a member".into()));
+                }
+                (OperationKind::Remove, Some(false)) => {
+                    out.skipped.push((op.id, "not a member".into()));
+                }
+                (OperationKind::Add, _) => adds.push(op),
+                (OperationKind::Remove, _) => removes.push(op),
+            }
+        }
+        if let Some(current) = known.as_ref() {
+            let after_removes = current.len().saturating_sub(removes.len());
+            let room = MAX_GROUP_MEMBERS.saturating_sub(after_removes);
+            if adds.len() > room {
+                for op in adds.split_off(room) {
+                    out.held.push((
+                        op.id,
+                        format!(
+                            "group is full: {after_removes}/{MAX_GROUP_MEMBERS} members after the planned removals"
+                        ),
+                    ));
+                }
+            }
+        }
+        for (kind, list) in [(OperationKind::Remove, removes), (OperationKind::Add, adds)] {
+            for chunk in list.chunks(MAX_PARTICIPANTS_PER_REQUEST) {
+                out.requests.push(PlannedRequest {
+                    group_id: group.to_owned(),
+                    kind,
+                    ops: chunk
+                        .iter()
+                        .map(|op| (op.id, op.participant.clone()))
+                        .collect(),
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn person(n: u32) -> Participant {
+        Participant::from_wa_id(&format!("1202555{:04}", n % 10_000)).expect("wa_id")
+    }
+
+    fn op(id: i64, group: &str, n: u32, kind: OperationKind) -> PendingOp {
+        PendingOp {
+            id,
+            group_id: group.into(),
+            participant: person(n),
+            kind,
+        }
+    }
+
+    #[test]
+    fn members_and_non_members_are_skipped_with_the_reason() {
+        let ops = [
+            op(1, "g", 1, OperationKind::Add),
+            op(2, "g", 2, OperationKind::Remove),
+            op(3, "g", 3, OperationKind::Add),
+        ];
+        let members: HashSet<String> = [person(1).wa_id().to_owned()].into();
+        let p = plan(&ops, |_| Some(members.clone()));
+        assert_eq!(
+            p.skipped,
+            vec![(1, "already a member".into()), (2, "not a member".into())]
+        );
+        assert_eq!(p.requests.len(), 1);
+        assert_eq!(p.requests[0].ops[0].0, 3);
+    }
+
+    #[test]
+    fn adds_past_the_group_size_are_held_back() {
+        let mut ops: Vec<PendingOp> = (0..5)
+            .map(|i| op(i, "g", 100 + i as u32, OperationKind::Add))
+            .collect();
+        ops.push(op(9, "g", 1, OperationKind::Remove));
+        let members: HashSet<String> = (1..=6).map(|n| person(n).wa_id().to_owned()).collect();
+        let p = plan(&ops, |_| Some(members.clone()));
+        // 6 members, one removed: room for 3 of the 5 adds.
+        assert_eq!(p.held.len(), 2);
+        assert!(p.held[0].1.contains("full"));
+        assert_eq!(
+            p.requests[0].kind,
+            OperationKind::Remove,
+            "removals go first"
+        );
+        assert_eq!(p.requests[1].ops.len(), 3);
+    }
+
+    #[test]
+    fn unknown_groups_are_planned_without_checks() {
+        let ops: Vec<PendingOp> = (0..10)
+            .map(|i| op(i, "g", i as u32, OperationKind::Add))
+            .collect();
+        let p = plan(&ops, |_| None);
+        assert_eq!(
+            p.requests.iter().map(|r| r.ops.len()).collect::<Vec<_>>(),
+            [8, 2]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn every_operation_lands_exactly_once_and_requests_obey_the_limits(
+            raw in proptest::collection::vec((0u8..6, 0u32..40, any::<bool>()), 0..300),
+            member_bits in proptest::collection::vec(proptest::collection::vec(0u32..40, 0..9), 6),
+            known in proptest::collection::vec(any::<bool>(), 6),
+        ) {
+            let ops: Vec<PendingOp> = raw.iter().enumerate().map(|(i, (g, n, add))| {
+                op(i as i64, &format!("g{g}"), *n, if *add { OperationKind::Add } else { OperationKind::Remove })
+            }).collect();
+            let mirror = |group: &str| -> Members {
+                let idx: usize = group[1..].parse().ok()?;
+                known[idx].then(|| member_bits[idx].iter().map(|n| person(*n).wa_id().to_owned()).collect())
+            };
+            let p = plan(&ops, mirror);
+            let mut seen = HashSet::new();
+            for r in &p.requests {
+                prop_assert!(!r.ops.is_empty() && r.ops.len() <= MAX_PARTICIPANTS_PER_REQUEST);
+                let mut people = HashSet::new();
+                for (id, who) in &r.ops {
+                    prop_assert!(people.insert(who.wa_id().to_owned()), "duplicate in a request");
+                    let source = &ops[*id as usize];
+                    prop_assert_eq!(&source.group_id, &r.group_id);
+                    prop_assert_eq!(source.kind, r.kind);
+                    prop_assert!(seen.insert(*id));
+                }
+            }
+            for (id, reason) in p.held.iter().chain(&p.skipped) {
+                prop_assert!(!reason.is_empty());
+                prop_assert!(seen.insert(*id), "operation {} planned twice", id);
+            }
+            prop_assert_eq!(seen.len(), ops.len());
+            // No group is ever asked to hold more than 8.
+            for (g, bits) in member_bits.iter().enumerate() {
+                if !known[g] { continue; }
+                let group = format!("g{g}");
+                let current: HashSet<String> = bits.iter().map(|n| person(*n).wa_id().to_owned()).collect();
+                let removed = p.requests.iter().filter(|r| r.group_id == group && r.kind == OperationKind::Remove).map(|r| r.ops.len()).sum::<usize>();
+                let added = p.requests.iter().filter(|r| r.group_id == group && r.kind == OperationKind::Add).map(|r| r.ops.len()).sum::<usize>();
+                prop_assert!(current.len() - removed.min(current.len()) + added <= MAX_GROUP_MEMBERS);
+            }
+        }
+    }
+}
