@@ -2,3 +2,4 @@
 
 pub mod domain;
 pub mod sandbox;
+pub mod store;
