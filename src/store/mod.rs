@@ -22,7 +22,7 @@ mod redact;
 mod schema;
 mod target;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
