@@ -6,4 +6,6 @@ pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod exit;
+pub mod import;
 pub mod sandbox;
+pub mod store;

@@ -1,0 +1,94 @@
+//! What can go wrong in an import: a line that cannot be read, or a file that cannot be used.
+
+use std::fmt;
+
+use crate::store::StoreError;
+
+/// A line that was not imported, and why. Displays as `line 7: "abc": letters are not allowed…`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BadLine {
+    pub line: u64,
+    pub reason: String,
+}
+
+impl fmt::Display for BadLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.reason)
+    }
+}
+
+/// Why an import stored nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read the input: {0}")]
+    Read(#[from] std::io::Error),
+
+    #[error("this is a binary file, not text")]
+    Binary,
+
+    #[error("this file is UTF-16 text: save it as UTF-8 (in a spreadsheet: \"CSV UTF-8\")")]
+    Utf16,
+
+    #[error("nothing to import: no data lines were found")]
+    NothingToImport,
+
+    #[error("line {line}: the header has no `{column}` column (it has: {found})")]
+    MissingColumn {
+        line: u64,
+        column: &'static str,
+        found: String,
+    },
+
+    #[error("line {line}: the header is not UTF-8 text")]
+    HeaderNotText { line: u64 },
+
+    #[error("the group id {0}")]
+    BadGroup(String),
+
+    #[error("{}", summary(bad, *bad_more))]
+    Invalid { bad: Vec<BadLine>, bad_more: usize },
+
+    #[error(transparent)]
+    Store(#[from] StoreError),
+
+    #[error("the import stopped unexpectedly: {0}")]
+    Internal(String),
+}
+
+/// How many bad lines the error message itself shows (the error holds up to 50).
+const SHOWN_IN_MESSAGE: usize = 10;
+
+fn summary(bad: &[BadLine], more: usize) -> String {
+    let total = bad.len() + more;
+    let mut text = format!(
+        "{total} bad line{}, nothing imported (fix them, or skip invalid lines):",
+        if total == 1 { "" } else { "s" }
+    );
+    for line in bad.iter().take(SHOWN_IN_MESSAGE) {
+        text.push_str(&format!("\n  {line}"));
+    }
+    if total > SHOWN_IN_MESSAGE {
+        text.push_str(&format!("\n  … and {} more", total - SHOWN_IN_MESSAGE));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_files_say_which_lines_and_how_many_more() {
+        let bad: Vec<BadLine> = (1..=12)
+            .map(|line| BadLine {
+                line,
+                reason: "not UTF-8 text".into(),
+            })
+            .collect();
+        let text = ImportError::Invalid { bad, bad_more: 3 }.to_string();
+        assert!(text.starts_with("15 bad lines, nothing imported"), "{text}");
+        assert!(text.contains("\n  line 10: not UTF-8 text"), "{text}");
+        assert!(!text.contains("line 11:"), "{text}");
+        assert!(text.ends_with("… and 5 more"), "{text}");
+    }
+}

@@ -1,0 +1,66 @@
+//! Importing lists of changes: CSV action files, plain number lists, and target memberships.
+//!
+//! The whole file is checked before anything is stored: it is read once, in a stream (memory
+//! stays bounded whatever its length), good rows going into one open store transaction and bad
+//! lines being collected (the first 50, then a count). At the end the transaction is committed
+//! only if no line was bad, or if bad lines are to be skipped; otherwise nothing is stored.
+//! Numbers are parsed on their own thread(s) while the caller's thread writes to the store.
+
+mod actions;
+mod error;
+mod fields;
+mod input;
+mod lines;
+mod list;
+mod pipeline;
+mod records;
+mod target;
+mod writer;
+
+use serde::{Deserialize, Serialize};
+
+pub use actions::read_csv;
+pub use error::{BadLine, ImportError};
+pub use list::read_list;
+pub use target::read_target;
+
+use crate::store::{AccountId, Store};
+
+/// How many bad lines a report or error lists; the rest are counted.
+pub const MAX_BAD_LINES_SHOWN: usize = 50;
+
+/// What to do when some lines are bad.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OnBadLines {
+    /// Store nothing and return [`ImportError::Invalid`].
+    #[default]
+    Reject,
+    /// Store the good lines and list the bad ones in the report.
+    Skip,
+}
+
+/// Where imported changes go.
+pub struct ImportTo<'s> {
+    pub store: &'s mut Store,
+    pub account: AccountId,
+    pub on_bad: OnBadLines,
+}
+
+/// What an import did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Changes found in the file (one per CSV row, one per number of a list), good or bad.
+    pub read: usize,
+    /// New rows in the queue.
+    pub stored: usize,
+    /// Changes already pending (in the queue or earlier in the file).
+    pub duplicates: usize,
+    /// Pending changes withdrawn because the file asked the opposite.
+    pub replaced: usize,
+    /// Stored changes carrying a flag (full group, already a member, ambiguous number…).
+    pub flagged: usize,
+    /// The first bad lines (only when bad lines were skipped).
+    pub bad: Vec<BadLine>,
+    /// Bad lines beyond those listed.
+    pub bad_more: usize,
+}

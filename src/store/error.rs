@@ -1,0 +1,43 @@
+//! What can go wrong in the store, as typed errors.
+
+use std::path::PathBuf;
+
+use super::OpId;
+use crate::domain::OperationState;
+
+/// An error from the local store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot prepare the store file {path}: {source}")]
+    File {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("no data directory is known for this user (is HOME set?)")]
+    NoDataDir,
+
+    #[error(
+        "the store was written by a newer wa-groups (schema version {found}; this build knows up to {known}): upgrade wa-groups, or use another store file"
+    )]
+    TooNew { found: i64, known: i64 },
+
+    #[error("operation {0} does not exist in this account")]
+    NotFound(OpId),
+
+    #[error("operation {id} is {state}; {wanted}")]
+    WrongState {
+        id: OpId,
+        state: OperationState,
+        wanted: &'static str,
+    },
+
+    #[error("an operation cannot be moved to {0} this way")]
+    BadTarget(OperationState),
+
+    #[error("the store holds a value this build cannot read: {0}")]
+    Corrupt(String),
+
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}

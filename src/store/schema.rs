@@ -1,0 +1,161 @@
+//! The schema as an ordered list of migrations, applied at open and counted in `PRAGMA user_version`.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::StoreError;
+
+/// Migration `i` (0-based) takes the schema from version `i` to version `i + 1`. To change the
+/// schema, append a step; never edit one that has shipped.
+const MIGRATIONS: &[&str] = &[
+    // 1: accounts, the groups mirror, the operations queue, the audit trail.
+    r#"
+    CREATE TABLE accounts (
+        id              INTEGER PRIMARY KEY,
+        base_url        TEXT NOT NULL,
+        phone_number_id TEXT NOT NULL,
+        created_at      INTEGER NOT NULL,
+        UNIQUE (base_url, phone_number_id)
+    );
+
+    CREATE TABLE groups (
+        account_id   INTEGER NOT NULL REFERENCES accounts(id),
+        group_id     TEXT NOT NULL,
+        subject      TEXT NOT NULL,
+        member_count INTEGER NOT NULL,
+        read_at      INTEGER NOT NULL,
+        gone_at      INTEGER,
+        PRIMARY KEY (account_id, group_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE group_members (
+        account_id INTEGER NOT NULL,
+        group_id   TEXT NOT NULL,
+        wa_id      TEXT NOT NULL,
+        PRIMARY KEY (account_id, group_id, wa_id),
+        FOREIGN KEY (account_id, group_id) REFERENCES groups(account_id, group_id)
+            ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE INDEX group_members_by_wa_id ON group_members (account_id, wa_id);
+
+    CREATE TABLE operations (
+        id            INTEGER PRIMARY KEY,
+        account_id    INTEGER NOT NULL REFERENCES accounts(id),
+        group_id      TEXT NOT NULL,
+        participant   TEXT NOT NULL,
+        wa_id         TEXT NOT NULL,
+        kind          TEXT NOT NULL CHECK (kind IN ('add', 'remove')),
+        state         TEXT NOT NULL CHECK (state IN
+                        ('pending', 'sending', 'accepted', 'confirmed', 'failed', 'skipped')),
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        attempt_id    TEXT,
+        error_code    INTEGER,
+        error_message TEXT,
+        request_id    TEXT,
+        flag          TEXT,
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL
+    );
+    -- At most one open (pending) change per person and group: the queue rules rely on it.
+    CREATE UNIQUE INDEX operations_one_open
+        ON operations (account_id, group_id, wa_id) WHERE state = 'pending';
+    CREATE INDEX operations_by_group ON operations (account_id, group_id, state);
+    CREATE INDEX operations_by_state ON operations (account_id, state);
+
+    CREATE TABLE exchanges (
+        id           INTEGER PRIMARY KEY,
+        account_id   INTEGER NOT NULL REFERENCES accounts(id),
+        at           INTEGER NOT NULL,
+        method       TEXT NOT NULL,
+        path         TEXT NOT NULL,
+        group_id     TEXT,
+        participants TEXT NOT NULL,
+        status       INTEGER,
+        graph_code   INTEGER,
+        request_id   TEXT,
+        duration_ms  INTEGER NOT NULL,
+        error        TEXT
+    );
+    CREATE INDEX exchanges_by_account ON exchanges (account_id, id);
+
+    CREATE TABLE outcomes (
+        id           INTEGER PRIMARY KEY,
+        account_id   INTEGER NOT NULL REFERENCES accounts(id),
+        at           INTEGER NOT NULL,
+        group_id     TEXT NOT NULL,
+        participant  TEXT NOT NULL,
+        action       TEXT NOT NULL,
+        result       TEXT NOT NULL,
+        code         INTEGER,
+        message      TEXT,
+        request_id   TEXT,
+        operation_id INTEGER
+    );
+    CREATE INDEX outcomes_by_account ON outcomes (account_id, id);
+    "#,
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database to [`SCHEMA_VERSION`], one committed transaction per step; refuses a
+/// database from a newer build rather than guess at its meaning.
+pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    migrate_with(conn, MIGRATIONS)
+}
+
+fn migrate_with(conn: &mut Connection, steps: &[&str]) -> Result<(), StoreError> {
+    let known = steps.len() as i64;
+    loop {
+        // The version is read inside the write transaction, so two processes opening the same
+        // new file at once apply each step once.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        if found > known {
+            return Err(StoreError::TooNew { found, known });
+        }
+        if found < 0 {
+            return Err(StoreError::Corrupt(format!("schema version {found}")));
+        }
+        let Some(sql) = usize::try_from(found).ok().and_then(|i| steps.get(i)) else {
+            return Ok(());
+        };
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", found + 1)?;
+        tx.commit()?;
+        tracing::info!(version = found + 1, "store schema migrated");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(conn: &Connection) -> i64 {
+        conn.query_row("PRAGMA user_version", [], |row| row.get(0))
+            .expect("user_version")
+    }
+
+    #[test]
+    fn appending_a_step_migrates_an_existing_database() {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        migrate_with(&mut conn, &["CREATE TABLE a (x)"]).expect("v1");
+        conn.execute("INSERT INTO a VALUES (1)", []).expect("row");
+        let steps = ["CREATE TABLE a (x)", "ALTER TABLE a ADD COLUMN y"];
+        migrate_with(&mut conn, &steps).expect("v2");
+        assert_eq!(version(&conn), 2);
+        let kept: i64 = conn
+            .query_row("SELECT x FROM a WHERE y IS NULL", [], |r| r.get(0))
+            .expect("row kept");
+        assert_eq!(kept, 1);
+        migrate_with(&mut conn, &steps).expect("idempotent");
+        assert_eq!(version(&conn), 2);
+    }
+
+    #[test]
+    fn a_failing_step_leaves_the_previous_version() {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        let steps = ["CREATE TABLE a (x)", "CREATE TABLE a (x)"];
+        assert!(migrate_with(&mut conn, &steps).is_err());
+        assert_eq!(version(&conn), 1);
+    }
+}

@@ -1,0 +1,161 @@
+//! Target membership ("sync"): the full wanted member list of some groups, and its difference
+//! from the mirror as the adds and removes that would make the mirror match.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::{AccountId, NewOperation, Store, StoreError};
+use crate::domain::{OperationKind, Participant};
+
+/// The wanted members of each listed group. A listed group with no members is wanted empty.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetMembership {
+    groups: BTreeMap<String, BTreeSet<Participant>>,
+}
+
+impl TargetMembership {
+    /// Lists a group (wanted empty until members are added).
+    pub fn add_group(&mut self, group_id: &str) {
+        self.groups.entry(group_id.to_owned()).or_default();
+    }
+
+    /// Wants `participant` in `group_id`.
+    pub fn add_member(&mut self, group_id: &str, participant: Participant) {
+        self.groups
+            .entry(group_id.to_owned())
+            .or_default()
+            .insert(participant);
+    }
+
+    /// The listed groups and their wanted members, by group id.
+    pub fn groups(&self) -> impl Iterator<Item = (&str, &BTreeSet<Participant>)> {
+        self.groups
+            .iter()
+            .map(|(id, members)| (id.as_str(), members))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+}
+
+/// What it takes to go from the mirror to the target.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetDiff {
+    pub adds: Vec<(String, Participant)>,
+    pub removes: Vec<(String, Participant)>,
+    /// Listed groups the mirror does not know, or knows as gone: nothing is guessed for them.
+    pub unknown_groups: Vec<String>,
+}
+
+impl TargetDiff {
+    /// The changes to queue, adds first.
+    pub fn operations(&self) -> Vec<NewOperation> {
+        let as_op = |kind: OperationKind| {
+            move |(group, participant): &(String, Participant)| NewOperation {
+                group_id: group.clone(),
+                participant: participant.clone(),
+                kind,
+            }
+        };
+        self.adds
+            .iter()
+            .map(as_op(OperationKind::Add))
+            .chain(self.removes.iter().map(as_op(OperationKind::Remove)))
+            .collect()
+    }
+
+    /// Nothing to change, and no group left unknown.
+    pub fn is_empty(&self) -> bool {
+        self.adds.is_empty() && self.removes.is_empty() && self.unknown_groups.is_empty()
+    }
+}
+
+impl Store {
+    /// The adds and removes that would make each listed group's mirrored membership equal the
+    /// target (pending operations are not counted; the queue rules sort out overlaps).
+    pub fn diff_target(
+        &self,
+        acct: AccountId,
+        target: &TargetMembership,
+    ) -> Result<TargetDiff, StoreError> {
+        let mut diff = TargetDiff::default();
+        for (group_id, wanted) in target.groups() {
+            let Some(group) = self.group(acct, group_id)?.filter(|g| g.gone_at.is_none()) else {
+                diff.unknown_groups.push(group_id.to_owned());
+                continue;
+            };
+            let current: BTreeSet<Participant> = group.members.into_iter().collect();
+            for person in wanted.difference(&current) {
+                diff.adds.push((group_id.to_owned(), person.clone()));
+            }
+            for person in current.difference(wanted) {
+                diff.removes.push((group_id.to_owned(), person.clone()));
+            }
+        }
+        Ok(diff)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::MirrorGroup;
+    use super::super::testing::{person, store_with_account};
+    use super::*;
+
+    #[test]
+    fn the_diff_is_what_makes_the_mirror_match() {
+        let (_dir, mut store, acct) = store_with_account();
+        for (id, members) in [("g1", vec![1, 2, 3]), ("g2", vec![4]), ("gone", vec![5])] {
+            let group = MirrorGroup {
+                id: id.into(),
+                subject: id.into(),
+                members: members.into_iter().map(person).collect(),
+                member_count: 1,
+                read_at: 1,
+                gone_at: None,
+            };
+            store.upsert_group(acct, &group).expect("mirror");
+        }
+        store.mark_gone_except(acct, ["g1", "g2"], 2).expect("gone");
+        let mut target = TargetMembership::default();
+        for n in [2, 3, 6] {
+            target.add_member("g1", person(n));
+        }
+        target.add_group("g2");
+        target.add_member("gone", person(5));
+        target.add_member("new", person(7));
+
+        let diff = store.diff_target(acct, &target).expect("diff");
+        assert_eq!(diff.adds, vec![("g1".to_owned(), person(6))]);
+        assert_eq!(
+            diff.removes,
+            vec![("g1".to_owned(), person(1)), ("g2".to_owned(), person(4))]
+        );
+        assert_eq!(
+            diff.unknown_groups,
+            vec!["gone".to_owned(), "new".to_owned()]
+        );
+        assert_eq!(diff.operations().len(), 3);
+        assert_eq!(diff.operations()[0].kind, OperationKind::Add);
+    }
+
+    #[test]
+    fn a_target_equal_to_the_mirror_changes_nothing() {
+        let (_dir, mut store, acct) = store_with_account();
+        let group = MirrorGroup {
+            id: "g".into(),
+            subject: "g".into(),
+            members: vec![person(1), person(2)],
+            member_count: 2,
+            read_at: 1,
+            gone_at: None,
+        };
+        store.upsert_group(acct, &group).expect("mirror");
+        let mut target = TargetMembership::default();
+        target.add_member("g", person(2));
+        target.add_member("g", person(1));
+        assert!(store.diff_target(acct, &target).expect("diff").is_empty());
+    }
+}
