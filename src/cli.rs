@@ -60,9 +60,131 @@ pub enum Command {
     /// Add or remove participants right away, without the queue
     #[command(subcommand)]
     Participants(ParticipantsCommand),
-    /// Read the account's groups
+    /// Read the account's groups, or sync them into the local mirror
     #[command(subcommand)]
     Groups(GroupsCommand),
+    /// The local queue of pending participant changes
+    #[command(subcommand)]
+    Queue(QueueCommand),
+    /// Send the pending changes: preview, batches of 8, retries, confirmation by reading
+    Submit(SubmitArgs),
+    /// The audit trail: every request and every participant outcome
+    Log(LogArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum QueueCommand {
+    /// Queue participants to add to a group
+    Add(QueueUsersArgs),
+    /// Queue participants to remove from a group
+    Remove(QueueUsersArgs),
+    /// Queue changes from a file (`-` for standard input): a CSV with the columns
+    /// group,participant,action; or, with --group and --action, a plain list of numbers
+    Import(ImportArgs),
+    /// List the queue
+    List(QueueListArgs),
+    /// Take operations out of the queue (by id, by group, or --all)
+    Drop(DropArgs),
+    /// Queue what makes each group in FILE (CSV group,participant) have exactly those members
+    SyncTarget(SyncTargetArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct QueueUsersArgs {
+    /// The group id
+    #[arg(long, value_name = "ID")]
+    pub group: String,
+    /// Phone numbers or wa_ids; commas and several per argument are fine
+    #[arg(required = true, value_name = "USER")]
+    pub users: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The file, or `-` for standard input
+    pub file: PathBuf,
+    /// For a plain list of numbers: the group they are for
+    #[arg(long, value_name = "ID", requires = "action")]
+    pub group: Option<String>,
+    /// For a plain list of numbers: add or remove
+    #[arg(long, value_name = "ACTION", requires = "group")]
+    pub action: Option<crate::domain::OperationKind>,
+    /// Store the good lines and report the bad ones (by default one bad line stores nothing)
+    #[arg(long)]
+    pub skip_invalid: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct QueueListArgs {
+    /// Only this group
+    #[arg(long, value_name = "ID")]
+    pub group: Option<String>,
+    /// Only this state: pending, sending, accepted, confirmed, failed, skipped
+    #[arg(long, value_name = "STATE")]
+    pub state: Option<crate::domain::OperationState>,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DropArgs {
+    /// Operation ids
+    #[arg(value_name = "ID", conflicts_with_all = ["group", "all"])]
+    pub ids: Vec<i64>,
+    /// Every open operation of this group
+    #[arg(long, value_name = "ID", conflicts_with = "all")]
+    pub group: Option<String>,
+    /// Every open operation of the account
+    #[arg(long)]
+    pub all: bool,
+    /// Do it even when it takes out more than one operation
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SyncTargetArgs {
+    /// CSV with the columns group,participant: the whole wanted membership of each group listed
+    pub file: PathBuf,
+    /// Print the difference only; queue nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SubmitArgs {
+    /// Only these groups (repeatable)
+    #[arg(long = "group", value_name = "ID")]
+    pub groups: Vec<String>,
+    /// Print exactly the requests that would be sent, and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Requests in flight at once
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// The most requests per second (by default, as fast as the server allows)
+    #[arg(long, value_name = "R")]
+    pub rate: Option<f64>,
+    /// Milliseconds between a change being accepted and its group being read to confirm it
+    #[arg(long, default_value_t = 500, value_name = "MS")]
+    pub verify_delay_ms: u64,
+    /// Print the result as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+    /// Do not ask for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct LogArgs {
+    /// Every exchange and outcome as JSON
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// One row per participant outcome: time,group,participant,action,result,code,message,request_id
+    #[arg(long)]
+    pub csv: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -103,6 +225,12 @@ pub enum GroupsCommand {
         /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
+    },
+    /// Read every group and its members into the local mirror
+    Sync {
+        /// Group reads in flight at once
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+        concurrency: u16,
     },
     /// Show one group: subject and members
     Show {

@@ -11,10 +11,10 @@ pub async fn read_capped(
     limit: usize,
 ) -> Result<Vec<u8>, ApiError> {
     let status = response.status().as_u16();
-    if let Some(len) = response.content_length() {
-        if len > limit as u64 {
-            return Err(ApiError::TooLarge { status, limit });
-        }
+    if let Some(len) = response.content_length()
+        && len > limit as u64
+    {
+        return Err(ApiError::TooLarge { status, limit });
     }
     let mut body = Vec::new();
     loop {

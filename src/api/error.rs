@@ -102,10 +102,11 @@ impl std::fmt::Display for GraphError {
             write!(f, "/{sub}")?;
         }
         write!(f, " (HTTP {}): {}", self.status, self.message)?;
-        if let Some(details) = &self.details {
-            if !details.is_empty() && details != &self.message {
-                write!(f, " — {details}")?;
-            }
+        if let Some(details) = &self.details
+            && !details.is_empty()
+            && details != &self.message
+        {
+            write!(f, " — {details}")?;
         }
         if let Some(trace) = &self.fbtrace_id {
             write!(f, " [fbtrace_id {trace}]")?;

@@ -9,8 +9,12 @@ use crate::domain::{MAX_GROUP_MEMBERS, Participant};
 use crate::exit::{Failure, Outcome};
 
 pub async fn run(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Failure> {
+    if let GroupsCommand::Sync { concurrency } = cmd {
+        return sync(settings, usize::from(concurrency)).await;
+    }
     let client = settings.client()?;
     match cmd {
+        GroupsCommand::Sync { .. } => {}
         GroupsCommand::List { json } => {
             let groups = client.list_groups().await.map_err(list_failure)?;
             if json {
@@ -78,4 +82,54 @@ fn print_json(value: &serde_json::Value) {
         Ok(text) => println!("{text}"),
         Err(e) => eprintln!("cannot print JSON: {e}"),
     }
+}
+
+async fn sync(settings: &Settings, concurrency: usize) -> Result<Outcome, Failure> {
+    use std::io::IsTerminal;
+    let (store, acct) = super::local::open(settings)?;
+    let client = settings.client()?;
+    let store = super::local::shared(store);
+    let pacer = std::sync::Arc::new(crate::engine::pacer::Pacer::new(None));
+    let tty = std::io::stderr().is_terminal();
+    let mut last_shown = 0;
+    let report = crate::engine::sync::sync_groups(
+        &client,
+        &store,
+        acct,
+        concurrency,
+        &pacer,
+        |done, total| {
+            if done == total || done >= last_shown + 500 || (tty && done >= last_shown + 25) {
+                last_shown = done;
+                if tty {
+                    eprint!("\rsynced {done}/{total} groups");
+                    if done == total {
+                        eprintln!();
+                    }
+                } else {
+                    eprintln!("synced {done}/{total} groups");
+                }
+            }
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        crate::engine::sync::SyncError::List(api) => super::api_failure("", api),
+        other => Failure::input(other.to_string()),
+    })?;
+    for (id, why) in &report.unread {
+        eprintln!("could not read group {}: {}", sanitize(id), sanitize(why));
+    }
+    println!(
+        "{} groups listed, {} read into the mirror, {} no longer listed (marked gone), {} unread",
+        report.listed,
+        report.read,
+        report.gone,
+        report.unread.len()
+    );
+    Ok(if report.unread.is_empty() {
+        Outcome::Done
+    } else {
+        Outcome::SomeFailed
+    })
 }

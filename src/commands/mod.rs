@@ -2,7 +2,11 @@
 
 pub mod demo;
 pub mod groups;
+pub mod local;
+pub mod log;
 pub mod participants;
+pub mod queue;
+pub mod submit;
 pub mod users;
 
 use crate::cli::{Cli, Command};
@@ -32,6 +36,9 @@ pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
             let settings = Settings::resolve(&cli.global)?;
             groups::run(&settings, cmd).await
         }
+        Command::Queue(cmd) => queue::run(&Settings::resolve(&cli.global)?, cmd),
+        Command::Submit(args) => submit::run(&Settings::resolve(&cli.global)?, args).await,
+        Command::Log(args) => log::run(&Settings::resolve(&cli.global)?, args),
     }
 }
 

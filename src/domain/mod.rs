@@ -5,6 +5,7 @@ pub mod participant;
 pub mod plan;
 pub mod region;
 pub mod text;
+pub mod when;
 
 pub use operation::{OperationKind, OperationState};
 pub use participant::{Participant, ParticipantError};

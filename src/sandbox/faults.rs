@@ -104,10 +104,10 @@ impl FaultInjector {
 
     /// Decides the fate of one request: rate limit, then throttle, then failure, then drop.
     pub fn decide(&mut self, rng: &mut SandboxRng) -> Verdict {
-        if let Some(bucket) = &mut self.bucket {
-            if !bucket.try_take() {
-                return Verdict::RateLimited;
-            }
+        if let Some(bucket) = &mut self.bucket
+            && !bucket.try_take()
+        {
+            return Verdict::RateLimited;
         }
         if chance(rng, self.faults.throttle_rate) {
             return Verdict::Throttled;

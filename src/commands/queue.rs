@@ -1,0 +1,316 @@
+//! `queue …`: put changes in the local queue, look at it, take them out. Nothing is sent.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use serde_json::json;
+
+use super::local::{open, store_failure};
+use super::users::parse_users;
+use crate::cli::{
+    DropArgs, ImportArgs, QueueCommand, QueueListArgs, QueueUsersArgs, SyncTargetArgs,
+};
+use crate::config::Settings;
+use crate::domain::OperationKind;
+use crate::domain::text::sanitize;
+use crate::exit::{Failure, Outcome};
+use crate::import::{self, ImportError, ImportReport, ImportTo, OnBadLines};
+use crate::store::{DropScope, EnqueueReport, NewOperation, OpId, OperationFilter};
+
+pub fn run(settings: &Settings, cmd: QueueCommand) -> Result<Outcome, Failure> {
+    match cmd {
+        QueueCommand::Add(args) => users(settings, OperationKind::Add, args),
+        QueueCommand::Remove(args) => users(settings, OperationKind::Remove, args),
+        QueueCommand::Import(args) => import_file(settings, args),
+        QueueCommand::List(args) => list(settings, args),
+        QueueCommand::Drop(args) => drop_ops(settings, args),
+        QueueCommand::SyncTarget(args) => sync_target(settings, args),
+    }
+}
+
+fn users(
+    settings: &Settings,
+    kind: OperationKind,
+    args: QueueUsersArgs,
+) -> Result<Outcome, Failure> {
+    let people = parse_users(&args.users, settings.default_region)?;
+    let group = args.group.trim();
+    if group.is_empty() || group.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(Failure::input(format!(
+            "`{}` is not a group id",
+            sanitize(group)
+        )));
+    }
+    let (mut store, acct) = open(settings)?;
+    let ops: Vec<NewOperation> = people
+        .into_iter()
+        .map(|participant| NewOperation {
+            group_id: group.to_owned(),
+            participant,
+            kind,
+        })
+        .collect();
+    let report = store.enqueue(acct, &ops).map_err(store_failure)?;
+    print_enqueue(&report);
+    Ok(Outcome::Done)
+}
+
+/// Tells the operator what the queue rules did.
+fn print_enqueue(report: &EnqueueReport) {
+    println!(
+        "queued {} change(s){}",
+        report.stored,
+        if report.duplicates > 0 {
+            format!(", {} already pending", report.duplicates)
+        } else {
+            String::new()
+        }
+    );
+    for r in &report.replaced {
+        println!(
+            "replaced: the pending {} of {} in {} (#{}) gave way to the later {} (#{})",
+            r.replaced_kind,
+            r.participant,
+            sanitize(&r.group_id),
+            r.replaced.0,
+            r.replaced_kind.opposite(),
+            r.by.0
+        );
+    }
+    for f in &report.flagged {
+        println!(
+            "flagged #{}: {} {} in {}: {}",
+            f.id.0,
+            f.kind,
+            f.participant,
+            sanitize(&f.group_id),
+            f.flag
+        );
+    }
+}
+
+fn import_file(settings: &Settings, args: ImportArgs) -> Result<Outcome, Failure> {
+    let name = args.file.display().to_string();
+    let reader: Box<dyn Read + Send> = if args.file == Path::new("-") {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(
+            File::open(&args.file)
+                .map_err(|e| Failure::input(format!("{name}: cannot open: {e}")))?,
+        )
+    };
+    let (mut store, acct) = open(settings)?;
+    let to = ImportTo {
+        store: &mut store,
+        account: acct,
+        on_bad: if args.skip_invalid {
+            OnBadLines::Skip
+        } else {
+            OnBadLines::Reject
+        },
+    };
+    let result = match (&args.group, args.action) {
+        (Some(group), Some(kind)) => {
+            import::read_list(reader, group, kind, settings.default_region, to)
+        }
+        _ => import::read_csv(reader, settings.default_region, to),
+    };
+    match result {
+        Ok(report) => {
+            print_import(&name, &report);
+            Ok(if report.bad.is_empty() && report.bad_more == 0 {
+                Outcome::Done
+            } else {
+                Outcome::SomeFailed
+            })
+        }
+        Err(ImportError::Invalid { bad, bad_more }) => {
+            for line in &bad {
+                eprintln!("{name}:{}: {}", line.line, line.reason);
+            }
+            if bad_more > 0 {
+                eprintln!("{name}: … and {bad_more} more bad lines");
+            }
+            Err(Failure::input(format!(
+                "{name}: {} bad line(s); nothing was imported (--skip-invalid imports the good lines)",
+                bad.len() + bad_more
+            )))
+        }
+        Err(e) => Err(Failure::input(format!("{name}: {e}"))),
+    }
+}
+
+fn print_import(name: &str, report: &ImportReport) {
+    for line in &report.bad {
+        eprintln!("{name}:{}: skipped: {}", line.line, line.reason);
+    }
+    if report.bad_more > 0 {
+        eprintln!("{name}: … and {} more bad lines skipped", report.bad_more);
+    }
+    println!(
+        "{name}: {} change(s) read, {} queued, {} already pending, {} replaced an opposite pending change, {} flagged, {} bad line(s) skipped",
+        report.read,
+        report.stored,
+        report.duplicates,
+        report.replaced,
+        report.flagged,
+        report.bad.len() + report.bad_more
+    );
+}
+
+fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failure> {
+    let (store, acct) = open(settings)?;
+    let ops = store
+        .operations(
+            acct,
+            &OperationFilter {
+                group: args.group.clone(),
+                state: args.state,
+                ids: None,
+            },
+        )
+        .map_err(store_failure)?;
+    if args.json {
+        let list: Vec<_> = ops
+            .iter()
+            .map(|op| {
+                json!({
+                    "id": op.id.0, "group": op.group_id, "participant": op.participant.e164(),
+                    "action": op.kind, "state": op.state, "attempts": op.attempts,
+                    "code": op.error_code, "message": op.error_message,
+                    "request_id": op.request_id, "flag": op.flag,
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&list).unwrap_or_default()
+        );
+        return Ok(Outcome::Done);
+    }
+    println!(
+        "{:>6}  {:<24}  {:<16}  {:<6}  {:<9}  NOTE",
+        "ID", "GROUP", "PARTICIPANT", "ACTION", "STATE"
+    );
+    for op in &ops {
+        let note = match (&op.error_code, &op.error_message, &op.flag) {
+            (Some(c), Some(m), _) => format!("{c} {m}"),
+            (None, Some(m), _) => m.clone(),
+            (_, None, Some(f)) => f.clone(),
+            _ => String::new(),
+        };
+        println!(
+            "{:>6}  {:<24}  {:<16}  {:<6}  {:<9}  {}",
+            op.id.0,
+            short(&sanitize(&op.group_id), 24),
+            op.participant.e164(),
+            op.kind.as_str(),
+            op.state.as_str(),
+            sanitize(&note)
+        );
+    }
+    let counts = store.count_by_state(acct).map_err(store_failure)?;
+    let parts: Vec<String> = counts
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
+    eprintln!(
+        "{} shown; queue: {}",
+        ops.len(),
+        if parts.is_empty() {
+            "empty".into()
+        } else {
+            parts.join(", ")
+        }
+    );
+    Ok(Outcome::Done)
+}
+
+fn short(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_owned()
+    } else {
+        text.chars().take(width - 1).collect::<String>() + "…"
+    }
+}
+
+fn drop_ops(settings: &Settings, args: DropArgs) -> Result<Outcome, Failure> {
+    let scope = if args.all {
+        DropScope::All
+    } else if let Some(group) = &args.group {
+        DropScope::Group(group.clone())
+    } else if !args.ids.is_empty() {
+        DropScope::Ids(args.ids.iter().map(|id| OpId(*id)).collect())
+    } else {
+        return Err(Failure::input(
+            "say what to drop: operation ids, --group ID, or --all",
+        ));
+    };
+    let (mut store, acct) = open(settings)?;
+    let matching = store
+        .operations(
+            acct,
+            &OperationFilter {
+                group: args.group.clone(),
+                state: Some(crate::domain::OperationState::Pending),
+                ids: (!args.ids.is_empty()).then(|| args.ids.iter().map(|id| OpId(*id)).collect()),
+            },
+        )
+        .map_err(store_failure)?
+        .len();
+    if matching > 1 && !args.yes {
+        return Err(Failure::input(format!(
+            "this drops {matching} pending operations; add --yes to do it"
+        )));
+    }
+    let report = store.drop_operations(acct, &scope).map_err(store_failure)?;
+    println!("dropped {} operation(s)", report.dropped);
+    if report.kept_sending > 0 {
+        println!(
+            "kept {} being sent: their outcome is settled by the next submit",
+            report.kept_sending
+        );
+    }
+    Ok(Outcome::Done)
+}
+
+fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcome, Failure> {
+    let name = args.file.display().to_string();
+    let file =
+        File::open(&args.file).map_err(|e| Failure::input(format!("{name}: cannot open: {e}")))?;
+    let target = import::read_target(file, settings.default_region)
+        .map_err(|e| Failure::input(format!("{name}: {e}")))?;
+    let (mut store, acct) = open(settings)?;
+    let diff = store.diff_target(acct, &target).map_err(store_failure)?;
+    for (group, p) in &diff.adds {
+        println!("+ {}  {p}", sanitize(group));
+    }
+    for (group, p) in &diff.removes {
+        println!("- {}  {p}", sanitize(group));
+    }
+    for group in &diff.unknown_groups {
+        eprintln!(
+            "{name}: group {} is not in the mirror (run `groups sync`); nothing queued for it",
+            sanitize(group)
+        );
+    }
+    println!(
+        "{} to add, {} to remove",
+        diff.adds.len(),
+        diff.removes.len()
+    );
+    if args.dry_run {
+        return Ok(Outcome::Done);
+    }
+    let report = store
+        .enqueue(acct, &diff.operations())
+        .map_err(store_failure)?;
+    print_enqueue(&report);
+    Ok(if diff.unknown_groups.is_empty() {
+        Outcome::Done
+    } else {
+        Outcome::SomeFailed
+    })
+}

@@ -1,0 +1,270 @@
+//! `submit`: preview, then send the pending changes through the engine, with progress on
+//! stderr, a summary at the end, and Ctrl-C that stops cleanly.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::local::{open, shared, store_failure};
+use crate::cli::SubmitArgs;
+use crate::config::Settings;
+use crate::domain::plan::Plan;
+use crate::domain::text::sanitize;
+use crate::engine::lock::SendLock;
+use crate::engine::preview::preview;
+use crate::engine::{Command, Engine, EngineConfig, Event, Scope, Summary};
+use crate::exit::{Failure, Outcome};
+
+pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failure> {
+    let scope = if args.groups.is_empty() {
+        Scope::All
+    } else {
+        Scope::Groups(args.groups.clone())
+    };
+    if let Some(rate) = args.rate
+        && !(rate.is_finite() && rate > 0.0)
+    {
+        return Err(Failure::input(
+            "--rate must be a positive number of requests per second",
+        ));
+    }
+    let (store, acct) = open(settings)?;
+    let plan = preview(&store, acct, &scope).map_err(store_failure)?;
+    if args.dry_run {
+        print_plan(settings, &plan, args.json);
+        return Ok(Outcome::Done);
+    }
+    let lock = SendLock::try_acquire(store.path(), acct).map_err(|e| match e {
+        crate::engine::lock::LockError::Busy(_) => Failure::busy(e.to_string()),
+        other => Failure::input(other.to_string()),
+    })?;
+    let client = settings.client()?;
+    let open_ops = store
+        .count_by_state(acct)
+        .map_err(store_failure)?
+        .iter()
+        .filter(|(s, _)| {
+            matches!(
+                s,
+                crate::domain::OperationState::Sending | crate::domain::OperationState::Accepted
+            )
+        })
+        .map(|(_, n)| *n)
+        .sum::<usize>();
+    if plan.requests.is_empty() && open_ops == 0 {
+        if !args.json {
+            eprintln!(
+                "nothing to send: {} held back, {} with nothing to do",
+                plan.held.len(),
+                plan.skipped.len()
+            );
+        }
+    } else if !args.yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(Failure::input(format!(
+                "{} request(s) for {} operation(s) would be sent; add --yes to send without asking",
+                plan.requests.len(),
+                plan.operation_count()
+            )));
+        }
+        eprint!(
+            "Send {} request(s) for {} participant change(s) in {} group(s)? [y/N] ",
+            plan.requests.len(),
+            plan.requests.iter().map(|r| r.ops.len()).sum::<usize>(),
+            plan.requests
+                .iter()
+                .map(|r| &r.group_id)
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+        );
+        let mut answer = String::new();
+        let _ = std::io::stdin().read_line(&mut answer);
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            eprintln!("nothing sent");
+            return Ok(Outcome::Done);
+        }
+    }
+
+    let config = EngineConfig {
+        concurrency: usize::from(args.concurrency),
+        rate: args.rate,
+        reconcile_delay: Duration::from_millis(args.verify_delay_ms),
+        ..EngineConfig::default()
+    };
+    let (engine, mut events) = Engine::spawn(client, shared(store), acct, config);
+    engine.send(Command::Submit(scope));
+
+    let bar = progress_bar(args.json);
+    let mut interrupts = 0;
+    let summary = loop {
+        tokio::select! {
+            event = events.recv() => {
+                let Some(event) = event else {
+                    break Summary { stopped: Some("the engine stopped".into()), ..Summary::default() };
+                };
+                if let Some(summary) = show(&bar, event, args.json) {
+                    break summary;
+                }
+            }
+            _ = tokio::signal::ctrl_c() => {
+                interrupts += 1;
+                if interrupts == 1 {
+                    bar.println("stopping: no new requests; settling those in flight (Ctrl-C again to quit at once)");
+                    engine.send(Command::Cancel);
+                } else {
+                    bar.abandon();
+                    drop(lock);
+                    return Err(Failure { message: "interrupted: changes in flight are settled by the next submit".into(), code: 130 });
+                }
+            }
+        }
+    };
+    bar.finish_and_clear();
+    drop(lock);
+    print_summary(&summary, args.json);
+    let p = &summary.progress;
+    Ok(
+        if p.failed == 0 && p.pending == 0 && summary.stopped.is_none() && !summary.cancelled {
+            Outcome::Done
+        } else {
+            Outcome::SomeFailed
+        },
+    )
+}
+
+fn progress_bar(json: bool) -> ProgressBar {
+    if json || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} settled  {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// Shows one event; returns the summary when the run is over.
+fn show(bar: &ProgressBar, event: Event, json: bool) -> Option<Summary> {
+    let quiet = json;
+    match event {
+        Event::RunStarted { operations, requests } => {
+            bar.set_length(operations as u64);
+            if !quiet {
+                bar.println(format!("{operations} operation(s), {requests} request(s) planned"));
+            }
+        }
+        Event::Recovering { operations, groups } if !quiet => bar.println(format!(
+            "settling {operations} operation(s) an earlier run left open, by reading {groups} group(s)"
+        )),
+        Event::Held { participant, group_id, reason, .. } if !quiet => bar.println(format!(
+            "held: {participant} in {}: {reason}",
+            sanitize(&group_id)
+        )),
+        Event::Throttled { pause_ms, rate } if !quiet => bar.println(format!(
+            "throttled by the server: pausing {:.1}s, then {}",
+            pause_ms as f64 / 1000.0,
+            rate.map(|r| format!("at most {r:.1} requests/s"))
+                .unwrap_or_else(|| "full speed".into())
+        )),
+        Event::Warning { message } if !quiet => bar.println(format!("warning: {}", sanitize(&message))),
+        Event::Progress(p) => {
+            bar.set_position((p.confirmed + p.failed + p.skipped) as u64);
+            bar.set_message(format!(
+                "{} confirmed, {} failed, {} in flight{}",
+                p.confirmed,
+                p.failed,
+                p.in_flight_requests,
+                if p.throttled > 0 { format!(", {} throttled", p.throttled) } else { String::new() }
+            ));
+        }
+        Event::RunFinished(summary) => return Some(summary),
+        _ => {}
+    }
+    None
+}
+
+fn print_summary(summary: &Summary, json: bool) {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(summary).unwrap_or_default()
+        );
+        return;
+    }
+    let p = &summary.progress;
+    eprintln!(
+        "{} confirmed, {} failed, {} skipped, {} still pending  ({} requests, {} throttled, {:.1}s)",
+        p.confirmed,
+        p.failed,
+        p.skipped,
+        p.pending,
+        p.requests_sent,
+        p.throttled,
+        summary.elapsed_ms as f64 / 1000.0
+    );
+    for (reason, n) in &summary.failed_by_reason {
+        eprintln!("  failed {n}: {}", sanitize(reason));
+    }
+    for (reason, n) in &summary.skipped_by_reason {
+        eprintln!("  skipped {n}: {}", sanitize(reason));
+    }
+    for (reason, n) in &summary.held_by_reason {
+        eprintln!("  held {n}: {}", sanitize(reason));
+    }
+    if summary.cancelled {
+        eprintln!("cancelled: what was not sent stays pending");
+    }
+    if let Some(why) = &summary.stopped {
+        eprintln!("stopped: {}", sanitize(why));
+    }
+}
+
+fn print_plan(settings: &Settings, plan: &Plan, json: bool) {
+    if json {
+        let value = serde_json::json!({
+            "requests": plan.requests.iter().map(|r| serde_json::json!({
+                "method": r.kind.http_method(),
+                "path": format!("/{}/{}/participants", settings.api_version, r.group_id),
+                "body": {
+                    "messaging_product": "whatsapp",
+                    "participants": r.ops.iter().map(|(_, p)| serde_json::json!({"user": p.e164()})).collect::<Vec<_>>(),
+                },
+                "operations": r.ops.iter().map(|(id, _)| id).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "held": plan.held.iter().map(|(id, why)| serde_json::json!({"operation": id, "reason": why})).collect::<Vec<_>>(),
+            "skipped": plan.skipped.iter().map(|(id, why)| serde_json::json!({"operation": id, "reason": why})).collect::<Vec<_>>(),
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+        return;
+    }
+    for r in &plan.requests {
+        let people: Vec<&str> = r.ops.iter().map(|(_, p)| p.e164()).collect();
+        println!(
+            "{:<6} /{}/{}/participants  {}",
+            r.kind.http_method(),
+            settings.api_version,
+            sanitize(&r.group_id),
+            people.join(", ")
+        );
+    }
+    for (id, why) in &plan.held {
+        println!("held     #{id}: {why}");
+    }
+    for (id, why) in &plan.skipped {
+        println!("skip     #{id}: {why}");
+    }
+    eprintln!(
+        "{} request(s) would be sent; {} held back; {} with nothing to do. Nothing was sent.",
+        plan.requests.len(),
+        plan.held.len(),
+        plan.skipped.len()
+    );
+}
