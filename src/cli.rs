@@ -169,6 +169,10 @@ pub struct SubmitArgs {
     /// Milliseconds between a change being accepted and its group being read to confirm it
     #[arg(long, default_value_t = 500, value_name = "MS")]
     pub verify_delay_ms: u64,
+    /// Milliseconds of the first back-off after a throttle or transient error (it doubles
+    /// with each retry, capped at 60 s; a server's Retry-After always wins)
+    #[arg(long, default_value_t = 500, value_name = "MS")]
+    pub backoff_ms: u64,
     /// Print the result as JSON on stdout
     #[arg(long)]
     pub json: bool,

@@ -90,6 +90,7 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
         concurrency: usize::from(args.concurrency),
         rate: args.rate,
         reconcile_delay: Duration::from_millis(args.verify_delay_ms),
+        backoff_base: Duration::from_millis(args.backoff_ms.max(1)),
         ..EngineConfig::default()
     };
     let (engine, mut events) = Engine::spawn(client, shared(store), acct, config);

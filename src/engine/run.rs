@@ -67,6 +67,9 @@ pub(super) struct Run {
     progress: Mutex<Progress>,
     summary: Mutex<Summary>,
     attempts: Mutex<HashMap<i64, u32>>,
+    /// Pending operations of groups an earlier run left open: planned once those groups are
+    /// read and settled, against what the read shows.
+    deferred: Mutex<HashMap<String, Vec<PendingOp>>>,
     /// Set when the whole run must stop (a refused token, a broken store).
     stop: CancellationToken,
 }
@@ -102,6 +105,7 @@ impl Run {
             progress: Mutex::new(Progress::default()),
             summary: Mutex::new(Summary::default()),
             attempts: Mutex::new(HashMap::new()),
+            deferred: Mutex::new(HashMap::new()),
             stop: CancellationToken::new(),
         })
     }
@@ -217,8 +221,25 @@ impl Run {
             })?
             .into_iter()
             .filter(in_scope)
-            .filter(|op| !open.contains_key(&op.group_id))
             .collect();
+        let (pending, deferred): (Vec<Operation>, Vec<Operation>) = pending
+            .into_iter()
+            .partition(|op| !open.contains_key(&op.group_id));
+        let deferred_count = deferred.len();
+        {
+            let mut later = lock(&self.deferred);
+            for op in deferred {
+                later
+                    .entry(op.group_id.clone())
+                    .or_default()
+                    .push(PendingOp {
+                        id: op.id.0,
+                        group_id: op.group_id,
+                        participant: op.participant,
+                        kind: op.kind,
+                    });
+            }
+        }
         let groups: HashSet<&str> = pending.iter().map(|op| op.group_id.as_str()).collect();
         let mut mirror: HashMap<String, HashSet<String>> = HashMap::new();
         let mut unread = Vec::new();
@@ -254,10 +275,10 @@ impl Run {
 
         {
             let mut p = lock(&self.progress);
-            p.operations = pending_ops.len() + open_count;
+            p.operations = pending_ops.len() + open_count + deferred_count;
         }
         self.emit(Event::RunStarted {
-            operations: pending_ops.len() + open_count,
+            operations: pending_ops.len() + open_count + deferred_count,
             requests: the_plan.requests.len(),
         });
 
@@ -757,9 +778,6 @@ impl Run {
             self.store_failed(e);
             return;
         }
-        if resend.is_empty() {
-            return;
-        }
         // No answer came and the group does not show the change: it was not applied, so it
         // is sent again (a known state, not a blind resend), within the attempt limit.
         let exhausted: Vec<Tracked> = resend
@@ -794,10 +812,7 @@ impl Run {
             self.store_failed(e);
             return;
         }
-        if again.is_empty() || self.cancel.is_cancelled() {
-            return;
-        }
-        let pending: Vec<PendingOp> = again
+        let mut to_plan: Vec<PendingOp> = again
             .iter()
             .map(|op| PendingOp {
                 id: op.id,
@@ -806,13 +821,62 @@ impl Run {
                 kind: op.kind,
             })
             .collect();
+        to_plan.extend(lock(&self.deferred).remove(&group_id).unwrap_or_default());
+        if to_plan.is_empty() || self.cancel.is_cancelled() {
+            return;
+        }
         let members_owned: HashSet<String> = members.iter().map(|m| (*m).to_owned()).collect();
-        let replan = plan(&pending, |_| Some(members_owned.clone()));
-        lock(&self.queues).writes.push_front(Job::Write {
-            group_id,
-            requests: replan.requests,
-        });
-        self.notify.notify_waiters();
+        let replan = plan(&to_plan, |_| Some(members_owned.clone()));
+        if let Err(e) = self.settle_plan_leftovers(&group_id, &to_plan, &replan) {
+            self.store_failed(e);
+            return;
+        }
+        if !replan.requests.is_empty() {
+            lock(&self.queues).writes.push_front(Job::Write {
+                group_id,
+                requests: replan.requests,
+            });
+            self.notify.notify_waiters();
+        }
+    }
+
+    /// Records a plan's skipped operations and reports its held ones.
+    fn settle_plan_leftovers(
+        &self,
+        group_id: &str,
+        ops: &[PendingOp],
+        the_plan: &crate::domain::plan::Plan,
+    ) -> Result<(), StoreError> {
+        let by_id: HashMap<i64, &PendingOp> = ops.iter().map(|op| (op.id, op)).collect();
+        let mut skipped = Vec::new();
+        let mut verdicts = Vec::new();
+        for (id, why) in &the_plan.skipped {
+            if let Some(op) = by_id.get(id) {
+                skipped.push(Tracked {
+                    id: *id,
+                    participant: op.participant.clone(),
+                    kind: op.kind,
+                    unknown: false,
+                });
+                verdicts.push(Verdict::Skipped(why.clone()));
+            }
+        }
+        self.record_verdicts(group_id, &skipped, &verdicts, None)?;
+        for (id, reason) in &the_plan.held {
+            if let Some(op) = by_id.get(id) {
+                *lock(&self.summary)
+                    .held_by_reason
+                    .entry(reason.clone())
+                    .or_default() += 1;
+                self.emit(Event::Held {
+                    op: *id,
+                    group_id: group_id.to_owned(),
+                    participant: op.participant.e164().to_owned(),
+                    reason: reason.clone(),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Stores the verdicts (one transaction), writes the audit outcomes and tells the client.

@@ -324,7 +324,14 @@ pub fn change_participants(
                 )),
             );
         }
-        ChangeOutcome::Done { changed, failures } => (changed, failures),
+        ChangeOutcome::Done {
+            changed,
+            failures,
+            redundant,
+        } => {
+            shared.stats().record_redundant(redundant);
+            (changed, failures)
+        }
     };
     if changed > 0 {
         shared.stats().record_applied_write();

@@ -64,10 +64,12 @@ pub enum ChangeOutcome {
         members: usize,
         adding: usize,
     },
-    /// Checked and applied: `changed` memberships really changed; `failures` did not apply.
+    /// Checked and applied: `changed` memberships really changed; `failures` did not apply;
+    /// `redundant` asked for what already held (an add of a member, a removal of a non-member).
     Done {
         changed: usize,
         failures: Vec<Failure>,
+        redundant: usize,
     },
 }
 
@@ -259,6 +261,7 @@ impl Groups {
         }
         let mut failures = Vec::new();
         let mut to_change = BTreeSet::new();
+        let mut redundant = 0;
         for p in participants {
             match change {
                 Change::Add if p.wa_id.ends_with("0000") => failures.push(Failure {
@@ -266,17 +269,22 @@ impl Groups {
                     kind: FailureKind::TermsNotAccepted,
                 }),
                 Change::Add => {
-                    if !group.members.contains(&p.wa_id) {
+                    if group.members.contains(&p.wa_id) {
+                        redundant += 1;
+                    } else {
                         to_change.insert(p.wa_id.clone());
                     }
                 }
                 Change::Remove if group.members.contains(&p.wa_id) => {
                     to_change.insert(p.wa_id.clone());
                 }
-                Change::Remove => failures.push(Failure {
-                    input: p.input.clone(),
-                    kind: FailureKind::NotAMember,
-                }),
+                Change::Remove => {
+                    redundant += 1;
+                    failures.push(Failure {
+                        input: p.input.clone(),
+                        kind: FailureKind::NotAMember,
+                    })
+                }
             }
         }
         if change == Change::Add && group.members.len() + to_change.len() > GROUP_CAPACITY {
@@ -292,7 +300,11 @@ impl Groups {
                 Change::Remove => group.members.remove(&wa_id),
             };
         }
-        ChangeOutcome::Done { changed, failures }
+        ChangeOutcome::Done {
+            changed,
+            failures,
+            redundant,
+        }
     }
 }
 
@@ -380,7 +392,9 @@ mod tests {
             &people(&["15550001111", "+15550003333", "15550000000"]),
         );
         match outcome {
-            ChangeOutcome::Done { changed, failures } => {
+            ChangeOutcome::Done {
+                changed, failures, ..
+            } => {
                 assert_eq!(changed, 1);
                 assert_eq!(failures.len(), 1);
                 assert_eq!(failures[0].kind, FailureKind::TermsNotAccepted);

@@ -43,6 +43,7 @@ pub struct Stats {
     total: u64,
     by_route: BTreeMap<RouteKey, BTreeMap<String, u64>>,
     applied_writes: u64,
+    redundant_participants: u64,
 }
 
 impl Stats {
@@ -64,6 +65,12 @@ impl Stats {
             .or_default()
             .entry(outcome)
             .or_default() += 1;
+    }
+
+    /// Participants of writes that asked for what already held: an add of a member or a
+    /// removal of a non-member. A client that never resends an applied change causes none.
+    pub fn record_redundant(&mut self, n: usize) {
+        self.redundant_participants += n as u64;
     }
 
     /// One write request that changed the sandbox's state.
@@ -91,6 +98,7 @@ impl Stats {
             "total": self.total,
             "by_route": by_route,
             "applied_writes": self.applied_writes,
+            "redundant_participants": self.redundant_participants,
         })
     }
 }

@@ -76,3 +76,40 @@ pub fn group_with_room(sb: &Sandbox, room: usize) -> String {
         .find(|g| sb.members(g).is_some_and(|m| m.len() + room <= 8))
         .expect("a group with room")
 }
+
+/// A plan of changes for the first `groups` groups of a sandbox: remove every member and add
+/// new people up to 8, so each group gets 8 operations. Returns the CSV to import and each
+/// group's expected final members (wa_ids).
+pub fn replace_everyone(
+    sb: &Sandbox,
+    groups: usize,
+) -> (
+    String,
+    std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+) {
+    let mut csv = String::from("group,participant,action\n");
+    let mut expected = std::collections::BTreeMap::new();
+    let mut next = 100_001u32;
+    for group in sb.group_ids().into_iter().take(groups) {
+        let members = sb.members(&group).unwrap_or_default();
+        for m in &members {
+            csv.push_str(&format!("{group},{m},remove\n"));
+        }
+        let mut wanted = std::collections::BTreeSet::new();
+        for _ in members.len()..8 {
+            let wa_id = format!("12122{next:06}");
+            next += 1;
+            csv.push_str(&format!("{group},+{wa_id},add\n"));
+            wanted.insert(wa_id);
+        }
+        expected.insert(group, wanted);
+    }
+    (csv, expected)
+}
+
+/// Every operation of the queue, as `queue list --json` prints it.
+pub async fn queue_states(sb: &Sandbox, home: &std::path::Path) -> Vec<serde_json::Value> {
+    let out = run(sb, home, &["queue", "list", "--json"]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    serde_json::from_str::<Vec<serde_json::Value>>(&out.stdout).expect("queue json")
+}
