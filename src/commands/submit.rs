@@ -11,7 +11,6 @@ use crate::cli::SubmitArgs;
 use crate::config::Settings;
 use crate::domain::plan::Plan;
 use crate::domain::text::sanitize;
-use crate::engine::lock::SendLock;
 use crate::engine::preview::preview;
 use crate::engine::{Command, Engine, EngineConfig, Event, Scope, Summary};
 use crate::exit::{Failure, Outcome};
@@ -35,10 +34,6 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
         print_plan(settings, &plan, args.json);
         return Ok(Outcome::Done);
     }
-    let lock = SendLock::try_acquire(store.path(), acct).map_err(|e| match e {
-        crate::engine::lock::LockError::Busy(_) => Failure::busy(e.to_string()),
-        other => Failure::input(other.to_string()),
-    })?;
     let client = settings.client()?;
     let open_ops = store
         .count_by_state(acct)
@@ -115,14 +110,15 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
                     engine.send(Command::Cancel);
                 } else {
                     bar.abandon();
-                    drop(lock);
                     return Err(Failure { message: "interrupted: changes in flight are settled by the next submit".into(), code: 130 });
                 }
             }
         }
     };
     bar.finish_and_clear();
-    drop(lock);
+    if summary.another_sender {
+        return Err(Failure::busy(summary.stopped.unwrap_or_default()));
+    }
     print_summary(&summary, args.json);
     let p = &summary.progress;
     Ok(

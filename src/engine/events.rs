@@ -19,6 +19,8 @@ pub enum Scope {
 #[derive(Clone, Debug)]
 pub enum Command {
     Submit(Scope),
+    /// Read every group and its members into the mirror.
+    Sync,
     /// Stop taking new requests; what is in flight is settled, the rest stays pending.
     Cancel,
     Pause,
@@ -61,6 +63,8 @@ pub struct Summary {
     pub cancelled: bool,
     /// Why the run stopped early (a refused token, a store error), if it did.
     pub stopped: Option<String>,
+    /// It did not start: another process is sending for this account.
+    pub another_sender: bool,
     pub elapsed_ms: u64,
 }
 
@@ -126,6 +130,19 @@ pub enum Event {
     /// A warning that does not stop the run.
     Warning {
         message: String,
+    },
+    SyncStarted,
+    SyncProgress {
+        done: usize,
+        total: usize,
+    },
+    /// The sync ended: counts, or why it could not list the groups.
+    SyncFinished {
+        listed: usize,
+        read: usize,
+        gone: usize,
+        unread: usize,
+        error: Option<String>,
     },
     RunFinished(Summary),
 }

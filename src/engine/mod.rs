@@ -74,8 +74,14 @@ impl Engine {
         let (events, outbox) = mpsc::unbounded_channel();
         let pacer = Arc::new(pacer::Pacer::new(config.rate));
         let (pause_tx, pause_rx) = watch::channel(false);
+        let store_path = store
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .path()
+            .to_path_buf();
         tokio::spawn(async move {
-            let mut current: Option<(Arc<run::Run>, tokio::task::JoinHandle<Summary>)> = None;
+            // The task in progress: a run (which can be cancelled gently) or a sync.
+            let mut current: Option<(Option<Arc<run::Run>>, tokio::task::JoinHandle<Event>)> = None;
             loop {
                 let finished = async {
                     match current.as_mut() {
@@ -86,21 +92,32 @@ impl Engine {
                 tokio::select! {
                     command = inbox.recv() => {
                         let Some(command) = command else {
-                            // Every handle is gone: let a run in progress end, then stop.
+                            // Every handle is gone: let the task in progress end, then stop.
                             if let Some((_, handle)) = current.take()
-                                && let Ok(summary) = handle.await {
-                                    let _ = events.send(Event::RunFinished(summary));
-                                }
+                                && let Ok(last) = handle.await
+                            {
+                                let _ = events.send(last);
+                            }
                             return;
                         };
                         match command {
+                            Command::Submit(_) | Command::Sync if current.is_some() => {
+                                let _ = events.send(Event::Warning {
+                                    message: "the engine is busy with a submit or a sync; wait for it to end".into(),
+                                });
+                            }
                             Command::Submit(scope) => {
-                                if current.is_some() {
-                                    let _ = events.send(Event::Warning {
-                                        message: "a submit is already running; this one was not started".into(),
-                                    });
-                                    continue;
-                                }
+                                let lock = match lock::SendLock::try_acquire(&store_path, acct) {
+                                    Ok(lock) => lock,
+                                    Err(e) => {
+                                        let _ = events.send(Event::RunFinished(Summary {
+                                            stopped: Some(e.to_string()),
+                                            another_sender: matches!(e, lock::LockError::Busy(_)),
+                                            ..Summary::default()
+                                        }));
+                                        continue;
+                                    }
+                                };
                                 let run = run::Run::new(
                                     client.clone(),
                                     Arc::clone(&store),
@@ -110,15 +127,52 @@ impl Engine {
                                     events.clone(),
                                     pause_rx.clone(),
                                 );
-                                let handle = tokio::spawn(Arc::clone(&run).execute(scope));
-                                current = Some((run, handle));
+                                let task = Arc::clone(&run);
+                                let handle = tokio::spawn(async move {
+                                    let summary = task.execute(scope).await;
+                                    drop(lock);
+                                    Event::RunFinished(summary)
+                                });
+                                current = Some((Some(run), handle));
                             }
-                            Command::Cancel => {
-                                if let Some((run, _)) = &current {
+                            Command::Sync => {
+                                let client = client.clone();
+                                let store = Arc::clone(&store);
+                                let pacer = Arc::clone(&pacer);
+                                let events = events.clone();
+                                let concurrency = config.concurrency.max(8);
+                                let _ = events.send(Event::SyncStarted);
+                                let handle = tokio::spawn(async move {
+                                    let progress = |done, total| {
+                                        let _ = events.send(Event::SyncProgress { done, total });
+                                    };
+                                    match sync::sync_groups(&client, &store, acct, concurrency, &pacer, progress).await {
+                                        Ok(r) => Event::SyncFinished {
+                                            listed: r.listed,
+                                            read: r.read,
+                                            gone: r.gone,
+                                            unread: r.unread.len(),
+                                            error: None,
+                                        },
+                                        Err(e) => Event::SyncFinished {
+                                            listed: 0,
+                                            read: 0,
+                                            gone: 0,
+                                            unread: 0,
+                                            error: Some(e.to_string()),
+                                        },
+                                    }
+                                });
+                                current = Some((None, handle));
+                            }
+                            Command::Cancel => match &current {
+                                Some((Some(run), _)) => {
                                     run.cancel.cancel();
                                     let _ = pause_tx.send(false);
                                 }
-                            }
+                                Some((None, handle)) => handle.abort(),
+                                None => {}
+                            },
                             Command::Pause => {
                                 let _ = pause_tx.send(true);
                                 let _ = events.send(Event::Paused);
@@ -132,9 +186,12 @@ impl Engine {
                     Some(result) = finished => {
                         current = None;
                         match result {
-                            Ok(summary) => { let _ = events.send(Event::RunFinished(summary)); }
+                            Ok(last) => { let _ = events.send(last); }
+                            Err(e) if e.is_cancelled() => {
+                                let _ = events.send(Event::SyncFinished { listed: 0, read: 0, gone: 0, unread: 0, error: Some("cancelled".into()) });
+                            }
                             Err(e) => {
-                                let _ = events.send(Event::Warning { message: format!("the run stopped: {e}") });
+                                let _ = events.send(Event::Warning { message: format!("the engine task stopped: {e}") });
                                 let _ = events.send(Event::RunFinished(Summary { stopped: Some(e.to_string()), ..Summary::default() }));
                             }
                         }
