@@ -47,7 +47,7 @@ impl Default for EngineConfig {
         EngineConfig {
             concurrency: 4,
             rate: None,
-            max_attempts: 5,
+            max_attempts: 8,
             max_throttles: 20,
             reconcile_delay: Duration::from_millis(500),
             backoff_base: Duration::from_millis(500),

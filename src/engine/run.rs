@@ -680,12 +680,34 @@ impl Run {
                                 _ = self.cancel.cancelled() => return Vec::new(),
                             }
                         }
+                        None if class == ErrorClass::Transient => {
+                            // The server kept failing: a known outcome (not applied), with the
+                            // last reason, for the operator to queue again later.
+                            let verdicts: Vec<Verdict> = people
+                                .iter()
+                                .map(|_| Verdict::Failed {
+                                    code: e.code(),
+                                    message: format!(
+                                        "gave up after {transient_tries} attempts: {}",
+                                        settle::short_message(&e)
+                                    ),
+                                })
+                                .collect();
+                            if let Err(se) = self.record_verdicts(
+                                &request.group_id,
+                                &tracked(false),
+                                &verdicts,
+                                None,
+                            ) {
+                                self.store_failed(se);
+                            }
+                            return Vec::new();
+                        }
                         None => {
                             self.emit(Event::Warning {
                                 message: format!(
-                                    "group {}: gave up for now after {} tries ({e}); {} operations stay pending",
+                                    "group {}: still throttled after {throttles} tries ({e}); {} operations stay pending for a later submit",
                                     request.group_id,
-                                    transient_tries + throttles,
                                     ids.len()
                                 ),
                             });

@@ -38,6 +38,10 @@ pub struct SandboxConfig {
     /// Probability (0..=1) that the connection is closed without any response.
     #[arg(long, default_value_t = 0.0, value_parser = parse_probability)]
     pub drop_rate: f64,
+    /// Probability (0..=1) that a request is held with no answer until the client gives up
+    /// (half before applying the change, half after), as a hung server does.
+    #[arg(long, default_value_t = 0.0, value_parser = parse_probability)]
+    pub stall_rate: f64,
 }
 
 impl Default for SandboxConfig {
@@ -54,6 +58,7 @@ impl Default for SandboxConfig {
             throttle_rate: 0.0,
             rate_limit: None,
             drop_rate: 0.0,
+            stall_rate: 0.0,
         }
     }
 }
@@ -69,6 +74,7 @@ pub struct Faults {
     pub throttle_rate: f64,
     pub rate_limit: Option<f64>,
     pub drop_rate: f64,
+    pub stall_rate: f64,
 }
 
 impl From<&SandboxConfig> for Faults {
@@ -80,6 +86,7 @@ impl From<&SandboxConfig> for Faults {
             throttle_rate: config.throttle_rate,
             rate_limit: config.rate_limit,
             drop_rate: config.drop_rate,
+            stall_rate: config.stall_rate,
         }
     }
 }

@@ -27,6 +27,8 @@ pub enum Verdict {
     Unavailable,
     /// 502 with an HTML page.
     BadGateway,
+    /// Held with no answer (before or after applying) until the client gives up.
+    Stall(DropWhen),
 }
 
 /// A token bucket of `rate` per second holding up to `capacity` tokens.
@@ -119,6 +121,13 @@ impl FaultInjector {
                 Verdict::BadGateway
             };
         }
+        if chance(rng, self.faults.stall_rate) {
+            return Verdict::Stall(if rng.random::<bool>() {
+                DropWhen::BeforeApplying
+            } else {
+                DropWhen::AfterApplying
+            });
+        }
         if chance(rng, self.faults.drop_rate) {
             return Verdict::Serve(Some(if rng.random::<bool>() {
                 DropWhen::BeforeApplying
@@ -155,6 +164,7 @@ mod tests {
             throttle_rate: -3.0,
             rate_limit: Some(f64::NAN),
             drop_rate: 7.0,
+            stall_rate: f64::NAN,
         });
         assert!(matches!(f.decide(&mut rng), Verdict::Serve(Some(_))));
         let _ = f.delay(&mut rng);

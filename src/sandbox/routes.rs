@@ -17,6 +17,9 @@ use super::shared::Shared;
 use super::state::Change;
 use super::stats::RouteKey;
 
+/// How long a stalled request is held: longer than any client waits.
+const STALL: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// Largest request body read.
 const BODY_LIMIT: usize = 64 * 1024;
 
@@ -134,6 +137,13 @@ async fn graph(shared: &Shared, request: Request, can_drop: bool, route: RouteKe
         }
         Verdict::BadGateway => return Answer::Respond(bad_gateway_page()),
         Verdict::Serve(drop) => drop.filter(|_| can_drop),
+        Verdict::Stall(when) => {
+            if when == DropWhen::AfterApplying {
+                dispatch(shared, request, route).await;
+            }
+            tokio::time::sleep(STALL).await;
+            return Answer::Drop;
+        }
     };
     if drop == Some(DropWhen::BeforeApplying) {
         return Answer::Drop;

@@ -113,3 +113,131 @@ pub async fn queue_states(sb: &Sandbox, home: &std::path::Path) -> Vec<serde_jso
     assert_eq!(out.code, 0, "{}", out.stderr);
     serde_json::from_str::<Vec<serde_json::Value>>(&out.stdout).expect("queue json")
 }
+
+/// Members (wa_ids) of each group of `groups`, as the sandbox holds them now.
+pub fn members_of(
+    sb: &Sandbox,
+    groups: impl IntoIterator<Item = String>,
+) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    groups
+        .into_iter()
+        .map(|g| {
+            let m = sb.members(&g).unwrap_or_default().into_iter().collect();
+            (g, m)
+        })
+        .collect()
+}
+
+/// Checks the promise after a run: no operation lost or left open, each failure says why,
+/// the sandbox holds exactly `before` changed by the confirmed operations, and no change was
+/// sent again after it was applied. Returns how many were confirmed.
+pub async fn assert_outcomes_true(
+    sb: &Sandbox,
+    home: &std::path::Path,
+    before: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    operations: usize,
+) -> usize {
+    let states = queue_states(sb, home).await;
+    assert_eq!(states.len(), operations, "no operation lost");
+    let mut want = before.clone();
+    let mut confirmed = 0;
+    for op in &states {
+        let state = op["state"].as_str().expect("state");
+        assert!(
+            matches!(state, "confirmed" | "failed" | "skipped"),
+            "operation left {state}: {op}"
+        );
+        if state == "failed" {
+            assert!(
+                op["message"].as_str().is_some_and(|m| !m.is_empty()),
+                "a failure says why: {op}"
+            );
+        }
+        if state == "confirmed" {
+            confirmed += 1;
+            let group = op["group"].as_str().expect("group").to_owned();
+            let who = op["participant"]
+                .as_str()
+                .expect("participant")
+                .trim_start_matches('+')
+                .to_owned();
+            let set = want.entry(group).or_default();
+            if op["action"] == "add" {
+                set.insert(who);
+            } else {
+                set.remove(&who);
+            }
+        }
+    }
+    assert_eq!(
+        members_of(sb, before.keys().cloned()),
+        want,
+        "the sandbox holds exactly what was confirmed"
+    );
+    let stats = sb.stats();
+    assert_eq!(
+        stats["redundant_participants"], 0,
+        "an applied change was sent again: {stats}"
+    );
+    confirmed
+}
+
+/// Syncs the mirror and imports `replace_everyone` for the first `groups` groups; returns the
+/// membership before and the expected one after.
+pub async fn prepare_replace(
+    sb: &Sandbox,
+    home: &std::path::Path,
+    groups: usize,
+) -> (
+    std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+) {
+    let synced = run(sb, home, &["groups", "sync"]).await;
+    assert_eq!(synced.code, 0, "{}", synced.stderr);
+    let (csv, expected) = replace_everyone(sb, groups);
+    let file = home.join("changes.csv");
+    std::fs::write(&file, csv).expect("write csv");
+    let imported = run(sb, home, &["queue", "import", file.to_str().expect("path")]).await;
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+    let before = members_of(sb, expected.keys().cloned());
+    (before, expected)
+}
+
+/// Starts `wa-groups ARGS` against the sandbox without waiting for it.
+pub fn spawn(sb: &Sandbox, home: &std::path::Path, args: &[&str]) -> std::process::Child {
+    Command::new(BIN)
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("WA_BASE_URL", sb.base_url())
+        .env("WA_PHONE_NUMBER_ID", sb.phone_number_id())
+        .env("WA_ACCESS_TOKEN", sb.token())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("wa-groups starts")
+}
+
+/// Waits (polling the sandbox, up to a minute) until `applied_writes` reaches `n`.
+pub async fn wait_for_applied_writes(sb: &Sandbox, n: u64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while sb.stats()["applied_writes"].as_u64().unwrap_or(0) < n {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the run did not get going"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}
+
+/// The store's own integrity check.
+pub fn integrity_check(home: &std::path::Path) -> String {
+    let db = home.join("data").join("wa-groups").join("wa-groups.db");
+    let conn = rusqlite::Connection::open(&db).expect("open store");
+    conn.query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .expect("integrity check")
+}
