@@ -14,6 +14,8 @@ mod lines;
 mod list;
 mod pipeline;
 mod records;
+#[cfg(test)]
+mod stress_tests;
 mod target;
 mod writer;
 

@@ -15,7 +15,7 @@ const DEPTH: usize = 4;
 pub(super) type Emit<'a, T> = dyn FnMut(T) -> bool + 'a;
 
 /// Runs `source` (which emits raw items) on a reader thread, `parse` on parser threads (one per
-/// spare core, at least one) and `consume` on this thread, in the source's order. The first
+/// core, at most four) and `consume` on this thread, in the source's order. The first
 /// error of `consume` or `source` ends the run; items emitted before a source error are consumed
 /// first.
 pub(super) fn run<T, U, S, P, C>(source: S, parse: P, mut consume: C) -> Result<(), ImportError>
@@ -26,7 +26,9 @@ where
     P: Fn(T) -> U + Sync,
     C: FnMut(U) -> Result<(), ImportError>,
 {
-    let parsers = thread::available_parallelism().map_or(1, |n| n.get().clamp(2, 4) - 1);
+    // Parsing phone numbers is the costly part: one parser per core (the reader and the
+    // store writer need little), at most four.
+    let parsers = thread::available_parallelism().map_or(1, |n| n.get().min(4));
     thread::scope(|scope| {
         let parse = &parse;
         let mut inputs: Vec<SyncSender<Vec<T>>> = Vec::with_capacity(parsers);

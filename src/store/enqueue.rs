@@ -143,46 +143,67 @@ impl EnqueueBatch<'_> {
     /// - an add to a group the mirror shows full, of a member, or to a gone group, or a removal
     ///   of a non-member, or an ambiguous number: stored, with a flag saying why.
     pub fn push(&mut self, op: &NewOperation) -> Result<Pushed, StoreError> {
-        let acct = self.acct.0;
-        let wa_id = op.participant.wa_id();
-        let open: Option<(i64, String)> = self
+        let flag = self.flag(op)?;
+        // The common case first: nothing open for this person and group, one statement.
+        if let Some(id) = self.insert(op, flag.as_deref())? {
+            return Ok(Pushed::Stored {
+                id,
+                replaced: None,
+                flag,
+            });
+        }
+        let (open, kind): (i64, String) = self
             .tx
             .prepare_cached(
                 "SELECT id, kind FROM operations
                  WHERE account_id = ?1 AND group_id = ?2 AND wa_id = ?3 AND state = 'pending'",
             )?
-            .query_row(params![acct, op.group_id, wa_id], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })
-            .optional()?;
-        let mut replaced = None;
-        if let Some((id, kind)) = open {
-            if kind == op.kind.as_str() {
-                return Ok(Pushed::Duplicate { existing: OpId(id) });
-            }
-            self.tx
-                .prepare_cached("DELETE FROM operations WHERE id = ?1")?
-                .execute(params![id])?;
-            replaced = Some((OpId(id), op.kind.opposite()));
+            .query_row(
+                params![self.acct.0, op.group_id, op.participant.wa_id()],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )?;
+        if kind == op.kind.as_str() {
+            return Ok(Pushed::Duplicate {
+                existing: OpId(open),
+            });
         }
-        let flag = self.flag(op)?;
         self.tx
+            .prepare_cached("DELETE FROM operations WHERE id = ?1")?
+            .execute(params![open])?;
+        let id = self
+            .insert(op, flag.as_deref())?
+            .ok_or_else(|| StoreError::Corrupt("an open operation could not be replaced".into()))?;
+        Ok(Pushed::Stored {
+            id,
+            replaced: Some((OpId(open), op.kind.opposite())),
+            flag,
+        })
+    }
+
+    /// Inserts `op` as pending unless an open operation holds its place; its id if inserted.
+    fn insert(
+        &mut self,
+        op: &NewOperation,
+        flag: Option<&str>,
+    ) -> Result<Option<OpId>, StoreError> {
+        let inserted = self
+            .tx
             .prepare_cached(
                 "INSERT INTO operations
                     (account_id, group_id, participant, wa_id, kind, state, flag, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?7, ?7)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?7, ?7)
+                 ON CONFLICT (account_id, group_id, wa_id) WHERE state = 'pending' DO NOTHING",
             )?
             .execute(params![
-                acct,
+                self.acct.0,
                 op.group_id,
                 op.participant.e164(),
-                wa_id,
+                op.participant.wa_id(),
                 op.kind.as_str(),
                 flag,
                 self.now
             ])?;
-        let id = OpId(self.tx.last_insert_rowid());
-        Ok(Pushed::Stored { id, replaced, flag })
+        Ok((inserted == 1).then(|| OpId(self.tx.last_insert_rowid())))
     }
 
     /// Makes the whole batch visible at once.

@@ -87,6 +87,15 @@ impl Store {
         &self.path
     }
 
+    /// Makes SQLite write uncommitted pages to the WAL early, so tests can show that such pages
+    /// are never taken for committed ones.
+    #[cfg(test)]
+    pub(crate) fn spill_early_for_test(&self) {
+        self.conn
+            .pragma_update(None, "cache_size", 16)
+            .expect("cache_size");
+    }
+
     /// A write transaction that takes the write lock at once, so that it waits (up to the busy
     /// timeout) for another writer instead of failing half-way through.
     fn write_tx(&mut self) -> Result<Transaction<'_>, StoreError> {
