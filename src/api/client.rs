@@ -134,7 +134,7 @@ impl Client {
         let json = self.get_json(url).await?;
         GroupInfo::from_json(&json).ok_or_else(|| ApiError::NotJson {
             status: 200,
-            excerpt: "group info without an `id`".into(),
+            excerpt: "group info without an `id` or without its `participants`".into(),
         })
     }
 

@@ -210,22 +210,22 @@ impl GroupPage {
 impl GroupInfo {
     pub fn from_json(body: &Value) -> Option<GroupInfo> {
         let id = lenient::string(body.get("id"))?;
+        let total =
+            lenient::int(body.get("total_participant_count")).and_then(|n| u64::try_from(n).ok());
         let participants = match body.get("participants") {
             Some(Value::Array(list)) => member_ids(list),
-            Some(Value::Object(edge)) => edge
-                .get("data")
-                .and_then(Value::as_array)
-                .map(|l| member_ids(l))
-                .unwrap_or_default(),
-            _ => Vec::new(),
+            Some(Value::Object(edge)) => member_ids(edge.get("data").and_then(Value::as_array)?),
+            // No list: an empty group may be shown so, but a group said to have members
+            // without naming them tells nothing about who is in it.
+            None | Some(Value::Null) if total == Some(0) => Vec::new(),
+            _ => return None,
         };
         Some(GroupInfo {
             id,
             subject: lenient::string(body.get("subject")).unwrap_or_default(),
             description: lenient::string(body.get("description")),
             participants,
-            total_participant_count: lenient::int(body.get("total_participant_count"))
-                .and_then(|n| u64::try_from(n).ok()),
+            total_participant_count: total,
             suspended: lenient::boolean(body.get("suspended")),
             creation_timestamp: lenient::int(body.get("creation_timestamp")),
         })
@@ -269,6 +269,11 @@ mod tests {
         assert_eq!(info.total_participant_count, Some(2));
         assert_eq!(info.suspended, Some(false));
         assert!(GroupInfo::from_json(&json!({"subject": "no id"})).is_none());
+        // Members unknown: refused rather than read as an empty group.
+        assert!(GroupInfo::from_json(&json!({"id": "g", "total_participant_count": 3})).is_none());
+        assert!(GroupInfo::from_json(&json!({"id": "g"})).is_none());
+        let empty = GroupInfo::from_json(&json!({"id": "g", "total_participant_count": "0"}));
+        assert_eq!(empty.map(|g| g.participants.len()), Some(0));
     }
 
     #[test]

@@ -1,0 +1,154 @@
+//! Property tests: every parser that meets outside input (phone numbers, pasted lists, CSV
+//! imports, Graph answers and errors, config files) returns a value or an error, never panics.
+
+use std::sync::{Mutex, OnceLock};
+
+use proptest::prelude::*;
+use serde_json::Value;
+use wa_groups::api::wire::{self, GroupInfo, GroupPage};
+use wa_groups::domain::participant::split_list;
+use wa_groups::domain::{OperationKind, Participant, Region};
+use wa_groups::import::{self, ImportTo, OnBadLines};
+use wa_groups::store::{AccountId, Store};
+
+const KEYS: &[&str] = &[
+    "id",
+    "subject",
+    "participants",
+    "wa_id",
+    "user",
+    "input",
+    "total_participant_count",
+    "data",
+    "groups",
+    "paging",
+    "cursors",
+    "after",
+    "next",
+    "error",
+    "code",
+    "message",
+    "error_data",
+    "details",
+    "failed_participants",
+    "errors",
+    "is_transient",
+    "request_id",
+    "success",
+    "error_subcode",
+    "fbtrace_id",
+    "created_at",
+    "suspended",
+    "title",
+];
+
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        ".{0,12}".prop_map(Value::String),
+        "[0-9+]{0,16}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 64, 6, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            proptest::collection::btree_map(proptest::sample::select(KEYS), inner, 0..6).prop_map(
+                |m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+            ),
+        ]
+    })
+}
+
+fn store() -> &'static Mutex<(Store, AccountId, tempfile::TempDir)> {
+    static STORE: OnceLock<Mutex<(Store, AccountId, tempfile::TempDir)>> = OnceLock::new();
+    STORE.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store = Store::open(&dir.path().join("fuzz.db")).expect("store");
+        let acct = store.account("http://127.0.0.1:1", "1").expect("account");
+        Mutex::new((store, acct, dir))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn phone_numbers(text in ".{0,40}", digits in "[+0-9 ()-]{0,24}") {
+        for region in [None, "US".parse::<Region>().ok(), "BR".parse::<Region>().ok()] {
+            for input in [&text, &digits] {
+                if let Ok(p) = Participant::parse(input, region) {
+                    prop_assert!(p.e164().starts_with('+'));
+                    prop_assert!(p.wa_id().bytes().all(|b| b.is_ascii_digit()));
+                    let _ = p.ambiguity();
+                }
+            }
+        }
+        let _ = Participant::from_wa_id(&text);
+        let _ = split_list(&text);
+    }
+
+    #[test]
+    fn graph_answers_and_errors(value in json_value(), status in 100u16..600) {
+        let _ = GroupInfo::from_json(&value);
+        let _ = GroupPage::from_json(&value);
+        let _ = wire::failed_participants(&value);
+        if let Some(e) = wire::graph_error(status, &reqwest::header::HeaderMap::new(), &value) {
+            let _ = e.class();
+            let _ = e.to_string();
+        }
+    }
+
+    #[test]
+    fn answer_bodies(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+        let _ = wa_groups::api::body::excerpt(&bytes);
+        if let Ok(value) = serde_json::from_slice::<Value>(&bytes) {
+            let _ = GroupInfo::from_json(&value);
+        }
+    }
+
+    #[test]
+    fn csv_imports(
+        lines in proptest::collection::vec(
+            prop_oneof![
+                ".{0,30}",
+                "[a-zA-Z0-9]{1,8},[+0-9 ()-]{0,16},(add|remove|ADD|x)",
+                Just("group,participant,action".to_string()),
+                Just("\"a,b\",\"+1 202\",add".to_string()),
+            ],
+            0..12,
+        ),
+        crlf in any::<bool>(),
+        bom in any::<bool>(),
+    ) {
+        let mut text = if bom { "\u{feff}".to_string() } else { String::new() };
+        text.push_str("group,participant,action");
+        for line in &lines {
+            text.push_str(if crlf { "\r\n" } else { "\n" });
+            text.push_str(line);
+        }
+        let mut guard = store().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (store, acct, _) = &mut *guard;
+        let to = ImportTo { store, account: *acct, on_bad: OnBadLines::Reject };
+        let _ = import::read_csv(text.as_bytes(), None, to);
+        let to = ImportTo { store, account: *acct, on_bad: OnBadLines::Skip };
+        let _ = import::read_list(text.as_bytes(), "g", OperationKind::Add, None, to);
+        let _ = import::read_target(text.as_bytes(), None);
+    }
+
+    #[test]
+    fn raw_bytes_as_import(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let mut guard = store().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (store, acct, _) = &mut *guard;
+        let to = ImportTo { store, account: *acct, on_bad: OnBadLines::Reject };
+        let _ = import::read_csv(bytes.as_slice(), None, to);
+    }
+
+    #[test]
+    fn config_files(text in ".{0,80}", key in proptest::sample::select(&["base_url", "phone_number_id", "default_region", "timeout_secs", "token_command", "db", "colour"][..]), value in ".{0,20}") {
+        let _ = wa_groups::config::parse_file(&text);
+        let _ = wa_groups::config::parse_file(&format!("{key} = {value}\n"));
+        let _ = wa_groups::config::parse_file(&format!("{key} = \"{}\"\n", value.replace('"', "")));
+    }
+}
