@@ -23,7 +23,11 @@ fn main() -> ExitCode {
     match runtime.block_on(wa_groups::commands::run(cli)) {
         Ok(outcome) => outcome.into(),
         Err(failure) => {
-            eprintln!("wa-groups: {}", failure.message);
+            // Errors may quote the server: shown as text, never as terminal commands.
+            eprintln!(
+                "wa-groups: {}",
+                wa_groups::domain::text::sanitize(&failure.message)
+            );
             ExitCode::from(failure.code)
         }
     }

@@ -9,6 +9,12 @@ use serde_json::Value;
 use super::error::{GraphError, ParticipantFailure};
 use super::lenient;
 use crate::domain::Participant;
+use crate::domain::text::sanitize;
+
+/// Text from the server, made safe to show: control characters become visible escapes.
+fn text(v: Option<&Value>) -> Option<String> {
+    lenient::string(v).map(|s| sanitize(&s))
+}
 
 /// The body of an add or remove participants call, as the contract gives it.
 #[derive(Serialize)]
@@ -84,15 +90,15 @@ pub fn graph_error(status: u16, headers: &HeaderMap, body: &Value) -> Option<Gra
     }
     let data = err.get("error_data");
     let details = data
-        .and_then(|d| lenient::string(d.get("details")))
-        .or_else(|| data.and_then(lenient::string_value));
+        .and_then(|d| text(d.get("details")))
+        .or_else(|| data.and_then(lenient::string_value).map(|s| sanitize(&s)));
     Some(GraphError {
         status,
         code: lenient::int(err.get("code")).unwrap_or(-1),
         subcode: lenient::int(err.get("error_subcode")),
         error_type: lenient::string(err.get("type")),
-        message: lenient::string(err.get("message"))
-            .or_else(|| lenient::string(err.get("error_user_msg")))
+        message: text(err.get("message"))
+            .or_else(|| text(err.get("error_user_msg")))
             .unwrap_or_else(|| "(no message)".into()),
         details,
         fbtrace_id: lenient::string(err.get("fbtrace_id")),
@@ -129,13 +135,9 @@ pub fn failed_participants(body: &Value) -> Vec<ParticipantFailure> {
                 .and_then(|errors| errors.first())
                 .unwrap_or(item);
             let code = lenient::int(first.get("code"));
-            let message = lenient::string(first.get("message"))
-                .or_else(|| lenient::string(first.get("title")))
-                .or_else(|| {
-                    first
-                        .get("error_data")
-                        .and_then(|d| lenient::string(d.get("details")))
-                })
+            let message = text(first.get("message"))
+                .or_else(|| text(first.get("title")))
+                .or_else(|| first.get("error_data").and_then(|d| text(d.get("details"))))
                 .unwrap_or_else(|| "failed (no reason given)".into());
             Some(ParticipantFailure {
                 user,
@@ -188,7 +190,7 @@ impl GroupPage {
             .filter_map(|g| {
                 Some(GroupSummary {
                     id: lenient::string(g.get("id"))?,
-                    subject: lenient::string(g.get("subject")).unwrap_or_default(),
+                    subject: text(g.get("subject")).unwrap_or_default(),
                     created_at: lenient::int(g.get("created_at")),
                 })
             })
@@ -222,8 +224,8 @@ impl GroupInfo {
         };
         Some(GroupInfo {
             id,
-            subject: lenient::string(body.get("subject")).unwrap_or_default(),
-            description: lenient::string(body.get("description")),
+            subject: text(body.get("subject")).unwrap_or_default(),
+            description: text(body.get("description")),
             participants,
             total_participant_count: total,
             suspended: lenient::boolean(body.get("suspended")),
