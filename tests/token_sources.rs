@@ -28,37 +28,82 @@ async fn file_then_environment_then_command() {
     let tf = file.to_str().expect("path");
     let config_dir = h.join("config").join("wa-groups");
     std::fs::create_dir_all(&config_dir).expect("dir");
-    std::fs::write(config_dir.join("config.toml"), "token_command = \"echo wrong-from-command\"\n")
-        .expect("config");
+    std::fs::write(
+        config_dir.join("config.toml"),
+        "token_command = \"echo wrong-from-command\"\n",
+    )
+    .expect("config");
 
     // The file wins over a wrong environment variable and a wrong command.
-    let out = run_env(h, &["--token-file", tf, "groups", "list"], &with(&[("WA_ACCESS_TOKEN", "wrong-env".into())])).await;
+    let out = run_env(
+        h,
+        &["--token-file", tf, "groups", "list"],
+        &with(&[("WA_ACCESS_TOKEN", "wrong-env".into())]),
+    )
+    .await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     // The environment wins over a wrong command.
-    let out = run_env(h, &["groups", "list"], &with(&[("WA_ACCESS_TOKEN", good.clone())])).await;
+    let out = run_env(
+        h,
+        &["groups", "list"],
+        &with(&[("WA_ACCESS_TOKEN", good.clone())]),
+    )
+    .await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     // The command is used when nothing else is given: here it prints a wrong token.
     let out = run_env(h, &["groups", "list"], &with(&[])).await;
     assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(out.stderr.contains("access token was refused"), "{}", out.stderr);
-    std::fs::write(config_dir.join("config.toml"), format!("token_command = \"cat {tf}\"\n")).expect("config");
+    assert!(
+        out.stderr.contains("access token was refused"),
+        "{}",
+        out.stderr
+    );
+    std::fs::write(
+        config_dir.join("config.toml"),
+        format!("token_command = \"cat {tf}\"\n"),
+    )
+    .expect("config");
     let out = run_env(h, &["groups", "list"], &with(&[])).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     // A failing command says so.
-    std::fs::write(config_dir.join("config.toml"), "token_command = \"exit 3\"\n").expect("config");
+    std::fs::write(
+        config_dir.join("config.toml"),
+        "token_command = \"exit 3\"\n",
+    )
+    .expect("config");
     let out = run_env(h, &["groups", "list"], &with(&[])).await;
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("token_command failed"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("token_command failed"),
+        "{}",
+        out.stderr
+    );
     // A token file others can read is refused, with the fix.
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).expect("chmod");
     let out = run_env(h, &["--token-file", tf, "groups", "list"], &with(&[])).await;
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains(&format!("chmod 600 {tf}")), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("chmod 600 {tf}")),
+        "{}",
+        out.stderr
+    );
     // The tool never wrote the token anywhere: the token file is untouched.
-    assert_eq!(std::fs::read_to_string(&file).expect("read"), format!("{good}\n"));
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        format!("{good}\n")
+    );
     // A broken config file names its line.
-    std::fs::write(config_dir.join("config.toml"), "base_url = \"x\"\ntimeout_secs = \"ten\"\n").expect("config");
-    let out = run_env(h, &["groups", "list"], &with(&[("WA_ACCESS_TOKEN", good.clone())])).await;
+    std::fs::write(
+        config_dir.join("config.toml"),
+        "base_url = \"x\"\ntimeout_secs = \"ten\"\n",
+    )
+    .expect("config");
+    let out = run_env(
+        h,
+        &["groups", "list"],
+        &with(&[("WA_ACCESS_TOKEN", good.clone())]),
+    )
+    .await;
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("config.toml:2:"), "{}", out.stderr);
     sb.shutdown().await;

@@ -1,7 +1,7 @@
 //! The audit trail: every HTTP exchange and every participant outcome, for the log pane and
 //! for the record. The access token has no column; text that might carry one is redacted.
 
-use rusqlite::{Row, params};
+use rusqlite::{Connection, Row, params};
 use serde::{Deserialize, Serialize};
 
 use super::{AccountId, ExchangeId, OpId, Store, StoreError, UnixMs, redact};
@@ -49,6 +49,59 @@ pub struct Outcome {
     pub operation_id: Option<OpId>,
 }
 
+/// Inserts an exchange, on its own or inside a caller's transaction.
+pub(super) fn insert_exchange(
+    conn: &Connection,
+    acct: AccountId,
+    exchange: &Exchange,
+) -> Result<ExchangeId, StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO exchanges (account_id, at, method, path, group_id, participants,
+            status, graph_code, request_id, duration_ms, error)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        acct.0,
+        exchange.at,
+        exchange.method,
+        redact::secrets(&exchange.path),
+        exchange.group_id,
+        exchange.participants,
+        exchange.status,
+        exchange.graph_code,
+        exchange.request_id,
+        i64::try_from(exchange.duration_ms).unwrap_or(i64::MAX),
+        exchange.error.as_deref().map(redact::secrets),
+    ])?;
+    Ok(ExchangeId(conn.last_insert_rowid()))
+}
+
+/// Inserts a participant outcome, on its own or inside a caller's transaction.
+pub(super) fn insert_outcome(
+    conn: &Connection,
+    acct: AccountId,
+    outcome: &Outcome,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO outcomes (account_id, at, group_id, participant, action, result,
+            code, message, request_id, operation_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        acct.0,
+        outcome.at,
+        outcome.group_id,
+        outcome.participant,
+        outcome.action.as_str(),
+        outcome.result.as_str(),
+        outcome.code,
+        outcome.message.as_deref().map(redact::secrets),
+        outcome.request_id,
+        outcome.operation_id.map(|id| id.0),
+    ])?;
+    Ok(())
+}
+
 /// A stored outcome.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutcomeRecord {
@@ -63,49 +116,12 @@ impl Store {
         acct: AccountId,
         exchange: &Exchange,
     ) -> Result<ExchangeId, StoreError> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO exchanges (account_id, at, method, path, group_id, participants,
-                    status, graph_code, request_id, duration_ms, error)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )?
-            .execute(params![
-                acct.0,
-                exchange.at,
-                exchange.method,
-                redact::secrets(&exchange.path),
-                exchange.group_id,
-                exchange.participants,
-                exchange.status,
-                exchange.graph_code,
-                exchange.request_id,
-                i64::try_from(exchange.duration_ms).unwrap_or(i64::MAX),
-                exchange.error.as_deref().map(redact::secrets),
-            ])?;
-        Ok(ExchangeId(self.conn.last_insert_rowid()))
+        insert_exchange(&self.conn, acct, exchange)
     }
 
     /// Appends one participant outcome to the audit trail.
     pub fn record_outcome(&mut self, acct: AccountId, outcome: &Outcome) -> Result<(), StoreError> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO outcomes (account_id, at, group_id, participant, action, result,
-                    code, message, request_id, operation_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
-                acct.0,
-                outcome.at,
-                outcome.group_id,
-                outcome.participant,
-                outcome.action.as_str(),
-                outcome.result.as_str(),
-                outcome.code,
-                outcome.message.as_deref().map(redact::secrets),
-                outcome.request_id,
-                outcome.operation_id.map(|id| id.0),
-            ])?;
-        Ok(())
+        insert_outcome(&self.conn, acct, outcome)
     }
 
     /// The account's exchanges, oldest first.

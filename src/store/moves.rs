@@ -3,6 +3,7 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
+use super::audit::{self, Exchange, Outcome};
 use super::{AccountId, OpId, Store, StoreError, now_ms};
 use crate::domain::OperationState;
 
@@ -66,6 +67,19 @@ impl Store {
         changes: &[StateChange],
         request_id: Option<&str>,
     ) -> Result<(), StoreError> {
+        self.settle(acct, changes, request_id, &[], None)
+    }
+
+    /// [`Store::mark_outcome`], the participant outcomes and the exchange that led to them,
+    /// in one transaction: the engine's one commit per answer.
+    pub fn settle(
+        &mut self,
+        acct: AccountId,
+        changes: &[StateChange],
+        request_id: Option<&str>,
+        outcomes: &[Outcome],
+        exchange: Option<&Exchange>,
+    ) -> Result<(), StoreError> {
         let now = now_ms();
         let tx = self.write_tx()?;
         for change in changes {
@@ -89,6 +103,12 @@ impl Store {
                 request_id,
                 now
             ])?;
+        }
+        for outcome in outcomes {
+            audit::insert_outcome(&tx, acct, outcome)?;
+        }
+        if let Some(exchange) = exchange {
+            audit::insert_exchange(&tx, acct, exchange)?;
         }
         tx.commit()?;
         Ok(())
