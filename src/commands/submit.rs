@@ -93,13 +93,14 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
 
     let bar = progress_bar(args.json);
     let mut interrupts = 0;
+    let mut notes = Notes::default();
     let summary = loop {
         tokio::select! {
             event = events.recv() => {
                 let Some(event) = event else {
                     break Summary { stopped: Some("the engine stopped".into()), ..Summary::default() };
                 };
-                if let Some(summary) = show(&bar, event, args.json) {
+                if let Some(summary) = show(&bar, event, args.json, &mut notes) {
                     break summary;
                 }
             }
@@ -146,7 +147,15 @@ fn progress_bar(json: bool) -> ProgressBar {
 }
 
 /// Shows one event; returns the summary when the run is over.
-fn show(bar: &ProgressBar, event: Event, json: bool) -> Option<Summary> {
+/// What the progress display has said so far, so it does not repeat itself.
+#[derive(Default)]
+struct Notes {
+    held: usize,
+    throttles: usize,
+    last: Option<std::time::Instant>,
+}
+
+fn show(bar: &ProgressBar, event: Event, json: bool, note: &mut Notes) -> Option<Summary> {
     let quiet = json;
     match event {
         Event::RunStarted { operations, requests } => {
@@ -158,16 +167,30 @@ fn show(bar: &ProgressBar, event: Event, json: bool) -> Option<Summary> {
         Event::Recovering { operations, groups } if !quiet => bar.println(format!(
             "settling {operations} operation(s) an earlier run left open, by reading {groups} group(s)"
         )),
-        Event::Held { participant, group_id, reason, .. } if !quiet => bar.println(format!(
-            "held: {participant} in {}: {reason}",
-            sanitize(&group_id)
-        )),
-        Event::Throttled { pause_ms, rate } if !quiet => bar.println(format!(
-            "throttled by the server: pausing {:.1}s, then {}",
-            pause_ms as f64 / 1000.0,
-            rate.map(|r| format!("at most {r:.1} requests/s"))
-                .unwrap_or_else(|| "full speed".into())
-        )),
+        Event::Held { participant, group_id, reason, .. } if !quiet => {
+            // A few are named; the summary counts them all.
+            note.held += 1;
+            if note.held <= 5 {
+                bar.println(format!("held: {participant} in {}: {reason}", sanitize(&group_id)));
+            } else if note.held == 6 {
+                bar.println("held: … and more (counted in the summary; `queue list --state pending` lists them)");
+            }
+        }
+        Event::Throttled { pause_ms, rate } if !quiet => {
+            // One line per five seconds at most: a throttled run would scroll otherwise.
+            note.throttles += 1;
+            if note.last.is_none_or(|t| t.elapsed() >= Duration::from_secs(5)) {
+                bar.println(format!(
+                    "throttled by the server ({} since the last note): retrying after {:.1}s; {}",
+                    note.throttles,
+                    pause_ms as f64 / 1000.0,
+                    rate.map(|r| format!("the run slows to {r:.1} requests/s"))
+                        .unwrap_or_else(|| "full speed".into())
+                ));
+                note.throttles = 0;
+                note.last = Some(std::time::Instant::now());
+            }
+        }
         Event::Warning { message } if !quiet => bar.println(format!("warning: {}", sanitize(&message))),
         Event::Progress(p) => {
             bar.set_position((p.confirmed + p.failed + p.skipped) as u64);

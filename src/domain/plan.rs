@@ -80,12 +80,14 @@ pub fn plan<'a>(
             let room = MAX_GROUP_MEMBERS.saturating_sub(after_removes);
             if adds.len() > room {
                 for op in adds.split_off(room) {
-                    out.held.push((
-                        op.id,
+                    let reason = if removes.is_empty() {
+                        format!("group is full: {after_removes}/{MAX_GROUP_MEMBERS} members")
+                    } else {
                         format!(
                             "group is full: {after_removes}/{MAX_GROUP_MEMBERS} members after the planned removals"
-                        ),
-                    ));
+                        )
+                    };
+                    out.held.push((op.id, reason));
                 }
             }
         }

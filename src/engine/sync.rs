@@ -72,7 +72,7 @@ pub async fn sync_groups(
                                 e.retry_after(),
                             );
                             if e.class() == crate::api::ErrorClass::Throttled {
-                                pacer.on_throttle(wait);
+                                pacer.on_throttle(e.retry_after());
                             }
                             tokio::time::sleep(wait).await;
                         }

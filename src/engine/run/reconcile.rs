@@ -44,7 +44,7 @@ impl Run {
                     let delay = backoff::delay(self.config.backoff_base, tries, e.retry_after());
                     if e.class() == ErrorClass::Throttled {
                         lock(&self.progress).throttled += 1;
-                        self.pacer.on_throttle(delay);
+                        self.pacer.on_throttle(e.retry_after());
                     }
                     tokio::select! {
                         _ = tokio::time::sleep(delay) => {}

@@ -169,7 +169,7 @@ impl Run {
                                 throttles,
                                 e.retry_after(),
                             );
-                            self.pacer.on_throttle(delay);
+                            self.pacer.on_throttle(e.retry_after());
                             self.emit(Event::Throttled {
                                 pause_ms: Event::delay_ms(delay),
                                 rate: self.pacer.current_rate(),
