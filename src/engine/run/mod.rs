@@ -164,21 +164,12 @@ impl Run {
                 });
             }
         }
-        let pending_left = self
-            .with_store(|s| {
-                Ok(s.operations(
-                    self.acct,
-                    &OperationFilter {
-                        state: Some(OperationState::Pending),
-                        ..OperationFilter::default()
-                    },
-                )?
-                .len())
-            })
-            .unwrap_or(0);
         let mut summary = lock(&self.summary).clone();
         let mut progress = lock(&self.progress).clone();
-        progress.pending = pending_left.min(progress.operations);
+        // Held back, not reached, or left to settle at the next submit.
+        progress.pending = progress
+            .operations
+            .saturating_sub(progress.confirmed + progress.failed + progress.skipped);
         progress.in_flight_requests = 0;
         summary.progress = progress;
         summary.cancelled = self.cancel.is_cancelled() && summary.stopped.is_none();
