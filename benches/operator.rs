@@ -25,7 +25,25 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use wa_groups::sandbox::SandboxConfig;
 
-const BIN: &str = env!("CARGO_BIN_EXE_wa-groups");
+/// The binary cargo built for this bench. A shared target directory may get it rebuilt from
+/// another checkout while the bench runs: every run uses a private copy taken at the start.
+const BUILT_BIN: &str = env!("CARGO_BIN_EXE_wa-groups");
+static BIN_COPY: std::sync::OnceLock<(tempfile::TempDir, String)> = std::sync::OnceLock::new();
+
+fn bin() -> &'static str {
+    &BIN_COPY
+        .get_or_init(|| {
+            let dir = tempfile::Builder::new()
+                .prefix("wa-bench-bin-")
+                .tempdir()
+                .expect("a scratch directory for the binary");
+            let copy = dir.path().join("wa-groups");
+            std::fs::copy(BUILT_BIN, &copy).expect("the built binary can be copied");
+            let copy = copy.to_string_lossy().into_owned();
+            (dir, copy)
+        })
+        .1
+}
 const TIME: &str = "/usr/bin/time";
 /// Latency of every sandbox answer in every section.
 const LATENCY_MS: u64 = 20;
@@ -44,7 +62,7 @@ const CONCURRENCIES: [u16; 4] = [1, 4, 16, 64];
 /// Section 2: requests of the curl loop (one participant each).
 const CURL_REQUESTS: usize = 500;
 /// Section 3.
-const THROTTLED_GROUPS: usize = 1_000;
+const THROTTLED_GROUPS: usize = 500;
 const RATE_LIMIT: f64 = 50.0;
 const THROTTLED_CONCURRENCY: u16 = 16;
 /// Section 4.
@@ -57,13 +75,18 @@ const VALIDATE_SECS: f64 = 2.0;
 fn main() {
     // `cargo bench` passes `--bench`; a plain harness ignores its arguments.
     let options = Options::from_env();
+    let _cleanup = RemoveBinCopy;
     let mut report = Report::new(&options);
     let started = Instant::now();
 
     let mut submit_results: BTreeMap<u16, SubmitResult> = BTreeMap::new();
     if options.runs("submit") {
         for c in CONCURRENCIES {
-            let groups = options.scaled(if c == 1 { SUBMIT_GROUPS_C1 } else { SUBMIT_GROUPS });
+            let groups = options.scaled(if c == 1 {
+                SUBMIT_GROUPS_C1
+            } else {
+                SUBMIT_GROUPS
+            });
             eprintln!("[bench] 1. submit: {groups} groups at concurrency {c}");
             match submit_run(groups, c, None) {
                 Ok(r) => {
@@ -130,6 +153,17 @@ fn main() {
     match std::fs::write(&path, &text) {
         Ok(()) => eprintln!("[bench] report written to {}", path.display()),
         Err(e) => eprintln!("[bench] cannot write {}: {e}", path.display()),
+    }
+}
+
+/// Removes the binary's copy when `main` ends, panics included.
+struct RemoveBinCopy;
+
+impl Drop for RemoveBinCopy {
+    fn drop(&mut self) {
+        if let Some((dir, _)) = BIN_COPY.get() {
+            let _ = std::fs::remove_dir_all(dir.path());
+        }
     }
 }
 
@@ -230,7 +264,10 @@ fn children_of(pid: u32) -> Vec<u32> {
     };
     for task in tasks.flatten() {
         if let Ok(text) = std::fs::read_to_string(task.path().join("children")) {
-            kids.extend(text.split_whitespace().filter_map(|s| s.parse::<u32>().ok()));
+            kids.extend(
+                text.split_whitespace()
+                    .filter_map(|s| s.parse::<u32>().ok()),
+            );
         }
     }
     kids
@@ -238,12 +275,55 @@ fn children_of(pid: u32) -> Vec<u32> {
 
 /// A sandbox process (`wa-groups sandbox`), killed when dropped.
 struct Sandbox {
-    _guard: Guard,
+    guard: Guard,
     url: String,
+    log: tempfile::NamedTempFile,
+}
+
+impl Sandbox {
+    /// An error if the sandbox process is gone (with the end of what it wrote on stderr).
+    fn alive(&mut self) -> Result<(), String> {
+        match self.guard.child.try_wait() {
+            Ok(None) => Ok(()),
+            Ok(Some(status)) => {
+                self.guard.done = true;
+                let log = std::fs::read_to_string(self.log.path()).unwrap_or_default();
+                Err(format!(
+                    "the sandbox process ended ({status}) during the run: {}",
+                    tail(&log)
+                ))
+            }
+            Err(e) => Err(format!("cannot check the sandbox process: {e}")),
+        }
+    }
+
+    /// CPU seconds (user + system) the sandbox process has used so far.
+    fn cpu_secs(&self) -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.guard.child.id()))
+            .unwrap_or_default();
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map(|(_, rest)| rest.split_whitespace().collect())
+            .unwrap_or_default();
+        let ticks = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        // utime and stime, fields 14 and 15 of the line, in clock ticks (100 a second).
+        (ticks(11) + ticks(12)) / 100.0
+    }
+
+    /// Its request counts, or why it cannot tell them.
+    fn stats(&mut self) -> Result<Counts, String> {
+        self.alive()?;
+        stats(&self.url)
+    }
 }
 
 fn start_sandbox(groups: usize, rate_limit: Option<f64>) -> Result<Sandbox, String> {
-    let mut cmd = Command::new(BIN);
+    let mut cmd = Command::new(bin());
     cmd.args(["sandbox", "--listen", "127.0.0.1:0"])
         .args(["--groups", &groups.to_string()])
         .args(["--seed", &SEED.to_string()])
@@ -251,12 +331,20 @@ fn start_sandbox(groups: usize, rate_limit: Option<f64>) -> Result<Sandbox, Stri
     if let Some(rate) = rate_limit {
         cmd.args(["--rate-limit", &rate.to_string()]);
     }
+    let log = tempfile::NamedTempFile::new()
+        .map_err(|e| format!("cannot make the sandbox's log file: {e}"))?;
+    let stderr = log
+        .reopen()
+        .map_err(|e| format!("cannot open the sandbox's log file: {e}"))?;
     cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RUST_BACKTRACE", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    let mut child = cmd.spawn().map_err(|e| format!("cannot start the sandbox: {e}"))?;
+        .stderr(stderr);
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start the sandbox: {e}"))?;
     let stdout = child.stdout.take();
     let guard = Guard::new(child);
     let stdout = stdout.ok_or("the sandbox has no stdout")?;
@@ -274,7 +362,7 @@ fn start_sandbox(groups: usize, rate_limit: Option<f64>) -> Result<Sandbox, Stri
     std::thread::spawn(move || {
         let _ = std::io::copy(&mut reader, &mut std::io::sink());
     });
-    Ok(Sandbox { _guard: guard, url })
+    Ok(Sandbox { guard, url, log })
 }
 
 /// A scratch home for the client: store, config and data directories, removed on drop.
@@ -321,7 +409,7 @@ impl Home {
     /// Runs `wa-groups ARGS` untimed; an exit other than 0 is an error.
     fn run(&self, args: &[&str]) -> Result<String, String> {
         let out = self
-            .command(BIN, args)
+            .command(bin(), args)
             .output()
             .map_err(|e| format!("cannot run wa-groups: {e}"))?;
         if !out.status.success() {
@@ -362,7 +450,7 @@ impl Home {
     }
 
     fn timed(&self, args: &[&str], name: &str) -> Result<Measured, String> {
-        self.spawn_timed(BIN, args, name)?.finish()
+        self.spawn_timed(bin(), args, name)?.finish()
     }
 }
 
@@ -394,6 +482,8 @@ struct Measured {
     sys: f64,
     max_rss_kb: u64,
     stdout: String,
+    /// Stopped with SIGINT at its time limit: the figures cover the part that ran.
+    interrupted: bool,
 }
 
 impl Measured {
@@ -404,6 +494,15 @@ impl Measured {
     fn rss_mb(&self) -> f64 {
         self.max_rss_kb as f64 / 1024.0
     }
+
+    /// Wall seconds, marked when the run was stopped at its time limit.
+    fn wall_text(&self) -> String {
+        if self.interrupted {
+            format!("{:.2} (stopped at the limit)", self.wall)
+        } else {
+            format!("{:.2}", self.wall)
+        }
+    }
 }
 
 impl Timed {
@@ -412,11 +511,58 @@ impl Timed {
             .guard
             .wait()
             .map_err(|e| format!("cannot wait for {}: {e}", self.what))?;
+        self.measure(status, false)
+    }
+
+    /// Like `finish`, but past `limit` the program (not `/usr/bin/time`, which then still
+    /// reports) gets SIGINT, as an operator's Ctrl-C: `submit` stops sending, settles what is
+    /// in flight and prints its summary. The figures then cover the time until it stopped.
+    fn finish_within(mut self, limit: Duration) -> Result<Measured, String> {
+        let mut interrupted = false;
+        let status = loop {
+            match self.guard.child.try_wait() {
+                Ok(Some(status)) => {
+                    self.guard.done = true;
+                    break status;
+                }
+                Ok(None) => {}
+                Err(e) => return Err(format!("cannot wait for {}: {e}", self.what)),
+            }
+            let elapsed = self.started.elapsed();
+            if !interrupted && elapsed > limit {
+                interrupted = true;
+                eprintln!(
+                    "[bench] {} still running after {} s: interrupting it (SIGINT)",
+                    self.what,
+                    limit.as_secs()
+                );
+                for kid in children_of(self.guard.child.id()) {
+                    signal(kid, "-INT");
+                }
+            }
+            if interrupted && elapsed > limit + Duration::from_secs(20) {
+                // The guard kills the whole tree when `self` drops.
+                return Err(format!(
+                    "`{}` did not stop within 20 s of SIGINT after {} s",
+                    self.what,
+                    limit.as_secs()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        };
+        self.measure(status, interrupted)
+    }
+
+    fn measure(
+        &mut self,
+        status: std::process::ExitStatus,
+        interrupted: bool,
+    ) -> Result<Measured, String> {
         let wall = self.started.elapsed().as_secs_f64();
         let stdout = std::fs::read_to_string(&self.stdout).unwrap_or_default();
         let stderr = std::fs::read_to_string(&self.stderr).unwrap_or_default();
         let time = std::fs::read_to_string(&self.time_file).unwrap_or_default();
-        if !status.success() {
+        if !status.success() && !interrupted {
             return Err(format!(
                 "`{}` exited with {status}: {}",
                 self.what,
@@ -440,6 +586,7 @@ impl Timed {
             sys: number("System time (seconds):")?,
             max_rss_kb: number("Maximum resident set size (kbytes):")? as u64,
             stdout,
+            interrupted,
         })
     }
 }
@@ -451,6 +598,8 @@ impl Timed {
 #[derive(Clone, Copy, Debug, Default)]
 struct Counts {
     adds: u64,
+    /// Adds answered 200 or 206.
+    adds_ok: u64,
     removes: u64,
     infos: u64,
     lists: u64,
@@ -466,6 +615,7 @@ impl Counts {
     fn minus(&self, before: &Counts) -> Counts {
         Counts {
             adds: self.adds - before.adds,
+            adds_ok: self.adds_ok - before.adds_ok,
             removes: self.removes - before.removes,
             infos: self.infos - before.infos,
             lists: self.lists - before.lists,
@@ -489,6 +639,10 @@ fn stats(url: &str) -> Result<Counts, String> {
         .unwrap_or(0);
     Ok(Counts {
         adds: route("POST /participants"),
+        adds_ok: ["200", "206"]
+            .iter()
+            .filter_map(|s| v["by_route"]["POST /participants"][*s].as_u64())
+            .sum(),
         removes: route("DELETE /participants"),
         infos: route("GET /group"),
         lists: route("GET /groups"),
@@ -516,7 +670,10 @@ fn http_get_json(url: &str, path: &str) -> Result<Value, String> {
     if !head.starts_with("HTTP/1.1 200") {
         return Err(format!("GET {path}: {}", head.lines().next().unwrap_or("")));
     }
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         dechunk(body)
     } else {
         body.to_owned()
@@ -594,15 +751,19 @@ impl Numbers {
 
 /// The submit plan: every group gets exactly 4 changes. A group with room (at most 4 members)
 /// gets 4 adds (one request); a fuller one loses 2 members and gains 2 people (a removal
-/// request, then an add request). Returns the CSV and its count of operations.
-fn submit_plan(groups: &[(String, Vec<String>)]) -> (String, usize) {
+/// request, then an add request). Returns the CSV, its count of operations and the requests
+/// it should take (writes, and one confirmation read per group).
+fn submit_plan(groups: &[(String, Vec<String>)]) -> (String, usize, usize) {
     let mut numbers = Numbers::new();
     let mut csv = String::from("group,participant,action\n");
     let mut ops = 0;
+    let mut requests = 0;
     for (group, members) in groups {
+        requests += 2;
         let adds = if members.len() <= 4 {
             4
         } else {
+            requests += 1;
             for m in &members[..2] {
                 let _ = writeln!(csv, "{group},+{m},remove");
             }
@@ -613,7 +774,7 @@ fn submit_plan(groups: &[(String, Vec<String>)]) -> (String, usize) {
         }
         ops += 4;
     }
-    (csv, ops)
+    (csv, ops, requests)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -629,6 +790,10 @@ struct SubmitResult {
     /// For the throttled run: the counts one second after the submit started.
     at_one_second: Option<Counts>,
     summary: Value,
+    /// CPU seconds the sandbox process used during the submit.
+    sandbox_cpu: f64,
+    /// Past this the submit was to be interrupted.
+    limit: Duration,
 }
 
 impl SubmitResult {
@@ -664,15 +829,22 @@ fn submit_run(
     rate_limit: Option<f64>,
 ) -> Result<SubmitResult, String> {
     let seeded = seeded_groups(groups)?;
-    let (csv, ops) = submit_plan(&seeded);
-    let sandbox = start_sandbox(groups, rate_limit)?;
+    let (csv, ops, expected_requests) = submit_plan(&seeded);
+    // Past this the submit is interrupted (Ctrl-C) and the part that ran is reported.
+    let expected = match rate_limit {
+        Some(rate) => expected_requests as f64 / rate,
+        None => expected_requests as f64 * LATENCY_MS as f64 / 1000.0 / f64::from(concurrency),
+    };
+    let limit = Duration::from_secs_f64(30.0 + 3.0 * expected);
+    let mut sandbox = start_sandbox(groups, rate_limit)?;
     let home = Home::new(&sandbox.url)?;
     home.run(&["groups", "sync", "--concurrency", "64"])?;
     let plan = home.path().join("plan.csv");
     std::fs::write(&plan, csv).map_err(|e| format!("cannot write the plan: {e}"))?;
     home.run(&["queue", "import", &plan.to_string_lossy()])?;
 
-    let before = stats(&sandbox.url)?;
+    let before = sandbox.stats()?;
+    let sandbox_cpu_before = sandbox.cpu_secs();
     let c = concurrency.to_string();
     let verify = VERIFY_DELAY_MS.to_string();
     let args = [
@@ -684,16 +856,17 @@ fn submit_run(
         "--verify-delay-ms",
         &verify,
     ];
-    let running = home.spawn_timed(BIN, &args, "submit")?;
+    let running = home.spawn_timed(bin(), &args, "submit")?;
     let at_one_second = if rate_limit.is_some() {
         let wait = Duration::from_secs(1).saturating_sub(running.started.elapsed());
         std::thread::sleep(wait);
-        Some(stats(&sandbox.url)?.minus(&before))
+        Some(sandbox.stats()?.minus(&before))
     } else {
         None
     };
-    let run = running.finish()?;
-    let counts = stats(&sandbox.url)?.minus(&before);
+    let run = running.finish_within(limit)?;
+    let counts = sandbox.stats()?.minus(&before);
+    let sandbox_cpu = sandbox.cpu_secs() - sandbox_cpu_before;
     let summary: Value = serde_json::from_str(&run.stdout)
         .map_err(|e| format!("submit --json printed no JSON summary: {e}"))?;
     let result = SubmitResult {
@@ -704,8 +877,10 @@ fn submit_run(
         counts,
         at_one_second,
         summary,
+        sandbox_cpu,
+        limit,
     };
-    if result.confirmed() != ops as u64 {
+    if result.confirmed() != ops as u64 && !result.run.interrupted {
         return Err(format!(
             "only {} of {ops} operations confirmed: {}",
             result.confirmed(),
@@ -742,7 +917,7 @@ fn curl_run(groups: usize) -> Result<CurlResult, String> {
             requests += 1;
         }
     }
-    let sandbox = start_sandbox(groups, None)?;
+    let mut sandbox = start_sandbox(groups, None)?;
     let home = Home::new(&sandbox.url)?;
     let list_path = home.path().join("requests.txt");
     std::fs::write(&list_path, list).map_err(|e| format!("cannot write the list: {e}"))?;
@@ -759,20 +934,16 @@ done < "{list}"
     );
     let script_path = home.path().join("loop.sh");
     std::fs::write(&script_path, script).map_err(|e| format!("cannot write the script: {e}"))?;
-    let before = stats(&sandbox.url)?;
+    let before = sandbox.stats()?;
     let run = home
         .spawn_timed("bash", &[&script_path.to_string_lossy()], "curl")?
         .finish()?;
-    let counts = stats(&sandbox.url)?.minus(&before);
-    let ok = run.stdout.matches("\"success\":true").count();
-    if counts.adds != requests as u64 {
+    let counts = sandbox.stats()?.minus(&before);
+    if counts.adds_ok != requests as u64 {
         return Err(format!(
-            "the sandbox saw {} adds for {requests} curls",
-            counts.adds
+            "the sandbox answered {} of {} adds with 200/206 for {requests} curls",
+            counts.adds_ok, counts.adds
         ));
-    }
-    if ok != requests {
-        eprintln!("[bench] note: {ok} of {requests} curl answers say success:true");
     }
     Ok(CurlResult {
         requests,
@@ -789,6 +960,7 @@ struct SyncResult {
     concurrency: u16,
     run: Measured,
     counts: Counts,
+    sandbox_cpu: f64,
 }
 
 impl SyncResult {
@@ -800,23 +972,23 @@ impl SyncResult {
 }
 
 fn sync_run(groups: usize, concurrency: u16) -> Result<SyncResult, String> {
-    let sandbox = start_sandbox(groups, None)?;
+    let mut sandbox = start_sandbox(groups, None)?;
     let home = Home::new(&sandbox.url)?;
-    let before = stats(&sandbox.url)?;
+    let before = sandbox.stats()?;
+    let sandbox_cpu_before = sandbox.cpu_secs();
     let c = concurrency.to_string();
     let run = home.timed(&["groups", "sync", "--concurrency", &c], "sync")?;
-    let counts = stats(&sandbox.url)?.minus(&before);
+    let counts = sandbox.stats()?.minus(&before);
+    let sandbox_cpu = sandbox.cpu_secs() - sandbox_cpu_before;
     if counts.infos < groups as u64 {
-        return Err(format!(
-            "{} group reads for {groups} groups",
-            counts.infos
-        ));
+        return Err(format!("{} group reads for {groups} groups", counts.infos));
     }
     Ok(SyncResult {
         groups,
         concurrency,
         run,
         counts,
+        sandbox_cpu,
     })
 }
 
@@ -833,7 +1005,11 @@ fn import_number(n: usize) -> String {
     const AREAS: [&str; 8] = ["206", "212", "305", "415", "512", "617", "713", "917"];
     let area = AREAS[n % AREAS.len()];
     let rest = n / AREAS.len();
-    format!("+1{area}{}{:06}", 2 + (rest / 1_000_000) % 8, rest % 1_000_000)
+    format!(
+        "+1{area}{}{:06}",
+        2 + (rest / 1_000_000) % 8,
+        rest % 1_000_000
+    )
 }
 
 fn write_import_file(path: &Path, lines: usize) -> Result<(), String> {
@@ -933,14 +1109,18 @@ impl Report {
         let _ = writeln!(out, "- load average at start: {}", loadavg());
         let _ = writeln!(
             out,
-            "- binary: {BIN} (release profile); sandbox `--latency-ms {LATENCY_MS} --seed {SEED}` on 127.0.0.1, a separate process; submit `--verify-delay-ms {VERIFY_DELAY_MS}`"
+            "- binary: {BUILT_BIN} (release profile, run from a copy); sandbox `--latency-ms {LATENCY_MS} --seed {SEED}` on 127.0.0.1, a separate process; submit `--verify-delay-ms {VERIFY_DELAY_MS}`"
         );
         if options.scale != 1.0 || options.only.is_some() {
             let _ = writeln!(
                 out,
                 "- **partial run**: WA_BENCH_SCALE={} WA_BENCH_ONLY={}",
                 options.scale,
-                options.only.as_ref().map(|o| o.join(",")).unwrap_or_default()
+                options
+                    .only
+                    .as_ref()
+                    .map(|o| o.join(","))
+                    .unwrap_or_default()
             );
         }
         let _ = writeln!(
@@ -974,27 +1154,31 @@ impl Report {
         );
         let _ = writeln!(
             o,
-            "| concurrency | groups | operations | writes | reads | wall s | engine s | requests/s | ideal s | ideal/wall | CPU s | CPU s / 1,000 req | peak RSS MB |"
+            "| concurrency | groups | operations | writes | reads | wall s | engine s | requests/s | ideal s | ideal/wall | CPU s | CPU s / 1,000 req | peak RSS MB | sandbox CPU s |"
         );
-        let _ = writeln!(o, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        let _ = writeln!(
+            o,
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        );
         for r in results.values() {
             let subset = if r.concurrency == 1 { " (subset)" } else { "" };
             let _ = writeln!(
                 o,
-                "| {} | {}{subset} | {} | {} | {} | {:.2} | {:.2} | {:.0} | {:.2} | {:.2} | {:.2} | {:.3} | {:.1} |",
+                "| {} | {}{subset} | {} | {} | {} | {} | {:.2} | {:.0} | {:.2} | {:.2} | {:.2} | {:.3} | {:.1} | {:.2} |",
                 r.concurrency,
                 r.groups,
                 r.ops,
                 r.counts.writes(),
                 r.counts.infos + r.counts.lists,
-                r.run.wall,
+                r.run.wall_text(),
                 r.engine_secs(),
                 r.requests_per_sec(),
                 r.ideal_secs(),
                 r.ideal_secs() / r.run.wall,
                 r.run.cpu(),
                 r.cpu_per_1000(),
-                r.run.rss_mb()
+                r.run.rss_mb(),
+                r.sandbox_cpu
             );
         }
         let _ = writeln!(o);
@@ -1026,8 +1210,8 @@ impl Report {
         let _ = writeln!(o, "## 2. Against a curl loop\n");
         let _ = writeln!(
             o,
-            "{} requests of one participant each (`curl -s -X POST …` in a bash loop), same sandbox latency ({LATENCY_MS} ms); the sandbox counted {} adds. Per operation, ours counts every write and confirmation read of the run.\n",
-            c.requests, c.counts.adds
+            "{} requests of one participant each (`curl -s -X POST …` in a bash loop), same sandbox latency ({LATENCY_MS} ms); the sandbox counted {} adds answered 200. Per operation, ours counts every write and confirmation read of the run.\n",
+            c.requests, c.counts.adds_ok
         );
         let _ = writeln!(
             o,
@@ -1084,8 +1268,12 @@ impl Report {
         let _ = writeln!(o, "## 3. Throttled submit\n");
         let _ = writeln!(
             o,
-            "Sandbox `--rate-limit {RATE_LIMIT} --latency-ms {LATENCY_MS}`, {} groups ({} operations; a smaller plan than section 1), concurrency {}. Rate achieved = requests not answered 429 / wall time; \"after 1 s\" = from the sandbox's counts taken 1 s after the submit started.\n",
-            r.groups, r.ops, r.concurrency
+            "Sandbox `--rate-limit {RATE_LIMIT} --latency-ms {LATENCY_MS}`, {} groups ({} operations, {} confirmed; a smaller plan than section 1), concurrency {}, time limit {:.0} s (then interrupted with SIGINT, as Ctrl-C). Rate achieved = requests not answered 429 / wall time; \"after 1 s\" = from the sandbox's counts taken 1 s after the submit started.\n",
+            r.groups,
+            r.ops,
+            r.confirmed(),
+            r.concurrency,
+            r.limit.as_secs_f64()
         );
         let _ = writeln!(
             o,
@@ -1094,13 +1282,13 @@ impl Report {
         let _ = writeln!(o, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {} | {:.2}% | {:.2} | {:.2} | {:.1} | {:.1} | {:.2} |\n",
+            "| {} | {} | {} | {} | {:.2}% | {} | {:.2} | {:.1} | {:.1} | {:.2} |\n",
             r.counts.total,
             r.counts.throttled,
             first.throttled,
             later_429,
             later_share * 100.0,
-            r.run.wall,
+            r.run.wall_text(),
             r.engine_secs(),
             achieved,
             achieved_engine,
@@ -1127,13 +1315,13 @@ impl Report {
         );
         let _ = writeln!(
             o,
-            "| groups | concurrency | list pages | group reads | wall s | ideal s | ideal/wall | CPU s | peak RSS MB |"
+            "| groups | concurrency | list pages | group reads | wall s | ideal s | ideal/wall | CPU s | peak RSS MB | sandbox CPU s |"
         );
-        let _ = writeln!(o, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        let _ = writeln!(o, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for r in results {
             let _ = writeln!(
                 o,
-                "| {} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.1} |",
+                "| {} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.1} | {:.2} |",
                 r.groups,
                 r.concurrency,
                 r.counts.lists,
@@ -1142,14 +1330,18 @@ impl Report {
                 r.ideal_secs(),
                 r.ideal_secs() / r.run.wall,
                 r.run.cpu(),
-                r.run.rss_mb()
+                r.run.rss_mb(),
+                r.sandbox_cpu
             );
         }
         let _ = writeln!(o);
         for r in results {
             let ratio = r.ideal_secs() / r.run.wall;
             self.verdict(
-                &format!("4. groups sync, concurrency {}: ≥ 0.9 of ideal", r.concurrency),
+                &format!(
+                    "4. groups sync, concurrency {}: ≥ 0.9 of ideal",
+                    r.concurrency
+                ),
                 format!("{ratio:.2}"),
                 Some(ratio >= 0.9),
             );
@@ -1207,7 +1399,10 @@ impl Report {
         if let Some(big) = results.iter().max_by_key(|r| r.lines) {
             let ratio = big.lines as f64 / big.run.wall / bound.lines_per_sec();
             self.verdict(
-                &format!("6. import of {} lines: ≥ 0.85 of the validation bound", big.lines),
+                &format!(
+                    "6. import of {} lines: ≥ 0.85 of the validation bound",
+                    big.lines
+                ),
                 format!("{ratio:.2}"),
                 Some(ratio >= 0.85),
             );
