@@ -84,7 +84,7 @@ async fn open_app(
         client,
         store,
         acct,
-        account: format!("{} (demo sandbox)", sandbox.phone_number_id()),
+        account: format!("{} (demo)", sandbox.phone_number_id()),
         api_version: DEFAULT_API_VERSION.into(),
         region: global.default_region,
         keymap,

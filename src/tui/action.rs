@@ -55,6 +55,21 @@ impl Action {
         Action::Quit,
     ];
 
+    /// The actions the footer hints at, most useful first (it is cut at the screen's width).
+    pub const FOOTER: [Action; 11] = [
+        Action::Add,
+        Action::Remove,
+        Action::SubmitGroup,
+        Action::SubmitAll,
+        Action::Preview,
+        Action::Filter,
+        Action::Select,
+        Action::Undo,
+        Action::Sync,
+        Action::Help,
+        Action::Quit,
+    ];
+
     /// The name used in `keymap.toml`.
     pub fn name(self) -> &'static str {
         match self {
@@ -98,16 +113,14 @@ impl Action {
             Action::NextPane => "next pane (groups, group, log)",
             Action::PrevPane => "previous pane",
             Action::Open => "open the group under the cursor",
-            Action::Filter => {
-                "filter groups by subject or id; a phone number finds the person's groups"
-            }
-            Action::Select => "select or unselect the row (groups or members), then move down",
+            Action::Filter => "filter by subject or id; a phone number finds that person's groups",
+            Action::Select => "pick or unpick the row (groups or members), then move down",
             Action::Add => "queue participants to add to the group (type or paste numbers)",
             Action::Remove => "queue removal of the selected members (or of the searched person)",
             Action::Undo => "undo the selected change (withdraw it, or queue its reversal)",
             Action::Preview => "preview the exact requests of everything pending (sends nothing)",
             Action::SubmitGroup => {
-                "send the pending changes of the selected group(s), after a confirm"
+                "send the picked groups' (or this group's) changes, after a confirm"
             }
             Action::SubmitAll => "send every pending change, after a confirm",
             Action::Cancel => "cancel: no new requests; those in flight are settled",
@@ -127,7 +140,7 @@ impl Action {
             Action::Undo => "undo",
             Action::Preview => "preview",
             Action::SubmitGroup => "submit",
-            Action::SubmitAll => "submit all",
+            Action::SubmitAll => "all",
             Action::Sync => "sync",
             Action::Help => "help",
             Action::Quit => "quit",

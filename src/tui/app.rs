@@ -22,6 +22,8 @@ use super::view;
 
 /// Engine events handled before a frame is drawn, at most (so a flood still redraws).
 const EVENT_BATCH: usize = 512;
+/// Terminal events handled before a frame is drawn, at most.
+const INPUT_BATCH: usize = 256;
 /// The spinner's tick while work is in flight.
 const TICK: Duration = Duration::from_millis(250);
 
@@ -234,9 +236,19 @@ impl App {
             tokio::select! {
                 received = input.recv(), if input_open => match received {
                     Some(event) => {
-                        if let Some(msg) = to_msg(event) {
-                            self.handle(msg);
-                            dirty = true;
+                        // Keys typed or pasted faster than frames are drawn: take them all,
+                        // then draw once.
+                        let mut next = Some(event);
+                        let mut taken = 0;
+                        while let Some(event) = next.take() {
+                            if let Some(msg) = to_msg(event) {
+                                self.handle(msg);
+                                dirty = true;
+                            }
+                            taken += 1;
+                            if taken < INPUT_BATCH && !self.state.quit {
+                                next = input.try_recv().ok();
+                            }
                         }
                     }
                     None => input_open = false,

@@ -173,17 +173,19 @@ pub fn plan_lines(
     for r in &plan.requests {
         lines.push((
             Tone::Info,
+            format!("{}: {} {}", label(&r.group_id), r.kind, r.ops.len()),
+        ));
+        lines.push((
+            Tone::Plain,
             format!(
-                "{} /{}/{}/participants   {} ({})",
+                "  {} /{}/{}/participants",
                 r.kind.http_method(),
                 api_version,
-                sanitize(&r.group_id),
-                label(&r.group_id),
-                r.kind
+                sanitize(&r.group_id)
             ),
         ));
         let people: Vec<&str> = r.ops.iter().map(|(_, p)| p.e164()).collect();
-        lines.push((Tone::Plain, format!("    {}", people.join(" "))));
+        lines.push((Tone::Plain, format!("  {}", people.join(" "))));
     }
     if !plan.held.is_empty() {
         lines.push((

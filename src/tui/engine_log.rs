@@ -255,13 +255,13 @@ pub fn engine_event(state: &mut State, at: i64, event: Event) -> Vec<Effect> {
                     Tone::Good
                 };
                 let line = format!(
-                    "{end}{stopped}: {} confirmed, {} failed, {} skipped, {} still pending, {} request(s) in {}",
+                    "{end}{stopped} in {}: {} confirmed · {} failed · {} skipped · {} pending · {} request(s)",
+                    secs(summary.elapsed_ms),
                     p.confirmed,
                     p.failed,
                     p.skipped,
                     p.pending,
-                    p.requests_sent,
-                    secs(summary.elapsed_ms)
+                    p.requests_sent
                 );
                 state.log.push(at, tone, line);
                 for (reason, n) in &summary.failed_by_reason {

@@ -12,6 +12,9 @@ pub struct Areas {
     pub footer: Rect,
 }
 
+/// The status bar's rows: the account and queue, then the work in flight.
+pub const STATUS_ROWS: u16 = 2;
+
 pub fn areas(area: Rect) -> Areas {
     let h = area.height;
     let status = Rect {
@@ -92,7 +95,7 @@ mod tests {
         let a = areas(Rect::new(0, 0, 80, 24));
         assert_eq!(a.status.y, 0);
         assert_eq!(a.footer.y, 23);
-        assert_eq!(a.groups.height + a.log.height, 22);
+        assert_eq!(a.groups.height + a.log.height, 21);
         assert_eq!(a.groups.width + a.group.width, 80);
         for (w, h) in [(0, 0), (1, 1), (10, 3), (200, 2)] {
             let _ = areas(Rect::new(0, 0, w, h));

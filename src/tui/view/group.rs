@@ -8,10 +8,12 @@ use super::{pane, put, theme};
 use crate::domain::{OperationKind, OperationState};
 use crate::tui::state::{GroupDetail, Pane, RowKey, State, Tone};
 
-/// One line of the pane: a section header or a row the cursor can reach.
+/// One line of the pane: a section header, a row the cursor can reach, or the note under a
+/// change (why it failed or was flagged), on its own line so it is read whole.
 enum Line<'a> {
     Header(String),
     Row(usize, &'a GroupDetail),
+    Note(usize, &'a str, Tone),
 }
 
 pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
@@ -54,12 +56,27 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
         "Changes ({} · {pending} pending)",
         g.ops.len()
     )));
-    lines.extend((0..g.ops.len()).map(|i| Line::Row(g.members.len() + i, g)));
+    for (i, op) in g.ops.iter().enumerate() {
+        let row = g.members.len() + i;
+        lines.push(Line::Row(row, g));
+        if let Some(note) = &op.note {
+            let tone = if op.state == OperationState::Failed {
+                Tone::Bad
+            } else {
+                Tone::Dim
+            };
+            lines.push(Line::Note(row, note, tone));
+        }
+    }
     let cursor = state.group_cursor.index;
-    let cursor_line = if cursor < g.members.len() {
-        cursor + 1
-    } else {
-        cursor + 2
+    let cursor_line = lines
+        .iter()
+        .position(|l| matches!(l, Line::Row(r, _) if *r == cursor))
+        .unwrap_or(0);
+    // Keep the cursor's note in view with it.
+    let cursor_line = match lines.get(cursor_line + 1) {
+        Some(Line::Note(r, _, _)) if *r == cursor => cursor_line + 1,
+        _ => cursor_line,
     };
     let rows = usize::from(inner.height);
     let start = if cursor_line < rows {
@@ -73,6 +90,16 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
             Line::Header(text) => {
                 put(buf, inner.x, y, text, inner.width, theme::header());
             }
+            Line::Note(_, note, tone) => {
+                put(
+                    buf,
+                    inner.x + 6,
+                    y,
+                    note,
+                    inner.width.saturating_sub(6),
+                    theme::tone(*tone),
+                );
+            }
             Line::Row(r, g) => {
                 draw_row(buf, Rect::new(inner.x, y, inner.width, 1), state, g, *r);
                 if *r == cursor && g.row_count() > 0 {
@@ -84,12 +111,16 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
             }
         }
     }
-    if g.members.is_empty() && g.ops.is_empty() && rows > 2 {
+    if g.ops.is_empty() && rows > g.members.len() + 2 && start == 0 {
+        let add = state.keymap.keys_text(crate::tui::action::Action::Add);
+        let remove = state.keymap.keys_text(crate::tui::action::Action::Remove);
+        let hint = format!("none queued: {add} adds, {remove} removes members");
+        let y = inner.y + u16::try_from(g.members.len() + 2).unwrap_or(u16::MAX);
         put(
             buf,
             inner.x + 2,
-            inner.y + 2,
-            "no members, no changes",
+            y,
+            &hint,
             inner.width.saturating_sub(2),
             theme::tone(Tone::Dim),
         );
@@ -148,7 +179,7 @@ fn draw_row(buf: &mut Buffer, area: Rect, state: &State, g: &GroupDetail, r: usi
                 OperationState::Pending if state.is_submitting(&g.id) => "pending ⇡".to_string(),
                 s => s.to_string(),
             };
-            let end = put(
+            put(
                 buf,
                 end,
                 y,
@@ -156,22 +187,6 @@ fn draw_row(buf: &mut Buffer, area: Rect, state: &State, g: &GroupDetail, r: usi
                 (x + w).saturating_sub(end),
                 theme::tone(tone),
             );
-            if let Some(note) = &op.note {
-                let text = format!("  {note}");
-                let note_tone = if op.state == OperationState::Failed {
-                    Tone::Bad
-                } else {
-                    Tone::Dim
-                };
-                put(
-                    buf,
-                    end,
-                    y,
-                    &text,
-                    (x + w).saturating_sub(end),
-                    theme::tone(note_tone),
-                );
-            }
         }
     }
 }

@@ -4,7 +4,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use super::{pane, put, theme};
+use super::{pane, put, put_cut, theme};
 use crate::tui::action::Action;
 use crate::tui::state::{Pane, State, Tone, Work};
 
@@ -87,7 +87,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
         } else {
             g.subject.clone()
         };
-        put(buf, inner.x + 2, y, &subject, subject_w, subject_style);
+        put_cut(
+            buf,
+            inner.x + 2,
+            y,
+            &subject,
+            subject_w.saturating_sub(1),
+            subject_style,
+        );
         let x = inner.x + 2 + subject_w;
         let members = format!(" {}/8", g.members.min(99));
         let full = if g.members >= 8 {
@@ -114,13 +121,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
 fn empty_text(state: &State) -> (Tone, String) {
     let sync = state.keymap.keys_text(Action::Sync);
     match (&state.work, state.loaded, state.groups.is_empty()) {
-        (Work::Syncing { done, total }, _, true) if *total > 0 => (
-            Tone::Info,
-            format!("Reading groups from the server… {done}/{total}"),
-        ),
-        (Work::Syncing { .. } | Work::SyncAsked, _, true) => {
-            (Tone::Info, "Reading groups from the server…".into())
+        (Work::Syncing { done, total }, _, true) if *total > 0 => {
+            (Tone::Info, format!("Reading groups… {done}/{total}"))
         }
+        (Work::Syncing { .. } | Work::SyncAsked, _, true) => (Tone::Info, "Reading groups…".into()),
         (_, false, _) => (Tone::Dim, "Loading…".into()),
         (_, true, true) => (
             Tone::Dim,

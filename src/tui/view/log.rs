@@ -15,9 +15,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
     let focused = state.focus == Pane::Log && state.dialog.is_none();
     let log = &state.log;
     let title = if log.scroll > 0 {
-        format!(" Log · {} newer line(s) below ", log.scroll)
+        format!(" Log (UTC) · {} newer line(s) below ", log.scroll)
     } else {
-        " Log ".to_string()
+        " Log (UTC) ".to_string()
     };
     let inner = pane(buf, area, &title, focused);
     let rows = usize::from(inner.height);

@@ -66,3 +66,15 @@ fn put(buf: &mut Buffer, x: u16, y: u16, text: &str, width: u16, style: Style) -
     }
     buf.set_stringn(x, y, text, usize::from(width), style).0
 }
+
+/// Like [`put`], with `…` at the end when the text is cut.
+fn put_cut(buf: &mut Buffer, x: u16, y: u16, text: &str, width: u16, style: Style) -> u16 {
+    if width == 0 {
+        return x;
+    }
+    if ratatui::text::Span::raw(text).width() <= usize::from(width) {
+        return put(buf, x, y, text, width, style);
+    }
+    let end = put(buf, x, y, text, width - 1, style);
+    put(buf, end, y, "…", 1, style)
+}

@@ -12,6 +12,7 @@ use crate::domain::when::clock;
 use crate::tui::action::Action;
 use crate::tui::dialog::Dialog;
 use crate::tui::engine_log::RATE_WINDOW_MS;
+use crate::tui::keymap::Key;
 use crate::tui::state::{State, Tone, Work};
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
@@ -34,10 +35,12 @@ pub fn draw_status(buf: &mut Buffer, area: Rect, state: &State) {
     }
     let sep = || Span::styled(" │ ", theme::tone(Tone::Dim));
     let count = |s: OperationState| state.status.counts.get(&s).copied().unwrap_or(0);
+    // First line: whose groups, and the queue.
     let mut spans = vec![
         Span::styled(" wa-groups ", theme::header()),
         Span::raw(state.account.clone()),
         sep(),
+        Span::raw("queue "),
     ];
     let pending = count(OperationState::Pending);
     spans.push(Span::styled(
@@ -62,49 +65,54 @@ pub fn draw_status(buf: &mut Buffer, area: Rect, state: &State) {
         " · {} done",
         count(OperationState::Confirmed)
     )));
-    spans.push(sep());
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+    if area.height < 2 {
+        return;
+    }
+    // Second line: the work in flight, its pace, the last sync.
+    let spin = SPINNER[state.status.spinner % SPINNER.len()];
+    let work = match &state.work {
+        Work::Idle => Span::raw(" idle"),
+        Work::SyncAsked => Span::styled(format!(" {spin} sync asked"), theme::tone(Tone::Info)),
+        Work::Syncing { done, total } => Span::styled(
+            format!(" {spin} syncing {done}/{total} groups"),
+            theme::tone(Tone::Info),
+        ),
+        Work::Submitting { .. } => Span::styled(
+            match &state.status.progress {
+                Some(p) if p.operations > 0 => format!(
+                    " {spin} sending: {}/{} settled",
+                    p.confirmed + p.failed + p.skipped,
+                    p.operations
+                ),
+                _ => format!(" {spin} sending"),
+            },
+            theme::tone(Tone::Info),
+        ),
+        Work::Cancelling => Span::styled(format!(" {spin} cancelling"), theme::tone(Tone::Warn)),
+    };
     let in_flight = state
         .status
         .progress
         .as_ref()
         .filter(|_| state.work.is_busy())
         .map_or(0, |p| p.in_flight_requests);
-    spans.push(Span::raw(format!("{in_flight} in flight")));
-    spans.push(sep());
-    spans.push(Span::raw(format!("{:.1} req/s", rate(state))));
+    let mut spans = vec![
+        work,
+        sep(),
+        Span::raw(format!("{in_flight} in flight · {:.1} req/s", rate(state))),
+    ];
     if let Some((at, pause, _)) = state.status.throttle
         && state.status.now < at + i64::try_from(pause).unwrap_or(i64::MAX)
     {
-        spans.push(Span::styled(" throttled", theme::tone(Tone::Warn)));
+        spans.push(Span::styled(" · throttled", theme::tone(Tone::Warn)));
     }
     spans.push(sep());
     spans.push(Span::raw(match state.status.last_sync {
-        Some(at) => format!("synced {}", clock(at)),
-        None => "not synced".into(),
+        Some(at) => format!("synced {} UTC", clock(at)),
+        None => "not synced yet".into(),
     }));
-    let spin = SPINNER[state.status.spinner % SPINNER.len()];
-    let work = match &state.work {
-        Work::Idle => None,
-        Work::SyncAsked => Some("sync asked".to_string()),
-        Work::Syncing { done, total } => Some(format!("syncing {done}/{total}")),
-        Work::Submitting { .. } => Some(match &state.status.progress {
-            Some(p) if p.operations > 0 => format!(
-                "sending {}/{}",
-                p.confirmed + p.failed + p.skipped,
-                p.operations
-            ),
-            _ => "sending".into(),
-        }),
-        Work::Cancelling => Some("cancelling".into()),
-    };
-    if let Some(work) = work {
-        spans.push(sep());
-        spans.push(Span::styled(
-            format!("{spin} {work}"),
-            theme::tone(Tone::Info),
-        ));
-    }
-    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+    buf.set_line(area.x, area.y + 1, &Line::from(spans), area.width);
 }
 
 pub fn draw_footer(buf: &mut Buffer, area: Rect, state: &State) {
@@ -138,9 +146,14 @@ pub fn draw_footer(buf: &mut Buffer, area: Rect, state: &State) {
         return;
     }
     let mut spans = Vec::new();
-    for action in Action::ALL {
+    for action in Action::FOOTER {
         let (Some(hint), Some(key)) = (action.hint(), state.keymap.first_key(action)) else {
             continue;
+        };
+        let key = if key == Key::char(' ') {
+            "␣".to_string()
+        } else {
+            key.to_string()
         };
         spans.push(Span::styled(format!(" {key}"), theme::key()));
         spans.push(Span::styled(format!(" {hint} "), Style::default()));
