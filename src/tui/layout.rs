@@ -18,15 +18,15 @@ pub const STATUS_ROWS: u16 = 2;
 pub fn areas(area: Rect) -> Areas {
     let h = area.height;
     let status = Rect {
-        height: h.min(1),
+        height: h.min(STATUS_ROWS),
         ..area
     };
     let footer = Rect {
         y: area.y + h.saturating_sub(1),
-        height: h.min(1).min(h.saturating_sub(1)),
+        height: h.min(1).min(h.saturating_sub(STATUS_ROWS)),
         ..area
     };
-    let middle_h = h.saturating_sub(2);
+    let middle_h = h.saturating_sub(STATUS_ROWS + 1);
     let log_h = (middle_h / 3).clamp(5.min(middle_h), middle_h);
     let top_h = middle_h - log_h;
     let top_y = area.y + status.height;
