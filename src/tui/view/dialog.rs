@@ -36,6 +36,19 @@ fn frame(buf: &mut Buffer, area: Rect, w: u16, h: u16, title: &str) -> Rect {
     pane(buf, rect, title, true)
 }
 
+/// A width that shows the longest line whole, where the screen allows.
+fn width_for(lines: &[(Tone, String)], title: &str) -> u16 {
+    let longest = lines
+        .iter()
+        .map(|(_, l)| l.chars().count())
+        .chain(std::iter::once(title.chars().count()))
+        .max()
+        .unwrap_or(0);
+    u16::try_from(longest + 4)
+        .unwrap_or(u16::MAX)
+        .clamp(50, 160)
+}
+
 fn lines_in(buf: &mut Buffer, inner: Rect, y: u16, lines: &[(Tone, String)], max: u16) -> u16 {
     let mut y = y;
     for (tone, line) in lines.iter().take(usize::from(max)) {
@@ -147,7 +160,13 @@ fn add(buf: &mut Buffer, area: Rect, input: &AddInput) {
 fn confirm(buf: &mut Buffer, area: Rect, c: &Confirm) {
     let title = format!(" {} ", c.title);
     let wanted = u16::try_from(c.lines.len() + 6).unwrap_or(u16::MAX);
-    let inner = frame(buf, area, 90, wanted.max(9), &title);
+    let inner = frame(
+        buf,
+        area,
+        width_for(&c.lines, &title),
+        wanted.max(9),
+        &title,
+    );
     if inner.height < 4 {
         return;
     }
@@ -189,7 +208,7 @@ fn confirm(buf: &mut Buffer, area: Rect, c: &Confirm) {
 fn text(buf: &mut Buffer, area: Rect, title: &str, lines: &[(Tone, String)], scroll: usize) {
     let title = format!(" {title} ");
     let wanted = u16::try_from(lines.len() + 3).unwrap_or(u16::MAX);
-    let inner = frame(buf, area, 90, wanted.max(6), &title);
+    let inner = frame(buf, area, width_for(lines, &title), wanted.max(6), &title);
     if inner.height < 2 {
         return;
     }
