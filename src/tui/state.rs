@@ -160,6 +160,9 @@ pub struct Filter {
     pub editing: bool,
     /// The person searched for and the groups the mirror has them in, once the store answered.
     pub person: Option<(Participant, BTreeSet<String>)>,
+    /// The text `visible` was last filtered with (lower case), so that typing more only
+    /// searches the groups still shown; `None` after the list changed.
+    pub applied: Option<String>,
 }
 
 /// What the engine is doing, as far as the app knows.
@@ -345,6 +348,12 @@ impl State {
     pub fn refilter(&mut self) {
         let keep = self.current_group().map(|g| g.id.clone());
         let needle = self.filter.text.trim().to_lowercase();
+        let narrowing = self.filter.person.is_none()
+            && self
+                .filter
+                .applied
+                .as_deref()
+                .is_some_and(|old| !old.is_empty() && needle.contains(old));
         self.visible = match self.filter.person.as_ref().map(|(_, ids)| ids) {
             Some(ids) => self
                 .groups
@@ -354,6 +363,15 @@ impl State {
                 .map(|(i, _)| i)
                 .collect(),
             None if needle.is_empty() => (0..self.groups.len()).collect(),
+            // Typing more: only the groups still shown can match.
+            None if narrowing => std::mem::take(&mut self.visible)
+                .into_iter()
+                .filter(|i| {
+                    self.groups
+                        .get(*i)
+                        .is_some_and(|g| g.haystack.contains(&needle))
+                })
+                .collect(),
             None => self
                 .groups
                 .iter()
@@ -362,6 +380,7 @@ impl State {
                 .map(|(i, _)| i)
                 .collect(),
         };
+        self.filter.applied = self.filter.person.is_none().then_some(needle);
         let index = keep
             .and_then(|id| {
                 self.visible

@@ -613,6 +613,7 @@ fn on_loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
                 .map(|(i, g)| (g.id.clone(), i))
                 .collect();
             state.loaded = true;
+            state.filter.applied = None;
             let index = &state.index;
             state.picked_groups.retain(|id| index.contains_key(id));
             state.refilter();
