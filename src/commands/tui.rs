@@ -88,7 +88,12 @@ pub async fn launch(l: Launch) -> Result<Outcome, Failure> {
     tracing::info!("terminal app closed");
     let open = app.open_operations();
     if open > 0 {
-        eprintln!("wa-groups: {open} change(s) were in flight; the next submit settles them");
+        // The terminal may be gone (a hang-up): never panic on a failed write.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "wa-groups: {open} change(s) were in flight; the next submit settles them"
+        );
     }
     Ok(Outcome::Done)
 }

@@ -16,7 +16,9 @@ struct Restore;
 impl Drop for Restore {
     fn drop(&mut self) {
         let _ = execute!(stdout(), DisableBracketedPaste);
-        ratatui::restore();
+        // Not `restore`, which prints its error: with the terminal gone (SIGHUP) that print
+        // would panic.
+        let _ = ratatui::try_restore();
     }
 }
 
@@ -46,7 +48,37 @@ pub async fn run(app: &mut App, mut events: UnboundedReceiver<Event>) -> std::io
     let _restore = Restore;
     execute!(stdout(), EnableBracketedPaste)?;
     let mut input = spawn_input();
-    let ended = app.run_with(&mut terminal, &mut input, &mut events).await;
+    let mut signalled = false;
+    let ended = tokio::select! {
+        ended = app.run_with(&mut terminal, &mut input, &mut events) => ended,
+        signal = hang_up_or_terminate() => {
+            tracing::info!(signal, "leaving on a signal");
+            signalled = true;
+            Ok(Ended::Quit)
+        }
+    };
     app.cancel();
+    if signalled {
+        // The terminal may be gone: ratatui's `Terminal` prints to stderr when it cannot show
+        // the cursor on drop, and that print would panic. The process ends soon anyway.
+        std::mem::forget(terminal);
+    }
     ended
+}
+
+/// Resolves when the terminal goes away (SIGHUP) or the process is asked to end (SIGTERM), so
+/// that the app still leaves cleanly: engine cancelled, terminal restored, temporary files
+/// removed.
+async fn hang_up_or_terminate() -> &'static str {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut hup), Ok(mut term)) = (
+        signal(SignalKind::hangup()),
+        signal(SignalKind::terminate()),
+    ) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = hup.recv() => "SIGHUP",
+        _ = term.recv() => "SIGTERM",
+    }
 }

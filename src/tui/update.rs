@@ -782,11 +782,26 @@ fn on_loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
                     report.flagged.len()
                 ),
             );
-            state.dialog = Some(Dialog::Text {
-                title: "Queued".into(),
-                lines,
-                scroll: 0,
-            });
+            let plain = report.duplicates == 0
+                && report.replaced.is_empty()
+                && report.flagged.is_empty()
+                && invalid == 0;
+            if plain {
+                // Nothing to read twice: a line in the footer, no dialog to close.
+                state.notice = Some((
+                    Tone::Good,
+                    format!(
+                        "{} change(s) queued; nothing is sent yet: {submit} sends this group, {all} everything",
+                        report.stored
+                    ),
+                ));
+            } else {
+                state.dialog = Some(Dialog::Text {
+                    title: "Queued".into(),
+                    lines,
+                    scroll: 0,
+                });
+            }
             vec![Effect::LoadGroups, Effect::LoadCounts]
         }
         Loaded::Undone(results) => {

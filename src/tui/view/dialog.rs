@@ -49,18 +49,69 @@ fn width_for(lines: &[(Tone, String)], title: &str) -> u16 {
         .clamp(50, 160)
 }
 
-fn lines_in(buf: &mut Buffer, inner: Rect, y: u16, lines: &[(Tone, String)], max: u16) -> u16 {
-    let mut y = y;
-    for (tone, line) in lines.iter().take(usize::from(max)) {
-        put(
-            buf,
-            inner.x + 1,
-            y,
-            line,
-            inner.width.saturating_sub(2),
-            theme::tone(*tone),
+/// A line cut into rows of at most `width` characters, at a space where one is near the end;
+/// continuation rows keep the line's indent, plus two.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let chars: Vec<char> = line.chars().collect();
+    let indent = (chars.iter().take_while(|c| **c == ' ').count() + 2).min(width / 2);
+    let mut rows = Vec::new();
+    let mut rest: &[char] = &chars;
+    loop {
+        let pad = if rows.is_empty() { 0 } else { indent };
+        let room = (width - pad).max(1);
+        let take = if rest.len() <= room {
+            rest.len()
+        } else {
+            match rest[..room].iter().rposition(|c| *c == ' ') {
+                Some(at) if at > room / 2 => at + 1,
+                _ => room,
+            }
+        };
+        rows.push(
+            std::iter::repeat_n(' ', pad)
+                .chain(rest[..take].iter().copied())
+                .collect::<String>()
+                .trim_end()
+                .to_string(),
         );
-        y += 1;
+        rest = &rest[take..];
+        if rest.is_empty() {
+            return rows;
+        }
+    }
+}
+
+/// Rows the lines take once wrapped to `width` columns.
+fn wrapped_rows(lines: &[(Tone, String)], width: usize) -> usize {
+    lines.iter().map(|(_, l)| wrap(l, width).len()).sum()
+}
+
+/// The width of the text inside a popup of `wanted` columns on `area`.
+fn text_width(area: Rect, wanted: u16) -> usize {
+    usize::from(wanted.min(area.width.saturating_sub(2)).saturating_sub(4))
+}
+
+/// Draws lines from `y` on, long ones wrapped, in at most `max` rows; returns the next row.
+fn lines_in(buf: &mut Buffer, inner: Rect, y: u16, lines: &[(Tone, String)], max: u16) -> u16 {
+    let width = usize::from(inner.width.saturating_sub(2));
+    let mut y = y;
+    let end = y.saturating_add(max);
+    for (tone, line) in lines {
+        for row in wrap(line, width) {
+            if y >= end {
+                return y;
+            }
+            put(
+                buf,
+                inner.x + 1,
+                y,
+                &row,
+                inner.width.saturating_sub(2),
+                theme::tone(*tone),
+            );
+            y += 1;
+        }
     }
     y
 }
@@ -159,14 +210,10 @@ fn add(buf: &mut Buffer, area: Rect, input: &AddInput) {
 
 fn confirm(buf: &mut Buffer, area: Rect, c: &Confirm) {
     let title = format!(" {} ", c.title);
-    let wanted = u16::try_from(c.lines.len() + 6).unwrap_or(u16::MAX);
-    let inner = frame(
-        buf,
-        area,
-        width_for(&c.lines, &title),
-        wanted.max(9),
-        &title,
-    );
+    let w = width_for(&c.lines, &title);
+    let rows = wrapped_rows(&c.lines, text_width(area, w));
+    let wanted = u16::try_from(rows + 6).unwrap_or(u16::MAX);
+    let inner = frame(buf, area, w, wanted.max(9), &title);
     if inner.height < 4 {
         return;
     }
@@ -184,11 +231,8 @@ fn confirm(buf: &mut Buffer, area: Rect, c: &Confirm) {
     );
     let room = inner.height.saturating_sub(4);
     let end = lines_in(buf, inner, inner.y + 2, &c.lines, room);
-    if c.lines.len() > usize::from(room) {
-        let more = format!(
-            "… {} more line(s): p previews them all",
-            c.lines.len() - usize::from(room)
-        );
+    if rows > usize::from(room) {
+        let more = "… more: esc, then p, previews them all".to_string();
         put(
             buf,
             inner.x + 1,
@@ -207,15 +251,17 @@ fn confirm(buf: &mut Buffer, area: Rect, c: &Confirm) {
 
 fn text(buf: &mut Buffer, area: Rect, title: &str, lines: &[(Tone, String)], scroll: usize) {
     let title = format!(" {title} ");
-    let wanted = u16::try_from(lines.len() + 3).unwrap_or(u16::MAX);
-    let inner = frame(buf, area, width_for(lines, &title), wanted.max(6), &title);
+    let w = width_for(lines, &title);
+    let rows = wrapped_rows(lines, text_width(area, w));
+    let wanted = u16::try_from(rows + 3).unwrap_or(u16::MAX);
+    let inner = frame(buf, area, w, wanted.max(6), &title);
     if inner.height < 2 {
         return;
     }
     let room = inner.height - 1;
     let start = scroll.min(lines.len().saturating_sub(usize::from(room)));
     lines_in(buf, inner, inner.y, &lines[start..], room);
-    let hint = if lines.len() > usize::from(room) {
+    let hint = if rows > usize::from(room) {
         format!("esc close · ↑↓ scroll ({}/{})", start + 1, lines.len())
     } else {
         "esc close".into()
@@ -251,5 +297,25 @@ fn quit(buf: &mut Buffer, area: Rect, state: &State) {
         let x = put(buf, x, y, " quit · ", 8, Style::default());
         let x = put(buf, x, y, "n/esc", 5, theme::key());
         put(buf, x, y, " stay", 5, Style::default());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn long_lines_wrap_at_spaces_and_keep_their_indent() {
+        assert_eq!(wrap("short", 10), ["short"]);
+        assert_eq!(
+            wrap("one two three four", 10),
+            ["one two", "  three", "  four"]
+        );
+        assert_eq!(
+            wrap("  abcdefghijkl", 8),
+            ["  abcdef", "    ghij", "    kl"]
+        );
+        assert_eq!(wrap("", 5), [""]);
+        assert_eq!(wrap("abc", 0), ["a", "b", "c"]);
     }
 }

@@ -142,6 +142,19 @@ fn draw_row(buf: &mut Buffer, area: Rect, state: &State, g: &GroupDetail, r: usi
     match key {
         RowKey::Member(p) => {
             let end = put(buf, x + 2, y, p.e164(), w.saturating_sub(2), style);
+            let searched = state.filter.person.as_ref().is_some_and(|(s, _)| s == &p);
+            let end = if searched {
+                put(
+                    buf,
+                    end,
+                    y,
+                    " ◂ searched",
+                    (x + w).saturating_sub(end),
+                    theme::header(),
+                )
+            } else {
+                end
+            };
             if let Some(op) = g.pending_for(&p) {
                 let text = match op.kind {
                     OperationKind::Remove => "  − removal queued",
