@@ -57,6 +57,7 @@ impl Action {
 
     /// The actions the footer hints at, most useful first (it is cut at the screen's width).
     pub const FOOTER: [Action; 11] = [
+        Action::Help,
         Action::Add,
         Action::Remove,
         Action::SubmitGroup,
@@ -66,7 +67,6 @@ impl Action {
         Action::Select,
         Action::Undo,
         Action::Sync,
-        Action::Help,
         Action::Quit,
     ];
 
