@@ -53,7 +53,9 @@ pub struct GlobalArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Start the embedded sandbox and try the tool against it
+    /// Open the terminal app on the configured account (also what no subcommand does)
+    Tui,
+    /// Try the terminal app against the embedded sandbox (seeded groups, a throwaway store)
     Demo(DemoArgs),
     /// Run the embedded Graph API stand-in (the sandbox) on loopback
     Sandbox(SandboxConfig),
@@ -199,6 +201,9 @@ pub struct DemoArgs {
     /// Seed of the demo data
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// Only run the sandbox and print how to point the other commands at it
+    #[arg(long)]
+    pub no_tui: bool,
 }
 
 #[derive(Subcommand, Debug)]

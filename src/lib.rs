@@ -10,3 +10,4 @@ pub mod exit;
 pub mod import;
 pub mod sandbox;
 pub mod store;
+pub mod tui;

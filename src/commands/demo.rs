@@ -1,10 +1,45 @@
-//! `demo`: the sandbox in this process, seeded, and how to point the tool at it.
+//! `demo`: the sandbox in this process (seeded, with latency), a throwaway store, and the
+//! terminal app pointed at both, with a sync at start. `--no-tui` only runs the sandbox.
 
-use crate::cli::DemoArgs;
+use std::path::{Path, PathBuf};
+
+use super::tui::{Launch, SyncAtStart, launch, load_keymap};
+use crate::api::settings::DEFAULT_API_VERSION;
+use crate::api::{AccessToken, Client, ClientSettings};
+use crate::cli::{DemoArgs, GlobalArgs};
 use crate::exit::{Failure, Outcome};
-use crate::sandbox::{self, SandboxConfig};
+use crate::sandbox::{self, Sandbox, SandboxConfig};
+use crate::store::Store;
 
-pub async fn run(args: DemoArgs) -> Result<Outcome, Failure> {
+/// A directory of this process's own, removed with everything in it when dropped.
+struct Throwaway(PathBuf);
+
+impl Throwaway {
+    fn create() -> std::io::Result<Throwaway> {
+        use std::os::unix::fs::DirBuilderExt;
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let path =
+            std::env::temp_dir().join(format!("wa-groups-demo-{}-{nanos}", std::process::id()));
+        std::fs::DirBuilder::new().mode(0o700).create(&path)?;
+        Ok(Throwaway(path))
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Throwaway {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub async fn run(args: DemoArgs, global: &GlobalArgs) -> Result<Outcome, Failure> {
+    let keymap = load_keymap()?;
     let config = SandboxConfig {
         groups: args.groups,
         seed: args.seed,
@@ -15,6 +50,51 @@ pub async fn run(args: DemoArgs) -> Result<Outcome, Failure> {
     let sandbox = sandbox::start(config)
         .await
         .map_err(|e| Failure::input(format!("cannot start the sandbox: {e}")))?;
+    if args.no_tui {
+        return print_and_wait(sandbox, args.groups).await;
+    }
+    let dir = Throwaway::create()
+        .map_err(|e| Failure::input(format!("cannot create a temporary directory: {e}")))?;
+    let outcome = open_app(&sandbox, dir.path(), global, keymap).await;
+    sandbox.shutdown().await;
+    drop(dir);
+    outcome
+}
+
+async fn open_app(
+    sandbox: &Sandbox,
+    dir: &Path,
+    global: &GlobalArgs,
+    keymap: crate::tui::Keymap,
+) -> Result<Outcome, Failure> {
+    let mut store = Store::open(&dir.join("demo.db"))
+        .map_err(|e| Failure::input(format!("demo store: {e}")))?;
+    let acct = store
+        .account(&sandbox.base_url(), sandbox.phone_number_id())
+        .map_err(|e| Failure::input(format!("demo store: {e}")))?;
+    let token = AccessToken::new(sandbox.token()).map_err(Failure::input)?;
+    let settings = ClientSettings::new(
+        &sandbox.base_url(),
+        DEFAULT_API_VERSION,
+        token,
+        sandbox.phone_number_id(),
+    )?;
+    let client = Client::new(settings)?;
+    launch(Launch {
+        client,
+        store,
+        acct,
+        account: format!("{} (demo)", sandbox.phone_number_id()),
+        api_version: DEFAULT_API_VERSION.into(),
+        region: global.default_region,
+        keymap,
+        sync: SyncAtStart::Always,
+    })
+    .await
+}
+
+/// The sandbox alone, with the lines that point the other commands at it.
+async fn print_and_wait(sandbox: Sandbox, groups: usize) -> Result<Outcome, Failure> {
     let ids = sandbox.group_ids();
     let first = ids
         .iter()
@@ -24,10 +104,7 @@ pub async fn run(args: DemoArgs) -> Result<Outcome, Failure> {
         .unwrap_or_default();
     println!("sandbox listening on {}", sandbox.base_url());
     println!();
-    println!(
-        "A stand-in for the Graph API with {} groups is running. In another terminal:",
-        args.groups
-    );
+    println!("A stand-in for the Graph API with {groups} groups is running. In another terminal:");
     println!();
     println!(
         "  export WA_BASE_URL={} WA_PHONE_NUMBER_ID={} WA_ACCESS_TOKEN={}",
@@ -35,10 +112,10 @@ pub async fn run(args: DemoArgs) -> Result<Outcome, Failure> {
         sandbox.phone_number_id(),
         sandbox.token()
     );
+    println!("  wa-groups            # the terminal app");
     println!("  wa-groups groups list");
     println!("  wa-groups groups show {first}");
     println!("  wa-groups participants add --group {first} '+1 202 555 0143' '+44 7911 123456'");
-    println!("  wa-groups participants remove --group {first} +12025550143");
     println!();
     println!("Press Ctrl-C to stop.");
     tokio::signal::ctrl_c()

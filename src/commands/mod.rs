@@ -7,6 +7,7 @@ pub mod log;
 pub mod participants;
 pub mod queue;
 pub mod submit;
+pub mod tui;
 pub mod users;
 
 use crate::cli::{Cli, Command};
@@ -16,9 +17,7 @@ use crate::exit::{Failure, Outcome};
 /// Runs the command the line asks for.
 pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
     let Some(command) = cli.command else {
-        return Err(Failure::input(
-            "the terminal app is not built yet: try `wa-groups demo` or `wa-groups --help`",
-        ));
+        return tui::run(&Settings::resolve(&cli.global)?).await;
     };
     match command {
         Command::Sandbox(config) => {
@@ -27,7 +26,8 @@ pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
                 .map_err(|e| Failure::input(format!("sandbox: {e}")))?;
             Ok(Outcome::Done)
         }
-        Command::Demo(args) => demo::run(args).await,
+        Command::Tui => tui::run(&Settings::resolve(&cli.global)?).await,
+        Command::Demo(args) => demo::run(args, &cli.global).await,
         Command::Participants(cmd) => {
             let settings = Settings::resolve(&cli.global)?;
             participants::run(&settings, cmd).await

@@ -1,0 +1,105 @@
+//! Where each pane sits for a terminal size; shared by the view and by `update` (page sizes).
+
+use ratatui::layout::Rect;
+
+/// The areas of the screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Areas {
+    pub status: Rect,
+    pub groups: Rect,
+    pub group: Rect,
+    pub log: Rect,
+    pub footer: Rect,
+}
+
+/// The status bar's rows: the account and queue, then the work in flight.
+pub const STATUS_ROWS: u16 = 2;
+
+pub fn areas(area: Rect) -> Areas {
+    let h = area.height;
+    let status = Rect {
+        height: h.min(STATUS_ROWS),
+        ..area
+    };
+    let footer = Rect {
+        y: area.y + h.saturating_sub(1),
+        height: h.min(1).min(h.saturating_sub(STATUS_ROWS)),
+        ..area
+    };
+    let middle_h = h.saturating_sub(STATUS_ROWS + 1);
+    let log_h = (middle_h / 3).clamp(5.min(middle_h), middle_h);
+    let top_h = middle_h - log_h;
+    let top_y = area.y + status.height;
+    let groups_w = if area.width >= 60 {
+        (area.width * 45 / 100).max(30)
+    } else {
+        area.width / 2
+    };
+    Areas {
+        status,
+        groups: Rect::new(area.x, top_y, groups_w, top_h),
+        group: Rect::new(area.x + groups_w, top_y, area.width - groups_w, top_h),
+        log: Rect::new(area.x, top_y + top_h, area.width, log_h),
+        footer,
+    }
+}
+
+/// List rows of the groups pane (inside the border, below the column header).
+pub fn groups_rows(width: u16, height: u16) -> usize {
+    usize::from(
+        areas(Rect::new(0, 0, width, height))
+            .groups
+            .height
+            .saturating_sub(3),
+    )
+}
+
+/// Rows of the log pane (inside the border).
+pub fn log_rows(width: u16, height: u16) -> usize {
+    usize::from(
+        areas(Rect::new(0, 0, width, height))
+            .log
+            .height
+            .saturating_sub(2),
+    )
+}
+
+/// Rows of the group pane (inside the border).
+pub fn group_rows(width: u16, height: u16) -> usize {
+    usize::from(
+        areas(Rect::new(0, 0, width, height))
+            .group
+            .height
+            .saturating_sub(2),
+    )
+}
+
+/// A centred popup of at most `w` x `h` inside `area`.
+pub fn popup(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panes_fit_at_80x24_and_tiny_sizes_do_not_panic() {
+        let a = areas(Rect::new(0, 0, 80, 24));
+        assert_eq!(a.status.y, 0);
+        assert_eq!(a.footer.y, 23);
+        assert_eq!(a.groups.height + a.log.height, 21);
+        assert_eq!(a.groups.width + a.group.width, 80);
+        for (w, h) in [(0, 0), (1, 1), (10, 3), (200, 2)] {
+            let _ = areas(Rect::new(0, 0, w, h));
+            let _ = groups_rows(w, h);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! What `update` takes (messages: input, engine events, results of effects) and what it gives
+//! back (effects, carried out by the app loop).
+
+use std::collections::BTreeMap;
+
+use crossterm::event::KeyEvent;
+
+use crate::domain::plan::Plan;
+use crate::domain::{OperationState, Participant};
+use crate::engine::{Command, Event, Scope};
+use crate::store::{EnqueueReport, GroupSummary, NewOperation, OpId, Undone};
+
+use super::state::GroupDetail;
+
+/// Why a plan was asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanFor {
+    /// The preview popup.
+    Preview,
+    /// The confirm dialog before a submit.
+    Submit,
+}
+
+/// Something that happened: a key, a paste, a resize, an engine event, or data read.
+#[derive(Clone, Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// The spinner's tick while work is in flight; `at` is the time (ms since the epoch).
+    Tick {
+        at: i64,
+    },
+    /// An engine event and when the app received it (ms since the epoch).
+    Engine {
+        at: i64,
+        event: Event,
+    },
+    /// The engine's channel closed.
+    EngineGone,
+    Loaded(Loaded),
+}
+
+/// What an effect read or did, fed back to `update`.
+#[derive(Clone, Debug)]
+pub enum Loaded {
+    Groups(Vec<GroupSummary>),
+    /// The group pane's content; `None` when the group is not in the mirror.
+    Group(String, Option<GroupDetail>),
+    Counts(BTreeMap<OperationState, usize>),
+    /// The groups a searched person is in (ids), for the filter `query` that asked.
+    PersonGroups {
+        query: String,
+        person: Participant,
+        groups: Vec<String>,
+    },
+    Plan {
+        purpose: PlanFor,
+        scope: Scope,
+        plan: Plan,
+    },
+    Enqueued {
+        report: EnqueueReport,
+        /// Numbers that were typed but did not parse (not queued).
+        invalid: usize,
+    },
+    Undone(Vec<(OpId, Result<Undone, String>)>),
+    /// A store call failed.
+    StoreError(String),
+}
+
+/// What `update` asks the loop to do.
+#[derive(Clone, Debug)]
+pub enum Effect {
+    Engine(Command),
+    LoadGroups,
+    LoadGroup(String),
+    LoadCounts,
+    FindPerson {
+        query: String,
+        person: Participant,
+    },
+    Plan {
+        purpose: PlanFor,
+        scope: Scope,
+    },
+    Enqueue {
+        ops: Vec<NewOperation>,
+        invalid: usize,
+    },
+    Undo(Vec<OpId>),
+    Quit,
+}

@@ -1,0 +1,321 @@
+//! The dialogs drawn over the panes: add (numbers checked as typed), confirm (exactly what will
+//! be sent), text popups (preview, reports) and the quit question.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::widgets::{Clear, Widget};
+
+use super::{pane, put, theme};
+use crate::tui::dialog::{AddInput, Confirm, Dialog, PieceOutcome};
+use crate::tui::layout::popup;
+use crate::tui::state::{State, Tone, Work};
+
+pub fn draw(buf: &mut Buffer, area: Rect, state: &State, dialog: &Dialog) {
+    match dialog {
+        Dialog::Help { .. } => {}
+        Dialog::Add(input) => add(buf, area, input),
+        Dialog::Confirm(c) => confirm(buf, area, c),
+        Dialog::Text {
+            title,
+            lines,
+            scroll,
+        } => text(buf, area, title, lines, *scroll),
+        Dialog::Quit => quit(buf, area, state),
+    }
+}
+
+/// Clears a centred box and draws its border; returns the inside.
+fn frame(buf: &mut Buffer, area: Rect, w: u16, h: u16, title: &str) -> Rect {
+    let rect = popup(
+        area,
+        w.min(area.width.saturating_sub(2)),
+        h.min(area.height.saturating_sub(2)),
+    );
+    Clear.render(rect, buf);
+    pane(buf, rect, title, true)
+}
+
+/// A width that shows the longest line whole, where the screen allows.
+fn width_for(lines: &[(Tone, String)], title: &str) -> u16 {
+    let longest = lines
+        .iter()
+        .map(|(_, l)| l.chars().count())
+        .chain(std::iter::once(title.chars().count()))
+        .max()
+        .unwrap_or(0);
+    u16::try_from(longest + 4)
+        .unwrap_or(u16::MAX)
+        .clamp(50, 160)
+}
+
+/// A line cut into rows of at most `width` characters, at a space where one is near the end;
+/// continuation rows keep the line's indent, plus two.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let chars: Vec<char> = line.chars().collect();
+    let indent = (chars.iter().take_while(|c| **c == ' ').count() + 2).min(width / 2);
+    let mut rows = Vec::new();
+    let mut rest: &[char] = &chars;
+    loop {
+        let pad = if rows.is_empty() { 0 } else { indent };
+        let room = (width - pad).max(1);
+        let take = if rest.len() <= room {
+            rest.len()
+        } else {
+            match rest[..room].iter().rposition(|c| *c == ' ') {
+                Some(at) if at > room / 2 => at + 1,
+                _ => room,
+            }
+        };
+        rows.push(
+            std::iter::repeat_n(' ', pad)
+                .chain(rest[..take].iter().copied())
+                .collect::<String>()
+                .trim_end()
+                .to_string(),
+        );
+        rest = &rest[take..];
+        if rest.is_empty() {
+            return rows;
+        }
+    }
+}
+
+/// Rows the lines take once wrapped to `width` columns.
+fn wrapped_rows(lines: &[(Tone, String)], width: usize) -> usize {
+    lines.iter().map(|(_, l)| wrap(l, width).len()).sum()
+}
+
+/// The width of the text inside a popup of `wanted` columns on `area`.
+fn text_width(area: Rect, wanted: u16) -> usize {
+    usize::from(wanted.min(area.width.saturating_sub(2)).saturating_sub(4))
+}
+
+/// Draws lines from `y` on, long ones wrapped, in at most `max` rows; returns the next row.
+fn lines_in(buf: &mut Buffer, inner: Rect, y: u16, lines: &[(Tone, String)], max: u16) -> u16 {
+    let width = usize::from(inner.width.saturating_sub(2));
+    let mut y = y;
+    let end = y.saturating_add(max);
+    for (tone, line) in lines {
+        for row in wrap(line, width) {
+            if y >= end {
+                return y;
+            }
+            put(
+                buf,
+                inner.x + 1,
+                y,
+                &row,
+                inner.width.saturating_sub(2),
+                theme::tone(*tone),
+            );
+            y += 1;
+        }
+    }
+    y
+}
+
+fn add(buf: &mut Buffer, area: Rect, input: &AddInput) {
+    let title = format!(" Add participants to {} ", input.subject);
+    let inner = frame(buf, area, 76, 20, &title);
+    if inner.height < 6 {
+        return;
+    }
+    let w = inner.width.saturating_sub(2);
+    let x = inner.x + 1;
+    put(
+        buf,
+        x,
+        inner.y,
+        "Type or paste numbers, separated by spaces, commas or lines:",
+        w,
+        theme::tone(Tone::Dim),
+    );
+    // The end of the text, on up to two lines.
+    let flat: String = input
+        .text
+        .chars()
+        .map(|c| if c == '\n' { '⏎' } else { c })
+        .collect();
+    let chars: Vec<char> = flat.chars().collect();
+    let per_line = usize::from(w.saturating_sub(3)).max(1);
+    let shown_from = chars.len().saturating_sub(per_line * 2 - 1);
+    let tail: String = chars[shown_from..].iter().collect();
+    let first: String = tail.chars().take(per_line).collect();
+    let second: String = tail.chars().skip(per_line).collect();
+    put(buf, x, inner.y + 1, "> ", 2, theme::key());
+    let end = put(
+        buf,
+        x + 2,
+        inner.y + 1,
+        &first,
+        w.saturating_sub(2),
+        Style::default(),
+    );
+    if second.is_empty() && first.chars().count() < per_line {
+        put(buf, end, inner.y + 1, "▏", 1, theme::key());
+    } else {
+        let end = put(
+            buf,
+            x + 2,
+            inner.y + 2,
+            &second,
+            w.saturating_sub(2),
+            Style::default(),
+        );
+        put(buf, end, inner.y + 2, "▏", 1, theme::key());
+    }
+    let list_top = inner.y + 4;
+    let list_rows = inner.height.saturating_sub(6);
+    let start = input
+        .scroll
+        .min(input.pieces.len().saturating_sub(usize::from(list_rows)));
+    for (n, piece) in input
+        .pieces
+        .iter()
+        .skip(start)
+        .take(usize::from(list_rows))
+        .enumerate()
+    {
+        let y = list_top + n as u16;
+        let (mark, tone, text) = match &piece.outcome {
+            PieceOutcome::Valid(p) => ("✓", Tone::Good, p.e164().to_string()),
+            PieceOutcome::Warned(p, why) => ("!", Tone::Warn, format!("{p}: {why}")),
+            PieceOutcome::Repeated(p) => ("=", Tone::Dim, format!("{p}: already in this list")),
+            PieceOutcome::Invalid(why) => ("✗", Tone::Bad, format!("\"{}\": {why}", piece.input)),
+        };
+        put(buf, x, y, mark, 1, theme::tone(tone));
+        put(buf, x + 2, y, &text, w.saturating_sub(2), theme::tone(tone));
+    }
+    let valid = input.valid().len();
+    let invalid = input.invalid_count();
+    let summary = if input.pieces.is_empty() {
+        "no number yet".to_string()
+    } else {
+        format!("{valid} valid · {invalid} invalid")
+    };
+    let y = inner.y + inner.height - 2;
+    put(
+        buf,
+        x,
+        y,
+        &summary,
+        w,
+        theme::tone(if invalid > 0 { Tone::Warn } else { Tone::Plain }),
+    );
+    let keys = format!("enter queue {valid} · esc cancel · ctrl-u clear · ↑↓ scroll");
+    put(buf, x, y + 1, &keys, w, theme::tone(Tone::Dim));
+}
+
+fn confirm(buf: &mut Buffer, area: Rect, c: &Confirm) {
+    let title = format!(" {} ", c.title);
+    let w = width_for(&c.lines, &title);
+    let rows = wrapped_rows(&c.lines, text_width(area, w));
+    let wanted = u16::try_from(rows + 6).unwrap_or(u16::MAX);
+    let inner = frame(buf, area, w, wanted.max(9), &title);
+    if inner.height < 4 {
+        return;
+    }
+    let counts = format!(
+        "{} request(s) · {} participant(s) · {} group(s)",
+        c.requests, c.participants, c.groups
+    );
+    put(
+        buf,
+        inner.x + 1,
+        inner.y,
+        &counts,
+        inner.width.saturating_sub(2),
+        theme::header(),
+    );
+    let room = inner.height.saturating_sub(4);
+    let end = lines_in(buf, inner, inner.y + 2, &c.lines, room);
+    if rows > usize::from(room) {
+        let more = "… more: esc, then p, previews them all".to_string();
+        put(
+            buf,
+            inner.x + 1,
+            end,
+            &more,
+            inner.width.saturating_sub(2),
+            theme::tone(Tone::Dim),
+        );
+    }
+    let y = inner.y + inner.height - 1;
+    let x = put(buf, inner.x + 1, y, "enter/y", 7, theme::key());
+    let x = put(buf, x, y, " send · ", 8, Style::default());
+    let x = put(buf, x, y, "esc/n", 5, theme::key());
+    put(buf, x, y, " cancel", 7, Style::default());
+}
+
+fn text(buf: &mut Buffer, area: Rect, title: &str, lines: &[(Tone, String)], scroll: usize) {
+    let title = format!(" {title} ");
+    let w = width_for(lines, &title);
+    let rows = wrapped_rows(lines, text_width(area, w));
+    let wanted = u16::try_from(rows + 3).unwrap_or(u16::MAX);
+    let inner = frame(buf, area, w, wanted.max(6), &title);
+    if inner.height < 2 {
+        return;
+    }
+    let room = inner.height - 1;
+    let start = scroll.min(lines.len().saturating_sub(usize::from(room)));
+    lines_in(buf, inner, inner.y, &lines[start..], room);
+    let hint = if rows > usize::from(room) {
+        format!("esc close · ↑↓ scroll ({}/{})", start + 1, lines.len())
+    } else {
+        "esc close".into()
+    };
+    put(
+        buf,
+        inner.x + 1,
+        inner.y + room,
+        &hint,
+        inner.width.saturating_sub(2),
+        theme::tone(Tone::Dim),
+    );
+}
+
+fn quit(buf: &mut Buffer, area: Rect, state: &State) {
+    let inner = frame(buf, area, 64, 8, " Quit while work is in flight? ");
+    let doing = match &state.work {
+        Work::Syncing { .. } | Work::SyncAsked => "A sync is running.",
+        _ => "A submit is running.",
+    };
+    let lines = [
+        (Tone::Warn, doing.to_string()),
+        (
+            Tone::Plain,
+            "Quitting stops new requests; the changes in flight".to_string(),
+        ),
+        (Tone::Plain, "are settled by the next submit.".to_string()),
+    ];
+    lines_in(buf, inner, inner.y, &lines, inner.height.saturating_sub(1));
+    if inner.height > 1 {
+        let y = inner.y + inner.height - 1;
+        let x = put(buf, inner.x + 1, y, "y", 1, theme::key());
+        let x = put(buf, x, y, " quit · ", 8, Style::default());
+        let x = put(buf, x, y, "n/esc", 5, theme::key());
+        put(buf, x, y, " stay", 5, Style::default());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn long_lines_wrap_at_spaces_and_keep_their_indent() {
+        assert_eq!(wrap("short", 10), ["short"]);
+        assert_eq!(
+            wrap("one two three four", 10),
+            ["one two", "  three", "  four"]
+        );
+        assert_eq!(
+            wrap("  abcdefghijkl", 8),
+            ["  abcdef", "    ghij", "    kl"]
+        );
+        assert_eq!(wrap("", 5), [""]);
+        assert_eq!(wrap("abc", 0), ["a", "b", "c"]);
+    }
+}

@@ -1,0 +1,49 @@
+//! The log pane: the engine's events, time-stamped and coloured by outcome, the newest at the
+//! bottom unless scrolled.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use super::{pane, put, theme};
+use crate::domain::when::clock;
+use crate::tui::state::{Pane, State, Tone};
+
+pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
+    if area.height < 3 || area.width < 4 {
+        return;
+    }
+    let focused = state.focus == Pane::Log && state.dialog.is_none();
+    let log = &state.log;
+    let title = if log.scroll > 0 {
+        format!(" Log (UTC) · {} newer line(s) below ", log.scroll)
+    } else {
+        " Log (UTC) ".to_string()
+    };
+    let inner = pane(buf, area, &title, focused);
+    let rows = usize::from(inner.height);
+    if log.lines.is_empty() {
+        put(
+            buf,
+            inner.x + 1,
+            inner.y,
+            "Requests and their outcomes appear here.",
+            inner.width.saturating_sub(1),
+            theme::tone(Tone::Dim),
+        );
+        return;
+    }
+    let end = log.lines.len().saturating_sub(log.scroll);
+    let start = end.saturating_sub(rows);
+    for (n, line) in log.lines.range(start..end).enumerate() {
+        let y = inner.y + n as u16;
+        let x = put(buf, inner.x, y, &clock(line.at), 8, theme::tone(Tone::Dim));
+        put(
+            buf,
+            x + 1,
+            y,
+            &line.text,
+            inner.width.saturating_sub(9),
+            theme::tone(line.tone),
+        );
+    }
+}

@@ -1,0 +1,136 @@
+//! Shared harness of the terminal app's tests: the real app and engine on an in-process sandbox
+//! and a temporary store, driven by a channel of terminal events.
+
+#![allow(dead_code)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use wa_groups::api::{AccessToken, Client, ClientSettings};
+use wa_groups::engine::{Engine, EngineConfig, Event};
+use wa_groups::sandbox::Sandbox;
+use wa_groups::store::Store;
+use wa_groups::tui::state::Work;
+use wa_groups::tui::{App, Ended, Keymap, State};
+
+/// The app and what drives it.
+pub struct Harness {
+    pub app: App,
+    pub terminal: Terminal<TestBackend>,
+    pub keys: UnboundedSender<TermEvent>,
+    pub input: UnboundedReceiver<TermEvent>,
+    pub events: UnboundedReceiver<Event>,
+    pub dir: tempfile::TempDir,
+}
+
+impl Harness {
+    /// Opens the app on the sandbox with a fresh store and asks for a sync.
+    pub fn start(sb: &Sandbox, width: u16, height: u16) -> Harness {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Store::open(&dir.path().join("tui.db")).expect("store");
+        let acct = store
+            .account(&sb.base_url(), sb.phone_number_id())
+            .expect("account");
+        let token = AccessToken::new(sb.token()).expect("token");
+        let settings = ClientSettings::new(&sb.base_url(), "v23.0", token, sb.phone_number_id())
+            .expect("settings");
+        let client = Client::new(settings).expect("client");
+        let store = Arc::new(Mutex::new(store));
+        let config = EngineConfig {
+            reconcile_delay: Duration::from_millis(50),
+            backoff_base: Duration::from_millis(50),
+            ..EngineConfig::default()
+        };
+        let (engine, events) = Engine::spawn(client, store.clone(), acct, config);
+        let state = State::new(sb.phone_number_id(), "v23.0", None, Keymap::defaults());
+        let mut app = App::new(state, store, acct, engine);
+        app.start();
+        app.sync();
+        let (keys, input) = unbounded_channel();
+        let terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        Harness {
+            app,
+            terminal,
+            keys,
+            input,
+            events,
+            dir,
+        }
+    }
+
+    /// Runs the app until `until` holds; fails after 20 s with the screen.
+    pub async fn run_until(&mut self, what: &str, until: impl FnMut(&State) -> bool) {
+        let run = self
+            .app
+            .run_until(&mut self.terminal, &mut self.input, &mut self.events, until);
+        match tokio::time::timeout(Duration::from_secs(20), run).await {
+            Ok(Ok(Ended::Reached)) => {}
+            Ok(other) => panic!("waiting for {what}: the app ended: {other:?}"),
+            Err(_) => panic!(
+                "waiting for {what}: timed out; the screen:\n{}",
+                self.terminal.backend()
+            ),
+        }
+    }
+
+    /// Waits for the first sync to end with the groups loaded.
+    pub async fn synced(&mut self) {
+        self.run_until("the first sync", |s| {
+            s.work == Work::Idle && s.loaded && !s.groups.is_empty()
+        })
+        .await;
+    }
+
+    pub fn key(&self, code: KeyCode) {
+        self.keys
+            .send(TermEvent::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+            .expect("app listens");
+    }
+
+    pub fn ctrl(&self, c: char) {
+        self.keys
+            .send(TermEvent::Key(KeyEvent::new(
+                KeyCode::Char(c),
+                KeyModifiers::CONTROL,
+            )))
+            .expect("app listens");
+    }
+
+    /// Types text key by key (upper case with Shift, as a terminal reports it).
+    pub fn type_text(&self, text: &str) {
+        for c in text.chars() {
+            let modifiers = if c.is_ascii_uppercase() {
+                KeyModifiers::SHIFT
+            } else {
+                KeyModifiers::NONE
+            };
+            self.keys
+                .send(TermEvent::Key(KeyEvent::new(KeyCode::Char(c), modifiers)))
+                .expect("app listens");
+        }
+    }
+
+    pub fn paste(&self, text: &str) {
+        self.keys
+            .send(TermEvent::Paste(text.into()))
+            .expect("app listens");
+    }
+
+    /// The screen as text.
+    pub fn screen(&self) -> String {
+        self.terminal.backend().to_string()
+    }
+}
+
+/// Log lines that start with `prefix` and contain `part`.
+pub fn log_count(s: &State, prefix: &str, part: &str) -> usize {
+    s.log
+        .lines
+        .iter()
+        .filter(|l| l.text.starts_with(prefix) && l.text.contains(part))
+        .count()
+}

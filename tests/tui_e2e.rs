@@ -1,0 +1,132 @@
+//! End to end: the real app and engine against an in-process sandbox and a temporary store,
+//! driven by a key stream, checked on the app's log and on the sandbox's state.
+
+mod tui_common;
+
+use crossterm::event::KeyCode;
+use tui_common::{Harness, log_count};
+use wa_groups::sandbox::{self, SandboxConfig};
+use wa_groups::tui::state::Work;
+
+const NEW: [&str; 3] = ["12122000101", "12122000102", "12122000103"];
+/// A person in several groups of the sandbox.
+const PERSON: &str = "12122000555";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn add_three_numbers_then_remove_a_person_from_all_their_groups() {
+    let sb = sandbox::start(SandboxConfig {
+        groups: 12,
+        seed: 5,
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox");
+    let with_person: Vec<String> = (1..=3)
+        .map(|n| sb.insert_group(&format!("Choir {n}"), &[PERSON, "12122000900"]))
+        .collect();
+    let target = sb
+        .group_ids()
+        .into_iter()
+        .find(|g| sb.members(g).is_some_and(|m| m.len() + 3 <= 8))
+        .expect("a group with room for three");
+
+    let mut h = Harness::start(&sb, 120, 40);
+    h.synced().await;
+
+    // (a) Filter to the group by its id, add three numbers (typed and pasted), submit.
+    h.type_text("/");
+    h.type_text(&target);
+    h.key(KeyCode::Enter);
+    h.type_text("a");
+    h.type_text("+1 212 200 0101, ");
+    h.paste("+12122000102\n+1 (212) 200-0103\n");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Esc); // the queued report
+    h.type_text("s");
+    h.type_text("y");
+    h.run_until("three adds confirmed", |s| {
+        s.work == Work::Idle && log_count(s, "confirmed #", " add ") == 3
+    })
+    .await;
+    let members = sb.members(&target).expect("the group");
+    for n in NEW {
+        assert!(members.contains(&n.to_string()), "{n} added: {members:?}");
+    }
+    let screen = h.screen();
+    assert!(screen.contains("run finished"), "{screen}");
+
+    // (b) Search the person, pick every group they are in, remove, submit everything.
+    h.type_text("/");
+    h.ctrl('u');
+    h.type_text("+1 212 200 0555");
+    h.key(KeyCode::Enter);
+    h.run_until("the person's groups", |s| {
+        s.filter.person.is_some() && s.visible.len() == 3
+    })
+    .await;
+    for _ in 0..3 {
+        h.type_text(" ");
+    }
+    h.type_text("x");
+    h.key(KeyCode::Esc); // the queued report
+    h.type_text("S");
+    h.type_text("y");
+    h.run_until("three removals confirmed", |s| {
+        s.work == Work::Idle && log_count(s, "confirmed #", " remove ") == 3
+    })
+    .await;
+    for g in sb.group_ids() {
+        let members = sb.members(&g).unwrap_or_default();
+        assert!(
+            !members.contains(&PERSON.to_string()),
+            "{PERSON} still in {g}"
+        );
+    }
+    for g in &with_person {
+        assert_eq!(sb.members(g), Some(vec!["12122000900".to_string()]));
+    }
+    // The mirror follows: the person is in no group any more.
+    h.run_until("the search refreshed", |s| s.visible.is_empty())
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_confirm_while_sending_sends_nothing_more() {
+    let sb = sandbox::start(SandboxConfig {
+        groups: 4,
+        seed: 9,
+        latency_ms: 150,
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox");
+    let mut h = Harness::start(&sb, 80, 24);
+    h.synced().await;
+    let target = h
+        .app
+        .state()
+        .current_group()
+        .map(|g| g.id.clone())
+        .expect("a group");
+    let room = 8 - sb.members(&target).map_or(0, |m| m.len());
+    assert!(room > 0, "seeded group has room");
+    h.type_text("a");
+    h.paste("+12122000201");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Esc);
+    // s, y, then s, y again at once: the second is refused.
+    h.type_text("sysy");
+    h.run_until("the add confirmed", |s| {
+        s.work == Work::Idle && log_count(s, "confirmed #", " add ") == 1
+    })
+    .await;
+    let state = h.app.state();
+    assert_eq!(log_count(state, "submit: ", ""), 1, "one submit only");
+    assert_eq!(log_count(state, "run started", ""), 1);
+    let stats = sb.stats().to_string();
+    assert!(
+        sb.members(&target)
+            .is_some_and(|m| m.contains(&"12122000201".to_string())),
+        "{stats}"
+    );
+}

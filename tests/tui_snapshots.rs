@@ -1,0 +1,575 @@
+//! Snapshots of every pane, dialog and popup at 80x24 and 120x40, from fixed data (no clock).
+
+use std::collections::BTreeMap;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use wa_groups::domain::{OperationKind, OperationState, Participant};
+use wa_groups::engine::{Event, Progress, RequestInfo, Summary};
+use wa_groups::store::{GroupSummary, MirrorGroup, OpId, Operation};
+use wa_groups::tui::dialog::{AddInput, Dialog};
+use wa_groups::tui::msg::PlanFor;
+use wa_groups::tui::state::{GroupDetail, Pane, Work};
+use wa_groups::tui::{Keymap, Loaded, Msg, State, update, view};
+
+/// 2025-11-25T03:10:34Z, for every time shown.
+const T0: i64 = 1_764_040_234_000;
+
+fn person(n: u32) -> Participant {
+    Participant::from_wa_id(&format!("1212200{n:04}")).expect("valid")
+}
+
+fn summary(id: &str, subject: &str, members: u32, pending: usize, failed: usize) -> GroupSummary {
+    GroupSummary {
+        id: id.into(),
+        subject: subject.into(),
+        member_count: members,
+        read_at: T0,
+        gone_at: None,
+        pending,
+        failed,
+    }
+}
+
+fn groups() -> Vec<GroupSummary> {
+    let mut list = vec![
+        summary("G-BOOK", "Book Club", 8, 1, 1),
+        summary(
+            "G-HARBOR",
+            "Harbor Volunteers 2025: weekend shifts, boats and the summer fair",
+            2,
+            0,
+            0,
+        ),
+        summary("G-RIVER", "Riverside Runners 🏃", 5, 3, 0),
+    ];
+    let mut gone = summary("G-OLD", "Old Committee", 3, 0, 0);
+    gone.gone_at = Some(T0);
+    list.push(gone);
+    for n in 1..=30 {
+        list.push(summary(
+            &format!("G-TEAM{n:02}"),
+            &format!("Team {n:02}"),
+            (n % 9) as u32,
+            0,
+            0,
+        ));
+    }
+    list
+}
+
+fn op(id: i64, n: u32, kind: OperationKind, state: OperationState) -> Operation {
+    Operation {
+        id: OpId(id),
+        group_id: "G-BOOK".into(),
+        participant: person(n),
+        kind,
+        state,
+        attempts: 1,
+        attempt_id: None,
+        error_code: None,
+        error_message: None,
+        request_id: None,
+        flag: None,
+        created_at: T0,
+        updated_at: T0,
+    }
+}
+
+fn book_club() -> GroupDetail {
+    let mut failed = op(5, 21, OperationKind::Add, OperationState::Failed);
+    failed.error_code = Some(131203);
+    failed.error_message = Some("recipient has not accepted the current terms".into());
+    let mut skipped = op(4, 22, OperationKind::Add, OperationState::Skipped);
+    skipped.error_message = Some("already a member".into());
+    let ops = vec![
+        op(1, 30, OperationKind::Add, OperationState::Confirmed),
+        op(2, 31, OperationKind::Add, OperationState::Accepted),
+        op(3, 32, OperationKind::Remove, OperationState::Sending),
+        skipped,
+        failed,
+        op(6, 3, OperationKind::Remove, OperationState::Pending),
+    ];
+    GroupDetail::new(
+        MirrorGroup {
+            id: "G-BOOK".into(),
+            subject: "Book Club".into(),
+            members: (1..=8).map(person).collect(),
+            member_count: 8,
+            read_at: T0,
+            gone_at: None,
+        },
+        ops,
+    )
+}
+
+fn counts(pending: usize, sending: usize, failed: usize, confirmed: usize) -> Msg {
+    let mut c = BTreeMap::new();
+    c.insert(OperationState::Pending, pending);
+    c.insert(OperationState::Sending, sending);
+    c.insert(OperationState::Failed, failed);
+    c.insert(OperationState::Confirmed, confirmed);
+    Msg::Loaded(Loaded::Counts(c))
+}
+
+fn at(ms: i64, event: Event) -> Msg {
+    Msg::Engine { at: T0 + ms, event }
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn request(seq: u64, group: &str, n: usize) -> RequestInfo {
+    RequestInfo {
+        seq,
+        method: "POST",
+        group_id: group.into(),
+        kind: Some(OperationKind::Add),
+        participants: n,
+        attempt: 1,
+    }
+}
+
+/// A state sized `w` x `h`, with its effects dropped (the tests feed what effects would load).
+fn fresh(w: u16, h: u16) -> State {
+    let mut s = State::new("100000000000001", "v23.0", None, Keymap::defaults());
+    s.status.now = T0;
+    update(
+        &mut s,
+        Msg::Resize {
+            width: w,
+            height: h,
+        },
+    );
+    s
+}
+
+/// The main screen: the mirror loaded, Book Club selected, a short log.
+fn loaded(w: u16, h: u16) -> State {
+    let mut s = fresh(w, h);
+    update(&mut s, Msg::Loaded(Loaded::Groups(groups())));
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Group("G-BOOK".into(), Some(book_club()))),
+    );
+    update(&mut s, counts(4, 1, 1, 12));
+    update(&mut s, at(0, Event::SyncStarted));
+    update(
+        &mut s,
+        at(
+            900,
+            Event::SyncFinished {
+                listed: 34,
+                read: 34,
+                gone: 1,
+                unread: 0,
+                error: None,
+            },
+        ),
+    );
+    s
+}
+
+fn render(state: &State, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    terminal.draw(|f| view::draw(f, state)).expect("draw");
+    let text = terminal.backend().to_string();
+    assert!(!text.contains('\u{1b}'), "no escape character on screen");
+    text
+}
+
+/// Renders at both sizes and snapshots each.
+fn snap(name: &str, build: impl Fn(u16, u16) -> State) {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let state = build(w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(&state, w, h));
+    }
+}
+
+#[test]
+fn empty_mirror() {
+    snap("empty", |w, h| {
+        let mut s = fresh(w, h);
+        update(&mut s, Msg::Loaded(Loaded::Groups(Vec::new())));
+        update(&mut s, counts(0, 0, 0, 0));
+        s
+    });
+}
+
+#[test]
+fn loading_while_the_first_sync_runs() {
+    snap("loading", |w, h| {
+        let mut s = fresh(w, h);
+        update(&mut s, Msg::Loaded(Loaded::Groups(Vec::new())));
+        update(&mut s, at(0, Event::SyncStarted));
+        update(
+            &mut s,
+            at(
+                300,
+                Event::SyncProgress {
+                    done: 12,
+                    total: 40,
+                },
+            ),
+        );
+        s
+    });
+}
+
+#[test]
+fn groups_group_and_log() {
+    snap("main", loaded);
+}
+
+#[test]
+fn group_pane_focused_with_a_picked_member() {
+    snap("group_focus", |w, h| {
+        let mut s = loaded(w, h);
+        update(&mut s, key(KeyCode::Tab));
+        update(&mut s, key(KeyCode::Down));
+        update(&mut s, key(KeyCode::Char(' ')));
+        s
+    });
+}
+
+#[test]
+fn partial_failure_after_a_run() {
+    snap("partial_failure", |w, h| {
+        let mut s = loaded(w, h);
+        s.work = Work::Submitting { groups: None };
+        update(
+            &mut s,
+            at(
+                1_000,
+                Event::RunStarted {
+                    operations: 3,
+                    requests: 1,
+                },
+            ),
+        );
+        update(
+            &mut s,
+            at(1_010, Event::RequestSent(request(1, "G-BOOK", 3))),
+        );
+        update(
+            &mut s,
+            at(
+                1_100,
+                Event::Answer {
+                    request: request(1, "G-BOOK", 3),
+                    status: Some(206),
+                    code: Some(131201),
+                    message: "some participant operations failed".into(),
+                    duration_ms: 90,
+                },
+            ),
+        );
+        update(
+            &mut s,
+            at(
+                1_200,
+                Event::Outcome {
+                    op: 5,
+                    group_id: "G-BOOK".into(),
+                    participant: "+12122000021".into(),
+                    kind: OperationKind::Add,
+                    state: OperationState::Failed,
+                    code: Some(131203),
+                    message: Some("recipient has not accepted the current terms".into()),
+                },
+            ),
+        );
+        update(
+            &mut s,
+            at(
+                1_600,
+                Event::Outcome {
+                    op: 1,
+                    group_id: "G-BOOK".into(),
+                    participant: "+12122000030".into(),
+                    kind: OperationKind::Add,
+                    state: OperationState::Confirmed,
+                    code: None,
+                    message: None,
+                },
+            ),
+        );
+        let mut failed_by_reason = BTreeMap::new();
+        failed_by_reason.insert(
+            "131203 recipient has not accepted the current terms".into(),
+            1,
+        );
+        update(
+            &mut s,
+            at(
+                1_700,
+                Event::RunFinished(Summary {
+                    progress: Progress {
+                        operations: 3,
+                        confirmed: 2,
+                        failed: 1,
+                        requests_sent: 1,
+                        ..Progress::default()
+                    },
+                    failed_by_reason,
+                    elapsed_ms: 700,
+                    ..Summary::default()
+                }),
+            ),
+        );
+        s
+    });
+}
+
+#[test]
+fn throttled_while_sending() {
+    snap("throttled", |w, h| {
+        let mut s = loaded(w, h);
+        s.work = Work::Submitting { groups: None };
+        update(
+            &mut s,
+            at(
+                1_000,
+                Event::RunStarted {
+                    operations: 40,
+                    requests: 5,
+                },
+            ),
+        );
+        for n in 0..4 {
+            update(
+                &mut s,
+                at(
+                    1_000 + n * 100,
+                    Event::RequestSent(request(n as u64, "G-RIVER", 8)),
+                ),
+            );
+        }
+        update(
+            &mut s,
+            at(
+                1_500,
+                Event::RetryScheduled {
+                    request: request(3, "G-RIVER", 8),
+                    delay_ms: 2_000,
+                    reason: "131208 group rate limit hit".into(),
+                },
+            ),
+        );
+        update(
+            &mut s,
+            at(
+                1_500,
+                Event::Throttled {
+                    pause_ms: 2_000,
+                    rate: Some(1.5),
+                },
+            ),
+        );
+        update(
+            &mut s,
+            at(
+                1_600,
+                Event::Progress(Progress {
+                    operations: 40,
+                    confirmed: 16,
+                    in_flight_requests: 2,
+                    requests_sent: 4,
+                    throttled: 1,
+                    ..Progress::default()
+                }),
+            ),
+        );
+        s
+    });
+}
+
+#[test]
+fn filter_by_subject_while_typing() {
+    snap("filter", |w, h| {
+        let mut s = loaded(w, h);
+        update(&mut s, key(KeyCode::Char('/')));
+        for c in "team 1".chars() {
+            update(&mut s, key(KeyCode::Char(c)));
+        }
+        s
+    });
+}
+
+#[test]
+fn participant_search_with_picked_groups() {
+    snap("person", |w, h| {
+        let mut s = loaded(w, h);
+        update(&mut s, key(KeyCode::Char('/')));
+        let effects = update(&mut s, Msg::Paste("+1 212 200 0003".into()));
+        assert!(
+            !effects.is_empty(),
+            "a number asks the store for the person's groups"
+        );
+        update(&mut s, key(KeyCode::Enter));
+        update(
+            &mut s,
+            Msg::Loaded(Loaded::PersonGroups {
+                query: "+1 212 200 0003".into(),
+                person: person(3),
+                groups: vec!["G-BOOK".into(), "G-RIVER".into(), "G-TEAM05".into()],
+            }),
+        );
+        update(&mut s, key(KeyCode::Char(' ')));
+        update(&mut s, key(KeyCode::Char(' ')));
+        s
+    });
+}
+
+#[test]
+fn help_popup() {
+    snap("help", |w, h| {
+        let mut s = loaded(w, h);
+        update(&mut s, key(KeyCode::Char('?')));
+        s
+    });
+}
+
+#[test]
+fn add_dialog_checks_numbers() {
+    snap("add", |w, h| {
+        let mut s = loaded(w, h);
+        let mut input = AddInput::new(
+            "G-RIVER".into(),
+            "Riverside Runners 🏃".into(),
+            Default::default(),
+        );
+        input.insert(
+            "+1 212 200 0101\n+12122000102, 12x, +5491123456789 +12122000102",
+            None,
+        );
+        s.dialog = Some(Dialog::Add(input));
+        s
+    });
+}
+
+fn plan_msg(purpose: PlanFor) -> Msg {
+    use wa_groups::domain::plan::{Plan, PlannedRequest};
+    use wa_groups::engine::Scope;
+    let plan = Plan {
+        requests: vec![
+            PlannedRequest {
+                group_id: "G-BOOK".into(),
+                kind: OperationKind::Remove,
+                ops: vec![(6, person(3))],
+            },
+            PlannedRequest {
+                group_id: "G-RIVER".into(),
+                kind: OperationKind::Add,
+                ops: vec![(7, person(101)), (8, person(102)), (9, person(103))],
+            },
+        ],
+        held: vec![(
+            10,
+            "group is full: 8/8 members after the planned removals".into(),
+        )],
+        skipped: vec![(11, "already a member".into())],
+    };
+    Msg::Loaded(Loaded::Plan {
+        purpose,
+        scope: Scope::All,
+        plan,
+    })
+}
+
+#[test]
+fn confirm_dialog_shows_what_will_be_sent() {
+    snap("confirm", |w, h| {
+        let mut s = loaded(w, h);
+        update(&mut s, plan_msg(PlanFor::Submit));
+        assert!(matches!(s.dialog, Some(Dialog::Confirm(_))));
+        s
+    });
+}
+
+#[test]
+fn preview_popup() {
+    snap("preview", |w, h| {
+        let mut s = loaded(w, h);
+        update(&mut s, plan_msg(PlanFor::Preview));
+        s
+    });
+}
+
+#[test]
+fn queued_report() {
+    snap("queued", |w, h| {
+        use wa_groups::store::{EnqueueReport, Flagged, Replacement};
+        let mut s = loaded(w, h);
+        let report = EnqueueReport {
+            stored: 3,
+            duplicates: 1,
+            replaced: vec![Replacement {
+                group_id: "G-BOOK".into(),
+                participant: person(3),
+                replaced: OpId(6),
+                replaced_kind: OperationKind::Remove,
+                by: OpId(12),
+            }],
+            flagged: vec![Flagged {
+                id: OpId(13),
+                group_id: "G-BOOK".into(),
+                participant: person(4),
+                kind: OperationKind::Add,
+                flag: "already a member of the group".into(),
+            }],
+        };
+        update(&mut s, Msg::Loaded(Loaded::Enqueued { report, invalid: 1 }));
+        s
+    });
+}
+
+#[test]
+fn quit_while_sending_asks_first() {
+    snap("quit", |w, h| {
+        let mut s = loaded(w, h);
+        s.work = Work::Submitting { groups: None };
+        update(&mut s, key(KeyCode::Char('q')));
+        assert!(matches!(s.dialog, Some(Dialog::Quit)));
+        s
+    });
+}
+
+#[test]
+fn log_pane_focused_and_scrolled() {
+    snap("log_scrolled", |w, h| {
+        let mut s = loaded(w, h);
+        for n in 0..40 {
+            update(
+                &mut s,
+                at(
+                    2_000 + n * 10,
+                    Event::Warning {
+                        message: format!("warning number {n}"),
+                    },
+                ),
+            );
+        }
+        update(&mut s, key(KeyCode::Tab));
+        update(&mut s, key(KeyCode::Tab));
+        assert_eq!(s.focus, Pane::Log);
+        update(&mut s, key(KeyCode::Up));
+        update(&mut s, key(KeyCode::Up));
+        update(&mut s, key(KeyCode::Up));
+        s
+    });
+}
+
+#[test]
+fn tiny_terminals_do_not_panic() {
+    for (w, h) in [(1, 1), (10, 4), (30, 8), (200, 3)] {
+        let mut s = loaded(w, h);
+        update(&mut s, key(KeyCode::Char('?')));
+        render(&s, w, h);
+        update(&mut s, key(KeyCode::Esc));
+        update(&mut s, plan_msg(PlanFor::Submit));
+        render(&s, w, h);
+    }
+}

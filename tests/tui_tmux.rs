@@ -1,0 +1,209 @@
+//! The real binary in a real terminal: `wa-groups` inside a detached tmux session (120x40),
+//! pointed at an in-process sandbox; keys typed with send-keys, the screen read with
+//! capture-pane, and the sandbox checked after a submit. tmux is required (CI installs it).
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use wa_groups::sandbox::{self, SandboxConfig};
+
+const BIN: &str = env!("CARGO_BIN_EXE_wa-groups");
+
+/// A tmux server of its own (a unique socket), killed when dropped.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new() -> Tmux {
+        match Command::new("tmux").arg("-V").output() {
+            Ok(out) if out.status.success() => {}
+            _ => panic!(
+                "tmux is not installed: install it (e.g. `apt-get install tmux`) to run the real-terminal test"
+            ),
+        }
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        Tmux {
+            socket: format!("wa-groups-test-{}-{nanos}", std::process::id()),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "app"];
+        args.extend_from_slice(keys);
+        let out = self.run(&args);
+        assert!(
+            out.status.success(),
+            "send-keys: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Types text literally.
+    fn text(&self, text: &str) {
+        let out = self.run(&["send-keys", "-t", "app", "-l", text]);
+        assert!(
+            out.status.success(),
+            "send-keys -l: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Pastes text as a terminal does (bracketed paste).
+    fn paste(&self, text: &str) {
+        assert!(self.run(&["set-buffer", "--", text]).status.success());
+        assert!(
+            self.run(&["paste-buffer", "-p", "-t", "app"])
+                .status
+                .success()
+        );
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "app"]).stdout).into_owned()
+    }
+
+    fn alive(&self) -> bool {
+        self.run(&["has-session", "-t", "app"]).status.success()
+    }
+
+    /// Polls the screen until `check` holds; fails after 20 s with the screen.
+    async fn wait(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if check(&screen) {
+                return screen;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                panic!("waiting for {what}: timed out; the screen:\n{screen}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn env_arg(name: &str, value: impl AsRef<std::ffi::OsStr>) -> String {
+    format!("{name}={}", value.as_ref().to_string_lossy())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_in_tmux_adds_a_number_and_quits() {
+    let sb = sandbox::start(SandboxConfig {
+        groups: 6,
+        seed: 11,
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox");
+    let target = sb
+        .group_ids()
+        .into_iter()
+        .find(|g| sb.members(g).is_some_and(|m| m.len() + 2 <= 8))
+        .expect("a group with room");
+    let home = tempfile::tempdir().expect("home");
+    let h: &Path = home.path();
+    let tmux = Tmux::new();
+    let env = [
+        env_arg("HOME", h),
+        env_arg("XDG_DATA_HOME", h.join("data")),
+        env_arg("XDG_CONFIG_HOME", h.join("config")),
+        env_arg("WA_BASE_URL", sb.base_url()),
+        env_arg("WA_PHONE_NUMBER_ID", sb.phone_number_id()),
+        env_arg("WA_ACCESS_TOKEN", sb.token()),
+        "TERM=xterm-256color".to_string(),
+    ];
+    let mut args = vec![
+        "new-session",
+        "-d",
+        "-s",
+        "app",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "env",
+    ];
+    args.extend(env.iter().map(String::as_str));
+    args.push(BIN);
+    let out = tmux.run(&args);
+    assert!(
+        out.status.success(),
+        "tmux new-session: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A first run with an empty mirror syncs by itself.
+    tmux.wait("the first sync", |s| s.contains("sync done"))
+        .await;
+    tmux.text("/");
+    tmux.text(&target);
+    tmux.keys(&["Enter"]);
+    tmux.text("a");
+    tmux.wait("the add dialog", |s| s.contains("Add participants to"))
+        .await;
+    tmux.text("+1 212 200 0301 ");
+    tmux.paste("+12122000302\n");
+    tmux.wait("two valid numbers", |s| s.contains("2 valid"))
+        .await;
+    tmux.keys(&["Enter"]);
+    tmux.wait("the queued report", |s| s.contains("2 change(s) queued"))
+        .await;
+    tmux.keys(&["Escape"]);
+    tmux.text("s");
+    let screen = tmux
+        .wait("the confirm", |s| s.contains("enter/y send"))
+        .await;
+    assert!(
+        screen.contains("1 request(s) · 2 participant(s) · 1 group(s)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(&format!("POST /v23.0/{target}/participants")),
+        "{screen}"
+    );
+    tmux.text("y");
+    let screen = tmux
+        .wait("the run's end", |s| s.contains("run finished"))
+        .await;
+    assert!(screen.contains("confirmed #"), "{screen}");
+    let members = sb.members(&target).expect("group");
+    assert!(members.contains(&"12122000301".to_string()), "{members:?}");
+    assert!(members.contains(&"12122000302".to_string()), "{members:?}");
+
+    // Quit: the app ends and the session with it; the log file is owner-only.
+    tmux.text("q");
+    let start = Instant::now();
+    while tmux.alive() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the app did not quit:\n{}",
+            tmux.screen()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let log = h.join("data/wa-groups/wa-groups.log");
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&log).expect("log file").permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600);
+}

@@ -1,0 +1,397 @@
+//! `update` alone: keys to effects, the double-submit guard, filters, dialogs, the bounded log.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use wa_groups::domain::plan::{Plan, PlannedRequest};
+use wa_groups::domain::{OperationKind, OperationState, Participant};
+use wa_groups::engine::{Command, Event, Scope};
+use wa_groups::store::{GroupSummary, MirrorGroup, OpId, Operation};
+use wa_groups::tui::dialog::Dialog;
+use wa_groups::tui::msg::PlanFor;
+use wa_groups::tui::state::{GroupDetail, LOG_CAPACITY, Pane, Work};
+use wa_groups::tui::{Effect, Keymap, Loaded, Msg, State, update};
+
+fn person(n: u32) -> Participant {
+    Participant::from_wa_id(&format!("1212200{n:04}")).expect("valid")
+}
+
+fn key(c: char) -> Msg {
+    let modifiers = if c.is_ascii_uppercase() {
+        KeyModifiers::SHIFT
+    } else {
+        KeyModifiers::NONE
+    };
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), modifiers))
+}
+
+fn code(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn group(id: &str, pending: usize) -> GroupSummary {
+    GroupSummary {
+        id: id.into(),
+        subject: format!("Subject {id}"),
+        member_count: 2,
+        read_at: 0,
+        gone_at: None,
+        pending,
+        failed: 0,
+    }
+}
+
+fn detail(id: &str) -> GroupDetail {
+    let op = Operation {
+        id: OpId(7),
+        group_id: id.into(),
+        participant: person(9),
+        kind: OperationKind::Add,
+        state: OperationState::Pending,
+        attempts: 0,
+        attempt_id: None,
+        error_code: None,
+        error_message: None,
+        request_id: None,
+        flag: None,
+        created_at: 0,
+        updated_at: 0,
+    };
+    GroupDetail::new(
+        MirrorGroup {
+            id: id.into(),
+            subject: format!("Subject {id}"),
+            members: vec![person(1), person(2)],
+            member_count: 2,
+            read_at: 0,
+            gone_at: None,
+        },
+        vec![op],
+    )
+}
+
+fn state_with(keymap: Keymap) -> State {
+    let mut s = State::new("1", "v23.0", None, keymap);
+    update(
+        &mut s,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    let effects = update(
+        &mut s,
+        Msg::Loaded(Loaded::Groups(vec![
+            group("A", 1),
+            group("B", 0),
+            group("C", 2),
+        ])),
+    );
+    assert!(matches!(effects.as_slice(), [Effect::LoadGroup(id)] if id == "A"));
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Group("A".into(), Some(detail("A")))),
+    );
+    s
+}
+
+fn state() -> State {
+    state_with(Keymap::defaults())
+}
+
+fn plan(group: &str) -> Plan {
+    Plan {
+        requests: vec![PlannedRequest {
+            group_id: group.into(),
+            kind: OperationKind::Add,
+            ops: vec![(7, person(9))],
+        }],
+        ..Plan::default()
+    }
+}
+
+fn submit_plan(scope: Scope, group: &str) -> Msg {
+    Msg::Loaded(Loaded::Plan {
+        purpose: PlanFor::Submit,
+        scope,
+        plan: plan(group),
+    })
+}
+
+fn submits(effects: &[Effect]) -> usize {
+    effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Engine(Command::Submit(_))))
+        .count()
+}
+
+#[test]
+fn submit_goes_through_a_confirm_and_a_double_s_never_sends_twice() {
+    let mut s = state();
+    let effects = update(&mut s, key('s'));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Plan { purpose: PlanFor::Submit, scope: Scope::Groups(g) }] if g == &["A".to_string()]
+    ));
+    update(&mut s, submit_plan(Scope::Groups(vec!["A".into()]), "A"));
+    assert!(matches!(s.dialog, Some(Dialog::Confirm(_))));
+    // `s` in the dialog sends nothing and keeps it open.
+    assert_eq!(submits(&update(&mut s, key('s'))), 0);
+    assert!(matches!(s.dialog, Some(Dialog::Confirm(_))));
+    let sent = update(&mut s, code(KeyCode::Enter));
+    assert_eq!(submits(&sent), 1);
+    assert!(s.is_submitting("A"), "marked before the engine hears of it");
+    // Again: refused in update, before any effect.
+    assert!(update(&mut s, key('s')).is_empty());
+    assert!(update(&mut s, key('S')).is_empty());
+    assert!(
+        s.notice
+            .as_ref()
+            .is_some_and(|(_, n)| n.contains("submit is running"))
+    );
+    // A plan that arrives late opens no second confirm.
+    update(&mut s, submit_plan(Scope::Groups(vec!["A".into()]), "A"));
+    assert!(s.dialog.is_none());
+    assert_eq!(submits(&update(&mut s, code(KeyCode::Enter))), 0);
+    // The run ends: submitting is possible again.
+    update(
+        &mut s,
+        Msg::Engine {
+            at: 0,
+            event: Event::RunFinished(Default::default()),
+        },
+    );
+    assert_eq!(s.work, Work::Idle);
+    assert_eq!(update(&mut s, key('S')).len(), 1);
+}
+
+#[test]
+fn escape_in_the_confirm_sends_nothing() {
+    let mut s = state();
+    update(&mut s, key('S'));
+    update(&mut s, submit_plan(Scope::All, "A"));
+    assert!(update(&mut s, code(KeyCode::Esc)).is_empty());
+    assert!(s.dialog.is_none());
+    assert_eq!(s.work, Work::Idle);
+}
+
+#[test]
+fn sync_cancel_and_quit() {
+    let mut s = state();
+    assert!(matches!(
+        update(&mut s, key('r')).as_slice(),
+        [Effect::Engine(Command::Sync)]
+    ));
+    assert!(update(&mut s, key('r')).is_empty(), "one sync at a time");
+    assert!(matches!(
+        update(&mut s, key('c')).as_slice(),
+        [Effect::Engine(Command::Cancel)]
+    ));
+    // Quitting while busy asks first; `y` cancels and quits.
+    assert!(update(&mut s, key('q')).is_empty());
+    assert!(matches!(s.dialog, Some(Dialog::Quit)));
+    let effects = update(&mut s, key('y'));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Engine(Command::Cancel), Effect::Quit]
+    ));
+    assert!(s.quit);
+    // Idle: quits at once.
+    let mut idle = state();
+    assert!(matches!(
+        update(&mut idle, key('q')).as_slice(),
+        [Effect::Quit]
+    ));
+}
+
+#[test]
+fn moving_loads_the_group_under_the_cursor() {
+    let mut s = state();
+    assert!(matches!(update(&mut s, key('j')).as_slice(), [Effect::LoadGroup(id)] if id == "B"));
+    assert!(matches!(update(&mut s, key('G')).as_slice(), [Effect::LoadGroup(id)] if id == "C"));
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Group("C".into(), Some(detail("C")))),
+    );
+    assert!(update(&mut s, key('G')).is_empty(), "already at the bottom");
+    assert!(matches!(update(&mut s, key('g')).as_slice(), [Effect::LoadGroup(id)] if id == "A"));
+    update(&mut s, code(KeyCode::Tab));
+    assert_eq!(s.focus, Pane::Group);
+    update(&mut s, code(KeyCode::Tab));
+    assert_eq!(s.focus, Pane::Log);
+    update(&mut s, code(KeyCode::BackTab));
+    assert_eq!(s.focus, Pane::Group);
+}
+
+#[test]
+fn the_add_dialog_queues_the_valid_numbers_typed_or_pasted() {
+    let mut s = state();
+    assert!(update(&mut s, key('a')).is_empty());
+    assert!(matches!(s.dialog, Some(Dialog::Add(_))));
+    for c in "+12122000101 ".chars() {
+        update(&mut s, key(c));
+    }
+    update(
+        &mut s,
+        Msg::Paste("+12122000102\nnope, +12122000001".into()),
+    );
+    let Some(Dialog::Add(input)) = &s.dialog else {
+        panic!("the dialog stays open while typing");
+    };
+    assert_eq!(input.valid().len(), 3, "{:?}", input.pieces);
+    assert_eq!(input.invalid_count(), 1);
+    let effects = update(&mut s, code(KeyCode::Enter));
+    let [Effect::Enqueue { ops, invalid }] = effects.as_slice() else {
+        panic!("enter queues: {effects:?}");
+    };
+    assert_eq!(*invalid, 1);
+    assert_eq!(ops.len(), 3);
+    assert!(
+        ops.iter()
+            .all(|o| o.group_id == "A" && o.kind == OperationKind::Add)
+    );
+    assert!(s.dialog.is_none());
+}
+
+#[test]
+fn enter_with_nothing_valid_keeps_the_dialog() {
+    let mut s = state();
+    update(&mut s, key('a'));
+    update(&mut s, key('x'));
+    assert!(update(&mut s, code(KeyCode::Enter)).is_empty());
+    assert!(matches!(s.dialog, Some(Dialog::Add(_))));
+    assert!(update(&mut s, code(KeyCode::Esc)).is_empty());
+    assert!(s.dialog.is_none());
+}
+
+#[test]
+fn a_number_in_the_filter_finds_the_person_and_x_removes_them_from_picked_groups() {
+    let mut s = state();
+    update(&mut s, key('/'));
+    let mut last = Vec::new();
+    for c in "+1 212 200 0001".chars() {
+        last = update(&mut s, key(c));
+    }
+    let [Effect::FindPerson { query, person: p }] = last.as_slice() else {
+        panic!("a whole number asks for the person's groups: {last:?}");
+    };
+    assert_eq!(p, &person(1));
+    let query = query.clone();
+    update(&mut s, code(KeyCode::Enter));
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::PersonGroups {
+            query,
+            person: person(1),
+            groups: vec!["A".into(), "C".into()],
+        }),
+    );
+    assert_eq!(s.visible.len(), 2);
+    update(&mut s, key(' '));
+    update(&mut s, key(' '));
+    assert_eq!(s.picked_groups.len(), 2);
+    let effects = update(&mut s, key('x'));
+    let [Effect::Enqueue { ops, .. }] = effects.as_slice() else {
+        panic!("x queues removals: {effects:?}");
+    };
+    let mut groups: Vec<&str> = ops.iter().map(|o| o.group_id.as_str()).collect();
+    groups.sort();
+    assert_eq!(groups, ["A", "C"]);
+    assert!(
+        ops.iter()
+            .all(|o| o.kind == OperationKind::Remove && o.participant == person(1))
+    );
+    assert!(s.picked_groups.is_empty());
+}
+
+#[test]
+fn text_in_the_filter_narrows_by_subject_and_escape_clears_it() {
+    let mut s = state();
+    update(&mut s, key('/'));
+    for c in "subject c".chars() {
+        update(&mut s, key(c));
+    }
+    assert_eq!(s.visible.len(), 1);
+    assert_eq!(s.current_group().map(|g| g.id.as_str()), Some("C"));
+    update(&mut s, code(KeyCode::Esc));
+    assert_eq!(s.visible.len(), 3);
+    assert!(s.filter.text.is_empty() && !s.filter.editing);
+}
+
+#[test]
+fn in_the_group_pane_x_removes_the_member_and_u_undoes_the_change() {
+    let mut s = state();
+    update(&mut s, code(KeyCode::Enter));
+    assert_eq!(s.focus, Pane::Group);
+    let effects = update(&mut s, key('x'));
+    let [Effect::Enqueue { ops, .. }] = effects.as_slice() else {
+        panic!("x on a member queues its removal: {effects:?}");
+    };
+    assert_eq!(ops[0].participant, person(1));
+    assert_eq!(ops[0].kind, OperationKind::Remove);
+    // Rows: two members, then the change #7.
+    update(&mut s, key('G'));
+    assert!(matches!(
+        update(&mut s, key('u')).as_slice(),
+        [Effect::Undo(ids)] if ids == &[OpId(7)]
+    ));
+    // On a member with nothing pending, nothing to undo.
+    update(&mut s, key('g'));
+    assert!(update(&mut s, key('u')).is_empty());
+    assert!(s.notice.is_some());
+}
+
+#[test]
+fn preview_asks_for_every_pending_change() {
+    let mut s = state();
+    assert!(matches!(
+        update(&mut s, key('p')).as_slice(),
+        [Effect::Plan {
+            purpose: PlanFor::Preview,
+            scope: Scope::All
+        }]
+    ));
+}
+
+#[test]
+fn the_log_is_bounded() {
+    let mut s = state();
+    for n in 0..(LOG_CAPACITY + 50) {
+        update(
+            &mut s,
+            Msg::Engine {
+                at: n as i64,
+                event: Event::Warning {
+                    message: format!("w{n}"),
+                },
+            },
+        );
+    }
+    assert_eq!(s.log.lines.len(), LOG_CAPACITY);
+    assert_eq!(s.log.lines.back().map(|l| l.text.as_str()), Some("w2049"));
+}
+
+#[test]
+fn server_text_in_events_is_neutralised() {
+    let mut s = state();
+    update(
+        &mut s,
+        Msg::Engine {
+            at: 0,
+            event: Event::Warning {
+                message: "x\u{1b}]52;c;ZXZpbA==\u{7}".into(),
+            },
+        },
+    );
+    let line = &s.log.lines.back().expect("a line").text;
+    assert!(!line.contains('\u{1b}') && !line.contains('\u{7}'));
+}
+
+#[test]
+fn a_rebound_key_drives_its_action_and_the_old_key_does_not() {
+    let keymap = Keymap::from_toml("sync = \"R\"\n", "k.toml").expect("valid");
+    let mut s = state_with(keymap);
+    assert!(update(&mut s, key('r')).is_empty());
+    assert!(matches!(
+        update(&mut s, key('R')).as_slice(),
+        [Effect::Engine(Command::Sync)]
+    ));
+}
