@@ -206,3 +206,48 @@ async fn a_second_sender_on_the_same_account_is_refused() {
     let _ = Duration::ZERO;
     sb.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_that_goes_away_ends_the_run_and_loses_nothing() {
+    let sb = sandbox(GROUPS).await;
+    let home = tempfile::tempdir().expect("home");
+    prepare_replace(&sb, home.path(), GROUPS).await;
+    sb.set_faults(Faults {
+        latency_ms: 20,
+        ..Faults::default()
+    });
+    let child = spawn(&sb, home.path(), SUBMIT);
+    wait_for_applied_writes(&sb, 5).await;
+    sb.shutdown().await;
+    let started = std::time::Instant::now();
+    let done = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("join")
+        .expect("submit ends");
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "the run kept trying"
+    );
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("the run stopped"), "{stderr}");
+    // Nothing lost: every operation is still in the queue, none failed for want of a server.
+    let db = home
+        .path()
+        .join("data")
+        .join("wa-groups")
+        .join("wa-groups.db");
+    let conn = rusqlite::Connection::open(&db).expect("store");
+    let total: i64 = conn
+        .query_row("SELECT count(*) FROM operations", [], |r| r.get(0))
+        .expect("count");
+    let failed: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM operations WHERE state = 'failed'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(total as usize, OPS);
+    assert_eq!(failed, 0);
+}

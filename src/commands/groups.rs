@@ -115,6 +115,9 @@ async fn sync(settings: &Settings, concurrency: usize) -> Result<Outcome, Failur
     .await
     .map_err(|e| match e {
         crate::engine::sync::SyncError::List(api) => super::api_failure("", api),
+        unreachable @ crate::engine::sync::SyncError::Unreachable(_) => {
+            Failure::request(unreachable.to_string())
+        }
         other => Failure::input(other.to_string()),
     })?;
     for (id, why) in &report.unread {

@@ -24,6 +24,8 @@ pub struct SyncReport {
 pub enum SyncError {
     #[error("cannot list the groups: {0}")]
     List(ApiError),
+    #[error("the sync stopped: {0}; the mirror keeps what was read so far")]
+    Unreachable(ApiError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -47,6 +49,7 @@ pub async fn sync_groups(
     progress(0, total);
     let mut queue: VecDeque<String> = listed.iter().map(|g| g.id.clone()).collect();
     let mut set = tokio::task::JoinSet::new();
+    let mut pending_rows = Vec::new();
     loop {
         while set.len() < concurrency.max(1) {
             let Some(id) = queue.pop_front() else { break };
@@ -63,7 +66,8 @@ pub async fn sync_groups(
                             return (id, Ok(info));
                         }
                         Err(e) if e.class().is_retryable() => {
-                            if tries >= 5 {
+                            let gone = matches!(e, ApiError::Connect { .. });
+                            if tries >= 5 || (gone && tries >= 3) {
                                 return (id, Err(e));
                             }
                             let wait = super::backoff::delay(
@@ -87,20 +91,44 @@ pub async fn sync_groups(
         let Ok((id, result)) = joined else { continue };
         match result {
             Ok(info) => {
-                let row = mirror_of(&info);
-                store
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .upsert_group(acct, &row)?;
+                pending_rows.push(mirror_of(&info));
                 report.read += 1;
+            }
+            Err(e @ ApiError::Connect { .. }) => {
+                // The server is gone: reading the other groups would only fail the same way.
+                set.abort_all();
+                flush(store, acct, &mut pending_rows)?;
+                return Err(SyncError::Unreachable(e));
             }
             Err(e) => report.unread.push((id, e.to_string())),
         }
+        // Stored a batch at a time: one commit per hundred groups, not one per group.
+        if pending_rows.len() >= 100 {
+            flush(store, acct, &mut pending_rows)?;
+        }
         progress(report.read + report.unread.len(), total);
     }
+    flush(store, acct, &mut pending_rows)?;
     report.gone = store
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .mark_gone_except(acct, listed.iter().map(|g| g.id.as_str()), started)?;
     Ok(report)
+}
+
+/// Stores the rows read so far, in one transaction.
+fn flush(
+    store: &SharedStore,
+    acct: AccountId,
+    rows: &mut Vec<crate::store::MirrorGroup>,
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    store
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .upsert_groups(acct, rows)?;
+    rows.clear();
+    Ok(())
 }

@@ -59,26 +59,33 @@ impl Store {
     /// Stores what the server says about one group, replacing its previous members. The group
     /// counts as present again (`gone_at` is cleared whatever `group.gone_at` says).
     pub fn upsert_group(&mut self, acct: AccountId, group: &MirrorGroup) -> Result<(), StoreError> {
+        self.upsert_groups(acct, std::slice::from_ref(group))
+    }
+
+    /// [`Store::upsert_group`] for many groups in one transaction.
+    pub fn upsert_groups(
+        &mut self,
+        acct: AccountId,
+        groups: &[MirrorGroup],
+    ) -> Result<(), StoreError> {
         let tx = self.write_tx()?;
-        tx.execute(
-            "INSERT INTO groups (account_id, group_id, subject, member_count, read_at, gone_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, NULL)
-             ON CONFLICT (account_id, group_id) DO UPDATE SET
-                subject = excluded.subject, member_count = excluded.member_count,
-                read_at = excluded.read_at, gone_at = NULL",
-            params![
+        for group in groups {
+            tx.prepare_cached(
+                "INSERT INTO groups (account_id, group_id, subject, member_count, read_at, gone_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, NULL)
+                 ON CONFLICT (account_id, group_id) DO UPDATE SET
+                    subject = excluded.subject, member_count = excluded.member_count,
+                    read_at = excluded.read_at, gone_at = NULL",
+            )?
+            .execute(params![
                 acct.0,
                 group.id,
                 group.subject,
                 group.member_count,
                 group.read_at
-            ],
-        )?;
-        tx.execute(
-            "DELETE FROM group_members WHERE account_id = ?1 AND group_id = ?2",
-            params![acct.0, group.id],
-        )?;
-        {
+            ])?;
+            tx.prepare_cached("DELETE FROM group_members WHERE account_id = ?1 AND group_id = ?2")?
+                .execute(params![acct.0, group.id])?;
             let mut insert = tx.prepare_cached(
                 "INSERT OR IGNORE INTO group_members (account_id, group_id, wa_id) VALUES (?1, ?2, ?3)",
             )?;

@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// Tries to connect before a run gives the server up for gone.
+const UNREACHABLE_TRIES: u32 = 4;
+
 impl Run {
     /// Sends a group's requests one after the other (removals first), then schedules the read
     /// that confirms them.
@@ -175,6 +178,27 @@ impl Run {
                                 rate: self.pacer.current_rate(),
                             });
                             (throttles <= self.config.max_throttles).then_some(delay)
+                        }
+                        ErrorClass::Transient if matches!(e, ApiError::Connect { .. }) => {
+                            // Nothing was sent. A server that cannot be reached after a few
+                            // tries is gone: the run stops rather than try every group.
+                            transient_tries += 1;
+                            if transient_tries >= UNREACHABLE_TRIES {
+                                let message = format!(
+                                    "the run stopped: {e}; everything not sent stays pending"
+                                );
+                                lock(&self.summary).stopped.get_or_insert(message.clone());
+                                self.emit(Event::Warning { message });
+                                self.stop.cancel();
+                                self.cancel.cancel();
+                                self.notify.notify_waiters();
+                                return Vec::new();
+                            }
+                            Some(backoff::delay(
+                                self.config.backoff_base,
+                                transient_tries,
+                                None,
+                            ))
                         }
                         ErrorClass::Transient => {
                             transient_tries += 1;
