@@ -88,8 +88,13 @@ fn is_blank_or_comment(text: &str) -> bool {
     text.is_empty() || text.starts_with('#')
 }
 
-/// One line's fields, trimmed, as the csv crate reads them.
+/// One line's fields, trimmed, as the csv crate reads them. A line without quotes (nearly
+/// every line of a real file) is cut at its commas directly: the same fields, without building
+/// a CSV reader per line.
 fn split(line: &str) -> Vec<String> {
+    if !line.contains('"') {
+        return line.split(',').map(|f| f.trim().to_owned()).collect();
+    }
     let mut reader = ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -152,6 +157,30 @@ mod tests {
             columns.pick("add,\"a, \"\"b\"\"\",g1"),
             Ok(vec!["a, \"b\"".to_owned()])
         );
+    }
+
+    #[test]
+    fn the_quick_split_reads_as_the_csv_crate_does() {
+        for line in [
+            "a,b,c",
+            " a , b ,c ",
+            "g1,+1 202 555 0143,add",
+            ",,",
+            "x",
+            "a,\tb\t,\u{a0}c",
+        ] {
+            let mut reader = ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .trim(Trim::All)
+                .from_reader(line.as_bytes());
+            let mut record = StringRecord::new();
+            let crate_fields: Vec<String> = match reader.read_record(&mut record) {
+                Ok(true) => record.iter().map(str::to_owned).collect(),
+                _ => Vec::new(),
+            };
+            assert_eq!(split(line), crate_fields, "{line:?}");
+        }
     }
 
     #[test]
