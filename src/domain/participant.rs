@@ -256,6 +256,14 @@ pub fn split_list(text: &str) -> Vec<&str> {
 fn looks_like_one_number(chunk: &str) -> bool {
     let groups: Vec<&str> = chunk.split_whitespace().collect();
     let digits: usize = chunk.chars().filter(char::is_ascii_digit).count();
+    let full_length = groups
+        .iter()
+        .filter(|g| g.chars().filter(char::is_ascii_digit).count() >= 7)
+        .count();
+    if full_length >= 2 {
+        // "+12122000003 12122000004": two whole numbers side by side.
+        return false;
+    }
     // "+1 555 123 4567", "(202) 555-0143", "0044 20 7946 0958": short groups adding up to
     // one number's length. Several full-length numbers separated by spaces are several.
     chunk.starts_with('+')
@@ -343,6 +351,11 @@ mod tests {
             vec!["2025550143", "2025550199"]
         );
         assert_eq!(split_list("(202) 555-0143"), vec!["(202) 555-0143"]);
+        assert_eq!(
+            split_list("+12122000003 12122000004"),
+            vec!["+12122000003", "12122000004"]
+        );
+        assert_eq!(split_list("+55 11 98765-4321"), vec!["+55 11 98765-4321"]);
         assert!(split_list(" ,\n ").is_empty());
     }
 }
