@@ -8,6 +8,7 @@ pub mod domain;
 pub mod engine;
 pub mod exit;
 pub mod import;
+pub mod logging;
 pub mod sandbox;
 pub mod store;
 pub mod tui;

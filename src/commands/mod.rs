@@ -16,6 +16,21 @@ use crate::exit::{Failure, Outcome};
 
 /// Runs the command the line asks for.
 pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
+    // Every command but the sandbox keeps a log (the app opens its own as it starts). A log
+    // that cannot be opened is no reason to stop the operator's work.
+    if matches!(
+        cli.command,
+        Some(
+            Command::Participants(_)
+                | Command::Groups(_)
+                | Command::Queue(_)
+                | Command::Submit(_)
+                | Command::Log(_)
+        )
+    ) && let Some(dir) = crate::logging::data_dir()
+    {
+        let _ = crate::logging::init(&dir);
+    }
     let Some(command) = cli.command else {
         return tui::run(&Settings::resolve(&cli.global)?).await;
     };

@@ -8,8 +8,9 @@ use crate::config::Settings;
 use crate::domain::Region;
 use crate::engine::{Engine, EngineConfig};
 use crate::exit::{Failure, Outcome};
+use crate::logging;
 use crate::store::{AccountId, Store};
-use crate::tui::{App, Keymap, State, logging, terminal};
+use crate::tui::{App, Keymap, State, terminal};
 
 /// Whether the app asks for a sync as it opens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,7 +7,6 @@ pub mod dialog;
 mod engine_log;
 pub mod keymap;
 pub mod layout;
-pub mod logging;
 pub mod msg;
 pub mod state;
 pub mod terminal;

@@ -119,6 +119,9 @@ impl Run {
     }
 
     fn emit(&self, event: Event) {
+        if let Event::Warning { message } = &event {
+            tracing::warn!("{message}");
+        }
         let _ = self.events.send(event);
     }
 
@@ -138,6 +141,7 @@ impl Run {
     /// A store error ends the run: without the store nothing can be promised.
     fn store_failed(&self, e: StoreError) {
         let message = format!("the store failed: {e}");
+        tracing::error!("{message}");
         lock(&self.summary).stopped.get_or_insert(message.clone());
         self.emit(Event::Warning { message });
         self.stop.cancel();
@@ -164,6 +168,15 @@ impl Run {
                 });
             }
         }
+        let summary_now = lock(&self.progress).clone();
+        tracing::info!(
+            confirmed = summary_now.confirmed,
+            failed = summary_now.failed,
+            skipped = summary_now.skipped,
+            requests = summary_now.requests_sent,
+            throttled = summary_now.throttled,
+            "run finished"
+        );
         let mut summary = lock(&self.summary).clone();
         let mut progress = lock(&self.progress).clone();
         // Held back, not reached, or left to settle at the next submit.

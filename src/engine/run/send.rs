@@ -101,6 +101,16 @@ impl Run {
                 ),
                 Err(e) => (e.status(), e.code(), e.to_string()),
             };
+            tracing::info!(
+                method = info.method,
+                group = %request.group_id,
+                participants = people.len(),
+                attempt,
+                status = ?status,
+                code = ?code,
+                ms = took.as_millis() as u64,
+                "{message}"
+            );
             self.emit(Event::Answer {
                 request: info.clone(),
                 status,

@@ -1,4 +1,4 @@
-//! The app's log: tracing to a file (owner-only) in the data directory, never to the screen.
+//! The log: tracing to a file (owner-only) in the data directory, never to the screen the app owns.
 
 use std::fs::OpenOptions;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
