@@ -160,6 +160,17 @@ async fn no_command_lets_the_token_out() {
             .any(|p| p.to_string_lossy().ends_with("wa-groups.db")),
         "{files:?}"
     );
+    let log = written
+        .iter()
+        .find(|p| p.to_string_lossy().ends_with("wa-groups.log"))
+        .expect("the commands keep a log");
+    let log_text = std::fs::read_to_string(log).expect("log");
+    assert!(
+        log_text.contains("POST"),
+        "the log records the requests:\n{log_text}"
+    );
+    let mode = std::fs::metadata(log).expect("log").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the log is private");
     for path in written {
         let bytes = std::fs::read(path).expect("read");
         assert!(
