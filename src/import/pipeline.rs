@@ -17,8 +17,8 @@ pub(super) type Emit<'a, T> = dyn FnMut(T) -> bool + 'a;
 /// How many parser threads: see [`run`].
 const PARSERS: usize = 1;
 
-/// Runs `source` (which emits raw items) on a reader thread, `parse` on parser threads and `consume` on this thread, in the source's order. The first
-/// error of `consume` or `source` ends the run; items emitted before a source error are consumed
+/// Runs `source` (which emits raw items) on a reader thread, `parse` on parser threads and
+/// `consume` on this thread, in the source's order. The first error of `consume` or `source` ends the run; items emitted before a source error are consumed
 /// first.
 pub(super) fn run<T, U, S, P, C>(source: S, parse: P, mut consume: C) -> Result<(), ImportError>
 where
