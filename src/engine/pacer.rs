@@ -19,12 +19,25 @@ struct State {
     /// The rate now in force (requests per second); `None`: no limit.
     rate: Option<f64>,
     paused_until: Option<Instant>,
+    /// When the rate last changed (grew or was cut).
     last_change: Instant,
+    /// When the server last throttled: the rate grows only after a quiet second.
+    last_throttle: Option<Instant>,
+    /// When the rate was last cut: at most one cut a second.
+    last_cut: Option<Instant>,
     /// The rate that was getting through when the server last throttled: below it the rate
     /// grows fast, near it slowly.
     throttled_at: Option<f64>,
+    /// How much the rate grows at the next step while below that rate: it doubles at every
+    /// step without a throttle, and starts small again after one.
+    step: f64,
     /// When recent requests got an answer other than a throttle (the last two seconds).
     successes: VecDeque<Instant>,
+    /// When recent requests were let go (the last second).
+    starts: VecDeque<Instant>,
+    /// When the first answer came: before a whole second of answers, what got through says
+    /// little about the server's limit.
+    first_answer: Option<Instant>,
 }
 
 /// Above this many requests per second a recovering limit that was never configured is lifted.
@@ -47,8 +60,13 @@ impl Pacer {
                 rate,
                 paused_until: None,
                 last_change: Instant::now(),
+                last_throttle: None,
+                last_cut: None,
                 throttled_at: None,
+                step: 0.5,
                 successes: VecDeque::new(),
+                starts: VecDeque::new(),
+                first_answer: None,
             }),
         }
     }
@@ -75,18 +93,29 @@ impl Pacer {
                 limiter.until_ready().await;
             }
             // A throttle may have paused everything while we waited for the limiter.
-            if self.lock().paused_until.is_none_or(|u| u <= Instant::now()) {
+            let mut s = self.lock();
+            let now = Instant::now();
+            if s.paused_until.is_none_or(|u| u <= now) {
+                s.starts.push_back(now);
+                while s
+                    .starts
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) > Duration::from_secs(1))
+                {
+                    s.starts.pop_front();
+                }
                 return;
             }
         }
     }
 
     /// A request was answered without a throttle: once a second without a throttle the rate
-    /// grows, by a quarter while well below the rate the server last tolerated, then by a
+    /// grows, by doubling steps while well below the rate the server last tolerated, then by a
     /// hundredth of it (at least 0.5/s), up to what is configured.
     pub fn on_success(&self) {
         let now = Instant::now();
         let mut s = self.lock();
+        s.first_answer.get_or_insert(now);
         s.successes.push_back(now);
         while s
             .successes
@@ -96,18 +125,26 @@ impl Pacer {
             s.successes.pop_front();
         }
         let Some(rate) = s.rate else { return };
-        if now.duration_since(s.last_change) < Duration::from_secs(1) {
+        let quiet = s
+            .last_throttle
+            .is_none_or(|t| now.duration_since(t) >= Duration::from_secs(1));
+        if !quiet || now.duration_since(s.last_change) < Duration::from_secs(1) {
             return;
         }
         let ceiling = self.configured.unwrap_or(f64::INFINITY);
         if rate >= ceiling {
             return;
         }
-        let tolerated = s.throttled_at.unwrap_or(f64::INFINITY);
-        let next = if rate < 0.8 * tolerated {
-            rate * 1.25
-        } else {
-            rate + (tolerated * 0.01).max(0.5)
+        let next = match s.throttled_at {
+            // Well below what the server last tolerated: steps that double, up to just under it.
+            Some(tolerated) if rate < 0.95 * tolerated => {
+                let next = (rate + s.step).min((0.95 * tolerated).max(rate + 0.5));
+                s.step *= 2.0;
+                next
+            }
+            // Near it: a slow probe, a hundredth of it (at least 0.5/s) per second.
+            Some(tolerated) => rate + (tolerated * 0.01).max(0.5),
+            None => rate * 1.25,
         }
         .min(ceiling);
         s.last_change = now;
@@ -132,28 +169,30 @@ impl Pacer {
                 s.paused_until = Some(until);
             }
         }
+        s.last_throttle = Some(now);
         // Only one cut per second: the throttles of one burst count once.
-        if now.duration_since(s.last_change) < Duration::from_millis(1000) && s.rate.is_some() {
+        if s.last_cut
+            .is_some_and(|t| now.duration_since(t) < Duration::from_secs(1))
+        {
             return;
         }
-        // What got through over the last second (or since the first answer, if sooner).
-        let window_start = now - Duration::from_secs(1);
-        let recent: Vec<Instant> = s
-            .successes
-            .iter()
-            .copied()
-            .filter(|t| *t >= window_start)
-            .collect();
-        let span = recent
-            .first()
-            .map(|first| now.duration_since(*first))
-            .unwrap_or(Duration::from_secs(1))
-            .clamp(Duration::from_millis(100), Duration::from_secs(1));
-        let got_through = recent.len() as f64 / span.as_secs_f64();
+        s.last_cut = Some(now);
         let current = s.rate.unwrap_or(f64::INFINITY);
-        let tolerated = got_through.min(current).max(1.0);
-        s.throttled_at = Some(tolerated);
-        let next = (tolerated * 0.9).max(1.0);
+        let young = s
+            .first_answer
+            .is_none_or(|t| now.duration_since(t) < Duration::from_secs(1));
+        let next = if young {
+            // Less than a second of answers: halve what is being sent and measure again.
+            (s.starts.len() as f64 * 0.5).min(current).max(1.0)
+        } else {
+            // What got through over the last second.
+            let window_start = now - Duration::from_secs(1);
+            let got_through = s.successes.iter().filter(|t| **t >= window_start).count() as f64;
+            let tolerated = got_through.min(current).max(1.0);
+            s.throttled_at = Some(tolerated);
+            s.step = (tolerated * 0.01).max(0.5);
+            (tolerated * 0.9).max(1.0)
+        };
         s.rate = Some(next);
         s.limiter = limiter(next);
         s.last_change = now;
@@ -177,16 +216,23 @@ mod tests {
 
     #[tokio::test]
     async fn a_throttle_lowers_the_rate_below_what_got_through() {
+        let fresh = Pacer::new(None);
+        fresh.on_throttle(None);
+        assert!(fresh.paused_for().is_none(), "no wait asked, no pause");
         let pacer = Pacer::new(None);
-        pacer.on_throttle(None);
-        assert!(pacer.paused_for().is_none(), "no wait asked, no pause");
-        for _ in 0..40 {
-            pacer.on_success();
+        // A run older than a second whose last second let 40 answers through.
+        {
+            let mut s = pacer.lock();
+            let now = Instant::now();
+            s.first_answer = Some(now - Duration::from_secs(5));
+            s.last_change = now - Duration::from_secs(5);
+            s.successes = (0..40)
+                .map(|i| now - Duration::from_millis(i * 20))
+                .collect();
         }
         pacer.on_throttle(Some(Duration::from_millis(10)));
         let rate = pacer.current_rate().expect("limited now");
-        // 40 answers within a few microseconds count over the 100 ms floor: 400/s got through.
-        assert!((1.0..=360.1).contains(&rate), "{rate}");
+        assert!((35.9..=36.1).contains(&rate), "{rate}");
         assert!(pacer.paused_for().is_some());
         pacer.acquire().await;
         assert!(pacer.paused_for().is_none());
