@@ -158,8 +158,6 @@ async fn crash_loop_ten_kills_then_the_exact_final_state() {
     let out = run(&sb, home.path(), SUBMIT).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(integrity_check(home.path()), "ok");
-    let before = common::members_of(&sb, std::iter::empty());
-    let _ = before;
     assert_eq!(common::members_of(&sb, expected.keys().cloned()), expected);
     let states = common::queue_states(&sb, home.path()).await;
     assert_eq!(states.len(), 800);
@@ -203,7 +201,6 @@ async fn a_second_sender_on_the_same_account_is_refused() {
     // Once the first is done, the account is free again.
     let again = run(&sb, home.path(), SUBMIT).await;
     assert_eq!(again.code, 0, "{}", again.stderr);
-    let _ = Duration::ZERO;
     sb.shutdown().await;
 }
 

@@ -96,7 +96,6 @@ impl Run {
             })
             .collect();
         let the_plan = plan(&pending_ops, |g| mirror.get(g).cloned());
-        let by_id: HashMap<i64, &Operation> = pending.iter().map(|op| (op.id.0, op)).collect();
 
         {
             let mut p = lock(&self.progress);
@@ -107,37 +106,8 @@ impl Run {
             requests: the_plan.requests.len(),
         });
 
-        // Skipped: nothing to send. Settled per group.
-        let mut skips: HashMap<&str, (Vec<Tracked>, Vec<Verdict>)> = HashMap::new();
-        for (id, why) in &the_plan.skipped {
-            if let Some(op) = by_id.get(id) {
-                let entry = skips.entry(op.group_id.as_str()).or_default();
-                entry.0.push(Tracked {
-                    id: *id,
-                    participant: op.participant.clone(),
-                    kind: op.kind,
-                    unknown: false,
-                });
-                entry.1.push(Verdict::Skipped(why.clone()));
-            }
-        }
-        for (group_id, (ops, verdicts)) in skips {
-            self.record_verdicts(group_id, &ops, &verdicts, None, None)?;
-        }
-        for (id, reason) in &the_plan.held {
-            if let Some(op) = by_id.get(id) {
-                *lock(&self.summary)
-                    .held_by_reason
-                    .entry(reason.clone())
-                    .or_default() += 1;
-                self.emit(Event::Held {
-                    op: *id,
-                    group_id: op.group_id.clone(),
-                    participant: op.participant.e164().to_owned(),
-                    reason: reason.clone(),
-                });
-            }
-        }
+        // Skipped: nothing to send; held: kept pending, with the reason.
+        self.settle_plan_leftovers(&pending_ops, &the_plan)?;
 
         // Recovery first, then the writes group by group.
         let mut queues = lock(&self.queues);

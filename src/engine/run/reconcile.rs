@@ -140,7 +140,7 @@ impl Run {
         }
         let members_owned: HashSet<String> = members.iter().map(|m| (*m).to_owned()).collect();
         let replan = plan(&to_plan, |_| Some(members_owned.clone()));
-        if let Err(e) = self.settle_plan_leftovers(&group_id, &to_plan, &replan) {
+        if let Err(e) = self.settle_plan_leftovers(&to_plan, &replan) {
             self.store_failed(e);
             return;
         }
@@ -151,44 +151,5 @@ impl Run {
             });
             self.notify.notify_waiters();
         }
-    }
-
-    /// Records a plan's skipped operations and reports its held ones.
-    pub(super) fn settle_plan_leftovers(
-        &self,
-        group_id: &str,
-        ops: &[PendingOp],
-        the_plan: &crate::domain::plan::Plan,
-    ) -> Result<(), StoreError> {
-        let by_id: HashMap<i64, &PendingOp> = ops.iter().map(|op| (op.id, op)).collect();
-        let mut skipped = Vec::new();
-        let mut verdicts = Vec::new();
-        for (id, why) in &the_plan.skipped {
-            if let Some(op) = by_id.get(id) {
-                skipped.push(Tracked {
-                    id: *id,
-                    participant: op.participant.clone(),
-                    kind: op.kind,
-                    unknown: false,
-                });
-                verdicts.push(Verdict::Skipped(why.clone()));
-            }
-        }
-        self.record_verdicts(group_id, &skipped, &verdicts, None, None)?;
-        for (id, reason) in &the_plan.held {
-            if let Some(op) = by_id.get(id) {
-                *lock(&self.summary)
-                    .held_by_reason
-                    .entry(reason.clone())
-                    .or_default() += 1;
-                self.emit(Event::Held {
-                    op: *id,
-                    group_id: group_id.to_owned(),
-                    participant: op.participant.e164().to_owned(),
-                    reason: reason.clone(),
-                });
-            }
-        }
-        Ok(())
     }
 }

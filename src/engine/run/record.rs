@@ -4,6 +4,46 @@
 use super::*;
 
 impl Run {
+    /// Records a plan's skipped operations (one commit per group) and reports its held ones.
+    pub(super) fn settle_plan_leftovers(
+        &self,
+        ops: &[PendingOp],
+        the_plan: &crate::domain::plan::Plan,
+    ) -> Result<(), StoreError> {
+        let by_id: HashMap<i64, &PendingOp> = ops.iter().map(|op| (op.id, op)).collect();
+        let mut skips: HashMap<&str, (Vec<Tracked>, Vec<Verdict>)> = HashMap::new();
+        for (id, why) in &the_plan.skipped {
+            if let Some(op) = by_id.get(id) {
+                let entry = skips.entry(op.group_id.as_str()).or_default();
+                entry.0.push(Tracked {
+                    id: *id,
+                    participant: op.participant.clone(),
+                    kind: op.kind,
+                    unknown: false,
+                });
+                entry.1.push(Verdict::Skipped(why.clone()));
+            }
+        }
+        for (group_id, (skipped, verdicts)) in skips {
+            self.record_verdicts(group_id, &skipped, &verdicts, None, None)?;
+        }
+        for (id, reason) in &the_plan.held {
+            if let Some(op) = by_id.get(id) {
+                *lock(&self.summary)
+                    .held_by_reason
+                    .entry(reason.clone())
+                    .or_default() += 1;
+                self.emit(Event::Held {
+                    op: *id,
+                    group_id: op.group_id.clone(),
+                    participant: op.participant.e164().to_owned(),
+                    reason: reason.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Stores the verdicts (one transaction), writes the audit outcomes and tells the client.
     pub(super) fn record_verdicts(
         &self,
