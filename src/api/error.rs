@@ -151,8 +151,15 @@ impl ApiError {
         match self {
             ApiError::Config(_) | ApiError::Invalid(_) => ErrorClass::BadRequest,
             ApiError::Graph(g) => g.class(),
+            // A body that could not be read: a 2xx is worth asking again (it is settled by
+            // reading the group), otherwise the status decides.
+            ApiError::NotJson { status, .. } | ApiError::TooLarge { status, .. }
+                if (200..300).contains(status) =>
+            {
+                ErrorClass::Transient
+            }
             ApiError::NotJson { status, .. } | ApiError::TooLarge { status, .. } => {
-                ErrorClass::of(-1, None, *status).max_unknown_transient(*status)
+                ErrorClass::of(-1, None, *status)
             }
             ApiError::Connect { .. } | ApiError::NoAnswer { .. } | ApiError::Timeout(_) => {
                 ErrorClass::Transient
@@ -193,18 +200,6 @@ impl ApiError {
         match self {
             ApiError::Graph(g) => g.retry_after,
             _ => None,
-        }
-    }
-}
-
-impl ErrorClass {
-    /// A body that could not be read: a 2xx or 5xx answer is worth asking again (the first
-    /// is settled by reading the group), a 429 is a throttle, the rest are not retried.
-    fn max_unknown_transient(self, status: u16) -> ErrorClass {
-        if (200..300).contains(&status) {
-            ErrorClass::Transient
-        } else {
-            self
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::cli::{ParticipantsArgs, ParticipantsCommand};
 use crate::config::Settings;
 use crate::domain::text::sanitize;
 use crate::domain::{MAX_GROUP_MEMBERS, MAX_PARTICIPANTS_PER_REQUEST, OperationKind, Participant};
+use crate::engine::settle::{self, Verdict};
 use crate::exit::{Failure, Outcome};
 
 use super::users::parse_users;
@@ -180,25 +181,26 @@ fn settle_answer(
     batch: &[Participant],
     answer: &WriteAccepted,
 ) -> Vec<(Participant, Result_)> {
+    // The engine's reading of an answer; an unnamed participant of a partial success is not
+    // known to be applied until the group is read.
+    let verdicts = settle::from_answer(kind, batch, answer);
     batch
         .iter()
-        .map(|p| {
-            let failure = answer
-                .failed
-                .iter()
-                .find(|f| f.user.trim_start_matches('+') == p.wa_id());
-            let result = match failure {
-                Some(f) if kind == OperationKind::Remove && f.code == Some(131212) => {
-                    Result_::Skipped("not a member of the group".into())
-                }
-                Some(f) => Result_::Failed(match f.code {
-                    Some(code) => format!("{code} {}", f.message),
-                    None => f.message.clone(),
+        .cloned()
+        .zip(verdicts)
+        .map(|(p, verdict)| {
+            let result = match verdict {
+                Verdict::Skipped(_) => Result_::Skipped("not a member of the group".into()),
+                Verdict::Failed { code, message } => Result_::Failed(match code {
+                    Some(code) => format!("{code} {message}"),
+                    None => message,
                 }),
-                None if answer.partial => Result_::Unknown("partial success".into()),
-                None => Result_::Accepted(None),
+                Verdict::Accepted | Verdict::Confirmed if answer.partial => {
+                    Result_::Unknown("partial success".into())
+                }
+                Verdict::Accepted | Verdict::Confirmed => Result_::Accepted(None),
             };
-            (p.clone(), result)
+            (p, result)
         })
         .collect()
 }

@@ -123,24 +123,24 @@ impl Participant {
     fn from_international(input: &str, digits: &str) -> Result<Self, ParticipantError> {
         let parsed = phonenumber::parse(None, format!("+{digits}"))
             .map_err(|_| ParticipantError::new(input, "not a phone number"))?;
+        if phonenumber::is_valid(&parsed) {
+            return Ok(Participant {
+                e164: e164_of(&parsed),
+            });
+        }
+        // The forms WhatsApp still knows though libphonenumber calls them invalid are taken,
+        // and flagged by `ambiguity`.
         let e164 = Participant {
             e164: format!("+{digits}"),
         };
-        // The forms WhatsApp still knows though libphonenumber calls them invalid are taken,
-        // and flagged by `ambiguity`.
-        if !phonenumber::is_valid(&parsed) && e164.ambiguity().is_none() {
+        if e164.ambiguity().is_none() {
             let code = parsed.code().value();
             return Err(ParticipantError::new(
                 input,
                 format!("not a valid number for country code +{code}"),
             ));
         }
-        if !phonenumber::is_valid(&parsed) {
-            return Ok(e164);
-        }
-        Ok(Participant {
-            e164: e164_of(&parsed),
-        })
+        Ok(e164)
     }
 
     fn from_national(digits: &str, region: Region) -> Option<Self> {
