@@ -6,16 +6,16 @@
 //! Figures only: nothing here asserts a timing.
 
 use std::process::Command;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use wa_groups::api::{AccessToken, Client, ClientSettings};
-use wa_groups::domain::{OperationKind, Participant};
-use wa_groups::engine::{Engine, EngineConfig};
-use wa_groups::store::{MirrorGroup, NewOperation, Store};
+use wa_groups::domain::{OpSpec, OperationKind, Participant};
+use wa_groups::engine::EngineConfig;
+use wa_groups::session::Session;
+use wa_groups::store::{AccountStore, MirrorGroup, Store};
 use wa_groups::tui::{App, Keymap, Msg, State};
 
 const BASE: &str = "http://127.0.0.1:9";
@@ -66,10 +66,28 @@ fn main() {
     let _ = std::fs::write(&path, &report);
 }
 
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+async fn open(db: &std::path::Path) -> AccountStore {
+    Store::open(db)
+        .expect("store")
+        .account(BASE, PHONE)
+        .await
+        .expect("account")
+}
+
 /// `n` groups of 8 members each, and a pending change in every fifth group.
 fn build_store(db: &std::path::Path, n: usize) {
-    let mut store = Store::open(db).expect("store");
-    let acct = store.account(BASE, PHONE).expect("account");
+    runtime().block_on(build(db, n));
+}
+
+async fn build(db: &std::path::Path, n: usize) {
+    let store = open(db).await;
     let mut batch = Vec::with_capacity(1000);
     let mut ops = Vec::new();
     for i in 0..n {
@@ -81,11 +99,11 @@ fn build_store(db: &std::path::Path, n: usize) {
             .collect();
         let id = format!("Y2FwaV9ncm91cDoxMDAwMDAwMDAwMDAwMDE6{i:018}");
         if i % 5 == 0 {
-            ops.push(NewOperation {
-                group_id: id.clone(),
-                participant: members[0].clone(),
-                kind: OperationKind::Remove,
-            });
+            ops.push(OpSpec::for_participant(
+                OperationKind::Remove,
+                id.clone(),
+                members[0].clone(),
+            ));
         }
         batch.push(MirrorGroup {
             id,
@@ -99,12 +117,14 @@ fn build_store(db: &std::path::Path, n: usize) {
             gone_at: None,
         });
         if batch.len() == 1000 {
-            store.upsert_groups(acct, &batch).expect("upsert");
-            batch.clear();
+            store
+                .upsert_groups(std::mem::take(&mut batch))
+                .await
+                .expect("upsert");
         }
     }
-    store.upsert_groups(acct, &batch).expect("upsert");
-    store.enqueue(acct, &ops).expect("enqueue");
+    store.upsert_groups(batch).await.expect("upsert");
+    store.enqueue(ops).await.expect("enqueue");
 }
 
 fn key(code: KeyCode) -> Msg {
@@ -127,27 +147,23 @@ fn us(d: Duration) -> String {
 
 /// Measures one store's app, printing one table row (without the first two columns).
 fn child(db: &std::path::Path) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
+    runtime().block_on(async {
         let started = Instant::now();
-        let mut store = Store::open(db).expect("store");
-        let acct = store.account(BASE, PHONE).expect("account");
+        let store = open(db).await;
         let token = AccessToken::new("unused").expect("token");
         let settings = ClientSettings::new(BASE, "v23.0", token, PHONE).expect("settings");
         let client = Client::new(settings).expect("client");
-        let shared = Arc::new(Mutex::new(store));
-        let (engine, _events) =
-            Engine::spawn(client, shared.clone(), acct, EngineConfig::default());
+        let (engine, _events) = Session::with(store.clone(), client)
+            .engine(EngineConfig::default())
+            .expect("engine");
         let state = State::new(PHONE, "v23.0", None, Keymap::defaults());
-        let mut app = App::new(state, shared, acct, engine);
+        let mut app = App::new(state, store, engine);
         app.handle(Msg::Resize {
             width: 120,
             height: 40,
         });
         app.start();
+        app.settle().await;
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
         app.draw(&mut terminal).expect("draw");
         let first_frame = started.elapsed();
@@ -166,29 +182,36 @@ fn child(db: &std::path::Path) {
             } else {
                 KeyCode::Char('k')
             }));
+            app.settle().await;
             app.draw(&mut terminal).expect("draw");
             moves.push(t.elapsed());
         }
         let mut filters = Vec::new();
         for round in 0..20 {
             app.handle(key(KeyCode::Char('/')));
+            app.settle().await;
             for c in format!("group {:03}", round * 7).chars() {
                 let t = Instant::now();
                 app.handle(key(KeyCode::Char(c)));
+                app.settle().await;
                 app.draw(&mut terminal).expect("draw");
                 filters.push(t.elapsed());
             }
             app.handle(key(KeyCode::Esc));
+            app.settle().await;
         }
         let mut opens = Vec::new();
         for _ in 0..300 {
             app.handle(key(KeyCode::Char('j')));
+            app.settle().await;
             let t = Instant::now();
             app.handle(key(KeyCode::Enter));
+            app.settle().await;
             app.draw(&mut terminal).expect("draw");
             opens.push(t.elapsed());
             app.handle(key(KeyCode::Esc));
             app.handle(key(KeyCode::BackTab));
+            app.settle().await;
         }
         let rss = std::fs::read_to_string("/proc/self/status")
             .ok()

@@ -49,13 +49,9 @@ pub struct Settings {
 
 pub const TOKEN_ENV: &str = "WA_ACCESS_TOKEN";
 
-fn project_dirs() -> Option<directories::ProjectDirs> {
-    directories::ProjectDirs::from("", "", "wa-groups")
-}
-
 /// The config file's default place: `config.toml` in the user's config directory.
 pub fn default_config_path() -> Option<PathBuf> {
-    project_dirs().map(|d| d.config_dir().join("config.toml"))
+    crate::paths::config_dir().map(|d| d.join("config.toml"))
 }
 
 /// Reads a config file. A missing default file is an empty config; a missing named one is an

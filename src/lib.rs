@@ -9,6 +9,10 @@ pub mod engine;
 pub mod exit;
 pub mod import;
 pub mod logging;
+pub mod paths;
 pub mod sandbox;
+pub mod session;
 pub mod store;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod tui;

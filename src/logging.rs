@@ -28,12 +28,4 @@ pub fn init(dir: &Path) -> std::io::Result<PathBuf> {
     Ok(path)
 }
 
-/// The data directory (`~/.local/share/wa-groups` on Linux).
-pub fn data_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "wa-groups").map(|d| d.data_dir().to_path_buf())
-}
-
-/// The config directory, where `keymap.toml` lives.
-pub fn config_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "wa-groups").map(|d| d.config_dir().to_path_buf())
-}
+pub use crate::paths::{config_dir, data_dir};

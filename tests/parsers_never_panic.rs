@@ -9,7 +9,7 @@ use wa_groups::api::wire::{self, GroupInfo, GroupPage};
 use wa_groups::domain::participant::split_list;
 use wa_groups::domain::{OperationKind, Participant, Region};
 use wa_groups::import::{self, ImportTo, OnBadLines};
-use wa_groups::store::{AccountId, Store};
+use wa_groups::store::{AccountStore, Store};
 
 const KEYS: &[&str] = &[
     "id",
@@ -61,13 +61,18 @@ fn json_value() -> impl Strategy<Value = Value> {
     })
 }
 
-fn store() -> &'static Mutex<(Store, AccountId, tempfile::TempDir)> {
-    static STORE: OnceLock<Mutex<(Store, AccountId, tempfile::TempDir)>> = OnceLock::new();
+fn store() -> &'static Mutex<(AccountStore, tempfile::TempDir)> {
+    static STORE: OnceLock<Mutex<(AccountStore, tempfile::TempDir)>> = OnceLock::new();
     STORE.get_or_init(|| {
         let dir = tempfile::tempdir().expect("dir");
-        let mut store = Store::open(&dir.path().join("fuzz.db")).expect("store");
-        let acct = store.account("http://127.0.0.1:1", "1").expect("account");
-        Mutex::new((store, acct, dir))
+        let store = Store::open(&dir.path().join("fuzz.db")).expect("store");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        let acct = runtime
+            .block_on(store.account("http://127.0.0.1:1", "1"))
+            .expect("account");
+        Mutex::new((acct, dir))
     })
 }
 
@@ -128,20 +133,20 @@ proptest! {
             text.push_str(if crlf { "\r\n" } else { "\n" });
             text.push_str(line);
         }
-        let mut guard = store().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (store, acct, _) = &mut *guard;
-        let to = ImportTo { store, account: *acct, on_bad: OnBadLines::Reject };
+        let guard = store().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (store, _) = &*guard;
+        let to = ImportTo { store, on_bad: OnBadLines::Reject };
         let _ = import::read_csv(text.as_bytes(), None, to);
-        let to = ImportTo { store, account: *acct, on_bad: OnBadLines::Skip };
+        let to = ImportTo { store, on_bad: OnBadLines::Skip };
         let _ = import::read_list(text.as_bytes(), "g", OperationKind::Add, None, to);
         let _ = import::read_target(text.as_bytes(), None);
     }
 
     #[test]
     fn raw_bytes_as_import(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
-        let mut guard = store().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (store, acct, _) = &mut *guard;
-        let to = ImportTo { store, account: *acct, on_bad: OnBadLines::Reject };
+        let guard = store().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (store, _) = &*guard;
+        let to = ImportTo { store, on_bad: OnBadLines::Reject };
         let _ = import::read_csv(bytes.as_slice(), None, to);
     }
 

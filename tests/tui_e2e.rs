@@ -30,7 +30,7 @@ async fn add_three_numbers_then_remove_a_person_from_all_their_groups() {
         .find(|g| sb.members(g).is_some_and(|m| m.len() + 3 <= 8))
         .expect("a group with room for three");
 
-    let mut h = Harness::start(&sb, 120, 40);
+    let mut h = Harness::start(&sb, 120, 40).await;
     h.synced().await;
 
     // (a) Filter to the group by its id, add three numbers (typed and pasted), submit.
@@ -100,7 +100,7 @@ async fn a_second_confirm_while_sending_sends_nothing_more() {
     })
     .await
     .expect("sandbox");
-    let mut h = Harness::start(&sb, 80, 24);
+    let mut h = Harness::start(&sb, 80, 24).await;
     h.synced().await;
     let target = h
         .app

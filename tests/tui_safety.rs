@@ -18,7 +18,7 @@ async fn a_hostile_subject_renders_as_text() {
     .await
     .expect("sandbox");
     let id = sb.insert_group(HOSTILE, &[]);
-    let mut h = Harness::start(&sb, 120, 40);
+    let mut h = Harness::start(&sb, 120, 40).await;
     h.synced().await;
     // Select it (its id in the filter), open it, and look at every cell.
     h.type_text("/");

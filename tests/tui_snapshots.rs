@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use wa_groups::domain::{OperationKind, OperationState, Participant};
+use wa_groups::domain::{OperationKind, OperationState};
 use wa_groups::engine::{Event, Progress, RequestInfo, Summary};
 use wa_groups::store::{GroupSummary, MirrorGroup, OpId, Operation};
 use wa_groups::tui::dialog::{AddInput, Dialog};
@@ -16,9 +16,7 @@ use wa_groups::tui::{Keymap, Loaded, Msg, State, update, view};
 /// 2025-11-25T03:10:34Z, for every time shown.
 const T0: i64 = 1_764_040_234_000;
 
-fn person(n: u32) -> Participant {
-    Participant::from_wa_id(&format!("1212200{n:04}")).expect("valid")
-}
+use wa_groups::testing::{self, person, planned};
 
 fn summary(id: &str, subject: &str, members: u32, pending: usize, failed: usize) -> GroupSummary {
     GroupSummary {
@@ -60,20 +58,12 @@ fn groups() -> Vec<GroupSummary> {
 }
 
 fn op(id: i64, n: u32, kind: OperationKind, state: OperationState) -> Operation {
+    let spec = wa_groups::domain::OpSpec::for_participant(kind, "G-BOOK", person(n));
     Operation {
-        id: OpId(id),
-        group_id: "G-BOOK".into(),
-        participant: person(n),
-        kind,
-        state,
         attempts: 1,
-        attempt_id: None,
-        error_code: None,
-        error_message: None,
-        request_id: None,
-        flag: None,
         created_at: T0,
         updated_at: T0,
+        ..testing::operation(id, spec, state)
     }
 }
 
@@ -165,6 +155,7 @@ fn loaded(w: u16, h: u16) -> State {
                 read: 34,
                 gone: 1,
                 unread: 0,
+                unread_groups: Vec::new(),
                 error: None,
             },
         ),
@@ -271,7 +262,7 @@ fn partial_failure_after_a_run() {
             at(
                 1_200,
                 Event::Outcome {
-                    op: 5,
+                    op: OpId(5),
                     group_id: "G-BOOK".into(),
                     participant: "+12122000021".into(),
                     kind: OperationKind::Add,
@@ -286,7 +277,7 @@ fn partial_failure_after_a_run() {
             at(
                 1_600,
                 Event::Outcome {
-                    op: 1,
+                    op: OpId(1),
                     group_id: "G-BOOK".into(),
                     participant: "+12122000030".into(),
                     kind: OperationKind::Add,
@@ -451,26 +442,22 @@ fn add_dialog_checks_numbers() {
 }
 
 fn plan_msg(purpose: PlanFor) -> Msg {
-    use wa_groups::domain::plan::{Plan, PlannedRequest};
+    use wa_groups::domain::plan::Plan;
     use wa_groups::engine::Scope;
     let plan = Plan {
         requests: vec![
-            PlannedRequest {
-                group_id: "G-BOOK".into(),
-                kind: OperationKind::Remove,
-                ops: vec![(6, person(3))],
-            },
-            PlannedRequest {
-                group_id: "G-RIVER".into(),
-                kind: OperationKind::Add,
-                ops: vec![(7, person(101)), (8, person(102)), (9, person(103))],
-            },
+            planned(OperationKind::Remove, "G-BOOK", &[(6, 3)]),
+            planned(
+                OperationKind::Add,
+                "G-RIVER",
+                &[(7, 101), (8, 102), (9, 103)],
+            ),
         ],
         held: vec![(
-            10,
+            OpId(10),
             "group is full: 8/8 members after the planned removals".into(),
         )],
-        skipped: vec![(11, "already a member".into())],
+        skipped: vec![(OpId(11), "already a member".into())],
     };
     Msg::Loaded(Loaded::Plan {
         purpose,
@@ -507,19 +494,17 @@ fn queued_report() {
             stored: 3,
             duplicates: 1,
             replaced: vec![Replacement {
-                group_id: "G-BOOK".into(),
-                participant: person(3),
+                spec: testing::add("G-BOOK", 3),
                 replaced: OpId(6),
                 replaced_kind: OperationKind::Remove,
                 by: OpId(12),
             }],
             flagged: vec![Flagged {
                 id: OpId(13),
-                group_id: "G-BOOK".into(),
-                participant: person(4),
-                kind: OperationKind::Add,
+                spec: testing::add("G-BOOK", 4),
                 flag: "already a member of the group".into(),
             }],
+            ids: vec![OpId(12), OpId(13)],
         };
         update(&mut s, Msg::Loaded(Loaded::Enqueued { report, invalid: 1 }));
         s

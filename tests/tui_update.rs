@@ -1,18 +1,16 @@
 //! `update` alone: keys to effects, the double-submit guard, filters, dialogs, the bounded log.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use wa_groups::domain::plan::{Plan, PlannedRequest};
-use wa_groups::domain::{OperationKind, OperationState, Participant};
+use wa_groups::domain::plan::Plan;
+use wa_groups::domain::{OperationKind, OperationState};
 use wa_groups::engine::{Command, Event, Scope};
-use wa_groups::store::{GroupSummary, MirrorGroup, OpId, Operation};
+use wa_groups::store::{GroupSummary, MirrorGroup, OpId};
 use wa_groups::tui::dialog::Dialog;
 use wa_groups::tui::msg::PlanFor;
 use wa_groups::tui::state::{GroupDetail, LOG_CAPACITY, Pane, Work};
 use wa_groups::tui::{Effect, Keymap, Loaded, Msg, State, update};
 
-fn person(n: u32) -> Participant {
-    Participant::from_wa_id(&format!("1212200{n:04}")).expect("valid")
-}
+use wa_groups::testing::{self, person, planned};
 
 fn key(c: char) -> Msg {
     let modifiers = if c.is_ascii_uppercase() {
@@ -40,21 +38,7 @@ fn group(id: &str, pending: usize) -> GroupSummary {
 }
 
 fn detail(id: &str) -> GroupDetail {
-    let op = Operation {
-        id: OpId(7),
-        group_id: id.into(),
-        participant: person(9),
-        kind: OperationKind::Add,
-        state: OperationState::Pending,
-        attempts: 0,
-        attempt_id: None,
-        error_code: None,
-        error_message: None,
-        request_id: None,
-        flag: None,
-        created_at: 0,
-        updated_at: 0,
-    };
+    let op = testing::operation(7, testing::add(id, 9), OperationState::Pending);
     GroupDetail::new(
         MirrorGroup {
             id: id.into(),
@@ -99,11 +83,7 @@ fn state() -> State {
 
 fn plan(group: &str) -> Plan {
     Plan {
-        requests: vec![PlannedRequest {
-            group_id: group.into(),
-            kind: OperationKind::Add,
-            ops: vec![(7, person(9))],
-        }],
+        requests: vec![planned(OperationKind::Add, group, &[(7, 9)])],
         ..Plan::default()
     }
 }
@@ -246,7 +226,7 @@ fn the_add_dialog_queues_the_valid_numbers_typed_or_pasted() {
     assert_eq!(ops.len(), 3);
     assert!(
         ops.iter()
-            .all(|o| o.group_id == "A" && o.kind == OperationKind::Add)
+            .all(|o| o.group() == Some("A") && o.kind() == OperationKind::Add)
     );
     assert!(s.dialog.is_none());
 }
@@ -292,12 +272,12 @@ fn a_number_in_the_filter_finds_the_person_and_x_removes_them_from_picked_groups
     let [Effect::Enqueue { ops, .. }] = effects.as_slice() else {
         panic!("x queues removals: {effects:?}");
     };
-    let mut groups: Vec<&str> = ops.iter().map(|o| o.group_id.as_str()).collect();
+    let mut groups: Vec<&str> = ops.iter().filter_map(|o| o.group()).collect();
     groups.sort();
     assert_eq!(groups, ["A", "C"]);
     assert!(
         ops.iter()
-            .all(|o| o.kind == OperationKind::Remove && o.participant == person(1))
+            .all(|o| o.kind() == OperationKind::Remove && o.participant() == Some(&person(1)))
     );
     assert!(s.picked_groups.is_empty());
 }
@@ -325,8 +305,8 @@ fn in_the_group_pane_x_removes_the_member_and_u_undoes_the_change() {
     let [Effect::Enqueue { ops, .. }] = effects.as_slice() else {
         panic!("x on a member queues its removal: {effects:?}");
     };
-    assert_eq!(ops[0].participant, person(1));
-    assert_eq!(ops[0].kind, OperationKind::Remove);
+    assert_eq!(ops[0].participant(), Some(&person(1)));
+    assert_eq!(ops[0].kind(), OperationKind::Remove);
     // Rows: two members, then the change #7.
     update(&mut s, key('G'));
     assert!(matches!(

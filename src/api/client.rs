@@ -1,4 +1,5 @@
-//! The client: the four group calls the tool makes, each answer turned into a typed result.
+//! The client: sends a [`Call`] and turns its answer into a typed [`Answer`]. Only the engine
+//! sends (its call policy paces, retries and audits every call); tests call the client directly.
 
 use std::sync::Arc;
 
@@ -6,14 +7,23 @@ use reqwest::{Method, StatusCode, Url, header};
 use serde_json::Value;
 
 use super::body::{excerpt, read_capped};
+use super::call::{Call, Endpoint, Method as CallMethod};
 use super::error::ApiError;
 use super::settings::ClientSettings;
-use super::wire::{self, GroupInfo, GroupPage, GroupSummary, ParticipantsBody, WriteAccepted};
+use super::wire::{self, GroupInfo, GroupPage, GroupSummary, WriteAccepted};
 use crate::domain::{MAX_PARTICIPANTS_PER_REQUEST, OperationKind, Participant};
 
 /// The fields asked of a group's info call.
 pub const GROUP_FIELDS: &str =
     "subject,description,participants,total_participant_count,suspended,creation_timestamp";
+
+/// What a call answered, by the call's shape.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Group(GroupInfo),
+    Page(GroupPage),
+    Write(WriteAccepted),
+}
 
 /// A Graph API client for one account (one business phone number). Cheap to clone.
 #[derive(Clone, Debug)]
@@ -47,6 +57,56 @@ impl Client {
         &self.settings
     }
 
+    /// The endpoint of `call` for this account (the one the client sends it to).
+    pub fn endpoint(&self, call: &Call) -> Endpoint {
+        call.endpoint(&self.settings.api_version, &self.settings.phone_number_id)
+    }
+
+    /// Sends one call once and reads its answer.
+    pub async fn execute(&self, call: &Call) -> Result<Answer, ApiError> {
+        let endpoint = self.endpoint(call);
+        let mut url = self.url(&endpoint)?;
+        match call {
+            Call::GroupInfo { .. } => {
+                url.query_pairs_mut().append_pair("fields", GROUP_FIELDS);
+                let json = self.get_json(url).await?;
+                GroupInfo::from_json(&json)
+                    .map(Answer::Group)
+                    .ok_or_else(|| ApiError::NotJson {
+                        status: 200,
+                        excerpt: "group info without an `id` or without its `participants`".into(),
+                    })
+            }
+            Call::ListGroups { after } => {
+                {
+                    let mut query = url.query_pairs_mut();
+                    query.append_pair("limit", &self.settings.page_size.clamp(1, 1024).to_string());
+                    if let Some(after) = after {
+                        query.append_pair("after", after);
+                    }
+                }
+                let json = self.get_json(url).await?;
+                GroupPage::from_json(&json)
+                    .map(Answer::Page)
+                    .ok_or_else(|| ApiError::NotJson {
+                        status: 200,
+                        excerpt: "group list without `data`".into(),
+                    })
+            }
+            Call::AddParticipants { participants, .. }
+            | Call::RemoveParticipants { participants, .. } => {
+                check_batch(participants)?;
+                let method = match endpoint.method {
+                    CallMethod::Post => Method::POST,
+                    CallMethod::Delete => Method::DELETE,
+                    CallMethod::Get => Method::GET,
+                };
+                let request = self.http.request(method, url).json(&call.body());
+                self.write(request).await.map(Answer::Write)
+            }
+        }
+    }
+
     /// `POST /{v}/{group_id}/participants`.
     pub async fn add_participants(
         &self,
@@ -74,16 +134,26 @@ impl Client {
         group_id: &str,
         people: &[Participant],
     ) -> Result<WriteAccepted, ApiError> {
-        check_batch(people)?;
-        let url = self.url(&[group_id, "participants"])?;
-        let method = match kind {
-            OperationKind::Add => Method::POST,
-            OperationKind::Remove => Method::DELETE,
+        let group = group_id.to_owned();
+        let participants = people.to_vec();
+        let call = match kind {
+            OperationKind::Add => Call::AddParticipants {
+                group,
+                participants,
+            },
+            OperationKind::Remove => Call::RemoveParticipants {
+                group,
+                participants,
+            },
         };
-        let request = self
-            .http
-            .request(method, url)
-            .json(&ParticipantsBody::new(people));
+        match self.execute(&call).await? {
+            Answer::Write(accepted) => Ok(accepted),
+            _ => Err(ApiError::Invalid("not a write".into())),
+        }
+    }
+
+    /// A write's answer: 200/206 with what failed, or the error.
+    async fn write(&self, request: reqwest::RequestBuilder) -> Result<WriteAccepted, ApiError> {
         let (status, headers, body) = self.send(request).await?;
         let json = if body.iter().all(u8::is_ascii_whitespace) {
             None
@@ -129,31 +199,28 @@ impl Client {
 
     /// `GET /{v}/{group_id}?fields=...`: subject, members and counts.
     pub async fn group_info(&self, group_id: &str) -> Result<GroupInfo, ApiError> {
-        let mut url = self.url(&[group_id])?;
-        url.query_pairs_mut().append_pair("fields", GROUP_FIELDS);
-        let json = self.get_json(url).await?;
-        GroupInfo::from_json(&json).ok_or_else(|| ApiError::NotJson {
-            status: 200,
-            excerpt: "group info without an `id` or without its `participants`".into(),
-        })
+        match self
+            .execute(&Call::GroupInfo {
+                group: group_id.to_owned(),
+            })
+            .await?
+        {
+            Answer::Group(info) => Ok(info),
+            _ => Err(ApiError::Invalid("not a group read".into())),
+        }
     }
 
     /// One page of `GET /{v}/{phone_number_id}/groups`.
     pub async fn list_groups_page(&self, after: Option<&str>) -> Result<GroupPage, ApiError> {
-        let phone = self.settings.phone_number_id.clone();
-        let mut url = self.url(&[&phone, "groups"])?;
+        match self
+            .execute(&Call::ListGroups {
+                after: after.map(str::to_owned),
+            })
+            .await?
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("limit", &self.settings.page_size.clamp(1, 1024).to_string());
-            if let Some(after) = after {
-                query.append_pair("after", after);
-            }
+            Answer::Page(page) => Ok(page),
+            _ => Err(ApiError::Invalid("not a group list".into())),
         }
-        let json = self.get_json(url).await?;
-        GroupPage::from_json(&json).ok_or_else(|| ApiError::NotJson {
-            status: 200,
-            excerpt: "group list without `data`".into(),
-        })
     }
 
     /// Every active group, following every page.
@@ -180,8 +247,8 @@ impl Client {
         }
     }
 
-    fn url(&self, segments: &[&str]) -> Result<Url, ApiError> {
-        for segment in segments {
+    fn url(&self, endpoint: &Endpoint) -> Result<Url, ApiError> {
+        for segment in endpoint.segments.iter().skip(1) {
             if segment.is_empty()
                 || segment.len() > 512
                 || segment.chars().any(|c| c.is_control() || c.is_whitespace())
@@ -196,8 +263,7 @@ impl Client {
         url.path_segments_mut()
             .map_err(|_| ApiError::Config("the base URL cannot take a path".into()))?
             .pop_if_empty()
-            .push(&self.settings.api_version)
-            .extend(segments);
+            .extend(&endpoint.segments);
         Ok(url)
     }
 

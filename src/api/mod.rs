@@ -1,6 +1,7 @@
 //! The Graph API client for WhatsApp groups: settings, calls, answers and error classes.
 
 pub mod body;
+pub mod call;
 pub mod client;
 pub mod error;
 pub mod lenient;
@@ -8,7 +9,8 @@ pub mod settings;
 pub mod token;
 pub mod wire;
 
-pub use client::Client;
+pub use call::{Call, Endpoint, Method};
+pub use client::{Answer, Client};
 pub use error::{ApiError, ErrorClass, GraphError, ParticipantFailure};
 pub use settings::ClientSettings;
 pub use token::AccessToken;

@@ -54,7 +54,7 @@ pub struct WriteAccepted {
 }
 
 /// One group of the group list.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct GroupSummary {
     pub id: String,
     pub subject: String,
@@ -70,7 +70,7 @@ pub struct GroupPage {
 }
 
 /// A group as its info call describes it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct GroupInfo {
     pub id: String,
     pub subject: String,

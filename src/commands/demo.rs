@@ -9,6 +9,7 @@ use crate::api::{AccessToken, Client, ClientSettings};
 use crate::cli::{DemoArgs, GlobalArgs};
 use crate::exit::{Failure, Outcome};
 use crate::sandbox::{self, Sandbox, SandboxConfig};
+use crate::session::Session;
 use crate::store::Store;
 
 /// A directory of this process's own, removed with everything in it when dropped.
@@ -67,10 +68,10 @@ async fn open_app(
     global: &GlobalArgs,
     keymap: crate::tui::Keymap,
 ) -> Result<Outcome, Failure> {
-    let mut store = Store::open(&dir.join("demo.db"))
-        .map_err(|e| Failure::input(format!("demo store: {e}")))?;
-    let acct = store
+    let store = Store::open(&dir.join("demo.db"))
+        .map_err(|e| Failure::input(format!("demo store: {e}")))?
         .account(&sandbox.base_url(), sandbox.phone_number_id())
+        .await
         .map_err(|e| Failure::input(format!("demo store: {e}")))?;
     let token = AccessToken::new(sandbox.token()).map_err(Failure::input)?;
     let settings = ClientSettings::new(
@@ -81,9 +82,7 @@ async fn open_app(
     )?;
     let client = Client::new(settings)?;
     launch(Launch {
-        client,
-        store,
-        acct,
+        session: Session::with(store, client),
         account: format!("{} (demo)", sandbox.phone_number_id()),
         api_version: DEFAULT_API_VERSION.into(),
         region: global.default_region,

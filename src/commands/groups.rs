@@ -1,4 +1,5 @@
-//! `groups list|show`: read the account's groups from the API.
+//! `groups list|show|sync`: read the account's groups through the engine (the same call
+//! policy as every request), and print them or keep them in the mirror.
 
 use serde_json::json;
 
@@ -6,17 +7,21 @@ use crate::cli::GroupsCommand;
 use crate::config::Settings;
 use crate::domain::text::sanitize;
 use crate::domain::{MAX_GROUP_MEMBERS, Participant};
+use crate::engine::{Command, EngineConfig, Event, Fetch, FetchError, Fetched};
 use crate::exit::{Failure, Outcome};
+use crate::session::Session;
 
 pub async fn run(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Failure> {
-    if let GroupsCommand::Sync { concurrency } = cmd {
-        return sync(settings, usize::from(concurrency)).await;
-    }
-    let client = settings.client()?;
+    let session = Session::online(settings).await?;
     match cmd {
-        GroupsCommand::Sync { .. } => {}
+        GroupsCommand::Sync { concurrency } => sync(&session, usize::from(concurrency)).await,
         GroupsCommand::List { json } => {
-            let groups = client.list_groups().await.map_err(list_failure)?;
+            let Fetched::Groups(groups) = fetch(&session, Fetch::Groups)
+                .await
+                .map_err(|e| fetch_failure("", e))?
+            else {
+                return Err(Failure::request("the engine read something else"));
+            };
             if json {
                 let list: Vec<_> = groups
                     .iter()
@@ -31,12 +36,16 @@ pub async fn run(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Fai
                 }
                 eprintln!("{} groups", groups.len());
             }
+            Ok(Outcome::Done)
         }
         GroupsCommand::Show { id, json } => {
-            let info = client
-                .group_info(id.trim())
+            let group = id.trim();
+            let Fetched::Group(info) = fetch(&session, Fetch::Group(group.to_owned()))
                 .await
-                .map_err(|e| super::api_failure(id.trim(), e))?;
+                .map_err(|e| fetch_failure(group, e))?
+            else {
+                return Err(Failure::request("the engine read something else"));
+            };
             let members: Vec<String> = info
                 .participants
                 .iter()
@@ -68,13 +77,43 @@ pub async fn run(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Fai
                     println!("  {m}");
                 }
             }
+            Ok(Outcome::Done)
         }
     }
-    Ok(Outcome::Done)
 }
 
-fn list_failure(e: crate::api::ApiError) -> Failure {
-    super::api_failure("", e)
+/// Asks the engine for one read and waits for it.
+async fn fetch(session: &Session, what: Fetch) -> Result<Fetched, FetchError> {
+    let (engine, mut events) = session
+        .engine(EngineConfig::default())
+        .map_err(|f| FetchError {
+            message: f.message,
+            class: "stopped",
+            code: None,
+        })?;
+    engine.send(Command::Fetch(what));
+    while let Some(event) = events.recv().await {
+        if let Event::Fetched { result, .. } = event {
+            return result;
+        }
+    }
+    Err(FetchError {
+        message: "the engine stopped".into(),
+        class: "stopped",
+        code: None,
+    })
+}
+
+/// The one line that ends a read that failed.
+fn fetch_failure(group: &str, e: FetchError) -> Failure {
+    let group = sanitize(group);
+    let message = sanitize(&e.message);
+    match e.class {
+        "auth" => Failure::input(format!("the access token was refused: {message}")),
+        "permission" => Failure::input(format!("the token lacks a permission: {message}")),
+        _ if group.is_empty() => Failure::request(message),
+        _ => Failure::request(format!("group {group}: {message}")),
+    }
 }
 
 fn print_json(value: &serde_json::Value) {
@@ -84,53 +123,65 @@ fn print_json(value: &serde_json::Value) {
     }
 }
 
-async fn sync(settings: &Settings, concurrency: usize) -> Result<Outcome, Failure> {
+async fn sync(session: &Session, concurrency: usize) -> Result<Outcome, Failure> {
     use std::io::IsTerminal;
-    let (store, acct) = super::local::open(settings)?;
-    let client = settings.client()?;
-    let store = super::local::shared(store);
-    let pacer = std::sync::Arc::new(crate::engine::pacer::Pacer::new(None));
+    let config = EngineConfig {
+        concurrency,
+        ..EngineConfig::default()
+    };
+    let (engine, mut events) = session.engine(config)?;
+    engine.send(Command::Sync);
     let tty = std::io::stderr().is_terminal();
     let mut last_shown = 0;
-    let report = crate::engine::sync::sync_groups(
-        &client,
-        &store,
-        acct,
-        concurrency,
-        &pacer,
-        |done, total| {
-            if done == total || done >= last_shown + 500 || (tty && done >= last_shown + 25) {
-                last_shown = done;
-                if tty {
-                    eprint!("\rsynced {done}/{total} groups");
-                    if done == total {
-                        eprintln!();
+    let finished = loop {
+        match events.recv().await {
+            Some(Event::SyncProgress { done, total }) => {
+                if done == total || done >= last_shown + 500 || (tty && done >= last_shown + 25) {
+                    last_shown = done;
+                    if tty {
+                        eprint!("\rsynced {done}/{total} groups");
+                        if done == total {
+                            eprintln!();
+                        }
+                    } else {
+                        eprintln!("synced {done}/{total} groups");
                     }
-                } else {
-                    eprintln!("synced {done}/{total} groups");
                 }
             }
-        },
-    )
-    .await
-    .map_err(|e| match e {
-        crate::engine::sync::SyncError::List(api) => super::api_failure("", api),
-        unreachable @ crate::engine::sync::SyncError::Unreachable(_) => {
-            Failure::request(unreachable.to_string())
+            Some(finished @ Event::SyncFinished { .. }) => break finished,
+            Some(_) => {}
+            None => return Err(Failure::request("the engine stopped")),
         }
-        other => Failure::input(other.to_string()),
-    })?;
-    for (id, why) in &report.unread {
+    };
+    let Event::SyncFinished {
+        listed,
+        read,
+        gone,
+        unread_groups,
+        error,
+        ..
+    } = finished
+    else {
+        return Err(Failure::request("the engine stopped"));
+    };
+    if let Some(error) = error {
+        let error = sanitize(&error);
+        return Err(
+            if error.contains("(HTTP 401)") || error.contains("Graph error 190") {
+                Failure::input(format!("the access token was refused: {error}"))
+            } else {
+                Failure::request(error)
+            },
+        );
+    }
+    for (id, why) in &unread_groups {
         eprintln!("could not read group {}: {}", sanitize(id), sanitize(why));
     }
     println!(
-        "{} groups listed, {} read into the mirror, {} no longer listed (marked gone), {} unread",
-        report.listed,
-        report.read,
-        report.gone,
-        report.unread.len()
+        "{listed} groups listed, {read} read into the mirror, {gone} no longer listed (marked gone), {} unread",
+        unread_groups.len()
     );
-    Ok(if report.unread.is_empty() {
+    Ok(if unread_groups.is_empty() {
         Outcome::Done
     } else {
         Outcome::SomeFailed

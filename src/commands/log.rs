@@ -9,9 +9,9 @@ use crate::domain::text::sanitize;
 use crate::domain::when::rfc3339;
 use crate::exit::{Failure, Outcome};
 
-pub fn run(settings: &Settings, args: LogArgs) -> Result<Outcome, Failure> {
-    let (store, acct) = open(settings)?;
-    let outcomes = store.outcomes(acct).map_err(store_failure)?;
+pub async fn run(settings: &Settings, args: LogArgs) -> Result<Outcome, Failure> {
+    let store = open(settings).await?;
+    let outcomes = store.outcomes().await.map_err(store_failure)?;
     if args.csv {
         let mut out = csv::Writer::from_writer(std::io::stdout().lock());
         let write = |out: &mut csv::Writer<_>, row: [&str; 8]| {
@@ -52,7 +52,7 @@ pub fn run(settings: &Settings, args: LogArgs) -> Result<Outcome, Failure> {
             .map_err(|e| Failure::request(format!("cannot write the CSV: {e}")))?;
         return Ok(Outcome::Done);
     }
-    let exchanges = store.exchanges(acct).map_err(store_failure)?;
+    let exchanges = store.exchanges().await.map_err(store_failure)?;
     if args.json {
         let value = json!({
             "exchanges": exchanges.iter().map(|x| {

@@ -51,9 +51,9 @@ pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
             let settings = Settings::resolve(&cli.global)?;
             groups::run(&settings, cmd).await
         }
-        Command::Queue(cmd) => queue::run(&Settings::resolve(&cli.global)?, cmd),
+        Command::Queue(cmd) => queue::run(&Settings::resolve(&cli.global)?, cmd).await,
         Command::Submit(args) => submit::run(&Settings::resolve(&cli.global)?, args).await,
-        Command::Log(args) => log::run(&Settings::resolve(&cli.global)?, args),
+        Command::Log(args) => log::run(&Settings::resolve(&cli.global)?, args).await,
     }
 }
 

@@ -1,32 +1,19 @@
-//! `participants add|remove`: change a group now, in requests of at most 8, and say how each
-//! participant ended.
+//! `participants add|remove`: queue these changes, submit exactly them through the engine, and
+//! say how each participant ended. Nothing here sends: the engine does, with the same plan,
+//! call policy, audit rows and crash recovery as `submit`.
 
-use std::collections::HashSet;
-use std::time::Duration;
+use std::collections::HashMap;
 
-use crate::api::{ApiError, Client, ErrorClass, WriteAccepted};
 use crate::cli::{ParticipantsArgs, ParticipantsCommand};
 use crate::config::Settings;
 use crate::domain::text::sanitize;
-use crate::domain::{MAX_GROUP_MEMBERS, MAX_PARTICIPANTS_PER_REQUEST, OperationKind, Participant};
-use crate::engine::settle::{self, Verdict};
+use crate::domain::{MAX_GROUP_MEMBERS, OpId, OpSpec, OperationKind, OperationState};
+use crate::engine::{Command, EngineConfig, Event, Scope, Summary};
 use crate::exit::{Failure, Outcome};
+use crate::session::Session;
 
+use super::local::store_failure;
 use super::users::parse_users;
-
-/// How one participant ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Result_ {
-    /// The server took it; `None` until the group is read.
-    Accepted(Option<String>),
-    Failed(String),
-    /// No answer came; the group must be read to know.
-    Unknown(String),
-    /// Nothing to do (removing a non-member).
-    Skipped(String),
-}
-
-const MAX_ATTEMPTS: u32 = 5;
 
 pub async fn run(settings: &Settings, cmd: ParticipantsCommand) -> Result<Outcome, Failure> {
     let (kind, args) = match cmd {
@@ -34,6 +21,13 @@ pub async fn run(settings: &Settings, cmd: ParticipantsCommand) -> Result<Outcom
         ParticipantsCommand::Remove(args) => (OperationKind::Remove, args),
     };
     change(settings, kind, args).await
+}
+
+/// How one participant's change ended.
+struct Ended {
+    state: OperationState,
+    code: Option<i64>,
+    message: Option<String>,
 }
 
 async fn change(
@@ -48,159 +42,219 @@ async fn change(
             people.len()
         )));
     }
+    let group = args.group.trim();
+    if group.is_empty() || group.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(Failure::input(format!(
+            "`{}` is not a group id",
+            sanitize(group)
+        )));
+    }
     for p in &people {
         if let Some(warning) = p.ambiguity() {
             eprintln!("note: {p}: {warning}");
         }
     }
-    let client = settings.client()?;
-    let group = args.group.trim();
-
-    let mut results: Vec<(Participant, Result_)> = Vec::new();
-    for batch in people.chunks(MAX_PARTICIPANTS_PER_REQUEST) {
-        match send_with_retries(&client, kind, group, batch).await {
-            Ok(answer) => results.extend(settle_answer(kind, batch, &answer)),
-            Err(e) if e.outcome_unknown() => results.extend(
-                batch
-                    .iter()
-                    .map(|p| (p.clone(), Result_::Unknown(e.to_string()))),
-            ),
-            Err(e) => {
-                // A group-wide or account-wide refusal: the same for every participant and
-                // every later batch, so say it once.
-                if results.is_empty()
-                    || matches!(
-                        e.class(),
-                        ErrorClass::Auth | ErrorClass::GroupPermanent | ErrorClass::Permission
-                    )
-                {
-                    return Err(super::api_failure(group, e));
-                }
-                results.extend(
-                    batch
-                        .iter()
-                        .map(|p| (p.clone(), Result_::Failed(e.to_string()))),
+    let session = Session::online(settings).await?;
+    let specs: Vec<OpSpec> = people
+        .iter()
+        .map(|p| OpSpec::for_participant(kind, group, p.clone()))
+        .collect();
+    let report = session
+        .store()
+        .enqueue(specs)
+        .await
+        .map_err(store_failure)?;
+    let ids = report.ids.clone();
+    let config = EngineConfig {
+        confirm: !args.no_verify,
+        ..EngineConfig::default()
+    };
+    let (engine, mut events) = session.engine(config)?;
+    engine.send(Command::Submit(Scope::Operations(ids.clone())));
+    let mut ended: HashMap<OpId, Ended> = HashMap::new();
+    let mut held: HashMap<OpId, String> = HashMap::new();
+    let summary = loop {
+        match events.recv().await {
+            Some(Event::Outcome {
+                op,
+                state,
+                code,
+                message,
+                ..
+            }) => {
+                ended.insert(
+                    op,
+                    Ended {
+                        state,
+                        code,
+                        message,
+                    },
                 );
             }
-        }
-    }
-
-    let needs_reading = results.iter().any(|(_, r)| {
-        matches!(r, Result_::Unknown(_)) || (!args.no_verify && matches!(r, Result_::Accepted(_)))
-    });
-    if needs_reading {
-        match client.group_info(group).await {
-            Ok(info) => {
-                let members: HashSet<&str> = info.participants.iter().map(String::as_str).collect();
-                for (p, r) in &mut results {
-                    let present = members.contains(p.wa_id());
-                    let applied = (kind == OperationKind::Add) == present;
-                    *r = match (&*r, applied) {
-                        (Result_::Accepted(_) | Result_::Unknown(_), true) => {
-                            Result_::Accepted(Some("confirmed".into()))
-                        }
-                        (Result_::Accepted(_), false) => Result_::Failed(
-                            "accepted, but not applied when the group was read".into(),
-                        ),
-                        (Result_::Unknown(why), false) => {
-                            Result_::Failed(format!("not applied ({why})"))
-                        }
-                        (other, _) => other.clone(),
-                    };
-                }
+            Some(Event::Held { op, reason, .. }) => {
+                held.insert(op, reason);
             }
-            Err(e) => eprintln!("note: could not read the group to confirm: {e}"),
+            Some(Event::RunFinished(summary)) => break summary,
+            Some(_) => {}
+            None => {
+                break Summary {
+                    stopped: Some("the engine stopped".into()),
+                    ..Summary::default()
+                };
+            }
         }
+    };
+    if summary.another_sender {
+        return Err(Failure::busy(summary.stopped.unwrap_or_default()));
     }
-
+    if let Some(failure) = stopped_for_all(&summary) {
+        return Err(failure);
+    }
+    if let Some(failure) = refused_for_the_group(group, &ids, &ended) {
+        return Err(failure);
+    }
     let verb = match kind {
         OperationKind::Add => "added",
         OperationKind::Remove => "removed",
     };
-    let mut failed = 0;
-    for (p, r) in &results {
-        let line = match r {
-            Result_::Accepted(Some(how)) => format!("{verb} ({how})"),
-            Result_::Accepted(None) => format!("{verb} (accepted, not checked)"),
-            Result_::Skipped(why) => format!("skipped: {why}"),
-            Result_::Failed(why) => {
-                failed += 1;
-                format!("failed: {}", sanitize(why))
-            }
-            Result_::Unknown(why) => {
-                failed += 1;
-                format!(
-                    "unknown: {} — read the group with `groups show`",
-                    sanitize(why)
-                )
-            }
-        };
+    let mut unsettled = 0;
+    for (p, id) in people.iter().zip(&ids) {
+        let line = line_for(
+            verb,
+            ended.get(id),
+            held.get(id),
+            summary.stopped.as_deref(),
+        );
+        if !matches!(
+            ended.get(id).map(|e| e.state),
+            Some(OperationState::Confirmed | OperationState::Skipped | OperationState::Accepted)
+        ) {
+            unsettled += 1;
+        }
         println!("{:<16} {line}", p.e164());
     }
-    Ok(if failed == 0 {
+    Ok(if unsettled == 0 {
         Outcome::Done
     } else {
         Outcome::SomeFailed
     })
 }
 
-/// Sends one batch, waiting and sending again on throttles and transient errors (never when
-/// the outcome is unknown: that is settled by reading the group).
-async fn send_with_retries(
-    client: &Client,
-    kind: OperationKind,
-    group: &str,
-    batch: &[Participant],
-) -> Result<WriteAccepted, ApiError> {
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        match client.write_participants(kind, group, batch).await {
-            Err(e)
-                if e.class().is_retryable() && !e.outcome_unknown() && attempt < MAX_ATTEMPTS =>
-            {
-                let wait = e
-                    .retry_after()
-                    .unwrap_or_else(|| Duration::from_secs(1 << (attempt - 1)))
-                    .min(Duration::from_secs(60));
-                eprintln!(
-                    "note: {} — trying again in {}s (attempt {}/{MAX_ATTEMPTS})",
-                    e,
-                    wait.as_secs_f32().ceil(),
-                    attempt + 1
-                );
-                tokio::time::sleep(wait).await;
+/// What the operator reads for one participant.
+fn line_for(
+    verb: &str,
+    ended: Option<&Ended>,
+    held: Option<&String>,
+    stopped: Option<&str>,
+) -> String {
+    match ended {
+        Some(Ended {
+            state: OperationState::Confirmed,
+            ..
+        }) => format!("{verb} (confirmed)"),
+        Some(Ended {
+            state: OperationState::Accepted,
+            ..
+        }) => format!("{verb} (accepted, not checked)"),
+        Some(Ended {
+            state: OperationState::Skipped,
+            message,
+            ..
+        }) => format!(
+            "skipped: {}",
+            sanitize(message.as_deref().unwrap_or("nothing to do"))
+        ),
+        Some(Ended { code, message, .. }) => {
+            let why = message.as_deref().unwrap_or("failed");
+            match code {
+                Some(code) => format!("failed: {code} {}", sanitize(why)),
+                None => format!("failed: {}", sanitize(why)),
             }
-            other => return other,
         }
+        None => match (held, stopped) {
+            (Some(reason), _) => format!("held back: {} (still queued)", sanitize(reason)),
+            (None, Some(why)) => format!(
+                "not settled: {} — it stays queued; `submit` settles it",
+                sanitize(why)
+            ),
+            (None, None) => {
+                "not settled: its outcome is read at the next `submit` (`queue list` shows it)"
+                    .into()
+            }
+        },
     }
 }
 
-fn settle_answer(
-    kind: OperationKind,
-    batch: &[Participant],
-    answer: &WriteAccepted,
-) -> Vec<(Participant, Result_)> {
-    // The engine's reading of an answer; an unnamed participant of a partial success is not
-    // known to be applied until the group is read.
-    let verdicts = settle::from_answer(kind, batch, answer);
-    batch
-        .iter()
-        .cloned()
-        .zip(verdicts)
-        .map(|(p, verdict)| {
-            let result = match verdict {
-                Verdict::Skipped(_) => Result_::Skipped("not a member of the group".into()),
-                Verdict::Failed { code, message } => Result_::Failed(match code {
-                    Some(code) => format!("{code} {message}"),
-                    None => message,
-                }),
-                Verdict::Accepted | Verdict::Confirmed if answer.partial => {
-                    Result_::Unknown("partial success".into())
-                }
-                Verdict::Accepted | Verdict::Confirmed => Result_::Accepted(None),
-            };
-            (p, result)
+/// A run stopped before anything was settled by a refused token or a missing permission.
+fn stopped_for_all(summary: &Summary) -> Option<Failure> {
+    let why = summary.stopped.as_deref()?;
+    match summary.stopped_class.as_deref() {
+        Some("auth") => Some(Failure::input(format!(
+            "the access token was refused: {}",
+            sanitize(why)
+        ))),
+        Some("permission") => Some(Failure::input(format!(
+            "the token lacks a permission: {}",
+            sanitize(why)
+        ))),
+        _ => None,
+    }
+}
+
+/// Every participant refused for one and the same reason (an unknown, full or suspended
+/// group, a request refused as a whole): one line for the group instead of a line each.
+fn refused_for_the_group(
+    group: &str,
+    ids: &[OpId],
+    ended: &HashMap<OpId, Ended>,
+) -> Option<Failure> {
+    let first = ended.get(ids.first()?)?;
+    let all_same = ids.iter().all(|id| {
+        ended.get(id).is_some_and(|e| {
+            e.state == OperationState::Failed && e.code == first.code && e.message == first.message
         })
-        .collect()
+    });
+    if !all_same {
+        return None;
+    }
+    let reason = match first.code {
+        Some(code) => format!("{code} {}", first.message.as_deref().unwrap_or_default()),
+        None => first.message.clone().unwrap_or_default(),
+    };
+    let who = if ids.len() > 1 {
+        format!("all {} participants failed: ", ids.len())
+    } else {
+        String::new()
+    };
+    Some(Failure::request(format!(
+        "group {}: {who}{}",
+        sanitize(group),
+        sanitize(&reason)
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_group_wide_refusal_is_one_line() {
+        let ids = [OpId(1), OpId(2)];
+        let ended: HashMap<OpId, Ended> = ids
+            .iter()
+            .map(|id| {
+                (
+                    *id,
+                    Ended {
+                        state: OperationState::Failed,
+                        code: Some(131041),
+                        message: Some("group not found".into()),
+                    },
+                )
+            })
+            .collect();
+        let failure = refused_for_the_group("G", &ids, &ended).expect("one line");
+        assert_eq!(failure.code, 1);
+        assert!(failure.message.contains("131041"));
+    }
 }

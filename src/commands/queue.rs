@@ -12,24 +12,25 @@ use crate::cli::{
     DropArgs, ImportArgs, QueueCommand, QueueListArgs, QueueUsersArgs, SyncTargetArgs,
 };
 use crate::config::Settings;
+use crate::domain::OpSpec;
 use crate::domain::OperationKind;
 use crate::domain::text::sanitize;
 use crate::exit::{Failure, Outcome};
 use crate::import::{self, ImportError, ImportReport, ImportTo, OnBadLines};
-use crate::store::{DropScope, EnqueueReport, NewOperation, OpId, OperationFilter};
+use crate::store::{DropScope, EnqueueReport, OpId, OperationFilter};
 
-pub fn run(settings: &Settings, cmd: QueueCommand) -> Result<Outcome, Failure> {
+pub async fn run(settings: &Settings, cmd: QueueCommand) -> Result<Outcome, Failure> {
     match cmd {
-        QueueCommand::Add(args) => users(settings, OperationKind::Add, args),
-        QueueCommand::Remove(args) => users(settings, OperationKind::Remove, args),
-        QueueCommand::Import(args) => import_file(settings, args),
-        QueueCommand::List(args) => list(settings, args),
-        QueueCommand::Drop(args) => drop_ops(settings, args),
-        QueueCommand::SyncTarget(args) => sync_target(settings, args),
+        QueueCommand::Add(args) => users(settings, OperationKind::Add, args).await,
+        QueueCommand::Remove(args) => users(settings, OperationKind::Remove, args).await,
+        QueueCommand::Import(args) => import_file(settings, args).await,
+        QueueCommand::List(args) => list(settings, args).await,
+        QueueCommand::Drop(args) => drop_ops(settings, args).await,
+        QueueCommand::SyncTarget(args) => sync_target(settings, args).await,
     }
 }
 
-fn users(
+async fn users(
     settings: &Settings,
     kind: OperationKind,
     args: QueueUsersArgs,
@@ -42,16 +43,12 @@ fn users(
             sanitize(group)
         )));
     }
-    let (mut store, acct) = open(settings)?;
-    let ops: Vec<NewOperation> = people
+    let store = open(settings).await?;
+    let ops: Vec<OpSpec> = people
         .into_iter()
-        .map(|participant| NewOperation {
-            group_id: group.to_owned(),
-            participant,
-            kind,
-        })
+        .map(|participant| OpSpec::for_participant(kind, group, participant))
         .collect();
-    let report = store.enqueue(acct, &ops).map_err(store_failure)?;
+    let report = store.enqueue(ops).await.map_err(store_failure)?;
     print_enqueue(&report);
     Ok(Outcome::Done)
 }
@@ -71,10 +68,10 @@ fn print_enqueue(report: &EnqueueReport) {
         println!(
             "replaced: the pending {} of {} in {} (#{}) gave way to the later {} (#{})",
             r.replaced_kind,
-            r.participant,
-            sanitize(&r.group_id),
+            who(&r.spec),
+            sanitize(r.spec.group().unwrap_or_default()),
             r.replaced.0,
-            r.replaced_kind.opposite(),
+            r.spec.kind(),
             r.by.0
         );
     }
@@ -82,15 +79,20 @@ fn print_enqueue(report: &EnqueueReport) {
         println!(
             "flagged #{}: {} {} in {}: {}",
             f.id.0,
-            f.kind,
-            f.participant,
-            sanitize(&f.group_id),
+            f.spec.kind(),
+            who(&f.spec),
+            sanitize(f.spec.group().unwrap_or_default()),
             f.flag
         );
     }
 }
 
-fn import_file(settings: &Settings, args: ImportArgs) -> Result<Outcome, Failure> {
+/// The person a change is about, as E.164 (empty for kinds about no one).
+fn who(spec: &OpSpec) -> &str {
+    spec.participant().map_or("", |p| p.e164())
+}
+
+async fn import_file(settings: &Settings, args: ImportArgs) -> Result<Outcome, Failure> {
     let name = args.file.display().to_string();
     let reader: Box<dyn Read + Send> = if args.file == Path::new("-") {
         Box::new(std::io::stdin())
@@ -100,22 +102,27 @@ fn import_file(settings: &Settings, args: ImportArgs) -> Result<Outcome, Failure
                 .map_err(|e| Failure::input(format!("{name}: cannot open: {e}")))?,
         )
     };
-    let (mut store, acct) = open(settings)?;
-    let to = ImportTo {
-        store: &mut store,
-        account: acct,
-        on_bad: if args.skip_invalid {
-            OnBadLines::Skip
-        } else {
-            OnBadLines::Reject
-        },
+    let store = open(settings).await?;
+    let on_bad = if args.skip_invalid {
+        OnBadLines::Skip
+    } else {
+        OnBadLines::Reject
     };
-    let result = match (&args.group, args.action) {
-        (Some(group), Some(kind)) => {
-            import::read_list(reader, group, kind, settings.default_region, to)
+    let region = settings.default_region;
+    let (group, action) = (args.group.clone(), args.action);
+    // The import reads, parses and stores on threads of its own: off the async threads.
+    let result = tokio::task::spawn_blocking(move || {
+        let to = ImportTo {
+            store: &store,
+            on_bad,
+        };
+        match (&group, action) {
+            (Some(group), Some(kind)) => import::read_list(reader, group, kind, region, to),
+            _ => import::read_csv(reader, region, to),
         }
-        _ => import::read_csv(reader, settings.default_region, to),
-    };
+    })
+    .await
+    .map_err(|e| Failure::input(format!("{name}: the import stopped: {e}")))?;
     match result {
         Ok(report) => {
             print_import(&name, &report);
@@ -159,25 +166,23 @@ fn print_import(name: &str, report: &ImportReport) {
     );
 }
 
-fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failure> {
-    let (store, acct) = open(settings)?;
+async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failure> {
+    let store = open(settings).await?;
     let ops = store
-        .operations(
-            acct,
-            &OperationFilter {
-                group: args.group.clone(),
-                state: args.state,
-                ids: None,
-            },
-        )
+        .operations(OperationFilter {
+            group: args.group.clone(),
+            state: args.state,
+            ids: None,
+        })
+        .await
         .map_err(store_failure)?;
     if args.json {
         let list: Vec<_> = ops
             .iter()
             .map(|op| {
                 json!({
-                    "id": op.id.0, "group": op.group_id, "participant": op.participant.e164(),
-                    "action": op.kind, "state": op.state, "attempts": op.attempts,
+                    "id": op.id.0, "group": op.group(), "participant": op.participant().map(|p| p.e164()),
+                    "action": op.kind(), "state": op.state, "attempts": op.attempts,
                     "code": op.error_code, "message": op.error_message,
                     "request_id": op.request_id, "flag": op.flag,
                 })
@@ -203,14 +208,14 @@ fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failure> {
         println!(
             "{:>6}  {:<24}  {:<16}  {:<6}  {:<9}  {}",
             op.id.0,
-            short(&sanitize(&op.group_id), 24),
-            op.participant.e164(),
-            op.kind.as_str(),
+            short(&sanitize(op.group().unwrap_or_default()), 24),
+            op.participant().map_or("", |p| p.e164()),
+            op.kind().as_str(),
             op.state.as_str(),
             sanitize(&note)
         );
     }
-    let counts = store.count_by_state(acct).map_err(store_failure)?;
+    let counts = store.count_by_state().await.map_err(store_failure)?;
     let parts: Vec<String> = counts
         .iter()
         .filter(|(_, n)| **n > 0)
@@ -236,7 +241,7 @@ fn short(text: &str, width: usize) -> String {
     }
 }
 
-fn drop_ops(settings: &Settings, args: DropArgs) -> Result<Outcome, Failure> {
+async fn drop_ops(settings: &Settings, args: DropArgs) -> Result<Outcome, Failure> {
     let scope = if args.all {
         DropScope::All
     } else if let Some(group) = &args.group {
@@ -248,16 +253,14 @@ fn drop_ops(settings: &Settings, args: DropArgs) -> Result<Outcome, Failure> {
             "say what to drop: operation ids, --group ID, or --all",
         ));
     };
-    let (mut store, acct) = open(settings)?;
+    let store = open(settings).await?;
     let matching = store
-        .operations(
-            acct,
-            &OperationFilter {
-                group: args.group.clone(),
-                state: Some(crate::domain::OperationState::Pending),
-                ids: (!args.ids.is_empty()).then(|| args.ids.iter().map(|id| OpId(*id)).collect()),
-            },
-        )
+        .operations(OperationFilter {
+            group: args.group.clone(),
+            state: Some(crate::domain::OperationState::Pending),
+            ids: (!args.ids.is_empty()).then(|| args.ids.iter().map(|id| OpId(*id)).collect()),
+        })
+        .await
         .map_err(store_failure)?
         .len();
     if matching > 1 && !args.yes {
@@ -265,7 +268,7 @@ fn drop_ops(settings: &Settings, args: DropArgs) -> Result<Outcome, Failure> {
             "this drops {matching} pending operations; add --yes to do it"
         )));
     }
-    let report = store.drop_operations(acct, &scope).map_err(store_failure)?;
+    let report = store.drop_operations(scope).await.map_err(store_failure)?;
     println!("dropped {} operation(s)", report.dropped);
     if report.kept_sending > 0 {
         println!(
@@ -276,14 +279,14 @@ fn drop_ops(settings: &Settings, args: DropArgs) -> Result<Outcome, Failure> {
     Ok(Outcome::Done)
 }
 
-fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcome, Failure> {
+async fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcome, Failure> {
     let name = args.file.display().to_string();
     let file =
         File::open(&args.file).map_err(|e| Failure::input(format!("{name}: cannot open: {e}")))?;
     let target = import::read_target(file, settings.default_region)
         .map_err(|e| Failure::input(format!("{name}: {e}")))?;
-    let (mut store, acct) = open(settings)?;
-    let diff = store.diff_target(acct, &target).map_err(store_failure)?;
+    let store = open(settings).await?;
+    let diff = store.diff_target(&target).await.map_err(store_failure)?;
     for (group, p) in &diff.adds {
         println!("+ {}  {p}", sanitize(group));
     }
@@ -305,7 +308,8 @@ fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcome, Fai
         return Ok(Outcome::Done);
     }
     let report = store
-        .enqueue(acct, &diff.operations())
+        .enqueue(diff.operations())
+        .await
         .map_err(store_failure)?;
     print_enqueue(&report);
     Ok(if diff.unknown_groups.is_empty() {

@@ -6,14 +6,15 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::local::{open, shared, store_failure};
+use super::local::store_failure;
 use crate::cli::SubmitArgs;
 use crate::config::Settings;
 use crate::domain::plan::Plan;
 use crate::domain::text::sanitize;
-use crate::engine::preview::preview;
-use crate::engine::{Command, Engine, EngineConfig, Event, Scope, Summary};
+use crate::engine::preview::{preview, request_of};
+use crate::engine::{Command, EngineConfig, Event, Scope, Summary};
 use crate::exit::{Failure, Outcome};
+use crate::session::Session;
 
 pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failure> {
     let scope = if args.groups.is_empty() {
@@ -28,15 +29,17 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
             "--rate must be a positive number of requests per second",
         ));
     }
-    let (store, acct) = open(settings)?;
-    let plan = preview(&store, acct, &scope).map_err(store_failure)?;
+    let session = Session::local(settings).await?;
+    let store = session.store();
+    let plan = preview(store, &scope).await.map_err(store_failure)?;
     if args.dry_run {
         print_plan(settings, &plan, args.json);
         return Ok(Outcome::Done);
     }
-    let client = settings.client()?;
+    let session = Session::with(store.clone(), settings.client()?);
     let open_ops = store
-        .count_by_state(acct)
+        .count_by_state()
+        .await
         .map_err(store_failure)?
         .iter()
         .filter(|(s, _)| {
@@ -69,7 +72,7 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
             plan.requests.iter().map(|r| r.ops.len()).sum::<usize>(),
             plan.requests
                 .iter()
-                .map(|r| &r.group_id)
+                .map(|r| r.group_id())
                 .collect::<std::collections::HashSet<_>>()
                 .len()
         );
@@ -88,7 +91,7 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
         backoff_base: Duration::from_millis(args.backoff_ms.max(1)),
         ..EngineConfig::default()
     };
-    let (engine, mut events) = Engine::spawn(client, shared(store), acct, config);
+    let (engine, mut events) = session.engine(config)?;
     engine.send(Command::Submit(scope));
 
     let bar = progress_bar(args.json);
@@ -245,17 +248,22 @@ fn print_summary(summary: &Summary, json: bool) {
 }
 
 fn print_plan(settings: &Settings, plan: &Plan, json: bool) {
+    let phone = settings.phone_number_id.as_deref().unwrap_or_default();
+    let shown = |r: &crate::domain::plan::PlannedRequest| {
+        let call = request_of(r);
+        (call.endpoint(&settings.api_version, phone), call.body())
+    };
     if json {
         let value = serde_json::json!({
-            "requests": plan.requests.iter().map(|r| serde_json::json!({
-                "method": r.kind.http_method(),
-                "path": format!("/{}/{}/participants", settings.api_version, r.group_id),
-                "body": {
-                    "messaging_product": "whatsapp",
-                    "participants": r.ops.iter().map(|(_, p)| serde_json::json!({"user": p.e164()})).collect::<Vec<_>>(),
-                },
-                "operations": r.ops.iter().map(|(id, _)| id).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
+            "requests": plan.requests.iter().map(|r| {
+                let (endpoint, body) = shown(r);
+                serde_json::json!({
+                    "method": endpoint.method.as_str(),
+                    "path": endpoint.path(),
+                    "body": body,
+                    "operations": r.ops.iter().map(|op| op.id).collect::<Vec<_>>(),
+                })
+            }).collect::<Vec<_>>(),
             "held": plan.held.iter().map(|(id, why)| serde_json::json!({"operation": id, "reason": why})).collect::<Vec<_>>(),
             "skipped": plan.skipped.iter().map(|(id, why)| serde_json::json!({"operation": id, "reason": why})).collect::<Vec<_>>(),
         });
@@ -266,20 +274,20 @@ fn print_plan(settings: &Settings, plan: &Plan, json: bool) {
         return;
     }
     for r in &plan.requests {
-        let people: Vec<&str> = r.ops.iter().map(|(_, p)| p.e164()).collect();
+        let (endpoint, _) = shown(r);
+        let people: Vec<&str> = r.participants().map(|p| p.e164()).collect();
         println!(
-            "{:<6} /{}/{}/participants  {}",
-            r.kind.http_method(),
-            settings.api_version,
-            sanitize(&r.group_id),
+            "{:<6} {}  {}",
+            endpoint.method.as_str(),
+            sanitize(&endpoint.path()),
             people.join(", ")
         );
     }
     for (id, why) in &plan.held {
-        println!("held     #{id}: {why}");
+        println!("held     #{}: {why}", id.0);
     }
     for (id, why) in &plan.skipped {
-        println!("skip     #{id}: {why}");
+        println!("skip     #{}: {why}", id.0);
     }
     eprintln!(
         "{} request(s) would be sent; {} held back; {} with nothing to do. Nothing was sent.",

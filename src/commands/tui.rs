@@ -2,14 +2,12 @@
 
 use std::io::IsTerminal;
 
-use super::local::{open, shared};
-use crate::api::Client;
 use crate::config::Settings;
 use crate::domain::Region;
-use crate::engine::{Engine, EngineConfig};
+use crate::engine::EngineConfig;
 use crate::exit::{Failure, Outcome};
 use crate::logging;
-use crate::store::{AccountId, Store};
+use crate::session::Session;
 use crate::tui::{App, Keymap, State, terminal};
 
 /// Whether the app asks for a sync as it opens.
@@ -22,9 +20,7 @@ pub enum SyncAtStart {
 
 /// What the app opens on.
 pub struct Launch {
-    pub client: Client,
-    pub store: Store,
-    pub acct: AccountId,
+    pub session: Session,
     /// How the status bar names the account.
     pub account: String,
     pub api_version: String,
@@ -35,12 +31,9 @@ pub struct Launch {
 
 pub async fn run(settings: &Settings) -> Result<Outcome, Failure> {
     let keymap = load_keymap()?;
-    let (store, acct) = open(settings)?;
-    let client = settings.client()?;
+    let session = Session::online(settings).await?;
     launch(Launch {
-        client,
-        store,
-        acct,
+        session,
         account: settings.phone_number_id.clone().unwrap_or_default(),
         api_version: settings.api_version.clone(),
         region: settings.default_region,
@@ -75,11 +68,11 @@ pub async fn launch(l: Launch) -> Result<Outcome, Failure> {
         ))
     })?;
     tracing::info!(account = %l.account, "terminal app starting");
-    let store = shared(l.store);
-    let (engine, events) = Engine::spawn(l.client, store.clone(), l.acct, EngineConfig::default());
+    let (engine, events) = l.session.engine(EngineConfig::default())?;
     let state = State::new(&l.account, &l.api_version, l.region, l.keymap);
-    let mut app = App::new(state, store, l.acct, engine);
+    let mut app = App::new(state, l.session.store().clone(), engine);
     app.start();
+    app.settle().await;
     if l.sync == SyncAtStart::Always || app.mirror_is_empty() {
         app.sync();
     }

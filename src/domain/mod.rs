@@ -1,13 +1,17 @@
-//! Pure rules of the domain: participants, operations and their states, batch planning. No I/O.
+//! Pure rules of the domain: participants, operations and their states, the queue's rules,
+//! membership, batch planning. No I/O.
 
+pub mod members;
 pub mod operation;
 pub mod participant;
 pub mod plan;
+pub mod queue;
 pub mod region;
 pub mod text;
 pub mod when;
 
-pub use operation::{OperationKind, OperationState};
+pub use members::Members;
+pub use operation::{OpId, OpSpec, OperationKind, OperationState};
 pub use participant::{Participant, ParticipantError};
 pub use region::Region;
 

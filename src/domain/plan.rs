@@ -1,55 +1,80 @@
-//! Batch planning: pending operations become requests of at most 8 participants, one group and
-//! one kind each, checked against what the mirror knows of each group.
+//! Batch planning of participant changes: pending adds and removals become requests of at
+//! most 8 participants, one group and one kind each, checked against what the mirror knows of
+//! each group.
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::{MAX_GROUP_MEMBERS, MAX_PARTICIPANTS_PER_REQUEST, OperationKind, Participant};
+use super::{
+    MAX_GROUP_MEMBERS, MAX_PARTICIPANTS_PER_REQUEST, Members, OpId, OpSpec, OperationKind,
+    Participant,
+};
 
 /// A pending operation, as planning needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingOp {
-    pub id: i64,
-    pub group_id: String,
-    pub participant: Participant,
-    pub kind: OperationKind,
+    pub id: OpId,
+    pub spec: OpSpec,
 }
 
-/// What the mirror knows of a group: its members (wa_ids). `None` for a group never read.
-pub type Members = Option<HashSet<String>>;
-
-/// One request to send.
+/// One request to send: operations of one kind for one group (`None` for a change that makes
+/// a group), at most the kind's batch size.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlannedRequest {
-    pub group_id: String,
     pub kind: OperationKind,
-    pub ops: Vec<(i64, Participant)>,
+    pub group: Option<String>,
+    pub ops: Vec<PendingOp>,
+}
+
+impl PlannedRequest {
+    /// The participants the request carries, in order.
+    pub fn participants(&self) -> impl Iterator<Item = &Participant> {
+        self.ops.iter().filter_map(|op| op.spec.participant())
+    }
+
+    /// The group, or an empty text for a change that makes one.
+    pub fn group_id(&self) -> &str {
+        self.group.as_deref().unwrap_or("")
+    }
 }
 
 /// The plan: requests in sending order (per group, removals before additions), operations
-/// held back (kept pending) and operations with nothing to do (to be marked skipped).
+/// held back (kept pending) and operations with nothing to do (to be marked skipped), each
+/// with the reason.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
     pub requests: Vec<PlannedRequest>,
-    pub held: Vec<(i64, String)>,
-    pub skipped: Vec<(i64, String)>,
+    pub held: Vec<(OpId, String)>,
+    pub skipped: Vec<(OpId, String)>,
 }
 
 impl Plan {
+    /// Every operation the plan accounts for.
     pub fn operation_count(&self) -> usize {
         self.requests.iter().map(|r| r.ops.len()).sum::<usize>()
             + self.held.len()
             + self.skipped.len()
     }
+
+    /// Appends another plan (of other operations).
+    pub fn extend(&mut self, other: Plan) {
+        self.requests.extend(other.requests);
+        self.held.extend(other.held);
+        self.skipped.extend(other.skipped);
+    }
 }
 
-/// Plans pending operations against the mirror. `members(group)` gives what the mirror knows.
+/// Plans pending participant changes against the mirror; `members(group)` gives what the
+/// mirror knows of a group (`None`: never read, planned without checks). Operations of other
+/// kinds are ignored.
 pub fn plan<'a>(
     ops: impl IntoIterator<Item = &'a PendingOp>,
-    members: impl Fn(&str) -> Members,
+    members: impl Fn(&str) -> Option<Members>,
 ) -> Plan {
     let mut by_group: BTreeMap<&str, Vec<&PendingOp>> = BTreeMap::new();
     for op in ops {
-        by_group.entry(op.group_id.as_str()).or_default().push(op);
+        if let (Some(group), Some(_)) = (op.spec.group(), op.spec.participant()) {
+            by_group.entry(group).or_default().push(op);
+        }
     }
     let mut out = Plan::default();
     for (group, ops) in by_group {
@@ -58,13 +83,16 @@ pub fn plan<'a>(
         let mut removes = Vec::new();
         let mut adds = Vec::new();
         for op in ops {
-            if !seen.insert(op.participant.wa_id()) {
+            let Some(person) = op.spec.participant() else {
+                continue;
+            };
+            if !seen.insert(person.wa_id()) {
                 out.skipped
                     .push((op.id, "the same person twice for this group".into()));
                 continue;
             }
-            let is_member = known.as_ref().map(|m| m.contains(op.participant.wa_id()));
-            match (op.kind, is_member) {
+            let is_member = known.as_ref().map(|m| m.contains(person));
+            match (op.spec.kind(), is_member) {
                 (OperationKind::Add, Some(true)) => {
                     out.skipped.push((op.id, "already a member".into()));
                 }
@@ -94,12 +122,9 @@ pub fn plan<'a>(
         for (kind, list) in [(OperationKind::Remove, removes), (OperationKind::Add, adds)] {
             for chunk in list.chunks(MAX_PARTICIPANTS_PER_REQUEST) {
                 out.requests.push(PlannedRequest {
-                    group_id: group.to_owned(),
                     kind,
-                    ops: chunk
-                        .iter()
-                        .map(|op| (op.id, op.participant.clone()))
-                        .collect(),
+                    group: Some(group.to_owned()),
+                    ops: chunk.iter().map(|op| (*op).clone()).collect(),
                 });
             }
         }
@@ -112,17 +137,17 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn person(n: u32) -> Participant {
-        Participant::from_wa_id(&format!("1202555{:04}", n % 10_000)).expect("wa_id")
-    }
+    use crate::testing::person;
 
     fn op(id: i64, group: &str, n: u32, kind: OperationKind) -> PendingOp {
         PendingOp {
-            id,
-            group_id: group.into(),
-            participant: person(n),
-            kind,
+            id: OpId(id),
+            spec: OpSpec::for_participant(kind, group, person(n)),
         }
+    }
+
+    fn members(people: impl IntoIterator<Item = u32>) -> Members {
+        Members::of(&people.into_iter().map(person).collect::<Vec<_>>())
     }
 
     #[test]
@@ -132,14 +157,17 @@ mod tests {
             op(2, "g", 2, OperationKind::Remove),
             op(3, "g", 3, OperationKind::Add),
         ];
-        let members: HashSet<String> = [person(1).wa_id().to_owned()].into();
+        let members = members([1]);
         let p = plan(&ops, |_| Some(members.clone()));
         assert_eq!(
             p.skipped,
-            vec![(1, "already a member".into()), (2, "not a member".into())]
+            vec![
+                (OpId(1), "already a member".into()),
+                (OpId(2), "not a member".into())
+            ]
         );
         assert_eq!(p.requests.len(), 1);
-        assert_eq!(p.requests[0].ops[0].0, 3);
+        assert_eq!(p.requests[0].ops[0].id, OpId(3));
     }
 
     #[test]
@@ -148,7 +176,7 @@ mod tests {
             .map(|i| op(i, "g", 100 + i as u32, OperationKind::Add))
             .collect();
         ops.push(op(9, "g", 1, OperationKind::Remove));
-        let members: HashSet<String> = (1..=6).map(|n| person(n).wa_id().to_owned()).collect();
+        let members = members(1..=6);
         let p = plan(&ops, |_| Some(members.clone()));
         // 6 members, one removed: room for 3 of the 5 adds.
         assert_eq!(p.held.len(), 2);
@@ -183,21 +211,22 @@ mod tests {
             let ops: Vec<PendingOp> = raw.iter().enumerate().map(|(i, (g, n, add))| {
                 op(i as i64, &format!("g{g}"), *n, if *add { OperationKind::Add } else { OperationKind::Remove })
             }).collect();
-            let mirror = |group: &str| -> Members {
+            let mirror = |group: &str| -> Option<Members> {
                 let idx: usize = group[1..].parse().ok()?;
-                known[idx].then(|| member_bits[idx].iter().map(|n| person(*n).wa_id().to_owned()).collect())
+                known[idx].then(|| members(member_bits[idx].iter().copied()))
             };
             let p = plan(&ops, mirror);
             let mut seen = HashSet::new();
             for r in &p.requests {
                 prop_assert!(!r.ops.is_empty() && r.ops.len() <= MAX_PARTICIPANTS_PER_REQUEST);
                 let mut people = HashSet::new();
-                for (id, who) in &r.ops {
+                for op in &r.ops {
+                    let who = op.spec.participant().expect("a person");
                     prop_assert!(people.insert(who.wa_id().to_owned()), "duplicate in a request");
-                    let source = &ops[*id as usize];
-                    prop_assert_eq!(&source.group_id, &r.group_id);
-                    prop_assert_eq!(source.kind, r.kind);
-                    prop_assert!(seen.insert(*id));
+                    let source = &ops[op.id.0 as usize];
+                    prop_assert_eq!(source.spec.group(), r.group.as_deref());
+                    prop_assert_eq!(source.spec.kind(), r.kind);
+                    prop_assert!(seen.insert(op.id));
                 }
             }
             for (id, reason) in p.held.iter().chain(&p.skipped) {
@@ -210,8 +239,8 @@ mod tests {
                 if !known[g] { continue; }
                 let group = format!("g{g}");
                 let current: HashSet<String> = bits.iter().map(|n| person(*n).wa_id().to_owned()).collect();
-                let removed = p.requests.iter().filter(|r| r.group_id == group && r.kind == OperationKind::Remove).map(|r| r.ops.len()).sum::<usize>();
-                let added = p.requests.iter().filter(|r| r.group_id == group && r.kind == OperationKind::Add).map(|r| r.ops.len()).sum::<usize>();
+                let removed = p.requests.iter().filter(|r| r.group_id() == group && r.kind == OperationKind::Remove).map(|r| r.ops.len()).sum::<usize>();
+                let added = p.requests.iter().filter(|r| r.group_id() == group && r.kind == OperationKind::Add).map(|r| r.ops.len()).sum::<usize>();
                 prop_assert!(current.len() - removed.min(current.len()) + added <= MAX_GROUP_MEMBERS);
             }
         }

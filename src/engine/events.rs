@@ -5,22 +5,68 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::domain::{OperationKind, OperationState};
+use crate::api::{GroupInfo, GroupSummary as ListedGroup};
+use crate::domain::{OpId, OperationKind, OperationState};
+use crate::store::Operation;
 
 /// Which pending operations a submit takes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scope {
     All,
     Groups(Vec<String>),
-    Operations(Vec<i64>),
+    Operations(Vec<OpId>),
 }
 
-/// What the engine is asked to do.
+impl Scope {
+    /// Whether `op` is in scope.
+    pub fn takes(&self, op: &Operation) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Groups(groups) => op.group().is_some_and(|g| groups.iter().any(|x| x == g)),
+            Scope::Operations(ids) => ids.contains(&op.id),
+        }
+    }
+}
+
+/// A read the engine is asked for, whose answer comes back as [`Event::Fetched`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "fetch", content = "group", rename_all = "snake_case")]
+pub enum Fetch {
+    /// Every page of the group list.
+    Groups,
+    /// One group's subject and members.
+    Group(String),
+}
+
+/// What a fetch read.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fetched {
+    Groups(Vec<ListedGroup>),
+    Group(GroupInfo),
+}
+
+/// Why a fetch could not read: the message, and the class of the error (`auth`, `permission`,
+/// `transient`, `group`, … as `api::ErrorClass::as_str` names them; `stopped` when the job
+/// was stopped or cancelled for another reason).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FetchError {
+    pub message: String,
+    pub class: &'static str,
+    pub code: Option<i64>,
+}
+
+/// What the engine is asked to do. Jobs of different kinds run side by side; a second submit
+/// or sync while one runs is refused with a warning; a fetch replaces an earlier one of the
+/// same read.
 #[derive(Clone, Debug)]
 pub enum Command {
     Submit(Scope),
     /// Read every group and its members into the mirror.
     Sync,
+    /// Read something for the operator (through the same call policy), answered with
+    /// [`Event::Fetched`].
+    Fetch(Fetch),
     /// Stop taking new requests; what is in flight is settled, the rest stays pending.
     Cancel,
     Pause,
@@ -63,6 +109,9 @@ pub struct Summary {
     pub cancelled: bool,
     /// Why the run stopped early (a refused token, a store error), if it did.
     pub stopped: Option<String>,
+    /// The class of the server's error that stopped it (`auth`, `permission`, `transient` for
+    /// a server that cannot be reached), when one did.
+    pub stopped_class: Option<String>,
     /// It did not start: another process is sending for this account.
     pub another_sender: bool,
     pub elapsed_ms: u64,
@@ -90,7 +139,7 @@ pub enum Event {
     },
     /// An operation stays pending, with the reason.
     Held {
-        op: i64,
+        op: OpId,
         group_id: String,
         participant: String,
         reason: String,
@@ -117,7 +166,7 @@ pub enum Event {
     },
     /// What became of one operation.
     Outcome {
-        op: i64,
+        op: OpId,
         group_id: String,
         participant: String,
         kind: OperationKind,
@@ -137,13 +186,20 @@ pub enum Event {
         done: usize,
         total: usize,
     },
-    /// The sync ended: counts, or why it could not list the groups.
+    /// The sync ended: counts, the groups it could not read (id and why), or why it could not
+    /// list the groups.
     SyncFinished {
         listed: usize,
         read: usize,
         gone: usize,
         unread: usize,
+        unread_groups: Vec<(String, String)>,
         error: Option<String>,
+    },
+    /// A fetch ended: what it read, or why it could not.
+    Fetched {
+        fetch: Fetch,
+        result: Result<Fetched, FetchError>,
     },
     RunFinished(Summary),
 }

@@ -1,45 +1,42 @@
 //! Preview: exactly the requests a submit would send now, from the store alone; sends nothing.
 
-use std::collections::{HashMap, HashSet};
-
 use super::Scope;
-use crate::domain::OperationState;
-use crate::domain::plan::{PendingOp, Plan, plan};
-use crate::store::{AccountId, OperationFilter, Store, StoreError};
+use super::kinds::{self, Mirror};
+use crate::domain::plan::{PendingOp, Plan};
+use crate::domain::{Members, OperationState};
+use crate::store::{AccountStore, OperationFilter, StoreError};
 
 /// Plans the pending operations in scope against the mirror. Groups the mirror does not know
 /// are planned without checks (a submit reads them first).
-pub fn preview(store: &Store, acct: AccountId, scope: &Scope) -> Result<Plan, StoreError> {
-    let pending = store.operations(
-        acct,
-        &OperationFilter {
-            state: Some(OperationState::Pending),
-            ..OperationFilter::default()
-        },
-    )?;
+pub async fn preview(store: &AccountStore, scope: &Scope) -> Result<Plan, StoreError> {
+    let pending = store
+        .operations(OperationFilter::in_state(OperationState::Pending))
+        .await?;
     let ops: Vec<PendingOp> = pending
         .into_iter()
-        .filter(|op| match scope {
-            Scope::All => true,
-            Scope::Groups(groups) => groups.iter().any(|g| g == &op.group_id),
-            Scope::Operations(ids) => ids.contains(&op.id.0),
-        })
+        .filter(|op| scope.takes(op))
         .map(|op| PendingOp {
-            id: op.id.0,
-            group_id: op.group_id,
-            participant: op.participant,
-            kind: op.kind,
+            id: op.id,
+            spec: op.spec,
         })
         .collect();
-    let mut mirror: HashMap<String, Option<HashSet<String>>> = HashMap::new();
-    for op in &ops {
-        if !mirror.contains_key(&op.group_id) {
-            let members = store
-                .group(acct, &op.group_id)?
-                .filter(|g| g.gone_at.is_none())
-                .map(|g| g.members.iter().map(|p| p.wa_id().to_owned()).collect());
-            mirror.insert(op.group_id.clone(), members);
+    let mut groups: Vec<String> = ops
+        .iter()
+        .filter_map(|op| op.spec.group().map(str::to_owned))
+        .collect();
+    groups.sort();
+    groups.dedup();
+    let mut mirror = Mirror::default();
+    for group in store.groups_of(groups).await? {
+        if group.gone_at.is_none() {
+            mirror
+                .members
+                .insert(group.id.clone(), Members::of(&group.members));
         }
     }
-    Ok(plan(&ops, |g| mirror.get(g).cloned().flatten()))
+    Ok(kinds::plan(&ops, &mirror))
 }
+
+/// The request a planned batch is sent as (for showing it: method and path come from the same
+/// code the client sends with).
+pub use super::kinds::request as request_of;

@@ -1,13 +1,12 @@
-//! Sync: every page of the group list, then each group's info (bounded concurrency, at the
-//! shared pace) into the mirror; groups that vanished are marked gone, not dropped.
+//! Sync: every page of the group list, then each group's info (bounded concurrency, through
+//! the call policy) into the mirror; groups that vanished are marked gone, not dropped; each
+//! group that could not be read is named with the reason.
 
-use std::collections::VecDeque;
-use std::sync::Arc;
-
-use super::pacer::Pacer;
-use super::{SharedStore, mirror_of};
-use crate::api::{ApiError, Client};
-use crate::store::{AccountId, StoreError, now_ms};
+use super::call::{Caller, ReadError};
+use super::listing::list_groups;
+use super::mirror_of;
+use crate::api::{Answer, Call};
+use crate::store::{MirrorGroup, StoreError, now_ms};
 
 /// What a sync did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -23,112 +22,80 @@ pub struct SyncReport {
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     #[error("cannot list the groups: {0}")]
-    List(ApiError),
+    List(String),
     #[error("the sync stopped: {0}; the mirror keeps what was read so far")]
-    Unreachable(ApiError),
+    Stopped(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
+/// Groups stored per commit.
+const FLUSH: usize = 100;
+
 /// Runs a sync; `progress(done, total)` is called as group reads finish.
-pub async fn sync_groups(
-    client: &Client,
-    store: &SharedStore,
-    acct: AccountId,
+pub(crate) async fn sync_groups(
+    caller: &Caller,
     concurrency: usize,
-    pacer: &Arc<Pacer>,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<SyncReport, SyncError> {
     let started = now_ms();
-    let listed = client.list_groups().await.map_err(SyncError::List)?;
+    let stopped = |caller: &Caller| caller.stopped().unwrap_or_else(|| "cancelled".into());
+    let listed = match list_groups(caller).await {
+        Ok(listed) => listed,
+        Err(ReadError::Failed(e)) => return Err(SyncError::List(e.to_string())),
+        Err(ReadError::Stopped) => return Err(SyncError::Stopped(stopped(caller))),
+    };
     let total = listed.len();
     let mut report = SyncReport {
         listed: total,
         ..SyncReport::default()
     };
     progress(0, total);
-    let mut queue: VecDeque<String> = listed.iter().map(|g| g.id.clone()).collect();
+    let mut waiting = listed.iter().map(|g| g.id.clone());
     let mut set = tokio::task::JoinSet::new();
-    let mut pending_rows = Vec::new();
+    let mut rows: Vec<MirrorGroup> = Vec::new();
+    let mut interrupted = false;
     loop {
-        while set.len() < concurrency.max(1) {
-            let Some(id) = queue.pop_front() else { break };
-            let client = client.clone();
-            let pacer = Arc::clone(pacer);
+        while !interrupted && set.len() < concurrency.max(1) {
+            let Some(id) = waiting.next() else { break };
+            let caller = caller.clone();
             set.spawn(async move {
-                let mut tries = 0u32;
-                loop {
-                    tries += 1;
-                    pacer.acquire().await;
-                    match client.group_info(&id).await {
-                        Ok(info) => {
-                            pacer.on_success();
-                            return (id, Ok(info));
-                        }
-                        Err(e) if e.class().is_retryable() => {
-                            let gone = matches!(e, ApiError::Connect { .. });
-                            if tries >= 5 || (gone && tries >= 3) {
-                                return (id, Err(e));
-                            }
-                            let wait = super::backoff::delay(
-                                std::time::Duration::from_millis(500),
-                                tries,
-                                e.retry_after(),
-                            );
-                            if e.class() == crate::api::ErrorClass::Throttled {
-                                pacer.on_throttle(e.retry_after());
-                            }
-                            tokio::time::sleep(wait).await;
-                        }
-                        Err(e) => return (id, Err(e)),
-                    }
-                }
+                let read = caller.read(&Call::GroupInfo { group: id.clone() }).await;
+                (id, read)
             });
         }
         let Some(joined) = set.join_next().await else {
             break;
         };
-        let Ok((id, result)) = joined else { continue };
-        match result {
-            Ok(info) => {
-                pending_rows.push(mirror_of(&info));
+        let Ok((id, read)) = joined else { continue };
+        match read {
+            Ok(Answer::Group(info)) => {
+                rows.push(mirror_of(&info));
                 report.read += 1;
             }
-            Err(e @ ApiError::Connect { .. }) => {
-                // The server is gone: reading the other groups would only fail the same way.
-                set.abort_all();
-                flush(store, acct, &mut pending_rows)?;
-                return Err(SyncError::Unreachable(e));
-            }
-            Err(e) => report.unread.push((id, e.to_string())),
+            Ok(_) => report
+                .unread
+                .push((id, "the server answered with something else".into())),
+            Err(ReadError::Failed(e)) => report.unread.push((id, e.to_string())),
+            Err(ReadError::Stopped) => interrupted = true,
         }
-        // Stored a batch at a time: one commit per hundred groups, not one per group.
-        if pending_rows.len() >= 100 {
-            flush(store, acct, &mut pending_rows)?;
+        if rows.len() >= FLUSH {
+            caller
+                .store()
+                .upsert_groups(std::mem::take(&mut rows))
+                .await?;
         }
         progress(report.read + report.unread.len(), total);
     }
-    flush(store, acct, &mut pending_rows)?;
-    report.gone = store
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .mark_gone_except(acct, listed.iter().map(|g| g.id.as_str()), started)?;
-    Ok(report)
-}
-
-/// Stores the rows read so far, in one transaction.
-fn flush(
-    store: &SharedStore,
-    acct: AccountId,
-    rows: &mut Vec<crate::store::MirrorGroup>,
-) -> Result<(), StoreError> {
-    if rows.is_empty() {
-        return Ok(());
+    if !rows.is_empty() {
+        caller.store().upsert_groups(rows).await?;
     }
-    store
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .upsert_groups(acct, rows)?;
-    rows.clear();
-    Ok(())
+    if interrupted {
+        return Err(SyncError::Stopped(stopped(caller)));
+    }
+    report.gone = caller
+        .store()
+        .mark_gone_except(listed.iter().map(|g| g.id.clone()).collect(), started)
+        .await?;
+    Ok(report)
 }

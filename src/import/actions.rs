@@ -8,8 +8,7 @@ use super::pipeline::{self, Emit};
 use super::records::{Columns, content_lines};
 use super::writer::{Entry, Writer};
 use super::{BadLine, ImportError, ImportReport, ImportTo, fields, input};
-use crate::domain::{Participant, Region};
-use crate::store::NewOperation;
+use crate::domain::{OpSpec, Participant, Region};
 
 const COLUMNS: [&str; 3] = ["group", "participant", "action"];
 
@@ -41,11 +40,7 @@ fn parse_row((line, text): NumberedLine, columns: &Columns, region: Option<Regio
     let group_id = fields::group_id(group).map_err(bad)?.to_owned();
     let participant = Participant::parse(participant, region).map_err(|e| bad(e.to_string()))?;
     let kind = fields::action(action).map_err(bad)?;
-    Ok(NewOperation {
-        group_id,
-        participant,
-        kind,
-    })
+    Ok(OpSpec::for_participant(kind, group_id, participant))
 }
 
 #[cfg(test)]
@@ -54,32 +49,33 @@ mod tests {
     use crate::domain::{OperationKind, OperationState};
     use crate::import::OnBadLines;
     use crate::store::testing::store_with_account;
-    use crate::store::{AccountId, MirrorGroup, OperationFilter, Store};
+    use crate::store::{AccountStore, MirrorGroup, OperationFilter};
 
     fn us() -> Option<Region> {
         "US".parse().ok()
     }
 
     fn import(
-        store: &mut Store,
-        acct: AccountId,
+        store: &AccountStore,
         text: &[u8],
         on_bad: OnBadLines,
     ) -> Result<ImportReport, ImportError> {
-        let to = ImportTo {
-            store,
-            account: acct,
-            on_bad,
-        };
-        read_csv(text, us(), to)
+        read_csv(text, us(), ImportTo { store, on_bad })
     }
 
-    fn stored(store: &Store, acct: AccountId) -> Vec<(String, String, OperationKind)> {
+    async fn stored(store: &AccountStore) -> Vec<(String, String, OperationKind)> {
         let ops = store
-            .operations(acct, &OperationFilter::default())
+            .operations(OperationFilter::default())
+            .await
             .expect("list");
         ops.into_iter()
-            .map(|o| (o.group_id, o.participant.e164().to_owned(), o.kind))
+            .map(|o| {
+                let who = o
+                    .participant()
+                    .map(|p| p.e164().to_owned())
+                    .unwrap_or_default();
+                (o.group().unwrap_or_default().to_owned(), who, o.kind())
+            })
             .collect()
     }
 
@@ -87,9 +83,9 @@ mod tests {
         (group.into(), e164.into(), kind)
     }
 
-    #[test]
-    fn a_good_file_in_any_dress_is_imported() {
-        let (_dir, mut store, acct) = store_with_account();
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_good_file_in_any_dress_is_imported() {
+        let (_dir, store) = store_with_account().await;
         let text = "\u{feff}# exported from the sheet\r\n\
             Participant,Note,GROUP,Action\r\n\
             \r\n\
@@ -99,10 +95,10 @@ mod tests {
             0044 20 7946 0958,,g2,remove\r\n\
             \"5511987654321\",,\" g2 \",add\r\n\
             202.555.0100,,g3, Remove \r\n";
-        let report = import(&mut store, acct, text.as_bytes(), OnBadLines::Reject).expect("import");
+        let report = import(&store, text.as_bytes(), OnBadLines::Reject).expect("import");
         assert_eq!((report.read, report.stored, report.bad.len()), (5, 5, 0));
         assert_eq!(
-            stored(&store, acct),
+            stored(&store).await,
             vec![
                 row("g1", "+12025550143", OperationKind::Add),
                 row("g1", "+12025550199", OperationKind::Add),
@@ -113,9 +109,9 @@ mod tests {
         );
     }
 
-    #[test]
-    fn the_queue_rules_apply_to_imported_rows() {
-        let (_dir, mut store, acct) = store_with_account();
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_queue_rules_apply_to_imported_rows() {
+        let (_dir, store) = store_with_account().await;
         let group = MirrorGroup {
             id: "g1".into(),
             subject: "g1".into(),
@@ -124,14 +120,14 @@ mod tests {
             read_at: 1,
             gone_at: None,
         };
-        store.upsert_group(acct, &group).expect("mirror");
+        store.upsert_groups(vec![group]).await.expect("mirror");
         let text = "group,participant,action\n\
             g1,+12025550143,add\n\
             g1,+12025550199,add\n\
             g1,+12025550199,add\n\
             g2,+12025550100,add\n\
             g2,+12025550100,remove\n";
-        let report = import(&mut store, acct, text.as_bytes(), OnBadLines::Reject).expect("import");
+        let report = import(&store, text.as_bytes(), OnBadLines::Reject).expect("import");
         assert_eq!(
             (
                 report.read,
@@ -142,15 +138,15 @@ mod tests {
             ),
             (5, 4, 1, 1, 1)
         );
-        assert_eq!(stored(&store, acct).len(), 3);
+        assert_eq!(stored(&store).await.len(), 3);
     }
 
-    #[test]
-    fn bad_lines_are_listed_and_nothing_is_stored() {
-        let (_dir, mut store, acct) = store_with_account();
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn bad_lines_are_listed_and_nothing_is_stored() {
+        let (_dir, store) = store_with_account().await;
         let earlier = "group,participant,action\ng0,+12025550100,add\n";
-        import(&mut store, acct, earlier.as_bytes(), OnBadLines::Reject).expect("earlier");
-        let before = stored(&store, acct);
+        import(&store, earlier.as_bytes(), OnBadLines::Reject).expect("earlier");
+        let before = stored(&store).await;
 
         let mut text = b"group,participant,action\n\
             g1,+12025550143,add\n\
@@ -160,7 +156,7 @@ mod tests {
             g1,\"+1 202 555 0146\"\n"
             .to_vec();
         text.extend(b"g1,+1202555\xff\xfe0147,add\ng1,+12025550148,remove\n");
-        let err = import(&mut store, acct, &text, OnBadLines::Reject).expect_err("bad lines");
+        let err = import(&store, &text, OnBadLines::Reject).expect_err("bad lines");
         let ImportError::Invalid { bad, bad_more } = &err else {
             panic!("wrong error: {err}");
         };
@@ -180,35 +176,34 @@ mod tests {
             err.to_string().starts_with("5 bad lines, nothing imported"),
             "{err}"
         );
-        assert_eq!(stored(&store, acct), before, "the store is as it was");
+        assert_eq!(stored(&store).await, before, "the store is as it was");
 
-        let report = import(&mut store, acct, &text, OnBadLines::Skip).expect("skip");
+        let report = import(&store, &text, OnBadLines::Skip).expect("skip");
         assert_eq!((report.read, report.stored, report.bad.len()), (7, 2, 5));
-        assert_eq!(stored(&store, acct).len(), before.len() + 2);
+        assert_eq!(stored(&store).await.len(), before.len() + 2);
     }
 
-    #[test]
-    fn more_than_fifty_bad_lines_are_counted_not_listed() {
-        let (_dir, mut store, acct) = store_with_account();
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn more_than_fifty_bad_lines_are_counted_not_listed() {
+        let (_dir, store) = store_with_account().await;
         let mut text = String::from("group,participant,action\n");
         for n in 0..200 {
             text.push_str(&format!("g,not a number {n},add\n"));
         }
         text.push_str("g,+12025550143,add\n");
-        let err = import(&mut store, acct, text.as_bytes(), OnBadLines::Reject).expect_err("bad");
+        let err = import(&store, text.as_bytes(), OnBadLines::Reject).expect_err("bad");
         let ImportError::Invalid { bad, bad_more } = err else {
             panic!("wrong error");
         };
         assert_eq!((bad.len(), bad_more), (50, 150));
         assert_eq!(bad[49].line, 51);
-        assert!(stored(&store, acct).is_empty());
+        assert!(stored(&store).await.is_empty());
     }
 
-    #[test]
-    fn unusable_files_are_clear_errors() {
-        let (_dir, mut store, acct) = store_with_account();
-        let mut try_file =
-            |text: &[u8]| import(&mut store, acct, text, OnBadLines::Skip).expect_err("unusable");
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn unusable_files_are_clear_errors() {
+        let (_dir, store) = store_with_account().await;
+        let try_file = |text: &[u8]| import(&store, text, OnBadLines::Skip).expect_err("unusable");
         assert!(matches!(try_file(b""), ImportError::NothingToImport));
         assert!(matches!(
             try_file(b"\xEF\xBB\xBFgroup,participant,action\r\n\r\n# none\r\n"),
@@ -240,22 +235,22 @@ mod tests {
             vec![b'1'; 2 << 20],
         ]
         .concat();
-        let err = import(&mut store, acct, &no_line_breaks, OnBadLines::Reject)
-            .expect_err("a line too long");
+        let err = import(&store, &no_line_breaks, OnBadLines::Reject).expect_err("a line too long");
         let ImportError::Invalid { bad, .. } = &err else {
             panic!("wrong error: {err}");
         };
         assert!(bad[0].reason.contains("longer than 64 KiB"), "{err}");
-        assert!(stored(&store, acct).is_empty());
+        assert!(stored(&store).await.is_empty());
     }
 
-    #[test]
-    fn imported_operations_start_pending() {
-        let (_dir, mut store, acct) = store_with_account();
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn imported_operations_start_pending() {
+        let (_dir, store) = store_with_account().await;
         let text = "group,participant,action\ng,+12025550143,add\n";
-        import(&mut store, acct, text.as_bytes(), OnBadLines::Reject).expect("import");
+        import(&store, text.as_bytes(), OnBadLines::Reject).expect("import");
         let ops = store
-            .operations(acct, &OperationFilter::default())
+            .operations(OperationFilter::default())
+            .await
             .expect("list");
         assert_eq!(
             (ops[0].state, ops[0].attempts),

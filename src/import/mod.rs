@@ -4,7 +4,8 @@
 //! stays bounded whatever its length), good rows going into one open store transaction and bad
 //! lines being collected (the first 50, then a count). At the end the transaction is committed
 //! only if no line was bad, or if bad lines are to be skipped; otherwise nothing is stored.
-//! Numbers are parsed on their own thread(s) while the caller's thread writes to the store.
+//! Numbers are parsed on their own thread(s) while the caller's thread hands chunks to the
+//! store's import transaction.
 
 mod actions;
 mod error;
@@ -26,7 +27,7 @@ pub use error::{BadLine, ImportError};
 pub use list::read_list;
 pub use target::read_target;
 
-use crate::store::{AccountId, Store};
+use crate::store::AccountStore;
 
 /// How many bad lines a report or error lists; the rest are counted.
 pub const MAX_BAD_LINES_SHOWN: usize = 50;
@@ -41,10 +42,10 @@ pub enum OnBadLines {
     Skip,
 }
 
-/// Where imported changes go.
+/// Where imported changes go: an account's store. An import blocks (it reads, parses and
+/// stores on threads of its own): run it from a blocking thread.
 pub struct ImportTo<'s> {
-    pub store: &'s mut Store,
-    pub account: AccountId,
+    pub store: &'s AccountStore,
     pub on_bad: OnBadLines,
 }
 

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::{ImportTo, OnBadLines, read_csv};
-use crate::store::{OperationFilter, Store};
+use crate::store::{AccountStore, OperationFilter, Store};
 
 const DB_VAR: &str = "WA_GROUPS_TEST_KILLED_IMPORT_DB";
 const AREA_CODES: [u32; 10] = [202, 212, 213, 305, 312, 415, 617, 713, 206, 303];
@@ -44,13 +44,25 @@ impl Read for Generated {
     }
 }
 
+/// A runtime for the store's async calls in these blocking tests.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+fn account(rt: &tokio::runtime::Runtime, path: &Path) -> AccountStore {
+    let store = Store::open(path).expect("open");
+    rt.block_on(store.account("https://graph.example", "1000"))
+        .expect("account")
+}
+
 fn pending_count(path: &Path) -> usize {
-    let mut store = Store::open(path).expect("open");
-    let acct = store
-        .account("https://graph.example", "1000")
-        .expect("account");
-    store
-        .operations(acct, &OperationFilter::default())
+    let rt = runtime();
+    let store = account(&rt, path);
+    rt.block_on(store.operations(OperationFilter::default()))
         .expect("list")
         .len()
 }
@@ -58,11 +70,11 @@ fn pending_count(path: &Path) -> usize {
 /// Imports `lines` generated rows and prints the rate and the peak memory (a measure, not an
 /// assertion).
 fn import_speed(lines: u64) {
-    let (_dir, mut store, acct) = crate::store::testing::store_with_account();
+    let rt = runtime();
+    let (_dir, store) = rt.block_on(crate::store::testing::store_with_account());
     let start = Instant::now();
     let to = ImportTo {
-        store: &mut store,
-        account: acct,
+        store: &store,
         on_bad: OnBadLines::Reject,
     };
     let report = read_csv(Generated::new(lines), None, to).expect("import");
@@ -104,15 +116,12 @@ fn child_imports_until_killed() {
     let Ok(db) = std::env::var(DB_VAR) else {
         return;
     };
-    let mut store = Store::open(Path::new(&db)).expect("open");
-    let acct = store
-        .account("https://graph.example", "1000")
-        .expect("account");
-    store.spill_early_for_test();
+    let rt = runtime();
+    let store = account(&rt, Path::new(&db));
+    rt.block_on(store.spill_early_for_test());
     let endless = Generated::new(50_000_000);
     let to = ImportTo {
-        store: &mut store,
-        account: acct,
+        store: &store,
         on_bad: OnBadLines::Reject,
     };
     let _ = read_csv(endless, None, to);
@@ -124,13 +133,10 @@ fn a_killed_import_leaves_the_store_as_it_was() {
     let db = dir.path().join("killed.db");
     let wal = dir.path().join("killed.db-wal");
     {
-        let mut store = Store::open(&db).expect("open");
-        let acct = store
-            .account("https://graph.example", "1000")
-            .expect("account");
+        let rt = runtime();
+        let store = account(&rt, &db);
         let to = ImportTo {
-            store: &mut store,
-            account: acct,
+            store: &store,
             on_bad: OnBadLines::Reject,
         };
         read_csv(Generated::new(3), None, to).expect("committed before");

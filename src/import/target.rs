@@ -71,9 +71,9 @@ mod tests {
     use crate::store::MirrorGroup;
     use crate::store::testing::store_with_account;
 
-    #[test]
-    fn a_target_file_becomes_a_diff_against_the_mirror() {
-        let (_dir, mut store, acct) = store_with_account();
+    #[tokio::test]
+    async fn a_target_file_becomes_a_diff_against_the_mirror() {
+        let (_dir, store) = store_with_account().await;
         let member = |text: &str| Participant::parse(text, None).expect("valid");
         let group = MirrorGroup {
             id: "g1".into(),
@@ -83,14 +83,14 @@ mod tests {
             read_at: 1,
             gone_at: None,
         };
-        store.upsert_group(acct, &group).expect("mirror");
+        store.upsert_groups(vec![group]).await.expect("mirror");
         let text = "\u{feff}Participant,Group\r\n\
             (202) 555-0101,g1\r\n\
             +1 202 555 0102,g1\r\n\
             ,g2\r\n\
             +12025550103,nowhere\r\n";
         let target = read_target(text.as_bytes(), "US".parse().ok()).expect("target");
-        let diff = store.diff_target(acct, &target).expect("diff");
+        let diff = store.diff_target(&target).await.expect("diff");
         assert_eq!(diff.adds, vec![("g1".to_owned(), member("+12025550102"))]);
         assert_eq!(
             diff.removes,

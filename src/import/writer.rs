@@ -1,24 +1,30 @@
-//! The receiving end of an import: good changes into one open batch, bad lines tallied, and
-//! at the end a commit or nothing at all.
+//! The receiving end of an import: good changes into one open import transaction (in chunks),
+//! bad lines tallied, and at the end a commit or nothing at all.
 
 use super::{BadLine, ImportError, ImportReport, ImportTo, MAX_BAD_LINES_SHOWN, OnBadLines};
-use crate::store::{EnqueueBatch, NewOperation, Pushed};
+use crate::domain::OpSpec;
+use crate::store::{ImportTx, Pushed};
 
 /// One parsed change, or the line that could not be one.
-pub(super) type Entry = Result<NewOperation, BadLine>;
+pub(super) type Entry = Result<OpSpec, BadLine>;
+
+/// Changes handed to the store at a time.
+const CHUNK: usize = 1024;
 
 /// Collects an import's outcome.
-pub(super) struct Writer<'s> {
+pub(super) struct Writer {
     /// `None` once a bad line made a rejecting import pointless to write.
-    batch: Option<EnqueueBatch<'s>>,
+    tx: Option<ImportTx>,
+    chunk: Vec<OpSpec>,
     on_bad: OnBadLines,
     report: ImportReport,
 }
 
-impl<'s> Writer<'s> {
-    pub(super) fn new(to: ImportTo<'s>) -> Result<Self, ImportError> {
+impl Writer {
+    pub(super) fn new(to: ImportTo<'_>) -> Result<Self, ImportError> {
         Ok(Writer {
-            batch: Some(to.store.begin_enqueue(to.account)?),
+            tx: Some(to.store.begin_import()?),
+            chunk: Vec::with_capacity(CHUNK),
             on_bad: to.on_bad,
             report: ImportReport::default(),
         })
@@ -28,21 +34,18 @@ impl<'s> Writer<'s> {
         self.report.read += 1;
         match entry {
             Ok(op) => {
-                if let Some(batch) = &mut self.batch {
-                    match batch.push(&op)? {
-                        Pushed::Duplicate { .. } => self.report.duplicates += 1,
-                        Pushed::Stored { replaced, flag, .. } => {
-                            self.report.stored += 1;
-                            self.report.replaced += usize::from(replaced.is_some());
-                            self.report.flagged += usize::from(flag.is_some());
-                        }
+                if self.tx.is_some() {
+                    self.chunk.push(op);
+                    if self.chunk.len() >= CHUNK {
+                        self.flush()?;
                     }
                 }
             }
             Err(bad) => {
                 if self.on_bad == OnBadLines::Reject {
-                    // Nothing will be stored: release the write lock now, keep checking.
-                    self.batch = None;
+                    // Nothing will be stored: release the store now, keep checking.
+                    self.tx = None;
+                    self.chunk.clear();
                 }
                 if self.report.bad.len() < MAX_BAD_LINES_SHOWN {
                     self.report.bad.push(bad);
@@ -54,20 +57,45 @@ impl<'s> Writer<'s> {
         Ok(())
     }
 
+    /// Hands the waiting changes to the store and counts what the queue rules did.
+    fn flush(&mut self) -> Result<(), ImportError> {
+        let Some(tx) = &self.tx else {
+            return Ok(());
+        };
+        if self.chunk.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::replace(&mut self.chunk, Vec::with_capacity(CHUNK));
+        for pushed in tx.push(chunk)? {
+            match pushed {
+                Pushed::Duplicate { .. } => self.report.duplicates += 1,
+                Pushed::Stored { replaced, flag, .. } => {
+                    self.report.stored += 1;
+                    self.report.replaced += usize::from(replaced.is_some());
+                    self.report.flagged += usize::from(flag.is_some());
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Commits, or stores nothing when the file was empty or had bad lines to reject.
-    pub(super) fn finish(self) -> Result<ImportReport, ImportError> {
-        let report = self.report;
-        if report.read == 0 {
+    pub(super) fn finish(mut self) -> Result<ImportReport, ImportError> {
+        if self.report.read == 0 {
             return Err(ImportError::NothingToImport);
         }
-        match self.batch {
-            Some(batch) if report.bad.is_empty() || self.on_bad == OnBadLines::Skip => {
-                batch.commit()?;
-                Ok(report)
+        let keep = self.report.bad.is_empty() || self.on_bad == OnBadLines::Skip;
+        if keep {
+            self.flush()?;
+        }
+        match self.tx.take() {
+            Some(tx) if keep => {
+                tx.commit()?;
+                Ok(self.report)
             }
             _ => Err(ImportError::Invalid {
-                bad: report.bad,
-                bad_more: report.bad_more,
+                bad: self.report.bad,
+                bad_more: self.report.bad_more,
             }),
         }
     }

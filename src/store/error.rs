@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::OpId;
+use crate::domain::OpId;
 use crate::domain::OperationState;
 
 /// An error from the local store.
@@ -40,4 +40,10 @@ pub enum StoreError {
 
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+
+    #[error("the store could not commit: {0}")]
+    Commit(String),
+
+    #[error("the store is closed")]
+    Closed,
 }

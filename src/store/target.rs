@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::{AccountId, NewOperation, Store, StoreError};
-use crate::domain::{OperationKind, Participant};
+use super::MirrorGroup;
+use crate::domain::{OpSpec, OperationKind, Participant};
 
 /// The wanted members of each listed group. A listed group with no members is wanted empty.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +38,27 @@ impl TargetMembership {
     pub fn is_empty(&self) -> bool {
         self.groups.is_empty()
     }
+
+    /// The adds and removes that would make each listed group's mirrored membership equal the
+    /// target; `mirror(id)` is the mirror's group (`None` when unknown). Pending operations
+    /// are not counted: the queue rules sort out overlaps.
+    pub fn diff(&self, mirror: impl Fn(&str) -> Option<MirrorGroup>) -> TargetDiff {
+        let mut diff = TargetDiff::default();
+        for (group_id, wanted) in self.groups() {
+            let Some(group) = mirror(group_id).filter(|g| g.gone_at.is_none()) else {
+                diff.unknown_groups.push(group_id.to_owned());
+                continue;
+            };
+            let current: BTreeSet<Participant> = group.members.into_iter().collect();
+            for person in wanted.difference(&current) {
+                diff.adds.push((group_id.to_owned(), person.clone()));
+            }
+            for person in current.difference(wanted) {
+                diff.removes.push((group_id.to_owned(), person.clone()));
+            }
+        }
+        diff
+    }
 }
 
 /// What it takes to go from the mirror to the target.
@@ -51,12 +72,10 @@ pub struct TargetDiff {
 
 impl TargetDiff {
     /// The changes to queue, adds first.
-    pub fn operations(&self) -> Vec<NewOperation> {
+    pub fn operations(&self) -> Vec<OpSpec> {
         let as_op = |kind: OperationKind| {
-            move |(group, participant): &(String, Participant)| NewOperation {
-                group_id: group.clone(),
-                participant: participant.clone(),
-                kind,
+            move |(group, participant): &(String, Participant)| {
+                OpSpec::for_participant(kind, group.clone(), participant.clone())
             }
         };
         self.adds
@@ -72,53 +91,32 @@ impl TargetDiff {
     }
 }
 
-impl Store {
-    /// The adds and removes that would make each listed group's mirrored membership equal the
-    /// target (pending operations are not counted; the queue rules sort out overlaps).
-    pub fn diff_target(
-        &self,
-        acct: AccountId,
-        target: &TargetMembership,
-    ) -> Result<TargetDiff, StoreError> {
-        let mut diff = TargetDiff::default();
-        for (group_id, wanted) in target.groups() {
-            let Some(group) = self.group(acct, group_id)?.filter(|g| g.gone_at.is_none()) else {
-                diff.unknown_groups.push(group_id.to_owned());
-                continue;
-            };
-            let current: BTreeSet<Participant> = group.members.into_iter().collect();
-            for person in wanted.difference(&current) {
-                diff.adds.push((group_id.to_owned(), person.clone()));
-            }
-            for person in current.difference(wanted) {
-                diff.removes.push((group_id.to_owned(), person.clone()));
-            }
-        }
-        Ok(diff)
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::MirrorGroup;
-    use super::super::testing::{person, store_with_account};
+    use std::collections::HashMap;
+
     use super::*;
+    use crate::store::testing::person;
+
+    fn group(id: &str, members: &[u32], gone: bool) -> MirrorGroup {
+        MirrorGroup {
+            id: id.into(),
+            subject: id.into(),
+            members: members.iter().map(|n| person(*n)).collect(),
+            member_count: members.len() as u32,
+            read_at: 1,
+            gone_at: gone.then_some(2),
+        }
+    }
 
     #[test]
     fn the_diff_is_what_makes_the_mirror_match() {
-        let (_dir, mut store, acct) = store_with_account();
-        for (id, members) in [("g1", vec![1, 2, 3]), ("g2", vec![4]), ("gone", vec![5])] {
-            let group = MirrorGroup {
-                id: id.into(),
-                subject: id.into(),
-                members: members.into_iter().map(person).collect(),
-                member_count: 1,
-                read_at: 1,
-                gone_at: None,
-            };
-            store.upsert_group(acct, &group).expect("mirror");
-        }
-        store.mark_gone_except(acct, ["g1", "g2"], 2).expect("gone");
+        let mirror: HashMap<&str, MirrorGroup> = [
+            ("g1", group("g1", &[1, 2, 3], false)),
+            ("g2", group("g2", &[4], false)),
+            ("gone", group("gone", &[5], true)),
+        ]
+        .into();
         let mut target = TargetMembership::default();
         for n in [2, 3, 6] {
             target.add_member("g1", person(n));
@@ -127,7 +125,7 @@ mod tests {
         target.add_member("gone", person(5));
         target.add_member("new", person(7));
 
-        let diff = store.diff_target(acct, &target).expect("diff");
+        let diff = target.diff(|id| mirror.get(id).cloned());
         assert_eq!(diff.adds, vec![("g1".to_owned(), person(6))]);
         assert_eq!(
             diff.removes,
@@ -138,24 +136,15 @@ mod tests {
             vec!["gone".to_owned(), "new".to_owned()]
         );
         assert_eq!(diff.operations().len(), 3);
-        assert_eq!(diff.operations()[0].kind, OperationKind::Add);
+        assert_eq!(diff.operations()[0].kind(), OperationKind::Add);
     }
 
     #[test]
     fn a_target_equal_to_the_mirror_changes_nothing() {
-        let (_dir, mut store, acct) = store_with_account();
-        let group = MirrorGroup {
-            id: "g".into(),
-            subject: "g".into(),
-            members: vec![person(1), person(2)],
-            member_count: 2,
-            read_at: 1,
-            gone_at: None,
-        };
-        store.upsert_group(acct, &group).expect("mirror");
+        let g = group("g", &[1, 2], false);
         let mut target = TargetMembership::default();
         target.add_member("g", person(2));
         target.add_member("g", person(1));
-        assert!(store.diff_target(acct, &target).expect("diff").is_empty());
+        assert!(target.diff(|_| Some(g.clone())).is_empty());
     }
 }

@@ -1,9 +1,10 @@
-//! Test helpers: a store in a temporary directory, an account, numbers.
+//! Test helpers for the store: a store in a temporary directory, an account, numbers.
 
 use tempfile::TempDir;
 
-use super::{AccountId, Store};
-use crate::domain::Participant;
+use super::{AccountStore, Store};
+
+pub(crate) use crate::testing::person;
 
 /// A fresh store in its own temporary directory (kept alive by the returned guard).
 pub(crate) fn temp_store() -> (TempDir, Store) {
@@ -13,15 +14,6 @@ pub(crate) fn temp_store() -> (TempDir, Store) {
 }
 
 /// A fresh store with one account.
-pub(crate) fn store_with_account() -> (TempDir, Store, AccountId) {
-    let (dir, mut store) = temp_store();
-    let acct = store
-        .account("https://graph.example", "1000")
-        .expect("account");
-    (dir, store, acct)
-}
-
-/// The n-th test participant: a valid US number.
-pub(crate) fn person(n: u32) -> Participant {
-    Participant::parse(&format!("+1202555{:04}", n % 10_000), None).expect("valid number")
+pub(crate) async fn store_with_account() -> (TempDir, AccountStore) {
+    crate::testing::account_store().await
 }

@@ -1,19 +1,18 @@
-//! The app: state plus the store and the engine; carries out the effects `update` asks for and
-//! runs the loop (input and engine events in, a frame out after each change).
+//! The app: state plus the session (store and engine); hands the effects `update` asks for to
+//! a task that carries them out in order, off the frame path, and runs the loop (input, engine
+//! events and effect results in, a frame out after each change).
 
-use std::collections::VecDeque;
-use std::sync::PoisonError;
 use std::time::Duration;
 
 use crossterm::event::{Event as TermEvent, KeyEventKind};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::domain::OperationState;
 use crate::engine::preview::preview;
-use crate::engine::{Command, Engine, Event, SharedStore};
-use crate::store::{AccountId, OperationFilter, Store, now_ms};
+use crate::engine::{Command, Engine, Event};
+use crate::store::{AccountStore, OperationFilter, now_ms};
 
 use super::msg::{Effect, Loaded, Msg};
 use super::state::{GroupDetail, State};
@@ -27,12 +26,17 @@ const INPUT_BATCH: usize = 256;
 /// The spinner's tick while work is in flight.
 const TICK: Duration = Duration::from_millis(250);
 
-/// The terminal app, without a terminal: tests drive it with [`App::handle`] or [`App::run_with`].
+/// The terminal app, without a terminal: tests drive it with [`App::handle`] and
+/// [`App::settle`], or with [`App::run_with`].
 pub struct App {
     state: State,
-    store: SharedStore,
-    acct: AccountId,
     engine: Engine,
+    /// Effects to carry out, in order, by the effect task.
+    effects: UnboundedSender<Effect>,
+    /// What they read or did.
+    back: UnboundedReceiver<Option<Msg>>,
+    /// Effects sent and not answered yet.
+    outstanding: usize,
     /// The time source for log lines (ms since the epoch); tests may fix it.
     clock: fn() -> i64,
 }
@@ -48,12 +52,18 @@ pub enum Ended {
 }
 
 impl App {
-    pub fn new(state: State, store: SharedStore, acct: AccountId, engine: Engine) -> App {
+    /// The app on one account's store and engine. Must be called inside the async runtime:
+    /// it starts the task that carries out effects.
+    pub fn new(state: State, store: AccountStore, engine: Engine) -> App {
+        let (effects, inbox) = unbounded_channel();
+        let (answers, back) = unbounded_channel();
+        tokio::spawn(carry_out(store, engine.clone(), inbox, answers));
         App {
             state,
-            store,
-            acct,
             engine,
+            effects,
+            back,
+            outstanding: 0,
             clock: now_ms,
         }
     }
@@ -93,10 +103,32 @@ impl App {
     }
 
     fn run_effects(&mut self, effects: Vec<Effect>) {
-        let mut queue: VecDeque<Effect> = effects.into();
-        while let Some(effect) = queue.pop_front() {
-            if let Some(msg) = self.execute(effect) {
-                queue.extend(update(&mut self.state, msg));
+        for effect in effects {
+            if matches!(effect, Effect::Quit) {
+                continue;
+            }
+            if self.effects.send(effect).is_ok() {
+                self.outstanding += 1;
+            }
+        }
+    }
+
+    /// Takes what one effect read or did.
+    fn answered(&mut self, msg: Option<Msg>) {
+        self.outstanding = self.outstanding.saturating_sub(1);
+        if let Some(msg) = msg {
+            let effects = update(&mut self.state, msg);
+            self.run_effects(effects);
+        }
+    }
+
+    /// Waits until every effect asked for so far (and those they led to) is carried out and
+    /// its result taken.
+    pub async fn settle(&mut self) {
+        while self.outstanding > 0 {
+            match self.back.recv().await {
+                Some(msg) => self.answered(msg),
+                None => return,
             }
         }
     }
@@ -114,74 +146,6 @@ impl App {
             }
         }
         self.run_effects(loads);
-    }
-
-    /// Carries out one effect; what it read or did comes back as a message.
-    fn execute(&mut self, effect: Effect) -> Option<Msg> {
-        let acct = self.acct;
-        let loaded = match effect {
-            Effect::Engine(command) => {
-                tracing::info!(?command, "to the engine");
-                return (!self.engine.send(command)).then_some(Msg::EngineGone);
-            }
-            Effect::Quit => return None,
-            Effect::LoadGroups => self.read(|s| s.groups(acct).map(Loaded::Groups)),
-            Effect::LoadCounts => self.read(|s| s.count_by_state(acct).map(Loaded::Counts)),
-            Effect::LoadGroup(id) => self.read(|s| {
-                let Some(group) = s.group(acct, &id)? else {
-                    return Ok(Loaded::Group(id, None));
-                };
-                let ops = s.operations(
-                    acct,
-                    &OperationFilter {
-                        group: Some(id.clone()),
-                        ..OperationFilter::default()
-                    },
-                )?;
-                Ok(Loaded::Group(id, Some(GroupDetail::new(group, ops))))
-            }),
-            Effect::FindPerson { query, person } => self.read(|s| {
-                let groups = s.groups_with_member(acct, person.wa_id())?;
-                Ok(Loaded::PersonGroups {
-                    query,
-                    person,
-                    groups: groups.into_iter().map(|g| g.id).collect(),
-                })
-            }),
-            Effect::Plan { purpose, scope } => self.read(|s| {
-                let plan = preview(s, acct, &scope)?;
-                Ok(Loaded::Plan {
-                    purpose,
-                    scope,
-                    plan,
-                })
-            }),
-            Effect::Enqueue { ops, invalid } => self.read(|s| {
-                let report = s.enqueue(acct, &ops)?;
-                tracing::info!(stored = report.stored, "queued");
-                Ok(Loaded::Enqueued { report, invalid })
-            }),
-            Effect::Undo(ids) => self.read(|s| {
-                let results = ids
-                    .into_iter()
-                    .map(|id| (id, s.undo(acct, id).map_err(|e| e.to_string())))
-                    .collect();
-                Ok(Loaded::Undone(results))
-            }),
-        };
-        Some(Msg::Loaded(loaded))
-    }
-
-    /// One short store call, its error turned into a message.
-    fn read(
-        &self,
-        f: impl FnOnce(&mut Store) -> Result<Loaded, crate::store::StoreError>,
-    ) -> Loaded {
-        let mut store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
-        f(&mut store).unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "store call failed");
-            Loaded::StoreError(e.to_string())
-        })
     }
 
     /// Draws the current state.
@@ -234,7 +198,9 @@ impl App {
             }
             let busy = self.state.work.is_busy();
             tokio::select! {
-                received = input.recv(), if input_open => match received {
+                // A key is taken only once the effects of the keys before it are carried out,
+                // so keys typed ahead (`s` then `y`) act as they would one at a time.
+                received = input.recv(), if input_open && self.outstanding == 0 => match received {
                     Some(event) => {
                         // Keys typed or pasted faster than frames are drawn: take them all,
                         // then draw once.
@@ -246,7 +212,7 @@ impl App {
                                 dirty = true;
                             }
                             taken += 1;
-                            if taken < INPUT_BATCH && !self.state.quit {
+                            if taken < INPUT_BATCH && !self.state.quit && self.outstanding == 0 {
                                 next = input.try_recv().ok();
                             }
                         }
@@ -271,6 +237,10 @@ impl App {
                         dirty = true;
                     }
                 },
+                Some(msg) = self.back.recv(), if self.outstanding > 0 => {
+                    self.answered(msg);
+                    dirty = true;
+                }
                 _ = tick.tick(), if busy => {
                     self.handle(Msg::Tick { at: (self.clock)() });
                     dirty = true;
@@ -294,6 +264,97 @@ impl App {
             .filter_map(|s| counts.get(s))
             .sum()
     }
+}
+
+/// The effect task: carries out effects one at a time, in the order asked, and sends back what
+/// each read or did (`None` for an effect with nothing to report). Reloads asked again before
+/// the first was carried out are done once.
+async fn carry_out(
+    store: AccountStore,
+    engine: Engine,
+    mut inbox: UnboundedReceiver<Effect>,
+    answers: UnboundedSender<Option<Msg>>,
+) {
+    let mut waiting: Vec<Effect> = Vec::new();
+    loop {
+        if waiting.is_empty() {
+            match inbox.recv().await {
+                Some(effect) => waiting.push(effect),
+                None => return,
+            }
+        }
+        while let Ok(more) = inbox.try_recv() {
+            waiting.push(more);
+        }
+        let effect = waiting.remove(0);
+        let repeats = waiting.iter().filter(|e| same_load(e, &effect)).count();
+        waiting.retain(|e| !same_load(e, &effect));
+        let msg = execute(&store, &engine, effect).await;
+        // Every effect sent is answered once, repeats included.
+        let _ = answers.send(msg);
+        for _ in 0..repeats {
+            let _ = answers.send(None);
+        }
+    }
+}
+
+/// Carries out one effect; what it read or did comes back as a message.
+async fn execute(store: &AccountStore, engine: &Engine, effect: Effect) -> Option<Msg> {
+    let loaded: Result<Loaded, crate::store::StoreError> = match effect {
+        Effect::Engine(command) => {
+            tracing::info!(?command, "to the engine");
+            return (!engine.send(command)).then_some(Msg::EngineGone);
+        }
+        Effect::Quit => return None,
+        Effect::LoadGroups => store.groups().await.map(Loaded::Groups),
+        Effect::LoadCounts => store.count_by_state().await.map(Loaded::Counts),
+        Effect::LoadGroup(id) => load_group(store, id).await,
+        Effect::FindPerson { query, person } => {
+            store
+                .groups_with_member(&person)
+                .await
+                .map(|groups| Loaded::PersonGroups {
+                    query,
+                    person,
+                    groups: groups.into_iter().map(|g| g.id).collect(),
+                })
+        }
+        Effect::Plan { purpose, scope } => preview(store, &scope).await.map(|plan| Loaded::Plan {
+            purpose,
+            scope,
+            plan,
+        }),
+        Effect::Enqueue { ops, invalid } => store.enqueue(ops).await.map(|report| {
+            tracing::info!(stored = report.stored, "queued");
+            Loaded::Enqueued { report, invalid }
+        }),
+        Effect::Undo(ids) => {
+            let results = store
+                .undo(ids)
+                .await
+                .into_iter()
+                .map(|(id, r)| (id, r.map_err(|e| e.to_string())))
+                .collect();
+            Ok(Loaded::Undone(results))
+        }
+    };
+    Some(Msg::Loaded(loaded.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "store call failed");
+        Loaded::StoreError(e.to_string())
+    })))
+}
+
+async fn load_group(store: &AccountStore, id: String) -> Result<Loaded, crate::store::StoreError> {
+    let Some(group) = store.group(&id).await? else {
+        return Ok(Loaded::Group(id, None));
+    };
+    let ops = store
+        .operations(OperationFilter {
+            group: Some(id.clone()),
+            ..OperationFilter::default()
+        })
+        .await?;
+    Ok(Loaded::Group(id, Some(GroupDetail::new(group, ops))))
 }
 
 /// Two reloads that do the same.

@@ -173,18 +173,19 @@ pub fn plan_lines(
     for r in &plan.requests {
         lines.push((
             Tone::Info,
-            format!("{}: {} {}", label(&r.group_id), r.kind, r.ops.len()),
+            format!("{}: {} {}", label(r.group_id()), r.kind, r.ops.len()),
         ));
+        // Method and path from the same code the client sends with.
+        let endpoint = crate::engine::preview::request_of(r).endpoint(api_version, "");
         lines.push((
             Tone::Plain,
             format!(
-                "  {} /{}/{}/participants",
-                r.kind.http_method(),
-                api_version,
-                sanitize(&r.group_id)
+                "  {} {}",
+                endpoint.method.as_str(),
+                sanitize(&endpoint.path())
             ),
         ));
-        let people: Vec<&str> = r.ops.iter().map(|(_, p)| p.e164()).collect();
+        let people: Vec<&str> = r.participants().map(|p| p.e164()).collect();
         lines.push((Tone::Plain, format!("  {}", people.join(" "))));
     }
     if !plan.held.is_empty() {
@@ -193,7 +194,7 @@ pub fn plan_lines(
             format!("held back (stay pending): {}", plan.held.len()),
         ));
         for (op, reason) in &plan.held {
-            lines.push((Tone::Warn, format!("    #{op}: {}", sanitize(reason))));
+            lines.push((Tone::Warn, format!("    {op}: {}", sanitize(reason))));
         }
     }
     if !plan.skipped.is_empty() {
@@ -202,7 +203,7 @@ pub fn plan_lines(
             format!("nothing to do (marked skipped): {}", plan.skipped.len()),
         ));
         for (op, reason) in &plan.skipped {
-            lines.push((Tone::Dim, format!("    #{op}: {}", sanitize(reason))));
+            lines.push((Tone::Dim, format!("    {op}: {}", sanitize(reason))));
         }
     }
     lines
@@ -211,7 +212,7 @@ pub fn plan_lines(
 /// Requests, participants and groups of a plan.
 pub fn plan_counts(plan: &Plan) -> (usize, usize, usize) {
     let participants = plan.requests.iter().map(|r| r.ops.len()).sum();
-    let groups: HashSet<&str> = plan.requests.iter().map(|r| r.group_id.as_str()).collect();
+    let groups: HashSet<&str> = plan.requests.iter().map(|r| r.group_id()).collect();
     (plan.requests.len(), participants, groups.len())
 }
 

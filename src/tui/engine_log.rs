@@ -62,7 +62,7 @@ pub fn engine_event(state: &mut State, at: i64, event: Event) -> Vec<Effect> {
             Tone::Dim,
             format!(
                 "planned {} {}: {}",
-                kind.http_method(),
+                kind,
                 state.group_label(&group_id),
                 participants
                     .iter()
@@ -79,7 +79,7 @@ pub fn engine_event(state: &mut State, at: i64, event: Event) -> Vec<Effect> {
         } => (
             Tone::Warn,
             format!(
-                "held #{op} {} in {}: {}",
+                "held {op} {} in {}: {}",
                 sanitize(&participant),
                 state.group_label(&group_id),
                 sanitize(&reason)
@@ -167,7 +167,7 @@ pub fn engine_event(state: &mut State, at: i64, event: Event) -> Vec<Effect> {
             (
                 tone,
                 format!(
-                    "{outcome} #{op} {kind} {} in {}{why}",
+                    "{outcome} {op} {kind} {} in {}{why}",
                     sanitize(&participant),
                     state.group_label(&group_id)
                 ),
@@ -177,6 +177,8 @@ pub fn engine_event(state: &mut State, at: i64, event: Event) -> Vec<Effect> {
             state.status.progress = Some(p);
             return effects;
         }
+        // The app asks for no fetch yet.
+        Event::Fetched { .. } => return effects,
         Event::Paused => (Tone::Warn, "paused".into()),
         Event::Resumed => (Tone::Info, "resumed".into()),
         Event::Warning { message } => (Tone::Warn, sanitize(&message)),
@@ -196,6 +198,7 @@ pub fn engine_event(state: &mut State, at: i64, event: Event) -> Vec<Effect> {
             gone,
             unread,
             error,
+            ..
         } => {
             if !matches!(state.work, Work::Cancelling) {
                 state.work = Work::Idle;

@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 
 use crossterm::event::KeyEvent;
 
+use crate::domain::OpSpec;
 use crate::domain::plan::Plan;
 use crate::domain::{OperationState, Participant};
 use crate::engine::{Command, Event, Scope};
-use crate::store::{EnqueueReport, GroupSummary, NewOperation, OpId, Undone};
+use crate::store::{EnqueueReport, GroupSummary, OpId, Undone};
 
 use super::state::GroupDetail;
 
@@ -79,18 +80,9 @@ pub enum Effect {
     LoadGroups,
     LoadGroup(String),
     LoadCounts,
-    FindPerson {
-        query: String,
-        person: Participant,
-    },
-    Plan {
-        purpose: PlanFor,
-        scope: Scope,
-    },
-    Enqueue {
-        ops: Vec<NewOperation>,
-        invalid: usize,
-    },
+    FindPerson { query: String, person: Participant },
+    Plan { purpose: PlanFor, scope: Scope },
+    Enqueue { ops: Vec<OpSpec>, invalid: usize },
     Undo(Vec<OpId>),
     Quit,
 }

@@ -92,7 +92,7 @@ impl GroupDetail {
         let ops = ops
             .into_iter()
             .rev()
-            .map(|op| {
+            .filter_map(|op| {
                 let failure = match (op.error_code, op.error_message.as_deref()) {
                     (Some(code), Some(m)) => Some(format!("{code} {}", sanitize(m))),
                     (Some(code), None) => Some(code.to_string()),
@@ -103,13 +103,13 @@ impl GroupDetail {
                     OperationState::Failed | OperationState::Skipped => failure,
                     _ => op.flag.as_deref().map(sanitize).or(failure),
                 };
-                OpRow {
+                Some(OpRow {
                     id: op.id,
-                    participant: op.participant,
-                    kind: op.kind,
+                    participant: op.participant()?.clone(),
+                    kind: op.kind(),
                     state: op.state,
                     note,
-                }
+                })
             })
             .collect();
         GroupDetail {

@@ -5,12 +5,13 @@ use std::collections::BTreeSet;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use crate::domain::OpSpec;
 use crate::domain::OperationKind;
 use crate::domain::OperationState;
 use crate::domain::Participant;
 use crate::domain::text::sanitize;
 use crate::engine::{Command, Scope};
-use crate::store::{NewOperation, Undone};
+use crate::store::Undone;
 
 use super::action::Action;
 use super::dialog::{AddInput, Confirm, Dialog, plan_counts, plan_lines};
@@ -348,10 +349,8 @@ fn remove(state: &mut State) -> Vec<Effect> {
             }
             let ops = groups
                 .into_iter()
-                .map(|group_id| NewOperation {
-                    group_id,
-                    participant: person.clone(),
-                    kind: OperationKind::Remove,
+                .map(|group_id| {
+                    OpSpec::for_participant(OperationKind::Remove, group_id, person.clone())
                 })
                 .collect();
             vec![Effect::Enqueue { ops, invalid: 0 }]
@@ -384,10 +383,8 @@ fn remove(state: &mut State) -> Vec<Effect> {
             state.picked_rows.retain(|r| matches!(r, RowKey::Op(_)));
             let ops = people
                 .into_iter()
-                .map(|participant| NewOperation {
-                    group_id: group_id.clone(),
-                    participant,
-                    kind: OperationKind::Remove,
+                .map(|participant| {
+                    OpSpec::for_participant(OperationKind::Remove, group_id.clone(), participant)
                 })
                 .collect();
             vec![Effect::Enqueue { ops, invalid: 0 }]
@@ -576,10 +573,12 @@ fn dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     }
                     let ops = valid
                         .into_iter()
-                        .map(|participant| NewOperation {
-                            group_id: input.group_id.clone(),
-                            participant,
-                            kind: OperationKind::Add,
+                        .map(|participant| {
+                            OpSpec::for_participant(
+                                OperationKind::Add,
+                                input.group_id.clone(),
+                                participant,
+                            )
                         })
                         .collect();
                     return vec![Effect::Enqueue {
@@ -744,8 +743,8 @@ fn on_loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
                     format!(
                         "replaced: the pending {} of {} in {} (#{}) is withdrawn",
                         r.replaced_kind,
-                        r.participant,
-                        state.group_label(&r.group_id),
+                        r.spec.participant().map_or("", |p| p.e164()),
+                        state.group_label(r.spec.group().unwrap_or_default()),
                         r.replaced.0
                     ),
                 ));
@@ -756,8 +755,8 @@ fn on_loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
                     format!(
                         "flagged #{} {} {}: {}",
                         f.id.0,
-                        f.kind,
-                        f.participant,
+                        f.spec.kind(),
+                        f.spec.participant().map_or("", |p| p.e164()),
                         sanitize(&f.flag)
                     ),
                 ));

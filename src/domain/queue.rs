@@ -1,0 +1,111 @@
+//! The queue's rules, pure: what a new change does to the open ones (duplicate, replace, or
+//! a new row), and which changes deserve a flag. Every store backend applies these.
+
+use super::{MAX_GROUP_MEMBERS, Members, OpId, OpSpec, OperationKind};
+
+/// What the mirror knows of a group, as far as the queue rules need it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GroupFacts {
+    /// A complete group list no longer showed it.
+    pub gone: bool,
+    /// The server's member count (may differ from `members.len()`).
+    pub member_count: u32,
+    pub members: Members,
+}
+
+/// What queueing a change does, given the open change that holds its slot (if any).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Nothing open in its slot: a new pending row.
+    Insert,
+    /// The same change is already pending: nothing stored.
+    Duplicate(OpId),
+    /// Another change is pending in the slot (an add where a removal was, or the reverse):
+    /// the later wins, so that one is withdrawn and this one stored.
+    Replace(OpId),
+}
+
+/// The rule for one new change against the open change in its slot.
+pub fn decide(open: Option<(OpId, &OpSpec)>, new: &OpSpec) -> Decision {
+    match open {
+        None => Decision::Insert,
+        Some((id, spec)) if spec == new => Decision::Duplicate(id),
+        Some((id, _)) => Decision::Replace(id),
+    }
+}
+
+/// Why a change deserves a second look, if it does: a change to a group the mirror shows gone,
+/// an add of a member or to a full group, a removal of a non-member, or a number WhatsApp may
+/// know in another form. The change is stored all the same; the flag goes with it.
+pub fn flag(new: &OpSpec, facts: Option<&GroupFacts>) -> Option<String> {
+    let mut reasons: Vec<String> = Vec::new();
+    if let (Some(facts), Some(person)) = (facts, new.participant()) {
+        let member = facts.members.contains(person);
+        if facts.gone {
+            reasons.push("the group is gone from the mirror".into());
+        }
+        match new.kind() {
+            OperationKind::Add if member => reasons.push("already a member".into()),
+            OperationKind::Add if facts.member_count as usize >= MAX_GROUP_MEMBERS => {
+                reasons.push(format!(
+                    "group is full in the mirror ({} of {MAX_GROUP_MEMBERS})",
+                    facts.member_count
+                ));
+            }
+            OperationKind::Remove if !member => {
+                reasons.push("not a member in the mirror".into());
+            }
+            _ => {}
+        }
+    }
+    if let Some(warning) = new.participant().and_then(|p| p.ambiguity()) {
+        reasons.push(warning.into());
+    }
+    (!reasons.is_empty()).then(|| reasons.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Participant;
+
+    use crate::testing::person as p;
+
+    fn add(n: u32) -> OpSpec {
+        crate::testing::add("g", n)
+    }
+
+    #[test]
+    fn the_same_change_is_a_duplicate_and_the_opposite_replaces() {
+        let a = add(1);
+        let r = a.reverse().expect("reverse");
+        assert_eq!(decide(None, &a), Decision::Insert);
+        assert_eq!(
+            decide(Some((OpId(4), &a)), &a),
+            Decision::Duplicate(OpId(4))
+        );
+        assert_eq!(decide(Some((OpId(4), &a)), &r), Decision::Replace(OpId(4)));
+    }
+
+    #[test]
+    fn doubtful_changes_are_flagged_with_every_reason() {
+        let full = GroupFacts {
+            gone: false,
+            member_count: 8,
+            members: Members::of(&(1..=8).map(p).collect::<Vec<_>>()),
+        };
+        assert!(flag(&add(9), Some(&full)).is_some_and(|f| f.contains("full")));
+        assert!(flag(&add(1), Some(&full)).is_some_and(|f| f.contains("already a member")));
+        let remove = add(20).reverse().expect("reverse");
+        assert!(flag(&remove, Some(&full)).is_some_and(|f| f.contains("not a member")));
+        let gone = GroupFacts {
+            gone: true,
+            ..GroupFacts::default()
+        };
+        assert!(flag(&add(1), Some(&gone)).is_some_and(|f| f.contains("gone")));
+        assert_eq!(flag(&add(1), None), None, "an unknown group is not judged");
+        let old_br = Participant::from_wa_id("551187654321").expect("wa_id");
+        let spec = OpSpec::for_participant(OperationKind::Add, "g", old_br);
+        assert!(flag(&spec, None).is_some_and(|f| f.contains("ninth digit")));
+    }
+}

@@ -1,0 +1,25 @@
+//! The mirror's row for a group as the server just described it.
+
+use crate::api::GroupInfo;
+use crate::domain::Participant;
+use crate::store::{MirrorGroup, now_ms};
+
+/// The mirror's row for a group read now. Members that are not WhatsApp ids are left out.
+pub fn mirror_of(info: &GroupInfo) -> MirrorGroup {
+    let members: Vec<Participant> = info
+        .participants
+        .iter()
+        .filter_map(|w| Participant::from_wa_id(w).ok())
+        .collect();
+    MirrorGroup {
+        id: info.id.clone(),
+        subject: info.subject.clone(),
+        member_count: info
+            .total_participant_count
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(members.len() as u32),
+        members,
+        read_at: now_ms(),
+        gone_at: None,
+    }
+}

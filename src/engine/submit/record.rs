@@ -1,0 +1,158 @@
+//! Recording: verdicts, outcomes and exchanges into the store (one commit per answer), and
+//! the events that tell the client.
+
+use std::collections::HashMap;
+
+use super::{Run, Tracked, lock};
+use crate::domain::plan::{PendingOp, Plan};
+use crate::domain::{OpId, OperationState};
+use crate::engine::events::Event;
+use crate::engine::kinds::Verdict;
+use crate::store::{Exchange, Outcome, Settlement, StateChange, StoreError, now_ms};
+
+impl Run {
+    /// Records a plan's skipped operations (one commit) and reports its held ones.
+    pub(super) async fn settle_plan_leftovers(
+        &self,
+        ops: &[PendingOp],
+        the_plan: &Plan,
+    ) -> Result<(), StoreError> {
+        let by_id: HashMap<OpId, &PendingOp> = ops.iter().map(|op| (op.id, op)).collect();
+        let mut skipped = Vec::new();
+        let mut verdicts = Vec::new();
+        for (id, why) in &the_plan.skipped {
+            if let Some(op) = by_id.get(id) {
+                skipped.push(Tracked {
+                    id: *id,
+                    spec: op.spec.clone(),
+                    unknown: false,
+                });
+                verdicts.push(Verdict::Skipped(why.clone()));
+            }
+        }
+        self.record_verdicts(&skipped, &verdicts, None, None)
+            .await?;
+        for (id, reason) in &the_plan.held {
+            if let Some(op) = by_id.get(id) {
+                *lock(&self.summary)
+                    .held_by_reason
+                    .entry(reason.clone())
+                    .or_default() += 1;
+                self.emit(Event::Held {
+                    op: *id,
+                    group_id: op.spec.group().unwrap_or_default().to_owned(),
+                    participant: op
+                        .spec
+                        .participant()
+                        .map(|p| p.e164().to_owned())
+                        .unwrap_or_default(),
+                    reason: reason.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Stores the verdicts with their outcomes and the exchange (one commit), then tells the
+    /// client.
+    pub(super) async fn record_verdicts(
+        &self,
+        ops: &[Tracked],
+        verdicts: &[Verdict],
+        request_id: Option<String>,
+        exchange: Option<Exchange>,
+    ) -> Result<(), StoreError> {
+        if ops.is_empty() {
+            if let Some(exchange) = exchange {
+                self.caller.store().audit(exchange).await?;
+            }
+            return Ok(());
+        }
+        let at = now_ms();
+        let mut changes = Vec::with_capacity(ops.len());
+        let mut outcomes = Vec::new();
+        for (op, verdict) in ops.iter().zip(verdicts) {
+            let (state, code, message) = match verdict {
+                Verdict::Accepted => (OperationState::Accepted, None, None),
+                Verdict::Confirmed => (OperationState::Confirmed, None, None),
+                Verdict::Skipped(m) => (OperationState::Skipped, None, Some(m.clone())),
+                Verdict::Failed { code, message } => {
+                    (OperationState::Failed, *code, Some(message.clone()))
+                }
+            };
+            changes.push(StateChange {
+                id: op.id,
+                state,
+                code,
+                message: message.clone(),
+            });
+            if state != OperationState::Accepted {
+                outcomes.push(Outcome {
+                    at,
+                    group_id: op.spec.group().unwrap_or_default().to_owned(),
+                    participant: op
+                        .spec
+                        .participant()
+                        .map(|p| p.e164().to_owned())
+                        .unwrap_or_default(),
+                    action: op.spec.kind(),
+                    result: state,
+                    code,
+                    message,
+                    request_id: request_id.clone(),
+                    operation_id: Some(op.id),
+                });
+            }
+        }
+        self.caller
+            .store()
+            .settle(Settlement {
+                changes: changes.clone(),
+                request_id,
+                outcomes,
+                exchange,
+            })
+            .await?;
+        {
+            let mut progress = lock(&self.progress);
+            let mut summary = lock(&self.summary);
+            for change in &changes {
+                let reason = || match (change.code, &change.message) {
+                    (Some(c), Some(m)) => format!("{c} {m}"),
+                    (None, Some(m)) => m.clone(),
+                    (Some(c), None) => c.to_string(),
+                    (None, None) => "unknown".into(),
+                };
+                match change.state {
+                    OperationState::Confirmed => progress.confirmed += 1,
+                    OperationState::Failed => {
+                        progress.failed += 1;
+                        *summary.failed_by_reason.entry(reason()).or_default() += 1;
+                    }
+                    OperationState::Skipped => {
+                        progress.skipped += 1;
+                        *summary.skipped_by_reason.entry(reason()).or_default() += 1;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for (op, change) in ops.iter().zip(&changes) {
+            self.emit(Event::Outcome {
+                op: op.id,
+                group_id: op.spec.group().unwrap_or_default().to_owned(),
+                participant: op
+                    .spec
+                    .participant()
+                    .map(|p| p.e164().to_owned())
+                    .unwrap_or_default(),
+                kind: op.spec.kind(),
+                state: change.state,
+                code: change.code,
+                message: change.message.clone(),
+            });
+        }
+        self.emit_progress();
+        Ok(())
+    }
+}

@@ -1,0 +1,751 @@
+//! The store's contract: what every backend must do, tested through the account handle only.
+//! A new backend runs this same suite (`suite!` over its own constructor).
+
+use super::testing::person;
+use super::*;
+use crate::domain::{OpSpec, OperationKind, OperationState, Participant};
+
+/// Runs every contract test against the backend that `$open` (an async fn giving
+/// `(guard, Store)`) opens.
+macro_rules! suite {
+    ($open:path) => {
+        async fn account() -> (Box<dyn std::any::Any>, AccountStore) {
+            let (guard, store) = $open().await;
+            let acct = store
+                .account("https://graph.example", "1000")
+                .await
+                .expect("account");
+            (guard, acct)
+        }
+
+        #[tokio::test]
+        async fn the_same_account_is_found_again_and_others_are_distinct() {
+            let (_g, a) = account().await;
+            let store = a.store().clone();
+            let again = store
+                .account("https://graph.example/", " 1000")
+                .await
+                .expect("again");
+            let other_phone = store
+                .account("https://graph.example", "2")
+                .await
+                .expect("b");
+            let other_url = store
+                .account("http://127.0.0.1:9", "1000")
+                .await
+                .expect("c");
+            assert_eq!(a.id(), again.id());
+            assert_ne!(a.id(), other_phone.id());
+            assert_ne!(a.id(), other_url.id());
+            assert_ne!(other_phone.id(), other_url.id());
+        }
+
+        #[tokio::test]
+        async fn the_same_pending_change_twice_is_one_row() {
+            let (_g, s) = account().await;
+            let add = op("g", 1, OperationKind::Add);
+            let report = s
+                .enqueue(vec![add.clone(), add.clone()])
+                .await
+                .expect("enqueue");
+            assert_eq!((report.stored, report.duplicates), (1, 1));
+            assert_eq!(report.ids[0], report.ids[1], "both name the one row");
+            let report = s.enqueue(vec![add]).await.expect("again");
+            assert_eq!((report.stored, report.duplicates), (0, 1));
+            assert_eq!(pending(&s).await.len(), 1);
+        }
+
+        #[tokio::test]
+        async fn the_later_of_add_and_remove_wins_both_ways() {
+            let (_g, s) = account().await;
+            for (first, second) in [
+                (OperationKind::Add, OperationKind::Remove),
+                (OperationKind::Remove, OperationKind::Add),
+            ] {
+                let group = format!("g-{first}");
+                let report = s.enqueue(vec![op(&group, 1, first)]).await.expect("first");
+                assert_eq!(report.stored, 1);
+                let report = s
+                    .enqueue(vec![op(&group, 1, second)])
+                    .await
+                    .expect("second");
+                assert_eq!(report.stored, 1);
+                assert_eq!(report.replaced.len(), 1, "{report:?}");
+                assert_eq!(report.replaced[0].replaced_kind, first);
+                assert_eq!(report.replaced[0].spec.participant(), Some(&person(1)));
+                let left: Vec<_> = pending(&s)
+                    .await
+                    .into_iter()
+                    .filter(|o| o.group() == Some(group.as_str()))
+                    .map(|o| o.spec)
+                    .collect();
+                assert_eq!(left, vec![op(&group, 1, second)]);
+            }
+        }
+
+        #[tokio::test]
+        async fn sent_and_final_operations_are_history_not_rules() {
+            let (_g, s) = account().await;
+            let add = op("g", 1, OperationKind::Add);
+            let report = s.enqueue(vec![add.clone()]).await.expect("enqueue");
+            s.claim(report.ids.clone(), "attempt-1".into())
+                .await
+                .expect("claim");
+            let report = s.enqueue(vec![add]).await.expect("again");
+            assert_eq!((report.stored, report.duplicates), (1, 0));
+            let report = s
+                .enqueue(vec![op("g", 1, OperationKind::Remove)])
+                .await
+                .expect("opposite");
+            assert_eq!(
+                report.replaced.len(),
+                1,
+                "only the new pending add is replaced"
+            );
+            let sending = s
+                .operations(OperationFilter::in_state(OperationState::Sending))
+                .await
+                .expect("sending");
+            assert_eq!(sending.len(), 1);
+        }
+
+        #[tokio::test]
+        async fn doubtful_changes_are_stored_with_a_flag() {
+            let (_g, s) = account().await;
+            mirror(&s, "full", &[1, 2, 3, 4, 5, 6, 7, 8]).await;
+            mirror(&s, "small", &[1]).await;
+            let report = s
+                .enqueue(vec![
+                    op("full", 9, OperationKind::Add),
+                    op("small", 1, OperationKind::Add),
+                    op("small", 2, OperationKind::Remove),
+                    op("small", 3, OperationKind::Add),
+                    op("unknown", 3, OperationKind::Remove),
+                ])
+                .await
+                .expect("enqueue");
+            assert_eq!(report.stored, 5);
+            let flags: Vec<(Option<&str>, &str)> = report
+                .flagged
+                .iter()
+                .map(|f| (f.spec.group(), f.flag.as_str()))
+                .collect();
+            assert_eq!(
+                flags,
+                vec![
+                    (Some("full"), "group is full in the mirror (8 of 8)"),
+                    (Some("small"), "already a member"),
+                    (Some("small"), "not a member in the mirror"),
+                ]
+            );
+            let stored = s
+                .operations(OperationFilter::default())
+                .await
+                .expect("list");
+            assert_eq!(
+                stored[0].flag.as_deref(),
+                Some("group is full in the mirror (8 of 8)")
+            );
+            assert_eq!(stored[3].flag, None);
+        }
+
+        #[tokio::test]
+        async fn ambiguous_numbers_and_gone_groups_are_flagged() {
+            let (_g, s) = account().await;
+            mirror(&s, "g", &[]).await;
+            s.mark_gone_except(vec!["other".into()], 2)
+                .await
+                .expect("gone");
+            let brazil = Participant::parse("+55 11 8765-4321", None).expect("old form");
+            let report = s
+                .enqueue(vec![OpSpec::for_participant(
+                    OperationKind::Add,
+                    "g",
+                    brazil,
+                )])
+                .await
+                .expect("enqueue");
+            let flag = &report.flagged[0].flag;
+            assert!(
+                flag.starts_with("the group is gone from the mirror; Brazilian"),
+                "{flag}"
+            );
+        }
+
+        #[tokio::test]
+        async fn a_dropped_import_stores_nothing_and_a_committed_one_everything() {
+            let (_g, s) = account().await;
+            let chunk = vec![
+                op("g", 1, OperationKind::Add),
+                op("g", 2, OperationKind::Add),
+            ];
+            let s2 = s.clone();
+            let pushed = tokio::task::spawn_blocking(move || {
+                let import = s2.begin_import().expect("begin");
+                let pushed = import.push(chunk).expect("push");
+                drop(import);
+                pushed
+            })
+            .await
+            .expect("thread");
+            assert_eq!(pushed.len(), 2);
+            assert!(pending(&s).await.is_empty(), "rolled back");
+            let s2 = s.clone();
+            tokio::task::spawn_blocking(move || {
+                let import = s2.begin_import().expect("begin");
+                import
+                    .push(vec![op("g", 1, OperationKind::Add)])
+                    .expect("push");
+                import
+                    .push(vec![op("g", 1, OperationKind::Add)])
+                    .expect("push twice");
+                import.commit().expect("commit");
+            })
+            .await
+            .expect("thread");
+            assert_eq!(pending(&s).await.len(), 1);
+        }
+
+        #[tokio::test]
+        async fn accounts_do_not_share_queue_rules_or_rows() {
+            let (_g, s) = account().await;
+            let other = s
+                .store()
+                .account("https://graph.example", "2000")
+                .await
+                .expect("other");
+            let add = op("g", 1, OperationKind::Add);
+            s.enqueue(vec![add.clone()]).await.expect("a");
+            let report = other.enqueue(vec![add]).await.expect("b");
+            assert_eq!((report.stored, report.duplicates), (1, 0));
+            let report = other
+                .enqueue(vec![op("g", 1, OperationKind::Remove)])
+                .await
+                .expect("b remove");
+            assert_eq!(report.replaced.len(), 1);
+            assert_eq!(pending(&s).await[0].kind(), OperationKind::Add);
+            let ids = pending(&s).await.iter().map(|o| o.id).collect::<Vec<_>>();
+            assert!(matches!(
+                other.claim(ids.clone(), "x".into()).await,
+                Err(StoreError::NotFound(_))
+            ));
+            let report = other
+                .drop_operations(DropScope::Ids(ids))
+                .await
+                .expect("drop");
+            assert_eq!(report.dropped, 0);
+            mirror(&s, "g", &[1]).await;
+            assert!(other.group("g").await.expect("read").is_none());
+            assert!(other.groups().await.expect("list").is_empty());
+        }
+
+        #[tokio::test]
+        async fn claims_count_attempts_and_settlements_keep_errors() {
+            let (_g, s) = account().await;
+            let ids = queue(&s, "g", &[0, 1, 2]).await;
+            s.claim(ids.clone(), "attempt-1".into())
+                .await
+                .expect("claim");
+            let op0 = get(&s, ids[0]).await;
+            assert_eq!((op0.state, op0.attempts), (OperationState::Sending, 1));
+            assert_eq!(op0.attempt_id.as_deref(), Some("attempt-1"));
+            s.settle(Settlement {
+                changes: vec![
+                    change(ids[0], OperationState::Accepted, None, None),
+                    change(
+                        ids[1],
+                        OperationState::Failed,
+                        Some(131215),
+                        Some("not eligible"),
+                    ),
+                ],
+                request_id: Some("req-7".into()),
+                ..Settlement::default()
+            })
+            .await
+            .expect("settle");
+            let failed = get(&s, ids[1]).await;
+            assert_eq!(failed.state, OperationState::Failed);
+            assert_eq!(failed.error_code, Some(131215));
+            assert_eq!(failed.error_message.as_deref(), Some("not eligible"));
+            assert_eq!(failed.request_id.as_deref(), Some("req-7"));
+            s.settle(Settlement {
+                changes: vec![change(ids[0], OperationState::Confirmed, None, None)],
+                ..Settlement::default()
+            })
+            .await
+            .expect("confirm");
+            let done = get(&s, ids[0]).await;
+            assert_eq!(done.state, OperationState::Confirmed);
+            assert_eq!(done.request_id.as_deref(), Some("req-7"), "kept");
+            assert_eq!(s.reset(vec![ids[1], ids[2]], None).await.expect("reset"), 2);
+            s.claim(vec![ids[2]], "attempt-2".into())
+                .await
+                .expect("again");
+            let again = get(&s, ids[2]).await;
+            assert_eq!(
+                (again.attempts, again.attempt_id.as_deref()),
+                (2, Some("attempt-2"))
+            );
+            let retried = get(&s, ids[1]).await;
+            assert_eq!(retried.state, OperationState::Pending);
+            assert_eq!(retried.error_code, Some(131215), "last error kept");
+            let counts = s.count_by_state().await.expect("counts");
+            assert_eq!(counts[&OperationState::Pending], 1);
+            assert_eq!(counts[&OperationState::Sending], 1);
+            assert_eq!(counts[&OperationState::Confirmed], 1);
+            assert_eq!(counts[&OperationState::Skipped], 0);
+        }
+
+        #[tokio::test]
+        async fn moves_are_all_or_nothing_and_follow_the_table() {
+            let (_g, s) = account().await;
+            let ids = queue(&s, "g", &[0, 1]).await;
+            s.claim(ids[..1].to_vec(), "a".into()).await.expect("claim");
+            let err = s
+                .claim(ids.clone(), "b".into())
+                .await
+                .expect_err("one is sending");
+            assert!(matches!(err, StoreError::WrongState { .. }), "{err}");
+            assert_eq!(get(&s, ids[1]).await.state, OperationState::Pending);
+            let bad = Settlement {
+                changes: vec![
+                    change(ids[0], OperationState::Confirmed, None, None),
+                    change(OpId(999), OperationState::Confirmed, None, None),
+                ],
+                ..Settlement::default()
+            };
+            assert!(matches!(
+                s.settle(bad).await,
+                Err(StoreError::NotFound(OpId(999)))
+            ));
+            assert_eq!(get(&s, ids[0]).await.state, OperationState::Sending);
+            let to_pending = Settlement {
+                changes: vec![change(ids[0], OperationState::Pending, None, None)],
+                ..Settlement::default()
+            };
+            assert!(matches!(
+                s.settle(to_pending).await,
+                Err(StoreError::BadTarget(_))
+            ));
+            let unsent = Settlement {
+                changes: vec![change(ids[1], OperationState::Confirmed, None, None)],
+                ..Settlement::default()
+            };
+            assert!(
+                matches!(s.settle(unsent).await, Err(StoreError::WrongState { .. })),
+                "nothing is confirmed unsent"
+            );
+            s.settle(Settlement {
+                changes: vec![change(ids[0], OperationState::Accepted, None, None)],
+                ..Settlement::default()
+            })
+            .await
+            .expect("accepted");
+            assert!(
+                matches!(
+                    s.reset(vec![ids[0]], None).await,
+                    Err(StoreError::WrongState { .. })
+                ),
+                "what the server took is never put back"
+            );
+        }
+
+        #[tokio::test]
+        async fn a_retry_does_not_override_a_later_change() {
+            let (_g, s) = account().await;
+            let ids = queue(&s, "g", &[0]).await;
+            s.claim(ids.clone(), "a".into()).await.expect("claim");
+            s.enqueue(vec![op("g", 0, OperationKind::Remove)])
+                .await
+                .expect("later remove");
+            assert_eq!(s.reset(ids.clone(), None).await.expect("reset"), 0);
+            let op = get(&s, ids[0]).await;
+            assert_eq!(op.state, OperationState::Skipped);
+            assert!(
+                op.error_message
+                    .as_deref()
+                    .is_some_and(|m| m.contains("superseded")),
+                "{op:?}"
+            );
+        }
+
+        #[tokio::test]
+        async fn filters_select_by_group_state_and_ids() {
+            let (_g, s) = account().await;
+            let a = queue(&s, "a", &[1, 2, 3]).await;
+            let b = queue(&s, "b", &[1]).await;
+            s.claim(a[..1].to_vec(), "t1".into()).await.expect("claim");
+            let by = |filter: OperationFilter| {
+                let s = s.clone();
+                async move {
+                    let ops = s.operations(filter).await.expect("list");
+                    ops.iter().map(|o| o.id).collect::<Vec<_>>()
+                }
+            };
+            assert_eq!(by(OperationFilter::default()).await.len(), 4);
+            let pending_a = OperationFilter {
+                group: Some("a".into()),
+                state: Some(OperationState::Pending),
+                ids: None,
+            };
+            assert_eq!(by(pending_a).await, a[1..].to_vec());
+            let some = OperationFilter {
+                ids: Some(vec![a[2], b[0], OpId(9_999)]),
+                ..OperationFilter::default()
+            };
+            assert_eq!(by(some).await, vec![a[2], b[0]]);
+        }
+
+        #[tokio::test]
+        async fn drop_keeps_operations_being_sent() {
+            let (_g, s) = account().await;
+            let a = queue(&s, "a", &[1, 2, 3]).await;
+            queue(&s, "b", &[1, 2]).await;
+            s.claim(vec![a[0]], "t1".into()).await.expect("claim");
+            let report = s
+                .drop_operations(DropScope::Ids(vec![a[0], a[1]]))
+                .await
+                .expect("drop ids");
+            assert_eq!(
+                report,
+                DropReport {
+                    dropped: 1,
+                    kept_sending: 1
+                }
+            );
+            let report = s
+                .drop_operations(DropScope::Group("b".into()))
+                .await
+                .expect("drop group");
+            assert_eq!(
+                report,
+                DropReport {
+                    dropped: 2,
+                    kept_sending: 0
+                }
+            );
+            let report = s.drop_operations(DropScope::All).await.expect("drop all");
+            assert_eq!(
+                report,
+                DropReport {
+                    dropped: 1,
+                    kept_sending: 1
+                }
+            );
+            assert_eq!(
+                s.operations(OperationFilter::default())
+                    .await
+                    .expect("list")
+                    .len(),
+                1
+            );
+        }
+
+        #[tokio::test]
+        async fn undo_withdraws_reverses_or_refuses() {
+            let (_g, s) = account().await;
+            let ids = queue(&s, "g", &[1, 2, 3, 4]).await;
+            let undone = s.undo(vec![ids[0]]).await;
+            assert!(matches!(undone[0].1, Ok(Undone::Withdrawn)));
+            s.claim(ids[1..].to_vec(), "t".into()).await.expect("claim");
+            let undone = s.undo(vec![ids[1]]).await;
+            assert!(matches!(undone[0].1, Err(StoreError::WrongState { .. })));
+            s.settle(Settlement {
+                changes: vec![
+                    change(ids[1], OperationState::Confirmed, None, None),
+                    change(ids[2], OperationState::Failed, Some(1), Some("x")),
+                    change(ids[3], OperationState::Accepted, None, None),
+                ],
+                ..Settlement::default()
+            })
+            .await
+            .expect("settle");
+            let undone = s.undo(vec![ids[1], ids[2], ids[3]]).await;
+            let Ok(Undone::Reversed(reverse)) = &undone[0].1 else {
+                panic!("confirmed is reversed: {undone:?}");
+            };
+            assert_eq!(
+                get(&s, *reverse).await.spec,
+                op("g", 2, OperationKind::Remove)
+            );
+            assert!(matches!(
+                undone[1].1,
+                Ok(Undone::NothingToUndo(OperationState::Failed))
+            ));
+            assert!(matches!(undone[2].1, Ok(Undone::Reversed(_))));
+            assert!(matches!(
+                s.undo(vec![OpId(9_999)]).await[0].1,
+                Err(StoreError::NotFound(_))
+            ));
+        }
+
+        #[tokio::test]
+        async fn a_group_round_trips_and_upsert_replaces_members() {
+            let (_g, s) = account().await;
+            mirror(&s, "g1", &[1, 2]).await;
+            mirror(&s, "g1", &[2, 3]).await;
+            let got = s.group("g1").await.expect("read").expect("present");
+            assert_eq!(got.members, vec![person(2), person(3)]);
+            assert_eq!(got.member_count, 2);
+            assert_eq!(s.group("nope").await.expect("read"), None);
+        }
+
+        #[tokio::test]
+        async fn groups_missing_from_a_complete_list_are_marked_gone_not_deleted() {
+            let (_g, s) = account().await;
+            mirror(&s, "g1", &[1]).await;
+            mirror(&s, "g2", &[2]).await;
+            assert_eq!(
+                s.mark_gone_except(vec!["g1".into()], 5_000)
+                    .await
+                    .expect("mark"),
+                1
+            );
+            let g2 = s.group("g2").await.expect("read").expect("kept");
+            assert_eq!(g2.gone_at, Some(5_000));
+            assert_eq!(g2.members, vec![person(2)]);
+            assert_eq!(
+                s.mark_gone_except(vec!["g1".into()], 6_000)
+                    .await
+                    .expect("again"),
+                0
+            );
+            assert_eq!(
+                s.group("g2").await.expect("read").expect("kept").gone_at,
+                Some(5_000)
+            );
+            s.mark_gone_except(vec!["g1".into(), "g2".into()], 7_000)
+                .await
+                .expect("back");
+            assert_eq!(
+                s.group("g2").await.expect("read").expect("kept").gone_at,
+                None
+            );
+        }
+
+        #[tokio::test]
+        async fn the_group_list_counts_pending_and_failed_and_finds_members() {
+            let (_g, s) = account().await;
+            mirror(&s, "g1", &[1, 2]).await;
+            mirror(&s, "g2", &[2]).await;
+            let ids = queue(&s, "g1", &[5, 6]).await;
+            s.claim(vec![ids[0]], "t".into()).await.expect("claim");
+            s.settle(Settlement {
+                changes: vec![change(ids[0], OperationState::Failed, None, Some("no"))],
+                ..Settlement::default()
+            })
+            .await
+            .expect("settle");
+            let list = s.groups().await.expect("list");
+            let g1 = list.iter().find(|g| g.id == "g1").expect("g1");
+            assert_eq!((g1.pending, g1.failed, g1.member_count), (1, 1, 2));
+            let with = s.groups_with_member(&person(2)).await.expect("with");
+            assert_eq!(
+                with.iter().map(|g| g.id.as_str()).collect::<Vec<_>>(),
+                ["g1", "g2"]
+            );
+            assert!(
+                s.groups_with_member(&person(9))
+                    .await
+                    .expect("none")
+                    .is_empty()
+            );
+        }
+
+        #[tokio::test]
+        async fn exchanges_and_outcomes_round_trip_and_settle_together() {
+            let (_g, s) = account().await;
+            let ids = queue(&s, "g1", &[1]).await;
+            s.claim(ids.clone(), "t".into()).await.expect("claim");
+            let sent = Exchange {
+                status: Some(206),
+                graph_code: Some(131201),
+                request_id: Some("req-1".into()),
+                ..exchange()
+            };
+            let outcome = Outcome {
+                at: 1,
+                group_id: "g1".into(),
+                participant: person(1).e164().into(),
+                action: OperationKind::Add,
+                result: OperationState::Failed,
+                code: Some(131203),
+                message: Some("terms not accepted".into()),
+                request_id: Some("req-1".into()),
+                operation_id: Some(ids[0]),
+            };
+            s.settle(Settlement {
+                changes: vec![change(
+                    ids[0],
+                    OperationState::Failed,
+                    Some(131203),
+                    Some("terms"),
+                )],
+                request_id: Some("req-1".into()),
+                outcomes: vec![outcome.clone()],
+                exchange: Some(sent.clone()),
+            })
+            .await
+            .expect("settle");
+            s.audit(exchange()).await.expect("audit");
+            let listed = s.exchanges().await.expect("list");
+            assert_eq!(listed.len(), 2);
+            assert_eq!(listed[0].exchange, sent);
+            assert_eq!(s.outcomes().await.expect("list")[0].outcome, outcome);
+            let other = s
+                .store()
+                .account("https://graph.example", "9")
+                .await
+                .expect("other");
+            assert!(other.exchanges().await.expect("list").is_empty());
+            assert!(other.outcomes().await.expect("list").is_empty());
+        }
+
+        #[tokio::test]
+        async fn a_failed_settlement_changes_nothing_and_other_calls_go_on() {
+            let (_g, s) = account().await;
+            let ids = queue(&s, "g", &[1, 2]).await;
+            s.claim(ids.clone(), "t".into()).await.expect("claim");
+            // Many calls at once: each is committed or refused on its own.
+            let mut calls = Vec::new();
+            for (i, id) in ids.iter().enumerate() {
+                let s = s.clone();
+                let id = *id;
+                calls.push(tokio::spawn(async move {
+                    let target = if i == 0 {
+                        OperationState::Confirmed
+                    } else {
+                        OperationState::Pending
+                    };
+                    s.settle(Settlement {
+                        changes: vec![change(id, target, None, None)],
+                        exchange: Some(exchange()),
+                        ..Settlement::default()
+                    })
+                    .await
+                }));
+            }
+            let mut results = Vec::new();
+            for call in calls {
+                results.push(call.await.expect("task"));
+            }
+            assert!(results[0].is_ok());
+            assert!(matches!(results[1], Err(StoreError::BadTarget(_))));
+            assert_eq!(
+                get(&s, ids[1]).await.state,
+                OperationState::Sending,
+                "untouched"
+            );
+            assert_eq!(
+                s.exchanges().await.expect("list").len(),
+                1,
+                "the refused one's exchange is not kept"
+            );
+        }
+
+        #[tokio::test]
+        async fn the_change_feed_moves_after_a_change() {
+            let (_g, s) = account().await;
+            let mut changes = s.store().changes();
+            let before = *changes.borrow_and_update();
+            s.enqueue(vec![op("g", 1, OperationKind::Add)])
+                .await
+                .expect("enqueue");
+            changes.changed().await.expect("feed");
+            assert_ne!(*changes.borrow(), before);
+        }
+
+        #[tokio::test]
+        async fn the_target_diff_reads_the_mirror() {
+            let (_g, s) = account().await;
+            mirror(&s, "g", &[1, 2]).await;
+            let mut target = TargetMembership::default();
+            target.add_member("g", person(2));
+            target.add_member("g", person(3));
+            target.add_member("unknown", person(1));
+            let diff = s.diff_target(&target).await.expect("diff");
+            assert_eq!(diff.adds, vec![("g".to_owned(), person(3))]);
+            assert_eq!(diff.removes, vec![("g".to_owned(), person(1))]);
+            assert_eq!(diff.unknown_groups, vec!["unknown".to_owned()]);
+        }
+    };
+}
+
+fn op(group: &str, n: u32, kind: OperationKind) -> OpSpec {
+    OpSpec::for_participant(kind, group, person(n))
+}
+
+fn change(
+    id: OpId,
+    state: OperationState,
+    code: Option<i64>,
+    message: Option<&str>,
+) -> StateChange {
+    StateChange {
+        id,
+        state,
+        code,
+        message: message.map(str::to_owned),
+    }
+}
+
+fn exchange() -> Exchange {
+    Exchange {
+        at: 1_700_000_000_000,
+        method: "POST".into(),
+        path: "/v23.0/g1/participants".into(),
+        group_id: Some("g1".into()),
+        participants: "+12025550001".into(),
+        status: None,
+        graph_code: None,
+        request_id: None,
+        duration_ms: 30_000,
+        error: Some("connection reset".into()),
+    }
+}
+
+async fn pending(s: &AccountStore) -> Vec<Operation> {
+    s.operations(OperationFilter::in_state(OperationState::Pending))
+        .await
+        .expect("list")
+}
+
+async fn queue(s: &AccountStore, group: &str, people: &[u32]) -> Vec<OpId> {
+    let specs = people
+        .iter()
+        .map(|n| op(group, *n, OperationKind::Add))
+        .collect();
+    s.enqueue(specs).await.expect("enqueue").ids
+}
+
+async fn get(s: &AccountStore, id: OpId) -> Operation {
+    let filter = OperationFilter {
+        ids: Some(vec![id]),
+        ..OperationFilter::default()
+    };
+    s.operations(filter).await.expect("list").remove(0)
+}
+
+async fn mirror(s: &AccountStore, id: &str, members: &[u32]) {
+    let group = MirrorGroup {
+        id: id.into(),
+        subject: id.into(),
+        members: members.iter().map(|n| person(*n)).collect(),
+        member_count: members.len() as u32,
+        read_at: 1,
+        gone_at: None,
+    };
+    s.upsert_groups(vec![group]).await.expect("mirror");
+}
+
+mod sqlite {
+    use super::*;
+
+    async fn open() -> (Box<dyn std::any::Any>, Store) {
+        let (dir, store) = super::super::testing::temp_store();
+        (Box::new(dir), store)
+    }
+
+    suite!(open);
+}

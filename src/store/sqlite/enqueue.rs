@@ -1,0 +1,160 @@
+//! Putting changes in the queue on SQLite: the facts the queue rules need, read once per group,
+//! and the rows the rules decide on (`domain::queue`).
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::domain::queue::{self, Decision, GroupFacts};
+use crate::domain::{Members, OpId, OpSpec, Participant};
+use crate::store::{AccountId, Pushed, StoreError, UnixMs, now_ms};
+
+/// Keeps the cache of group facts bounded for imports naming very many groups.
+const MAX_CACHED_GROUPS: usize = 20_000;
+
+/// Queues changes one after the other inside the caller's transaction.
+pub(super) struct Enqueuer {
+    acct: AccountId,
+    now: UnixMs,
+    groups: HashMap<String, Option<GroupFacts>>,
+}
+
+impl Enqueuer {
+    pub(super) fn new(acct: AccountId) -> Enqueuer {
+        Enqueuer {
+            acct,
+            now: now_ms(),
+            groups: HashMap::new(),
+        }
+    }
+
+    /// Queues one change by the queue rules (`domain::queue::decide` and `flag`).
+    pub(super) fn push(&mut self, conn: &Connection, spec: &OpSpec) -> Result<Pushed, StoreError> {
+        let flag = queue::flag(spec, self.facts(conn, spec.group())?);
+        // The common case first: nothing open in the slot, one statement.
+        if let Some(id) = self.insert(conn, spec, flag.as_deref())? {
+            return Ok(Pushed::Stored {
+                id,
+                replaced: None,
+                flag,
+            });
+        }
+        let open = self.open_in_slot(conn, &spec.slot())?;
+        match queue::decide(open.as_ref().map(|(id, s)| (*id, s)), spec) {
+            Decision::Duplicate(existing) => Ok(Pushed::Duplicate { existing }),
+            Decision::Insert => Err(StoreError::Corrupt(
+                "an open operation holds a slot and cannot be found".into(),
+            )),
+            Decision::Replace(old) => {
+                let old_kind = open.map_or(spec.kind(), |(_, s)| s.kind());
+                conn.prepare_cached("DELETE FROM operations WHERE id = ?1")?
+                    .execute(params![old.0])?;
+                let id = self.insert(conn, spec, flag.as_deref())?.ok_or_else(|| {
+                    StoreError::Corrupt("an open operation could not be replaced".into())
+                })?;
+                Ok(Pushed::Stored {
+                    id,
+                    replaced: Some((old, old_kind)),
+                    flag,
+                })
+            }
+        }
+    }
+
+    /// Inserts `spec` as pending unless an open operation holds its slot; its id if inserted.
+    fn insert(
+        &self,
+        conn: &Connection,
+        spec: &OpSpec,
+        flag: Option<&str>,
+    ) -> Result<Option<OpId>, StoreError> {
+        let parts = spec.parts();
+        let inserted = conn
+            .prepare_cached(
+                "INSERT INTO operations
+                    (account_id, kind, group_id, participant, wa_id, slot, payload, state, flag,
+                     created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?9, ?9)
+                 ON CONFLICT (account_id, slot) WHERE state = 'pending' DO NOTHING",
+            )?
+            .execute(params![
+                self.acct.0,
+                parts.kind.as_str(),
+                parts.group,
+                parts.participant.as_ref().map(Participant::e164),
+                parts.participant.as_ref().map(Participant::wa_id),
+                spec.slot(),
+                parts.payload,
+                flag,
+                self.now
+            ])?;
+        Ok((inserted == 1).then(|| OpId(conn.last_insert_rowid())))
+    }
+
+    /// The pending operation holding `slot`, if any.
+    fn open_in_slot(
+        &self,
+        conn: &Connection,
+        slot: &str,
+    ) -> Result<Option<(OpId, OpSpec)>, StoreError> {
+        let found = conn
+            .prepare_cached(&format!(
+                "SELECT {} FROM operations
+                 WHERE account_id = ?1 AND slot = ?2 AND state = 'pending'",
+                super::convert::OP_COLUMNS
+            ))?
+            .query_row(params![self.acct.0, slot], super::convert::raw_operation)
+            .optional()?;
+        found
+            .map(|raw| crate::store::Operation::try_from(raw).map(|op| (op.id, op.spec)))
+            .transpose()
+    }
+
+    /// What the mirror says of `group`, read once per group.
+    fn facts(
+        &mut self,
+        conn: &Connection,
+        group: Option<&str>,
+    ) -> Result<Option<&GroupFacts>, StoreError> {
+        let Some(group) = group else {
+            return Ok(None);
+        };
+        if !self.groups.contains_key(group) {
+            if self.groups.len() >= MAX_CACHED_GROUPS {
+                self.groups.clear();
+            }
+            let facts = load_facts(conn, self.acct, group)?;
+            self.groups.insert(group.to_owned(), facts);
+        }
+        Ok(self.groups.get(group).and_then(Option::as_ref))
+    }
+}
+
+fn load_facts(
+    conn: &Connection,
+    acct: AccountId,
+    group_id: &str,
+) -> Result<Option<GroupFacts>, StoreError> {
+    let head: Option<(u32, Option<UnixMs>)> = conn
+        .prepare_cached(
+            "SELECT member_count, gone_at FROM groups WHERE account_id = ?1 AND group_id = ?2",
+        )?
+        .query_row(params![acct.0, group_id], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    let Some((member_count, gone_at)) = head else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT wa_id FROM group_members WHERE account_id = ?1 AND group_id = ?2",
+    )?;
+    let wa_ids = stmt
+        .query_map(params![acct.0, group_id], |row| row.get::<_, String>(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(Some(GroupFacts {
+        gone: gone_at.is_some(),
+        member_count,
+        members: Members::of_wa_ids(wa_ids.iter().map(String::as_str)),
+    }))
+}

@@ -1,0 +1,155 @@
+//! The groups mirror on SQLite: what the server last said about each group, kept when a group
+//! goes away.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::convert::count_at;
+use crate::domain::Participant;
+use crate::store::{AccountId, GroupSummary, MirrorGroup, StoreError, UnixMs};
+
+const SUMMARY_SELECT: &str = "
+SELECT g.group_id, g.subject, g.member_count, g.read_at, g.gone_at,
+    (SELECT count(*) FROM operations o
+        WHERE o.account_id = g.account_id AND o.group_id = g.group_id AND o.state = 'pending'),
+    (SELECT count(*) FROM operations o
+        WHERE o.account_id = g.account_id AND o.group_id = g.group_id AND o.state = 'failed')
+FROM groups g";
+
+fn summary(row: &Row<'_>) -> rusqlite::Result<GroupSummary> {
+    Ok(GroupSummary {
+        id: row.get(0)?,
+        subject: row.get(1)?,
+        member_count: row.get(2)?,
+        read_at: row.get(3)?,
+        gone_at: row.get(4)?,
+        pending: count_at(row, 5)?,
+        failed: count_at(row, 6)?,
+    })
+}
+
+/// Stores what the server says about groups, replacing their previous members. Each group
+/// counts as present again (`gone_at` is cleared whatever `group.gone_at` says).
+pub(super) fn upsert_groups(
+    tx: &Connection,
+    acct: AccountId,
+    groups: &[MirrorGroup],
+) -> Result<(), StoreError> {
+    for group in groups {
+        tx.prepare_cached(
+            "INSERT INTO groups (account_id, group_id, subject, member_count, read_at, gone_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, NULL)
+             ON CONFLICT (account_id, group_id) DO UPDATE SET
+                subject = excluded.subject, member_count = excluded.member_count,
+                read_at = excluded.read_at, gone_at = NULL",
+        )?
+        .execute(params![
+            acct.0,
+            group.id,
+            group.subject,
+            group.member_count,
+            group.read_at
+        ])?;
+        tx.prepare_cached("DELETE FROM group_members WHERE account_id = ?1 AND group_id = ?2")?
+            .execute(params![acct.0, group.id])?;
+        let mut insert = tx.prepare_cached(
+            "INSERT OR IGNORE INTO group_members (account_id, group_id, wa_id) VALUES (?1, ?2, ?3)",
+        )?;
+        for member in &group.members {
+            insert.execute(params![acct.0, group.id, member.wa_id()])?;
+        }
+    }
+    Ok(())
+}
+
+/// After a complete read of the group list: marks every group not in `seen` as gone (as of
+/// `read_at`; rows are kept, with their members as last known), and every group in `seen`
+/// as present. Returns how many groups were newly marked gone.
+pub(super) fn mark_gone_except(
+    tx: &Connection,
+    acct: AccountId,
+    seen: &[String],
+    read_at: UnixMs,
+) -> Result<usize, StoreError> {
+    let seen = serde_json::Value::from(seen.to_vec()).to_string();
+    let gone = tx.execute(
+        "UPDATE groups SET gone_at = ?3
+         WHERE account_id = ?1 AND gone_at IS NULL
+           AND group_id NOT IN (SELECT value FROM json_each(?2))",
+        params![acct.0, seen, read_at],
+    )?;
+    tx.execute(
+        "UPDATE groups SET gone_at = NULL
+         WHERE account_id = ?1 AND gone_at IS NOT NULL
+           AND group_id IN (SELECT value FROM json_each(?2))",
+        params![acct.0, seen],
+    )?;
+    Ok(gone)
+}
+
+/// One group of the mirror, with its members.
+pub(super) fn group(
+    conn: &Connection,
+    acct: AccountId,
+    id: &str,
+) -> Result<Option<MirrorGroup>, StoreError> {
+    let found = conn
+        .prepare_cached(
+            "SELECT subject, member_count, read_at, gone_at FROM groups
+             WHERE account_id = ?1 AND group_id = ?2",
+        )?
+        .query_row(params![acct.0, id], |row| {
+            Ok(MirrorGroup {
+                id: id.to_owned(),
+                subject: row.get(0)?,
+                members: Vec::new(),
+                member_count: row.get(1)?,
+                read_at: row.get(2)?,
+                gone_at: row.get(3)?,
+            })
+        })
+        .optional()?;
+    let Some(mut group) = found else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT wa_id FROM group_members WHERE account_id = ?1 AND group_id = ?2 ORDER BY wa_id",
+    )?;
+    let wa_ids = stmt.query_map(params![acct.0, id], |row| row.get::<_, String>(0))?;
+    for wa_id in wa_ids {
+        group.members.push(member(&wa_id?)?);
+    }
+    Ok(Some(group))
+}
+
+/// Every group of the mirror (gone ones included, flagged), by subject, with the number of
+/// pending and failed operations of each.
+pub(super) fn groups(conn: &Connection, acct: AccountId) -> Result<Vec<GroupSummary>, StoreError> {
+    let sql = format!(
+        "{SUMMARY_SELECT} WHERE g.account_id = ?1 ORDER BY g.subject COLLATE NOCASE, g.group_id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![acct.0], summary)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The groups the mirror lists `wa_id` as a member of.
+pub(super) fn groups_with_member(
+    conn: &Connection,
+    acct: AccountId,
+    wa_id: &str,
+) -> Result<Vec<GroupSummary>, StoreError> {
+    let sql = format!(
+        "{SUMMARY_SELECT} JOIN group_members m
+            ON m.account_id = g.account_id AND m.group_id = g.group_id
+         WHERE g.account_id = ?1 AND m.wa_id = ?2
+         ORDER BY g.subject COLLATE NOCASE, g.group_id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![acct.0, wa_id.trim_start_matches('+')], summary)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A member id read back from the mirror.
+fn member(wa_id: &str) -> Result<Participant, StoreError> {
+    Participant::from_wa_id(wa_id).map_err(|e| StoreError::Corrupt(format!("group member {e}")))
+}

@@ -1,0 +1,357 @@
+//! The SQLite backend: one file, a writer thread that owns the writing connection and commits
+//! calls in groups, read connections beside it, and a change feed.
+//!
+//! Durability: the database runs in WAL mode with `synchronous=NORMAL`. Every committed
+//! transaction survives a crash of this process (the WAL is in the OS page cache); only a
+//! power loss or kernel crash may lose the last few commits, never corrupt the file. A call
+//! that changes the store is answered only after its commit.
+
+mod account;
+mod audit;
+mod convert;
+mod enqueue;
+mod feed;
+mod file;
+pub mod lock;
+mod mirror;
+mod moves;
+mod queue;
+mod readers;
+pub(crate) mod schema;
+#[cfg(test)]
+mod tests;
+mod writer;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Once};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+use tokio::sync::watch;
+
+use self::enqueue::Enqueuer;
+use self::readers::Readers;
+use self::writer::{ImportMsg, Writer};
+use crate::domain::{OpId, OpSpec, OperationState};
+use crate::store::{
+    AccountId, DropReport, DropScope, EnqueueReport, Exchange, ExchangeRecord, GroupSummary,
+    MirrorGroup, Operation, OperationFilter, OutcomeRecord, Pushed, Settlement, StoreError, Undone,
+    UnixMs,
+};
+
+/// How long a call waits for another process's write lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// An open SQLite store.
+pub(crate) struct Sqlite {
+    path: PathBuf,
+    writer: Writer,
+    readers: Readers,
+    changes: Arc<watch::Sender<u64>>,
+    feed: Once,
+}
+
+/// Opens a connection with the store's settings (WAL, `synchronous=NORMAL`, foreign keys).
+fn connect(path: &Path) -> Result<Connection, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+impl Sqlite {
+    /// Opens (creating if needed, with mode 0600) the store at `path` and brings its schema up
+    /// to date. A store written by a newer build is refused with [`StoreError::TooNew`].
+    pub(crate) fn open(path: &Path) -> Result<Sqlite, StoreError> {
+        file::prepare(path)?;
+        let mut conn = connect(path)?;
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(%mode, "the store could not switch to WAL mode");
+        }
+        schema::migrate(&mut conn)?;
+        file::narrow_companions(path)?;
+        let changes = Arc::new(watch::channel(0u64).0);
+        Ok(Sqlite {
+            path: path.to_path_buf(),
+            writer: Writer::start(conn, Arc::clone(&changes)),
+            readers: Readers::new(path.to_path_buf()),
+            changes,
+            feed: Once::new(),
+        })
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A receiver whose value moves after every change of the store, this process's or
+    /// another's.
+    pub(crate) fn changes(&self) -> watch::Receiver<u64> {
+        let rx = self.changes.subscribe();
+        self.feed
+            .call_once(|| feed::watch_others(self.path.clone(), &self.changes));
+        rx
+    }
+
+    pub(crate) async fn account(
+        &self,
+        base_url: &str,
+        phone_number_id: &str,
+    ) -> Result<AccountId, StoreError> {
+        let (base_url, phone) = (base_url.to_owned(), phone_number_id.to_owned());
+        self.writer
+            .write(move |c| account::account(c, &base_url, &phone))
+            .await
+    }
+
+    pub(crate) async fn enqueue(
+        &self,
+        acct: AccountId,
+        specs: Vec<OpSpec>,
+    ) -> Result<EnqueueReport, StoreError> {
+        self.writer
+            .write(move |c| {
+                let mut enqueuer = Enqueuer::new(acct);
+                let mut report = EnqueueReport::default();
+                for spec in &specs {
+                    let pushed = enqueuer.push(c, spec)?;
+                    report.count(spec, pushed);
+                }
+                Ok(report)
+            })
+            .await
+    }
+
+    /// Opens an import: changes pushed in chunks into one transaction, committed at the end or
+    /// rolled back when the returned value is dropped.
+    pub(crate) fn begin_import(&self, acct: AccountId) -> Result<SqliteImport, StoreError> {
+        let tx = self.writer.import()?;
+        Ok(SqliteImport {
+            tx,
+            enqueuer: Arc::new(std::sync::Mutex::new(Some(Enqueuer::new(acct)))),
+        })
+    }
+
+    pub(crate) async fn claim(
+        &self,
+        acct: AccountId,
+        ids: Vec<OpId>,
+        attempt_id: String,
+    ) -> Result<(), StoreError> {
+        self.writer
+            .write(move |c| moves::claim(c, acct, &ids, &attempt_id))
+            .await
+    }
+
+    pub(crate) async fn settle(
+        &self,
+        acct: AccountId,
+        settlement: Settlement,
+    ) -> Result<(), StoreError> {
+        self.writer
+            .write(move |c| moves::settle(c, acct, &settlement))
+            .await
+    }
+
+    pub(crate) async fn reset(
+        &self,
+        acct: AccountId,
+        ids: Vec<OpId>,
+        exchange: Option<Exchange>,
+    ) -> Result<usize, StoreError> {
+        self.writer
+            .write(move |c| {
+                if let Some(exchange) = &exchange {
+                    audit::insert_exchange(c, acct, exchange)?;
+                }
+                moves::reset(c, acct, &ids)
+            })
+            .await
+    }
+
+    pub(crate) async fn audit(
+        &self,
+        acct: AccountId,
+        exchange: Exchange,
+    ) -> Result<(), StoreError> {
+        self.writer
+            .write(move |c| audit::insert_exchange(c, acct, &exchange).map(|_| ()))
+            .await
+    }
+
+    pub(crate) async fn operations(
+        &self,
+        acct: AccountId,
+        filter: OperationFilter,
+    ) -> Result<Vec<Operation>, StoreError> {
+        self.readers
+            .read(move |c| queue::operations(c, acct, &filter))
+            .await
+    }
+
+    pub(crate) async fn count_by_state(
+        &self,
+        acct: AccountId,
+    ) -> Result<BTreeMap<OperationState, usize>, StoreError> {
+        self.readers
+            .read(move |c| queue::count_by_state(c, acct))
+            .await
+    }
+
+    pub(crate) async fn drop_operations(
+        &self,
+        acct: AccountId,
+        scope: DropScope,
+    ) -> Result<DropReport, StoreError> {
+        self.writer
+            .write(move |c| queue::drop_operations(c, acct, &scope))
+            .await
+    }
+
+    pub(crate) async fn undo(
+        &self,
+        acct: AccountId,
+        ids: Vec<OpId>,
+    ) -> Vec<(OpId, Result<Undone, StoreError>)> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let result = self.writer.write(move |c| queue::undo(c, acct, id)).await;
+            out.push((id, result));
+        }
+        out
+    }
+
+    pub(crate) async fn upsert_groups(
+        &self,
+        acct: AccountId,
+        groups: Vec<MirrorGroup>,
+    ) -> Result<(), StoreError> {
+        self.writer
+            .write(move |c| mirror::upsert_groups(c, acct, &groups))
+            .await
+    }
+
+    pub(crate) async fn mark_gone_except(
+        &self,
+        acct: AccountId,
+        seen: Vec<String>,
+        read_at: UnixMs,
+    ) -> Result<usize, StoreError> {
+        self.writer
+            .write(move |c| mirror::mark_gone_except(c, acct, &seen, read_at))
+            .await
+    }
+
+    pub(crate) async fn group(
+        &self,
+        acct: AccountId,
+        id: String,
+    ) -> Result<Option<MirrorGroup>, StoreError> {
+        self.readers
+            .read(move |c| mirror::group(c, acct, &id))
+            .await
+    }
+
+    pub(crate) async fn groups_of(
+        &self,
+        acct: AccountId,
+        ids: Vec<String>,
+    ) -> Result<Vec<MirrorGroup>, StoreError> {
+        self.readers
+            .read(move |c| {
+                let mut out = Vec::with_capacity(ids.len());
+                for id in &ids {
+                    if let Some(g) = mirror::group(c, acct, id)? {
+                        out.push(g);
+                    }
+                }
+                Ok(out)
+            })
+            .await
+    }
+
+    pub(crate) async fn groups(&self, acct: AccountId) -> Result<Vec<GroupSummary>, StoreError> {
+        self.readers.read(move |c| mirror::groups(c, acct)).await
+    }
+
+    pub(crate) async fn groups_with_member(
+        &self,
+        acct: AccountId,
+        wa_id: String,
+    ) -> Result<Vec<GroupSummary>, StoreError> {
+        self.readers
+            .read(move |c| mirror::groups_with_member(c, acct, &wa_id))
+            .await
+    }
+
+    pub(crate) async fn exchanges(
+        &self,
+        acct: AccountId,
+    ) -> Result<Vec<ExchangeRecord>, StoreError> {
+        self.readers.read(move |c| audit::exchanges(c, acct)).await
+    }
+
+    pub(crate) async fn outcomes(&self, acct: AccountId) -> Result<Vec<OutcomeRecord>, StoreError> {
+        self.readers.read(move |c| audit::outcomes(c, acct)).await
+    }
+
+    /// Runs a raw read (SQLite-only tests and tools).
+    #[cfg(test)]
+    pub(crate) async fn read_raw<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        self.readers.read(f).await
+    }
+
+    /// Runs a raw write (SQLite-only tests).
+    #[cfg(test)]
+    pub(crate) async fn write_raw<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        self.writer.write(f).await
+    }
+}
+
+/// An import's open transaction on SQLite. Blocking: use it from a blocking thread.
+pub(crate) struct SqliteImport {
+    tx: std::sync::mpsc::Sender<ImportMsg>,
+    enqueuer: Arc<std::sync::Mutex<Option<Enqueuer>>>,
+}
+
+impl SqliteImport {
+    /// Queues a chunk of changes by the queue rules; what each push did, in order.
+    pub(crate) fn push(&self, specs: Vec<OpSpec>) -> Result<Vec<Pushed>, StoreError> {
+        let (reply, answer) = std::sync::mpsc::sync_channel(1);
+        let enqueuer = Arc::clone(&self.enqueuer);
+        let run = Box::new(move |c: &Connection| {
+            let mut guard = enqueuer
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let result = match guard.as_mut() {
+                Some(enqueuer) => specs.iter().map(|s| enqueuer.push(c, s)).collect(),
+                None => Err(StoreError::Closed),
+            };
+            let _ = reply.send(result);
+        });
+        self.tx
+            .send(ImportMsg::Run(run))
+            .map_err(|_| StoreError::Closed)?;
+        answer.recv().map_err(|_| StoreError::Closed)?
+    }
+
+    /// Makes everything pushed visible at once.
+    pub(crate) fn commit(self) -> Result<(), StoreError> {
+        let (reply, answer) = std::sync::mpsc::sync_channel(1);
+        self.tx
+            .send(ImportMsg::Commit(reply))
+            .map_err(|_| StoreError::Closed)?;
+        answer.recv().map_err(|_| StoreError::Closed)?
+    }
+}

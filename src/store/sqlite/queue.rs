@@ -1,0 +1,138 @@
+//! Reading and pruning the queue on SQLite: operations by group, state or id, counts, drop and
+//! undo.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{Connection, OptionalExtension, ToSql, params};
+
+use super::convert::{OP_COLUMNS, count_at, id_list, raw_operation};
+use super::enqueue::Enqueuer;
+use crate::domain::{OpId, OperationState};
+use crate::store::{
+    AccountId, DropReport, DropScope, Operation, OperationFilter, Pushed, StoreError, Undone,
+};
+
+/// The operations matching `filter`, oldest first.
+pub(super) fn operations(
+    conn: &Connection,
+    acct: AccountId,
+    filter: &OperationFilter,
+) -> Result<Vec<Operation>, StoreError> {
+    let mut sql = format!("SELECT {OP_COLUMNS} FROM operations WHERE account_id = ?");
+    let state = filter.state.map(OperationState::as_str);
+    let ids = filter.ids.as_deref().map(id_list);
+    let mut args: Vec<&dyn ToSql> = vec![&acct.0];
+    if let Some(group) = &filter.group {
+        sql.push_str(" AND group_id = ?");
+        args.push(group);
+    }
+    if let Some(state) = &state {
+        sql.push_str(" AND state = ?");
+        args.push(state);
+    }
+    if let Some(ids) = &ids {
+        sql.push_str(" AND id IN (SELECT value FROM json_each(?))");
+        args.push(ids);
+    }
+    sql.push_str(" ORDER BY id");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(args.as_slice(), raw_operation)?;
+    rows.map(|raw| Operation::try_from(raw?)).collect()
+}
+
+/// How many operations are in each state (every state present, zeros included).
+pub(super) fn count_by_state(
+    conn: &Connection,
+    acct: AccountId,
+) -> Result<BTreeMap<OperationState, usize>, StoreError> {
+    let mut counts: BTreeMap<OperationState, usize> =
+        OperationState::ALL.into_iter().map(|s| (s, 0)).collect();
+    let mut stmt = conn.prepare_cached(
+        "SELECT state, count(*) FROM operations WHERE account_id = ?1 GROUP BY state",
+    )?;
+    let rows = stmt.query_map(params![acct.0], |row| {
+        Ok((row.get::<_, String>(0)?, count_at(row, 1)?))
+    })?;
+    for row in rows {
+        let (state, count) = row?;
+        let state: OperationState = state.parse().map_err(StoreError::Corrupt)?;
+        counts.insert(state, count);
+    }
+    Ok(counts)
+}
+
+/// Deletes the matching operations, except those being sent, which are kept and counted:
+/// whether the server got them is not known yet.
+pub(super) fn drop_operations(
+    conn: &Connection,
+    acct: AccountId,
+    scope: &DropScope,
+) -> Result<DropReport, StoreError> {
+    let (condition, arg): (&str, Option<String>) = match scope {
+        DropScope::Ids(ids) => (
+            "id IN (SELECT value FROM json_each(?2))",
+            Some(id_list(ids)),
+        ),
+        DropScope::Group(group) => ("group_id = ?2", Some(group.clone())),
+        DropScope::All => ("?2 IS NULL", None),
+    };
+    let kept_sending: usize = conn.query_row(
+        &format!(
+            "SELECT count(*) FROM operations
+             WHERE account_id = ?1 AND state = 'sending' AND {condition}"
+        ),
+        params![acct.0, arg],
+        |row| count_at(row, 0),
+    )?;
+    let dropped = conn.execute(
+        &format!(
+            "DELETE FROM operations WHERE account_id = ?1 AND state <> 'sending' AND {condition}"
+        ),
+        params![acct.0, arg],
+    )?;
+    Ok(DropReport {
+        dropped,
+        kept_sending,
+    })
+}
+
+/// Takes back one operation: a pending one leaves the queue; one the server took (accepted or
+/// confirmed) is reversed by queueing the change that undoes it; one being sent cannot be
+/// undone yet.
+pub(super) fn undo(conn: &Connection, acct: AccountId, id: OpId) -> Result<Undone, StoreError> {
+    let op: Option<Operation> = conn
+        .query_row(
+            &format!("SELECT {OP_COLUMNS} FROM operations WHERE account_id = ?1 AND id = ?2"),
+            params![acct.0, id.0],
+            raw_operation,
+        )
+        .optional()?
+        .map(Operation::try_from)
+        .transpose()?;
+    let op = op.ok_or(StoreError::NotFound(id))?;
+    match op.state {
+        OperationState::Pending => {
+            conn.execute("DELETE FROM operations WHERE id = ?1", params![id.0])?;
+            Ok(Undone::Withdrawn)
+        }
+        OperationState::Sending => Err(StoreError::WrongState {
+            id,
+            state: op.state,
+            wanted: "wait for its outcome before undoing it",
+        }),
+        OperationState::Accepted | OperationState::Confirmed => {
+            let Some(reverse) = op.spec.reverse() else {
+                return Err(StoreError::WrongState {
+                    id,
+                    state: op.state,
+                    wanted: "this kind of change cannot be taken back",
+                });
+            };
+            match Enqueuer::new(acct).push(conn, &reverse)? {
+                Pushed::Duplicate { existing } => Ok(Undone::Reversed(existing)),
+                Pushed::Stored { id, .. } => Ok(Undone::Reversed(id)),
+            }
+        }
+        OperationState::Failed | OperationState::Skipped => Ok(Undone::NothingToUndo(op.state)),
+    }
+}

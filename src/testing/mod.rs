@@ -1,0 +1,101 @@
+//! Test data for the tool's own tests and benchmarks (feature `testing`, on for `cargo test`):
+//! people, changes, operations, groups, plans and a store in a temporary directory. A field
+//! added to one of these types is added here once, not in every test.
+
+use tempfile::TempDir;
+
+use crate::domain::plan::{PendingOp, PlannedRequest};
+use crate::domain::{OpId, OpSpec, OperationKind, OperationState, Participant};
+use crate::store::{AccountStore, GroupSummary, MirrorGroup, Operation, Store};
+
+/// The n-th test person: `+1212200nnnn` (n below 10,000), a valid US number.
+pub fn person(n: u32) -> Participant {
+    match Participant::from_wa_id(&format!("1212200{:04}", n % 10_000)) {
+        Ok(p) => p,
+        Err(e) => panic!("test person {n}: {e}"),
+    }
+}
+
+/// Adding person `n` to `group`.
+pub fn add(group: &str, n: u32) -> OpSpec {
+    OpSpec::for_participant(OperationKind::Add, group, person(n))
+}
+
+/// Removing person `n` from `group`.
+pub fn remove(group: &str, n: u32) -> OpSpec {
+    OpSpec::for_participant(OperationKind::Remove, group, person(n))
+}
+
+/// A queued operation in `state`, never tried, at time 0.
+pub fn operation(id: i64, spec: OpSpec, state: OperationState) -> Operation {
+    Operation {
+        id: OpId(id),
+        spec,
+        state,
+        attempts: 0,
+        attempt_id: None,
+        error_code: None,
+        error_message: None,
+        request_id: None,
+        flag: None,
+        created_at: 0,
+        updated_at: 0,
+    }
+}
+
+/// A line of the mirror's group list: `members` members, nothing queued.
+pub fn group_summary(id: &str, subject: &str, members: u32) -> GroupSummary {
+    GroupSummary {
+        id: id.into(),
+        subject: subject.into(),
+        member_count: members,
+        read_at: 0,
+        gone_at: None,
+        pending: 0,
+        failed: 0,
+    }
+}
+
+/// A group of the mirror with the test people `members`.
+pub fn mirror_group(id: &str, subject: &str, members: &[u32]) -> MirrorGroup {
+    MirrorGroup {
+        id: id.into(),
+        subject: subject.into(),
+        members: members.iter().map(|n| person(*n)).collect(),
+        member_count: members.len() as u32,
+        read_at: 0,
+        gone_at: None,
+    }
+}
+
+/// A planned request of `kind` for `group` carrying operations `(id, person)`.
+pub fn planned(kind: OperationKind, group: &str, ops: &[(i64, u32)]) -> PlannedRequest {
+    PlannedRequest {
+        kind,
+        group: Some(group.into()),
+        ops: ops
+            .iter()
+            .map(|(id, n)| PendingOp {
+                id: OpId(*id),
+                spec: OpSpec::for_participant(kind, group, person(*n)),
+            })
+            .collect(),
+    }
+}
+
+/// A fresh store in its own temporary directory (kept while the guard lives), scoped to one
+/// account (`https://graph.example`, phone number id `1000`).
+pub async fn account_store() -> (TempDir, AccountStore) {
+    let dir = match tempfile::tempdir() {
+        Ok(dir) => dir,
+        Err(e) => panic!("temporary directory: {e}"),
+    };
+    let store = match Store::open(&dir.path().join("test.db")) {
+        Ok(store) => store,
+        Err(e) => panic!("test store: {e}"),
+    };
+    match store.account("https://graph.example", "1000").await {
+        Ok(acct) => (dir, acct),
+        Err(e) => panic!("test account: {e}"),
+    }
+}
