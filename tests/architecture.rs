@@ -31,8 +31,14 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// The file's code without its tests and comments, as (line number, text).
 fn code_lines(path: &Path) -> Vec<(usize, String)> {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    if matches!(name, "tests.rs" | "contract.rs" | "testing.rs" | "stress_tests.rs") {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    if matches!(
+        name,
+        "tests.rs" | "contract.rs" | "testing.rs" | "stress_tests.rs"
+    ) {
         return Vec::new();
     }
     let text = std::fs::read_to_string(path).expect("read");
@@ -53,7 +59,11 @@ fn offenders(patterns: &[&str], allowed: &[&str]) -> Vec<String> {
     rust_files(&root.join("src"), &mut files);
     let mut found = Vec::new();
     for file in files {
-        let rel = file.strip_prefix(root).expect("inside").to_string_lossy().into_owned();
+        let rel = file
+            .strip_prefix(root)
+            .expect("inside")
+            .to_string_lossy()
+            .into_owned();
         if allowed.iter().any(|a| rel.starts_with(a)) || rel.starts_with("src/testing") {
             continue;
         }
@@ -69,18 +79,32 @@ fn offenders(patterns: &[&str], allowed: &[&str]) -> Vec<String> {
 #[test]
 fn only_the_engine_sends() {
     let found = offenders(&SENDING, &["src/engine/", "src/api/"]);
-    assert!(found.is_empty(), "requests sent outside src/engine:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "requests sent outside src/engine:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
 fn only_the_api_writes_a_request_path() {
     // The sandbox is the server side: its routes are the contract's paths.
     let found = offenders(&PATHS, &["src/api/", "src/sandbox/"]);
-    assert!(found.is_empty(), "request paths written outside src/api:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "request paths written outside src/api:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
 fn the_checks_see_what_they_look_for() {
-    assert!(!offenders(&SENDING, &[]).is_empty(), "the engine's own calls are found");
-    assert!(!offenders(&PATHS, &[]).is_empty(), "the API's own paths are found");
+    assert!(
+        !offenders(&SENDING, &[]).is_empty(),
+        "the engine's own calls are found"
+    );
+    assert!(
+        !offenders(&PATHS, &[]).is_empty(),
+        "the API's own paths are found"
+    );
 }

@@ -61,13 +61,20 @@ async fn two_syncs_in_a_row_under_a_rate_limit_both_end_well() {
     for round in 1..=2 {
         let out = run(&sb, home.path(), &["groups", "sync"]).await;
         assert_eq!(out.code, 0, "round {round}: {}", out.stderr);
-        assert!(out.stdout.contains("6 read into the mirror"), "{}", out.stdout);
+        assert!(
+            out.stdout.contains("6 read into the mirror"),
+            "{}",
+            out.stdout
+        );
     }
     let listed = run(&sb, home.path(), &["groups", "list", "--json"]).await;
     assert_eq!(listed.code, 0, "{}", listed.stderr);
     let stats = sb.stats();
     assert!(
-        stats["by_route"]["GET /groups"]["429"].as_u64().unwrap_or(0) > 0
+        stats["by_route"]["GET /groups"]["429"]
+            .as_u64()
+            .unwrap_or(0)
+            > 0
             || stats["by_route"]["GET /group"]["429"].as_u64().unwrap_or(0) > 0,
         "the limit was met (else this test proves nothing): {stats}"
     );
@@ -114,10 +121,15 @@ async fn every_request_the_server_saw_has_one_audit_row() {
     let faulted: u64 = ["500", "502", "503", "429", "dropped"]
         .iter()
         .map(|status| {
-            ["POST /participants", "DELETE /participants", "GET /group", "GET /groups"]
-                .iter()
-                .map(|route| stats["by_route"][route][status].as_u64().unwrap_or(0))
-                .sum::<u64>()
+            [
+                "POST /participants",
+                "DELETE /participants",
+                "GET /group",
+                "GET /groups",
+            ]
+            .iter()
+            .map(|route| stats["by_route"][route][status].as_u64().unwrap_or(0))
+            .sum::<u64>()
         })
         .sum();
     assert!(faulted > 10, "faults were met: {stats}");
@@ -149,13 +161,9 @@ async fn a_submit_under_a_rate_limit_slows_to_it() {
         .await
         .expect("account");
     let token = wa_groups::api::AccessToken::new(sb.token()).expect("token");
-    let settings = wa_groups::api::ClientSettings::new(
-        &sb.base_url(),
-        "v23.0",
-        token,
-        sb.phone_number_id(),
-    )
-    .expect("settings");
+    let settings =
+        wa_groups::api::ClientSettings::new(&sb.base_url(), "v23.0", token, sb.phone_number_id())
+            .expect("settings");
     let client = wa_groups::api::Client::new(settings).expect("client");
     let config = EngineConfig {
         concurrency: 16,
@@ -185,7 +193,11 @@ async fn a_submit_under_a_rate_limit_slows_to_it() {
         throttled * 4 <= total,
         "429s are a small share of the requests: {throttled} of {total}; {stats}"
     );
-    let slowest = rates.iter().flatten().copied().fold(f64::INFINITY, f64::min);
+    let slowest = rates
+        .iter()
+        .flatten()
+        .copied()
+        .fold(f64::INFINITY, f64::min);
     assert!(
         slowest <= LIMIT * 1.5,
         "the pace fell to about the limit: {rates:?}"

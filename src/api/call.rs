@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::domain::Participant;
+use crate::domain::{OperationKind, Participant};
 
 /// One request to the Graph API.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,6 +77,25 @@ impl fmt::Display for Endpoint {
 }
 
 impl Call {
+    /// Adding (`add`) or removing participants of `group`.
+    pub fn change_participants(
+        kind: OperationKind,
+        group: &str,
+        participants: Vec<Participant>,
+    ) -> Call {
+        let group = group.to_owned();
+        match kind {
+            OperationKind::Add => Call::AddParticipants {
+                group,
+                participants,
+            },
+            OperationKind::Remove => Call::RemoveParticipants {
+                group,
+                participants,
+            },
+        }
+    }
+
     /// Where this call goes, for API version `version` and the account's `phone_number_id`.
     pub fn endpoint(&self, version: &str, phone_number_id: &str) -> Endpoint {
         let (method, rest): (Method, Vec<&str>) = match self {

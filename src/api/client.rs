@@ -134,18 +134,7 @@ impl Client {
         group_id: &str,
         people: &[Participant],
     ) -> Result<WriteAccepted, ApiError> {
-        let group = group_id.to_owned();
-        let participants = people.to_vec();
-        let call = match kind {
-            OperationKind::Add => Call::AddParticipants {
-                group,
-                participants,
-            },
-            OperationKind::Remove => Call::RemoveParticipants {
-                group,
-                participants,
-            },
-        };
+        let call = Call::change_participants(kind, group_id, people.to_vec());
         match self.execute(&call).await? {
             Answer::Write(accepted) => Ok(accepted),
             _ => Err(ApiError::Invalid("not a write".into())),

@@ -14,6 +14,7 @@ mod listing;
 mod mirror;
 pub mod pacer;
 pub mod preview;
+mod reads;
 mod submit;
 pub mod sync;
 

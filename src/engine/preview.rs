@@ -2,8 +2,8 @@
 
 use super::Scope;
 use super::kinds::{self, Mirror};
+use crate::domain::OperationState;
 use crate::domain::plan::{PendingOp, Plan};
-use crate::domain::{Members, OperationState};
 use crate::store::{AccountStore, OperationFilter, StoreError};
 
 /// Plans the pending operations in scope against the mirror. Groups the mirror does not know
@@ -20,20 +20,7 @@ pub async fn preview(store: &AccountStore, scope: &Scope) -> Result<Plan, StoreE
             spec: op.spec,
         })
         .collect();
-    let mut groups: Vec<String> = ops
-        .iter()
-        .filter_map(|op| op.spec.group().map(str::to_owned))
-        .collect();
-    groups.sort();
-    groups.dedup();
-    let mut mirror = Mirror::default();
-    for group in store.groups_of(groups).await? {
-        if group.gone_at.is_none() {
-            mirror
-                .members
-                .insert(group.id.clone(), Members::of(&group.members));
-        }
-    }
+    let (mirror, _unknown) = Mirror::of(store, &ops).await?;
     Ok(kinds::plan(&ops, &mirror))
 }
 

@@ -5,7 +5,8 @@
 use super::call::{Caller, ReadError};
 use super::listing::list_groups;
 use super::mirror_of;
-use crate::api::{Answer, Call};
+use super::reads::GroupReads;
+use crate::api::Answer;
 use crate::store::{MirrorGroup, StoreError, now_ms};
 
 /// What a sync did.
@@ -51,23 +52,11 @@ pub(crate) async fn sync_groups(
         ..SyncReport::default()
     };
     progress(0, total);
-    let mut waiting = listed.iter().map(|g| g.id.clone());
-    let mut set = tokio::task::JoinSet::new();
+    let ids = listed.iter().map(|g| g.id.clone()).collect();
+    let mut reads = GroupReads::new(caller, ids, concurrency);
     let mut rows: Vec<MirrorGroup> = Vec::new();
     let mut interrupted = false;
-    loop {
-        while !interrupted && set.len() < concurrency.max(1) {
-            let Some(id) = waiting.next() else { break };
-            let caller = caller.clone();
-            set.spawn(async move {
-                let read = caller.read(&Call::GroupInfo { group: id.clone() }).await;
-                (id, read)
-            });
-        }
-        let Some(joined) = set.join_next().await else {
-            break;
-        };
-        let Ok((id, read)) = joined else { continue };
+    while let Some((id, read)) = reads.next().await {
         match read {
             Ok(Answer::Group(info)) => {
                 rows.push(mirror_of(&info));
@@ -77,7 +66,10 @@ pub(crate) async fn sync_groups(
                 .unread
                 .push((id, "the server answered with something else".into())),
             Err(ReadError::Failed(e)) => report.unread.push((id, e.to_string())),
-            Err(ReadError::Stopped) => interrupted = true,
+            Err(ReadError::Stopped) => {
+                interrupted = true;
+                reads.stop_starting();
+            }
         }
         if rows.len() >= FLUSH {
             caller

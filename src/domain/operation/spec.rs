@@ -81,6 +81,16 @@ impl OpSpec {
         }
     }
 
+    /// The group as text, empty for a change that makes one (for lines and audit rows).
+    pub fn group_text(&self) -> &str {
+        self.group().unwrap_or_default()
+    }
+
+    /// The person as E.164 text, empty for kinds about no one (for lines and audit rows).
+    pub fn person_text(&self) -> &str {
+        self.participant().map_or("", Participant::e164)
+    }
+
     /// What the open (pending) change holds a place for: two pending changes with the same
     /// slot cannot coexist, and the queue rules decide between them. An add and a removal of
     /// one person in one group share a slot (the later wins).

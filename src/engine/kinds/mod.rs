@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use crate::api::{Answer, ApiError, Call};
 use crate::domain::plan::{PendingOp, Plan, PlannedRequest};
 use crate::domain::{Members, OpSpec, OperationKind};
+use crate::store::{AccountStore, StoreError};
 
 pub use participants::short_message;
 
@@ -50,6 +51,35 @@ impl Confirmation {
 #[derive(Clone, Debug, Default)]
 pub struct Mirror {
     pub members: HashMap<String, Members>,
+}
+
+impl Mirror {
+    /// What the store's mirror knows of the groups `ops` touch, and the groups it does not
+    /// know (never read, or gone).
+    pub async fn of(
+        store: &AccountStore,
+        ops: &[PendingOp],
+    ) -> Result<(Mirror, Vec<String>), StoreError> {
+        let mut groups: Vec<String> = ops
+            .iter()
+            .filter_map(|op| op.spec.group().map(str::to_owned))
+            .collect();
+        groups.sort();
+        groups.dedup();
+        let mut mirror = Mirror::default();
+        for group in store.groups_of(groups.clone()).await? {
+            if group.gone_at.is_none() {
+                mirror
+                    .members
+                    .insert(group.id.clone(), Members::of(&group.members));
+            }
+        }
+        let unknown = groups
+            .into_iter()
+            .filter(|g| !mirror.members.contains_key(g))
+            .collect();
+        Ok((mirror, unknown))
+    }
 }
 
 /// The behaviour of one kind of operation. Pure: the engine's call policy does the sending.

@@ -19,18 +19,8 @@ impl Kind for Participants {
     }
 
     fn request(request: &PlannedRequest) -> Call {
-        let group = request.group_id().to_owned();
         let participants: Vec<Participant> = request.participants().cloned().collect();
-        match request.kind {
-            OperationKind::Remove => Call::RemoveParticipants {
-                group,
-                participants,
-            },
-            OperationKind::Add => Call::AddParticipants {
-                group,
-                participants,
-            },
-        }
+        Call::change_participants(request.kind, request.group_id(), participants)
     }
 
     fn settle(request: &PlannedRequest, answer: &Result<Answer, ApiError>) -> Vec<Verdict> {

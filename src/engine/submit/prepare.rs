@@ -5,13 +5,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{Job, Run, Tracked, lock};
-use crate::api::{Answer, Call};
+use crate::api::Answer;
 use crate::domain::plan::{PendingOp, PlannedRequest};
 use crate::domain::{Members, OperationState};
 use crate::engine::call::ReadError;
 use crate::engine::events::{Event, Scope};
 use crate::engine::kinds::{self, Confirmation, Mirror};
 use crate::engine::mirror_of;
+use crate::engine::reads::GroupReads;
 use crate::store::{Operation, OperationFilter, StoreError};
 
 impl Run {
@@ -69,26 +70,7 @@ impl Run {
         }
 
         // 3. The mirror's word on their groups; groups it does not know are read first.
-        let groups: Vec<String> = {
-            let mut g: Vec<String> = ready
-                .iter()
-                .filter_map(|op| op.spec.group().map(str::to_owned))
-                .collect();
-            g.sort();
-            g.dedup();
-            g
-        };
-        let mut mirror = Mirror::default();
-        let known = store.groups_of(groups.clone()).await?;
-        for group in known.into_iter().filter(|g| g.gone_at.is_none()) {
-            mirror
-                .members
-                .insert(group.id.clone(), Members::of(&group.members));
-        }
-        let unread: Vec<String> = groups
-            .into_iter()
-            .filter(|g| !mirror.members.contains_key(g))
-            .collect();
+        let (mut mirror, unread) = Mirror::of(&store, &ready).await?;
         for (group, members) in self.read_groups(unread).await {
             mirror.members.insert(group, members);
         }
@@ -138,25 +120,8 @@ impl Run {
     /// A group that could not be read is planned without checks (the reason is reported).
     async fn read_groups(self: &Arc<Self>, groups: Vec<String>) -> Vec<(String, Members)> {
         let mut out = Vec::new();
-        let mut waiting = groups.into_iter();
-        let mut set = tokio::task::JoinSet::new();
-        loop {
-            while set.len() < self.caller.config().concurrency.max(1) {
-                let Some(group) = waiting.next() else { break };
-                let caller = self.caller.clone();
-                set.spawn(async move {
-                    let read = caller
-                        .read(&Call::GroupInfo {
-                            group: group.clone(),
-                        })
-                        .await;
-                    (group, read)
-                });
-            }
-            let Some(joined) = set.join_next().await else {
-                break;
-            };
-            let Ok((group, read)) = joined else { continue };
+        let mut reads = GroupReads::new(&self.caller, groups, self.caller.config().concurrency);
+        while let Some((group, read)) = reads.next().await {
             match read {
                 Ok(Answer::Group(info)) => {
                     if let Err(e) = self

@@ -40,12 +40,8 @@ impl Run {
                     .or_default() += 1;
                 self.emit(Event::Held {
                     op: *id,
-                    group_id: op.spec.group().unwrap_or_default().to_owned(),
-                    participant: op
-                        .spec
-                        .participant()
-                        .map(|p| p.e164().to_owned())
-                        .unwrap_or_default(),
+                    group_id: op.spec.group_text().to_owned(),
+                    participant: op.spec.person_text().to_owned(),
                     reason: reason.clone(),
                 });
             }
@@ -89,12 +85,8 @@ impl Run {
             if state != OperationState::Accepted {
                 outcomes.push(Outcome {
                     at,
-                    group_id: op.spec.group().unwrap_or_default().to_owned(),
-                    participant: op
-                        .spec
-                        .participant()
-                        .map(|p| p.e164().to_owned())
-                        .unwrap_or_default(),
+                    group_id: op.spec.group_text().to_owned(),
+                    participant: op.spec.person_text().to_owned(),
                     action: op.spec.kind(),
                     result: state,
                     code,
@@ -140,12 +132,8 @@ impl Run {
         for (op, change) in ops.iter().zip(&changes) {
             self.emit(Event::Outcome {
                 op: op.id,
-                group_id: op.spec.group().unwrap_or_default().to_owned(),
-                participant: op
-                    .spec
-                    .participant()
-                    .map(|p| p.e164().to_owned())
-                    .unwrap_or_default(),
+                group_id: op.spec.group_text().to_owned(),
+                participant: op.spec.person_text().to_owned(),
                 kind: op.spec.kind(),
                 state: change.state,
                 code: change.code,
