@@ -266,11 +266,17 @@ fn drop_ops(settings: &Settings, args: DropArgs) -> Result<Outcome, Failure> {
         )));
     }
     let report = store.drop_operations(acct, &scope).map_err(store_failure)?;
-    println!("dropped {} operation(s)", report.dropped);
-    if report.kept_sending > 0 {
+    println!("dropped {} pending operation(s)", report.dropped);
+    if report.kept_in_flight > 0 {
         println!(
-            "kept {} being sent: their outcome is settled by the next submit",
-            report.kept_sending
+            "kept {} being sent or awaiting confirmation: their outcome is settled by the next submit",
+            report.kept_in_flight
+        );
+    }
+    if report.kept_finished > 0 {
+        println!(
+            "kept {} finished (confirmed, failed or skipped): they are the history, never dropped",
+            report.kept_finished
         );
     }
     Ok(Outcome::Done)

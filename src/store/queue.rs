@@ -45,12 +45,16 @@ pub enum DropScope {
     All,
 }
 
-/// What a drop did: operations being sent are never dropped.
+/// What a drop did: only pending operations are dropped.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DropReport {
     pub dropped: usize,
-    /// Operations in `sending` that matched and were kept.
-    pub kept_sending: usize,
+    /// Operations that matched and are in flight (`sending`, or `accepted` and awaiting their
+    /// confirmation): kept, since whether the server applied them is not settled yet.
+    pub kept_in_flight: usize,
+    /// Operations that matched and are finished (`confirmed`, `failed`, `skipped`): kept, as
+    /// the history the app's per-group changes and undo read.
+    pub kept_finished: usize,
 }
 
 /// What [`Store::undo`] did.
@@ -194,8 +198,8 @@ impl Store {
         Ok(counts)
     }
 
-    /// Deletes the matching operations, except those being sent, which are kept and counted:
-    /// whether the server got them is not known yet.
+    /// Deletes the matching pending operations. Operations in flight and finished ones (the
+    /// history) are never deleted; those that matched are counted.
     pub fn drop_operations(
         &mut self,
         acct: AccountId,
@@ -210,24 +214,29 @@ impl Store {
             DropScope::All => ("?2 IS NULL", None),
         };
         let tx = self.write_tx()?;
-        let kept_sending: usize = tx.query_row(
-            &format!(
-                "SELECT count(*) FROM operations
-                 WHERE account_id = ?1 AND state = 'sending' AND {condition}"
-            ),
-            params![acct.0, arg],
-            |row| super::count_at(row, 0),
-        )?;
+        let count = |states: &str| -> Result<usize, StoreError> {
+            Ok(tx.query_row(
+                &format!(
+                    "SELECT count(*) FROM operations
+                     WHERE account_id = ?1 AND state IN ({states}) AND {condition}"
+                ),
+                params![acct.0, arg],
+                |row| super::count_at(row, 0),
+            )?)
+        };
+        let kept_in_flight = count("'sending', 'accepted'")?;
+        let kept_finished = count("'confirmed', 'failed', 'skipped'")?;
         let dropped = tx.execute(
             &format!(
-                "DELETE FROM operations WHERE account_id = ?1 AND state <> 'sending' AND {condition}"
+                "DELETE FROM operations WHERE account_id = ?1 AND state = 'pending' AND {condition}"
             ),
             params![acct.0, arg],
         )?;
         tx.commit()?;
         Ok(DropReport {
             dropped,
-            kept_sending,
+            kept_in_flight,
+            kept_finished,
         })
     }
 
@@ -285,6 +294,16 @@ mod tests {
     use super::super::testing::{person, store_with_account};
     use super::*;
 
+    /// An outcome without an error.
+    fn change(id: OpId, state: OperationState) -> StateChange {
+        StateChange {
+            id,
+            state,
+            code: None,
+            message: None,
+        }
+    }
+
     fn queue(store: &mut Store, acct: AccountId, group: &str, people: &[u32]) -> Vec<OpId> {
         let ops: Vec<NewOperation> = people
             .iter()
@@ -332,19 +351,34 @@ mod tests {
     }
 
     #[test]
-    fn drop_keeps_operations_being_sent() {
+    fn drop_takes_only_pending_operations() {
         let (_dir, mut store, acct) = store_with_account();
         let a = queue(&mut store, acct, "a", &[1, 2, 3]);
         let b = queue(&mut store, acct, "b", &[1, 2]);
+        let c = queue(&mut store, acct, "c", &[1, 2, 3, 4]);
         store.mark_sending(acct, &[a[0]], "t1").expect("sending");
+        store.mark_sending(acct, &c, "t2").expect("sending");
+        store
+            .mark_outcome(
+                acct,
+                &[
+                    change(c[0], OperationState::Accepted),
+                    change(c[1], OperationState::Confirmed),
+                    change(c[2], OperationState::Failed),
+                    change(c[3], OperationState::Skipped),
+                ],
+                None,
+            )
+            .expect("outcomes");
         let report = store
-            .drop_operations(acct, &DropScope::Ids(vec![a[0], a[1]]))
+            .drop_operations(acct, &DropScope::Ids(vec![a[0], a[1], c[1]]))
             .expect("drop ids");
         assert_eq!(
             report,
             DropReport {
                 dropped: 1,
-                kept_sending: 1
+                kept_in_flight: 1,
+                kept_finished: 1,
             }
         );
         let report = store
@@ -354,7 +388,8 @@ mod tests {
             report,
             DropReport {
                 dropped: 2,
-                kept_sending: 0
+                kept_in_flight: 0,
+                kept_finished: 0,
             }
         );
         assert!(b.iter().all(|id| {
@@ -371,16 +406,22 @@ mod tests {
             report,
             DropReport {
                 dropped: 1,
-                kept_sending: 1
+                kept_in_flight: 2,
+                kept_finished: 3,
             }
         );
-        assert_eq!(
-            store
-                .operations(acct, &OperationFilter::default())
-                .expect("list")
-                .len(),
-            1
-        );
+        let left: Vec<OperationState> = store
+            .operations(acct, &OperationFilter::default())
+            .expect("list")
+            .into_iter()
+            .map(|o| o.state)
+            .collect();
+        assert_eq!(left.len(), 5, "{left:?}");
+        assert!(!left.contains(&OperationState::Pending));
+        let again = store
+            .drop_operations(acct, &DropScope::All)
+            .expect("nothing pending");
+        assert_eq!(again.dropped, 0);
     }
 
     #[test]
@@ -421,12 +462,6 @@ mod tests {
             store.undo(acct, ids[1]),
             Err(StoreError::WrongState { .. })
         ));
-        let change = |id, state| StateChange {
-            id,
-            state,
-            code: None,
-            message: None,
-        };
         store
             .mark_outcome(
                 acct,
