@@ -88,7 +88,8 @@ pub enum QueueCommand {
     /// Take pending operations out of the queue (by id, by group, or --all); operations being
     /// sent and finished ones (the history) stay
     Drop(DropArgs),
-    /// Queue what makes each group in FILE (CSV group,participant) have exactly those members
+    /// Queue what makes each group in FILE (CSV group,participant) have exactly those members;
+    /// a group is wanted empty only with the participant `(empty)`
     SyncTarget(SyncTargetArgs),
 }
 
@@ -149,7 +150,8 @@ pub struct DropArgs {
 
 #[derive(Args, Debug)]
 pub struct SyncTargetArgs {
-    /// CSV with the columns group,participant: the whole wanted membership of each group listed
+    /// CSV with the columns group,participant: the whole wanted membership of each group listed.
+    /// A blank participant is a bad line; `(empty)` as the participant wants the group empty
     pub file: PathBuf,
     /// Print the difference only; queue nothing
     #[arg(long)]

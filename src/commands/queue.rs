@@ -15,7 +15,7 @@ use crate::config::Settings;
 use crate::domain::OperationKind;
 use crate::domain::text::sanitize;
 use crate::exit::{Failure, Outcome};
-use crate::import::{self, ImportError, ImportReport, ImportTo, OnBadLines};
+use crate::import::{self, ImportError, ImportReport, ImportTo, LineNote, OnBadLines};
 use crate::store::{DropScope, EnqueueReport, NewOperation, OpId, OperationFilter};
 
 pub fn run(settings: &Settings, cmd: QueueCommand) -> Result<Outcome, Failure> {
@@ -125,23 +125,65 @@ fn import_file(settings: &Settings, args: ImportArgs) -> Result<Outcome, Failure
                 Outcome::SomeFailed
             })
         }
-        Err(ImportError::Invalid { bad, bad_more }) => {
+        Err(e) => Err(import_failure(&name, e, "imported")),
+    }
+}
+
+/// Says which encoding a file was read in, when it was not UTF-8: on stdout with the result,
+/// on stderr with the bad lines.
+fn print_encoding(name: &str, encoding: Option<&str>, to_stderr: bool) {
+    if let Some(encoding) = encoding {
+        let line = format!("{name}: read as {encoding} (the file is not UTF-8)");
+        if to_stderr {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    }
+}
+
+/// An import that stored nothing: each bad line as `FILE:LINE: reason` on stderr, then one
+/// line saying so; any other error as one line naming the file.
+fn import_failure(name: &str, e: ImportError, what: &str) -> Failure {
+    match e {
+        ImportError::Invalid {
+            bad,
+            bad_more,
+            encoding,
+        } => {
+            print_encoding(name, encoding, true);
             for line in &bad {
                 eprintln!("{name}:{}: {}", line.line, line.reason);
             }
             if bad_more > 0 {
                 eprintln!("{name}: … and {bad_more} more bad lines");
             }
-            Err(Failure::input(format!(
-                "{name}: {} bad line(s); nothing was imported (--skip-invalid imports the good lines)",
-                bad.len() + bad_more
-            )))
+            Failure::input(format!(
+                "{name}: {} bad line(s); nothing was {what}{}",
+                bad.len() + bad_more,
+                if what == "imported" {
+                    " (--skip-invalid imports the good lines)"
+                } else {
+                    ""
+                }
+            ))
         }
-        Err(e) => Err(Failure::input(format!("{name}: {e}"))),
+        e => Failure::input(format!("{name}: {e}")),
+    }
+}
+
+fn print_notes(name: &str, notes: &[LineNote], more: usize) {
+    for note in notes {
+        eprintln!("{name}:{}: note: {}", note.line, note.note);
+    }
+    if more > 0 {
+        eprintln!("{name}: … and {more} more notes");
     }
 }
 
 fn print_import(name: &str, report: &ImportReport) {
+    print_encoding(name, report.encoding.as_deref(), false);
+    print_notes(name, &report.notes, report.notes_more);
     for line in &report.bad {
         eprintln!("{name}:{}: skipped: {}", line.line, line.reason);
     }
@@ -287,14 +329,31 @@ fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcome, Fai
     let file =
         File::open(&args.file).map_err(|e| Failure::input(format!("{name}: cannot open: {e}")))?;
     let target = import::read_target(file, settings.default_region)
-        .map_err(|e| Failure::input(format!("{name}: {e}")))?;
+        .map_err(|e| import_failure(&name, e, "queued"))?;
+    print_encoding(&name, target.encoding, false);
+    print_notes(&name, &target.notes, target.notes_more);
     let (mut store, acct) = open(settings)?;
-    let diff = store.diff_target(acct, &target).map_err(store_failure)?;
+    let diff = store
+        .diff_target(acct, &target.membership)
+        .map_err(store_failure)?;
     for (group, p) in &diff.adds {
         println!("+ {}  {p}", sanitize(group));
     }
     for (group, p) in &diff.removes {
         println!("- {}  {p}", sanitize(group));
+    }
+    for (group, line) in &target.emptied {
+        let going = diff.removes.iter().filter(|(g, _)| g == group).count();
+        let Some(mirrored) = store.group(acct, group).map_err(store_failure)? else {
+            continue;
+        };
+        if going > 0 && mirrored.gone_at.is_none() {
+            eprintln!(
+                "{name}:{line}: warning: group {} \"{}\" is emptied: its {going} member(s) are removed",
+                sanitize(group),
+                sanitize(&mirrored.subject)
+            );
+        }
     }
     for group in &diff.unknown_groups {
         eprintln!(

@@ -1,14 +1,19 @@
 //! Pure rules of the domain: participants, operations and their states, batch planning. No I/O.
 
+pub mod list;
 pub mod operation;
 pub mod participant;
+pub mod phone_text;
 pub mod plan;
+pub mod reading;
 pub mod region;
 pub mod text;
 pub mod when;
 
+pub use list::{ListEntry, read_numbers};
 pub use operation::{OperationKind, OperationState};
 pub use participant::{Participant, ParticipantError};
+pub use reading::Reading;
 pub use region::Region;
 
 /// The Graph API takes at most this many participants in one add or remove request.

@@ -1,11 +1,20 @@
 //! The receiving end of an import: good changes into one open batch, bad lines tallied, and
 //! at the end a commit or nothing at all.
 
-use super::{BadLine, ImportError, ImportReport, ImportTo, MAX_BAD_LINES_SHOWN, OnBadLines};
+use super::{
+    BadLine, ImportError, ImportReport, ImportTo, LineNote, MAX_BAD_LINES_SHOWN, OnBadLines,
+};
 use crate::store::{EnqueueBatch, NewOperation, Pushed};
 
+/// One change read from a line, with the note of its number's reading, if any.
+pub(super) struct Parsed {
+    pub line: u64,
+    pub op: NewOperation,
+    pub note: Option<String>,
+}
+
 /// One parsed change, or the line that could not be one.
-pub(super) type Entry = Result<NewOperation, BadLine>;
+pub(super) type Entry = Result<Parsed, BadLine>;
 
 /// Collects an import's outcome.
 pub(super) struct Writer<'s> {
@@ -27,7 +36,14 @@ impl<'s> Writer<'s> {
     pub(super) fn take(&mut self, entry: Entry) -> Result<(), ImportError> {
         self.report.read += 1;
         match entry {
-            Ok(op) => {
+            Ok(Parsed { line, op, note }) => {
+                if let Some(note) = note {
+                    if self.report.notes.len() < MAX_BAD_LINES_SHOWN {
+                        self.report.notes.push(LineNote { line, note });
+                    } else {
+                        self.report.notes_more += 1;
+                    }
+                }
                 if let Some(batch) = &mut self.batch {
                     match batch.push(&op)? {
                         Pushed::Duplicate { .. } => self.report.duplicates += 1,
@@ -55,8 +71,13 @@ impl<'s> Writer<'s> {
     }
 
     /// Commits, or stores nothing when the file was empty or had bad lines to reject.
-    pub(super) fn finish(self) -> Result<ImportReport, ImportError> {
-        let report = self.report;
+    /// `encoding` is the one the file was read in, when it was not UTF-8.
+    pub(super) fn finish(
+        self,
+        encoding: Option<&'static str>,
+    ) -> Result<ImportReport, ImportError> {
+        let mut report = self.report;
+        report.encoding = encoding.map(str::to_owned);
         if report.read == 0 {
             return Err(ImportError::NothingToImport);
         }
@@ -68,6 +89,7 @@ impl<'s> Writer<'s> {
             _ => Err(ImportError::Invalid {
                 bad: report.bad,
                 bad_more: report.bad_more,
+                encoding,
             }),
         }
     }
