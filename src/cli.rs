@@ -85,9 +85,11 @@ pub enum QueueCommand {
     Import(ImportArgs),
     /// List the queue
     List(QueueListArgs),
-    /// Take operations out of the queue (by id, by group, or --all)
+    /// Take pending operations out of the queue (by id, by group, or --all); operations being
+    /// sent and finished ones (the history) stay
     Drop(DropArgs),
-    /// Queue what makes each group in FILE (CSV group,participant) have exactly those members
+    /// Queue what makes each group in FILE (CSV group,participant) have exactly those members;
+    /// a group is wanted empty only with the participant `(empty)`
     SyncTarget(SyncTargetArgs),
 }
 
@@ -131,13 +133,14 @@ pub struct QueueListArgs {
 
 #[derive(Args, Debug)]
 pub struct DropArgs {
-    /// Operation ids
+    /// Ids of pending operations
     #[arg(value_name = "ID", conflicts_with_all = ["group", "all"])]
     pub ids: Vec<i64>,
-    /// Every open operation of this group
+    /// Every pending operation of this group
     #[arg(long, value_name = "ID", conflicts_with = "all")]
     pub group: Option<String>,
-    /// Every open operation of the account
+    /// Every pending operation of the account (confirmed, failed and skipped ones stay: they
+    /// are the history)
     #[arg(long)]
     pub all: bool,
     /// Do it even when it takes out more than one operation
@@ -147,7 +150,8 @@ pub struct DropArgs {
 
 #[derive(Args, Debug)]
 pub struct SyncTargetArgs {
-    /// CSV with the columns group,participant: the whole wanted membership of each group listed
+    /// CSV with the columns group,participant: the whole wanted membership of each group listed.
+    /// A blank participant is a bad line; `(empty)` as the participant wants the group empty
     pub file: PathBuf,
     /// Print the difference only; queue nothing
     #[arg(long)]

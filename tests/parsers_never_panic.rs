@@ -6,8 +6,7 @@ use std::sync::{Mutex, OnceLock};
 use proptest::prelude::*;
 use serde_json::Value;
 use wa_groups::api::wire::{self, GroupInfo, GroupPage};
-use wa_groups::domain::participant::split_list;
-use wa_groups::domain::{OperationKind, Participant, Region};
+use wa_groups::domain::{OperationKind, Participant, Region, read_numbers};
 use wa_groups::import::{self, ImportTo, OnBadLines};
 use wa_groups::store::{AccountStore, Store};
 
@@ -80,18 +79,22 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
-    fn phone_numbers(text in ".{0,40}", digits in "[+0-9 ()-]{0,24}") {
+    fn phone_numbers(
+        text in ".{0,40}",
+        digits in "[+0-9 ()-]{0,24}",
+        pasted in "[+0-9 ()\\-.,;\u{202a}\u{202c}\u{200e}\u{a0}\u{2013}\u{660}-\u{669}\u{ff10}-\u{ff19}]{0,40}",
+    ) {
         for region in [None, "US".parse::<Region>().ok(), "BR".parse::<Region>().ok()] {
-            for input in [&text, &digits] {
+            for input in [&text, &digits, &pasted] {
                 if let Ok(p) = Participant::parse(input, region) {
                     prop_assert!(p.e164().starts_with('+'));
                     prop_assert!(p.wa_id().bytes().all(|b| b.is_ascii_digit()));
                     let _ = p.ambiguity();
                 }
+                let _ = read_numbers(input, region);
             }
         }
         let _ = Participant::from_wa_id(&text);
-        let _ = split_list(&text);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::domain::OpSpec;
 use crate::domain::OperationKind;
 use crate::domain::text::sanitize;
 use crate::exit::{Failure, Outcome};
-use crate::import::{self, ImportError, ImportReport, ImportTo, OnBadLines};
+use crate::import::{self, ImportError, ImportReport, ImportTo, LineNote, OnBadLines};
 use crate::store::{DropScope, EnqueueReport, OpId, OperationFilter};
 
 pub async fn run(settings: &Settings, cmd: QueueCommand) -> Result<Outcome, Failure> {
@@ -68,8 +68,8 @@ fn print_enqueue(report: &EnqueueReport) {
         println!(
             "replaced: the pending {} of {} in {} (#{}) gave way to the later {} (#{})",
             r.replaced_kind,
-            who(&r.spec),
-            sanitize(r.spec.group().unwrap_or_default()),
+            r.spec.person_text(),
+            sanitize(r.spec.group_text()),
             r.replaced.0,
             r.spec.kind(),
             r.by.0
@@ -80,16 +80,11 @@ fn print_enqueue(report: &EnqueueReport) {
             "flagged #{}: {} {} in {}: {}",
             f.id.0,
             f.spec.kind(),
-            who(&f.spec),
-            sanitize(f.spec.group().unwrap_or_default()),
+            f.spec.person_text(),
+            sanitize(f.spec.group_text()),
             f.flag
         );
     }
-}
-
-/// The person a change is about, as E.164 (empty for kinds about no one).
-fn who(spec: &OpSpec) -> &str {
-    spec.participant().map_or("", |p| p.e164())
 }
 
 async fn import_file(settings: &Settings, args: ImportArgs) -> Result<Outcome, Failure> {
@@ -132,23 +127,65 @@ async fn import_file(settings: &Settings, args: ImportArgs) -> Result<Outcome, F
                 Outcome::SomeFailed
             })
         }
-        Err(ImportError::Invalid { bad, bad_more }) => {
+        Err(e) => Err(import_failure(&name, e, "imported")),
+    }
+}
+
+/// Says which encoding a file was read in, when it was not UTF-8: on stdout with the result,
+/// on stderr with the bad lines.
+fn print_encoding(name: &str, encoding: Option<&str>, to_stderr: bool) {
+    if let Some(encoding) = encoding {
+        let line = format!("{name}: read as {encoding} (the file is not UTF-8)");
+        if to_stderr {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    }
+}
+
+/// An import that stored nothing: each bad line as `FILE:LINE: reason` on stderr, then one
+/// line saying so; any other error as one line naming the file.
+fn import_failure(name: &str, e: ImportError, what: &str) -> Failure {
+    match e {
+        ImportError::Invalid {
+            bad,
+            bad_more,
+            encoding,
+        } => {
+            print_encoding(name, encoding, true);
             for line in &bad {
                 eprintln!("{name}:{}: {}", line.line, line.reason);
             }
             if bad_more > 0 {
                 eprintln!("{name}: … and {bad_more} more bad lines");
             }
-            Err(Failure::input(format!(
-                "{name}: {} bad line(s); nothing was imported (--skip-invalid imports the good lines)",
-                bad.len() + bad_more
-            )))
+            Failure::input(format!(
+                "{name}: {} bad line(s); nothing was {what}{}",
+                bad.len() + bad_more,
+                if what == "imported" {
+                    " (--skip-invalid imports the good lines)"
+                } else {
+                    ""
+                }
+            ))
         }
-        Err(e) => Err(Failure::input(format!("{name}: {e}"))),
+        e => Failure::input(format!("{name}: {e}")),
+    }
+}
+
+fn print_notes(name: &str, notes: &[LineNote], more: usize) {
+    for note in notes {
+        eprintln!("{name}:{}: note: {}", note.line, note.note);
+    }
+    if more > 0 {
+        eprintln!("{name}: … and {more} more notes");
     }
 }
 
 fn print_import(name: &str, report: &ImportReport) {
+    print_encoding(name, report.encoding.as_deref(), false);
+    print_notes(name, &report.notes, report.notes_more);
     for line in &report.bad {
         eprintln!("{name}:{}: skipped: {}", line.line, line.reason);
     }
@@ -208,8 +245,8 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
         println!(
             "{:>6}  {:<24}  {:<16}  {:<6}  {:<9}  {}",
             op.id.0,
-            short(&sanitize(op.group().unwrap_or_default()), 24),
-            op.participant().map_or("", |p| p.e164()),
+            short(&sanitize(op.spec.group_text()), 24),
+            op.spec.person_text(),
             op.kind().as_str(),
             op.state.as_str(),
             sanitize(&note)
@@ -269,11 +306,17 @@ async fn drop_ops(settings: &Settings, args: DropArgs) -> Result<Outcome, Failur
         )));
     }
     let report = store.drop_operations(scope).await.map_err(store_failure)?;
-    println!("dropped {} operation(s)", report.dropped);
-    if report.kept_sending > 0 {
+    println!("dropped {} pending operation(s)", report.dropped);
+    if report.kept_in_flight > 0 {
         println!(
-            "kept {} being sent: their outcome is settled by the next submit",
-            report.kept_sending
+            "kept {} being sent or awaiting confirmation: their outcome is settled by the next submit",
+            report.kept_in_flight
+        );
+    }
+    if report.kept_finished > 0 {
+        println!(
+            "kept {} finished (confirmed, failed or skipped): they are the history, never dropped",
+            report.kept_finished
         );
     }
     Ok(Outcome::Done)
@@ -284,14 +327,32 @@ async fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcom
     let file =
         File::open(&args.file).map_err(|e| Failure::input(format!("{name}: cannot open: {e}")))?;
     let target = import::read_target(file, settings.default_region)
-        .map_err(|e| Failure::input(format!("{name}: {e}")))?;
+        .map_err(|e| import_failure(&name, e, "queued"))?;
+    print_encoding(&name, target.encoding, false);
+    print_notes(&name, &target.notes, target.notes_more);
     let store = open(settings).await?;
-    let diff = store.diff_target(&target).await.map_err(store_failure)?;
+    let diff = store
+        .diff_target(&target.membership)
+        .await
+        .map_err(store_failure)?;
     for (group, p) in &diff.adds {
         println!("+ {}  {p}", sanitize(group));
     }
     for (group, p) in &diff.removes {
         println!("- {}  {p}", sanitize(group));
+    }
+    for (group, line) in &target.emptied {
+        let going = diff.removes.iter().filter(|(g, _)| g == group).count();
+        let Some(mirrored) = store.group(group).await.map_err(store_failure)? else {
+            continue;
+        };
+        if going > 0 && mirrored.gone_at.is_none() {
+            eprintln!(
+                "{name}:{line}: warning: group {} \"{}\" is emptied: its {going} member(s) are removed",
+                sanitize(group),
+                sanitize(&mirrored.subject)
+            );
+        }
     }
     for group in &diff.unknown_groups {
         eprintln!(

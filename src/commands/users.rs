@@ -2,25 +2,30 @@
 
 use std::collections::HashMap;
 
-use crate::domain::participant::split_list;
-use crate::domain::{Participant, Region};
+use crate::domain::text::sanitize;
+use crate::domain::{Participant, Region, read_numbers};
 use crate::exit::Failure;
 
-/// Parses every argument (each may hold several numbers); any bad one, or the same person
-/// twice, is an input error naming them all, and nothing is sent.
+/// Parses every argument (each may hold several numbers, cut as a pasted list is); any bad
+/// one, or the same person twice, is an input error naming them all, and nothing is sent. A
+/// number read one way where another could have been meant is taken, and its note printed.
 pub fn parse_users(args: &[String], region: Option<Region>) -> Result<Vec<Participant>, Failure> {
     let mut people = Vec::new();
+    let mut notes = Vec::new();
     let mut bad = Vec::new();
     let mut seen: HashMap<String, String> = HashMap::new();
     for arg in args {
-        for piece in split_list(arg) {
-            match Participant::parse(piece, region) {
-                Ok(p) => {
-                    if let Some(first) = seen.insert(p.wa_id().to_owned(), piece.to_owned()) {
+        for entry in read_numbers(arg, region) {
+            let piece = sanitize(&entry.text);
+            match entry.reading {
+                Ok(reading) => {
+                    let p = reading.participant;
+                    if let Some(first) = seen.insert(p.wa_id().to_owned(), piece.clone()) {
                         bad.push(format!(
                             "\"{piece}\": the same person as \"{first}\" ({p}), given twice"
                         ));
                     } else {
+                        notes.extend(reading.note);
                         people.push(p);
                     }
                 }
@@ -30,7 +35,12 @@ pub fn parse_users(args: &[String], region: Option<Region>) -> Result<Vec<Partic
     }
     match bad.len() {
         0 if people.is_empty() => Err(Failure::input("no participants given")),
-        0 => Ok(people),
+        0 => {
+            for note in notes {
+                eprintln!("note: {note}");
+            }
+            Ok(people)
+        }
         1 => Err(Failure::input(format!("bad participant {}", bad[0]))),
         n => Err(Failure::input(format!(
             "{n} bad participants: {}",

@@ -1,18 +1,23 @@
-//! Pure rules of the domain: participants, operations and their states, the queue's rules,
-//! membership, batch planning. No I/O.
+//! Pure rules of the domain: participants and how operators write them, operations and their
+//! states, the queue's rules, membership, batch planning. No I/O.
 
+pub mod list;
 pub mod members;
 pub mod operation;
 pub mod participant;
+pub mod phone_text;
 pub mod plan;
 pub mod queue;
+pub mod reading;
 pub mod region;
 pub mod text;
 pub mod when;
 
+pub use list::{ListEntry, read_numbers};
 pub use members::Members;
 pub use operation::{OpId, OpSpec, OperationKind, OperationState};
 pub use participant::{Participant, ParticipantError};
+pub use reading::Reading;
 pub use region::Region;
 
 /// The Graph API takes at most this many participants in one add or remove request.

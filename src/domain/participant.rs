@@ -23,7 +23,7 @@ pub struct ParticipantError {
 }
 
 impl ParticipantError {
-    fn new(input: &str, reason: impl Into<String>) -> Self {
+    pub(super) fn new(input: &str, reason: impl Into<String>) -> Self {
         let mut shown: String = super::text::sanitize(input.trim());
         if shown.chars().count() > 40 {
             shown = shown.chars().take(40).collect::<String>() + "…";
@@ -36,118 +36,20 @@ impl ParticipantError {
 }
 
 impl Participant {
-    /// Reads a number as an operator writes it: `+1 (555) 123-4567`, `0044 20 7946 0958`,
-    /// `5511987654321` (a wa_id: digits with their country code), or a national number such as
-    /// `(202) 555-0143` when a default region is given. The result must be a valid number.
+    /// [`Participant::read`] without its note: for numbers whose reading cannot be in doubt
+    /// (`+` and the country code), and for searching.
+    ///
+    /// # Errors
+    /// As [`Participant::read`].
     pub fn parse(input: &str, region: Option<Region>) -> Result<Self, ParticipantError> {
-        let trimmed = input.trim();
-        if trimmed.is_empty() {
-            return Err(ParticipantError::new(input, "empty"));
-        }
-        if let Some(bad) = trimmed
-            .chars()
-            .find(|c| !(c.is_ascii_digit() || " +-().\u{a0}/".contains(*c)))
-        {
-            let what = if bad.is_alphabetic() {
-                "letters are not allowed in a phone number".to_string()
-            } else {
-                format!(
-                    "`{}` is not allowed in a phone number",
-                    bad.escape_default()
-                )
-            };
-            return Err(ParticipantError::new(input, what));
-        }
-        let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
-        if digits.len() < 7 {
-            return Err(ParticipantError::new(
-                input,
-                "too short to be a phone number",
-            ));
-        }
-        if digits.len() > 17 {
-            return Err(ParticipantError::new(
-                input,
-                "too long to be a phone number",
-            ));
-        }
-        if trimmed.matches('+').count() > 1 || (trimmed.contains('+') && !trimmed.starts_with('+'))
-        {
-            return Err(ParticipantError::new(
-                input,
-                "`+` may only start the number",
-            ));
-        }
-
-        let international = if trimmed.starts_with('+') {
-            Some(digits.clone())
-        } else {
-            digits.strip_prefix("00").map(str::to_owned)
-        };
-        if let Some(intl) = international {
-            return Self::from_international(input, &intl);
-        }
-
-        let plain_digits = trimmed.chars().all(|c| c.is_ascii_digit());
-        match region {
-            Some(region) => match Self::from_national(&digits, region) {
-                Some(found) => Ok(found),
-                // Bare digits that are not a national number may be a wa_id.
-                None if plain_digits => Self::from_international(input, &digits).map_err(|_| {
-                    ParticipantError::new(
-                        input,
-                        format!("not a valid number in {region}, nor with a country code"),
-                    )
-                }),
-                None => Err(ParticipantError::new(
-                    input,
-                    format!("not a valid number in {region}"),
-                )),
-            },
-            None if plain_digits => Self::from_international(input, &digits).map_err(|e| {
-                ParticipantError::new(
-                    input,
-                    format!(
-                        "{}; write it with + and the country code, or set a default region",
-                        e.reason
-                    ),
-                )
-            }),
-            None => Err(ParticipantError::new(
-                input,
-                "no country code: write it with + and the country code, or set a default region",
-            )),
-        }
+        Self::read(input, region).map(|reading| reading.participant)
     }
 
-    fn from_international(input: &str, digits: &str) -> Result<Self, ParticipantError> {
-        let parsed = phonenumber::parse(None, format!("+{digits}"))
-            .map_err(|_| ParticipantError::new(input, "not a phone number"))?;
-        if phonenumber::is_valid(&parsed) {
-            return Ok(Participant {
-                e164: e164_of(&parsed),
-            });
+    /// The number libphonenumber parsed, in E.164.
+    pub(super) fn from_parsed(parsed: &phonenumber::PhoneNumber) -> Self {
+        Participant {
+            e164: e164_of(parsed),
         }
-        // The forms WhatsApp still knows though libphonenumber calls them invalid are taken,
-        // and flagged by `ambiguity`.
-        let e164 = Participant {
-            e164: format!("+{digits}"),
-        };
-        if e164.ambiguity().is_none() {
-            let code = parsed.code().value();
-            return Err(ParticipantError::new(
-                input,
-                format!("not a valid number for country code +{code}"),
-            ));
-        }
-        Ok(e164)
-    }
-
-    fn from_national(digits: &str, region: Region) -> Option<Self> {
-        let parsed = phonenumber::parse(Some(region.0), digits).ok()?;
-        phonenumber::is_valid(&parsed).then(|| Participant {
-            e164: e164_of(&parsed),
-        })
     }
 
     /// Takes a wa_id or E.164 number as the server reports it (`15551234567`), without judging
@@ -232,53 +134,6 @@ fn e164_of(parsed: &phonenumber::PhoneNumber) -> String {
     format!("+{}{}", parsed.code().value(), parsed.national())
 }
 
-/// Splits pasted text into the pieces that should each be one number. Separators are commas,
-/// semicolons and line breaks; within a piece, spaces separate numbers unless the whole piece
-/// reads as one number (`+1 555 123 4567`) — several `+` always start several numbers.
-pub fn split_list(text: &str) -> Vec<&str> {
-    let mut pieces = Vec::new();
-    for chunk in text.split([',', ';', '\n', '\r', '\t']) {
-        let chunk = chunk.trim();
-        if chunk.is_empty() {
-            continue;
-        }
-        if chunk.matches('+').count() > 1 {
-            let mut start = 0;
-            for (i, _) in chunk.match_indices('+').skip(1) {
-                pieces.push(chunk[start..i].trim());
-                start = i;
-            }
-            pieces.push(chunk[start..].trim());
-        } else if !chunk.contains(' ') || looks_like_one_number(chunk) {
-            pieces.push(chunk);
-        } else {
-            pieces.extend(chunk.split_whitespace());
-        }
-    }
-    pieces
-}
-
-fn looks_like_one_number(chunk: &str) -> bool {
-    let groups: Vec<&str> = chunk.split_whitespace().collect();
-    let digits: usize = chunk.chars().filter(char::is_ascii_digit).count();
-    let full_length = groups
-        .iter()
-        .filter(|g| g.chars().filter(char::is_ascii_digit).count() >= 7)
-        .count();
-    if full_length >= 2 {
-        // "+12122000003 12122000004": two whole numbers side by side.
-        return false;
-    }
-    // "+1 555 123 4567", "(202) 555-0143", "0044 20 7946 0958": short groups adding up to
-    // one number's length. Several full-length numbers separated by spaces are several.
-    chunk.starts_with('+')
-        || chunk.starts_with('(')
-        || (digits <= 15
-            && groups
-                .iter()
-                .all(|g| g.chars().filter(char::is_ascii_digit).count() < 7))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,28 +196,5 @@ mod tests {
         assert!(mx.ambiguity().is_some());
         let us = Participant::parse("+1 202 555 0143", None).expect("valid");
         assert!(us.ambiguity().is_none());
-    }
-
-    #[test]
-    fn pasted_lists_split_sensibly() {
-        assert_eq!(
-            split_list("+1 202 555 0143, +44 20 7946 0958\n2025550199"),
-            vec!["+1 202 555 0143", "+44 20 7946 0958", "2025550199"]
-        );
-        assert_eq!(
-            split_list("+12025550143 +442079460958"),
-            vec!["+12025550143", "+442079460958"]
-        );
-        assert_eq!(
-            split_list("2025550143 2025550199"),
-            vec!["2025550143", "2025550199"]
-        );
-        assert_eq!(split_list("(202) 555-0143"), vec!["(202) 555-0143"]);
-        assert_eq!(
-            split_list("+12122000003 12122000004"),
-            vec!["+12122000003", "12122000004"]
-        );
-        assert_eq!(split_list("+55 11 98765-4321"), vec!["+55 11 98765-4321"]);
-        assert!(split_list(" ,\n ").is_empty());
     }
 }

@@ -6,9 +6,9 @@ use std::iter;
 use super::lines::{Lines, NumberedLine};
 use super::pipeline::{self, Emit};
 use super::records::{Columns, content_lines};
-use super::writer::{Entry, Writer};
+use super::writer::{Entry, Parsed, Writer};
 use super::{BadLine, ImportError, ImportReport, ImportTo, fields, input};
-use crate::domain::{OpSpec, Participant, Region};
+use crate::domain::{OpSpec, Region};
 
 const COLUMNS: [&str; 3] = ["group", "participant", "action"];
 
@@ -28,7 +28,7 @@ pub fn read_csv(
         |line| iter::once(parse_row(line, &columns, default_region)),
         |entries| entries.into_iter().try_for_each(|entry| writer.take(entry)),
     )?;
-    writer.finish()
+    writer.finish(super::encoding_of(&lines))
 }
 
 fn parse_row((line, text): NumberedLine, columns: &Columns, region: Option<Region>) -> Entry {
@@ -38,15 +38,19 @@ fn parse_row((line, text): NumberedLine, columns: &Columns, region: Option<Regio
         return Err(bad("unexpected number of columns".into()));
     };
     let group_id = fields::group_id(group).map_err(bad)?.to_owned();
-    let participant = Participant::parse(participant, region).map_err(|e| bad(e.to_string()))?;
+    let reading = fields::participant(participant, region).map_err(bad)?;
     let kind = fields::action(action).map_err(bad)?;
-    Ok(OpSpec::for_participant(kind, group_id, participant))
+    Ok(Parsed {
+        line,
+        op: OpSpec::for_participant(kind, group_id, reading.participant),
+        note: reading.note,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{OperationKind, OperationState};
+    use crate::domain::{OperationKind, OperationState, Participant};
     use crate::import::OnBadLines;
     use crate::store::testing::store_with_account;
     use crate::store::{AccountStore, MirrorGroup, OperationFilter};
@@ -60,7 +64,8 @@ mod tests {
         text: &[u8],
         on_bad: OnBadLines,
     ) -> Result<ImportReport, ImportError> {
-        read_csv(text, us(), ImportTo { store, on_bad })
+        let to = ImportTo { store, on_bad };
+        read_csv(text, us(), to)
     }
 
     async fn stored(store: &AccountStore) -> Vec<(String, String, OperationKind)> {
@@ -70,11 +75,11 @@ mod tests {
             .expect("list");
         ops.into_iter()
             .map(|o| {
-                let who = o
-                    .participant()
-                    .map(|p| p.e164().to_owned())
-                    .unwrap_or_default();
-                (o.group().unwrap_or_default().to_owned(), who, o.kind())
+                (
+                    o.spec.group_text().to_owned(),
+                    o.spec.person_text().to_owned(),
+                    o.kind(),
+                )
             })
             .collect()
     }
@@ -157,7 +162,7 @@ mod tests {
             .to_vec();
         text.extend(b"g1,+1202555\xff\xfe0147,add\ng1,+12025550148,remove\n");
         let err = import(&store, &text, OnBadLines::Reject).expect_err("bad lines");
-        let ImportError::Invalid { bad, bad_more } = &err else {
+        let ImportError::Invalid { bad, bad_more, .. } = &err else {
             panic!("wrong error: {err}");
         };
         let shown: Vec<String> = bad.iter().map(ToString::to_string).collect();
@@ -168,7 +173,8 @@ mod tests {
                 "line 4: action `delete` is neither `add` nor `remove`",
                 "line 5: group id \"two words\" contains spaces or control characters",
                 "line 6: no `action` value (column 3)",
-                "line 7: not UTF-8 text",
+                // Not UTF-8: read as Windows-1252, where those bytes are letters.
+                "line 7: \"+1202555ÿþ0147\": letters are not allowed in a phone number",
             ]
         );
         assert_eq!(*bad_more, 0);
@@ -192,7 +198,7 @@ mod tests {
         }
         text.push_str("g,+12025550143,add\n");
         let err = import(&store, text.as_bytes(), OnBadLines::Reject).expect_err("bad");
-        let ImportError::Invalid { bad, bad_more } = err else {
+        let ImportError::Invalid { bad, bad_more, .. } = err else {
             panic!("wrong error");
         };
         assert_eq!((bad.len(), bad_more), (50, 150));
@@ -228,8 +234,14 @@ mod tests {
         let mut binary = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec();
         binary.extend((0..100_000u32).map(|n| (n % 251) as u8));
         assert!(matches!(try_file(&binary), ImportError::Binary));
-        let err = try_file(b"\xc0\xffgroup,participant,action\n");
-        assert_eq!(err.to_string(), "line 1: the header is not UTF-8 text");
+        let long_header = [vec![b'g'; 70_000], b",participant,action\n".to_vec()].concat();
+        let err = try_file(&long_header);
+        assert_eq!(
+            err.to_string(),
+            "line 1: the header is longer than 64 KiB: is this a text file?"
+        );
+        let err = try_file(b"# Jo\x8bo Concei\x8d\x8bo (Mac Roman)\ngroup,participant,action\n");
+        assert!(matches!(err, ImportError::Encoding(_)), "{err}");
         let no_line_breaks = [
             b"group,participant,action\ng,\"".to_vec(),
             vec![b'1'; 2 << 20],

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+pub use super::input::UnknownEncoding;
 use crate::store::StoreError;
 
 /// A line that was not imported, and why. Displays as `line 7: "abc": letters are not allowed…`.
@@ -17,16 +18,28 @@ impl fmt::Display for BadLine {
     }
 }
 
+/// A note on a line that was imported: a number read one way where another was possible.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LineNote {
+    pub line: u64,
+    pub note: String,
+}
+
 /// Why an import stored nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("cannot read the input: {0}")]
-    Read(#[from] std::io::Error),
+    Read(std::io::Error),
+
+    #[error("{0}")]
+    Encoding(UnknownEncoding),
 
     #[error("this is a binary file, not text")]
     Binary,
 
-    #[error("this file is UTF-16 text: save it as UTF-8 (in a spreadsheet: \"CSV UTF-8\")")]
+    #[error(
+        "this file is UTF-16 text without a byte order mark: save it as UTF-8 (in a spreadsheet: Save As, \"CSV UTF-8\")"
+    )]
     Utf16,
 
     #[error("nothing to import: no data lines were found")]
@@ -39,20 +52,41 @@ pub enum ImportError {
         found: String,
     },
 
-    #[error("line {line}: the header is not UTF-8 text")]
-    HeaderNotText { line: u64 },
+    /// The header line cannot be read: `reason` is that of [`super::lines`] ("longer than
+    /// 64 KiB…", "not UTF-8 text").
+    #[error("line {line}: the header is {reason}")]
+    HeaderUnreadable { line: u64, reason: String },
 
     #[error("the group id {0}")]
     BadGroup(String),
 
+    /// Bad lines, and nothing stored; `encoding` names the one the file was read in when it
+    /// was not UTF-8.
     #[error("{}", summary(bad, *bad_more))]
-    Invalid { bad: Vec<BadLine>, bad_more: usize },
+    Invalid {
+        bad: Vec<BadLine>,
+        bad_more: usize,
+        encoding: Option<&'static str>,
+    },
 
     #[error(transparent)]
     Store(#[from] StoreError),
 
     #[error("the import stopped unexpectedly: {0}")]
     Internal(String),
+}
+
+impl From<std::io::Error> for ImportError {
+    /// A read error, or the encoding the text reader could not tell.
+    fn from(e: std::io::Error) -> Self {
+        match e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<UnknownEncoding>())
+        {
+            Some(unknown) => ImportError::Encoding(unknown.clone()),
+            None => ImportError::Read(e),
+        }
+    }
 }
 
 /// How many bad lines the error message itself shows (the error holds up to 50).
@@ -85,7 +119,12 @@ mod tests {
                 reason: "not UTF-8 text".into(),
             })
             .collect();
-        let text = ImportError::Invalid { bad, bad_more: 3 }.to_string();
+        let text = ImportError::Invalid {
+            bad,
+            bad_more: 3,
+            encoding: None,
+        }
+        .to_string();
         assert!(text.starts_with("15 bad lines, nothing imported"), "{text}");
         assert!(text.contains("\n  line 10: not UTF-8 text"), "{text}");
         assert!(!text.contains("line 11:"), "{text}");

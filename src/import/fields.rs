@@ -1,7 +1,7 @@
-//! Checking one imported value: a group id, or an action.
+//! Checking one imported value: a group id, a participant cell, or an action.
 
-use crate::domain::OperationKind;
 use crate::domain::text::sanitize;
+use crate::domain::{OperationKind, Reading, Region, read_numbers};
 
 /// Group ids are opaque to us, but one is a single word of printable characters.
 const MAX_GROUP_ID: usize = 256;
@@ -24,6 +24,25 @@ pub(super) fn group_id(text: &str) -> Result<&str, String> {
     Ok(id)
 }
 
+/// The one participant of a cell, cut and read by the rule of every pasted list, or why it is
+/// not one: blank, not a number, or several numbers.
+pub(super) fn participant(text: &str, region: Option<Region>) -> Result<Reading, String> {
+    let mut entries = read_numbers(text, region);
+    match entries.len() {
+        0 => Err("no participant".into()),
+        1 => entries.remove(0).reading.map_err(|e| e.to_string()),
+        n => {
+            let mut shown = sanitize(text.trim());
+            if shown.chars().count() > 60 {
+                shown = shown.chars().take(60).collect::<String>() + "…";
+            }
+            Err(format!(
+                "{n} numbers in one participant cell (\"{shown}\"): write one participant a row"
+            ))
+        }
+    }
+}
+
 /// `add` or `remove`, in any case.
 pub(super) fn action(text: &str) -> Result<OperationKind, String> {
     text.parse::<OperationKind>().map_err(|e| sanitize(&e))
@@ -40,6 +59,19 @@ mod tests {
         assert!(group_id("two words").is_err());
         assert!(group_id("a\u{1b}[2J").is_err());
         assert!(group_id(&"x".repeat(300)).is_err());
+    }
+
+    #[test]
+    fn a_participant_cell_holds_one_number() {
+        let de = "DE".parse().ok();
+        let got = participant("\u{202A}0151 12345678\u{202C}", de).expect("one");
+        assert_eq!(got.participant.e164(), "+4915112345678");
+        assert_eq!(participant("  ", de), Err("no participant".into()));
+        assert_eq!(
+            participant("+4915112345678 +4915187654321", de),
+            Err("2 numbers in one participant cell (\"+4915112345678 +4915187654321\"): write one participant a row".into())
+        );
+        assert!(participant("abc", de).is_err_and(|e| e.contains("letters")));
     }
 
     #[test]

@@ -25,6 +25,11 @@ impl<R: BufRead> Lines<R> {
         }
     }
 
+    /// The reader the lines come from.
+    pub(super) fn get_ref(&self) -> &R {
+        &self.reader
+    }
+
     /// The next line, `None` at the end.
     pub(super) fn next_line(&mut self) -> io::Result<Option<NumberedLine>> {
         self.buf.clear();

@@ -5,10 +5,9 @@ use std::io::{BufReader, Read};
 use super::lines::{Lines, NumberedLine};
 use super::pipeline::{self, Emit};
 use super::records::content_lines;
-use super::writer::{Entry, Writer};
+use super::writer::{Entry, Parsed, Writer};
 use super::{BadLine, ImportError, ImportReport, ImportTo, fields, input};
-use crate::domain::participant::split_list;
-use crate::domain::{OpSpec, OperationKind, Participant, Region};
+use crate::domain::{OpSpec, OperationKind, Region, read_numbers};
 
 /// Imports a plain list of numbers (as pasted: separated by line breaks, commas, semicolons
 /// or spaces; `#` starts a comment line) as `kind` changes of `group_id`. Numbers without a
@@ -28,9 +27,11 @@ pub fn read_list(
         |line| parse_line(line, group_id, kind, region),
         |entries| entries.into_iter().try_for_each(|entry| writer.take(entry)),
     )?;
-    writer.finish()
+    writer.finish(super::encoding_of(&lines))
 }
 
+/// The changes of one line, or the line as one bad line naming each bad number on it: a line
+/// is imported whole or not at all, and counted once.
 fn parse_line(
     (line, text): NumberedLine,
     group_id: &str,
@@ -41,14 +42,26 @@ fn parse_line(
         Ok(text) => text,
         Err(reason) => return vec![Err(BadLine { line, reason })],
     };
-    split_list(&text)
+    let entries = read_numbers(&text, region);
+    let bad: Vec<String> = entries
+        .iter()
+        .filter_map(|e| e.reading.as_ref().err().map(ToString::to_string))
+        .collect();
+    if !bad.is_empty() {
+        return vec![Err(BadLine {
+            line,
+            reason: bad.join("; "),
+        })];
+    }
+    entries
         .into_iter()
-        .map(|piece| {
-            let participant = Participant::parse(piece, region).map_err(|e| BadLine {
+        .filter_map(|e| e.reading.ok())
+        .map(|reading| {
+            Ok(Parsed {
                 line,
-                reason: e.to_string(),
-            })?;
-            Ok(OpSpec::for_participant(kind, group_id, participant))
+                op: OpSpec::for_participant(kind, group_id, reading.participant),
+                note: reading.note,
+            })
         })
         .collect()
 }
@@ -79,7 +92,7 @@ mod tests {
                 .all(|o| o.kind() == OperationKind::Remove && o.group() == Some("g1"))
         );
         ops.into_iter()
-            .filter_map(|o| o.participant().map(|p| p.e164().to_owned()))
+            .map(|o| o.spec.person_text().to_owned())
             .collect()
     }
 
@@ -120,23 +133,49 @@ mod tests {
             "line 2: \"abc\": letters are not allowed in a phone number"
         );
         assert!(numbers(&store).await.is_empty());
+        // A line is imported whole or not at all: its good number stays out with it.
         let report = import(&store, text.as_bytes(), OnBadLines::Skip).expect("skip");
-        assert_eq!((report.read, report.stored, report.bad.len()), (3, 2, 1));
+        assert_eq!((report.read, report.stored, report.bad.len()), (2, 1, 1));
+        assert_eq!(numbers(&store).await, ["+442079460958"]);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_non_text_file_gives_fifty_bad_lines_and_a_count() {
+    async fn a_line_of_several_bad_pieces_is_one_bad_line() {
         let (_dir, store) = store_with_account().await;
-        // Latin-1 junk without NUL bytes: every line is "not UTF-8 text".
-        let junk: Vec<u8> = (0..5_000u32)
-            .flat_map(|n| [0xE9, 0xFF, (n % 50) as u8 + b'0', b'\n'])
-            .collect();
-        let err = import(&store, &junk, OnBadLines::Reject).expect_err("junk");
-        let ImportError::Invalid { bad, bad_more } = err else {
+        let text = "+44 20 7946 0958\n12, 34 x, +44 20 7946 0959\n";
+        let err = import(&store, text.as_bytes(), OnBadLines::Reject).expect_err("bad");
+        let ImportError::Invalid { bad, bad_more, .. } = err else {
+            panic!("wrong error");
+        };
+        assert_eq!(bad_more, 0);
+        assert_eq!(
+            bad,
+            [BadLine {
+                line: 2,
+                reason: "\"12\": too short to be a phone number; \"34 x\": letters are not allowed in a phone number".into()
+            }]
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn bytes_past_the_sample_that_are_not_utf8_give_fifty_bad_lines_and_a_count() {
+        let (_dir, store) = store_with_account().await;
+        // UTF-8 as far as the encoding is told from, then Latin-1 junk: each line is bad.
+        let mut text = "# numéros de mars\n".as_bytes().to_vec();
+        while text.len() < crate::import::input::SAMPLE as usize + 10 {
+            text.extend(b"# ...........................................................\n");
+        }
+        text.extend((0..5_000u32).flat_map(|n| [0xE9, 0xFF, (n % 50) as u8 + b'0', b'\n']));
+        let err = import(&store, &text, OnBadLines::Reject).expect_err("junk");
+        let ImportError::Invalid { bad, bad_more, .. } = err else {
             panic!("wrong error");
         };
         assert_eq!((bad.len(), bad_more), (50, 4_950));
-        assert_eq!(bad[2].to_string(), "line 3: not UTF-8 text");
+        assert!(
+            bad[2].to_string().ends_with(": not UTF-8 text"),
+            "{}",
+            bad[2]
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,6 +6,7 @@
 //! only if no line was bad, or if bad lines are to be skipped; otherwise nothing is stored.
 //! Numbers are parsed on their own thread(s) while the caller's thread hands chunks to the
 //! store's import transaction.
+//! Files in another encoding than UTF-8 are decoded where it can be told (see `input`).
 
 mod actions;
 mod error;
@@ -23,9 +24,9 @@ mod writer;
 use serde::{Deserialize, Serialize};
 
 pub use actions::read_csv;
-pub use error::{BadLine, ImportError};
+pub use error::{BadLine, ImportError, LineNote, UnknownEncoding};
 pub use list::read_list;
-pub use target::read_target;
+pub use target::{TargetFile, read_target};
 
 use crate::store::AccountStore;
 
@@ -66,4 +67,21 @@ pub struct ImportReport {
     pub bad: Vec<BadLine>,
     /// Bad lines beyond those listed.
     pub bad_more: usize,
+    /// The first notes on numbers read one way where another was possible.
+    pub notes: Vec<LineNote>,
+    /// Notes beyond those listed.
+    pub notes_more: usize,
+    /// The encoding the file was read in, when it was not UTF-8 (`windows-1252`, `UTF-16LE`).
+    pub encoding: Option<String>,
+}
+
+/// The name of the encoding text was decoded from, when it was not UTF-8.
+fn encoding_of<R: std::io::Read>(
+    lines: &lines::Lines<std::io::BufReader<input::Text<R>>>,
+) -> Option<&'static str> {
+    lines
+        .get_ref()
+        .get_ref()
+        .encoding()
+        .map(encoding_rs::Encoding::name)
 }

@@ -30,7 +30,7 @@ impl Columns {
             let Some((line, text)) = lines.next_line()? else {
                 return Err(ImportError::NothingToImport);
             };
-            let text = text.map_err(|_| ImportError::HeaderNotText { line })?;
+            let text = text.map_err(|reason| ImportError::HeaderUnreadable { line, reason })?;
             if !is_blank_or_comment(&text) {
                 break (line, text);
             }

@@ -1,12 +1,21 @@
 //! The receiving end of an import: good changes into one open import transaction (in chunks),
 //! bad lines tallied, and at the end a commit or nothing at all.
 
-use super::{BadLine, ImportError, ImportReport, ImportTo, MAX_BAD_LINES_SHOWN, OnBadLines};
+use super::{
+    BadLine, ImportError, ImportReport, ImportTo, LineNote, MAX_BAD_LINES_SHOWN, OnBadLines,
+};
 use crate::domain::OpSpec;
 use crate::store::{ImportTx, Pushed};
 
+/// One change read from a line, with the note of its number's reading, if any.
+pub(super) struct Parsed {
+    pub line: u64,
+    pub op: OpSpec,
+    pub note: Option<String>,
+}
+
 /// One parsed change, or the line that could not be one.
-pub(super) type Entry = Result<OpSpec, BadLine>;
+pub(super) type Entry = Result<Parsed, BadLine>;
 
 /// Changes handed to the store at a time.
 const CHUNK: usize = 1024;
@@ -33,7 +42,14 @@ impl Writer {
     pub(super) fn take(&mut self, entry: Entry) -> Result<(), ImportError> {
         self.report.read += 1;
         match entry {
-            Ok(op) => {
+            Ok(Parsed { line, op, note }) => {
+                if let Some(note) = note {
+                    if self.report.notes.len() < MAX_BAD_LINES_SHOWN {
+                        self.report.notes.push(LineNote { line, note });
+                    } else {
+                        self.report.notes_more += 1;
+                    }
+                }
                 if self.tx.is_some() {
                     self.chunk.push(op);
                     if self.chunk.len() >= CHUNK {
@@ -80,7 +96,12 @@ impl Writer {
     }
 
     /// Commits, or stores nothing when the file was empty or had bad lines to reject.
-    pub(super) fn finish(mut self) -> Result<ImportReport, ImportError> {
+    /// `encoding` is the one the file was read in, when it was not UTF-8.
+    pub(super) fn finish(
+        mut self,
+        encoding: Option<&'static str>,
+    ) -> Result<ImportReport, ImportError> {
+        self.report.encoding = encoding.map(str::to_owned);
         if self.report.read == 0 {
             return Err(ImportError::NothingToImport);
         }
@@ -96,6 +117,7 @@ impl Writer {
             _ => Err(ImportError::Invalid {
                 bad: self.report.bad,
                 bad_more: self.report.bad_more,
+                encoding,
             }),
         }
     }

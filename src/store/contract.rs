@@ -398,20 +398,34 @@ macro_rules! suite {
         }
 
         #[tokio::test]
-        async fn drop_keeps_operations_being_sent() {
+        async fn drop_takes_only_pending_operations() {
             let (_g, s) = account().await;
             let a = queue(&s, "a", &[1, 2, 3]).await;
             queue(&s, "b", &[1, 2]).await;
+            let c = queue(&s, "c", &[1, 2, 3, 4]).await;
             s.claim(vec![a[0]], "t1".into()).await.expect("claim");
+            s.claim(c.clone(), "t2".into()).await.expect("claim");
+            s.settle(Settlement {
+                changes: vec![
+                    change(c[0], OperationState::Accepted, None, None),
+                    change(c[1], OperationState::Confirmed, None, None),
+                    change(c[2], OperationState::Failed, None, Some("no")),
+                    change(c[3], OperationState::Skipped, None, Some("member")),
+                ],
+                ..Settlement::default()
+            })
+            .await
+            .expect("outcomes");
             let report = s
-                .drop_operations(DropScope::Ids(vec![a[0], a[1]]))
+                .drop_operations(DropScope::Ids(vec![a[0], a[1], c[1]]))
                 .await
                 .expect("drop ids");
             assert_eq!(
                 report,
                 DropReport {
                     dropped: 1,
-                    kept_sending: 1
+                    kept_in_flight: 1,
+                    kept_finished: 1
                 }
             );
             let report = s
@@ -422,7 +436,8 @@ macro_rules! suite {
                 report,
                 DropReport {
                     dropped: 2,
-                    kept_sending: 0
+                    kept_in_flight: 0,
+                    kept_finished: 0
                 }
             );
             let report = s.drop_operations(DropScope::All).await.expect("drop all");
@@ -430,7 +445,8 @@ macro_rules! suite {
                 report,
                 DropReport {
                     dropped: 1,
-                    kept_sending: 1
+                    kept_in_flight: 2,
+                    kept_finished: 3
                 }
             );
             assert_eq!(
@@ -438,7 +454,8 @@ macro_rules! suite {
                     .await
                     .expect("list")
                     .len(),
-                1
+                5,
+                "what is in flight and the history stay"
             );
         }
 

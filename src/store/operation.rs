@@ -88,12 +88,16 @@ pub enum DropScope {
     All,
 }
 
-/// What a drop did: operations being sent are never dropped.
+/// What a drop did: only pending operations are dropped.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DropReport {
     pub dropped: usize,
-    /// Operations in `sending` that matched and were kept.
-    pub kept_sending: usize,
+    /// Operations that matched and are in flight (`sending`, or `accepted` and awaiting their
+    /// confirmation): kept, since whether the server applied them is not settled yet.
+    pub kept_in_flight: usize,
+    /// Operations that matched and are finished (`confirmed`, `failed`, `skipped`): kept, as
+    /// the history the app's per-group changes and undo read.
+    pub kept_finished: usize,
 }
 
 /// What undoing an operation did.

@@ -3,10 +3,9 @@
 
 use std::collections::HashSet;
 
-use crate::domain::participant::split_list;
 use crate::domain::plan::Plan;
 use crate::domain::text::sanitize;
-use crate::domain::{Participant, Region};
+use crate::domain::{Participant, Region, read_numbers};
 use crate::engine::Scope;
 
 use super::state::Tone;
@@ -119,25 +118,36 @@ impl AddInput {
         self.scroll = 0;
     }
 
-    /// Splits the text into numbers and checks each one.
+    /// Splits the text into numbers and checks each one (the rule of every pasted list).
     pub fn check(&mut self, region: Option<Region>) {
         let mut seen = HashSet::new();
-        self.pieces = split_list(&self.text)
+        self.pieces = read_numbers(&self.text, region)
             .into_iter()
-            .map(|piece| {
-                let outcome = match Participant::parse(piece, region) {
+            .map(|entry| {
+                let outcome = match entry.reading {
                     Err(e) => PieceOutcome::Invalid(sanitize(&e.reason)),
-                    Ok(p) if !seen.insert(p.wa_id().to_owned()) => PieceOutcome::Repeated(p),
-                    Ok(p) if self.members.contains(p.wa_id()) => {
-                        PieceOutcome::Warned(p, "already a member: it will be skipped".into())
+                    Ok(r) if !seen.insert(r.participant.wa_id().to_owned()) => {
+                        PieceOutcome::Repeated(r.participant)
                     }
-                    Ok(p) => match p.ambiguity() {
-                        Some(w) => PieceOutcome::Warned(p, w.into()),
-                        None => PieceOutcome::Valid(p),
-                    },
+                    Ok(r) if self.members.contains(r.participant.wa_id()) => PieceOutcome::Warned(
+                        r.participant,
+                        "already a member: it will be skipped".into(),
+                    ),
+                    Ok(r) => {
+                        let warnings: Vec<String> = r
+                            .note
+                            .into_iter()
+                            .chain(r.participant.ambiguity().map(str::to_owned))
+                            .collect();
+                        if warnings.is_empty() {
+                            PieceOutcome::Valid(r.participant)
+                        } else {
+                            PieceOutcome::Warned(r.participant, sanitize(&warnings.join("; ")))
+                        }
+                    }
                 };
                 Piece {
-                    input: sanitize(piece),
+                    input: sanitize(&entry.text),
                     outcome,
                 }
             })

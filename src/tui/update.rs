@@ -459,8 +459,10 @@ fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
-/// Whether filter text is meant as a phone number (digits and the usual punctuation).
+/// Whether filter text is meant as a phone number (digits and the usual punctuation, as
+/// pasted too: direction marks, other scripts' digits).
 fn looks_like_number(text: &str) -> bool {
+    let text = crate::domain::phone_text::normalize(text);
     let digits = text.chars().filter(char::is_ascii_digit).count();
     digits >= 5
         && text

@@ -61,8 +61,8 @@ pub(super) fn count_by_state(
     Ok(counts)
 }
 
-/// Deletes the matching operations, except those being sent, which are kept and counted:
-/// whether the server got them is not known yet.
+/// Deletes the matching pending operations. Operations in flight and finished ones (the
+/// history) are never deleted; those that matched are counted.
 pub(super) fn drop_operations(
     conn: &Connection,
     acct: AccountId,
@@ -76,23 +76,28 @@ pub(super) fn drop_operations(
         DropScope::Group(group) => ("group_id = ?2", Some(group.clone())),
         DropScope::All => ("?2 IS NULL", None),
     };
-    let kept_sending: usize = conn.query_row(
-        &format!(
-            "SELECT count(*) FROM operations
-             WHERE account_id = ?1 AND state = 'sending' AND {condition}"
-        ),
-        params![acct.0, arg],
-        |row| count_at(row, 0),
-    )?;
+    let count = |states: &str| -> Result<usize, StoreError> {
+        Ok(conn.query_row(
+            &format!(
+                "SELECT count(*) FROM operations
+                 WHERE account_id = ?1 AND state IN ({states}) AND {condition}"
+            ),
+            params![acct.0, arg],
+            |row| count_at(row, 0),
+        )?)
+    };
+    let kept_in_flight = count("'sending', 'accepted'")?;
+    let kept_finished = count("'confirmed', 'failed', 'skipped'")?;
     let dropped = conn.execute(
         &format!(
-            "DELETE FROM operations WHERE account_id = ?1 AND state <> 'sending' AND {condition}"
+            "DELETE FROM operations WHERE account_id = ?1 AND state = 'pending' AND {condition}"
         ),
         params![acct.0, arg],
     )?;
     Ok(DropReport {
         dropped,
-        kept_sending,
+        kept_in_flight,
+        kept_finished,
     })
 }
 

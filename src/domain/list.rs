@@ -1,0 +1,310 @@
+//! Pasted text cut into numbers: one rule for lists, CSV cells, arguments and the app's add
+//! dialog, which keeps a number written with spaces whole and still parts two numbers.
+
+use super::participant::ParticipantError;
+use super::reading::{MAX_DIGITS, MIN_DIGITS, Reading, Refusal, read_plain};
+use super::{Region, phone_text};
+
+/// One number of a pasted text: the piece as read (normalised), and what it reads as.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListEntry {
+    pub text: String,
+    pub reading: Result<Reading, ParticipantError>,
+}
+
+/// Cuts `text` into numbers and reads each (see [`crate::domain::Participant::read`]).
+///
+/// The text is normalised first ([`phone_text::normalize`]): direction marks and other-script
+/// digits never cut a number. Then commas, semicolons, tabs and line breaks part numbers, and
+/// a `+` inside a piece starts another number. Within a piece, spaces part numbers only where
+/// the piece is not one number: `11 98765-4321` (BR) and `0151 12345678` (DE) stay whole, while
+/// `2025550143 2025550199` becomes two; a piece that is one number read two ways stays whole
+/// (and is refused as ambiguous). A piece that cuts into no run of whole numbers stays whole
+/// when it has the digits of one number, so its error speaks of it whole, and is otherwise
+/// cut at its spaces.
+pub fn read_numbers(text: &str, region: Option<Region>) -> Vec<ListEntry> {
+    let text = phone_text::normalize(text);
+    let mut entries = Vec::new();
+    for chunk in text.split([',', ';', '\n', '\r', '\t']) {
+        let chunk = chunk.trim();
+        if chunk.is_empty() {
+            continue;
+        }
+        for part in at_each_plus(chunk) {
+            read_part(part, region, &mut entries);
+        }
+    }
+    entries
+}
+
+/// The pieces of a chunk, each `+` after its start beginning a new one (but the `+` of a
+/// spreadsheet's `4.91511234567E+11`, which is refused whole).
+fn at_each_plus(chunk: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let starts_number = |i: usize| i > 0 && !chunk[..i].ends_with(['e', 'E']);
+    for (i, _) in chunk.match_indices('+').filter(|(i, _)| starts_number(*i)) {
+        parts.push(chunk[start..i].trim());
+        start = i;
+    }
+    parts.push(chunk[start..].trim());
+    parts.retain(|p| !p.is_empty());
+    parts
+}
+
+fn entry(text: &str, reading: Result<Reading, Refusal>) -> ListEntry {
+    ListEntry {
+        text: text.to_owned(),
+        reading: reading.map_err(|refusal| match refusal {
+            Refusal::Invalid(reason) | Refusal::Ambiguous(reason) => {
+                ParticipantError::new(text, reason)
+            }
+        }),
+    }
+}
+
+/// A reading of a whole number: valid, or a number read two ways.
+fn is_whole(reading: &Result<Reading, Refusal>) -> bool {
+    matches!(reading, Ok(_) | Err(Refusal::Ambiguous(_)))
+}
+
+fn digit_count(text: &str) -> usize {
+    text.bytes().filter(u8::is_ascii_digit).count()
+}
+
+fn read_part(part: &str, region: Option<Region>, entries: &mut Vec<ListEntry>) {
+    let groups = spans(part);
+    if groups.len() <= 1 {
+        entries.push(entry(part, read_plain(part, region)));
+        return;
+    }
+    let whole = read_plain(part, region);
+    if is_whole(&whole) {
+        entries.push(entry(part, whole));
+        return;
+    }
+    if let Some(runs) = fewest_runs(part, &groups, region) {
+        entries.extend(runs);
+    } else if digit_count(part) <= MAX_DIGITS {
+        entries.push(entry(part, whole));
+    } else {
+        for &(start, end) in &groups {
+            let text = &part[start..end];
+            entries.push(entry(text, read_plain(text, region)));
+        }
+    }
+}
+
+/// The byte spans of the space-separated groups of `part`.
+fn spans(part: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, c) in part.char_indices() {
+        match (c == ' ', start) {
+            (true, Some(s)) => {
+                spans.push((s, i));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        spans.push((s, part.len()));
+    }
+    spans
+}
+
+/// The fewest runs covering the first groups up to one: how many, where the last starts, and
+/// its reading.
+type Run = (usize, usize, Result<Reading, Refusal>);
+
+/// The fewest runs of consecutive groups that are each a whole number, covering every group;
+/// `None` when there are none. Only runs with the digits of one number are read, so the cost
+/// stays a few readings a group.
+fn fewest_runs(
+    part: &str,
+    groups: &[(usize, usize)],
+    region: Option<Region>,
+) -> Option<Vec<ListEntry>> {
+    let n = groups.len();
+    let mut best: Vec<Option<Run>> = vec![None; n + 1];
+    let mut reached = vec![false; n + 1];
+    reached[0] = true;
+    for end in 1..=n {
+        let mut digits = 0;
+        for start in (0..end).rev() {
+            digits += digit_count(&part[groups[start].0..groups[start].1]);
+            if digits > MAX_DIGITS {
+                break;
+            }
+            if digits < MIN_DIGITS || !reached[start] || (start == 0 && end == n) {
+                continue;
+            }
+            let count = if start == 0 {
+                0
+            } else {
+                best[start].as_ref().map_or(usize::MAX, |b| b.0)
+            };
+            if best[end].as_ref().is_some_and(|b| b.0 <= count + 1) {
+                continue;
+            }
+            let text = &part[groups[start].0..groups[end - 1].1];
+            let reading = read_plain(text, region);
+            if is_whole(&reading) {
+                best[end] = Some((count + 1, start, reading));
+                reached[end] = true;
+            }
+        }
+    }
+    let mut runs = Vec::new();
+    let mut end = n;
+    while end > 0 {
+        let (_, start, reading) = best[end].take()?;
+        runs.push(entry(&part[groups[start].0..groups[end - 1].1], reading));
+        end = start;
+    }
+    runs.reverse();
+    Some(runs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region(code: &str) -> Option<Region> {
+        code.parse().ok()
+    }
+
+    fn texts(text: &str, r: Option<Region>) -> Vec<String> {
+        read_numbers(text, r).into_iter().map(|e| e.text).collect()
+    }
+
+    fn numbers(text: &str, r: Option<Region>) -> Vec<String> {
+        read_numbers(text, r)
+            .into_iter()
+            .map(|e| match e.reading {
+                Ok(reading) => reading.participant.e164().to_owned(),
+                Err(err) => format!("error: {err}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pasted_lists_split_sensibly() {
+        assert_eq!(
+            texts(
+                "+1 202 555 0143, +44 20 7946 0958\n2025550199",
+                region("US")
+            ),
+            vec!["+1 202 555 0143", "+44 20 7946 0958", "2025550199"]
+        );
+        assert_eq!(
+            texts("+12025550143 +442079460958", None),
+            vec!["+12025550143", "+442079460958"]
+        );
+        assert_eq!(
+            texts("2025550143 2025550199", region("US")),
+            vec!["2025550143", "2025550199"]
+        );
+        assert_eq!(texts("(202) 555-0143", None), vec!["(202) 555-0143"]);
+        assert_eq!(
+            texts("+12122000003 12122000004", None),
+            vec!["+12122000003", "12122000004"]
+        );
+        assert_eq!(texts("+55 11 98765-4321", None), vec!["+55 11 98765-4321"]);
+        assert!(read_numbers(" ,\n ", None).is_empty());
+        assert_eq!(
+            texts("4.91511234567E+11 +4915112345678", None),
+            vec!["4.91511234567E+11", "+4915112345678"]
+        );
+    }
+
+    /// National numbers written with spaces stay whole in every region; two whole numbers side
+    /// by side are two, whether they are written with spaces or not.
+    #[test]
+    fn one_rule_keeps_numbers_whole_and_parts_two() {
+        let cases: &[(&str, &str, &[&str])] = &[
+            ("BR", "11 98765-4321", &["+5511987654321"]),
+            ("BR", "(11) 98765 4321", &["+5511987654321"]),
+            ("DE", "0151 12345678", &["+4915112345678"]),
+            ("DE", "030 1234567", &["+49301234567"]),
+            ("GB", "07911 123456", &["+447911123456"]),
+            ("FR", "06 12 34 56 78", &["+33612345678"]),
+            ("IN", "98765 43210", &["+919876543210"]),
+            ("MX", "55 1234 5678", &["+525512345678"]),
+            ("US", "202 555 0143", &["+12025550143"]),
+            (
+                "DE",
+                "0151 12345678 0151 87654321",
+                &["+4915112345678", "+4915187654321"],
+            ),
+            (
+                "GB",
+                "07400 123456 07400 654321",
+                &["+447400123456", "+447400654321"],
+            ),
+            (
+                "BR",
+                "11 98765-4321 21 98765-4321",
+                &["+5511987654321", "+5521987654321"],
+            ),
+            (
+                "US",
+                "2025550143 2025550199",
+                &["+12025550143", "+12025550199"],
+            ),
+            (
+                "FR",
+                "06 12 34 56 78 06 87 65 43 21",
+                &["+33612345678", "+33687654321"],
+            ),
+            (
+                "DE",
+                "+49 151 12345678 +44 7911 123456",
+                &["+4915112345678", "+447911123456"],
+            ),
+        ];
+        for (r, text, want) in cases {
+            assert_eq!(numbers(text, region(r)), *want, "{text} in {r}");
+        }
+    }
+
+    #[test]
+    fn invisible_marks_and_other_digits_never_cut_a_number() {
+        let cases: &[(&str, Option<&str>, &[&str])] = &[
+            ("\u{202A}+1 (201) 555-0171\u{202C}", None, &["+12015550171"]),
+            (
+                "\u{202A}+1 (201) 555-0171\u{202C}\n\u{2066}+44 7911 123456\u{2069}",
+                None,
+                &["+12015550171", "+447911123456"],
+            ),
+            (
+                "+٩٧١ ٥٠ ١٢٣ ٤٥٦٧، +٩٧١ ٥٠ ٧٦٥ ٤٣٢١",
+                None,
+                &["+971501234567", "+971507654321"],
+            ),
+            ("۰۹۱۲ ۳۴۵ ۶۷۸۹", Some("IR"), &["+989123456789"]),
+            ("११ ९८७६५-४३२१", Some("BR"), &["+5511987654321"]),
+            ("0151\u{00A0}12345678", Some("DE"), &["+4915112345678"]),
+        ];
+        for (text, r, want) in cases {
+            assert_eq!(numbers(text, r.and_then(region)), *want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_bad_number_is_named_whole() {
+        let got = read_numbers("0151 1234", region("DE"));
+        assert_eq!(got.len(), 1);
+        assert!(got[0].reading.is_err());
+        let got = read_numbers("+1 202 555 014", None);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].text, "+1 202 555 014");
+        // An ambiguous number is one number, refused as such.
+        let got = read_numbers("44 7911 123456", region("DE"));
+        assert_eq!(got.len(), 1);
+        let err = got[0].reading.as_ref().expect_err("ambiguous");
+        assert!(err.reason.starts_with("reads two ways"), "{err}");
+    }
+}
