@@ -145,7 +145,7 @@ fn submit_goes_through_a_confirm_and_a_double_s_never_sends_twice() {
     assert!(
         s.notice
             .as_ref()
-            .is_some_and(|(_, n)| n.contains("submit is running"))
+            .is_some_and(|n| n.text.contains("submit is running"))
     );
     // A plan that arrives late opens no second confirm.
     update(&mut s, submit_plan(Scope::Groups(vec!["A".into()]), "A"));

@@ -3,13 +3,13 @@
 
 use std::collections::HashSet;
 
-use crate::domain::participant::split_list;
 use crate::domain::plan::Plan;
 use crate::domain::text::sanitize;
 use crate::domain::{Participant, Region};
 use crate::engine::Scope;
 
-use super::state::Tone;
+use super::numbers::{self, Piece};
+use super::text::{Line, Tone};
 
 /// The add dialog's text can not grow past this (a paste of a few thousand numbers).
 pub const MAX_INPUT: usize = 100_000;
@@ -26,7 +26,7 @@ pub enum Dialog {
     /// Lines to read, scrollable; any of Esc, q, Enter closes.
     Text {
         title: String,
-        lines: Vec<(Tone, String)>,
+        lines: Vec<Line>,
         scroll: usize,
     },
     /// Work is in flight: quit anyway?
@@ -41,24 +41,7 @@ pub struct Confirm {
     pub requests: usize,
     pub participants: usize,
     pub groups: usize,
-    pub lines: Vec<(Tone, String)>,
-}
-
-/// One piece of the add dialog's text, checked.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Piece {
-    pub input: String,
-    pub outcome: PieceOutcome,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PieceOutcome {
-    Valid(Participant),
-    /// Valid, with a warning (ambiguous number, already a member).
-    Warned(Participant, String),
-    /// The same person earlier in the list.
-    Repeated(Participant),
-    Invalid(String),
+    pub lines: Vec<Line>,
 }
 
 /// The add dialog: the group, the text typed or pasted, and each number checked.
@@ -121,61 +104,28 @@ impl AddInput {
 
     /// Splits the text into numbers and checks each one.
     pub fn check(&mut self, region: Option<Region>) {
-        let mut seen = HashSet::new();
-        self.pieces = split_list(&self.text)
-            .into_iter()
-            .map(|piece| {
-                let outcome = match Participant::parse(piece, region) {
-                    Err(e) => PieceOutcome::Invalid(sanitize(&e.reason)),
-                    Ok(p) if !seen.insert(p.wa_id().to_owned()) => PieceOutcome::Repeated(p),
-                    Ok(p) if self.members.contains(p.wa_id()) => {
-                        PieceOutcome::Warned(p, "already a member: it will be skipped".into())
-                    }
-                    Ok(p) => match p.ambiguity() {
-                        Some(w) => PieceOutcome::Warned(p, w.into()),
-                        None => PieceOutcome::Valid(p),
-                    },
-                };
-                Piece {
-                    input: sanitize(piece),
-                    outcome,
-                }
-            })
-            .collect();
+        self.pieces = numbers::check(&self.text, region, &self.members);
     }
 
     /// The numbers Enter queues: valid ones (warned included), each once.
     pub fn valid(&self) -> Vec<Participant> {
-        self.pieces
-            .iter()
-            .filter_map(|p| match &p.outcome {
-                PieceOutcome::Valid(p) | PieceOutcome::Warned(p, _) => Some(p.clone()),
-                _ => None,
-            })
-            .collect()
+        numbers::valid(&self.pieces)
     }
 
     pub fn invalid_count(&self) -> usize {
-        self.pieces
-            .iter()
-            .filter(|p| matches!(p.outcome, PieceOutcome::Invalid(_)))
-            .count()
+        numbers::invalid_count(&self.pieces)
     }
 }
 
 /// The lines of a plan, request by request, as preview and confirm show them.
-pub fn plan_lines(
-    plan: &Plan,
-    api_version: &str,
-    label: impl Fn(&str) -> String,
-) -> Vec<(Tone, String)> {
+pub fn plan_lines(plan: &Plan, api_version: &str, label: impl Fn(&str) -> String) -> Vec<Line> {
     let mut lines = Vec::new();
     for r in &plan.requests {
-        lines.push((
+        lines.push(Line::new(
             Tone::Info,
             format!("{}: {} {}", label(&r.group_id), r.kind, r.ops.len()),
         ));
-        lines.push((
+        lines.push(Line::new(
             Tone::Plain,
             format!(
                 "  {} /{}/{}/participants",
@@ -185,24 +135,30 @@ pub fn plan_lines(
             ),
         ));
         let people: Vec<&str> = r.ops.iter().map(|(_, p)| p.e164()).collect();
-        lines.push((Tone::Plain, format!("  {}", people.join(" "))));
+        lines.push(Line::new(Tone::Plain, format!("  {}", people.join(" "))));
     }
     if !plan.held.is_empty() {
-        lines.push((
+        lines.push(Line::new(
             Tone::Warn,
             format!("held back (stay pending): {}", plan.held.len()),
         ));
         for (op, reason) in &plan.held {
-            lines.push((Tone::Warn, format!("    #{op}: {}", sanitize(reason))));
+            lines.push(Line::new(
+                Tone::Warn,
+                format!("    #{op}: {}", sanitize(reason)),
+            ));
         }
     }
     if !plan.skipped.is_empty() {
-        lines.push((
+        lines.push(Line::new(
             Tone::Dim,
             format!("nothing to do (marked skipped): {}", plan.skipped.len()),
         ));
         for (op, reason) in &plan.skipped {
-            lines.push((Tone::Dim, format!("    #{op}: {}", sanitize(reason))));
+            lines.push(Line::new(
+                Tone::Dim,
+                format!("    #{op}: {}", sanitize(reason)),
+            ));
         }
     }
     lines
@@ -218,6 +174,7 @@ pub fn plan_counts(plan: &Plan) -> (usize, usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::numbers::PieceOutcome;
 
     fn dialog() -> AddInput {
         AddInput::new(
@@ -258,28 +215,6 @@ mod tests {
                 "+12122000004"
             ]
         );
-    }
-
-    #[test]
-    fn repeats_members_and_traps_are_told_apart() {
-        let mut d = dialog();
-        d.insert(
-            "+12122000001 +1 212 200 0001 +12122000009 +5491123456789",
-            None,
-        );
-        let kinds: Vec<&str> = d
-            .pieces
-            .iter()
-            .map(|p| match &p.outcome {
-                PieceOutcome::Valid(_) => "valid",
-                PieceOutcome::Warned(_, w) if w.contains("member") => "member",
-                PieceOutcome::Warned(_, _) => "warned",
-                PieceOutcome::Repeated(_) => "repeated",
-                PieceOutcome::Invalid(_) => "invalid",
-            })
-            .collect();
-        assert_eq!(kinds, ["valid", "repeated", "member", "warned"]);
-        assert_eq!(d.valid().len(), 3);
     }
 
     #[test]

@@ -6,7 +6,8 @@ use crate::domain::text::sanitize;
 use crate::engine::{Event, RequestInfo};
 
 use super::msg::Effect;
-use super::state::{State, Tone, Work};
+use super::state::{State, Work};
+use super::text::{Line, Tone};
 
 /// How many send times the rate is computed from.
 const RATE_SAMPLES: usize = 256;
@@ -232,7 +233,7 @@ pub fn engine_event(state: &mut State, at: i64, event: Event) -> Vec<Effect> {
             state.status.progress = Some(p.clone());
             if summary.another_sender {
                 let why = sanitize(summary.stopped.as_deref().unwrap_or("another process"));
-                state.notice = Some((Tone::Bad, format!("not sent: {why}")));
+                state.notice = Some(Line::new(Tone::Bad, format!("not sent: {why}")));
                 (Tone::Bad, format!("run refused: {why}"))
             } else {
                 let end = if summary.cancelled {

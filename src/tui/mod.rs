@@ -8,8 +8,10 @@ mod engine_log;
 pub mod keymap;
 pub mod layout;
 pub mod msg;
+pub mod numbers;
 pub mod state;
 pub mod terminal;
+pub mod text;
 pub mod update;
 pub mod view;
 

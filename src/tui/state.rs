@@ -9,6 +9,7 @@ use crate::store::{GroupSummary, MirrorGroup, OpId, Operation};
 
 use super::dialog::Dialog;
 use super::keymap::Keymap;
+use super::text::{Line, Tone};
 
 /// The log pane keeps this many lines; older ones are dropped.
 pub const LOG_CAPACITY: usize = 2_000;
@@ -20,18 +21,6 @@ pub enum Pane {
     Groups,
     Group,
     Log,
-}
-
-/// How a line of text should look; the view maps tones to a few semantic colours.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Tone {
-    #[default]
-    Plain,
-    Dim,
-    Good,
-    Bad,
-    Warn,
-    Info,
 }
 
 /// One group of the list, its text made safe for the screen.
@@ -291,7 +280,7 @@ pub struct State {
     pub work: Work,
     pub dialog: Option<Dialog>,
     /// A one-line message in the footer until the next key.
-    pub notice: Option<(Tone, String)>,
+    pub notice: Option<Line>,
     pub quit: bool,
 }
 

@@ -17,7 +17,8 @@ use super::dialog::{AddInput, Confirm, Dialog, plan_counts, plan_lines};
 use super::engine_log::engine_event;
 use super::layout;
 use super::msg::{Effect, Loaded, Msg, PlanFor};
-use super::state::{GroupRow, Pane, RowKey, State, Tone, Work};
+use super::state::{GroupRow, Pane, RowKey, State, Work};
+use super::text::{Line, Tone};
 
 /// Takes one message; returns what the loop must do.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -54,7 +55,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 }
 
 fn notice(state: &mut State, tone: Tone, text: impl Into<String>) -> Vec<Effect> {
-    state.notice = Some((tone, text.into()));
+    state.notice = Some(Line::new(tone, text));
     Vec::new()
 }
 
@@ -688,9 +689,9 @@ fn on_loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             );
             match purpose {
                 PlanFor::Preview => {
-                    let mut all = vec![(Tone::Plain, counts)];
+                    let mut all = vec![Line::new(Tone::Plain, counts)];
                     if plan.operation_count() == 0 {
-                        all.push((Tone::Dim, "nothing pending".into()));
+                        all.push(Line::new(Tone::Dim, "nothing pending"));
                     }
                     all.extend(lines);
                     state.dialog = Some(Dialog::Text {
@@ -728,9 +729,12 @@ fn on_loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             }
         }
         Loaded::Enqueued { report, invalid } => {
-            let mut lines = vec![(Tone::Good, format!("{} change(s) queued", report.stored))];
+            let mut lines = vec![Line::new(
+                Tone::Good,
+                format!("{} change(s) queued", report.stored),
+            )];
             if report.duplicates > 0 {
-                lines.push((
+                lines.push(Line::new(
                     Tone::Dim,
                     format!(
                         "{} already queued (duplicates, unchanged)",
@@ -739,7 +743,7 @@ fn on_loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
                 ));
             }
             for r in &report.replaced {
-                lines.push((
+                lines.push(Line::new(
                     Tone::Warn,
                     format!(
                         "replaced: the pending {} of {} in {} (#{}) is withdrawn",
@@ -751,7 +755,7 @@ fn on_loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
                 ));
             }
             for f in &report.flagged {
-                lines.push((
+                lines.push(Line::new(
                     Tone::Warn,
                     format!(
                         "flagged #{} {} {}: {}",
@@ -763,11 +767,14 @@ fn on_loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
                 ));
             }
             if invalid > 0 {
-                lines.push((Tone::Bad, format!("{invalid} invalid number(s) not queued")));
+                lines.push(Line::new(
+                    Tone::Bad,
+                    format!("{invalid} invalid number(s) not queued"),
+                ));
             }
             let submit = state.keymap.keys_text(Action::SubmitGroup);
             let all = state.keymap.keys_text(Action::SubmitAll);
-            lines.push((
+            lines.push(Line::new(
                 Tone::Plain,
                 format!("Nothing is sent yet: {submit} sends this group, {all} everything."),
             ));
@@ -788,7 +795,7 @@ fn on_loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
                 && invalid == 0;
             if plain {
                 // Nothing to read twice: a line in the footer, no dialog to close.
-                state.notice = Some((
+                state.notice = Some(Line::new(
                     Tone::Good,
                     format!(
                         "{} change(s) queued; nothing is sent yet: {submit} sends this group, {all} everything",
@@ -823,7 +830,7 @@ fn on_loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             }
             let text = format!("undo: {}", parts.join(", "));
             state.log.push(state.status.now, tone, text.clone());
-            state.notice = Some((tone, text));
+            state.notice = Some(Line::new(tone, text));
             vec![Effect::LoadGroups, Effect::LoadCounts]
         }
         Loaded::StoreError(e) => {

@@ -7,9 +7,11 @@ use ratatui::style::Style;
 use ratatui::widgets::{Clear, Widget};
 
 use super::{pane, put, theme};
-use crate::tui::dialog::{AddInput, Confirm, Dialog, PieceOutcome};
+use crate::tui::dialog::{AddInput, Confirm, Dialog};
 use crate::tui::layout::popup;
-use crate::tui::state::{State, Tone, Work};
+use crate::tui::numbers::PieceOutcome;
+use crate::tui::state::{State, Work};
+use crate::tui::text::{Line, Tone};
 
 pub fn draw(buf: &mut Buffer, area: Rect, state: &State, dialog: &Dialog) {
     match dialog {
@@ -37,10 +39,10 @@ fn frame(buf: &mut Buffer, area: Rect, w: u16, h: u16, title: &str) -> Rect {
 }
 
 /// A width that shows the longest line whole, where the screen allows.
-fn width_for(lines: &[(Tone, String)], title: &str) -> u16 {
+fn width_for(lines: &[Line], title: &str) -> u16 {
     let longest = lines
         .iter()
-        .map(|(_, l)| l.chars().count())
+        .map(|l| l.text.chars().count())
         .chain(std::iter::once(title.chars().count()))
         .max()
         .unwrap_or(0);
@@ -83,8 +85,8 @@ fn wrap(line: &str, width: usize) -> Vec<String> {
 }
 
 /// Rows the lines take once wrapped to `width` columns.
-fn wrapped_rows(lines: &[(Tone, String)], width: usize) -> usize {
-    lines.iter().map(|(_, l)| wrap(l, width).len()).sum()
+fn wrapped_rows(lines: &[Line], width: usize) -> usize {
+    lines.iter().map(|l| wrap(&l.text, width).len()).sum()
 }
 
 /// The width of the text inside a popup of `wanted` columns on `area`.
@@ -93,12 +95,12 @@ fn text_width(area: Rect, wanted: u16) -> usize {
 }
 
 /// Draws lines from `y` on, long ones wrapped, in at most `max` rows; returns the next row.
-fn lines_in(buf: &mut Buffer, inner: Rect, y: u16, lines: &[(Tone, String)], max: u16) -> u16 {
+fn lines_in(buf: &mut Buffer, inner: Rect, y: u16, lines: &[Line], max: u16) -> u16 {
     let width = usize::from(inner.width.saturating_sub(2));
     let mut y = y;
     let end = y.saturating_add(max);
-    for (tone, line) in lines {
-        for row in wrap(line, width) {
+    for line in lines {
+        for row in wrap(&line.text, width) {
             if y >= end {
                 return y;
             }
@@ -108,7 +110,7 @@ fn lines_in(buf: &mut Buffer, inner: Rect, y: u16, lines: &[(Tone, String)], max
                 y,
                 &row,
                 inner.width.saturating_sub(2),
-                theme::tone(*tone),
+                theme::tone(line.tone),
             );
             y += 1;
         }
@@ -249,7 +251,7 @@ fn confirm(buf: &mut Buffer, area: Rect, c: &Confirm) {
     put(buf, x, y, " cancel", 7, Style::default());
 }
 
-fn text(buf: &mut Buffer, area: Rect, title: &str, lines: &[(Tone, String)], scroll: usize) {
+fn text(buf: &mut Buffer, area: Rect, title: &str, lines: &[Line], scroll: usize) {
     let title = format!(" {title} ");
     let w = width_for(lines, &title);
     let rows = wrapped_rows(lines, text_width(area, w));
@@ -283,12 +285,12 @@ fn quit(buf: &mut Buffer, area: Rect, state: &State) {
         _ => "A submit is running.",
     };
     let lines = [
-        (Tone::Warn, doing.to_string()),
-        (
+        Line::new(Tone::Warn, doing),
+        Line::new(
             Tone::Plain,
-            "Quitting stops new requests; the changes in flight".to_string(),
+            "Quitting stops new requests; the changes in flight",
         ),
-        (Tone::Plain, "are settled by the next submit.".to_string()),
+        Line::new(Tone::Plain, "are settled by the next submit."),
     ];
     lines_in(buf, inner, inner.y, &lines, inner.height.saturating_sub(1));
     if inner.height > 1 {

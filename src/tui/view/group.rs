@@ -6,7 +6,8 @@ use ratatui::style::Style;
 
 use super::{pane, put, theme};
 use crate::domain::{OperationKind, OperationState};
-use crate::tui::state::{GroupDetail, Pane, RowKey, State, Tone};
+use crate::tui::state::{GroupDetail, Pane, RowKey, State};
+use crate::tui::text::Tone;
 
 /// One line of the pane: a section header, a row the cursor can reach, or the note under a
 /// change (why it failed or was flagged), on its own line so it is read whole.

@@ -6,7 +6,8 @@ use ratatui::style::Style;
 
 use super::{pane, put, put_cut, theme};
 use crate::tui::action::Action;
-use crate::tui::state::{Pane, State, Tone, Work};
+use crate::tui::state::{Pane, State, Work};
+use crate::tui::text::Tone;
 
 pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
     if area.height < 3 || area.width < 4 {

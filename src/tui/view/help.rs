@@ -7,7 +7,8 @@ use ratatui::widgets::{Clear, Widget};
 use super::{pane, put, theme};
 use crate::tui::action::Action;
 use crate::tui::layout::popup;
-use crate::tui::state::{State, Tone};
+use crate::tui::state::State;
+use crate::tui::text::Tone;
 
 pub fn draw(buf: &mut Buffer, area: Rect, state: &State, scroll: usize) {
     let lines: Vec<(String, &str)> = Action::ALL

@@ -6,7 +6,8 @@ use ratatui::layout::Rect;
 
 use super::{pane, put, theme};
 use crate::domain::when::clock;
-use crate::tui::state::{Pane, State, Tone};
+use crate::tui::state::{Pane, State};
+use crate::tui::text::Tone;
 
 pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
     if area.height < 3 || area.width < 4 {

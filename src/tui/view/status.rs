@@ -13,7 +13,8 @@ use crate::tui::action::Action;
 use crate::tui::dialog::Dialog;
 use crate::tui::engine_log::RATE_WINDOW_MS;
 use crate::tui::keymap::Key;
-use crate::tui::state::{State, Tone, Work};
+use crate::tui::state::{State, Work};
+use crate::tui::text::Tone;
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
@@ -119,13 +120,13 @@ pub fn draw_footer(buf: &mut Buffer, area: Rect, state: &State) {
     if area.height == 0 {
         return;
     }
-    if let Some((tone, text)) = &state.notice {
+    if let Some(notice) = &state.notice {
         buf.set_stringn(
             area.x,
             area.y,
-            format!(" {text}"),
+            format!(" {}", notice.text),
             usize::from(area.width),
-            theme::tone(*tone),
+            theme::tone(notice.tone),
         );
         return;
     }
