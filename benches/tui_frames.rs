@@ -107,8 +107,8 @@ fn build_store(db: &std::path::Path, n: usize) {
     store.enqueue(acct, &ops).expect("enqueue");
 }
 
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
 }
 
 fn percentile(samples: &mut [Duration], p: f64) -> Duration {
@@ -161,7 +161,7 @@ fn child(db: &std::path::Path) {
         let mut moves = Vec::new();
         for i in 0..1000 {
             let t = Instant::now();
-            app.handle(key(if i % 50 < 25 {
+            app.press(key(if i % 50 < 25 {
                 KeyCode::Char('j')
             } else {
                 KeyCode::Char('k')
@@ -171,24 +171,24 @@ fn child(db: &std::path::Path) {
         }
         let mut filters = Vec::new();
         for round in 0..20 {
-            app.handle(key(KeyCode::Char('/')));
+            app.press(key(KeyCode::Char('/')));
             for c in format!("group {:03}", round * 7).chars() {
                 let t = Instant::now();
-                app.handle(key(KeyCode::Char(c)));
+                app.press(key(KeyCode::Char(c)));
                 app.draw(&mut terminal).expect("draw");
                 filters.push(t.elapsed());
             }
-            app.handle(key(KeyCode::Esc));
+            app.press(key(KeyCode::Esc));
         }
         let mut opens = Vec::new();
         for _ in 0..300 {
-            app.handle(key(KeyCode::Char('j')));
+            app.press(key(KeyCode::Char('j')));
             let t = Instant::now();
-            app.handle(key(KeyCode::Enter));
+            app.press(key(KeyCode::Enter));
             app.draw(&mut terminal).expect("draw");
             opens.push(t.elapsed());
-            app.handle(key(KeyCode::Esc));
-            app.handle(key(KeyCode::BackTab));
+            app.press(key(KeyCode::Esc));
+            app.press(key(KeyCode::BackTab));
         }
         let rss = std::fs::read_to_string("/proc/self/status")
             .ok()

@@ -39,10 +39,8 @@ fn a_hundred_thousand_groups_draw_a_window_at_a_time() {
     let frames = 200;
     let start = Instant::now();
     for _ in 0..frames {
-        update(
-            &mut s,
-            Msg::Key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE)),
-        );
+        let msg = s.key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE));
+        update(&mut s, msg);
         terminal.draw(|f| view::draw(f, &s)).expect("draw");
     }
     let per_frame = start.elapsed() / frames;
@@ -53,16 +51,12 @@ fn a_hundred_thousand_groups_draw_a_window_at_a_time() {
     assert!(s.groups_cursor.index > 2_000);
     assert!(screen.contains(&format!("Group number {:06}", s.groups_cursor.index)));
 
-    update(
-        &mut s,
-        Msg::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE)),
-    );
+    let msg = s.key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE));
+    update(&mut s, msg);
     let start = Instant::now();
     for c in "number 0999".chars() {
-        update(
-            &mut s,
-            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
-        );
+        let msg = s.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        update(&mut s, msg);
     }
     eprintln!("11 filter keys over 100,000 groups: {:?}", start.elapsed());
     assert_eq!(s.visible.len(), 100);

@@ -117,8 +117,10 @@ fn at(ms: i64, event: Event) -> Msg {
     Msg::Engine { at: T0 + ms, event }
 }
 
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+/// Presses a key, resolved as the app resolves it.
+fn press(s: &mut State, code: KeyCode) {
+    let msg = s.key(KeyEvent::new(code, KeyModifiers::NONE));
+    update(s, msg);
 }
 
 fn request(seq: u64, group: &str, n: usize) -> RequestInfo {
@@ -134,7 +136,11 @@ fn request(seq: u64, group: &str, n: usize) -> RequestInfo {
 
 /// A state sized `w` x `h`, with its effects dropped (the tests feed what effects would load).
 fn fresh(w: u16, h: u16) -> State {
-    let mut s = State::new("100000000000001", "v23.0", None, Keymap::defaults());
+    fresh_with(w, h, Keymap::defaults())
+}
+
+fn fresh_with(w: u16, h: u16, keymap: Keymap) -> State {
+    let mut s = State::new("100000000000001", "v23.0", None, keymap);
     s.status.now = T0;
     update(
         &mut s,
@@ -227,9 +233,9 @@ fn groups_group_and_log() {
 fn group_pane_focused_with_a_picked_member() {
     snap("group_focus", |w, h| {
         let mut s = loaded(w, h);
-        update(&mut s, key(KeyCode::Tab));
-        update(&mut s, key(KeyCode::Down));
-        update(&mut s, key(KeyCode::Char(' ')));
+        press(&mut s, KeyCode::Tab);
+        press(&mut s, KeyCode::Down);
+        press(&mut s, KeyCode::Char(' '));
         s
     });
 }
@@ -390,9 +396,9 @@ fn throttled_while_sending() {
 fn filter_by_subject_while_typing() {
     snap("filter", |w, h| {
         let mut s = loaded(w, h);
-        update(&mut s, key(KeyCode::Char('/')));
+        press(&mut s, KeyCode::Char('/'));
         for c in "team 1".chars() {
-            update(&mut s, key(KeyCode::Char(c)));
+            press(&mut s, KeyCode::Char(c));
         }
         s
     });
@@ -402,13 +408,13 @@ fn filter_by_subject_while_typing() {
 fn participant_search_with_picked_groups() {
     snap("person", |w, h| {
         let mut s = loaded(w, h);
-        update(&mut s, key(KeyCode::Char('/')));
+        press(&mut s, KeyCode::Char('/'));
         let effects = update(&mut s, Msg::Paste("+1 212 200 0003".into()));
         assert!(
             !effects.is_empty(),
             "a number asks the store for the person's groups"
         );
-        update(&mut s, key(KeyCode::Enter));
+        press(&mut s, KeyCode::Enter);
         update(
             &mut s,
             Msg::Loaded(Loaded::PersonGroups {
@@ -417,8 +423,8 @@ fn participant_search_with_picked_groups() {
                 groups: vec!["G-BOOK".into(), "G-RIVER".into(), "G-TEAM05".into()],
             }),
         );
-        update(&mut s, key(KeyCode::Char(' ')));
-        update(&mut s, key(KeyCode::Char(' ')));
+        press(&mut s, KeyCode::Char(' '));
+        press(&mut s, KeyCode::Char(' '));
         s
     });
 }
@@ -427,7 +433,7 @@ fn participant_search_with_picked_groups() {
 fn help_popup() {
     snap("help", |w, h| {
         let mut s = loaded(w, h);
-        update(&mut s, key(KeyCode::Char('?')));
+        press(&mut s, KeyCode::Char('?'));
         s
     });
 }
@@ -531,7 +537,7 @@ fn quit_while_sending_asks_first() {
     snap("quit", |w, h| {
         let mut s = loaded(w, h);
         s.work = Work::Submitting { groups: None };
-        update(&mut s, key(KeyCode::Char('q')));
+        press(&mut s, KeyCode::Char('q'));
         assert!(matches!(s.dialog, Some(Dialog::Quit)));
         s
     });
@@ -552,12 +558,12 @@ fn log_pane_focused_and_scrolled() {
                 ),
             );
         }
-        update(&mut s, key(KeyCode::Tab));
-        update(&mut s, key(KeyCode::Tab));
+        press(&mut s, KeyCode::Tab);
+        press(&mut s, KeyCode::Tab);
         assert_eq!(s.focus, Pane::Log);
-        update(&mut s, key(KeyCode::Up));
-        update(&mut s, key(KeyCode::Up));
-        update(&mut s, key(KeyCode::Up));
+        press(&mut s, KeyCode::Up);
+        press(&mut s, KeyCode::Up);
+        press(&mut s, KeyCode::Up);
         s
     });
 }
@@ -566,10 +572,27 @@ fn log_pane_focused_and_scrolled() {
 fn tiny_terminals_do_not_panic() {
     for (w, h) in [(1, 1), (10, 4), (30, 8), (200, 3)] {
         let mut s = loaded(w, h);
-        update(&mut s, key(KeyCode::Char('?')));
+        press(&mut s, KeyCode::Char('?'));
         render(&s, w, h);
-        update(&mut s, key(KeyCode::Esc));
+        press(&mut s, KeyCode::Esc);
         update(&mut s, plan_msg(PlanFor::Submit));
         render(&s, w, h);
     }
+}
+
+#[test]
+fn dialog_hints_name_the_keys_in_force() {
+    let keymap = Keymap::from_toml("yes = \"o\"\nback = \"ctrl-x\"\n", "k.toml").expect("valid");
+    let mut s = fresh_with(120, 40, keymap);
+    update(&mut s, Msg::Loaded(Loaded::Groups(groups())));
+    update(&mut s, plan_msg(PlanFor::Submit));
+    let screen = render(&s, 120, 40);
+    assert!(
+        screen.contains("enter/o send · ctrl-x/n cancel"),
+        "{screen}"
+    );
+    press(&mut s, KeyCode::Char('n'));
+    update(&mut s, plan_msg(PlanFor::Preview));
+    let screen = render(&s, 120, 40);
+    assert!(screen.contains("ctrl-x close"), "{screen}");
 }

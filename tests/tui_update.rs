@@ -14,17 +14,20 @@ fn person(n: u32) -> Participant {
     Participant::from_wa_id(&format!("1212200{n:04}")).expect("valid")
 }
 
-fn key(c: char) -> Msg {
+/// Presses a character key (with Shift for upper case, as a terminal reports it).
+fn key(s: &mut State, c: char) -> Vec<Effect> {
     let modifiers = if c.is_ascii_uppercase() {
         KeyModifiers::SHIFT
     } else {
         KeyModifiers::NONE
     };
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), modifiers))
+    let msg = s.key(KeyEvent::new(KeyCode::Char(c), modifiers));
+    update(s, msg)
 }
 
-fn code(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+fn code(s: &mut State, code: KeyCode) -> Vec<Effect> {
+    let msg = s.key(KeyEvent::new(code, KeyModifiers::NONE));
+    update(s, msg)
 }
 
 fn group(id: &str, pending: usize) -> GroupSummary {
@@ -126,7 +129,7 @@ fn submits(effects: &[Effect]) -> usize {
 #[test]
 fn submit_goes_through_a_confirm_and_a_double_s_never_sends_twice() {
     let mut s = state();
-    let effects = update(&mut s, key('s'));
+    let effects = key(&mut s, 's');
     assert!(matches!(
         effects.as_slice(),
         [Effect::Plan { purpose: PlanFor::Submit, scope: Scope::Groups(g) }] if g == &["A".to_string()]
@@ -134,14 +137,14 @@ fn submit_goes_through_a_confirm_and_a_double_s_never_sends_twice() {
     update(&mut s, submit_plan(Scope::Groups(vec!["A".into()]), "A"));
     assert!(matches!(s.dialog, Some(Dialog::Confirm(_))));
     // `s` in the dialog sends nothing and keeps it open.
-    assert_eq!(submits(&update(&mut s, key('s'))), 0);
+    assert_eq!(submits(&key(&mut s, 's')), 0);
     assert!(matches!(s.dialog, Some(Dialog::Confirm(_))));
-    let sent = update(&mut s, code(KeyCode::Enter));
+    let sent = code(&mut s, KeyCode::Enter);
     assert_eq!(submits(&sent), 1);
     assert!(s.is_submitting("A"), "marked before the engine hears of it");
     // Again: refused in update, before any effect.
-    assert!(update(&mut s, key('s')).is_empty());
-    assert!(update(&mut s, key('S')).is_empty());
+    assert!(key(&mut s, 's').is_empty());
+    assert!(key(&mut s, 'S').is_empty());
     assert!(
         s.notice
             .as_ref()
@@ -150,7 +153,7 @@ fn submit_goes_through_a_confirm_and_a_double_s_never_sends_twice() {
     // A plan that arrives late opens no second confirm.
     update(&mut s, submit_plan(Scope::Groups(vec!["A".into()]), "A"));
     assert!(s.dialog.is_none());
-    assert_eq!(submits(&update(&mut s, code(KeyCode::Enter))), 0);
+    assert_eq!(submits(&code(&mut s, KeyCode::Enter)), 0);
     // The run ends: submitting is possible again.
     update(
         &mut s,
@@ -160,15 +163,15 @@ fn submit_goes_through_a_confirm_and_a_double_s_never_sends_twice() {
         },
     );
     assert_eq!(s.work, Work::Idle);
-    assert_eq!(update(&mut s, key('S')).len(), 1);
+    assert_eq!(key(&mut s, 'S').len(), 1);
 }
 
 #[test]
 fn escape_in_the_confirm_sends_nothing() {
     let mut s = state();
-    update(&mut s, key('S'));
+    key(&mut s, 'S');
     update(&mut s, submit_plan(Scope::All, "A"));
-    assert!(update(&mut s, code(KeyCode::Esc)).is_empty());
+    assert!(code(&mut s, KeyCode::Esc).is_empty());
     assert!(s.dialog.is_none());
     assert_eq!(s.work, Work::Idle);
 }
@@ -177,18 +180,18 @@ fn escape_in_the_confirm_sends_nothing() {
 fn sync_cancel_and_quit() {
     let mut s = state();
     assert!(matches!(
-        update(&mut s, key('r')).as_slice(),
+        key(&mut s, 'r').as_slice(),
         [Effect::Engine(Command::Sync)]
     ));
-    assert!(update(&mut s, key('r')).is_empty(), "one sync at a time");
+    assert!(key(&mut s, 'r').is_empty(), "one sync at a time");
     assert!(matches!(
-        update(&mut s, key('c')).as_slice(),
+        key(&mut s, 'c').as_slice(),
         [Effect::Engine(Command::Cancel)]
     ));
     // Quitting while busy asks first; `y` cancels and quits.
-    assert!(update(&mut s, key('q')).is_empty());
+    assert!(key(&mut s, 'q').is_empty());
     assert!(matches!(s.dialog, Some(Dialog::Quit)));
-    let effects = update(&mut s, key('y'));
+    let effects = key(&mut s, 'y');
     assert!(matches!(
         effects.as_slice(),
         [Effect::Engine(Command::Cancel), Effect::Quit]
@@ -196,38 +199,35 @@ fn sync_cancel_and_quit() {
     assert!(s.quit);
     // Idle: quits at once.
     let mut idle = state();
-    assert!(matches!(
-        update(&mut idle, key('q')).as_slice(),
-        [Effect::Quit]
-    ));
+    assert!(matches!(key(&mut idle, 'q').as_slice(), [Effect::Quit]));
 }
 
 #[test]
 fn moving_loads_the_group_under_the_cursor() {
     let mut s = state();
-    assert!(matches!(update(&mut s, key('j')).as_slice(), [Effect::LoadGroup(id)] if id == "B"));
-    assert!(matches!(update(&mut s, key('G')).as_slice(), [Effect::LoadGroup(id)] if id == "C"));
+    assert!(matches!(key(&mut s, 'j').as_slice(), [Effect::LoadGroup(id)] if id == "B"));
+    assert!(matches!(key(&mut s, 'G').as_slice(), [Effect::LoadGroup(id)] if id == "C"));
     update(
         &mut s,
         Msg::Loaded(Loaded::Group("C".into(), Some(detail("C")))),
     );
-    assert!(update(&mut s, key('G')).is_empty(), "already at the bottom");
-    assert!(matches!(update(&mut s, key('g')).as_slice(), [Effect::LoadGroup(id)] if id == "A"));
-    update(&mut s, code(KeyCode::Tab));
+    assert!(key(&mut s, 'G').is_empty(), "already at the bottom");
+    assert!(matches!(key(&mut s, 'g').as_slice(), [Effect::LoadGroup(id)] if id == "A"));
+    code(&mut s, KeyCode::Tab);
     assert_eq!(s.focus, Pane::Group);
-    update(&mut s, code(KeyCode::Tab));
+    code(&mut s, KeyCode::Tab);
     assert_eq!(s.focus, Pane::Log);
-    update(&mut s, code(KeyCode::BackTab));
+    code(&mut s, KeyCode::BackTab);
     assert_eq!(s.focus, Pane::Group);
 }
 
 #[test]
 fn the_add_dialog_queues_the_valid_numbers_typed_or_pasted() {
     let mut s = state();
-    assert!(update(&mut s, key('a')).is_empty());
+    assert!(key(&mut s, 'a').is_empty());
     assert!(matches!(s.dialog, Some(Dialog::Add(_))));
     for c in "+12122000101 ".chars() {
-        update(&mut s, key(c));
+        key(&mut s, c);
     }
     update(
         &mut s,
@@ -238,7 +238,7 @@ fn the_add_dialog_queues_the_valid_numbers_typed_or_pasted() {
     };
     assert_eq!(input.valid().len(), 3, "{:?}", input.pieces);
     assert_eq!(input.invalid_count(), 1);
-    let effects = update(&mut s, code(KeyCode::Enter));
+    let effects = code(&mut s, KeyCode::Enter);
     let [Effect::Enqueue { ops, invalid }] = effects.as_slice() else {
         panic!("enter queues: {effects:?}");
     };
@@ -254,28 +254,28 @@ fn the_add_dialog_queues_the_valid_numbers_typed_or_pasted() {
 #[test]
 fn enter_with_nothing_valid_keeps_the_dialog() {
     let mut s = state();
-    update(&mut s, key('a'));
-    update(&mut s, key('x'));
-    assert!(update(&mut s, code(KeyCode::Enter)).is_empty());
+    key(&mut s, 'a');
+    key(&mut s, 'x');
+    assert!(code(&mut s, KeyCode::Enter).is_empty());
     assert!(matches!(s.dialog, Some(Dialog::Add(_))));
-    assert!(update(&mut s, code(KeyCode::Esc)).is_empty());
+    assert!(code(&mut s, KeyCode::Esc).is_empty());
     assert!(s.dialog.is_none());
 }
 
 #[test]
 fn a_number_in_the_filter_finds_the_person_and_x_removes_them_from_picked_groups() {
     let mut s = state();
-    update(&mut s, key('/'));
+    key(&mut s, '/');
     let mut last = Vec::new();
     for c in "+1 212 200 0001".chars() {
-        last = update(&mut s, key(c));
+        last = key(&mut s, c);
     }
     let [Effect::FindPerson { query, person: p }] = last.as_slice() else {
         panic!("a whole number asks for the person's groups: {last:?}");
     };
     assert_eq!(p, &person(1));
     let query = query.clone();
-    update(&mut s, code(KeyCode::Enter));
+    code(&mut s, KeyCode::Enter);
     update(
         &mut s,
         Msg::Loaded(Loaded::PersonGroups {
@@ -285,10 +285,10 @@ fn a_number_in_the_filter_finds_the_person_and_x_removes_them_from_picked_groups
         }),
     );
     assert_eq!(s.visible.len(), 2);
-    update(&mut s, key(' '));
-    update(&mut s, key(' '));
+    key(&mut s, ' ');
+    key(&mut s, ' ');
     assert_eq!(s.picked_groups.len(), 2);
-    let effects = update(&mut s, key('x'));
+    let effects = key(&mut s, 'x');
     let [Effect::Enqueue { ops, .. }] = effects.as_slice() else {
         panic!("x queues removals: {effects:?}");
     };
@@ -305,13 +305,13 @@ fn a_number_in_the_filter_finds_the_person_and_x_removes_them_from_picked_groups
 #[test]
 fn text_in_the_filter_narrows_by_subject_and_escape_clears_it() {
     let mut s = state();
-    update(&mut s, key('/'));
+    key(&mut s, '/');
     for c in "subject c".chars() {
-        update(&mut s, key(c));
+        key(&mut s, c);
     }
     assert_eq!(s.visible.len(), 1);
     assert_eq!(s.current_group().map(|g| g.id.as_str()), Some("C"));
-    update(&mut s, code(KeyCode::Esc));
+    code(&mut s, KeyCode::Esc);
     assert_eq!(s.visible.len(), 3);
     assert!(s.filter.text.is_empty() && !s.filter.editing);
 }
@@ -319,23 +319,23 @@ fn text_in_the_filter_narrows_by_subject_and_escape_clears_it() {
 #[test]
 fn in_the_group_pane_x_removes_the_member_and_u_undoes_the_change() {
     let mut s = state();
-    update(&mut s, code(KeyCode::Enter));
+    code(&mut s, KeyCode::Enter);
     assert_eq!(s.focus, Pane::Group);
-    let effects = update(&mut s, key('x'));
+    let effects = key(&mut s, 'x');
     let [Effect::Enqueue { ops, .. }] = effects.as_slice() else {
         panic!("x on a member queues its removal: {effects:?}");
     };
     assert_eq!(ops[0].participant, person(1));
     assert_eq!(ops[0].kind, OperationKind::Remove);
     // Rows: two members, then the change #7.
-    update(&mut s, key('G'));
+    key(&mut s, 'G');
     assert!(matches!(
-        update(&mut s, key('u')).as_slice(),
+        key(&mut s, 'u').as_slice(),
         [Effect::Undo(ids)] if ids == &[OpId(7)]
     ));
     // On a member with nothing pending, nothing to undo.
-    update(&mut s, key('g'));
-    assert!(update(&mut s, key('u')).is_empty());
+    key(&mut s, 'g');
+    assert!(key(&mut s, 'u').is_empty());
     assert!(s.notice.is_some());
 }
 
@@ -343,7 +343,7 @@ fn in_the_group_pane_x_removes_the_member_and_u_undoes_the_change() {
 fn preview_asks_for_every_pending_change() {
     let mut s = state();
     assert!(matches!(
-        update(&mut s, key('p')).as_slice(),
+        key(&mut s, 'p').as_slice(),
         [Effect::Plan {
             purpose: PlanFor::Preview,
             scope: Scope::All
@@ -389,9 +389,32 @@ fn server_text_in_events_is_neutralised() {
 fn a_rebound_key_drives_its_action_and_the_old_key_does_not() {
     let keymap = Keymap::from_toml("sync = \"R\"\n", "k.toml").expect("valid");
     let mut s = state_with(keymap);
-    assert!(update(&mut s, key('r')).is_empty());
+    assert!(key(&mut s, 'r').is_empty());
     assert!(matches!(
-        update(&mut s, key('R')).as_slice(),
+        key(&mut s, 'R').as_slice(),
         [Effect::Engine(Command::Sync)]
     ));
+}
+
+#[test]
+fn dialog_keys_come_from_the_keymap() {
+    let keymap = Keymap::from_toml("yes = \"o\"\nback = \"backspace\"\n", "k.toml").expect("valid");
+    let mut s = state_with(keymap);
+    key(&mut s, 's');
+    update(&mut s, submit_plan(Scope::Groups(vec!["A".into()]), "A"));
+    // `y` no longer answers; Esc is no longer "back" (nor any other key the confirm knows).
+    assert_eq!(submits(&key(&mut s, 'y')), 0);
+    assert_eq!(submits(&code(&mut s, KeyCode::Esc)), 0);
+    assert!(matches!(s.dialog, Some(Dialog::Confirm(_))), "still asking");
+    assert_eq!(submits(&key(&mut s, 'o')), 1);
+    // In the filter, the rebound back key clears it and `o` is typed as text.
+    let mut s = state_with(Keymap::from_toml("back = \"ctrl-x\"\n", "k.toml").expect("valid"));
+    key(&mut s, '/');
+    for c in "subject co".chars() {
+        key(&mut s, c);
+    }
+    assert_eq!(s.filter.text, "subject co");
+    let msg = s.key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL));
+    update(&mut s, msg);
+    assert!(s.filter.text.is_empty() && !s.filter.editing);
 }

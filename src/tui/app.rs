@@ -85,6 +85,12 @@ impl App {
         self.state.groups.is_empty()
     }
 
+    /// Takes one key press (resolved in the context it is pressed in) and everything it leads
+    /// to. Returns true when the app should quit.
+    pub fn press(&mut self, key: crossterm::event::KeyEvent) -> bool {
+        self.handle(self.state.key(key))
+    }
+
     /// Takes one message and everything it leads to. Returns true when the app should quit.
     pub fn handle(&mut self, msg: Msg) -> bool {
         let effects = update(&mut self.state, msg);
@@ -241,7 +247,7 @@ impl App {
                         let mut next = Some(event);
                         let mut taken = 0;
                         while let Some(event) = next.take() {
-                            if let Some(msg) = to_msg(event) {
+                            if let Some(msg) = to_msg(&self.state, event) {
                                 self.handle(msg);
                                 dirty = true;
                             }
@@ -306,9 +312,9 @@ fn same_load(a: &Effect, b: &Effect) -> bool {
 }
 
 /// The message a terminal event stands for.
-pub fn to_msg(event: TermEvent) -> Option<Msg> {
+pub fn to_msg(state: &State, event: TermEvent) -> Option<Msg> {
     match event {
-        TermEvent::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
+        TermEvent::Key(key) if key.kind != KeyEventKind::Release => Some(state.key(key)),
         TermEvent::Paste(text) => Some(Msg::Paste(text)),
         TermEvent::Resize(width, height) => Some(Msg::Resize { width, height }),
         _ => None,

@@ -5,6 +5,7 @@ pub mod action;
 pub mod app;
 pub mod dialog;
 mod engine_log;
+pub mod key;
 pub mod keymap;
 pub mod layout;
 pub mod msg;

@@ -10,6 +10,7 @@ use crate::domain::{OperationState, Participant};
 use crate::engine::{Command, Event, Scope};
 use crate::store::{EnqueueReport, GroupSummary, NewOperation, OpId, Undone};
 
+use super::action::Action;
 use super::state::GroupDetail;
 
 /// Why a plan was asked for.
@@ -24,7 +25,12 @@ pub enum PlanFor {
 /// Something that happened: a key, a paste, a resize, an engine event, or data read.
 #[derive(Clone, Debug)]
 pub enum Msg {
-    Key(KeyEvent),
+    /// A key press, resolved at the edge ([`super::State::key`]): the keymap's action in the
+    /// context it was pressed in, and the key itself for typing.
+    Key {
+        action: Option<Action>,
+        key: KeyEvent,
+    },
     Paste(String),
     Resize {
         width: u16,

@@ -7,9 +7,12 @@ use crate::domain::{OperationKind, OperationState, Participant, Region};
 use crate::engine::{Progress, Scope};
 use crate::store::{GroupSummary, MirrorGroup, OpId, Operation};
 
+use super::action::Mode;
 use super::dialog::Dialog;
 use super::keymap::Keymap;
+use super::msg::Msg;
 use super::text::{Line, Tone};
+use crossterm::event::KeyEvent;
 
 /// The log pane keeps this many lines; older ones are dropped.
 pub const LOG_CAPACITY: usize = 2_000;
@@ -294,6 +297,21 @@ impl State {
             width: 80,
             height: 24,
             ..State::default()
+        }
+    }
+
+    /// The message a key press stands for here: the keymap's action in the context of the
+    /// press (a dialog's keys while a dialog is open or the filter is typed, else the panes'),
+    /// and the key itself, for typing.
+    pub fn key(&self, key: KeyEvent) -> Msg {
+        let mode = if self.dialog.is_some() || self.filter.editing {
+            Mode::Dialog
+        } else {
+            Mode::App
+        };
+        Msg::Key {
+            action: self.keymap.resolve(mode, &key),
+            key,
         }
     }
 

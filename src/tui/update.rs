@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
 use crate::domain::OperationKind;
 use crate::domain::OperationState;
@@ -15,6 +15,7 @@ use crate::store::{NewOperation, Undone};
 use super::action::Action;
 use super::dialog::{AddInput, Confirm, Dialog, plan_counts, plan_lines};
 use super::engine_log::engine_event;
+use super::key::typed;
 use super::layout;
 use super::msg::{Effect, Loaded, Msg, PlanFor};
 use super::state::{GroupRow, Pane, RowKey, State, Work};
@@ -23,10 +24,10 @@ use super::text::{Line, Tone};
 /// Takes one message; returns what the loop must do.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
-        Msg::Key(key) => {
+        Msg::Key { key, .. } if key.kind == KeyEventKind::Release => Vec::new(),
+        Msg::Key { action, key } => {
             state.notice = None;
-            key_press(state, key)
+            key_press(state, action, &key)
         }
         Msg::Paste(text) => paste(state, &text),
         Msg::Resize { width, height } => {
@@ -59,14 +60,14 @@ fn notice(state: &mut State, tone: Tone, text: impl Into<String>) -> Vec<Effect>
     Vec::new()
 }
 
-fn key_press(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+fn key_press(state: &mut State, action: Option<Action>, key: &KeyEvent) -> Vec<Effect> {
     if state.dialog.is_some() {
-        return dialog_key(state, key);
+        return dialog_key(state, action, key);
     }
     if state.filter.editing {
-        return filter_key(state, key);
+        return filter_key(state, action, key);
     }
-    match state.keymap.action(&key) {
+    match action {
         Some(action) => act(state, action),
         None => Vec::new(),
     }
@@ -181,6 +182,15 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
                 vec![Effect::Quit]
             }
         }
+        // Dialog keys with no dialog open.
+        Action::Confirm
+        | Action::Yes
+        | Action::No
+        | Action::Back
+        | Action::Close
+        | Action::Clear
+        | Action::ScrollUp
+        | Action::ScrollDown => Vec::new(),
     }
 }
 
@@ -425,14 +435,24 @@ fn undo(state: &mut State) -> Vec<Effect> {
     vec![Effect::Undo(ids)]
 }
 
-fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Enter => {
+fn filter_key(state: &mut State, action: Option<Action>, key: &KeyEvent) -> Vec<Effect> {
+    if let Some(c) = typed(key) {
+        if state.filter.text.chars().count() >= 200 {
+            return Vec::new();
+        }
+        state.filter.text.push(c);
+        return filter_changed(state);
+    }
+    if key.code == KeyCode::Backspace {
+        state.filter.text.pop();
+        return filter_changed(state);
+    }
+    match action {
+        Some(Action::Confirm | Action::Close) => {
             state.filter.editing = false;
             Vec::new()
         }
-        KeyCode::Esc => {
+        Some(Action::Back) => {
             state.filter.editing = false;
             state.filter.text.clear();
             state.filter.person = None;
@@ -440,25 +460,12 @@ fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.refilter();
             show_current_group(state)
         }
-        KeyCode::Char('c') if ctrl => {
-            state.filter.editing = false;
-            Vec::new()
-        }
-        KeyCode::Char('u') if ctrl => {
+        Some(Action::Clear) => {
             state.filter.text.clear();
             filter_changed(state)
         }
-        KeyCode::Backspace => {
-            state.filter.text.pop();
-            filter_changed(state)
-        }
-        KeyCode::Down | KeyCode::Up => {
-            move_by(state, if key.code == KeyCode::Down { 1 } else { -1 })
-        }
-        KeyCode::Char(c) if !ctrl && state.filter.text.chars().count() < 200 => {
-            state.filter.text.push(c);
-            filter_changed(state)
-        }
+        Some(Action::ScrollDown) => move_by(state, 1),
+        Some(Action::ScrollUp) => move_by(state, -1),
         _ => Vec::new(),
     }
 }
@@ -488,34 +495,23 @@ fn filter_changed(state: &mut State) -> Vec<Effect> {
     show_current_group(state)
 }
 
-fn dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+fn dialog_key(state: &mut State, action: Option<Action>, key: &KeyEvent) -> Vec<Effect> {
     let Some(dialog) = state.dialog.take() else {
         return Vec::new();
     };
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let closes = matches!(key.code, KeyCode::Esc) || (ctrl && key.code == KeyCode::Char('c'));
+    let scroll_by: Option<isize> = match action {
+        Some(Action::ScrollDown) => Some(1),
+        Some(Action::ScrollUp) => Some(-1),
+        Some(Action::PageDown) => Some(10),
+        Some(Action::PageUp) => Some(-10),
+        _ => None,
+    };
     match dialog {
-        Dialog::Help { scroll } | Dialog::Text { scroll, .. }
-            if !closes
-                && matches!(
-                    key.code,
-                    KeyCode::Down
-                        | KeyCode::Up
-                        | KeyCode::Char('j' | 'k')
-                        | KeyCode::PageDown
-                        | KeyCode::PageUp
-                ) =>
-        {
-            let delta: isize = match key.code {
-                KeyCode::Down | KeyCode::Char('j') => 1,
-                KeyCode::Up | KeyCode::Char('k') => -1,
-                KeyCode::PageDown => 10,
-                _ => -10,
-            };
-            let scroll = scroll.saturating_add_signed(delta);
+        Dialog::Help { scroll } | Dialog::Text { scroll, .. } if scroll_by.is_some() => {
+            let scroll = scroll.saturating_add_signed(scroll_by.unwrap_or(0));
             state.dialog = Some(match dialog {
                 Dialog::Help { .. } => Dialog::Help {
-                    scroll: scroll.min(super::action::Action::ALL.len()),
+                    scroll: scroll.min(super::view::help::lines(&state.keymap).len()),
                 },
                 Dialog::Text { title, lines, .. } => Dialog::Text {
                     scroll: scroll.min(lines.len().saturating_sub(1)),
@@ -527,16 +523,16 @@ fn dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         Dialog::Help { .. } | Dialog::Text { .. } => Vec::new(),
-        Dialog::Quit => match key.code {
-            KeyCode::Char('y' | 'Y' | 'q') | KeyCode::Enter => {
+        Dialog::Quit => match action {
+            Some(Action::Confirm | Action::Yes | Action::Quit) => {
                 state.quit = true;
                 state.work = Work::Cancelling;
                 vec![Effect::Engine(Command::Cancel), Effect::Quit]
             }
             _ => Vec::new(),
         },
-        Dialog::Confirm(confirm) => match key.code {
-            KeyCode::Char('y' | 'Y') | KeyCode::Enter => {
+        Dialog::Confirm(confirm) => match action {
+            Some(Action::Confirm | Action::Yes) => {
                 if let Some(why) = busy(state) {
                     return notice(state, Tone::Warn, why);
                 }
@@ -556,10 +552,9 @@ fn dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 );
                 vec![Effect::Engine(Command::Submit(confirm.scope))]
             }
-            KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc => {
+            Some(Action::No | Action::Back | Action::Close | Action::Quit) => {
                 notice(state, Tone::Plain, "nothing sent")
             }
-            _ if closes => notice(state, Tone::Plain, "nothing sent"),
             _ => {
                 state.dialog = Some(Dialog::Confirm(confirm));
                 Vec::new()
@@ -567,35 +562,41 @@ fn dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         },
         Dialog::Add(mut input) => {
             let region = state.region;
-            match key.code {
-                _ if closes => return notice(state, Tone::Plain, "nothing queued"),
-                KeyCode::Enter => {
-                    let valid = input.valid();
-                    if valid.is_empty() {
-                        state.dialog = Some(Dialog::Add(input));
-                        return notice(state, Tone::Warn, "no valid number to queue");
+            if let Some(c) = typed(key) {
+                input.insert(c.encode_utf8(&mut [0; 4]), region);
+            } else if key.code == KeyCode::Backspace {
+                input.backspace(region);
+            } else {
+                match action {
+                    Some(Action::Back | Action::Close) => {
+                        return notice(state, Tone::Plain, "nothing queued");
                     }
-                    let ops = valid
-                        .into_iter()
-                        .map(|participant| NewOperation {
-                            group_id: input.group_id.clone(),
-                            participant,
-                            kind: OperationKind::Add,
-                        })
-                        .collect();
-                    return vec![Effect::Enqueue {
-                        ops,
-                        invalid: input.invalid_count(),
-                    }];
+                    Some(Action::Confirm) => {
+                        let valid = input.valid();
+                        if valid.is_empty() {
+                            state.dialog = Some(Dialog::Add(input));
+                            return notice(state, Tone::Warn, "no valid number to queue");
+                        }
+                        let ops = valid
+                            .into_iter()
+                            .map(|participant| NewOperation {
+                                group_id: input.group_id.clone(),
+                                participant,
+                                kind: OperationKind::Add,
+                            })
+                            .collect();
+                        return vec![Effect::Enqueue {
+                            ops,
+                            invalid: input.invalid_count(),
+                        }];
+                    }
+                    Some(Action::Clear) => input.clear(),
+                    Some(Action::ScrollDown) => {
+                        input.scroll = input.scroll.saturating_add(1).min(input.pieces.len())
+                    }
+                    Some(Action::ScrollUp) => input.scroll = input.scroll.saturating_sub(1),
+                    _ => {}
                 }
-                KeyCode::Backspace => input.backspace(region),
-                KeyCode::Char('u') if ctrl => input.clear(),
-                KeyCode::Down => {
-                    input.scroll = input.scroll.saturating_add(1).min(input.pieces.len())
-                }
-                KeyCode::Up => input.scroll = input.scroll.saturating_sub(1),
-                KeyCode::Char(c) if !ctrl => input.insert(c.encode_utf8(&mut [0; 4]), region),
-                _ => {}
             }
             state.dialog = Some(Dialog::Add(input));
             Vec::new()

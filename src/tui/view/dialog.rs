@@ -7,7 +7,9 @@ use ratatui::style::Style;
 use ratatui::widgets::{Clear, Widget};
 
 use super::{pane, put, theme};
+use crate::tui::action::Action;
 use crate::tui::dialog::{AddInput, Confirm, Dialog};
+use crate::tui::keymap::Keymap;
 use crate::tui::layout::popup;
 use crate::tui::numbers::PieceOutcome;
 use crate::tui::state::{State, Work};
@@ -16,13 +18,13 @@ use crate::tui::text::{Line, Tone};
 pub fn draw(buf: &mut Buffer, area: Rect, state: &State, dialog: &Dialog) {
     match dialog {
         Dialog::Help { .. } => {}
-        Dialog::Add(input) => add(buf, area, input),
-        Dialog::Confirm(c) => confirm(buf, area, c),
+        Dialog::Add(input) => add(buf, area, input, &state.keymap),
+        Dialog::Confirm(c) => confirm(buf, area, c, &state.keymap),
         Dialog::Text {
             title,
             lines,
             scroll,
-        } => text(buf, area, title, lines, *scroll),
+        } => text(buf, area, title, lines, *scroll, &state.keymap),
         Dialog::Quit => quit(buf, area, state),
     }
 }
@@ -118,7 +120,7 @@ fn lines_in(buf: &mut Buffer, inner: Rect, y: u16, lines: &[Line], max: u16) -> 
     y
 }
 
-fn add(buf: &mut Buffer, area: Rect, input: &AddInput) {
+fn add(buf: &mut Buffer, area: Rect, input: &AddInput, keymap: &Keymap) {
     let title = format!(" Add participants to {} ", input.subject);
     let inner = frame(buf, area, 76, 20, &title);
     if inner.height < 6 {
@@ -206,11 +208,17 @@ fn add(buf: &mut Buffer, area: Rect, input: &AddInput) {
         w,
         theme::tone(if invalid > 0 { Tone::Warn } else { Tone::Plain }),
     );
-    let keys = format!("enter queue {valid} · esc cancel · ctrl-u clear · ↑↓ scroll");
+    let keys = format!(
+        "{} queue {valid} · {} cancel · {} clear · {} scroll",
+        keymap.hint(&[Action::Confirm], ""),
+        keymap.hint(&[Action::Back], ""),
+        keymap.hint(&[Action::Clear], ""),
+        keymap.hint(&[Action::ScrollUp, Action::ScrollDown], ""),
+    );
     put(buf, x, y + 1, &keys, w, theme::tone(Tone::Dim));
 }
 
-fn confirm(buf: &mut Buffer, area: Rect, c: &Confirm) {
+fn confirm(buf: &mut Buffer, area: Rect, c: &Confirm, keymap: &Keymap) {
     let title = format!(" {} ", c.title);
     let w = width_for(&c.lines, &title);
     let rows = wrapped_rows(&c.lines, text_width(area, w));
@@ -234,7 +242,11 @@ fn confirm(buf: &mut Buffer, area: Rect, c: &Confirm) {
     let room = inner.height.saturating_sub(4);
     let end = lines_in(buf, inner, inner.y + 2, &c.lines, room);
     if rows > usize::from(room) {
-        let more = "… more: esc, then p, previews them all".to_string();
+        let more = format!(
+            "… more: {}, then {}, previews them all",
+            keymap.hint(&[Action::Back], ""),
+            keymap.hint(&[Action::Preview], "")
+        );
         put(
             buf,
             inner.x + 1,
@@ -245,13 +257,42 @@ fn confirm(buf: &mut Buffer, area: Rect, c: &Confirm) {
         );
     }
     let y = inner.y + inner.height - 1;
-    let x = put(buf, inner.x + 1, y, "enter/y", 7, theme::key());
-    let x = put(buf, x, y, " send · ", 8, Style::default());
-    let x = put(buf, x, y, "esc/n", 5, theme::key());
-    put(buf, x, y, " cancel", 7, Style::default());
+    answers(
+        buf,
+        inner.x + 1,
+        y,
+        [
+            (
+                keymap.hint(&[Action::Confirm, Action::Yes], "/"),
+                " send · ",
+            ),
+            (keymap.hint(&[Action::Back, Action::No], "/"), " cancel"),
+        ],
+    );
 }
 
-fn text(buf: &mut Buffer, area: Rect, title: &str, lines: &[Line], scroll: usize) {
+/// A dialog's two answers, each its keys then its word: `enter/y send · esc/n cancel`.
+fn answers(buf: &mut Buffer, x: u16, y: u16, parts: [(String, &str); 2]) {
+    let mut x = x;
+    for (keys, word) in parts {
+        let width = |s: &str| u16::try_from(s.chars().count()).unwrap_or(u16::MAX);
+        x = put(buf, x, y, &keys, width(&keys), theme::key());
+        x = put(buf, x, y, word, width(word), Style::default());
+    }
+}
+
+/// The close and scroll hint of a popup: `esc close · ↑↓ scroll`.
+pub fn close_hint(keymap: &Keymap, scrolls: bool) -> String {
+    let close = format!("{} close", keymap.hint(&[Action::Back], ""));
+    if scrolls {
+        let scroll = keymap.hint(&[Action::ScrollUp, Action::ScrollDown], "");
+        format!("{close} · {scroll} scroll")
+    } else {
+        close
+    }
+}
+
+fn text(buf: &mut Buffer, area: Rect, title: &str, lines: &[Line], scroll: usize, keymap: &Keymap) {
     let title = format!(" {title} ");
     let w = width_for(lines, &title);
     let rows = wrapped_rows(lines, text_width(area, w));
@@ -264,9 +305,14 @@ fn text(buf: &mut Buffer, area: Rect, title: &str, lines: &[Line], scroll: usize
     let start = scroll.min(lines.len().saturating_sub(usize::from(room)));
     lines_in(buf, inner, inner.y, &lines[start..], room);
     let hint = if rows > usize::from(room) {
-        format!("esc close · ↑↓ scroll ({}/{})", start + 1, lines.len())
+        format!(
+            "{} ({}/{})",
+            close_hint(keymap, true),
+            start + 1,
+            lines.len()
+        )
     } else {
-        "esc close".into()
+        close_hint(keymap, false)
     };
     put(
         buf,
@@ -295,10 +341,16 @@ fn quit(buf: &mut Buffer, area: Rect, state: &State) {
     lines_in(buf, inner, inner.y, &lines, inner.height.saturating_sub(1));
     if inner.height > 1 {
         let y = inner.y + inner.height - 1;
-        let x = put(buf, inner.x + 1, y, "y", 1, theme::key());
-        let x = put(buf, x, y, " quit · ", 8, Style::default());
-        let x = put(buf, x, y, "n/esc", 5, theme::key());
-        put(buf, x, y, " stay", 5, Style::default());
+        let keymap = &state.keymap;
+        answers(
+            buf,
+            inner.x + 1,
+            y,
+            [
+                (keymap.hint(&[Action::Yes], ""), " quit · "),
+                (keymap.hint(&[Action::No, Action::Back], "/"), " stay"),
+            ],
+        );
     }
 }
 

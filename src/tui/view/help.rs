@@ -5,16 +5,23 @@ use ratatui::layout::Rect;
 use ratatui::widgets::{Clear, Widget};
 
 use super::{pane, put, theme};
-use crate::tui::action::Action;
+use crate::tui::action::{Action, Mode};
+use crate::tui::keymap::Keymap;
 use crate::tui::layout::popup;
 use crate::tui::state::State;
 use crate::tui::text::Tone;
 
-pub fn draw(buf: &mut Buffer, area: Rect, state: &State, scroll: usize) {
-    let lines: Vec<(String, &str)> = Action::ALL
+/// The help's lines: each action of the panes, its keys and what it does.
+pub fn lines(keymap: &Keymap) -> Vec<(String, &'static str)> {
+    Action::ALL
         .iter()
-        .map(|a| (state.keymap.keys_text(*a), a.describe()))
-        .collect();
+        .filter(|a| a.mode() == Mode::App)
+        .map(|a| (keymap.keys_text(*a), a.describe()))
+        .collect()
+}
+
+pub fn draw(buf: &mut Buffer, area: Rect, state: &State, scroll: usize) {
+    let lines = lines(&state.keymap);
     let height = u16::try_from(lines.len() + 4).unwrap_or(u16::MAX);
     let rect = popup(
         area,
@@ -52,16 +59,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, scroll: usize) {
             ratatui::style::Style::default(),
         );
     }
-    let hint = if lines.len() > rows {
-        "esc close · ↑↓ scroll"
-    } else {
-        "esc close"
-    };
+    let hint = super::dialog::close_hint(&state.keymap, lines.len() > rows);
     put(
         buf,
         inner.x + 1,
         inner.y + inner.height - 1,
-        hint,
+        &hint,
         inner.width.saturating_sub(1),
         theme::tone(Tone::Dim),
     );

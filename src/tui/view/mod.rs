@@ -3,7 +3,7 @@
 mod dialog;
 mod group;
 mod groups;
-mod help;
+pub mod help;
 mod log;
 mod status;
 pub mod theme;

@@ -136,7 +136,11 @@ pub fn draw_footer(buf: &mut Buffer, area: Rect, state: &State) {
             Span::raw(state.filter.text.clone()),
             Span::styled("▏", theme::key()),
             Span::styled(
-                "  enter keep · esc clear · a number finds that person's groups",
+                format!(
+                    "  {} keep · {} clear · a number finds that person's groups",
+                    state.keymap.hint(&[Action::Confirm], ""),
+                    state.keymap.hint(&[Action::Back], "")
+                ),
                 theme::tone(Tone::Dim),
             ),
         ]);
@@ -146,9 +150,14 @@ pub fn draw_footer(buf: &mut Buffer, area: Rect, state: &State) {
     if state.dialog.is_some() && !matches!(state.dialog, Some(Dialog::Help { .. })) {
         return;
     }
+    let mut footer: Vec<(u8, &str, Action)> = Action::ALL
+        .iter()
+        .filter_map(|a| a.footer().map(|(rank, label)| (rank, label, *a)))
+        .collect();
+    footer.sort_unstable();
     let mut spans = Vec::new();
-    for action in Action::FOOTER {
-        let (Some(hint), Some(key)) = (action.hint(), state.keymap.first_key(action)) else {
+    for (_, hint, action) in footer {
+        let Some(key) = state.keymap.first_key(action) else {
             continue;
         };
         let key = if key == Key::char(' ') {
