@@ -9,9 +9,11 @@ use wa_groups::domain::{OperationKind, OperationState, Participant};
 use wa_groups::engine::{Event, Progress, RequestInfo, Summary};
 use wa_groups::store::{GroupSummary, MirrorGroup, OpId, Operation};
 use wa_groups::tui::dialog::{AddInput, Dialog};
+use wa_groups::tui::model::GroupDetail;
 use wa_groups::tui::msg::PlanFor;
-use wa_groups::tui::state::{GroupDetail, Pane, Work};
-use wa_groups::tui::{Keymap, Loaded, Msg, State, update, view};
+use wa_groups::tui::shared::Work;
+use wa_groups::tui::views::Pane;
+use wa_groups::tui::{Keymap, Loaded, Msg, State, draw, update};
 
 /// 2025-11-25T03:10:34Z, for every time shown.
 const T0: i64 = 1_764_040_234_000;
@@ -141,7 +143,7 @@ fn fresh(w: u16, h: u16) -> State {
 
 fn fresh_with(w: u16, h: u16, keymap: Keymap) -> State {
     let mut s = State::new("100000000000001", "v23.0", None, keymap);
-    s.status.now = T0;
+    s.shared.now = T0;
     update(
         &mut s,
         Msg::Resize {
@@ -180,7 +182,7 @@ fn loaded(w: u16, h: u16) -> State {
 
 fn render(state: &State, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    terminal.draw(|f| view::draw(f, state)).expect("draw");
+    terminal.draw(|f| draw(f, state)).expect("draw");
     let text = terminal.backend().to_string();
     assert!(!text.contains('\u{1b}'), "no escape character on screen");
     text
@@ -244,7 +246,7 @@ fn group_pane_focused_with_a_picked_member() {
 fn partial_failure_after_a_run() {
     snap("partial_failure", |w, h| {
         let mut s = loaded(w, h);
-        s.work = Work::Submitting { groups: None };
+        s.shared.work = Work::Submitting { groups: None };
         update(
             &mut s,
             at(
@@ -333,7 +335,7 @@ fn partial_failure_after_a_run() {
 fn throttled_while_sending() {
     snap("throttled", |w, h| {
         let mut s = loaded(w, h);
-        s.work = Work::Submitting { groups: None };
+        s.shared.work = Work::Submitting { groups: None };
         update(
             &mut s,
             at(
@@ -536,7 +538,7 @@ fn queued_report() {
 fn quit_while_sending_asks_first() {
     snap("quit", |w, h| {
         let mut s = loaded(w, h);
-        s.work = Work::Submitting { groups: None };
+        s.shared.work = Work::Submitting { groups: None };
         press(&mut s, KeyCode::Char('q'));
         assert!(matches!(s.dialog, Some(Dialog::Quit)));
         s

@@ -6,8 +6,11 @@ use wa_groups::domain::{OperationKind, OperationState, Participant};
 use wa_groups::engine::{Command, Event, Scope};
 use wa_groups::store::{GroupSummary, MirrorGroup, OpId, Operation};
 use wa_groups::tui::dialog::Dialog;
+use wa_groups::tui::model::GroupDetail;
 use wa_groups::tui::msg::PlanFor;
-use wa_groups::tui::state::{GroupDetail, LOG_CAPACITY, Pane, Work};
+use wa_groups::tui::shared::Work;
+use wa_groups::tui::views::Pane;
+use wa_groups::tui::views::log::LOG_CAPACITY;
 use wa_groups::tui::{Effect, Keymap, Loaded, Msg, State, update};
 
 fn person(n: u32) -> Participant {
@@ -141,7 +144,10 @@ fn submit_goes_through_a_confirm_and_a_double_s_never_sends_twice() {
     assert!(matches!(s.dialog, Some(Dialog::Confirm(_))));
     let sent = code(&mut s, KeyCode::Enter);
     assert_eq!(submits(&sent), 1);
-    assert!(s.is_submitting("A"), "marked before the engine hears of it");
+    assert!(
+        s.shared.work.is_submitting("A"),
+        "marked before the engine hears of it"
+    );
     // Again: refused in update, before any effect.
     assert!(key(&mut s, 's').is_empty());
     assert!(key(&mut s, 'S').is_empty());
@@ -162,7 +168,7 @@ fn submit_goes_through_a_confirm_and_a_double_s_never_sends_twice() {
             event: Event::RunFinished(Default::default()),
         },
     );
-    assert_eq!(s.work, Work::Idle);
+    assert_eq!(s.shared.work, Work::Idle);
     assert_eq!(key(&mut s, 'S').len(), 1);
 }
 
@@ -173,7 +179,7 @@ fn escape_in_the_confirm_sends_nothing() {
     update(&mut s, submit_plan(Scope::All, "A"));
     assert!(code(&mut s, KeyCode::Esc).is_empty());
     assert!(s.dialog.is_none());
-    assert_eq!(s.work, Work::Idle);
+    assert_eq!(s.shared.work, Work::Idle);
 }
 
 #[test]
@@ -284,10 +290,10 @@ fn a_number_in_the_filter_finds_the_person_and_x_removes_them_from_picked_groups
             groups: vec!["A".into(), "C".into()],
         }),
     );
-    assert_eq!(s.visible.len(), 2);
+    assert_eq!(s.views.groups.visible.len(), 2);
     key(&mut s, ' ');
     key(&mut s, ' ');
-    assert_eq!(s.picked_groups.len(), 2);
+    assert_eq!(s.views.groups.picked.len(), 2);
     let effects = key(&mut s, 'x');
     let [Effect::Enqueue { ops, .. }] = effects.as_slice() else {
         panic!("x queues removals: {effects:?}");
@@ -299,7 +305,7 @@ fn a_number_in_the_filter_finds_the_person_and_x_removes_them_from_picked_groups
         ops.iter()
             .all(|o| o.kind == OperationKind::Remove && o.participant == person(1))
     );
-    assert!(s.picked_groups.is_empty());
+    assert!(s.views.groups.picked.is_empty());
 }
 
 #[test]
@@ -309,11 +315,11 @@ fn text_in_the_filter_narrows_by_subject_and_escape_clears_it() {
     for c in "subject c".chars() {
         key(&mut s, c);
     }
-    assert_eq!(s.visible.len(), 1);
+    assert_eq!(s.views.groups.visible.len(), 1);
     assert_eq!(s.current_group().map(|g| g.id.as_str()), Some("C"));
     code(&mut s, KeyCode::Esc);
-    assert_eq!(s.visible.len(), 3);
-    assert!(s.filter.text.is_empty() && !s.filter.editing);
+    assert_eq!(s.views.groups.visible.len(), 3);
+    assert!(s.views.groups.filter.text.is_empty() && !s.views.groups.filter.editing);
 }
 
 #[test]
@@ -365,8 +371,11 @@ fn the_log_is_bounded() {
             },
         );
     }
-    assert_eq!(s.log.lines.len(), LOG_CAPACITY);
-    assert_eq!(s.log.lines.back().map(|l| l.text.as_str()), Some("w2049"));
+    assert_eq!(s.views.log.lines.len(), LOG_CAPACITY);
+    assert_eq!(
+        s.views.log.lines.back().map(|l| l.text.as_str()),
+        Some("w2049")
+    );
 }
 
 #[test]
@@ -381,7 +390,7 @@ fn server_text_in_events_is_neutralised() {
             },
         },
     );
-    let line = &s.log.lines.back().expect("a line").text;
+    let line = &s.views.log.lines.back().expect("a line").text;
     assert!(!line.contains('\u{1b}') && !line.contains('\u{7}'));
 }
 
@@ -413,8 +422,8 @@ fn dialog_keys_come_from_the_keymap() {
     for c in "subject co".chars() {
         key(&mut s, c);
     }
-    assert_eq!(s.filter.text, "subject co");
+    assert_eq!(s.views.groups.filter.text, "subject co");
     let msg = s.key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL));
     update(&mut s, msg);
-    assert!(s.filter.text.is_empty() && !s.filter.editing);
+    assert!(s.views.groups.filter.text.is_empty() && !s.views.groups.filter.editing);
 }

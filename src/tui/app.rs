@@ -10,15 +10,15 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use crate::domain::OperationState;
 use crate::engine::preview::preview;
 use crate::engine::{Command, Engine, Event, SharedStore};
 use crate::store::{AccountId, OperationFilter, Store, now_ms};
 
+use super::draw::draw;
+use super::model::GroupDetail;
 use super::msg::{Effect, Loaded, Msg};
-use super::state::{GroupDetail, State};
+use super::state::State;
 use super::update::update;
-use super::view;
 
 /// Engine events handled before a frame is drawn, at most (so a flood still redraws).
 const EVENT_BATCH: usize = 512;
@@ -70,19 +70,19 @@ impl App {
 
     /// Loads the mirror and the queue counts.
     pub fn start(&mut self) {
-        self.state.status.now = (self.clock)();
+        self.state.shared.now = (self.clock)();
         self.run_effects(vec![Effect::LoadGroups, Effect::LoadCounts]);
     }
 
     /// Asks the engine for a sync, as the sync key does.
     pub fn sync(&mut self) {
-        let effects = super::update::act(&mut self.state, super::action::Action::Sync);
+        let effects = super::update::global::act(&mut self.state, super::action::Action::Sync);
         self.run_effects(effects);
     }
 
     /// Whether the mirror holds no group.
     pub fn mirror_is_empty(&self) -> bool {
-        self.state.groups.is_empty()
+        self.state.shared.mirror.rows.is_empty()
     }
 
     /// Takes one key press (resolved in the context it is pressed in) and everything it leads
@@ -192,7 +192,7 @@ impl App {
 
     /// Draws the current state.
     pub fn draw<B: Backend>(&self, terminal: &mut Terminal<B>) -> Result<(), B::Error> {
-        terminal.draw(|frame| view::draw(frame, &self.state))?;
+        terminal.draw(|frame| draw(frame, &self.state))?;
         Ok(())
     }
 
@@ -238,7 +238,7 @@ impl App {
             if !input_open && !engine_open {
                 return Ok(Ended::Closed);
             }
-            let busy = self.state.work.is_busy();
+            let busy = self.state.shared.work.is_busy();
             tokio::select! {
                 received = input.recv(), if input_open => match received {
                     Some(event) => {
@@ -287,18 +287,14 @@ impl App {
 
     /// Asks the engine to stop sending (used when leaving).
     pub fn cancel(&self) {
-        if self.state.work.is_busy() {
+        if self.state.shared.work.is_busy() {
             self.engine.send(Command::Cancel);
         }
     }
 
     /// Operations still open (sending or accepted) when the app ends, for the closing line.
     pub fn open_operations(&self) -> usize {
-        let counts = &self.state.status.counts;
-        [OperationState::Sending, OperationState::Accepted]
-            .iter()
-            .filter_map(|s| counts.get(s))
-            .sum()
+        self.state.views.status.open_operations()
     }
 }
 

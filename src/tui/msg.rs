@@ -11,7 +11,7 @@ use crate::engine::{Command, Event, Scope};
 use crate::store::{EnqueueReport, GroupSummary, NewOperation, OpId, Undone};
 
 use super::action::Action;
-use super::state::GroupDetail;
+use super::model::GroupDetail;
 
 /// Why a plan was asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

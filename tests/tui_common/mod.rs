@@ -14,7 +14,7 @@ use wa_groups::api::{AccessToken, Client, ClientSettings};
 use wa_groups::engine::{Engine, EngineConfig, Event};
 use wa_groups::sandbox::Sandbox;
 use wa_groups::store::Store;
-use wa_groups::tui::state::Work;
+use wa_groups::tui::shared::Work;
 use wa_groups::tui::{App, Ended, Keymap, State};
 
 /// The app and what drives it.
@@ -80,7 +80,9 @@ impl Harness {
     /// Waits for the first sync to end with the groups loaded.
     pub async fn synced(&mut self) {
         self.run_until("the first sync", |s| {
-            s.work == Work::Idle && s.loaded && !s.groups.is_empty()
+            s.shared.work == Work::Idle
+                && s.shared.mirror.loaded
+                && !s.shared.mirror.rows.is_empty()
         })
         .await;
     }
@@ -128,7 +130,8 @@ impl Harness {
 
 /// Log lines that start with `prefix` and contain `part`.
 pub fn log_count(s: &State, prefix: &str, part: &str) -> usize {
-    s.log
+    s.views
+        .log
         .lines
         .iter()
         .filter(|l| l.text.starts_with(prefix) && l.text.contains(part))

@@ -4,120 +4,29 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::widgets::{Clear, Widget};
 
-use super::{pane, put, theme};
 use crate::tui::action::Action;
 use crate::tui::dialog::{AddInput, Confirm, Dialog};
 use crate::tui::keymap::Keymap;
-use crate::tui::layout::popup;
 use crate::tui::numbers::PieceOutcome;
-use crate::tui::state::{State, Work};
+use crate::tui::shared::Work;
+use crate::tui::state::State;
 use crate::tui::text::{Line, Tone};
+use crate::tui::theme;
+use crate::tui::widgets::{frame, lines_in, put, text_width, width_for, wrapped_rows};
 
 pub fn draw(buf: &mut Buffer, area: Rect, state: &State, dialog: &Dialog) {
     match dialog {
         Dialog::Help { .. } => {}
-        Dialog::Add(input) => add(buf, area, input, &state.keymap),
-        Dialog::Confirm(c) => confirm(buf, area, c, &state.keymap),
+        Dialog::Add(input) => add(buf, area, input, &state.shared.keymap),
+        Dialog::Confirm(c) => confirm(buf, area, c, &state.shared.keymap),
         Dialog::Text {
             title,
             lines,
             scroll,
-        } => text(buf, area, title, lines, *scroll, &state.keymap),
+        } => text(buf, area, title, lines, *scroll, &state.shared.keymap),
         Dialog::Quit => quit(buf, area, state),
     }
-}
-
-/// Clears a centred box and draws its border; returns the inside.
-fn frame(buf: &mut Buffer, area: Rect, w: u16, h: u16, title: &str) -> Rect {
-    let rect = popup(
-        area,
-        w.min(area.width.saturating_sub(2)),
-        h.min(area.height.saturating_sub(2)),
-    );
-    Clear.render(rect, buf);
-    pane(buf, rect, title, true)
-}
-
-/// A width that shows the longest line whole, where the screen allows.
-fn width_for(lines: &[Line], title: &str) -> u16 {
-    let longest = lines
-        .iter()
-        .map(|l| l.text.chars().count())
-        .chain(std::iter::once(title.chars().count()))
-        .max()
-        .unwrap_or(0);
-    u16::try_from(longest + 4)
-        .unwrap_or(u16::MAX)
-        .clamp(50, 160)
-}
-
-/// A line cut into rows of at most `width` characters, at a space where one is near the end;
-/// continuation rows keep the line's indent, plus two.
-fn wrap(line: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let chars: Vec<char> = line.chars().collect();
-    let indent = (chars.iter().take_while(|c| **c == ' ').count() + 2).min(width / 2);
-    let mut rows = Vec::new();
-    let mut rest: &[char] = &chars;
-    loop {
-        let pad = if rows.is_empty() { 0 } else { indent };
-        let room = (width - pad).max(1);
-        let take = if rest.len() <= room {
-            rest.len()
-        } else {
-            match rest[..room].iter().rposition(|c| *c == ' ') {
-                Some(at) if at > room / 2 => at + 1,
-                _ => room,
-            }
-        };
-        rows.push(
-            std::iter::repeat_n(' ', pad)
-                .chain(rest[..take].iter().copied())
-                .collect::<String>()
-                .trim_end()
-                .to_string(),
-        );
-        rest = &rest[take..];
-        if rest.is_empty() {
-            return rows;
-        }
-    }
-}
-
-/// Rows the lines take once wrapped to `width` columns.
-fn wrapped_rows(lines: &[Line], width: usize) -> usize {
-    lines.iter().map(|l| wrap(&l.text, width).len()).sum()
-}
-
-/// The width of the text inside a popup of `wanted` columns on `area`.
-fn text_width(area: Rect, wanted: u16) -> usize {
-    usize::from(wanted.min(area.width.saturating_sub(2)).saturating_sub(4))
-}
-
-/// Draws lines from `y` on, long ones wrapped, in at most `max` rows; returns the next row.
-fn lines_in(buf: &mut Buffer, inner: Rect, y: u16, lines: &[Line], max: u16) -> u16 {
-    let width = usize::from(inner.width.saturating_sub(2));
-    let mut y = y;
-    let end = y.saturating_add(max);
-    for line in lines {
-        for row in wrap(&line.text, width) {
-            if y >= end {
-                return y;
-            }
-            put(
-                buf,
-                inner.x + 1,
-                y,
-                &row,
-                inner.width.saturating_sub(2),
-                theme::tone(line.tone),
-            );
-            y += 1;
-        }
-    }
-    y
 }
 
 fn add(buf: &mut Buffer, area: Rect, input: &AddInput, keymap: &Keymap) {
@@ -326,7 +235,7 @@ fn text(buf: &mut Buffer, area: Rect, title: &str, lines: &[Line], scroll: usize
 
 fn quit(buf: &mut Buffer, area: Rect, state: &State) {
     let inner = frame(buf, area, 64, 8, " Quit while work is in flight? ");
-    let doing = match &state.work {
+    let doing = match &state.shared.work {
         Work::Syncing { .. } | Work::SyncAsked => "A sync is running.",
         _ => "A submit is running.",
     };
@@ -341,7 +250,7 @@ fn quit(buf: &mut Buffer, area: Rect, state: &State) {
     lines_in(buf, inner, inner.y, &lines, inner.height.saturating_sub(1));
     if inner.height > 1 {
         let y = inner.y + inner.height - 1;
-        let keymap = &state.keymap;
+        let keymap = &state.shared.keymap;
         answers(
             buf,
             inner.x + 1,
@@ -351,25 +260,5 @@ fn quit(buf: &mut Buffer, area: Rect, state: &State) {
                 (keymap.hint(&[Action::No, Action::Back], "/"), " stay"),
             ],
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrap;
-
-    #[test]
-    fn long_lines_wrap_at_spaces_and_keep_their_indent() {
-        assert_eq!(wrap("short", 10), ["short"]);
-        assert_eq!(
-            wrap("one two three four", 10),
-            ["one two", "  three", "  four"]
-        );
-        assert_eq!(
-            wrap("  abcdefghijkl", 8),
-            ["  abcdef", "    ghij", "    kl"]
-        );
-        assert_eq!(wrap("", 5), [""]);
-        assert_eq!(wrap("abc", 0), ["a", "b", "c"]);
     }
 }

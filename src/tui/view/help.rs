@@ -4,24 +4,19 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Clear, Widget};
 
-use super::{pane, put, theme};
-use crate::tui::action::{Action, Mode};
-use crate::tui::keymap::Keymap;
 use crate::tui::layout::popup;
 use crate::tui::state::State;
 use crate::tui::text::Tone;
-
-/// The help's lines: each action of the panes, its keys and what it does.
-pub fn lines(keymap: &Keymap) -> Vec<(String, &'static str)> {
-    Action::ALL
-        .iter()
-        .filter(|a| a.mode() == Mode::App)
-        .map(|a| (keymap.keys_text(*a), a.describe()))
-        .collect()
-}
+use crate::tui::theme;
+use crate::tui::widgets::{pane, put};
 
 pub fn draw(buf: &mut Buffer, area: Rect, state: &State, scroll: usize) {
-    let lines = lines(&state.keymap);
+    let keymap = state.keymap();
+    let lines: Vec<(String, &str)> = state
+        .commands()
+        .iter()
+        .map(|h| (keymap.keys_text(h.action), h.text))
+        .collect();
     let height = u16::try_from(lines.len() + 4).unwrap_or(u16::MAX);
     let rect = popup(
         area,
@@ -59,7 +54,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State, scroll: usize) {
             ratatui::style::Style::default(),
         );
     }
-    let hint = super::dialog::close_hint(&state.keymap, lines.len() > rows);
+    let hint = super::dialog::close_hint(keymap, lines.len() > rows);
     put(
         buf,
         inner.x + 1,

@@ -1,0 +1,81 @@
+//! Drawing the whole screen from the state: every view in its area, the footer (a notice, the
+//! focused view's prompt, or the commands in force with their keys), then the dialog on top.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use super::dialog::Dialog;
+use super::keymap::Key;
+use super::layout;
+use super::state::State;
+use super::theme;
+use super::view;
+use super::views::Ctx;
+
+/// Draws the whole screen from the state.
+pub fn draw(frame: &mut Frame, state: &State) {
+    let area = frame.area();
+    let areas = layout::areas(area);
+    let buf = frame.buffer_mut();
+    let covered = state.dialog.is_some();
+    state.views.each(&areas, |pane, rect, view| {
+        let focused = pane == Some(state.focus) && !covered;
+        view.draw(&Ctx::new(&state.shared, rect, focused), buf);
+    });
+    footer(buf, areas.footer, state);
+    match &state.dialog {
+        None => {}
+        Some(Dialog::Help { scroll }) => view::help::draw(buf, area, state, *scroll),
+        Some(d) => view::dialog::draw(buf, area, state, d),
+    }
+}
+
+/// The footer: the notice, else the focused view's prompt, else the commands in force (cut at
+/// the screen's width, most useful first); blank under a dialog that has its own keys.
+fn footer(buf: &mut Buffer, area: Rect, state: &State) {
+    if area.height == 0 {
+        return;
+    }
+    if let Some(notice) = &state.notice {
+        buf.set_stringn(
+            area.x,
+            area.y,
+            format!(" {}", notice.text),
+            usize::from(area.width),
+            theme::tone(notice.tone),
+        );
+        return;
+    }
+    let focused = state.focused();
+    let ctx = state.ctx(Some(state.focus), area);
+    if let Some(prompt) = focused.prompt(&ctx) {
+        buf.set_line(area.x, area.y, &prompt, area.width);
+        return;
+    }
+    if state.dialog.is_some() && !matches!(state.dialog, Some(Dialog::Help { .. })) {
+        return;
+    }
+    let mut hints: Vec<(u8, &str, Key)> = state
+        .commands()
+        .into_iter()
+        .filter_map(|h| {
+            let (rank, _) = h.action.footer()?;
+            Some((rank, h.label?, state.keymap().first_key(h.action)?))
+        })
+        .collect();
+    hints.sort_by_key(|(rank, _, _)| *rank);
+    let mut spans = Vec::new();
+    for (_, label, key) in hints {
+        let key = if key == Key::char(' ') {
+            "␣".to_string()
+        } else {
+            key.to_string()
+        };
+        spans.push(Span::styled(format!(" {key}"), theme::key()));
+        spans.push(Span::styled(format!(" {label} "), Style::default()));
+    }
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+}
