@@ -8,9 +8,9 @@ use ratatui::backend::TestBackend;
 use wa_groups::domain::{OperationKind, OperationState, Participant};
 use wa_groups::engine::{Event, Progress, RequestInfo, Summary};
 use wa_groups::store::{GroupSummary, MirrorGroup, OpId, Operation};
-use wa_groups::tui::dialog::{AddInput, Dialog};
 use wa_groups::tui::model::GroupDetail;
 use wa_groups::tui::msg::PlanFor;
+use wa_groups::tui::overlays::{AddInput, Overlay};
 use wa_groups::tui::shared::Work;
 use wa_groups::tui::views::Pane;
 use wa_groups::tui::{Keymap, Loaded, Msg, State, draw, update};
@@ -453,7 +453,7 @@ fn add_dialog_checks_numbers() {
             "+1 212 200 0101\n+12122000102, 12x, +5491123456789 +12122000102",
             None,
         );
-        s.dialog = Some(Dialog::Add(input));
+        s.overlays.push(Overlay::Add(input));
         s
     });
 }
@@ -492,7 +492,7 @@ fn confirm_dialog_shows_what_will_be_sent() {
     snap("confirm", |w, h| {
         let mut s = loaded(w, h);
         update(&mut s, plan_msg(PlanFor::Submit));
-        assert!(matches!(s.dialog, Some(Dialog::Confirm(_))));
+        assert!(matches!(s.overlay(), Some(Overlay::Confirm(_))));
         s
     });
 }
@@ -540,7 +540,7 @@ fn quit_while_sending_asks_first() {
         let mut s = loaded(w, h);
         s.shared.work = Work::Submitting { groups: None };
         press(&mut s, KeyCode::Char('q'));
-        assert!(matches!(s.dialog, Some(Dialog::Quit)));
+        assert!(matches!(s.overlay(), Some(Overlay::Quit)));
         s
     });
 }

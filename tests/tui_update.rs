@@ -5,9 +5,9 @@ use wa_groups::domain::plan::{Plan, PlannedRequest};
 use wa_groups::domain::{OperationKind, OperationState, Participant};
 use wa_groups::engine::{Command, Event, Scope};
 use wa_groups::store::{GroupSummary, MirrorGroup, OpId, Operation};
-use wa_groups::tui::dialog::Dialog;
 use wa_groups::tui::model::GroupDetail;
 use wa_groups::tui::msg::PlanFor;
+use wa_groups::tui::overlays::Overlay;
 use wa_groups::tui::shared::Work;
 use wa_groups::tui::views::Pane;
 use wa_groups::tui::views::log::LOG_CAPACITY;
@@ -138,10 +138,10 @@ fn submit_goes_through_a_confirm_and_a_double_s_never_sends_twice() {
         [Effect::Plan { purpose: PlanFor::Submit, scope: Scope::Groups(g) }] if g == &["A".to_string()]
     ));
     update(&mut s, submit_plan(Scope::Groups(vec!["A".into()]), "A"));
-    assert!(matches!(s.dialog, Some(Dialog::Confirm(_))));
+    assert!(matches!(s.overlay(), Some(Overlay::Confirm(_))));
     // `s` in the dialog sends nothing and keeps it open.
     assert_eq!(submits(&key(&mut s, 's')), 0);
-    assert!(matches!(s.dialog, Some(Dialog::Confirm(_))));
+    assert!(matches!(s.overlay(), Some(Overlay::Confirm(_))));
     let sent = code(&mut s, KeyCode::Enter);
     assert_eq!(submits(&sent), 1);
     assert!(
@@ -158,7 +158,7 @@ fn submit_goes_through_a_confirm_and_a_double_s_never_sends_twice() {
     );
     // A plan that arrives late opens no second confirm.
     update(&mut s, submit_plan(Scope::Groups(vec!["A".into()]), "A"));
-    assert!(s.dialog.is_none());
+    assert!(s.overlays.is_empty());
     assert_eq!(submits(&code(&mut s, KeyCode::Enter)), 0);
     // The run ends: submitting is possible again.
     update(
@@ -178,7 +178,7 @@ fn escape_in_the_confirm_sends_nothing() {
     key(&mut s, 'S');
     update(&mut s, submit_plan(Scope::All, "A"));
     assert!(code(&mut s, KeyCode::Esc).is_empty());
-    assert!(s.dialog.is_none());
+    assert!(s.overlays.is_empty());
     assert_eq!(s.shared.work, Work::Idle);
 }
 
@@ -196,7 +196,7 @@ fn sync_cancel_and_quit() {
     ));
     // Quitting while busy asks first; `y` cancels and quits.
     assert!(key(&mut s, 'q').is_empty());
-    assert!(matches!(s.dialog, Some(Dialog::Quit)));
+    assert!(matches!(s.overlay(), Some(Overlay::Quit)));
     let effects = key(&mut s, 'y');
     assert!(matches!(
         effects.as_slice(),
@@ -231,7 +231,7 @@ fn moving_loads_the_group_under_the_cursor() {
 fn the_add_dialog_queues_the_valid_numbers_typed_or_pasted() {
     let mut s = state();
     assert!(key(&mut s, 'a').is_empty());
-    assert!(matches!(s.dialog, Some(Dialog::Add(_))));
+    assert!(matches!(s.overlay(), Some(Overlay::Add(_))));
     for c in "+12122000101 ".chars() {
         key(&mut s, c);
     }
@@ -239,7 +239,7 @@ fn the_add_dialog_queues_the_valid_numbers_typed_or_pasted() {
         &mut s,
         Msg::Paste("+12122000102\nnope, +12122000001".into()),
     );
-    let Some(Dialog::Add(input)) = &s.dialog else {
+    let Some(Overlay::Add(input)) = s.overlay() else {
         panic!("the dialog stays open while typing");
     };
     assert_eq!(input.valid().len(), 3, "{:?}", input.pieces);
@@ -254,7 +254,7 @@ fn the_add_dialog_queues_the_valid_numbers_typed_or_pasted() {
         ops.iter()
             .all(|o| o.group_id == "A" && o.kind == OperationKind::Add)
     );
-    assert!(s.dialog.is_none());
+    assert!(s.overlays.is_empty());
 }
 
 #[test]
@@ -263,9 +263,9 @@ fn enter_with_nothing_valid_keeps_the_dialog() {
     key(&mut s, 'a');
     key(&mut s, 'x');
     assert!(code(&mut s, KeyCode::Enter).is_empty());
-    assert!(matches!(s.dialog, Some(Dialog::Add(_))));
+    assert!(matches!(s.overlay(), Some(Overlay::Add(_))));
     assert!(code(&mut s, KeyCode::Esc).is_empty());
-    assert!(s.dialog.is_none());
+    assert!(s.overlays.is_empty());
 }
 
 #[test]
@@ -414,7 +414,10 @@ fn dialog_keys_come_from_the_keymap() {
     // `y` no longer answers; Esc is no longer "back" (nor any other key the confirm knows).
     assert_eq!(submits(&key(&mut s, 'y')), 0);
     assert_eq!(submits(&code(&mut s, KeyCode::Esc)), 0);
-    assert!(matches!(s.dialog, Some(Dialog::Confirm(_))), "still asking");
+    assert!(
+        matches!(s.overlay(), Some(Overlay::Confirm(_))),
+        "still asking"
+    );
     assert_eq!(submits(&key(&mut s, 'o')), 1);
     // In the filter, the rebound back key clears it and `o` is typed as text.
     let mut s = state_with(Keymap::from_toml("back = \"ctrl-x\"\n", "k.toml").expect("valid"));

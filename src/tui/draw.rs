@@ -1,5 +1,5 @@
 //! Drawing the whole screen from the state: every view in its area, the footer (a notice, the
-//! focused view's prompt, or the commands in force with their keys), then the dialog on top.
+//! focused view's prompt, or the commands in force with their keys), then the overlays.
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -7,12 +7,10 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::dialog::Dialog;
 use super::keymap::Key;
 use super::layout;
 use super::state::State;
 use super::theme;
-use super::view;
 use super::views::Ctx;
 
 /// Draws the whole screen from the state.
@@ -20,21 +18,20 @@ pub fn draw(frame: &mut Frame, state: &State) {
     let area = frame.area();
     let areas = layout::areas(area);
     let buf = frame.buffer_mut();
-    let covered = state.dialog.is_some();
+    let covered = !state.overlays.is_empty();
     state.views.each(&areas, |pane, rect, view| {
         let focused = pane == Some(state.focus) && !covered;
         view.draw(&Ctx::new(&state.shared, rect, focused), buf);
     });
     footer(buf, areas.footer, state);
-    match &state.dialog {
-        None => {}
-        Some(Dialog::Help { scroll }) => view::help::draw(buf, area, state, *scroll),
-        Some(d) => view::dialog::draw(buf, area, state, d),
+    let ctx = Ctx::new(&state.shared, area, true);
+    for overlay in &state.overlays {
+        overlay.draw(&ctx, buf);
     }
 }
 
 /// The footer: the notice, else the focused view's prompt, else the commands in force (cut at
-/// the screen's width, most useful first); blank under a dialog that has its own keys.
+/// the screen's width, most useful first); blank under an overlay that shows its own keys.
 fn footer(buf: &mut Buffer, area: Rect, state: &State) {
     if area.height == 0 {
         return;
@@ -55,7 +52,7 @@ fn footer(buf: &mut Buffer, area: Rect, state: &State) {
         buf.set_line(area.x, area.y, &prompt, area.width);
         return;
     }
-    if state.dialog.is_some() && !matches!(state.dialog, Some(Dialog::Help { .. })) {
+    if state.overlay().is_some_and(|o| !o.keeps_footer()) {
         return;
     }
     let mut hints: Vec<(u8, &str, Key)> = state

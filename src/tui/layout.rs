@@ -6,6 +6,8 @@ use ratatui::layout::Rect;
 /// The areas of the screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Areas {
+    /// The whole screen (overlays are drawn over it).
+    pub screen: Rect,
     pub status: Rect,
     pub groups: Rect,
     pub group: Rect,
@@ -37,6 +39,7 @@ pub fn areas(area: Rect) -> Areas {
         area.width / 2
     };
     Areas {
+        screen: area,
         status,
         groups: Rect::new(area.x, top_y, groups_w, top_h),
         group: Rect::new(area.x + groups_w, top_y, area.width - groups_w, top_h),

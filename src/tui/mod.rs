@@ -3,21 +3,22 @@
 
 pub mod action;
 pub mod app;
-pub mod dialog;
 pub mod draw;
+pub mod intent;
 pub mod key;
 pub mod keymap;
 pub mod layout;
 pub mod model;
 pub mod msg;
 pub mod numbers;
+pub mod overlays;
+pub mod plan_text;
 pub mod shared;
 pub mod state;
 pub mod terminal;
 pub mod text;
 pub mod theme;
 pub mod update;
-mod view;
 pub mod views;
 pub mod widgets;
 

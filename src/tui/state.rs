@@ -1,5 +1,5 @@
-//! The app's root state: the shared facts, which pane has the keys, every view, the dialog on
-//! top, and the footer's notice. Everything drawn comes from here, and only `update` changes it.
+//! The app's root state: the shared facts, which pane has the keys, every view, the overlays
+//! over them, and the footer's notice. Everything drawn comes from here, and only `update` changes it.
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -8,11 +8,11 @@ use crate::domain::Region;
 use crate::engine::Scope;
 
 use super::action::{Action, Hint, Mode};
-use super::dialog::Dialog;
 use super::keymap::Keymap;
 use super::layout::{self, Areas};
 use super::model::GroupRow;
 use super::msg::Msg;
+use super::overlays::Overlay;
 use super::shared::Shared;
 use super::text::Line;
 use super::update::global::GLOBAL;
@@ -26,7 +26,8 @@ pub struct State {
     /// The pane that has the keys.
     pub focus: Pane,
     pub views: Views,
-    pub dialog: Option<Dialog>,
+    /// Overlays over the views; the last one is on top and takes the keys.
+    pub overlays: Vec<Overlay>,
     /// A one-line message in the footer until the next key.
     pub notice: Option<Line>,
     pub quit: bool,
@@ -54,16 +55,21 @@ impl State {
         Ctx::new(&self.shared, area, pane == Some(self.focus))
     }
 
+    /// The overlay on top, if any.
+    pub fn overlay(&self) -> Option<&Overlay> {
+        self.overlays.last()
+    }
+
     /// The view that has the keys.
     pub fn focused(&self) -> &dyn View {
         self.views.pane(self.focus)
     }
 
     /// The message a key press stands for here: the keymap's action in the context of the
-    /// press (a dialog's keys while a dialog is open or text is typed, else the panes'), and
+    /// press (a dialog's keys while an overlay is open or text is typed, else the panes'), and
     /// the key itself, for typing.
     pub fn key(&self, key: KeyEvent) -> Msg {
-        let mode = if self.dialog.is_some() || self.focused().typing() {
+        let mode = if !self.overlays.is_empty() || self.focused().typing() {
             Mode::Dialog
         } else {
             Mode::App

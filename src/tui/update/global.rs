@@ -3,8 +3,8 @@
 
 use crate::engine::{Command, Scope};
 use crate::tui::action::Action;
-use crate::tui::dialog::{AddInput, Dialog};
 use crate::tui::msg::{Effect, PlanFor};
+use crate::tui::overlays::{AddInput, Help, Overlay};
 use crate::tui::shared::Work;
 use crate::tui::state::State;
 use crate::tui::text::Tone;
@@ -97,12 +97,13 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             vec![Effect::Engine(Command::Sync)]
         }
         Action::Help => {
-            state.dialog = Some(Dialog::Help { scroll: 0 });
+            let help = Help::new(&state.commands(), &state.shared.keymap);
+            state.overlays.push(Overlay::Help(help));
             Vec::new()
         }
         Action::Quit => {
             if state.shared.work.is_busy() {
-                state.dialog = Some(Dialog::Quit);
+                state.overlays.push(Overlay::Quit);
                 Vec::new()
             } else {
                 state.quit = true;
@@ -154,6 +155,6 @@ fn open_add(state: &mut State) -> Vec<Effect> {
         .map(|g| g.members.iter().map(|m| m.wa_id().to_owned()).collect())
         .unwrap_or_default();
     let input = AddInput::new(group.id.clone(), group.subject.clone(), members);
-    state.dialog = Some(Dialog::Add(input));
+    state.overlays.push(Overlay::Add(input));
     Vec::new()
 }

@@ -1,13 +1,14 @@
 //! What the store read or wrote, into the state: the mirror's groups (then every view hears it),
-//! a plan (the preview, or the confirm before a submit), the report of a queue write or an undo
+//! a plan (the preview, or the confirm of a submit's intent), the report of a queue write or an undo
 //! (then every view reloads), a store error; the rest goes to the views that asked.
 
 use crate::domain::text::sanitize;
-use crate::engine::Scope;
 use crate::store::Undone;
 use crate::tui::action::Action;
-use crate::tui::dialog::{Confirm, Dialog, plan_counts, plan_lines};
+use crate::tui::intent::Intent;
 use crate::tui::msg::{Effect, Loaded, PlanFor};
+use crate::tui::overlays::preview::preview;
+use crate::tui::overlays::{Confirm, Overlay, TextPopup};
 use crate::tui::state::State;
 use crate::tui::text::{Line, Tone};
 use crate::tui::views::{Broadcast, ViewMsg};
@@ -22,61 +23,33 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             to_all(state, &ViewMsg::Broadcast(&Broadcast::MirrorLoaded))
         }
         Loaded::Plan {
-            purpose,
+            purpose: PlanFor::Preview,
+            plan,
+            ..
+        } => {
+            let popup = preview(&plan, &state.shared.mirror, &state.shared.api_version);
+            state.overlays.push(Overlay::Text(popup));
+            Vec::new()
+        }
+        Loaded::Plan {
+            purpose: PlanFor::Submit,
             scope,
             plan,
         } => {
-            let mirror = &state.shared.mirror;
-            let lines = plan_lines(&plan, &state.shared.api_version, |g| mirror.label(g));
-            let (requests, participants, groups) = plan_counts(&plan);
-            let counts = format!(
-                "{requests} request(s), {participants} participant(s), {groups} group(s); {} held, {} skipped",
-                plan.held.len(),
-                plan.skipped.len()
-            );
-            match purpose {
-                PlanFor::Preview => {
-                    let mut all = vec![Line::new(Tone::Plain, counts)];
-                    if plan.operation_count() == 0 {
-                        all.push(Line::new(Tone::Dim, "nothing pending"));
-                    }
-                    all.extend(lines);
-                    state.dialog = Some(Dialog::Text {
-                        title: "Preview: every pending change (nothing is sent)".into(),
-                        lines: all,
-                        scroll: 0,
-                    });
-                    Vec::new()
-                }
-                PlanFor::Submit => {
-                    if let Some(why) = busy(state) {
-                        return notice(state, Tone::Warn, why);
-                    }
-                    if plan.operation_count() == 0 {
-                        return notice(state, Tone::Plain, "nothing pending to send here");
-                    }
-                    let title = match &scope {
-                        Scope::All => "Send every pending change?".to_string(),
-                        Scope::Groups(ids) if ids.len() == 1 => {
-                            format!(
-                                "Send the changes of {}?",
-                                state.shared.mirror.label(&ids[0])
-                            )
-                        }
-                        Scope::Groups(ids) => format!("Send the changes of {} groups?", ids.len()),
-                        Scope::Operations(ids) => format!("Send {} changes?", ids.len()),
-                    };
-                    state.dialog = Some(Dialog::Confirm(Confirm {
-                        scope,
-                        title,
-                        requests,
-                        participants,
-                        groups,
-                        lines,
-                    }));
-                    Vec::new()
-                }
+            if let Some(why) = busy(state) {
+                return notice(state, Tone::Warn, why);
             }
+            if plan.operation_count() == 0 {
+                return notice(state, Tone::Plain, "nothing pending to send here");
+            }
+            let shared = &state.shared;
+            let confirm = Confirm::new(
+                Intent::Submit { scope, plan },
+                &shared.mirror,
+                &shared.api_version,
+            );
+            state.overlays.push(Overlay::Confirm(confirm));
+            Vec::new()
         }
         Loaded::Enqueued { report, invalid } => {
             let mut lines = vec![Line::new(
@@ -153,11 +126,9 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
                     ),
                 ));
             } else {
-                state.dialog = Some(Dialog::Text {
-                    title: "Queued".into(),
-                    lines,
-                    scroll: 0,
-                });
+                state
+                    .overlays
+                    .push(Overlay::Text(TextPopup::new("Queued", lines)));
             }
             store_changed(state)
         }

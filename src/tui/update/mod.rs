@@ -1,15 +1,16 @@
 //! `update(&mut State, Msg) -> Vec<Effect>`: the app's only logic that changes state. Pure: no
 //! I/O, no clock, no engine; what must be done outside comes back as effects.
 //!
-//! A key goes to the dialog on top if one is open, else to the focused view if it offers the
+//! A key goes to the overlay on top if one is open, else to the focused view if it offers the
 //! action (or is typing), else to the app's global actions ([`global`]). Engine events update
 //! the work in flight ([`engine`]) and reach every view, with a broadcast of what they mean;
 //! what the store read reaches the views that asked ([`loaded`]).
 
-mod dialog;
+mod confirmed;
 pub mod engine;
 pub mod global;
 mod loaded;
+mod overlays;
 
 use crossterm::event::{KeyEvent, KeyEventKind};
 
@@ -28,7 +29,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.notice = None;
             key_press(state, action, &key)
         }
-        Msg::Paste(text) if state.dialog.is_some() => dialog::paste(state, &text),
+        Msg::Paste(text) if !state.overlays.is_empty() => overlays::paste(state, &text),
         Msg::Paste(text) => to_focused(state, &ViewMsg::Paste(&text)),
         Msg::Resize { width, height } => {
             state.shared.width = width;
@@ -50,8 +51,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 }
 
 fn key_press(state: &mut State, action: Option<Action>, key: &KeyEvent) -> Vec<Effect> {
-    if state.dialog.is_some() {
-        return dialog::key(state, action, key);
+    if !state.overlays.is_empty() {
+        return overlays::key(state, action, key);
     }
     if state.focused().typing() || action.is_some_and(|a| state.offered(a)) {
         return to_focused(state, &ViewMsg::Key { action, key });
