@@ -1,11 +1,15 @@
 //! Snapshots of every pane, dialog and popup at 80x24 and 120x40, from fixed data (no clock).
 
+mod tui_common;
+
+use tui_common::{operation, person, press, summary};
+
 use std::collections::BTreeMap;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use wa_groups::domain::{OperationKind, OperationState, Participant};
+use wa_groups::domain::{OperationKind, OperationState};
 use wa_groups::engine::{Event, Progress, RequestInfo, Summary};
 use wa_groups::store::{GroupSummary, MirrorGroup, OpId, Operation};
 use wa_groups::tui::model::GroupDetail;
@@ -17,22 +21,6 @@ use wa_groups::tui::{Keymap, Loaded, Msg, State, draw, update};
 
 /// 2025-11-25T03:10:34Z, for every time shown.
 const T0: i64 = 1_764_040_234_000;
-
-fn person(n: u32) -> Participant {
-    Participant::from_wa_id(&format!("1212200{n:04}")).expect("valid")
-}
-
-fn summary(id: &str, subject: &str, members: u32, pending: usize, failed: usize) -> GroupSummary {
-    GroupSummary {
-        id: id.into(),
-        subject: subject.into(),
-        member_count: members,
-        read_at: T0,
-        gone_at: None,
-        pending,
-        failed,
-    }
-}
 
 fn groups() -> Vec<GroupSummary> {
     let mut list = vec![
@@ -62,21 +50,7 @@ fn groups() -> Vec<GroupSummary> {
 }
 
 fn op(id: i64, n: u32, kind: OperationKind, state: OperationState) -> Operation {
-    Operation {
-        id: OpId(id),
-        group_id: "G-BOOK".into(),
-        participant: person(n),
-        kind,
-        state,
-        attempts: 1,
-        attempt_id: None,
-        error_code: None,
-        error_message: None,
-        request_id: None,
-        flag: None,
-        created_at: T0,
-        updated_at: T0,
-    }
+    operation(id, "G-BOOK", n, kind, state)
 }
 
 fn book_club() -> GroupDetail {
@@ -117,12 +91,6 @@ fn counts(pending: usize, sending: usize, failed: usize, confirmed: usize) -> Ms
 
 fn at(ms: i64, event: Event) -> Msg {
     Msg::Engine { at: T0 + ms, event }
-}
-
-/// Presses a key, resolved as the app resolves it.
-fn press(s: &mut State, code: KeyCode) {
-    let msg = s.key(KeyEvent::new(code, KeyModifiers::NONE));
-    update(s, msg);
 }
 
 fn request(seq: u64, group: &str, n: usize) -> RequestInfo {

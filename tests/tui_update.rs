@@ -1,10 +1,14 @@
 //! `update` alone: keys to effects, the double-submit guard, filters, dialogs, the bounded log.
 
+mod tui_common;
+
+use tui_common::{operation, person, press, summary};
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use wa_groups::domain::plan::{Plan, PlannedRequest};
-use wa_groups::domain::{OperationKind, OperationState, Participant};
+use wa_groups::domain::{OperationKind, OperationState};
 use wa_groups::engine::{Command, Event, Scope};
-use wa_groups::store::{GroupSummary, MirrorGroup, OpId, Operation};
+use wa_groups::store::{GroupSummary, MirrorGroup, OpId};
 use wa_groups::tui::model::GroupDetail;
 use wa_groups::tui::msg::PlanFor;
 use wa_groups::tui::overlays::Overlay;
@@ -13,54 +17,20 @@ use wa_groups::tui::views::Pane;
 use wa_groups::tui::views::log::LOG_CAPACITY;
 use wa_groups::tui::{Effect, Keymap, Loaded, Msg, State, update};
 
-fn person(n: u32) -> Participant {
-    Participant::from_wa_id(&format!("1212200{n:04}")).expect("valid")
-}
-
-/// Presses a character key (with Shift for upper case, as a terminal reports it).
 fn key(s: &mut State, c: char) -> Vec<Effect> {
-    let modifiers = if c.is_ascii_uppercase() {
-        KeyModifiers::SHIFT
-    } else {
-        KeyModifiers::NONE
-    };
-    let msg = s.key(KeyEvent::new(KeyCode::Char(c), modifiers));
-    update(s, msg)
+    press(s, KeyCode::Char(c))
 }
 
 fn code(s: &mut State, code: KeyCode) -> Vec<Effect> {
-    let msg = s.key(KeyEvent::new(code, KeyModifiers::NONE));
-    update(s, msg)
+    press(s, code)
 }
 
 fn group(id: &str, pending: usize) -> GroupSummary {
-    GroupSummary {
-        id: id.into(),
-        subject: format!("Subject {id}"),
-        member_count: 2,
-        read_at: 0,
-        gone_at: None,
-        pending,
-        failed: 0,
-    }
+    summary(id, &format!("Subject {id}"), 2, pending, 0)
 }
 
 fn detail(id: &str) -> GroupDetail {
-    let op = Operation {
-        id: OpId(7),
-        group_id: id.into(),
-        participant: person(9),
-        kind: OperationKind::Add,
-        state: OperationState::Pending,
-        attempts: 0,
-        attempt_id: None,
-        error_code: None,
-        error_message: None,
-        request_id: None,
-        flag: None,
-        created_at: 0,
-        updated_at: 0,
-    };
+    let op = operation(7, id, 9, OperationKind::Add, OperationState::Pending);
     GroupDetail::new(
         MirrorGroup {
             id: id.into(),
@@ -429,4 +399,143 @@ fn dialog_keys_come_from_the_keymap() {
     let msg = s.key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL));
     update(&mut s, msg);
     assert!(s.views.groups.filter.text.is_empty() && !s.views.groups.filter.editing);
+}
+
+/// The help lines of the pane that has the keys.
+fn help_texts(s: &mut State) -> Vec<&'static str> {
+    key(s, '?');
+    let Some(Overlay::Help(help)) = s.overlay() else {
+        panic!("? opens the help");
+    };
+    let texts = help.lines.iter().map(|(_, text)| *text).collect();
+    code(s, KeyCode::Esc);
+    texts
+}
+
+/// The footer's words, in order.
+fn footer(s: &State) -> Vec<&'static str> {
+    let mut hints: Vec<_> = s
+        .commands()
+        .into_iter()
+        .filter_map(|h| Some((h.action.footer()?.0, h.label?)))
+        .collect();
+    hints.sort();
+    hints.into_iter().map(|(_, label)| label).collect()
+}
+
+#[test]
+fn help_follows_the_pane_that_has_the_keys_and_the_footer_stays_the_same() {
+    let mut s = state();
+    let open = "open the group under the cursor";
+    let groups = help_texts(&mut s);
+    assert!(groups.contains(&open), "{groups:?}");
+    assert_eq!(groups.len(), 21);
+    let words = footer(&s);
+    assert_eq!(
+        words,
+        [
+            "help", "add", "remove", "submit", "all", "preview", "filter", "select", "undo",
+            "sync", "quit"
+        ]
+    );
+    code(&mut s, KeyCode::Tab);
+    let group = help_texts(&mut s);
+    assert!(!group.contains(&open), "the group pane opens nothing");
+    assert!(group.iter().any(|t| t.starts_with("undo")));
+    assert_eq!(footer(&s), words);
+    code(&mut s, KeyCode::Tab);
+    assert_eq!(s.focus, Pane::Log);
+    assert!(!help_texts(&mut s).contains(&open));
+    assert_eq!(footer(&s), words);
+    // With a person searched, the groups pane says what its remove does.
+    let mut s = state();
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::PersonGroups {
+            query: String::new(),
+            person: person(1),
+            groups: vec!["A".into()],
+        }),
+    );
+    assert!(
+        help_texts(&mut s)
+            .iter()
+            .any(|t| t.contains("the searched person from the picked groups"))
+    );
+}
+
+#[test]
+fn in_the_log_pane_picking_and_removing_do_nothing_and_undo_says_how() {
+    let mut s = state();
+    code(&mut s, KeyCode::BackTab);
+    assert_eq!(s.focus, Pane::Log);
+    assert!(key(&mut s, ' ').is_empty());
+    assert!(key(&mut s, 'x').is_empty());
+    assert!(s.notice.is_none());
+    assert!(key(&mut s, 'u').is_empty());
+    assert!(
+        s.notice
+            .as_ref()
+            .is_some_and(|n| n.text.starts_with("to undo: open the group"))
+    );
+    // `a` adds to the group under the groups cursor.
+    key(&mut s, 'a');
+    assert!(matches!(s.overlay(), Some(Overlay::Add(input)) if input.group_id == "A"));
+}
+
+fn loads(effects: &[Effect]) -> Vec<String> {
+    effects
+        .iter()
+        .map(|e| match e {
+            Effect::LoadGroups => "groups".to_string(),
+            Effect::LoadGroup(id) => format!("group {id}"),
+            Effect::LoadCounts => "counts".to_string(),
+            other => format!("{other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn views_reload_what_they_show_when_an_operation_settles_or_the_store_changes() {
+    let mut s = state();
+    let outcome = |group: &str| Msg::Engine {
+        at: 0,
+        event: Event::Outcome {
+            op: 1,
+            group_id: group.into(),
+            participant: "+12122000009".into(),
+            kind: OperationKind::Add,
+            state: OperationState::Confirmed,
+            code: None,
+            message: None,
+        },
+    };
+    // The group pane shows A: an outcome in A reloads it and the counts; in B, the counts.
+    assert_eq!(loads(&update(&mut s, outcome("A"))), ["group A", "counts"]);
+    assert_eq!(loads(&update(&mut s, outcome("B"))), ["counts"]);
+    let everything = ["groups", "group A", "counts"];
+    let run_end = Msg::Engine {
+        at: 0,
+        event: Event::RunFinished(Default::default()),
+    };
+    assert_eq!(loads(&update(&mut s, run_end)), everything);
+    let sync_end = Msg::Engine {
+        at: 0,
+        event: Event::SyncFinished {
+            listed: 3,
+            read: 3,
+            gone: 0,
+            unread: 0,
+            error: None,
+        },
+    };
+    assert_eq!(loads(&update(&mut s, sync_end)), everything);
+    let queued = Msg::Loaded(Loaded::Enqueued {
+        report: Default::default(),
+        invalid: 0,
+    });
+    assert_eq!(loads(&update(&mut s, queued)), everything);
+    // The groups read again, the cursor still on A: nothing more to load.
+    let reread = Msg::Loaded(Loaded::Groups(vec![group("A", 0), group("B", 0)]));
+    assert!(update(&mut s, reread).is_empty());
 }

@@ -307,7 +307,7 @@ fn same_load(a: &Effect, b: &Effect) -> bool {
     }
 }
 
-/// The message a terminal event stands for.
+/// The message a terminal event stands for (a key resolved in the context of `state`).
 pub fn to_msg(state: &State, event: TermEvent) -> Option<Msg> {
     match event {
         TermEvent::Key(key) if key.kind != KeyEventKind::Release => Some(state.key(key)),

@@ -46,9 +46,7 @@ fn footer(buf: &mut Buffer, area: Rect, state: &State) {
         );
         return;
     }
-    let focused = state.focused();
-    let ctx = state.ctx(Some(state.focus), area);
-    if let Some(prompt) = focused.prompt(&ctx) {
+    if let Some(prompt) = state.focused().prompt(&state.focused_ctx()) {
         buf.set_line(area.x, area.y, &prompt, area.width);
         return;
     }

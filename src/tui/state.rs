@@ -15,8 +15,28 @@ use super::msg::Msg;
 use super::overlays::Overlay;
 use super::shared::Shared;
 use super::text::Line;
-use super::update::global::GLOBAL;
 use super::views::{Ctx, Pane, View, Views};
+
+/// The actions the app offers whatever view has the keys, listed in the help and the footer
+/// of every view. `select`, `remove` and `undo` are here because every view's footer names
+/// them: where the focused view does not offer them, they do nothing (`undo` says how to
+/// reach a change).
+pub const GLOBAL: &[Action] = &[
+    Action::NextPane,
+    Action::PrevPane,
+    Action::Filter,
+    Action::Select,
+    Action::Add,
+    Action::Remove,
+    Action::Undo,
+    Action::Preview,
+    Action::SubmitGroup,
+    Action::SubmitAll,
+    Action::Cancel,
+    Action::Sync,
+    Action::Help,
+    Action::Quit,
+];
 
 /// Everything the screen shows.
 #[derive(Clone, Debug, Default)]
@@ -50,9 +70,9 @@ impl State {
         layout::areas(Rect::new(0, 0, self.shared.width, self.shared.height))
     }
 
-    /// The context a view reads: the shared facts, its area, and whether it has the keys.
-    pub fn ctx(&self, pane: Option<Pane>, area: Rect) -> Ctx<'_> {
-        Ctx::new(&self.shared, area, pane == Some(self.focus))
+    /// The context the focused view reads: the shared facts and its area.
+    pub fn focused_ctx(&self) -> Ctx<'_> {
+        Ctx::new(&self.shared, Views::area(self.focus, &self.areas()), true)
     }
 
     /// The overlay on top, if any.
@@ -100,14 +120,9 @@ impl State {
 
     /// The group "this group" means: the focused view's, or else the groups cursor's.
     pub fn selected_group(&self) -> Option<String> {
-        let areas = self.areas();
-        let mut found = None;
-        self.views.each(&areas, |pane, area, view| {
-            if found.is_none() && pane == Some(self.focus) {
-                found = view.group(&self.ctx(pane, area));
-            }
-        });
-        found.or_else(|| self.current_group().map(|g| g.id.clone()))
+        self.focused()
+            .group(&self.focused_ctx())
+            .or_else(|| self.current_group().map(|g| g.id.clone()))
     }
 
     /// The groups a submit of "the selected group" takes: the picked ones, or the selected one.

@@ -1,5 +1,6 @@
-//! The app's global actions: what a key does when the focused view does not offer it (panes,
-//! the filter, adding to the selected group, preview, submit, cancel, sync, help, quit).
+//! The app's global actions (listed in `state::GLOBAL`): what a key does when the focused view
+//! does not offer it (panes, the filter, adding to the selected group, preview, submit, cancel,
+//! sync, help, quit).
 
 use crate::engine::{Command, Scope};
 use crate::tui::action::Action;
@@ -11,27 +12,6 @@ use crate::tui::text::Tone;
 use crate::tui::views::{Pane, Views, undo_elsewhere};
 
 use super::{log, notice};
-
-/// The actions the app offers whatever view has the keys, listed in the help and the footer
-/// of every view. `select`, `remove` and `undo` are here because every view's footer names
-/// them: where the focused view does not offer them, they do nothing (`undo` says how to
-/// reach a change).
-pub const GLOBAL: &[Action] = &[
-    Action::NextPane,
-    Action::PrevPane,
-    Action::Filter,
-    Action::Select,
-    Action::Add,
-    Action::Remove,
-    Action::Undo,
-    Action::Preview,
-    Action::SubmitGroup,
-    Action::SubmitAll,
-    Action::Cancel,
-    Action::Sync,
-    Action::Help,
-    Action::Quit,
-];
 
 /// Does what a global action asks.
 pub fn act(state: &mut State, action: Action) -> Vec<Effect> {

@@ -204,6 +204,13 @@ macro_rules! views {
                 }
             }
 
+            /// Where the layout draws a pane.
+            pub fn area(pane: Pane, areas: &Areas) -> Rect {
+                match pane {
+                    $(Pane::$pane => areas.$parea,)*
+                }
+            }
+
             pub fn pane_mut(&mut self, pane: Pane) -> &mut dyn View {
                 match pane {
                     $(Pane::$pane => &mut self.$pfield,)*
