@@ -1,5 +1,6 @@
 //! The app's root state: the shared facts, which pane has the keys, every view, the overlays
-//! over them, and the footer's notice. Everything drawn comes from here, and only `update` changes it.
+//! over them, and the footer's notice. Everything drawn comes from here; only `update`
+//! changes it.
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;

@@ -5,33 +5,27 @@
 use ratatui::buffer::Buffer;
 
 use crate::tui::action::Action;
-use crate::tui::intent::Intent;
-use crate::tui::model::Mirror;
-use crate::tui::text::{Line, Tone};
+use crate::tui::intent::{Intent, Question};
+use crate::tui::shared::Shared;
+use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::{Ctx, ViewMsg};
 use crate::tui::widgets::{frame, lines_in, put, text_width, width_for, wrapped_rows};
 
 use super::{Answer, answers};
 
-/// An intent and what the dialog shows of it.
+/// An intent and the question the dialog asks about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Confirm {
     pub intent: Intent,
-    pub title: String,
-    /// One line that counts what will be sent.
-    pub summary: String,
-    /// Exactly the requests, line by line.
-    pub lines: Vec<Line>,
+    pub question: Question,
 }
 
 impl Confirm {
-    /// Asks about `intent`, naming groups from `mirror` and paths in `api_version`.
-    pub fn new(intent: Intent, mirror: &Mirror, api_version: &str) -> Confirm {
+    /// Asks about `intent`.
+    pub fn new(intent: Intent, shared: &Shared) -> Confirm {
         Confirm {
-            title: intent.title(mirror),
-            summary: intent.summary(),
-            lines: intent.lines(mirror, api_version),
+            question: intent.question(shared),
             intent,
         }
     }
@@ -52,10 +46,10 @@ impl Confirm {
     }
 
     pub fn draw(&self, ctx: &Ctx, buf: &mut Buffer) {
-        let (area, keymap) = (ctx.area, ctx.keymap);
-        let title = format!(" {} ", self.title);
-        let w = width_for(&self.lines, &title);
-        let rows = wrapped_rows(&self.lines, text_width(area, w));
+        let (area, keymap, q) = (ctx.area, ctx.keymap, &self.question);
+        let title = format!(" {} ", q.title);
+        let w = width_for(&q.lines, &title);
+        let rows = wrapped_rows(&q.lines, text_width(area, w));
         let wanted = u16::try_from(rows + 6).unwrap_or(u16::MAX);
         let inner = frame(buf, area, w, wanted.max(9), &title);
         if inner.height < 4 {
@@ -66,17 +60,23 @@ impl Confirm {
             buf,
             inner.x + 1,
             inner.y,
-            &self.summary,
+            &q.summary,
             width,
             theme::header(),
         );
         let room = inner.height.saturating_sub(4);
-        let end = lines_in(buf, inner, inner.y + 2, &self.lines, room);
+        let end = lines_in(buf, inner, inner.y + 2, &q.lines, room);
         if rows > usize::from(room) {
-            let more = self.intent.more(keymap);
-            put(buf, inner.x + 1, end, &more, width, theme::tone(Tone::Dim));
+            put(
+                buf,
+                inner.x + 1,
+                end,
+                &q.more,
+                width,
+                theme::tone(Tone::Dim),
+            );
         }
-        let verb = format!(" {} · ", self.intent.verb());
+        let verb = format!(" {} · ", q.verb);
         answers(
             buf,
             inner.x + 1,
@@ -112,7 +112,7 @@ mod tests {
             scope: Scope::Groups(vec!["G1".into()]),
             plan,
         };
-        Confirm::new(intent, &Mirror::default(), "v23.0")
+        Confirm::new(intent, &Shared::new("1", "v23.0", None, Default::default()))
     }
 
     fn answer(confirm: &mut Confirm, action: Option<Action>) -> Vec<Answer> {
@@ -123,12 +123,17 @@ mod tests {
     #[test]
     fn it_shows_exactly_the_requests_and_answers_yes_with_the_intent() {
         let mut confirm = submit();
-        assert_eq!(confirm.title, "Send the changes of G1?");
+        assert_eq!(confirm.question.title, "Send the changes of G1?");
         assert_eq!(
-            confirm.summary,
+            confirm.question.summary,
             "1 request(s) · 1 participant(s) · 1 group(s)"
         );
-        let texts: Vec<&str> = confirm.lines.iter().map(|l| l.text.as_str()).collect();
+        let texts: Vec<&str> = confirm
+            .question
+            .lines
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect();
         assert_eq!(
             texts,
             [

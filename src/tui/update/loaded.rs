@@ -42,12 +42,7 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             if plan.operation_count() == 0 {
                 return notice(state, Tone::Plain, "nothing pending to send here");
             }
-            let shared = &state.shared;
-            let confirm = Confirm::new(
-                Intent::Submit { scope, plan },
-                &shared.mirror,
-                &shared.api_version,
-            );
+            let confirm = Confirm::new(Intent::Submit { scope, plan }, &state.shared);
             state.overlays.push(Overlay::Confirm(confirm));
             Vec::new()
         }
