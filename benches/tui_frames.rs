@@ -127,8 +127,8 @@ async fn build(db: &std::path::Path, n: usize) {
     store.enqueue(ops).await.expect("enqueue");
 }
 
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
 }
 
 fn percentile(samples: &mut [Duration], p: f64) -> Duration {
@@ -177,7 +177,7 @@ fn child(db: &std::path::Path) {
         let mut moves = Vec::new();
         for i in 0..1000 {
             let t = Instant::now();
-            app.handle(key(if i % 50 < 25 {
+            app.press(key(if i % 50 < 25 {
                 KeyCode::Char('j')
             } else {
                 KeyCode::Char('k')
@@ -188,29 +188,29 @@ fn child(db: &std::path::Path) {
         }
         let mut filters = Vec::new();
         for round in 0..20 {
-            app.handle(key(KeyCode::Char('/')));
+            app.press(key(KeyCode::Char('/')));
             app.settle().await;
             for c in format!("group {:03}", round * 7).chars() {
                 let t = Instant::now();
-                app.handle(key(KeyCode::Char(c)));
+                app.press(key(KeyCode::Char(c)));
                 app.settle().await;
                 app.draw(&mut terminal).expect("draw");
                 filters.push(t.elapsed());
             }
-            app.handle(key(KeyCode::Esc));
+            app.press(key(KeyCode::Esc));
             app.settle().await;
         }
         let mut opens = Vec::new();
         for _ in 0..300 {
-            app.handle(key(KeyCode::Char('j')));
+            app.press(key(KeyCode::Char('j')));
             app.settle().await;
             let t = Instant::now();
-            app.handle(key(KeyCode::Enter));
+            app.press(key(KeyCode::Enter));
             app.settle().await;
             app.draw(&mut terminal).expect("draw");
             opens.push(t.elapsed());
-            app.handle(key(KeyCode::Esc));
-            app.handle(key(KeyCode::BackTab));
+            app.press(key(KeyCode::Esc));
+            app.press(key(KeyCode::BackTab));
             app.settle().await;
         }
         let rss = std::fs::read_to_string("/proc/self/status")

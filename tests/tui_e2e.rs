@@ -6,7 +6,7 @@ mod tui_common;
 use crossterm::event::KeyCode;
 use tui_common::{Harness, log_count};
 use wa_groups::sandbox::{self, SandboxConfig};
-use wa_groups::tui::state::Work;
+use wa_groups::tui::shared::Work;
 
 const NEW: [&str; 3] = ["12122000101", "12122000102", "12122000103"];
 /// A person in several groups of the sandbox.
@@ -45,7 +45,7 @@ async fn add_three_numbers_then_remove_a_person_from_all_their_groups() {
     h.type_text("s");
     h.type_text("y");
     h.run_until("three adds confirmed", |s| {
-        s.work == Work::Idle && log_count(s, "confirmed #", " add ") == 3
+        s.shared.work == Work::Idle && log_count(s, "confirmed #", " add ") == 3
     })
     .await;
     let members = sb.members(&target).expect("the group");
@@ -61,7 +61,7 @@ async fn add_three_numbers_then_remove_a_person_from_all_their_groups() {
     h.type_text("+1 212 200 0555");
     h.key(KeyCode::Enter);
     h.run_until("the person's groups", |s| {
-        s.filter.person.is_some() && s.visible.len() == 3
+        s.views.groups.filter.person.is_some() && s.views.groups.visible.len() == 3
     })
     .await;
     for _ in 0..3 {
@@ -72,7 +72,7 @@ async fn add_three_numbers_then_remove_a_person_from_all_their_groups() {
     h.type_text("S");
     h.type_text("y");
     h.run_until("three removals confirmed", |s| {
-        s.work == Work::Idle && log_count(s, "confirmed #", " remove ") == 3
+        s.shared.work == Work::Idle && log_count(s, "confirmed #", " remove ") == 3
     })
     .await;
     for g in sb.group_ids() {
@@ -86,8 +86,10 @@ async fn add_three_numbers_then_remove_a_person_from_all_their_groups() {
         assert_eq!(sb.members(g), Some(vec!["12122000900".to_string()]));
     }
     // The mirror follows: the person is in no group any more.
-    h.run_until("the search refreshed", |s| s.visible.is_empty())
-        .await;
+    h.run_until("the search refreshed", |s| {
+        s.views.groups.visible.is_empty()
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -117,7 +119,7 @@ async fn a_second_confirm_while_sending_sends_nothing_more() {
     // s, y, then s, y again at once: the second is refused.
     h.type_text("sysy");
     h.run_until("the add confirmed", |s| {
-        s.work == Work::Idle && log_count(s, "confirmed #", " add ") == 1
+        s.shared.work == Work::Idle && log_count(s, "confirmed #", " add ") == 1
     })
     .await;
     let state = h.app.state();

@@ -26,7 +26,7 @@ async fn a_hostile_subject_renders_as_text() {
     h.key(KeyCode::Enter);
     h.key(KeyCode::Enter);
     h.run_until("the hostile group open", |s| {
-        s.group.as_ref().is_some_and(|g| g.id == id)
+        s.views.group.detail.as_ref().is_some_and(|g| g.id == id)
     })
     .await;
     let buffer = h.terminal.backend().buffer().clone();

@@ -1,34 +1,26 @@
 //! Snapshots of every pane, dialog and popup at 80x24 and 120x40, from fixed data (no clock).
 
+mod tui_common;
+
+use tui_common::{operation, person, press, summary};
+
 use std::collections::BTreeMap;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use wa_groups::domain::{OperationKind, OperationState};
 use wa_groups::engine::{Event, Progress, RequestInfo, Summary};
 use wa_groups::store::{GroupSummary, MirrorGroup, OpId, Operation};
-use wa_groups::tui::dialog::{AddInput, Dialog};
+use wa_groups::tui::model::GroupDetail;
 use wa_groups::tui::msg::PlanFor;
-use wa_groups::tui::state::{GroupDetail, Pane, Work};
-use wa_groups::tui::{Keymap, Loaded, Msg, State, update, view};
+use wa_groups::tui::overlays::{AddInput, Overlay};
+use wa_groups::tui::shared::Work;
+use wa_groups::tui::views::Pane;
+use wa_groups::tui::{Keymap, Loaded, Msg, State, draw, update};
 
 /// 2025-11-25T03:10:34Z, for every time shown.
 const T0: i64 = 1_764_040_234_000;
-
-use wa_groups::testing::{self, person, planned};
-
-fn summary(id: &str, subject: &str, members: u32, pending: usize, failed: usize) -> GroupSummary {
-    GroupSummary {
-        id: id.into(),
-        subject: subject.into(),
-        member_count: members,
-        read_at: T0,
-        gone_at: None,
-        pending,
-        failed,
-    }
-}
 
 fn groups() -> Vec<GroupSummary> {
     let mut list = vec![
@@ -58,13 +50,7 @@ fn groups() -> Vec<GroupSummary> {
 }
 
 fn op(id: i64, n: u32, kind: OperationKind, state: OperationState) -> Operation {
-    let spec = wa_groups::domain::OpSpec::for_participant(kind, "G-BOOK", person(n));
-    Operation {
-        attempts: 1,
-        created_at: T0,
-        updated_at: T0,
-        ..testing::operation(id, spec, state)
-    }
+    operation(id, "G-BOOK", n, kind, state)
 }
 
 fn book_club() -> GroupDetail {
@@ -107,10 +93,6 @@ fn at(ms: i64, event: Event) -> Msg {
     Msg::Engine { at: T0 + ms, event }
 }
 
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
 fn request(seq: u64, group: &str, n: usize) -> RequestInfo {
     RequestInfo {
         seq,
@@ -124,8 +106,12 @@ fn request(seq: u64, group: &str, n: usize) -> RequestInfo {
 
 /// A state sized `w` x `h`, with its effects dropped (the tests feed what effects would load).
 fn fresh(w: u16, h: u16) -> State {
-    let mut s = State::new("100000000000001", "v23.0", None, Keymap::defaults());
-    s.status.now = T0;
+    fresh_with(w, h, Keymap::defaults())
+}
+
+fn fresh_with(w: u16, h: u16, keymap: Keymap) -> State {
+    let mut s = State::new("100000000000001", "v23.0", None, keymap);
+    s.shared.now = T0;
     update(
         &mut s,
         Msg::Resize {
@@ -165,7 +151,7 @@ fn loaded(w: u16, h: u16) -> State {
 
 fn render(state: &State, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    terminal.draw(|f| view::draw(f, state)).expect("draw");
+    terminal.draw(|f| draw(f, state)).expect("draw");
     let text = terminal.backend().to_string();
     assert!(!text.contains('\u{1b}'), "no escape character on screen");
     text
@@ -218,9 +204,9 @@ fn groups_group_and_log() {
 fn group_pane_focused_with_a_picked_member() {
     snap("group_focus", |w, h| {
         let mut s = loaded(w, h);
-        update(&mut s, key(KeyCode::Tab));
-        update(&mut s, key(KeyCode::Down));
-        update(&mut s, key(KeyCode::Char(' ')));
+        press(&mut s, KeyCode::Tab);
+        press(&mut s, KeyCode::Down);
+        press(&mut s, KeyCode::Char(' '));
         s
     });
 }
@@ -229,7 +215,7 @@ fn group_pane_focused_with_a_picked_member() {
 fn partial_failure_after_a_run() {
     snap("partial_failure", |w, h| {
         let mut s = loaded(w, h);
-        s.work = Work::Submitting { groups: None };
+        s.shared.work = Work::Submitting { groups: None };
         update(
             &mut s,
             at(
@@ -318,7 +304,7 @@ fn partial_failure_after_a_run() {
 fn throttled_while_sending() {
     snap("throttled", |w, h| {
         let mut s = loaded(w, h);
-        s.work = Work::Submitting { groups: None };
+        s.shared.work = Work::Submitting { groups: None };
         update(
             &mut s,
             at(
@@ -381,9 +367,9 @@ fn throttled_while_sending() {
 fn filter_by_subject_while_typing() {
     snap("filter", |w, h| {
         let mut s = loaded(w, h);
-        update(&mut s, key(KeyCode::Char('/')));
+        press(&mut s, KeyCode::Char('/'));
         for c in "team 1".chars() {
-            update(&mut s, key(KeyCode::Char(c)));
+            press(&mut s, KeyCode::Char(c));
         }
         s
     });
@@ -393,13 +379,13 @@ fn filter_by_subject_while_typing() {
 fn participant_search_with_picked_groups() {
     snap("person", |w, h| {
         let mut s = loaded(w, h);
-        update(&mut s, key(KeyCode::Char('/')));
+        press(&mut s, KeyCode::Char('/'));
         let effects = update(&mut s, Msg::Paste("+1 212 200 0003".into()));
         assert!(
             !effects.is_empty(),
             "a number asks the store for the person's groups"
         );
-        update(&mut s, key(KeyCode::Enter));
+        press(&mut s, KeyCode::Enter);
         update(
             &mut s,
             Msg::Loaded(Loaded::PersonGroups {
@@ -408,8 +394,8 @@ fn participant_search_with_picked_groups() {
                 groups: vec!["G-BOOK".into(), "G-RIVER".into(), "G-TEAM05".into()],
             }),
         );
-        update(&mut s, key(KeyCode::Char(' ')));
-        update(&mut s, key(KeyCode::Char(' ')));
+        press(&mut s, KeyCode::Char(' '));
+        press(&mut s, KeyCode::Char(' '));
         s
     });
 }
@@ -418,7 +404,7 @@ fn participant_search_with_picked_groups() {
 fn help_popup() {
     snap("help", |w, h| {
         let mut s = loaded(w, h);
-        update(&mut s, key(KeyCode::Char('?')));
+        press(&mut s, KeyCode::Char('?'));
         s
     });
 }
@@ -436,7 +422,7 @@ fn add_dialog_checks_numbers() {
             "+1 212 200 0101\n+12122000102, 12x, +5491123456789 +12122000102",
             None,
         );
-        s.dialog = Some(Dialog::Add(input));
+        s.overlays.push(Overlay::Add(input));
         s
     });
 }
@@ -444,6 +430,7 @@ fn add_dialog_checks_numbers() {
 fn plan_msg(purpose: PlanFor) -> Msg {
     use wa_groups::domain::plan::Plan;
     use wa_groups::engine::Scope;
+    use wa_groups::testing::planned;
     let plan = Plan {
         requests: vec![
             planned(OperationKind::Remove, "G-BOOK", &[(6, 3)]),
@@ -471,7 +458,7 @@ fn confirm_dialog_shows_what_will_be_sent() {
     snap("confirm", |w, h| {
         let mut s = loaded(w, h);
         update(&mut s, plan_msg(PlanFor::Submit));
-        assert!(matches!(s.dialog, Some(Dialog::Confirm(_))));
+        assert!(matches!(s.overlay(), Some(Overlay::Confirm(_))));
         s
     });
 }
@@ -494,14 +481,14 @@ fn queued_report() {
             stored: 3,
             duplicates: 1,
             replaced: vec![Replacement {
-                spec: testing::add("G-BOOK", 3),
+                spec: wa_groups::testing::add("G-BOOK", 3),
                 replaced: OpId(6),
                 replaced_kind: OperationKind::Remove,
                 by: OpId(12),
             }],
             flagged: vec![Flagged {
                 id: OpId(13),
-                spec: testing::add("G-BOOK", 4),
+                spec: wa_groups::testing::add("G-BOOK", 4),
                 flag: "already a member of the group".into(),
             }],
             ids: vec![OpId(12), OpId(13)],
@@ -515,9 +502,9 @@ fn queued_report() {
 fn quit_while_sending_asks_first() {
     snap("quit", |w, h| {
         let mut s = loaded(w, h);
-        s.work = Work::Submitting { groups: None };
-        update(&mut s, key(KeyCode::Char('q')));
-        assert!(matches!(s.dialog, Some(Dialog::Quit)));
+        s.shared.work = Work::Submitting { groups: None };
+        press(&mut s, KeyCode::Char('q'));
+        assert!(matches!(s.overlay(), Some(Overlay::Quit)));
         s
     });
 }
@@ -537,12 +524,12 @@ fn log_pane_focused_and_scrolled() {
                 ),
             );
         }
-        update(&mut s, key(KeyCode::Tab));
-        update(&mut s, key(KeyCode::Tab));
+        press(&mut s, KeyCode::Tab);
+        press(&mut s, KeyCode::Tab);
         assert_eq!(s.focus, Pane::Log);
-        update(&mut s, key(KeyCode::Up));
-        update(&mut s, key(KeyCode::Up));
-        update(&mut s, key(KeyCode::Up));
+        press(&mut s, KeyCode::Up);
+        press(&mut s, KeyCode::Up);
+        press(&mut s, KeyCode::Up);
         s
     });
 }
@@ -551,10 +538,27 @@ fn log_pane_focused_and_scrolled() {
 fn tiny_terminals_do_not_panic() {
     for (w, h) in [(1, 1), (10, 4), (30, 8), (200, 3)] {
         let mut s = loaded(w, h);
-        update(&mut s, key(KeyCode::Char('?')));
+        press(&mut s, KeyCode::Char('?'));
         render(&s, w, h);
-        update(&mut s, key(KeyCode::Esc));
+        press(&mut s, KeyCode::Esc);
         update(&mut s, plan_msg(PlanFor::Submit));
         render(&s, w, h);
     }
+}
+
+#[test]
+fn dialog_hints_name_the_keys_in_force() {
+    let keymap = Keymap::from_toml("yes = \"o\"\nback = \"ctrl-x\"\n", "k.toml").expect("valid");
+    let mut s = fresh_with(120, 40, keymap);
+    update(&mut s, Msg::Loaded(Loaded::Groups(groups())));
+    update(&mut s, plan_msg(PlanFor::Submit));
+    let screen = render(&s, 120, 40);
+    assert!(
+        screen.contains("enter/o send · ctrl-x/n cancel"),
+        "{screen}"
+    );
+    press(&mut s, KeyCode::Char('n'));
+    update(&mut s, plan_msg(PlanFor::Preview));
+    let screen = render(&s, 120, 40);
+    assert!(screen.contains("ctrl-x close"), "{screen}");
 }

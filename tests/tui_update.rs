@@ -1,44 +1,36 @@
 //! `update` alone: keys to effects, the double-submit guard, filters, dialogs, the bounded log.
 
+mod tui_common;
+
+use tui_common::{operation, person, press, summary};
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use wa_groups::domain::plan::Plan;
 use wa_groups::domain::{OperationKind, OperationState};
 use wa_groups::engine::{Command, Event, Scope};
 use wa_groups::store::{GroupSummary, MirrorGroup, OpId};
-use wa_groups::tui::dialog::Dialog;
+use wa_groups::tui::model::GroupDetail;
 use wa_groups::tui::msg::PlanFor;
-use wa_groups::tui::state::{GroupDetail, LOG_CAPACITY, Pane, Work};
+use wa_groups::tui::overlays::Overlay;
+use wa_groups::tui::shared::Work;
+use wa_groups::tui::views::Pane;
+use wa_groups::tui::views::log::LOG_CAPACITY;
 use wa_groups::tui::{Effect, Keymap, Loaded, Msg, State, update};
 
-use wa_groups::testing::{self, person, planned};
-
-fn key(c: char) -> Msg {
-    let modifiers = if c.is_ascii_uppercase() {
-        KeyModifiers::SHIFT
-    } else {
-        KeyModifiers::NONE
-    };
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), modifiers))
+fn key(s: &mut State, c: char) -> Vec<Effect> {
+    press(s, KeyCode::Char(c))
 }
 
-fn code(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+fn code(s: &mut State, code: KeyCode) -> Vec<Effect> {
+    press(s, code)
 }
 
 fn group(id: &str, pending: usize) -> GroupSummary {
-    GroupSummary {
-        id: id.into(),
-        subject: format!("Subject {id}"),
-        member_count: 2,
-        read_at: 0,
-        gone_at: None,
-        pending,
-        failed: 0,
-    }
+    summary(id, &format!("Subject {id}"), 2, pending, 0)
 }
 
 fn detail(id: &str) -> GroupDetail {
-    let op = testing::operation(7, testing::add(id, 9), OperationState::Pending);
+    let op = operation(7, id, 9, OperationKind::Add, OperationState::Pending);
     GroupDetail::new(
         MirrorGroup {
             id: id.into(),
@@ -83,7 +75,11 @@ fn state() -> State {
 
 fn plan(group: &str) -> Plan {
     Plan {
-        requests: vec![planned(OperationKind::Add, group, &[(7, 9)])],
+        requests: vec![wa_groups::testing::planned(
+            OperationKind::Add,
+            group,
+            &[(7, 9)],
+        )],
         ..Plan::default()
     }
 }
@@ -106,31 +102,34 @@ fn submits(effects: &[Effect]) -> usize {
 #[test]
 fn submit_goes_through_a_confirm_and_a_double_s_never_sends_twice() {
     let mut s = state();
-    let effects = update(&mut s, key('s'));
+    let effects = key(&mut s, 's');
     assert!(matches!(
         effects.as_slice(),
         [Effect::Plan { purpose: PlanFor::Submit, scope: Scope::Groups(g) }] if g == &["A".to_string()]
     ));
     update(&mut s, submit_plan(Scope::Groups(vec!["A".into()]), "A"));
-    assert!(matches!(s.dialog, Some(Dialog::Confirm(_))));
+    assert!(matches!(s.overlay(), Some(Overlay::Confirm(_))));
     // `s` in the dialog sends nothing and keeps it open.
-    assert_eq!(submits(&update(&mut s, key('s'))), 0);
-    assert!(matches!(s.dialog, Some(Dialog::Confirm(_))));
-    let sent = update(&mut s, code(KeyCode::Enter));
+    assert_eq!(submits(&key(&mut s, 's')), 0);
+    assert!(matches!(s.overlay(), Some(Overlay::Confirm(_))));
+    let sent = code(&mut s, KeyCode::Enter);
     assert_eq!(submits(&sent), 1);
-    assert!(s.is_submitting("A"), "marked before the engine hears of it");
+    assert!(
+        s.shared.work.is_submitting("A"),
+        "marked before the engine hears of it"
+    );
     // Again: refused in update, before any effect.
-    assert!(update(&mut s, key('s')).is_empty());
-    assert!(update(&mut s, key('S')).is_empty());
+    assert!(key(&mut s, 's').is_empty());
+    assert!(key(&mut s, 'S').is_empty());
     assert!(
         s.notice
             .as_ref()
-            .is_some_and(|(_, n)| n.contains("submit is running"))
+            .is_some_and(|n| n.text.contains("submit is running"))
     );
     // A plan that arrives late opens no second confirm.
     update(&mut s, submit_plan(Scope::Groups(vec!["A".into()]), "A"));
-    assert!(s.dialog.is_none());
-    assert_eq!(submits(&update(&mut s, code(KeyCode::Enter))), 0);
+    assert!(s.overlays.is_empty());
+    assert_eq!(submits(&code(&mut s, KeyCode::Enter)), 0);
     // The run ends: submitting is possible again.
     update(
         &mut s,
@@ -139,36 +138,36 @@ fn submit_goes_through_a_confirm_and_a_double_s_never_sends_twice() {
             event: Event::RunFinished(Default::default()),
         },
     );
-    assert_eq!(s.work, Work::Idle);
-    assert_eq!(update(&mut s, key('S')).len(), 1);
+    assert_eq!(s.shared.work, Work::Idle);
+    assert_eq!(key(&mut s, 'S').len(), 1);
 }
 
 #[test]
 fn escape_in_the_confirm_sends_nothing() {
     let mut s = state();
-    update(&mut s, key('S'));
+    key(&mut s, 'S');
     update(&mut s, submit_plan(Scope::All, "A"));
-    assert!(update(&mut s, code(KeyCode::Esc)).is_empty());
-    assert!(s.dialog.is_none());
-    assert_eq!(s.work, Work::Idle);
+    assert!(code(&mut s, KeyCode::Esc).is_empty());
+    assert!(s.overlays.is_empty());
+    assert_eq!(s.shared.work, Work::Idle);
 }
 
 #[test]
 fn sync_cancel_and_quit() {
     let mut s = state();
     assert!(matches!(
-        update(&mut s, key('r')).as_slice(),
+        key(&mut s, 'r').as_slice(),
         [Effect::Engine(Command::Sync)]
     ));
-    assert!(update(&mut s, key('r')).is_empty(), "one sync at a time");
+    assert!(key(&mut s, 'r').is_empty(), "one sync at a time");
     assert!(matches!(
-        update(&mut s, key('c')).as_slice(),
+        key(&mut s, 'c').as_slice(),
         [Effect::Engine(Command::Cancel)]
     ));
     // Quitting while busy asks first; `y` cancels and quits.
-    assert!(update(&mut s, key('q')).is_empty());
-    assert!(matches!(s.dialog, Some(Dialog::Quit)));
-    let effects = update(&mut s, key('y'));
+    assert!(key(&mut s, 'q').is_empty());
+    assert!(matches!(s.overlay(), Some(Overlay::Quit)));
+    let effects = key(&mut s, 'y');
     assert!(matches!(
         effects.as_slice(),
         [Effect::Engine(Command::Cancel), Effect::Quit]
@@ -176,49 +175,46 @@ fn sync_cancel_and_quit() {
     assert!(s.quit);
     // Idle: quits at once.
     let mut idle = state();
-    assert!(matches!(
-        update(&mut idle, key('q')).as_slice(),
-        [Effect::Quit]
-    ));
+    assert!(matches!(key(&mut idle, 'q').as_slice(), [Effect::Quit]));
 }
 
 #[test]
 fn moving_loads_the_group_under_the_cursor() {
     let mut s = state();
-    assert!(matches!(update(&mut s, key('j')).as_slice(), [Effect::LoadGroup(id)] if id == "B"));
-    assert!(matches!(update(&mut s, key('G')).as_slice(), [Effect::LoadGroup(id)] if id == "C"));
+    assert!(matches!(key(&mut s, 'j').as_slice(), [Effect::LoadGroup(id)] if id == "B"));
+    assert!(matches!(key(&mut s, 'G').as_slice(), [Effect::LoadGroup(id)] if id == "C"));
     update(
         &mut s,
         Msg::Loaded(Loaded::Group("C".into(), Some(detail("C")))),
     );
-    assert!(update(&mut s, key('G')).is_empty(), "already at the bottom");
-    assert!(matches!(update(&mut s, key('g')).as_slice(), [Effect::LoadGroup(id)] if id == "A"));
-    update(&mut s, code(KeyCode::Tab));
+    assert!(key(&mut s, 'G').is_empty(), "already at the bottom");
+    assert!(matches!(key(&mut s, 'g').as_slice(), [Effect::LoadGroup(id)] if id == "A"));
+    code(&mut s, KeyCode::Tab);
     assert_eq!(s.focus, Pane::Group);
-    update(&mut s, code(KeyCode::Tab));
+    code(&mut s, KeyCode::Tab);
     assert_eq!(s.focus, Pane::Log);
-    update(&mut s, code(KeyCode::BackTab));
+    code(&mut s, KeyCode::BackTab);
     assert_eq!(s.focus, Pane::Group);
 }
 
 #[test]
 fn the_add_dialog_queues_the_valid_numbers_typed_or_pasted() {
     let mut s = state();
-    assert!(update(&mut s, key('a')).is_empty());
-    assert!(matches!(s.dialog, Some(Dialog::Add(_))));
+    assert!(key(&mut s, 'a').is_empty());
+    assert!(matches!(s.overlay(), Some(Overlay::Add(_))));
     for c in "+12122000101 ".chars() {
-        update(&mut s, key(c));
+        key(&mut s, c);
     }
     update(
         &mut s,
         Msg::Paste("+12122000102\nnope, +12122000001".into()),
     );
-    let Some(Dialog::Add(input)) = &s.dialog else {
+    let Some(Overlay::Add(input)) = s.overlay() else {
         panic!("the dialog stays open while typing");
     };
     assert_eq!(input.valid().len(), 3, "{:?}", input.pieces);
     assert_eq!(input.invalid_count(), 1);
-    let effects = update(&mut s, code(KeyCode::Enter));
+    let effects = code(&mut s, KeyCode::Enter);
     let [Effect::Enqueue { ops, invalid }] = effects.as_slice() else {
         panic!("enter queues: {effects:?}");
     };
@@ -228,34 +224,34 @@ fn the_add_dialog_queues_the_valid_numbers_typed_or_pasted() {
         ops.iter()
             .all(|o| o.group() == Some("A") && o.kind() == OperationKind::Add)
     );
-    assert!(s.dialog.is_none());
+    assert!(s.overlays.is_empty());
 }
 
 #[test]
 fn enter_with_nothing_valid_keeps_the_dialog() {
     let mut s = state();
-    update(&mut s, key('a'));
-    update(&mut s, key('x'));
-    assert!(update(&mut s, code(KeyCode::Enter)).is_empty());
-    assert!(matches!(s.dialog, Some(Dialog::Add(_))));
-    assert!(update(&mut s, code(KeyCode::Esc)).is_empty());
-    assert!(s.dialog.is_none());
+    key(&mut s, 'a');
+    key(&mut s, 'x');
+    assert!(code(&mut s, KeyCode::Enter).is_empty());
+    assert!(matches!(s.overlay(), Some(Overlay::Add(_))));
+    assert!(code(&mut s, KeyCode::Esc).is_empty());
+    assert!(s.overlays.is_empty());
 }
 
 #[test]
 fn a_number_in_the_filter_finds_the_person_and_x_removes_them_from_picked_groups() {
     let mut s = state();
-    update(&mut s, key('/'));
+    key(&mut s, '/');
     let mut last = Vec::new();
     for c in "+1 212 200 0001".chars() {
-        last = update(&mut s, key(c));
+        last = key(&mut s, c);
     }
     let [Effect::FindPerson { query, person: p }] = last.as_slice() else {
         panic!("a whole number asks for the person's groups: {last:?}");
     };
     assert_eq!(p, &person(1));
     let query = query.clone();
-    update(&mut s, code(KeyCode::Enter));
+    code(&mut s, KeyCode::Enter);
     update(
         &mut s,
         Msg::Loaded(Loaded::PersonGroups {
@@ -264,11 +260,11 @@ fn a_number_in_the_filter_finds_the_person_and_x_removes_them_from_picked_groups
             groups: vec!["A".into(), "C".into()],
         }),
     );
-    assert_eq!(s.visible.len(), 2);
-    update(&mut s, key(' '));
-    update(&mut s, key(' '));
-    assert_eq!(s.picked_groups.len(), 2);
-    let effects = update(&mut s, key('x'));
+    assert_eq!(s.views.groups.visible.len(), 2);
+    key(&mut s, ' ');
+    key(&mut s, ' ');
+    assert_eq!(s.views.groups.picked.len(), 2);
+    let effects = key(&mut s, 'x');
     let [Effect::Enqueue { ops, .. }] = effects.as_slice() else {
         panic!("x queues removals: {effects:?}");
     };
@@ -279,43 +275,43 @@ fn a_number_in_the_filter_finds_the_person_and_x_removes_them_from_picked_groups
         ops.iter()
             .all(|o| o.kind() == OperationKind::Remove && o.participant() == Some(&person(1)))
     );
-    assert!(s.picked_groups.is_empty());
+    assert!(s.views.groups.picked.is_empty());
 }
 
 #[test]
 fn text_in_the_filter_narrows_by_subject_and_escape_clears_it() {
     let mut s = state();
-    update(&mut s, key('/'));
+    key(&mut s, '/');
     for c in "subject c".chars() {
-        update(&mut s, key(c));
+        key(&mut s, c);
     }
-    assert_eq!(s.visible.len(), 1);
+    assert_eq!(s.views.groups.visible.len(), 1);
     assert_eq!(s.current_group().map(|g| g.id.as_str()), Some("C"));
-    update(&mut s, code(KeyCode::Esc));
-    assert_eq!(s.visible.len(), 3);
-    assert!(s.filter.text.is_empty() && !s.filter.editing);
+    code(&mut s, KeyCode::Esc);
+    assert_eq!(s.views.groups.visible.len(), 3);
+    assert!(s.views.groups.filter.text.is_empty() && !s.views.groups.filter.editing);
 }
 
 #[test]
 fn in_the_group_pane_x_removes_the_member_and_u_undoes_the_change() {
     let mut s = state();
-    update(&mut s, code(KeyCode::Enter));
+    code(&mut s, KeyCode::Enter);
     assert_eq!(s.focus, Pane::Group);
-    let effects = update(&mut s, key('x'));
+    let effects = key(&mut s, 'x');
     let [Effect::Enqueue { ops, .. }] = effects.as_slice() else {
         panic!("x on a member queues its removal: {effects:?}");
     };
     assert_eq!(ops[0].participant(), Some(&person(1)));
     assert_eq!(ops[0].kind(), OperationKind::Remove);
     // Rows: two members, then the change #7.
-    update(&mut s, key('G'));
+    key(&mut s, 'G');
     assert!(matches!(
-        update(&mut s, key('u')).as_slice(),
+        key(&mut s, 'u').as_slice(),
         [Effect::Undo(ids)] if ids == &[OpId(7)]
     ));
     // On a member with nothing pending, nothing to undo.
-    update(&mut s, key('g'));
-    assert!(update(&mut s, key('u')).is_empty());
+    key(&mut s, 'g');
+    assert!(key(&mut s, 'u').is_empty());
     assert!(s.notice.is_some());
 }
 
@@ -323,7 +319,7 @@ fn in_the_group_pane_x_removes_the_member_and_u_undoes_the_change() {
 fn preview_asks_for_every_pending_change() {
     let mut s = state();
     assert!(matches!(
-        update(&mut s, key('p')).as_slice(),
+        key(&mut s, 'p').as_slice(),
         [Effect::Plan {
             purpose: PlanFor::Preview,
             scope: Scope::All
@@ -345,8 +341,11 @@ fn the_log_is_bounded() {
             },
         );
     }
-    assert_eq!(s.log.lines.len(), LOG_CAPACITY);
-    assert_eq!(s.log.lines.back().map(|l| l.text.as_str()), Some("w2049"));
+    assert_eq!(s.views.log.lines.len(), LOG_CAPACITY);
+    assert_eq!(
+        s.views.log.lines.back().map(|l| l.text.as_str()),
+        Some("w2049")
+    );
 }
 
 #[test]
@@ -361,7 +360,7 @@ fn server_text_in_events_is_neutralised() {
             },
         },
     );
-    let line = &s.log.lines.back().expect("a line").text;
+    let line = &s.views.log.lines.back().expect("a line").text;
     assert!(!line.contains('\u{1b}') && !line.contains('\u{7}'));
 }
 
@@ -369,9 +368,175 @@ fn server_text_in_events_is_neutralised() {
 fn a_rebound_key_drives_its_action_and_the_old_key_does_not() {
     let keymap = Keymap::from_toml("sync = \"R\"\n", "k.toml").expect("valid");
     let mut s = state_with(keymap);
-    assert!(update(&mut s, key('r')).is_empty());
+    assert!(key(&mut s, 'r').is_empty());
     assert!(matches!(
-        update(&mut s, key('R')).as_slice(),
+        key(&mut s, 'R').as_slice(),
         [Effect::Engine(Command::Sync)]
     ));
+}
+
+#[test]
+fn dialog_keys_come_from_the_keymap() {
+    let keymap = Keymap::from_toml("yes = \"o\"\nback = \"backspace\"\n", "k.toml").expect("valid");
+    let mut s = state_with(keymap);
+    key(&mut s, 's');
+    update(&mut s, submit_plan(Scope::Groups(vec!["A".into()]), "A"));
+    // `y` no longer answers; Esc is no longer "back" (nor any other key the confirm knows).
+    assert_eq!(submits(&key(&mut s, 'y')), 0);
+    assert_eq!(submits(&code(&mut s, KeyCode::Esc)), 0);
+    assert!(
+        matches!(s.overlay(), Some(Overlay::Confirm(_))),
+        "still asking"
+    );
+    assert_eq!(submits(&key(&mut s, 'o')), 1);
+    // In the filter, the rebound back key clears it and `o` is typed as text.
+    let mut s = state_with(Keymap::from_toml("back = \"ctrl-x\"\n", "k.toml").expect("valid"));
+    key(&mut s, '/');
+    for c in "subject co".chars() {
+        key(&mut s, c);
+    }
+    assert_eq!(s.views.groups.filter.text, "subject co");
+    let msg = s.key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL));
+    update(&mut s, msg);
+    assert!(s.views.groups.filter.text.is_empty() && !s.views.groups.filter.editing);
+}
+
+/// The help lines of the pane that has the keys.
+fn help_texts(s: &mut State) -> Vec<&'static str> {
+    key(s, '?');
+    let Some(Overlay::Help(help)) = s.overlay() else {
+        panic!("? opens the help");
+    };
+    let texts = help.lines.iter().map(|(_, text)| *text).collect();
+    code(s, KeyCode::Esc);
+    texts
+}
+
+/// The footer's words, in order.
+fn footer(s: &State) -> Vec<&'static str> {
+    let mut hints: Vec<_> = s
+        .commands()
+        .into_iter()
+        .filter_map(|h| Some((h.action.footer()?.0, h.label?)))
+        .collect();
+    hints.sort();
+    hints.into_iter().map(|(_, label)| label).collect()
+}
+
+#[test]
+fn help_follows_the_pane_that_has_the_keys_and_the_footer_stays_the_same() {
+    let mut s = state();
+    let open = "open the group under the cursor";
+    let groups = help_texts(&mut s);
+    assert!(groups.contains(&open), "{groups:?}");
+    assert_eq!(groups.len(), 21);
+    let words = footer(&s);
+    assert_eq!(
+        words,
+        [
+            "help", "add", "remove", "submit", "all", "preview", "filter", "select", "undo",
+            "sync", "quit"
+        ]
+    );
+    code(&mut s, KeyCode::Tab);
+    let group = help_texts(&mut s);
+    assert!(!group.contains(&open), "the group pane opens nothing");
+    assert!(group.iter().any(|t| t.starts_with("undo")));
+    assert_eq!(footer(&s), words);
+    code(&mut s, KeyCode::Tab);
+    assert_eq!(s.focus, Pane::Log);
+    assert!(!help_texts(&mut s).contains(&open));
+    assert_eq!(footer(&s), words);
+    // With a person searched, the groups pane says what its remove does.
+    let mut s = state();
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::PersonGroups {
+            query: String::new(),
+            person: person(1),
+            groups: vec!["A".into()],
+        }),
+    );
+    assert!(
+        help_texts(&mut s)
+            .iter()
+            .any(|t| t.contains("the searched person from the picked groups"))
+    );
+}
+
+#[test]
+fn in_the_log_pane_picking_and_removing_do_nothing_and_undo_says_how() {
+    let mut s = state();
+    code(&mut s, KeyCode::BackTab);
+    assert_eq!(s.focus, Pane::Log);
+    assert!(key(&mut s, ' ').is_empty());
+    assert!(key(&mut s, 'x').is_empty());
+    assert!(s.notice.is_none());
+    assert!(key(&mut s, 'u').is_empty());
+    assert!(
+        s.notice
+            .as_ref()
+            .is_some_and(|n| n.text.starts_with("to undo: open the group"))
+    );
+    // `a` adds to the group under the groups cursor.
+    key(&mut s, 'a');
+    assert!(matches!(s.overlay(), Some(Overlay::Add(input)) if input.group_id == "A"));
+}
+
+fn loads(effects: &[Effect]) -> Vec<String> {
+    effects
+        .iter()
+        .map(|e| match e {
+            Effect::LoadGroups => "groups".to_string(),
+            Effect::LoadGroup(id) => format!("group {id}"),
+            Effect::LoadCounts => "counts".to_string(),
+            other => format!("{other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn views_reload_what_they_show_when_an_operation_settles_or_the_store_changes() {
+    let mut s = state();
+    let outcome = |group: &str| Msg::Engine {
+        at: 0,
+        event: Event::Outcome {
+            op: OpId(1),
+            group_id: group.into(),
+            participant: "+12122000009".into(),
+            kind: OperationKind::Add,
+            state: OperationState::Confirmed,
+            code: None,
+            message: None,
+        },
+    };
+    // The group pane shows A: an outcome in A reloads it and the counts; in B, the counts.
+    assert_eq!(loads(&update(&mut s, outcome("A"))), ["group A", "counts"]);
+    assert_eq!(loads(&update(&mut s, outcome("B"))), ["counts"]);
+    let everything = ["groups", "group A", "counts"];
+    let run_end = Msg::Engine {
+        at: 0,
+        event: Event::RunFinished(Default::default()),
+    };
+    assert_eq!(loads(&update(&mut s, run_end)), everything);
+    let sync_end = Msg::Engine {
+        at: 0,
+        event: Event::SyncFinished {
+            unread_groups: Vec::new(),
+            listed: 3,
+            read: 3,
+            gone: 0,
+            unread: 0,
+            error: None,
+        },
+    };
+    assert_eq!(loads(&update(&mut s, sync_end)), everything);
+    let queued = Msg::Loaded(Loaded::Enqueued {
+        report: Default::default(),
+        invalid: 0,
+    });
+    assert_eq!(loads(&update(&mut s, queued)), everything);
+    // The groups read again, the cursor still on A: nothing more to load.
+    let reread = Msg::Loaded(Loaded::Groups(vec![group("A", 0), group("B", 0)]));
+    assert!(update(&mut s, reread).is_empty());
 }

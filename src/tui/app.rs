@@ -8,16 +8,18 @@ use crossterm::event::{Event as TermEvent, KeyEventKind};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::sync::watch;
+use tokio::time::Instant;
 
-use crate::domain::OperationState;
 use crate::engine::preview::preview;
 use crate::engine::{Command, Engine, Event};
 use crate::store::{AccountStore, OperationFilter, now_ms};
 
+use super::draw::draw;
+use super::model::GroupDetail;
 use super::msg::{Effect, Loaded, Msg};
-use super::state::{GroupDetail, State};
+use super::state::State;
 use super::update::update;
-use super::view;
 
 /// Engine events handled before a frame is drawn, at most (so a flood still redraws).
 const EVENT_BATCH: usize = 512;
@@ -25,6 +27,8 @@ const EVENT_BATCH: usize = 512;
 const INPUT_BATCH: usize = 256;
 /// The spinner's tick while work is in flight.
 const TICK: Duration = Duration::from_millis(250);
+/// The views reload after a change of the store at most this often (a submit commits often).
+const RELOAD_EVERY: Duration = Duration::from_secs(1);
 
 /// The terminal app, without a terminal: tests drive it with [`App::handle`] and
 /// [`App::settle`], or with [`App::run_with`].
@@ -37,6 +41,11 @@ pub struct App {
     back: UnboundedReceiver<Option<Msg>>,
     /// Effects sent and not answered yet.
     outstanding: usize,
+    /// Moves when the store changes, whoever changed it.
+    changes: watch::Receiver<u64>,
+    /// When the views reload for a change of the store seen since the last reload.
+    reload_at: Option<Instant>,
+    last_reload: Instant,
     /// The time source for log lines (ms since the epoch); tests may fix it.
     clock: fn() -> i64,
 }
@@ -57,6 +66,8 @@ impl App {
     pub fn new(state: State, store: AccountStore, engine: Engine) -> App {
         let (effects, inbox) = unbounded_channel();
         let (answers, back) = unbounded_channel();
+        let mut changes = store.store().changes();
+        changes.mark_unchanged();
         tokio::spawn(carry_out(store, engine.clone(), inbox, answers));
         App {
             state,
@@ -64,6 +75,9 @@ impl App {
             effects,
             back,
             outstanding: 0,
+            changes,
+            reload_at: None,
+            last_reload: Instant::now(),
             clock: now_ms,
         }
     }
@@ -80,19 +94,25 @@ impl App {
 
     /// Loads the mirror and the queue counts.
     pub fn start(&mut self) {
-        self.state.status.now = (self.clock)();
+        self.state.shared.now = (self.clock)();
         self.run_effects(vec![Effect::LoadGroups, Effect::LoadCounts]);
     }
 
     /// Asks the engine for a sync, as the sync key does.
     pub fn sync(&mut self) {
-        let effects = super::update::act(&mut self.state, super::action::Action::Sync);
+        let effects = super::update::global::act(&mut self.state, super::action::Action::Sync);
         self.run_effects(effects);
     }
 
     /// Whether the mirror holds no group.
     pub fn mirror_is_empty(&self) -> bool {
-        self.state.groups.is_empty()
+        self.state.shared.mirror.rows.is_empty()
+    }
+
+    /// Takes one key press (resolved in the context it is pressed in) and everything it leads
+    /// to. Returns true when the app should quit.
+    pub fn press(&mut self, key: crossterm::event::KeyEvent) -> bool {
+        self.handle(self.state.key(key))
     }
 
     /// Takes one message and everything it leads to. Returns true when the app should quit.
@@ -150,7 +170,7 @@ impl App {
 
     /// Draws the current state.
     pub fn draw<B: Backend>(&self, terminal: &mut Terminal<B>) -> Result<(), B::Error> {
-        terminal.draw(|frame| view::draw(frame, &self.state))?;
+        terminal.draw(|frame| draw(frame, &self.state))?;
         Ok(())
     }
 
@@ -196,7 +216,7 @@ impl App {
             if !input_open && !engine_open {
                 return Ok(Ended::Closed);
             }
-            let busy = self.state.work.is_busy();
+            let busy = self.state.shared.work.is_busy();
             tokio::select! {
                 // A key is taken only once the effects of the keys before it are carried out,
                 // so keys typed ahead (`s` then `y`) act as they would one at a time.
@@ -207,7 +227,7 @@ impl App {
                         let mut next = Some(event);
                         let mut taken = 0;
                         while let Some(event) = next.take() {
-                            if let Some(msg) = to_msg(event) {
+                            if let Some(msg) = to_msg(&self.state, event) {
                                 self.handle(msg);
                                 dirty = true;
                             }
@@ -241,6 +261,17 @@ impl App {
                     self.answered(msg);
                     dirty = true;
                 }
+                Ok(()) = self.changes.changed(), if self.reload_at.is_none() => {
+                    // Reloaded at once, or a second after the last reload at the soonest.
+                    self.reload_at = Some(Instant::now().max(self.last_reload + RELOAD_EVERY));
+                }
+                _ = tokio::time::sleep_until(self.reload_at.unwrap_or_else(Instant::now)), if self.reload_at.is_some() => {
+                    self.reload_at = None;
+                    self.last_reload = Instant::now();
+                    self.changes.mark_unchanged();
+                    self.handle(Msg::StoreChanged);
+                    dirty = true;
+                }
                 _ = tick.tick(), if busy => {
                     self.handle(Msg::Tick { at: (self.clock)() });
                     dirty = true;
@@ -251,18 +282,14 @@ impl App {
 
     /// Asks the engine to stop sending (used when leaving).
     pub fn cancel(&self) {
-        if self.state.work.is_busy() {
+        if self.state.shared.work.is_busy() {
             self.engine.send(Command::Cancel);
         }
     }
 
     /// Operations still open (sending or accepted) when the app ends, for the closing line.
     pub fn open_operations(&self) -> usize {
-        let counts = &self.state.status.counts;
-        [OperationState::Sending, OperationState::Accepted]
-            .iter()
-            .filter_map(|s| counts.get(s))
-            .sum()
+        self.state.views.status.open_operations()
     }
 }
 
@@ -366,10 +393,10 @@ fn same_load(a: &Effect, b: &Effect) -> bool {
     }
 }
 
-/// The message a terminal event stands for.
-pub fn to_msg(event: TermEvent) -> Option<Msg> {
+/// The message a terminal event stands for (a key resolved in the context of `state`).
+pub fn to_msg(state: &State, event: TermEvent) -> Option<Msg> {
     match event {
-        TermEvent::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
+        TermEvent::Key(key) if key.kind != KeyEventKind::Release => Some(state.key(key)),
         TermEvent::Paste(text) => Some(Msg::Paste(text)),
         TermEvent::Resize(width, height) => Some(Msg::Resize { width, height }),
         _ => None,

@@ -1,189 +1,31 @@
-//! The keymap: keys to actions, built-in defaults overridden from `keymap.toml`, checked for
-//! unknown names and conflicts at start.
+//! The keymap: keys to actions, the defaults of the action table overridden from
+//! `keymap.toml`, checked for unknown names and conflicts at start, and the key presses resolved
+//! to actions in the context they are made in (the app's panes, or a dialog and typed text).
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::path::Path;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::action::Action;
+use super::action::{Action, Mode};
+pub use super::key::Key;
 
-/// A key as the keymap names it: a code and the modifiers that matter (Ctrl, Alt). Shift is
-/// folded into the character (`S`), so `shift-s` and `S` are the same key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Key {
-    pub code: KeyCode,
-    pub ctrl: bool,
-    pub alt: bool,
-}
-
-impl Key {
-    pub const fn plain(code: KeyCode) -> Key {
-        Key {
-            code,
-            ctrl: false,
-            alt: false,
-        }
-    }
-
-    pub const fn char(c: char) -> Key {
-        Key::plain(KeyCode::Char(c))
-    }
-
-    /// The key a terminal event stands for.
-    pub fn from_event(event: &KeyEvent) -> Key {
-        let code = match event.code {
-            KeyCode::Char(c) if event.modifiers.contains(KeyModifiers::SHIFT) => {
-                KeyCode::Char(c.to_ascii_uppercase())
-            }
-            other => other,
-        };
-        Key {
-            code,
-            ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
-            alt: event.modifiers.contains(KeyModifiers::ALT),
-        }
-    }
-
-    /// Reads `j`, `S`, `?`, `space`, `down`, `pagedown`, `ctrl-c`, `alt-x`, `f1`, `shift-tab`...
-    pub fn parse(text: &str) -> Result<Key, String> {
-        let mut rest = text.trim();
-        let (mut ctrl, mut alt, mut shift) = (false, false, false);
-        loop {
-            let lower = rest.to_ascii_lowercase();
-            if rest.chars().count() > 1
-                && (lower.starts_with("ctrl-") || lower.starts_with("ctrl+"))
-            {
-                ctrl = true;
-                rest = &rest[5..];
-            } else if rest.chars().count() > 1
-                && (lower.starts_with("alt-") || lower.starts_with("alt+"))
-            {
-                alt = true;
-                rest = &rest[4..];
-            } else if rest.chars().count() > 1
-                && (lower.starts_with("shift-") || lower.starts_with("shift+"))
-            {
-                shift = true;
-                rest = &rest[6..];
-            } else {
-                break;
-            }
-        }
-        let mut chars = rest.chars();
-        let code = match (chars.next(), chars.next()) {
-            (Some(c), None) if !c.is_control() && c != ' ' => {
-                KeyCode::Char(if shift { c.to_ascii_uppercase() } else { c })
-            }
-            _ => match rest.to_ascii_lowercase().as_str() {
-                "space" => KeyCode::Char(' '),
-                "up" => KeyCode::Up,
-                "down" => KeyCode::Down,
-                "left" => KeyCode::Left,
-                "right" => KeyCode::Right,
-                "pageup" | "pgup" => KeyCode::PageUp,
-                "pagedown" | "pgdn" => KeyCode::PageDown,
-                "home" => KeyCode::Home,
-                "end" => KeyCode::End,
-                "tab" if shift => KeyCode::BackTab,
-                "tab" => KeyCode::Tab,
-                "backtab" => KeyCode::BackTab,
-                "enter" | "return" => KeyCode::Enter,
-                "esc" | "escape" => KeyCode::Esc,
-                "backspace" => KeyCode::Backspace,
-                "delete" | "del" => KeyCode::Delete,
-                "insert" | "ins" => KeyCode::Insert,
-                f if f.len() >= 2 && f.starts_with('f') => match f[1..].parse::<u8>() {
-                    Ok(n @ 1..=12) => KeyCode::F(n),
-                    _ => return Err(format!("unknown key `{text}`")),
-                },
-                _ => return Err(format!("unknown key `{text}`")),
-            },
-        };
-        Ok(Key { code, ctrl, alt })
-    }
-}
-
-impl fmt::Display for Key {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.ctrl {
-            f.write_str("ctrl-")?;
-        }
-        if self.alt {
-            f.write_str("alt-")?;
-        }
-        match self.code {
-            KeyCode::Char(' ') => f.write_str("space"),
-            KeyCode::Char(c) => write!(f, "{c}"),
-            KeyCode::Up => f.write_str("↑"),
-            KeyCode::Down => f.write_str("↓"),
-            KeyCode::Left => f.write_str("←"),
-            KeyCode::Right => f.write_str("→"),
-            KeyCode::PageUp => f.write_str("pgup"),
-            KeyCode::PageDown => f.write_str("pgdn"),
-            KeyCode::Home => f.write_str("home"),
-            KeyCode::End => f.write_str("end"),
-            KeyCode::Tab => f.write_str("tab"),
-            KeyCode::BackTab => f.write_str("shift-tab"),
-            KeyCode::Enter => f.write_str("enter"),
-            KeyCode::Esc => f.write_str("esc"),
-            KeyCode::Backspace => f.write_str("backspace"),
-            KeyCode::Delete => f.write_str("delete"),
-            KeyCode::Insert => f.write_str("insert"),
-            KeyCode::F(n) => write!(f, "f{n}"),
-            other => write!(f, "{other:?}"),
-        }
-    }
-}
+/// The actions a keymap can not leave without a key: the way out, help, and a dialog's two
+/// answers.
+const NEEDED: [Action; 4] = [Action::Quit, Action::Help, Action::Confirm, Action::Back];
 
 /// The built-in bindings (the same as `assets/keymap.toml`).
 pub fn default_bindings() -> Vec<(Action, Vec<Key>)> {
-    use KeyCode as K;
-    let p = Key::plain;
-    let c = Key::char;
-    vec![
-        (Action::MoveUp, vec![c('k'), p(K::Up)]),
-        (Action::MoveDown, vec![c('j'), p(K::Down)]),
-        (Action::PageUp, vec![p(K::PageUp)]),
-        (Action::PageDown, vec![p(K::PageDown)]),
-        (Action::Top, vec![c('g'), p(K::Home)]),
-        (Action::Bottom, vec![c('G'), p(K::End)]),
-        (Action::NextPane, vec![p(K::Tab)]),
-        (Action::PrevPane, vec![p(K::BackTab)]),
-        (Action::Open, vec![p(K::Enter)]),
-        (Action::Filter, vec![c('/')]),
-        (Action::Select, vec![c(' ')]),
-        (Action::Add, vec![c('a')]),
-        (Action::Remove, vec![c('x')]),
-        (Action::Undo, vec![c('u')]),
-        (Action::Preview, vec![c('p')]),
-        (Action::SubmitGroup, vec![c('s')]),
-        (Action::SubmitAll, vec![c('S')]),
-        (Action::Cancel, vec![c('c')]),
-        (Action::Sync, vec![c('r')]),
-        (Action::Help, vec![c('?'), p(K::F(1))]),
-        (
-            Action::Quit,
-            vec![
-                c('q'),
-                Key {
-                    code: K::Char('c'),
-                    ctrl: true,
-                    alt: false,
-                },
-            ],
-        ),
-    ]
+    Action::ALL.iter().map(|a| (*a, a.default_keys())).collect()
 }
 
 /// Keys to actions, and back.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Keymap {
     bindings: BTreeMap<Action, Vec<Key>>,
-    by_key: HashMap<Key, Action>,
+    by_key: HashMap<(Mode, Key), Action>,
 }
 
 impl Default for Keymap {
@@ -205,14 +47,25 @@ impl Keymap {
         let bindings: BTreeMap<Action, Vec<Key>> = default_bindings().into_iter().collect();
         let by_key = bindings
             .iter()
-            .flat_map(|(a, keys)| keys.iter().map(move |k| (*k, *a)))
+            .flat_map(|(a, keys)| keys.iter().map(move |k| ((a.mode(), *k), *a)))
             .collect();
         Keymap { bindings, by_key }
     }
 
-    /// The action a key press asks for, if any.
+    /// The action a key press asks for in the panes, if any.
     pub fn action(&self, event: &KeyEvent) -> Option<Action> {
-        self.by_key.get(&Key::from_event(event)).copied()
+        self.resolve(Mode::App, event)
+    }
+
+    /// The action a key press asks for in `mode`: in a dialog, the dialog's binding, or else
+    /// the app's (so `q`, page keys and the like keep their meaning there).
+    pub fn resolve(&self, mode: Mode, event: &KeyEvent) -> Option<Action> {
+        let key = Key::from_event(event);
+        let found = |mode| self.by_key.get(&(mode, key)).copied();
+        match mode {
+            Mode::App => found(Mode::App),
+            Mode::Dialog => found(Mode::Dialog).or_else(|| found(Mode::App)),
+        }
     }
 
     /// The keys bound to an action (empty when unbound).
@@ -235,6 +88,19 @@ impl Keymap {
     /// The first key of an action, for hints.
     pub fn first_key(&self, action: Action) -> Option<Key> {
         self.keys(action).first().copied()
+    }
+
+    /// The first key of each action, joined by `sep`, as a dialog's hint names them:
+    /// `enter/y`, `↑↓`; `-` stands for an unbound one.
+    pub fn hint(&self, actions: &[Action], sep: &str) -> String {
+        actions
+            .iter()
+            .map(|a| {
+                self.first_key(*a)
+                    .map_or_else(|| "-".to_string(), |k| k.to_string())
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
     }
 
     /// Reads `keymap.toml` in `dir`; no file means the defaults.
@@ -261,7 +127,11 @@ impl Keymap {
                 format!(
                     "{file}:{line}: unknown action `{}` (known: {})",
                     crate::domain::text::sanitize(name.get_ref()),
-                    Action::ALL.map(Action::name).join(", ")
+                    Action::ALL
+                        .iter()
+                        .map(|a| a.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             })?;
             let names = match spec.get_ref() {
@@ -291,7 +161,7 @@ impl Keymap {
             entries.iter().map(|(line, a, _)| (*a, *line)).collect();
         // Conflicts: walk the file's entries first (so the error names a line of the file),
         // then the defaults left in place.
-        let mut by_key: HashMap<Key, Action> = HashMap::new();
+        let mut by_key: HashMap<(Mode, Key), Action> = HashMap::new();
         let mut order: Vec<Action> = entries.iter().map(|(_, a, _)| *a).collect();
         order.extend(
             Action::ALL
@@ -300,7 +170,7 @@ impl Keymap {
         );
         for action in order {
             for key in bindings.get(&action).map(Vec::as_slice).unwrap_or(&[]) {
-                if let Some(other) = by_key.insert(*key, action) {
+                if let Some(other) = by_key.insert((action.mode(), *key), action) {
                     let line = line_of_action
                         .get(&action)
                         .or_else(|| line_of_action.get(&other))
@@ -324,7 +194,7 @@ impl Keymap {
                 }
             }
         }
-        for needed in [Action::Quit, Action::Help] {
+        for needed in NEEDED {
             if bindings.get(&needed).is_none_or(Vec::is_empty) {
                 let line = line_of_action.get(&needed).copied().unwrap_or(1);
                 return Err(format!(
@@ -339,6 +209,7 @@ impl Keymap {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
 
     fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, modifiers)
@@ -351,29 +222,11 @@ mod tests {
         assert_eq!(
             map.by_key.len(),
             total,
-            "a key is bound twice in the defaults"
+            "a key is bound twice in one mode of the defaults"
         );
-        for action in Action::ALL {
+        for &action in Action::ALL {
             assert!(!map.keys(action).is_empty(), "{action} has no key");
         }
-    }
-
-    #[test]
-    fn keys_parse_and_display() {
-        assert_eq!(Key::parse("j"), Ok(Key::char('j')));
-        assert_eq!(Key::parse("S"), Ok(Key::char('S')));
-        assert_eq!(Key::parse("shift-s"), Ok(Key::char('S')));
-        assert_eq!(Key::parse("space"), Ok(Key::char(' ')));
-        assert_eq!(Key::parse("PageDown"), Ok(Key::plain(KeyCode::PageDown)));
-        assert_eq!(Key::parse("shift-tab"), Ok(Key::plain(KeyCode::BackTab)));
-        assert_eq!(Key::parse("f5"), Ok(Key::plain(KeyCode::F(5))));
-        let ctrl_c = Key::parse("ctrl-c").expect("ctrl-c");
-        assert!(ctrl_c.ctrl);
-        assert_eq!(ctrl_c.to_string(), "ctrl-c");
-        assert!(Key::parse("ctrl-").is_err() || Key::parse("ctrl-").is_ok_and(|k| !k.ctrl));
-        assert!(Key::parse("hyper-x").is_err());
-        assert!(Key::parse("f13").is_err());
-        assert!(Key::parse("").is_err());
     }
 
     #[test]
@@ -399,6 +252,37 @@ mod tests {
             map.action(&press(KeyCode::Char('z'), KeyModifiers::NONE)),
             None
         );
+    }
+
+    #[test]
+    fn in_dialogs_the_dialog_keys_win_and_the_app_keys_fill_in() {
+        let map = Keymap::defaults();
+        let enter = press(KeyCode::Enter, KeyModifiers::NONE);
+        let ctrl_c = press(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        let q = press(KeyCode::Char('q'), KeyModifiers::NONE);
+        let big_y = press(KeyCode::Char('Y'), KeyModifiers::SHIFT);
+        assert_eq!(map.resolve(Mode::App, &enter), Some(Action::Open));
+        assert_eq!(map.resolve(Mode::Dialog, &enter), Some(Action::Confirm));
+        assert_eq!(map.resolve(Mode::App, &ctrl_c), Some(Action::Quit));
+        assert_eq!(map.resolve(Mode::Dialog, &ctrl_c), Some(Action::Close));
+        assert_eq!(map.resolve(Mode::Dialog, &q), Some(Action::Quit));
+        assert_eq!(map.resolve(Mode::Dialog, &big_y), Some(Action::Yes));
+        assert_eq!(map.resolve(Mode::App, &big_y), None);
+    }
+
+    #[test]
+    fn a_key_may_serve_the_app_and_a_dialog_but_not_two_dialog_actions() {
+        let map = Keymap::from_toml("yes = \"s\"\n", "k.toml").expect("s is free in dialogs");
+        let s = press(KeyCode::Char('s'), KeyModifiers::NONE);
+        assert_eq!(map.resolve(Mode::App, &s), Some(Action::SubmitGroup));
+        assert_eq!(map.resolve(Mode::Dialog, &s), Some(Action::Yes));
+        let err = Keymap::from_toml("\nno = \"enter\"\n", "k.toml").expect_err("enter confirms");
+        assert_eq!(
+            err,
+            "k.toml:2: key `enter` is bound to both confirm (a default binding: rebind it too) and no"
+        );
+        let err = Keymap::from_toml("back = []\n", "k.toml").expect_err("no way back");
+        assert_eq!(err, "k.toml:1: back must keep at least one key");
     }
 
     #[test]
@@ -462,5 +346,9 @@ mod tests {
         let text = include_str!("../../assets/keymap.toml");
         let map = Keymap::from_toml(text, "assets/keymap.toml").expect("valid");
         assert_eq!(map, Keymap::defaults());
+        for action in Action::ALL {
+            let line = format!("\n{} = ", action.name());
+            assert!(text.contains(&line), "{action} is not written out");
+        }
     }
 }

@@ -1,10 +1,13 @@
-//! Where each pane sits for a terminal size; shared by the view and by `update` (page sizes).
+//! Where each part of the screen sits for a terminal size (the views' areas, from which they
+//! also take their page sizes), and where a popup goes.
 
 use ratatui::layout::Rect;
 
 /// The areas of the screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Areas {
+    /// The whole screen (overlays are drawn over it).
+    pub screen: Rect,
     pub status: Rect,
     pub groups: Rect,
     pub group: Rect,
@@ -36,42 +39,13 @@ pub fn areas(area: Rect) -> Areas {
         area.width / 2
     };
     Areas {
+        screen: area,
         status,
         groups: Rect::new(area.x, top_y, groups_w, top_h),
         group: Rect::new(area.x + groups_w, top_y, area.width - groups_w, top_h),
         log: Rect::new(area.x, top_y + top_h, area.width, log_h),
         footer,
     }
-}
-
-/// List rows of the groups pane (inside the border, below the column header).
-pub fn groups_rows(width: u16, height: u16) -> usize {
-    usize::from(
-        areas(Rect::new(0, 0, width, height))
-            .groups
-            .height
-            .saturating_sub(3),
-    )
-}
-
-/// Rows of the log pane (inside the border).
-pub fn log_rows(width: u16, height: u16) -> usize {
-    usize::from(
-        areas(Rect::new(0, 0, width, height))
-            .log
-            .height
-            .saturating_sub(2),
-    )
-}
-
-/// Rows of the group pane (inside the border).
-pub fn group_rows(width: u16, height: u16) -> usize {
-    usize::from(
-        areas(Rect::new(0, 0, width, height))
-            .group
-            .height
-            .saturating_sub(2),
-    )
 }
 
 /// A centred popup of at most `w` x `h` inside `area`.
@@ -99,7 +73,6 @@ mod tests {
         assert_eq!(a.groups.width + a.group.width, 80);
         for (w, h) in [(0, 0), (1, 1), (10, 3), (200, 2)] {
             let _ = areas(Rect::new(0, 0, w, h));
-            let _ = groups_rows(w, h);
         }
     }
 }

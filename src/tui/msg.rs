@@ -11,7 +11,8 @@ use crate::domain::{OperationState, Participant};
 use crate::engine::{Command, Event, Scope};
 use crate::store::{EnqueueReport, GroupSummary, OpId, Undone};
 
-use super::state::GroupDetail;
+use super::action::Action;
+use super::model::GroupDetail;
 
 /// Why a plan was asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,7 +26,12 @@ pub enum PlanFor {
 /// Something that happened: a key, a paste, a resize, an engine event, or data read.
 #[derive(Clone, Debug)]
 pub enum Msg {
-    Key(KeyEvent),
+    /// A key press, resolved at the edge ([`super::State::key`]): the keymap's action in the
+    /// context it was pressed in, and the key itself for typing.
+    Key {
+        action: Option<Action>,
+        key: KeyEvent,
+    },
     Paste(String),
     Resize {
         width: u16,
@@ -42,6 +48,9 @@ pub enum Msg {
     },
     /// The engine's channel closed.
     EngineGone,
+    /// The store changed underneath (another process queued or sent, a receiver wrote):
+    /// every view reloads what it shows.
+    StoreChanged,
     Loaded(Loaded),
 }
 

@@ -1,5 +1,6 @@
 //! Shared harness of the terminal app's tests: the real app and engine on an in-process sandbox
-//! and a temporary store, driven by a channel of terminal events.
+//! and a temporary store, driven by a channel of terminal events; and the factories and key
+//! presses of the tests that drive `update` alone.
 
 #![allow(dead_code)]
 
@@ -10,12 +11,14 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use wa_groups::api::{AccessToken, Client, ClientSettings};
+use wa_groups::domain::{OpSpec, OperationKind, OperationState, Participant};
 use wa_groups::engine::{EngineConfig, Event};
 use wa_groups::sandbox::Sandbox;
 use wa_groups::session::Session;
 use wa_groups::store::Store;
-use wa_groups::tui::state::Work;
-use wa_groups::tui::{App, Ended, Keymap, State};
+use wa_groups::store::{GroupSummary, Operation};
+use wa_groups::tui::shared::Work;
+use wa_groups::tui::{App, Effect, Ended, Keymap, State, update};
 
 /// The app and what drives it.
 pub struct Harness {
@@ -82,7 +85,9 @@ impl Harness {
     /// Waits for the first sync to end with the groups loaded.
     pub async fn synced(&mut self) {
         self.run_until("the first sync", |s| {
-            s.work == Work::Idle && s.loaded && !s.groups.is_empty()
+            s.shared.work == Work::Idle
+                && s.shared.mirror.loaded
+                && !s.shared.mirror.rows.is_empty()
         })
         .await;
     }
@@ -130,9 +135,56 @@ impl Harness {
 
 /// Log lines that start with `prefix` and contain `part`.
 pub fn log_count(s: &State, prefix: &str, part: &str) -> usize {
-    s.log
+    s.views
+        .log
         .lines
         .iter()
         .filter(|l| l.text.starts_with(prefix) && l.text.contains(part))
         .count()
+}
+
+/// A participant of the +1 212 200 range: `person(3)` is +12122000003.
+pub fn person(n: u32) -> Participant {
+    wa_groups::testing::person(n)
+}
+
+/// A group of the mirror's list.
+pub fn summary(
+    id: &str,
+    subject: &str,
+    members: u32,
+    pending: usize,
+    failed: usize,
+) -> GroupSummary {
+    GroupSummary {
+        id: id.into(),
+        subject: subject.into(),
+        member_count: members,
+        read_at: 0,
+        gone_at: None,
+        pending,
+        failed,
+    }
+}
+
+/// A queued operation of `person(n)`, with what the app shows of it (no attempt, no error).
+pub fn operation(
+    id: i64,
+    group: &str,
+    n: u32,
+    kind: OperationKind,
+    state: OperationState,
+) -> Operation {
+    wa_groups::testing::operation(id, OpSpec::for_participant(kind, group, person(n)), state)
+}
+
+/// Presses a key as a terminal reports it (Shift with an upper-case letter), resolved as the
+/// app resolves it; returns what `update` asks the loop to do.
+pub fn press(s: &mut State, code: KeyCode) -> Vec<Effect> {
+    let modifiers = match code {
+        KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
+        _ => KeyModifiers::NONE,
+    };
+    let msg = s.key(KeyEvent::new(code, modifiers));
+    update(s, msg)
 }

@@ -1,27 +1,36 @@
-//! The groups pane: the mirror's groups through the filter, drawn a window at a time.
+//! The groups view's drawing: the list through the filter, a window at a time, and the filter's
+//! prompt in the footer while it is typed.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
+use ratatui::text::{Line, Span};
 
-use super::{pane, put, put_cut, theme};
+use crate::domain::MAX_GROUP_MEMBERS;
 use crate::tui::action::Action;
-use crate::tui::state::{Pane, State, Tone, Work};
+use crate::tui::shared::Work;
+use crate::tui::text::Tone;
+use crate::tui::theme;
+use crate::tui::views::Ctx;
+use crate::tui::widgets::{pane, put, put_cut};
 
-pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
+use super::GroupsView;
+
+pub fn draw(view: &GroupsView, ctx: &Ctx, buf: &mut Buffer) {
+    let area = ctx.area;
     if area.height < 3 || area.width < 4 {
         return;
     }
-    let focused = state.focus == Pane::Groups && state.dialog.is_none();
-    let title = match (&state.filter.person, state.filter.text.is_empty()) {
-        (Some((person, _)), _) => format!(" Groups with {person}: {} ", state.visible.len()),
+    let focused = ctx.focused;
+    let title = match (&view.filter.person, view.filter.text.is_empty()) {
+        (Some((person, _)), _) => format!(" Groups with {person}: {} ", view.visible.len()),
         (None, false) => format!(
             " Groups {}/{} matching \"{}\" ",
-            state.visible.len(),
-            state.groups.len(),
-            state.filter.text
+            view.visible.len(),
+            ctx.mirror.rows.len(),
+            view.filter.text
         ),
-        (None, true) => format!(" Groups {} ", state.groups.len()),
+        (None, true) => format!(" Groups {} ", ctx.mirror.rows.len()),
     };
     let inner = pane(buf, area, &title, focused);
     if inner.height == 0 {
@@ -41,8 +50,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
     let rows = inner.height.saturating_sub(1);
     let top = inner.y + 1;
 
-    if state.visible.is_empty() {
-        let (tone, text) = empty_text(state);
+    if view.visible.is_empty() {
+        let (tone, text) = empty_text(view, ctx);
         put(
             buf,
             inner.x + 1,
@@ -53,14 +62,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
         );
         return;
     }
-    let first = state.groups_cursor.offset.min(state.visible.len());
-    let last = (first + usize::from(rows)).min(state.visible.len());
-    for (n, &gi) in state.visible[first..last].iter().enumerate() {
-        let Some(g) = state.groups.get(gi) else {
+    let first = view.cursor.offset.min(view.visible.len());
+    let last = (first + usize::from(rows)).min(view.visible.len());
+    for (n, &gi) in view.visible[first..last].iter().enumerate() {
+        let Some(g) = ctx.mirror.rows.get(gi) else {
             continue;
         };
         let y = top + n as u16;
-        let picked = state.picked_groups.contains(&g.id);
+        let picked = view.picked.contains(&g.id);
         let row_style = if picked {
             theme::picked()
         } else {
@@ -96,14 +105,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
             subject_style,
         );
         let x = inner.x + 2 + subject_w;
-        let members = format!(" {}/8", g.members.min(99));
-        let full = if g.members >= 8 {
+        let members = format!(" {}/{MAX_GROUP_MEMBERS}", g.members.min(99));
+        let full = if g.members as usize >= MAX_GROUP_MEMBERS {
             Tone::Warn
         } else {
             Tone::Plain
         };
         put(buf, x, y, &members, 5, theme::tone(full));
-        let mark = if state.is_submitting(&g.id) && g.pending > 0 {
+        let mark = if ctx.work.is_submitting(&g.id) && g.pending > 0 {
             "⇡"
         } else {
             " "
@@ -112,15 +121,15 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
             let pending = format!("{:>3}{mark}", g.pending.min(999));
             put(buf, x + 5, y, &pending, 4, theme::tone(Tone::Warn));
         }
-        if state.groups_cursor.index == first + n {
+        if view.cursor.index == first + n {
             buf.set_style(Rect::new(inner.x, y, w, 1), theme::cursor(focused));
         }
     }
 }
 
-fn empty_text(state: &State) -> (Tone, String) {
-    let sync = state.keymap.keys_text(Action::Sync);
-    match (&state.work, state.loaded, state.groups.is_empty()) {
+fn empty_text(view: &GroupsView, ctx: &Ctx) -> (Tone, String) {
+    let sync = ctx.keymap.keys_text(Action::Sync);
+    match (&ctx.work, ctx.mirror.loaded, ctx.mirror.rows.is_empty()) {
         (Work::Syncing { done, total }, _, true) if *total > 0 => {
             (Tone::Info, format!("Reading groups… {done}/{total}"))
         }
@@ -130,9 +139,26 @@ fn empty_text(state: &State) -> (Tone, String) {
             Tone::Dim,
             format!("No groups in the mirror yet: press {sync} to sync"),
         ),
-        _ => match &state.filter.person {
+        _ => match &view.filter.person {
             Some((p, _)) => (Tone::Dim, format!("{p} is in no group of the mirror")),
             None => (Tone::Dim, "No group matches the filter".into()),
         },
     }
+}
+
+/// The filter being typed, for the footer.
+pub fn prompt(view: &GroupsView, ctx: &Ctx) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(" / ", theme::key()),
+        Span::raw(view.filter.text.clone()),
+        Span::styled("▏", theme::key()),
+        Span::styled(
+            format!(
+                "  {} keep · {} clear · a number finds that person's groups",
+                ctx.keymap.hint(&[Action::Confirm], ""),
+                ctx.keymap.hint(&[Action::Back], "")
+            ),
+            theme::tone(Tone::Dim),
+        ),
+    ])
 }

@@ -1,12 +1,19 @@
-//! The group pane: the selected group's members (from the mirror) and its changes, with state.
+//! The group view's drawing: members, then changes with their state and, under a failed or
+//! flagged one, why.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use super::{pane, put, theme};
-use crate::domain::{OperationKind, OperationState};
-use crate::tui::state::{GroupDetail, Pane, RowKey, State, Tone};
+use crate::domain::{MAX_GROUP_MEMBERS, OperationKind, OperationState};
+use crate::tui::action::Action;
+use crate::tui::model::{GroupDetail, RowKey};
+use crate::tui::text::Tone;
+use crate::tui::theme;
+use crate::tui::views::Ctx;
+use crate::tui::widgets::{pane, put};
+
+use super::GroupView;
 
 /// One line of the pane: a section header, a row the cursor can reach, or the note under a
 /// change (why it failed or was flagged), on its own line so it is read whole.
@@ -16,14 +23,15 @@ enum Line<'a> {
     Note(usize, &'a str, Tone),
 }
 
-pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
+pub fn draw(view: &GroupView, ctx: &Ctx, buf: &mut Buffer) {
+    let area = ctx.area;
     if area.height < 3 || area.width < 4 {
         return;
     }
-    let focused = state.focus == Pane::Group && state.dialog.is_none();
-    let Some(g) = &state.group else {
+    let focused = ctx.focused;
+    let Some(g) = &view.detail else {
         let inner = pane(buf, area, " Group ", focused);
-        let text = if state.groups.is_empty() {
+        let text = if ctx.mirror.rows.is_empty() {
             ""
         } else {
             "No group selected"
@@ -39,7 +47,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
         return;
     };
     let gone = if g.gone { " (gone)" } else { "" };
-    let title = format!(" {}{gone} · {}/8 ", g.subject, g.member_count);
+    let title = format!(
+        " {}{gone} · {}/{MAX_GROUP_MEMBERS} ",
+        g.subject, g.member_count
+    );
     let inner = pane(buf, area, &title, focused);
     if inner.height == 0 {
         return;
@@ -68,7 +79,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
             lines.push(Line::Note(row, note, tone));
         }
     }
-    let cursor = state.group_cursor.index;
+    let cursor = view.cursor.index;
     let cursor_line = lines
         .iter()
         .position(|l| matches!(l, Line::Row(r, _) if *r == cursor))
@@ -101,7 +112,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
                 );
             }
             Line::Row(r, g) => {
-                draw_row(buf, Rect::new(inner.x, y, inner.width, 1), state, g, *r);
+                draw_row(buf, Rect::new(inner.x, y, inner.width, 1), view, ctx, g, *r);
                 if *r == cursor && g.row_count() > 0 {
                     buf.set_style(
                         Rect::new(inner.x, y, inner.width, 1),
@@ -112,8 +123,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
         }
     }
     if g.ops.is_empty() && rows > g.members.len() + 2 && start == 0 {
-        let add = state.keymap.keys_text(crate::tui::action::Action::Add);
-        let remove = state.keymap.keys_text(crate::tui::action::Action::Remove);
+        let add = ctx.keymap.keys_text(Action::Add);
+        let remove = ctx.keymap.keys_text(Action::Remove);
         let hint = format!("none queued: {add} adds, {remove} removes members");
         let y = inner.y + u16::try_from(g.members.len() + 2).unwrap_or(u16::MAX);
         put(
@@ -127,11 +138,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
     }
 }
 
-fn draw_row(buf: &mut Buffer, area: Rect, state: &State, g: &GroupDetail, r: usize) {
+fn draw_row(buf: &mut Buffer, area: Rect, view: &GroupView, ctx: &Ctx, g: &GroupDetail, r: usize) {
     let Some(key) = g.row(r) else {
         return;
     };
-    let picked = state.picked_rows.contains(&key);
+    let picked = view.picked.contains(&key);
     let style = if picked {
         theme::picked()
     } else {
@@ -142,7 +153,7 @@ fn draw_row(buf: &mut Buffer, area: Rect, state: &State, g: &GroupDetail, r: usi
     match key {
         RowKey::Member(p) => {
             let end = put(buf, x + 2, y, p.e164(), w.saturating_sub(2), style);
-            let searched = state.filter.person.as_ref().is_some_and(|(s, _)| s == &p);
+            let searched = view.searched.as_ref() == Some(&p);
             let end = if searched {
                 put(
                     buf,
@@ -189,7 +200,7 @@ fn draw_row(buf: &mut Buffer, area: Rect, state: &State, g: &GroupDetail, r: usi
                 OperationState::Skipped => Tone::Dim,
             };
             let state_text = match op.state {
-                OperationState::Pending if state.is_submitting(&g.id) => "pending ⇡".to_string(),
+                OperationState::Pending if ctx.work.is_submitting(&g.id) => "pending ⇡".to_string(),
                 s => s.to_string(),
             };
             put(

@@ -1,19 +1,22 @@
-//! The log pane: the engine's events, time-stamped and coloured by outcome, the newest at the
-//! bottom unless scrolled.
+//! The log view's drawing: the lines that fit, the newest at the bottom unless scrolled.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 
-use super::{pane, put, theme};
 use crate::domain::when::clock;
-use crate::tui::state::{Pane, State, Tone};
+use crate::tui::text::Tone;
+use crate::tui::theme;
+use crate::tui::views::Ctx;
+use crate::tui::widgets::{pane, put};
 
-pub fn draw(buf: &mut Buffer, area: Rect, state: &State) {
+use super::LogView;
+
+pub fn draw(view: &LogView, ctx: &Ctx, buf: &mut Buffer) {
+    let area = ctx.area;
     if area.height < 3 || area.width < 4 {
         return;
     }
-    let focused = state.focus == Pane::Log && state.dialog.is_none();
-    let log = &state.log;
+    let focused = ctx.focused;
+    let log = view;
     let title = if log.scroll > 0 {
         format!(" Log (UTC) · {} newer line(s) below ", log.scroll)
     } else {

@@ -3,7 +3,7 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::tui::state::Tone;
+use crate::tui::text::Tone;
 
 pub fn tone(tone: Tone) -> Style {
     match tone {

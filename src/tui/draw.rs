@@ -1,0 +1,76 @@
+//! Drawing the whole screen from the state: every view in its area, the footer (a notice, the
+//! focused view's prompt, or the commands in force with their keys), then the overlays.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use super::keymap::Key;
+use super::layout;
+use super::state::State;
+use super::theme;
+use super::views::Ctx;
+
+/// Draws the whole screen from the state.
+pub fn draw(frame: &mut Frame, state: &State) {
+    let area = frame.area();
+    let areas = layout::areas(area);
+    let buf = frame.buffer_mut();
+    let covered = !state.overlays.is_empty();
+    state.views.each(&areas, |pane, rect, view| {
+        let focused = pane == Some(state.focus) && !covered;
+        view.draw(&Ctx::new(&state.shared, rect, focused), buf);
+    });
+    footer(buf, areas.footer, state);
+    let ctx = Ctx::new(&state.shared, area, true);
+    for overlay in &state.overlays {
+        overlay.draw(&ctx, buf);
+    }
+}
+
+/// The footer: the notice, else the focused view's prompt, else the commands in force (cut at
+/// the screen's width, most useful first); blank under an overlay that shows its own keys.
+fn footer(buf: &mut Buffer, area: Rect, state: &State) {
+    if area.height == 0 {
+        return;
+    }
+    if let Some(notice) = &state.notice {
+        buf.set_stringn(
+            area.x,
+            area.y,
+            format!(" {}", notice.text),
+            usize::from(area.width),
+            theme::tone(notice.tone),
+        );
+        return;
+    }
+    if let Some(prompt) = state.focused().prompt(&state.focused_ctx()) {
+        buf.set_line(area.x, area.y, &prompt, area.width);
+        return;
+    }
+    if state.overlay().is_some_and(|o| !o.keeps_footer()) {
+        return;
+    }
+    let mut hints: Vec<(u8, &str, Key)> = state
+        .commands()
+        .into_iter()
+        .filter_map(|h| {
+            let (rank, _) = h.action.footer()?;
+            Some((rank, h.label?, state.keymap().first_key(h.action)?))
+        })
+        .collect();
+    hints.sort_by_key(|(rank, _, _)| *rank);
+    let mut spans = Vec::new();
+    for (_, label, key) in hints {
+        let key = if key == Key::char(' ') {
+            "␣".to_string()
+        } else {
+            key.to_string()
+        };
+        spans.push(Span::styled(format!(" {key}"), theme::key()));
+        spans.push(Span::styled(format!(" {label} "), Style::default()));
+    }
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+}

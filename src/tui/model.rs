@@ -1,0 +1,164 @@
+//! What the app read from the store, made safe for the screen: the mirror's groups (the list
+//! every view names groups from) and one group's members and changes.
+
+use std::collections::HashMap;
+
+use crate::domain::text::sanitize;
+use crate::domain::{OperationKind, OperationState, Participant};
+use crate::store::{GroupSummary, MirrorGroup, OpId, Operation};
+
+/// The mirror's groups as last read, in the store's order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Mirror {
+    pub rows: Vec<GroupRow>,
+    /// Group id to its index in `rows`.
+    pub index: HashMap<String, usize>,
+    /// Whether the mirror has been read once (an empty list before that means "loading").
+    pub loaded: bool,
+}
+
+impl Mirror {
+    /// Takes a fresh read of the groups.
+    pub fn load(&mut self, list: Vec<GroupSummary>) {
+        self.rows = list.into_iter().map(GroupRow::from_summary).collect();
+        self.index = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.id.clone(), i))
+            .collect();
+        self.loaded = true;
+    }
+
+    pub fn get(&self, id: &str) -> Option<&GroupRow> {
+        self.index.get(id).and_then(|i| self.rows.get(*i))
+    }
+
+    /// A group's subject for log lines and dialogs, or its (sanitised) id when the mirror
+    /// lacks it.
+    pub fn label(&self, id: &str) -> String {
+        match self.get(id) {
+            Some(g) if !g.subject.is_empty() => g.subject.clone(),
+            _ => sanitize(id),
+        }
+    }
+}
+
+/// One group of the list, its text made safe for the screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupRow {
+    /// The id as the server gave it (used for the store and the engine, never drawn raw).
+    pub id: String,
+    pub subject: String,
+    /// The subject and id in lower case, for the filter.
+    pub haystack: String,
+    pub members: u32,
+    pub pending: usize,
+    pub failed: usize,
+    pub gone: bool,
+}
+
+impl GroupRow {
+    pub fn from_summary(g: GroupSummary) -> GroupRow {
+        let subject = sanitize(&g.subject);
+        let haystack = format!("{} {}", subject.to_lowercase(), g.id.to_lowercase());
+        GroupRow {
+            id: g.id,
+            subject,
+            haystack,
+            members: g.member_count,
+            pending: g.pending,
+            failed: g.failed,
+            gone: g.gone_at.is_some(),
+        }
+    }
+}
+
+/// One operation of a group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpRow {
+    pub id: OpId,
+    pub participant: Participant,
+    pub kind: OperationKind,
+    pub state: OperationState,
+    /// The failure (`131203 recipient…`) or the flag stored with it, made safe.
+    pub note: Option<String>,
+}
+
+/// One group's members (from the mirror) and changes (from the queue, newest first).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupDetail {
+    pub id: String,
+    pub subject: String,
+    pub members: Vec<Participant>,
+    pub member_count: u32,
+    pub gone: bool,
+    pub ops: Vec<OpRow>,
+}
+
+impl GroupDetail {
+    /// From the mirror and the queue; every server string is sanitised here.
+    pub fn new(group: MirrorGroup, ops: Vec<Operation>) -> GroupDetail {
+        let ops = ops
+            .into_iter()
+            .rev()
+            .filter_map(|op| {
+                let failure = match (op.error_code, op.error_message.as_deref()) {
+                    (Some(code), Some(m)) => Some(format!("{code} {}", sanitize(m))),
+                    (Some(code), None) => Some(code.to_string()),
+                    (None, Some(m)) => Some(sanitize(m)),
+                    (None, None) => None,
+                };
+                let note = match op.state {
+                    OperationState::Failed | OperationState::Skipped => failure,
+                    _ => op.flag.as_deref().map(sanitize).or(failure),
+                };
+                Some(OpRow {
+                    id: op.id,
+                    participant: op.participant()?.clone(),
+                    kind: op.kind(),
+                    state: op.state,
+                    note,
+                })
+            })
+            .collect();
+        GroupDetail {
+            subject: sanitize(&group.subject),
+            id: group.id,
+            member_count: group.member_count,
+            gone: group.gone_at.is_some(),
+            members: group.members,
+            ops,
+        }
+    }
+
+    /// The pending operation for this member, if any.
+    pub fn pending_for(&self, p: &Participant) -> Option<&OpRow> {
+        self.ops
+            .iter()
+            .find(|o| o.state == OperationState::Pending && &o.participant == p)
+    }
+
+    /// Members and operations, as a cursor walks them.
+    pub fn row_count(&self) -> usize {
+        self.members.len() + self.ops.len()
+    }
+
+    /// The member or operation at `index` of that walk.
+    pub fn row(&self, index: usize) -> Option<RowKey> {
+        match self.members.get(index) {
+            Some(m) => Some(RowKey::Member(m.clone())),
+            None => self
+                .ops
+                .get(index - self.members.len())
+                .map(|o| RowKey::Op(o.id)),
+        }
+    }
+}
+
+/// A selectable row of a group: a member or one of its operations.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RowKey {
+    Member(Participant),
+    Op(OpId),
+}

@@ -1,0 +1,317 @@
+//! The add dialog: numbers typed or pasted for a group (spaces, commas, new lines), each
+//! checked as it is typed, with the reason for a bad one; the keymap's confirm queues the
+//! valid ones.
+
+use std::collections::HashSet;
+
+use crossterm::event::KeyCode;
+use ratatui::buffer::Buffer;
+use ratatui::style::Style;
+
+use crate::domain::OpSpec;
+use crate::domain::{OperationKind, Participant, Region};
+use crate::tui::action::Action;
+use crate::tui::key::typed;
+use crate::tui::msg::Effect;
+use crate::tui::numbers::{self, Piece, PieceOutcome};
+use crate::tui::text::Tone;
+use crate::tui::theme;
+use crate::tui::views::{Ctx, ViewMsg};
+use crate::tui::widgets::{frame, put};
+
+use super::Answer;
+
+/// The text can not grow past this (a paste of a few thousand numbers).
+pub const MAX_INPUT: usize = 100_000;
+
+/// The add dialog: the group, the text typed or pasted, and each number checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AddInput {
+    pub group_id: String,
+    pub subject: String,
+    /// Members of the group (wa_ids) as the mirror knows them.
+    pub members: HashSet<String>,
+    pub text: String,
+    pub pieces: Vec<Piece>,
+    pub scroll: usize,
+}
+
+impl AddInput {
+    pub fn new(group_id: String, subject: String, members: HashSet<String>) -> AddInput {
+        AddInput {
+            group_id,
+            subject,
+            members,
+            text: String::new(),
+            pieces: Vec::new(),
+            scroll: 0,
+        }
+    }
+
+    /// Takes a key or a paste: text is typed, the keymap's confirm queues the valid numbers,
+    /// back or close leaves, clear empties, the scroll keys scroll the list.
+    pub fn update(&mut self, ctx: &Ctx, msg: &ViewMsg) -> Vec<Answer> {
+        let region = ctx.region;
+        let (action, key) = match msg {
+            ViewMsg::Paste(text) => {
+                self.insert(text, region);
+                return Vec::new();
+            }
+            ViewMsg::Key { action, key } => (*action, *key),
+            _ => return Vec::new(),
+        };
+        if let Some(c) = typed(key) {
+            self.insert(c.encode_utf8(&mut [0; 4]), region);
+            return Vec::new();
+        }
+        if key.code == KeyCode::Backspace {
+            self.backspace(region);
+            return Vec::new();
+        }
+        match action {
+            Some(Action::Back | Action::Close) => {
+                vec![Answer::Close, Answer::notice(Tone::Plain, "nothing queued")]
+            }
+            Some(Action::Confirm) => self.queue(),
+            Some(Action::Clear) => {
+                self.clear();
+                Vec::new()
+            }
+            Some(Action::ScrollDown) => {
+                self.scroll = self.scroll.saturating_add(1).min(self.pieces.len());
+                Vec::new()
+            }
+            Some(Action::ScrollUp) => {
+                self.scroll = self.scroll.saturating_sub(1);
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Queues the valid numbers, or says there is none.
+    fn queue(&self) -> Vec<Answer> {
+        let valid = self.valid();
+        if valid.is_empty() {
+            return vec![Answer::notice(Tone::Warn, "no valid number to queue")];
+        }
+        let ops = valid
+            .into_iter()
+            .map(|participant| {
+                OpSpec::for_participant(OperationKind::Add, self.group_id.clone(), participant)
+            })
+            .collect();
+        vec![
+            Answer::Close,
+            Answer::Effect(Effect::Enqueue {
+                ops,
+                invalid: self.invalid_count(),
+            }),
+        ]
+    }
+
+    /// Appends typed or pasted text and checks it again.
+    pub fn insert(&mut self, text: &str, region: Option<Region>) {
+        let room = MAX_INPUT.saturating_sub(self.text.len());
+        let mut end = text.len().min(room);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        // Line breaks of a paste become list separators; other control characters go.
+        for c in text[..end].chars() {
+            match c {
+                '\r' | '\n' => {
+                    if !self.text.ends_with('\n') {
+                        self.text.push('\n');
+                    }
+                }
+                '\t' => self.text.push(' '),
+                c if c.is_control() => {}
+                c => self.text.push(c),
+            }
+        }
+        self.check(region);
+    }
+
+    pub fn backspace(&mut self, region: Option<Region>) {
+        self.text.pop();
+        self.check(region);
+    }
+
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.pieces.clear();
+        self.scroll = 0;
+    }
+
+    /// Splits the text into numbers and checks each one.
+    pub fn check(&mut self, region: Option<Region>) {
+        self.pieces = numbers::check(&self.text, region, &self.members);
+    }
+
+    /// The numbers Enter queues: valid ones (warned included), each once.
+    pub fn valid(&self) -> Vec<Participant> {
+        numbers::valid(&self.pieces)
+    }
+
+    pub fn invalid_count(&self) -> usize {
+        numbers::invalid_count(&self.pieces)
+    }
+
+    pub fn draw(&self, ctx: &Ctx, buf: &mut Buffer) {
+        let (area, keymap, input) = (ctx.area, ctx.keymap, self);
+        let title = format!(" Add participants to {} ", input.subject);
+        let inner = frame(buf, area, 76, 20, &title);
+        if inner.height < 6 {
+            return;
+        }
+        let w = inner.width.saturating_sub(2);
+        let x = inner.x + 1;
+        put(
+            buf,
+            x,
+            inner.y,
+            "Type or paste numbers, separated by spaces, commas or lines:",
+            w,
+            theme::tone(Tone::Dim),
+        );
+        // The end of the text, on up to two lines.
+        let flat: String = input
+            .text
+            .chars()
+            .map(|c| if c == '\n' { '⏎' } else { c })
+            .collect();
+        let chars: Vec<char> = flat.chars().collect();
+        let per_line = usize::from(w.saturating_sub(3)).max(1);
+        let shown_from = chars.len().saturating_sub(per_line * 2 - 1);
+        let tail: String = chars[shown_from..].iter().collect();
+        let first: String = tail.chars().take(per_line).collect();
+        let second: String = tail.chars().skip(per_line).collect();
+        put(buf, x, inner.y + 1, "> ", 2, theme::key());
+        let end = put(
+            buf,
+            x + 2,
+            inner.y + 1,
+            &first,
+            w.saturating_sub(2),
+            Style::default(),
+        );
+        if second.is_empty() && first.chars().count() < per_line {
+            put(buf, end, inner.y + 1, "▏", 1, theme::key());
+        } else {
+            let end = put(
+                buf,
+                x + 2,
+                inner.y + 2,
+                &second,
+                w.saturating_sub(2),
+                Style::default(),
+            );
+            put(buf, end, inner.y + 2, "▏", 1, theme::key());
+        }
+        let list_top = inner.y + 4;
+        let list_rows = inner.height.saturating_sub(6);
+        let start = input
+            .scroll
+            .min(input.pieces.len().saturating_sub(usize::from(list_rows)));
+        for (n, piece) in input
+            .pieces
+            .iter()
+            .skip(start)
+            .take(usize::from(list_rows))
+            .enumerate()
+        {
+            let y = list_top + n as u16;
+            let (mark, tone, text) = match &piece.outcome {
+                PieceOutcome::Valid(p) => ("✓", Tone::Good, p.e164().to_string()),
+                PieceOutcome::Warned(p, why) => ("!", Tone::Warn, format!("{p}: {why}")),
+                PieceOutcome::Repeated(p) => ("=", Tone::Dim, format!("{p}: already in this list")),
+                PieceOutcome::Invalid(why) => {
+                    ("✗", Tone::Bad, format!("\"{}\": {why}", piece.input))
+                }
+            };
+            put(buf, x, y, mark, 1, theme::tone(tone));
+            put(buf, x + 2, y, &text, w.saturating_sub(2), theme::tone(tone));
+        }
+        let valid = input.valid().len();
+        let invalid = input.invalid_count();
+        let summary = if input.pieces.is_empty() {
+            "no number yet".to_string()
+        } else {
+            format!("{valid} valid · {invalid} invalid")
+        };
+        let y = inner.y + inner.height - 2;
+        put(
+            buf,
+            x,
+            y,
+            &summary,
+            w,
+            theme::tone(if invalid > 0 { Tone::Warn } else { Tone::Plain }),
+        );
+        let keys = format!(
+            "{} queue {valid} · {} cancel · {} clear · {} scroll",
+            keymap.hint(&[Action::Confirm], ""),
+            keymap.hint(&[Action::Back], ""),
+            keymap.hint(&[Action::Clear], ""),
+            keymap.hint(&[Action::ScrollUp, Action::ScrollDown], ""),
+        );
+        put(buf, x, y + 1, &keys, w, theme::tone(Tone::Dim));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dialog() -> AddInput {
+        AddInput::new(
+            "G1".into(),
+            "Group".into(),
+            HashSet::from(["12122000009".to_string()]),
+        )
+    }
+
+    #[test]
+    fn numbers_are_checked_as_typed() {
+        let mut d = dialog();
+        d.insert("+1 212 200 0001", None);
+        assert_eq!(d.valid().len(), 1);
+        d.insert(", 12x", None);
+        assert_eq!(d.valid().len(), 1);
+        assert_eq!(d.invalid_count(), 1);
+        assert!(matches!(&d.pieces[1].outcome, PieceOutcome::Invalid(r) if r.contains("letters")));
+        d.backspace(None);
+        d.backspace(None);
+        assert_eq!(d.invalid_count(), 1, "`1` alone is still not a number");
+    }
+
+    #[test]
+    fn a_paste_with_new_lines_commas_and_spaces_gives_each_number() {
+        let mut d = dialog();
+        d.insert(
+            "+12122000001\r\n+12122000002, +12122000003 +12122000004\n\n",
+            None,
+        );
+        let got: Vec<String> = d.valid().iter().map(|p| p.e164().to_owned()).collect();
+        assert_eq!(
+            got,
+            [
+                "+12122000001",
+                "+12122000002",
+                "+12122000003",
+                "+12122000004"
+            ]
+        );
+    }
+
+    #[test]
+    fn control_characters_are_dropped_and_input_is_bounded() {
+        let mut d = dialog();
+        d.insert("\u{1b}+12122000001\u{7}", None);
+        assert!(!d.text.contains('\u{1b}'));
+        assert_eq!(d.valid().len(), 1);
+        d.insert(&"9".repeat(MAX_INPUT * 2), None);
+        assert!(d.text.len() <= MAX_INPUT);
+    }
+}

@@ -1,0 +1,52 @@
+//! The quit question while work is in flight: the keymap's confirm, yes or quit leaves (the
+//! engine is told to cancel); any other key stays.
+
+use ratatui::buffer::Buffer;
+
+use crate::tui::action::Action;
+use crate::tui::shared::Work;
+use crate::tui::text::{Line, Tone};
+use crate::tui::views::{Ctx, ViewMsg};
+use crate::tui::widgets::{frame, lines_in};
+
+use super::{Answer, answers};
+
+pub fn update(msg: &ViewMsg) -> Vec<Answer> {
+    match msg {
+        ViewMsg::Key {
+            action: Some(Action::Confirm | Action::Yes | Action::Quit),
+            ..
+        } => vec![Answer::Close, Answer::Quit],
+        ViewMsg::Key { .. } => vec![Answer::Close],
+        _ => Vec::new(),
+    }
+}
+
+pub fn draw(ctx: &Ctx, buf: &mut Buffer) {
+    let inner = frame(buf, ctx.area, 64, 8, " Quit while work is in flight? ");
+    let doing = match ctx.work {
+        Work::Syncing { .. } | Work::SyncAsked => "A sync is running.",
+        _ => "A submit is running.",
+    };
+    let lines = [
+        Line::new(Tone::Warn, doing),
+        Line::new(
+            Tone::Plain,
+            "Quitting stops new requests; the changes in flight",
+        ),
+        Line::new(Tone::Plain, "are settled by the next submit."),
+    ];
+    lines_in(buf, inner, inner.y, &lines, inner.height.saturating_sub(1));
+    if inner.height > 1 {
+        let keymap = ctx.keymap;
+        answers(
+            buf,
+            inner.x + 1,
+            inner.y + inner.height - 1,
+            [
+                (keymap.hint(&[Action::Yes], ""), " quit · "),
+                (keymap.hint(&[Action::No, Action::Back], "/"), " stay"),
+            ],
+        );
+    }
+}

@@ -1,0 +1,40 @@
+//! What confirming each destructive intent does. A new kind of intent gets its arm here.
+
+use std::collections::BTreeSet;
+
+use crate::engine::{Command, Scope};
+use crate::tui::intent::Intent;
+use crate::tui::msg::Effect;
+use crate::tui::plan_text::plan_counts;
+use crate::tui::shared::Work;
+use crate::tui::state::State;
+use crate::tui::text::Tone;
+
+use super::global::busy;
+use super::{log, notice};
+
+/// Carries out an intent the operator said yes to.
+pub fn confirmed(state: &mut State, intent: Intent) -> Vec<Effect> {
+    match intent {
+        Intent::Submit { scope, plan } => {
+            if let Some(why) = busy(state) {
+                return notice(state, Tone::Warn, why);
+            }
+            let groups = match &scope {
+                Scope::Groups(ids) => Some(ids.iter().cloned().collect::<BTreeSet<_>>()),
+                _ => None,
+            };
+            state.shared.work = Work::Submitting { groups };
+            state.views.groups.picked.clear();
+            let (requests, participants, groups) = plan_counts(&plan);
+            log(
+                state,
+                Tone::Info,
+                format!(
+                    "submit: {requests} request(s), {participants} participant(s), {groups} group(s)"
+                ),
+            );
+            vec![Effect::Engine(Command::Submit(scope))]
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! What the store read or wrote, into the state: the mirror's groups (then every view hears it),
+//! a plan (the preview, or the confirm of a submit's intent), the report of a queue write or an undo
+//! (then every view reloads), a store error; the rest goes to the views that asked.
+
+use crate::domain::text::sanitize;
+use crate::store::Undone;
+use crate::tui::action::Action;
+use crate::tui::intent::Intent;
+use crate::tui::msg::{Effect, Loaded, PlanFor};
+use crate::tui::overlays::preview::preview;
+use crate::tui::overlays::{Confirm, Overlay, TextPopup};
+use crate::tui::state::State;
+use crate::tui::text::{Line, Tone};
+use crate::tui::views::{Broadcast, ViewMsg};
+
+use super::global::busy;
+use super::{log, notice, to_all};
+
+pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
+    match loaded {
+        Loaded::Groups(list) => {
+            state.shared.mirror.load(list);
+            to_all(state, &ViewMsg::Broadcast(&Broadcast::MirrorLoaded))
+        }
+        Loaded::Plan {
+            purpose: PlanFor::Preview,
+            plan,
+            ..
+        } => {
+            let popup = preview(&plan, &state.shared.mirror, &state.shared.api_version);
+            state.overlays.push(Overlay::Text(popup));
+            Vec::new()
+        }
+        Loaded::Plan {
+            purpose: PlanFor::Submit,
+            scope,
+            plan,
+        } => {
+            if let Some(why) = busy(state) {
+                return notice(state, Tone::Warn, why);
+            }
+            if plan.operation_count() == 0 {
+                return notice(state, Tone::Plain, "nothing pending to send here");
+            }
+            let confirm = Confirm::new(Intent::Submit { scope, plan }, &state.shared);
+            state.overlays.push(Overlay::Confirm(confirm));
+            Vec::new()
+        }
+        Loaded::Enqueued { report, invalid } => {
+            let mut lines = vec![Line::new(
+                Tone::Good,
+                format!("{} change(s) queued", report.stored),
+            )];
+            if report.duplicates > 0 {
+                lines.push(Line::new(
+                    Tone::Dim,
+                    format!(
+                        "{} already queued (duplicates, unchanged)",
+                        report.duplicates
+                    ),
+                ));
+            }
+            for r in &report.replaced {
+                lines.push(Line::new(
+                    Tone::Warn,
+                    format!(
+                        "replaced: the pending {} of {} in {} (#{}) is withdrawn",
+                        r.replaced_kind,
+                        r.spec.person_text(),
+                        state.shared.mirror.label(r.spec.group_text()),
+                        r.replaced.0
+                    ),
+                ));
+            }
+            for f in &report.flagged {
+                lines.push(Line::new(
+                    Tone::Warn,
+                    format!(
+                        "flagged #{} {} {}: {}",
+                        f.id.0,
+                        f.spec.kind(),
+                        f.spec.person_text(),
+                        sanitize(&f.flag)
+                    ),
+                ));
+            }
+            if invalid > 0 {
+                lines.push(Line::new(
+                    Tone::Bad,
+                    format!("{invalid} invalid number(s) not queued"),
+                ));
+            }
+            let submit = state.shared.keymap.keys_text(Action::SubmitGroup);
+            let all = state.shared.keymap.keys_text(Action::SubmitAll);
+            lines.push(Line::new(
+                Tone::Plain,
+                format!("Nothing is sent yet: {submit} sends this group, {all} everything."),
+            ));
+            log(
+                state,
+                Tone::Info,
+                format!(
+                    "queued {} change(s), {} duplicate(s), {} replaced, {} flagged",
+                    report.stored,
+                    report.duplicates,
+                    report.replaced.len(),
+                    report.flagged.len()
+                ),
+            );
+            let plain = report.duplicates == 0
+                && report.replaced.is_empty()
+                && report.flagged.is_empty()
+                && invalid == 0;
+            if plain {
+                // Nothing to read twice: a line in the footer, no dialog to close.
+                state.notice = Some(Line::new(
+                    Tone::Good,
+                    format!(
+                        "{} change(s) queued; nothing is sent yet: {submit} sends this group, {all} everything",
+                        report.stored
+                    ),
+                ));
+            } else {
+                state
+                    .overlays
+                    .push(Overlay::Text(TextPopup::new("Queued", lines)));
+            }
+            store_changed(state)
+        }
+        Loaded::Undone(results) => {
+            let mut parts = Vec::new();
+            let mut tone = Tone::Good;
+            for (id, r) in results {
+                parts.push(match r {
+                    Ok(Undone::Withdrawn) => format!("#{} withdrawn", id.0),
+                    Ok(Undone::Reversed(by)) => format!("#{} reversed: #{} queued", id.0, by.0),
+                    Ok(Undone::NothingToUndo(s)) => {
+                        tone = Tone::Warn;
+                        format!("#{}: nothing to undo ({s})", id.0)
+                    }
+                    Err(e) => {
+                        tone = Tone::Bad;
+                        format!("#{}: {}", id.0, sanitize(&e))
+                    }
+                });
+            }
+            let text = format!("undo: {}", parts.join(", "));
+            log(state, tone, text.clone());
+            state.notice = Some(Line::new(tone, text));
+            store_changed(state)
+        }
+        Loaded::StoreError(e) => {
+            let text = format!("store: {}", sanitize(&e));
+            log(state, Tone::Bad, text.clone());
+            notice(state, Tone::Bad, text)
+        }
+        Loaded::Group(..) | Loaded::Counts(_) | Loaded::PersonGroups { .. } => {
+            to_all(state, &ViewMsg::Loaded(&loaded))
+        }
+    }
+}
+
+/// The queue changed: every view reloads what it shows.
+pub(super) fn store_changed(state: &mut State) -> Vec<Effect> {
+    to_all(state, &ViewMsg::Broadcast(&Broadcast::StoreChanged))
+}

@@ -1,0 +1,116 @@
+//! `update(&mut State, Msg) -> Vec<Effect>`: the app's only logic that changes state. Pure: no
+//! I/O, no clock, no engine; what must be done outside comes back as effects.
+//!
+//! A key goes to the overlay on top if one is open, else to the focused view if it offers the
+//! action (or is typing), else to the app's global actions ([`global`]). Engine events update
+//! the work in flight ([`engine`]) and reach every view, with a broadcast of what they mean;
+//! what the store read reaches the views that asked ([`loaded`]).
+
+mod confirmed;
+pub mod engine;
+pub mod global;
+mod loaded;
+mod overlays;
+
+use crossterm::event::{KeyEvent, KeyEventKind};
+
+use super::action::Action;
+use super::msg::{Effect, Msg};
+use super::shared::Work;
+use super::state::State;
+use super::text::{Line, Tone};
+use super::views::{Ctx, Reply, ViewMsg};
+
+/// Takes one message; returns what the loop must do.
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key { key, .. } if key.kind == KeyEventKind::Release => Vec::new(),
+        Msg::Key { action, key } => {
+            state.notice = None;
+            key_press(state, action, &key)
+        }
+        Msg::Paste(text) if !state.overlays.is_empty() => overlays::paste(state, &text),
+        Msg::Paste(text) => to_focused(state, &ViewMsg::Paste(&text)),
+        Msg::Resize { width, height } => {
+            state.shared.width = width;
+            state.shared.height = height;
+            to_all(state, &ViewMsg::Resize)
+        }
+        Msg::Tick { at } => {
+            state.shared.now = state.shared.now.max(at);
+            to_all(state, &ViewMsg::Tick)
+        }
+        Msg::Engine { at, event } => engine::event(state, at, event),
+        Msg::EngineGone => {
+            state.shared.work = Work::Idle;
+            log(state, Tone::Bad, "the engine stopped");
+            Vec::new()
+        }
+        Msg::StoreChanged => loaded::store_changed(state),
+        Msg::Loaded(loaded) => loaded::loaded(state, loaded),
+    }
+}
+
+fn key_press(state: &mut State, action: Option<Action>, key: &KeyEvent) -> Vec<Effect> {
+    if !state.overlays.is_empty() {
+        return overlays::key(state, action, key);
+    }
+    if state.focused().typing() || action.is_some_and(|a| state.offered(a)) {
+        return to_focused(state, &ViewMsg::Key { action, key });
+    }
+    match action {
+        Some(action) => global::act(state, action),
+        None => Vec::new(),
+    }
+}
+
+/// Delivers a message to every view, then carries out their replies.
+pub(super) fn to_all(state: &mut State, msg: &ViewMsg) -> Vec<Effect> {
+    let replies = deliver(state, msg, false);
+    apply(state, replies)
+}
+
+/// Delivers a message to the focused view, then carries out its replies.
+pub(super) fn to_focused(state: &mut State, msg: &ViewMsg) -> Vec<Effect> {
+    let replies = deliver(state, msg, true);
+    apply(state, replies)
+}
+
+fn deliver(state: &mut State, msg: &ViewMsg, focused_only: bool) -> Vec<Reply> {
+    let areas = state.areas();
+    let (shared, focus) = (&state.shared, state.focus);
+    let mut replies = Vec::new();
+    state.views.each_mut(&areas, |pane, area, view| {
+        let focused = pane == Some(focus);
+        if focused || !focused_only {
+            replies.extend(view.update(&Ctx::new(shared, area, focused), msg));
+        }
+    });
+    replies
+}
+
+/// Carries out what views replied, in order; a broadcast reaches every view at once.
+fn apply(state: &mut State, replies: Vec<Reply>) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for reply in replies {
+        match reply {
+            Reply::Effect(effect) => effects.push(effect),
+            Reply::Focus(pane) => state.focus = pane,
+            Reply::Notice(line) => state.notice = Some(line),
+            Reply::Broadcast(b) => effects.extend(to_all(state, &ViewMsg::Broadcast(&b))),
+        }
+    }
+    effects
+}
+
+/// Writes a line to the log, stamped with the latest time.
+pub(super) fn log(state: &mut State, tone: Tone, text: impl Into<String>) {
+    let now = state.shared.now;
+    state.views.log.push(now, Line::new(tone, text));
+}
+
+/// Shows a notice in the footer; nothing for the loop to do.
+pub(super) fn notice(state: &mut State, tone: Tone, text: impl Into<String>) -> Vec<Effect> {
+    state.notice = Some(Line::new(tone, text));
+    Vec::new()
+}

@@ -1,0 +1,49 @@
+//! The overlay on top takes every key and paste; what it answers is carried out here (close
+//! it, an effect, a notice, an intent confirmed, quitting).
+
+use crossterm::event::KeyEvent;
+
+use crate::engine::Command;
+use crate::tui::action::Action;
+use crate::tui::msg::Effect;
+use crate::tui::overlays::Answer;
+use crate::tui::shared::Work;
+use crate::tui::state::State;
+use crate::tui::views::{Ctx, ViewMsg};
+
+use super::confirmed::confirmed;
+
+/// A key for the overlay on top.
+pub fn key(state: &mut State, action: Option<Action>, key: &KeyEvent) -> Vec<Effect> {
+    to_top(state, &ViewMsg::Key { action, key })
+}
+
+/// Pasted text for the overlay on top.
+pub fn paste(state: &mut State, text: &str) -> Vec<Effect> {
+    to_top(state, &ViewMsg::Paste(text))
+}
+
+fn to_top(state: &mut State, msg: &ViewMsg) -> Vec<Effect> {
+    let area = state.areas().screen;
+    let Some(top) = state.overlays.last_mut() else {
+        return Vec::new();
+    };
+    let answers = top.update(&Ctx::new(&state.shared, area, true), msg);
+    let mut effects = Vec::new();
+    for answer in answers {
+        match answer {
+            Answer::Close => {
+                state.overlays.pop();
+            }
+            Answer::Effect(effect) => effects.push(effect),
+            Answer::Notice(line) => state.notice = Some(line),
+            Answer::Confirmed(intent) => effects.extend(confirmed(state, intent)),
+            Answer::Quit => {
+                state.quit = true;
+                state.shared.work = Work::Cancelling;
+                effects.extend([Effect::Engine(Command::Cancel), Effect::Quit]);
+            }
+        }
+    }
+    effects
+}

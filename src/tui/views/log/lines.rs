@@ -1,0 +1,239 @@
+//! What an engine event says in the log: one line (or a few, for a run's end) with a tone,
+//! every server string made safe and every group named by its subject.
+
+use crate::domain::OperationState;
+use crate::domain::text::sanitize;
+use crate::engine::{Event, RequestInfo, Summary};
+use crate::tui::model::Mirror;
+use crate::tui::text::{Line, Tone};
+
+fn secs(ms: u64) -> String {
+    format!("{:.1} s", ms as f64 / 1000.0)
+}
+
+fn request(mirror: &Mirror, r: &RequestInfo) -> String {
+    let attempt = if r.attempt > 1 {
+        format!(" (try {})", r.attempt)
+    } else {
+        String::new()
+    };
+    format!(
+        "{} {} ×{}{attempt}",
+        r.method,
+        mirror.label(&r.group_id),
+        r.participants
+    )
+}
+
+/// The log's lines for one engine event (none for progress counts).
+pub fn lines(mirror: &Mirror, event: &Event) -> Vec<Line> {
+    let one = |tone, text: String| vec![Line::new(tone, text)];
+    match event {
+        Event::RunStarted {
+            operations,
+            requests,
+        } => one(
+            Tone::Info,
+            format!("run started: {operations} change(s) in {requests} request(s)"),
+        ),
+        Event::Recovering { operations, groups } => one(
+            Tone::Warn,
+            format!(
+                "settling {operations} change(s) left in flight by an earlier run, in {groups} group(s)"
+            ),
+        ),
+        Event::BatchPlanned {
+            group_id,
+            kind,
+            participants,
+        } => one(
+            Tone::Dim,
+            format!(
+                "planned {} {}: {}",
+                kind,
+                mirror.label(group_id),
+                participants
+                    .iter()
+                    .map(|p| sanitize(p))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+        ),
+        Event::Held {
+            op,
+            group_id,
+            participant,
+            reason,
+        } => one(
+            Tone::Warn,
+            format!(
+                "held {op} {} in {}: {}",
+                sanitize(participant),
+                mirror.label(group_id),
+                sanitize(reason)
+            ),
+        ),
+        Event::RequestSent(info) => one(Tone::Dim, format!("→ {}", request(mirror, info))),
+        Event::Answer {
+            request: info,
+            status,
+            code,
+            message,
+            duration_ms,
+        } => {
+            let ok = status.is_some_and(|s| (200..300).contains(&s)) && code.is_none();
+            let status = status.map_or("no answer".to_string(), |s| s.to_string());
+            let code = code.map(|c| format!(" {c}")).unwrap_or_default();
+            let message = if message.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", sanitize(message))
+            };
+            one(
+                if ok { Tone::Good } else { Tone::Bad },
+                format!(
+                    "← {status}{code} {} in {duration_ms} ms{message}",
+                    request(mirror, info)
+                ),
+            )
+        }
+        Event::RetryScheduled {
+            request: info,
+            delay_ms,
+            reason,
+        } => one(
+            Tone::Warn,
+            format!(
+                "retry {} in {}: {}",
+                request(mirror, info),
+                secs(*delay_ms),
+                sanitize(reason)
+            ),
+        ),
+        Event::Throttled { pause_ms, rate } => {
+            let rate = rate
+                .map(|r| format!(", pace now {r:.1}/s"))
+                .unwrap_or_default();
+            one(
+                Tone::Warn,
+                format!("throttled by the server: pausing {}{rate}", secs(*pause_ms)),
+            )
+        }
+        Event::Outcome {
+            op,
+            group_id,
+            participant,
+            kind,
+            state: outcome,
+            code,
+            message,
+        } => {
+            let tone = match outcome {
+                OperationState::Confirmed => Tone::Good,
+                OperationState::Failed => Tone::Bad,
+                OperationState::Accepted => Tone::Info,
+                OperationState::Skipped => Tone::Dim,
+                OperationState::Pending | OperationState::Sending => Tone::Warn,
+            };
+            let why = match (code, message) {
+                (Some(c), Some(m)) => format!(": {c} {}", sanitize(m)),
+                (Some(c), None) => format!(": {c}"),
+                (None, Some(m)) => format!(": {}", sanitize(m)),
+                (None, None) => String::new(),
+            };
+            one(
+                tone,
+                format!(
+                    "{outcome} {op} {kind} {} in {}{why}",
+                    sanitize(participant),
+                    mirror.label(group_id)
+                ),
+            )
+        }
+        // The app asks for no fetch yet.
+        Event::Progress(_) | Event::SyncProgress { .. } | Event::Fetched { .. } => Vec::new(),
+        Event::Paused => one(Tone::Warn, "paused".into()),
+        Event::Resumed => one(Tone::Info, "resumed".into()),
+        Event::Warning { message } => one(Tone::Warn, sanitize(message)),
+        Event::SyncStarted => one(Tone::Info, "sync started: reading every group".into()),
+        Event::SyncFinished {
+            listed,
+            read,
+            gone,
+            unread,
+            error,
+            ..
+        } => match error {
+            Some(e) => one(Tone::Bad, format!("sync failed: {}", sanitize(e))),
+            None if *unread > 0 => one(
+                Tone::Warn,
+                format!(
+                    "sync done: {listed} group(s) listed, {read} read, {gone} gone, {unread} could not be read"
+                ),
+            ),
+            None => one(
+                Tone::Good,
+                format!("sync done: {listed} group(s) listed, {read} read, {gone} gone"),
+            ),
+        },
+        Event::RunFinished(summary) => run_finished(summary),
+    }
+}
+
+/// Why a run was refused, when another process is sending for the account.
+pub fn refused(summary: &Summary) -> Option<String> {
+    summary
+        .another_sender
+        .then(|| sanitize(summary.stopped.as_deref().unwrap_or("another process")))
+}
+
+fn run_finished(summary: &Summary) -> Vec<Line> {
+    if let Some(why) = refused(summary) {
+        return vec![Line::new(Tone::Bad, format!("run refused: {why}"))];
+    }
+    let p = &summary.progress;
+    let end = if summary.cancelled {
+        "run cancelled"
+    } else if summary.stopped.is_some() {
+        "run stopped"
+    } else {
+        "run finished"
+    };
+    let stopped = summary
+        .stopped
+        .as_deref()
+        .map(|s| format!(" ({})", sanitize(s)))
+        .unwrap_or_default();
+    let tone = if p.failed > 0 || summary.stopped.is_some() {
+        Tone::Bad
+    } else if p.pending > 0 || summary.cancelled {
+        Tone::Warn
+    } else {
+        Tone::Good
+    };
+    let mut lines = vec![Line::new(
+        tone,
+        format!(
+            "{end}{stopped} in {}: {} confirmed · {} failed · {} skipped · {} pending · {} request(s)",
+            secs(summary.elapsed_ms),
+            p.confirmed,
+            p.failed,
+            p.skipped,
+            p.pending,
+            p.requests_sent
+        ),
+    )];
+    for (reason, n) in &summary.failed_by_reason {
+        lines.push(Line::new(
+            Tone::Bad,
+            format!("  failed ×{n}: {}", sanitize(reason)),
+        ));
+    }
+    for (reason, n) in &summary.held_by_reason {
+        lines.push(Line::new(
+            Tone::Warn,
+            format!("  held ×{n}: {}", sanitize(reason)),
+        ));
+    }
+    lines
+}
