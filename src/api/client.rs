@@ -2,11 +2,12 @@
 
 use std::sync::Arc;
 
-use reqwest::{Method, StatusCode, Url, header};
+use reqwest::{StatusCode, Url, header};
 use serde_json::Value;
 
 use super::body::{excerpt, read_capped};
 use super::error::ApiError;
+use super::route::Route;
 use super::settings::ClientSettings;
 use super::wire::{self, GroupInfo, GroupPage, GroupSummary, ParticipantsBody, WriteAccepted};
 use crate::domain::{MAX_PARTICIPANTS_PER_REQUEST, OperationKind, Participant};
@@ -74,15 +75,12 @@ impl Client {
         group_id: &str,
         people: &[Participant],
     ) -> Result<WriteAccepted, ApiError> {
+        let route = Route::participants(kind, group_id)?;
         check_batch(people)?;
-        let url = self.url(&[group_id, "participants"])?;
-        let method = match kind {
-            OperationKind::Add => Method::POST,
-            OperationKind::Remove => Method::DELETE,
-        };
+        let url = self.url(&route)?;
         let request = self
             .http
-            .request(method, url)
+            .request(route.method, url)
             .json(&ParticipantsBody::new(people));
         let (status, headers, body) = self.send(request).await?;
         let json = if body.iter().all(u8::is_ascii_whitespace) {
@@ -121,7 +119,7 @@ impl Client {
         }
         Ok(WriteAccepted {
             status: code,
-            request_id: super::lenient::string(json.get("request_id")),
+            request_id: wire::request_id(&json),
             partial,
             failed: wire::failed_participants(&json),
         })
@@ -129,19 +127,18 @@ impl Client {
 
     /// `GET /{v}/{group_id}?fields=...`: subject, members and counts.
     pub async fn group_info(&self, group_id: &str) -> Result<GroupInfo, ApiError> {
-        let mut url = self.url(&[group_id])?;
+        let mut url = self.url(&Route::group_info(group_id)?)?;
         url.query_pairs_mut().append_pair("fields", GROUP_FIELDS);
         let json = self.get_json(url).await?;
-        GroupInfo::from_json(&json).ok_or_else(|| ApiError::NotJson {
+        GroupInfo::from_json(&json).map_err(|excerpt| ApiError::NotJson {
             status: 200,
-            excerpt: "group info without an `id` or without its `participants`".into(),
+            excerpt,
         })
     }
 
     /// One page of `GET /{v}/{phone_number_id}/groups`.
     pub async fn list_groups_page(&self, after: Option<&str>) -> Result<GroupPage, ApiError> {
-        let phone = self.settings.phone_number_id.clone();
-        let mut url = self.url(&[&phone, "groups"])?;
+        let mut url = self.url(&Route::group_list(&self.settings.phone_number_id))?;
         {
             let mut query = url.query_pairs_mut();
             query.append_pair("limit", &self.settings.page_size.clamp(1, 1024).to_string());
@@ -150,9 +147,9 @@ impl Client {
             }
         }
         let json = self.get_json(url).await?;
-        GroupPage::from_json(&json).ok_or_else(|| ApiError::NotJson {
+        GroupPage::from_json(&json).map_err(|excerpt| ApiError::NotJson {
             status: 200,
-            excerpt: "group list without `data`".into(),
+            excerpt,
         })
     }
 
@@ -180,24 +177,14 @@ impl Client {
         }
     }
 
-    fn url(&self, segments: &[&str]) -> Result<Url, ApiError> {
-        for segment in segments {
-            if segment.is_empty()
-                || segment.len() > 512
-                || segment.chars().any(|c| c.is_control() || c.is_whitespace())
-            {
-                return Err(ApiError::Invalid(format!(
-                    "`{}` is not a group id",
-                    crate::domain::text::sanitize(segment)
-                )));
-            }
-        }
+    /// The URL of a route: the base URL, the API version, then the route's segments.
+    fn url(&self, route: &Route) -> Result<Url, ApiError> {
         let mut url = self.settings.base_url.clone();
         url.path_segments_mut()
             .map_err(|_| ApiError::Config("the base URL cannot take a path".into()))?
             .pop_if_empty()
             .push(&self.settings.api_version)
-            .extend(segments);
+            .extend(route.segments());
         Ok(url)
     }
 

@@ -1,5 +1,6 @@
 //! Pure rules of the domain: participants, operations and their states, batch planning. No I/O.
 
+pub mod group_id;
 pub mod operation;
 pub mod participant;
 pub mod plan;
@@ -7,6 +8,7 @@ pub mod region;
 pub mod text;
 pub mod when;
 
+pub use group_id::{GroupId, GroupIdError};
 pub use operation::{OperationKind, OperationState};
 pub use participant::{Participant, ParticipantError};
 pub use region::Region;

@@ -21,7 +21,7 @@ use super::events::{Event, Progress, RequestInfo, Scope, Summary};
 use super::pacer::Pacer;
 use super::settle::{self, Verdict};
 use super::{EngineConfig, SharedStore, backoff};
-use crate::api::{ApiError, Client, ErrorClass, GroupInfo};
+use crate::api::{ApiError, Client, ErrorClass, GroupInfo, Route};
 use crate::domain::plan::{PendingOp, PlannedRequest, plan};
 use crate::domain::{OperationKind, OperationState, Participant};
 use crate::store::{
