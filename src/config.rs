@@ -157,8 +157,10 @@ impl Settings {
         let phone = self.phone_number_id.as_deref().ok_or_else(|| {
             Failure::input("no phone number id: give --phone-number-id or set WA_PHONE_NUMBER_ID")
         })?;
-        // Check the URL before the token is read, so a refused URL never costs a secret.
-        crate::api::settings::check_base_url(&self.base_url)?;
+        // Check the URL and the proxy before the token is read, so a refused URL or proxy
+        // never costs a secret.
+        let url = crate::api::settings::check_base_url(&self.base_url)?;
+        crate::api::proxy::from_env(&url)?;
         let mut settings =
             ClientSettings::new(&self.base_url, &self.api_version, self.token()?, phone)?;
         settings.request_timeout = self.timeout;

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::body::{excerpt, read_capped};
 use super::error::ApiError;
+use super::proxy::{self, ProxyChoice};
 use super::route::Route;
 use super::settings::ClientSettings;
 use super::wire::{self, GroupInfo, GroupPage, GroupSummary, ParticipantsBody, WriteAccepted};
@@ -24,10 +25,19 @@ pub struct Client {
 }
 
 impl Client {
+    /// A client for the settings' account, through the proxy [`proxy::from_env`] chooses
+    /// (none for loopback). Refuses a proxy that would see the token in clear.
     pub fn new(settings: ClientSettings) -> Result<Client, ApiError> {
         // One process-wide TLS provider; a second install attempt is harmless.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
+        let builder = match proxy::from_env(&settings.base_url)? {
+            ProxyChoice::Direct => reqwest::Client::builder().no_proxy(),
+            ProxyChoice::Through { url, variable } => reqwest::Client::builder().proxy(
+                reqwest::Proxy::all(url)
+                    .map_err(|e| ApiError::Config(format!("{variable}: {e}")))?,
+            ),
+        };
+        let http = builder
             .user_agent(concat!("wa-groups/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.request_timeout)

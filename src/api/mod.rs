@@ -4,6 +4,7 @@ pub mod body;
 pub mod client;
 pub mod error;
 pub mod lenient;
+pub mod proxy;
 pub mod route;
 pub mod settings;
 pub mod token;
