@@ -46,7 +46,7 @@ pub struct GlobalArgs {
     /// Config file [default: config.toml in the user's config directory]
     #[arg(long, env = "WA_GROUPS_CONFIG", global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// Seconds to wait for one answer from the API [default: 30]
+    /// Seconds to wait for one answer from the API, or for token_command [default: 30]
     #[arg(long, global = true, value_name = "SECS")]
     pub timeout: Option<u64>,
 }

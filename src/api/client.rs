@@ -11,11 +11,16 @@ use super::proxy::{self, ProxyChoice};
 use super::route::Route;
 use super::settings::ClientSettings;
 use super::wire::{self, GroupInfo, GroupPage, GroupSummary, ParticipantsBody, WriteAccepted};
-use crate::domain::{MAX_PARTICIPANTS_PER_REQUEST, OperationKind, Participant};
+use crate::domain::{
+    MAX_GROUPS_PER_NUMBER, MAX_PARTICIPANTS_PER_REQUEST, OperationKind, Participant,
+};
 
 /// The fields asked of a group's info call.
 pub const GROUP_FIELDS: &str =
     "subject,description,participants,total_participant_count,suspended,creation_timestamp";
+
+/// The most pages of the group list read: 10,000 groups in pages of at least 10.
+pub const MAX_LIST_PAGES: usize = 1_000;
 
 /// A Graph API client for one account (one business phone number). Cheap to clone.
 #[derive(Clone, Debug)]
@@ -163,15 +168,22 @@ impl Client {
         })
     }
 
-    /// Every active group, following every page.
+    /// Every active group, following every page: at most [`MAX_GROUPS_PER_NUMBER`] groups
+    /// in at most [`MAX_LIST_PAGES`] pages (each within the request timeout), else
+    /// [`ApiError::Limit`]; a page cursor seen before is an error too.
     pub async fn list_groups(&self) -> Result<Vec<GroupSummary>, ApiError> {
         let mut all = Vec::new();
         let mut seen_cursors = std::collections::HashSet::new();
         let mut after: Option<String> = None;
-        loop {
+        for pages in 1..=MAX_LIST_PAGES {
             let page = self.list_groups_page(after.as_deref()).await?;
             let empty = page.groups.is_empty();
             all.extend(page.groups);
+            if all.len() > MAX_GROUPS_PER_NUMBER {
+                return Err(ApiError::Limit(format!(
+                    "the group list goes past {MAX_GROUPS_PER_NUMBER} groups, the most a phone number can have; stopped reading after {pages} page(s)"
+                )));
+            }
             match page.next_after {
                 Some(next) if !empty => {
                     if !seen_cursors.insert(next.clone()) {
@@ -185,6 +197,10 @@ impl Client {
                 _ => return Ok(all),
             }
         }
+        Err(ApiError::Limit(format!(
+            "the group list goes past {MAX_LIST_PAGES} pages ({} groups so far); stopped reading",
+            all.len()
+        )))
     }
 
     /// The URL of a route: the base URL, the API version, then the route's segments.

@@ -18,3 +18,7 @@ pub const MAX_PARTICIPANTS_PER_REQUEST: usize = 8;
 
 /// A WhatsApp group holds at most this many participants (the business not counted).
 pub const MAX_GROUP_MEMBERS: usize = 8;
+
+/// A business phone number has at most this many active groups (`api-facts.md`, Limits); the
+/// group list is not read past it.
+pub const MAX_GROUPS_PER_NUMBER: usize = 10_000;
