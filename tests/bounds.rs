@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{run_within, sandbox};
+use common::{mkfifo, run_within, sandbox};
 use serde_json::json;
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -182,12 +182,6 @@ async fn a_token_command_is_bounded_in_time_and_output_and_keeps_its_secrets() {
         assert!(!out.stdout.contains("LEAKED"), "{}", out.stdout);
     }
     sb.shutdown().await;
-}
-
-fn mkfifo(path: &Path) {
-    let c = std::ffi::CString::new(path.to_str().expect("path")).expect("c path");
-    // SAFETY: mkfifo(3) on a NUL-terminated path in the test's own temporary directory.
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
 }
 
 #[tokio::test(flavor = "multi_thread")]

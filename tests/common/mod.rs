@@ -79,11 +79,12 @@ pub async fn run_within(
     Run::from(finish(child, deadline, &args.join(" ")).await)
 }
 
-/// The binary with `args`, a clean environment but for `env`, and `home` as its home. Killed
-/// if dropped, so a failing test leaves no process behind.
+/// The binary with `args`, a clean environment but for `env`, and `home` as its home and
+/// working directory. Killed if dropped, so a failing test leaves no process behind.
 fn command(home: &std::path::Path, args: &[&str], env: &[(&str, String)]) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.args(args)
+        .current_dir(home)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", home)
@@ -284,4 +285,11 @@ pub fn integrity_check(home: &std::path::Path) -> String {
     let conn = rusqlite::Connection::open(&db).expect("open store");
     conn.query_row("PRAGMA integrity_check", [], |row| row.get(0))
         .expect("integrity check")
+}
+
+/// Makes a FIFO at `path` (mode 0644), for tests of what must not block on one.
+pub fn mkfifo(path: &std::path::Path) {
+    let c = std::ffi::CString::new(path.to_str().expect("path")).expect("c path");
+    // SAFETY: mkfifo(3) on a NUL-terminated path in the test's own temporary directory.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0, "mkfifo");
 }
