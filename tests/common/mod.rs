@@ -250,7 +250,12 @@ pub fn spawn(sb: &Sandbox, home: &std::path::Path, args: &[&str]) -> Child {
         ("WA_PHONE_NUMBER_ID", sb.phone_number_id().to_string()),
         ("WA_ACCESS_TOKEN", sb.token().to_string()),
     ];
-    command(home, args, &env)
+    spawn_env(home, args, &env)
+}
+
+/// Starts `wa-groups ARGS` with only `env` in its environment, without waiting for it.
+pub fn spawn_env(home: &std::path::Path, args: &[&str], env: &[(&str, String)]) -> Child {
+    command(home, args, env)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
