@@ -6,6 +6,7 @@ use std::fmt;
 use std::fs::{File, Metadata, OpenOptions};
 use std::io::Read;
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -142,8 +143,9 @@ enum Report {
 }
 
 /// Runs `sh -c script` with no input and its error output discarded (it may hold a secret),
-/// and returns what it printed: at most `limit` bytes, within `timeout`. Past either bound
-/// the command is killed; nothing waits for a process it left behind.
+/// and returns what it printed: at most `limit` bytes, within `timeout`. The command runs in
+/// a process group of its own, so past either bound the whole of it (the shell and what it
+/// started) is killed.
 pub fn command_output(
     script: &str,
     timeout: Duration,
@@ -156,6 +158,7 @@ pub fn command_output(
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
+        .process_group(0)
         .spawn()
         .map_err(CommandError::Io)?;
     let pid = child.id();
@@ -175,11 +178,9 @@ pub fn command_output(
         let _ = tx.send(Report::Exit(child.wait()));
     });
     let kill = || {
-        // The shell (or what it became with `exec`): it shares this process's group, so a
-        // password manager can still prompt on the terminal.
         if let Ok(pid) = libc::pid_t::try_from(pid) {
-            // SAFETY: kill(2) on our own child's pid; a stale pid is refused by the system.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
+            // SAFETY: kill(2) of the process group our child leads (its id is the child's pid).
+            unsafe { libc::kill(-pid, libc::SIGKILL) };
         }
     };
     let mut output = None;

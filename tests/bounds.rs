@@ -113,10 +113,10 @@ async fn a_token_command_is_bounded_in_time_and_output_and_keeps_its_secrets() {
         ]
     };
     let deadline = Duration::from_secs(60);
-    // Hangs: stopped after --timeout, and killed.
+    // Hangs: stopped after --timeout, and killed with all it started.
     for hanging in [
         format!("echo $$ > '{}'; exec sleep 100", pid_file.display()),
-        format!("echo $$ > '{}'; exec tail -f /dev/null", pid_file.display()),
+        format!("sleep 100 & echo $! > '{}'; wait", pid_file.display()),
     ] {
         let _ = std::fs::remove_file(&pid_file);
         let started = Instant::now();
