@@ -141,21 +141,29 @@ impl Run {
     }
 
     /// Notes how a request ended for the count of refusals in a row: an answer of any kind
-    /// resets it; a refused connection adds one. Returns true when the run has now given the
-    /// server up (and stopped).
+    /// (a success or an HTTP error) resets it; a refused connection adds one; a request with
+    /// no answer, or never sent, leaves it. Returns true when the run has now given the server
+    /// up (and stopped).
     fn note_reach<T>(&self, result: &Result<T, ApiError>) -> bool {
-        let Err(e @ ApiError::Connect { .. }) = result else {
-            self.refusals.store(0, Ordering::SeqCst);
-            return false;
+        let reason = match result {
+            Err(ApiError::Connect { reason, .. }) => reason,
+            Err(
+                ApiError::NoAnswer { .. }
+                | ApiError::Timeout(_)
+                | ApiError::Invalid(_)
+                | ApiError::Config(_)
+                | ApiError::Limit(_),
+            ) => return false,
+            Ok(_)
+            | Err(ApiError::Graph(_) | ApiError::NotJson { .. } | ApiError::TooLarge { .. }) => {
+                self.refusals.store(0, Ordering::SeqCst);
+                return false;
+            }
         };
         if self.refusals.fetch_add(1, Ordering::SeqCst) + 1 < UNREACHABLE_TRIES {
             return false;
         }
-        let reason = match e {
-            ApiError::Connect { reason, .. } => reason.clone(),
-            other => other.to_string(),
-        };
-        lock(&self.unreachable).get_or_insert(reason);
+        lock(&self.unreachable).get_or_insert_with(|| reason.clone());
         self.halt(None);
         true
     }
