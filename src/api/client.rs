@@ -2,18 +2,25 @@
 
 use std::sync::Arc;
 
-use reqwest::{Method, StatusCode, Url, header};
+use reqwest::{StatusCode, Url, header};
 use serde_json::Value;
 
 use super::body::{excerpt, read_capped};
 use super::error::ApiError;
+use super::proxy::{self, ProxyChoice};
+use super::route::Route;
 use super::settings::ClientSettings;
 use super::wire::{self, GroupInfo, GroupPage, GroupSummary, ParticipantsBody, WriteAccepted};
-use crate::domain::{MAX_PARTICIPANTS_PER_REQUEST, OperationKind, Participant};
+use crate::domain::{
+    MAX_GROUPS_PER_NUMBER, MAX_PARTICIPANTS_PER_REQUEST, OperationKind, Participant,
+};
 
 /// The fields asked of a group's info call.
 pub const GROUP_FIELDS: &str =
     "subject,description,participants,total_participant_count,suspended,creation_timestamp";
+
+/// The most pages of the group list read: 10,000 groups in pages of at least 10.
+pub const MAX_LIST_PAGES: usize = 1_000;
 
 /// A Graph API client for one account (one business phone number). Cheap to clone.
 #[derive(Clone, Debug)]
@@ -23,10 +30,19 @@ pub struct Client {
 }
 
 impl Client {
+    /// A client for the settings' account, through the proxy [`proxy::from_env`] chooses
+    /// (none for loopback). Refuses a proxy that would see the token in clear.
     pub fn new(settings: ClientSettings) -> Result<Client, ApiError> {
         // One process-wide TLS provider; a second install attempt is harmless.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
+        let builder = match proxy::from_env(&settings.base_url)? {
+            ProxyChoice::Direct => reqwest::Client::builder().no_proxy(),
+            ProxyChoice::Through { url, variable } => reqwest::Client::builder().proxy(
+                reqwest::Proxy::all(url)
+                    .map_err(|e| ApiError::Config(format!("{variable}: {e}")))?,
+            ),
+        };
+        let http = builder
             .user_agent(concat!("wa-groups/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.request_timeout)
@@ -74,15 +90,12 @@ impl Client {
         group_id: &str,
         people: &[Participant],
     ) -> Result<WriteAccepted, ApiError> {
+        let route = Route::participants(kind, group_id)?;
         check_batch(people)?;
-        let url = self.url(&[group_id, "participants"])?;
-        let method = match kind {
-            OperationKind::Add => Method::POST,
-            OperationKind::Remove => Method::DELETE,
-        };
+        let url = self.url(&route)?;
         let request = self
             .http
-            .request(method, url)
+            .request(route.method, url)
             .json(&ParticipantsBody::new(people));
         let (status, headers, body) = self.send(request).await?;
         let json = if body.iter().all(u8::is_ascii_whitespace) {
@@ -121,7 +134,7 @@ impl Client {
         }
         Ok(WriteAccepted {
             status: code,
-            request_id: super::lenient::string(json.get("request_id")),
+            request_id: wire::request_id(&json),
             partial,
             failed: wire::failed_participants(&json),
         })
@@ -129,19 +142,18 @@ impl Client {
 
     /// `GET /{v}/{group_id}?fields=...`: subject, members and counts.
     pub async fn group_info(&self, group_id: &str) -> Result<GroupInfo, ApiError> {
-        let mut url = self.url(&[group_id])?;
+        let mut url = self.url(&Route::group_info(group_id)?)?;
         url.query_pairs_mut().append_pair("fields", GROUP_FIELDS);
         let json = self.get_json(url).await?;
-        GroupInfo::from_json(&json).ok_or_else(|| ApiError::NotJson {
+        GroupInfo::from_json(&json).map_err(|excerpt| ApiError::NotJson {
             status: 200,
-            excerpt: "group info without an `id` or without its `participants`".into(),
+            excerpt,
         })
     }
 
     /// One page of `GET /{v}/{phone_number_id}/groups`.
     pub async fn list_groups_page(&self, after: Option<&str>) -> Result<GroupPage, ApiError> {
-        let phone = self.settings.phone_number_id.clone();
-        let mut url = self.url(&[&phone, "groups"])?;
+        let mut url = self.url(&Route::group_list(&self.settings.phone_number_id))?;
         {
             let mut query = url.query_pairs_mut();
             query.append_pair("limit", &self.settings.page_size.clamp(1, 1024).to_string());
@@ -150,21 +162,28 @@ impl Client {
             }
         }
         let json = self.get_json(url).await?;
-        GroupPage::from_json(&json).ok_or_else(|| ApiError::NotJson {
+        GroupPage::from_json(&json).map_err(|excerpt| ApiError::NotJson {
             status: 200,
-            excerpt: "group list without `data`".into(),
+            excerpt,
         })
     }
 
-    /// Every active group, following every page.
+    /// Every active group, following every page: at most [`MAX_GROUPS_PER_NUMBER`] groups
+    /// in at most [`MAX_LIST_PAGES`] pages (each within the request timeout), else
+    /// [`ApiError::Limit`]; a page cursor seen before is an error too.
     pub async fn list_groups(&self) -> Result<Vec<GroupSummary>, ApiError> {
         let mut all = Vec::new();
         let mut seen_cursors = std::collections::HashSet::new();
         let mut after: Option<String> = None;
-        loop {
+        for pages in 1..=MAX_LIST_PAGES {
             let page = self.list_groups_page(after.as_deref()).await?;
             let empty = page.groups.is_empty();
             all.extend(page.groups);
+            if all.len() > MAX_GROUPS_PER_NUMBER {
+                return Err(ApiError::Limit(format!(
+                    "the group list goes past {MAX_GROUPS_PER_NUMBER} groups, the most a phone number can have; stopped reading after {pages} page(s)"
+                )));
+            }
             match page.next_after {
                 Some(next) if !empty => {
                     if !seen_cursors.insert(next.clone()) {
@@ -178,26 +197,20 @@ impl Client {
                 _ => return Ok(all),
             }
         }
+        Err(ApiError::Limit(format!(
+            "the group list goes past {MAX_LIST_PAGES} pages ({} groups so far); stopped reading",
+            all.len()
+        )))
     }
 
-    fn url(&self, segments: &[&str]) -> Result<Url, ApiError> {
-        for segment in segments {
-            if segment.is_empty()
-                || segment.len() > 512
-                || segment.chars().any(|c| c.is_control() || c.is_whitespace())
-            {
-                return Err(ApiError::Invalid(format!(
-                    "`{}` is not a group id",
-                    crate::domain::text::sanitize(segment)
-                )));
-            }
-        }
+    /// The URL of a route: the base URL, the API version, then the route's segments.
+    fn url(&self, route: &Route) -> Result<Url, ApiError> {
         let mut url = self.settings.base_url.clone();
         url.path_segments_mut()
             .map_err(|_| ApiError::Config("the base URL cannot take a path".into()))?
             .pop_if_empty()
             .push(&self.settings.api_version)
-            .extend(segments);
+            .extend(route.segments());
         Ok(url)
     }
 

@@ -34,9 +34,9 @@ pub async fn run(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Fai
         }
         GroupsCommand::Show { id, json } => {
             let info = client
-                .group_info(id.trim())
+                .group_info(id.as_str())
                 .await
-                .map_err(|e| super::api_failure(id.trim(), e))?;
+                .map_err(|e| super::api_failure(id.as_str(), e))?;
             let members: Vec<String> = info
                 .participants
                 .iter()

@@ -54,7 +54,7 @@ async fn change(
         }
     }
     let client = settings.client()?;
-    let group = args.group.trim();
+    let group = args.group.as_str();
 
     let mut results: Vec<(Participant, Result_)> = Vec::new();
     for batch in people.chunks(MAX_PARTICIPANTS_PER_REQUEST) {

@@ -35,13 +35,7 @@ fn users(
     args: QueueUsersArgs,
 ) -> Result<Outcome, Failure> {
     let people = parse_users(&args.users, settings.default_region)?;
-    let group = args.group.trim();
-    if group.is_empty() || group.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(Failure::input(format!(
-            "`{}` is not a group id",
-            sanitize(group)
-        )));
-    }
+    let group = args.group.as_str();
     let (mut store, acct) = open(settings)?;
     let ops: Vec<NewOperation> = people
         .into_iter()
@@ -112,7 +106,7 @@ fn import_file(settings: &Settings, args: ImportArgs) -> Result<Outcome, Failure
     };
     let result = match (&args.group, args.action) {
         (Some(group), Some(kind)) => {
-            import::read_list(reader, group, kind, settings.default_region, to)
+            import::read_list(reader, group.as_str(), kind, settings.default_region, to)
         }
         _ => import::read_csv(reader, settings.default_region, to),
     };
@@ -207,7 +201,7 @@ fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failure> {
         .operations(
             acct,
             &OperationFilter {
-                group: args.group.clone(),
+                group: args.group.as_ref().map(|g| g.to_string()),
                 state: args.state,
                 ids: None,
             },
@@ -282,7 +276,7 @@ fn drop_ops(settings: &Settings, args: DropArgs) -> Result<Outcome, Failure> {
     let scope = if args.all {
         DropScope::All
     } else if let Some(group) = &args.group {
-        DropScope::Group(group.clone())
+        DropScope::Group(group.to_string())
     } else if !args.ids.is_empty() {
         DropScope::Ids(args.ids.iter().map(|id| OpId(*id)).collect())
     } else {
@@ -295,7 +289,7 @@ fn drop_ops(settings: &Settings, args: DropArgs) -> Result<Outcome, Failure> {
         .operations(
             acct,
             &OperationFilter {
-                group: args.group.clone(),
+                group: args.group.as_ref().map(|g| g.to_string()),
                 state: Some(crate::domain::OperationState::Pending),
                 ids: (!args.ids.is_empty()).then(|| args.ids.iter().map(|id| OpId(*id)).collect()),
             },

@@ -7,6 +7,8 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::local::{open, shared, store_failure};
+use crate::api::Route;
+use crate::api::wire::ParticipantsBody;
 use crate::cli::SubmitArgs;
 use crate::config::Settings;
 use crate::domain::plan::Plan;
@@ -19,7 +21,7 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
     let scope = if args.groups.is_empty() {
         Scope::All
     } else {
-        Scope::Groups(args.groups.clone())
+        Scope::Groups(args.groups.iter().map(|g| g.to_string()).collect())
     };
     if let Some(rate) = args.rate
         && !(rate.is_finite() && rate > 0.0)
@@ -245,17 +247,28 @@ fn print_summary(summary: &Summary, json: bool) {
 }
 
 fn print_plan(settings: &Settings, plan: &Plan, json: bool) {
+    // Each request's method and path come from the client's own route builder: what is shown
+    // is what would be sent, and an id the client would refuse is shown refused.
+    let routes: Vec<_> = plan
+        .requests
+        .iter()
+        .map(|r| Route::participants(r.kind, &r.group_id))
+        .collect();
+    let refused = routes.iter().filter(|r| r.is_err()).count();
     if json {
         let value = serde_json::json!({
-            "requests": plan.requests.iter().map(|r| serde_json::json!({
-                "method": r.kind.http_method(),
-                "path": format!("/{}/{}/participants", settings.api_version, r.group_id),
-                "body": {
-                    "messaging_product": "whatsapp",
-                    "participants": r.ops.iter().map(|(_, p)| serde_json::json!({"user": p.e164()})).collect::<Vec<_>>(),
-                },
-                "operations": r.ops.iter().map(|(id, _)| id).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
+            "requests": plan.requests.iter().zip(&routes).map(|(r, route)| {
+                let operations: Vec<i64> = r.ops.iter().map(|(id, _)| *id).collect();
+                match route {
+                    Ok(route) => serde_json::json!({
+                        "method": route.method.as_str(),
+                        "path": route.path(&settings.api_version),
+                        "body": ParticipantsBody::new(&r.ops.iter().map(|(_, p)| p.clone()).collect::<Vec<_>>()),
+                        "operations": operations,
+                    }),
+                    Err(e) => serde_json::json!({"refused": e.to_string(), "operations": operations}),
+                }
+            }).collect::<Vec<_>>(),
             "held": plan.held.iter().map(|(id, why)| serde_json::json!({"operation": id, "reason": why})).collect::<Vec<_>>(),
             "skipped": plan.skipped.iter().map(|(id, why)| serde_json::json!({"operation": id, "reason": why})).collect::<Vec<_>>(),
         });
@@ -265,15 +278,17 @@ fn print_plan(settings: &Settings, plan: &Plan, json: bool) {
         );
         return;
     }
-    for r in &plan.requests {
+    for (r, route) in plan.requests.iter().zip(&routes) {
         let people: Vec<&str> = r.ops.iter().map(|(_, p)| p.e164()).collect();
-        println!(
-            "{:<6} /{}/{}/participants  {}",
-            r.kind.http_method(),
-            settings.api_version,
-            sanitize(&r.group_id),
-            people.join(", ")
-        );
+        match route {
+            Ok(route) => println!(
+                "{:<6} {}  {}",
+                route.method.as_str(),
+                route.path(&settings.api_version),
+                people.join(", ")
+            ),
+            Err(e) => println!("refused  {}: {e}", people.join(", ")),
+        }
     }
     for (id, why) in &plan.held {
         println!("held     #{id}: {why}");
@@ -282,9 +297,14 @@ fn print_plan(settings: &Settings, plan: &Plan, json: bool) {
         println!("skip     #{id}: {why}");
     }
     eprintln!(
-        "{} request(s) would be sent; {} held back; {} with nothing to do. Nothing was sent.",
-        plan.requests.len(),
+        "{} request(s) would be sent; {} held back; {} with nothing to do{}. Nothing was sent.",
+        plan.requests.len() - refused,
         plan.held.len(),
-        plan.skipped.len()
+        plan.skipped.len(),
+        if refused > 0 {
+            format!("; {refused} refused (not a group id: they fail at submit)")
+        } else {
+            String::new()
+        }
     );
 }

@@ -1,5 +1,6 @@
 //! Pure rules of the domain: participants, operations and their states, batch planning. No I/O.
 
+pub mod group_id;
 pub mod list;
 pub mod operation;
 pub mod participant;
@@ -10,6 +11,7 @@ pub mod region;
 pub mod text;
 pub mod when;
 
+pub use group_id::{GroupId, GroupIdError};
 pub use list::{ListEntry, read_numbers};
 pub use operation::{OperationKind, OperationState};
 pub use participant::{Participant, ParticipantError};
@@ -21,3 +23,7 @@ pub const MAX_PARTICIPANTS_PER_REQUEST: usize = 8;
 
 /// A WhatsApp group holds at most this many participants (the business not counted).
 pub const MAX_GROUP_MEMBERS: usize = 8;
+
+/// A business phone number has at most this many active groups (`api-facts.md`, Limits); the
+/// group list is not read past it.
+pub const MAX_GROUPS_PER_NUMBER: usize = 10_000;

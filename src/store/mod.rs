@@ -52,13 +52,23 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed, with mode 0600) the store at `path` and brings its schema up
     /// to date. A store written by a newer build is refused with [`StoreError::TooNew`].
+    ///
+    /// The path must name a regular file (not a symbolic link, device, FIFO or directory)
+    /// and not an SQLite URI or `:memory:`: [`StoreError::NotAFile`], [`StoreError::NotAPath`].
+    /// A database of another application is refused ([`StoreError::Foreign`]), as is a file
+    /// that is no database. Only a file this call created, or one that opened as a wa-groups
+    /// store, has its mode narrowed.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        file::prepare(path)?;
+        let handle = file::prepare(path)?;
+        file::check_companions(path)?;
+        // No SQLITE_OPEN_URI: the path is a file name, whatever it looks like; no
+        // SQLITE_OPEN_CREATE: the file was made above; NOFOLLOW: SQLite checks the link too.
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
+            | OpenFlags::SQLITE_OPEN_NOFOLLOW;
         let mut conn = Connection::open_with_flags(path, flags)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        schema::check_ours(&conn)?;
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
             tracing::warn!(%mode, "the store could not switch to WAL mode");
@@ -67,7 +77,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.set_prepared_statement_cache_capacity(64);
         schema::migrate(&mut conn)?;
-        file::narrow_companions(path)?;
+        handle.narrow(path)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -195,7 +205,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("junk.db");
         std::fs::write(&path, vec![0x42; 8192]).expect("junk");
-        assert!(Store::open(&path).is_err());
+        assert!(matches!(Store::open(&path), Err(StoreError::NotADatabase)));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use crate::api::Route;
 use crate::domain::plan::Plan;
 use crate::domain::text::sanitize;
 use crate::domain::{Participant, Region, read_numbers};
@@ -185,15 +186,14 @@ pub fn plan_lines(
             Tone::Info,
             format!("{}: {} {}", label(&r.group_id), r.kind, r.ops.len()),
         ));
-        lines.push((
-            Tone::Plain,
-            format!(
-                "  {} /{}/{}/participants",
-                r.kind.http_method(),
-                api_version,
-                sanitize(&r.group_id)
+        // The client's own route: what is shown is what would be sent.
+        lines.push(match Route::participants(r.kind, &r.group_id) {
+            Ok(route) => (
+                Tone::Plain,
+                format!("  {} {}", route.method.as_str(), route.path(api_version)),
             ),
-        ));
+            Err(e) => (Tone::Warn, format!("  refused: {e}")),
+        });
         let people: Vec<&str> = r.ops.iter().map(|(_, p)| p.e164()).collect();
         lines.push((Tone::Plain, format!("  {}", people.join(" "))));
     }

@@ -10,7 +10,7 @@ mod send;
 pub use record::mirror_of;
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -21,7 +21,7 @@ use super::events::{Event, Progress, RequestInfo, Scope, Summary};
 use super::pacer::Pacer;
 use super::settle::{self, Verdict};
 use super::{EngineConfig, SharedStore, backoff};
-use crate::api::{ApiError, Client, ErrorClass, GroupInfo};
+use crate::api::{ApiError, Client, ErrorClass, GroupInfo, Route};
 use crate::domain::plan::{PendingOp, PlannedRequest, plan};
 use crate::domain::{OperationKind, OperationState, Participant};
 use crate::store::{
@@ -78,9 +78,17 @@ pub(super) struct Run {
     /// Pending operations of groups an earlier run left open: planned once those groups are
     /// read and settled, against what the read shows.
     deferred: Mutex<HashMap<String, Vec<PendingOp>>>,
-    /// Set when the whole run must stop (a refused token, a broken store).
+    /// Set when the whole run must stop (a refused token, a broken store, a server gone).
     stop: CancellationToken,
+    /// Connections refused in a row, to any request (a write or a read); any answer resets it.
+    refusals: AtomicU32,
+    /// Why the server was given up for unreachable, when it was.
+    unreachable: Mutex<Option<String>>,
 }
+
+/// Connections refused in a row, whatever the requests, before a run gives the server up for
+/// gone: it stops as for a refused token, and what is open is settled by the next submit.
+const UNREACHABLE_TRIES: u32 = 4;
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
@@ -115,7 +123,49 @@ impl Run {
             attempts: Mutex::new(HashMap::new()),
             deferred: Mutex::new(HashMap::new()),
             stop: CancellationToken::new(),
+            refusals: AtomicU32::new(0),
+            unreachable: Mutex::new(None),
         })
+    }
+
+    /// Stops the whole run: nothing more is sent or waited for; `why`, when given, is what the
+    /// summary says.
+    fn halt(&self, why: Option<String>) {
+        if let Some(message) = why {
+            lock(&self.summary).stopped.get_or_insert(message.clone());
+            self.emit(Event::Warning { message });
+        }
+        self.stop.cancel();
+        self.cancel.cancel();
+        self.notify.notify_waiters();
+    }
+
+    /// Notes how a request ended for the count of refusals in a row: an answer of any kind
+    /// (a success or an HTTP error) resets it; a refused connection adds one; a request with
+    /// no answer, or never sent, leaves it. Returns true when the run has now given the server
+    /// up (and stopped).
+    fn note_reach<T>(&self, result: &Result<T, ApiError>) -> bool {
+        let reason = match result {
+            Err(ApiError::Connect { reason, .. }) => reason,
+            Err(
+                ApiError::NoAnswer { .. }
+                | ApiError::Timeout(_)
+                | ApiError::Invalid(_)
+                | ApiError::Config(_)
+                | ApiError::Limit(_),
+            ) => return false,
+            Ok(_)
+            | Err(ApiError::Graph(_) | ApiError::NotJson { .. } | ApiError::TooLarge { .. }) => {
+                self.refusals.store(0, Ordering::SeqCst);
+                return false;
+            }
+        };
+        if self.refusals.fetch_add(1, Ordering::SeqCst) + 1 < UNREACHABLE_TRIES {
+            return false;
+        }
+        lock(&self.unreachable).get_or_insert_with(|| reason.clone());
+        self.halt(None);
+        true
     }
 
     fn emit(&self, event: Event) {
@@ -142,11 +192,7 @@ impl Run {
     fn store_failed(&self, e: StoreError) {
         let message = format!("the store failed: {e}");
         tracing::error!("{message}");
-        lock(&self.summary).stopped.get_or_insert(message.clone());
-        self.emit(Event::Warning { message });
-        self.stop.cancel();
-        self.cancel.cancel();
-        self.notify.notify_waiters();
+        self.halt(Some(message));
     }
 
     /// Runs the submit to its end and returns the summary.
@@ -184,6 +230,19 @@ impl Run {
             .operations
             .saturating_sub(progress.confirmed + progress.failed + progress.skipped);
         progress.in_flight_requests = 0;
+        if let Some(reason) = lock(&self.unreachable).take() {
+            let message = format!(
+                "the server at {} cannot be reached; {} change(s) stay open and are settled by the next submit (last error: {reason})",
+                self.client
+                    .settings()
+                    .base_url
+                    .origin()
+                    .ascii_serialization(),
+                progress.pending
+            );
+            tracing::warn!("{message}");
+            summary.stopped.get_or_insert(message);
+        }
         summary.progress = progress;
         summary.cancelled = self.cancel.is_cancelled() && summary.stopped.is_none();
         summary.elapsed_ms = Event::delay_ms(started.elapsed());
@@ -251,10 +310,11 @@ impl Run {
         self.scheduled.fetch_add(1, Ordering::SeqCst);
         let run = Arc::clone(self);
         tokio::spawn(async move {
-            // A stopped run does not wait: the read settles what is in flight now.
+            // A stopped or cancelled run does not wait: the read settles what is in flight now.
             tokio::select! {
                 _ = tokio::time::sleep(delay) => {}
                 _ = run.stop.cancelled() => {}
+                _ = run.cancel.cancelled() => {}
             }
             lock(&run.queues)
                 .ready_reconciles

@@ -150,26 +150,35 @@ impl Run {
         let mut pending: VecDeque<String> = groups.into();
         let mut set = tokio::task::JoinSet::new();
         loop {
-            while set.len() < self.config.concurrency.max(1) {
+            // A stopped or cancelled run starts no more reads.
+            while set.len() < self.config.concurrency.max(1)
+                && !self.stop.is_cancelled()
+                && !self.cancel.is_cancelled()
+            {
                 let Some(group) = pending.pop_front() else {
                     break;
                 };
                 let client = self.client.clone();
                 let pacer = Arc::clone(&self.pacer);
+                let cancel = self.cancel.clone();
                 set.spawn(async move {
-                    pacer.acquire().await;
+                    tokio::select! {
+                        _ = pacer.acquire() => {}
+                        _ = cancel.cancelled() => return None,
+                    }
                     let t0 = Instant::now();
                     let res = client.group_info(&group).await;
-                    (group, res, t0.elapsed())
+                    Some((group, res, t0.elapsed()))
                 });
             }
             let Some(joined) = set.join_next().await else {
                 break;
             };
-            let Ok((group, res, took)) = joined else {
+            let Ok(Some((group, res, took))) = joined else {
                 continue;
             };
             self.audit(self.exchange_of_read(&group, &res, took));
+            self.note_reach(&res);
             match res {
                 Ok(info) => {
                     self.pacer.on_success();

@@ -9,13 +9,20 @@ impl Run {
         let mut tries = 0u32;
         let (info, exchange) = loop {
             tries += 1;
+            // A cancelled run reads at once, once: it settles what was in flight, no more.
             tokio::select! {
                 _ = self.pacer.acquire() => {}
+                _ = self.cancel.cancelled() => {}
                 _ = self.stop.cancelled() => return,
             }
             let t0 = Instant::now();
             let res = self.client.group_info(&group_id).await;
             let exchange = self.exchange_of_read(&group_id, &res, t0.elapsed());
+            if self.note_reach(&res) {
+                // The server cannot be reached: the run has stopped; these stay open.
+                self.audit(exchange);
+                return;
+            }
             match res {
                 Ok(info) => {
                     self.pacer.on_success();
@@ -38,7 +45,8 @@ impl Run {
                 }
                 Err(e)
                     if e.class().is_retryable()
-                        && tries < self.config.max_attempts + self.config.max_throttles =>
+                        && tries < self.config.max_attempts + self.config.max_throttles
+                        && !self.cancel.is_cancelled() =>
                 {
                     self.audit(exchange);
                     let delay = backoff::delay(self.config.backoff_base, tries, e.retry_after());
@@ -46,9 +54,12 @@ impl Run {
                         lock(&self.progress).throttled += 1;
                         self.pacer.on_throttle(e.retry_after());
                     }
+                    // Ctrl-C (a cancel) ends the wait at once: what this read would settle
+                    // stays open for the next submit.
                     tokio::select! {
                         _ = tokio::time::sleep(delay) => {}
                         _ = self.stop.cancelled() => return,
+                        _ = self.cancel.cancelled() => return,
                     }
                 }
                 Err(e) => {

@@ -164,14 +164,15 @@ impl Run {
             ),
             Err(e) => (e.status(), e.code(), None, Some(e.to_string())),
         };
+        let (method, path) = audit_route(
+            Route::participants(request.kind, &request.group_id),
+            request.kind.http_method(),
+            &self.client.settings().api_version,
+        );
         Exchange {
             at: now_ms(),
-            method: request.kind.http_method().to_owned(),
-            path: format!(
-                "/{}/{}/participants",
-                self.client.settings().api_version,
-                request.group_id
-            ),
+            method,
+            path,
             group_id: Some(request.group_id.clone()),
             participants: people
                 .iter()
@@ -197,10 +198,15 @@ impl Run {
             Ok(_) => (Some(200), None, None),
             Err(e) => (e.status(), e.code(), Some(e.to_string())),
         };
+        let (method, path) = audit_route(
+            Route::group_info(group_id),
+            "GET",
+            &self.client.settings().api_version,
+        );
         Exchange {
             at: now_ms(),
-            method: "GET".into(),
-            path: format!("/{}/{}", self.client.settings().api_version, group_id),
+            method,
+            path,
             group_id: Some(group_id.to_owned()),
             participants: String::new(),
             status,
@@ -209,6 +215,20 @@ impl Run {
             duration_ms: Event::delay_ms(took),
             error,
         }
+    }
+}
+
+/// The method and path an audit row shows: the route the client sent, or, for a request the
+/// client refused to build (its id is not a group id), the method and an empty path: nothing
+/// was sent, and the row's error says why.
+fn audit_route(
+    route: Result<Route, ApiError>,
+    method: &str,
+    api_version: &str,
+) -> (String, String) {
+    match route {
+        Ok(route) => (route.method.as_str().to_owned(), route.path(api_version)),
+        Err(_) => (method.to_owned(), String::new()),
     }
 }
 

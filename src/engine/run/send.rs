@@ -2,9 +2,6 @@
 
 use super::*;
 
-/// Tries to connect before a run gives the server up for gone.
-const UNREACHABLE_TRIES: u32 = 4;
-
 impl Run {
     /// Sends a group's requests one after the other (removals first), then schedules the read
     /// that confirms them.
@@ -88,6 +85,7 @@ impl Run {
                 .await;
             let took = t0.elapsed();
             lock(&self.progress).in_flight_requests -= 1;
+            let gone = self.note_reach(&result);
             let exchange = self.exchange_of_write(request, &people, &result, took);
             let (status, code, message) = match &result {
                 Ok(a) => (
@@ -173,6 +171,10 @@ impl Run {
                         self.store_failed(se);
                         return Vec::new();
                     }
+                    if gone {
+                        // The server cannot be reached: the run has stopped.
+                        return Vec::new();
+                    }
                     let retry = match class {
                         ErrorClass::Throttled => {
                             throttles += 1;
@@ -189,27 +191,6 @@ impl Run {
                             });
                             (throttles <= self.config.max_throttles).then_some(delay)
                         }
-                        ErrorClass::Transient if matches!(e, ApiError::Connect { .. }) => {
-                            // Nothing was sent. A server that cannot be reached after a few
-                            // tries is gone: the run stops rather than try every group.
-                            transient_tries += 1;
-                            if transient_tries >= UNREACHABLE_TRIES {
-                                let message = format!(
-                                    "the run stopped: {e}; everything not sent stays pending"
-                                );
-                                lock(&self.summary).stopped.get_or_insert(message.clone());
-                                self.emit(Event::Warning { message });
-                                self.stop.cancel();
-                                self.cancel.cancel();
-                                self.notify.notify_waiters();
-                                return Vec::new();
-                            }
-                            Some(backoff::delay(
-                                self.config.backoff_base,
-                                transient_tries,
-                                None,
-                            ))
-                        }
                         ErrorClass::Transient => {
                             transient_tries += 1;
                             (transient_tries < self.config.max_attempts).then(|| {
@@ -221,12 +202,7 @@ impl Run {
                             })
                         }
                         _ => {
-                            let message = format!("the run stopped: {e}");
-                            lock(&self.summary).stopped.get_or_insert(message.clone());
-                            self.emit(Event::Warning { message });
-                            self.stop.cancel();
-                            self.cancel.cancel();
-                            self.notify.notify_waiters();
+                            self.halt(Some(format!("the run stopped: {e}")));
                             return Vec::new();
                         }
                     };
