@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::domain::Region;
+use crate::domain::{GroupId, Region};
 use crate::sandbox::SandboxConfig;
 
 #[derive(Parser, Debug)]
@@ -46,7 +46,7 @@ pub struct GlobalArgs {
     /// Config file [default: config.toml in the user's config directory]
     #[arg(long, env = "WA_GROUPS_CONFIG", global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// Seconds to wait for one answer from the API [default: 30]
+    /// Seconds to wait for one answer from the API, or for token_command [default: 30]
     #[arg(long, global = true, value_name = "SECS")]
     pub timeout: Option<u64>,
 }
@@ -97,7 +97,7 @@ pub enum QueueCommand {
 pub struct QueueUsersArgs {
     /// The group id
     #[arg(long, value_name = "ID")]
-    pub group: String,
+    pub group: GroupId,
     /// Phone numbers or wa_ids; commas and several per argument are fine
     #[arg(required = true, value_name = "USER")]
     pub users: Vec<String>,
@@ -109,7 +109,7 @@ pub struct ImportArgs {
     pub file: PathBuf,
     /// For a plain list of numbers: the group they are for
     #[arg(long, value_name = "ID", requires = "action")]
-    pub group: Option<String>,
+    pub group: Option<GroupId>,
     /// For a plain list of numbers: add or remove
     #[arg(long, value_name = "ACTION", requires = "group")]
     pub action: Option<crate::domain::OperationKind>,
@@ -122,7 +122,7 @@ pub struct ImportArgs {
 pub struct QueueListArgs {
     /// Only this group
     #[arg(long, value_name = "ID")]
-    pub group: Option<String>,
+    pub group: Option<GroupId>,
     /// Only this state: pending, sending, accepted, confirmed, failed, skipped
     #[arg(long, value_name = "STATE")]
     pub state: Option<crate::domain::OperationState>,
@@ -138,7 +138,7 @@ pub struct DropArgs {
     pub ids: Vec<i64>,
     /// Every pending operation of this group
     #[arg(long, value_name = "ID", conflicts_with = "all")]
-    pub group: Option<String>,
+    pub group: Option<GroupId>,
     /// Every pending operation of the account (confirmed, failed and skipped ones stay: they
     /// are the history)
     #[arg(long)]
@@ -162,7 +162,7 @@ pub struct SyncTargetArgs {
 pub struct SubmitArgs {
     /// Only these groups (repeatable)
     #[arg(long = "group", value_name = "ID")]
-    pub groups: Vec<String>,
+    pub groups: Vec<GroupId>,
     /// Print exactly the requests that would be sent, and send nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -222,7 +222,7 @@ pub enum ParticipantsCommand {
 pub struct ParticipantsArgs {
     /// The group id
     #[arg(long, value_name = "ID")]
-    pub group: String,
+    pub group: GroupId,
     /// Do not read the group afterwards to confirm each change
     #[arg(long)]
     pub no_verify: bool,
@@ -248,7 +248,7 @@ pub enum GroupsCommand {
     /// Show one group: subject and members
     Show {
         /// The group id
-        id: String,
+        id: GroupId,
         /// Print JSON instead of text
         #[arg(long)]
         json: bool,

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::api::settings::{DEFAULT_API_VERSION, DEFAULT_BASE_URL};
 use crate::api::{AccessToken, Client, ClientSettings};
+use crate::bounded::{self, CommandError, FileError};
 use crate::cli::GlobalArgs;
 use crate::domain::Region;
 use crate::exit::Failure;
@@ -49,6 +50,12 @@ pub struct Settings {
 
 pub const TOKEN_ENV: &str = "WA_ACCESS_TOKEN";
 
+/// The most of a config file read: far more than any config needs.
+pub const MAX_CONFIG_BYTES: usize = 1 << 20;
+/// The most of a token file, or of a token command's output, read: tokens are a few hundred
+/// bytes.
+pub const MAX_TOKEN_BYTES: usize = 64 << 10;
+
 /// The config file's default place: `config.toml` in the user's config directory.
 pub fn default_config_path() -> Option<PathBuf> {
     crate::paths::config_dir().map(|d| d.join("config.toml"))
@@ -57,14 +64,12 @@ pub fn default_config_path() -> Option<PathBuf> {
 /// Reads a config file. A missing default file is an empty config; a missing named one is an
 /// error; a bad one is an error naming the file, line and problem.
 pub fn load_file(path: &Path, must_exist: bool) -> Result<FileConfig, Failure> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match bounded::read_text(path, MAX_CONFIG_BYTES) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
-            return Ok(FileConfig::default());
-        }
+        Err(FileError::NotFound) if !must_exist => return Ok(FileConfig::default()),
         Err(e) => {
             return Err(Failure::input(format!(
-                "cannot read config file {}: {e}",
+                "config file {} {e}",
                 path.display()
             )));
         }
@@ -141,7 +146,7 @@ impl Settings {
                     .map_err(|_| Failure::input(format!("{TOKEN_ENV} is not valid text")))?;
                 AccessToken::new(&raw).map_err(|e| Failure::input(format!("{TOKEN_ENV}: {e}")))
             }
-            TokenSource::Command(cmd) => run_token_command(cmd),
+            TokenSource::Command(cmd) => run_token_command(cmd, self.timeout),
             TokenSource::Missing => Err(Failure::input(format!(
                 "no access token: give --token-file PATH, set {TOKEN_ENV}, or set token_command in the config file"
             ))),
@@ -153,8 +158,10 @@ impl Settings {
         let phone = self.phone_number_id.as_deref().ok_or_else(|| {
             Failure::input("no phone number id: give --phone-number-id or set WA_PHONE_NUMBER_ID")
         })?;
-        // Check the URL before the token is read, so a refused URL never costs a secret.
-        crate::api::settings::check_base_url(&self.base_url)?;
+        // Check the URL and the proxy before the token is read, so a refused URL or proxy
+        // never costs a secret.
+        let url = crate::api::settings::check_base_url(&self.base_url)?;
+        crate::api::proxy::from_env(&url)?;
         let mut settings =
             ClientSettings::new(&self.base_url, &self.api_version, self.token()?, phone)?;
         settings.request_timeout = self.timeout;
@@ -163,8 +170,15 @@ impl Settings {
 }
 
 fn read_token_file(path: &Path) -> Result<AccessToken, Failure> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Failure::input(format!("cannot read token file {}: {e}", path.display())))?;
+    let fail = |e: FileError| {
+        let hint = match e {
+            FileError::TooLarge(_) => ": is it the right file?",
+            _ => "",
+        };
+        Failure::input(format!("token file {} {e}{hint}", path.display()))
+    };
+    // Its kind first: a directory or a device is not "readable by others", it is no token.
+    let (file, meta) = bounded::open_regular(path).map_err(fail)?;
     let mode = meta.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
         return Err(Failure::input(format!(
@@ -173,27 +187,27 @@ fn read_token_file(path: &Path) -> Result<AccessToken, Failure> {
             path.display()
         )));
     }
-    let raw = std::fs::read_to_string(path)
-        .map_err(|e| Failure::input(format!("cannot read token file {}: {e}", path.display())))?;
+    let raw = bounded::read_to_limit(file, MAX_TOKEN_BYTES).map_err(fail)?;
+    let raw = String::from_utf8(raw)
+        .map_err(|_| Failure::input(format!("token file {} is not text", path.display())))?;
     AccessToken::new(&raw)
         .map_err(|e| Failure::input(format!("token file {}: {e}", path.display())))
 }
 
-fn run_token_command(cmd: &str) -> Result<AccessToken, Failure> {
-    let output = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| Failure::input(format!("cannot run token_command: {e}")))?;
-    if !output.status.success() {
-        return Err(Failure::input(format!(
-            "token_command failed ({})",
-            output.status
-        )));
-    }
-    let raw = String::from_utf8(output.stdout)
+/// Runs the token command: within `timeout` (the command is killed past it), at most
+/// [`MAX_TOKEN_BYTES`] of output; its error output is not shown, as it may hold the token.
+fn run_token_command(cmd: &str, timeout: Duration) -> Result<AccessToken, Failure> {
+    let output = bounded::command_output(cmd, timeout, MAX_TOKEN_BYTES).map_err(|e| {
+        let hint = match e {
+            CommandError::Timeout(_) => " (--timeout or timeout_secs sets how long it may take)",
+            CommandError::Failed(_) => {
+                "; its error output is not shown, as it may hold the token: run it yourself to see why"
+            }
+            _ => "",
+        };
+        Failure::input(format!("token_command {e}{hint}"))
+    })?;
+    let raw = String::from_utf8(output)
         .map_err(|_| Failure::input("token_command printed something that is not text"))?;
     AccessToken::new(&raw).map_err(|e| Failure::input(format!("token_command: {e}")))
 }

@@ -1,6 +1,7 @@
 //! wa-groups: queue, preview and submit WhatsApp Business group participant changes.
 
 pub mod api;
+pub mod bounded;
 pub mod cli;
 pub mod commands;
 pub mod config;

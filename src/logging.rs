@@ -12,11 +12,16 @@ use tracing_subscriber::EnvFilter;
 pub fn init(dir: &Path) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
     let path = dir.join("wa-groups.log");
+    // Never through a symbolic link, and only a regular file has its mode narrowed.
     let file = OpenOptions::new()
         .create(true)
         .append(true)
         .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(&path)?;
+    if !file.metadata()?.file_type().is_file() {
+        return Err(std::io::Error::other("the log is not a regular file"));
+    }
     file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     let filter =
         EnvFilter::try_from_env("WA_GROUPS_LOG").unwrap_or_else(|_| EnvFilter::new("info"));

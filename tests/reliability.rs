@@ -6,8 +6,8 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    assert_outcomes_true, integrity_check, prepare_replace, run, sandbox, spawn,
-    wait_for_applied_writes,
+    DEADLINE, assert_outcomes_true, finish, integrity_check, kill, prepare_replace, run, sandbox,
+    spawn, wait_for_applied_writes,
 };
 use wa_groups::sandbox::Faults;
 
@@ -144,8 +144,7 @@ async fn crash_loop_ten_kills_then_the_exact_final_state() {
         // A different moment each time: after 1 to 12 more applied writes.
         let step = 1 + (kills as u64 * 7 + last) % 12;
         wait_for_applied_writes(&sb, last + step).await;
-        child.kill().expect("SIGKILL");
-        let _ = child.wait();
+        kill(&mut child).await;
         kills += 1;
         last = sb.stats()["applied_writes"].as_u64().unwrap_or(0);
         assert_eq!(integrity_check(home.path()), "ok", "after kill {kills}");
@@ -186,10 +185,7 @@ async fn a_second_sender_on_the_same_account_is_refused() {
         "{}",
         second.stderr
     );
-    let done = tokio::task::spawn_blocking(move || first.wait_with_output())
-        .await
-        .expect("join")
-        .expect("first ends");
+    let done = finish(first, DEADLINE, "the first submit").await;
     assert_eq!(
         done.status.code(),
         Some(0),
@@ -204,6 +200,51 @@ async fn a_second_sender_on_the_same_account_is_refused() {
     sb.shutdown().await;
 }
 
+/// The operations of the store in `home`, counted by state.
+fn states_in_store(home: &std::path::Path) -> std::collections::BTreeMap<String, usize> {
+    let db = home.join("data").join("wa-groups").join("wa-groups.db");
+    let conn = rusqlite::Connection::open(&db).expect("store");
+    let mut stmt = conn
+        .prepare("SELECT state, count(*) FROM operations GROUP BY state")
+        .expect("query");
+    stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize))
+    })
+    .expect("rows")
+    .collect::<Result<_, _>>()
+    .expect("states")
+}
+
+/// A run whose server went away ends after a few refused connections, as for a refused token:
+/// exit 1, one line naming the server and how many changes stay open; nothing failed for it.
+fn assert_ended_for_an_unreachable_server(
+    sb_url: &str,
+    stderr: &str,
+    code: Option<i32>,
+    states: &std::collections::BTreeMap<String, usize>,
+    total: usize,
+) {
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(
+        states.values().sum::<usize>(),
+        total,
+        "nothing lost: {states:?}"
+    );
+    assert_eq!(
+        states.get("failed"),
+        None,
+        "nothing failed for want of a server"
+    );
+    let open: usize = ["pending", "sending", "accepted"]
+        .iter()
+        .filter_map(|s| states.get(*s))
+        .sum();
+    let line = format!(
+        "the server at {sb_url} cannot be reached; {open} change(s) stay open and are settled by the next submit"
+    );
+    assert!(stderr.contains(&line), "{line}\nin:\n{stderr}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_that_goes_away_ends_the_run_and_loses_nothing() {
     let sb = sandbox(GROUPS).await;
@@ -213,38 +254,71 @@ async fn a_server_that_goes_away_ends_the_run_and_loses_nothing() {
         latency_ms: 20,
         ..Faults::default()
     });
+    let url = sb.base_url();
     let child = spawn(&sb, home.path(), SUBMIT);
     wait_for_applied_writes(&sb, 5).await;
     sb.shutdown().await;
-    let started = std::time::Instant::now();
-    let done = tokio::task::spawn_blocking(move || child.wait_with_output())
-        .await
-        .expect("join")
-        .expect("submit ends");
-    assert!(
-        started.elapsed() < Duration::from_secs(60),
-        "the run kept trying"
-    );
+    // The run ends after a few refused connections, not after minutes of retries.
+    let done = finish(child, Duration::from_secs(60), "submit, its server gone").await;
     let stderr = String::from_utf8_lossy(&done.stderr);
-    assert_eq!(done.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("the run stopped"), "{stderr}");
-    // Nothing lost: every operation is still in the queue, none failed for want of a server.
-    let db = home
-        .path()
-        .join("data")
-        .join("wa-groups")
-        .join("wa-groups.db");
-    let conn = rusqlite::Connection::open(&db).expect("store");
-    let total: i64 = conn
-        .query_row("SELECT count(*) FROM operations", [], |r| r.get(0))
-        .expect("count");
-    let failed: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM operations WHERE state = 'failed'",
-            [],
-            |r| r.get(0),
-        )
-        .expect("count");
-    assert_eq!(total as usize, OPS);
-    assert_eq!(failed, 0);
+    let states = states_in_store(home.path());
+    assert_ended_for_an_unreachable_server(&url, &stderr, done.status.code(), &states, OPS);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_gone_while_every_worker_reads_ends_the_run_too() {
+    // One add in each group with room, read back 3 s after it is accepted: the server goes
+    // once every write is in, so only the confirming reads meet the refusals.
+    let sb = sandbox(24).await;
+    let home = tempfile::tempdir().expect("home");
+    let with_room: Vec<String> = sb
+        .group_ids()
+        .into_iter()
+        .filter(|g| sb.members(g).is_some_and(|m| m.len() < 8))
+        .collect();
+    let groups = with_room.len();
+    assert!(groups >= 8, "enough groups with room: {groups}");
+    let mut csv = String::from("group,participant,action\n");
+    for (i, group) in with_room.iter().enumerate() {
+        csv.push_str(&format!("{group},+1212200{:04},add\n", 4000 + i));
+    }
+    let file = home.path().join("adds.csv");
+    std::fs::write(&file, csv).expect("csv");
+    let synced = run(&sb, home.path(), &["groups", "sync"]).await;
+    assert_eq!(synced.code, 0, "{}", synced.stderr);
+    let imported = run(
+        &sb,
+        home.path(),
+        &["queue", "import", file.to_str().expect("path")],
+    )
+    .await;
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+    let url = sb.base_url();
+    let child = spawn(
+        &sb,
+        home.path(),
+        &[
+            "submit",
+            "--yes",
+            "--concurrency",
+            "8",
+            "--verify-delay-ms",
+            "3000",
+        ],
+    );
+    wait_for_applied_writes(&sb, groups as u64).await;
+    sb.shutdown().await;
+    let done = finish(
+        child,
+        Duration::from_secs(60),
+        "submit, its server gone while reading",
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    let states = states_in_store(home.path());
+    assert_ended_for_an_unreachable_server(&url, &stderr, done.status.code(), &states, groups);
+    assert!(
+        states.get("accepted").copied().unwrap_or(0) > 0,
+        "the accepted changes wait for the next submit to confirm them: {states:?}"
+    );
 }

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{
-    assert_outcomes_true, integrity_check, members_of, prepare_replace, queue_states,
+    assert_outcomes_true, integrity_check, kill, members_of, prepare_replace, queue_states,
     replace_everyone, run, sandbox, spawn, wait_for_applied_writes,
 };
 use wa_groups::sandbox::Faults;
@@ -83,8 +83,7 @@ async fn killed_mid_run_then_resumed_ends_the_same() {
     let mut child = spawn(&sb, home.path(), SUBMIT);
     // Wait until the run is well under way, then kill it without warning.
     wait_for_applied_writes(&sb, 60).await;
-    child.kill().expect("SIGKILL");
-    let _ = child.wait();
+    kill(&mut child).await;
     let applied_at_kill = sb.stats()["applied_writes"].as_u64().unwrap_or(0);
     assert!(
         applied_at_kill < 500,

@@ -3,7 +3,7 @@
 //! capture-pane, and the sandbox checked after a submit. tmux is required (CI installs it).
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use wa_groups::sandbox::{self, SandboxConfig};
@@ -17,8 +17,8 @@ struct Tmux {
 
 impl Tmux {
     fn new() -> Tmux {
-        match Command::new("tmux").arg("-V").output() {
-            Ok(out) if out.status.success() => {}
+        match output_within(Command::new("tmux").arg("-V")) {
+            Some(out) if out.status.success() => {}
             _ => panic!(
                 "tmux is not installed: install it (e.g. `apt-get install tmux`) to run the real-terminal test"
             ),
@@ -33,12 +33,8 @@ impl Tmux {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs")
+        output_within(Command::new("tmux").arg("-L").arg(&self.socket).args(args))
+            .unwrap_or_else(|| panic!("tmux {args:?} did not end within {TMUX_DEADLINE:?}"))
     }
 
     fn keys(&self, keys: &[&str]) {
@@ -98,7 +94,39 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
+        let _ = output_within(
+            Command::new("tmux")
+                .arg("-L")
+                .arg(&self.socket)
+                .arg("kill-server"),
+        );
+    }
+}
+
+/// How long one tmux client command may take.
+const TMUX_DEADLINE: Duration = Duration::from_secs(20);
+
+/// Runs a command to its end and returns its output; past [`TMUX_DEADLINE`] it is killed and
+/// `None` is returned (also when it cannot start).
+fn output_within(cmd: &mut Command) -> Option<Output> {
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()?;
+    let pid = libc::pid_t::try_from(child.id()).ok()?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(TMUX_DEADLINE) {
+        Ok(out) => out.ok(),
+        Err(_) => {
+            // SAFETY: kill(2) on the pid of our own child, which has not been waited for.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            None
+        }
     }
 }
 

@@ -4,7 +4,8 @@
 
 use std::fmt;
 
-use crate::domain::{OperationKind, Participant};
+use super::ApiError;
+use crate::domain::{GroupId, OperationKind, Participant};
 
 /// One request to the Graph API.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -96,18 +97,33 @@ impl Call {
         }
     }
 
-    /// Where this call goes, for API version `version` and the account's `phone_number_id`.
-    pub fn endpoint(&self, version: &str, phone_number_id: &str) -> Endpoint {
-        let (method, rest): (Method, Vec<&str>) = match self {
-            Call::GroupInfo { group } => (Method::Get, vec![group]),
-            Call::ListGroups { .. } => (Method::Get, vec![phone_number_id, "groups"]),
-            Call::AddParticipants { group, .. } => (Method::Post, vec![group, "participants"]),
-            Call::RemoveParticipants { group, .. } => (Method::Delete, vec![group, "participants"]),
+    /// Where this call goes, for API version `version` and the account's `phone_number_id`
+    /// (digits, checked by the client's settings). A group that is not a Graph id (`..`, a
+    /// slash, a space, …) has no endpoint: [`ApiError::Invalid`], and nothing is sent.
+    pub fn endpoint(&self, version: &str, phone_number_id: &str) -> Result<Endpoint, ApiError> {
+        let rest: Vec<String> = match self {
+            Call::GroupInfo { group } => vec![checked(group)?],
+            Call::ListGroups { .. } => vec![phone_number_id.to_owned(), "groups".to_owned()],
+            Call::AddParticipants { group, .. } | Call::RemoveParticipants { group, .. } => {
+                vec![checked(group)?, "participants".to_owned()]
+            }
         };
         let mut segments = Vec::with_capacity(rest.len() + 1);
         segments.push(version.to_owned());
-        segments.extend(rest.into_iter().map(str::to_owned));
-        Endpoint { method, segments }
+        segments.extend(rest);
+        Ok(Endpoint {
+            method: self.method(),
+            segments,
+        })
+    }
+
+    /// The HTTP method of the call.
+    pub fn method(&self) -> Method {
+        match self {
+            Call::GroupInfo { .. } | Call::ListGroups { .. } => Method::Get,
+            Call::AddParticipants { .. } => Method::Post,
+            Call::RemoveParticipants { .. } => Method::Delete,
+        }
     }
 
     /// Whether sending it twice is harmless (a read), so a lost answer may simply be asked
@@ -148,6 +164,13 @@ impl Call {
     }
 }
 
+/// A group id as a path segment, or why it cannot be one.
+fn checked(group: &str) -> Result<String, ApiError> {
+    GroupId::parse(group)
+        .map(GroupId::into_string)
+        .map_err(|e| ApiError::Invalid(e.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,7 +202,25 @@ mod tests {
             ),
         ];
         for (call, shown) in cases {
-            assert_eq!(call.endpoint("v23.0", "1000").to_string(), shown);
+            let endpoint = call.endpoint("v23.0", "1000").expect("an endpoint");
+            assert_eq!(endpoint.to_string(), shown);
+        }
+    }
+
+    #[test]
+    fn ids_that_are_path_segments_have_no_endpoint() {
+        for bad in ["..", ".", "", "a/b", "a?b", "x#", "%2e%2e", "a b"] {
+            let calls = [
+                Call::GroupInfo { group: bad.into() },
+                Call::change_participants(OperationKind::Add, bad, Vec::new()),
+                Call::change_participants(OperationKind::Remove, bad, Vec::new()),
+            ];
+            for call in calls {
+                assert!(
+                    matches!(call.endpoint("v23.0", "1"), Err(ApiError::Invalid(_))),
+                    "{bad:?}"
+                );
+            }
         }
     }
 }

@@ -9,9 +9,12 @@ use serde_json::Value;
 use super::body::{excerpt, read_capped};
 use super::call::{Call, Endpoint, Method as CallMethod};
 use super::error::ApiError;
+use super::proxy::{self, ProxyChoice};
 use super::settings::ClientSettings;
 use super::wire::{self, GroupInfo, GroupPage, GroupSummary, WriteAccepted};
-use crate::domain::{MAX_PARTICIPANTS_PER_REQUEST, OperationKind, Participant};
+use crate::domain::{
+    MAX_GROUPS_PER_NUMBER, MAX_PARTICIPANTS_PER_REQUEST, OperationKind, Participant,
+};
 
 /// The fields asked of a group's info call.
 pub const GROUP_FIELDS: &str =
@@ -25,6 +28,9 @@ pub enum Answer {
     Write(WriteAccepted),
 }
 
+/// The most pages of the group list read: 10,000 groups in pages of at least 10.
+pub const MAX_LIST_PAGES: usize = 1_000;
+
 /// A Graph API client for one account (one business phone number). Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -33,10 +39,19 @@ pub struct Client {
 }
 
 impl Client {
+    /// A client for the settings' account, through the proxy [`proxy::from_env`] chooses
+    /// (none for loopback). Refuses a proxy that would see the token in clear.
     pub fn new(settings: ClientSettings) -> Result<Client, ApiError> {
         // One process-wide TLS provider; a second install attempt is harmless.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
+        let builder = match proxy::from_env(&settings.base_url)? {
+            ProxyChoice::Direct => reqwest::Client::builder().no_proxy(),
+            ProxyChoice::Through { url, variable } => reqwest::Client::builder().proxy(
+                reqwest::Proxy::all(url)
+                    .map_err(|e| ApiError::Config(format!("{variable}: {e}")))?,
+            ),
+        };
+        let http = builder
             .user_agent(concat!("wa-groups/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.request_timeout)
@@ -57,14 +72,15 @@ impl Client {
         &self.settings
     }
 
-    /// The endpoint of `call` for this account (the one the client sends it to).
-    pub fn endpoint(&self, call: &Call) -> Endpoint {
+    /// The endpoint of `call` for this account (the one the client sends it to), or why it has
+    /// none (an id that is not a group id).
+    pub fn endpoint(&self, call: &Call) -> Result<Endpoint, ApiError> {
         call.endpoint(&self.settings.api_version, &self.settings.phone_number_id)
     }
 
     /// Sends one call once and reads its answer.
     pub async fn execute(&self, call: &Call) -> Result<Answer, ApiError> {
-        let endpoint = self.endpoint(call);
+        let endpoint = self.endpoint(call)?;
         let mut url = self.url(&endpoint)?;
         match call {
             Call::GroupInfo { .. } => {
@@ -72,10 +88,7 @@ impl Client {
                 let json = self.get_json(url).await?;
                 GroupInfo::from_json(&json)
                     .map(Answer::Group)
-                    .ok_or_else(|| ApiError::NotJson {
-                        status: 200,
-                        excerpt: "group info without an `id` or without its `participants`".into(),
-                    })
+                    .map_err(ApiError::BadAnswer)
             }
             Call::ListGroups { after } => {
                 {
@@ -88,10 +101,7 @@ impl Client {
                 let json = self.get_json(url).await?;
                 GroupPage::from_json(&json)
                     .map(Answer::Page)
-                    .ok_or_else(|| ApiError::NotJson {
-                        status: 200,
-                        excerpt: "group list without `data`".into(),
-                    })
+                    .map_err(ApiError::BadAnswer)
             }
             Call::AddParticipants { participants, .. }
             | Call::RemoveParticipants { participants, .. } => {
@@ -180,7 +190,7 @@ impl Client {
         }
         Ok(WriteAccepted {
             status: code,
-            request_id: super::lenient::string(json.get("request_id")),
+            request_id: wire::request_id(&json),
             partial,
             failed: wire::failed_participants(&json),
         })
@@ -212,42 +222,23 @@ impl Client {
         }
     }
 
-    /// Every active group, following every page.
+    /// Every active group, following every page, within the bounds of [`GroupList`] (for
+    /// tests of the client; the engine reads the list through its call policy).
     pub async fn list_groups(&self) -> Result<Vec<GroupSummary>, ApiError> {
-        let mut all = Vec::new();
-        let mut seen_cursors = std::collections::HashSet::new();
+        let mut list = GroupList::default();
         let mut after: Option<String> = None;
         loop {
             let page = self.list_groups_page(after.as_deref()).await?;
-            let empty = page.groups.is_empty();
-            all.extend(page.groups);
-            match page.next_after {
-                Some(next) if !empty => {
-                    if !seen_cursors.insert(next.clone()) {
-                        return Err(ApiError::NotJson {
-                            status: 200,
-                            excerpt: "the group list repeats a page cursor".into(),
-                        });
-                    }
-                    after = Some(next);
-                }
-                _ => return Ok(all),
+            match list.take(page)? {
+                Some(next) => after = Some(next),
+                None => return Ok(list.into_groups()),
             }
         }
     }
 
+    /// The URL of an endpoint: the base URL, then the endpoint's segments (each a checked id
+    /// or a fixed word, so none needs escaping).
     fn url(&self, endpoint: &Endpoint) -> Result<Url, ApiError> {
-        for segment in endpoint.segments.iter().skip(1) {
-            if segment.is_empty()
-                || segment.len() > 512
-                || segment.chars().any(|c| c.is_control() || c.is_whitespace())
-            {
-                return Err(ApiError::Invalid(format!(
-                    "`{}` is not a group id",
-                    crate::domain::text::sanitize(segment)
-                )));
-            }
-        }
         let mut url = self.settings.base_url.clone();
         url.path_segments_mut()
             .map_err(|_| ApiError::Config("the base URL cannot take a path".into()))?
@@ -299,6 +290,55 @@ impl Client {
                 reason: root_cause(e),
             }
         }
+    }
+}
+
+/// The group list read page by page, within its bounds: at most [`MAX_GROUPS_PER_NUMBER`]
+/// groups in at most [`MAX_LIST_PAGES`] pages, and no page cursor twice (a server going round
+/// in circles). Used by every reader of the list.
+#[derive(Debug, Default)]
+pub struct GroupList {
+    groups: Vec<GroupSummary>,
+    pages: usize,
+    cursors: std::collections::HashSet<String>,
+}
+
+impl GroupList {
+    /// Takes one page; the cursor of the next page to read, `None` when the list is whole, or
+    /// why reading stops ([`ApiError::Limit`], or a repeated cursor).
+    pub fn take(&mut self, page: GroupPage) -> Result<Option<String>, ApiError> {
+        self.pages += 1;
+        let empty = page.groups.is_empty();
+        self.groups.extend(page.groups);
+        if self.groups.len() > MAX_GROUPS_PER_NUMBER {
+            return Err(ApiError::Limit(format!(
+                "the group list goes past {MAX_GROUPS_PER_NUMBER} groups, the most a phone number can have; stopped reading after {} page(s)",
+                self.pages
+            )));
+        }
+        match page.next_after {
+            Some(next) if !empty => {
+                if self.pages >= MAX_LIST_PAGES {
+                    return Err(ApiError::Limit(format!(
+                        "the group list goes past {MAX_LIST_PAGES} pages ({} groups so far); stopped reading",
+                        self.groups.len()
+                    )));
+                }
+                if !self.cursors.insert(next.clone()) {
+                    return Err(ApiError::NotJson {
+                        status: 200,
+                        excerpt: "the group list repeats a page cursor".into(),
+                    });
+                }
+                Ok(Some(next))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The groups read.
+    pub fn into_groups(self) -> Vec<GroupSummary> {
+        self.groups
     }
 }
 

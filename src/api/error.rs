@@ -134,6 +134,14 @@ pub enum ApiError {
     /// The answer was larger than the limit.
     #[error("HTTP {status}: the answer is larger than {limit} bytes; not read")]
     TooLarge { status: u16, limit: usize },
+    /// The server's answers went past a bound the tool sets on what it reads (the number of
+    /// groups or pages of the group list); what was read is dropped.
+    #[error("{0}")]
+    Limit(String),
+    /// A read answered with JSON of the right shape that cannot be used as it is (a group id
+    /// that is no id, a group without its members): asking again would give the same.
+    #[error("the server's answer cannot be used: {0}")]
+    BadAnswer(String),
     /// No connection could be made: nothing was sent.
     #[error("cannot connect to {host}: {reason}")]
     Connect { host: String, reason: String },
@@ -150,6 +158,7 @@ impl ApiError {
     pub fn class(&self) -> ErrorClass {
         match self {
             ApiError::Config(_) | ApiError::Invalid(_) => ErrorClass::BadRequest,
+            ApiError::Limit(_) | ApiError::BadAnswer(_) => ErrorClass::Unknown,
             ApiError::Graph(g) => g.class(),
             // A body that could not be read: a 2xx is worth asking again (it is settled by
             // reading the group), otherwise the status decides.

@@ -5,12 +5,13 @@ pub mod call;
 pub mod client;
 pub mod error;
 pub mod lenient;
+pub mod proxy;
 pub mod settings;
 pub mod token;
 pub mod wire;
 
 pub use call::{Call, Endpoint, Method};
-pub use client::{Answer, Client};
+pub use client::{Answer, Client, GroupList};
 pub use error::{ApiError, ErrorClass, GraphError, ParticipantFailure};
 pub use settings::ClientSettings;
 pub use token::AccessToken;

@@ -75,7 +75,8 @@ pub fn check_base_url(raw: &str) -> Result<Url, ApiError> {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// Whether the URL's host is this machine: `localhost`, or a loopback address.
+pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),

@@ -8,12 +8,38 @@ use serde_json::Value;
 
 use super::error::{GraphError, ParticipantFailure};
 use super::lenient;
-use crate::domain::Participant;
 use crate::domain::text::sanitize;
+use crate::domain::{GroupId, Participant};
 
-/// Text from the server, made safe to show: control characters become visible escapes.
-fn text(v: Option<&Value>) -> Option<String> {
-    lenient::string(v).map(|s| sanitize(&s))
+/// The most characters of one text field kept from an answer (a subject has at most 128; an
+/// error message a few hundred).
+pub const MAX_TEXT_CHARS: usize = 1024;
+
+/// Text from the server, made safe where the answer is read: control characters (escape
+/// sequences, bells, C1 controls, bidi overrides) become visible escapes, and it is cut to
+/// [`MAX_TEXT_CHARS`]. Every string field of every answer goes through here, so no later path
+/// (Display, CSV, JSON, the app) can carry a control character from a server.
+pub fn text(v: Option<&Value>) -> Option<String> {
+    lenient::string(v).map(|s| {
+        let safe = sanitize(&s);
+        match safe.char_indices().nth(MAX_TEXT_CHARS) {
+            Some((cut, _)) => format!("{}…", &safe[..cut]),
+            None => safe,
+        }
+    })
+}
+
+/// A write answer's `request_id`, made safe.
+pub fn request_id(body: &Value) -> Option<String> {
+    text(body.get("request_id"))
+}
+
+/// A group id from an answer: the id, or why it cannot be one.
+fn group_id(v: Option<&Value>) -> Result<String, String> {
+    let raw = lenient::string(v).ok_or_else(|| "a group without an `id`".to_owned())?;
+    GroupId::parse(&raw)
+        .map(GroupId::into_string)
+        .map_err(|e| format!("a group id in the answer is refused: {e}"))
 }
 
 /// The body of an add or remove participants call, as the contract gives it.
@@ -96,14 +122,14 @@ pub fn graph_error(status: u16, headers: &HeaderMap, body: &Value) -> Option<Gra
         status,
         code: lenient::int(err.get("code")).unwrap_or(-1),
         subcode: lenient::int(err.get("error_subcode")),
-        error_type: lenient::string(err.get("type")),
+        error_type: text(err.get("type")),
         message: text(err.get("message"))
             .or_else(|| text(err.get("error_user_msg")))
             .unwrap_or_else(|| "(no message)".into()),
         details,
-        fbtrace_id: lenient::string(err.get("fbtrace_id")),
+        fbtrace_id: text(err.get("fbtrace_id")),
         is_transient: lenient::boolean(err.get("is_transient")),
-        request_id: lenient::string(body.get("request_id")),
+        request_id: request_id(body),
         retry_after: retry_after(headers),
         failed_participants: failed_participants(body),
     })
@@ -126,9 +152,9 @@ pub fn failed_participants(body: &Value) -> Vec<ParticipantFailure> {
     };
     list.iter()
         .filter_map(|item| {
-            let user = lenient::string(item.get("input"))
-                .or_else(|| lenient::string(item.get("user")))
-                .or_else(|| lenient::string(item.get("wa_id")))?;
+            let user = text(item.get("input"))
+                .or_else(|| text(item.get("user")))
+                .or_else(|| text(item.get("wa_id")))?;
             let first = item
                 .get("errors")
                 .and_then(Value::as_array)
@@ -177,24 +203,29 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 impl GroupPage {
-    pub fn from_json(body: &Value) -> Option<GroupPage> {
+    /// Reads a page of the group list; an answer without the list, or naming a group by
+    /// something that cannot be a group id, is refused with the reason.
+    pub fn from_json(body: &Value) -> Result<GroupPage, String> {
         // The contract has `data` as an object holding `groups`; Graph edges elsewhere put the
         // list straight in `data`. Both are read.
-        let data = body.get("data")?;
-        let list = data
-            .get("groups")
-            .and_then(Value::as_array)
-            .or_else(|| data.as_array())?;
+        let list = body
+            .get("data")
+            .and_then(|data| {
+                data.get("groups")
+                    .and_then(Value::as_array)
+                    .or_else(|| data.as_array())
+            })
+            .ok_or_else(|| "group list without `data`".to_owned())?;
         let groups = list
             .iter()
-            .filter_map(|g| {
-                Some(GroupSummary {
-                    id: lenient::string(g.get("id"))?,
+            .map(|g| {
+                Ok(GroupSummary {
+                    id: group_id(g.get("id"))?,
                     subject: text(g.get("subject")).unwrap_or_default(),
                     created_at: lenient::int(g.get("created_at")),
                 })
             })
-            .collect();
+            .collect::<Result<Vec<_>, String>>()?;
         let paging = body.get("paging");
         let has_next = paging
             .and_then(|p| p.get("next"))
@@ -202,7 +233,7 @@ impl GroupPage {
         let after = paging
             .and_then(|p| p.get("cursors"))
             .and_then(|c| lenient::string(c.get("after")));
-        Some(GroupPage {
+        Ok(GroupPage {
             groups,
             next_after: if has_next { after } else { None },
         })
@@ -210,19 +241,26 @@ impl GroupPage {
 }
 
 impl GroupInfo {
-    pub fn from_json(body: &Value) -> Option<GroupInfo> {
-        let id = lenient::string(body.get("id"))?;
+    /// Reads a group's info; refused with the reason when it has no valid `id`, or says it has
+    /// members without naming them.
+    pub fn from_json(body: &Value) -> Result<GroupInfo, String> {
+        let id = group_id(body.get("id"))?;
         let total =
             lenient::int(body.get("total_participant_count")).and_then(|n| u64::try_from(n).ok());
+        let unnamed = || "group info without its `participants`".to_owned();
         let participants = match body.get("participants") {
             Some(Value::Array(list)) => member_ids(list),
-            Some(Value::Object(edge)) => member_ids(edge.get("data").and_then(Value::as_array)?),
+            Some(Value::Object(edge)) => member_ids(
+                edge.get("data")
+                    .and_then(Value::as_array)
+                    .ok_or_else(unnamed)?,
+            ),
             // No list: an empty group may be shown so, but a group said to have members
             // without naming them tells nothing about who is in it.
             None | Some(Value::Null) if total == Some(0) => Vec::new(),
-            _ => return None,
+            _ => return Err(unnamed()),
         };
-        Some(GroupInfo {
+        Ok(GroupInfo {
             id,
             subject: text(body.get("subject")).unwrap_or_default(),
             description: text(body.get("description")),
@@ -237,11 +275,10 @@ impl GroupInfo {
 fn member_ids(list: &[Value]) -> Vec<String> {
     list.iter()
         .filter_map(|m| match m {
-            Value::String(s) => Some(s.trim_start_matches('+').to_owned()),
-            other => lenient::string(other.get("wa_id"))
-                .or_else(|| lenient::string(other.get("user")))
-                .map(|s| s.trim_start_matches('+').to_owned()),
+            Value::String(_) => text(Some(m)),
+            other => text(other.get("wa_id")).or_else(|| text(other.get("user"))),
         })
+        .map(|s| s.trim_start_matches('+').to_owned())
         .collect()
 }
 
@@ -270,12 +307,12 @@ mod tests {
         assert_eq!(info.participants, vec!["12025550143", "447911123456"]);
         assert_eq!(info.total_participant_count, Some(2));
         assert_eq!(info.suspended, Some(false));
-        assert!(GroupInfo::from_json(&json!({"subject": "no id"})).is_none());
+        assert!(GroupInfo::from_json(&json!({"subject": "no id"})).is_err());
         // Members unknown: refused rather than read as an empty group.
-        assert!(GroupInfo::from_json(&json!({"id": "g", "total_participant_count": 3})).is_none());
-        assert!(GroupInfo::from_json(&json!({"id": "g"})).is_none());
+        assert!(GroupInfo::from_json(&json!({"id": "g", "total_participant_count": 3})).is_err());
+        assert!(GroupInfo::from_json(&json!({"id": "g"})).is_err());
         let empty = GroupInfo::from_json(&json!({"id": "g", "total_participant_count": "0"}));
-        assert_eq!(empty.map(|g| g.participants.len()), Some(0));
+        assert_eq!(empty.map(|g| g.participants.len()), Ok(0));
     }
 
     #[test]
@@ -317,5 +354,84 @@ mod tests {
         );
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(120)));
         assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
+
+    /// Every string an answer can carry, each holding an escape sequence.
+    const EVIL: &str = "-2+3\u{1b}]52;c;ZXZpbA==\u{7}\u{9b}2J\u{202e}\r\n";
+
+    fn harmless(what: &str, text: &str) {
+        assert!(
+            !text
+                .chars()
+                .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+            "{what}: {text:?}"
+        );
+    }
+
+    #[test]
+    fn every_string_of_an_error_answer_is_made_safe_where_it_is_read() {
+        let body = json!({
+            "request_id": EVIL,
+            "error": {"message": EVIL, "type": EVIL, "code": 131201, "fbtrace_id": EVIL,
+                "error_data": {"details": EVIL,
+                    "failed_participants": [{"input": EVIL, "errors": [{"code": 131203, "message": EVIL}]},
+                                            {"user": "+1", "title": EVIL}]}}
+        });
+        let g = graph_error(206, &HeaderMap::new(), &body).expect("error");
+        for (what, text) in [
+            ("message", g.message.as_str()),
+            ("type", g.error_type.as_deref().unwrap_or("")),
+            ("details", g.details.as_deref().unwrap_or("")),
+            ("fbtrace_id", g.fbtrace_id.as_deref().unwrap_or("")),
+            ("request_id", g.request_id.as_deref().unwrap_or("")),
+            ("failed user", g.failed_participants[0].user.as_str()),
+            ("failed message", g.failed_participants[0].message.as_str()),
+            ("failed title", g.failed_participants[1].message.as_str()),
+        ] {
+            harmless(what, text);
+            assert!(text.contains("^[]52;c;ZXZpbA==^G"), "{what}: {text}");
+        }
+        harmless("Display", &g.to_string());
+        harmless("request id", &request_id(&body).unwrap_or_default());
+        // An error_data given as a bare string is text too.
+        let bare = json!({"error": {"message": "m", "code": 100, "error_data": EVIL}});
+        let g = graph_error(400, &HeaderMap::new(), &bare).expect("error");
+        harmless("bare details", g.details.as_deref().unwrap_or(""));
+    }
+
+    #[test]
+    fn every_string_of_a_group_answer_is_made_safe_and_bounded() {
+        let info = GroupInfo::from_json(&json!({
+            "id": "g1", "subject": EVIL, "description": "x".repeat(10_000),
+            "participants": [EVIL, {"wa_id": EVIL}], "total_participant_count": 2
+        }))
+        .expect("info");
+        harmless("subject", &info.subject);
+        let description = info.description.unwrap_or_default();
+        assert_eq!(
+            description.chars().count(),
+            MAX_TEXT_CHARS + 1,
+            "cut, with an ellipsis"
+        );
+        for member in &info.participants {
+            harmless("member", member);
+        }
+        let page =
+            GroupPage::from_json(&json!({"data": {"groups": [{"id": "g1", "subject": EVIL}]}}))
+                .expect("page");
+        harmless("listed subject", &page.groups[0].subject);
+    }
+
+    #[test]
+    fn a_group_id_that_cannot_be_one_refuses_the_answer() {
+        for bad in ["..", ".", "a/b", "", "a?b", "x y", "\u{1b}[2J"] {
+            let err = GroupInfo::from_json(&json!({"id": bad, "participants": []})).expect_err(bad);
+            harmless("info error", &err);
+            let err =
+                GroupPage::from_json(&json!({"data": {"groups": [{"id": "ok"}, {"id": bad}]}}))
+                    .expect_err(bad);
+            harmless("page error", &err);
+        }
+        assert!(GroupPage::from_json(&json!({"data": [{"subject": "no id"}]})).is_err());
     }
 }

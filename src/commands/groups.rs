@@ -39,7 +39,7 @@ pub async fn run(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Fai
             Ok(Outcome::Done)
         }
         GroupsCommand::Show { id, json } => {
-            let group = id.trim();
+            let group = id.as_str();
             let Fetched::Group(info) = fetch(&session, Fetch::Group(group.to_owned()))
                 .await
                 .map_err(|e| fetch_failure(group, e))?

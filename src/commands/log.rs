@@ -2,6 +2,7 @@
 
 use serde_json::json;
 
+use super::csv_out::CsvOut;
 use super::local::{open, store_failure};
 use crate::cli::LogArgs;
 use crate::config::Settings;
@@ -13,43 +14,32 @@ pub async fn run(settings: &Settings, args: LogArgs) -> Result<Outcome, Failure>
     let store = open(settings).await?;
     let outcomes = store.outcomes().await.map_err(store_failure)?;
     if args.csv {
-        let mut out = csv::Writer::from_writer(std::io::stdout().lock());
-        let write = |out: &mut csv::Writer<_>, row: [&str; 8]| {
-            out.write_record(row)
-                .map_err(|e| Failure::request(format!("cannot write the CSV: {e}")))
-        };
-        write(
-            &mut out,
-            [
-                "time",
-                "group",
-                "participant",
-                "action",
-                "result",
-                "code",
-                "message",
-                "request_id",
-            ],
-        )?;
+        let mut out = CsvOut::new(std::io::stdout().lock());
+        out.row([
+            "time",
+            "group",
+            "participant",
+            "action",
+            "result",
+            "code",
+            "message",
+            "request_id",
+        ])?;
         for o in &outcomes {
             let o = &o.outcome;
             let code = o.code.map(|c| c.to_string()).unwrap_or_default();
-            write(
-                &mut out,
-                [
-                    &rfc3339(o.at),
-                    &o.group_id,
-                    &o.participant,
-                    o.action.as_str(),
-                    o.result.as_str(),
-                    &code,
-                    &sanitize(o.message.as_deref().unwrap_or("")),
-                    o.request_id.as_deref().unwrap_or(""),
-                ],
-            )?;
+            out.row([
+                rfc3339(o.at).as_str(),
+                &o.group_id,
+                &o.participant,
+                o.action.as_str(),
+                o.result.as_str(),
+                &code,
+                o.message.as_deref().unwrap_or(""),
+                o.request_id.as_deref().unwrap_or(""),
+            ])?;
         }
-        out.flush()
-            .map_err(|e| Failure::request(format!("cannot write the CSV: {e}")))?;
+        out.flush()?;
         return Ok(Outcome::Done);
     }
     let exchanges = store.exchanges().await.map_err(store_failure)?;

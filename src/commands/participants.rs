@@ -42,13 +42,7 @@ async fn change(
             people.len()
         )));
     }
-    let group = args.group.trim();
-    if group.is_empty() || group.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(Failure::input(format!(
-            "`{}` is not a group id",
-            sanitize(group)
-        )));
-    }
+    let group = args.group.as_str();
     for p in &people {
         if let Some(warning) = p.ambiguity() {
             eprintln!("note: {p}: {warning}");

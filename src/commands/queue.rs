@@ -36,13 +36,7 @@ async fn users(
     args: QueueUsersArgs,
 ) -> Result<Outcome, Failure> {
     let people = parse_users(&args.users, settings.default_region)?;
-    let group = args.group.trim();
-    if group.is_empty() || group.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(Failure::input(format!(
-            "`{}` is not a group id",
-            sanitize(group)
-        )));
-    }
+    let group = args.group.as_str();
     let store = open(settings).await?;
     let ops: Vec<OpSpec> = people
         .into_iter()
@@ -112,7 +106,9 @@ async fn import_file(settings: &Settings, args: ImportArgs) -> Result<Outcome, F
             on_bad,
         };
         match (&group, action) {
-            (Some(group), Some(kind)) => import::read_list(reader, group, kind, region, to),
+            (Some(group), Some(kind)) => {
+                import::read_list(reader, group.as_str(), kind, region, to)
+            }
             _ => import::read_csv(reader, region, to),
         }
     })
@@ -207,7 +203,7 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
     let store = open(settings).await?;
     let ops = store
         .operations(OperationFilter {
-            group: args.group.clone(),
+            group: args.group.as_ref().map(|g| g.to_string()),
             state: args.state,
             ids: None,
         })
@@ -282,7 +278,7 @@ async fn drop_ops(settings: &Settings, args: DropArgs) -> Result<Outcome, Failur
     let scope = if args.all {
         DropScope::All
     } else if let Some(group) = &args.group {
-        DropScope::Group(group.clone())
+        DropScope::Group(group.to_string())
     } else if !args.ids.is_empty() {
         DropScope::Ids(args.ids.iter().map(|id| OpId(*id)).collect())
     } else {
@@ -293,7 +289,7 @@ async fn drop_ops(settings: &Settings, args: DropArgs) -> Result<Outcome, Failur
     let store = open(settings).await?;
     let matching = store
         .operations(OperationFilter {
-            group: args.group.clone(),
+            group: args.group.as_ref().map(|g| g.to_string()),
             state: Some(crate::domain::OperationState::Pending),
             ids: (!args.ids.is_empty()).then(|| args.ids.iter().map(|id| OpId(*id)).collect()),
         })

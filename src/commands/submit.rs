@@ -20,7 +20,7 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
     let scope = if args.groups.is_empty() {
         Scope::All
     } else {
-        Scope::Groups(args.groups.clone())
+        Scope::Groups(args.groups.iter().map(|g| g.to_string()).collect())
     };
     if let Some(rate) = args.rate
         && !(rate.is_finite() && rate > 0.0)
@@ -248,21 +248,31 @@ fn print_summary(summary: &Summary, json: bool) {
 }
 
 fn print_plan(settings: &Settings, plan: &Plan, json: bool) {
+    // Each request's method, path and body come from the code the client sends with: what is
+    // shown is what would be sent, and an id the client would refuse is shown refused.
     let phone = settings.phone_number_id.as_deref().unwrap_or_default();
-    let shown = |r: &crate::domain::plan::PlannedRequest| {
-        let call = request_of(r);
-        (call.endpoint(&settings.api_version, phone), call.body())
-    };
+    let shown: Vec<_> = plan
+        .requests
+        .iter()
+        .map(|r| {
+            let call = request_of(r);
+            (call.endpoint(&settings.api_version, phone), call.body())
+        })
+        .collect();
+    let refused = shown.iter().filter(|(e, _)| e.is_err()).count();
     if json {
         let value = serde_json::json!({
-            "requests": plan.requests.iter().map(|r| {
-                let (endpoint, body) = shown(r);
-                serde_json::json!({
-                    "method": endpoint.method.as_str(),
-                    "path": endpoint.path(),
-                    "body": body,
-                    "operations": r.ops.iter().map(|op| op.id).collect::<Vec<_>>(),
-                })
+            "requests": plan.requests.iter().zip(&shown).map(|(r, (endpoint, body))| {
+                let operations: Vec<i64> = r.ops.iter().map(|op| op.id.0).collect();
+                match endpoint {
+                    Ok(endpoint) => serde_json::json!({
+                        "method": endpoint.method.as_str(),
+                        "path": endpoint.path(),
+                        "body": body,
+                        "operations": operations,
+                    }),
+                    Err(e) => serde_json::json!({"refused": e.to_string(), "operations": operations}),
+                }
             }).collect::<Vec<_>>(),
             "held": plan.held.iter().map(|(id, why)| serde_json::json!({"operation": id, "reason": why})).collect::<Vec<_>>(),
             "skipped": plan.skipped.iter().map(|(id, why)| serde_json::json!({"operation": id, "reason": why})).collect::<Vec<_>>(),
@@ -273,26 +283,33 @@ fn print_plan(settings: &Settings, plan: &Plan, json: bool) {
         );
         return;
     }
-    for r in &plan.requests {
-        let (endpoint, _) = shown(r);
+    for (r, (endpoint, _)) in plan.requests.iter().zip(&shown) {
         let people: Vec<&str> = r.participants().map(|p| p.e164()).collect();
-        println!(
-            "{:<6} {}  {}",
-            endpoint.method.as_str(),
-            sanitize(&endpoint.path()),
-            people.join(", ")
-        );
+        match endpoint {
+            Ok(endpoint) => println!(
+                "{:<6} {}  {}",
+                endpoint.method.as_str(),
+                endpoint.path(),
+                people.join(", ")
+            ),
+            Err(e) => println!("refused  {}: {e}", people.join(", ")),
+        }
     }
     for (id, why) in &plan.held {
-        println!("held     #{}: {why}", id.0);
+        println!("held     {id}: {why}");
     }
     for (id, why) in &plan.skipped {
-        println!("skip     #{}: {why}", id.0);
+        println!("skip     {id}: {why}");
     }
     eprintln!(
-        "{} request(s) would be sent; {} held back; {} with nothing to do. Nothing was sent.",
-        plan.requests.len(),
+        "{} request(s) would be sent; {} held back; {} with nothing to do{}. Nothing was sent.",
+        plan.requests.len() - refused,
         plan.held.len(),
-        plan.skipped.len()
+        plan.skipped.len(),
+        if refused > 0 {
+            format!("; {refused} refused (not a group id: they fail at submit)")
+        } else {
+            String::new()
+        }
     );
 }

@@ -1,6 +1,7 @@
 //! Pure rules of the domain: participants and how operators write them, operations and their
 //! states, the queue's rules, membership, batch planning. No I/O.
 
+pub mod group_id;
 pub mod list;
 pub mod members;
 pub mod operation;
@@ -13,6 +14,7 @@ pub mod region;
 pub mod text;
 pub mod when;
 
+pub use group_id::{GroupId, GroupIdError};
 pub use list::{ListEntry, read_numbers};
 pub use members::Members;
 pub use operation::{OpId, OpSpec, OperationKind, OperationState};
@@ -25,3 +27,7 @@ pub const MAX_PARTICIPANTS_PER_REQUEST: usize = 8;
 
 /// A WhatsApp group holds at most this many participants (the business not counted).
 pub const MAX_GROUP_MEMBERS: usize = 8;
+
+/// A business phone number has at most this many active groups (`api-facts.md`, Limits); the
+/// group list is not read past it.
+pub const MAX_GROUPS_PER_NUMBER: usize = 10_000;

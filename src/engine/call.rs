@@ -53,6 +53,8 @@ pub(crate) enum WriteEnd {
     Stopped,
     /// The operations could not be claimed: dropped or undone meanwhile.
     NotClaimed(StoreError),
+    /// Not sent: the call has no endpoint (an id that cannot be a group id).
+    Refused(ApiError),
 }
 
 /// Why a read gave no answer.
@@ -124,10 +126,6 @@ impl Caller {
         &self.inner.store
     }
 
-    pub(crate) fn client(&self) -> &Client {
-        &self.inner.client
-    }
-
     pub(crate) fn config(&self) -> &EngineConfig {
         &self.inner.config
     }
@@ -149,6 +147,16 @@ impl Caller {
     /// Why the job stopped, if it did.
     pub(crate) fn stopped(&self) -> Option<String> {
         lock(&self.inner.stopped).clone()
+    }
+
+    /// The server's origin (`https://graph.facebook.com`), for messages.
+    pub(crate) fn server(&self) -> String {
+        self.inner
+            .client
+            .settings()
+            .base_url
+            .origin()
+            .ascii_serialization()
     }
 
     /// The server's error that stopped the job, when one did (a refused token, a missing
@@ -234,21 +242,22 @@ impl Caller {
         let took = t0.elapsed();
         self.inner.in_flight.fetch_sub(1, Ordering::SeqCst);
         let exchange = self.exchange(call, &result, took);
+        // Refused connections in a row: any answer (a success or an HTTP error, a throttle
+        // included) resets the count; a request with no answer, or never sent, leaves it.
         match &result {
-            Ok(_) => {
+            Ok(_)
+            | Err(ApiError::Graph(_) | ApiError::NotJson { .. } | ApiError::TooLarge { .. }) => {
                 self.inner.connect_failures.store(0, Ordering::SeqCst);
-                self.inner.pacer.on_success();
             }
-            Err(ApiError::Connect { .. }) => {}
-            Err(e) if e.class() == ErrorClass::Throttled => {}
-            Err(_) => {
-                // An answer (even an error) shows the server is there.
-                self.inner.connect_failures.store(0, Ordering::SeqCst);
-                self.inner.pacer.on_success();
-            }
+            Err(_) => {}
+        }
+        let throttled = matches!(&result, Err(e) if e.class() == ErrorClass::Throttled);
+        if result.is_ok() || (!throttled && exchange.status.is_some()) {
+            self.inner.pacer.on_success();
         }
         tracing::info!(
-            call = %self.inner.client.endpoint(call),
+            method = exchange.method.as_str(),
+            path = exchange.path.as_str(),
             status = ?exchange.status,
             code = ?exchange.graph_code,
             ms = took.as_millis() as u64,
@@ -279,10 +288,17 @@ impl Caller {
             ErrorClass::Transient if matches!(e, ApiError::Connect { .. }) => {
                 let in_a_row = self.inner.connect_failures.fetch_add(1, Ordering::SeqCst) + 1;
                 if in_a_row >= UNREACHABLE_IN_A_ROW {
-                    self.stop_for(e, format!(
-                        "the run stopped: the server at {} cannot be reached ({e}); everything not settled stays open and is settled by the next submit",
-                        self.inner.client.settings().base_url.origin().ascii_serialization()
-                    ));
+                    let reason = match e {
+                        ApiError::Connect { reason, .. } => reason.clone(),
+                        other => other.to_string(),
+                    };
+                    self.stop_for(
+                        e,
+                        format!(
+                            "the server at {} cannot be reached (last error: {reason})",
+                            self.server()
+                        ),
+                    );
                     return Retry::Stop;
                 }
                 *transient += 1;
@@ -314,6 +330,10 @@ impl Caller {
     /// A read, until it is answered, refused for good, or the tries run out.
     pub(crate) async fn read(&self, call: &Call) -> Result<Answer, ReadError> {
         debug_assert!(call.is_read());
+        if let Err(e) = self.inner.client.endpoint(call) {
+            // Not sent: an id that cannot be a group id.
+            return Err(ReadError::Failed(e));
+        }
         let (mut transient, mut throttles) = (0u32, 0u32);
         loop {
             if !self.paced().await {
@@ -339,6 +359,10 @@ impl Caller {
 
     /// A write carrying operations `ops`, until it is answered or cannot be.
     pub(crate) async fn write(&self, call: &Call, ops: &[OpId], info: RequestInfo) -> WriteEnd {
+        if let Err(e) = self.inner.client.endpoint(call) {
+            // Not sent: an id that cannot be a group id (from a store older than that check).
+            return WriteEnd::Refused(e);
+        }
         let (mut transient, mut throttles) = (0u32, 0u32);
         let mut tries = 0u32;
         loop {
@@ -440,11 +464,17 @@ impl Caller {
             Ok(_) => (Some(200), None, None, None),
             Err(e) => (e.status(), e.code(), None, Some(e.to_string())),
         };
-        let endpoint = self.inner.client.endpoint(call);
+        // Only calls with an endpoint are sent (see `refused`).
+        let path = self
+            .inner
+            .client
+            .endpoint(call)
+            .map(|e| e.path())
+            .unwrap_or_default();
         Exchange {
             at: now_ms(),
-            method: endpoint.method.as_str().to_owned(),
-            path: endpoint.path(),
+            method: call.method().as_str().to_owned(),
+            path,
             group_id: call.group().map(str::to_owned),
             participants: call
                 .participants()

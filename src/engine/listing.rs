@@ -1,15 +1,12 @@
-//! Reading the whole group list, page after page, through the call policy.
-
-use std::collections::HashSet;
+//! Reading the whole group list, page after page, through the call policy, within the list's
+//! bounds (`api::GroupList`: 10,000 groups, 1,000 pages, no cursor twice).
 
 use super::call::{Caller, ReadError};
-use crate::api::{Answer, ApiError, Call, GroupSummary};
+use crate::api::{Answer, ApiError, Call, GroupList, GroupSummary};
 
-/// Every active group, following every page. A page cursor seen twice is an error (a server
-/// going round in circles), as is an answer that is not a page.
+/// Every active group, following every page.
 pub(crate) async fn list_groups(caller: &Caller) -> Result<Vec<GroupSummary>, ReadError> {
-    let mut all = Vec::new();
-    let mut seen_cursors = HashSet::new();
+    let mut list = GroupList::default();
     let mut after: Option<String> = None;
     loop {
         let page = match caller
@@ -26,19 +23,9 @@ pub(crate) async fn list_groups(caller: &Caller) -> Result<Vec<GroupSummary>, Re
                 }));
             }
         };
-        let empty = page.groups.is_empty();
-        all.extend(page.groups);
-        match page.next_after {
-            Some(next) if !empty => {
-                if !seen_cursors.insert(next.clone()) {
-                    return Err(ReadError::Failed(ApiError::NotJson {
-                        status: 200,
-                        excerpt: "the group list repeats a page cursor".into(),
-                    }));
-                }
-                after = Some(next);
-            }
-            _ => return Ok(all),
+        match list.take(page).map_err(ReadError::Failed)? {
+            Some(next) => after = Some(next),
+            None => return Ok(list.into_groups()),
         }
     }
 }

@@ -3,25 +3,10 @@
 use crate::domain::text::sanitize;
 use crate::domain::{OperationKind, Reading, Region, read_numbers};
 
-/// Group ids are opaque to us, but one is a single word of printable characters.
-const MAX_GROUP_ID: usize = 256;
-
-/// A group id as written in a file (trimmed), or why it cannot be one.
+/// A group id as written in a file (trimmed), or why it cannot be one (the rule is
+/// [`crate::domain::group_id`]'s, the same for every place an id is accepted).
 pub(super) fn group_id(text: &str) -> Result<&str, String> {
-    let id = text.trim();
-    if id.is_empty() {
-        return Err("no group id".into());
-    }
-    if id.len() > MAX_GROUP_ID {
-        return Err(format!("group id longer than {MAX_GROUP_ID} characters"));
-    }
-    if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!(
-            "group id \"{}\" contains spaces or control characters",
-            sanitize(id)
-        ));
-    }
-    Ok(id)
+    crate::domain::group_id::check(text).map_err(|e| e.to_string())
 }
 
 /// The one participant of a cell, cut and read by the rule of every pasted list, or why it is
@@ -53,12 +38,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn group_ids_are_single_printable_words() {
-        assert_eq!(group_id("  Ab3+/x= "), Ok("Ab3+/x="));
+    fn group_ids_are_checked_like_everywhere_else() {
+        assert_eq!(group_id("  Ab3+x= "), Ok("Ab3+x="));
         assert!(group_id("").is_err());
         assert!(group_id("two words").is_err());
         assert!(group_id("a\u{1b}[2J").is_err());
         assert!(group_id(&"x".repeat(300)).is_err());
+        for path in ["..", ".", "a/b", "a?b", "a#b", "%2e%2e"] {
+            assert!(group_id(path).is_err(), "{path}");
+        }
     }
 
     #[test]

@@ -14,6 +14,23 @@ pub enum StoreError {
         source: std::io::Error,
     },
 
+    /// The store path names a symbolic link, a device, a FIFO, a directory...
+    #[error("not a regular file ({0}); the store must be one (give the path of the file itself)")]
+    NotAFile(&'static str),
+
+    #[error("its {path} is not a regular file ({what})")]
+    CompanionNotAFile { path: PathBuf, what: &'static str },
+
+    /// The path is one SQLite reads as something else than a file.
+    #[error("{0}, not a file path; the store must be a file (put ./ before a file of that name)")]
+    NotAPath(&'static str),
+
+    #[error("an SQLite database of another application; give wa-groups a file of its own")]
+    Foreign,
+
+    #[error("not an SQLite database; give wa-groups a file of its own")]
+    NotADatabase,
+
     #[error("no data directory is known for this user (is HOME set?)")]
     NoDataDir,
 

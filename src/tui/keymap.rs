@@ -106,10 +106,10 @@ impl Keymap {
     /// Reads `keymap.toml` in `dir`; no file means the defaults.
     pub fn load(dir: &Path) -> Result<Keymap, String> {
         let path = dir.join("keymap.toml");
-        match std::fs::read_to_string(&path) {
+        match crate::bounded::read_text(&path, crate::config::MAX_CONFIG_BYTES) {
             Ok(text) => Keymap::from_toml(&text, &path.display().to_string()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Keymap::defaults()),
-            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+            Err(crate::bounded::FileError::NotFound) => Ok(Keymap::defaults()),
+            Err(e) => Err(format!("{} {e}", path.display())),
         }
     }
 

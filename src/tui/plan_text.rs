@@ -17,16 +17,17 @@ pub fn plan_lines(plan: &Plan, api_version: &str, label: impl Fn(&str) -> String
             Tone::Info,
             format!("{}: {} {}", label(r.group_id()), r.kind, r.ops.len()),
         ));
-        // Method and path from the same code the client sends with.
-        let endpoint = crate::engine::preview::request_of(r).endpoint(api_version, "");
-        lines.push(Line::new(
-            Tone::Plain,
-            format!(
-                "  {} {}",
-                endpoint.method.as_str(),
-                sanitize(&endpoint.path())
-            ),
-        ));
+        // Method and path from the same code the client sends with: what is shown is what
+        // would be sent, and an id the client would refuse is shown refused.
+        lines.push(
+            match crate::engine::preview::request_of(r).endpoint(api_version, "") {
+                Ok(endpoint) => Line::new(
+                    Tone::Plain,
+                    format!("  {} {}", endpoint.method.as_str(), endpoint.path()),
+                ),
+                Err(e) => Line::new(Tone::Warn, format!("  refused: {e}")),
+            },
+        );
         let people: Vec<&str> = r.participants().map(|p| p.e164()).collect();
         lines.push(Line::new(Tone::Plain, format!("  {}", people.join(" "))));
     }

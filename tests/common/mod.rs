@@ -2,7 +2,10 @@
 
 #![allow(dead_code)]
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
+use std::time::Duration;
+
+use tokio::process::{Child, Command};
 
 use wa_groups::sandbox::{self, Sandbox, SandboxConfig};
 
@@ -16,6 +19,10 @@ pub async fn sandbox(groups: usize) -> Sandbox {
     .await
     .expect("sandbox starts")
 }
+
+/// How long one run of the binary may take before the test kills it and fails: far longer
+/// than any run needs, even on a busy machine.
+pub const DEADLINE: Duration = Duration::from_secs(300);
 
 /// What one run of the binary printed and how it ended.
 pub struct Run {
@@ -49,24 +56,56 @@ pub async fn run(sb: &Sandbox, home: &std::path::Path, args: &[&str]) -> Run {
     .await
 }
 
+/// Runs `wa-groups ARGS` with only `env` (and a home of its own) in its environment; killed,
+/// and the test failed, past [`DEADLINE`].
 pub async fn run_env(home: &std::path::Path, args: &[&str], env: &[(&str, String)]) -> Run {
+    run_within(home, args, env, DEADLINE).await
+}
+
+/// [`run_env`] with another deadline.
+pub async fn run_within(
+    home: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, String)],
+    deadline: Duration,
+) -> Run {
+    let mut cmd = command(home, args, env);
+    cmd.stdin(Stdio::null());
+    let child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    Run::from(finish(child, deadline, &args.join(" ")).await)
+}
+
+/// The binary with `args`, a clean environment but for `env`, and `home` as its home and
+/// working directory. Killed if dropped, so a failing test leaves no process behind.
+fn command(home: &std::path::Path, args: &[&str], env: &[(&str, String)]) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.args(args)
+        .current_dir(home)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("NO_COLOR", "1")
-        .stdin(Stdio::null());
+        .kill_on_drop(true);
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = tokio::task::spawn_blocking(move || cmd.output())
-        .await
-        .expect("join")
-        .expect("binary runs");
-    Run::from(out)
+    cmd
+}
+
+/// Waits for a child to end and collects its output; past `deadline` it is killed and the test
+/// fails, naming `what`.
+pub async fn finish(child: Child, deadline: Duration, what: &str) -> Output {
+    match tokio::time::timeout(deadline, child.wait_with_output()).await {
+        Ok(out) => out.expect("the binary's output"),
+        // Dropping the wait drops the child, which kills it.
+        Err(_) => panic!("`wa-groups {what}` did not end within {deadline:?}; it was killed"),
+    }
 }
 
 /// A group of the sandbox with room for `room` more members.
@@ -203,23 +242,34 @@ pub async fn prepare_replace(
     (before, expected)
 }
 
-/// Starts `wa-groups ARGS` against the sandbox without waiting for it.
-pub fn spawn(sb: &Sandbox, home: &std::path::Path, args: &[&str]) -> std::process::Child {
-    Command::new(BIN)
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("WA_BASE_URL", sb.base_url())
-        .env("WA_PHONE_NUMBER_ID", sb.phone_number_id())
-        .env("WA_ACCESS_TOKEN", sb.token())
+/// Starts `wa-groups ARGS` against the sandbox without waiting for it; end it with [`finish`]
+/// (or drop it, which kills it).
+pub fn spawn(sb: &Sandbox, home: &std::path::Path, args: &[&str]) -> Child {
+    let env = [
+        ("WA_BASE_URL", sb.base_url()),
+        ("WA_PHONE_NUMBER_ID", sb.phone_number_id().to_string()),
+        ("WA_ACCESS_TOKEN", sb.token().to_string()),
+    ];
+    spawn_env(home, args, &env)
+}
+
+/// Starts `wa-groups ARGS` with only `env` in its environment, without waiting for it.
+pub fn spawn_env(home: &std::path::Path, args: &[&str], env: &[(&str, String)]) -> Child {
+    command(home, args, env)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("wa-groups starts")
+}
+
+/// Kills a child at once (SIGKILL) and waits, with a deadline, for it to be gone.
+pub async fn kill(child: &mut Child) {
+    child.start_kill().expect("SIGKILL");
+    tokio::time::timeout(Duration::from_secs(30), child.wait())
+        .await
+        .expect("a killed process ends")
+        .expect("wait");
 }
 
 /// Waits (polling the sandbox, up to a minute) until `applied_writes` reaches `n`.
@@ -240,4 +290,11 @@ pub fn integrity_check(home: &std::path::Path) -> String {
     let conn = rusqlite::Connection::open(&db).expect("open store");
     conn.query_row("PRAGMA integrity_check", [], |row| row.get(0))
         .expect("integrity check")
+}
+
+/// Makes a FIFO at `path` (mode 0644), for tests of what must not block on one.
+pub fn mkfifo(path: &std::path::Path) {
+    let c = std::ffi::CString::new(path.to_str().expect("path")).expect("c path");
+    // SAFETY: mkfifo(3) on a NUL-terminated path in the test's own temporary directory.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0, "mkfifo");
 }

@@ -146,8 +146,15 @@ impl Run {
             .operations
             .saturating_sub(progress.confirmed + progress.failed + progress.skipped);
         progress.in_flight_requests = 0;
+        summary.stopped = match self.caller.stopped_by() {
+            Some(crate::api::ApiError::Connect { reason, .. }) => Some(format!(
+                "the server at {} cannot be reached; {} change(s) stay open and are settled by the next submit (last error: {reason})",
+                self.caller.server(),
+                progress.pending
+            )),
+            _ => self.caller.stopped(),
+        };
         summary.progress = progress;
-        summary.stopped = self.caller.stopped();
         summary.stopped_class = self
             .caller
             .stopped_by()

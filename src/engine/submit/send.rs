@@ -56,7 +56,7 @@ impl Run {
         let call = kinds::request(request);
         let info = RequestInfo {
             seq: 0,
-            method: self.caller.client().endpoint(&call).method.as_str(),
+            method: call.method().as_str(),
             group_id: request.group_id().to_owned(),
             kind: Some(request.kind),
             participants: request.ops.len(),
@@ -117,6 +117,22 @@ impl Run {
                 Vec::new()
             }
             WriteEnd::Stopped => Vec::new(),
+            WriteEnd::Refused(error) => {
+                let verdicts: Vec<Verdict> = ids
+                    .iter()
+                    .map(|_| Verdict::Failed {
+                        code: None,
+                        message: format!("not sent: {error}"),
+                    })
+                    .collect();
+                if let Err(e) = self
+                    .record_verdicts(&tracked(false), &verdicts, None, None)
+                    .await
+                {
+                    self.caller.store_failed(&e);
+                }
+                Vec::new()
+            }
             WriteEnd::NotClaimed(e @ (StoreError::WrongState { .. } | StoreError::NotFound(_))) => {
                 // Dropped or undone meanwhile: not ours to send any more.
                 self.emit(Event::Warning {

@@ -39,6 +39,8 @@ impl SendLock {
             .truncate(false)
             .write(true)
             .mode(0o600)
+            // Never through a symbolic link, never waiting on a FIFO.
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
             .open(&path)
             .map_err(|source| LockError::Io {
                 path: path.clone(),

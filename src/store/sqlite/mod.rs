@@ -52,29 +52,54 @@ pub(crate) struct Sqlite {
     feed: Once,
 }
 
-/// Opens a connection with the store's settings (WAL, `synchronous=NORMAL`, foreign keys).
+/// Opens a connection with the store's settings (WAL, `synchronous=NORMAL`, foreign keys). No
+/// SQLITE_OPEN_URI: the path is a file name, whatever it looks like; no SQLITE_OPEN_CREATE:
+/// the file was made by [`file::prepare`]; NOFOLLOW: SQLite refuses a link too.
 fn connect(path: &Path) -> Result<Connection, StoreError> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = open_file(path)?;
+    settings(&conn)?;
+    Ok(conn)
+}
+
+/// The file opened, nothing asked of it yet (so a file that is no store is told as such).
+fn open_file(path: &Path) -> Result<Connection, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_NOFOLLOW;
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(conn)
+}
+
+/// `synchronous=NORMAL`, foreign keys, a statement cache.
+fn settings(conn: &Connection) -> Result<(), StoreError> {
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.set_prepared_statement_cache_capacity(64);
-    Ok(conn)
+    Ok(())
 }
 
 impl Sqlite {
     /// Opens (creating if needed, with mode 0600) the store at `path` and brings its schema up
     /// to date. A store written by a newer build is refused with [`StoreError::TooNew`].
+    ///
+    /// The path must name a regular file (not a symbolic link, device, FIFO or directory)
+    /// and not an SQLite URI or `:memory:`: [`StoreError::NotAFile`], [`StoreError::NotAPath`].
+    /// A database of another application is refused ([`StoreError::Foreign`]), as is a file
+    /// that is no database. Only a file this call created, or one that opened as a wa-groups
+    /// store, has its mode narrowed.
     pub(crate) fn open(path: &Path) -> Result<Sqlite, StoreError> {
-        file::prepare(path)?;
-        let mut conn = connect(path)?;
+        let handle = file::prepare(path)?;
+        file::check_companions(path)?;
+        let mut conn = open_file(path)?;
+        schema::check_ours(&conn)?;
+        settings(&conn)?;
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
             tracing::warn!(%mode, "the store could not switch to WAL mode");
         }
         schema::migrate(&mut conn)?;
-        file::narrow_companions(path)?;
+        handle.narrow(path)?;
         let changes = Arc::new(watch::channel(0u64).0);
         Ok(Sqlite {
             path: path.to_path_buf(),

@@ -137,6 +137,31 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// Refuses a database that is not a wa-groups store: one that is not SQLite at all, or that
+/// holds tables without ours (another application's). A new, empty file passes.
+pub(crate) fn check_ours(conn: &Connection) -> Result<(), StoreError> {
+    let counts = conn.query_row(
+        "SELECT count(*), count(*) FILTER (WHERE type = 'table' AND name IN ('accounts', 'operations'))
+         FROM sqlite_master",
+        [],
+        |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)),
+    );
+    let (objects, ours) = match counts {
+        Ok(counts) => counts,
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::NotADatabase =>
+        {
+            return Err(StoreError::NotADatabase);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if (objects > 0 || version > 0) && ours < 2 {
+        return Err(StoreError::Foreign);
+    }
+    Ok(())
+}
+
 /// Brings the database to [`SCHEMA_VERSION`], one committed transaction per step; refuses a
 /// database from a newer build rather than guess at its meaning.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
