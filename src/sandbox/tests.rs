@@ -364,7 +364,7 @@ async fn group_list_pages_cover_every_group_once() {
         default.json()["data"]["groups"].as_array().map(Vec::len),
         Some(25)
     );
-    for bad in ["limit=0", "limit=1025", "limit=abc", "after=garbage"] {
+    for bad in ["limit=0", "limit=1025", "limit=abc"] {
         let reply = call(
             &sb,
             "GET",
@@ -373,6 +373,11 @@ async fn group_list_pages_cover_every_group_once() {
         )
         .await;
         assert_graph_error(&reply, 400, 100);
+    }
+    // A corrupted or expired cursor is 131059 (E): start again from the first page.
+    for bad in ["after=garbage", "before=garbage"] {
+        let path = format!("/{V}/{}/groups?{bad}", sb.phone_number_id());
+        assert_graph_error(&call(&sb, "GET", &path, None).await, 400, 131059);
     }
     let other = call(&sb, "GET", &format!("/{V}/999/groups"), None).await;
     assert_graph_error(&other, 400, 100);
@@ -390,9 +395,22 @@ async fn group_info_returns_the_requested_fields() {
     assert_eq!(v["messaging_product"], "whatsapp");
     assert_eq!(v["subject"], "Riverside Runners");
     assert!(v["description"].is_string());
-    assert_eq!(
-        v["participants"],
-        json!([{"wa_id": "15551234567"}, {"wa_id": "447700900123"}])
+    // Each participant carries its BSUID (B); the phone is shown (no hidden phones here).
+    let participants = v["participants"].as_array().cloned().unwrap_or_default();
+    let wa_ids: Vec<&str> = participants
+        .iter()
+        .filter_map(|p| p["wa_id"].as_str())
+        .collect();
+    assert_eq!(wa_ids, ["15551234567", "447700900123"]);
+    assert!(
+        participants[0]["user_id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("US."))
+    );
+    assert!(
+        participants[1]["user_id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("GB."))
     );
     assert_eq!(v["total_participant_count"], 2);
     assert_eq!(v["suspended"], false);
@@ -432,7 +450,8 @@ async fn deleted_groups_vanish() {
     let group = sb.group_ids()[1].clone();
     let reply = call(&sb, "DELETE", &format!("/{V}/{group}"), None).await;
     assert_eq!(reply.status, 200);
-    assert_eq!(reply.json(), json!({"success": true}));
+    assert_eq!(reply.json()["messaging_product"], "whatsapp");
+    assert!(reply.json()["request_id"].is_string());
     assert!(!sb.group_ids().contains(&group));
     assert_eq!(sb.members(&group), None);
     let info = call(&sb, "GET", &format!("/{V}/{group}?fields=subject"), None).await;
@@ -705,12 +724,18 @@ async fn shutdown_stops_listening() {
 #[tokio::test]
 async fn banner_starts_with_the_listening_line() {
     let sb = sandbox_with(1).await;
-    let text = banner(&sb);
+    let text = banner(&sb, None);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], format!("sandbox listening on {}", sb.base_url()));
     assert_eq!(lines[1], "token: sandbox-token");
     assert_eq!(lines[2], "phone number id: 100000000000001");
     assert_eq!(lines.len(), 4);
+    let target = url::Url::parse("http://127.0.0.1:9/webhook").expect("url");
+    let with_webhooks = banner(&sb, Some(&target));
+    assert_eq!(
+        with_webhooks.lines().nth(3),
+        Some("webhooks: POST http://127.0.0.1:9/webhook (signed with the app secret)")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
