@@ -11,8 +11,8 @@
 //! | `POST /_sandbox/suspend`, `/_sandbox/unsuspend` | `{"group_id"}` | `{"changed"}` |
 //! | `POST /_sandbox/account` | `{"eligible"?,"creation_enabled"?}` | the account now |
 //!
-//! Refusals answer `{"error":"<why>"}` with 400 (malformed), 404 (no such group, link or
-//! request) or 409 (not allowed now).
+//! Refusals answer `{"error":"<why>"}` with 400 (malformed), 404 (no such hook, group, link
+//! or request) or 409 (not allowed now).
 
 use axum::body::Bytes;
 use axum::http::{Method, StatusCode};
@@ -26,15 +26,21 @@ use super::users::{self, User};
 
 const BODY_LIMIT: usize = 16 * 1024;
 
-/// Whether `method path` is a hook (everything else is a Graph request).
-pub fn is_hook(method: &Method, path: &str) -> bool {
-    match path.strip_prefix("/_sandbox/") {
-        Some("stats") => method == Method::GET,
-        Some("join" | "ask" | "withdraw" | "leave" | "suspend" | "unsuspend" | "account") => {
-            method == Method::POST
-        }
-        _ => false,
-    }
+/// The hooks there are, as `METHOD PATH`.
+const HOOKS: &[&str] = &[
+    "GET /_sandbox/stats",
+    "POST /_sandbox/join",
+    "POST /_sandbox/ask",
+    "POST /_sandbox/withdraw",
+    "POST /_sandbox/leave",
+    "POST /_sandbox/suspend",
+    "POST /_sandbox/unsuspend",
+    "POST /_sandbox/account",
+];
+
+/// Whether a path is for the hooks (everything else is a Graph request).
+pub fn is_hook(path: &str) -> bool {
+    path.starts_with("/_sandbox/")
 }
 
 /// Serves one hook and counts it.
@@ -45,6 +51,13 @@ pub async fn handle(
     body: axum::body::Body,
 ) -> Response {
     let route = format!("{method} {path}");
+    if !HOOKS.contains(&route.as_str()) {
+        let why = format!(
+            "no sandbox hook {route}; the hooks are {}",
+            HOOKS.join(", ")
+        );
+        return refuse(StatusCode::NOT_FOUND, &why);
+    }
     let response = match axum::body::to_bytes(body, BODY_LIMIT).await {
         Ok(bytes) => serve(shared, path, &bytes),
         Err(_) => refuse(

@@ -47,7 +47,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
 }
 
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    if hooks::is_hook(request.method(), request.uri().path()) {
+    if hooks::is_hook(request.uri().path()) {
         let (method, path) = (request.method().clone(), request.uri().path().to_owned());
         return hooks::handle(&shared, &method, &path, request.into_body()).await;
     }

@@ -480,11 +480,18 @@ async fn unsupported_requests_are_code_100() {
         ("GET", format!("/{V}/{group}/participants")),
         ("GET", format!("/v23/{group}")),
         ("GET", format!("/23.0/{group}")),
-        ("POST", "/_sandbox/stats".to_owned()),
     ] {
         let reply = call(&sb, method, &path, None).await;
         assert_graph_error(&reply, 400, 100);
     }
+    // Under /_sandbox/ only the hooks answer; anything else there is a 404 that lists them.
+    let not_a_hook = call(&sb, "POST", "/_sandbox/stats", None).await;
+    assert_eq!(not_a_hook.status, 404);
+    let why = not_a_hook.json()["error"].as_str().unwrap_or("").to_owned();
+    assert!(
+        why.contains("GET /_sandbox/stats") && why.contains("POST /_sandbox/join"),
+        "{why}"
+    );
     let other_version = call(&sb, "GET", &format!("/v19.0/{group}"), None).await;
     assert_eq!(other_version.status, 200);
 }
