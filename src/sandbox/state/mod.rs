@@ -154,7 +154,14 @@ impl Groups {
                     let wa_id = seed::mobile_number(&mut extra);
                     if !group.members.contains(&wa_id) && group.request_of(&wa_id).is_none() {
                         let at = created_at + extra.random_range(3600..30 * 24 * 3600u64);
-                        groups.push_request(&mut group, wa_id, at);
+                        let id = ids::join_request_id(&s.phone_number_id, &mut extra);
+                        let request = JoinRequest {
+                            id,
+                            wa_id,
+                            created_at: at,
+                        };
+                        group.join_requests.insert(groups.next_request, request);
+                        groups.next_request += 1;
                     }
                 }
             }
@@ -191,20 +198,6 @@ impl Groups {
         let sequence = self.next_request;
         self.next_request += 1;
         (id, sequence)
-    }
-
-    /// A new join request of `wa_id` in `group`; returns its id.
-    fn push_request(&mut self, group: &mut Group, wa_id: String, created_at: u64) -> String {
-        let (id, sequence) = self.new_request();
-        group.join_requests.insert(
-            sequence,
-            JoinRequest {
-                id: id.clone(),
-                wa_id,
-                created_at,
-            },
-        );
-        id
     }
 
     /// A new group at the end of the list; members as wa_id or `+E.164`. Returns its id.
@@ -342,8 +335,8 @@ mod tests {
 
     #[test]
     fn lifecycle_seeding_keeps_the_plain_groups_and_adds_approval_and_suspension() {
-        let plain = Groups::seeded("1", 60, 4);
-        let rich = Groups::from_seeding(&Seeding {
+        let mut plain = Groups::seeded("1", 60, 4);
+        let mut rich = Groups::from_seeding(&Seeding {
             approval_rate: 0.3,
             suspended_groups: 1,
             ..Seeding::plain("1", 60, 4)
@@ -367,6 +360,8 @@ mod tests {
             .filter(|id| rich.get(id).is_some_and(|g| g.suspended))
             .collect();
         assert_eq!(suspended, [ids.last().expect("groups")]);
+        // Groups inserted later get the same ids either way.
+        assert_eq!(plain.insert("x", &[], 0), rich.insert("x", &[], 0));
     }
 
     #[test]
