@@ -5,14 +5,15 @@
 use std::path::{Path, PathBuf};
 
 /// Calls that send a request to the server.
-const SENDING: [&str; 7] = [
+const SENDING: [&str; 8] = [
     "client.execute(",
     "client().execute(",
     ".group_info(",
     ".list_groups(",
     ".list_groups_page(",
     ".write_participants(",
-    "_participants(&",
+    ".add_participants(",
+    ".remove_participants(",
 ];
 
 /// Parts of Graph request paths.

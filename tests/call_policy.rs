@@ -93,7 +93,7 @@ async fn every_request_the_server_saw_has_one_audit_row() {
     .await
     .expect("sandbox");
     let home = tempfile::tempdir().expect("home");
-    prepare_replace(&sb, home.path(), 12).await;
+    prepare_replace(&sb, home.path(), 20).await;
     sb.set_faults(Faults {
         fail_rate: 0.15,
         throttle_rate: 0.1,
@@ -132,7 +132,7 @@ async fn every_request_the_server_saw_has_one_audit_row() {
             .sum::<u64>()
         })
         .sum();
-    assert!(faulted > 10, "faults were met: {stats}");
+    assert!(faulted >= 5, "faults were met: {stats}");
     assert_eq!(audit_rows(home.path()), counted, "{stats}");
     sb.shutdown().await;
 }

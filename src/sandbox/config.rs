@@ -2,6 +2,9 @@
 
 use std::net::SocketAddr;
 
+use super::state::{DEFAULT_GROUP_LIMIT, Seeding};
+use super::webhook::WebhookConfig;
+
 /// Command-line settings of `wa-groups sandbox`, also used by tests and the demo.
 #[derive(clap::Args, Clone, Debug)]
 pub struct SandboxConfig {
@@ -42,6 +45,62 @@ pub struct SandboxConfig {
     /// (half before applying the change, half after), as a hung server does.
     #[arg(long, default_value_t = 0.0, value_parser = parse_probability)]
     pub stall_rate: f64,
+    /// Share (0..=1) of users shown with a BSUID and a username but no phone number (`wa_id`)
+    /// in group info, join requests and webhooks.
+    #[arg(long, default_value_t = 0.0, value_parser = parse_probability)]
+    pub hidden_phone_rate: f64,
+    /// Give every user a parent BSUID (`parent_user_id`) too, as linked portfolios see.
+    #[arg(long)]
+    pub parent_user_ids: bool,
+    /// Share (0..=1) of seeded groups created with `approval_required`, each with 1 to 3
+    /// pending join requests.
+    #[arg(long, default_value_t = 0.2, value_parser = parse_probability)]
+    pub approval_rate: f64,
+    /// How many of the seeded groups (the last ones) are suspended.
+    #[arg(long, default_value_t = 0)]
+    pub suspended_groups: usize,
+    /// Delay between accepting a create and the group existing (and its webhook), in ms.
+    #[arg(long, default_value_t = 200)]
+    pub create_delay_ms: u64,
+    /// Most groups the number may have; creates past it fail with 131211.
+    #[arg(long, default_value_t = DEFAULT_GROUP_LIMIT)]
+    pub group_limit: usize,
+    /// Which documented shapes write answers take where the contract and the prose differ.
+    #[arg(long, value_enum, default_value_t = AnswerShapes::Observed)]
+    pub answer_shapes: AnswerShapes,
+    /// Where webhooks go and how (boxed: it is most of the settings' size).
+    #[command(flatten)]
+    pub webhook: Box<WebhookConfig>,
+}
+
+/// The bodies of the write answers whose shape the sources disagree on
+/// (`groups-api-2026.md` §1.12: delete group, update settings, add and remove participants).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AnswerShapes {
+    /// `{"messaging_product","request_id"}`: what the webhooks' `request_id` correlation needs
+    /// and pywa reads.
+    #[default]
+    Observed,
+    /// The contract's: delete `{"success":true}`, the others an empty 200.
+    Contract,
+    /// One of the documented shapes at random for each answer (seeded).
+    Mixed,
+}
+
+impl SandboxConfig {
+    /// What the seeded world looks like.
+    pub fn seeding(&self) -> Seeding {
+        Seeding {
+            phone_number_id: self.phone_number_id.clone(),
+            groups: self.groups,
+            seed: self.seed,
+            approval_rate: self.approval_rate,
+            suspended_groups: self.suspended_groups,
+            hidden_phone_rate: self.hidden_phone_rate,
+            parent_user_ids: self.parent_user_ids,
+            group_limit: self.group_limit,
+        }
+    }
 }
 
 impl Default for SandboxConfig {
@@ -59,6 +118,14 @@ impl Default for SandboxConfig {
             rate_limit: None,
             drop_rate: 0.0,
             stall_rate: 0.0,
+            hidden_phone_rate: 0.0,
+            parent_user_ids: false,
+            approval_rate: 0.2,
+            suspended_groups: 0,
+            create_delay_ms: 200,
+            group_limit: DEFAULT_GROUP_LIMIT,
+            answer_shapes: AnswerShapes::Observed,
+            webhook: Box::default(),
         }
     }
 }
@@ -91,7 +158,8 @@ impl From<&SandboxConfig> for Faults {
     }
 }
 
-fn parse_probability(text: &str) -> Result<f64, String> {
+/// A probability or share between 0 and 1.
+pub(crate) fn parse_probability(text: &str) -> Result<f64, String> {
     let value: f64 = text
         .trim()
         .parse()
@@ -139,6 +207,59 @@ mod tests {
         assert_eq!(parsed.groups, default.groups);
         assert_eq!(parsed.seed, default.seed);
         assert_eq!(Faults::from(&parsed), Faults::from(&default));
+        assert_eq!(parsed.hidden_phone_rate, default.hidden_phone_rate);
+        assert_eq!(parsed.parent_user_ids, default.parent_user_ids);
+        assert_eq!(parsed.approval_rate, default.approval_rate);
+        assert_eq!(parsed.suspended_groups, default.suspended_groups);
+        assert_eq!(parsed.create_delay_ms, default.create_delay_ms);
+        assert_eq!(parsed.group_limit, default.group_limit);
+        assert_eq!(parsed.answer_shapes, default.answer_shapes);
+        let (w, d) = (&parsed.webhook, &default.webhook);
+        assert_eq!(w.webhook_url, d.webhook_url);
+        assert_eq!(w.app_secret, d.app_secret);
+        assert_eq!(w.webhook_chaos, d.webhook_chaos);
+        assert_eq!(w.webhook_attempts, d.webhook_attempts);
+        assert_eq!(w.webhook_retry_ms, d.webhook_retry_ms);
+        assert_eq!(w.waba_id, d.waba_id);
+        assert_eq!(w.display_phone_number, d.display_phone_number);
+    }
+
+    #[test]
+    fn webhook_flags_come_in_pairs_and_the_secret_stays_hidden() {
+        let url = ["x", "--webhook-url", "http://127.0.0.1:9/webhook"];
+        assert!(Cli::try_parse_from(url).is_err(), "a URL without a secret");
+        assert!(Cli::try_parse_from(["x", "--app-secret", "s"]).is_err());
+        let public = [
+            "x",
+            "--webhook-url",
+            "http://192.0.2.1/webhook",
+            "--app-secret",
+            "s",
+        ];
+        assert!(
+            Cli::try_parse_from(public).is_err(),
+            "plain http off loopback"
+        );
+        let both = Cli::try_parse_from([
+            "x",
+            "--webhook-url",
+            "http://127.0.0.1:9/webhook",
+            "--app-secret",
+            "hush-hush-42",
+            "--webhook-chaos",
+            "0.3",
+            "--hidden-phone-rate",
+            "0.2",
+            "--answer-shapes",
+            "mixed",
+        ]);
+        let both = both.expect("valid flags parse").sandbox;
+        assert_eq!(both.webhook.webhook_chaos, 0.3);
+        assert_eq!(both.hidden_phone_rate, 0.2);
+        assert_eq!(both.answer_shapes, AnswerShapes::Mixed);
+        assert!(both.webhook.target().is_ok_and(|t| t.is_some()));
+        assert!(!format!("{both:?}").contains("hush-hush-42"));
+        assert!(Cli::try_parse_from(["x", "--webhook-chaos", "2"]).is_err());
     }
 
     #[test]

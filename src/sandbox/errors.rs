@@ -72,6 +72,30 @@ impl GraphError {
             .transient()
     }
 
+    /// 403, code 131207: the group is suspended; nothing but its info can be had.
+    pub fn suspended(group_id: &str) -> Self {
+        Self::new(StatusCode::FORBIDDEN, 131207, "Group is suspended").details(format!(
+            "Group {group_id} is suspended and cannot be changed"
+        ))
+    }
+
+    /// 400, code 131215: the number may not use the Groups API.
+    pub fn not_eligible() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            131215,
+            "Business phone number is not eligible for the Groups API",
+        )
+        .details("Groups are available to Official Business Accounts on the Cloud API")
+    }
+
+    /// 400, code 131059: a paging cursor that is corrupted or expired.
+    pub fn invalid_cursor(name: &str, text: &str) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, 131059, "Invalid cursor").details(format!(
+            "{name} was `{text}`; start again from the first page"
+        ))
+    }
+
     /// The `error` object alone.
     pub fn error_object(&self, fbtrace_id: &str) -> Map<String, Value> {
         let mut error = Map::new();
@@ -109,6 +133,42 @@ impl GraphError {
             );
         }
         response
+    }
+}
+
+/// A per-item error inside group answers and webhooks: `{code, message, title,
+/// error_data: {details}}` (the contract's `Error` schema).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemError {
+    pub code: u32,
+    pub title: &'static str,
+    pub message: &'static str,
+    pub details: String,
+}
+
+impl ItemError {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "code": self.code,
+            "message": self.message,
+            "title": self.title,
+            "error_data": {"details": self.details},
+        })
+    }
+
+    /// 131203: the user has not accepted the current terms (R's example, for adds and approvals).
+    pub fn terms_not_accepted(details: String) -> Self {
+        ItemError {
+            code: 131203,
+            title: "Unable to add participant to group",
+            message: "Recipient has not accepted our new Terms of Service and Privacy Policy",
+            details,
+        }
+    }
+
+    /// The same error as a whole-request Graph error with `status`.
+    pub fn to_graph(&self, status: StatusCode) -> GraphError {
+        GraphError::new(status, self.code, self.message).details(self.details.clone())
     }
 }
 

@@ -1,4 +1,5 @@
-//! Opaque identifiers: base64-like group ids, paging cursors, trace and request ids.
+//! Opaque identifiers: base64-like group and join request ids, invite links, paging cursors,
+//! trace and request ids.
 
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
@@ -59,6 +60,22 @@ pub fn group_id(phone_number_id: &str, rng: &mut SandboxRng) -> String {
     }
     base64_encode(format!("capi_group:{phone_number_id}:{digits}").as_bytes())
 }
+
+/// A join request id shaped like Meta's: base64 of `<phone_number_id>:<18 digits>`.
+pub fn join_request_id(phone_number_id: &str, rng: &mut SandboxRng) -> String {
+    let digits: String = (0..18)
+        .map(|i| char::from(b'0' + rng.random_range(u8::from(i == 0)..10u8)))
+        .collect();
+    base64_encode(format!("{phone_number_id}:{digits}").as_bytes())
+}
+
+/// An invite link: `https://chat.whatsapp.com/` and 22 letters and digits (R, §1.6).
+pub fn invite_link(rng: &mut SandboxRng) -> String {
+    format!("{INVITE_PREFIX}{}", alnum(rng, 22))
+}
+
+/// What every invite link starts with (R).
+pub const INVITE_PREFIX: &str = "https://chat.whatsapp.com/";
 
 /// An opaque paging cursor for a position in the group list.
 pub fn cursor(position: u64) -> String {

@@ -1,18 +1,20 @@
-//! The HTTP entry point: stats, and for Graph calls delay, auth, faults, dispatch and counting.
+//! The HTTP entry point: the test hooks, and for Graph calls delay, auth, faults, dispatch and
+//! counting.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::Response;
 use serde_json::Map;
 use tokio_util::sync::CancellationToken;
 
-use super::errors::{GraphError, bad_gateway_page, json_response};
+use super::errors::{GraphError, bad_gateway_page};
 use super::faults::{DropWhen, Verdict};
-use super::handlers;
+use super::handlers::{self, groups, join_requests, links, participants, settings};
+use super::hooks;
 use super::shared::Shared;
 use super::state::Change;
 use super::stats::RouteKey;
@@ -20,8 +22,11 @@ use super::stats::RouteKey;
 /// How long a stalled request is held: longer than any client waits.
 const STALL: std::time::Duration = std::time::Duration::from_secs(300);
 
-/// Largest request body read.
+/// Largest JSON request body read.
 const BODY_LIMIT: usize = 64 * 1024;
+
+/// Largest multipart body read (a 5 MB photo and its parts).
+const MULTIPART_LIMIT: usize = 6 * 1024 * 1024;
 
 /// Put in each request's extensions by the server: cancelling it closes the connection unanswered.
 #[derive(Clone, Debug)]
@@ -35,12 +40,16 @@ enum Answer {
 
 /// The sandbox's routes; every path goes through [`handle`].
 pub fn router(shared: Arc<Shared>) -> Router {
-    Router::new().fallback(handle).with_state(shared)
+    Router::new()
+        .fallback(handle)
+        .layer(DefaultBodyLimit::max(MULTIPART_LIMIT))
+        .with_state(shared)
 }
 
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    if request.uri().path() == "/_sandbox/stats" && request.method() == Method::GET {
-        return json_response(StatusCode::OK, &shared.stats().to_json());
+    if hooks::is_hook(request.uri().path()) {
+        let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+        return hooks::handle(&shared, &method, &path, request.into_body()).await;
     }
     let drop_token = request.extensions().get::<ConnectionDrop>().cloned();
     let route = classify(request.method(), request.uri().path());
@@ -75,7 +84,15 @@ fn classify(method: &Method, path: &str) -> RouteKey {
         (&Method::POST, [_, _, "participants"]) => RouteKey::AddParticipants,
         (&Method::DELETE, [_, _, "participants"]) => RouteKey::RemoveParticipants,
         (&Method::GET, [_, _, "groups"]) => RouteKey::ListGroups,
+        (&Method::POST, [_, _, "groups"]) => RouteKey::CreateGroup,
+        (&Method::GET, [_, _, "invite_link"]) => RouteKey::GetInviteLink,
+        (&Method::POST, [_, _, "invite_link"]) => RouteKey::ResetInviteLink,
+        (&Method::DELETE, [_, _, "invite_link"]) => RouteKey::DeleteInviteLink,
+        (&Method::GET, [_, _, "join_requests"]) => RouteKey::ListJoinRequests,
+        (&Method::POST, [_, _, "join_requests"]) => RouteKey::ApproveJoinRequests,
+        (&Method::DELETE, [_, _, "join_requests"]) => RouteKey::RejectJoinRequests,
         (&Method::GET, [_, _]) => RouteKey::GroupInfo,
+        (&Method::POST, [_, _]) => RouteKey::UpdateGroup,
         (&Method::DELETE, [_, _]) => RouteKey::DeleteGroup,
         _ => RouteKey::Other,
     }
@@ -106,7 +123,7 @@ fn authorized(headers: &HeaderMap, token: &str) -> bool {
     scheme.eq_ignore_ascii_case("bearer") && credentials.trim() == token
 }
 
-async fn graph(shared: &Shared, request: Request, can_drop: bool, route: RouteKey) -> Answer {
+async fn graph(shared: &Arc<Shared>, request: Request, can_drop: bool, route: RouteKey) -> Answer {
     let delay = {
         let faults = shared.faults();
         faults.delay(&mut shared.rng())
@@ -118,6 +135,9 @@ async fn graph(shared: &Shared, request: Request, can_drop: bool, route: RouteKe
         |error: GraphError| Answer::Respond(error.into_response(&shared.trace_id(), Map::new()));
     if !authorized(request.headers(), &shared.token) {
         return fail(GraphError::invalid_token());
+    }
+    if route != RouteKey::Other && !shared.groups().account.eligible {
+        return fail(GraphError::not_eligible());
     }
     let verdict = {
         let mut faults = shared.faults();
@@ -155,43 +175,65 @@ async fn graph(shared: &Shared, request: Request, can_drop: bool, route: RouteKe
     }
 }
 
-async fn dispatch(shared: &Shared, request: Request, route: RouteKey) -> Response {
+async fn dispatch(shared: &Arc<Shared>, request: Request, route: RouteKey) -> Response {
     let trace = || shared.trace_id();
     let path = request.uri().path().to_owned();
     let query = parse_query(request.uri().query());
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let Some(version) = segments.first().copied().filter(|v| valid_version(v)) else {
+    let segments: Vec<String> = path
+        .trim_start_matches('/')
+        .split('/')
+        .map(str::to_owned)
+        .collect();
+    let Some(version) = segments.first().filter(|v| valid_version(v)).cloned() else {
         return GraphError::invalid(
             "Unknown path components: the API version must look like v23.0",
         )
         .details(format!("Unsupported request path {path}"))
         .into_response(&trace(), Map::new());
     };
-    match (route, segments.as_slice()) {
-        (RouteKey::ListGroups, [_, phone_number_id, _]) => {
-            handlers::list_groups(shared, version, phone_number_id, &query)
-        }
-        (RouteKey::GroupInfo, [_, group_id]) => handlers::group_info(shared, group_id, &query),
-        (RouteKey::DeleteGroup, [_, group_id]) => handlers::delete_group(shared, group_id),
-        (RouteKey::AddParticipants | RouteKey::RemoveParticipants, [_, group_id, _]) => {
-            let change = if route == RouteKey::AddParticipants {
-                Change::Add
-            } else {
-                Change::Remove
-            };
-            let group_id = (*group_id).to_owned();
-            match axum::body::to_bytes(request.into_body(), BODY_LIMIT).await {
-                Ok(body) => handlers::change_participants(shared, &group_id, change, &body),
-                Err(_) => GraphError::invalid("Request body is too large or could not be read")
-                    .into_response(&trace(), Map::new()),
-            }
-        }
-        _ => GraphError::invalid("Unsupported request")
+    // The group id, or the phone number id for the `/groups` calls.
+    let id = segments.get(1).cloned().unwrap_or_default();
+    match route {
+        RouteKey::ListGroups => groups::list_groups(shared, &version, &id, &query),
+        RouteKey::GroupInfo => groups::group_info(shared, &id, &query),
+        RouteKey::DeleteGroup => groups::delete_group(shared, &id),
+        RouteKey::UpdateGroup => settings::update(shared, &id, request).await,
+        RouteKey::GetInviteLink => links::invite_link(shared, &id, links::LinkCall::Get, &[]),
+        RouteKey::ListJoinRequests => join_requests::list(shared, &version, &id, &query),
+        RouteKey::Other => GraphError::invalid("Unsupported request")
             .details(format!(
                 "Unsupported {} request to {path}",
                 request.method()
             ))
             .into_response(&trace(), Map::new()),
+        _ => {
+            let body = match axum::body::to_bytes(request.into_body(), BODY_LIMIT).await {
+                Ok(body) => body,
+                Err(_) => {
+                    return GraphError::invalid("Request body is too large or could not be read")
+                        .into_response(&trace(), Map::new());
+                }
+            };
+            with_body(shared, route, &id, &body)
+        }
+    }
+}
+
+/// The calls that read a JSON body.
+fn with_body(shared: &Arc<Shared>, route: RouteKey, id: &str, body: &[u8]) -> Response {
+    match route {
+        RouteKey::CreateGroup => groups::create_group(shared, id, body),
+        RouteKey::AddParticipants => {
+            participants::change_participants(shared, id, Change::Add, body)
+        }
+        RouteKey::RemoveParticipants => {
+            participants::change_participants(shared, id, Change::Remove, body)
+        }
+        RouteKey::ResetInviteLink => links::invite_link(shared, id, links::LinkCall::Reset, body),
+        RouteKey::DeleteInviteLink => links::invite_link(shared, id, links::LinkCall::Delete, body),
+        RouteKey::ApproveJoinRequests => join_requests::answer(shared, id, true, body),
+        RouteKey::RejectJoinRequests => join_requests::answer(shared, id, false, body),
+        _ => handlers::error(shared, GraphError::invalid("Unsupported request")),
     }
 }
 
@@ -269,6 +311,23 @@ mod tests {
             RouteKey::AddParticipants
         );
         assert_eq!(classify(&Method::GET, "/v23.0/abc"), RouteKey::GroupInfo);
+        assert_eq!(classify(&Method::POST, "/v23.0/abc"), RouteKey::UpdateGroup);
+        assert_eq!(
+            classify(&Method::POST, "/v23.0/1/groups"),
+            RouteKey::CreateGroup
+        );
+        assert_eq!(
+            classify(&Method::DELETE, "/v23.0/abc/invite_link"),
+            RouteKey::DeleteInviteLink
+        );
+        assert_eq!(
+            classify(&Method::GET, "/v23.0/abc/join_requests"),
+            RouteKey::ListJoinRequests
+        );
+        assert_eq!(
+            classify(&Method::PUT, "/v23.0/abc/join_requests"),
+            RouteKey::Other
+        );
         assert_eq!(classify(&Method::PUT, "/v23.0/abc"), RouteKey::Other);
         assert_eq!(classify(&Method::GET, "/"), RouteKey::Other);
     }

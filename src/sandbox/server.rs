@@ -4,7 +4,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::pin::pin;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use axum::{Extension, Router};
 use hyper::server::conn::http1;
@@ -17,6 +17,8 @@ use tokio_util::sync::CancellationToken;
 use super::config::{Faults, SandboxConfig};
 use super::routes::{self, ConnectionDrop};
 use super::shared::Shared;
+use super::state::now;
+use super::webhook::Webhooks;
 
 /// How long in-flight requests may finish after a shutdown is asked for.
 const GRACE: Duration = Duration::from_secs(2);
@@ -25,20 +27,30 @@ const GRACE: Duration = Duration::from_secs(2);
 #[derive(Debug)]
 pub struct Sandbox {
     addr: SocketAddr,
-    shared: Arc<Shared>,
+    pub(super) shared: Arc<Shared>,
     shutdown: CancellationToken,
     task: Option<JoinHandle<()>>,
 }
 
-/// Binds `config.listen`, seeds the groups, spawns the server task and returns at once.
+/// Binds `config.listen`, seeds the groups, starts the webhook sender (when
+/// `config.webhook` names a URL and a secret), spawns the server task and returns at once.
+/// Inconsistent webhook settings are an `InvalidInput` error.
 pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
+    let shutdown = CancellationToken::new();
+    let webhooks = Webhooks::start(
+        &config.webhook,
+        &config.phone_number_id,
+        config.seed,
+        shutdown.child_token(),
+    )
+    .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let base_url = base_url(addr);
-    let shared = tokio::task::spawn_blocking(move || Arc::new(Shared::new(&config, base_url)))
-        .await
-        .map_err(std::io::Error::other)?;
-    let shutdown = CancellationToken::new();
+    let shared =
+        tokio::task::spawn_blocking(move || Arc::new(Shared::new(&config, base_url, webhooks)))
+            .await
+            .map_err(std::io::Error::other)?;
     let router = routes::router(shared.clone());
     let task = tokio::spawn(accept_loop(listener, router, shutdown.clone()));
     Ok(Sandbox {
@@ -146,11 +158,7 @@ impl Sandbox {
 
     /// Adds a group at the end of the list; members as wa_id or `+E.164`. Returns its id.
     pub fn insert_group(&self, subject: &str, members: &[&str]) -> String {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        self.shared.groups().insert(subject, members, now)
+        self.shared.groups().insert(subject, members, now())
     }
 
     /// Deletes a group, as `DELETE /{v}/{group_id}` would; false when there was none.
@@ -165,7 +173,7 @@ impl Sandbox {
 
     /// The same JSON as `GET /_sandbox/stats`.
     pub fn stats(&self) -> serde_json::Value {
-        self.shared.stats().to_json()
+        self.shared.stats_json()
     }
 
     /// Stops accepting, lets in-flight requests finish (up to 2 s), then returns.
@@ -184,13 +192,19 @@ impl Drop for Sandbox {
 }
 
 /// The lines `run_cli` prints; the first is exactly `sandbox listening on http://HOST:PORT`.
-pub fn banner(sandbox: &Sandbox) -> String {
+/// `webhooks` is where signed webhooks go, if anywhere (the secret is never shown).
+pub fn banner(sandbox: &Sandbox, webhooks: Option<&url::Url>) -> String {
     let url = sandbox.base_url();
     let (token, id) = (sandbox.token(), sandbox.phone_number_id());
+    let webhooks = match webhooks {
+        Some(target) => format!("webhooks: POST {target} (signed with the app secret)\n"),
+        None => String::new(),
+    };
     format!(
         "sandbox listening on {url}\n\
          token: {token}\n\
          phone number id: {id}\n\
+         {webhooks}\
          try: curl -H 'Authorization: Bearer {token}' {url}/v23.0/{id}/groups   \
          (counters: {url}/_sandbox/stats; Ctrl-C stops)\n"
     )
@@ -198,10 +212,11 @@ pub fn banner(sandbox: &Sandbox) -> String {
 
 /// What `wa-groups sandbox` runs: start, print the banner, serve until Ctrl-C, then shut down.
 pub async fn run_cli(config: SandboxConfig) -> std::io::Result<()> {
+    let webhooks = config.webhook.webhook_url.clone();
     let sandbox = start(config).await?;
     {
         let mut out = std::io::stdout().lock();
-        out.write_all(banner(&sandbox).as_bytes())?;
+        out.write_all(banner(&sandbox, webhooks.as_ref()).as_bytes())?;
         out.flush()?;
     }
     tokio::signal::ctrl_c().await?;

@@ -1,4 +1,5 @@
-//! Request counters per route and outcome, served as JSON at `/_sandbox/stats`.
+//! Request counters per route and outcome, served as JSON at `/_sandbox/stats` (the webhook
+//! counters are added beside them by `Shared::stats_json`).
 
 use std::collections::BTreeMap;
 
@@ -10,18 +11,34 @@ pub enum RouteKey {
     AddParticipants,
     RemoveParticipants,
     ListGroups,
+    CreateGroup,
     GroupInfo,
+    UpdateGroup,
     DeleteGroup,
+    GetInviteLink,
+    ResetInviteLink,
+    DeleteInviteLink,
+    ListJoinRequests,
+    ApproveJoinRequests,
+    RejectJoinRequests,
     Other,
 }
 
 impl RouteKey {
-    pub const ALL: [RouteKey; 6] = [
+    pub const ALL: [RouteKey; 14] = [
         RouteKey::AddParticipants,
         RouteKey::RemoveParticipants,
         RouteKey::ListGroups,
+        RouteKey::CreateGroup,
         RouteKey::GroupInfo,
+        RouteKey::UpdateGroup,
         RouteKey::DeleteGroup,
+        RouteKey::GetInviteLink,
+        RouteKey::ResetInviteLink,
+        RouteKey::DeleteInviteLink,
+        RouteKey::ListJoinRequests,
+        RouteKey::ApproveJoinRequests,
+        RouteKey::RejectJoinRequests,
         RouteKey::Other,
     ];
 
@@ -30,8 +47,16 @@ impl RouteKey {
             RouteKey::AddParticipants => "POST /participants",
             RouteKey::RemoveParticipants => "DELETE /participants",
             RouteKey::ListGroups => "GET /groups",
+            RouteKey::CreateGroup => "POST /groups",
             RouteKey::GroupInfo => "GET /group",
+            RouteKey::UpdateGroup => "POST /group",
             RouteKey::DeleteGroup => "DELETE /group",
+            RouteKey::GetInviteLink => "GET /invite_link",
+            RouteKey::ResetInviteLink => "POST /invite_link",
+            RouteKey::DeleteInviteLink => "DELETE /invite_link",
+            RouteKey::ListJoinRequests => "GET /join_requests",
+            RouteKey::ApproveJoinRequests => "POST /join_requests",
+            RouteKey::RejectJoinRequests => "DELETE /join_requests",
             RouteKey::Other => "other",
         }
     }
@@ -44,6 +69,8 @@ pub struct Stats {
     by_route: BTreeMap<RouteKey, BTreeMap<String, u64>>,
     applied_writes: u64,
     redundant_participants: u64,
+    /// Test hook calls (`/_sandbox/...`, not Graph requests): route → status → count.
+    hooks: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
 impl Stats {
@@ -73,13 +100,23 @@ impl Stats {
         self.redundant_participants += n as u64;
     }
 
+    /// One test hook call answered with `status`.
+    pub fn record_hook(&mut self, route: &str, status: u16) {
+        *self
+            .hooks
+            .entry(route.to_owned())
+            .or_default()
+            .entry(status.to_string())
+            .or_default() += 1;
+    }
+
     /// One write request that changed the sandbox's state.
     pub fn record_applied_write(&mut self) {
         self.applied_writes += 1;
     }
 
     /// `{"total", "by_route": {"POST /participants": {"200", "206", "429", "dropped", ...}},
-    /// "applied_writes"}`.
+    /// "applied_writes", "redundant_participants", "hooks": {"POST /_sandbox/join": {"200"}}}`.
     pub fn to_json(&self) -> Value {
         let mut by_route = serde_json::Map::new();
         for route in RouteKey::ALL {
@@ -99,6 +136,7 @@ impl Stats {
             "by_route": by_route,
             "applied_writes": self.applied_writes,
             "redundant_participants": self.redundant_participants,
+            "hooks": self.hooks,
         })
     }
 }
@@ -121,5 +159,12 @@ mod tests {
         assert_eq!(v["by_route"]["POST /participants"]["400"], 1);
         assert_eq!(v["by_route"]["DELETE /participants"]["dropped"], 1);
         assert_eq!(v["by_route"]["GET /groups"]["429"], 0);
+        assert_eq!(v["by_route"]["DELETE /join_requests"]["200"], 0);
+        let mut stats = Stats::default();
+        stats.record_hook("POST /_sandbox/join", 200);
+        stats.record_hook("POST /_sandbox/join", 404);
+        let v = stats.to_json();
+        assert_eq!(v["hooks"]["POST /_sandbox/join"]["404"], 1);
+        assert_eq!(v["total"], 0, "hooks are not Graph requests");
     }
 }
