@@ -11,6 +11,7 @@ pub mod exit;
 pub mod import;
 pub mod logging;
 pub mod paths;
+pub mod present;
 pub mod sandbox;
 pub mod session;
 pub mod store;

@@ -206,7 +206,7 @@ async fn the_binary_in_tmux_adds_a_number_and_quits() {
         "{screen}"
     );
     assert!(
-        screen.contains(&format!("POST /v23.0/{target}/participants")),
+        screen.contains(&format!("POST   /v23.0/{target}/participants")),
         "{screen}"
     );
     tmux.text("y");

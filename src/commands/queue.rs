@@ -49,35 +49,8 @@ async fn users(
 
 /// Tells the operator what the queue rules did.
 fn print_enqueue(report: &EnqueueReport) {
-    println!(
-        "queued {} change(s){}",
-        report.stored,
-        if report.duplicates > 0 {
-            format!(", {} already pending", report.duplicates)
-        } else {
-            String::new()
-        }
-    );
-    for r in &report.replaced {
-        println!(
-            "replaced: the pending {} of {} in {} (#{}) gave way to the later {} (#{})",
-            r.replaced_kind,
-            r.spec.person_text(),
-            sanitize(r.spec.group_text()),
-            r.replaced.0,
-            r.spec.kind(),
-            r.by.0
-        );
-    }
-    for f in &report.flagged {
-        println!(
-            "flagged #{}: {} {} in {}: {}",
-            f.id.0,
-            f.spec.kind(),
-            f.spec.person_text(),
-            sanitize(f.spec.group_text()),
-            f.flag
-        );
+    for line in crate::present::enqueue_lines(report, sanitize) {
+        println!("{}", line.text);
     }
 }
 
@@ -232,12 +205,7 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
         "ID", "GROUP", "PARTICIPANT", "ACTION", "STATE"
     );
     for op in &ops {
-        let note = match (&op.error_code, &op.error_message, &op.flag) {
-            (Some(c), Some(m), _) => format!("{c} {m}"),
-            (None, Some(m), _) => m.clone(),
-            (_, None, Some(f)) => f.clone(),
-            _ => String::new(),
-        };
+        let note = crate::present::note(op).unwrap_or_default();
         println!(
             "{:>6}  {:<24}  {:<16}  {:<6}  {:<9}  {}",
             op.id.0,
@@ -245,7 +213,7 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
             op.spec.person_text(),
             op.kind().as_str(),
             op.state.as_str(),
-            sanitize(&note)
+            note
         );
     }
     let counts = store.count_by_state().await.map_err(store_failure)?;

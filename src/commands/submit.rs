@@ -14,6 +14,7 @@ use crate::domain::text::sanitize;
 use crate::engine::preview::{preview, request_of};
 use crate::engine::{Command, EngineConfig, Event, Scope, Summary};
 use crate::exit::{Failure, Outcome};
+use crate::present;
 use crate::session::Session;
 
 pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failure> {
@@ -219,31 +220,8 @@ fn print_summary(summary: &Summary, json: bool) {
         );
         return;
     }
-    let p = &summary.progress;
-    eprintln!(
-        "{} confirmed, {} failed, {} skipped, {} still pending  ({} requests, {} throttled, {:.1}s)",
-        p.confirmed,
-        p.failed,
-        p.skipped,
-        p.pending,
-        p.requests_sent,
-        p.throttled,
-        summary.elapsed_ms as f64 / 1000.0
-    );
-    for (reason, n) in &summary.failed_by_reason {
-        eprintln!("  failed {n}: {}", sanitize(reason));
-    }
-    for (reason, n) in &summary.skipped_by_reason {
-        eprintln!("  skipped {n}: {}", sanitize(reason));
-    }
-    for (reason, n) in &summary.held_by_reason {
-        eprintln!("  held {n}: {}", sanitize(reason));
-    }
-    if summary.cancelled {
-        eprintln!("cancelled: what was not sent stays pending");
-    }
-    if let Some(why) = &summary.stopped {
-        eprintln!("stopped: {}", sanitize(why));
+    for line in present::summary_lines(summary) {
+        eprintln!("{}", line.text);
     }
 }
 
@@ -251,24 +229,17 @@ fn print_plan(settings: &Settings, plan: &Plan, json: bool) {
     // Each request's method, path and body come from the code the client sends with: what is
     // shown is what would be sent, and an id the client would refuse is shown refused.
     let phone = settings.phone_number_id.as_deref().unwrap_or_default();
-    let shown: Vec<_> = plan
-        .requests
-        .iter()
-        .map(|r| {
-            let call = request_of(r);
-            (call.endpoint(&settings.api_version, phone), call.body())
-        })
-        .collect();
-    let refused = shown.iter().filter(|(e, _)| e.is_err()).count();
+    let version = &settings.api_version;
     if json {
         let value = serde_json::json!({
-            "requests": plan.requests.iter().zip(&shown).map(|(r, (endpoint, body))| {
+            "requests": plan.requests.iter().map(|r| {
+                let call = request_of(r);
                 let operations: Vec<i64> = r.ops.iter().map(|op| op.id.0).collect();
-                match endpoint {
+                match call.endpoint(version, phone) {
                     Ok(endpoint) => serde_json::json!({
                         "method": endpoint.method.as_str(),
                         "path": endpoint.path(),
-                        "body": body,
+                        "body": call.body(),
                         "operations": operations,
                     }),
                     Err(e) => serde_json::json!({"refused": e.to_string(), "operations": operations}),
@@ -283,33 +254,14 @@ fn print_plan(settings: &Settings, plan: &Plan, json: bool) {
         );
         return;
     }
-    for (r, (endpoint, _)) in plan.requests.iter().zip(&shown) {
-        let people: Vec<&str> = r.participants().map(|p| p.e164()).collect();
-        match endpoint {
-            Ok(endpoint) => println!(
-                "{:<6} {}  {}",
-                endpoint.method.as_str(),
-                endpoint.path(),
-                people.join(", ")
-            ),
-            Err(e) => println!("refused  {}: {e}", people.join(", ")),
-        }
+    for r in &plan.requests {
+        println!("{}", present::request_line(r, version, phone).text);
     }
-    for (id, why) in &plan.held {
-        println!("held     {id}: {why}");
-    }
-    for (id, why) in &plan.skipped {
-        println!("skip     {id}: {why}");
+    for line in present::leftover_lines(plan) {
+        println!("{}", line.text);
     }
     eprintln!(
-        "{} request(s) would be sent; {} held back; {} with nothing to do{}. Nothing was sent.",
-        plan.requests.len() - refused,
-        plan.held.len(),
-        plan.skipped.len(),
-        if refused > 0 {
-            format!("; {refused} refused (not a group id: they fail at submit)")
-        } else {
-            String::new()
-        }
+        "{}",
+        present::plan_footer(plan, present::plan_counts(plan, version, phone))
     );
 }

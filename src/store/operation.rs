@@ -39,20 +39,6 @@ impl Operation {
     pub fn participant(&self) -> Option<&Participant> {
         self.spec.participant()
     }
-
-    /// The server's error (`131203 message`) or, failing that, the flag stored with it.
-    pub fn note(&self) -> Option<String> {
-        let failure = match (self.error_code, self.error_message.as_deref()) {
-            (Some(code), Some(m)) => Some(format!("{code} {m}")),
-            (Some(code), None) => Some(code.to_string()),
-            (None, Some(m)) => Some(m.to_owned()),
-            (None, None) => None,
-        };
-        match self.state {
-            OperationState::Failed | OperationState::Skipped => failure,
-            _ => self.flag.clone().or(failure),
-        }
-    }
 }
 
 /// Which operations to list; `None` means any.

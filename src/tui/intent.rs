@@ -11,9 +11,9 @@ use crate::domain::plan::Plan;
 use crate::engine::Scope;
 
 use super::action::Action;
-use super::plan_text::{plan_counts, plan_lines};
 use super::shared::Shared;
 use super::text::Line;
+use crate::present::{plan_counts, plan_lines};
 
 /// A destructive action waiting for a yes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,7 +43,10 @@ impl Intent {
         let mirror = &shared.mirror;
         match self {
             Intent::Submit { scope, plan } => {
-                let (requests, participants, groups) = plan_counts(plan);
+                // A plan holds group calls only: no path needs the phone number id.
+                let counts = plan_counts(plan, &shared.api_version, "");
+                let (requests, participants, groups) =
+                    (counts.requests, counts.participants, counts.groups);
                 Question {
                     title: match scope {
                         Scope::All => "Send every pending change?".to_string(),
@@ -58,7 +61,7 @@ impl Intent {
                     summary: format!(
                         "{requests} request(s) · {participants} participant(s) · {groups} group(s)"
                     ),
-                    lines: plan_lines(plan, &shared.api_version, |g| mirror.label(g)),
+                    lines: plan_lines(plan, &shared.api_version, "", |g| mirror.label(g)),
                     verb: "send",
                     more: format!(
                         "… more: {}, then {}, previews them all",

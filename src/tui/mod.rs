@@ -8,7 +8,7 @@
 //! - `key` (one key: read, shown, typed), `action` (the one table of actions: name, mode,
 //!   default keys, help, footer word), `keymap` (keys to actions in a mode, `keymap.toml`);
 //! - `numbers` (a typed list of numbers, checked), `model` (the mirror's groups and one
-//!   group's detail, made safe), `plan_text` (a plan's requests as lines);
+//!   group's detail, made safe); a plan's lines come from `crate::present`;
 //! - `msg` (messages in, effects out), `shared` (what every view reads: account, keymap,
 //!   size, time, work in flight, mirror), `intent` (a destructive action awaiting a yes);
 //! - `views/` (the panes and the status bar: state, update, drawing, commands each; the
@@ -34,7 +34,6 @@ pub mod model;
 pub mod msg;
 pub mod numbers;
 pub mod overlays;
-pub mod plan_text;
 pub mod shared;
 pub mod state;
 pub mod terminal;

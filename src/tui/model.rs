@@ -103,16 +103,7 @@ impl GroupDetail {
             .into_iter()
             .rev()
             .filter_map(|op| {
-                let failure = match (op.error_code, op.error_message.as_deref()) {
-                    (Some(code), Some(m)) => Some(format!("{code} {}", sanitize(m))),
-                    (Some(code), None) => Some(code.to_string()),
-                    (None, Some(m)) => Some(sanitize(m)),
-                    (None, None) => None,
-                };
-                let note = match op.state {
-                    OperationState::Failed | OperationState::Skipped => failure,
-                    _ => op.flag.as_deref().map(sanitize).or(failure),
-                };
+                let note = crate::present::note(&op);
                 Some(OpRow {
                     id: op.id,
                     participant: op.participant()?.clone(),

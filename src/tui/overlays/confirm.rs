@@ -134,8 +134,7 @@ mod tests {
             texts,
             [
                 "G1: remove 1",
-                "  DELETE /v23.0/G1/participants",
-                "  +12122000001"
+                "  DELETE /v23.0/G1/participants  +12122000001"
             ]
         );
         for yes in [Action::Confirm, Action::Yes] {

@@ -2,15 +2,17 @@
 //! popup; nothing is sent.
 
 use crate::domain::plan::Plan;
+use crate::present::{plan_counts, plan_lines};
 use crate::tui::model::Mirror;
-use crate::tui::plan_text::{plan_counts, plan_lines};
 use crate::tui::text::{Line, Tone};
 
 use super::TextPopup;
 
 /// The preview popup of `plan`, its paths in `api_version`.
 pub fn preview(plan: &Plan, mirror: &Mirror, api_version: &str) -> TextPopup {
-    let (requests, participants, groups) = plan_counts(plan);
+    // A plan holds group calls only: no path needs the account's phone number id.
+    let counts = plan_counts(plan, api_version, "");
+    let (requests, participants, groups) = (counts.requests, counts.participants, counts.groups);
     let mut lines = vec![Line::new(
         Tone::Plain,
         format!(
@@ -22,6 +24,6 @@ pub fn preview(plan: &Plan, mirror: &Mirror, api_version: &str) -> TextPopup {
     if plan.operation_count() == 0 {
         lines.push(Line::new(Tone::Dim, "nothing pending"));
     }
-    lines.extend(plan_lines(plan, api_version, |g| mirror.label(g)));
+    lines.extend(plan_lines(plan, api_version, "", |g| mirror.label(g)));
     TextPopup::new("Preview: every pending change (nothing is sent)", lines)
 }

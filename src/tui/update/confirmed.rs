@@ -3,9 +3,9 @@
 use std::collections::BTreeSet;
 
 use crate::engine::{Command, Scope};
+use crate::present::plan_counts;
 use crate::tui::intent::Intent;
 use crate::tui::msg::Effect;
-use crate::tui::plan_text::plan_counts;
 use crate::tui::shared::Work;
 use crate::tui::state::State;
 use crate::tui::text::Tone;
@@ -26,7 +26,9 @@ pub fn confirmed(state: &mut State, intent: Intent) -> Vec<Effect> {
             };
             state.shared.work = Work::Submitting { groups };
             state.views.groups.picked.clear();
-            let (requests, participants, groups) = plan_counts(&plan);
+            let counts = plan_counts(&plan, &state.shared.api_version, "");
+            let (requests, participants, groups) =
+                (counts.requests, counts.participants, counts.groups);
             log(
                 state,
                 Tone::Info,

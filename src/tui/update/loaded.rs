@@ -47,43 +47,8 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             Vec::new()
         }
         Loaded::Enqueued { report, invalid } => {
-            let mut lines = vec![Line::new(
-                Tone::Good,
-                format!("{} change(s) queued", report.stored),
-            )];
-            if report.duplicates > 0 {
-                lines.push(Line::new(
-                    Tone::Dim,
-                    format!(
-                        "{} already queued (duplicates, unchanged)",
-                        report.duplicates
-                    ),
-                ));
-            }
-            for r in &report.replaced {
-                lines.push(Line::new(
-                    Tone::Warn,
-                    format!(
-                        "replaced: the pending {} of {} in {} (#{}) is withdrawn",
-                        r.replaced_kind,
-                        r.spec.person_text(),
-                        state.shared.mirror.label(r.spec.group_text()),
-                        r.replaced.0
-                    ),
-                ));
-            }
-            for f in &report.flagged {
-                lines.push(Line::new(
-                    Tone::Warn,
-                    format!(
-                        "flagged #{} {} {}: {}",
-                        f.id.0,
-                        f.spec.kind(),
-                        f.spec.person_text(),
-                        sanitize(&f.flag)
-                    ),
-                ));
-            }
+            let mut lines =
+                crate::present::enqueue_lines(&report, |g| state.shared.mirror.label(g));
             if invalid > 0 {
                 lines.push(Line::new(
                     Tone::Bad,

@@ -176,7 +176,7 @@ pub fn lines(mirror: &Mirror, event: &Event) -> Vec<Line> {
                 format!("sync done: {listed} group(s) listed, {read} read, {gone} gone"),
             ),
         },
-        Event::RunFinished(summary) => run_finished(summary),
+        Event::RunFinished(summary) => crate::present::summary_lines(summary),
     }
 }
 
@@ -185,55 +185,4 @@ pub fn refused(summary: &Summary) -> Option<String> {
     summary
         .another_sender
         .then(|| sanitize(summary.stopped.as_deref().unwrap_or("another process")))
-}
-
-fn run_finished(summary: &Summary) -> Vec<Line> {
-    if let Some(why) = refused(summary) {
-        return vec![Line::new(Tone::Bad, format!("run refused: {why}"))];
-    }
-    let p = &summary.progress;
-    let end = if summary.cancelled {
-        "run cancelled"
-    } else if summary.stopped.is_some() {
-        "run stopped"
-    } else {
-        "run finished"
-    };
-    let stopped = summary
-        .stopped
-        .as_deref()
-        .map(|s| format!(" ({})", sanitize(s)))
-        .unwrap_or_default();
-    let tone = if p.failed > 0 || summary.stopped.is_some() {
-        Tone::Bad
-    } else if p.pending > 0 || summary.cancelled {
-        Tone::Warn
-    } else {
-        Tone::Good
-    };
-    let mut lines = vec![Line::new(
-        tone,
-        format!(
-            "{end}{stopped} in {}: {} confirmed · {} failed · {} skipped · {} pending · {} request(s)",
-            secs(summary.elapsed_ms),
-            p.confirmed,
-            p.failed,
-            p.skipped,
-            p.pending,
-            p.requests_sent
-        ),
-    )];
-    for (reason, n) in &summary.failed_by_reason {
-        lines.push(Line::new(
-            Tone::Bad,
-            format!("  failed ×{n}: {}", sanitize(reason)),
-        ));
-    }
-    for (reason, n) in &summary.held_by_reason {
-        lines.push(Line::new(
-            Tone::Warn,
-            format!("  held ×{n}: {}", sanitize(reason)),
-        ));
-    }
-    lines
 }

@@ -1,0 +1,89 @@
+//! What queueing did: rows stored, duplicates, changes that gave way to later ones, flags.
+
+use super::{Line, Tone};
+use crate::domain::text::sanitize;
+use crate::store::EnqueueReport;
+
+/// The lines of an enqueue report; `group` names a group for the operator (its subject, or
+/// the id when the mirror does not know it).
+pub fn enqueue_lines(report: &EnqueueReport, group: impl Fn(&str) -> String) -> Vec<Line> {
+    let mut lines = vec![Line::new(
+        Tone::Good,
+        if report.duplicates > 0 {
+            format!(
+                "queued {} change(s), {} already pending (unchanged)",
+                report.stored, report.duplicates
+            )
+        } else {
+            format!("queued {} change(s)", report.stored)
+        },
+    )];
+    for r in &report.replaced {
+        lines.push(Line::new(
+            Tone::Warn,
+            format!(
+                "replaced: the pending {} of {} in {} ({}) gave way to the later {} ({})",
+                r.replaced_kind,
+                r.spec.person_text(),
+                group(r.spec.group_text()),
+                r.replaced,
+                r.spec.kind(),
+                r.by
+            ),
+        ));
+    }
+    for f in &report.flagged {
+        lines.push(Line::new(
+            Tone::Warn,
+            format!(
+                "flagged {}: {} {} in {}: {}",
+                f.id,
+                f.spec.kind(),
+                f.spec.person_text(),
+                group(f.spec.group_text()),
+                sanitize(&f.flag)
+            ),
+        ));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{OpId, OperationKind};
+    use crate::store::{Flagged, Replacement};
+    use crate::testing::add;
+
+    #[test]
+    fn each_fact_is_one_line() {
+        let report = EnqueueReport {
+            stored: 2,
+            duplicates: 1,
+            replaced: vec![Replacement {
+                spec: add("G", 3),
+                replaced: OpId(6),
+                replaced_kind: OperationKind::Remove,
+                by: OpId(12),
+            }],
+            flagged: vec![Flagged {
+                id: OpId(13),
+                spec: add("G", 4),
+                flag: "already a member\u{1b}[2J".into(),
+            }],
+            ids: vec![],
+        };
+        let text: Vec<String> = enqueue_lines(&report, |g| format!("«{g}»"))
+            .into_iter()
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(
+            text,
+            [
+                "queued 2 change(s), 1 already pending (unchanged)",
+                "replaced: the pending remove of +12122000003 in «G» (#6) gave way to the later add (#12)",
+                "flagged #13: add +12122000004 in «G»: already a member^[[2J",
+            ]
+        );
+    }
+}

@@ -1,0 +1,15 @@
+//! What the operator reads, in one place: pure functions from domain, store and engine values
+//! to lines of text with a tone. The commands print the text; the app colours it by tone. One
+//! sentence per fact, so the command line and the app never say one thing two ways.
+
+mod enqueue;
+mod line;
+mod operation;
+mod plan;
+mod summary;
+
+pub use enqueue::enqueue_lines;
+pub use line::{Line, Tone};
+pub use operation::note;
+pub use plan::{PlanCounts, leftover_lines, plan_counts, plan_footer, plan_lines, request_line};
+pub use summary::summary_lines;

@@ -1,0 +1,174 @@
+//! A plan as the operator reads it: each request (the group, the method and path the client
+//! sends to, the participants), what is held back or has nothing to do, and its counts. The
+//! dry run, the app's preview and the submit confirm say the same.
+
+use std::collections::HashSet;
+
+use super::{Line, Tone};
+use crate::domain::plan::{Plan, PlannedRequest};
+use crate::domain::text::sanitize;
+use crate::engine::preview::request_of;
+
+/// Requests, participants, groups and requests refused (an id that is not a group id) of a
+/// plan.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PlanCounts {
+    pub requests: usize,
+    pub participants: usize,
+    pub groups: usize,
+    pub refused: usize,
+}
+
+/// What a plan would send.
+pub fn plan_counts(plan: &Plan, api_version: &str, phone_number_id: &str) -> PlanCounts {
+    let groups: HashSet<&str> = plan.requests.iter().map(|r| r.group_id()).collect();
+    PlanCounts {
+        requests: plan.requests.len(),
+        participants: plan.requests.iter().map(|r| r.ops.len()).sum(),
+        groups: groups.len(),
+        refused: plan
+            .requests
+            .iter()
+            .filter(|r| {
+                request_of(r)
+                    .endpoint(api_version, phone_number_id)
+                    .is_err()
+            })
+            .count(),
+    }
+}
+
+/// One request as one line: `POST   /v23.0/<group>/participants  +1…, +44…`, or why it is
+/// refused. Method, path and the refusal come from the code the client sends with.
+pub fn request_line(r: &PlannedRequest, api_version: &str, phone_number_id: &str) -> Line {
+    let people: Vec<&str> = r.participants().map(|p| p.e164()).collect();
+    match request_of(r).endpoint(api_version, phone_number_id) {
+        Ok(endpoint) => Line::new(
+            Tone::Plain,
+            format!(
+                "{:<6} {}  {}",
+                endpoint.method.as_str(),
+                sanitize(&endpoint.path()),
+                people.join(", ")
+            ),
+        ),
+        Err(e) => Line::new(
+            Tone::Warn,
+            format!(
+                "refused  {}: {}",
+                people.join(", "),
+                sanitize(&e.to_string())
+            ),
+        ),
+    }
+}
+
+/// The lines of a plan: per request its group (`label` names it) and kind, then its request
+/// line; then what is held back and what has nothing to do, each with its reason.
+pub fn plan_lines(
+    plan: &Plan,
+    api_version: &str,
+    phone_number_id: &str,
+    label: impl Fn(&str) -> String,
+) -> Vec<Line> {
+    let mut lines = Vec::new();
+    for r in &plan.requests {
+        lines.push(Line::new(
+            Tone::Info,
+            format!("{}: {} {}", label(r.group_id()), r.kind, r.ops.len()),
+        ));
+        let mut request = request_line(r, api_version, phone_number_id);
+        request.text.insert_str(0, "  ");
+        lines.push(request);
+    }
+    lines.extend(leftover_lines(plan));
+    lines
+}
+
+/// What a plan holds back and what has nothing to do, each with its reason.
+pub fn leftover_lines(plan: &Plan) -> Vec<Line> {
+    let mut lines = Vec::new();
+    if !plan.held.is_empty() {
+        lines.push(Line::new(
+            Tone::Warn,
+            format!("held back (stay pending): {}", plan.held.len()),
+        ));
+        for (op, reason) in &plan.held {
+            lines.push(Line::new(
+                Tone::Warn,
+                format!("    {op}: {}", sanitize(reason)),
+            ));
+        }
+    }
+    if !plan.skipped.is_empty() {
+        lines.push(Line::new(
+            Tone::Dim,
+            format!("nothing to do (marked skipped): {}", plan.skipped.len()),
+        ));
+        for (op, reason) in &plan.skipped {
+            lines.push(Line::new(
+                Tone::Dim,
+                format!("    {op}: {}", sanitize(reason)),
+            ));
+        }
+    }
+    lines
+}
+
+/// The last line of a dry run.
+pub fn plan_footer(plan: &Plan, counts: PlanCounts) -> String {
+    format!(
+        "{} request(s) would be sent; {} held back; {} with nothing to do{}. Nothing was sent.",
+        counts.requests - counts.refused,
+        plan.held.len(),
+        plan.skipped.len(),
+        if counts.refused > 0 {
+            format!(
+                "; {} refused (not a group id: they fail at submit)",
+                counts.refused
+            )
+        } else {
+            String::new()
+        }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{OpId, OperationKind};
+    use crate::testing::planned;
+
+    #[test]
+    fn requests_show_what_the_client_sends_and_refuse_what_it_would() {
+        let plan = Plan {
+            requests: vec![
+                planned(OperationKind::Remove, "G1", &[(1, 3)]),
+                planned(OperationKind::Add, "..", &[(2, 4)]),
+            ],
+            held: vec![(OpId(7), "group is full".into())],
+            skipped: vec![],
+        };
+        let lines: Vec<String> = plan_lines(&plan, "v23.0", "1", str::to_owned)
+            .into_iter()
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(lines[1], "  DELETE /v23.0/G1/participants  +12122000003");
+        assert!(
+            lines[3].starts_with("  refused  +12122000004: "),
+            "{lines:?}"
+        );
+        assert_eq!(lines[5], "    #7: group is full");
+        let counts = plan_counts(&plan, "v23.0", "1");
+        assert_eq!(
+            (
+                counts.requests,
+                counts.participants,
+                counts.groups,
+                counts.refused
+            ),
+            (2, 2, 2, 1)
+        );
+        assert!(plan_footer(&plan, counts).starts_with("1 request(s) would be sent; 1 held"));
+    }
+}
