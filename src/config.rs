@@ -11,7 +11,29 @@ use crate::api::{AccessToken, Client, ClientSettings};
 use crate::bounded::{self, CommandError, FileError};
 use crate::cli::GlobalArgs;
 use crate::domain::Region;
-use crate::exit::Failure;
+
+/// A setting, a config file or the token cannot be used; the message says which and why in
+/// one line (the commands end with it, exit code 2). It never quotes the token.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(String);
+
+impl ConfigError {
+    fn new(message: impl Into<String>) -> ConfigError {
+        ConfigError(message.into())
+    }
+
+    /// The one line.
+    pub fn message(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<crate::api::ApiError> for ConfigError {
+    fn from(e: crate::api::ApiError) -> ConfigError {
+        ConfigError(e.to_string())
+    }
+}
 
 /// The config file (`config.toml`); every key is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -63,18 +85,18 @@ pub fn default_config_path() -> Option<PathBuf> {
 
 /// Reads a config file. A missing default file is an empty config; a missing named one is an
 /// error; a bad one is an error naming the file, line and problem.
-pub fn load_file(path: &Path, must_exist: bool) -> Result<FileConfig, Failure> {
+pub fn load_file(path: &Path, must_exist: bool) -> Result<FileConfig, ConfigError> {
     let text = match bounded::read_text(path, MAX_CONFIG_BYTES) {
         Ok(text) => text,
         Err(FileError::NotFound) if !must_exist => return Ok(FileConfig::default()),
         Err(e) => {
-            return Err(Failure::input(format!(
+            return Err(ConfigError::new(format!(
                 "config file {} {e}",
                 path.display()
             )));
         }
     };
-    parse_file(&text).map_err(|e| Failure::input(format!("{}:{e}", path.display())))
+    parse_file(&text).map_err(|e| ConfigError::new(format!("{}:{e}", path.display())))
 }
 
 /// Parses config text; the error reads `LINE: problem`.
@@ -95,7 +117,7 @@ pub fn toml_error_line(text: &str, e: &toml::de::Error) -> String {
 impl Settings {
     /// Flags (and their environment variables, which clap reads) over the config file over
     /// the defaults.
-    pub fn resolve(global: &GlobalArgs) -> Result<Settings, Failure> {
+    pub fn resolve(global: &GlobalArgs) -> Result<Settings, ConfigError> {
         let file = match (&global.config, default_config_path()) {
             (Some(path), _) => load_file(path, true)?,
             (None, Some(path)) => load_file(&path, false)?,
@@ -105,7 +127,7 @@ impl Settings {
             (Some(r), _) => Some(*r),
             (None, Some(text)) => Some(
                 text.parse::<Region>()
-                    .map_err(|e| Failure::input(format!("config default_region: {e}")))?,
+                    .map_err(|e| ConfigError::new(format!("config default_region: {e}")))?,
             ),
             (None, None) => None,
         };
@@ -138,25 +160,25 @@ impl Settings {
     }
 
     /// Reads the token from its source. Never prints it, never writes it anywhere.
-    pub fn token(&self) -> Result<AccessToken, Failure> {
+    pub fn token(&self) -> Result<AccessToken, ConfigError> {
         match &self.token_source {
             TokenSource::File(path) => read_token_file(path),
             TokenSource::Env => {
                 let raw = std::env::var(TOKEN_ENV)
-                    .map_err(|_| Failure::input(format!("{TOKEN_ENV} is not valid text")))?;
-                AccessToken::new(&raw).map_err(|e| Failure::input(format!("{TOKEN_ENV}: {e}")))
+                    .map_err(|_| ConfigError::new(format!("{TOKEN_ENV} is not valid text")))?;
+                AccessToken::new(&raw).map_err(|e| ConfigError::new(format!("{TOKEN_ENV}: {e}")))
             }
             TokenSource::Command(cmd) => run_token_command(cmd, self.timeout),
-            TokenSource::Missing => Err(Failure::input(format!(
+            TokenSource::Missing => Err(ConfigError::new(format!(
                 "no access token: give --token-file PATH, set {TOKEN_ENV}, or set token_command in the config file"
             ))),
         }
     }
 
     /// The client for this account.
-    pub fn client(&self) -> Result<Client, Failure> {
+    pub fn client(&self) -> Result<Client, ConfigError> {
         let phone = self.phone_number_id.as_deref().ok_or_else(|| {
-            Failure::input("no phone number id: give --phone-number-id or set WA_PHONE_NUMBER_ID")
+            ConfigError::new("no phone number id: give --phone-number-id or set WA_PHONE_NUMBER_ID")
         })?;
         // Check the URL and the proxy before the token is read, so a refused URL or proxy
         // never costs a secret.
@@ -169,19 +191,19 @@ impl Settings {
     }
 }
 
-fn read_token_file(path: &Path) -> Result<AccessToken, Failure> {
+fn read_token_file(path: &Path) -> Result<AccessToken, ConfigError> {
     let fail = |e: FileError| {
         let hint = match e {
             FileError::TooLarge(_) => ": is it the right file?",
             _ => "",
         };
-        Failure::input(format!("token file {} {e}{hint}", path.display()))
+        ConfigError::new(format!("token file {} {e}{hint}", path.display()))
     };
     // Its kind first: a directory or a device is not "readable by others", it is no token.
     let (file, meta) = bounded::open_regular(path).map_err(fail)?;
     let mode = meta.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
-        return Err(Failure::input(format!(
+        return Err(ConfigError::new(format!(
             "token file {} can be read by others (mode {mode:o}); run: chmod 600 {}",
             path.display(),
             path.display()
@@ -189,14 +211,14 @@ fn read_token_file(path: &Path) -> Result<AccessToken, Failure> {
     }
     let raw = bounded::read_to_limit(file, MAX_TOKEN_BYTES).map_err(fail)?;
     let raw = String::from_utf8(raw)
-        .map_err(|_| Failure::input(format!("token file {} is not text", path.display())))?;
+        .map_err(|_| ConfigError::new(format!("token file {} is not text", path.display())))?;
     AccessToken::new(&raw)
-        .map_err(|e| Failure::input(format!("token file {}: {e}", path.display())))
+        .map_err(|e| ConfigError::new(format!("token file {}: {e}", path.display())))
 }
 
 /// Runs the token command: within `timeout` (the command is killed past it), at most
 /// [`MAX_TOKEN_BYTES`] of output; its error output is not shown, as it may hold the token.
-fn run_token_command(cmd: &str, timeout: Duration) -> Result<AccessToken, Failure> {
+fn run_token_command(cmd: &str, timeout: Duration) -> Result<AccessToken, ConfigError> {
     let output = bounded::command_output(cmd, timeout, MAX_TOKEN_BYTES).map_err(|e| {
         let hint = match e {
             CommandError::Timeout(_) => " (--timeout or timeout_secs sets how long it may take)",
@@ -205,11 +227,11 @@ fn run_token_command(cmd: &str, timeout: Duration) -> Result<AccessToken, Failur
             }
             _ => "",
         };
-        Failure::input(format!("token_command {e}{hint}"))
+        ConfigError::new(format!("token_command {e}{hint}"))
     })?;
     let raw = String::from_utf8(output)
-        .map_err(|_| Failure::input("token_command printed something that is not text"))?;
-    AccessToken::new(&raw).map_err(|e| Failure::input(format!("token_command: {e}")))
+        .map_err(|_| ConfigError::new("token_command printed something that is not text"))?;
+    AccessToken::new(&raw).map_err(|e| ConfigError::new(format!("token_command: {e}")))
 }
 
 #[cfg(test)]
@@ -232,8 +254,8 @@ mod tests {
         std::fs::write(&path, "secret-token\n").expect("write");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
         let err = read_token_file(&path).expect_err("open to others");
-        assert!(err.message.contains("chmod 600"), "{}", err.message);
-        assert!(!err.message.contains("secret-token"));
+        assert!(err.message().contains("chmod 600"), "{err}");
+        assert!(!err.message().contains("secret-token"));
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
         assert!(read_token_file(&path).is_ok());
     }

@@ -59,3 +59,15 @@ impl From<crate::api::ApiError> for Failure {
         }
     }
 }
+
+impl From<crate::config::ConfigError> for Failure {
+    fn from(e: crate::config::ConfigError) -> Self {
+        Failure::input(e.to_string())
+    }
+}
+
+impl From<crate::session::SessionError> for Failure {
+    fn from(e: crate::session::SessionError) -> Self {
+        Failure::input(e.to_string())
+    }
+}

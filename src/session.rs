@@ -5,10 +5,22 @@
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::api::Client;
-use crate::config::Settings;
+use crate::config::{ConfigError, Settings};
 use crate::engine::{Engine, EngineConfig, Event};
-use crate::exit::Failure;
-use crate::store::{AccountStore, Store};
+use crate::store::{AccountStore, Store, StoreError};
+
+/// Why a session cannot be opened: a setting, the token, or the store.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("no phone number id: give --phone-number-id or set WA_PHONE_NUMBER_ID")]
+    NoPhoneNumberId,
+    #[error("store {path}: {source}")]
+    Store { path: String, source: StoreError },
+    #[error("this session does not talk to the server")]
+    Offline,
+}
 
 /// One account's store, and (for sessions that talk to the server) its client.
 #[derive(Clone)]
@@ -20,21 +32,26 @@ pub struct Session {
 impl Session {
     /// The store of the settings' account: nothing is read from the server and no token is
     /// needed (queue, log, preview).
-    pub async fn local(settings: &Settings) -> Result<Session, Failure> {
+    pub async fn local(settings: &Settings) -> Result<Session, SessionError> {
+        let store_error = |path: &std::path::Path| {
+            let path = path.display().to_string();
+            move |source| SessionError::Store { path, source }
+        };
         let path = match &settings.db_path {
             Some(p) => p.clone(),
-            None => Store::default_path().map_err(|e| Failure::input(e.to_string()))?,
+            None => Store::default_path().map_err(store_error(std::path::Path::new("")))?,
         };
-        let phone = settings.phone_number_id.as_deref().ok_or_else(|| {
-            Failure::input("no phone number id: give --phone-number-id or set WA_PHONE_NUMBER_ID")
-        })?;
-        let base = crate::api::settings::check_base_url(&settings.base_url)?;
-        let store = Store::open(&path)
-            .map_err(|e| Failure::input(format!("store {}: {e}", path.display())))?;
+        let phone = settings
+            .phone_number_id
+            .as_deref()
+            .ok_or(SessionError::NoPhoneNumberId)?;
+        let base = crate::api::settings::check_base_url(&settings.base_url)
+            .map_err(|e| SessionError::Config(e.into()))?;
+        let store = Store::open(&path).map_err(store_error(&path))?;
         let store = store
             .account(base.as_str(), phone)
             .await
-            .map_err(|e| Failure::input(format!("store: {e}")))?;
+            .map_err(store_error(&path))?;
         Ok(Session {
             store,
             client: None,
@@ -43,7 +60,7 @@ impl Session {
 
     /// The store and the client of the settings' account (the token is read here, after
     /// every other setting was checked).
-    pub async fn online(settings: &Settings) -> Result<Session, Failure> {
+    pub async fn online(settings: &Settings) -> Result<Session, SessionError> {
         let mut session = Session::local(settings).await?;
         session.client = Some(settings.client()?);
         Ok(session)
@@ -62,17 +79,15 @@ impl Session {
     }
 
     /// The client, for a session opened online.
-    pub fn client(&self) -> Result<&Client, Failure> {
-        self.client
-            .as_ref()
-            .ok_or_else(|| Failure::input("this command does not talk to the server"))
+    pub fn client(&self) -> Result<&Client, SessionError> {
+        self.client.as_ref().ok_or(SessionError::Offline)
     }
 
     /// Starts an engine for this account: the only sender.
     pub fn engine(
         &self,
         config: EngineConfig,
-    ) -> Result<(Engine, UnboundedReceiver<Event>), Failure> {
+    ) -> Result<(Engine, UnboundedReceiver<Event>), SessionError> {
         let client = self.client()?.clone();
         Ok(Engine::spawn(client, self.store.clone(), config))
     }

@@ -87,7 +87,7 @@ async fn fetch(session: &Session, what: Fetch) -> Result<Fetched, FetchError> {
     let (engine, mut events) = session
         .engine(EngineConfig::default())
         .map_err(|f| FetchError {
-            message: f.message,
+            message: f.to_string(),
             class: "stopped",
             code: None,
         })?;

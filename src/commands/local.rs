@@ -1,26 +1,14 @@
-//! Opening the local store for the configured account.
+//! The local store of the configured account, for the commands that need nothing else.
 
 use crate::config::Settings;
 use crate::exit::Failure;
-use crate::store::{AccountStore, Store};
+use crate::session::Session;
+use crate::store::AccountStore;
 
 /// The store (at `--db`, `WA_GROUPS_DB`, the config's `db`, or the default place), scoped to
 /// the account the settings name.
 pub async fn open(settings: &Settings) -> Result<AccountStore, Failure> {
-    let path = match &settings.db_path {
-        Some(p) => p.clone(),
-        None => Store::default_path().map_err(|e| Failure::input(e.to_string()))?,
-    };
-    let store =
-        Store::open(&path).map_err(|e| Failure::input(format!("store {}: {e}", path.display())))?;
-    let phone = settings.phone_number_id.as_deref().ok_or_else(|| {
-        Failure::input("no phone number id: give --phone-number-id or set WA_PHONE_NUMBER_ID")
-    })?;
-    let base = crate::api::settings::check_base_url(&settings.base_url)?;
-    store
-        .account(base.as_str(), phone)
-        .await
-        .map_err(|e| Failure::input(format!("store: {e}")))
+    Ok(Session::local(settings).await?.store().clone())
 }
 
 /// A store error at the edge: exit 2 (the local file is the problem, nothing was sent).
