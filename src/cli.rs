@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::domain::{GroupId, Region};
+use crate::domain::{OperationState, Region};
 use crate::sandbox::SandboxConfig;
 
 #[derive(Parser, Debug)]
@@ -22,32 +22,35 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// The heading the options every command shares are listed under, apart from a command's own.
+pub const GLOBAL_HEADING: &str = "Global options";
+
 /// Settings every command shares.
 #[derive(Args, Debug, Clone, Default)]
 pub struct GlobalArgs {
     /// Graph API base URL [default: https://graph.facebook.com]
-    #[arg(long, env = "WA_BASE_URL", global = true, value_name = "URL")]
+    #[arg(long, env = "WA_BASE_URL", global = true, value_name = "URL", help_heading = GLOBAL_HEADING)]
     pub base_url: Option<String>,
     /// Graph API version [default: v23.0]
-    #[arg(long, env = "WA_API_VERSION", global = true, value_name = "VERSION")]
+    #[arg(long, env = "WA_API_VERSION", global = true, value_name = "VERSION", help_heading = GLOBAL_HEADING)]
     pub api_version: Option<String>,
     /// Id of the business phone number whose groups are managed
-    #[arg(long, env = "WA_PHONE_NUMBER_ID", global = true, value_name = "ID")]
+    #[arg(long, env = "WA_PHONE_NUMBER_ID", global = true, value_name = "ID", help_heading = GLOBAL_HEADING)]
     pub phone_number_id: Option<String>,
     /// File holding the access token (must not be readable by others)
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", help_heading = GLOBAL_HEADING)]
     pub token_file: Option<PathBuf>,
     /// Region for numbers typed without a country code, e.g. US, GB, BR
-    #[arg(long, env = "WA_DEFAULT_REGION", global = true, value_name = "CC")]
+    #[arg(long, env = "WA_DEFAULT_REGION", global = true, value_name = "CC", help_heading = GLOBAL_HEADING)]
     pub default_region: Option<Region>,
     /// The local store (SQLite) [default: in the user's data directory]
-    #[arg(long, env = "WA_GROUPS_DB", global = true, value_name = "PATH")]
+    #[arg(long, env = "WA_GROUPS_DB", global = true, value_name = "PATH", help_heading = GLOBAL_HEADING)]
     pub db: Option<PathBuf>,
     /// Config file [default: config.toml in the user's config directory]
-    #[arg(long, env = "WA_GROUPS_CONFIG", global = true, value_name = "PATH")]
+    #[arg(long, env = "WA_GROUPS_CONFIG", global = true, value_name = "PATH", help_heading = GLOBAL_HEADING)]
     pub config: Option<PathBuf>,
     /// Seconds to wait for one answer from the API, or for token_command [default: 30]
-    #[arg(long, global = true, value_name = "SECS")]
+    #[arg(long, global = true, value_name = "SECS", help_heading = GLOBAL_HEADING)]
     pub timeout: Option<u64>,
 }
 
@@ -58,7 +61,7 @@ pub enum Command {
     /// Try the terminal app against the embedded sandbox (seeded groups, a throwaway store)
     Demo(DemoArgs),
     /// Run the embedded Graph API stand-in (the sandbox) on loopback
-    Sandbox(SandboxConfig),
+    Sandbox(Box<SandboxArgs>),
     /// Add or remove participants right away, without the queue
     #[command(subcommand)]
     Participants(ParticipantsCommand),
@@ -91,13 +94,18 @@ pub enum QueueCommand {
     /// Queue what makes each group in FILE (CSV group,participant) have exactly those members;
     /// a group is wanted empty only with the participant `(empty)`
     SyncTarget(SyncTargetArgs),
+    /// Queue failed changes again (by id, by group, or --all): each as a new pending change,
+    /// the failed one kept as history; nothing is sent
+    Retry(RetryArgs),
 }
+
+/// What a group option takes.
+const GROUP_HELP: &str = "The group: its id, or its subject when no other group has it";
 
 #[derive(Args, Debug)]
 pub struct QueueUsersArgs {
-    /// The group id
-    #[arg(long, value_name = "ID")]
-    pub group: GroupId,
+    #[arg(long, value_name = "GROUP", help = GROUP_HELP)]
+    pub group: String,
     /// Phone numbers or wa_ids; commas and several per argument are fine
     #[arg(required = true, value_name = "USER")]
     pub users: Vec<String>,
@@ -107,9 +115,10 @@ pub struct QueueUsersArgs {
 pub struct ImportArgs {
     /// The file, or `-` for standard input
     pub file: PathBuf,
-    /// For a plain list of numbers: the group they are for
-    #[arg(long, value_name = "ID", requires = "action")]
-    pub group: Option<GroupId>,
+    /// For a plain list of numbers: the group they are for (its id, or its subject when no
+    /// other group has it)
+    #[arg(long, value_name = "GROUP", requires = "action")]
+    pub group: Option<String>,
     /// For a plain list of numbers: add or remove
     #[arg(long, value_name = "ACTION", requires = "group")]
     pub action: Option<crate::domain::OperationKind>,
@@ -120,9 +129,9 @@ pub struct ImportArgs {
 
 #[derive(Args, Debug)]
 pub struct QueueListArgs {
-    /// Only this group
-    #[arg(long, value_name = "ID")]
-    pub group: Option<GroupId>,
+    /// Only this group (its id, or its subject when no other group has it)
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
     /// Only this state: pending, sending, accepted, confirmed, failed, skipped
     #[arg(long, value_name = "STATE")]
     pub state: Option<crate::domain::OperationState>,
@@ -136,9 +145,9 @@ pub struct DropArgs {
     /// Ids of pending operations
     #[arg(value_name = "ID", conflicts_with_all = ["group", "all"])]
     pub ids: Vec<i64>,
-    /// Every pending operation of this group
-    #[arg(long, value_name = "ID", conflicts_with = "all")]
-    pub group: Option<GroupId>,
+    /// Every pending operation of this group (its id, or its subject when no other group has it)
+    #[arg(long, value_name = "GROUP", conflicts_with = "all")]
+    pub group: Option<String>,
     /// Every pending operation of the account (confirmed, failed and skipped ones stay: they
     /// are the history)
     #[arg(long)]
@@ -156,13 +165,29 @@ pub struct SyncTargetArgs {
     /// Print the difference only; queue nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Queue the removals even when there are more than a few (they are listed first)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RetryArgs {
+    /// Ids of failed operations
+    #[arg(value_name = "ID", conflicts_with_all = ["group", "all"])]
+    pub ids: Vec<i64>,
+    /// Every failed operation of this group (its id, or its subject when no other group has it)
+    #[arg(long, value_name = "GROUP", conflicts_with = "all")]
+    pub group: Option<String>,
+    /// Every failed operation of the account
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Args, Debug)]
 pub struct SubmitArgs {
-    /// Only these groups (repeatable)
-    #[arg(long = "group", value_name = "ID")]
-    pub groups: Vec<GroupId>,
+    /// Only these groups (repeatable; an id, or a subject no other group has)
+    #[arg(long = "group", value_name = "GROUP")]
+    pub groups: Vec<String>,
     /// Print exactly the requests that would be sent, and send nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -192,9 +217,23 @@ pub struct LogArgs {
     /// Every exchange and outcome as JSON
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
-    /// One row per participant outcome: time,group,participant,action,result,code,message,request_id
+    /// One row per participant outcome:
+    /// time,group,subject,participant,action,result,code,message,request_id
     #[arg(long)]
     pub csv: bool,
+    /// Only this group (its id, or its subject when no other group has it)
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
+    /// Only what concerns this participant (any common way of writing the number)
+    #[arg(long, value_name = "USER")]
+    pub participant: Option<String>,
+    /// Only from this moment on: RFC 3339 (`2026-01-31T09:00:00Z`), a day (`2026-01-31`), or a
+    /// time ago (`90s`, `30m`, `2h`, `7d`)
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// Only participant outcomes in this state: confirmed, failed, skipped, accepted, pending
+    #[arg(long, value_name = "STATE")]
+    pub state: Option<OperationState>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -220,9 +259,8 @@ pub enum ParticipantsCommand {
 
 #[derive(Args, Debug)]
 pub struct ParticipantsArgs {
-    /// The group id
-    #[arg(long, value_name = "ID")]
-    pub group: GroupId,
+    #[arg(long, value_name = "GROUP", help = GROUP_HELP)]
+    pub group: String,
     /// Do not read the group afterwards to confirm each change
     #[arg(long)]
     pub no_verify: bool,
@@ -247,10 +285,57 @@ pub enum GroupsCommand {
     },
     /// Show one group: subject and members
     Show {
-        /// The group id
-        id: GroupId,
+        /// The group: its id, or its subject when no other group has it
+        #[arg(value_name = "GROUP")]
+        id: String,
         /// Print JSON instead of text
         #[arg(long)]
         json: bool,
     },
+    /// Write the mirror's groups and members (no request is sent): one row per member, as
+    /// `queue sync-target` reads them back; a group without members has the row `(empty)`
+    Export {
+        /// CSV with the columns group,subject,participant
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+        /// JSON: each group with its subject and participants
+        #[arg(long)]
+        json: bool,
+        /// Also the groups no longer listed by the server (gone)
+        #[arg(long)]
+        gone: bool,
+    },
+}
+
+/// `sandbox`: its own flags, and the global options it has no use for refused by name (so its
+/// help lists only what it reads).
+#[derive(Args, Debug)]
+pub struct SandboxArgs {
+    #[command(flatten)]
+    pub config: SandboxConfig,
+    #[command(flatten)]
+    pub unused: NotForTheSandbox,
+}
+
+/// The global options the sandbox does not read: hidden from its help, refused if given.
+#[derive(Args, Debug, Default)]
+pub struct NotForTheSandbox {
+    #[arg(long, hide = true, value_parser = not_for_the_sandbox)]
+    pub base_url: Option<String>,
+    #[arg(long, hide = true, value_parser = not_for_the_sandbox)]
+    pub api_version: Option<String>,
+    #[arg(long, hide = true, value_parser = not_for_the_sandbox)]
+    pub token_file: Option<String>,
+    #[arg(long, hide = true, value_parser = not_for_the_sandbox)]
+    pub default_region: Option<String>,
+    #[arg(long, hide = true, value_parser = not_for_the_sandbox)]
+    pub db: Option<String>,
+    #[arg(long, hide = true, value_parser = not_for_the_sandbox)]
+    pub config: Option<String>,
+    #[arg(long, hide = true, value_parser = not_for_the_sandbox)]
+    pub timeout: Option<String>,
+}
+
+fn not_for_the_sandbox(_: &str) -> Result<String, String> {
+    Err("the sandbox does not use this option (it keeps no store and reads no token)".into())
 }

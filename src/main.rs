@@ -10,6 +10,7 @@ fn main() -> ExitCode {
         eprintln!("wa-groups: cannot install the error reporter: {e}");
     }
     let cli = Cli::parse();
+    quiet_on_a_closed_pipe(&cli);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -30,5 +31,22 @@ fn main() -> ExitCode {
             );
             ExitCode::from(failure.code)
         }
+    }
+}
+
+/// A headless command whose output is piped into a reader that stops early (`log | head`) ends
+/// quietly, as other command-line tools do, instead of reporting a write error as a crash. The
+/// app, the demo and the sandbox keep Rust's default (a closed socket is an error to handle).
+fn quiet_on_a_closed_pipe(cli: &Cli) {
+    use wa_groups::cli::Command;
+    if matches!(
+        cli.command,
+        None | Some(Command::Tui | Command::Demo(_) | Command::Sandbox(_))
+    ) {
+        return;
+    }
+    // SAFETY: setting a signal's disposition to its default, before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -536,9 +536,7 @@ async fn a_header_line_over_64_kib_is_said_to_be_that() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert_eq!(
         out.stderr.trim_end(),
-        format!(
-            "wa-groups: {long}: line 1: the header is longer than 64 KiB: is this a text file?"
-        )
+        format!("wa-groups: {long}:1: the header is longer than 64 KiB: is this a text file?")
     );
     let target = file(
         home.path(),
@@ -549,9 +547,7 @@ async fn a_header_line_over_64_kib_is_said_to_be_that() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert_eq!(
         out.stderr.trim_end(),
-        format!(
-            "wa-groups: {target}: line 2: the header is longer than 64 KiB: is this a text file?"
-        )
+        format!("wa-groups: {target}:2: the header is longer than 64 KiB: is this a text file?")
     );
     sb.shutdown().await;
 }
@@ -583,7 +579,7 @@ async fn a_target_empties_a_group_only_when_it_says_so_and_with_a_warning() {
     assert_eq!(
         out.stderr,
         format!(
-            "{}\n{}\nwa-groups: {target}: 2 bad line(s); nothing was queued\n",
+            "{}\n{}\nwa-groups: {target}: 2 bad line(s): nothing was queued (the whole file is checked first: fix them and run it again)\n",
             want(3),
             want(4)
         )
@@ -605,12 +601,25 @@ async fn a_target_empties_a_group_only_when_it_says_so_and_with_a_warning() {
     let warning = format!(
         "{target}:2: warning: group {group} \"Riverside Runners\" is emptied: its 3 member(s) are removed"
     );
+    // The mirror's age is said (seconds, as the sync just ran), and that a dry run queues
+    // nothing.
+    let said_age = |line: &str| {
+        line.starts_with("compared with the mirror as read ")
+            && line.ends_with(" s ago (`groups sync` reads it anew)")
+    };
     assert_eq!(dry.code, 0, "{}", dry.stderr);
-    assert_eq!(dry.stderr.trim_end(), warning);
+    let lines: Vec<&str> = dry.stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", dry.stderr);
+    assert_eq!(lines[0], warning);
+    assert!(said_age(lines[1]), "{}", dry.stderr);
+    assert_eq!(lines[2], "dry run: nothing was queued");
     assert!(queued(&sb, home.path()).await.is_empty());
     let out = run(&sb, home.path(), &["queue", "sync-target", &target]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(out.stderr.trim_end(), warning);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stderr);
+    assert_eq!(lines[0], warning);
+    assert!(said_age(lines[1]), "{}", out.stderr);
     assert!(
         out.stdout.contains("0 to add, 3 to remove"),
         "{}",

@@ -57,6 +57,7 @@ async fn import_human_formats_list_submit_and_export_the_log() {
         [
             "time",
             "group",
+            "subject",
             "participant",
             "action",
             "result",
@@ -70,7 +71,7 @@ async fn import_human_formats_list_submit_and_export_the_log() {
     assert!(
         records
             .iter()
-            .all(|r| &r[4] == "confirmed" && &r[1] == group.as_str())
+            .all(|r| &r[5] == "confirmed" && &r[1] == group.as_str())
     );
     sb.shutdown().await;
 }
@@ -154,8 +155,12 @@ async fn sync_marks_vanished_groups_and_sync_target_queues_the_difference() {
         &["queue", "sync-target", file.to_str().expect("path")],
     )
     .await;
+    // Groups named by subject, as everywhere.
+    let subject = sb.subject(&ids[0]).expect("subject");
     assert!(
-        out.stdout.contains(&format!("+ {}  +12025550143", ids[0])),
+        out.stdout
+            .lines()
+            .any(|l| l.starts_with(&format!("+ {subject}")) && l.ends_with("  +12025550143")),
         "{}",
         out.stdout
     );

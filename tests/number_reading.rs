@@ -189,7 +189,7 @@ proptest! {
                 enc.encode(&csv).0.into_owned()
             }
         };
-        let target = import::read_target(bytes.as_slice(), None).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let target = import::read_target(bytes.as_slice(), None, &Default::default()).map_err(|e| TestCaseError::fail(e.to_string()))?;
         // Read in that encoding, or one that decodes these bytes to the same text.
         let read_as = target.encoding.unwrap_or("UTF-8");
         let decoder = encoding_rs::Encoding::for_label(read_as.as_bytes()).expect("label");

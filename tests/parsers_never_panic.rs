@@ -138,18 +138,18 @@ proptest! {
         }
         let guard = store().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let (store, _) = &*guard;
-        let to = ImportTo { store, on_bad: OnBadLines::Reject };
+        let to = ImportTo { store, on_bad: OnBadLines::Reject, groups: &Default::default() };
         let _ = import::read_csv(text.as_bytes(), None, to);
-        let to = ImportTo { store, on_bad: OnBadLines::Skip };
+        let to = ImportTo { store, on_bad: OnBadLines::Skip, groups: &Default::default() };
         let _ = import::read_list(text.as_bytes(), "g", OperationKind::Add, None, to);
-        let _ = import::read_target(text.as_bytes(), None);
+        let _ = import::read_target(text.as_bytes(), None, &Default::default());
     }
 
     #[test]
     fn raw_bytes_as_import(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         let guard = store().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let (store, _) = &*guard;
-        let to = ImportTo { store, on_bad: OnBadLines::Reject };
+        let to = ImportTo { store, on_bad: OnBadLines::Reject, groups: &Default::default() };
         let _ = import::read_csv(bytes.as_slice(), None, to);
     }
 

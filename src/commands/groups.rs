@@ -12,8 +12,13 @@ use crate::exit::{Failure, Outcome};
 use crate::session::Session;
 
 pub async fn run(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Failure> {
+    if let GroupsCommand::Export { csv, json, gone } = cmd {
+        // From the mirror alone: no token, nothing sent.
+        return super::export::run(settings, csv, json, gone).await;
+    }
     let session = Session::online(settings).await?;
     match cmd {
+        GroupsCommand::Export { .. } => Ok(Outcome::Done),
         GroupsCommand::Sync { concurrency } => sync(&session, usize::from(concurrency)).await,
         GroupsCommand::List { json } => {
             let Fetched::Groups(groups) = fetch(&session, Fetch::Groups)
@@ -39,6 +44,8 @@ pub async fn run(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Fai
             Ok(Outcome::Done)
         }
         GroupsCommand::Show { id, json } => {
+            let names = super::group_arg::names(session.store()).await?;
+            let id = super::group_arg::resolve(&names, "group", &id)?;
             let group = id.as_str();
             let Fetched::Group(info) = fetch(&session, Fetch::Group(group.to_owned()))
                 .await

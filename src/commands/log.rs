@@ -1,101 +1,234 @@
-//! `log`: the audit trail, as a readable list, JSON, or a CSV of participant outcomes.
+//! `log`: the audit trail (every exchange and every participant outcome), filtered by group,
+//! participant, time and state: as readable lines in time order, JSON, or a CSV of outcomes.
+//! Groups are named as everywhere (`GroupNames`), with the id beside the subject in JSON and
+//! CSV; times are RFC 3339 to the millisecond.
 
 use serde_json::json;
 
 use super::csv_out::CsvOut;
+use super::group_arg::{self, names};
 use super::local::{open, store_failure};
 use crate::cli::LogArgs;
 use crate::config::Settings;
 use crate::domain::text::sanitize;
-use crate::domain::when::rfc3339;
+use crate::domain::when::{parse_moment, rfc3339};
+use crate::domain::{GroupNames, OperationState, Participant};
 use crate::exit::{Failure, Outcome};
+use crate::store::{Exchange, Outcome as ParticipantOutcome, now_ms};
+
+/// What the operator asked to see.
+#[derive(Default)]
+struct Filter {
+    group: Option<String>,
+    /// E.164.
+    participant: Option<String>,
+    since: Option<i64>,
+    state: Option<OperationState>,
+}
+
+impl Filter {
+    fn outcome(&self, o: &ParticipantOutcome) -> bool {
+        self.group.as_ref().is_none_or(|g| *g == o.group_id)
+            && self
+                .participant
+                .as_ref()
+                .is_none_or(|p| *p == o.participant)
+            && self.since.is_none_or(|t| o.at >= t)
+            && self.state.is_none_or(|s| s == o.result)
+    }
+
+    /// Exchanges carry no outcome state: with `--state`, only outcomes are shown.
+    fn exchange(&self, e: &Exchange) -> bool {
+        self.state.is_none()
+            && self
+                .group
+                .as_ref()
+                .is_none_or(|g| e.group_id.as_deref() == Some(g))
+            && self
+                .participant
+                .as_ref()
+                .is_none_or(|p| participants(e).any(|q| q == p))
+            && self.since.is_none_or(|t| e.at >= t)
+    }
+}
+
+/// The participants of an exchange, as sent (E.164).
+fn participants(e: &Exchange) -> impl Iterator<Item = &str> {
+    e.participants
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+}
 
 pub async fn run(settings: &Settings, args: LogArgs) -> Result<Outcome, Failure> {
     let store = open(settings).await?;
-    let outcomes = store.outcomes().await.map_err(store_failure)?;
+    let names = names(&store).await?;
+    let filter = Filter {
+        group: group_arg::resolve_opt(&names, "--group", args.group.as_ref())?,
+        participant: match &args.participant {
+            Some(text) => Some(
+                Participant::parse(text, settings.default_region)
+                    .map_err(|e| Failure::input(format!("--participant: {e}")))?
+                    .e164()
+                    .to_owned(),
+            ),
+            None => None,
+        },
+        since: match &args.since {
+            Some(text) => Some(
+                parse_moment(text, now_ms())
+                    .map_err(|e| Failure::input(format!("--since: {e}")))?,
+            ),
+            None => None,
+        },
+        state: args.state,
+    };
+    let outcomes: Vec<ParticipantOutcome> = store
+        .outcomes()
+        .await
+        .map_err(store_failure)?
+        .into_iter()
+        .map(|r| r.outcome)
+        .filter(|o| filter.outcome(o))
+        .collect();
     if args.csv {
-        let mut out = CsvOut::new(std::io::stdout().lock());
-        out.row([
-            "time",
-            "group",
-            "participant",
-            "action",
-            "result",
-            "code",
-            "message",
-            "request_id",
-        ])?;
-        for o in &outcomes {
-            let o = &o.outcome;
-            let code = o.code.map(|c| c.to_string()).unwrap_or_default();
-            out.row([
-                rfc3339(o.at).as_str(),
-                &o.group_id,
-                &o.participant,
-                o.action.as_str(),
-                o.result.as_str(),
-                &code,
-                o.message.as_deref().unwrap_or(""),
-                o.request_id.as_deref().unwrap_or(""),
-            ])?;
-        }
-        out.flush()?;
-        return Ok(Outcome::Done);
+        return write_csv(&outcomes, &names);
     }
-    let exchanges = store.exchanges().await.map_err(store_failure)?;
+    let exchanges: Vec<Exchange> = store
+        .exchanges()
+        .await
+        .map_err(store_failure)?
+        .into_iter()
+        .map(|r| r.exchange)
+        .filter(|e| filter.exchange(e))
+        .collect();
     if args.json {
-        let value = json!({
-            "exchanges": exchanges.iter().map(|x| {
-                let e = &x.exchange;
-                json!({
-                    "time": rfc3339(e.at), "method": e.method, "path": e.path, "group": e.group_id,
-                    "participants": e.participants, "status": e.status, "code": e.graph_code,
-                    "request_id": e.request_id, "duration_ms": e.duration_ms, "error": e.error,
-                })
-            }).collect::<Vec<_>>(),
-            "outcomes": outcomes.iter().map(|x| {
-                let o = &x.outcome;
-                json!({
-                    "time": rfc3339(o.at), "group": o.group_id, "participant": o.participant,
-                    "action": o.action, "result": o.result, "code": o.code, "message": o.message,
-                    "request_id": o.request_id, "operation": o.operation_id.map(|id| id.0),
-                })
-            }).collect::<Vec<_>>(),
-        });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        );
+        write_json(&exchanges, &outcomes, &names);
         return Ok(Outcome::Done);
     }
-    for x in &exchanges {
-        let e = &x.exchange;
-        let status = e
-            .status
-            .map(|s| s.to_string())
-            .unwrap_or_else(|| "no answer".into());
-        let code = e
-            .graph_code
-            .map(|c| format!(" code {c}"))
-            .unwrap_or_default();
-        println!(
-            "{}  {:<6} {}  {}{}  {}ms{}",
-            rfc3339(e.at),
-            e.method,
-            sanitize(&e.path),
-            status,
-            code,
-            e.duration_ms,
-            e.error
-                .as_deref()
-                .map(|m| format!("  {}", sanitize(m)))
-                .unwrap_or_default()
-        );
+    // In time order; an exchange before the outcomes it settled.
+    let mut lines: Vec<(i64, u8, String)> = exchanges
+        .iter()
+        .map(|e| (e.at, 0, exchange_line(e, &names)))
+        .chain(outcomes.iter().map(|o| (o.at, 1, outcome_line(o, &names))))
+        .collect();
+    lines.sort_by_key(|(at, order, _)| (*at, *order));
+    for (_, _, line) in &lines {
+        println!("{line}");
     }
     eprintln!(
-        "{} exchanges, {} participant outcomes (--csv for the outcomes)",
+        "{} exchange(s), {} participant outcome(s) (--csv for the outcomes, --json for everything)",
         exchanges.len(),
         outcomes.len()
     );
     Ok(Outcome::Done)
+}
+
+/// `TIME  POST   Book Club  +1…, +44…  206 code 131201  90 ms  request R: message`
+fn exchange_line(e: &Exchange, names: &GroupNames) -> String {
+    let what = match (&e.group_id, e.participants.is_empty()) {
+        (Some(g), false) => format!("{}  {}", names.label(g), sanitize(&e.participants)),
+        (Some(g), true) => names.label(g),
+        (None, _) => sanitize(&e.path),
+    };
+    let status = e
+        .status
+        .map_or_else(|| "no answer".to_owned(), |s| s.to_string());
+    let code = e
+        .graph_code
+        .map(|c| format!(" code {c}"))
+        .unwrap_or_default();
+    let request = e
+        .request_id
+        .as_deref()
+        .map(|r| format!("  request {}", sanitize(r)))
+        .unwrap_or_default();
+    let error = e
+        .error
+        .as_deref()
+        .map(|m| format!(": {}", sanitize(m)))
+        .unwrap_or_default();
+    format!(
+        "{}  {:<6} {what}  {status}{code}  {} ms{request}{error}",
+        rfc3339(e.at),
+        e.method,
+        e.duration_ms
+    )
+}
+
+/// `TIME  failed    add    +1…  in Book Club: 131203 message  request R`
+fn outcome_line(o: &ParticipantOutcome, names: &GroupNames) -> String {
+    let why = match (o.code, o.message.as_deref()) {
+        (Some(c), Some(m)) => format!(": {c} {}", sanitize(m)),
+        (Some(c), None) => format!(": {c}"),
+        (None, Some(m)) => format!(": {}", sanitize(m)),
+        (None, None) => String::new(),
+    };
+    let request = o
+        .request_id
+        .as_deref()
+        .map(|r| format!("  request {}", sanitize(r)))
+        .unwrap_or_default();
+    format!(
+        "{}  {:<9} {:<6} {} in {}{why}{request}",
+        rfc3339(o.at),
+        o.result.as_str(),
+        o.action.as_str(),
+        sanitize(&o.participant),
+        names.label(&o.group_id)
+    )
+}
+
+fn write_csv(outcomes: &[ParticipantOutcome], names: &GroupNames) -> Result<Outcome, Failure> {
+    let mut out = CsvOut::new(std::io::stdout().lock());
+    out.row([
+        "time",
+        "group",
+        "subject",
+        "participant",
+        "action",
+        "result",
+        "code",
+        "message",
+        "request_id",
+    ])?;
+    for o in outcomes {
+        let code = o.code.map(|c| c.to_string()).unwrap_or_default();
+        out.row([
+            rfc3339(o.at).as_str(),
+            &o.group_id,
+            names.subject(&o.group_id).unwrap_or(""),
+            &o.participant,
+            o.action.as_str(),
+            o.result.as_str(),
+            &code,
+            o.message.as_deref().unwrap_or(""),
+            o.request_id.as_deref().unwrap_or(""),
+        ])?;
+    }
+    out.flush()?;
+    Ok(Outcome::Done)
+}
+
+fn write_json(exchanges: &[Exchange], outcomes: &[ParticipantOutcome], names: &GroupNames) {
+    let subject = |g: Option<&str>| g.and_then(|g| names.subject(g));
+    let value = json!({
+        "exchanges": exchanges.iter().map(|e| json!({
+            "time": rfc3339(e.at), "method": e.method, "path": e.path,
+            "group": e.group_id, "subject": subject(e.group_id.as_deref()),
+            "participants": participants(e).collect::<Vec<_>>(),
+            "status": e.status, "code": e.graph_code, "request_id": e.request_id,
+            "duration_ms": e.duration_ms, "error": e.error,
+        })).collect::<Vec<_>>(),
+        "outcomes": outcomes.iter().map(|o| json!({
+            "time": rfc3339(o.at), "group": o.group_id, "subject": subject(Some(&o.group_id)),
+            "participant": o.participant, "action": o.action, "result": o.result,
+            "code": o.code, "message": o.message, "request_id": o.request_id,
+            "operation": o.operation_id.map(|id| id.0),
+        })).collect::<Vec<_>>(),
+    });
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    );
 }

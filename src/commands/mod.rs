@@ -2,6 +2,8 @@
 
 pub mod csv_out;
 pub mod demo;
+pub mod export;
+pub mod group_arg;
 pub mod groups;
 pub mod local;
 pub mod log;
@@ -36,8 +38,8 @@ pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
         return tui::run(&Settings::resolve(&cli.global)?).await;
     };
     match command {
-        Command::Sandbox(config) => {
-            crate::sandbox::run_cli(config)
+        Command::Sandbox(args) => {
+            crate::sandbox::run_cli(args.config)
                 .await
                 .map_err(|e| Failure::input(format!("sandbox: {e}")))?;
             Ok(Outcome::Done)

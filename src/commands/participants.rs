@@ -42,13 +42,15 @@ async fn change(
             people.len()
         )));
     }
-    let group = args.group.as_str();
     for p in &people {
         if let Some(warning) = p.ambiguity() {
             eprintln!("note: {p}: {warning}");
         }
     }
     let session = Session::online(settings).await?;
+    let names = super::group_arg::names(session.store()).await?;
+    let group = super::group_arg::resolve(&names, "--group", &args.group)?;
+    let group = group.as_str();
     let specs: Vec<OpSpec> = people
         .iter()
         .map(|p| OpSpec::for_participant(kind, group, p.clone()))

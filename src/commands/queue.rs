@@ -6,18 +6,22 @@ use std::path::Path;
 
 use serde_json::json;
 
+use super::group_arg::{self, names};
 use super::local::{open, store_failure};
 use super::users::parse_users;
 use crate::cli::{
-    DropArgs, ImportArgs, QueueCommand, QueueListArgs, QueueUsersArgs, SyncTargetArgs,
+    DropArgs, ImportArgs, QueueCommand, QueueListArgs, QueueUsersArgs, RetryArgs, SyncTargetArgs,
 };
 use crate::config::Settings;
-use crate::domain::OpSpec;
-use crate::domain::OperationKind;
 use crate::domain::text::sanitize;
+use crate::domain::when::ago;
+use crate::domain::{GroupNames, OpSpec, OperationKind, OperationState};
 use crate::exit::{Failure, Outcome};
 use crate::import::{self, ImportError, ImportReport, ImportTo, LineNote, OnBadLines};
-use crate::store::{DropScope, EnqueueReport, OpId, OperationFilter};
+use crate::store::{DropScope, EnqueueReport, OpId, OperationFilter, now_ms};
+
+/// Removals a target file may queue without `--yes`: a group's worth.
+pub const TARGET_REMOVALS_WITHOUT_YES: usize = crate::domain::MAX_GROUP_MEMBERS;
 
 pub async fn run(settings: &Settings, cmd: QueueCommand) -> Result<Outcome, Failure> {
     match cmd {
@@ -27,6 +31,7 @@ pub async fn run(settings: &Settings, cmd: QueueCommand) -> Result<Outcome, Fail
         QueueCommand::List(args) => list(settings, args).await,
         QueueCommand::Drop(args) => drop_ops(settings, args).await,
         QueueCommand::SyncTarget(args) => sync_target(settings, args).await,
+        QueueCommand::Retry(args) => retry(settings, args).await,
     }
 }
 
@@ -36,20 +41,21 @@ async fn users(
     args: QueueUsersArgs,
 ) -> Result<Outcome, Failure> {
     let people = parse_users(&args.users, settings.default_region)?;
-    let group = args.group.as_str();
     let store = open(settings).await?;
+    let names = names(&store).await?;
+    let group = group_arg::resolve(&names, "--group", &args.group)?;
     let ops: Vec<OpSpec> = people
         .into_iter()
-        .map(|participant| OpSpec::for_participant(kind, group, participant))
+        .map(|participant| OpSpec::for_participant(kind, group.as_str(), participant))
         .collect();
     let report = store.enqueue(ops).await.map_err(store_failure)?;
-    print_enqueue(&report);
+    print_enqueue(&report, &names);
     Ok(Outcome::Done)
 }
 
-/// Tells the operator what the queue rules did.
-fn print_enqueue(report: &EnqueueReport) {
-    for line in crate::present::enqueue_lines(report, sanitize) {
+/// Tells the operator what the queue rules did, groups named as everywhere.
+fn print_enqueue(report: &EnqueueReport, names: &GroupNames) {
+    for line in crate::present::enqueue_lines(report, |g| names.label(g)) {
         println!("{}", line.text);
     }
 }
@@ -65,23 +71,24 @@ async fn import_file(settings: &Settings, args: ImportArgs) -> Result<Outcome, F
         )
     };
     let store = open(settings).await?;
+    let names = names(&store).await?;
+    let group = group_arg::resolve_opt(&names, "--group", args.group.as_ref())?;
     let on_bad = if args.skip_invalid {
         OnBadLines::Skip
     } else {
         OnBadLines::Reject
     };
     let region = settings.default_region;
-    let (group, action) = (args.group.clone(), args.action);
+    let action = args.action;
     // The import reads, parses and stores on threads of its own: off the async threads.
     let result = tokio::task::spawn_blocking(move || {
         let to = ImportTo {
             store: &store,
             on_bad,
+            groups: &names,
         };
         match (&group, action) {
-            (Some(group), Some(kind)) => {
-                import::read_list(reader, group.as_str(), kind, region, to)
-            }
+            (Some(group), Some(kind)) => import::read_list(reader, group, kind, region, to),
             _ => import::read_csv(reader, region, to),
         }
     })
@@ -96,7 +103,11 @@ async fn import_file(settings: &Settings, args: ImportArgs) -> Result<Outcome, F
                 Outcome::SomeFailed
             })
         }
-        Err(e) => Err(import_failure(&name, e, "imported")),
+        Err(e) => Err(import_failure(
+            &name,
+            e,
+            "nothing was imported (fix them, or --skip-invalid imports the good lines)",
+        )),
     }
 }
 
@@ -113,9 +124,11 @@ fn print_encoding(name: &str, encoding: Option<&str>, to_stderr: bool) {
     }
 }
 
-/// An import that stored nothing: each bad line as `FILE:LINE: reason` on stderr, then one
-/// line saying so; any other error as one line naming the file.
-fn import_failure(name: &str, e: ImportError, what: &str) -> Failure {
+/// A file that stored nothing: every problem as `FILE:LINE: reason` (the one format of every
+/// file read, `import::located`); several bad lines are listed on stderr and counted in the
+/// last line, with `then` (what to do about them).
+fn import_failure(name: &str, e: ImportError, then: &str) -> Failure {
+    let mut lines = import::located(name, &e);
     match e {
         ImportError::Invalid {
             bad,
@@ -123,23 +136,22 @@ fn import_failure(name: &str, e: ImportError, what: &str) -> Failure {
             encoding,
         } => {
             print_encoding(name, encoding, true);
-            for line in &bad {
-                eprintln!("{name}:{}: {}", line.line, line.reason);
-            }
-            if bad_more > 0 {
-                eprintln!("{name}: … and {bad_more} more bad lines");
+            for line in &lines {
+                eprintln!("{line}");
             }
             Failure::input(format!(
-                "{name}: {} bad line(s); nothing was {what}{}",
+                "{name}: {} bad line(s): {then}",
                 bad.len() + bad_more,
-                if what == "imported" {
-                    " (--skip-invalid imports the good lines)"
-                } else {
-                    ""
-                }
             ))
         }
-        e => Failure::input(format!("{name}: {e}")),
+        _ if lines.len() == 1 => Failure::input(lines.remove(0)),
+        _ => {
+            let last = lines.pop().unwrap_or_default();
+            for line in &lines {
+                eprintln!("{line}");
+            }
+            Failure::input(last)
+        }
     }
 }
 
@@ -174,9 +186,11 @@ fn print_import(name: &str, report: &ImportReport) {
 
 async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failure> {
     let store = open(settings).await?;
+    let names = names(&store).await?;
+    let group = group_arg::resolve_opt(&names, "--group", args.group.as_ref())?;
     let ops = store
         .operations(OperationFilter {
-            group: args.group.as_ref().map(|g| g.to_string()),
+            group,
             state: args.state,
             ids: None,
         })
@@ -187,7 +201,9 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
             .iter()
             .map(|op| {
                 json!({
-                    "id": op.id.0, "group": op.group(), "participant": op.participant().map(|p| p.e164()),
+                    "id": op.id.0, "group": op.group(),
+                    "subject": op.group().and_then(|g| names.subject(g)),
+                    "participant": op.participant().map(|p| p.e164()),
                     "action": op.kind(), "state": op.state, "attempts": op.attempts,
                     "code": op.error_code, "message": op.error_message,
                     "request_id": op.request_id, "flag": op.flag,
@@ -200,16 +216,22 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
         );
         return Ok(Outcome::Done);
     }
+    let width = ops
+        .iter()
+        .map(|op| names.label(op.spec.group_text()).chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(5, 40);
     println!(
-        "{:>6}  {:<24}  {:<16}  {:<6}  {:<9}  NOTE",
+        "{:>6}  {:<width$}  {:<16}  {:<6}  {:<9}  NOTE",
         "ID", "GROUP", "PARTICIPANT", "ACTION", "STATE"
     );
     for op in &ops {
         let note = crate::present::note(op).unwrap_or_default();
         println!(
-            "{:>6}  {:<24}  {:<16}  {:<6}  {:<9}  {}",
+            "{:>6}  {:<width$}  {:<16}  {:<6}  {:<9}  {}",
             op.id.0,
-            short(&sanitize(op.spec.group_text()), 24),
+            short(&names.label(op.spec.group_text()), width),
             op.spec.person_text(),
             op.kind().as_str(),
             op.state.as_str(),
@@ -234,30 +256,38 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
     Ok(Outcome::Done)
 }
 
+/// A group's label in `width` characters: a long subject is cut in its middle, so the id's
+/// ending that tells two groups apart stays.
 fn short(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_owned()
-    } else {
-        text.chars().take(width - 1).collect::<String>() + "…"
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= width {
+        return text.to_owned();
     }
+    let tail = width / 3;
+    let head = width.saturating_sub(tail + 1);
+    let mut out: String = chars[..head].iter().collect();
+    out.push('…');
+    out.extend(&chars[chars.len() - tail..]);
+    out
 }
 
 async fn drop_ops(settings: &Settings, args: DropArgs) -> Result<Outcome, Failure> {
+    let store = open(settings).await?;
+    let group = group_arg::resolve_opt(&names(&store).await?, "--group", args.group.as_ref())?;
     let scope = if args.all {
         DropScope::All
-    } else if let Some(group) = &args.group {
-        DropScope::Group(group.to_string())
+    } else if let Some(group) = &group {
+        DropScope::Group(group.clone())
     } else if !args.ids.is_empty() {
         DropScope::Ids(args.ids.iter().map(|id| OpId(*id)).collect())
     } else {
         return Err(Failure::input(
-            "say what to drop: operation ids, --group ID, or --all",
+            "say what to drop: operation ids, --group GROUP, or --all",
         ));
     };
-    let store = open(settings).await?;
     let matching = store
         .operations(OperationFilter {
-            group: args.group.as_ref().map(|g| g.to_string()),
+            group: group.clone(),
             state: Some(crate::domain::OperationState::Pending),
             ids: (!args.ids.is_empty()).then(|| args.ids.iter().map(|id| OpId(*id)).collect()),
         })
@@ -290,20 +320,32 @@ async fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcom
     let name = args.file.display().to_string();
     let file =
         File::open(&args.file).map_err(|e| Failure::input(format!("{name}: cannot open: {e}")))?;
-    let target = import::read_target(file, settings.default_region)
-        .map_err(|e| import_failure(&name, e, "queued"))?;
+    let store = open(settings).await?;
+    let names = names(&store).await?;
+    let then = if args.dry_run {
+        "fix them and run it again (the whole file is checked before anything is queued)"
+    } else {
+        "nothing was queued (the whole file is checked first: fix them and run it again)"
+    };
+    let target = import::read_target(file, settings.default_region, &names)
+        .map_err(|e| import_failure(&name, e, then))?;
     print_encoding(&name, target.encoding, false);
     print_notes(&name, &target.notes, target.notes_more);
-    let store = open(settings).await?;
     let diff = store
         .diff_target(&target.membership)
         .await
         .map_err(store_failure)?;
     for (group, p) in &diff.adds {
-        println!("+ {}  {p}", sanitize(group));
+        println!("+ {}  {p}", names.label(group));
     }
     for (group, p) in &diff.removes {
-        println!("- {}  {p}", sanitize(group));
+        println!("- {}  {p}", names.label(group));
+    }
+    let mut oldest: Option<i64> = None;
+    for (group, _) in target.membership.groups() {
+        if let Some(mirrored) = store.group(group).await.map_err(store_failure)? {
+            oldest = Some(oldest.map_or(mirrored.read_at, |o| o.min(mirrored.read_at)));
+        }
     }
     for (group, line) in &target.emptied {
         let going = diff.removes.iter().filter(|(g, _)| g == group).count();
@@ -329,17 +371,87 @@ async fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcom
         diff.adds.len(),
         diff.removes.len()
     );
+    if let Some(read_at) = oldest {
+        eprintln!(
+            "compared with the mirror as read {} ago (`groups sync` reads it anew)",
+            ago(read_at, now_ms())
+        );
+    }
     if args.dry_run {
+        eprintln!("dry run: nothing was queued");
         return Ok(Outcome::Done);
+    }
+    let removing = diff.removes.len();
+    if removing > TARGET_REMOVALS_WITHOUT_YES && !args.yes {
+        let groups: std::collections::BTreeSet<&str> =
+            diff.removes.iter().map(|(g, _)| g.as_str()).collect();
+        return Err(Failure::input(format!(
+            "{name}: this removes {removing} member(s) from {} group(s) (listed above); nothing was queued: add --yes to queue them",
+            groups.len()
+        )));
     }
     let report = store
         .enqueue(diff.operations())
         .await
         .map_err(store_failure)?;
-    print_enqueue(&report);
+    print_enqueue(&report, &names);
     Ok(if diff.unknown_groups.is_empty() {
         Outcome::Done
     } else {
         Outcome::SomeFailed
     })
+}
+
+/// Queues failed changes again, each as a new pending change (the failed row stays, as the
+/// history); nothing is sent.
+async fn retry(settings: &Settings, args: RetryArgs) -> Result<Outcome, Failure> {
+    let store = open(settings).await?;
+    let names = names(&store).await?;
+    let group = group_arg::resolve_opt(&names, "--group", args.group.as_ref())?;
+    if !args.all && group.is_none() && args.ids.is_empty() {
+        return Err(Failure::input(
+            "say what to retry: operation ids, --group GROUP, or --all",
+        ));
+    }
+    let ids: Option<Vec<OpId>> =
+        (!args.ids.is_empty()).then(|| args.ids.iter().map(|id| OpId(*id)).collect());
+    let chosen = store
+        .operations(OperationFilter {
+            group,
+            state: None,
+            ids: ids.clone(),
+        })
+        .await
+        .map_err(store_failure)?;
+    if let Some(ids) = &ids {
+        let not_failed: Vec<String> = ids
+            .iter()
+            .filter_map(|id| match chosen.iter().find(|op| op.id == *id) {
+                None => Some(format!("{id}: no such operation")),
+                Some(op) if op.state != OperationState::Failed => {
+                    Some(format!("{id} is {}", op.state))
+                }
+                Some(_) => None,
+            })
+            .collect();
+        if !not_failed.is_empty() {
+            return Err(Failure::input(format!(
+                "only failed changes are retried: {}",
+                not_failed.join(", ")
+            )));
+        }
+    }
+    let specs: Vec<OpSpec> = chosen
+        .into_iter()
+        .filter(|op| op.state == OperationState::Failed)
+        .map(|op| op.spec)
+        .collect();
+    if specs.is_empty() {
+        println!("no failed change to retry");
+        return Ok(Outcome::Done);
+    }
+    let report = store.enqueue(specs).await.map_err(store_failure)?;
+    print_enqueue(&report, &names);
+    println!("nothing is sent yet: `submit` sends them");
+    Ok(Outcome::Done)
 }

@@ -6,9 +6,11 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::group_arg::{names, resolve_all};
 use super::local::store_failure;
 use crate::cli::SubmitArgs;
 use crate::config::Settings;
+use crate::domain::GroupNames;
 use crate::domain::plan::Plan;
 use crate::domain::text::sanitize;
 use crate::engine::preview::{preview, request_of};
@@ -18,11 +20,6 @@ use crate::present;
 use crate::session::Session;
 
 pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failure> {
-    let scope = if args.groups.is_empty() {
-        Scope::All
-    } else {
-        Scope::Groups(args.groups.iter().map(|g| g.to_string()).collect())
-    };
     if let Some(rate) = args.rate
         && !(rate.is_finite() && rate > 0.0)
     {
@@ -32,9 +29,15 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
     }
     let session = Session::local(settings).await?;
     let store = session.store();
+    let names = names(store).await?;
+    let scope = if args.groups.is_empty() {
+        Scope::All
+    } else {
+        Scope::Groups(resolve_all(&names, "--group", &args.groups)?)
+    };
     let plan = preview(store, &scope).await.map_err(store_failure)?;
     if args.dry_run {
-        print_plan(settings, &plan, args.json);
+        print_plan(settings, &plan, &names, args.json);
         return Ok(Outcome::Done);
     }
     let session = Session::with(store.clone(), settings.client()?);
@@ -225,7 +228,7 @@ fn print_summary(summary: &Summary, json: bool) {
     }
 }
 
-fn print_plan(settings: &Settings, plan: &Plan, json: bool) {
+fn print_plan(settings: &Settings, plan: &Plan, names: &GroupNames, json: bool) {
     // Each request's method, path and body come from the code the client sends with: what is
     // shown is what would be sent, and an id the client would refuse is shown refused.
     let phone = settings.phone_number_id.as_deref().unwrap_or_default();
@@ -235,14 +238,21 @@ fn print_plan(settings: &Settings, plan: &Plan, json: bool) {
             "requests": plan.requests.iter().map(|r| {
                 let call = request_of(r);
                 let operations: Vec<i64> = r.ops.iter().map(|op| op.id.0).collect();
+                let group = r.group_id();
+                let subject = names.subject(group);
                 match call.endpoint(version, phone) {
                     Ok(endpoint) => serde_json::json!({
+                        "group": group,
+                        "subject": subject,
                         "method": endpoint.method.as_str(),
                         "path": endpoint.path(),
                         "body": call.body(),
                         "operations": operations,
                     }),
-                    Err(e) => serde_json::json!({"refused": e.to_string(), "operations": operations}),
+                    Err(e) => serde_json::json!({
+                        "group": group, "subject": subject,
+                        "refused": e.to_string(), "operations": operations,
+                    }),
                 }
             }).collect::<Vec<_>>(),
             "held": plan.held.iter().map(|(id, why)| serde_json::json!({"operation": id, "reason": why})).collect::<Vec<_>>(),
@@ -254,10 +264,7 @@ fn print_plan(settings: &Settings, plan: &Plan, json: bool) {
         );
         return;
     }
-    for r in &plan.requests {
-        println!("{}", present::request_line(r, version, phone).text);
-    }
-    for line in present::leftover_lines(plan) {
+    for line in present::plan_lines(plan, version, phone, |g| names.label(g)) {
         println!("{}", line.text);
     }
     eprintln!(

@@ -2,6 +2,7 @@
 //! states, the queue's rules, membership, batch planning. No I/O.
 
 pub mod group_id;
+pub mod group_names;
 pub mod list;
 pub mod members;
 pub mod operation;
@@ -15,6 +16,7 @@ pub mod text;
 pub mod when;
 
 pub use group_id::{GroupId, GroupIdError};
+pub use group_names::{GroupNames, GroupRefError};
 pub use list::{ListEntry, read_numbers};
 pub use members::Members;
 pub use operation::{OpId, OpSpec, OperationKind, OperationState};

@@ -8,7 +8,7 @@ use super::pipeline::{self, Emit};
 use super::records::{Columns, content_lines};
 use super::writer::{Entry, Parsed, Writer};
 use super::{BadLine, ImportError, ImportReport, ImportTo, fields, input};
-use crate::domain::{OpSpec, Region};
+use crate::domain::{GroupNames, OpSpec, Region};
 
 const COLUMNS: [&str; 3] = ["group", "participant", "action"];
 
@@ -22,22 +22,28 @@ pub fn read_csv(
 ) -> Result<ImportReport, ImportError> {
     let mut lines = Lines::new(BufReader::new(input::open_text(reader)?));
     let columns = Columns::from_header(&mut lines, &COLUMNS)?;
+    let names = to.groups;
     let mut writer = Writer::new(to)?;
     pipeline::run(
         |emit: &mut Emit<'_, NumberedLine>| content_lines(&mut lines, emit),
-        |line| iter::once(parse_row(line, &columns, default_region)),
+        |line| iter::once(parse_row(line, &columns, default_region, names)),
         |entries| entries.into_iter().try_for_each(|entry| writer.take(entry)),
     )?;
     writer.finish(super::encoding_of(&lines))
 }
 
-fn parse_row((line, text): NumberedLine, columns: &Columns, region: Option<Region>) -> Entry {
+fn parse_row(
+    (line, text): NumberedLine,
+    columns: &Columns,
+    region: Option<Region>,
+    names: &GroupNames,
+) -> Entry {
     let bad = |reason: String| BadLine { line, reason };
     let values = text.and_then(|text| columns.pick(&text)).map_err(bad)?;
     let [group, participant, action] = values.as_slice() else {
         return Err(bad("unexpected number of columns".into()));
     };
-    let group_id = fields::group_id(group).map_err(bad)?.to_owned();
+    let group_id = fields::group(group, names).map_err(bad)?;
     let reading = fields::participant(participant, region).map_err(bad)?;
     let kind = fields::action(action).map_err(bad)?;
     Ok(Parsed {
@@ -64,7 +70,11 @@ mod tests {
         text: &[u8],
         on_bad: OnBadLines,
     ) -> Result<ImportReport, ImportError> {
-        let to = ImportTo { store, on_bad };
+        let to = ImportTo {
+            store,
+            on_bad,
+            groups: &GroupNames::default(),
+        };
         read_csv(text, us(), to)
     }
 
@@ -171,7 +181,7 @@ mod tests {
             vec![
                 "line 3: \"abc\": letters are not allowed in a phone number",
                 "line 4: action `delete` is neither `add` nor `remove`",
-                "line 5: `two words` is not a group id: it has white space; a group id has only letters, digits, `-`, `_`, `+` and `=`",
+                "line 5: no group of the mirror has the subject \"two words\", and `two words` is not a group id: it has white space; a group id has only letters, digits, `-`, `_`, `+` and `=`",
                 "line 6: no `action` value (column 3)",
                 // Not UTF-8: read as Windows-1252, where those bytes are letters.
                 "line 7: \"+1202555ÿþ0147\": letters are not allowed in a phone number",
@@ -179,7 +189,7 @@ mod tests {
         );
         assert_eq!(*bad_more, 0);
         assert!(
-            err.to_string().starts_with("5 bad lines, nothing imported"),
+            err.to_string().starts_with("5 bad lines, nothing stored"),
             "{err}"
         );
         assert_eq!(stored(&store).await, before, "the store is as it was");

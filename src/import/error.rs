@@ -89,13 +89,57 @@ impl From<std::io::Error> for ImportError {
     }
 }
 
+impl ImportError {
+    /// What is wrong, each with the line to blame (`None`: the file as a whole), and how many
+    /// more bad lines there are beyond those listed.
+    pub fn problems(&self) -> (Vec<(Option<u64>, String)>, usize) {
+        let at = |line: u64| {
+            let text = self.to_string();
+            let reason = text
+                .strip_prefix(&format!("line {line}: "))
+                .map_or_else(|| text.clone(), str::to_owned);
+            (vec![(Some(line), reason)], 0)
+        };
+        match self {
+            ImportError::Invalid { bad, bad_more, .. } => (
+                bad.iter()
+                    .map(|b| (Some(b.line), b.reason.clone()))
+                    .collect(),
+                *bad_more,
+            ),
+            ImportError::MissingColumn { line, .. }
+            | ImportError::HeaderUnreadable { line, .. } => at(*line),
+            ImportError::Encoding(unknown) => at(unknown.line),
+            other => (vec![(None, other.to_string())], 0),
+        }
+    }
+}
+
+/// Each problem of a file as the operator reads it, the one format of every file the tool
+/// reads: `FILE:LINE: reason`, or `FILE: reason` where no line is to blame, then
+/// `FILE: … and N more bad lines` when there are more than those listed.
+pub fn located(file: &str, e: &ImportError) -> Vec<String> {
+    let (problems, more) = e.problems();
+    let mut lines: Vec<String> = problems
+        .into_iter()
+        .map(|(line, reason)| match line {
+            Some(line) => format!("{file}:{line}: {reason}"),
+            None => format!("{file}: {reason}"),
+        })
+        .collect();
+    if more > 0 {
+        lines.push(format!("{file}: … and {more} more bad lines"));
+    }
+    lines
+}
+
 /// How many bad lines the error message itself shows (the error holds up to 50).
 const SHOWN_IN_MESSAGE: usize = 10;
 
 fn summary(bad: &[BadLine], more: usize) -> String {
     let total = bad.len() + more;
     let mut text = format!(
-        "{total} bad line{}, nothing imported (fix them, or skip invalid lines):",
+        "{total} bad line{}, nothing stored:",
         if total == 1 { "" } else { "s" }
     );
     for line in bad.iter().take(SHOWN_IN_MESSAGE) {
@@ -125,7 +169,7 @@ mod tests {
             encoding: None,
         }
         .to_string();
-        assert!(text.starts_with("15 bad lines, nothing imported"), "{text}");
+        assert!(text.starts_with("15 bad lines, nothing stored"), "{text}");
         assert!(text.contains("\n  line 10: not UTF-8 text"), "{text}");
         assert!(!text.contains("line 11:"), "{text}");
         assert!(text.ends_with("… and 5 more"), "{text}");

@@ -1,12 +1,22 @@
 //! Checking one imported value: a group id, a participant cell, or an action.
 
 use crate::domain::text::sanitize;
-use crate::domain::{OperationKind, Reading, Region, read_numbers};
+use crate::domain::{GroupNames, OperationKind, Reading, Region, read_numbers};
 
 /// A group id as written in a file (trimmed), or why it cannot be one (the rule is
 /// [`crate::domain::group_id`]'s, the same for every place an id is accepted).
 pub(super) fn group_id(text: &str) -> Result<&str, String> {
     crate::domain::group_id::check(text).map_err(|e| e.to_string())
+}
+
+/// The group a cell names: an id, or the subject of one group of the mirror (`names`, the
+/// rule of every place a group is named), or why it is neither; a subject several groups share
+/// lists them. A leading `'` (the mark spreadsheets and `groups export` put before a cell
+/// that must stay text) is not part of the name.
+pub(super) fn group(text: &str, names: &GroupNames) -> Result<String, String> {
+    let text = text.trim();
+    let text = text.strip_prefix('\'').unwrap_or(text);
+    names.resolve(text).map_err(|e| e.to_string())
 }
 
 /// The one participant of a cell, cut and read by the rule of every pasted list, or why it is

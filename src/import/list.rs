@@ -78,7 +78,11 @@ mod tests {
         text: &[u8],
         on_bad: OnBadLines,
     ) -> Result<ImportReport, ImportError> {
-        let to = ImportTo { store, on_bad };
+        let to = ImportTo {
+            store,
+            on_bad,
+            groups: &crate::domain::GroupNames::default(),
+        };
         read_list(text, "g1", OperationKind::Remove, "GB".parse().ok(), to)
     }
 
@@ -184,6 +188,7 @@ mod tests {
         let err = import(&store, b"\n# nothing\n\n", OnBadLines::Skip).expect_err("empty");
         assert!(matches!(err, ImportError::NothingToImport));
         let to = ImportTo {
+            groups: &crate::domain::GroupNames::default(),
             store: &store,
             on_bad: OnBadLines::Reject,
         };

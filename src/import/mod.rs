@@ -24,10 +24,11 @@ mod writer;
 use serde::{Deserialize, Serialize};
 
 pub use actions::read_csv;
-pub use error::{BadLine, ImportError, LineNote, UnknownEncoding};
+pub use error::{BadLine, ImportError, LineNote, UnknownEncoding, located};
 pub use list::read_list;
-pub use target::{TargetFile, read_target};
+pub use target::{EMPTY_MARKER, TargetFile, read_target};
 
+use crate::domain::GroupNames;
 use crate::store::AccountStore;
 
 /// How many bad lines a report or error lists; the rest are counted.
@@ -48,6 +49,8 @@ pub enum OnBadLines {
 pub struct ImportTo<'s> {
     pub store: &'s AccountStore,
     pub on_bad: OnBadLines,
+    /// How the mirror names its groups: a group cell may hold a subject no other group has.
+    pub groups: &'s GroupNames,
 }
 
 /// What an import did.

@@ -74,6 +74,7 @@ fn import_speed(lines: u64) {
     let (_dir, store) = rt.block_on(crate::store::testing::store_with_account());
     let start = Instant::now();
     let to = ImportTo {
+        groups: &crate::domain::GroupNames::default(),
         store: &store,
         on_bad: OnBadLines::Reject,
     };
@@ -121,6 +122,7 @@ fn child_imports_until_killed() {
     rt.block_on(store.spill_early_for_test());
     let endless = Generated::new(50_000_000);
     let to = ImportTo {
+        groups: &crate::domain::GroupNames::default(),
         store: &store,
         on_bad: OnBadLines::Reject,
     };
@@ -136,6 +138,7 @@ fn a_killed_import_leaves_the_store_as_it_was() {
         let rt = runtime();
         let store = account(&rt, &db);
         let to = ImportTo {
+            groups: &crate::domain::GroupNames::default(),
             store: &store,
             on_bad: OnBadLines::Reject,
         };

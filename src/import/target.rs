@@ -8,7 +8,7 @@ use super::pipeline::{self, Emit};
 use super::records::{Columns, content_lines};
 use super::{BadLine, ImportError, LineNote, MAX_BAD_LINES_SHOWN, fields, input};
 use crate::domain::text::sanitize;
-use crate::domain::{Reading, Region};
+use crate::domain::{GroupNames, Reading, Region};
 use crate::store::TargetMembership;
 
 const COLUMNS: [&str; 2] = ["group", "participant"];
@@ -44,6 +44,7 @@ enum Row {
 pub fn read_target(
     reader: impl Read + Send,
     region: Option<Region>,
+    names: &GroupNames,
 ) -> Result<TargetFile, ImportError> {
     let mut lines = Lines::new(BufReader::new(input::open_text(reader)?));
     let columns = Columns::from_header(&mut lines, &COLUMNS)?;
@@ -54,7 +55,7 @@ pub fn read_target(
     let mut read = 0usize;
     pipeline::run(
         |emit: &mut Emit<'_, NumberedLine>| content_lines(&mut lines, emit),
-        |line| parse_row(line, &columns, region),
+        |line| parse_row(line, &columns, region, names),
         |entry| {
             read += 1;
             let checked = entry.and_then(|(line, group, row)| {
@@ -118,13 +119,14 @@ fn parse_row(
     (line, text): NumberedLine,
     columns: &Columns,
     region: Option<Region>,
+    names: &GroupNames,
 ) -> Result<(u64, String, Row), BadLine> {
     let bad = |reason: String| BadLine { line, reason };
     let values = text.and_then(|text| columns.pick(&text)).map_err(bad)?;
     let [group, participant] = values.as_slice() else {
         return Err(bad("unexpected number of columns".into()));
     };
-    let group = fields::group_id(group).map_err(bad)?.to_owned();
+    let group = fields::group(group, names).map_err(bad)?;
     if participant.trim().eq_ignore_ascii_case(EMPTY_MARKER) {
         return Ok((line, group, Row::Empty));
     }
@@ -166,7 +168,8 @@ mod tests {
             +1 202 555 0102,g1\r\n\
             (Empty),g2\r\n\
             +12025550103,nowhere\r\n";
-        let target = read_target(text.as_bytes(), "US".parse().ok()).expect("target");
+        let target = read_target(text.as_bytes(), "US".parse().ok(), &GroupNames::default())
+            .expect("target");
         assert_eq!(target.emptied, BTreeMap::from([("g2".to_owned(), 4)]));
         let diff = store.diff_target(&target.membership).await.expect("diff");
         assert_eq!(diff.adds, vec![("g1".to_owned(), member("+12025550102"))]);
@@ -183,13 +186,13 @@ mod tests {
     #[test]
     fn a_bad_target_line_rejects_the_whole_file() {
         let text = "group,participant\ng1,+12025550100\ng1,call me\n";
-        let err = read_target(text.as_bytes(), None).expect_err("bad");
+        let err = read_target(text.as_bytes(), None, &GroupNames::default()).expect_err("bad");
         let ImportError::Invalid { bad, .. } = err else {
             panic!("wrong error");
         };
         assert_eq!(bad[0].line, 3);
         assert!(matches!(
-            read_target(&b"group,participant\n"[..], None),
+            read_target(&b"group,participant\n"[..], None, &GroupNames::default()),
             Err(ImportError::NothingToImport)
         ));
     }
@@ -197,7 +200,8 @@ mod tests {
     #[test]
     fn a_blank_participant_is_a_bad_line_and_empty_is_said_once() {
         let text = "group,participant,name\ng1,,Ann\ng1,,Bob\ng2,+12025550100,Cy\n";
-        let err = read_target(text.as_bytes(), None).expect_err("blank cells");
+        let err =
+            read_target(text.as_bytes(), None, &GroupNames::default()).expect_err("blank cells");
         let ImportError::Invalid { bad, .. } = err else {
             panic!("wrong error");
         };
@@ -211,7 +215,7 @@ mod tests {
             "group,participant\ng1,(empty)\ng1,+12025550100\n",
             "group,participant\ng1,+12025550100\ng1,(empty)\n",
         ] {
-            let err = read_target(text.as_bytes(), None).expect_err("both");
+            let err = read_target(text.as_bytes(), None, &GroupNames::default()).expect_err("both");
             let ImportError::Invalid { bad, .. } = err else {
                 panic!("wrong error");
             };

@@ -3,8 +3,9 @@
 
 use std::collections::HashMap;
 
+use crate::domain::group_names::Label;
 use crate::domain::text::sanitize;
-use crate::domain::{OperationKind, OperationState, Participant};
+use crate::domain::{GroupNames, OperationKind, OperationState, Participant};
 use crate::store::{GroupSummary, MirrorGroup, OpId, Operation};
 
 /// The mirror's groups as last read, in the store's order.
@@ -15,12 +16,25 @@ pub struct Mirror {
     pub index: HashMap<String, usize>,
     /// Whether the mirror has been read once (an empty list before that means "loading").
     pub loaded: bool,
+    /// How every view names the groups.
+    pub names: GroupNames,
 }
 
 impl Mirror {
     /// Takes a fresh read of the groups.
     pub fn load(&mut self, list: Vec<GroupSummary>) {
-        self.rows = list.into_iter().map(GroupRow::from_summary).collect();
+        self.names = GroupNames::new(
+            list.iter()
+                .map(|g| (g.id.clone(), g.subject.as_str(), g.gone_at.is_some())),
+        );
+        let names = &self.names;
+        self.rows = list
+            .into_iter()
+            .map(|g| {
+                let label = names.parts(&g.id);
+                GroupRow::from_summary(g, label)
+            })
+            .collect();
         self.index = self
             .rows
             .iter()
@@ -34,13 +48,10 @@ impl Mirror {
         self.index.get(id).and_then(|i| self.rows.get(*i))
     }
 
-    /// A group's subject for log lines and dialogs, or its (sanitised) id when the mirror
-    /// lacks it.
+    /// A group as every line and dialog names it ([`GroupNames::label`]): its subject, with
+    /// the end of its id where another group has the same subject.
     pub fn label(&self, id: &str) -> String {
-        match self.get(id) {
-            Some(g) if !g.subject.is_empty() => g.subject.clone(),
-            _ => sanitize(id),
-        }
+        self.names.label(id)
     }
 }
 
@@ -50,6 +61,8 @@ pub struct GroupRow {
     /// The id as the server gave it (used for the store and the engine, never drawn raw).
     pub id: String,
     pub subject: String,
+    /// Its name on screen: the subject and, where another group shares it, the id's end.
+    pub label: Label,
     /// The subject and id in lower case, for the filter.
     pub haystack: String,
     pub members: u32,
@@ -59,12 +72,13 @@ pub struct GroupRow {
 }
 
 impl GroupRow {
-    pub fn from_summary(g: GroupSummary) -> GroupRow {
+    pub fn from_summary(g: GroupSummary, label: Label) -> GroupRow {
         let subject = sanitize(&g.subject);
         let haystack = format!("{} {}", subject.to_lowercase(), g.id.to_lowercase());
         GroupRow {
             id: g.id,
             subject,
+            label,
             haystack,
             members: g.member_count,
             pending: g.pending,

@@ -53,6 +53,26 @@ pub fn put_cut(buf: &mut Buffer, x: u16, y: u16, text: &str, width: u16, style: 
     put(buf, end, y, "…", 1, style)
 }
 
+/// Writes a group's name in `width` columns: its subject, cut with `…` where it must be, then
+/// the id's ending and the `tail` (` (gone)`) whole, so that two groups of one subject never
+/// look the same however narrow the column.
+pub fn put_label(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    (subject, ending, tail): (&str, Option<&str>, &str),
+    width: u16,
+    style: Style,
+) -> u16 {
+    let end = ending.map(|e| format!(" …{e}")).unwrap_or_default() + tail;
+    let end_w = u16::try_from(ratatui::text::Span::raw(end.as_str()).width()).unwrap_or(u16::MAX);
+    if end_w >= width {
+        return put_cut(buf, x, y, &format!("{subject}{end}"), width, style);
+    }
+    let after = put_cut(buf, x, y, subject, width - end_w, style);
+    put(buf, after, y, &end, end_w, style)
+}
+
 /// Clears a centred box and draws its border; returns the inside.
 pub fn frame(buf: &mut Buffer, area: Rect, w: u16, h: u16, title: &str) -> Rect {
     let rect = popup(

@@ -134,7 +134,7 @@ fn open_add(state: &mut State) -> Vec<Effect> {
         .filter(|g| g.id == group.id)
         .map(|g| g.members.iter().map(|m| m.wa_id().to_owned()).collect())
         .unwrap_or_default();
-    let input = AddInput::new(group.id.clone(), group.subject.clone(), members);
+    let input = AddInput::new(group.id.clone(), group.label.to_string(), members);
     state.overlays.push(Overlay::Add(input));
     Vec::new()
 }

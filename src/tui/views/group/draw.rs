@@ -49,7 +49,8 @@ pub fn draw(view: &GroupView, ctx: &Ctx, buf: &mut Buffer) {
     let gone = if g.gone { " (gone)" } else { "" };
     let title = format!(
         " {}{gone} · {}/{MAX_GROUP_MEMBERS} ",
-        g.subject, g.member_count
+        ctx.mirror.label(&g.id),
+        g.member_count
     );
     let inner = pane(buf, area, &title, focused);
     if inner.height == 0 {

@@ -12,7 +12,7 @@ use crate::tui::shared::Work;
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::Ctx;
-use crate::tui::widgets::{pane, put, put_cut};
+use crate::tui::widgets::{pane, put, put_label};
 
 use super::GroupsView;
 
@@ -91,16 +91,12 @@ pub fn draw(view: &GroupsView, ctx: &Ctx, buf: &mut Buffer) {
         } else {
             row_style
         };
-        let subject = if g.gone {
-            format!("{} (gone)", g.subject)
-        } else {
-            g.subject.clone()
-        };
-        put_cut(
+        let gone = if g.gone { " (gone)" } else { "" };
+        put_label(
             buf,
             inner.x + 2,
             y,
-            &subject,
+            (&g.label.subject, g.label.suffix.as_deref(), gone),
             subject_w.saturating_sub(1),
             subject_style,
         );

@@ -1,0 +1,41 @@
+//! Groups named on the command line (`--group`, `groups show`): an id, or the subject of one
+//! group of the mirror, found by `domain::GroupNames` like every other place a group is named.
+
+use super::local::store_failure;
+use crate::domain::GroupNames;
+use crate::exit::Failure;
+use crate::store::AccountStore;
+
+/// How the mirror names its groups (for labels and for subjects typed).
+pub async fn names(store: &AccountStore) -> Result<GroupNames, Failure> {
+    let groups = store.groups().await.map_err(store_failure)?;
+    Ok(GroupNames::new(groups.iter().map(|g| {
+        (g.id.clone(), g.subject.as_str(), g.gone_at.is_some())
+    })))
+}
+
+/// The group `text` names for the option `option` (`--group`): an input error (exit 2) when
+/// the subject is ambiguous (every candidate listed) or the text is neither a subject nor an id.
+pub fn resolve(names: &GroupNames, option: &str, text: &str) -> Result<String, Failure> {
+    names
+        .resolve(text)
+        .map_err(|e| Failure::input(format!("{option}: {e}")))
+}
+
+/// The group of an option that may be left out.
+pub fn resolve_opt(
+    names: &GroupNames,
+    option: &str,
+    text: Option<&String>,
+) -> Result<Option<String>, Failure> {
+    text.map(|t| resolve(names, option, t)).transpose()
+}
+
+/// Every group of a repeated option, each resolved.
+pub fn resolve_all(
+    names: &GroupNames,
+    option: &str,
+    texts: &[String],
+) -> Result<Vec<String>, Failure> {
+    texts.iter().map(|t| resolve(names, option, t)).collect()
+}

@@ -1,0 +1,325 @@
+//! Groups as the operator names them: by subject, made distinct by the end of the id where
+//! another group shares the subject (`Cedar Park Neighbours …Xk3Q`), and found again from a
+//! subject typed where an id is taken (a unique one; an ambiguous one lists the candidates).
+//! Every screen, dialog, log line and command names groups through [`GroupNames::label`].
+
+use std::collections::HashMap;
+use std::fmt;
+
+use super::group_id::{self, GroupIdError};
+use super::text::sanitize;
+
+/// The fewest characters of an id's end shown to tell groups of one subject apart.
+pub const MIN_SUFFIX: usize = 4;
+
+/// What a group without a subject is called.
+const NO_SUBJECT: &str = "(no subject)";
+
+/// The groups the mirror knows, by id and by subject.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GroupNames {
+    by_id: HashMap<String, Named>,
+    /// Subject key (trimmed, lower case) to the ids carrying it, in the order given.
+    by_subject: HashMap<String, Vec<String>>,
+    /// The label key of each group whose label carries an ending, to its id.
+    by_label: HashMap<String, String>,
+}
+
+/// One group's name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Named {
+    /// As the server gave it, made safe for a terminal.
+    given: String,
+    /// As shown: trimmed, [`NO_SUBJECT`] for none.
+    subject: String,
+    gone: bool,
+    /// Characters of the id's end its label shows; 0 when its subject is its own.
+    suffix: usize,
+}
+
+/// A group's name in two parts: the subject (safe for a terminal) and, when another group
+/// shares it, the end of the id that tells them apart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub subject: String,
+    pub suffix: Option<String>,
+}
+
+impl fmt::Display for Label {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.suffix {
+            Some(end) => write!(f, "{} …{end}", self.subject),
+            None => f.write_str(&self.subject),
+        }
+    }
+}
+
+/// Why a group named on a command line or in a file was not found.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GroupRefError {
+    /// The subject of more than one group: never one picked silently.
+    #[error(
+        "\"{text}\" names {} groups: {}; give the id, or the name with its …ending",
+        candidates.len(),
+        candidates.iter().map(|(label, id)| format!("{label} ({id})")).collect::<Vec<_>>().join(", ")
+    )]
+    Ambiguous {
+        text: String,
+        /// Each group's label and id.
+        candidates: Vec<(String, String)>,
+    },
+    /// No group has that subject, and the text cannot be an id either.
+    #[error("{}", unknown(text, why))]
+    Unknown { text: String, why: GroupIdError },
+}
+
+fn unknown(text: &str, why: &GroupIdError) -> String {
+    match why {
+        GroupIdError::Empty => "no group given".to_owned(),
+        why => format!("no group of the mirror has the subject \"{text}\", and {why}"),
+    }
+}
+
+/// The key subjects are compared by: trimmed, in lower case.
+fn key(subject: &str) -> String {
+    subject.trim().to_lowercase()
+}
+
+/// The last `n` characters of `id`, made safe.
+fn ending(id: &str, n: usize) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    sanitize(
+        &chars[chars.len().saturating_sub(n)..]
+            .iter()
+            .collect::<String>(),
+    )
+}
+
+/// The fewest characters (at least [`MIN_SUFFIX`]) of the ends of `ids` that tell them apart.
+fn distinct_suffix(ids: &[String]) -> usize {
+    let longest = ids.iter().map(|id| id.chars().count()).max().unwrap_or(0);
+    let mut n = MIN_SUFFIX;
+    while n < longest {
+        let mut ends: Vec<String> = ids.iter().map(|id| ending(id, n)).collect();
+        ends.sort_unstable();
+        ends.dedup();
+        if ends.len() == ids.len() {
+            break;
+        }
+        n += 1;
+    }
+    n
+}
+
+impl GroupNames {
+    /// From the mirror's groups: `(id, subject, gone)`.
+    pub fn new<I, S, T>(groups: I) -> GroupNames
+    where
+        I: IntoIterator<Item = (S, T, bool)>,
+        S: Into<String>,
+        T: AsRef<str>,
+    {
+        let mut names = GroupNames::default();
+        for (id, subject, gone) in groups {
+            let id = id.into();
+            let subject = subject.as_ref();
+            names
+                .by_subject
+                .entry(key(subject))
+                .or_default()
+                .push(id.clone());
+            let shown = match sanitize(subject.trim()) {
+                s if s.is_empty() => NO_SUBJECT.to_owned(),
+                s => s,
+            };
+            names.by_id.insert(
+                id,
+                Named {
+                    given: sanitize(subject),
+                    subject: shown,
+                    gone,
+                    suffix: 0,
+                },
+            );
+        }
+        for (subject, ids) in &names.by_subject {
+            if ids.len() < 2 && !subject.is_empty() {
+                continue;
+            }
+            let n = distinct_suffix(ids);
+            for id in ids {
+                if let Some(named) = names.by_id.get_mut(id) {
+                    named.suffix = n;
+                }
+            }
+        }
+        let labelled: Vec<(String, String)> = names
+            .by_id
+            .iter()
+            .filter(|(_, named)| named.suffix > 0)
+            .map(|(id, _)| (key(&names.label(id)), id.clone()))
+            .collect();
+        names.by_label.extend(labelled);
+        names
+    }
+
+    /// Whether the mirror knows the group.
+    pub fn knows(&self, id: &str) -> bool {
+        self.by_id.contains_key(id)
+    }
+
+    /// The subject the mirror has for a group (made safe for a terminal), if it knows it.
+    pub fn subject(&self, id: &str) -> Option<&str> {
+        self.by_id.get(id).map(|named| named.given.as_str())
+    }
+
+    /// A group's name in parts; a group the mirror does not know is named by its id.
+    pub fn parts(&self, id: &str) -> Label {
+        match self.by_id.get(id) {
+            Some(named) => Label {
+                subject: named.subject.clone(),
+                suffix: (named.suffix > 0).then(|| ending(id, named.suffix)),
+            },
+            None => Label {
+                subject: sanitize(id),
+                suffix: None,
+            },
+        }
+    }
+
+    /// The group as the operator reads it everywhere: its subject, with the end of its id when
+    /// another group has the same subject (`Cedar Park Neighbours …Xk3Q`); its id when the
+    /// mirror does not know it. Safe for a terminal.
+    pub fn label(&self, id: &str) -> String {
+        self.parts(id).to_string()
+    }
+
+    /// The group `text` names: an id the mirror knows, a label as [`GroupNames::label`]
+    /// writes it, the subject of exactly one group (in any case; live groups before gone
+    /// ones), or else an id the mirror does not know yet. A subject several groups share is
+    /// [`GroupRefError::Ambiguous`], with every candidate; text that is neither a subject
+    /// nor an id is [`GroupRefError::Unknown`].
+    pub fn resolve(&self, text: &str) -> Result<String, GroupRefError> {
+        let text = text.trim();
+        if self.by_id.contains_key(text) {
+            return Ok(text.to_owned());
+        }
+        let wanted = key(text);
+        if let Some(id) = self.by_label.get(&wanted) {
+            return Ok(id.clone());
+        }
+        if let Some(ids) = self.by_subject.get(&wanted).filter(|_| !wanted.is_empty()) {
+            let live: Vec<&String> = ids.iter().filter(|id| !self.by_id[*id].gone).collect();
+            let candidates: Vec<&String> = if live.is_empty() {
+                ids.iter().collect()
+            } else {
+                live
+            };
+            return match candidates.as_slice() {
+                [id] => Ok((*id).clone()),
+                many => Err(GroupRefError::Ambiguous {
+                    text: sanitize(text),
+                    candidates: many
+                        .iter()
+                        .map(|id| (self.label(id), sanitize(id)))
+                        .collect(),
+                }),
+            };
+        }
+        group_id::check(text)
+            .map(str::to_owned)
+            .map_err(|why| GroupRefError::Unknown {
+                text: sanitize(text),
+                why,
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names() -> GroupNames {
+        GroupNames::new([
+            ("Y2FwaV9ncm91cDoxOjExMTExMQ", "Cedar Park Neighbours", false),
+            (
+                "Y2FwaV9ncm91cDoxOjIyMjIyMQ",
+                "cedar park neighbours ",
+                false,
+            ),
+            ("Y2FwaV9ncm91cDoxOjMzMzMzMw", "Book Club", false),
+            ("OLD1", "Choir", true),
+            ("NEW1", "Choir", false),
+            ("E1", "", false),
+            ("ESC", "a\u{1b}[2Jb", false),
+        ])
+    }
+
+    #[test]
+    fn a_shared_subject_gets_the_end_of_the_id_and_a_unique_one_stays_plain() {
+        let n = names();
+        assert_eq!(n.label("Y2FwaV9ncm91cDoxOjMzMzMzMw"), "Book Club");
+        assert_eq!(
+            n.label("Y2FwaV9ncm91cDoxOjExMTExMQ"),
+            "Cedar Park Neighbours …ExMQ"
+        );
+        assert_eq!(
+            n.label("Y2FwaV9ncm91cDoxOjIyMjIyMQ"),
+            "cedar park neighbours …IyMQ"
+        );
+        // Ends alike for four characters: as many as tell them apart.
+        let alike = GroupNames::new([("AAAA1234", "Yoga", false), ("BBBB1234", "Yoga", false)]);
+        assert_eq!(alike.label("AAAA1234"), "Yoga …A1234");
+        assert_eq!(alike.label("BBBB1234"), "Yoga …B1234");
+        assert_eq!(n.label("OLD1"), "Choir …OLD1");
+        assert_eq!(n.label("E1"), "(no subject) …E1");
+        assert_eq!(n.label("ESC"), "a^[[2Jb");
+        assert_eq!(n.label("unknown"), "unknown");
+        assert_eq!(n.label("bad\u{1b}"), "bad^[");
+    }
+
+    #[test]
+    fn a_unique_subject_or_a_label_finds_its_group_in_any_case() {
+        let n = names();
+        assert_eq!(
+            n.resolve(" book CLUB "),
+            Ok("Y2FwaV9ncm91cDoxOjMzMzMzMw".into())
+        );
+        assert_eq!(
+            n.resolve("Cedar Park Neighbours …IyMQ"),
+            Ok("Y2FwaV9ncm91cDoxOjIyMjIyMQ".into())
+        );
+        // A live group wins over a gone one of the same subject.
+        assert_eq!(n.resolve("choir"), Ok("NEW1".into()));
+        assert_eq!(n.resolve("OLD1"), Ok("OLD1".into()));
+        // An id the mirror does not know yet is taken as an id.
+        assert_eq!(n.resolve("Z3JwXzAwMQ"), Ok("Z3JwXzAwMQ".into()));
+    }
+
+    #[test]
+    fn an_ambiguous_subject_lists_every_candidate_and_picks_none() {
+        let err = names()
+            .resolve("cedar park neighbours")
+            .expect_err("two groups");
+        let GroupRefError::Ambiguous { candidates, .. } = &err else {
+            panic!("{err:?}");
+        };
+        assert_eq!(candidates.len(), 2);
+        assert_eq!(
+            err.to_string(),
+            "\"cedar park neighbours\" names 2 groups: Cedar Park Neighbours …ExMQ (Y2FwaV9ncm91cDoxOjExMTExMQ), \
+             cedar park neighbours …IyMQ (Y2FwaV9ncm91cDoxOjIyMjIyMQ); give the id, or the name with its …ending"
+        );
+    }
+
+    #[test]
+    fn text_that_is_neither_a_subject_nor_an_id_says_both() {
+        let err = names().resolve("Nowhere Club").expect_err("unknown");
+        assert!(matches!(err, GroupRefError::Unknown { .. }));
+        let text = err.to_string();
+        assert!(text.contains("subject \"Nowhere Club\""), "{text}");
+        assert!(text.contains("not a group id"), "{text}");
+        assert!(names().resolve("  ").is_err());
+        assert!(names().resolve("..").is_err());
+    }
+}
