@@ -428,7 +428,7 @@ fn add_dialog_checks_numbers() {
 }
 
 fn plan_msg(purpose: PlanFor) -> Msg {
-    use wa_groups::domain::plan::Plan;
+    use wa_groups::domain::plan::{Leftover, Plan};
     use wa_groups::engine::Scope;
     use wa_groups::testing::planned;
     let plan = Plan {
@@ -440,11 +440,16 @@ fn plan_msg(purpose: PlanFor) -> Msg {
                 &[(7, 101), (8, 102), (9, 103)],
             ),
         ],
-        held: vec![(
-            OpId(10),
-            "group is full: 8/8 members after the planned removals".into(),
-        )],
-        skipped: vec![(OpId(11), "already a member".into())],
+        held: vec![Leftover {
+            id: OpId(10),
+            spec: wa_groups::testing::add("G-RIVER", 104),
+            reason: "would be 9 of 8 members: 5 now, 3 add(s) already planned".into(),
+        }],
+        skipped: vec![Leftover {
+            id: OpId(11),
+            spec: wa_groups::testing::add("G-BOOK", 1),
+            reason: "already a member".into(),
+        }],
     };
     Msg::Loaded(Loaded::Plan {
         purpose,

@@ -181,8 +181,13 @@ async fn sync(session: &Session, concurrency: usize) -> Result<Outcome, Failure>
             },
         );
     }
-    for (id, why) in &unread_groups {
-        eprintln!("could not read group {}: {}", sanitize(id), sanitize(why));
+    for g in &unread_groups {
+        eprintln!(
+            "could not read group {} \"{}\": {}",
+            sanitize(&g.id),
+            sanitize(&g.subject),
+            sanitize(&g.why)
+        );
     }
     println!(
         "{listed} groups listed, {read} read into the mirror, {gone} no longer listed (marked gone), {} unread",

@@ -11,10 +11,10 @@ use super::local::store_failure;
 use crate::cli::SubmitArgs;
 use crate::config::Settings;
 use crate::domain::GroupNames;
-use crate::domain::plan::Plan;
+use crate::domain::plan::{Leftover, Plan};
 use crate::domain::text::sanitize;
 use crate::engine::preview::{preview, request_of};
-use crate::engine::{Command, EngineConfig, Event, Scope, Summary};
+use crate::engine::{Command, EngineConfig, Event, Progress, Scope, Summary};
 use crate::exit::{Failure, Outcome};
 use crate::present;
 use crate::session::Session;
@@ -71,14 +71,18 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
             )));
         }
         eprint!(
-            "Send {} request(s) for {} participant change(s) in {} group(s)? [y/N] ",
+            "Send {} request(s) for {} participant change(s) in {} group(s){}? [y/N] ",
             plan.requests.len(),
             plan.requests.iter().map(|r| r.ops.len()).sum::<usize>(),
             plan.requests
                 .iter()
                 .map(|r| r.group_id())
                 .collect::<std::collections::HashSet<_>>()
-                .len()
+                .len(),
+            match plan.held.len() {
+                0 => String::new(),
+                held => format!(" ({held} held back stay pending)"),
+            }
         );
         let mut answer = String::new();
         let _ = std::io::stdin().read_line(&mut answer);
@@ -130,7 +134,12 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
     print_summary(&summary, args.json);
     let p = &summary.progress;
     Ok(
-        if p.failed == 0 && p.pending == 0 && summary.stopped.is_none() && !summary.cancelled {
+        if p.failed == 0
+            && p.pending == 0
+            && p.held == 0
+            && summary.stopped.is_none()
+            && !summary.cancelled
+        {
             Outcome::Done
         } else {
             Outcome::SomeFailed
@@ -153,13 +162,34 @@ fn progress_bar(json: bool) -> ProgressBar {
     bar
 }
 
-/// Shows one event; returns the summary when the run is over.
-/// What the progress display has said so far, so it does not repeat itself.
+/// What the progress display knows and has said so far, so it does not repeat itself.
 #[derive(Default)]
 struct Notes {
     held: usize,
     throttles: usize,
     last: Option<std::time::Instant>,
+    /// The run's counts as last told.
+    progress: Progress,
+    /// Requests out now, as the engine last told (every request, reads included).
+    in_flight: usize,
+}
+
+impl Notes {
+    /// The bar's words: what is settled, what is on the wire, what is held back.
+    fn message(&self) -> String {
+        let p = &self.progress;
+        let mut text = format!(
+            "{} confirmed, {} failed, {} in flight",
+            p.confirmed, p.failed, self.in_flight
+        );
+        if p.held > 0 {
+            text.push_str(&format!(", {} held back (stay pending)", p.held));
+        }
+        if p.throttled > 0 {
+            text.push_str(&format!(", {} throttled", p.throttled));
+        }
+        text
+    }
 }
 
 fn show(bar: &ProgressBar, event: Event, json: bool, note: &mut Notes) -> Option<Summary> {
@@ -199,15 +229,21 @@ fn show(bar: &ProgressBar, event: Event, json: bool, note: &mut Notes) -> Option
             }
         }
         Event::Warning { message } if !quiet => bar.println(format!("warning: {}", sanitize(&message))),
+        Event::Halted { class, message } if !quiet => {
+            let (_, what) = present::problem(class, "`submit`");
+            bar.println(format!("stopped: {}: {what}", sanitize(&message)));
+        }
         Event::Progress(p) => {
+            // Held changes stay pending and are not this run's work: the bar reaches its end
+            // when everything else is settled.
+            bar.set_length(p.operations.saturating_sub(p.held) as u64);
             bar.set_position((p.confirmed + p.failed + p.skipped) as u64);
-            bar.set_message(format!(
-                "{} confirmed, {} failed, {} in flight{}",
-                p.confirmed,
-                p.failed,
-                p.in_flight_requests,
-                if p.throttled > 0 { format!(", {} throttled", p.throttled) } else { String::new() }
-            ));
+            note.progress = p;
+            bar.set_message(note.message());
+        }
+        Event::Wire { in_flight, .. } => {
+            note.in_flight = in_flight;
+            bar.set_message(note.message());
         }
         Event::RunFinished(summary) => return Some(summary),
         _ => {}
@@ -255,8 +291,8 @@ fn print_plan(settings: &Settings, plan: &Plan, names: &GroupNames, json: bool) 
                     }),
                 }
             }).collect::<Vec<_>>(),
-            "held": plan.held.iter().map(|(id, why)| serde_json::json!({"operation": id, "reason": why})).collect::<Vec<_>>(),
-            "skipped": plan.skipped.iter().map(|(id, why)| serde_json::json!({"operation": id, "reason": why})).collect::<Vec<_>>(),
+            "held": plan.held.iter().map(|l| leftover_json(l, names)).collect::<Vec<_>>(),
+            "skipped": plan.skipped.iter().map(|l| leftover_json(l, names)).collect::<Vec<_>>(),
         });
         println!(
             "{}",
@@ -271,4 +307,37 @@ fn print_plan(settings: &Settings, plan: &Plan, names: &GroupNames, json: bool) 
         "{}",
         present::plan_footer(plan, present::plan_counts(plan, version, phone))
     );
+}
+
+/// A change a dry run leaves out, as JSON: which, of whom, in which group, and why.
+fn leftover_json(left: &Leftover, names: &GroupNames) -> serde_json::Value {
+    let group = left.spec.group_text();
+    serde_json::json!({
+        "operation": left.id, "action": left.spec.kind(), "participant": left.spec.person_text(),
+        "group": group, "subject": names.subject(group), "reason": left.reason,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bar_says_what_is_on_the_wire_and_what_is_held_apart() {
+        let mut note = Notes {
+            in_flight: 3,
+            ..Notes::default()
+        };
+        note.progress = Progress {
+            operations: 9,
+            confirmed: 5,
+            held: 1,
+            throttled: 2,
+            ..Progress::default()
+        };
+        assert_eq!(
+            note.message(),
+            "5 confirmed, 0 failed, 3 in flight, 1 held back (stay pending), 2 throttled"
+        );
+    }
 }

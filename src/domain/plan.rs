@@ -37,14 +37,32 @@ impl PlannedRequest {
     }
 }
 
+/// An operation a plan does not send, with the change it asks and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Leftover {
+    pub id: OpId,
+    pub spec: OpSpec,
+    pub reason: String,
+}
+
+impl Leftover {
+    fn of(op: &PendingOp, reason: impl Into<String>) -> Leftover {
+        Leftover {
+            id: op.id,
+            spec: op.spec.clone(),
+            reason: reason.into(),
+        }
+    }
+}
+
 /// The plan: requests in sending order (per group, removals before additions), operations
 /// held back (kept pending) and operations with nothing to do (to be marked skipped), each
 /// with the reason.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
     pub requests: Vec<PlannedRequest>,
-    pub held: Vec<(OpId, String)>,
-    pub skipped: Vec<(OpId, String)>,
+    pub held: Vec<Leftover>,
+    pub skipped: Vec<Leftover>,
 }
 
 impl Plan {
@@ -88,16 +106,16 @@ pub fn plan<'a>(
             };
             if !seen.insert(person.wa_id()) {
                 out.skipped
-                    .push((op.id, "the same person twice for this group".into()));
+                    .push(Leftover::of(op, "the same person twice for this group"));
                 continue;
             }
             let is_member = known.as_ref().map(|m| m.contains(person));
             match (op.spec.kind(), is_member) {
                 (OperationKind::Add, Some(true)) => {
-                    out.skipped.push((op.id, "already a member".into()));
+                    out.skipped.push(Leftover::of(op, "already a member"));
                 }
                 (OperationKind::Remove, Some(false)) => {
-                    out.skipped.push((op.id, "not a member".into()));
+                    out.skipped.push(Leftover::of(op, "not a member"));
                 }
                 (OperationKind::Add, _) => adds.push(op),
                 (OperationKind::Remove, _) => removes.push(op),
@@ -107,15 +125,9 @@ pub fn plan<'a>(
             let after_removes = current.len().saturating_sub(removes.len());
             let room = MAX_GROUP_MEMBERS.saturating_sub(after_removes);
             if adds.len() > room {
+                let reason = over_capacity(current.len(), removes.len(), room, "planned");
                 for op in adds.split_off(room) {
-                    let reason = if removes.is_empty() {
-                        format!("group is full: {after_removes}/{MAX_GROUP_MEMBERS} members")
-                    } else {
-                        format!(
-                            "group is full: {after_removes}/{MAX_GROUP_MEMBERS} members after the planned removals"
-                        )
-                    };
-                    out.held.push((op.id, reason));
+                    out.held.push(Leftover::of(op, reason.clone()));
                 }
             }
         }
@@ -130,6 +142,21 @@ pub fn plan<'a>(
         }
     }
     out
+}
+
+/// Why an add cannot fit: the size the group would reach, what it has now, and the changes
+/// before it: `would be 9 of 8 members: 0 now, 8 adds already planned` (`planned` in a plan,
+/// `pending` in the queue).
+pub fn over_capacity(now: usize, removals: usize, adds_before: usize, before: &str) -> String {
+    let would_be = (now + adds_before + 1).saturating_sub(removals);
+    let mut reason = format!("would be {would_be} of {MAX_GROUP_MEMBERS} members: {now} now");
+    if removals > 0 {
+        reason.push_str(&format!(", {removals} removal(s) {before}"));
+    }
+    if adds_before > 0 {
+        reason.push_str(&format!(", {adds_before} add(s) already {before}"));
+    }
+    reason
 }
 
 #[cfg(test)]
@@ -159,12 +186,14 @@ mod tests {
         ];
         let members = members([1]);
         let p = plan(&ops, |_| Some(members.clone()));
+        let skipped: Vec<(OpId, &str)> = p
+            .skipped
+            .iter()
+            .map(|l| (l.id, l.reason.as_str()))
+            .collect();
         assert_eq!(
-            p.skipped,
-            vec![
-                (OpId(1), "already a member".into()),
-                (OpId(2), "not a member".into())
-            ]
+            skipped,
+            vec![(OpId(1), "already a member"), (OpId(2), "not a member")]
         );
         assert_eq!(p.requests.len(), 1);
         assert_eq!(p.requests[0].ops[0].id, OpId(3));
@@ -180,13 +209,37 @@ mod tests {
         let p = plan(&ops, |_| Some(members.clone()));
         // 6 members, one removed: room for 3 of the 5 adds.
         assert_eq!(p.held.len(), 2);
-        assert!(p.held[0].1.contains("full"));
+        assert_eq!(
+            p.held[0].reason,
+            "would be 9 of 8 members: 6 now, 1 removal(s) planned, 3 add(s) already planned"
+        );
+        assert_eq!(
+            p.held[0].spec, ops[3].spec,
+            "the held change is named whole"
+        );
         assert_eq!(
             p.requests[0].kind,
             OperationKind::Remove,
             "removals go first"
         );
         assert_eq!(p.requests[1].ops.len(), 3);
+    }
+
+    #[test]
+    fn an_empty_group_with_eight_adds_planned_says_the_ninth_would_not_fit() {
+        let ops: Vec<PendingOp> = (0..9)
+            .map(|i| op(i, "g", 100 + i as u32, OperationKind::Add))
+            .collect();
+        let p = plan(&ops, |_| Some(members([])));
+        assert_eq!(p.held.len(), 1);
+        assert_eq!(
+            p.held[0].reason,
+            "would be 9 of 8 members: 0 now, 8 add(s) already planned"
+        );
+        assert_eq!(
+            over_capacity(8, 0, 0, "pending"),
+            "would be 9 of 8 members: 8 now"
+        );
     }
 
     #[test]
@@ -229,9 +282,10 @@ mod tests {
                     prop_assert!(seen.insert(op.id));
                 }
             }
-            for (id, reason) in p.held.iter().chain(&p.skipped) {
-                prop_assert!(!reason.is_empty());
-                prop_assert!(seen.insert(*id), "operation {} planned twice", id);
+            for left in p.held.iter().chain(&p.skipped) {
+                prop_assert!(!left.reason.is_empty());
+                prop_assert_eq!(&ops[left.id.0 as usize].spec, &left.spec);
+                prop_assert!(seen.insert(left.id), "operation {} planned twice", left.id);
             }
             prop_assert_eq!(seen.len(), ops.len());
             // No group is ever asked to hold more than 8.

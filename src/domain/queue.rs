@@ -1,6 +1,7 @@
 //! The queue's rules, pure: what a new change does to the open ones (duplicate, replace, or
 //! a new row), and which changes deserve a flag. Every store backend applies these.
 
+use super::plan::over_capacity;
 use super::{MAX_GROUP_MEMBERS, Members, OpId, OpSpec, OperationKind};
 
 /// What the mirror knows of a group, as far as the queue rules need it.
@@ -11,6 +12,29 @@ pub struct GroupFacts {
     /// The server's member count (may differ from `members.len()`).
     pub member_count: u32,
     pub members: Members,
+    /// Pending adds of people not yet members, and pending removals of members: what the
+    /// group will be once the queue is sent.
+    pub pending_adds: usize,
+    pub pending_removes: usize,
+}
+
+impl GroupFacts {
+    /// Takes account of a change now pending (`+1`) or no longer pending (`-1`).
+    pub fn count(&mut self, spec: &OpSpec, by: isize) {
+        let Some(person) = spec.participant() else {
+            return;
+        };
+        let member = self.members.contains(person);
+        match spec.kind() {
+            OperationKind::Add if !member => {
+                self.pending_adds = self.pending_adds.saturating_add_signed(by);
+            }
+            OperationKind::Remove if member => {
+                self.pending_removes = self.pending_removes.saturating_add_signed(by);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// What queueing a change does, given the open change that holds its slot (if any).
@@ -35,8 +59,10 @@ pub fn decide(open: Option<(OpId, &OpSpec)>, new: &OpSpec) -> Decision {
 }
 
 /// Why a change deserves a second look, if it does: a change to a group the mirror shows gone,
-/// an add of a member or to a full group, a removal of a non-member, or a number WhatsApp may
-/// know in another form. The change is stored all the same; the flag goes with it.
+/// an add of a member, an add that cannot fit (the members now, less the removals pending,
+/// plus the adds pending before it: `would be 9 of 8 members: 0 now, 8 add(s) already
+/// pending`), a removal of a non-member, or a number WhatsApp may know in another form. The
+/// change is stored all the same; the flag goes with it.
 pub fn flag(new: &OpSpec, facts: Option<&GroupFacts>) -> Option<String> {
     let mut reasons: Vec<String> = Vec::new();
     if let (Some(facts), Some(person)) = (facts, new.participant()) {
@@ -46,10 +72,16 @@ pub fn flag(new: &OpSpec, facts: Option<&GroupFacts>) -> Option<String> {
         }
         match new.kind() {
             OperationKind::Add if member => reasons.push("already a member".into()),
-            OperationKind::Add if facts.member_count as usize >= MAX_GROUP_MEMBERS => {
-                reasons.push(format!(
-                    "group is full in the mirror ({} of {MAX_GROUP_MEMBERS})",
-                    facts.member_count
+            OperationKind::Add
+                if (facts.member_count as usize + facts.pending_adds)
+                    .saturating_sub(facts.pending_removes)
+                    >= MAX_GROUP_MEMBERS =>
+            {
+                reasons.push(over_capacity(
+                    facts.member_count as usize,
+                    facts.pending_removes,
+                    facts.pending_adds,
+                    "pending",
                 ));
             }
             OperationKind::Remove if !member => {
@@ -90,11 +122,14 @@ mod tests {
     #[test]
     fn doubtful_changes_are_flagged_with_every_reason() {
         let full = GroupFacts {
-            gone: false,
             member_count: 8,
             members: Members::of(&(1..=8).map(p).collect::<Vec<_>>()),
+            ..GroupFacts::default()
         };
-        assert!(flag(&add(9), Some(&full)).is_some_and(|f| f.contains("full")));
+        assert_eq!(
+            flag(&add(9), Some(&full)).as_deref(),
+            Some("would be 9 of 8 members: 8 now")
+        );
         assert!(flag(&add(1), Some(&full)).is_some_and(|f| f.contains("already a member")));
         let remove = add(20).reverse().expect("reverse");
         assert!(flag(&remove, Some(&full)).is_some_and(|f| f.contains("not a member")));
@@ -104,6 +139,22 @@ mod tests {
         };
         assert!(flag(&add(1), Some(&gone)).is_some_and(|f| f.contains("gone")));
         assert_eq!(flag(&add(1), None), None, "an unknown group is not judged");
+        // Empty, but eight adds already pending: the ninth is said not to fit.
+        let mut planned = GroupFacts::default();
+        for n in 10..18 {
+            assert_eq!(flag(&add(n), Some(&planned)), None, "{n} fits");
+            planned.count(&add(n), 1);
+        }
+        assert_eq!(
+            flag(&add(30), Some(&planned)).as_deref(),
+            Some("would be 9 of 8 members: 0 now, 8 add(s) already pending")
+        );
+        planned.count(&add(10), -1);
+        assert_eq!(
+            flag(&add(30), Some(&planned)),
+            None,
+            "one withdrawn: room again"
+        );
         let old_br = Participant::from_wa_id("551187654321").expect("wa_id");
         let spec = OpSpec::for_participant(OperationKind::Add, "g", old_br);
         assert!(flag(&spec, None).is_some_and(|f| f.contains("ninth digit")));

@@ -33,6 +33,35 @@ use crate::store::{AccountStore, Exchange, StoreError, now_ms};
 /// Connection failures in a row (nothing sent) after which the server is taken for gone.
 pub const UNREACHABLE_IN_A_ROW: u32 = 4;
 
+/// What is on the wire for the whole engine, every job's requests, reads and writes: how
+/// many are out now, and how many were sent. Shared by every job's caller.
+#[derive(Debug, Default)]
+pub(crate) struct Wire {
+    in_flight: AtomicUsize,
+    sent: AtomicUsize,
+}
+
+impl Wire {
+    /// A request leaves: the counts after it.
+    fn leave(&self) -> Event {
+        let sent = self.sent.fetch_add(1, Ordering::SeqCst) + 1;
+        let in_flight = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        Event::Wire { in_flight, sent }
+    }
+
+    /// A request is back (answered or not): the counts after it.
+    fn back(&self) -> Event {
+        let in_flight = self
+            .in_flight
+            .fetch_sub(1, Ordering::SeqCst)
+            .saturating_sub(1);
+        Event::Wire {
+            in_flight,
+            sent: self.sent.load(Ordering::SeqCst),
+        }
+    }
+}
+
 /// How a write ended, for the step that sent it to decide.
 #[derive(Debug)]
 pub(crate) enum WriteEnd {
@@ -76,6 +105,7 @@ struct Inner {
     client: Client,
     store: AccountStore,
     pacer: Arc<Pacer>,
+    wire: Arc<Wire>,
     config: EngineConfig,
     events: tokio::sync::mpsc::UnboundedSender<Event>,
     /// The operator asked to stop: no new writes, no waits.
@@ -98,6 +128,7 @@ impl Caller {
         client: Client,
         store: AccountStore,
         pacer: Arc<Pacer>,
+        wire: Arc<Wire>,
         config: EngineConfig,
         events: tokio::sync::mpsc::UnboundedSender<Event>,
     ) -> Caller {
@@ -106,6 +137,7 @@ impl Caller {
                 client,
                 store,
                 pacer,
+                wire,
                 config,
                 events,
                 cancel: CancellationToken::new(),
@@ -165,13 +197,20 @@ impl Caller {
         lock(&self.inner.stopped_by).clone()
     }
 
+    /// Stops the job for a server's error the operator must fix: a refused token, a missing
+    /// permission, a server that cannot be reached ([`Event::Halted`]).
     fn stop_for(&self, e: &ApiError, why: String) {
         lock(&self.inner.stopped_by).get_or_insert_with(|| e.clone());
-        self.stop(why);
+        let class = e.class().as_str();
+        self.halt(why, |message| Event::Halted { class, message });
     }
 
     /// Stops the job with a reason (the first reason is kept).
     pub(crate) fn stop(&self, why: String) {
+        self.halt(why, |message| Event::Warning { message });
+    }
+
+    fn halt(&self, why: String, event: impl FnOnce(String) -> Event) {
         {
             let mut stopped = lock(&self.inner.stopped);
             if stopped.is_some() {
@@ -180,7 +219,7 @@ impl Caller {
             tracing::warn!("{why}");
             *stopped = Some(why.clone());
         }
-        self.emit(Event::Warning { message: why });
+        self.emit(event(why));
         self.inner.stop.cancel();
         self.inner.cancel.cancel();
     }
@@ -237,10 +276,12 @@ impl Caller {
     async fn attempt(&self, call: &Call) -> (Result<Answer, ApiError>, Exchange) {
         self.inner.in_flight.fetch_add(1, Ordering::SeqCst);
         self.inner.sent.fetch_add(1, Ordering::SeqCst);
+        self.emit(self.inner.wire.leave());
         let t0 = Instant::now();
         let result = self.inner.client.execute(call).await;
         let took = t0.elapsed();
         self.inner.in_flight.fetch_sub(1, Ordering::SeqCst);
+        self.emit(self.inner.wire.back());
         let exchange = self.exchange(call, &result, took);
         // Refused connections in a row: any answer (a success or an HTTP error, a throttle
         // included) resets the count; a request with no answer, or never sent, leaves it.

@@ -93,6 +93,9 @@ pub struct Progress {
     pub skipped: usize,
     /// Still pending: held back, not reached, or put back.
     pub pending: usize,
+    /// Held back by the plan (they stay pending, and are not work of this run: a run that
+    /// settles everything else is done).
+    pub held: usize,
     pub in_flight_requests: usize,
     pub requests_sent: usize,
     pub throttled: usize,
@@ -145,6 +148,12 @@ pub enum Event {
         reason: String,
     },
     RequestSent(RequestInfo),
+    /// A request of any job, read or write, left or came back: how many are out now (the
+    /// whole engine), and how many were sent so far.
+    Wire {
+        in_flight: usize,
+        sent: usize,
+    },
     Answer {
         request: RequestInfo,
         status: Option<u16>,
@@ -181,6 +190,13 @@ pub enum Event {
     Warning {
         message: String,
     },
+    /// A job stopped for a reason the operator must fix before anything can be sent or read:
+    /// the token refused (`class` `auth`), a permission missing (`permission`), the server
+    /// not reached (`transient`). Until a later request is answered, nothing will work.
+    Halted {
+        class: &'static str,
+        message: String,
+    },
     SyncStarted,
     SyncProgress {
         done: usize,
@@ -193,7 +209,7 @@ pub enum Event {
         read: usize,
         gone: usize,
         unread: usize,
-        unread_groups: Vec<(String, String)>,
+        unread_groups: Vec<crate::engine::sync::UnreadGroup>,
         error: Option<String>,
     },
     /// A fetch ended: what it read, or why it could not.

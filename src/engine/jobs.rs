@@ -9,7 +9,7 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
-use super::call::Caller;
+use super::call::{Caller, Wire};
 use super::events::{Command, Event, Fetch, Scope, Summary};
 use super::pacer::Pacer;
 use super::submit::Run;
@@ -30,6 +30,8 @@ struct Jobs {
     store: AccountStore,
     config: EngineConfig,
     pacer: Arc<Pacer>,
+    /// What every job has on the wire.
+    wire: Arc<Wire>,
     events: mpsc::UnboundedSender<Event>,
     pause: (watch::Sender<bool>, watch::Receiver<bool>),
     running: HashMap<JobKey, (Caller, tokio::task::AbortHandle)>,
@@ -45,6 +47,7 @@ pub(super) async fn run(
 ) {
     let mut jobs = Jobs {
         pacer: Arc::new(Pacer::new(config.rate)),
+        wire: Arc::new(Wire::default()),
         client,
         store,
         config,
@@ -86,6 +89,7 @@ impl Jobs {
             self.client.clone(),
             self.store.clone(),
             Arc::clone(&self.pacer),
+            Arc::clone(&self.wire),
             self.config.clone(),
             self.events.clone(),
         )

@@ -14,10 +14,19 @@ use crate::store::{MirrorGroup, StoreError, now_ms};
 pub struct SyncReport {
     pub listed: usize,
     pub read: usize,
-    /// Groups whose info could not be read (id and reason).
-    pub unread: Vec<(String, String)>,
+    /// Groups whose info could not be read: the list's word on them, and why.
+    pub unread: Vec<UnreadGroup>,
     /// Groups the mirror had that the list no longer has.
     pub gone: usize,
+}
+
+/// A group the list named whose info could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct UnreadGroup {
+    pub id: String,
+    /// As the group list gave it.
+    pub subject: String,
+    pub why: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -30,8 +39,11 @@ pub enum SyncError {
     Store(#[from] StoreError),
 }
 
-/// Groups stored per commit.
+/// Groups stored per commit, at most.
 const FLUSH: usize = 100;
+/// Groups read are stored at least this often, so that whoever watches the store (the app)
+/// shows them as the sync reads them.
+const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Runs a sync; `progress(done, total)` is called as group reads finish.
 pub(crate) async fn sync_groups(
@@ -53,10 +65,24 @@ pub(crate) async fn sync_groups(
     };
     progress(0, total);
     let ids = listed.iter().map(|g| g.id.clone()).collect();
+    let subjects: std::collections::HashMap<&str, &str> = listed
+        .iter()
+        .map(|g| (g.id.as_str(), g.subject.as_str()))
+        .collect();
     let mut reads = GroupReads::new(caller, ids, concurrency);
     let mut rows: Vec<MirrorGroup> = Vec::new();
+    let mut flushed = std::time::Instant::now();
     let mut interrupted = false;
     while let Some((id, read)) = reads.next().await {
+        let unread = |why: String| UnreadGroup {
+            subject: subjects
+                .get(id.as_str())
+                .copied()
+                .unwrap_or_default()
+                .to_owned(),
+            id: id.clone(),
+            why,
+        };
         match read {
             Ok(Answer::Group(info)) => {
                 rows.push(mirror_of(&info));
@@ -64,18 +90,19 @@ pub(crate) async fn sync_groups(
             }
             Ok(_) => report
                 .unread
-                .push((id, "the server answered with something else".into())),
-            Err(ReadError::Failed(e)) => report.unread.push((id, e.to_string())),
+                .push(unread("the server answered with something else".into())),
+            Err(ReadError::Failed(e)) => report.unread.push(unread(e.to_string())),
             Err(ReadError::Stopped) => {
                 interrupted = true;
                 reads.stop_starting();
             }
         }
-        if rows.len() >= FLUSH {
+        if rows.len() >= FLUSH || (!rows.is_empty() && flushed.elapsed() >= FLUSH_EVERY) {
             caller
                 .store()
                 .upsert_groups(std::mem::take(&mut rows))
                 .await?;
+            flushed = std::time::Instant::now();
         }
         progress(report.read + report.unread.len(), total);
     }

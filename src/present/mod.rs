@@ -6,10 +6,14 @@ mod enqueue;
 mod line;
 mod operation;
 mod plan;
+mod problem;
 mod summary;
 
 pub use enqueue::enqueue_lines;
 pub use line::{Line, Tone};
 pub use operation::note;
-pub use plan::{PlanCounts, leftover_lines, plan_counts, plan_footer, plan_lines, request_line};
+pub use plan::{
+    PlanCounts, change_text, leftover_lines, plan_counts, plan_footer, plan_lines, request_line,
+};
+pub use problem::problem;
 pub use summary::summary_lines;

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use super::{Line, Tone};
 use crate::domain::plan::{Plan, PlannedRequest};
 use crate::domain::text::sanitize;
+use crate::domain::{OpSpec, OperationKind};
 use crate::engine::preview::request_of;
 
 /// Requests, participants, groups and requests refused (an id that is not a group id) of a
@@ -81,34 +82,45 @@ pub fn plan_lines(
         request.text.insert_str(0, "  ");
         lines.push(request);
     }
-    lines.extend(leftover_lines(plan));
+    lines.extend(leftover_lines(plan, label));
     lines
 }
 
-/// What a plan holds back and what has nothing to do, each with its reason.
-pub fn leftover_lines(plan: &Plan) -> Vec<Line> {
+/// One change as a sentence: `add +1212… to Book Club`, `remove +1212… from Book Club`.
+pub fn change_text(spec: &OpSpec, label: impl Fn(&str) -> String) -> String {
+    let (kind, to) = match spec.kind() {
+        OperationKind::Add => ("add", "to"),
+        OperationKind::Remove => ("remove", "from"),
+    };
+    format!(
+        "{kind} {} {to} {}",
+        spec.person_text(),
+        label(spec.group_text())
+    )
+}
+
+/// What a plan holds back and what has nothing to do: each change by name (who, which
+/// group) with its reason.
+pub fn leftover_lines(plan: &Plan, label: impl Fn(&str) -> String) -> Vec<Line> {
     let mut lines = Vec::new();
-    if !plan.held.is_empty() {
-        lines.push(Line::new(
-            Tone::Warn,
-            format!("held back (stay pending): {}", plan.held.len()),
-        ));
-        for (op, reason) in &plan.held {
-            lines.push(Line::new(
-                Tone::Warn,
-                format!("    {op}: {}", sanitize(reason)),
-            ));
+    let sections = [
+        ("held back (stay pending)", Tone::Warn, &plan.held),
+        ("nothing to do (marked skipped)", Tone::Dim, &plan.skipped),
+    ];
+    for (title, tone, list) in sections {
+        if list.is_empty() {
+            continue;
         }
-    }
-    if !plan.skipped.is_empty() {
-        lines.push(Line::new(
-            Tone::Dim,
-            format!("nothing to do (marked skipped): {}", plan.skipped.len()),
-        ));
-        for (op, reason) in &plan.skipped {
+        lines.push(Line::new(tone, format!("{title}: {}", list.len())));
+        for left in list {
             lines.push(Line::new(
-                Tone::Dim,
-                format!("    {op}: {}", sanitize(reason)),
+                tone,
+                format!(
+                    "    {} {}: {}",
+                    left.id,
+                    change_text(&left.spec, &label),
+                    sanitize(&left.reason)
+                ),
             ));
         }
     }
@@ -136,7 +148,8 @@ pub fn plan_footer(plan: &Plan, counts: PlanCounts) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{OpId, OperationKind};
+    use crate::domain::OpId;
+    use crate::domain::plan::Leftover;
     use crate::testing::planned;
 
     #[test]
@@ -146,7 +159,11 @@ mod tests {
                 planned(OperationKind::Remove, "G1", &[(1, 3)]),
                 planned(OperationKind::Add, "..", &[(2, 4)]),
             ],
-            held: vec![(OpId(7), "group is full".into())],
+            held: vec![Leftover {
+                id: OpId(7),
+                spec: crate::testing::add("G1", 9),
+                reason: "would be 9 of 8 members: 8 now".into(),
+            }],
             skipped: vec![],
         };
         let lines: Vec<String> = plan_lines(&plan, "v23.0", "1", str::to_owned)
@@ -158,7 +175,10 @@ mod tests {
             lines[3].starts_with("  refused  +12122000004: "),
             "{lines:?}"
         );
-        assert_eq!(lines[5], "    #7: group is full");
+        assert_eq!(
+            lines[5],
+            "    #7 add +12122000009 to G1: would be 9 of 8 members: 8 now"
+        );
         let counts = plan_counts(&plan, "v23.0", "1");
         assert_eq!(
             (

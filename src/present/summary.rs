@@ -20,7 +20,7 @@ pub fn summary_lines(summary: &Summary) -> Vec<Line> {
     };
     let tone = if p.failed > 0 || summary.stopped.is_some() {
         Tone::Bad
-    } else if p.pending > 0 || summary.cancelled {
+    } else if p.pending > 0 || p.held > 0 || summary.cancelled {
         Tone::Warn
     } else {
         Tone::Good
@@ -28,11 +28,12 @@ pub fn summary_lines(summary: &Summary) -> Vec<Line> {
     let mut lines = vec![Line::new(
         tone,
         format!(
-            "{end} in {:.1} s: {} confirmed · {} failed · {} skipped · {} still pending · {} request(s) · {} throttled",
+            "{end} in {:.1} s: {} confirmed · {} failed · {} skipped · {} held back · {} still pending · {} request(s) · {} throttled",
             summary.elapsed_ms as f64 / 1000.0,
             p.confirmed,
             p.failed,
             p.skipped,
+            p.held,
             p.pending,
             p.requests_sent,
             p.throttled

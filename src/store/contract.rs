@@ -133,7 +133,7 @@ macro_rules! suite {
             assert_eq!(
                 flags,
                 vec![
-                    (Some("full"), "group is full in the mirror (8 of 8)"),
+                    (Some("full"), "would be 9 of 8 members: 8 now"),
                     (Some("small"), "already a member"),
                     (Some("small"), "not a member in the mirror"),
                 ]
@@ -144,9 +144,65 @@ macro_rules! suite {
                 .expect("list");
             assert_eq!(
                 stored[0].flag.as_deref(),
-                Some("group is full in the mirror (8 of 8)")
+                Some("would be 9 of 8 members: 8 now")
             );
             assert_eq!(stored[3].flag, None);
+        }
+
+        #[tokio::test]
+        async fn adds_that_cannot_fit_with_those_pending_are_flagged_at_queue_time() {
+            let (_g, s) = account().await;
+            mirror(&s, "empty", &[]).await;
+            mirror(&s, "six", &[1, 2, 3, 4, 5, 6]).await;
+            // Eight adds to an empty group fit; the ninth, in the same call, does not.
+            let report = s
+                .enqueue(
+                    (10..19)
+                        .map(|n| op("empty", n, OperationKind::Add))
+                        .collect(),
+                )
+                .await
+                .expect("enqueue");
+            let flags: Vec<&str> = report.flagged.iter().map(|f| f.flag.as_str()).collect();
+            assert_eq!(
+                flags,
+                ["would be 9 of 8 members: 0 now, 8 add(s) already pending"]
+            );
+            // In a later call, the pending ones are counted from the store; a removal makes
+            // room, and an add replaced by its removal is no longer counted.
+            let report = s
+                .enqueue(vec![
+                    op("six", 20, OperationKind::Add),
+                    op("six", 21, OperationKind::Add),
+                    op("six", 22, OperationKind::Add),
+                ])
+                .await
+                .expect("enqueue");
+            assert_eq!(
+                report
+                    .flagged
+                    .iter()
+                    .map(|f| f.flag.as_str())
+                    .collect::<Vec<_>>(),
+                ["would be 9 of 8 members: 6 now, 2 add(s) already pending"]
+            );
+            let report = s
+                .enqueue(vec![
+                    op("six", 1, OperationKind::Remove),
+                    op("six", 20, OperationKind::Remove),
+                    op("six", 23, OperationKind::Add),
+                ])
+                .await
+                .expect("enqueue");
+            assert!(
+                report
+                    .flagged
+                    .iter()
+                    .all(|f| f.spec.kind() == OperationKind::Remove
+                        && f.flag == "not a member in the mirror"),
+                "{:?}",
+                report.flagged
+            );
         }
 
         #[tokio::test]

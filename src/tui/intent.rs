@@ -59,7 +59,11 @@ impl Intent {
                         Scope::Operations(ids) => format!("Send {} changes?", ids.len()),
                     },
                     summary: format!(
-                        "{requests} request(s) · {participants} participant(s) · {groups} group(s)"
+                        "{requests} request(s) · {participants} participant(s) · {groups} group(s){}",
+                        match plan.held.len() {
+                            0 => String::new(),
+                            held => format!(" · {held} held back (stay pending)"),
+                        }
                     ),
                     lines: plan_lines(plan, &shared.api_version, "", |g| mirror.label(g)),
                     verb: "send",

@@ -5,6 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Widget};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::layout::popup;
 use super::text::Line;
@@ -88,8 +89,8 @@ pub fn frame(buf: &mut Buffer, area: Rect, w: u16, h: u16, title: &str) -> Rect 
 pub fn width_for(lines: &[Line], title: &str) -> u16 {
     let longest = lines
         .iter()
-        .map(|l| l.text.chars().count())
-        .chain(std::iter::once(title.chars().count()))
+        .map(|l| l.text.width())
+        .chain(std::iter::once(title.width()))
         .max()
         .unwrap_or(0);
     u16::try_from(longest + 4)
@@ -97,8 +98,8 @@ pub fn width_for(lines: &[Line], title: &str) -> u16 {
         .clamp(50, 160)
 }
 
-/// A line cut into rows of at most `width` characters, at a space where one is near the end;
-/// continuation rows keep the line's indent, plus two.
+/// A line cut into rows of at most `width` columns (wide characters count two), at a space
+/// where one is near the end; continuation rows keep the line's indent, plus two.
 pub fn wrap(line: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let chars: Vec<char> = line.chars().collect();
@@ -108,12 +109,24 @@ pub fn wrap(line: &str, width: usize) -> Vec<String> {
     loop {
         let pad = if rows.is_empty() { 0 } else { indent };
         let room = (width - pad).max(1);
-        let take = if rest.len() <= room {
+        // The characters that fit in `room` columns (one at least, so every row moves on).
+        let mut used = 0;
+        let fits = rest
+            .iter()
+            .take_while(|c| {
+                used += c.width().unwrap_or(0);
+                used <= room
+            })
+            .count()
+            .max(1);
+        let take = if fits >= rest.len() {
             rest.len()
+        } else if rest[fits] == ' ' {
+            fits + 1
         } else {
-            match rest[..room].iter().rposition(|c| *c == ' ') {
-                Some(at) if at > room / 2 => at + 1,
-                _ => room,
+            match rest[..fits].iter().rposition(|c| *c == ' ') {
+                Some(at) if at > fits / 2 => at + 1,
+                _ => fits,
             }
         };
         rows.push(
@@ -181,5 +194,8 @@ mod tests {
         );
         assert_eq!(wrap("", 5), [""]);
         assert_eq!(wrap("abc", 0), ["a", "b", "c"]);
+        // Wide characters take two columns: no row is wider than asked.
+        assert_eq!(wrap("Runners 🏃 go far", 10), ["Runners 🏃", "  go far"]);
+        assert_eq!(wrap("山田太郎", 4), ["山田", "  太", "  郎"]);
     }
 }

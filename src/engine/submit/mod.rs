@@ -141,10 +141,10 @@ impl Run {
             throttled = progress.throttled,
             "run finished"
         );
-        // Held back, not reached, or left to settle at the next submit.
-        progress.pending = progress
-            .operations
-            .saturating_sub(progress.confirmed + progress.failed + progress.skipped);
+        // Not reached, or left to settle at the next submit (held ones are counted apart).
+        progress.pending = progress.operations.saturating_sub(
+            progress.confirmed + progress.failed + progress.skipped + progress.held,
+        );
         progress.in_flight_requests = 0;
         summary.stopped = match self.caller.stopped_by() {
             Some(crate::api::ApiError::Connect { reason, .. }) => Some(format!(

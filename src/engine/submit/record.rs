@@ -1,7 +1,7 @@
 //! Recording: verdicts, outcomes and exchanges into the store (one commit per answer), and
 //! the events that tell the client.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use super::{Run, Tracked, lock};
 use crate::domain::plan::{PendingOp, Plan};
@@ -17,34 +17,31 @@ impl Run {
         ops: &[PendingOp],
         the_plan: &Plan,
     ) -> Result<(), StoreError> {
-        let by_id: HashMap<OpId, &PendingOp> = ops.iter().map(|op| (op.id, op)).collect();
+        let ours: HashSet<OpId> = ops.iter().map(|op| op.id).collect();
         let mut skipped = Vec::new();
         let mut verdicts = Vec::new();
-        for (id, why) in &the_plan.skipped {
-            if let Some(op) = by_id.get(id) {
-                skipped.push(Tracked {
-                    id: *id,
-                    spec: op.spec.clone(),
-                    unknown: false,
-                });
-                verdicts.push(Verdict::Skipped(why.clone()));
-            }
+        for left in the_plan.skipped.iter().filter(|l| ours.contains(&l.id)) {
+            skipped.push(Tracked {
+                id: left.id,
+                spec: left.spec.clone(),
+                unknown: false,
+            });
+            verdicts.push(Verdict::Skipped(left.reason.clone()));
         }
         self.record_verdicts(&skipped, &verdicts, None, None)
             .await?;
-        for (id, reason) in &the_plan.held {
-            if let Some(op) = by_id.get(id) {
-                *lock(&self.summary)
-                    .held_by_reason
-                    .entry(reason.clone())
-                    .or_default() += 1;
-                self.emit(Event::Held {
-                    op: *id,
-                    group_id: op.spec.group_text().to_owned(),
-                    participant: op.spec.person_text().to_owned(),
-                    reason: reason.clone(),
-                });
-            }
+        for left in the_plan.held.iter().filter(|l| ours.contains(&l.id)) {
+            *lock(&self.summary)
+                .held_by_reason
+                .entry(left.reason.clone())
+                .or_default() += 1;
+            lock(&self.progress).held += 1;
+            self.emit(Event::Held {
+                op: left.id,
+                group_id: left.spec.group_text().to_owned(),
+                participant: left.spec.person_text().to_owned(),
+                reason: left.reason.clone(),
+            });
         }
         Ok(())
     }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::convert::count_at;
 use crate::domain::queue::{self, Decision, GroupFacts};
 use crate::domain::{Members, OpId, OpSpec, Participant};
 use crate::store::{AccountId, Pushed, StoreError, UnixMs, now_ms};
@@ -30,6 +31,25 @@ impl Enqueuer {
 
     /// Queues one change by the queue rules (`domain::queue::decide` and `flag`).
     pub(super) fn push(&mut self, conn: &Connection, spec: &OpSpec) -> Result<Pushed, StoreError> {
+        let pushed = self.push_one(conn, spec)?;
+        // What the group will be once the queue is sent, for the next change's flag.
+        if let Pushed::Stored { replaced, .. } = &pushed
+            && let Some(facts) = spec
+                .group()
+                .and_then(|g| self.groups.get_mut(g))
+                .and_then(Option::as_mut)
+        {
+            facts.count(spec, 1);
+            if replaced.is_some()
+                && let Some(old) = spec.reverse()
+            {
+                facts.count(&old, -1);
+            }
+        }
+        Ok(pushed)
+    }
+
+    fn push_one(&mut self, conn: &Connection, spec: &OpSpec) -> Result<Pushed, StoreError> {
         let flag = queue::flag(spec, self.facts(conn, spec.group())?);
         // The common case first: nothing open in the slot, one statement.
         if let Some(id) = self.insert(conn, spec, flag.as_deref())? {
@@ -152,9 +172,22 @@ fn load_facts(
     let wa_ids = stmt
         .query_map(params![acct.0, group_id], |row| row.get::<_, String>(0))?
         .collect::<Result<Vec<String>, _>>()?;
+    let (pending_adds, pending_removes): (usize, usize) = conn
+        .prepare_cached(
+            "SELECT count(*) FILTER (WHERE o.kind = 'add' AND m.wa_id IS NULL),
+                    count(*) FILTER (WHERE o.kind = 'remove' AND m.wa_id IS NOT NULL)
+             FROM operations o LEFT JOIN group_members m
+                ON m.account_id = o.account_id AND m.group_id = o.group_id AND m.wa_id = o.wa_id
+             WHERE o.account_id = ?1 AND o.group_id = ?2 AND o.state = 'pending'",
+        )?
+        .query_row(params![acct.0, group_id], |row| {
+            Ok((count_at(row, 0)?, count_at(row, 1)?))
+        })?;
     Ok(Some(GroupFacts {
         gone: gone_at.is_some(),
         member_count,
         members: Members::of_wa_ids(wa_ids.iter().map(String::as_str)),
+        pending_adds,
+        pending_removes,
     }))
 }

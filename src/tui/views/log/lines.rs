@@ -25,8 +25,9 @@ fn request(mirror: &Mirror, r: &RequestInfo) -> String {
     )
 }
 
-/// The log's lines for one engine event (none for progress counts).
-pub fn lines(mirror: &Mirror, event: &Event) -> Vec<Line> {
+/// The log's lines for one engine event (none for progress counts); `retry` names the key
+/// that reads again.
+pub fn lines(mirror: &Mirror, event: &Event, retry: &str) -> Vec<Line> {
     let one = |tone, text: String| vec![Line::new(tone, text)];
     match event {
         Event::RunStarted {
@@ -151,7 +152,14 @@ pub fn lines(mirror: &Mirror, event: &Event) -> Vec<Line> {
             )
         }
         // The app asks for no fetch yet.
-        Event::Progress(_) | Event::SyncProgress { .. } | Event::Fetched { .. } => Vec::new(),
+        Event::Progress(_)
+        | Event::SyncProgress { .. }
+        | Event::Fetched { .. }
+        | Event::Wire { .. } => Vec::new(),
+        Event::Halted { class, message } => {
+            let (_, what) = crate::present::problem(class, retry);
+            one(Tone::Bad, format!("{}: {what}", sanitize(message)))
+        }
         Event::Paused => one(Tone::Warn, "paused".into()),
         Event::Resumed => one(Tone::Info, "resumed".into()),
         Event::Warning { message } => one(Tone::Warn, sanitize(message)),
@@ -161,16 +169,30 @@ pub fn lines(mirror: &Mirror, event: &Event) -> Vec<Line> {
             read,
             gone,
             unread,
+            unread_groups,
             error,
-            ..
         } => match error {
             Some(e) => one(Tone::Bad, format!("sync failed: {}", sanitize(e))),
-            None if *unread > 0 => one(
-                Tone::Warn,
-                format!(
-                    "sync done: {listed} group(s) listed, {read} read, {gone} gone, {unread} could not be read"
-                ),
-            ),
+            None if *unread > 0 => {
+                let mut lines = one(
+                    Tone::Warn,
+                    format!(
+                        "sync done: {listed} group(s) listed, {read} read, {gone} gone, {unread} could not be read"
+                    ),
+                );
+                lines.extend(unread_groups.iter().map(|g| {
+                    Line::new(
+                        Tone::Warn,
+                        format!(
+                            "could not read {} ({}): {}",
+                            sanitize(&g.subject),
+                            sanitize(&g.id),
+                            sanitize(&g.why)
+                        ),
+                    )
+                }));
+                lines
+            }
             None => one(
                 Tone::Good,
                 format!("sync done: {listed} group(s) listed, {read} read, {gone} gone"),

@@ -18,7 +18,8 @@ pub fn update(view: &mut LogView, ctx: &Ctx, msg: &ViewMsg) -> Vec<Reply> {
             }
         }
         ViewMsg::Engine { at, event } => {
-            for line in lines::lines(ctx.mirror, event) {
+            let retry = ctx.keymap.keys_text(crate::tui::action::Action::Sync);
+            for line in lines::lines(ctx.mirror, event, &retry) {
                 view.push(*at, line);
             }
         }
