@@ -19,6 +19,7 @@ fn many(n: usize) -> Vec<GroupSummary> {
             gone_at: None,
             pending: i % 3,
             failed: usize::from(i % 17 == 0),
+            last_change: None,
         })
         .collect()
 }

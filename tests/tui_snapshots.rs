@@ -32,6 +32,20 @@ fn groups() -> Vec<GroupSummary> {
             0,
             0,
         ),
+        summary(
+            "Y2FwaV9ncm91cDoxOjQ0NTI3MQ",
+            "Cedar Park Neighbours",
+            6,
+            0,
+            0,
+        ),
+        summary(
+            "Y2FwaV9ncm91cDoxOjgyNDY1NQ",
+            "Cedar Park Neighbours",
+            4,
+            0,
+            0,
+        ),
         summary("G-RIVER", "Riverside Runners 🏃", 5, 3, 0),
     ];
     let mut gone = summary("G-OLD", "Old Committee", 3, 0, 0);
@@ -149,6 +163,21 @@ fn loaded(w: u16, h: u16) -> State {
     s
 }
 
+/// `n` warnings in the log, 10 ms apart.
+fn warnings(s: &mut State, n: i64) {
+    for n in 0..n {
+        update(
+            s,
+            at(
+                2_000 + n * 10,
+                Event::Warning {
+                    message: format!("warning number {n}"),
+                },
+            ),
+        );
+    }
+}
+
 fn render(state: &State, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     terminal.draw(|f| draw(f, state)).expect("draw");
@@ -240,6 +269,8 @@ fn partial_failure_after_a_run() {
                     code: Some(131201),
                     message: "some participant operations failed".into(),
                     duration_ms: 90,
+                    request_id: Some("AbC123request".into()),
+                    fbtrace_id: None,
                 },
             ),
         );
@@ -321,6 +352,17 @@ fn throttled_while_sending() {
                 at(
                     1_000 + n * 100,
                     Event::RequestSent(request(n as u64, "G-RIVER", 8)),
+                ),
+            );
+            // What is on the wire, as the engine counts it.
+            update(
+                &mut s,
+                at(
+                    1_000 + n * 100,
+                    Event::Wire {
+                        in_flight: n as usize + 1,
+                        sent: n as usize + 1,
+                    },
                 ),
             );
         }
@@ -414,7 +456,7 @@ fn add_dialog_checks_numbers() {
     snap("add", |w, h| {
         let mut s = loaded(w, h);
         let mut input = AddInput::new(
-            "G-RIVER".into(),
+            vec!["G-RIVER".into()],
             "Riverside Runners 🏃".into(),
             Default::default(),
         );
@@ -518,17 +560,7 @@ fn quit_while_sending_asks_first() {
 fn log_pane_focused_and_scrolled() {
     snap("log_scrolled", |w, h| {
         let mut s = loaded(w, h);
-        for n in 0..40 {
-            update(
-                &mut s,
-                at(
-                    2_000 + n * 10,
-                    Event::Warning {
-                        message: format!("warning number {n}"),
-                    },
-                ),
-            );
-        }
+        warnings(&mut s, 40);
         press(&mut s, KeyCode::Tab);
         press(&mut s, KeyCode::Tab);
         assert_eq!(s.focus, Pane::Log);
@@ -566,4 +598,170 @@ fn dialog_hints_name_the_keys_in_force() {
     update(&mut s, plan_msg(PlanFor::Preview));
     let screen = render(&s, 120, 40);
     assert!(screen.contains("ctrl-x close"), "{screen}");
+}
+
+/// The failed change of Book Club, whole (Enter in the group pane).
+#[test]
+fn detail_of_a_failed_change() {
+    snap("change_detail", |w, h| {
+        let mut s = loaded(w, h);
+        let mut detail = book_club();
+        if let Some(op) = detail.ops.iter_mut().find(|o| o.id == OpId(5)) {
+            op.source.attempts = 1;
+            op.source.request_id = Some("AbC123request".into());
+            op.source.created_at = T0;
+            op.source.updated_at = T0 + 1_200;
+        }
+        update(
+            &mut s,
+            Msg::Loaded(Loaded::Group("G-BOOK".into(), Some(detail))),
+        );
+        press(&mut s, KeyCode::Tab);
+        // Members (8), then changes newest first: #6, #5.
+        for _ in 0..9 {
+            press(&mut s, KeyCode::Down);
+        }
+        press(&mut s, KeyCode::Enter);
+        assert!(matches!(s.overlay(), Some(Overlay::Text(_))));
+        s
+    });
+}
+
+/// A line of the log whole, with the answer's ids (Enter in the log pane).
+#[test]
+fn detail_of_a_log_line() {
+    snap("log_detail", |w, h| {
+        let mut s = loaded(w, h);
+        update(
+            &mut s,
+            at(
+                1_100,
+                Event::Answer {
+                    request: request(1, "G-BOOK", 3),
+                    status: Some(206),
+                    code: Some(131201),
+                    message: "some participant operations failed: +12122000021 (131203 recipient has not accepted the current terms)".into(),
+                    duration_ms: 90,
+                    request_id: Some("AbC123request".into()),
+                    fbtrace_id: Some("A7xQ1bZ".into()),
+                },
+            ),
+        );
+        press(&mut s, KeyCode::BackTab);
+        assert_eq!(s.focus, Pane::Log);
+        press(&mut s, KeyCode::Enter);
+        s
+    });
+}
+
+#[test]
+fn the_log_enlarged() {
+    snap("zoom", |w, h| {
+        let mut s = loaded(w, h);
+        warnings(&mut s, 30);
+        press(&mut s, KeyCode::Char('z'));
+        s
+    });
+}
+
+#[test]
+fn a_refused_token_in_the_status_line() {
+    snap("token_refused", |w, h| {
+        let mut s = loaded(w, h);
+        update(
+            &mut s,
+            at(
+                1_000,
+                Event::Halted {
+                    class: "auth",
+                    message:
+                        "the run stopped: Graph error 190 (HTTP 401): Invalid OAuth access token"
+                            .into(),
+                },
+            ),
+        );
+        s
+    });
+}
+
+#[test]
+fn a_group_that_could_not_be_read() {
+    snap("unread", |w, h| {
+        let mut s = loaded(w, h);
+        update(
+            &mut s,
+            at(
+                1_000,
+                Event::SyncFinished {
+                    listed: 35,
+                    read: 34,
+                    gone: 1,
+                    unread: 1,
+                    unread_groups: vec![wa_groups::engine::sync::UnreadGroup {
+                        id: "G-ANNEX".into(),
+                        subject: "Annex Gardeners".into(),
+                        why: "Graph error 131000 (HTTP 500): Something went wrong".into(),
+                    }],
+                    error: None,
+                },
+            ),
+        );
+        let mut list = groups();
+        list.sort_by(|a, b| a.subject.cmp(&b.subject));
+        update(&mut s, Msg::Loaded(Loaded::Groups(list)));
+        // The store has nothing of it: what the group pane shows instead.
+        update(&mut s, Msg::Loaded(Loaded::Group("G-ANNEX".into(), None)));
+        s
+    });
+}
+
+#[test]
+fn groups_sorted_and_picked() {
+    snap("sorted_picked", |w, h| {
+        let mut s = loaded(w, h);
+        press(&mut s, KeyCode::Char('o'));
+        press(&mut s, KeyCode::Char('o'));
+        press(&mut s, KeyCode::Char(' '));
+        press(&mut s, KeyCode::Char(' '));
+        s
+    });
+}
+
+#[test]
+fn removing_a_person_from_all_their_groups_asks_first() {
+    snap("remove_everywhere", |w, h| {
+        let mut s = loaded(w, h);
+        press(&mut s, KeyCode::Char('/'));
+        update(&mut s, Msg::Paste("+1 212 200 0003".into()));
+        press(&mut s, KeyCode::Enter);
+        update(
+            &mut s,
+            Msg::Loaded(Loaded::PersonGroups {
+                query: "+1 212 200 0003".into(),
+                person: person(3),
+                groups: vec![
+                    "G-BOOK".into(),
+                    "Y2FwaV9ncm91cDoxOjQ0NTI3MQ".into(),
+                    "Y2FwaV9ncm91cDoxOjgyNDY1NQ".into(),
+                ],
+            }),
+        );
+        press(&mut s, KeyCode::Char('*'));
+        press(&mut s, KeyCode::Char('x'));
+        assert!(matches!(s.overlay(), Some(Overlay::Confirm(_))));
+        s
+    });
+}
+
+#[test]
+fn adding_to_the_picked_groups() {
+    snap("add_picked", |w, h| {
+        let mut s = loaded(w, h);
+        press(&mut s, KeyCode::Char(' '));
+        press(&mut s, KeyCode::Char(' '));
+        press(&mut s, KeyCode::Char(' '));
+        press(&mut s, KeyCode::Char('a'));
+        update(&mut s, Msg::Paste("+1 212 200 0101, 447911123456".into()));
+        s
+    });
 }

@@ -134,6 +134,52 @@ fn env_arg(name: &str, value: impl AsRef<std::ffi::OsStr>) -> String {
     format!("{name}={}", value.as_ref().to_string_lossy())
 }
 
+/// Starts the binary's app in `tmux` at `size`, on the sandbox, with a home of its own.
+fn start_app(tmux: &Tmux, sb: &sandbox::Sandbox, h: &Path, (width, height): (u16, u16)) {
+    let env = [
+        env_arg("HOME", h),
+        env_arg("XDG_DATA_HOME", h.join("data")),
+        env_arg("XDG_CONFIG_HOME", h.join("config")),
+        env_arg("WA_BASE_URL", sb.base_url()),
+        env_arg("WA_PHONE_NUMBER_ID", sb.phone_number_id()),
+        env_arg("WA_ACCESS_TOKEN", sb.token()),
+        "TERM=xterm-256color".to_string(),
+    ];
+    let (width, height) = (width.to_string(), height.to_string());
+    let mut args = vec![
+        "new-session",
+        "-d",
+        "-s",
+        "app",
+        "-x",
+        width.as_str(),
+        "-y",
+        height.as_str(),
+        "env",
+    ];
+    args.extend(env.iter().map(String::as_str));
+    args.push(BIN);
+    let out = tmux.run(&args);
+    assert!(
+        out.status.success(),
+        "tmux new-session: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Waits (20 s at most) for the app in `tmux` to end once asked to quit.
+async fn quits(tmux: &Tmux) {
+    let start = Instant::now();
+    while tmux.alive() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the app did not quit:\n{}",
+            tmux.screen()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_in_tmux_adds_a_number_and_quits() {
     let sb = sandbox::start(SandboxConfig {
@@ -151,34 +197,7 @@ async fn the_binary_in_tmux_adds_a_number_and_quits() {
     let home = tempfile::tempdir().expect("home");
     let h: &Path = home.path();
     let tmux = Tmux::new();
-    let env = [
-        env_arg("HOME", h),
-        env_arg("XDG_DATA_HOME", h.join("data")),
-        env_arg("XDG_CONFIG_HOME", h.join("config")),
-        env_arg("WA_BASE_URL", sb.base_url()),
-        env_arg("WA_PHONE_NUMBER_ID", sb.phone_number_id()),
-        env_arg("WA_ACCESS_TOKEN", sb.token()),
-        "TERM=xterm-256color".to_string(),
-    ];
-    let mut args = vec![
-        "new-session",
-        "-d",
-        "-s",
-        "app",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        "env",
-    ];
-    args.extend(env.iter().map(String::as_str));
-    args.push(BIN);
-    let out = tmux.run(&args);
-    assert!(
-        out.status.success(),
-        "tmux new-session: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    start_app(&tmux, &sb, h, (120, 40));
 
     // A first run with an empty mirror syncs by itself.
     tmux.wait("the first sync", |s| s.contains("sync done"))
@@ -220,18 +239,94 @@ async fn the_binary_in_tmux_adds_a_number_and_quits() {
 
     // Quit: the app ends and the session with it; the log file is owner-only.
     tmux.text("q");
-    let start = Instant::now();
-    while tmux.alive() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the app did not quit:\n{}",
-            tmux.screen()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    quits(&tmux).await;
     let log = h.join("data/wa-groups/wa-groups.log");
     let mode = std::os::unix::fs::PermissionsExt::mode(
         &std::fs::metadata(&log).expect("log file").permissions(),
     );
     assert_eq!(mode & 0o777, 0o600);
+}
+
+/// At 80x24, as an operator does it: search a person by number, pick all their groups, remove
+/// them from all of them (asked first), send, and the server no longer has them anywhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_80x24_a_person_is_removed_from_all_their_groups() {
+    const PERSON: &str = "12122000555";
+    let sb = sandbox::start(SandboxConfig {
+        groups: 6,
+        seed: 12,
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox");
+    let theirs: Vec<String> = ["Choir", "Choir", "Book Club"]
+        .iter()
+        .map(|subject| sb.insert_group(subject, &[PERSON, "12122000900"]))
+        .collect();
+    let home = tempfile::tempdir().expect("home");
+    let tmux = Tmux::new();
+    start_app(&tmux, &sb, home.path(), (80, 24));
+    let screen = tmux
+        .wait("the first sync", |s| s.contains("sync done"))
+        .await;
+    assert!(
+        screen.contains("? help") && screen.contains("q quit"),
+        "{screen}"
+    );
+
+    tmux.text("/");
+    tmux.text("+1 212 200 0555");
+    tmux.keys(&["Enter"]);
+    let screen = tmux
+        .wait("the person's groups", |s| {
+            s.contains("Groups with +12122000555: 3")
+        })
+        .await;
+    // Two groups of one subject are told apart by the end of their ids.
+    let choir = |id: &str| format!("Choir …{}", &id[id.len() - 4..]);
+    assert!(
+        screen.contains(&choir(&theirs[0])) && screen.contains(&choir(&theirs[1])),
+        "{screen}"
+    );
+    tmux.text("*");
+    tmux.wait("three picked", |s| s.contains("3 group(s) picked"))
+        .await;
+    tmux.text("x");
+    let screen = tmux
+        .wait("the question", |s| {
+            s.contains("Remove +12122000555 from 3 groups?")
+        })
+        .await;
+    assert!(screen.contains("enter/y queue"), "{screen}");
+    tmux.text("y");
+    tmux.wait("queued", |s| s.contains("3 change(s) queued"))
+        .await;
+    // `s` sends the picked groups' changes.
+    tmux.text("s");
+    let screen = tmux
+        .wait("the confirm", |s| s.contains("enter/y send"))
+        .await;
+    assert!(
+        screen.contains("3 request(s) · 3 participant(s) · 3 group(s)"),
+        "{screen}"
+    );
+    tmux.text("y");
+    tmux.wait("the run's end", |s| s.contains("run finished"))
+        .await;
+    for g in &theirs {
+        assert_eq!(
+            sb.members(g),
+            Some(vec!["12122000900".to_string()]),
+            "{g} without the person"
+        );
+    }
+    for g in sb.group_ids() {
+        let members = sb.members(&g).unwrap_or_default();
+        assert!(
+            !members.contains(&PERSON.to_string()),
+            "{PERSON} still in {g}"
+        );
+    }
+    tmux.text("q");
+    quits(&tmux).await;
 }

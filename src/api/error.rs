@@ -205,6 +205,22 @@ impl ApiError {
         }
     }
 
+    /// The request id the server gave its error answer.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ApiError::Graph(g) => g.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The trace id the server gave its error (what Meta's support asks for).
+    pub fn fbtrace_id(&self) -> Option<&str> {
+        match self {
+            ApiError::Graph(g) => g.fbtrace_id.as_deref(),
+            _ => None,
+        }
+    }
+
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             ApiError::Graph(g) => g.retry_after,

@@ -230,8 +230,8 @@ fn show(bar: &ProgressBar, event: Event, json: bool, note: &mut Notes) -> Option
         }
         Event::Warning { message } if !quiet => bar.println(format!("warning: {}", sanitize(&message))),
         Event::Halted { class, message } if !quiet => {
-            let (_, what) = present::problem(class, "`submit`");
-            bar.println(format!("stopped: {}: {what}", sanitize(&message)));
+            let said = present::problem(class, "`submit`");
+            bar.println(format!("stopped: {}: {}", sanitize(&message), said.todo));
         }
         Event::Progress(p) => {
             // Held changes stay pending and are not this run's work: the bar reaches its end

@@ -435,6 +435,12 @@ impl Caller {
                     Err(e) => e.to_string(),
                 },
                 duration_ms: exchange.duration_ms,
+                request_id: exchange.request_id.clone(),
+                fbtrace_id: result
+                    .as_ref()
+                    .err()
+                    .and_then(ApiError::fbtrace_id)
+                    .map(str::to_owned),
             });
             let e = match result {
                 Ok(answer) => {
@@ -503,7 +509,12 @@ impl Caller {
                 None,
             ),
             Ok(_) => (Some(200), None, None, None),
-            Err(e) => (e.status(), e.code(), None, Some(e.to_string())),
+            Err(e) => (
+                e.status(),
+                e.code(),
+                e.request_id().map(str::to_owned),
+                Some(e.to_string()),
+            ),
         };
         // Only calls with an endpoint are sent (see `refused`).
         let path = self

@@ -160,6 +160,9 @@ pub enum Event {
         code: Option<i64>,
         message: String,
         duration_ms: u64,
+        /// The server's ids of the request and of its error, when it gave them.
+        request_id: Option<String>,
+        fbtrace_id: Option<String>,
     },
     /// The request will be sent again after `delay`.
     RetryScheduled {

@@ -2,6 +2,7 @@
 //! to lines of text with a tone. The commands print the text; the app colours it by tone. One
 //! sentence per fact, so the command line and the app never say one thing two ways.
 
+mod detail;
 mod enqueue;
 mod line;
 mod operation;
@@ -9,11 +10,12 @@ mod plan;
 mod problem;
 mod summary;
 
+pub use detail::{event_detail, member_detail, operation_detail};
 pub use enqueue::enqueue_lines;
 pub use line::{Line, Tone};
 pub use operation::note;
 pub use plan::{
     PlanCounts, change_text, leftover_lines, plan_counts, plan_footer, plan_lines, request_line,
 };
-pub use problem::problem;
+pub use problem::{Problem, problem};
 pub use summary::summary_lines;

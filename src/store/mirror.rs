@@ -32,4 +32,6 @@ pub struct GroupSummary {
     pub pending: usize,
     /// Operations that failed.
     pub failed: usize,
+    /// When an operation of the group last changed state (queued, sent, settled), if any.
+    pub last_change: Option<UnixMs>,
 }

@@ -53,6 +53,7 @@ pub fn group_summary(id: &str, subject: &str, members: u32) -> GroupSummary {
         gone_at: None,
         pending: 0,
         failed: 0,
+        last_change: None,
     }
 }
 

@@ -107,13 +107,16 @@ actions! {
     Bottom "bottom" App [c('G'), p(KeyCode::End)] "go to the last row";
     NextPane "next_pane" App [p(KeyCode::Tab)] "next pane (groups, group, log)";
     PrevPane "prev_pane" App [p(KeyCode::BackTab)] "previous pane";
-    Open "open" App [p(KeyCode::Enter)] "open the group under the cursor";
+    Open "open" App [p(KeyCode::Enter)]
+        "open: the group under the cursor; the whole of a change, member or log line";
     Filter "filter" App [c('/')]
         "filter by subject or id; a phone number finds that person's groups"
         footer 6 "filter";
     Select "select" App [c(' ')]
         "pick or unpick the row (groups or members), then move down"
         footer 7 "select";
+    PickAll "pick_all" App [c('*')] "pick every row shown (again: pick none)";
+    Reset "reset" App [p(KeyCode::Esc)] "clear the picks, then the filter";
     Add "add" App [c('a')]
         "queue participants to add to the group (type or paste numbers)"
         footer 1 "add";
@@ -132,6 +135,10 @@ actions! {
     SubmitAll "submit_all" App [c('S')]
         "send every pending change, after a confirm"
         footer 4 "all";
+    Retry "retry" App [c('R')]
+        "queue failed changes again: the one under the cursor, or the picked groups' (or this group's)";
+    Sort "sort" App [c('o')] "sort the groups: subject, members, pending, failures, last change";
+    Zoom "zoom" App [c('z')] "enlarge the log (again: back)";
     Cancel "cancel" App [c('c')] "cancel: no new requests; those in flight are settled";
     Sync "sync" App [c('r')] "read every group and its members from the server" footer 9 "sync";
     Help "help" App [c('?'), p(KeyCode::F(1))] "this help" footer 0 "help";

@@ -17,9 +17,10 @@ use crate::store::{AccountStore, OperationFilter, now_ms};
 
 use super::draw::draw;
 use super::model::GroupDetail;
-use super::msg::{Effect, Loaded, Msg};
+use super::msg::{Effect, Loaded, Msg, RetryOf};
 use super::state::State;
 use super::update::update;
+use crate::domain::OperationState;
 
 /// Engine events handled before a frame is drawn, at most (so a flood still redraws).
 const EVENT_BATCH: usize = 512;
@@ -117,6 +118,7 @@ impl App {
 
     /// Takes one message and everything it leads to. Returns true when the app should quit.
     pub fn handle(&mut self, msg: Msg) -> bool {
+        self.tell_time();
         let effects = update(&mut self.state, msg);
         self.run_effects(effects);
         self.state.quit
@@ -137,9 +139,17 @@ impl App {
     fn answered(&mut self, msg: Option<Msg>) {
         self.outstanding = self.outstanding.saturating_sub(1);
         if let Some(msg) = msg {
+            self.tell_time();
             let effects = update(&mut self.state, msg);
             self.run_effects(effects);
         }
+    }
+
+    /// The wall clock, for what the next message leads to: the operator's own log lines are
+    /// stamped with the time they happen, not the last engine event's.
+    fn tell_time(&mut self) {
+        let now = (self.clock)();
+        self.state.shared.now = self.state.shared.now.max(now);
     }
 
     /// Waits until every effect asked for so far (and those they led to) is carried out and
@@ -355,6 +365,7 @@ async fn execute(store: &AccountStore, engine: &Engine, effect: Effect) -> Optio
             tracing::info!(stored = report.stored, "queued");
             Loaded::Enqueued { report, invalid }
         }),
+        Effect::Retry(of) => retry(store, of).await,
         Effect::Undo(ids) => {
             let results = store
                 .undo(ids)
@@ -369,6 +380,37 @@ async fn execute(store: &AccountStore, engine: &Engine, effect: Effect) -> Optio
         tracing::warn!(error = %e, "store call failed");
         Loaded::StoreError(e.to_string())
     })))
+}
+
+/// Queues failed changes again: each a new pending change, by the queue rules.
+async fn retry(store: &AccountStore, of: RetryOf) -> Result<Loaded, crate::store::StoreError> {
+    let filters: Vec<OperationFilter> = match of {
+        RetryOf::Groups(groups) => groups
+            .into_iter()
+            .map(|g| OperationFilter {
+                group: Some(g),
+                ..OperationFilter::in_state(OperationState::Failed)
+            })
+            .collect(),
+        RetryOf::Operations(ids) => vec![OperationFilter {
+            ids: Some(ids),
+            ..OperationFilter::in_state(OperationState::Failed)
+        }],
+    };
+    let mut specs = Vec::new();
+    for filter in filters {
+        specs.extend(
+            store
+                .operations(filter)
+                .await?
+                .into_iter()
+                .map(|op| op.spec),
+        );
+    }
+    if specs.is_empty() {
+        return Ok(Loaded::Retried(None));
+    }
+    Ok(Loaded::Retried(Some(store.enqueue(specs).await?)))
 }
 
 async fn load_group(store: &AccountStore, id: String) -> Result<Loaded, crate::store::StoreError> {

@@ -7,16 +7,18 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+use super::action::Action;
 use super::keymap::Key;
 use super::layout;
 use super::state::State;
 use super::theme;
 use super::views::Ctx;
+use super::widgets::put_cut;
 
 /// Draws the whole screen from the state.
 pub fn draw(frame: &mut Frame, state: &State) {
     let area = frame.area();
-    let areas = layout::areas(area);
+    let areas = layout::areas(area, state.shared.zoom);
     let buf = frame.buffer_mut();
     let covered = !state.overlays.is_empty();
     state.views.each(&areas, |pane, rect, view| {
@@ -30,18 +32,21 @@ pub fn draw(frame: &mut Frame, state: &State) {
     }
 }
 
-/// The footer: the notice, else the focused view's prompt, else the commands in force (cut at
-/// the screen's width, most useful first); blank under an overlay that shows its own keys.
+/// The footer: the notice (one cut at the screen's edge ends with `…`: the log has it whole),
+/// else the focused view's prompt, else the commands in force, most useful first, as many as
+/// fit, and always how to get help and how to quit; blank under an overlay that shows its own
+/// keys.
 fn footer(buf: &mut Buffer, area: Rect, state: &State) {
     if area.height == 0 {
         return;
     }
     if let Some(notice) = &state.notice {
-        buf.set_stringn(
+        put_cut(
+            buf,
             area.x,
             area.y,
-            format!(" {}", notice.text),
-            usize::from(area.width),
+            &format!(" {}", notice.text),
+            area.width,
             theme::tone(notice.tone),
         );
         return;
@@ -62,14 +67,46 @@ fn footer(buf: &mut Buffer, area: Rect, state: &State) {
         })
         .collect();
     hints.sort_by_key(|(rank, _, _)| *rank);
-    let mut spans = Vec::new();
-    for (_, label, key) in hints {
-        let key = if key == Key::char(' ') {
+    let shown = |key: Key| {
+        if key == Key::char(' ') {
             "␣".to_string()
         } else {
             key.to_string()
-        };
-        spans.push(Span::styled(format!(" {key}"), theme::key()));
+        }
+    };
+    let width = |key: Key, label: &str| shown(key).chars().count() + label.chars().count() + 3;
+    // Help and quit always; the others by rank while they fit.
+    let pinned = |label: &str| {
+        [Action::Help, Action::Quit]
+            .iter()
+            .any(|a| a.footer().is_some_and(|(_, l)| l == label))
+    };
+    let mut room = usize::from(area.width).saturating_sub(
+        hints
+            .iter()
+            .filter(|h| pinned(h.1))
+            .map(|h| width(h.2, h.1))
+            .sum(),
+    );
+    let kept: Vec<&(u8, &str, Key)> = hints
+        .iter()
+        .filter(|h| {
+            if pinned(h.1) {
+                return true;
+            }
+            let w = width(h.2, h.1);
+            if w <= room {
+                room -= w;
+                true
+            } else {
+                room = 0;
+                false
+            }
+        })
+        .collect();
+    let mut spans = Vec::new();
+    for (_, label, key) in kept {
+        spans.push(Span::styled(format!(" {}", shown(*key)), theme::key()));
         spans.push(Span::styled(format!(" {label} "), Style::default()));
     }
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);

@@ -7,12 +7,13 @@
 //! `update/confirmed.rs` (the compiler points there). Whatever asks for it (a view's key, a
 //! plan read from the store) opens `overlays::Confirm::new(intent, ..)`.
 
+use crate::domain::Participant;
 use crate::domain::plan::Plan;
 use crate::engine::Scope;
 
 use super::action::Action;
 use super::shared::Shared;
-use super::text::Line;
+use super::text::{Line, Tone};
 use crate::present::{plan_counts, plan_lines};
 
 /// A destructive action waiting for a yes.
@@ -20,6 +21,11 @@ use crate::present::{plan_counts, plan_lines};
 pub enum Intent {
     /// Send the pending changes in `scope` (additions and removals), as `plan` reads them.
     Submit { scope: Scope, plan: Plan },
+    /// Queue the removal of `person` from `groups` (nothing is sent yet).
+    QueueRemoval {
+        person: Participant,
+        groups: Vec<String>,
+    },
 }
 
 /// What the confirm dialog shows of an intent.
@@ -74,6 +80,22 @@ impl Intent {
                     ),
                 }
             }
+            Intent::QueueRemoval { person, groups } => Question {
+                title: format!("Remove {person} from {} groups?", groups.len()),
+                summary: format!(
+                    "{} removal(s) queued; nothing is sent until you submit",
+                    groups.len()
+                ),
+                lines: groups
+                    .iter()
+                    .map(|g| Line::new(Tone::Plain, format!("− {person} from {}", mirror.label(g))))
+                    .collect(),
+                verb: "queue",
+                more: format!(
+                    "… and more: {} leaves, and picking fewer groups shows them all",
+                    shared.keymap.hint(&[Action::Back], "")
+                ),
+            },
         }
     }
 }

@@ -249,7 +249,7 @@ mod tests {
             Some(Action::Cancel)
         );
         assert_eq!(
-            map.action(&press(KeyCode::Char('z'), KeyModifiers::NONE)),
+            map.action(&press(KeyCode::Char('Z'), KeyModifiers::SHIFT)),
             None
         );
     }
@@ -287,11 +287,11 @@ mod tests {
 
     #[test]
     fn the_file_overrides_defaults() {
-        let map = Keymap::from_toml("sync = [\"R\", \"f5\"]\nmove_down = \"n\"\n", "k.toml")
+        let map = Keymap::from_toml("sync = [\"F\", \"f5\"]\nmove_down = \"n\"\n", "k.toml")
             .expect("valid");
         assert_eq!(
             map.keys(Action::Sync),
-            &[Key::char('R'), Key::plain(KeyCode::F(5))]
+            &[Key::char('F'), Key::plain(KeyCode::F(5))]
         );
         assert_eq!(map.keys(Action::MoveDown), &[Key::char('n')]);
         assert_eq!(
@@ -315,7 +315,7 @@ mod tests {
         // Rebinding the default too resolves it.
         assert!(
             Keymap::from_toml(
-                "sync = \"s\"\nsubmit_group = \"enter\"\nopen = \"o\"\n",
+                "sync = \"s\"\nsubmit_group = \"enter\"\nopen = \"O\"\n",
                 "k"
             )
             .is_ok()

@@ -18,7 +18,8 @@ pub struct Areas {
 /// The status bar's rows: the account and queue, then the work in flight.
 pub const STATUS_ROWS: u16 = 2;
 
-pub fn areas(area: Rect) -> Areas {
+/// The areas at `area`'s size; `zoom` gives the log the rows of the groups and the group.
+pub fn areas(area: Rect, zoom: bool) -> Areas {
     let h = area.height;
     let status = Rect {
         height: h.min(STATUS_ROWS),
@@ -30,7 +31,11 @@ pub fn areas(area: Rect) -> Areas {
         ..area
     };
     let middle_h = h.saturating_sub(STATUS_ROWS + 1);
-    let log_h = (middle_h / 3).clamp(5.min(middle_h), middle_h);
+    let log_h = if zoom {
+        middle_h
+    } else {
+        (middle_h / 3).clamp(5.min(middle_h), middle_h)
+    };
     let top_h = middle_h - log_h;
     let top_y = area.y + status.height;
     let groups_w = if area.width >= 60 {
@@ -66,13 +71,16 @@ mod tests {
 
     #[test]
     fn panes_fit_at_80x24_and_tiny_sizes_do_not_panic() {
-        let a = areas(Rect::new(0, 0, 80, 24));
+        let a = areas(Rect::new(0, 0, 80, 24), false);
         assert_eq!(a.status.y, 0);
         assert_eq!(a.footer.y, 23);
         assert_eq!(a.groups.height + a.log.height, 21);
         assert_eq!(a.groups.width + a.group.width, 80);
+        let zoomed = areas(Rect::new(0, 0, 80, 24), true);
+        assert_eq!((zoomed.groups.height, zoomed.log.height), (0, 21));
         for (w, h) in [(0, 0), (1, 1), (10, 3), (200, 2)] {
-            let _ = areas(Rect::new(0, 0, w, h));
+            let _ = areas(Rect::new(0, 0, w, h), false);
+            let _ = areas(Rect::new(0, 0, w, h), true);
         }
     }
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use crate::domain::group_names::Label;
 use crate::domain::text::sanitize;
 use crate::domain::{GroupNames, OperationKind, OperationState, Participant};
+use crate::engine::sync::UnreadGroup;
 use crate::store::{GroupSummary, MirrorGroup, OpId, Operation};
 
 /// The mirror's groups as last read, in the store's order.
@@ -18,21 +19,53 @@ pub struct Mirror {
     pub loaded: bool,
     /// How every view names the groups.
     pub names: GroupNames,
+    /// The groups the last sync could not read: kept in the list, marked, with why.
+    pub unread: Vec<UnreadGroup>,
 }
 
 impl Mirror {
-    /// Takes a fresh read of the groups.
-    pub fn load(&mut self, list: Vec<GroupSummary>) {
+    /// Takes a fresh read of the groups; the groups the last sync could not read are kept in
+    /// it (after the others when the store has none of theirs), marked with why.
+    pub fn load(&mut self, mut list: Vec<GroupSummary>) {
+        let known = list.len();
+        for g in &self.unread {
+            if !list.iter().any(|s| s.id == g.id) {
+                list.push(GroupSummary {
+                    id: g.id.clone(),
+                    subject: g.subject.clone(),
+                    member_count: 0,
+                    read_at: 0,
+                    gone_at: None,
+                    pending: 0,
+                    failed: 0,
+                    last_change: None,
+                });
+            }
+        }
+        if list.len() > known {
+            // In the store's order: by subject, then id.
+            list.sort_by(|a, b| {
+                (a.subject.to_lowercase(), &a.id).cmp(&(b.subject.to_lowercase(), &b.id))
+            });
+        }
         self.names = GroupNames::new(
             list.iter()
                 .map(|g| (g.id.clone(), g.subject.as_str(), g.gone_at.is_some())),
         );
         let names = &self.names;
+        let unread = &self.unread;
         self.rows = list
             .into_iter()
             .map(|g| {
                 let label = names.parts(&g.id);
-                GroupRow::from_summary(g, label)
+                let why = unread
+                    .iter()
+                    .find(|u| u.id == g.id)
+                    .map(|u| sanitize(&u.why));
+                GroupRow {
+                    unread: why,
+                    ..GroupRow::from_summary(g, label)
+                }
             })
             .collect();
         self.index = self
@@ -69,6 +102,10 @@ pub struct GroupRow {
     pub pending: usize,
     pub failed: usize,
     pub gone: bool,
+    /// When one of its changes last moved (ms since the epoch).
+    pub last_change: Option<i64>,
+    /// Why the last sync could not read it, if it could not.
+    pub unread: Option<String>,
 }
 
 impl GroupRow {
@@ -84,6 +121,8 @@ impl GroupRow {
             pending: g.pending,
             failed: g.failed,
             gone: g.gone_at.is_some(),
+            last_change: g.last_change,
+            unread: None,
         }
     }
 }
@@ -97,6 +136,8 @@ pub struct OpRow {
     pub state: OperationState,
     /// The failure (`131203 recipient…`) or the flag stored with it, made safe.
     pub note: Option<String>,
+    /// The whole of it, for its detail.
+    pub source: Operation,
 }
 
 /// One group's members (from the mirror) and changes (from the queue, newest first).
@@ -124,6 +165,7 @@ impl GroupDetail {
                     kind: op.kind(),
                     state: op.state,
                     note,
+                    source: op,
                 })
             })
             .collect();

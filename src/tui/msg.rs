@@ -78,8 +78,19 @@ pub enum Loaded {
         invalid: usize,
     },
     Undone(Vec<(OpId, Result<Undone, String>)>),
+    /// Failed changes queued again (`None`: there was none to retry).
+    Retried(Option<EnqueueReport>),
     /// A store call failed.
     StoreError(String),
+}
+
+/// Which failed changes to queue again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RetryOf {
+    /// Every failed change of these groups.
+    Groups(Vec<String>),
+    /// These changes (those that failed).
+    Operations(Vec<OpId>),
 }
 
 /// What `update` asks the loop to do.
@@ -89,9 +100,20 @@ pub enum Effect {
     LoadGroups,
     LoadGroup(String),
     LoadCounts,
-    FindPerson { query: String, person: Participant },
-    Plan { purpose: PlanFor, scope: Scope },
-    Enqueue { ops: Vec<OpSpec>, invalid: usize },
+    FindPerson {
+        query: String,
+        person: Participant,
+    },
+    Plan {
+        purpose: PlanFor,
+        scope: Scope,
+    },
+    Enqueue {
+        ops: Vec<OpSpec>,
+        invalid: usize,
+    },
     Undo(Vec<OpId>),
+    /// Queue failed changes again (each a new pending change; the failed one stays).
+    Retry(RetryOf),
     Quit,
 }

@@ -25,6 +25,8 @@ pub struct Shared {
     pub now: i64,
     pub work: Work,
     pub mirror: Mirror,
+    /// The log is enlarged over the groups and the group.
+    pub zoom: bool,
 }
 
 impl Shared {

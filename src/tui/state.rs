@@ -27,12 +27,16 @@ pub const GLOBAL: &[Action] = &[
     Action::PrevPane,
     Action::Filter,
     Action::Select,
+    Action::Reset,
     Action::Add,
     Action::Remove,
     Action::Undo,
     Action::Preview,
     Action::SubmitGroup,
     Action::SubmitAll,
+    Action::Retry,
+    Action::Sort,
+    Action::Zoom,
     Action::Cancel,
     Action::Sync,
     Action::Help,
@@ -68,7 +72,10 @@ impl State {
 
     /// Where each part of the screen is, at the current size.
     pub fn areas(&self) -> Areas {
-        layout::areas(Rect::new(0, 0, self.shared.width, self.shared.height))
+        layout::areas(
+            Rect::new(0, 0, self.shared.width, self.shared.height),
+            self.shared.zoom,
+        )
     }
 
     /// The context the focused view reads: the shared facts and its area.

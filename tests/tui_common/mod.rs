@@ -33,6 +33,16 @@ pub struct Harness {
 impl Harness {
     /// Opens the app on the sandbox with a fresh store and asks for a sync.
     pub async fn start(sb: &Sandbox, width: u16, height: u16) -> Harness {
+        Harness::start_with_clock(sb, width, height, wa_groups::store::now_ms).await
+    }
+
+    /// [`Harness::start`] with the app's clock (what its log lines are stamped with).
+    pub async fn start_with_clock(
+        sb: &Sandbox,
+        width: u16,
+        height: u16,
+        clock: fn() -> i64,
+    ) -> Harness {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::open(&dir.path().join("tui.db"))
             .expect("store")
@@ -52,7 +62,7 @@ impl Harness {
             .engine(config)
             .expect("engine");
         let state = State::new(sb.phone_number_id(), "v23.0", None, Keymap::defaults());
-        let mut app = App::new(state, store, engine);
+        let mut app = App::new(state, store, engine).with_clock(clock);
         app.start();
         app.sync();
         let (keys, input) = unbounded_channel();
@@ -164,6 +174,7 @@ pub fn summary(
         gone_at: None,
         pending,
         failed,
+        last_change: None,
     }
 }
 

@@ -12,7 +12,9 @@ SELECT g.group_id, g.subject, g.member_count, g.read_at, g.gone_at,
     (SELECT count(*) FROM operations o
         WHERE o.account_id = g.account_id AND o.group_id = g.group_id AND o.state = 'pending'),
     (SELECT count(*) FROM operations o
-        WHERE o.account_id = g.account_id AND o.group_id = g.group_id AND o.state = 'failed')
+        WHERE o.account_id = g.account_id AND o.group_id = g.group_id AND o.state = 'failed'),
+    (SELECT max(o.updated_at) FROM operations o
+        WHERE o.account_id = g.account_id AND o.group_id = g.group_id)
 FROM groups g";
 
 fn summary(row: &Row<'_>) -> rusqlite::Result<GroupSummary> {
@@ -24,6 +26,7 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<GroupSummary> {
         gone_at: row.get(4)?,
         pending: count_at(row, 5)?,
         failed: count_at(row, 6)?,
+        last_change: row.get(7)?,
     })
 }
 

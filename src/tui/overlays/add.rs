@@ -1,6 +1,6 @@
-//! The add dialog: numbers typed or pasted for a group (spaces, commas, new lines), each
-//! checked as it is typed, with the reason for a bad one; the keymap's confirm queues the
-//! valid ones.
+//! The add dialog: numbers typed or pasted for a group, or for each of the picked groups
+//! (spaces, commas, new lines), each checked as it is typed, with the reason for a bad one
+//! (wrapped, read whole); the keymap's confirm queues the valid ones.
 
 use std::collections::HashSet;
 
@@ -17,19 +17,21 @@ use crate::tui::numbers::{self, Piece, PieceOutcome};
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::{Ctx, ViewMsg};
-use crate::tui::widgets::{frame, put};
+use crate::tui::widgets::{frame, put, wrap};
 
 use super::Answer;
 
 /// The text can not grow past this (a paste of a few thousand numbers).
 pub const MAX_INPUT: usize = 100_000;
 
-/// The add dialog: the group, the text typed or pasted, and each number checked.
+/// The add dialog: the groups, the text typed or pasted, and each number checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AddInput {
-    pub group_id: String,
-    pub subject: String,
-    /// Members of the group (wa_ids) as the mirror knows them.
+    /// The groups the numbers are added to (the picked ones, or the selected one).
+    pub groups: Vec<String>,
+    /// How the title names them: a group's label, or `3 groups`.
+    pub title: String,
+    /// Members of the group (wa_ids) as the mirror knows them, when there is one group.
     pub members: HashSet<String>,
     pub text: String,
     pub pieces: Vec<Piece>,
@@ -37,10 +39,10 @@ pub struct AddInput {
 }
 
 impl AddInput {
-    pub fn new(group_id: String, subject: String, members: HashSet<String>) -> AddInput {
+    pub fn new(groups: Vec<String>, title: String, members: HashSet<String>) -> AddInput {
         AddInput {
-            group_id,
-            subject,
+            groups,
+            title,
             members,
             text: String::new(),
             pieces: Vec::new(),
@@ -95,10 +97,13 @@ impl AddInput {
         if valid.is_empty() {
             return vec![Answer::notice(Tone::Warn, "no valid number to queue")];
         }
-        let ops = valid
-            .into_iter()
-            .map(|participant| {
-                OpSpec::for_participant(OperationKind::Add, self.group_id.clone(), participant)
+        let ops = self
+            .groups
+            .iter()
+            .flat_map(|group| {
+                valid.iter().map(move |participant| {
+                    OpSpec::for_participant(OperationKind::Add, group.clone(), participant.clone())
+                })
             })
             .collect();
         vec![
@@ -160,7 +165,7 @@ impl AddInput {
 
     pub fn draw(&self, ctx: &Ctx, buf: &mut Buffer) {
         let (area, keymap, input) = (ctx.area, ctx.keymap, self);
-        let title = format!(" Add participants to {} ", input.subject);
+        let title = format!(" Add participants to {} ", input.title);
         let inner = frame(buf, area, 76, 20, &title);
         if inner.height < 6 {
             return;
@@ -210,18 +215,10 @@ impl AddInput {
             put(buf, end, inner.y + 2, "▏", 1, theme::key());
         }
         let list_top = inner.y + 4;
-        let list_rows = inner.height.saturating_sub(6);
-        let start = input
-            .scroll
-            .min(input.pieces.len().saturating_sub(usize::from(list_rows)));
-        for (n, piece) in input
-            .pieces
-            .iter()
-            .skip(start)
-            .take(usize::from(list_rows))
-            .enumerate()
-        {
-            let y = list_top + n as u16;
+        let list_end = list_top + inner.height.saturating_sub(6);
+        let start = input.scroll.min(input.pieces.len().saturating_sub(1));
+        let mut y = list_top;
+        'pieces: for piece in input.pieces.iter().skip(start) {
             let (mark, tone, text) = match &piece.outcome {
                 PieceOutcome::Valid(p) => ("✓", Tone::Good, p.e164().to_string()),
                 PieceOutcome::Warned(p, why) => ("!", Tone::Warn, format!("{p}: {why}")),
@@ -230,8 +227,20 @@ impl AddInput {
                     ("✗", Tone::Bad, format!("\"{}\": {why}", piece.input))
                 }
             };
-            put(buf, x, y, mark, 1, theme::tone(tone));
-            put(buf, x + 2, y, &text, w.saturating_sub(2), theme::tone(tone));
+            // A reason is read whole: wrapped over the rows it needs.
+            for (n, row) in wrap(&text, usize::from(w.saturating_sub(2)))
+                .iter()
+                .enumerate()
+            {
+                if y >= list_end {
+                    break 'pieces;
+                }
+                if n == 0 {
+                    put(buf, x, y, mark, 1, theme::tone(tone));
+                }
+                put(buf, x + 2, y, row, w.saturating_sub(2), theme::tone(tone));
+                y += 1;
+            }
         }
         let valid = input.valid().len();
         let invalid = input.invalid_count();
@@ -249,13 +258,29 @@ impl AddInput {
             w,
             theme::tone(if invalid > 0 { Tone::Warn } else { Tone::Plain }),
         );
-        let keys = format!(
-            "{} queue {valid} · {} cancel · {} clear · {} scroll",
-            keymap.hint(&[Action::Confirm], ""),
-            keymap.hint(&[Action::Back], ""),
-            keymap.hint(&[Action::Clear], ""),
-            keymap.hint(&[Action::ScrollUp, Action::ScrollDown], ""),
-        );
+        let each = match input.groups.len() {
+            1 => String::new(),
+            n => format!(" in each of {n} groups"),
+        };
+        // The keys that fit: queueing and leaving always, then clearing and scrolling.
+        let parts = [
+            format!(
+                "{} queue {valid}{each}",
+                keymap.hint(&[Action::Confirm], "")
+            ),
+            format!("{} cancel", keymap.hint(&[Action::Back], "")),
+            format!("{} clear", keymap.hint(&[Action::Clear], "")),
+            format!(
+                "{} scroll",
+                keymap.hint(&[Action::ScrollUp, Action::ScrollDown], "")
+            ),
+        ];
+        let mut shown = parts.len();
+        let mut keys = parts.join(" · ");
+        while shown > 2 && keys.chars().count() > usize::from(w) {
+            shown -= 1;
+            keys = parts[..shown].join(" · ");
+        }
         put(buf, x, y + 1, &keys, w, theme::tone(Tone::Dim));
     }
 }
@@ -266,7 +291,7 @@ mod tests {
 
     fn dialog() -> AddInput {
         AddInput::new(
-            "G1".into(),
+            vec!["G1".into()],
             "Group".into(),
             HashSet::from(["12122000009".to_string()]),
         )

@@ -7,7 +7,7 @@ use ratatui::buffer::Buffer;
 use crate::tui::action::Action;
 use crate::tui::intent::{Intent, Question};
 use crate::tui::shared::Shared;
-use crate::tui::text::Tone;
+use crate::tui::text::{Line, Tone};
 use crate::tui::theme;
 use crate::tui::views::{Ctx, ViewMsg};
 use crate::tui::widgets::{frame, lines_in, put, text_width, width_for, wrapped_rows};
@@ -48,24 +48,34 @@ impl Confirm {
     pub fn draw(&self, ctx: &Ctx, buf: &mut Buffer) {
         let (area, keymap, q) = (ctx.area, ctx.keymap, &self.question);
         let title = format!(" {} ", q.title);
-        let w = width_for(&q.lines, &title);
-        let rows = wrapped_rows(&q.lines, text_width(area, w));
-        let wanted = u16::try_from(rows + 6).unwrap_or(u16::MAX);
+        let summary = [Line::new(Tone::Plain, q.summary.clone())];
+        let w = width_for(&q.lines, &title).max(width_for(&summary, ""));
+        let text_w = text_width(area, w);
+        let head = wrapped_rows(&summary, text_w);
+        let rows = wrapped_rows(&q.lines, text_w);
+        let wanted = u16::try_from(head + rows + 5).unwrap_or(u16::MAX);
         let inner = frame(buf, area, w, wanted.max(9), &title);
         if inner.height < 4 {
             return;
         }
         let width = inner.width.saturating_sub(2);
-        put(
+        // The count, whole (wrapped), then the requests.
+        let head = lines_in(
             buf,
-            inner.x + 1,
+            inner,
             inner.y,
-            &q.summary,
-            width,
-            theme::header(),
+            &summary,
+            inner.height.saturating_sub(3),
         );
-        let room = inner.height.saturating_sub(4);
-        let end = lines_in(buf, inner, inner.y + 2, &q.lines, room);
+        for y in inner.y..head {
+            buf.set_style(
+                ratatui::layout::Rect::new(inner.x + 1, y, width, 1),
+                theme::header(),
+            );
+        }
+        let top = head + 1;
+        let room = (inner.y + inner.height).saturating_sub(top + 2);
+        let end = lines_in(buf, inner, top, &q.lines, room);
         if rows > usize::from(room) {
             put(
                 buf,

@@ -1,5 +1,6 @@
 //! The help popup: the commands in force (the focused view's and the app's global ones) with
-//! the keys the keymap binds them to, so it always tells the truth.
+//! the keys the keymap binds them to, so it always tells the truth; long lines wrap, and it
+//! scrolls when it does not fit.
 
 use ratatui::buffer::Buffer;
 use ratatui::widgets::{Clear, Widget};
@@ -10,7 +11,7 @@ use crate::tui::layout::popup;
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::{Ctx, ViewMsg};
-use crate::tui::widgets::{pane, put};
+use crate::tui::widgets::{pane, put, wrap};
 
 use super::{Answer, close_hint, scroll_or_close};
 
@@ -41,12 +42,19 @@ impl Help {
     pub fn draw(&self, ctx: &Ctx, buf: &mut Buffer) {
         let area = ctx.area;
         let lines = &self.lines;
-        let height = u16::try_from(lines.len() + 4).unwrap_or(u16::MAX);
-        let rect = popup(
-            area,
-            96.min(area.width.saturating_sub(2)),
-            height.min(area.height.saturating_sub(2)),
-        );
+        let width = 96.min(area.width.saturating_sub(2));
+        let key_w = lines
+            .iter()
+            .map(|(k, _)| k.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(20) as u16;
+        // Each command's text, wrapped to what is left beside its keys.
+        let text_w = usize::from(width.saturating_sub(key_w + 5)).max(10);
+        let wrapped: Vec<Vec<String>> = lines.iter().map(|(_, what)| wrap(what, text_w)).collect();
+        let total: usize = wrapped.iter().map(Vec::len).sum();
+        let height = u16::try_from(total + 3).unwrap_or(u16::MAX);
+        let rect = popup(area, width, height.min(area.height.saturating_sub(2)));
         Clear.render(rect, buf);
         let inner = pane(
             buf,
@@ -57,28 +65,35 @@ impl Help {
         if inner.height < 2 {
             return;
         }
-        let key_w = lines
-            .iter()
-            .map(|(k, _)| k.chars().count())
-            .max()
-            .unwrap_or(0)
-            .min(20) as u16;
         let rows = usize::from(inner.height - 1);
-        let start = self.scroll.min(lines.len().saturating_sub(rows));
-        for (n, (keys, what)) in lines.iter().skip(start).take(rows).enumerate() {
-            let y = inner.y + n as u16;
-            put(buf, inner.x + 1, y, keys, key_w, theme::key());
-            let x = inner.x + 2 + key_w;
-            put(
-                buf,
-                x,
-                y,
-                what,
-                (inner.x + inner.width).saturating_sub(x),
-                ratatui::style::Style::default(),
-            );
+        // Scrolled a command at a time; the last ones reachable whole.
+        let mut start = self.scroll.min(lines.len().saturating_sub(1));
+        while start > 0 && wrapped[start..].iter().map(Vec::len).sum::<usize>() < rows {
+            start -= 1;
         }
-        let hint = close_hint(ctx.keymap, lines.len() > rows);
+        let mut y = inner.y;
+        let end = inner.y + inner.height - 1;
+        'commands: for ((keys, _), texts) in lines.iter().zip(&wrapped).skip(start) {
+            for (n, text) in texts.iter().enumerate() {
+                if y >= end {
+                    break 'commands;
+                }
+                if n == 0 {
+                    put(buf, inner.x + 1, y, keys, key_w, theme::key());
+                }
+                let x = inner.x + 2 + key_w;
+                put(
+                    buf,
+                    x,
+                    y,
+                    text,
+                    (inner.x + inner.width).saturating_sub(x),
+                    ratatui::style::Style::default(),
+                );
+                y += 1;
+            }
+        }
+        let hint = close_hint(ctx.keymap, total > rows);
         put(
             buf,
             inner.x + 1,

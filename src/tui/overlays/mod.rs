@@ -77,7 +77,7 @@ impl Overlay {
             Overlay::Add(input) => input.update(ctx, msg),
             Overlay::Confirm(confirm) => confirm.update(msg),
             Overlay::Text(text) => text.update(msg),
-            Overlay::Quit => quit::update(msg),
+            Overlay::Quit => quit::update(ctx, msg),
         }
     }
 

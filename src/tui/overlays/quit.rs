@@ -1,9 +1,10 @@
-//! The quit question while work is in flight: the keymap's confirm, yes or quit leaves (the
-//! engine is told to cancel); any other key stays.
+//! The quit question while work is in flight: the keymap's confirm, yes or a quit key again
+//! (`q`, and Ctrl-C pressed a second time, as in a shell) leaves (the engine is told to
+//! cancel); any other key stays.
 
 use ratatui::buffer::Buffer;
 
-use crate::tui::action::Action;
+use crate::tui::action::{Action, Mode};
 use crate::tui::shared::Work;
 use crate::tui::text::{Line, Tone};
 use crate::tui::views::{Ctx, ViewMsg};
@@ -11,12 +12,16 @@ use crate::tui::widgets::{frame, lines_in};
 
 use super::{Answer, answers};
 
-pub fn update(msg: &ViewMsg) -> Vec<Answer> {
+pub fn update(ctx: &Ctx, msg: &ViewMsg) -> Vec<Answer> {
     match msg {
         ViewMsg::Key {
             action: Some(Action::Confirm | Action::Yes | Action::Quit),
             ..
         } => vec![Answer::Close, Answer::Quit],
+        // A key that quits in the panes (Ctrl-C) quits here too, whatever it does in dialogs.
+        ViewMsg::Key { key, .. } if ctx.keymap.resolve(Mode::App, key) == Some(Action::Quit) => {
+            vec![Answer::Close, Answer::Quit]
+        }
         ViewMsg::Key { .. } => vec![Answer::Close],
         _ => Vec::new(),
     }
@@ -44,7 +49,14 @@ pub fn draw(ctx: &Ctx, buf: &mut Buffer) {
             inner.x + 1,
             inner.y + inner.height - 1,
             [
-                (keymap.hint(&[Action::Yes], ""), " quit · "),
+                (
+                    format!(
+                        "{}/{}",
+                        keymap.hint(&[Action::Yes], ""),
+                        keymap.keys_text(Action::Quit).replace(", ", "/")
+                    ),
+                    " quit · ",
+                ),
                 (keymap.hint(&[Action::No, Action::Back], "/"), " stay"),
             ],
         );

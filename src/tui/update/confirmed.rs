@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::domain::{OpSpec, OperationKind};
 use crate::engine::{Command, Scope};
 use crate::present::plan_counts;
 use crate::tui::intent::Intent;
@@ -37,6 +38,13 @@ pub fn confirmed(state: &mut State, intent: Intent) -> Vec<Effect> {
                 ),
             );
             vec![Effect::Engine(Command::Submit(scope))]
+        }
+        Intent::QueueRemoval { person, groups } => {
+            let ops = groups
+                .into_iter()
+                .map(|g| OpSpec::for_participant(OperationKind::Remove, g, person.clone()))
+                .collect();
+            vec![Effect::Enqueue { ops, invalid: 0 }]
         }
     }
 }

@@ -16,6 +16,15 @@ use super::to_all;
 pub fn event(state: &mut State, at: i64, event: Event) -> Vec<Effect> {
     state.shared.now = state.shared.now.max(at);
     work(&mut state.shared.work, &event);
+    if let Event::SyncFinished {
+        unread_groups,
+        error: None,
+        ..
+    } = &event
+    {
+        // Kept in the list, marked, until a sync reads them.
+        state.shared.mirror.unread = unread_groups.clone();
+    }
     if let Event::RunFinished(summary) = &event
         && let Some(why) = refused(summary)
     {

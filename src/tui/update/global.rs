@@ -4,14 +4,15 @@
 
 use crate::engine::{Command, Scope};
 use crate::tui::action::Action;
-use crate::tui::msg::{Effect, PlanFor};
+use crate::tui::msg::{Effect, PlanFor, RetryOf};
 use crate::tui::overlays::{AddInput, Help, Overlay};
 use crate::tui::shared::Work;
 use crate::tui::state::State;
 use crate::tui::text::Tone;
+use crate::tui::views::groups;
 use crate::tui::views::{Pane, Views, undo_elsewhere};
 
-use super::{log, notice};
+use super::{log, notice, on_groups};
 
 /// Does what a global action asks.
 pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
@@ -29,9 +30,40 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Filter => {
             state.focus = Pane::Groups;
-            state.views.groups.start_filter();
-            Vec::new()
+            state.shared.zoom = false;
+            on_groups(state, groups::start_filter)
         }
+        Action::Sort => on_groups(state, groups::sort_next),
+        Action::Reset => {
+            if state.focus == Pane::Group && !state.views.group.picked.is_empty() {
+                let n = std::mem::take(&mut state.views.group.picked).len();
+                return notice(state, Tone::Plain, format!("{n} pick(s) cleared"));
+            }
+            if state.shared.zoom {
+                state.shared.zoom = false;
+                return Vec::new();
+            }
+            on_groups(state, groups::reset)
+        }
+        Action::Zoom => {
+            state.shared.zoom = !state.shared.zoom;
+            if state.shared.zoom {
+                state.focus = Pane::Log;
+            }
+            let effects = super::to_all(state, &crate::tui::views::ViewMsg::Resize);
+            let back = state.shared.keymap.keys_text(Action::Zoom);
+            if state.shared.zoom {
+                state.notice = Some(crate::tui::text::Line::new(
+                    Tone::Plain,
+                    format!("the log, enlarged: {back} again brings the groups back"),
+                ));
+            }
+            effects
+        }
+        Action::Retry => match retry_scope(state) {
+            Some(groups) => vec![Effect::Retry(RetryOf::Groups(groups))],
+            None => notice(state, Tone::Warn, "no group selected"),
+        },
         Action::Undo => {
             state.notice = Some(undo_elsewhere(&state.shared.keymap));
             Vec::new()
@@ -90,10 +122,24 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
                 vec![Effect::Quit]
             }
         }
-        // The focused view offers no row to pick or member to remove; other keys (moves, open,
-        // dialog keys) mean nothing where the focused view does not offer them.
+        Action::Select | Action::PickAll if state.focus == Pane::Log => notice(
+            state,
+            Tone::Plain,
+            "the log has nothing to pick: pick groups or members in their panes",
+        ),
+        // Other keys (moves, dialog keys) mean nothing where the focused view does not offer
+        // them.
         _ => Vec::new(),
     }
+}
+
+/// The groups a retry takes: the picked ones, or the selected one.
+fn retry_scope(state: &State) -> Option<Vec<String>> {
+    let picked = &state.views.groups.picked;
+    if !picked.is_empty() {
+        return Some(picked.iter().cloned().collect());
+    }
+    state.selected_group().map(|id| vec![id])
 }
 
 /// Why a submit or sync can not start now, if it can not.
@@ -111,13 +157,52 @@ pub fn busy(state: &State) -> Option<String> {
     }
 }
 
-/// Opens the add dialog on the selected group.
+/// Opens the add dialog on the picked groups, or else the selected group.
 fn open_add(state: &mut State) -> Vec<Effect> {
+    let picked: Vec<String> = state.views.groups.picked.iter().cloned().collect();
+    if !picked.is_empty() {
+        let mirror = &state.shared.mirror;
+        let (live, gone): (Vec<String>, Vec<String>) = picked
+            .into_iter()
+            .partition(|id| mirror.get(id).is_none_or(|g| !g.gone));
+        if live.is_empty() {
+            return notice(
+                state,
+                Tone::Warn,
+                "the picked groups are gone from the server: nothing can be added",
+            );
+        }
+        if !gone.is_empty() {
+            state.notice = Some(crate::tui::text::Line::new(
+                Tone::Warn,
+                format!(
+                    "{} picked group(s) gone from the server left out",
+                    gone.len()
+                ),
+            ));
+        }
+        let title = if live.len() == 1 {
+            mirror.label(&live[0])
+        } else {
+            format!("{} groups", live.len())
+        };
+        state
+            .overlays
+            .push(Overlay::Add(AddInput::new(live, title, Default::default())));
+        return Vec::new();
+    }
     let Some(group) = state
         .selected_group()
         .and_then(|id| state.shared.mirror.get(&id))
     else {
-        return notice(state, Tone::Warn, "no group selected");
+        let why = if state.shared.mirror.rows.is_empty() {
+            let sync = state.shared.keymap.keys_text(Action::Sync);
+            format!("no group to add to: the mirror is empty ({sync} reads the groups)")
+        } else {
+            let reset = state.shared.keymap.keys_text(Action::Reset);
+            format!("no group to add to: none is shown ({reset} clears the filter)")
+        };
+        return notice(state, Tone::Warn, why);
     };
     if group.gone {
         return notice(
@@ -134,7 +219,7 @@ fn open_add(state: &mut State) -> Vec<Effect> {
         .filter(|g| g.id == group.id)
         .map(|g| g.members.iter().map(|m| m.wa_id().to_owned()).collect())
         .unwrap_or_default();
-    let input = AddInput::new(group.id.clone(), group.label.to_string(), members);
+    let input = AddInput::new(vec![group.id.clone()], group.label.to_string(), members);
     state.overlays.push(Overlay::Add(input));
     Vec::new()
 }

@@ -3,7 +3,7 @@
 //! (then every view reloads), a store error; the rest goes to the views that asked.
 
 use crate::domain::text::sanitize;
-use crate::store::Undone;
+use crate::store::{EnqueueReport, Undone};
 use crate::tui::action::Action;
 use crate::tui::intent::Intent;
 use crate::tui::msg::{Effect, Loaded, PlanFor};
@@ -46,52 +46,9 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             state.overlays.push(Overlay::Confirm(confirm));
             Vec::new()
         }
-        Loaded::Enqueued { report, invalid } => {
-            let mut lines =
-                crate::present::enqueue_lines(&report, |g| state.shared.mirror.label(g));
-            if invalid > 0 {
-                lines.push(Line::new(
-                    Tone::Bad,
-                    format!("{invalid} invalid number(s) not queued"),
-                ));
-            }
-            let submit = state.shared.keymap.keys_text(Action::SubmitGroup);
-            let all = state.shared.keymap.keys_text(Action::SubmitAll);
-            lines.push(Line::new(
-                Tone::Plain,
-                format!("Nothing is sent yet: {submit} sends this group, {all} everything."),
-            ));
-            log(
-                state,
-                Tone::Info,
-                format!(
-                    "queued {} change(s), {} duplicate(s), {} replaced, {} flagged",
-                    report.stored,
-                    report.duplicates,
-                    report.replaced.len(),
-                    report.flagged.len()
-                ),
-            );
-            let plain = report.duplicates == 0
-                && report.replaced.is_empty()
-                && report.flagged.is_empty()
-                && invalid == 0;
-            if plain {
-                // Nothing to read twice: a line in the footer, no dialog to close.
-                state.notice = Some(Line::new(
-                    Tone::Good,
-                    format!(
-                        "{} change(s) queued; nothing is sent yet: {submit} sends this group, {all} everything",
-                        report.stored
-                    ),
-                ));
-            } else {
-                state
-                    .overlays
-                    .push(Overlay::Text(TextPopup::new("Queued", lines)));
-            }
-            store_changed(state)
-        }
+        Loaded::Enqueued { report, invalid } => queued(state, &report, invalid, "queued"),
+        Loaded::Retried(None) => notice(state, Tone::Warn, "no failed change to retry here"),
+        Loaded::Retried(Some(report)) => queued(state, &report, 0, "retry: queued"),
         Loaded::Undone(results) => {
             let mut parts = Vec::new();
             let mut tone = Tone::Good;
@@ -123,6 +80,55 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             to_all(state, &ViewMsg::Loaded(&loaded))
         }
     }
+}
+
+/// A queue write's report: a line in the log, and a notice (or a popup when it has more to
+/// say than a line: duplicates, replacements, flags, invalid numbers); then every view
+/// reloads. `what` starts the log line (`queued`, `retry: queued`).
+fn queued(state: &mut State, report: &EnqueueReport, invalid: usize, what: &str) -> Vec<Effect> {
+    let mut lines = crate::present::enqueue_lines(report, |g| state.shared.mirror.label(g));
+    if invalid > 0 {
+        lines.push(Line::new(
+            Tone::Bad,
+            format!("{invalid} invalid number(s) not queued"),
+        ));
+    }
+    let submit = state.shared.keymap.keys_text(Action::SubmitGroup);
+    let all = state.shared.keymap.keys_text(Action::SubmitAll);
+    lines.push(Line::new(
+        Tone::Plain,
+        format!("Nothing is sent yet: {submit} sends this group, {all} everything."),
+    ));
+    log(
+        state,
+        Tone::Info,
+        format!(
+            "{what} {} change(s), {} duplicate(s), {} replaced, {} flagged",
+            report.stored,
+            report.duplicates,
+            report.replaced.len(),
+            report.flagged.len()
+        ),
+    );
+    let plain = report.duplicates == 0
+        && report.replaced.is_empty()
+        && report.flagged.is_empty()
+        && invalid == 0;
+    if plain {
+        // Nothing to read twice: a line in the footer, no dialog to close.
+        state.notice = Some(Line::new(
+            Tone::Good,
+            format!(
+                "{} change(s) queued; nothing is sent yet: {submit} sends this group, {all} everything",
+                report.stored
+            ),
+        ));
+    } else {
+        state
+            .overlays
+            .push(Overlay::Text(TextPopup::new("Queued", lines)));
+    }
+    store_changed(state)
 }
 
 /// The queue changed: every view reloads what it shows.

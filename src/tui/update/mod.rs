@@ -23,6 +23,19 @@ use super::views::{Ctx, Reply, ViewMsg};
 
 /// Takes one message; returns what the loop must do.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let before = state.notice.clone();
+    let effects = take(state, msg);
+    // A notice wider than the footer is also written to the log, where it is read whole.
+    if let Some(notice) = state.notice.clone()
+        && before.as_ref() != Some(&notice)
+        && notice.text.chars().count() + 1 > usize::from(state.shared.width)
+    {
+        log(state, notice.tone, notice.text);
+    }
+    effects
+}
+
+fn take(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key { key, .. } if key.kind == KeyEventKind::Release => Vec::new(),
         Msg::Key { action, key } => {
@@ -98,9 +111,31 @@ fn apply(state: &mut State, replies: Vec<Reply>) -> Vec<Effect> {
             Reply::Focus(pane) => state.focus = pane,
             Reply::Notice(line) => state.notice = Some(line),
             Reply::Broadcast(b) => effects.extend(to_all(state, &ViewMsg::Broadcast(&b))),
+            Reply::Ask(intent) => {
+                let confirm = super::overlays::Confirm::new(intent, &state.shared);
+                state
+                    .overlays
+                    .push(super::overlays::Overlay::Confirm(confirm));
+            }
+            Reply::Popup(popup) => state.overlays.push(super::overlays::Overlay::Text(popup)),
         }
     }
     effects
+}
+
+/// Runs `f` on the groups view (with its context), then carries out its replies: for the
+/// global actions that act on the groups whatever pane has the keys (filter, sort, reset).
+pub(super) fn on_groups(
+    state: &mut State,
+    f: impl FnOnce(&mut super::views::groups::GroupsView, &Ctx) -> Vec<Reply>,
+) -> Vec<Effect> {
+    let area = state.areas().groups;
+    let focused = state.focus == super::views::Pane::Groups;
+    let replies = f(
+        &mut state.views.groups,
+        &Ctx::new(&state.shared, area, focused),
+    );
+    apply(state, replies)
 }
 
 /// Writes a line to the log, stamped with the latest time.

@@ -122,6 +122,10 @@ pub enum Reply {
     Notice(Line),
     /// Tell every view.
     Broadcast(Broadcast),
+    /// Ask the operator about a destructive intent (the one confirm dialog).
+    Ask(super::intent::Intent),
+    /// Show lines whole in a popup (the detail of a row).
+    Popup(super::overlays::TextPopup),
 }
 
 impl Reply {

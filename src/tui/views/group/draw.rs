@@ -11,7 +11,7 @@ use crate::tui::model::{GroupDetail, RowKey};
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::Ctx;
-use crate::tui::widgets::{pane, put};
+use crate::tui::widgets::{lines_in, pane, put};
 
 use super::GroupView;
 
@@ -30,25 +30,40 @@ pub fn draw(view: &GroupView, ctx: &Ctx, buf: &mut Buffer) {
     }
     let focused = ctx.focused;
     let Some(g) = &view.detail else {
-        let inner = pane(buf, area, " Group ", focused);
-        let text = if ctx.mirror.rows.is_empty() {
-            ""
-        } else {
-            "No group selected"
+        let unread = view
+            .selected
+            .as_deref()
+            .and_then(|id| ctx.mirror.get(id))
+            .and_then(|row| row.unread.as_ref().map(|why| (row, why)));
+        let (title, tone, text) = match unread {
+            Some((row, why)) => (
+                format!(" {} (not read) ", ctx.mirror.label(&row.id)),
+                Tone::Bad,
+                format!(
+                    "The last sync could not read this group: {why}. {} reads it again.",
+                    ctx.keymap.keys_text(Action::Sync)
+                ),
+            ),
+            None if ctx.mirror.rows.is_empty() => (" Group ".to_owned(), Tone::Dim, String::new()),
+            None => (
+                " Group ".to_owned(),
+                Tone::Dim,
+                "No group selected".to_owned(),
+            ),
         };
-        put(
-            buf,
-            inner.x + 1,
-            inner.y,
-            text,
-            inner.width.saturating_sub(1),
-            theme::tone(Tone::Dim),
-        );
+        let inner = pane(buf, area, &title, focused);
+        let lines = [crate::tui::text::Line::new(tone, text)];
+        lines_in(buf, inner, inner.y, &lines, inner.height);
         return;
     };
     let gone = if g.gone { " (gone)" } else { "" };
+    let picked = if view.picked.is_empty() {
+        String::new()
+    } else {
+        format!(" · {} picked", view.picked.len())
+    };
     let title = format!(
-        " {}{gone} · {}/{MAX_GROUP_MEMBERS} ",
+        " {}{gone} · {}/{MAX_GROUP_MEMBERS}{picked} ",
         ctx.mirror.label(&g.id),
         g.member_count
     );

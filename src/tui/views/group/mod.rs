@@ -1,5 +1,6 @@
 //! The group view: the selected group's members (from the mirror) and its changes with their
-//! state, a cursor over both, and the rows picked with Space.
+//! state, a cursor over both, the rows picked with Space (or all of a list), and the whole of
+//! a member or a change on Enter.
 
 mod draw;
 mod update;
@@ -26,6 +27,8 @@ pub struct GroupView {
     pub picked: BTreeSet<RowKey>,
     /// The person the groups filter searched, marked among the members.
     pub searched: Option<Participant>,
+    /// The group the groups cursor is on (what `detail` is read for).
+    pub selected: Option<String>,
 }
 
 /// Rows of the view in `area` (inside the border).
@@ -52,9 +55,24 @@ impl View for GroupView {
     fn commands(&self) -> Vec<Hint> {
         let mut hints: Vec<Hint> = MOVES.iter().map(|a| a.hint()).collect();
         hints.extend([
+            Hint {
+                text: "the whole of the member or change under the cursor",
+                ..Action::Open.hint()
+            },
             Action::Select.hint(),
+            Hint {
+                text: "pick every member (or every change, with the cursor on one); again: none",
+                ..Action::PickAll.hint()
+            },
             Action::Remove.hint(),
-            Action::Undo.hint(),
+            Hint {
+                text: "undo the change under the cursor (on a member: their latest change here)",
+                ..Action::Undo.hint()
+            },
+            Hint {
+                text: "queue the failed change under the cursor again (or every failed one here)",
+                ..Action::Retry.hint()
+            },
         ]);
         hints
     }

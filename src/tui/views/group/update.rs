@@ -1,11 +1,13 @@
-//! The group view's update: moving and picking, queueing the removal of members, undoing
-//! changes, and following the selected group and the store.
+//! The group view's update: moving and picking, the detail of a row, queueing the removal of
+//! members, undoing and retrying changes, and following the selected group and the store.
 
 use crate::domain::OpSpec;
-use crate::domain::{OperationKind, OperationState, Participant};
+use crate::domain::text::sanitize;
+use crate::domain::{OpId, OperationKind, OperationState, Participant};
 use crate::tui::action::Action;
 use crate::tui::model::{GroupDetail, RowKey};
-use crate::tui::msg::{Effect, Loaded};
+use crate::tui::msg::{Effect, Loaded, RetryOf};
+use crate::tui::overlays::TextPopup;
 use crate::tui::text::Tone;
 use crate::tui::views::cursor::delta;
 use crate::tui::views::{Broadcast, Ctx, Reply, ViewMsg, undo_elsewhere};
@@ -43,6 +45,7 @@ fn reload(view: &GroupView) -> Vec<Reply> {
 fn heard(view: &mut GroupView, broadcast: &Broadcast) -> Vec<Reply> {
     match broadcast {
         Broadcast::GroupSelected(Some(id)) => {
+            view.selected = Some(id.clone());
             if view.detail.as_ref().is_some_and(|g| g.id == *id) {
                 Vec::new()
             } else {
@@ -50,6 +53,7 @@ fn heard(view: &mut GroupView, broadcast: &Broadcast) -> Vec<Reply> {
             }
         }
         Broadcast::GroupSelected(None) => {
+            view.selected = None;
             view.detail = None;
             Vec::new()
         }
@@ -95,7 +99,7 @@ fn act(view: &mut GroupView, ctx: &Ctx, action: Action) -> Vec<Reply> {
     match action {
         Action::Select => {
             let Some(row) = view.detail.as_ref().and_then(|g| g.row(view.cursor.index)) else {
-                return Vec::new();
+                return vec![nothing_here(view, ctx)];
             };
             if !view.picked.remove(&row) {
                 view.picked.insert(row);
@@ -103,10 +107,125 @@ fn act(view: &mut GroupView, ctx: &Ctx, action: Action) -> Vec<Reply> {
             move_by(view, ctx, 1);
             Vec::new()
         }
+        Action::PickAll => pick_all(view, ctx),
+        Action::Open => open(view, ctx),
         Action::Remove => remove(view),
         Action::Undo => undo(view, ctx),
+        Action::Retry => retry(view, ctx),
         _ => Vec::new(),
     }
+}
+
+/// What a key that needs a row says when there is none.
+fn nothing_here(view: &GroupView, ctx: &Ctx) -> Reply {
+    match &view.detail {
+        None => {
+            let open = ctx.keymap.keys_text(Action::Open);
+            Reply::notice(
+                Tone::Warn,
+                format!("no group open: pick one in the groups pane ({open})"),
+            )
+        }
+        Some(_) => Reply::notice(Tone::Warn, "this group has no members and no changes"),
+    }
+}
+
+/// Picks every row of the list the cursor is in (members, or changes), or unpicks them when
+/// they are all picked.
+fn pick_all(view: &mut GroupView, ctx: &Ctx) -> Vec<Reply> {
+    let Some(group) = view.detail.as_ref() else {
+        return vec![nothing_here(view, ctx)];
+    };
+    let on_change = matches!(group.row(view.cursor.index), Some(RowKey::Op(_)));
+    let rows: Vec<RowKey> = if on_change {
+        group.ops.iter().map(|o| RowKey::Op(o.id)).collect()
+    } else {
+        group.members.iter().cloned().map(RowKey::Member).collect()
+    };
+    if rows.is_empty() {
+        return vec![nothing_here(view, ctx)];
+    }
+    let what = if on_change { "change(s)" } else { "member(s)" };
+    if rows.iter().all(|r| view.picked.contains(r)) {
+        for r in &rows {
+            view.picked.remove(r);
+        }
+        return vec![Reply::notice(
+            Tone::Plain,
+            format!("{} {what} unpicked", rows.len()),
+        )];
+    }
+    let n = rows.len();
+    view.picked.extend(rows);
+    vec![Reply::notice(Tone::Plain, format!("{n} {what} picked"))]
+}
+
+/// The whole of the member or change under the cursor, in a popup.
+fn open(view: &GroupView, ctx: &Ctx) -> Vec<Reply> {
+    let Some(group) = view.detail.as_ref() else {
+        return vec![nothing_here(view, ctx)];
+    };
+    let label = format!("{} ({})", ctx.mirror.label(&group.id), sanitize(&group.id));
+    let (title, lines) = match group.row(view.cursor.index) {
+        Some(RowKey::Member(p)) => {
+            let changes: Vec<&crate::store::Operation> = group
+                .ops
+                .iter()
+                .filter(|o| o.participant == p)
+                .map(|o| &o.source)
+                .collect();
+            (
+                format!("Member {p}"),
+                crate::present::member_detail(&p, &label, &changes),
+            )
+        }
+        Some(RowKey::Op(id)) => match group.ops.iter().find(|o| o.id == id) {
+            Some(op) => (
+                format!("Change {id}"),
+                crate::present::operation_detail(&op.source, &label),
+            ),
+            None => return Vec::new(),
+        },
+        None => return vec![nothing_here(view, ctx)],
+    };
+    vec![Reply::Popup(TextPopup::new(title, lines))]
+}
+
+/// Queues failed changes again: the picked or the one under the cursor when they failed,
+/// else every failed change of the group.
+fn retry(view: &GroupView, ctx: &Ctx) -> Vec<Reply> {
+    let Some(group) = view.detail.as_ref() else {
+        return vec![nothing_here(view, ctx)];
+    };
+    let failed = |id: &OpId| {
+        group
+            .ops
+            .iter()
+            .any(|o| o.id == *id && o.state == OperationState::Failed)
+    };
+    let chosen: Vec<OpId> = if view.picked.is_empty() {
+        group.row(view.cursor.index).into_iter().collect::<Vec<_>>()
+    } else {
+        view.picked.iter().cloned().collect()
+    }
+    .into_iter()
+    .filter_map(|r| match r {
+        RowKey::Op(id) if failed(&id) => Some(id),
+        _ => None,
+    })
+    .collect();
+    if !chosen.is_empty() {
+        return vec![Reply::Effect(Effect::Retry(RetryOf::Operations(chosen)))];
+    }
+    if group.ops.iter().any(|o| o.state == OperationState::Failed) {
+        return vec![Reply::Effect(Effect::Retry(RetryOf::Groups(vec![
+            group.id.clone(),
+        ])))];
+    }
+    vec![Reply::notice(
+        Tone::Warn,
+        format!("no failed change in {}", ctx.mirror.label(&group.id)),
+    )]
 }
 
 fn move_by(view: &mut GroupView, ctx: &Ctx, delta: isize) {
@@ -149,7 +268,8 @@ fn remove(view: &mut GroupView) -> Vec<Reply> {
     vec![Reply::Effect(Effect::Enqueue { ops, invalid: 0 })]
 }
 
-/// Undoes the picked changes (or the one under the cursor, or a member's pending one).
+/// Undoes the picked changes (or the one under the cursor; on a member, their latest change
+/// in this group: a pending one is withdrawn, one made is reversed).
 fn undo(view: &mut GroupView, ctx: &Ctx) -> Vec<Reply> {
     let Some(group) = view.detail.as_ref() else {
         return vec![Reply::Notice(undo_elsewhere(ctx.keymap))];
@@ -163,11 +283,27 @@ fn undo(view: &mut GroupView, ctx: &Ctx) -> Vec<Reply> {
         .iter()
         .filter_map(|r| match r {
             RowKey::Op(id) => Some(*id),
-            RowKey::Member(p) => group.pending_for(p).map(|o| o.id),
+            // The newest first: the member's latest change that made something, or is pending.
+            RowKey::Member(p) => group
+                .ops
+                .iter()
+                .find(|o| {
+                    &o.participant == p
+                        && matches!(o.state, OperationState::Pending | OperationState::Confirmed)
+                })
+                .map(|o| o.id),
         })
         .collect();
     if ids.is_empty() {
-        return vec![Reply::notice(Tone::Warn, "no change here to undo")];
+        let text = match rows.as_slice() {
+            [RowKey::Member(p)] => format!(
+                "no change of {p} in {} to undo: their changes show under Changes",
+                ctx.mirror.label(&group.id)
+            ),
+            [] => "nothing here to undo: move to a change".to_owned(),
+            _ => "no change among the picked rows to undo".to_owned(),
+        };
+        return vec![Reply::notice(Tone::Warn, text)];
     }
     view.picked.clear();
     vec![Reply::Effect(Effect::Undo(ids))]

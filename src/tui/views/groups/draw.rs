@@ -1,5 +1,6 @@
-//! The groups view's drawing: the list through the filter, a window at a time, and the filter's
-//! prompt in the footer while it is typed.
+//! The groups view's drawing: the list through the filter, a window at a time, each group by
+//! its label (the id's ending kept however narrow the column), the id's end in a column of its
+//! own when the pane is wide, and the filter's prompt in the footer while it is typed.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -7,14 +8,73 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::domain::MAX_GROUP_MEMBERS;
+use crate::domain::text::sanitize;
 use crate::tui::action::Action;
+use crate::tui::model::GroupRow;
 use crate::tui::shared::Work;
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::Ctx;
 use crate::tui::widgets::{pane, put, put_label};
 
-use super::GroupsView;
+use super::{GroupsView, SortBy};
+
+/// Inner widths from which the id's end has a column.
+const ID_COLUMN_FROM: u16 = 48;
+/// Characters of the id's end that column shows.
+const ID_TAIL: usize = 10;
+
+/// The pane's title in `width` columns at most: what is listed, the order, the picks; in
+/// fewer words where the pane is narrow.
+fn title(view: &GroupsView, ctx: &Ctx, width: usize) -> String {
+    let shown = view.visible.len();
+    let heads = match (&view.filter.person, view.filter.text.is_empty()) {
+        (Some((person, _)), _) => vec![
+            format!("Groups with {person}: {shown}"),
+            format!("{person}: {shown}"),
+        ],
+        (None, false) => vec![
+            format!(
+                "Groups {shown}/{} matching \"{}\"",
+                ctx.mirror.rows.len(),
+                view.filter.text
+            ),
+            format!("Groups {shown}/{}", ctx.mirror.rows.len()),
+        ],
+        (None, true) => vec![format!("Groups {}", ctx.mirror.rows.len())],
+    };
+    let sorts = match view.sort {
+        SortBy::Subject => vec![String::new()],
+        sort => vec![format!(" · by {}", sort.name()), " · sorted".to_owned()],
+    };
+    let picks = match view.picked.len() {
+        0 => vec![String::new()],
+        n => vec![format!(" · {n} picked"), format!(" · •{n}")],
+    };
+    // The longest form that fits, shortening the picks, then the order, then the head.
+    let mut last = String::new();
+    for head in &heads {
+        for sort in &sorts {
+            for pick in &picks {
+                last = format!(" {head}{sort}{pick} ");
+                if last.chars().count() <= width {
+                    return last;
+                }
+            }
+        }
+    }
+    last
+}
+
+/// The end of an id, for its column: `…TMxNzQ1`.
+fn id_tail(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() <= ID_TAIL {
+        return sanitize(id);
+    }
+    let tail: String = chars[chars.len() - (ID_TAIL - 1)..].iter().collect();
+    format!("…{}", sanitize(&tail))
+}
 
 pub fn draw(view: &GroupsView, ctx: &Ctx, buf: &mut Buffer) {
     let area = ctx.area;
@@ -22,30 +82,34 @@ pub fn draw(view: &GroupsView, ctx: &Ctx, buf: &mut Buffer) {
         return;
     }
     let focused = ctx.focused;
-    let title = match (&view.filter.person, view.filter.text.is_empty()) {
-        (Some((person, _)), _) => format!(" Groups with {person}: {} ", view.visible.len()),
-        (None, false) => format!(
-            " Groups {}/{} matching \"{}\" ",
-            view.visible.len(),
-            ctx.mirror.rows.len(),
-            view.filter.text
-        ),
-        (None, true) => format!(" Groups {} ", ctx.mirror.rows.len()),
-    };
+    let title = title(view, ctx, usize::from(area.width.saturating_sub(2)));
     let inner = pane(buf, area, &title, focused);
     if inner.height == 0 {
         return;
     }
     let w = inner.width;
-    // Columns: picked mark, failure mark, subject, members, pending.
+    // Columns: picked mark, failure mark, label, [id's end], members, pending.
     let counts_w: u16 = 9;
-    let subject_w = w.saturating_sub(2 + counts_w);
-    let head = format!(
+    let id_w: u16 = if w >= ID_COLUMN_FROM {
+        ID_TAIL as u16 + 1
+    } else {
+        0
+    };
+    let subject_w = w.saturating_sub(2 + counts_w + id_w);
+    let mark = |sort: SortBy| if view.sort == sort { "↓" } else { " " };
+    let mut head = format!(
         "{:<width$}",
         "  Subject",
-        width = usize::from(w.saturating_sub(counts_w))
+        width = usize::from(2 + subject_w)
     );
-    let head = format!("{head} Mem Pend");
+    if id_w > 0 {
+        head.push_str(&format!("{:<width$}", "Id", width = usize::from(id_w)));
+    }
+    head.push_str(&format!(
+        "{}Mem{}Pend",
+        mark(SortBy::Members),
+        mark(SortBy::Pending)
+    ));
     put(buf, inner.x, inner.y, &head, w, theme::header());
     let rows = inner.height.saturating_sub(1);
     let top = inner.y + 1;
@@ -69,62 +133,90 @@ pub fn draw(view: &GroupsView, ctx: &Ctx, buf: &mut Buffer) {
             continue;
         };
         let y = top + n as u16;
-        let picked = view.picked.contains(&g.id);
-        let row_style = if picked {
-            theme::picked()
-        } else {
-            Style::default()
-        };
-        put(
+        draw_row(
             buf,
-            inner.x,
-            y,
-            if picked { "•" } else { " " },
-            1,
-            row_style,
+            view,
+            ctx,
+            g,
+            Rect::new(inner.x, y, w, 1),
+            (subject_w, id_w),
         );
-        if g.failed > 0 {
-            put(buf, inner.x + 1, y, "!", 1, theme::tone(Tone::Bad));
-        }
-        let subject_style = if g.gone {
-            theme::tone(Tone::Dim)
-        } else {
-            row_style
-        };
-        let gone = if g.gone { " (gone)" } else { "" };
-        put_label(
-            buf,
-            inner.x + 2,
-            y,
-            (&g.label.subject, g.label.suffix.as_deref(), gone),
-            subject_w.saturating_sub(1),
-            subject_style,
-        );
-        let x = inner.x + 2 + subject_w;
-        let members = format!(" {}/{MAX_GROUP_MEMBERS}", g.members.min(99));
-        let full = if g.members as usize >= MAX_GROUP_MEMBERS {
-            Tone::Warn
-        } else {
-            Tone::Plain
-        };
-        put(buf, x, y, &members, 5, theme::tone(full));
-        let mark = if ctx.work.is_submitting(&g.id) && g.pending > 0 {
-            "⇡"
-        } else {
-            " "
-        };
-        if g.pending > 0 {
-            let pending = format!("{:>3}{mark}", g.pending.min(999));
-            put(buf, x + 5, y, &pending, 4, theme::tone(Tone::Warn));
-        }
         if view.cursor.index == first + n {
             buf.set_style(Rect::new(inner.x, y, w, 1), theme::cursor(focused));
         }
     }
 }
 
+fn draw_row(
+    buf: &mut Buffer,
+    view: &GroupsView,
+    ctx: &Ctx,
+    g: &GroupRow,
+    row: Rect,
+    (subject_w, id_w): (u16, u16),
+) {
+    let (x, y) = (row.x, row.y);
+    let picked = view.picked.contains(&g.id);
+    let row_style = if picked {
+        theme::picked()
+    } else {
+        Style::default()
+    };
+    put(buf, x, y, if picked { "•" } else { " " }, 1, row_style);
+    if g.unread.is_some() {
+        put(buf, x + 1, y, "?", 1, theme::tone(Tone::Bad));
+    } else if g.failed > 0 {
+        put(buf, x + 1, y, "!", 1, theme::tone(Tone::Bad));
+    }
+    let (tail, style) = match (&g.unread, g.gone) {
+        (Some(_), _) => (" (not read)", theme::tone(Tone::Bad)),
+        (None, true) => (" (gone)", theme::tone(Tone::Dim)),
+        (None, false) => ("", row_style),
+    };
+    put_label(
+        buf,
+        x + 2,
+        y,
+        (&g.label.subject, g.label.suffix.as_deref(), tail),
+        subject_w.saturating_sub(1),
+        style,
+    );
+    let mut at = x + 2 + subject_w;
+    if id_w > 0 {
+        put(
+            buf,
+            at,
+            y,
+            &id_tail(&g.id),
+            id_w - 1,
+            theme::tone(Tone::Dim),
+        );
+        at += id_w;
+    }
+    if g.unread.is_some() && g.members == 0 {
+        return;
+    }
+    let members = format!(" {}/{MAX_GROUP_MEMBERS}", g.members.min(99));
+    let full = if g.members as usize >= MAX_GROUP_MEMBERS {
+        Tone::Warn
+    } else {
+        Tone::Plain
+    };
+    put(buf, at, y, &members, 5, theme::tone(full));
+    let mark = if ctx.work.is_submitting(&g.id) && g.pending > 0 {
+        "⇡"
+    } else {
+        " "
+    };
+    if g.pending > 0 {
+        let pending = format!("{:>3}{mark}", g.pending.min(999));
+        put(buf, at + 5, y, &pending, 4, theme::tone(Tone::Warn));
+    }
+}
+
 fn empty_text(view: &GroupsView, ctx: &Ctx) -> (Tone, String) {
     let sync = ctx.keymap.keys_text(Action::Sync);
+    let reset = ctx.keymap.keys_text(Action::Reset);
     match (&ctx.work, ctx.mirror.loaded, ctx.mirror.rows.is_empty()) {
         (Work::Syncing { done, total }, _, true) if *total > 0 => {
             (Tone::Info, format!("Reading groups… {done}/{total}"))
@@ -136,8 +228,14 @@ fn empty_text(view: &GroupsView, ctx: &Ctx) -> (Tone, String) {
             format!("No groups in the mirror yet: press {sync} to sync"),
         ),
         _ => match &view.filter.person {
-            Some((p, _)) => (Tone::Dim, format!("{p} is in no group of the mirror")),
-            None => (Tone::Dim, "No group matches the filter".into()),
+            Some((p, _)) => (
+                Tone::Dim,
+                format!("{p} is in no group of the mirror ({reset} clears)"),
+            ),
+            None => (
+                Tone::Dim,
+                format!("No group matches the filter ({reset} clears it)"),
+            ),
         },
     }
 }

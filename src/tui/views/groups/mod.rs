@@ -1,8 +1,11 @@
 //! The groups view: the mirror's groups through the filter (text, or a phone number that finds
-//! the groups a person is in), a cursor and the groups picked with Space.
+//! the groups a person is in), in the order asked (subject, members, pending, failures, last
+//! change), a cursor and the groups picked with Space (kept while the filter changes).
 
 mod draw;
 mod update;
+
+pub use update::{reset, sort_next, start_filter};
 
 use std::collections::BTreeSet;
 
@@ -29,15 +32,57 @@ pub struct Filter {
     pub applied: Option<String>,
 }
 
+/// The order the groups are listed in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortBy {
+    /// By subject, as the store gives them.
+    #[default]
+    Subject,
+    /// Fullest first.
+    Members,
+    /// Most pending changes first.
+    Pending,
+    /// Most failed changes first.
+    Failures,
+    /// The group whose changes moved last first.
+    LastChange,
+}
+
+impl SortBy {
+    /// The next order `o` gives.
+    pub fn next(self) -> SortBy {
+        match self {
+            SortBy::Subject => SortBy::Members,
+            SortBy::Members => SortBy::Pending,
+            SortBy::Pending => SortBy::Failures,
+            SortBy::Failures => SortBy::LastChange,
+            SortBy::LastChange => SortBy::Subject,
+        }
+    }
+
+    /// How the title says it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SortBy::Subject => "subject",
+            SortBy::Members => "members",
+            SortBy::Pending => "pending",
+            SortBy::Failures => "failures",
+            SortBy::LastChange => "last change",
+        }
+    }
+}
+
 /// The groups view's state.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GroupsView {
-    /// Indices into the mirror's rows that pass the filter, in order: what the view lists.
+    /// Indices into the mirror's rows that pass the filter, in the order asked: what the view
+    /// lists.
     pub visible: Vec<usize>,
     pub cursor: Cursor,
-    /// Groups picked with Space (ids).
+    /// Groups picked with Space (ids), shown or not.
     pub picked: BTreeSet<String>,
     pub filter: Filter,
+    pub sort: SortBy,
 }
 
 /// List rows of the view in `area` (inside the border, below the column header).
@@ -53,12 +98,16 @@ impl GroupsView {
             .and_then(|i| mirror.rows.get(*i))
     }
 
-    /// Starts typing the filter.
-    pub fn start_filter(&mut self) {
-        self.filter.editing = true;
+    /// The ids of the groups shown, in order.
+    pub fn shown<'m>(&self, mirror: &'m Mirror) -> impl Iterator<Item = &'m str> {
+        self.visible
+            .iter()
+            .filter_map(|i| mirror.rows.get(*i))
+            .map(|g| g.id.as_str())
     }
 
-    /// Recomputes `visible` from the filter; keeps the cursor on the same group if it stays.
+    /// Recomputes `visible` from the filter and the order; keeps the cursor on the same group
+    /// if it stays.
     pub fn refilter(&mut self, mirror: &Mirror, area: Rect) {
         let keep = self.current(mirror).map(|g| g.id.clone());
         let needle = self.filter.text.trim().to_lowercase();
@@ -89,6 +138,7 @@ impl GroupsView {
                 .map(|(i, _)| i)
                 .collect(),
         };
+        self.sort_visible(mirror);
         self.filter.applied = self.filter.person.is_none().then_some(needle);
         let index = keep
             .and_then(|id| {
@@ -98,6 +148,27 @@ impl GroupsView {
             })
             .unwrap_or(0);
         self.cursor.go(index, self.visible.len(), list_rows(area));
+    }
+
+    /// Puts `visible` in the order asked (ties, and the subject order, as the store gives).
+    fn sort_visible(&mut self, mirror: &Mirror) {
+        let rows = &mirror.rows;
+        let key = |i: &usize| -> (std::cmp::Reverse<i64>, usize) {
+            let g = rows.get(*i);
+            let value = match (self.sort, g) {
+                (_, None) | (SortBy::Subject, _) => 0,
+                (SortBy::Members, Some(g)) => i64::from(g.members),
+                (SortBy::Pending, Some(g)) => g.pending as i64,
+                (SortBy::Failures, Some(g)) => g.failed as i64,
+                (SortBy::LastChange, Some(g)) => g.last_change.unwrap_or(i64::MIN),
+            };
+            (std::cmp::Reverse(value), *i)
+        };
+        if self.sort != SortBy::Subject {
+            self.visible.sort_by_key(key);
+        } else {
+            self.visible.sort_unstable();
+        }
     }
 }
 
@@ -112,11 +183,16 @@ impl View for GroupsView {
 
     fn commands(&self) -> Vec<Hint> {
         let mut hints: Vec<Hint> = MOVES.iter().map(|a| a.hint()).collect();
-        hints.extend([Action::Open.hint(), Action::Select.hint()]);
+        hints.extend([
+            Action::Open.hint(),
+            Action::Select.hint(),
+            Action::PickAll.hint(),
+            Action::Sort.hint(),
+        ]);
         let remove = Action::Remove.hint();
         hints.push(match self.filter.person {
             Some(_) => Hint {
-                text: "queue removal of the searched person from the picked groups (or this one)",
+                text: "queue removal of the searched person from the picked groups (or all of theirs)",
                 ..remove
             },
             None => remove,

@@ -1,5 +1,6 @@
-//! The groups view's update: moving and picking, the filter as it is typed, the person search,
-//! removing the searched person, and following the mirror.
+//! The groups view's update: moving and picking (one, all shown, none), the filter as it is
+//! typed, the person search, removing the searched person from their groups, the order, and
+//! following the mirror.
 
 use std::collections::BTreeSet;
 
@@ -8,6 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use crate::domain::OpSpec;
 use crate::domain::{OperationKind, Participant};
 use crate::tui::action::Action;
+use crate::tui::intent::Intent;
 use crate::tui::key::typed;
 use crate::tui::msg::{Effect, Loaded};
 use crate::tui::text::Tone;
@@ -44,7 +46,6 @@ pub fn update(view: &mut GroupsView, ctx: &Ctx, msg: &ViewMsg) -> Vec<Reply> {
             groups,
         }) if *query == view.filter.text => {
             let set: BTreeSet<String> = groups.iter().cloned().collect();
-            view.picked.retain(|g| set.contains(g));
             view.filter.person = Some((person.clone(), set));
             view.refilter(ctx.mirror, ctx.area);
             selected(view, ctx)
@@ -76,18 +77,75 @@ fn act(view: &mut GroupsView, ctx: &Ctx, action: Action) -> Vec<Reply> {
     }
     match action {
         Action::Open if view.current(ctx.mirror).is_some() => vec![Reply::Focus(Pane::Group)],
+        Action::Open => vec![Reply::notice(Tone::Warn, empty_list(view, ctx))],
         Action::Select => {
             let Some(id) = view.current(ctx.mirror).map(|g| g.id.clone()) else {
-                return Vec::new();
+                return vec![Reply::notice(Tone::Warn, empty_list(view, ctx))];
             };
             if !view.picked.remove(&id) {
                 view.picked.insert(id);
             }
             move_by(view, ctx, 1)
         }
+        Action::PickAll => pick_all(view, ctx),
         Action::Remove => remove(view, ctx),
+        Action::Sort => sort_next(view, ctx),
         _ => Vec::new(),
     }
+}
+
+/// Lists the groups in the next order.
+pub fn sort_next(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
+    view.sort = view.sort.next();
+    view.refilter(ctx.mirror, ctx.area);
+    let mut replies = vec![Reply::notice(
+        Tone::Plain,
+        format!("groups sorted by {}", view.sort.name()),
+    )];
+    replies.extend(selected(view, ctx));
+    replies
+}
+
+/// Starts a new filter: `/` again starts from nothing, as a search does (picks stay).
+pub fn start_filter(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
+    view.filter.editing = true;
+    clear_filter(view, ctx)
+}
+
+/// What an empty list says when a key needs a group.
+fn empty_list(view: &GroupsView, ctx: &Ctx) -> String {
+    if ctx.mirror.rows.is_empty() {
+        let sync = ctx.keymap.keys_text(Action::Sync);
+        return format!("no group in the mirror yet: {sync} reads them from the server");
+    }
+    let reset = ctx.keymap.keys_text(Action::Reset);
+    match &view.filter.person {
+        Some((p, _)) => format!("{p} is in no group of the mirror ({reset} clears the search)"),
+        None => format!("no group matches the filter ({reset} clears it)"),
+    }
+}
+
+/// Picks every group shown, or, when they are all picked already, unpicks them.
+fn pick_all(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
+    let shown: Vec<String> = view.shown(ctx.mirror).map(str::to_owned).collect();
+    if shown.is_empty() {
+        return vec![Reply::notice(Tone::Warn, empty_list(view, ctx))];
+    }
+    if shown.iter().all(|id| view.picked.contains(id)) {
+        for id in &shown {
+            view.picked.remove(id);
+        }
+        return vec![Reply::notice(
+            Tone::Plain,
+            format!("{} group(s) unpicked", shown.len()),
+        )];
+    }
+    let count = shown.len();
+    view.picked.extend(shown);
+    vec![Reply::notice(
+        Tone::Plain,
+        format!("{count} group(s) picked ({} in all)", view.picked.len()),
+    )]
 }
 
 fn move_by(view: &mut GroupsView, ctx: &Ctx, delta: isize) -> Vec<Reply> {
@@ -99,9 +157,10 @@ fn move_by(view: &mut GroupsView, ctx: &Ctx, delta: isize) -> Vec<Reply> {
     selected(view, ctx)
 }
 
-/// Queues the removal of the searched person from the picked groups (or the current one).
+/// Queues the removal of the searched person from the picked groups they are in, or, with
+/// none picked, from every group they are in; from more than one group, after a confirm.
 fn remove(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
-    let Some((person, _)) = view.filter.person.clone() else {
+    let Some((person, theirs)) = view.filter.person.clone() else {
         let open = ctx.keymap.keys_text(Action::Open);
         let filter = ctx.keymap.keys_text(Action::Filter);
         return vec![Reply::notice(
@@ -111,22 +170,42 @@ fn remove(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
             ),
         )];
     };
+    let picked_theirs: Vec<String> = view
+        .picked
+        .iter()
+        .filter(|g| theirs.contains(*g))
+        .cloned()
+        .collect();
+    let left_out = view.picked.len() - picked_theirs.len();
     let groups: Vec<String> = if view.picked.is_empty() {
-        view.current(ctx.mirror)
-            .map(|g| g.id.clone())
-            .into_iter()
-            .collect()
+        // In the order shown.
+        view.shown(ctx.mirror).map(str::to_owned).collect()
     } else {
-        std::mem::take(&mut view.picked).into_iter().collect()
+        picked_theirs
     };
     if groups.is_empty() {
-        return vec![Reply::notice(Tone::Warn, "no group selected")];
+        return vec![Reply::notice(
+            Tone::Warn,
+            format!("{person} is in none of the picked groups: nothing to remove"),
+        )];
     }
-    let ops = groups
-        .into_iter()
-        .map(|group_id| OpSpec::for_participant(OperationKind::Remove, group_id, person.clone()))
-        .collect();
-    vec![Reply::Effect(Effect::Enqueue { ops, invalid: 0 })]
+    let mut replies = Vec::new();
+    if left_out > 0 {
+        replies.push(Reply::notice(
+            Tone::Warn,
+            format!("{left_out} picked group(s) without {person} left out"),
+        ));
+    }
+    if groups.len() == 1 {
+        let ops = groups
+            .into_iter()
+            .map(|g| OpSpec::for_participant(OperationKind::Remove, g, person.clone()))
+            .collect();
+        replies.push(Reply::Effect(Effect::Enqueue { ops, invalid: 0 }));
+    } else {
+        replies.push(Reply::Ask(Intent::QueueRemoval { person, groups }));
+    }
+    replies
 }
 
 fn filter_key(
@@ -153,11 +232,7 @@ fn filter_key(
         }
         Some(Action::Back) => {
             view.filter.editing = false;
-            view.filter.text.clear();
-            view.filter.person = None;
-            view.picked.clear();
-            view.refilter(ctx.mirror, ctx.area);
-            selected(view, ctx)
+            clear_filter(view, ctx)
         }
         Some(Action::Clear) => {
             view.filter.text.clear();
@@ -167,6 +242,28 @@ fn filter_key(
         Some(Action::ScrollUp) => move_by(view, ctx, -1),
         _ => Vec::new(),
     }
+}
+
+/// Drops the filter (text and person): every group is shown again.
+fn clear_filter(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
+    view.filter.text.clear();
+    view.filter.person = None;
+    view.refilter(ctx.mirror, ctx.area);
+    selected(view, ctx)
+}
+
+/// What Esc does in the panes: the picks go first, then the filter; it says what it cleared.
+pub fn reset(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
+    if !view.picked.is_empty() {
+        let n = std::mem::take(&mut view.picked).len();
+        return vec![Reply::notice(Tone::Plain, format!("{n} pick(s) cleared"))];
+    }
+    if view.filter.text.is_empty() && view.filter.person.is_none() {
+        return vec![Reply::notice(Tone::Plain, "nothing picked, no filter")];
+    }
+    let mut replies = clear_filter(view, ctx);
+    replies.push(Reply::notice(Tone::Plain, "filter cleared"));
+    replies
 }
 
 /// Whether filter text is meant as a phone number (digits and the usual punctuation, as
@@ -180,9 +277,9 @@ fn looks_like_number(text: &str) -> bool {
             .all(|c| c.is_ascii_digit() || " +-().".contains(c))
 }
 
+/// The filter's text changed: search the person it names, or filter by it. Picks stay.
 fn filter_changed(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
     let text = view.filter.text.clone();
-    view.picked.clear();
     if looks_like_number(&text)
         && let Ok(person) = Participant::parse(&text, ctx.region)
     {

@@ -1,12 +1,14 @@
-//! The log view's drawing: the lines that fit, the newest at the bottom unless scrolled.
+//! The log view's drawing: the lines that fit, the newest at the bottom unless scrolled, the
+//! line under the cursor marked when the log has the keys.
 
 use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 use crate::domain::when::clock;
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::Ctx;
-use crate::tui::widgets::{pane, put};
+use crate::tui::widgets::{pane, put, put_cut};
 
 use super::LogView;
 
@@ -37,10 +39,12 @@ pub fn draw(view: &LogView, ctx: &Ctx, buf: &mut Buffer) {
     }
     let end = log.lines.len().saturating_sub(log.scroll);
     let start = end.saturating_sub(rows);
+    let selected = log.lines.len().checked_sub(1 + log.cursor);
     for (n, line) in log.lines.range(start..end).enumerate() {
         let y = inner.y + n as u16;
         let x = put(buf, inner.x, y, &clock(line.at), 8, theme::tone(Tone::Dim));
-        put(
+        // A line cut here ends with `…`: Enter shows it whole.
+        put_cut(
             buf,
             x + 1,
             y,
@@ -48,5 +52,8 @@ pub fn draw(view: &LogView, ctx: &Ctx, buf: &mut Buffer) {
             inner.width.saturating_sub(9),
             theme::tone(line.tone),
         );
+        if focused && selected == Some(start + n) {
+            buf.set_style(Rect::new(inner.x, y, inner.width, 1), theme::cursor(true));
+        }
     }
 }

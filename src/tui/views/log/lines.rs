@@ -81,6 +81,7 @@ pub fn lines(mirror: &Mirror, event: &Event, retry: &str) -> Vec<Line> {
             code,
             message,
             duration_ms,
+            ..
         } => {
             let ok = status.is_some_and(|s| (200..300).contains(&s)) && code.is_none();
             let status = status.map_or("no answer".to_string(), |s| s.to_string());
@@ -157,8 +158,8 @@ pub fn lines(mirror: &Mirror, event: &Event, retry: &str) -> Vec<Line> {
         | Event::Fetched { .. }
         | Event::Wire { .. } => Vec::new(),
         Event::Halted { class, message } => {
-            let (_, what) = crate::present::problem(class, retry);
-            one(Tone::Bad, format!("{}: {what}", sanitize(message)))
+            let said = crate::present::problem(class, retry);
+            one(Tone::Bad, format!("{}: {}", sanitize(message), said.todo))
         }
         Event::Paused => one(Tone::Warn, "paused".into()),
         Event::Resumed => one(Tone::Info, "resumed".into()),

@@ -1,5 +1,6 @@
 //! The log view: the engine's events and the app's own steps (queued, submitted, undone),
-//! time-stamped and toned, bounded, the newest at the bottom unless scrolled up.
+//! time-stamped and toned, bounded, the newest at the bottom unless scrolled up; a cursor over
+//! the lines, and the whole of the line under it (with what the event held) on Enter.
 
 mod draw;
 pub mod lines;
@@ -10,7 +11,7 @@ use std::collections::VecDeque;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use crate::tui::action::Hint;
+use crate::tui::action::{Action, Hint};
 use crate::tui::text::{Line, Tone};
 
 use super::cursor::MOVES;
@@ -26,14 +27,19 @@ pub struct LogLine {
     pub at: i64,
     pub tone: Tone,
     pub text: String,
+    /// What the event held beyond the line (ids, codes, whole messages), for its detail.
+    pub detail: Vec<Line>,
 }
 
-/// The log view's state: a bounded list and how far it is scrolled up from the newest line.
+/// The log view's state: a bounded list, the line under the cursor and how far the view is
+/// scrolled up, both counted from the newest line.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LogView {
     pub lines: VecDeque<LogLine>,
     /// Lines scrolled up from the bottom; 0 follows the newest.
     pub scroll: usize,
+    /// The line under the cursor, counted from the newest (0); always in view.
+    pub cursor: usize,
 }
 
 /// Rows of the view in `area` (inside the border).
@@ -42,8 +48,14 @@ fn rows(area: Rect) -> usize {
 }
 
 impl LogView {
-    /// Appends a line at `at`; a scrolled log keeps showing the same lines.
+    /// Appends a line at `at`; a log moved away from the newest line keeps showing (and
+    /// pointing at) the same lines.
     pub fn push(&mut self, at: i64, line: Line) {
+        self.push_with(at, line, Vec::new());
+    }
+
+    /// Appends a line with its detail.
+    pub fn push_with(&mut self, at: i64, line: Line, detail: Vec<Line>) {
         if self.lines.len() == LOG_CAPACITY {
             self.lines.pop_front();
         }
@@ -51,10 +63,35 @@ impl LogView {
             at,
             tone: line.tone,
             text: line.text,
+            detail,
         });
+        let last = self.lines.len().saturating_sub(1);
         if self.scroll > 0 {
-            self.scroll = (self.scroll + 1).min(self.lines.len().saturating_sub(1));
+            self.scroll = (self.scroll + 1).min(last);
         }
+        if self.cursor > 0 {
+            self.cursor = (self.cursor + 1).min(last);
+        }
+    }
+
+    /// The line under the cursor.
+    pub fn current(&self) -> Option<&LogLine> {
+        let index = self.lines.len().checked_sub(1 + self.cursor)?;
+        self.lines.get(index)
+    }
+
+    /// Moves the cursor by `delta` lines towards the oldest (positive) or the newest, keeping
+    /// it in view of `rows` rows.
+    fn step(&mut self, delta: isize, rows: usize) {
+        let last = self.lines.len().saturating_sub(1);
+        self.cursor = self.cursor.saturating_add_signed(delta).min(last);
+        let rows = rows.max(1);
+        if self.cursor < self.scroll {
+            self.scroll = self.cursor;
+        } else if self.cursor >= self.scroll + rows {
+            self.scroll = self.cursor + 1 - rows;
+        }
+        self.scroll = self.scroll.min(self.lines.len().saturating_sub(rows));
     }
 }
 
@@ -68,6 +105,11 @@ impl View for LogView {
     }
 
     fn commands(&self) -> Vec<Hint> {
-        MOVES.iter().map(|a| a.hint()).collect()
+        let mut hints: Vec<Hint> = MOVES.iter().map(|a| a.hint()).collect();
+        hints.push(Hint {
+            text: "the whole of the log line under the cursor, with its ids and codes",
+            ..Action::Open.hint()
+        });
+        hints
     }
 }

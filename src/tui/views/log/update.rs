@@ -1,5 +1,10 @@
-//! The log view's update: scrolling, and a line (or a few) for each engine event.
+//! The log view's update: the cursor, the detail of a line, and a line (or a few) for each
+//! engine event.
 
+use crate::domain::when::rfc3339;
+use crate::tui::action::Action;
+use crate::tui::overlays::TextPopup;
+use crate::tui::text::{Line, Tone};
 use crate::tui::views::cursor::delta;
 use crate::tui::views::{Ctx, Reply, ViewMsg};
 
@@ -8,22 +13,43 @@ use super::{LogView, lines, rows};
 pub fn update(view: &mut LogView, ctx: &Ctx, msg: &ViewMsg) -> Vec<Reply> {
     match msg {
         ViewMsg::Key {
+            action: Some(Action::Open),
+            ..
+        } => return open(view),
+        ViewMsg::Key {
             action: Some(action),
             ..
         } => {
-            let rows = rows(ctx.area);
-            if let Some(delta) = delta(*action, rows) {
-                let max = view.lines.len().saturating_sub(rows);
-                view.scroll = view.scroll.saturating_add_signed(-delta).min(max);
+            // Up is older: the cursor counts from the newest line.
+            if let Some(delta) = delta(*action, rows(ctx.area)) {
+                view.step(-delta, rows(ctx.area));
             }
         }
+        ViewMsg::Resize => view.step(0, rows(ctx.area)),
         ViewMsg::Engine { at, event } => {
-            let retry = ctx.keymap.keys_text(crate::tui::action::Action::Sync);
+            let retry = ctx.keymap.keys_text(Action::Sync);
+            let mut detail = crate::present::event_detail(event, |g| ctx.mirror.label(g));
             for line in lines::lines(ctx.mirror, event, &retry) {
-                view.push(*at, line);
+                view.push_with(*at, line, std::mem::take(&mut detail));
             }
         }
         _ => {}
     }
     Vec::new()
+}
+
+/// The line under the cursor, whole, with its time to the millisecond and its detail.
+fn open(view: &LogView) -> Vec<Reply> {
+    let Some(line) = view.current() else {
+        return vec![Reply::notice(Tone::Plain, "the log is empty")];
+    };
+    let mut lines = vec![
+        Line::new(Tone::Dim, format!("{:<9}{}", "at", rfc3339(line.at))),
+        Line::new(line.tone, line.text.clone()),
+    ];
+    if !line.detail.is_empty() {
+        lines.push(Line::new(Tone::Plain, String::new()));
+        lines.extend(line.detail.iter().cloned());
+    }
+    vec![Reply::Popup(TextPopup::new("Log line", lines))]
 }

@@ -1,10 +1,13 @@
-//! The status bar's drawing: two lines, the account and queue, then the work in flight.
+//! The status bar's drawing: two lines, the account and queue, then the work in flight (or
+//! the problem that stops it, with what to do). Where the screen is narrow, the least needed
+//! parts are left out whole rather than a line cut in a word.
 
 use ratatui::buffer::Buffer;
 use ratatui::text::{Line, Span};
 
 use crate::domain::OperationState;
 use crate::domain::when::clock;
+use crate::tui::action::Action;
 use crate::tui::shared::Work;
 use crate::tui::text::Tone;
 use crate::tui::theme;
@@ -14,6 +17,31 @@ use super::StatusView;
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
+/// The parts of a line, each with how much it is needed (0: always shown), in the order
+/// shown; parts are left out, least needed first, until the line fits `width`.
+fn fit(parts: Vec<(u8, Vec<Span<'static>>)>, width: u16) -> Line<'static> {
+    let width_of = |parts: &[(u8, Vec<Span<'static>>)]| -> usize {
+        parts
+            .iter()
+            .flat_map(|(_, spans)| spans.iter().map(Span::width))
+            .sum()
+    };
+    let mut parts = parts;
+    while width_of(&parts) > usize::from(width) {
+        let Some(least) = parts
+            .iter()
+            .enumerate()
+            .filter(|(_, (need, _))| *need > 0)
+            .max_by_key(|(i, (need, _))| (*need, *i))
+            .map(|(i, _)| i)
+        else {
+            break;
+        };
+        parts.remove(least);
+    }
+    Line::from(parts.into_iter().flat_map(|(_, s)| s).collect::<Vec<_>>())
+}
+
 pub fn draw(view: &StatusView, ctx: &Ctx, buf: &mut Buffer) {
     let area = ctx.area;
     if area.height == 0 {
@@ -22,83 +50,122 @@ pub fn draw(view: &StatusView, ctx: &Ctx, buf: &mut Buffer) {
     let sep = || Span::styled(" │ ", theme::tone(Tone::Dim));
     let count = |s: OperationState| view.counts.get(&s).copied().unwrap_or(0);
     // First line: whose groups, and the queue.
-    let mut spans = vec![
-        Span::styled(" wa-groups ", theme::header()),
-        Span::raw(ctx.account.to_string()),
-        sep(),
-        Span::raw("queue "),
-    ];
     let pending = count(OperationState::Pending);
-    spans.push(Span::styled(
-        format!("{pending} pending"),
-        theme::tone(if pending > 0 { Tone::Warn } else { Tone::Plain }),
-    ));
+    let mut parts = vec![
+        (0, vec![Span::styled(" wa-groups", theme::header())]),
+        (3, vec![Span::raw(format!(" {}", ctx.account))]),
+        (
+            0,
+            vec![
+                sep(),
+                Span::raw("queue "),
+                Span::styled(
+                    format!("{pending} pending"),
+                    theme::tone(if pending > 0 { Tone::Warn } else { Tone::Plain }),
+                ),
+            ],
+        ),
+    ];
     let open = count(OperationState::Sending) + count(OperationState::Accepted);
     if open > 0 {
-        spans.push(Span::styled(
-            format!(" · {open} sending"),
-            theme::tone(Tone::Info),
+        parts.push((
+            1,
+            vec![Span::styled(
+                format!(" · {open} sending"),
+                theme::tone(Tone::Info),
+            )],
         ));
     }
     let failed = count(OperationState::Failed);
     if failed > 0 {
-        spans.push(Span::styled(
-            format!(" · {failed} failed"),
-            theme::tone(Tone::Bad),
+        parts.push((
+            1,
+            vec![Span::styled(
+                format!(" · {failed} failed"),
+                theme::tone(Tone::Bad),
+            )],
         ));
     }
-    spans.push(Span::raw(format!(
-        " · {} done",
-        count(OperationState::Confirmed)
-    )));
-    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+    parts.push((
+        2,
+        vec![Span::raw(format!(
+            " · {} done",
+            count(OperationState::Confirmed)
+        ))],
+    ));
+    buf.set_line(area.x, area.y, &fit(parts, area.width), area.width);
     if area.height < 2 {
         return;
     }
-    // Second line: the work in flight, its pace, the last sync.
+    // Second line: the problem or the work in flight, what is on the wire, the last sync.
     let spin = SPINNER[view.spinner % SPINNER.len()];
-    let work = match ctx.work {
-        Work::Idle => Span::raw(" idle"),
-        Work::SyncAsked => Span::styled(format!(" {spin} sync asked"), theme::tone(Tone::Info)),
-        Work::Syncing { done, total } => Span::styled(
+    let work = match (&view.problem, ctx.work) {
+        (Some(problem), Work::Idle) => {
+            let retry = ctx.keymap.keys_text(Action::Sync);
+            let said = crate::present::problem(problem.class, &retry);
+            Span::styled(
+                format!(" ✗ {}: {}", said.what, said.brief),
+                theme::tone(Tone::Bad),
+            )
+        }
+        (_, Work::Idle) => Span::raw(" idle"),
+        (_, Work::SyncAsked) => {
+            Span::styled(format!(" {spin} sync asked"), theme::tone(Tone::Info))
+        }
+        (_, Work::Syncing { done, total }) => Span::styled(
             format!(" {spin} syncing {done}/{total} groups"),
             theme::tone(Tone::Info),
         ),
-        Work::Submitting { .. } => Span::styled(
+        (_, Work::Submitting { .. }) => Span::styled(
             match &view.progress {
-                Some(p) if p.operations > 0 => format!(
-                    " {spin} sending: {}/{} settled",
-                    p.confirmed + p.failed + p.skipped,
-                    p.operations
-                ),
+                Some(p) if p.operations > 0 => {
+                    let held = if p.held > 0 {
+                        format!(" · {} held", p.held)
+                    } else {
+                        String::new()
+                    };
+                    format!(
+                        " {spin} sending: {}/{} settled{held}",
+                        p.confirmed + p.failed + p.skipped,
+                        p.operations.saturating_sub(p.held)
+                    )
+                }
                 _ => format!(" {spin} sending"),
             },
             theme::tone(Tone::Info),
         ),
-        Work::Cancelling => Span::styled(format!(" {spin} cancelling"), theme::tone(Tone::Warn)),
+        (_, Work::Cancelling) => {
+            Span::styled(format!(" {spin} cancelling"), theme::tone(Tone::Warn))
+        }
     };
-    let in_flight = view
-        .progress
-        .as_ref()
-        .filter(|_| ctx.work.is_busy())
-        .map_or(0, |p| p.in_flight_requests);
-    let mut spans = vec![
-        work,
-        sep(),
-        Span::raw(format!(
-            "{in_flight} in flight · {:.1} req/s",
-            view.rate(ctx.now)
-        )),
+    let mut parts = vec![
+        (0, vec![work]),
+        (
+            1,
+            vec![sep(), Span::raw(format!("{} in flight", view.in_flight))],
+        ),
+        (
+            4,
+            vec![Span::raw(format!(" · {:.1} req/s", view.rate(ctx.now)))],
+        ),
     ];
     if let Some((at, pause, _)) = view.throttle
         && ctx.now < at + i64::try_from(pause).unwrap_or(i64::MAX)
     {
-        spans.push(Span::styled(" · throttled", theme::tone(Tone::Warn)));
+        parts.push((
+            2,
+            vec![Span::styled(" · throttled", theme::tone(Tone::Warn))],
+        ));
     }
-    spans.push(sep());
-    spans.push(Span::raw(match view.last_sync {
-        Some(at) => format!("synced {} UTC", clock(at)),
-        None => "not synced yet".into(),
-    }));
-    buf.set_line(area.x, area.y + 1, &Line::from(spans), area.width);
+    parts.push((
+        3,
+        vec![
+            sep(),
+            Span::raw(match view.last_sync {
+                Some(at) => format!("synced {} UTC", clock(at)),
+                None => "not synced yet".into(),
+            }),
+        ],
+    ));
+    buf.set_line(area.x, area.y + 1, &fit(parts, area.width), area.width);
 }

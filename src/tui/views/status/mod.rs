@@ -1,5 +1,6 @@
-//! The status bar: the account and the queue's counts, the work in flight with its pace, the
-//! last throttle and the last sync.
+//! The status bar: the account and the queue's counts, the work in flight with what is on the
+//! wire and its pace, a problem that stops every request (with what to do), the last throttle
+//! and the last sync.
 
 mod draw;
 mod update;
@@ -17,17 +18,31 @@ use super::{Ctx, Reply, View, ViewMsg};
 /// The window of the rate shown, in ms.
 pub const RATE_WINDOW_MS: i64 = 5_000;
 
+/// A problem that stops every request until the operator acts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The class of the error (`auth`, `permission`, `transient`).
+    pub class: &'static str,
+    pub message: String,
+}
+
 /// The status bar's facts.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatusView {
     /// Operations of the queue by state.
     pub counts: BTreeMap<OperationState, usize>,
     pub progress: Option<Progress>,
+    /// Requests out now, every job's (reads too), as the engine last said.
+    pub in_flight: usize,
+    /// Requests sent so far, as the engine last said.
+    pub sent: usize,
     /// When recent requests were sent, for the rate shown.
     pub sent_at: VecDeque<i64>,
     /// The last throttle: when, for how long (ms), and the rate the engine slowed to.
     pub throttle: Option<(i64, u64, Option<f64>)>,
     pub last_sync: Option<i64>,
+    /// What stops every request now, until a request is answered again.
+    pub problem: Option<Problem>,
     pub spinner: usize,
 }
 

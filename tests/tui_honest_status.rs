@@ -1,0 +1,131 @@
+//! The real app and engine on a sandbox: the operator's own log lines carry the wall clock,
+//! changes queued by another process show without a key, and groups show as a sync reads
+//! them.
+
+mod tui_common;
+
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use crossterm::event::KeyCode;
+use tui_common::Harness;
+use wa_groups::domain::{OpSpec, OperationKind, OperationState, Participant};
+use wa_groups::sandbox::{self, SandboxConfig};
+use wa_groups::store::Store;
+use wa_groups::tui::shared::Work;
+
+/// The app's clock in the first test: set by the test.
+static CLOCK: AtomicI64 = AtomicI64::new(1_764_040_234_000);
+
+fn clock() -> i64 {
+    CLOCK.load(Ordering::SeqCst)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_operators_own_lines_carry_the_time_they_happen() {
+    let sb = sandbox::start(SandboxConfig {
+        groups: 3,
+        seed: 4,
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox");
+    let mut h = Harness::start_with_clock(&sb, 80, 24, clock).await;
+    h.synced().await;
+    let synced_at = h
+        .app
+        .state()
+        .views
+        .log
+        .lines
+        .back()
+        .map(|l| l.at)
+        .expect("a line");
+    // Ten minutes later, with no engine event in between, the operator queues a number.
+    let later = synced_at + 600_000;
+    CLOCK.store(later, Ordering::SeqCst);
+    h.type_text("a");
+    h.paste("+12122000701");
+    h.key(KeyCode::Enter);
+    h.run_until("the queued line", |s| {
+        s.views
+            .log
+            .lines
+            .iter()
+            .any(|l| l.text.starts_with("queued 1 change(s)"))
+    })
+    .await;
+    let line = h
+        .app
+        .state()
+        .views
+        .log
+        .lines
+        .iter()
+        .find(|l| l.text.starts_with("queued 1 change(s)"))
+        .expect("queued");
+    assert_eq!(line.at, later, "stamped with the wall clock");
+    sb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_queued_by_another_process_show_without_a_key() {
+    let sb = sandbox::start(SandboxConfig {
+        groups: 3,
+        seed: 4,
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox");
+    let mut h = Harness::start(&sb, 80, 24).await;
+    h.synced().await;
+    let group = h
+        .app
+        .state()
+        .current_group()
+        .map(|g| g.id.clone())
+        .expect("a group");
+    // Another handle on the same file, as another process would have.
+    let other = Store::open(&h.dir.path().join("tui.db"))
+        .expect("store")
+        .account(&sb.base_url(), sb.phone_number_id())
+        .await
+        .expect("account");
+    let who = Participant::parse("+12122000702", None).expect("number");
+    other
+        .enqueue(vec![OpSpec::for_participant(
+            OperationKind::Add,
+            group.clone(),
+            who,
+        )])
+        .await
+        .expect("enqueue");
+    h.run_until("the app to count it", |s| {
+        s.views.status.counts.get(&OperationState::Pending) == Some(&1)
+            && s.shared.mirror.get(&group).is_some_and(|g| g.pending == 1)
+    })
+    .await;
+    sb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn groups_show_as_the_sync_reads_them() {
+    let sb = sandbox::start(SandboxConfig {
+        // Eight rounds of reads of a quarter second each: two seconds of sync.
+        groups: 64,
+        seed: 4,
+        latency_ms: 250,
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox");
+    let mut h = Harness::start(&sb, 80, 24).await;
+    // Before the sync ends, some groups are listed already.
+    h.run_until("groups while syncing", |s| {
+        matches!(s.shared.work, Work::Syncing { .. }) && !s.shared.mirror.rows.is_empty()
+    })
+    .await;
+    let rows = h.app.state().shared.mirror.rows.len();
+    assert!(rows < 64, "the sync is still reading: {rows} of 64");
+    h.synced().await;
+    sb.shutdown().await;
+}

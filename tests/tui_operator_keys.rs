@@ -1,0 +1,600 @@
+//! `update` alone, for the keys an operator of lazygit or k9s expects: the person search
+//! removes the person from all their groups, `*` picks all, picks survive the filter and are
+//! counted, `a` adds to every picked group, Esc clears picks then the filter, `/` starts a new
+//! search, Ctrl-C twice quits, Enter shows a row whole, `R` retries, `o` sorts, `z` enlarges
+//! the log, and every key that cannot act says why. Also the honest status: a refused token in
+//! the status line, unread groups kept, long notices kept in the log.
+
+mod tui_common;
+
+use tui_common::{operation, person, press, summary};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use wa_groups::domain::{OperationKind, OperationState};
+use wa_groups::engine::sync::UnreadGroup;
+use wa_groups::engine::{Command, Event, RequestInfo};
+use wa_groups::store::{GroupSummary, MirrorGroup, OpId};
+use wa_groups::tui::model::GroupDetail;
+use wa_groups::tui::msg::RetryOf;
+use wa_groups::tui::overlays::Overlay;
+use wa_groups::tui::shared::Work;
+use wa_groups::tui::views::Pane;
+use wa_groups::tui::views::groups::SortBy;
+use wa_groups::tui::{Effect, Keymap, Loaded, Msg, State, draw, update};
+
+fn key(s: &mut State, c: char) -> Vec<Effect> {
+    press(s, KeyCode::Char(c))
+}
+
+fn groups() -> Vec<GroupSummary> {
+    let mut b = summary("B", "Brookfield Parents", 7, 0, 2);
+    b.last_change = Some(300);
+    let mut c = summary("C", "Cedar Park", 3, 5, 0);
+    c.last_change = Some(100);
+    vec![summary("A", "Alpha Runners", 5, 1, 0), b, c]
+}
+
+fn detail(id: &str) -> GroupDetail {
+    let mut failed = operation(8, id, 21, OperationKind::Add, OperationState::Failed);
+    failed.error_code = Some(131203);
+    failed.error_message = Some("recipient has not accepted the current terms".into());
+    failed.request_id = Some("RQ-8".into());
+    let confirmed = operation(6, id, 2, OperationKind::Add, OperationState::Confirmed);
+    GroupDetail::new(
+        MirrorGroup {
+            id: id.into(),
+            subject: format!("Subject {id}"),
+            members: vec![person(1), person(2)],
+            member_count: 2,
+            read_at: 0,
+            gone_at: None,
+        },
+        vec![confirmed, failed],
+    )
+}
+
+fn state() -> State {
+    let mut s = State::new("1", "v23.0", None, Keymap::defaults());
+    update(
+        &mut s,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    update(&mut s, Msg::Loaded(Loaded::Groups(groups())));
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Group("A".into(), Some(detail("A")))),
+    );
+    s
+}
+
+/// Types a phone number in the filter and answers the search with `groups`.
+fn search(s: &mut State, groups: &[&str]) {
+    key(s, '/');
+    update(s, Msg::Paste("+1 212 200 0001".into()));
+    press(s, KeyCode::Enter);
+    update(
+        s,
+        Msg::Loaded(Loaded::PersonGroups {
+            query: "+1 212 200 0001".into(),
+            person: person(1),
+            groups: groups.iter().map(|g| g.to_string()).collect(),
+        }),
+    );
+}
+
+fn shown(s: &State) -> Vec<String> {
+    s.views
+        .groups
+        .shown(&s.shared.mirror)
+        .map(str::to_owned)
+        .collect()
+}
+
+fn enqueued(effects: &[Effect]) -> Vec<(String, OperationKind)> {
+    effects
+        .iter()
+        .flat_map(|e| match e {
+            Effect::Enqueue { ops, .. } => ops
+                .iter()
+                .map(|o| (o.group().unwrap_or("").to_owned(), o.kind()))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+fn notice(s: &State) -> String {
+    s.notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
+}
+
+fn render(s: &State) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    terminal.draw(|f| draw(f, s)).expect("draw");
+    terminal.backend().to_string()
+}
+
+#[test]
+fn x_in_a_person_search_with_nothing_picked_removes_them_from_all_their_groups() {
+    let mut s = state();
+    search(&mut s, &["A", "C"]);
+    assert!(key(&mut s, 'x').is_empty(), "asked first");
+    let Some(Overlay::Confirm(confirm)) = s.overlay() else {
+        panic!("a confirm");
+    };
+    assert_eq!(confirm.question.title, "Remove +12122000001 from 2 groups?");
+    let lines: Vec<&str> = confirm
+        .question
+        .lines
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "− +12122000001 from Alpha Runners",
+            "− +12122000001 from Cedar Park"
+        ]
+    );
+    // No: nothing queued.
+    assert!(key(&mut s, 'n').is_empty());
+    assert!(s.overlays.is_empty());
+    key(&mut s, 'x');
+    let effects = key(&mut s, 'y');
+    assert_eq!(
+        enqueued(&effects),
+        [
+            ("A".to_owned(), OperationKind::Remove),
+            ("C".to_owned(), OperationKind::Remove)
+        ]
+    );
+    // In a single group: queued at once.
+    let mut s = state();
+    search(&mut s, &["C"]);
+    assert_eq!(
+        enqueued(&key(&mut s, 'x')),
+        [("C".to_owned(), OperationKind::Remove)]
+    );
+}
+
+#[test]
+fn star_picks_every_group_shown_and_again_none_and_the_title_counts_them() {
+    let mut s = state();
+    search(&mut s, &["A", "B", "C"]);
+    key(&mut s, '*');
+    assert_eq!(s.views.groups.picked.len(), 3);
+    assert_eq!(notice(&s), "3 group(s) picked (3 in all)");
+    assert!(render(&s).contains("· 3 picked") || render(&s).contains("· •3"));
+    key(&mut s, '*');
+    assert!(s.views.groups.picked.is_empty());
+    // Pick all, then x: removed from all, after a confirm; s then sends those groups.
+    key(&mut s, '*');
+    key(&mut s, 'x');
+    assert_eq!(enqueued(&key(&mut s, 'y')).len(), 3);
+    assert!(matches!(
+        key(&mut s, 's').as_slice(),
+        [Effect::Plan { scope: wa_groups::engine::Scope::Groups(g), .. }] if g.len() == 3
+    ));
+}
+
+#[test]
+fn picks_survive_the_filter_and_a_search_removes_only_where_the_person_is() {
+    let mut s = state();
+    key(&mut s, ' ');
+    key(&mut s, ' ');
+    assert_eq!(s.views.groups.picked.len(), 2);
+    key(&mut s, '/');
+    for c in "cedar".chars() {
+        key(&mut s, c);
+    }
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(shown(&s), ["C"]);
+    assert_eq!(s.views.groups.picked.len(), 2, "picks stay while filtering");
+    // A person in A and C: of the picks A and B, only A is theirs.
+    search(&mut s, &["A", "C"]);
+    assert_eq!(s.views.groups.picked.len(), 2);
+    let effects = key(&mut s, 'x');
+    assert_eq!(
+        enqueued(&effects),
+        [("A".to_owned(), OperationKind::Remove)]
+    );
+    assert_eq!(
+        notice(&s),
+        "1 picked group(s) without +12122000001 left out"
+    );
+}
+
+#[test]
+fn a_adds_to_every_picked_group() {
+    let mut s = state();
+    key(&mut s, '*');
+    assert!(key(&mut s, 'a').is_empty());
+    let Some(Overlay::Add(input)) = s.overlay() else {
+        panic!("the add dialog");
+    };
+    assert_eq!(input.groups, ["A", "B", "C"]);
+    assert_eq!(input.title, "3 groups");
+    update(&mut s, Msg::Paste("+12122000101, +12122000102".into()));
+    let effects = press(&mut s, KeyCode::Enter);
+    let added = enqueued(&effects);
+    assert_eq!(added.len(), 6, "two people in each of three groups");
+    assert!(added.iter().all(|(_, k)| *k == OperationKind::Add));
+}
+
+#[test]
+fn esc_clears_the_picks_then_the_filter_and_a_new_search_starts_empty() {
+    let mut s = state();
+    search(&mut s, &["A"]);
+    key(&mut s, ' ');
+    assert_eq!(s.views.groups.picked.len(), 1);
+    press(&mut s, KeyCode::Esc);
+    assert!(s.views.groups.picked.is_empty());
+    assert_eq!(notice(&s), "1 pick(s) cleared");
+    assert_eq!(shown(&s), ["A"], "the search stays");
+    press(&mut s, KeyCode::Esc);
+    assert!(s.views.groups.filter.person.is_none());
+    assert_eq!(shown(&s), ["A", "B", "C"]);
+    assert_eq!(notice(&s), "filter cleared");
+    // A kept text filter: `/` again starts from nothing, it does not add to the old text.
+    key(&mut s, '/');
+    for c in "alpha".chars() {
+        key(&mut s, c);
+    }
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(shown(&s), ["A"]);
+    key(&mut s, '/');
+    assert!(s.views.groups.filter.text.is_empty());
+    assert_eq!(shown(&s), ["A", "B", "C"]);
+    for c in "cedar".chars() {
+        key(&mut s, c);
+    }
+    assert_eq!(s.views.groups.filter.text, "cedar");
+    assert_eq!(shown(&s), ["C"]);
+    // In the group pane, Esc clears its picks.
+    press(&mut s, KeyCode::Enter);
+    let mut s = state();
+    press(&mut s, KeyCode::Tab);
+    key(&mut s, '*');
+    assert_eq!(s.views.group.picked.len(), 2, "both members");
+    press(&mut s, KeyCode::Esc);
+    assert!(s.views.group.picked.is_empty());
+}
+
+#[test]
+fn a_second_ctrl_c_in_the_quit_question_quits() {
+    let mut s = state();
+    s.shared.work = Work::Submitting { groups: None };
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    let msg = s.key(ctrl_c);
+    assert!(update(&mut s, msg).is_empty());
+    assert!(matches!(s.overlay(), Some(Overlay::Quit)));
+    let msg = s.key(ctrl_c);
+    let effects = update(&mut s, msg);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Engine(Command::Cancel), Effect::Quit]
+    ));
+    assert!(s.quit);
+    // Another key stays.
+    let mut s = state();
+    s.shared.work = Work::SyncAsked;
+    key(&mut s, 'q');
+    assert!(key(&mut s, 'j').is_empty());
+    assert!(!s.quit && s.overlays.is_empty());
+}
+
+#[test]
+fn keys_that_cannot_act_say_why() {
+    // `a` on an empty list.
+    let mut s = state();
+    key(&mut s, '/');
+    for c in "nothing like it".chars() {
+        key(&mut s, c);
+    }
+    press(&mut s, KeyCode::Enter);
+    assert!(shown(&s).is_empty());
+    key(&mut s, 'a');
+    assert!(s.overlays.is_empty());
+    assert_eq!(
+        notice(&s),
+        "no group to add to: none is shown (esc clears the filter)"
+    );
+    key(&mut s, ' ');
+    assert_eq!(notice(&s), "no group matches the filter (esc clears it)");
+    // An empty mirror.
+    let mut empty = State::new("1", "v23.0", None, Keymap::defaults());
+    update(&mut empty, Msg::Loaded(Loaded::Groups(Vec::new())));
+    key(&mut empty, 'a');
+    assert_eq!(
+        notice(&empty),
+        "no group to add to: the mirror is empty (r reads the groups)"
+    );
+    // `u` on a member: their latest change here, or why there is none.
+    let mut s = state();
+    press(&mut s, KeyCode::Tab);
+    assert!(key(&mut s, 'u').is_empty(), "member 1 has no change");
+    assert_eq!(
+        notice(&s),
+        "no change of +12122000001 in Alpha Runners to undo: their changes show under Changes"
+    );
+    key(&mut s, 'j');
+    assert!(
+        matches!(
+            key(&mut s, 'u').as_slice(),
+            [Effect::Undo(ids)] if ids == &[OpId(6)]
+        ),
+        "member 2's add is reversed"
+    );
+    // In the log, picking says there is nothing to pick.
+    press(&mut s, KeyCode::Tab);
+    assert_eq!(s.focus, Pane::Log);
+    key(&mut s, '*');
+    assert!(notice(&s).starts_with("the log has nothing to pick"));
+}
+
+#[test]
+fn enter_shows_a_change_a_member_and_a_log_line_whole() {
+    let mut s = state();
+    press(&mut s, KeyCode::Tab);
+    // Rows: two members, then the changes newest first (#8 failed, #6 confirmed).
+    key(&mut s, 'j');
+    key(&mut s, 'j');
+    press(&mut s, KeyCode::Enter);
+    let Some(Overlay::Text(popup)) = s.overlay() else {
+        panic!("a popup");
+    };
+    assert_eq!(popup.title, "Change #8");
+    let texts: Vec<&str> = popup.lines.iter().map(|l| l.text.as_str()).collect();
+    assert!(texts.contains(&"code     131203"), "{texts:?}");
+    assert!(
+        texts.contains(&"message  recipient has not accepted the current terms"),
+        "{texts:?}"
+    );
+    assert!(texts.contains(&"request  RQ-8"), "{texts:?}");
+    press(&mut s, KeyCode::Esc);
+    key(&mut s, 'g');
+    key(&mut s, 'j');
+    press(&mut s, KeyCode::Enter);
+    let Some(Overlay::Text(popup)) = s.overlay() else {
+        panic!("a popup");
+    };
+    assert_eq!(popup.title, "Member +12122000002");
+    assert!(
+        popup
+            .lines
+            .iter()
+            .any(|l| l.text.contains("#6 add confirmed"))
+    );
+    press(&mut s, KeyCode::Esc);
+    // A log line: the answer's ids and its whole message.
+    let request = RequestInfo {
+        seq: 1,
+        method: "POST",
+        group_id: "A".into(),
+        kind: Some(OperationKind::Add),
+        participants: 2,
+        attempt: 1,
+    };
+    let long = format!("partial success: {}", "x ".repeat(80));
+    update(
+        &mut s,
+        Msg::Engine {
+            at: 5,
+            event: Event::Answer {
+                request,
+                status: Some(206),
+                code: Some(131201),
+                message: long.clone(),
+                duration_ms: 90,
+                request_id: Some("RQ-9".into()),
+                fbtrace_id: Some("TRACE-9".into()),
+            },
+        },
+    );
+    press(&mut s, KeyCode::Tab);
+    assert_eq!(s.focus, Pane::Log);
+    press(&mut s, KeyCode::Enter);
+    let Some(Overlay::Text(popup)) = s.overlay() else {
+        panic!("a popup");
+    };
+    let texts: Vec<&str> = popup.lines.iter().map(|l| l.text.as_str()).collect();
+    assert!(texts.contains(&"fbtrace  TRACE-9"), "{texts:?}");
+    assert!(texts.contains(&"request  RQ-9"), "{texts:?}");
+    assert!(
+        texts.contains(&format!("message  {long}").as_str()),
+        "whole: {texts:?}"
+    );
+}
+
+#[test]
+fn r_retries_the_failed_change_or_the_groups_failed_ones() {
+    let mut s = state();
+    // In the groups pane: the picked groups', or this group's.
+    assert!(matches!(
+        key(&mut s, 'R').as_slice(),
+        [Effect::Retry(RetryOf::Groups(g))] if g == &["A".to_string()]
+    ));
+    key(&mut s, '*');
+    assert!(matches!(
+        key(&mut s, 'R').as_slice(),
+        [Effect::Retry(RetryOf::Groups(g))] if g.len() == 3
+    ));
+    // In the group pane, on the failed change: that one.
+    let mut s = state();
+    press(&mut s, KeyCode::Tab);
+    key(&mut s, 'G');
+    key(&mut s, 'k');
+    assert!(matches!(
+        key(&mut s, 'R').as_slice(),
+        [Effect::Retry(RetryOf::Operations(ids))] if ids == &[OpId(8)]
+    ));
+    // Elsewhere in the pane: every failed change of the group.
+    key(&mut s, 'g');
+    assert!(matches!(
+        key(&mut s, 'R').as_slice(),
+        [Effect::Retry(RetryOf::Groups(g))] if g == &["A".to_string()]
+    ));
+    // The answer: nothing to retry says so; a retry is reported like a queue write.
+    update(&mut s, Msg::Loaded(Loaded::Retried(None)));
+    assert_eq!(notice(&s), "no failed change to retry here");
+}
+
+#[test]
+fn o_sorts_the_groups_and_the_title_says_how() {
+    let mut s = state();
+    assert_eq!(shown(&s), ["A", "B", "C"]);
+    let order = |s: &mut State| {
+        key(s, 'o');
+        (s.views.groups.sort, shown(s))
+    };
+    assert_eq!(
+        order(&mut s),
+        (SortBy::Members, vec!["B".into(), "A".into(), "C".into()])
+    );
+    assert_eq!(
+        order(&mut s),
+        (SortBy::Pending, vec!["C".into(), "A".into(), "B".into()])
+    );
+    assert_eq!(
+        order(&mut s),
+        (SortBy::Failures, vec!["B".into(), "A".into(), "C".into()])
+    );
+    assert_eq!(
+        order(&mut s),
+        (SortBy::LastChange, vec!["B".into(), "C".into(), "A".into()])
+    );
+    assert!(render(&s).contains("by last change"));
+    assert_eq!(
+        order(&mut s),
+        (SortBy::Subject, vec!["A".into(), "B".into(), "C".into()])
+    );
+}
+
+#[test]
+fn z_enlarges_the_log_and_again_brings_the_groups_back() {
+    let mut s = state();
+    key(&mut s, 'z');
+    assert!(s.shared.zoom);
+    assert_eq!(s.focus, Pane::Log);
+    assert_eq!(s.areas().log.height, 21);
+    key(&mut s, 'z');
+    assert!(!s.shared.zoom);
+    assert!(s.areas().groups.height > 0);
+}
+
+#[test]
+fn a_refused_token_is_in_the_status_line_with_what_to_do_until_an_answer_comes() {
+    let mut s = state();
+    update(
+        &mut s,
+        Msg::Engine {
+            at: 1,
+            event: Event::Halted {
+                class: "auth",
+                message: "the run stopped: Graph error 190 (HTTP 401): Invalid OAuth access token"
+                    .into(),
+            },
+        },
+    );
+    let screen = render(&s);
+    assert!(
+        screen.contains("✗ token refused: set a valid token and restart"),
+        "{screen}"
+    );
+    assert!(!screen.contains(" idle "), "{screen}");
+    let log = &s.views.log.lines.back().expect("a line").text;
+    assert!(log.contains("WA_ACCESS_TOKEN"), "{log}");
+    update(
+        &mut s,
+        Msg::Engine {
+            at: 2,
+            event: Event::SyncFinished {
+                listed: 3,
+                read: 3,
+                gone: 0,
+                unread: 0,
+                unread_groups: Vec::new(),
+                error: None,
+            },
+        },
+    );
+    assert!(!render(&s).contains("token refused"));
+}
+
+#[test]
+fn a_group_that_could_not_be_read_stays_in_the_list_with_why() {
+    let mut s = state();
+    update(
+        &mut s,
+        Msg::Engine {
+            at: 1,
+            event: Event::SyncFinished {
+                listed: 4,
+                read: 3,
+                gone: 0,
+                unread: 1,
+                unread_groups: vec![UnreadGroup {
+                    id: "D".into(),
+                    subject: "Delta Choir".into(),
+                    why: "Graph error 131000 (HTTP 500): Something went wrong".into(),
+                }],
+                error: None,
+            },
+        },
+    );
+    update(&mut s, Msg::Loaded(Loaded::Groups(groups())));
+    assert_eq!(shown(&s), ["A", "B", "C", "D"]);
+    let row = s.shared.mirror.get("D").expect("kept");
+    assert!(row.unread.as_deref().is_some_and(|w| w.contains("131000")));
+    assert!(render(&s).contains("Delta Choir (not read)"));
+    assert!(s.views.log.lines.iter().any(|l| {
+        l.text
+            .starts_with("could not read Delta Choir (D): Graph error 131000")
+    }));
+}
+
+#[test]
+fn a_notice_wider_than_the_footer_is_kept_whole_in_the_log() {
+    let mut s = state();
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::StoreError(format!("disk full: {}", "y".repeat(90)))),
+    );
+    let screen = render(&s);
+    assert!(
+        screen.lines().last().is_some_and(|l| l.contains('…')),
+        "{screen}"
+    );
+    assert!(
+        s.views
+            .log
+            .lines
+            .iter()
+            .filter(|l| l.text.starts_with("store: disk full"))
+            .count()
+            >= 1
+    );
+}
+
+#[test]
+fn the_footer_at_80_columns_always_says_how_to_get_help_and_quit() {
+    for pane in 0..3 {
+        let mut s = state();
+        for _ in 0..pane {
+            press(&mut s, KeyCode::Tab);
+        }
+        let screen = render(&s);
+        let footer = screen.lines().last().unwrap_or_default();
+        assert!(
+            footer.contains("? help") && footer.contains("q quit"),
+            "{footer}"
+        );
+    }
+}
