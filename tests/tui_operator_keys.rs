@@ -238,10 +238,16 @@ fn esc_clears_the_picks_then_the_filter_and_a_new_search_starts_empty() {
     assert!(s.views.groups.picked.is_empty());
     assert_eq!(notice(&s), "1 pick(s) cleared");
     assert_eq!(shown(&s), ["A"], "the search stays");
+    assert_eq!(
+        s.views.group.searched,
+        Some(person(1)),
+        "marked among members"
+    );
     press(&mut s, KeyCode::Esc);
     assert!(s.views.groups.filter.person.is_none());
     assert_eq!(shown(&s), ["A", "B", "C"]);
     assert_eq!(notice(&s), "filter cleared");
+    assert_eq!(s.views.group.searched, None, "no longer marked");
     // A kept text filter: `/` again starts from nothing, it does not add to the old text.
     key(&mut s, '/');
     for c in "alpha".chars() {
@@ -498,7 +504,7 @@ fn a_refused_token_is_in_the_status_line_with_what_to_do_until_an_answer_comes()
             at: 1,
             event: Event::Halted {
                 class: "auth",
-                message: "the run stopped: Graph error 190 (HTTP 401): Invalid OAuth access token"
+                message: "the access token was refused: Graph error 190 (HTTP 401): Invalid OAuth access token"
                     .into(),
             },
         },

@@ -675,7 +675,7 @@ fn a_refused_token_in_the_status_line() {
                 Event::Halted {
                     class: "auth",
                     message:
-                        "the run stopped: Graph error 190 (HTTP 401): Invalid OAuth access token"
+                        "the access token was refused: Graph error 190 (HTTP 401): Invalid OAuth access token"
                             .into(),
                 },
             ),

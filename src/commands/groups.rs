@@ -116,8 +116,8 @@ fn fetch_failure(group: &str, e: FetchError) -> Failure {
     let group = sanitize(group);
     let message = sanitize(&e.message);
     match e.class {
-        "auth" => Failure::input(format!("the access token was refused: {message}")),
-        "permission" => Failure::input(format!("the token lacks a permission: {message}")),
+        "auth" => Failure::input(super::said_once("the access token was refused", &message)),
+        "permission" => Failure::input(super::said_once("the token lacks a permission", &message)),
         _ if group.is_empty() => Failure::request(message),
         _ => Failure::request(format!("group {group}: {message}")),
     }
@@ -175,7 +175,7 @@ async fn sync(session: &Session, concurrency: usize) -> Result<Outcome, Failure>
         let error = sanitize(&error);
         return Err(
             if error.contains("(HTTP 401)") || error.contains("Graph error 190") {
-                Failure::input(format!("the access token was refused: {error}"))
+                Failure::input(super::said_once("the access token was refused", &error))
             } else {
                 Failure::request(error)
             },

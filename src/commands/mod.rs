@@ -60,6 +60,15 @@ pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
     }
 }
 
+/// `what: why`, unless `why` says `what` already (the engine names a refused token itself).
+pub fn said_once(what: &str, why: &str) -> String {
+    if why.contains(what) {
+        why.to_owned()
+    } else {
+        format!("{what}: {why}")
+    }
+}
+
 /// The one line that ends a command whose request failed as a whole.
 pub fn api_failure(group: &str, e: crate::api::ApiError) -> Failure {
     use crate::api::ErrorClass;

@@ -185,13 +185,13 @@ fn line_for(
 fn stopped_for_all(summary: &Summary) -> Option<Failure> {
     let why = summary.stopped.as_deref()?;
     match summary.stopped_class.as_deref() {
-        Some("auth") => Some(Failure::input(format!(
-            "the access token was refused: {}",
-            sanitize(why)
+        Some("auth") => Some(Failure::input(super::said_once(
+            "the access token was refused",
+            &sanitize(why),
         ))),
-        Some("permission") => Some(Failure::input(format!(
-            "the token lacks a permission: {}",
-            sanitize(why)
+        Some("permission") => Some(Failure::input(super::said_once(
+            "the token lacks a permission",
+            &sanitize(why),
         ))),
         _ => None,
     }

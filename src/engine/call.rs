@@ -361,7 +361,11 @@ impl Caller {
                 ))
             }
             ErrorClass::Auth | ErrorClass::Permission => {
-                self.stop_for(e, format!("the run stopped: {e}"));
+                let what = match e.class() {
+                    ErrorClass::Auth => "the access token was refused",
+                    _ => "the token lacks a permission",
+                };
+                self.stop_for(e, format!("{what}: {e}"));
                 Retry::Stop
             }
             _ => Retry::Permanent,

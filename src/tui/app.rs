@@ -226,7 +226,7 @@ impl App {
             if !input_open && !engine_open {
                 return Ok(Ended::Closed);
             }
-            let busy = self.state.shared.work.is_busy();
+            let busy = self.state.moving();
             tokio::select! {
                 // A key is taken only once the effects of the keys before it are carried out,
                 // so keys typed ahead (`s` then `y`) act as they would one at a time.

@@ -142,6 +142,12 @@ impl State {
         self.selected_group().map(|id| Scope::Groups(vec![id]))
     }
 
+    /// Whether the screen changes with time alone: work in flight (the spinner), or a pace
+    /// still falling to zero after the last request.
+    pub fn moving(&self) -> bool {
+        self.shared.work.is_busy() || self.views.status.rate(self.shared.now) > 0.0
+    }
+
     /// Whether the action is one the focused view offers.
     pub fn offered(&self, action: Action) -> bool {
         self.focused().commands().iter().any(|h| h.action == action)

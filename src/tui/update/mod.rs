@@ -131,10 +131,22 @@ pub(super) fn on_groups(
 ) -> Vec<Effect> {
     let area = state.areas().groups;
     let focused = state.focus == super::views::Pane::Groups;
-    let replies = f(
+    let searched = |state: &State| {
+        let person = state.views.groups.filter.person.as_ref();
+        person.map(|(p, _)| p.clone())
+    };
+    let before = searched(state);
+    let mut replies = f(
         &mut state.views.groups,
         &Ctx::new(&state.shared, area, focused),
     );
+    // The others follow the search, as when the groups view changes it itself.
+    let after = searched(state);
+    if after != before {
+        replies.push(Reply::Broadcast(super::views::Broadcast::PersonSearched(
+            after,
+        )));
+    }
     apply(state, replies)
 }
 

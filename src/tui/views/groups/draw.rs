@@ -15,7 +15,7 @@ use crate::tui::shared::Work;
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::Ctx;
-use crate::tui::widgets::{pane, put, put_label};
+use crate::tui::widgets::{lines_in, pane, put, put_label};
 
 use super::{GroupsView, SortBy};
 
@@ -115,14 +115,15 @@ pub fn draw(view: &GroupsView, ctx: &Ctx, buf: &mut Buffer) {
     let top = inner.y + 1;
 
     if view.visible.is_empty() {
+        // Why the list is empty, and what to do, whole.
         let (tone, text) = empty_text(view, ctx);
-        put(
+        let below = Rect::new(inner.x, top, w, rows);
+        lines_in(
             buf,
-            inner.x + 1,
+            below,
             top,
-            &text,
-            w.saturating_sub(1),
-            theme::tone(tone),
+            &[crate::tui::text::Line::new(tone, text)],
+            rows,
         );
         return;
     }
