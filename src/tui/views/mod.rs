@@ -14,7 +14,8 @@
 //! Routing, broadcasts, drawing, Tab and the commands in the help and the footer then take it
 //! in; nothing else matches on views. A view that needs data asks with an [`Effect`] and gets
 //! the answer as `ViewMsg::Loaded`; one that must reload when the store changes handles the
-//! broadcasts.
+//! broadcasts. A destructive action is `Reply::Ask(Intent)` (the one confirm dialog); the
+//! whole of a row, `Reply::Popup`.
 
 pub mod cursor;
 pub mod group;
