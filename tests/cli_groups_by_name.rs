@@ -150,7 +150,7 @@ async fn a_unique_subject_or_a_label_is_taken_where_an_id_is() {
     assert!(
         out.stderr
             .contains("no group of the mirror has the subject \"Chess Club\"")
-            && out.stderr.contains("not a group id"),
+            && out.stderr.contains("nor is it a group id"),
         "{}",
         out.stderr
     );

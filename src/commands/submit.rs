@@ -111,7 +111,7 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
                 let Some(event) = event else {
                     break Summary { stopped: Some("the engine stopped".into()), ..Summary::default() };
                 };
-                if let Some(summary) = show(&bar, event, args.json, &mut notes) {
+                if let Some(summary) = show(&bar, event, args.json, &mut notes, &names) {
                     break summary;
                 }
             }
@@ -192,7 +192,13 @@ impl Notes {
     }
 }
 
-fn show(bar: &ProgressBar, event: Event, json: bool, note: &mut Notes) -> Option<Summary> {
+fn show(
+    bar: &ProgressBar,
+    event: Event,
+    json: bool,
+    note: &mut Notes,
+    names: &GroupNames,
+) -> Option<Summary> {
     let quiet = json;
     match event {
         Event::RunStarted { operations, requests } => {
@@ -208,7 +214,7 @@ fn show(bar: &ProgressBar, event: Event, json: bool, note: &mut Notes) -> Option
             // A few are named; the summary counts them all.
             note.held += 1;
             if note.held <= 5 {
-                bar.println(format!("held: {participant} in {}: {reason}", sanitize(&group_id)));
+                bar.println(format!("held: {participant} in {}: {reason}", names.label(&group_id)));
             } else if note.held == 6 {
                 bar.println("held: … and more (counted in the summary; `queue list --state pending` lists them)");
             }

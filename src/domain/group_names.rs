@@ -76,6 +76,10 @@ pub enum GroupRefError {
 fn unknown(text: &str, why: &GroupIdError) -> String {
     match why {
         GroupIdError::Empty => "no group given".to_owned(),
+        // Words: a subject was meant; why it is no id is beside the point.
+        _ if text.contains(char::is_whitespace) => format!(
+            "no group of the mirror has the subject \"{text}\", nor is it a group id (`groups export` lists the groups; `groups sync` reads new ones)"
+        ),
         why => format!("no group of the mirror has the subject \"{text}\", and {why}"),
     }
 }
@@ -317,8 +321,15 @@ mod tests {
         let err = names().resolve("Nowhere Club").expect_err("unknown");
         assert!(matches!(err, GroupRefError::Unknown { .. }));
         let text = err.to_string();
-        assert!(text.contains("subject \"Nowhere Club\""), "{text}");
-        assert!(text.contains("not a group id"), "{text}");
+        assert_eq!(
+            text,
+            "no group of the mirror has the subject \"Nowhere Club\", nor is it a group id (`groups export` lists the groups; `groups sync` reads new ones)"
+        );
+        let text = names().resolve("a/b").expect_err("no id").to_string();
+        assert!(
+            text.contains("`a/b` is not a group id: it has `/`"),
+            "{text}"
+        );
         assert!(names().resolve("  ").is_err());
         assert!(names().resolve("..").is_err());
     }

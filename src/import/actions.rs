@@ -181,7 +181,7 @@ mod tests {
             vec![
                 "line 3: \"abc\": letters are not allowed in a phone number",
                 "line 4: action `delete` is neither `add` nor `remove`",
-                "line 5: no group of the mirror has the subject \"two words\", and `two words` is not a group id: it has white space; a group id has only letters, digits, `-`, `_`, `+` and `=`",
+                "line 5: no group of the mirror has the subject \"two words\", nor is it a group id (`groups export` lists the groups; `groups sync` reads new ones)",
                 "line 6: no `action` value (column 3)",
                 // Not UTF-8: read as Windows-1252, where those bytes are letters.
                 "line 7: \"+1202555ÿþ0147\": letters are not allowed in a phone number",
