@@ -11,7 +11,7 @@ use crate::tui::model::{GroupDetail, RowKey};
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::Ctx;
-use crate::tui::widgets::{lines_in, pane, put};
+use crate::tui::widgets::{lines_in, pane, put, put_cut};
 
 use super::GroupView;
 
@@ -118,7 +118,8 @@ pub fn draw(view: &GroupView, ctx: &Ctx, buf: &mut Buffer) {
                 put(buf, inner.x, y, text, inner.width, theme::header());
             }
             Line::Note(_, note, tone) => {
-                put(
+                // Cut with `…` where the pane is narrow: Enter on the change shows it whole.
+                put_cut(
                     buf,
                     inner.x + 6,
                     y,
