@@ -19,6 +19,8 @@ fn many(n: usize) -> Vec<GroupSummary> {
             gone_at: None,
             pending: i % 3,
             failed: usize::from(i % 17 == 0),
+            suspended: false,
+            join_requests: 0,
         })
         .collect()
 }

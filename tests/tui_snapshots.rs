@@ -75,6 +75,7 @@ fn book_club() -> GroupDetail {
             member_count: 8,
             read_at: T0,
             gone_at: None,
+            about: Default::default(),
         },
         ops,
     )

@@ -39,6 +39,7 @@ fn detail(id: &str) -> GroupDetail {
             member_count: 2,
             read_at: 0,
             gone_at: None,
+            about: Default::default(),
         },
         vec![op],
     )

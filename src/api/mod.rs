@@ -5,6 +5,8 @@ pub mod call;
 pub mod client;
 pub mod error;
 pub mod lenient;
+pub mod lifecycle;
+mod multipart;
 pub mod proxy;
 pub mod settings;
 pub mod token;
@@ -13,6 +15,9 @@ pub mod wire;
 pub use call::{Call, Endpoint, Method};
 pub use client::{Answer, Client, GroupList};
 pub use error::{ApiError, ErrorClass, GraphError, ParticipantFailure};
+pub use lifecycle::{
+    InviteLink, JoinRequest, JoinRequestFailure, JoinRequestPage, JoinRequestsAnswered,
+};
 pub use settings::ClientSettings;
 pub use token::AccessToken;
 pub use wire::{GroupInfo, GroupPage, GroupSummary, WriteAccepted};

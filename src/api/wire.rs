@@ -8,8 +8,9 @@ use serde_json::Value;
 
 use super::error::{GraphError, ParticipantFailure};
 use super::lenient;
+use crate::domain::group::MAX_DESCRIPTION_CHARS;
 use crate::domain::text::sanitize;
-use crate::domain::{GroupId, Participant};
+use crate::domain::{GroupId, JoinApprovalMode, Participant};
 
 /// The most characters of one text field kept from an answer (a subject has at most 128; an
 /// error message a few hundred).
@@ -20,9 +21,14 @@ pub const MAX_TEXT_CHARS: usize = 1024;
 /// [`MAX_TEXT_CHARS`]. Every string field of every answer goes through here, so no later path
 /// (Display, CSV, JSON, the app) can carry a control character from a server.
 pub fn text(v: Option<&Value>) -> Option<String> {
+    text_up_to(v, MAX_TEXT_CHARS)
+}
+
+/// [`text`] cut to `max` characters instead (a description may have 2048).
+pub fn text_up_to(v: Option<&Value>, max: usize) -> Option<String> {
     lenient::string(v).map(|s| {
         let safe = sanitize(&s);
-        match safe.char_indices().nth(MAX_TEXT_CHARS) {
+        match safe.char_indices().nth(max) {
             Some((cut, _)) => format!("{}…", &safe[..cut]),
             None => safe,
         }
@@ -106,6 +112,8 @@ pub struct GroupInfo {
     pub total_participant_count: Option<u64>,
     pub suspended: Option<bool>,
     pub creation_timestamp: Option<i64>,
+    /// `approval_required` or `auto_approve`, when the server said (and said one of those).
+    pub join_approval_mode: Option<JoinApprovalMode>,
 }
 
 /// Reads the Graph error envelope out of a body, when it has one.
@@ -263,11 +271,14 @@ impl GroupInfo {
         Ok(GroupInfo {
             id,
             subject: text(body.get("subject")).unwrap_or_default(),
-            description: text(body.get("description")),
+            description: text_up_to(body.get("description"), MAX_DESCRIPTION_CHARS),
             participants,
             total_participant_count: total,
             suspended: lenient::boolean(body.get("suspended")),
             creation_timestamp: lenient::int(body.get("creation_timestamp")),
+            join_approval_mode: lenient::string(body.get("join_approval_mode"))
+                .filter(|m| !m.trim().is_empty())
+                .and_then(|m| m.parse().ok()),
         })
     }
 }
@@ -410,8 +421,8 @@ mod tests {
         let description = info.description.unwrap_or_default();
         assert_eq!(
             description.chars().count(),
-            MAX_TEXT_CHARS + 1,
-            "cut, with an ellipsis"
+            MAX_DESCRIPTION_CHARS + 1,
+            "cut at a description's most, with an ellipsis"
         );
         for member in &info.participants {
             harmless("member", member);

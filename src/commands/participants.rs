@@ -109,7 +109,7 @@ async fn change(
     }
     let verb = match kind {
         OperationKind::Add => "added",
-        OperationKind::Remove => "removed",
+        _ => "removed",
     };
     let mut unsettled = 0;
     for (p, id) in people.iter().zip(&ids) {

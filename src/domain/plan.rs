@@ -101,6 +101,7 @@ pub fn plan<'a>(
                 }
                 (OperationKind::Add, _) => adds.push(op),
                 (OperationKind::Remove, _) => removes.push(op),
+                _ => {}
             }
         }
         if let Some(current) = known.as_ref() {

@@ -2,7 +2,7 @@
 
 use crate::api::GroupInfo;
 use crate::domain::Participant;
-use crate::store::{MirrorGroup, now_ms};
+use crate::store::{GroupAbout, MirrorGroup, now_ms};
 
 /// The mirror's row for a group read now. Members that are not WhatsApp ids are left out.
 pub fn mirror_of(info: &GroupInfo) -> MirrorGroup {
@@ -21,5 +21,13 @@ pub fn mirror_of(info: &GroupInfo) -> MirrorGroup {
         members,
         read_at: now_ms(),
         gone_at: None,
+        about: GroupAbout {
+            description: info.description.clone(),
+            join_approval_mode: info.join_approval_mode,
+            suspended: info.suspended == Some(true),
+            created_at: info.creation_timestamp.map(|s| s.saturating_mul(1000)),
+            invite_link: None,
+            invite_link_read_at: None,
+        },
     }
 }

@@ -124,6 +124,7 @@ mod tests {
             member_count: 1,
             read_at: 1,
             gone_at: None,
+            about: Default::default(),
         };
         store.upsert_groups(vec![group]).await.expect("mirror");
         let text = "group,participant,action\n\

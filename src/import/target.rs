@@ -159,6 +159,7 @@ mod tests {
             member_count: 2,
             read_at: 1,
             gone_at: None,
+            about: Default::default(),
         };
         store.upsert_groups(vec![group]).await.expect("mirror");
         let text = "\u{feff}Participant,Group\r\n\

@@ -602,6 +602,7 @@ macro_rules! suite {
                 request_id: Some("req-1".into()),
                 outcomes: vec![outcome.clone()],
                 exchange: Some(sent.clone()),
+                mirror: Vec::new(),
             })
             .await
             .expect("settle");
@@ -704,6 +705,7 @@ fn change(
         state,
         code,
         message: message.map(str::to_owned),
+        group: None,
     }
 }
 
@@ -752,6 +754,7 @@ async fn mirror(s: &AccountStore, id: &str, members: &[u32]) {
         member_count: members.len() as u32,
         read_at: 1,
         gone_at: None,
+        about: Default::default(),
     };
     s.upsert_groups(vec![group]).await.expect("mirror");
 }

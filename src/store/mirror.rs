@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::UnixMs;
-use crate::domain::Participant;
+use crate::domain::{JoinApprovalMode, Participant};
 
 /// A group as last read from the server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,6 +18,58 @@ pub struct MirrorGroup {
     pub read_at: UnixMs,
     /// When a complete group list first lacked this group; `None` while it exists.
     pub gone_at: Option<UnixMs>,
+    /// Its settings, suspension, creation time and invite link.
+    #[serde(default)]
+    pub about: GroupAbout,
+}
+
+/// What the mirror knows of a group besides its members (the group lifecycle).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupAbout {
+    pub description: Option<String>,
+    pub join_approval_mode: Option<JoinApprovalMode>,
+    pub suspended: bool,
+    /// When the server says it was created.
+    pub created_at: Option<UnixMs>,
+    /// The invite link as last read (or set by a reset), and when; not written by
+    /// `upsert_groups` (a group read does not carry it), kept by it.
+    pub invite_link: Option<String>,
+    pub invite_link_read_at: Option<UnixMs>,
+}
+
+/// A pending join request as the mirror keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredJoinRequest {
+    pub group_id: String,
+    pub join_request_id: String,
+    /// Digits, when the server showed them.
+    pub wa_id: Option<String>,
+    pub user_id: Option<String>,
+    pub username: Option<String>,
+    /// When the person asked.
+    pub created_at: Option<UnixMs>,
+    /// When the group's requests were read.
+    pub read_at: UnixMs,
+}
+
+impl StoredJoinRequest {
+    /// The asker as a join decision names them.
+    pub fn reference(&self) -> crate::domain::JoinRequestRef {
+        crate::domain::JoinRequestRef {
+            id: self.join_request_id.clone(),
+            wa_id: self.wa_id.clone(),
+            who: self.username.clone().or_else(|| self.user_id.clone()),
+        }
+    }
+}
+
+/// What an answer changes in the mirror, committed with its verdicts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MirrorChange {
+    /// The group's invite link is now this (a reset), or none (a revoke); stamped now.
+    InviteLink { group: String, link: Option<String> },
+    /// These join requests of the group were answered: no longer pending.
+    JoinRequestsAnswered { group: String, ids: Vec<String> },
 }
 
 /// One line of the group list: the mirror's facts and the queue's counts.
@@ -32,4 +84,10 @@ pub struct GroupSummary {
     pub pending: usize,
     /// Operations that failed.
     pub failed: usize,
+    /// Suspended by WhatsApp (every call but its info answers 131207).
+    #[serde(default)]
+    pub suspended: bool,
+    /// Pending join requests, as last read.
+    #[serde(default)]
+    pub join_requests: usize,
 }

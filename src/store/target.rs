@@ -106,6 +106,7 @@ mod tests {
             member_count: members.len() as u32,
             read_at: 1,
             gone_at: gone.then_some(2),
+            about: Default::default(),
         }
     }
 

@@ -53,6 +53,8 @@ pub fn group_summary(id: &str, subject: &str, members: u32) -> GroupSummary {
         gone_at: None,
         pending: 0,
         failed: 0,
+        suspended: false,
+        join_requests: 0,
     }
 }
 
@@ -65,6 +67,7 @@ pub fn mirror_group(id: &str, subject: &str, members: &[u32]) -> MirrorGroup {
         member_count: members.len() as u32,
         read_at: 0,
         gone_at: None,
+        about: Default::default(),
     }
 }
 

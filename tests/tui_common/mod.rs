@@ -164,6 +164,8 @@ pub fn summary(
         gone_at: None,
         pending,
         failed,
+        suspended: false,
+        join_requests: 0,
     }
 }
 

@@ -6,7 +6,7 @@ use crate::api::{Answer, ApiError, Call, ErrorClass, ParticipantFailure, WriteAc
 use crate::domain::plan::{self, PendingOp, Plan, PlannedRequest};
 use crate::domain::{MAX_PARTICIPANTS_PER_REQUEST, Members, OpSpec, OperationKind, Participant};
 
-use super::{Confirmation, Kind, Mirror, Verdict};
+use super::{Confirmation, Found, Kind, Mirror, Seen, Sent, Verdict, gone_failure};
 
 /// The add and remove kinds.
 pub struct Participants;
@@ -42,12 +42,24 @@ impl Kind for Participants {
         Confirmation::ReadGroup(spec.group().unwrap_or_default().to_owned())
     }
 
-    fn applied(spec: &OpSpec, read: &Answer) -> bool {
-        let (Answer::Group(info), Some(person)) = (read, spec.participant()) else {
-            return false;
+    fn applied(ops: &[Sent], seen: &Seen) -> Vec<Found> {
+        if let Some(gone) = gone_failure(seen) {
+            return ops.iter().map(|_| gone.clone()).collect();
+        }
+        let Seen::Group(info) = seen else {
+            return ops.iter().map(|_| Found::No).collect();
         };
         let members = Members::of_wa_ids(info.participants.iter().map(String::as_str));
-        (spec.kind() == OperationKind::Add) == members.contains(person)
+        ops.iter()
+            .map(|op| match op.spec.participant() {
+                Some(person)
+                    if (op.spec.kind() == OperationKind::Add) == members.contains(person) =>
+                {
+                    Found::Yes
+                }
+                _ => Found::No,
+            })
+            .collect()
     }
 }
 
@@ -206,7 +218,7 @@ mod tests {
 
     #[test]
     fn a_read_confirms_by_membership() {
-        let info = Answer::Group(GroupInfo {
+        let info = Seen::Group(GroupInfo {
             id: "g".into(),
             subject: "s".into(),
             description: None,
@@ -214,12 +226,35 @@ mod tests {
             total_participant_count: Some(1),
             suspended: None,
             creation_timestamp: None,
+            join_approval_mode: None,
         });
         let add = |n: &str| OpSpec::for_participant(OperationKind::Add, "g", p(n));
         let remove = |n: &str| OpSpec::for_participant(OperationKind::Remove, "g", p(n));
-        assert!(Participants::applied(&add("+12025550143"), &info));
-        assert!(!Participants::applied(&remove("12025550143"), &info));
-        assert!(Participants::applied(&remove("12025550199"), &info));
-        assert!(!Participants::applied(&add("12025550199"), &info));
+        let specs = [
+            add("+12025550143"),
+            remove("12025550143"),
+            remove("12025550199"),
+            add("12025550199"),
+        ];
+        let sent: Vec<Sent> = specs
+            .iter()
+            .map(|spec| Sent {
+                spec,
+                since: 0,
+                unknown: false,
+            })
+            .collect();
+        assert_eq!(
+            Participants::applied(&sent, &info),
+            [Found::Yes, Found::No, Found::Yes, Found::No]
+        );
+        let gone = Seen::Gone {
+            code: Some(131041),
+            message: "no group".into(),
+        };
+        assert!(matches!(
+            Participants::applied(&sent[..1], &gone)[0],
+            Found::Failed { .. }
+        ));
     }
 }

@@ -32,6 +32,8 @@ impl Run {
                         id: op.id,
                         spec: op.spec,
                         unknown: state == OperationState::Sending,
+                        since: op.updated_at,
+                        looks: 0,
                     });
             }
         }

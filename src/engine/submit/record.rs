@@ -8,7 +8,7 @@ use crate::domain::plan::{PendingOp, Plan};
 use crate::domain::{OpId, OperationState};
 use crate::engine::events::Event;
 use crate::engine::kinds::Verdict;
-use crate::store::{Exchange, Outcome, Settlement, StateChange, StoreError, now_ms};
+use crate::store::{Exchange, MirrorChange, Outcome, Settlement, StateChange, StoreError, now_ms};
 
 impl Run {
     /// Records a plan's skipped operations (one commit) and reports its held ones.
@@ -26,11 +26,13 @@ impl Run {
                     id: *id,
                     spec: op.spec.clone(),
                     unknown: false,
+                    since: now_ms(),
+                    looks: 0,
                 });
                 verdicts.push(Verdict::Skipped(why.clone()));
             }
         }
-        self.record_verdicts(&skipped, &verdicts, None, None)
+        self.record_verdicts(&skipped, &verdicts, None, None, Vec::new())
             .await?;
         for (id, reason) in &the_plan.held {
             if let Some(op) = by_id.get(id) {
@@ -57,6 +59,7 @@ impl Run {
         verdicts: &[Verdict],
         request_id: Option<String>,
         exchange: Option<Exchange>,
+        mirror: Vec<MirrorChange>,
     ) -> Result<(), StoreError> {
         if ops.is_empty() {
             if let Some(exchange) = exchange {
@@ -70,23 +73,30 @@ impl Run {
         for (op, verdict) in ops.iter().zip(verdicts) {
             let (state, code, message) = match verdict {
                 Verdict::Accepted => (OperationState::Accepted, None, None),
-                Verdict::Confirmed => (OperationState::Confirmed, None, None),
+                Verdict::Confirmed | Verdict::Created(_) => (OperationState::Confirmed, None, None),
                 Verdict::Skipped(m) => (OperationState::Skipped, None, Some(m.clone())),
                 Verdict::Failed { code, message } => {
                     (OperationState::Failed, *code, Some(message.clone()))
                 }
+            };
+            let made = match verdict {
+                Verdict::Created(group) => Some(group.clone()),
+                _ => None,
             };
             changes.push(StateChange {
                 id: op.id,
                 state,
                 code,
                 message: message.clone(),
+                group: made.clone(),
             });
             if state != OperationState::Accepted {
                 outcomes.push(Outcome {
                     at,
-                    group_id: op.spec.group_text().to_owned(),
-                    participant: op.spec.person_text().to_owned(),
+                    group_id: made
+                        .clone()
+                        .unwrap_or_else(|| op.spec.group_text().to_owned()),
+                    participant: op.spec.who_text(),
                     action: op.spec.kind(),
                     result: state,
                     code,
@@ -103,6 +113,7 @@ impl Run {
                 request_id,
                 outcomes,
                 exchange,
+                mirror,
             })
             .await?;
         {
@@ -132,8 +143,11 @@ impl Run {
         for (op, change) in ops.iter().zip(&changes) {
             self.emit(Event::Outcome {
                 op: op.id,
-                group_id: op.spec.group_text().to_owned(),
-                participant: op.spec.person_text().to_owned(),
+                group_id: change
+                    .group
+                    .clone()
+                    .unwrap_or_else(|| op.spec.group_text().to_owned()),
+                participant: op.spec.who_text(),
                 kind: op.spec.kind(),
                 state: change.state,
                 code: change.code,

@@ -107,7 +107,8 @@ pub(super) fn outcomes(
     rows.map(|row| {
         let (id, action, result, mut outcome) = row?;
         let corrupt = |e: String| StoreError::Corrupt(format!("outcome {id}: {e}"));
-        outcome.action = action.parse().map_err(corrupt)?;
+        outcome.action = crate::domain::OperationKind::from_name(&action)
+            .ok_or_else(|| corrupt(format!("unknown action `{action}`")))?;
         outcome.result = result.parse().map_err(corrupt)?;
         Ok(OutcomeRecord { id, outcome })
     })

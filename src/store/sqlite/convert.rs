@@ -59,7 +59,8 @@ impl TryFrom<RawOperation> for Operation {
             .transpose()
             .map_err(|e| corrupt(e.to_string()))?;
         let spec = OpSpec::from_parts(SpecParts {
-            kind: raw.kind.parse().map_err(corrupt)?,
+            kind: crate::domain::OperationKind::from_name(&raw.kind)
+                .ok_or_else(|| corrupt(format!("unknown kind `{}`", raw.kind)))?,
             group: raw.group_id,
             participant,
             payload: raw.payload,

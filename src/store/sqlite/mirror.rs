@@ -5,14 +5,20 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::convert::count_at;
 use crate::domain::Participant;
-use crate::store::{AccountId, GroupSummary, MirrorGroup, StoreError, UnixMs};
+use crate::store::{
+    AccountId, GroupAbout, GroupSummary, MirrorChange, MirrorGroup, StoreError, StoredJoinRequest,
+    UnixMs, now_ms,
+};
 
 const SUMMARY_SELECT: &str = "
 SELECT g.group_id, g.subject, g.member_count, g.read_at, g.gone_at,
     (SELECT count(*) FROM operations o
         WHERE o.account_id = g.account_id AND o.group_id = g.group_id AND o.state = 'pending'),
     (SELECT count(*) FROM operations o
-        WHERE o.account_id = g.account_id AND o.group_id = g.group_id AND o.state = 'failed')
+        WHERE o.account_id = g.account_id AND o.group_id = g.group_id AND o.state = 'failed'),
+    g.suspended,
+    (SELECT count(*) FROM join_requests j
+        WHERE j.account_id = g.account_id AND j.group_id = g.group_id)
 FROM groups g";
 
 fn summary(row: &Row<'_>) -> rusqlite::Result<GroupSummary> {
@@ -24,6 +30,8 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<GroupSummary> {
         gone_at: row.get(4)?,
         pending: count_at(row, 5)?,
         failed: count_at(row, 6)?,
+        suspended: row.get(7)?,
+        join_requests: count_at(row, 8)?,
     })
 }
 
@@ -35,19 +43,29 @@ pub(super) fn upsert_groups(
     groups: &[MirrorGroup],
 ) -> Result<(), StoreError> {
     for group in groups {
+        let about = &group.about;
         tx.prepare_cached(
-            "INSERT INTO groups (account_id, group_id, subject, member_count, read_at, gone_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, NULL)
+            "INSERT INTO groups (account_id, group_id, subject, member_count, read_at, gone_at,
+                description, join_approval_mode, suspended, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, ?8, ?9)
              ON CONFLICT (account_id, group_id) DO UPDATE SET
                 subject = excluded.subject, member_count = excluded.member_count,
-                read_at = excluded.read_at, gone_at = NULL",
+                read_at = excluded.read_at, gone_at = NULL,
+                description = excluded.description,
+                join_approval_mode = coalesce(excluded.join_approval_mode, join_approval_mode),
+                suspended = excluded.suspended,
+                created_at = coalesce(excluded.created_at, created_at)",
         )?
         .execute(params![
             acct.0,
             group.id,
             group.subject,
             group.member_count,
-            group.read_at
+            group.read_at,
+            about.description,
+            about.join_approval_mode.map(|m| m.as_str()),
+            about.suspended,
+            about.created_at,
         ])?;
         tx.prepare_cached("DELETE FROM group_members WHERE account_id = ?1 AND group_id = ?2")?
             .execute(params![acct.0, group.id])?;
@@ -94,7 +112,8 @@ pub(super) fn group(
 ) -> Result<Option<MirrorGroup>, StoreError> {
     let found = conn
         .prepare_cached(
-            "SELECT subject, member_count, read_at, gone_at FROM groups
+            "SELECT subject, member_count, read_at, gone_at, description, join_approval_mode,
+                suspended, created_at, invite_link, invite_link_read_at FROM groups
              WHERE account_id = ?1 AND group_id = ?2",
         )?
         .query_row(params![acct.0, id], |row| {
@@ -105,6 +124,16 @@ pub(super) fn group(
                 member_count: row.get(1)?,
                 read_at: row.get(2)?,
                 gone_at: row.get(3)?,
+                about: GroupAbout {
+                    description: row.get(4)?,
+                    join_approval_mode: row
+                        .get::<_, Option<String>>(5)?
+                        .and_then(|m| m.parse().ok()),
+                    suspended: row.get(6)?,
+                    created_at: row.get(7)?,
+                    invite_link: row.get(8)?,
+                    invite_link_read_at: row.get(9)?,
+                },
             })
         })
         .optional()?;
@@ -147,6 +176,125 @@ pub(super) fn groups_with_member(
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![acct.0, wa_id.trim_start_matches('+')], summary)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Marks groups gone as of `at` (a delete confirmed, a read that says 131041); rows kept.
+pub(super) fn mark_groups_gone(
+    tx: &Connection,
+    acct: AccountId,
+    ids: &[String],
+    at: UnixMs,
+) -> Result<usize, StoreError> {
+    let mut gone = 0;
+    for id in ids {
+        gone += tx
+            .prepare_cached(
+                "UPDATE groups SET gone_at = ?3 WHERE account_id = ?1 AND group_id = ?2
+                   AND gone_at IS NULL",
+            )?
+            .execute(params![acct.0, id, at])?;
+        tx.prepare_cached("DELETE FROM join_requests WHERE account_id = ?1 AND group_id = ?2")?
+            .execute(params![acct.0, id])?;
+    }
+    Ok(gone)
+}
+
+/// Sets a group's invite link as read (or set by a reset) now; `None`: it has none.
+pub(super) fn set_invite_link(
+    tx: &Connection,
+    acct: AccountId,
+    group: &str,
+    link: Option<&str>,
+    read_at: UnixMs,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "UPDATE groups SET invite_link = ?3, invite_link_read_at = ?4
+         WHERE account_id = ?1 AND group_id = ?2",
+    )?
+    .execute(params![acct.0, group, link, read_at])?;
+    Ok(())
+}
+
+/// Replaces a group's pending join requests with those just read.
+pub(super) fn set_join_requests(
+    tx: &Connection,
+    acct: AccountId,
+    group: &str,
+    requests: &[StoredJoinRequest],
+    read_at: UnixMs,
+) -> Result<(), StoreError> {
+    tx.prepare_cached("DELETE FROM join_requests WHERE account_id = ?1 AND group_id = ?2")?
+        .execute(params![acct.0, group])?;
+    let mut insert = tx.prepare_cached(
+        "INSERT OR REPLACE INTO join_requests (account_id, group_id, join_request_id, wa_id,
+            user_id, username, created_at, read_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for r in requests {
+        insert.execute(params![
+            acct.0,
+            group,
+            r.join_request_id,
+            r.wa_id,
+            r.user_id,
+            r.username,
+            r.created_at,
+            read_at
+        ])?;
+    }
+    tx.prepare_cached(
+        "UPDATE groups SET join_requests_read_at = ?3 WHERE account_id = ?1 AND group_id = ?2",
+    )?
+    .execute(params![acct.0, group, read_at])?;
+    Ok(())
+}
+
+/// The pending join requests of one group (or of every group), oldest first.
+pub(super) fn join_requests(
+    conn: &Connection,
+    acct: AccountId,
+    group: Option<&str>,
+) -> Result<Vec<StoredJoinRequest>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT group_id, join_request_id, wa_id, user_id, username, created_at, read_at
+         FROM join_requests WHERE account_id = ?1 AND (?2 IS NULL OR group_id = ?2)
+         ORDER BY group_id, created_at, join_request_id",
+    )?;
+    let rows = stmt.query_map(params![acct.0, group], |row| {
+        Ok(StoredJoinRequest {
+            group_id: row.get(0)?,
+            join_request_id: row.get(1)?,
+            wa_id: row.get(2)?,
+            user_id: row.get(3)?,
+            username: row.get(4)?,
+            created_at: row.get(5)?,
+            read_at: row.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Applies what an answer changed in the mirror.
+pub(super) fn apply(
+    tx: &Connection,
+    acct: AccountId,
+    change: &MirrorChange,
+) -> Result<(), StoreError> {
+    match change {
+        MirrorChange::InviteLink { group, link } => {
+            set_invite_link(tx, acct, group, link.as_deref(), now_ms())
+        }
+        MirrorChange::JoinRequestsAnswered { group, ids } => {
+            for id in ids {
+                tx.prepare_cached(
+                    "DELETE FROM join_requests WHERE account_id = ?1 AND group_id = ?2
+                       AND join_request_id = ?3",
+                )?
+                .execute(params![acct.0, group, id])?;
+            }
+            Ok(())
+        }
+    }
 }
 
 /// A member id read back from the mirror.

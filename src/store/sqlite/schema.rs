@@ -132,6 +132,35 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX operations_by_group ON operations (account_id, group_id, state);
     CREATE INDEX operations_by_state ON operations (account_id, state);
     "#,
+    // 3: the group lifecycle. The mirror keeps each group's description, join approval mode,
+    // suspension and creation time (ms), its invite link with when it was read, and its pending
+    // join requests with when they were read. Operations are found by the `request_id` their
+    // answer carried (webhooks name it), and creates by kind (the groups they made).
+    r#"
+    ALTER TABLE groups ADD COLUMN description TEXT;
+    ALTER TABLE groups ADD COLUMN join_approval_mode TEXT;
+    ALTER TABLE groups ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE groups ADD COLUMN created_at INTEGER;
+    ALTER TABLE groups ADD COLUMN invite_link TEXT;
+    ALTER TABLE groups ADD COLUMN invite_link_read_at INTEGER;
+    ALTER TABLE groups ADD COLUMN join_requests_read_at INTEGER;
+
+    CREATE TABLE join_requests (
+        account_id      INTEGER NOT NULL REFERENCES accounts(id),
+        group_id        TEXT NOT NULL,
+        join_request_id TEXT NOT NULL,
+        wa_id           TEXT,
+        user_id         TEXT,
+        username        TEXT,
+        created_at      INTEGER,
+        read_at         INTEGER NOT NULL,
+        PRIMARY KEY (account_id, group_id, join_request_id)
+    ) WITHOUT ROWID;
+
+    CREATE INDEX operations_by_request_id ON operations (account_id, request_id)
+        WHERE request_id IS NOT NULL;
+    CREATE INDEX operations_by_kind ON operations (account_id, kind, group_id);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -259,6 +259,7 @@ async fn a_token_passed_in_text_never_reaches_the_file() {
             state: OperationState::Failed,
             code: Some(190),
             message: Some("expired".into()),
+            group: None,
         }],
         outcomes: vec![Outcome {
             at: 1,
@@ -282,6 +283,7 @@ async fn a_token_passed_in_text_never_reaches_the_file() {
         member_count: 1,
         read_at: 1,
         gone_at: None,
+        about: Default::default(),
     }])
     .await
     .expect("mirror");
@@ -361,7 +363,8 @@ async fn listing_ten_thousand_groups_counts_every_pending_change() {
         .write_raw(move |c| {
             for g in 0..10_000u32 {
                 c.execute(
-                    "INSERT INTO groups VALUES (?1, ?2, ?3, 8, 0, NULL)",
+                    "INSERT INTO groups (account_id, group_id, subject, member_count, read_at, gone_at)
+                     VALUES (?1, ?2, ?3, 8, 0, NULL)",
                     params![acct, format!("g{g}"), format!("Group {g}")],
                 )?;
                 for m in 0..8u32 {

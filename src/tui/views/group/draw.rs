@@ -167,9 +167,10 @@ fn draw_row(buf: &mut Buffer, area: Rect, view: &GroupView, ctx: &Ctx, g: &Group
                 end
             };
             if let Some(op) = g.pending_for(&p) {
+                // Only participant changes are listed here.
                 let text = match op.kind {
-                    OperationKind::Remove => "  − removal queued",
                     OperationKind::Add => "  + add queued",
+                    _ => "  − removal queued",
                 };
                 put(
                     buf,
@@ -187,7 +188,7 @@ fn draw_row(buf: &mut Buffer, area: Rect, view: &GroupView, ctx: &Ctx, g: &Group
             };
             let sign = match op.kind {
                 OperationKind::Add => "+",
-                OperationKind::Remove => "−",
+                _ => "−",
             };
             let head = format!("{sign} {:<15} ", op.participant.e164());
             let end = put(buf, x + 2, y, &head, w.saturating_sub(2), style);

@@ -1,0 +1,251 @@
+//! The answers of the group lifecycle calls (`groups-api-2026.md` §1.6, §1.7), read leniently
+//! and made safe where they are read: an invite link, a page of join requests, and what an
+//! approve or reject did to each id.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::lenient;
+use super::wire::{request_id, text};
+
+/// The start every invite link has (R, §1.6).
+pub const LINK_PREFIX: &str = "https://chat.whatsapp.com/";
+
+/// `{"invite_link": "https://chat.whatsapp.com/<LINK_ID>"}`: a get's or a reset's answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InviteLink {
+    pub invite_link: String,
+}
+
+impl InviteLink {
+    /// Reads the link; refused when missing, or when it is not a `https://` URL of one piece
+    /// (R says every link starts `https://chat.whatsapp.com/`; another host is taken, an
+    /// address with spaces or controls is not).
+    pub fn from_json(body: &Value) -> Result<InviteLink, String> {
+        let link = lenient::string(body.get("invite_link"))
+            .ok_or_else(|| "an invite link answer without `invite_link`".to_owned())?;
+        let link = link.trim();
+        let one_piece = !link.is_empty()
+            && link.len() <= 512
+            && link
+                .chars()
+                .all(|c| c.is_ascii_graphic() && !matches!(c, '"' | '<' | '>' | '\\'));
+        if !link.starts_with("https://") || !one_piece {
+            return Err(format!(
+                "the invite link `{}` is not an https:// address",
+                text(Some(&Value::String(link.chars().take(80).collect()))).unwrap_or_default()
+            ));
+        }
+        Ok(InviteLink {
+            invite_link: link.to_owned(),
+        })
+    }
+}
+
+/// One pending join request (C: `join_request_id`, `wa_id`, `creation_timestamp`; B adds
+/// `user_id`, `username`, and `wa_id` may be missing).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct JoinRequest {
+    pub join_request_id: String,
+    /// Digits, no `+`, when shown.
+    pub wa_id: Option<String>,
+    pub user_id: Option<String>,
+    pub username: Option<String>,
+    /// Unix seconds (C: an integer; R's sample quotes it).
+    pub creation_timestamp: Option<i64>,
+}
+
+/// One page of a group's join requests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JoinRequestPage {
+    pub requests: Vec<JoinRequest>,
+    /// The cursor of the next page, when the server says there is one.
+    pub next_after: Option<String>,
+}
+
+impl JoinRequestPage {
+    /// Reads `{"data":[…],"paging":{…}}`; an item without an id is refused (it could not be
+    /// answered).
+    pub fn from_json(body: &Value) -> Result<JoinRequestPage, String> {
+        let list = body
+            .get("data")
+            .and_then(Value::as_array)
+            .ok_or_else(|| "join requests without `data`".to_owned())?;
+        let requests = list
+            .iter()
+            .map(|item| {
+                let id = text(item.get("join_request_id"))
+                    .filter(|id| !id.trim().is_empty())
+                    .ok_or_else(|| "a join request without its `join_request_id`".to_owned())?;
+                Ok(JoinRequest {
+                    join_request_id: id,
+                    wa_id: text(item.get("wa_id"))
+                        .map(|w| w.trim_start_matches('+').to_owned())
+                        .filter(|w| !w.is_empty()),
+                    user_id: text(item.get("user_id")),
+                    username: text(item.get("username")),
+                    creation_timestamp: lenient::int(item.get("creation_timestamp")),
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let paging = body.get("paging");
+        let has_next = paging
+            .and_then(|p| p.get("next"))
+            .is_some_and(|n| !n.is_null());
+        let after = paging
+            .and_then(|p| p.get("cursors"))
+            .and_then(|c| lenient::string(c.get("after")));
+        Ok(JoinRequestPage {
+            next_after: if has_next && !requests.is_empty() {
+                after
+            } else {
+                None
+            },
+            requests,
+        })
+    }
+}
+
+/// One id an approve or reject could not answer, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct JoinRequestFailure {
+    pub join_request_id: String,
+    pub code: Option<i64>,
+    pub message: String,
+}
+
+/// What an approve (`approved_join_requests`) or reject (`rejected_join_requests`) did, with
+/// `failed_join_requests` when some failed (R, C).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct JoinRequestsAnswered {
+    pub done: Vec<String>,
+    pub failed: Vec<JoinRequestFailure>,
+    pub request_id: Option<String>,
+}
+
+impl JoinRequestsAnswered {
+    /// Reads an approve's or a reject's answer. Each failed item's first error gives its code
+    /// and message; an item without its own errors takes the top-level one.
+    pub fn from_json(body: &Value) -> JoinRequestsAnswered {
+        let ids = |key: &str| -> Vec<String> {
+            body.get(key)
+                .and_then(Value::as_array)
+                .map(|list| list.iter().filter_map(|v| text(Some(v))).collect())
+                .unwrap_or_default()
+        };
+        let mut done = ids("approved_join_requests");
+        done.extend(ids("rejected_join_requests"));
+        let top = body
+            .get("errors")
+            .and_then(Value::as_array)
+            .and_then(|e| e.first());
+        let failed = body
+            .get("failed_join_requests")
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .filter_map(|item| {
+                        let id = text(item.get("join_request_id"))?;
+                        let first = item
+                            .get("errors")
+                            .and_then(Value::as_array)
+                            .and_then(|e| e.first())
+                            .or(top);
+                        let (code, message) = error_item(first);
+                        Some(JoinRequestFailure {
+                            join_request_id: id,
+                            code,
+                            message,
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        JoinRequestsAnswered {
+            done,
+            failed,
+            request_id: request_id(body),
+        }
+    }
+}
+
+/// The code and message of one `{code, message, title, error_data:{details}}` item.
+fn error_item(item: Option<&Value>) -> (Option<i64>, String) {
+    let Some(item) = item else {
+        return (None, "failed (no reason given)".into());
+    };
+    let message = text(item.get("message"))
+        .or_else(|| text(item.get("title")))
+        .unwrap_or_else(|| "failed (no reason given)".into());
+    let details = item.get("error_data").and_then(|d| text(d.get("details")));
+    let message = match details {
+        Some(d) if !d.is_empty() && d != message => format!("{message} ({d})"),
+        _ => message,
+    };
+    (lenient::int(item.get("code")), message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn links_must_be_https_addresses_of_one_piece() {
+        let ok = InviteLink::from_json(&json!({"invite_link": "https://chat.whatsapp.com/AbC123"}));
+        assert_eq!(
+            ok.map(|l| l.invite_link),
+            Ok("https://chat.whatsapp.com/AbC123".to_owned())
+        );
+        for bad in [
+            json!({}),
+            json!({"invite_link": "http://x/y"}),
+            json!({"invite_link": "https://a b"}),
+            json!({"invite_link": "https://x/\u{1b}]52;c;x\u{7}"}),
+        ] {
+            let err = InviteLink::from_json(&bad).expect_err("refused");
+            assert!(!err.chars().any(char::is_control), "{err:?}");
+        }
+    }
+
+    #[test]
+    fn join_requests_read_hidden_phones_and_quoted_times() {
+        let page = JoinRequestPage::from_json(&json!({
+            "data": [
+                {"join_request_id": "SlJR1", "wa_id": "15550100002", "creation_timestamp": "1755548877"},
+                {"join_request_id": "SlJR2", "user_id": "US.7781", "username": "ana.k", "creation_timestamp": 1755548878}
+            ],
+            "paging": {"cursors": {"before": "b", "after": "a"}, "next": "https://x/next"}
+        }))
+        .expect("page");
+        assert_eq!(page.requests[0].wa_id.as_deref(), Some("15550100002"));
+        assert_eq!(page.requests[0].creation_timestamp, Some(1_755_548_877));
+        assert_eq!(page.requests[1].wa_id, None);
+        assert_eq!(page.requests[1].username.as_deref(), Some("ana.k"));
+        assert_eq!(page.next_after.as_deref(), Some("a"));
+        assert!(JoinRequestPage::from_json(&json!({"data": [{"wa_id": "1"}]})).is_err());
+        assert!(JoinRequestPage::from_json(&json!({"nope": 1})).is_err());
+    }
+
+    #[test]
+    fn answers_name_each_failed_id_with_its_own_or_the_top_error() {
+        let answered = JoinRequestsAnswered::from_json(&json!({
+            "messaging_product": "whatsapp",
+            "approved_join_requests": ["A"],
+            "failed_join_requests": [
+                {"join_request_id": "B", "errors": [{"code": 131203, "message": "Unable to add participant to group",
+                    "error_data": {"details": "Recipient has not accepted our new Terms"}}]},
+                {"join_request_id": "C"}
+            ],
+            "errors": [{"code": "131201", "message": "Not all succeeded"}]
+        }));
+        assert_eq!(answered.done, ["A"]);
+        assert_eq!(answered.failed[0].code, Some(131203));
+        assert!(answered.failed[0].message.contains("Terms"));
+        assert_eq!(answered.failed[1].code, Some(131201));
+        let rejected =
+            JoinRequestsAnswered::from_json(&json!({"rejected_join_requests": ["X", "Y"]}));
+        assert_eq!(rejected.done, ["X", "Y"]);
+        assert!(rejected.failed.is_empty());
+    }
+}
