@@ -147,7 +147,7 @@ async fn each_error_class_comes_through() {
         (401, 190, ErrorClass::Auth),
         (403, 10, ErrorClass::Permission),
         (403, 131207, ErrorClass::GroupPermanent),
-        (400, 131215, ErrorClass::Participant),
+        (400, 131215, ErrorClass::Account),
         (400, 100, ErrorClass::BadRequest),
     ];
     for (status, code, class) in cases {

@@ -11,7 +11,25 @@ use crate::engine::{Command, EngineConfig, Event, Fetch, FetchError, Fetched};
 use crate::exit::{Failure, Outcome};
 use crate::session::Session;
 
+mod create;
+mod delete;
+mod link;
+mod update;
+
 pub async fn run(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Failure> {
+    // The lifecycle commands open what they need (a dry run or a queued change needs no token).
+    match cmd {
+        GroupsCommand::Create(args) => create::run(settings, args).await,
+        GroupsCommand::Update(args) => update::run(settings, args).await,
+        GroupsCommand::Delete(args) => delete::run(settings, args).await,
+        GroupsCommand::Link(args) => link::run(settings, args).await,
+        GroupsCommand::Links { csv } => link::all(settings, csv).await,
+        other => reads(settings, other).await,
+    }
+}
+
+/// `groups sync|list|show`.
+async fn reads(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Failure> {
     let session = Session::online(settings).await?;
     match cmd {
         GroupsCommand::Sync { concurrency } => sync(&session, usize::from(concurrency)).await,
@@ -79,11 +97,12 @@ pub async fn run(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Fai
             }
             Ok(Outcome::Done)
         }
+        _ => Err(Failure::input("not a read of the groups")),
     }
 }
 
 /// Asks the engine for one read and waits for it.
-async fn fetch(session: &Session, what: Fetch) -> Result<Fetched, FetchError> {
+pub(crate) async fn fetch(session: &Session, what: Fetch) -> Result<Fetched, FetchError> {
     let (engine, mut events) = session
         .engine(EngineConfig::default())
         .map_err(|f| FetchError {
@@ -105,7 +124,7 @@ async fn fetch(session: &Session, what: Fetch) -> Result<Fetched, FetchError> {
 }
 
 /// The one line that ends a read that failed.
-fn fetch_failure(group: &str, e: FetchError) -> Failure {
+pub(crate) fn fetch_failure(group: &str, e: FetchError) -> Failure {
     let group = sanitize(group);
     let message = sanitize(&e.message);
     match e.class {

@@ -3,10 +3,12 @@
 pub mod csv_out;
 pub mod demo;
 pub mod groups;
+pub mod lifecycle;
 pub mod local;
 pub mod log;
 pub mod participants;
 pub mod queue;
+pub mod requests;
 pub mod submit;
 pub mod tui;
 pub mod users;
@@ -27,6 +29,7 @@ pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
                 | Command::Queue(_)
                 | Command::Submit(_)
                 | Command::Log(_)
+                | Command::Requests(_)
         )
     ) && let Some(dir) = crate::logging::data_dir()
     {
@@ -55,6 +58,7 @@ pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Queue(cmd) => queue::run(&Settings::resolve(&cli.global)?, cmd).await,
         Command::Submit(args) => submit::run(&Settings::resolve(&cli.global)?, args).await,
         Command::Log(args) => log::run(&Settings::resolve(&cli.global)?, args).await,
+        Command::Requests(cmd) => requests::run(&Settings::resolve(&cli.global)?, cmd).await,
     }
 }
 

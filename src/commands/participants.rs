@@ -180,7 +180,7 @@ fn line_for(
 }
 
 /// A run stopped before anything was settled by a refused token or a missing permission.
-fn stopped_for_all(summary: &Summary) -> Option<Failure> {
+pub(super) fn stopped_for_all(summary: &Summary) -> Option<Failure> {
     let why = summary.stopped.as_deref()?;
     match summary.stopped_class.as_deref() {
         Some("auth") => Some(Failure::input(format!(

@@ -124,6 +124,9 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
     if summary.another_sender {
         return Err(Failure::busy(summary.stopped.unwrap_or_default()));
     }
+    if !args.json {
+        print_created(session.store(), &notes.created).await;
+    }
     print_summary(&summary, args.json);
     let p = &summary.progress;
     Ok(
@@ -157,6 +160,8 @@ struct Notes {
     held: usize,
     throttles: usize,
     last: Option<std::time::Instant>,
+    /// Groups the run's creates made.
+    created: Vec<String>,
 }
 
 fn show(bar: &ProgressBar, event: Event, json: bool, note: &mut Notes) -> Option<Summary> {
@@ -206,10 +211,36 @@ fn show(bar: &ProgressBar, event: Event, json: bool, note: &mut Notes) -> Option
                 if p.throttled > 0 { format!(", {} throttled", p.throttled) } else { String::new() }
             ));
         }
+        Event::Outcome {
+            kind: crate::domain::OperationKind::Create,
+            state: crate::domain::OperationState::Confirmed,
+            group_id,
+            ..
+        } => note.created.push(group_id),
         Event::RunFinished(summary) => return Some(summary),
         _ => {}
     }
     None
+}
+
+/// Each group the run's creates made: `ID  LINK  SUBJECT` on stdout.
+async fn print_created(store: &crate::store::AccountStore, created: &[String]) {
+    for id in created {
+        let Ok(Some(group)) = store.group(id).await else {
+            println!("{}", sanitize(id));
+            continue;
+        };
+        let link = group
+            .about
+            .invite_link
+            .unwrap_or_else(|| "(link not read: `wa-groups groups link ID`)".into());
+        println!(
+            "{}  {}  {}",
+            sanitize(id),
+            sanitize(&link),
+            sanitize(&group.subject)
+        );
+    }
 }
 
 fn print_summary(summary: &Summary, json: bool) {
@@ -225,7 +256,7 @@ fn print_summary(summary: &Summary, json: bool) {
     }
 }
 
-fn print_plan(settings: &Settings, plan: &Plan, json: bool) {
+pub(super) fn print_plan(settings: &Settings, plan: &Plan, json: bool) {
     // Each request's method, path and body come from the code the client sends with: what is
     // shown is what would be sent, and an id the client would refuse is shown refused.
     let phone = settings.phone_number_id.as_deref().unwrap_or_default();

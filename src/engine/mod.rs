@@ -23,8 +23,9 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 pub use events::{
-    Command, Event, Fetch, FetchError, Fetched, Progress, RequestInfo, Scope, Summary,
+    Command, Event, Fetch, FetchError, Fetched, LinkRead, Progress, RequestInfo, Scope, Summary,
 };
+pub use kinds::{OutsideEvent, settle_outside};
 pub use mirror::mirror_of;
 
 use crate::api::Client;

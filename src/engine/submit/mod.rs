@@ -7,6 +7,8 @@ mod confirm;
 mod prepare;
 mod record;
 mod see;
+
+pub(crate) use see::stored as stored_join_requests;
 mod send;
 
 use std::collections::{HashMap, VecDeque};
