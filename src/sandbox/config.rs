@@ -142,6 +142,9 @@ pub struct Faults {
     pub rate_limit: Option<f64>,
     pub drop_rate: f64,
     pub stall_rate: f64,
+    /// Faults hit only writes (POST, DELETE): reads are served as asked (a test of what a
+    /// lost write's answer does, whose settling read must get through).
+    pub writes_only: bool,
 }
 
 impl From<&SandboxConfig> for Faults {
@@ -154,6 +157,7 @@ impl From<&SandboxConfig> for Faults {
             rate_limit: config.rate_limit,
             drop_rate: config.drop_rate,
             stall_rate: config.stall_rate,
+            writes_only: false,
         }
     }
 }
