@@ -21,6 +21,7 @@ fn many(n: usize) -> Vec<GroupSummary> {
             failed: usize::from(i % 17 == 0),
             suspended: false,
             join_requests: 0,
+            invite_link: None,
         })
         .collect()
 }

@@ -27,7 +27,17 @@ pub(crate) async fn fetch(caller: &Caller, what: &Fetch) -> Result<Fetched, Fetc
             })
             .await
         {
-            Ok(Answer::Group(info)) => Ok(Fetched::Group(info)),
+            Ok(Answer::Group(info)) => {
+                // What was read is the mirror's too.
+                if let Err(e) = caller
+                    .store()
+                    .upsert_groups(vec![super::mirror_of(&info)])
+                    .await
+                {
+                    caller.store_failed(&e);
+                }
+                Ok(Fetched::Group(info))
+            }
             Ok(_) => Err(something_else()),
             Err(e) => Err(failed(e)),
         },

@@ -90,4 +90,7 @@ pub struct GroupSummary {
     /// Pending join requests, as last read.
     #[serde(default)]
     pub join_requests: usize,
+    /// The invite link as last read.
+    #[serde(default)]
+    pub invite_link: Option<String>,
 }

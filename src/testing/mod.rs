@@ -55,6 +55,7 @@ pub fn group_summary(id: &str, subject: &str, members: u32) -> GroupSummary {
         failed: 0,
         suspended: false,
         join_requests: 0,
+        invite_link: None,
     }
 }
 

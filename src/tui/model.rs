@@ -56,6 +56,12 @@ pub struct GroupRow {
     pub pending: usize,
     pub failed: usize,
     pub gone: bool,
+    /// Suspended by WhatsApp.
+    pub suspended: bool,
+    /// Pending join requests, as last read.
+    pub join_requests: usize,
+    /// The invite link as last read, made safe.
+    pub invite_link: Option<String>,
 }
 
 impl GroupRow {
@@ -70,6 +76,9 @@ impl GroupRow {
             pending: g.pending,
             failed: g.failed,
             gone: g.gone_at.is_some(),
+            suspended: g.suspended,
+            join_requests: g.join_requests,
+            invite_link: g.invite_link.as_deref().map(sanitize),
         }
     }
 }

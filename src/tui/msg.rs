@@ -78,6 +78,10 @@ pub enum Loaded {
         invalid: usize,
     },
     Undone(Vec<(OpId, Result<Undone, String>)>),
+    /// A group's settings, invite link and pending join requests (`None`: not in the mirror).
+    JoinRequests(String, Option<super::views::requests::RequestsDetail>),
+    /// Changes queued and handed to the engine at once (what they are), or why not.
+    Sending(Result<Vec<String>, String>),
     /// A store call failed.
     StoreError(String),
 }
@@ -93,5 +97,11 @@ pub enum Effect {
     Plan { purpose: PlanFor, scope: Scope },
     Enqueue { ops: Vec<OpSpec>, invalid: usize },
     Undo(Vec<OpId>),
+    /// Queue these changes and submit exactly them at once (a dialog's or a confirm's).
+    Send { ops: Vec<OpSpec> },
+    /// Read a group's settings, invite link and pending join requests from the store.
+    LoadJoinRequests(String),
+    /// Put text on the terminal's clipboard (OSC 52), from the app loop itself.
+    Copy(String),
     Quit,
 }

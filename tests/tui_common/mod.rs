@@ -166,6 +166,7 @@ pub fn summary(
         failed,
         suspended: false,
         join_requests: 0,
+        invite_link: None,
     }
 }
 

@@ -18,7 +18,8 @@ SELECT g.group_id, g.subject, g.member_count, g.read_at, g.gone_at,
         WHERE o.account_id = g.account_id AND o.group_id = g.group_id AND o.state = 'failed'),
     g.suspended,
     (SELECT count(*) FROM join_requests j
-        WHERE j.account_id = g.account_id AND j.group_id = g.group_id)
+        WHERE j.account_id = g.account_id AND j.group_id = g.group_id),
+    g.invite_link
 FROM groups g";
 
 fn summary(row: &Row<'_>) -> rusqlite::Result<GroupSummary> {
@@ -32,6 +33,7 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<GroupSummary> {
         failed: count_at(row, 6)?,
         suspended: row.get(7)?,
         join_requests: count_at(row, 8)?,
+        invite_link: row.get(9)?,
     })
 }
 

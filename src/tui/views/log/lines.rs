@@ -141,16 +141,21 @@ pub fn lines(mirror: &Mirror, event: &Event) -> Vec<Line> {
                 (None, Some(m)) => format!(": {}", sanitize(m)),
                 (None, None) => String::new(),
             };
-            one(
-                tone,
-                format!(
-                    "{outcome} {op} {kind} {} in {}{why}",
-                    sanitize(participant),
-                    mirror.label(group_id)
-                ),
-            )
+            let who = if participant.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", sanitize(participant))
+            };
+            let group = if group_id.is_empty() {
+                "a new group".to_owned()
+            } else {
+                mirror.label(group_id)
+            };
+            one(tone, format!("{outcome} {op} {kind}{who} in {group}{why}"))
         }
-        // The app asks for no fetch yet.
+        Event::Fetched {
+            result: Err(e), ..
+        } => one(Tone::Warn, format!("could not read: {}", sanitize(&e.message))),
         Event::Progress(_) | Event::SyncProgress { .. } | Event::Fetched { .. } => Vec::new(),
         Event::Paused => one(Tone::Warn, "paused".into()),
         Event::Resumed => one(Tone::Info, "resumed".into()),
