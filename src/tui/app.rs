@@ -349,19 +349,21 @@ async fn execute(store: &AccountStore, engine: &Engine, effect: Effect) -> Optio
         Effect::Quit | Effect::Copy(_) => return None,
         Effect::Send { ops } => {
             let described: Vec<String> = ops.iter().map(|op| op.describe()).collect();
-            return Some(Msg::Loaded(Loaded::Sending(match store.enqueue(ops).await {
-                Ok(report) => {
-                    let sent = engine.send(Command::Submit(crate::engine::Scope::Operations(
-                        report.ids,
-                    )));
-                    if sent {
-                        Ok(described)
-                    } else {
-                        Err("the engine stopped".into())
+            return Some(Msg::Loaded(Loaded::Sending(
+                match store.enqueue(ops).await {
+                    Ok(report) => {
+                        let sent = engine.send(Command::Submit(crate::engine::Scope::Operations(
+                            report.ids,
+                        )));
+                        if sent {
+                            Ok(described)
+                        } else {
+                            Err("the engine stopped".into())
+                        }
                     }
-                }
-                Err(e) => Err(e.to_string()),
-            })));
+                    Err(e) => Err(e.to_string()),
+                },
+            )));
         }
         Effect::LoadJoinRequests(id) => load_join_requests(store, id).await,
         Effect::LoadGroups => store.groups().await.map(Loaded::Groups),

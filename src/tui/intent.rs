@@ -134,9 +134,7 @@ impl Intent {
             } => self.lifecycle(
                 shared,
                 format!("Delete the group {subject}?"),
-                format!(
-                    "its {members} member(s) are removed, the business too; its link stops working"
-                ),
+                format!("{members} member(s) leave with it; its link dies"),
                 "delete",
             ),
             Intent::ResetLink { subject, .. } => self.lifecycle(
@@ -158,10 +156,18 @@ impl Intent {
                 };
                 self.lifecycle(
                     shared,
-                    format!("{} {} join request(s) of {subject}?", capital(verb), requests.len()),
+                    format!(
+                        "{} {} join request(s) of {subject}?",
+                        capital(verb),
+                        requests.len()
+                    ),
                     format!(
                         "{}; {what}",
-                        requests.iter().map(JoinRequestRef::label).collect::<Vec<_>>().join(", ")
+                        requests
+                            .iter()
+                            .map(JoinRequestRef::label)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                     verb,
                 )
@@ -170,7 +176,13 @@ impl Intent {
     }
 
     /// The question of a lifecycle intent: its requests, sent at once on yes.
-    fn lifecycle(&self, shared: &Shared, title: String, summary: String, verb: &'static str) -> Question {
+    fn lifecycle(
+        &self,
+        shared: &Shared,
+        title: String,
+        summary: String,
+        verb: &'static str,
+    ) -> Question {
         let plan = self.planned();
         Question {
             title,

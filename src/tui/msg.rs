@@ -93,12 +93,23 @@ pub enum Effect {
     LoadGroups,
     LoadGroup(String),
     LoadCounts,
-    FindPerson { query: String, person: Participant },
-    Plan { purpose: PlanFor, scope: Scope },
-    Enqueue { ops: Vec<OpSpec>, invalid: usize },
+    FindPerson {
+        query: String,
+        person: Participant,
+    },
+    Plan {
+        purpose: PlanFor,
+        scope: Scope,
+    },
+    Enqueue {
+        ops: Vec<OpSpec>,
+        invalid: usize,
+    },
     Undo(Vec<OpId>),
     /// Queue these changes and submit exactly them at once (a dialog's or a confirm's).
-    Send { ops: Vec<OpSpec> },
+    Send {
+        ops: Vec<OpSpec>,
+    },
     /// Read a group's settings, invite link and pending join requests from the store.
     LoadJoinRequests(String),
     /// Put text on the terminal's clipboard (OSC 52), from the app loop itself.

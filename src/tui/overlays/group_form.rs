@@ -184,7 +184,10 @@ impl GroupForm {
         match self.specs() {
             Err(why) => vec![Answer::notice(Tone::Warn, why)],
             Ok(specs) if specs.is_empty() => {
-                vec![Answer::Close, Answer::notice(Tone::Plain, "nothing changed")]
+                vec![
+                    Answer::Close,
+                    Answer::notice(Tone::Plain, "nothing changed"),
+                ]
             }
             Ok(specs) => vec![Answer::Close, Answer::Effect(Effect::Send { ops: specs })],
         }
@@ -200,11 +203,38 @@ impl GroupForm {
             return;
         }
         let (x, w) = (inner.x + 1, inner.width.saturating_sub(2));
-        let label = |f: Field| if self.field == f { theme::key() } else { theme::tone(Tone::Dim) };
+        let label = |f: Field| {
+            if self.field == f {
+                theme::key()
+            } else {
+                theme::tone(Tone::Dim)
+            }
+        };
         let caret = |f: Field| if self.field == f { "▏" } else { "" };
-        put(buf, x, inner.y, "Subject (1 to 128 characters)", w, label(Field::Subject));
-        put_cut(buf, x, inner.y + 1, &format!("> {}{}", self.subject, caret(Field::Subject)), w, Style::default());
-        put(buf, x, inner.y + 2, "Description (at most 2048)", w, label(Field::Description));
+        put(
+            buf,
+            x,
+            inner.y,
+            "Subject (1 to 128 characters)",
+            w,
+            label(Field::Subject),
+        );
+        put_cut(
+            buf,
+            x,
+            inner.y + 1,
+            &format!("> {}{}", self.subject, caret(Field::Subject)),
+            w,
+            Style::default(),
+        );
+        put(
+            buf,
+            x,
+            inner.y + 2,
+            "Description (at most 2048)",
+            w,
+            label(Field::Description),
+        );
         put_cut(
             buf,
             x,
@@ -235,7 +265,14 @@ impl GroupForm {
             ctx.keymap.hint(&[Action::NextPane], ""),
             ctx.keymap.hint(&[Action::Back], "")
         );
-        put(buf, x, inner.y + inner.height - 1, &keys, w, theme::tone(Tone::Dim));
+        put(
+            buf,
+            x,
+            inner.y + inner.height - 1,
+            &keys,
+            w,
+            theme::tone(Tone::Dim),
+        );
     }
 }
 
@@ -256,7 +293,11 @@ mod tests {
         let mut new = GroupForm::create();
         new.subject = "Cohort".into();
         new.approval = true;
-        let Ok(specs) = new.specs() else { panic!("valid") };
-        assert!(matches!(&specs[0], OpSpec::Create { new, .. } if new.join_approval_mode == JoinApprovalMode::ApprovalRequired));
+        let Ok(specs) = new.specs() else {
+            panic!("valid")
+        };
+        assert!(
+            matches!(&specs[0], OpSpec::Create { new, .. } if new.join_approval_mode == JoinApprovalMode::ApprovalRequired)
+        );
     }
 }

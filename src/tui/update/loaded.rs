@@ -133,9 +133,7 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
         Loaded::Group(..)
         | Loaded::Counts(_)
         | Loaded::PersonGroups { .. }
-        | Loaded::JoinRequests(..) => {
-            to_all(state, &ViewMsg::Loaded(&loaded))
-        }
+        | Loaded::JoinRequests(..) => to_all(state, &ViewMsg::Loaded(&loaded)),
     }
 }
 

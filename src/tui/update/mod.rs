@@ -101,7 +101,9 @@ fn apply(state: &mut State, replies: Vec<Reply>) -> Vec<Effect> {
             Reply::Broadcast(b) => effects.extend(to_all(state, &ViewMsg::Broadcast(&b))),
             Reply::Ask(intent) => {
                 let confirm = super::overlays::Confirm::new(intent, &state.shared);
-                state.overlays.push(super::overlays::Overlay::Confirm(confirm));
+                state
+                    .overlays
+                    .push(super::overlays::Overlay::Confirm(confirm));
             }
         }
     }

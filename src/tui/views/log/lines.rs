@@ -153,9 +153,10 @@ pub fn lines(mirror: &Mirror, event: &Event) -> Vec<Line> {
             };
             one(tone, format!("{outcome} {op} {kind}{who} in {group}{why}"))
         }
-        Event::Fetched {
-            result: Err(e), ..
-        } => one(Tone::Warn, format!("could not read: {}", sanitize(&e.message))),
+        Event::Fetched { result: Err(e), .. } => one(
+            Tone::Warn,
+            format!("could not read: {}", sanitize(&e.message)),
+        ),
         Event::Progress(_) | Event::SyncProgress { .. } | Event::Fetched { .. } => Vec::new(),
         Event::Paused => one(Tone::Warn, "paused".into()),
         Event::Resumed => one(Tone::Info, "resumed".into()),

@@ -21,7 +21,14 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
     ratatui::widgets::Widget::render(ratatui::widgets::Clear, area, buf);
     let Some(d) = &view.detail else {
         let inner = pane(buf, area, " Join requests ", ctx.focused);
-        put(buf, inner.x + 1, inner.y, "Reading…", inner.width.saturating_sub(1), theme::tone(Tone::Dim));
+        put(
+            buf,
+            inner.x + 1,
+            inner.y,
+            "Reading…",
+            inner.width.saturating_sub(1),
+            theme::tone(Tone::Dim),
+        );
         return;
     };
     let title = format!(" {} · link and join requests ", d.subject);
@@ -68,10 +75,21 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
     };
     line(
         &mut y,
-        &format!("Joins {mode} · {}/{MAX_GROUP_MEMBERS} members{state}", d.member_count),
-        if d.suspended || d.gone { Tone::Bad } else { Tone::Plain },
+        &format!(
+            "Joins {mode} · {}/{MAX_GROUP_MEMBERS} members{state}",
+            d.member_count
+        ),
+        if d.suspended || d.gone {
+            Tone::Bad
+        } else {
+            Tone::Plain
+        },
     );
-    let about = d.description.as_deref().filter(|t| !t.is_empty()).unwrap_or("(no description)");
+    let about = d
+        .description
+        .as_deref()
+        .filter(|t| !t.is_empty())
+        .unwrap_or("(no description)");
     line(&mut y, &format!("About {about}"), Tone::Dim);
     let picked = if view.picked.is_empty() {
         String::new()
@@ -90,16 +108,30 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
     let rows = usize::from(bottom.saturating_sub(y));
     let first = view.cursor.offset.min(d.requests.len());
     for (i, r) in d.requests.iter().enumerate().skip(first).take(rows) {
-        let mark = if view.picked.contains(&r.join_request_id) { "•" } else { " " };
+        let mark = if view.picked.contains(&r.join_request_id) {
+            "•"
+        } else {
+            " "
+        };
         let asked = r
             .created_at
             .map(|t| format!("  asked {}", crate::domain::when::rfc3339(t)))
             .unwrap_or_default();
-        let text = format!("{mark} {:<16}{asked}", crate::domain::text::sanitize(&r.reference().label()));
-        let style = if view.picked.contains(&r.join_request_id) { theme::picked() } else { Default::default() };
+        let text = format!(
+            "{mark} {:<16}{asked}",
+            crate::domain::text::sanitize(&r.reference().label())
+        );
+        let style = if view.picked.contains(&r.join_request_id) {
+            theme::picked()
+        } else {
+            Default::default()
+        };
         put_cut(buf, x, y, &text, w, style);
         if i == view.cursor.index {
-            buf.set_style(Rect::new(inner.x, y, inner.width, 1), theme::cursor(ctx.focused));
+            buf.set_style(
+                Rect::new(inner.x, y, inner.width, 1),
+                theme::cursor(ctx.focused),
+            );
         }
         y += 1;
     }
