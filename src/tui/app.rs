@@ -87,8 +87,13 @@ impl App {
 
     /// Sends copied text to `sink` instead of the terminal's clipboard.
     pub fn with_clipboard(mut self, sink: impl FnMut(&str) + Send + 'static) -> App {
-        self.clipboard = Box::new(sink);
+        self.set_clipboard(sink);
         self
+    }
+
+    /// [`App::with_clipboard`] on an app already made.
+    pub fn set_clipboard(&mut self, sink: impl FnMut(&str) + Send + 'static) {
+        self.clipboard = Box::new(sink);
     }
 
     /// Fixes the clock used to stamp engine events (for deterministic screens).
