@@ -2,6 +2,7 @@
 
 pub mod csv_out;
 pub mod demo;
+mod demo_people;
 pub mod groups;
 pub mod lifecycle;
 pub mod local;

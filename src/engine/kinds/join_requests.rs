@@ -1,7 +1,8 @@
 //! Approving and rejecting join requests: up to 8 ids of one group a request (the most per call
-//! is not documented; 8 is a safe guess), each id settled by the answer's
-//! `approved_`/`rejected_join_requests` and `failed_join_requests`; an id the answer does not
-//! name, or whose answer was lost, is settled by reading the group's pending requests.
+//! is not documented; 8 is a safe guess), each id judged by the answer's
+//! `approved_`/`rejected_join_requests` and `failed_join_requests`; what the answer took (or
+//! did not name, or whose answer was lost) is confirmed by reading the group's pending
+//! requests and the group itself, so the mirror shows who is in now.
 
 use std::collections::BTreeMap;
 
@@ -72,7 +73,7 @@ impl Kind for JoinRequests {
                 .map(|op| {
                     let id = id_of(op);
                     if answered.done.contains(&id) {
-                        return Verdict::Confirmed;
+                        return Verdict::Accepted;
                     }
                     match answered.failed.iter().find(|f| f.join_request_id == id) {
                         Some(f) if f.code == Some(NO_SUCH_REQUEST) => gone_request(),
@@ -80,7 +81,7 @@ impl Kind for JoinRequests {
                             code: f.code,
                             message: f.message.clone(),
                         },
-                        // Not named: a read of the pending requests settles it.
+                        // Not named: the read settles it too.
                         None => Verdict::Accepted,
                     }
                 })
@@ -188,7 +189,7 @@ mod tests {
             },
         };
         let verdicts = JoinRequests::settle(&request, &Ok(answer.clone()));
-        assert_eq!(verdicts[0], Verdict::Confirmed);
+        assert_eq!(verdicts[0], Verdict::Accepted);
         assert_eq!(
             verdicts[1],
             Verdict::Failed {
