@@ -37,14 +37,19 @@ pub fn read_new_groups(reader: impl Read) -> Result<NewGroupsFile, ImportError> 
         .flexible(true)
         .trim(csv::Trim::All)
         .comment(Some(b'#'))
+        .has_headers(false)
         .from_reader(text.as_bytes());
-    let header = csv
-        .headers()
-        .map_err(|e| ImportError::HeaderUnreadable {
-            line: 1,
-            reason: e.to_string(),
-        })?
-        .clone();
+    let mut header = csv::StringRecord::new();
+    match csv.read_record(&mut header) {
+        Ok(true) => {}
+        Ok(false) => return Err(ImportError::NothingToImport),
+        Err(e) => {
+            return Err(ImportError::HeaderUnreadable {
+                line: 1,
+                reason: e.to_string(),
+            });
+        }
+    }
     let column = |name: &str| {
         header.iter().position(|h| {
             h.trim()
@@ -65,14 +70,27 @@ pub fn read_new_groups(reader: impl Read) -> Result<NewGroupsFile, ImportError> 
     let mut bad: Vec<BadLine> = Vec::new();
     let mut bad_more = 0;
     let mut first_line_of: std::collections::HashMap<String, u64> = Default::default();
-    for record in csv.records() {
-        let (line, checked) = match record {
+    // Lines counted from the byte a record starts at, past the end of the line before (the
+    // reader's own count, and its start, take the `\n` of a CRLF as part of the next record).
+    let bytes = text.as_bytes();
+    let line_at = |byte: u64| -> u64 {
+        let mut end = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+        while end < bytes.len() && matches!(bytes[end], b'\r' | b'\n') {
+            end += 1;
+        }
+        bytes[..end].iter().filter(|b| **b == b'\n').count() as u64 + 1
+    };
+    let mut record = csv::StringRecord::new();
+    loop {
+        let before = line_at(csv.position().byte());
+        let (line, checked) = match csv.read_record(&mut record) {
+            Ok(false) => break,
             Err(e) => (
-                e.position().map_or(0, |p| p.line()),
+                e.position().map_or(before, |p| line_at(p.byte())),
                 Err(format!("cannot be read as CSV: {e}")),
             ),
-            Ok(record) => {
-                let line = record.position().map_or(0, |p| p.line());
+            Ok(true) => {
+                let line = record.position().map_or(before, |p| line_at(p.byte()));
                 if record.iter().all(str::is_empty) {
                     continue;
                 }
@@ -163,8 +181,9 @@ mod tests {
     #[test]
     fn every_bad_line_is_named_and_nothing_is_taken() {
         let long = "x".repeat(129);
-        let text =
-            format!("subject,description,join_approval_mode\nOK,,\n,,\n{long},,\nA,,maybe\nOK,,\n");
+        let text = format!(
+            "subject,description,join_approval_mode\nOK,,\n,Only a description,\n{long},,\nA,,maybe\nOK,,\n"
+        );
         let Err(ImportError::Invalid { bad, .. }) = read_new_groups(text.as_bytes()) else {
             panic!("refused");
         };
