@@ -307,7 +307,7 @@ async fn group_info_asks_for_members_and_reads_them() {
         .and(path(format!("/v23.0/{GROUP}")))
         .and(query_param(
             "fields",
-            "subject,description,participants,total_participant_count,suspended,creation_timestamp",
+            "subject,description,participants,total_participant_count,suspended,creation_timestamp,join_approval_mode",
         ))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "id": GROUP, "subject": "Team", "participants": [{"wa_id": "12025550143"}],

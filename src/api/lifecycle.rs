@@ -88,19 +88,8 @@ impl JoinRequestPage {
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
-        let paging = body.get("paging");
-        let has_next = paging
-            .and_then(|p| p.get("next"))
-            .is_some_and(|n| !n.is_null());
-        let after = paging
-            .and_then(|p| p.get("cursors"))
-            .and_then(|c| lenient::string(c.get("after")));
         Ok(JoinRequestPage {
-            next_after: if has_next && !requests.is_empty() {
-                after
-            } else {
-                None
-            },
+            next_after: super::wire::next_cursor(body).filter(|_| !requests.is_empty()),
             requests,
         })
     }

@@ -234,18 +234,22 @@ impl GroupPage {
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
-        let paging = body.get("paging");
-        let has_next = paging
-            .and_then(|p| p.get("next"))
-            .is_some_and(|n| !n.is_null());
-        let after = paging
-            .and_then(|p| p.get("cursors"))
-            .and_then(|c| lenient::string(c.get("after")));
         Ok(GroupPage {
             groups,
-            next_after: if has_next { after } else { None },
+            next_after: next_cursor(body),
         })
     }
+}
+
+/// The `after` cursor of a list answer's `paging`, when it says a next page exists.
+pub fn next_cursor(body: &Value) -> Option<String> {
+    let paging = body.get("paging")?;
+    if paging.get("next").is_none_or(Value::is_null) {
+        return None;
+    }
+    paging
+        .get("cursors")
+        .and_then(|c| lenient::string(c.get("after")))
 }
 
 impl GroupInfo {

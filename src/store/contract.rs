@@ -687,6 +687,151 @@ macro_rules! suite {
             assert_eq!(diff.removes, vec![("g".to_owned(), person(1))]);
             assert_eq!(diff.unknown_groups, vec!["unknown".to_owned()]);
         }
+
+        #[tokio::test]
+        async fn the_mirror_keeps_a_groups_settings_link_and_join_requests() {
+            let (_g, s) = account().await;
+            let mut group = MirrorGroup {
+                id: "g".into(),
+                subject: "Cohort".into(),
+                members: vec![person(1)],
+                member_count: 1,
+                read_at: 5,
+                gone_at: None,
+                about: GroupAbout {
+                    description: Some("Weekly".into()),
+                    join_approval_mode: Some(crate::domain::JoinApprovalMode::ApprovalRequired),
+                    suspended: true,
+                    created_at: Some(1_700_000_000_000),
+                    invite_link: None,
+                    invite_link_read_at: None,
+                },
+            };
+            s.upsert_groups(vec![group.clone()]).await.expect("upsert");
+            s.set_invite_link("g", Some("https://chat.whatsapp.com/A1".into()), 7)
+                .await
+                .expect("link");
+            // A later read (which carries no link) keeps the link.
+            group.read_at = 9;
+            s.upsert_groups(vec![group.clone()]).await.expect("again");
+            let kept = s.group("g").await.expect("read").expect("there");
+            assert_eq!(kept.about.description.as_deref(), Some("Weekly"));
+            assert!(kept.about.suspended);
+            assert_eq!(kept.about.created_at, Some(1_700_000_000_000));
+            assert_eq!(
+                kept.about.invite_link.as_deref(),
+                Some("https://chat.whatsapp.com/A1")
+            );
+            assert_eq!(kept.about.invite_link_read_at, Some(7));
+            let asked = |id: &str| StoredJoinRequest {
+                group_id: "g".into(),
+                join_request_id: id.into(),
+                wa_id: Some("15550100002".into()),
+                user_id: None,
+                username: None,
+                created_at: Some(1),
+                read_at: 8,
+            };
+            s.set_join_requests("g", vec![asked("J1"), asked("J2")], 8)
+                .await
+                .expect("requests");
+            s.set_join_requests("g", vec![asked("J2"), asked("J3")], 9)
+                .await
+                .expect("replaced");
+            let ids: Vec<String> = s
+                .join_requests(Some("g"))
+                .await
+                .expect("read")
+                .into_iter()
+                .map(|r| r.join_request_id)
+                .collect();
+            assert_eq!(ids, ["J2", "J3"], "a read replaces the group's requests");
+            let listed = s.groups().await.expect("list");
+            assert_eq!((listed[0].join_requests, listed[0].suspended), (2, true));
+            assert_eq!(
+                s.mark_groups_gone(vec!["g".into()], 10)
+                    .await
+                    .expect("gone"),
+                1
+            );
+            assert!(s.join_requests(None).await.expect("read").is_empty());
+            assert_eq!(
+                s.group("g").await.expect("read").expect("kept").gone_at,
+                Some(10)
+            );
+        }
+
+        #[tokio::test]
+        async fn a_settlement_names_a_creates_group_keeps_its_request_id_and_changes_the_mirror() {
+            let (_g, s) = account().await;
+            mirror(&s, "g", &[]).await;
+            s.set_join_requests(
+                "g",
+                vec![StoredJoinRequest {
+                    group_id: "g".into(),
+                    join_request_id: "J1".into(),
+                    wa_id: None,
+                    user_id: None,
+                    username: None,
+                    created_at: None,
+                    read_at: 1,
+                }],
+                1,
+            )
+            .await
+            .expect("requests");
+            let create = OpSpec::Create {
+                group: None,
+                new: crate::domain::NewGroup {
+                    subject: "New".into(),
+                    description: None,
+                    join_approval_mode: Default::default(),
+                },
+            };
+            let id = s.enqueue(vec![create]).await.expect("enqueue").ids[0];
+            s.claim(vec![id], "a-1".into()).await.expect("claim");
+            s.settle(Settlement {
+                changes: vec![StateChange {
+                    id,
+                    state: OperationState::Confirmed,
+                    code: None,
+                    message: None,
+                    group: Some("MADE".into()),
+                }],
+                request_id: Some("RQ-1".into()),
+                mirror: vec![
+                    MirrorChange::InviteLink {
+                        group: "g".into(),
+                        link: Some("https://chat.whatsapp.com/B2".into()),
+                    },
+                    MirrorChange::JoinRequestsAnswered {
+                        group: "g".into(),
+                        ids: vec!["J1".into()],
+                    },
+                ],
+                ..Settlement::default()
+            })
+            .await
+            .expect("settle");
+            let made = get(&s, id).await;
+            assert_eq!(made.group(), Some("MADE"));
+            assert_eq!(made.request_id.as_deref(), Some("RQ-1"));
+            let by_request = s.operations_with_request_id("RQ-1").await.expect("found");
+            assert_eq!(by_request.iter().map(|o| o.id).collect::<Vec<_>>(), [id]);
+            assert!(
+                s.operations_with_request_id("other")
+                    .await
+                    .expect("none")
+                    .is_empty()
+            );
+            assert!(s.created_groups().await.expect("made").contains("MADE"));
+            let g = s.group("g").await.expect("read").expect("there");
+            assert_eq!(
+                g.about.invite_link.as_deref(),
+                Some("https://chat.whatsapp.com/B2")
+            );
+            assert!(s.join_requests(Some("g")).await.expect("read").is_empty());
+        }
     };
 }
 

@@ -351,6 +351,30 @@ fn all_failed(request: &PlannedRequest, err: &ApiError) -> Vec<Verdict> {
         .collect()
 }
 
+/// Each operation judged on a group read by `shows` (a gone group fails them all; anything
+/// else read shows nothing).
+fn on_group_read(
+    ops: &[Sent],
+    seen: &Seen,
+    shows: impl Fn(&Sent, &GroupInfo) -> bool,
+) -> Vec<Found> {
+    if let Some(gone) = gone_failure(seen) {
+        return ops.iter().map(|_| gone.clone()).collect();
+    }
+    let Seen::Group(info) = seen else {
+        return ops.iter().map(|_| Found::No).collect();
+    };
+    ops.iter()
+        .map(|op| {
+            if shows(op, info) {
+                Found::Yes
+            } else {
+                Found::No
+            }
+        })
+        .collect()
+}
+
 /// The Graph code of a group that does not exist (any more).
 pub const UNKNOWN_GROUP: i64 = 131041;
 

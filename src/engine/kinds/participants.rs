@@ -6,7 +6,7 @@ use crate::api::{Answer, ApiError, Call, ErrorClass, ParticipantFailure, WriteAc
 use crate::domain::plan::{self, PendingOp, Plan, PlannedRequest};
 use crate::domain::{MAX_PARTICIPANTS_PER_REQUEST, Members, OpSpec, OperationKind, Participant};
 
-use super::{Confirmation, Found, Kind, Mirror, Seen, Sent, Verdict, gone_failure};
+use super::{Confirmation, Found, Kind, Mirror, Seen, Sent, Verdict, on_group_read};
 
 /// The add and remove kinds.
 pub struct Participants;
@@ -43,23 +43,12 @@ impl Kind for Participants {
     }
 
     fn applied(ops: &[Sent], seen: &Seen) -> Vec<Found> {
-        if let Some(gone) = gone_failure(seen) {
-            return ops.iter().map(|_| gone.clone()).collect();
-        }
-        let Seen::Group(info) = seen else {
-            return ops.iter().map(|_| Found::No).collect();
-        };
-        let members = Members::of_wa_ids(info.participants.iter().map(String::as_str));
-        ops.iter()
-            .map(|op| match op.spec.participant() {
-                Some(person)
-                    if (op.spec.kind() == OperationKind::Add) == members.contains(person) =>
-                {
-                    Found::Yes
-                }
-                _ => Found::No,
-            })
-            .collect()
+        on_group_read(ops, seen, |op, info| {
+            let members = Members::of_wa_ids(info.participants.iter().map(String::as_str));
+            op.spec
+                .participant()
+                .is_some_and(|p| (op.spec.kind() == OperationKind::Add) == members.contains(p))
+        })
     }
 }
 

@@ -10,7 +10,7 @@ use crate::domain::plan::{PendingOp, Plan, PlannedRequest};
 use crate::domain::text::sanitize;
 
 use super::{
-    Confirmation, Found, Kind, Mirror, OutsideEvent, Seen, Sent, Verdict, all_failed, gone_failure,
+    Confirmation, Found, Kind, Mirror, OutsideEvent, Seen, Sent, Verdict, all_failed, on_group_read,
 };
 
 /// The subject and description kinds.
@@ -67,24 +67,13 @@ impl Kind for Settings {
     }
 
     fn applied(ops: &[Sent], seen: &Seen) -> Vec<Found> {
-        if let Some(gone) = gone_failure(seen) {
-            return ops.iter().map(|_| gone.clone()).collect();
-        }
-        let Seen::Group(info) = seen else {
-            return ops.iter().map(|_| Found::No).collect();
-        };
-        ops.iter()
-            .map(|op| {
-                let shows = match op.spec {
-                    OpSpec::Subject { subject, .. } => info.subject == sanitize(subject.trim()),
-                    OpSpec::Description { description, .. } => {
-                        info.description.as_deref().unwrap_or("") == sanitize(description)
-                    }
-                    _ => false,
-                };
-                if shows { Found::Yes } else { Found::No }
-            })
-            .collect()
+        on_group_read(ops, seen, |op, info| match op.spec {
+            OpSpec::Subject { subject, .. } => info.subject == sanitize(subject.trim()),
+            OpSpec::Description { description, .. } => {
+                info.description.as_deref().unwrap_or("") == sanitize(description)
+            }
+            _ => false,
+        })
     }
 
     fn outside(spec: &OpSpec, event: &OutsideEvent) -> Option<Verdict> {
