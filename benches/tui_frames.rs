@@ -115,6 +115,7 @@ async fn build(db: &std::path::Path, n: usize) {
             members,
             read_at: 0,
             gone_at: None,
+            about: Default::default(),
         });
         if batch.len() == 1000 {
             store

@@ -112,7 +112,10 @@ async fn a_group_created_asked_approved_rejected_renamed_and_deleted_from_the_ap
     h.type_text("y");
     h.run_until("copied", |_| !copied.lock().expect("lock").is_empty())
         .await;
-    assert_eq!(copied.lock().expect("lock").as_slice(), [link.clone()]);
+    assert_eq!(
+        copied.lock().expect("lock").as_slice(),
+        std::slice::from_ref(&link)
+    );
     h.type_text("R");
     h.type_text("y");
     h.run_until("the reset confirmed", |s| {

@@ -30,7 +30,7 @@ pub fn start(sandbox: Arc<Sandbox>, session: Session) -> tokio::task::JoinHandle
                 username: None,
                 hide_phone: None,
             };
-            let ask = n % 2 == 0;
+            let ask = n.is_multiple_of(2);
             let wanted = if ask {
                 "approval_required"
             } else {

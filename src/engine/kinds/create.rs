@@ -191,7 +191,7 @@ mod tests {
 
     #[test]
     fn a_lost_create_is_never_sent_again() {
-        assert!(!Create::SEND_AGAIN);
+        const { assert!(!Create::SEND_AGAIN) };
         assert!(
             !Create::request(&PlannedRequest {
                 kind: crate::domain::OperationKind::Create,
