@@ -11,6 +11,15 @@ fn secs(ms: u64) -> String {
     format!("{:.1} s", ms as f64 / 1000.0)
 }
 
+/// A group by its subject; a create's request, which has none yet, as `a new group`.
+fn group(mirror: &Mirror, id: &str) -> String {
+    if id.is_empty() {
+        "a new group".to_owned()
+    } else {
+        mirror.label(id)
+    }
+}
+
 fn request(mirror: &Mirror, r: &RequestInfo) -> String {
     let attempt = if r.attempt > 1 {
         format!(" (try {})", r.attempt)
@@ -20,7 +29,7 @@ fn request(mirror: &Mirror, r: &RequestInfo) -> String {
     format!(
         "{} {} ×{}{attempt}",
         r.method,
-        mirror.label(&r.group_id),
+        group(mirror, &r.group_id),
         r.participants
     )
 }
@@ -51,7 +60,7 @@ pub fn lines(mirror: &Mirror, event: &Event) -> Vec<Line> {
             format!(
                 "planned {} {}: {}",
                 kind,
-                mirror.label(group_id),
+                group(mirror, group_id),
                 participants
                     .iter()
                     .map(|p| sanitize(p))
@@ -146,11 +155,7 @@ pub fn lines(mirror: &Mirror, event: &Event) -> Vec<Line> {
             } else {
                 format!(" {}", sanitize(participant))
             };
-            let group = if group_id.is_empty() {
-                "a new group".to_owned()
-            } else {
-                mirror.label(group_id)
-            };
+            let group = group(mirror, group_id);
             one(tone, format!("{outcome} {op} {kind}{who} in {group}{why}"))
         }
         Event::Fetched { result: Err(e), .. } => one(
