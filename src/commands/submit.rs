@@ -284,7 +284,7 @@ fn print_plan(settings: &Settings, plan: &Plan, json: bool) {
         return;
     }
     for (r, (endpoint, _)) in plan.requests.iter().zip(&shown) {
-        let people: Vec<&str> = r.participants().map(|p| p.e164()).collect();
+        let people: Vec<String> = r.participants().map(|p| p.label()).collect();
         match endpoint {
             Ok(endpoint) => println!(
                 "{:<6} {}  {}",

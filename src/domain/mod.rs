@@ -17,8 +17,8 @@ pub mod text;
 pub mod when;
 
 pub use group_id::{GroupId, GroupIdError};
-pub use list::{ListEntry, read_numbers};
-pub use members::Members;
+pub use list::{ListEntry, Named, read_numbers};
+pub use members::{Members, Membership};
 pub use operation::{OpId, OpSpec, OperationKind, OperationState};
 pub use participant::{Participant, ParticipantError};
 pub use person::{Key, Person, Query, Sameness, UserId};

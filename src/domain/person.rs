@@ -149,11 +149,12 @@ pub struct Person {
     username: Option<String>,
 }
 
-/// A person's fields as JSON carries them (`wa_id`, `user_id`, `parent_user_id`, `username`).
+/// A person's fields as JSON carries them: `phone` (E.164), `user_id`, `parent_user_id`,
+/// `username`, each left out when unknown.
 #[derive(Serialize, Deserialize)]
 struct PersonFields {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    wa_id: Option<Participant>,
+    phone: Option<Participant>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     user_id: Option<UserId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -166,7 +167,7 @@ impl TryFrom<PersonFields> for Person {
     type Error = String;
 
     fn try_from(f: PersonFields) -> Result<Self, Self::Error> {
-        Person::known(f.wa_id, f.user_id)
+        Person::known(f.phone, f.user_id)
             .map(|p| {
                 p.with_parent_user_id(f.parent_user_id)
                     .with_username(f.username)
@@ -178,7 +179,7 @@ impl TryFrom<PersonFields> for Person {
 impl From<Person> for PersonFields {
     fn from(p: Person) -> Self {
         PersonFields {
-            wa_id: p.phone,
+            phone: p.phone,
             user_id: p.user_id,
             parent_user_id: p.parent_user_id,
             username: p.username,
@@ -529,7 +530,7 @@ mod tests {
     }
 
     #[test]
-    fn json_carries_every_field_and_needs_a_key() {
+    fn json_carries_every_field_and_needs_a_phone_or_a_bsuid() {
         let p = Person::known(
             Participant::from_wa_id("12025550143").ok(),
             UserId::parse("US.1").ok(),
@@ -539,7 +540,7 @@ mod tests {
         let json = serde_json::to_value(&p).expect("json");
         assert_eq!(
             json,
-            serde_json::json!({"wa_id": "+12025550143", "user_id": "US.1", "username": "ana"})
+            serde_json::json!({"phone": "+12025550143", "user_id": "US.1", "username": "ana"})
         );
         assert_eq!(serde_json::from_value::<Person>(json).ok(), Some(p));
         assert!(serde_json::from_value::<Person>(serde_json::json!({"username": "ana"})).is_err());

@@ -28,7 +28,7 @@ pub fn plan_lines(plan: &Plan, api_version: &str, label: impl Fn(&str) -> String
                 Err(e) => Line::new(Tone::Warn, format!("  refused: {e}")),
             },
         );
-        let people: Vec<&str> = r.participants().map(|p| p.e164()).collect();
+        let people: Vec<String> = r.participants().map(|p| p.label()).collect();
         lines.push(Line::new(Tone::Plain, format!("  {}", people.join(" "))));
     }
     if !plan.held.is_empty() {

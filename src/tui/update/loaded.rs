@@ -66,7 +66,7 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
                     format!(
                         "replaced: the pending {} of {} in {} (#{}) is withdrawn",
                         r.replaced_kind,
-                        r.spec.person_text(),
+                        r.spec.person_label(),
                         state.shared.mirror.label(r.spec.group_text()),
                         r.replaced.0
                     ),
@@ -79,7 +79,7 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
                         "flagged #{} {} {}: {}",
                         f.id.0,
                         f.spec.kind(),
-                        f.spec.person_text(),
+                        f.spec.person_label(),
                         sanitize(&f.flag)
                     ),
                 ));
