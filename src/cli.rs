@@ -209,7 +209,7 @@ pub struct DemoArgs {
     pub seed: u64,
     /// Share (0 to 1) of the demo's people shown with a BSUID and a username but no phone
     /// number, as Meta shows users with a username who have had no contact with the business
-    #[arg(long, default_value_t = 0.0, value_parser = crate::sandbox::parse_probability)]
+    #[arg(long, default_value_t = 0.0, value_name = "F", value_parser = crate::sandbox::parse_probability)]
     pub hidden_phone_rate: f64,
     /// Only run the sandbox and print how to point the other commands at it
     #[arg(long)]

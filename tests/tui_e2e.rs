@@ -171,6 +171,10 @@ async fn a_member_found_by_username_is_removed_from_every_group_they_are_in() {
     for g in &with_person {
         assert_eq!(sb.members(g), Some(vec!["12122000900".to_string()]));
     }
+    h.run_until("the search refreshed", |s| {
+        s.views.groups.visible.is_empty()
+    })
+    .await;
     // Each outcome names them as the business knows them: BSUID and username.
     let named = format!("{} @{username}", person.user_id);
     assert_eq!(

@@ -309,8 +309,8 @@ fn a_username_finds_the_member_and_x_removes_them_as_each_group_lists_them() {
     update(
         &mut s,
         Msg::Loaded(Loaded::PersonGroups {
-            query,
-            person: asked,
+            query: query.clone(),
+            person: asked.clone(),
             groups: vec![("A".into(), hidden(7)), ("C".into(), shown_phone.clone())],
         }),
     );
@@ -326,6 +326,17 @@ fn a_username_finds_the_member_and_x_removes_them_as_each_group_lists_them() {
         .map(|o| (o.group_text(), o.person_ref()))
         .collect();
     assert_eq!(sent, [("A", "US.7"), ("C", "+12122000007")]);
+    // Removed everywhere, the search read again finds them in no group.
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::PersonGroups {
+            query,
+            person: asked,
+            groups: Vec::new(),
+        }),
+    );
+    assert!(s.views.groups.filter.person.is_some());
+    assert!(s.views.groups.visible.is_empty());
 }
 
 #[test]

@@ -232,11 +232,19 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
         );
         return Ok(Outcome::Done);
     }
+    // As wide as the longest participant shown (a phone, a BSUID, a username), within bounds.
+    let labels: Vec<String> = ops.iter().map(|op| op.spec.person_label()).collect();
+    let width = labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(16, 48);
     println!(
-        "{:>6}  {:<24}  {:<16}  {:<6}  {:<9}  NOTE",
+        "{:>6}  {:<24}  {:<width$}  {:<6}  {:<9}  NOTE",
         "ID", "GROUP", "PARTICIPANT", "ACTION", "STATE"
     );
-    for op in &ops {
+    for (op, label) in ops.iter().zip(&labels) {
         let note = match (&op.error_code, &op.error_message, &op.flag) {
             (Some(c), Some(m), _) => format!("{c} {m}"),
             (None, Some(m), _) => m.clone(),
@@ -244,10 +252,10 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
             _ => String::new(),
         };
         println!(
-            "{:>6}  {:<24}  {:<16}  {:<6}  {:<9}  {}",
+            "{:>6}  {:<24}  {:<width$}  {:<6}  {:<9}  {}",
             op.id.0,
             short(&sanitize(op.spec.group_text()), 24),
-            op.spec.person_label(),
+            short(label, width),
             op.kind().as_str(),
             op.state.as_str(),
             sanitize(&note)

@@ -43,8 +43,10 @@ pub fn update(view: &mut GroupsView, ctx: &Ctx, msg: &ViewMsg) -> Vec<Reply> {
             person,
             groups,
         }) if *query == view.filter.text => {
-            // A username no member has is text like any other: the subject filter stands.
-            if groups.is_empty() && matches!(person, Query::Username(_)) {
+            // A username no member has is text like any other: the subject filter stands
+            // (unless it found someone before: then they are in no group any more).
+            let searching = view.filter.person.is_some();
+            if groups.is_empty() && matches!(person, Query::Username(_)) && !searching {
                 Vec::new()
             } else {
                 let found: BTreeMap<String, Person> = groups.iter().cloned().collect();
