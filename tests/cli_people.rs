@@ -297,3 +297,90 @@ async fn an_add_by_bsuid_is_refused_at_input_and_nothing_is_queued() {
     assert_eq!(listed[0]["action"], "remove");
     sb.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn members_known_only_by_bsuid_are_replaced_exactly_under_dropped_connections() {
+    const GROUPS: usize = 40;
+    let sb = hidden_phones(GROUPS).await;
+    let home = tempfile::tempdir().expect("home");
+    sync(&sb, home.path()).await;
+    // Every member removed by BSUID, and new people added by phone up to 8 a group.
+    let mut csv = String::from("group,participant,action\n");
+    let mut phone_of = std::collections::BTreeMap::new();
+    let mut next = 300_001u32;
+    for group in sb.group_ids() {
+        let members = sb.participants(&group).expect("group");
+        for m in &members {
+            csv.push_str(&format!("{group},{},remove\n", m.user_id));
+            phone_of.insert(m.user_id.clone(), m.wa_id.clone());
+        }
+        for _ in members.len()..8 {
+            csv.push_str(&format!("{group},+12122{next:06},add\n"));
+            next += 1;
+        }
+    }
+    let file = home.path().join("changes.csv");
+    std::fs::write(&file, csv).expect("write");
+    let path = file.to_str().expect("path");
+    let imported = run(&sb, home.path(), &["queue", "import", path]).await;
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+    sb.set_faults(wa_groups::sandbox::Faults {
+        drop_rate: 0.3,
+        ..wa_groups::sandbox::Faults::default()
+    });
+    let out = run(&sb, home.path(), common::SUBMIT_UNDER_FAULTS).await;
+    assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+    sb.set_faults(wa_groups::sandbox::Faults::default());
+
+    // Every change ends known, and the groups hold exactly what the outcomes say.
+    let states = queue_states(&sb, home.path()).await;
+    assert_eq!(states.len(), GROUPS * 8, "no operation lost");
+    let mut want: std::collections::BTreeMap<String, Vec<String>> =
+        std::collections::BTreeMap::new();
+    for op in &states {
+        let state = op["state"].as_str().expect("state");
+        assert!(
+            matches!(state, "confirmed" | "failed"),
+            "left {state}: {op}"
+        );
+        let group = op["group"].as_str().expect("group").to_owned();
+        let who = op["participant"].as_str().expect("participant");
+        let wa_id = phone_of
+            .get(who)
+            .cloned()
+            .unwrap_or_else(|| who.trim_start_matches('+').to_owned());
+        let stays = (op["action"] == "add") == (state == "confirmed");
+        if stays {
+            want.entry(group).or_default().push(wa_id);
+        }
+    }
+    let confirmed = states
+        .iter()
+        .filter(|op| op["state"] == "confirmed")
+        .count();
+    assert!(
+        confirmed >= 12 * 8 - 8,
+        "{confirmed} confirmed: {}",
+        out.stderr
+    );
+    for group in sb.group_ids() {
+        let mut wanted = want.remove(&group).unwrap_or_default();
+        wanted.sort();
+        assert_eq!(sb.members(&group).expect("group"), wanted, "{group}");
+    }
+    assert_eq!(
+        sb.stats()["redundant_participants"],
+        0,
+        "nothing applied was sent again"
+    );
+    let log = run(&sb, home.path(), &["log", "--json"]).await;
+    let log: serde_json::Value = serde_json::from_str(&log.stdout).expect("log json");
+    let unanswered = log["exchanges"]
+        .as_array()
+        .expect("exchanges")
+        .iter()
+        .filter(|e| e["method"] == "DELETE" && e["status"].is_null())
+        .count();
+    assert!(unanswered > 0, "some removals lost their answer");
+    sb.shutdown().await;
+}
