@@ -62,7 +62,8 @@ async fn import_human_formats_list_submit_and_export_the_log() {
             "result",
             "code",
             "message",
-            "request_id"
+            "request_id",
+            "username"
         ]
     );
     let records: Vec<csv::StringRecord> = rows.records().filter_map(Result::ok).collect();

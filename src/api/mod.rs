@@ -15,4 +15,4 @@ pub use client::{Answer, Client, GroupList};
 pub use error::{ApiError, ErrorClass, GraphError, ParticipantFailure};
 pub use settings::ClientSettings;
 pub use token::AccessToken;
-pub use wire::{GroupInfo, GroupPage, GroupSummary, WriteAccepted};
+pub use wire::{GroupInfo, GroupPage, GroupSummary, JoinRequest, JoinRequestPage, WriteAccepted};

@@ -44,6 +44,7 @@ pub async fn run(args: DemoArgs, global: &GlobalArgs) -> Result<Outcome, Failure
     let config = SandboxConfig {
         groups: args.groups,
         seed: args.seed,
+        hidden_phone_rate: args.hidden_phone_rate,
         latency_ms: 40,
         jitter_ms: 40,
         ..SandboxConfig::default()

@@ -41,7 +41,7 @@ pub fn plan_counts(plan: &Plan, api_version: &str, phone_number_id: &str) -> Pla
 /// One request as one line: `POST   /v23.0/<group>/participants  +1…, +44…`, or why it is
 /// refused. Method, path and the refusal come from the code the client sends with.
 pub fn request_line(r: &PlannedRequest, api_version: &str, phone_number_id: &str) -> Line {
-    let people: Vec<&str> = r.participants().map(|p| p.e164()).collect();
+    let people: Vec<String> = r.participants().map(|p| p.label()).collect();
     match request_of(r).endpoint(api_version, phone_number_id) {
         Ok(endpoint) => Line::new(
             Tone::Plain,

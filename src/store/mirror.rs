@@ -3,15 +3,16 @@
 use serde::{Deserialize, Serialize};
 
 use super::UnixMs;
-use crate::domain::Participant;
+use crate::domain::Person;
 
 /// A group as last read from the server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MirrorGroup {
     pub id: String,
     pub subject: String,
-    /// The members the server listed (the business itself not included).
-    pub members: Vec<Participant>,
+    /// The members the server listed (the business itself not included), each with every key
+    /// it gave: phone, BSUID, parent BSUID, username.
+    pub members: Vec<Person>,
     /// The server's `total_participant_count`, which may differ from `members.len()`.
     pub member_count: u32,
     /// When this was read from the server.

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::OperationKind;
-use crate::domain::Participant;
+use crate::domain::{Participant, Person};
 
 /// One change, as queued. Every kind of change is a variant; what the engine does with each
 /// lives in one module per kind (`engine::kinds`), and how the store keeps it is
@@ -11,19 +11,16 @@ use crate::domain::Participant;
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum OpSpec {
-    /// Add `participant` to `group`.
-    Add {
-        group: String,
-        participant: Participant,
-    },
-    /// Remove `participant` from `group`.
-    Remove {
-        group: String,
-        participant: Participant,
-    },
+    /// Add `person` to `group`. The person's phone number is known: participants are added by
+    /// phone number (`groups-api-2026.md` §1.8), so [`OpSpec::for_person`] refuses an add of
+    /// someone known only by BSUID.
+    Add { group: String, person: Person },
+    /// Remove `person` from `group`: by phone number, or by BSUID alone.
+    Remove { group: String, person: Person },
 }
 
-/// Why stored parts are not a spec (the store reports it as a corrupt row).
+/// Why a change cannot be a spec: an add of someone known only by BSUID, or stored parts that
+/// are not a spec (the store reports those as a corrupt row).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct SpecError(pub String);
@@ -34,27 +31,43 @@ pub struct SpecError(pub String);
 pub struct SpecParts {
     pub kind: OperationKind,
     pub group: Option<String>,
-    pub participant: Option<Participant>,
+    pub person: Option<Person>,
     pub payload: Option<String>,
 }
 
 impl OpSpec {
-    /// A participant change of `kind` (add or remove).
+    /// A participant change of `kind` (add or remove) of someone known by phone number.
     pub fn for_participant(
         kind: OperationKind,
         group: impl Into<String>,
         p: Participant,
     ) -> OpSpec {
         let group = group.into();
+        let person = Person::by_phone(p);
         match kind {
-            OperationKind::Add => OpSpec::Add {
-                group,
-                participant: p,
-            },
-            OperationKind::Remove => OpSpec::Remove {
-                group,
-                participant: p,
-            },
+            OperationKind::Add => OpSpec::Add { group, person },
+            OperationKind::Remove => OpSpec::Remove { group, person },
+        }
+    }
+
+    /// A participant change of `kind` of `person`.
+    ///
+    /// # Errors
+    /// An add of someone without a phone number (known only by BSUID): the Graph API adds
+    /// participants by phone number.
+    pub fn for_person(
+        kind: OperationKind,
+        group: impl Into<String>,
+        person: Person,
+    ) -> Result<OpSpec, SpecError> {
+        let group = group.into();
+        match kind {
+            OperationKind::Add if person.phone().is_none() => Err(SpecError(format!(
+                "{} is known only by BSUID: participants are added by phone number",
+                person.label()
+            ))),
+            OperationKind::Add => Ok(OpSpec::Add { group, person }),
+            OperationKind::Remove => Ok(OpSpec::Remove { group, person }),
         }
     }
 
@@ -73,11 +86,9 @@ impl OpSpec {
     }
 
     /// The person the change is about, for kinds that are about one.
-    pub fn participant(&self) -> Option<&Participant> {
+    pub fn person(&self) -> Option<&Person> {
         match self {
-            OpSpec::Add { participant, .. } | OpSpec::Remove { participant, .. } => {
-                Some(participant)
-            }
+            OpSpec::Add { person, .. } | OpSpec::Remove { person, .. } => Some(person),
         }
     }
 
@@ -86,33 +97,62 @@ impl OpSpec {
         self.group().unwrap_or_default()
     }
 
-    /// The person as E.164 text, empty for kinds about no one (for lines and audit rows).
-    pub fn person_text(&self) -> &str {
-        self.participant().map_or("", Participant::e164)
+    /// The person in one token ([`Person::user_ref`]: the phone in E.164, else the BSUID),
+    /// empty for kinds about no one (audit rows, one-column outputs).
+    pub fn person_ref(&self) -> &str {
+        self.person().map_or("", Person::user_ref)
+    }
+
+    /// The person as shown ([`Person::label`]), empty for kinds about no one.
+    pub fn person_label(&self) -> String {
+        self.person().map(Person::label).unwrap_or_default()
     }
 
     /// What the open (pending) change holds a place for: two pending changes with the same
     /// slot cannot coexist, and the queue rules decide between them. An add and a removal of
-    /// one person in one group share a slot (the later wins).
+    /// one person in one group share a slot (the later wins); the person is keyed by
+    /// [`Person::key`], so one number written in two of WhatsApp's forms holds one slot.
     pub fn slot(&self) -> String {
         match self {
-            OpSpec::Add { group, participant } | OpSpec::Remove { group, participant } => {
-                format!("participant:{group}:{}", participant.wa_id())
+            OpSpec::Add { group, person } | OpSpec::Remove { group, person } => {
+                format!("participant:{group}:{}", person.key())
             }
         }
     }
 
-    /// The change that takes this one back, when there is one (undo of a change made).
+    /// Whether `other` asks for the same change as this one: the same kind in the same slot
+    /// (the same person in the same group, however they were written).
+    pub fn same_change(&self, other: &OpSpec) -> bool {
+        self.kind() == other.kind() && self.slot() == other.slot()
+    }
+
+    /// The change that takes this one back, when there is one (undo of a change made). A
+    /// removal of someone known only by BSUID has none: they cannot be added back without a
+    /// phone number.
     pub fn reverse(&self) -> Option<OpSpec> {
         match self {
-            OpSpec::Add { group, participant } => Some(OpSpec::Remove {
+            OpSpec::Add { group, person } => Some(OpSpec::Remove {
                 group: group.clone(),
-                participant: participant.clone(),
+                person: person.clone(),
             }),
-            OpSpec::Remove { group, participant } => Some(OpSpec::Add {
-                group: group.clone(),
-                participant: participant.clone(),
-            }),
+            OpSpec::Remove { group, person } => {
+                OpSpec::for_person(OperationKind::Add, group.clone(), person.clone()).ok()
+            }
+        }
+    }
+
+    /// The same change about `person` as the group lists them (what the mirror knows of the
+    /// same person completes what was given: a username, the BSUID, the phone).
+    pub fn completed_by(self, member: &Person) -> OpSpec {
+        match self {
+            OpSpec::Add { group, person } => OpSpec::Add {
+                group,
+                person: person.completed_by(member),
+            },
+            OpSpec::Remove { group, person } => OpSpec::Remove {
+                group,
+                person: person.completed_by(member),
+            },
         }
     }
 
@@ -121,7 +161,7 @@ impl OpSpec {
         SpecParts {
             kind: self.kind(),
             group: self.group().map(str::to_owned),
-            participant: self.participant().cloned(),
+            person: self.person().cloned(),
             payload: None,
         }
     }
@@ -133,11 +173,8 @@ impl OpSpec {
         match parts.kind {
             OperationKind::Add | OperationKind::Remove => {
                 let group = parts.group.clone().ok_or_else(|| missing("group"))?;
-                let participant = parts
-                    .participant
-                    .clone()
-                    .ok_or_else(|| missing("participant"))?;
-                Ok(OpSpec::for_participant(parts.kind, group, participant))
+                let person = parts.person.clone().ok_or_else(|| missing("participant"))?;
+                OpSpec::for_person(parts.kind, group, person)
             }
         }
     }
@@ -146,9 +183,14 @@ impl OpSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::UserId;
 
     fn p(n: &str) -> Participant {
         Participant::from_wa_id(n).expect("wa_id")
+    }
+
+    fn by_bsuid(id: &str) -> Person {
+        Person::by_user_id(UserId::parse(id).expect("bsuid"))
     }
 
     #[test]
@@ -165,19 +207,62 @@ mod tests {
     }
 
     #[test]
+    fn one_number_in_two_forms_holds_one_slot() {
+        for (a, b) in [
+            ("551187654321", "5511987654321"),
+            ("5215512345678", "525512345678"),
+            ("541123456789", "5491123456789"),
+        ] {
+            let first = OpSpec::for_participant(OperationKind::Remove, "g", p(a));
+            let second = OpSpec::for_participant(OperationKind::Remove, "g", p(b));
+            assert_eq!(first.slot(), second.slot(), "{a} {b}");
+            assert!(first.same_change(&second));
+        }
+    }
+
+    #[test]
+    fn a_removal_may_name_a_bsuid_and_an_add_may_not() {
+        let remove = OpSpec::for_person(OperationKind::Remove, "g", by_bsuid("US.42"))
+            .expect("removal by BSUID");
+        assert_eq!(remove.slot(), "participant:g:US.42");
+        assert_eq!(remove.person_ref(), "US.42");
+        assert_eq!(remove.reverse(), None, "no phone to add them back with");
+        let err = OpSpec::for_person(OperationKind::Add, "g", by_bsuid("US.42"))
+            .expect_err("an add needs a phone");
+        assert_eq!(
+            err.to_string(),
+            "US.42 is known only by BSUID: participants are added by phone number"
+        );
+        let known = Person::known(Some(p("12025550143")), UserId::parse("US.42").ok())
+            .expect("known")
+            .with_username(Some("ana".into()));
+        let completed = remove.completed_by(&known);
+        assert_eq!(completed.person_label(), "+12025550143 @ana");
+        assert!(completed.reverse().is_some());
+    }
+
+    #[test]
     fn parts_round_trip() {
         for spec in [
             OpSpec::for_participant(OperationKind::Add, "g", p("12025550143")),
             OpSpec::for_participant(OperationKind::Remove, "g", p("12025550143")),
+            OpSpec::for_person(OperationKind::Remove, "g", by_bsuid("BR.7")).expect("spec"),
         ] {
             assert_eq!(OpSpec::from_parts(spec.parts()), Ok(spec));
         }
         let broken = SpecParts {
             kind: OperationKind::Add,
             group: None,
-            participant: None,
+            person: None,
             payload: None,
         };
         assert!(OpSpec::from_parts(broken).is_err());
+        let unaddable = SpecParts {
+            kind: OperationKind::Add,
+            group: Some("g".into()),
+            person: Some(by_bsuid("US.1")),
+            payload: None,
+        };
+        assert!(OpSpec::from_parts(unaddable).is_err());
     }
 }

@@ -96,8 +96,9 @@ pub trait Kind {
     fn settle(request: &PlannedRequest, answer: &Result<Answer, ApiError>) -> Vec<Verdict>;
     /// How the operation's effect is confirmed.
     fn confirmation(spec: &OpSpec) -> Confirmation;
-    /// Whether what the confirmation read shows the operation applied.
-    fn applied(spec: &OpSpec, read: &Answer) -> bool;
+    /// Whether what the confirmation read shows the operation applied: `None` when the read
+    /// cannot tell (the person is named by a key the read does not show).
+    fn applied(spec: &OpSpec, read: &Answer) -> Option<bool>;
 }
 
 /// Plans every pending operation, kind by kind.
@@ -137,8 +138,8 @@ pub fn confirmation(spec: &OpSpec) -> Confirmation {
     }
 }
 
-/// Whether a confirmation read shows the operation applied.
-pub fn applied(spec: &OpSpec, read: &Answer) -> bool {
+/// Whether a confirmation read shows the operation applied (`None`: it cannot tell).
+pub fn applied(spec: &OpSpec, read: &Answer) -> Option<bool> {
     match spec.kind() {
         OperationKind::Add | OperationKind::Remove => {
             participants::Participants::applied(spec, read)

@@ -56,16 +56,18 @@ impl Run {
                 self.caller.store_failed(&e);
                 return;
             }
-            members_read = Some(Members::of_wa_ids(
-                info.participants.iter().map(String::as_str),
-            ));
+            members_read = Some(Members::of(&info.participants));
         }
         let max_attempts = self.caller.config().max_attempts;
         let mut settled = Vec::new();
         let mut verdicts = Vec::new();
         let mut resend = Vec::new();
         for op in ops {
-            if kinds::applied(&op.spec, &read) {
+            // A read that cannot tell (the person is named by a key the group does not show)
+            // confirms what the server took, and leaves what had no answer to the server: sent
+            // again, it is applied or refused (a removal of a non-member is then skipped).
+            let applied = kinds::applied(&op.spec, &read);
+            if applied == Some(true) || (applied.is_none() && !op.unknown) {
                 verdicts.push(Verdict::Confirmed);
                 settled.push(op);
             } else if op.unknown && self.attempts_of(op.id) < max_attempts {

@@ -92,10 +92,7 @@ impl Run {
             self.emit(Event::BatchPlanned {
                 group_id: request.group_id().to_owned(),
                 kind: request.kind,
-                participants: request
-                    .participants()
-                    .map(|p| p.e164().to_owned())
-                    .collect(),
+                participants: request.participants().map(|p| p.label()).collect(),
             });
             match by_group.last_mut() {
                 Some(list) if list[0].group == request.group => list.push(request),
@@ -132,7 +129,7 @@ impl Run {
                     {
                         self.caller.store_failed(&e);
                     }
-                    let members = Members::of_wa_ids(info.participants.iter().map(String::as_str));
+                    let members = Members::of(&info.participants);
                     out.push((group, members));
                 }
                 Ok(_) | Err(ReadError::Stopped) => {}

@@ -41,7 +41,7 @@ impl Run {
                 self.emit(Event::Held {
                     op: *id,
                     group_id: op.spec.group_text().to_owned(),
-                    participant: op.spec.person_text().to_owned(),
+                    participant: op.spec.person_label(),
                     reason: reason.clone(),
                 });
             }
@@ -86,7 +86,12 @@ impl Run {
                 outcomes.push(Outcome {
                     at,
                     group_id: op.spec.group_text().to_owned(),
-                    participant: op.spec.person_text().to_owned(),
+                    participant: op.spec.person_ref().to_owned(),
+                    username: op
+                        .spec
+                        .person()
+                        .and_then(|p| p.username())
+                        .map(str::to_owned),
                     action: op.spec.kind(),
                     result: state,
                     code,
@@ -133,7 +138,7 @@ impl Run {
             self.emit(Event::Outcome {
                 op: op.id,
                 group_id: op.spec.group_text().to_owned(),
-                participant: op.spec.person_text().to_owned(),
+                participant: op.spec.person_label(),
                 kind: op.spec.kind(),
                 state: change.state,
                 code: change.code,

@@ -3,17 +3,17 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::convert::count_at;
-use crate::domain::Participant;
+use super::convert::{MEMBER_COLUMNS, count_at, person, person_columns, raw_person};
+use crate::domain::number_forms::phone_key;
+use crate::domain::{Person, Query, UserId};
 use crate::store::{AccountId, GroupSummary, MirrorGroup, StoreError, UnixMs};
 
-const SUMMARY_SELECT: &str = "
-SELECT g.group_id, g.subject, g.member_count, g.read_at, g.gone_at,
+/// The columns [`summary`] reads, of `groups g`.
+const SUMMARY_COLUMNS: &str = "g.group_id, g.subject, g.member_count, g.read_at, g.gone_at,
     (SELECT count(*) FROM operations o
         WHERE o.account_id = g.account_id AND o.group_id = g.group_id AND o.state = 'pending'),
     (SELECT count(*) FROM operations o
-        WHERE o.account_id = g.account_id AND o.group_id = g.group_id AND o.state = 'failed')
-FROM groups g";
+        WHERE o.account_id = g.account_id AND o.group_id = g.group_id AND o.state = 'failed')";
 
 fn summary(row: &Row<'_>) -> rusqlite::Result<GroupSummary> {
     Ok(GroupSummary {
@@ -52,10 +52,21 @@ pub(super) fn upsert_groups(
         tx.prepare_cached("DELETE FROM group_members WHERE account_id = ?1 AND group_id = ?2")?
             .execute(params![acct.0, group.id])?;
         let mut insert = tx.prepare_cached(
-            "INSERT OR IGNORE INTO group_members (account_id, group_id, wa_id) VALUES (?1, ?2, ?3)",
+            "INSERT INTO group_members
+                (account_id, group_id, wa_id, phone_key, user_id, parent_user_id, username)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         for member in &group.members {
-            insert.execute(params![acct.0, group.id, member.wa_id()])?;
+            let columns = person_columns(Some(member));
+            insert.execute(params![
+                acct.0,
+                group.id,
+                columns.wa_id,
+                member.phone_key(),
+                columns.user_id,
+                columns.parent_user_id,
+                columns.username
+            ])?;
         }
     }
     Ok(())
@@ -111,45 +122,82 @@ pub(super) fn group(
     let Some(mut group) = found else {
         return Ok(None);
     };
-    let mut stmt = conn.prepare_cached(
-        "SELECT wa_id FROM group_members WHERE account_id = ?1 AND group_id = ?2 ORDER BY wa_id",
-    )?;
-    let wa_ids = stmt.query_map(params![acct.0, id], |row| row.get::<_, String>(0))?;
-    for wa_id in wa_ids {
-        group.members.push(member(&wa_id?)?);
-    }
+    group.members = group_members(conn, acct, id)?;
     Ok(Some(group))
+}
+
+/// The members of one group of the mirror, each with every key kept: phones first, by wa_id,
+/// then those known by BSUID alone.
+pub(super) fn group_members(
+    conn: &Connection,
+    acct: AccountId,
+    group_id: &str,
+) -> Result<Vec<Person>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM group_members WHERE account_id = ?1 AND group_id = ?2
+         ORDER BY wa_id IS NULL, wa_id, user_id, id"
+    ))?;
+    let rows = stmt.query_map(params![acct.0, group_id], |row| raw_person(row, 0))?;
+    let mut members = Vec::new();
+    for raw in rows {
+        match person(raw?) {
+            Ok(Some(member)) => members.push(member),
+            Ok(None) => {
+                return Err(StoreError::Corrupt(format!(
+                    "a member of group {group_id} without a wa_id or a BSUID"
+                )));
+            }
+            Err(e) => return Err(StoreError::Corrupt(format!("group member {e}"))),
+        }
+    }
+    Ok(members)
 }
 
 /// Every group of the mirror (gone ones included, flagged), by subject, with the number of
 /// pending and failed operations of each.
 pub(super) fn groups(conn: &Connection, acct: AccountId) -> Result<Vec<GroupSummary>, StoreError> {
     let sql = format!(
-        "{SUMMARY_SELECT} WHERE g.account_id = ?1 ORDER BY g.subject COLLATE NOCASE, g.group_id"
+        "SELECT {SUMMARY_COLUMNS} FROM groups g
+         WHERE g.account_id = ?1 ORDER BY g.subject COLLATE NOCASE, g.group_id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![acct.0], summary)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The groups the mirror lists `wa_id` as a member of.
+/// The groups the mirror lists someone answering `query` in, each with that member; by
+/// subject, each group once.
 pub(super) fn groups_with_member(
     conn: &Connection,
     acct: AccountId,
-    wa_id: &str,
-) -> Result<Vec<GroupSummary>, StoreError> {
+    query: &Query,
+) -> Result<Vec<(GroupSummary, Person)>, StoreError> {
+    let (condition, value) = match query {
+        Query::Phone(phone) => ("m.phone_key = ?2", phone_key(phone.wa_id()).into_owned()),
+        Query::User(id) => ("m.user_id = ?2", UserId::as_str(id).to_owned()),
+        Query::Username(name) => ("m.username = ?2 COLLATE NOCASE", name.clone()),
+    };
     let sql = format!(
-        "{SUMMARY_SELECT} JOIN group_members m
+        "SELECT {SUMMARY_COLUMNS}, m.wa_id, m.user_id, m.parent_user_id, m.username
+         FROM groups g JOIN group_members m
             ON m.account_id = g.account_id AND m.group_id = g.group_id
-         WHERE g.account_id = ?1 AND m.wa_id = ?2
-         ORDER BY g.subject COLLATE NOCASE, g.group_id"
+         WHERE g.account_id = ?1 AND {condition}
+         ORDER BY g.subject COLLATE NOCASE, g.group_id, m.id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![acct.0, wa_id.trim_start_matches('+')], summary)?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// A member id read back from the mirror.
-fn member(wa_id: &str) -> Result<Participant, StoreError> {
-    Participant::from_wa_id(wa_id).map_err(|e| StoreError::Corrupt(format!("group member {e}")))
+    let rows = stmt.query_map(params![acct.0, value], |row| {
+        Ok((summary(row)?, raw_person(row, 7)?))
+    })?;
+    let mut out: Vec<(GroupSummary, Person)> = Vec::new();
+    for row in rows {
+        let (group, raw) = row?;
+        if out.last().is_some_and(|(g, _)| g.id == group.id) {
+            continue;
+        }
+        let member = person(raw)
+            .map_err(|e| StoreError::Corrupt(format!("group member {e}")))?
+            .ok_or_else(|| StoreError::Corrupt("a member without a wa_id or a BSUID".into()))?;
+        out.push((group, member));
+    }
+    Ok(out)
 }

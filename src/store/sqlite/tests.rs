@@ -199,6 +199,121 @@ async fn a_store_of_the_first_schema_keeps_every_row() {
     assert_eq!(again.duplicates, 1);
 }
 
+/// A store as the second schema wrote it (members by wa_id only, operations keyed by the wa_id
+/// as written) opens at today's schema with every row kept: members in their groups, found by
+/// the other form of their number; operations with their ids, states and times; outcomes. Two
+/// pending changes of one person in two forms leave one pending (the later), the earlier
+/// skipped as superseded.
+#[tokio::test]
+async fn a_store_of_the_second_schema_keeps_every_row() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("v2.db");
+    {
+        let mut conn = Connection::open(&path).expect("open");
+        super::schema::migrate_to(&mut conn, 2).expect("v2");
+        conn.execute_batch(
+            "INSERT INTO accounts VALUES (1, 'https://graph.example', '1000', 5);
+             INSERT INTO groups VALUES (1, 'g1', 'Runners', 3, 10, NULL);
+             INSERT INTO groups VALUES (1, 'mx', 'Mexico', 1, 10, NULL);
+             INSERT INTO group_members VALUES (1, 'g1', '12025550001');
+             INSERT INTO group_members VALUES (1, 'g1', '551187654321');
+             INSERT INTO group_members VALUES (1, 'g1', '5511987654321');
+             INSERT INTO group_members VALUES (1, 'mx', '5215512345678');
+             INSERT INTO outcomes (account_id, at, group_id, participant, action, result)
+                 VALUES (1, 7, 'g1', '+12025550001', 'add', 'confirmed');",
+        )
+        .expect("mirror");
+        let rows = [
+            // id, participant, kind, state
+            (40, "12025550001", "add", "confirmed"),
+            (41, "12025550002", "remove", "failed"),
+            (42, "551187654321", "remove", "pending"),
+            (43, "5511987654321", "remove", "pending"),
+            (44, "5215512345678", "add", "sending"),
+            (45, "12025550003", "add", "pending"),
+        ];
+        for (id, wa_id, kind, state) in rows {
+            conn.execute(
+                "INSERT INTO operations (id, account_id, kind, group_id, participant, wa_id, slot,
+                    state, attempts, created_at, updated_at)
+                 VALUES (?1, 1, ?2, 'g1', ?3, ?4, ?5, ?6, 1, 100, 200)",
+                params![
+                    id,
+                    kind,
+                    format!("+{wa_id}"),
+                    wa_id,
+                    format!("participant:g1:{wa_id}"),
+                    state
+                ],
+            )
+            .expect("operation");
+        }
+    }
+    let store = Store::open(&path).expect("migrated");
+    let acct = store
+        .account("https://graph.example", "1000")
+        .await
+        .expect("account");
+    let ops = acct
+        .operations(crate::store::OperationFilter::default())
+        .await
+        .expect("list");
+    let states: Vec<(i64, &str, OperationState)> = ops
+        .iter()
+        .map(|o| (o.id.0, o.spec.person_ref(), o.state))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            (40, "+12025550001", OperationState::Confirmed),
+            (41, "+12025550002", OperationState::Failed),
+            (42, "+551187654321", OperationState::Skipped),
+            (43, "+5511987654321", OperationState::Pending),
+            (44, "+5215512345678", OperationState::Sending),
+            (45, "+12025550003", OperationState::Pending),
+        ]
+    );
+    assert!(
+        ops[2]
+            .error_message
+            .as_deref()
+            .is_some_and(|m| m.contains("superseded")),
+        "{:?}",
+        ops[2]
+    );
+    assert!(ops.iter().all(|o| (o.created_at, o.attempts) == (100, 1)));
+    let g1 = acct.group("g1").await.expect("read").expect("kept");
+    assert_eq!(g1.members.len(), 3, "every member row kept");
+    let found = acct
+        .groups_with_member(&crate::domain::Query::Phone(
+            crate::domain::Participant::from_wa_id("525512345678").expect("wa_id"),
+        ))
+        .await
+        .expect("search");
+    assert_eq!(found.len(), 1, "Mexico's old form found by the new one");
+    assert_eq!(found[0].0.id, "mx");
+    let outcomes = acct.outcomes().await.expect("outcomes");
+    assert_eq!(outcomes.len(), 1);
+    assert_eq!(outcomes[0].outcome.username, None);
+    // The queue rules hold on the migrated rows: the open removal is one slot for either
+    // form, and the add of the same person in the other form replaces it.
+    let ninth = OpSpec::for_participant(
+        OperationKind::Remove,
+        "g1",
+        crate::domain::Participant::from_wa_id("551187654321").expect("wa_id"),
+    );
+    assert_eq!(
+        acct.enqueue(vec![ninth]).await.expect("again").duplicates,
+        1
+    );
+    let add = OpSpec::for_participant(
+        OperationKind::Add,
+        "g1",
+        crate::domain::Participant::from_wa_id("12025550003").expect("wa_id"),
+    );
+    assert_eq!(acct.enqueue(vec![add]).await.expect("add").duplicates, 1);
+}
+
 #[tokio::test]
 async fn no_column_anywhere_is_for_a_token() {
     let (_dir, s) = store_with_account().await;
@@ -264,6 +379,7 @@ async fn a_token_passed_in_text_never_reaches_the_file() {
             at: 1,
             group_id: "g1".into(),
             participant: person(2).e164().into(),
+            username: None,
             action: OperationKind::Add,
             result: OperationState::Failed,
             code: Some(190),
@@ -278,7 +394,7 @@ async fn a_token_passed_in_text_never_reaches_the_file() {
     s.upsert_groups(vec![MirrorGroup {
         id: "g1".into(),
         subject: "Runners".into(),
-        members: vec![person(1)],
+        members: vec![person(1).into()],
         member_count: 1,
         read_at: 1,
         gone_at: None,
@@ -365,13 +481,11 @@ async fn listing_ten_thousand_groups_counts_every_pending_change() {
                     params![acct, format!("g{g}"), format!("Group {g}")],
                 )?;
                 for m in 0..8u32 {
+                    let wa_id = format!("1202555{:04}", (g + m) % 10_000);
                     c.execute(
-                        "INSERT INTO group_members VALUES (?1, ?2, ?3)",
-                        params![
-                            acct,
-                            format!("g{g}"),
-                            format!("1202555{:04}", (g + m) % 10_000)
-                        ],
+                        "INSERT INTO group_members (account_id, group_id, wa_id, phone_key)
+                         VALUES (?1, ?2, ?3, ?3)",
+                        params![acct, format!("g{g}"), wa_id],
                     )?;
                 }
             }
