@@ -88,7 +88,7 @@ pub trait Kind {
     const BATCH: usize;
     /// Plans this kind's pending operations against the mirror: requests in sending order,
     /// with the operations held back or skipped and why.
-    fn plan(ops: &[PendingOp], mirror: &Mirror) -> Plan;
+    fn plan(ops: &[&PendingOp], mirror: &Mirror) -> Plan;
     /// The request that carries a planned batch.
     fn request(request: &PlannedRequest) -> Call;
     /// Each operation's verdict from what the server answered (in the request's order). An
@@ -104,10 +104,10 @@ pub trait Kind {
 /// Plans every pending operation, kind by kind.
 pub fn plan(ops: &[PendingOp], mirror: &Mirror) -> Plan {
     let mut out = Plan::default();
-    let participant_ops: Vec<PendingOp> = ops
+    // By reference: a queue of many thousands is planned without a copy of it.
+    let participant_ops: Vec<&PendingOp> = ops
         .iter()
         .filter(|op| op.spec.kind().is_participant_change())
-        .cloned()
         .collect();
     out.extend(participants::Participants::plan(&participant_ops, mirror));
     out

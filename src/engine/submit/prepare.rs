@@ -50,7 +50,7 @@ impl Run {
             .into_iter()
             .filter(|op| scope.takes(op))
             .collect();
-        let mut ready: Vec<PendingOp> = Vec::new();
+        let mut ready: Vec<PendingOp> = Vec::with_capacity(pending.len());
         let mut deferred_count = 0;
         {
             let mut later = lock(&self.deferred);
