@@ -101,7 +101,8 @@ pub struct QueueUsersArgs {
     /// The group id
     #[arg(long, value_name = "ID")]
     pub group: GroupId,
-    /// Phone numbers or wa_ids; commas and several per argument are fine
+    /// Phone numbers or wa_ids, or for a removal BSUIDs (US.1349…); commas and several per
+    /// argument are fine
     #[arg(required = true, value_name = "USER")]
     pub users: Vec<String>,
 }
@@ -195,7 +196,8 @@ pub struct LogArgs {
     /// Every exchange and outcome as JSON
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
-    /// One row per participant outcome: time,group,participant,action,result,code,message,request_id
+    /// One row per participant outcome: time,group,participant,action,result,code,message,request_id,username
+    /// (participant: the phone number, or the BSUID when the phone is not known)
     #[arg(long)]
     pub csv: bool,
 }
@@ -208,6 +210,10 @@ pub struct DemoArgs {
     /// Seed of the demo data
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// Share (0 to 1) of the demo's people shown with a BSUID and a username but no phone
+    /// number, as Meta shows users with a username who have had no contact with the business
+    #[arg(long, default_value_t = 0.0, value_name = "F", value_parser = crate::sandbox::parse_probability)]
+    pub hidden_phone_rate: f64,
     /// Only run the sandbox and print how to point the other commands at it
     #[arg(long)]
     pub no_tui: bool,
@@ -229,7 +235,8 @@ pub struct ParticipantsArgs {
     /// Do not read the group afterwards to confirm each change
     #[arg(long)]
     pub no_verify: bool,
-    /// Phone numbers or wa_ids; commas and several per argument are fine
+    /// Phone numbers or wa_ids, or for a removal BSUIDs (US.1349…); commas and several per
+    /// argument are fine
     #[arg(required = true, value_name = "USER")]
     pub users: Vec<String>,
 }

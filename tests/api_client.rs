@@ -316,7 +316,8 @@ async fn group_info_asks_for_members_and_reads_them() {
         .mount(&server)
         .await;
     let info = client(&server).group_info(GROUP).await.expect("info");
-    assert_eq!(info.participants, ["12025550143"]);
+    let members: Vec<&str> = info.participants.iter().map(|p| p.user_ref()).collect();
+    assert_eq!(members, ["+12025550143"]);
     assert_eq!(info.total_participant_count, Some(1));
 }
 

@@ -378,8 +378,10 @@ async fn join_requests_are_read_page_by_page_with_hidden_phones() {
     let Ok(Answer::JoinRequests(page)) = second else {
         panic!("{second:?}")
     };
-    assert_eq!(page.requests[0].wa_id, None);
-    assert_eq!(page.requests[0].username.as_deref(), Some("ana.k"));
+    let hidden = page.requests[0].person.as_ref().expect("named by BSUID");
+    assert_eq!(hidden.phone(), None);
+    assert_eq!(hidden.label(), "US.7781 @ana.k");
+    assert_eq!(page.requests[0].created_at, Some(1_755_548_879));
     assert_eq!(page.next_after, None);
     let err = answer(
         Call::ListJoinRequests {

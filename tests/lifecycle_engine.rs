@@ -252,7 +252,12 @@ async fn settings_delete_links_and_join_requests_are_confirmed_and_mirrored() {
     let of = |wa_id: &str| {
         pending
             .iter()
-            .find(|r| r.wa_id.as_deref() == Some(wa_id))
+            .find(|r| {
+                r.person
+                    .as_ref()
+                    .and_then(|p| p.phone())
+                    .is_some_and(|p| p.wa_id() == wa_id)
+            })
             .expect("their request")
             .reference()
     };

@@ -84,7 +84,11 @@ async fn a_group_created_asked_approved_rejected_renamed_and_deleted_from_the_ap
     .await;
     let members = sb.members(&asked).expect("group");
     assert!(
-        first.wa_id.as_ref().is_some_and(|w| members.contains(w)),
+        first
+            .person
+            .as_ref()
+            .and_then(|p| p.phone())
+            .is_some_and(|p| members.iter().any(|m| m == p.wa_id())),
         "approved: {members:?}"
     );
     h.run_until("the request gone from the view", |s| {

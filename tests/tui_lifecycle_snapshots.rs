@@ -8,7 +8,7 @@ use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tui_common::{person, press, summary};
-use wa_groups::domain::JoinApprovalMode;
+use wa_groups::domain::{JoinApprovalMode, Participant, Person, UserId};
 use wa_groups::store::{GroupAbout, GroupSummary, MirrorGroup, StoredJoinRequest};
 use wa_groups::tui::views::Pane;
 use wa_groups::tui::views::requests::RequestsDetail;
@@ -32,21 +32,24 @@ fn groups() -> Vec<GroupSummary> {
 }
 
 fn requests() -> RequestsDetail {
-    let asked =
-        |id: &str, wa_id: Option<&str>, username: Option<&str>, at: i64| StoredJoinRequest {
+    // One asker with a phone shown, one with it hidden (BSUID and username only).
+    let asked = |id: &str, wa_id: Option<&str>, username: Option<&str>, at: i64| {
+        let phone = wa_id.map(|w| Participant::from_wa_id(w).expect("wa_id"));
+        let user_id = UserId::parse("US.13491208655302741918").ok();
+        StoredJoinRequest {
             group_id: "G-COHORT".into(),
             join_request_id: id.into(),
-            wa_id: wa_id.map(str::to_owned),
-            user_id: Some("US.13491208655302741918".into()),
-            username: username.map(str::to_owned),
+            person: Person::known(phone, user_id)
+                .map(|p| p.with_username(username.map(str::to_owned))),
             created_at: Some(at),
             read_at: T0,
-        };
+        }
+    };
     RequestsDetail::new(
         MirrorGroup {
             id: "G-COHORT".into(),
             subject: "Spring cohort A".into(),
-            members: vec![person(1), person(2)],
+            members: vec![person(1).into(), person(2).into()],
             member_count: 2,
             read_at: T0,
             gone_at: None,

@@ -71,7 +71,7 @@ fn book_club() -> GroupDetail {
         MirrorGroup {
             id: "G-BOOK".into(),
             subject: "Book Club".into(),
-            members: (1..=8).map(person).collect(),
+            members: (1..=8).map(|n| person(n).into()).collect(),
             member_count: 8,
             read_at: T0,
             gone_at: None,
@@ -391,8 +391,11 @@ fn participant_search_with_picked_groups() {
             &mut s,
             Msg::Loaded(Loaded::PersonGroups {
                 query: "+1 212 200 0003".into(),
-                person: person(3),
-                groups: vec!["G-BOOK".into(), "G-RIVER".into(), "G-TEAM05".into()],
+                person: wa_groups::domain::Query::Phone(person(3)),
+                groups: ["G-BOOK", "G-RIVER", "G-TEAM05"]
+                    .iter()
+                    .map(|g| ((*g).to_owned(), person(3).into()))
+                    .collect(),
             }),
         );
         press(&mut s, KeyCode::Char(' '));

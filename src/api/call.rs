@@ -7,7 +7,7 @@ use std::fmt;
 use serde_json::json;
 
 use super::ApiError;
-use crate::domain::{GroupId, NewGroup, OperationKind, Participant, Photo};
+use crate::domain::{GroupId, NewGroup, OperationKind, Person, Photo};
 
 /// One request to the Graph API.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,15 +16,16 @@ pub enum Call {
     GroupInfo { group: String },
     /// `GET /{v}/{phone_number_id}/groups?limit=…[&after=…]`: one page of the group list.
     ListGroups { after: Option<String> },
-    /// `POST /{v}/{group}/participants`: add 1 to 8 participants.
+    /// `POST /{v}/{group}/participants`: add 1 to 8 participants, by phone number.
     AddParticipants {
         group: String,
-        participants: Vec<Participant>,
+        participants: Vec<Person>,
     },
-    /// `DELETE /{v}/{group}/participants`: remove 1 to 8 participants.
+    /// `DELETE /{v}/{group}/participants`: remove 1 to 8 participants, each by phone number
+    /// when it is known, else by BSUID.
     RemoveParticipants {
         group: String,
-        participants: Vec<Participant>,
+        participants: Vec<Person>,
     },
     /// `POST /{v}/{phone_number_id}/groups`: create a group (§1.1). Not idempotent: sent twice,
     /// it makes two groups.
@@ -112,7 +113,7 @@ impl Call {
     pub fn change_participants(
         kind: OperationKind,
         group: &str,
-        participants: Vec<Participant>,
+        participants: Vec<Person>,
     ) -> Call {
         let group = group.to_owned();
         match kind {
@@ -270,7 +271,7 @@ impl Call {
     }
 
     /// The participants the call carries (none for reads).
-    pub fn participants(&self) -> &[Participant] {
+    pub fn participants(&self) -> &[Person] {
         match self {
             Call::AddParticipants { participants, .. }
             | Call::RemoveParticipants { participants, .. } => participants,
@@ -292,7 +293,9 @@ mod tests {
 
     #[test]
     fn every_call_has_one_method_and_path() {
-        let p = Participant::from_wa_id("12025550143").expect("wa_id");
+        let p: Person = crate::domain::Participant::from_wa_id("12025550143")
+            .expect("wa_id")
+            .into();
         let cases = [
             (Call::GroupInfo { group: "G1".into() }, "GET /v23.0/G1"),
             (

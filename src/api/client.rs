@@ -9,12 +9,13 @@ use serde_json::Value;
 use super::body::{excerpt, read_capped};
 use super::call::{Call, Endpoint, Method as CallMethod};
 use super::error::ApiError;
-use super::lifecycle::{InviteLink, JoinRequestPage, JoinRequestsAnswered};
+use super::lifecycle::{InviteLink, JoinRequestsAnswered};
 use super::proxy::{self, ProxyChoice};
 use super::settings::ClientSettings;
-use super::wire::{self, GroupInfo, GroupPage, GroupSummary, WriteAccepted};
+use super::wire::{self, GroupInfo, GroupPage, GroupSummary, JoinRequestPage, WriteAccepted};
 use crate::domain::{
-    MAX_GROUPS_PER_NUMBER, MAX_PARTICIPANTS_PER_REQUEST, OperationKind, Participant,
+    MAX_GROUPS_PER_NUMBER, MAX_PARTICIPANTS_PER_REQUEST, Members, OperationKind, Participant,
+    Person,
 };
 
 /// The fields asked of a group's info call.
@@ -121,7 +122,7 @@ impl Client {
             }
             Call::AddParticipants { participants, .. }
             | Call::RemoveParticipants { participants, .. } => {
-                check_batch(participants)?;
+                check_batch(participants, matches!(call, Call::AddParticipants { .. }))?;
                 let request = self
                     .http
                     .request(http_method(&endpoint), url)
@@ -196,23 +197,26 @@ impl Client {
         }
     }
 
-    /// `POST /{v}/{group_id}/participants`.
+    /// `POST /{v}/{group_id}/participants`, by phone number.
     pub async fn add_participants(
         &self,
         group_id: &str,
         people: &[Participant],
     ) -> Result<WriteAccepted, ApiError> {
-        self.write_participants(OperationKind::Add, group_id, people)
+        let people: Vec<Person> = people.iter().cloned().map(Person::by_phone).collect();
+        self.write_participants(OperationKind::Add, group_id, &people)
             .await
     }
 
-    /// `DELETE /{v}/{group_id}/participants`.
-    pub async fn remove_participants(
+    /// `DELETE /{v}/{group_id}/participants`, each by phone number when known, else by BSUID
+    /// (`people`: [`Person`]s, or [`Participant`]s known by phone).
+    pub async fn remove_participants<P: Clone + Into<Person>>(
         &self,
         group_id: &str,
-        people: &[Participant],
+        people: &[P],
     ) -> Result<WriteAccepted, ApiError> {
-        self.write_participants(OperationKind::Remove, group_id, people)
+        let people: Vec<Person> = people.iter().cloned().map(Into::into).collect();
+        self.write_participants(OperationKind::Remove, group_id, &people)
             .await
     }
 
@@ -221,7 +225,7 @@ impl Client {
         &self,
         kind: OperationKind,
         group_id: &str,
-        people: &[Participant],
+        people: &[Person],
     ) -> Result<WriteAccepted, ApiError> {
         let call = Call::change_participants(kind, group_id, people.to_vec());
         self.write_call(&call).await
@@ -489,8 +493,9 @@ fn check_lifecycle(call: &Call) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// 1 to 8 participants, none twice.
-pub fn check_batch(people: &[Participant]) -> Result<(), ApiError> {
+/// 1 to 8 participants, none twice (one person in two forms, or by phone and BSUID, is twice),
+/// and for an add (`adding`) each with a phone number.
+pub fn check_batch(people: &[Person], adding: bool) -> Result<(), ApiError> {
     if people.is_empty() {
         return Err(ApiError::Invalid("no participants given".into()));
     }
@@ -500,9 +505,14 @@ pub fn check_batch(people: &[Participant]) -> Result<(), ApiError> {
             people.len()
         )));
     }
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = Members::default();
     for p in people {
-        if !seen.insert(p.wa_id()) {
+        if adding && p.phone().is_none() {
+            return Err(ApiError::Invalid(format!(
+                "{p} is known only by BSUID: participants are added by phone number"
+            )));
+        }
+        if !seen.insert(p.clone()) {
             return Err(ApiError::Invalid(format!(
                 "{p} is given twice in one request"
             )));

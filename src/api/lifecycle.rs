@@ -1,6 +1,6 @@
 //! The answers of the group lifecycle calls (`groups-api-2026.md` §1.6, §1.7), read leniently
-//! and made safe where they are read: an invite link, a page of join requests, and what an
-//! approve or reject did to each id.
+//! and made safe where they are read: an invite link, and what an approve or reject did to
+//! each id (a page of join requests is read in `wire`, with the members: both name people).
 
 use serde::Serialize;
 use serde_json::Value;
@@ -38,59 +38,6 @@ impl InviteLink {
         }
         Ok(InviteLink {
             invite_link: link.to_owned(),
-        })
-    }
-}
-
-/// One pending join request (C: `join_request_id`, `wa_id`, `creation_timestamp`; B adds
-/// `user_id`, `username`, and `wa_id` may be missing).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct JoinRequest {
-    pub join_request_id: String,
-    /// Digits, no `+`, when shown.
-    pub wa_id: Option<String>,
-    pub user_id: Option<String>,
-    pub username: Option<String>,
-    /// Unix seconds (C: an integer; R's sample quotes it).
-    pub creation_timestamp: Option<i64>,
-}
-
-/// One page of a group's join requests.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JoinRequestPage {
-    pub requests: Vec<JoinRequest>,
-    /// The cursor of the next page, when the server says there is one.
-    pub next_after: Option<String>,
-}
-
-impl JoinRequestPage {
-    /// Reads `{"data":[…],"paging":{…}}`; an item without an id is refused (it could not be
-    /// answered).
-    pub fn from_json(body: &Value) -> Result<JoinRequestPage, String> {
-        let list = body
-            .get("data")
-            .and_then(Value::as_array)
-            .ok_or_else(|| "join requests without `data`".to_owned())?;
-        let requests = list
-            .iter()
-            .map(|item| {
-                let id = text(item.get("join_request_id"))
-                    .filter(|id| !id.trim().is_empty())
-                    .ok_or_else(|| "a join request without its `join_request_id`".to_owned())?;
-                Ok(JoinRequest {
-                    join_request_id: id,
-                    wa_id: text(item.get("wa_id"))
-                        .map(|w| w.trim_start_matches('+').to_owned())
-                        .filter(|w| !w.is_empty()),
-                    user_id: text(item.get("user_id")),
-                    username: text(item.get("username")),
-                    creation_timestamp: lenient::int(item.get("creation_timestamp")),
-                })
-            })
-            .collect::<Result<Vec<_>, String>>()?;
-        Ok(JoinRequestPage {
-            next_after: super::wire::next_cursor(body).filter(|_| !requests.is_empty()),
-            requests,
         })
     }
 }
@@ -195,25 +142,6 @@ mod tests {
             let err = InviteLink::from_json(&bad).expect_err("refused");
             assert!(!err.chars().any(char::is_control), "{err:?}");
         }
-    }
-
-    #[test]
-    fn join_requests_read_hidden_phones_and_quoted_times() {
-        let page = JoinRequestPage::from_json(&json!({
-            "data": [
-                {"join_request_id": "SlJR1", "wa_id": "15550100002", "creation_timestamp": "1755548877"},
-                {"join_request_id": "SlJR2", "user_id": "US.7781", "username": "ana.k", "creation_timestamp": 1755548878}
-            ],
-            "paging": {"cursors": {"before": "b", "after": "a"}, "next": "https://x/next"}
-        }))
-        .expect("page");
-        assert_eq!(page.requests[0].wa_id.as_deref(), Some("15550100002"));
-        assert_eq!(page.requests[0].creation_timestamp, Some(1_755_548_877));
-        assert_eq!(page.requests[1].wa_id, None);
-        assert_eq!(page.requests[1].username.as_deref(), Some("ana.k"));
-        assert_eq!(page.next_after.as_deref(), Some("a"));
-        assert!(JoinRequestPage::from_json(&json!({"data": [{"wa_id": "1"}]})).is_err());
-        assert!(JoinRequestPage::from_json(&json!({"nope": 1})).is_err());
     }
 
     #[test]

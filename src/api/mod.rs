@@ -15,9 +15,7 @@ pub mod wire;
 pub use call::{Call, Endpoint, Method};
 pub use client::{Answer, Client, GroupList};
 pub use error::{ApiError, ErrorClass, GraphError, ParticipantFailure};
-pub use lifecycle::{
-    InviteLink, JoinRequest, JoinRequestFailure, JoinRequestPage, JoinRequestsAnswered,
-};
+pub use lifecycle::{InviteLink, JoinRequestFailure, JoinRequestsAnswered};
 pub use settings::ClientSettings;
 pub use token::AccessToken;
-pub use wire::{GroupInfo, GroupPage, GroupSummary, WriteAccepted};
+pub use wire::{GroupInfo, GroupPage, GroupSummary, JoinRequest, JoinRequestPage, WriteAccepted};

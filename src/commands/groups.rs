@@ -5,8 +5,8 @@ use serde_json::json;
 
 use crate::cli::GroupsCommand;
 use crate::config::Settings;
+use crate::domain::MAX_GROUP_MEMBERS;
 use crate::domain::text::sanitize;
-use crate::domain::{MAX_GROUP_MEMBERS, Participant};
 use crate::engine::{Command, EngineConfig, Event, Fetch, FetchError, Fetched};
 use crate::exit::{Failure, Outcome};
 use crate::session::Session;
@@ -64,21 +64,17 @@ async fn reads(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Failu
             else {
                 return Err(Failure::request("the engine read something else"));
             };
-            let members: Vec<String> = info
-                .participants
-                .iter()
-                .map(|w| {
-                    Participant::from_wa_id(w)
-                        .map(|p| p.e164().to_owned())
-                        .unwrap_or_else(|_| sanitize(w))
-                })
-                .collect();
+            let members = &info.participants;
             if json {
+                // `participants`: each member in one token (the phone, else the BSUID);
+                // `members`: every key the server gave of each.
+                let tokens: Vec<&str> = members.iter().map(|p| p.user_ref()).collect();
                 print_json(&json!({
                     "id": info.id,
                     "subject": info.subject,
                     "description": info.description,
-                    "participants": members,
+                    "participants": tokens,
+                    "members": members,
                     "total_participant_count": info.total_participant_count,
                     "suspended": info.suspended,
                     "creation_timestamp": info.creation_timestamp,
@@ -91,8 +87,8 @@ async fn reads(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Failu
                 if info.suspended == Some(true) {
                     println!("status   suspended");
                 }
-                for m in &members {
-                    println!("  {m}");
+                for m in members {
+                    println!("  {}", m.label());
                 }
             }
             Ok(Outcome::Done)

@@ -35,7 +35,7 @@ async fn change(
     kind: OperationKind,
     args: ParticipantsArgs,
 ) -> Result<Outcome, Failure> {
-    let people = parse_users(&args.users, settings.default_region)?;
+    let people = parse_users(&args.users, settings.default_region, kind)?;
     if kind == OperationKind::Add && people.len() > MAX_GROUP_MEMBERS {
         return Err(Failure::input(format!(
             "{} participants to add to one group; a group holds at most {MAX_GROUP_MEMBERS}",
@@ -43,16 +43,17 @@ async fn change(
         )));
     }
     let group = args.group.as_str();
-    for p in &people {
+    for p in people.iter().filter_map(|p| p.phone()) {
         if let Some(warning) = p.ambiguity() {
             eprintln!("note: {p}: {warning}");
         }
     }
-    let session = Session::online(settings).await?;
     let specs: Vec<OpSpec> = people
         .iter()
-        .map(|p| OpSpec::for_participant(kind, group, p.clone()))
-        .collect();
+        .map(|p| OpSpec::for_person(kind, group, p.clone()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| Failure::input(e.to_string()))?;
+    let session = Session::online(settings).await?;
     let report = session
         .store()
         .enqueue(specs)
@@ -125,7 +126,7 @@ async fn change(
         ) {
             unsettled += 1;
         }
-        println!("{:<16} {line}", p.e164());
+        println!("{:<16} {line}", p.label());
     }
     Ok(if unsettled == 0 {
         Outcome::Done

@@ -54,8 +54,14 @@ async fn list(
         let list: Vec<_> = requests
             .iter()
             .map(|r| {
-                json!({"group": r.group_id, "join_request_id": r.join_request_id, "wa_id": r.wa_id,
-                       "user_id": r.user_id, "username": r.username, "created_at": r.created_at})
+                let person = r.person.as_ref();
+                json!({
+                    "group": r.group_id, "join_request_id": r.join_request_id,
+                    "participant": person.map(|p| p.user_ref()),
+                    "username": person.and_then(|p| p.username()),
+                    "user_id": person.and_then(|p| p.user_id()).map(|id| id.as_str()),
+                    "created_at": r.created_at,
+                })
             })
             .collect();
         println!(
@@ -119,9 +125,7 @@ async fn decide(
                     Some(g) => out.push(StoredJoinRequest {
                         group_id: g.as_str().to_owned(),
                         join_request_id: id.clone(),
-                        wa_id: None,
-                        user_id: None,
-                        username: None,
+                        person: None,
                         created_at: None,
                         read_at: 0,
                     }),

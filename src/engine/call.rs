@@ -488,7 +488,7 @@ impl Caller {
             participants: call
                 .participants()
                 .iter()
-                .map(|p| p.e164())
+                .map(|p| p.user_ref())
                 .collect::<Vec<_>>()
                 .join(", "),
             status,

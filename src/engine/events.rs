@@ -157,13 +157,13 @@ pub enum Event {
         operations: usize,
         groups: usize,
     },
-    /// One request of the plan.
+    /// One request of the plan; its participants as shown (`domain::Person::label`).
     BatchPlanned {
         group_id: String,
         kind: OperationKind,
         participants: Vec<String>,
     },
-    /// An operation stays pending, with the reason.
+    /// An operation stays pending, with the reason; its participant as shown.
     Held {
         op: OpId,
         group_id: String,
@@ -190,7 +190,7 @@ pub enum Event {
         pause_ms: u64,
         rate: Option<f64>,
     },
-    /// What became of one operation.
+    /// What became of one operation; its participant as shown.
     Outcome {
         op: OpId,
         group_id: String,

@@ -1,16 +1,12 @@
 //! The mirror's row for a group as the server just described it.
 
 use crate::api::GroupInfo;
-use crate::domain::Participant;
 use crate::store::{GroupAbout, MirrorGroup, now_ms};
 
-/// The mirror's row for a group read now. Members that are not WhatsApp ids are left out.
+/// The mirror's row for a group read now, every member with every key the server gave (those
+/// it named by no valid wa_id nor BSUID were left out where the answer was read).
 pub fn mirror_of(info: &GroupInfo) -> MirrorGroup {
-    let members: Vec<Participant> = info
-        .participants
-        .iter()
-        .filter_map(|w| Participant::from_wa_id(w).ok())
-        .collect();
+    let members = info.participants.clone();
     MirrorGroup {
         id: info.id.clone(),
         subject: info.subject.clone(),

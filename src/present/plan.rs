@@ -41,9 +41,10 @@ pub fn plan_counts(plan: &Plan, api_version: &str, phone_number_id: &str) -> Pla
 /// One request as one line: `POST   /v23.0/<group>/participants  +1…, +44…`, or why it is
 /// refused. Method, path and the refusal come from the code the client sends with.
 pub fn request_line(r: &PlannedRequest, api_version: &str, phone_number_id: &str) -> Line {
-    // Participants by number; the other kinds by what they change (`create "Cohort A"`).
+    // Participants as people are shown; the other kinds by what they change
+    // (`create "Cohort A"`, `approve US.13491208655302741918 @nora_b7`).
     let people: Vec<String> = if r.kind.is_participant_change() {
-        r.participants().map(|p| p.e164().to_owned()).collect()
+        r.participants().map(|p| p.label()).collect()
     } else {
         r.ops.iter().map(|op| op.spec.describe()).collect()
     };

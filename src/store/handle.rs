@@ -9,7 +9,7 @@ use super::{
     LockError, MirrorGroup, Operation, OperationFilter, OutcomeRecord, Pushed, SendLock,
     Settlement, Store, StoreError, StoredJoinRequest, TargetDiff, TargetMembership, Undone, UnixMs,
 };
-use crate::domain::{OpId, OpSpec, OperationState, Participant};
+use crate::domain::{OpId, OpSpec, OperationState, Person, Query};
 
 /// One account's part of the store. Cheap to clone.
 #[derive(Clone)]
@@ -138,14 +138,16 @@ impl AccountStore {
         self.store.sqlite().groups(self.acct).await
     }
 
-    /// The groups the mirror lists `person` as a member of.
+    /// The groups the mirror lists someone answering `query` in (a phone in any of
+    /// WhatsApp's forms of it, a BSUID, or a username in any case), each with that member as
+    /// the group lists them; by subject, each group once.
     pub async fn groups_with_member(
         &self,
-        person: &Participant,
-    ) -> Result<Vec<GroupSummary>, StoreError> {
+        query: &Query,
+    ) -> Result<Vec<(GroupSummary, Person)>, StoreError> {
         self.store
             .sqlite()
-            .groups_with_member(self.acct, person.wa_id().to_owned())
+            .groups_with_member(self.acct, query.clone())
             .await
     }
 

@@ -3,15 +3,16 @@
 use serde::{Deserialize, Serialize};
 
 use super::UnixMs;
-use crate::domain::{JoinApprovalMode, Participant};
+use crate::domain::{JoinApprovalMode, Person};
 
 /// A group as last read from the server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MirrorGroup {
     pub id: String,
     pub subject: String,
-    /// The members the server listed (the business itself not included).
-    pub members: Vec<Participant>,
+    /// The members the server listed (the business itself not included), each with every key
+    /// it gave: phone, BSUID, parent BSUID, username.
+    pub members: Vec<Person>,
     /// The server's `total_participant_count`, which may differ from `members.len()`.
     pub member_count: u32,
     /// When this was read from the server.
@@ -42,10 +43,9 @@ pub struct GroupAbout {
 pub struct StoredJoinRequest {
     pub group_id: String,
     pub join_request_id: String,
-    /// Digits, when the server showed them.
-    pub wa_id: Option<String>,
-    pub user_id: Option<String>,
-    pub username: Option<String>,
+    /// Who asked, with every key the server gave (the phone may be hidden: then the BSUID and
+    /// username); `None` when it named no one the tool can know.
+    pub person: Option<Person>,
     /// When the person asked.
     pub created_at: Option<UnixMs>,
     /// When the group's requests were read.
@@ -53,13 +53,18 @@ pub struct StoredJoinRequest {
 }
 
 impl StoredJoinRequest {
-    /// The asker as a join decision names them.
+    /// The request as a join decision names it.
     pub fn reference(&self) -> crate::domain::JoinRequestRef {
         crate::domain::JoinRequestRef {
             id: self.join_request_id.clone(),
-            wa_id: self.wa_id.clone(),
-            who: self.username.clone().or_else(|| self.user_id.clone()),
+            person: self.person.clone(),
         }
+    }
+
+    /// The asker as every output names a person ([`Person::label`]), or the request id when
+    /// no one is named.
+    pub fn label(&self) -> String {
+        self.reference().label()
     }
 }
 

@@ -5,7 +5,7 @@
 use tempfile::TempDir;
 
 use crate::domain::plan::{PendingOp, PlannedRequest};
-use crate::domain::{OpId, OpSpec, OperationKind, OperationState, Participant};
+use crate::domain::{OpId, OpSpec, OperationKind, OperationState, Participant, Person, UserId};
 use crate::store::{AccountStore, GroupSummary, MirrorGroup, Operation, Store};
 
 /// The n-th test person: `+1212200nnnn` (n below 10,000), a valid US number.
@@ -13,6 +13,15 @@ pub fn person(n: u32) -> Participant {
     match Participant::from_wa_id(&format!("1212200{:04}", n % 10_000)) {
         Ok(p) => p,
         Err(e) => panic!("test person {n}: {e}"),
+    }
+}
+
+/// The n-th test person known only by BSUID: `US.n` with a username `user.n`, as Meta shows a
+/// user whose phone number may not be shown.
+pub fn hidden(n: u32) -> Person {
+    match UserId::parse(&format!("US.{n}")) {
+        Ok(id) => Person::by_user_id(id).with_username(Some(format!("user.{n}"))),
+        Err(e) => panic!("test BSUID {n}: {e}"),
     }
 }
 
@@ -64,7 +73,7 @@ pub fn mirror_group(id: &str, subject: &str, members: &[u32]) -> MirrorGroup {
     MirrorGroup {
         id: id.into(),
         subject: subject.into(),
-        members: members.iter().map(|n| person(*n)).collect(),
+        members: members.iter().map(|n| person(*n).into()).collect(),
         member_count: members.len() as u32,
         read_at: 0,
         gone_at: None,
@@ -74,17 +83,16 @@ pub fn mirror_group(id: &str, subject: &str, members: &[u32]) -> MirrorGroup {
 
 /// A planned request of `kind` for `group` carrying operations `(id, person)`.
 pub fn planned(kind: OperationKind, group: &str, ops: &[(i64, u32)]) -> PlannedRequest {
-    PlannedRequest {
+    PlannedRequest::of(
         kind,
-        group: Some(group.into()),
-        ops: ops
-            .iter()
+        Some(group.into()),
+        ops.iter()
             .map(|(id, n)| PendingOp {
                 id: OpId(*id),
                 spec: OpSpec::for_participant(kind, group, person(*n)),
             })
             .collect(),
-    }
+    )
 }
 
 /// A fresh store in its own temporary directory (kept while the guard lives), scoped to one

@@ -381,7 +381,7 @@ async fn execute(store: &AccountStore, engine: &Engine, effect: Effect) -> Optio
                 .map(|groups| Loaded::PersonGroups {
                     query,
                     person,
-                    groups: groups.into_iter().map(|g| g.id).collect(),
+                    groups: groups.into_iter().map(|(g, m)| (g.id, m)).collect(),
                 })
         }
         Effect::Plan { purpose, scope } => preview(store, &scope).await.map(|plan| Loaded::Plan {

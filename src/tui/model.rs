@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::domain::text::sanitize;
-use crate::domain::{OperationKind, OperationState, Participant};
+use crate::domain::{OperationKind, OperationState, Person};
 use crate::store::{GroupSummary, MirrorGroup, OpId, Operation};
 
 /// The mirror's groups as last read, in the store's order.
@@ -87,7 +87,7 @@ impl GroupRow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpRow {
     pub id: OpId,
-    pub participant: Participant,
+    pub person: Person,
     pub kind: OperationKind,
     pub state: OperationState,
     /// The failure (`131203 recipient…`) or the flag stored with it, made safe.
@@ -99,7 +99,9 @@ pub struct OpRow {
 pub struct GroupDetail {
     pub id: String,
     pub subject: String,
-    pub members: Vec<Participant>,
+    /// Members as the mirror lists them, each with every key known (their usernames made
+    /// safe where the answer was read).
+    pub members: Vec<Person>,
     pub member_count: u32,
     pub gone: bool,
     pub ops: Vec<OpRow>,
@@ -115,7 +117,7 @@ impl GroupDetail {
                 let note = crate::present::note(&op);
                 Some(OpRow {
                     id: op.id,
-                    participant: op.participant()?.clone(),
+                    person: op.person()?.clone(),
                     kind: op.kind(),
                     state: op.state,
                     note,
@@ -132,11 +134,11 @@ impl GroupDetail {
         }
     }
 
-    /// The pending operation for this member, if any.
-    pub fn pending_for(&self, p: &Participant) -> Option<&OpRow> {
+    /// The pending operation for this member (however it names them), if any.
+    pub fn pending_for(&self, p: &Person) -> Option<&OpRow> {
         self.ops
             .iter()
-            .find(|o| o.state == OperationState::Pending && &o.participant == p)
+            .find(|o| o.state == OperationState::Pending && o.person.is(p))
     }
 
     /// Members and operations, as a cursor walks them.
@@ -159,6 +161,6 @@ impl GroupDetail {
 /// A selectable row of a group: a member or one of its operations.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RowKey {
-    Member(Participant),
+    Member(Person),
     Op(OpId),
 }

@@ -7,7 +7,7 @@ use crossterm::event::KeyEvent;
 
 use crate::domain::OpSpec;
 use crate::domain::plan::Plan;
-use crate::domain::{OperationState, Participant};
+use crate::domain::{OperationState, Person, Query};
 use crate::engine::{Command, Event, Scope};
 use crate::store::{EnqueueReport, GroupSummary, OpId, Undone};
 
@@ -61,11 +61,12 @@ pub enum Loaded {
     /// The group pane's content; `None` when the group is not in the mirror.
     Group(String, Option<GroupDetail>),
     Counts(BTreeMap<OperationState, usize>),
-    /// The groups a searched person is in (ids), for the filter `query` that asked.
+    /// The groups a searched person is in (ids, each with the member as that group lists
+    /// them), for the filter `query` that asked.
     PersonGroups {
         query: String,
-        person: Participant,
-        groups: Vec<String>,
+        person: Query,
+        groups: Vec<(String, Person)>,
     },
     Plan {
         purpose: PlanFor,
@@ -95,7 +96,7 @@ pub enum Effect {
     LoadCounts,
     FindPerson {
         query: String,
-        person: Participant,
+        person: Query,
     },
     Plan {
         purpose: PlanFor,

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::OperationKind;
-use crate::domain::Participant;
 use crate::domain::group::{JoinRequestRef, NewGroup, Photo};
+use crate::domain::{Participant, Person};
 
 /// One change, as queued. Every kind of change is a variant; what the engine does with each
 /// lives in one module per kind (`engine::kinds`), and how the store keeps it is
@@ -12,16 +12,12 @@ use crate::domain::group::{JoinRequestRef, NewGroup, Photo};
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum OpSpec {
-    /// Add `participant` to `group`.
-    Add {
-        group: String,
-        participant: Participant,
-    },
-    /// Remove `participant` from `group`.
-    Remove {
-        group: String,
-        participant: Participant,
-    },
+    /// Add `person` to `group`. The person's phone number is known: participants are added by
+    /// phone number (`groups-api-2026.md` §1.8), so [`OpSpec::for_person`] refuses an add of
+    /// someone known only by BSUID.
+    Add { group: String, person: Person },
+    /// Remove `person` from `group`: by phone number, or by BSUID alone.
+    Remove { group: String, person: Person },
     /// Create a group; `group` is the id it got, once found.
     Create {
         group: Option<String>,
@@ -51,7 +47,8 @@ pub enum OpSpec {
     },
 }
 
-/// Why stored parts are not a spec (the store reports it as a corrupt row).
+/// Why a change cannot be a spec: an add of someone known only by BSUID, or stored parts that
+/// are not a spec (the store reports those as a corrupt row).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct SpecError(pub String);
@@ -62,28 +59,46 @@ pub struct SpecError(pub String);
 pub struct SpecParts {
     pub kind: OperationKind,
     pub group: Option<String>,
-    pub participant: Option<Participant>,
+    pub person: Option<Person>,
     pub payload: Option<String>,
 }
 
 impl OpSpec {
-    /// A participant change of `kind` (add; anything else is a removal).
+    /// A participant change of `kind` (add; anything else is a removal) of someone known by
+    /// phone number.
     pub fn for_participant(
         kind: OperationKind,
         group: impl Into<String>,
         p: Participant,
     ) -> OpSpec {
         let group = group.into();
+        let person = Person::by_phone(p);
         match kind {
-            OperationKind::Add => OpSpec::Add {
-                group,
-                participant: p,
-            },
+            OperationKind::Add => OpSpec::Add { group, person },
             // The participant actions are the only callers' kinds.
-            _ => OpSpec::Remove {
-                group,
-                participant: p,
-            },
+            _ => OpSpec::Remove { group, person },
+        }
+    }
+
+    /// A participant change of `kind` of `person`.
+    ///
+    /// # Errors
+    /// An add of someone without a phone number (known only by BSUID): the Graph API adds
+    /// participants by phone number; a kind that is not a participant change.
+    pub fn for_person(
+        kind: OperationKind,
+        group: impl Into<String>,
+        person: Person,
+    ) -> Result<OpSpec, SpecError> {
+        let group = group.into();
+        match kind {
+            OperationKind::Add if person.phone().is_none() => Err(SpecError(format!(
+                "{} is known only by BSUID: participants are added by phone number",
+                person.label()
+            ))),
+            OperationKind::Add => Ok(OpSpec::Add { group, person }),
+            OperationKind::Remove => Ok(OpSpec::Remove { group, person }),
+            other => Err(SpecError(format!("`{other}` is not a participant change"))),
         }
     }
 
@@ -120,13 +135,11 @@ impl OpSpec {
         }
     }
 
-    /// The person the change is about, for kinds that are about one (a join request's asker
-    /// when their phone number is shown).
-    pub fn participant(&self) -> Option<&Participant> {
+    /// The participant an add or a removal is about (kinds about no participant: `None`; a
+    /// join request's asker is [`OpSpec::who`]).
+    pub fn person(&self) -> Option<&Person> {
         match self {
-            OpSpec::Add { participant, .. } | OpSpec::Remove { participant, .. } => {
-                Some(participant)
-            }
+            OpSpec::Add { person, .. } | OpSpec::Remove { person, .. } => Some(person),
             _ => None,
         }
     }
@@ -137,6 +150,13 @@ impl OpSpec {
             OpSpec::Approve { request, .. } | OpSpec::Reject { request, .. } => Some(request),
             _ => None,
         }
+    }
+
+    /// Whoever the change names: the participant of an add or removal ([`OpSpec::person`]),
+    /// or the asker of a join request when the server named them.
+    pub fn who(&self) -> Option<&Person> {
+        self.person()
+            .or_else(|| self.join_request().and_then(|r| r.person.as_ref()))
     }
 
     /// The same change, for the group a create made (other kinds unchanged).
@@ -151,12 +171,12 @@ impl OpSpec {
     }
 
     /// What the change is, in a few words: `create "Spring cohort"`, `subject "New name"`,
-    /// `approve +15550100001`.
+    /// `approve +15550100001`, `remove US.13491208655302741918 @nora_b7`.
     pub fn describe(&self) -> String {
         use crate::domain::text::sanitize;
         match self {
-            OpSpec::Add { participant, .. } => format!("add {participant}"),
-            OpSpec::Remove { participant, .. } => format!("remove {participant}"),
+            OpSpec::Add { person, .. } => format!("add {}", person.label()),
+            OpSpec::Remove { person, .. } => format!("remove {}", person.label()),
             OpSpec::Create { new, .. } => format!(
                 "create \"{}\"{}",
                 sanitize(&new.subject),
@@ -190,34 +210,31 @@ impl OpSpec {
         self.group().unwrap_or_default()
     }
 
-    /// The person as E.164 text, empty for kinds about no one (for lines and audit rows).
-    pub fn person_text(&self) -> &str {
-        self.participant().map_or("", Participant::e164)
+    /// Whoever the change names ([`OpSpec::who`]) in one token ([`Person::user_ref`]: the
+    /// phone in E.164, else the BSUID), empty for kinds about no one (audit rows, one-column
+    /// outputs).
+    pub fn person_ref(&self) -> &str {
+        self.who().map_or("", Person::user_ref)
     }
 
-    /// Who the change is about, for audit rows: the participant (E.164), a join request's
-    /// asker, or nothing.
-    pub fn who_text(&self) -> String {
-        match self {
-            OpSpec::Add { participant, .. } | OpSpec::Remove { participant, .. } => {
-                participant.e164().to_owned()
-            }
-            OpSpec::Approve { request, .. } | OpSpec::Reject { request, .. } => request.label(),
-            _ => String::new(),
-        }
+    /// Whoever the change names ([`OpSpec::who`]) as shown ([`Person::label`]), empty for
+    /// kinds about no one.
+    pub fn person_label(&self) -> String {
+        self.who().map(Person::label).unwrap_or_default()
     }
 
     /// What the open (pending) change holds a place for: two pending changes with the same
     /// slot cannot coexist, and the queue rules decide between them. An add and a removal of
-    /// one person in one group share a slot (the later wins).
+    /// one person in one group share a slot (the later wins); the person is keyed by
+    /// [`Person::key`], so one number written in two of WhatsApp's forms holds one slot.
     ///
     /// The lifecycle kinds: one pending create per subject (a second is the same create, and
     /// a create is matched to its group by subject); one pending subject, description, photo,
     /// delete and link change per group (the later wins); one decision per join request.
     pub fn slot(&self) -> String {
         match self {
-            OpSpec::Add { group, participant } | OpSpec::Remove { group, participant } => {
-                format!("participant:{group}:{}", participant.wa_id())
+            OpSpec::Add { group, person } | OpSpec::Remove { group, person } => {
+                format!("participant:{group}:{}", person.key())
             }
             OpSpec::Create { new, .. } => format!("create:{}", new.subject),
             OpSpec::Subject { group, .. } => format!("subject:{group}"),
@@ -231,23 +248,47 @@ impl OpSpec {
         }
     }
 
-    /// The change that takes this one back, when there is one (undo of a change made).
+    /// Whether `other` asks for the same change as this one: the same kind in the same slot
+    /// (the same person in the same group, however they were written).
+    pub fn same_change(&self, other: &OpSpec) -> bool {
+        self.kind() == other.kind() && self.slot() == other.slot()
+    }
+
+    /// The change that takes this one back, when there is one (undo of a change made). A
+    /// removal of someone known only by BSUID has none: they cannot be added back without a
+    /// phone number.
     pub fn reverse(&self) -> Option<OpSpec> {
         match self {
-            OpSpec::Add { group, participant } => Some(OpSpec::Remove {
+            OpSpec::Add { group, person } => Some(OpSpec::Remove {
                 group: group.clone(),
-                participant: participant.clone(),
+                person: person.clone(),
             }),
-            OpSpec::Remove { group, participant } => Some(OpSpec::Add {
-                group: group.clone(),
-                participant: participant.clone(),
-            }),
+            OpSpec::Remove { group, person } => {
+                OpSpec::for_person(OperationKind::Add, group.clone(), person.clone()).ok()
+            }
             _ => None,
         }
     }
 
+    /// The same change about `person` as the group lists them (what the mirror knows of the
+    /// same person completes what was given: a username, the BSUID, the phone). Kinds about
+    /// no participant are unchanged.
+    pub fn completed_by(self, member: &Person) -> OpSpec {
+        match self {
+            OpSpec::Add { group, person } => OpSpec::Add {
+                group,
+                person: person.completed_by(member),
+            },
+            OpSpec::Remove { group, person } => OpSpec::Remove {
+                group,
+                person: person.completed_by(member),
+            },
+            other => other,
+        }
+    }
+
     /// The spec as the store keeps it: the lifecycle kinds carry their fields as JSON (a
-    /// photo as base64), a join decision its asker as the participant when shown.
+    /// photo as base64); a join decision keeps its asker as the person, when named.
     pub fn parts(&self) -> SpecParts {
         use serde_json::json;
         let payload = match self {
@@ -267,23 +308,14 @@ impl OpSpec {
                     "sha256": photo.sha256,
                 }))
             }
-            OpSpec::Approve { request, .. } | OpSpec::Reject { request, .. } => Some(json!({
-                "join_request_id": request.id,
-                "wa_id": request.wa_id,
-                "who": request.who,
-            })),
-        };
-        let participant = match self.join_request() {
-            Some(r) => r
-                .wa_id
-                .as_deref()
-                .and_then(|w| Participant::from_wa_id(w).ok()),
-            None => self.participant().cloned(),
+            OpSpec::Approve { request, .. } | OpSpec::Reject { request, .. } => {
+                Some(json!({ "join_request_id": request.id }))
+            }
         };
         SpecParts {
             kind: self.kind(),
             group: self.group().map(str::to_owned),
-            participant,
+            person: self.who().cloned(),
             payload: payload.map(|p| p.to_string()),
         }
     }
@@ -295,11 +327,8 @@ impl OpSpec {
         match parts.kind {
             OperationKind::Add | OperationKind::Remove => {
                 let group = parts.group.clone().ok_or_else(|| missing("group"))?;
-                let participant = parts
-                    .participant
-                    .clone()
-                    .ok_or_else(|| missing("participant"))?;
-                Ok(OpSpec::for_participant(parts.kind, group, participant))
+                let person = parts.person.clone().ok_or_else(|| missing("participant"))?;
+                OpSpec::for_person(parts.kind, group, person)
             }
             OperationKind::Create => {
                 let payload = payload_of(&parts)?;
@@ -384,8 +413,7 @@ fn group_change(
                 id: text_field(&payload, "join_request_id").ok_or_else(|| {
                     SpecError(format!("a `{kind}` change without its join request"))
                 })?,
-                wa_id: text_field(&payload, "wa_id"),
-                who: text_field(&payload, "who"),
+                person: parts.person.clone(),
             };
             if kind == OperationKind::Approve {
                 OpSpec::Approve { group, request }
@@ -404,9 +432,14 @@ fn group_change(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::UserId;
 
     fn p(n: &str) -> Participant {
         Participant::from_wa_id(n).expect("wa_id")
+    }
+
+    fn by_bsuid(id: &str) -> Person {
+        Person::by_user_id(UserId::parse(id).expect("bsuid"))
     }
 
     #[test]
@@ -423,6 +456,41 @@ mod tests {
     }
 
     #[test]
+    fn one_number_in_two_forms_holds_one_slot() {
+        for (a, b) in [
+            ("551187654321", "5511987654321"),
+            ("5215512345678", "525512345678"),
+            ("541123456789", "5491123456789"),
+        ] {
+            let first = OpSpec::for_participant(OperationKind::Remove, "g", p(a));
+            let second = OpSpec::for_participant(OperationKind::Remove, "g", p(b));
+            assert_eq!(first.slot(), second.slot(), "{a} {b}");
+            assert!(first.same_change(&second));
+        }
+    }
+
+    #[test]
+    fn a_removal_may_name_a_bsuid_and_an_add_may_not() {
+        let remove = OpSpec::for_person(OperationKind::Remove, "g", by_bsuid("US.42"))
+            .expect("removal by BSUID");
+        assert_eq!(remove.slot(), "participant:g:US.42");
+        assert_eq!(remove.person_ref(), "US.42");
+        assert_eq!(remove.reverse(), None, "no phone to add them back with");
+        let err = OpSpec::for_person(OperationKind::Add, "g", by_bsuid("US.42"))
+            .expect_err("an add needs a phone");
+        assert_eq!(
+            err.to_string(),
+            "US.42 is known only by BSUID: participants are added by phone number"
+        );
+        let known = Person::known(Some(p("12025550143")), UserId::parse("US.42").ok())
+            .expect("known")
+            .with_username(Some("ana".into()));
+        let completed = remove.completed_by(&known);
+        assert_eq!(completed.person_label(), "+12025550143 @ana");
+        assert!(completed.reverse().is_some());
+    }
+
+    #[test]
     fn parts_round_trip() {
         use crate::domain::JoinApprovalMode;
         let jpeg = {
@@ -434,12 +502,12 @@ mod tests {
         };
         let request = JoinRequestRef {
             id: "SlJRXzAwMQ".into(),
-            wa_id: Some("15550100002".into()),
-            who: None,
+            person: Some(p("15550100002").into()),
         };
         for spec in [
             OpSpec::for_participant(OperationKind::Add, "g", p("12025550143")),
             OpSpec::for_participant(OperationKind::Remove, "g", p("12025550143")),
+            OpSpec::for_person(OperationKind::Remove, "g", by_bsuid("BR.7")).expect("spec"),
             OpSpec::Create {
                 group: None,
                 new: NewGroup {
@@ -478,8 +546,14 @@ mod tests {
             OpSpec::Reject {
                 group: "g".into(),
                 request: JoinRequestRef {
-                    wa_id: None,
-                    who: Some("US.1234".into()),
+                    person: Some(by_bsuid("US.1234").with_username(Some("nora_b7".into()))),
+                    ..request.clone()
+                },
+            },
+            OpSpec::Reject {
+                group: "g".into(),
+                request: JoinRequestRef {
+                    person: None,
                     ..request
                 },
             },
@@ -489,14 +563,21 @@ mod tests {
         let broken = SpecParts {
             kind: OperationKind::Add,
             group: None,
-            participant: None,
+            person: None,
             payload: None,
         };
         assert!(OpSpec::from_parts(broken).is_err());
+        let unaddable = SpecParts {
+            kind: OperationKind::Add,
+            group: Some("g".into()),
+            person: Some(by_bsuid("US.1")),
+            payload: None,
+        };
+        assert!(OpSpec::from_parts(unaddable).is_err());
         let no_fields = SpecParts {
             kind: OperationKind::Create,
             group: None,
-            participant: None,
+            person: None,
             payload: Some("{not json".into()),
         };
         assert!(OpSpec::from_parts(no_fields).is_err());

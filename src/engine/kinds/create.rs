@@ -31,7 +31,7 @@ impl Kind for Create {
     const BATCH: usize = 1;
     const SEND_AGAIN: bool = false;
 
-    fn plan(ops: &[PendingOp], _mirror: &Mirror) -> Plan {
+    fn plan(ops: &[&PendingOp], _mirror: &Mirror) -> Plan {
         one_each(ops)
     }
 
@@ -193,11 +193,11 @@ mod tests {
     fn a_lost_create_is_never_sent_again() {
         const { assert!(!Create::SEND_AGAIN) };
         assert!(
-            !Create::request(&PlannedRequest {
-                kind: crate::domain::OperationKind::Create,
-                group: None,
-                ops: Vec::new(),
-            })
+            !Create::request(&PlannedRequest::of(
+                crate::domain::OperationKind::Create,
+                None,
+                Vec::new()
+            ))
             .may_repeat()
         );
     }

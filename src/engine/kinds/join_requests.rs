@@ -33,23 +33,23 @@ fn gone_request() -> Verdict {
 impl Kind for JoinRequests {
     const BATCH: usize = 8;
 
-    fn plan(ops: &[PendingOp], _mirror: &Mirror) -> Plan {
+    fn plan(ops: &[&PendingOp], _mirror: &Mirror) -> Plan {
         let mut by: BTreeMap<(&str, OperationKind), Vec<PendingOp>> = BTreeMap::new();
         for op in ops {
             if let Some(group) = op.spec.group() {
                 by.entry((group, op.spec.kind()))
                     .or_default()
-                    .push(op.clone());
+                    .push((*op).clone());
             }
         }
         let mut plan = Plan::default();
         for ((group, kind), ops) in by {
             for chunk in ops.chunks(Self::BATCH) {
-                plan.requests.push(PlannedRequest {
+                plan.requests.push(PlannedRequest::of(
                     kind,
-                    group: Some(group.to_owned()),
-                    ops: chunk.to_vec(),
-                });
+                    Some(group.to_owned()),
+                    chunk.to_vec(),
+                ));
             }
         }
         plan
@@ -127,7 +127,7 @@ impl Kind for JoinRequests {
                     .join_request()
                     .map(|r| r.id.as_str())
                     .unwrap_or_default();
-                if pending.iter().any(|r| r.join_request_id == id) {
+                if pending.iter().any(|r| r.id == id) {
                     Found::No
                 } else {
                     Found::Yes
@@ -150,8 +150,7 @@ mod tests {
                 group: "g".into(),
                 request: JoinRequestRef {
                     id: id.into(),
-                    wa_id: None,
-                    who: None,
+                    person: None,
                 },
             },
         }
@@ -159,11 +158,11 @@ mod tests {
 
     #[test]
     fn each_id_is_settled_by_the_answer_or_left_to_a_read() {
-        let request = PlannedRequest {
-            kind: OperationKind::Approve,
-            group: Some("g".into()),
-            ops: vec![approve("A"), approve("BB"), approve("CCC"), approve("DDDD")],
-        };
+        let request = PlannedRequest::of(
+            OperationKind::Approve,
+            Some("g".into()),
+            vec![approve("A"), approve("BB"), approve("CCC"), approve("DDDD")],
+        );
         let answer = Answer::Decided {
             answered: JoinRequestsAnswered {
                 done: vec!["A".into()],

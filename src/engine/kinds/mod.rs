@@ -99,6 +99,9 @@ pub enum Found {
     Made(String),
     /// Not applied.
     No,
+    /// The read cannot tell: the person is named by a key the read does not show (a member
+    /// known only by BSUID against a read of phone numbers, or the other way round).
+    Unknown,
     /// Not visible yet; a later look may show it (a create's group appears a while after).
     NotYet,
     /// Can never apply (the group is gone), with the reason.
@@ -153,7 +156,7 @@ pub trait Kind {
     const SEND_AGAIN: bool = true;
     /// Plans this family's pending operations against the mirror: requests in sending order,
     /// with the operations held back or skipped and why.
-    fn plan(ops: &[PendingOp], mirror: &Mirror) -> Plan;
+    fn plan(ops: &[&PendingOp], mirror: &Mirror) -> Plan;
     /// The request that carries a planned batch.
     fn request(request: &PlannedRequest) -> Call;
     /// Each operation's verdict from what the server answered (in the request's order). An
@@ -241,12 +244,13 @@ macro_rules! on_family {
 /// Plans every pending operation, family by family; a group's requests go together, its
 /// members' changes first and its deletion last; creates after everything else.
 pub fn plan(ops: &[PendingOp], mirror: &Mirror) -> Plan {
-    let mut by_family: HashMap<Family, Vec<PendingOp>> = HashMap::new();
+    // By reference: a queue of many thousands is planned without a copy of it.
+    let mut by_family: HashMap<Family, Vec<&PendingOp>> = HashMap::new();
     for op in ops {
         by_family
             .entry(family(op.spec.kind()))
             .or_default()
-            .push(op.clone());
+            .push(op);
     }
     let mut families: Vec<Family> = by_family.keys().copied().collect();
     families.sort();
@@ -325,14 +329,16 @@ pub fn batch_size(kind: OperationKind) -> usize {
 }
 
 /// One request per operation, in queue order (for kinds that carry one change a request).
-fn one_each(ops: &[PendingOp]) -> Plan {
+fn one_each(ops: &[&PendingOp]) -> Plan {
     Plan {
         requests: ops
             .iter()
-            .map(|op| PlannedRequest {
-                kind: op.spec.kind(),
-                group: op.spec.group().map(str::to_owned),
-                ops: vec![op.clone()],
+            .map(|op| {
+                PlannedRequest::of(
+                    op.spec.kind(),
+                    op.spec.group().map(str::to_owned),
+                    vec![(*op).clone()],
+                )
             })
             .collect(),
         ..Plan::default()
@@ -351,12 +357,12 @@ fn all_failed(request: &PlannedRequest, err: &ApiError) -> Vec<Verdict> {
         .collect()
 }
 
-/// Each operation judged on a group read by `shows` (a gone group fails them all; anything
-/// else read shows nothing).
+/// Each operation judged on a group read by `shows` (`Some(applied)`, or `None` when the read
+/// cannot tell); a gone group fails them all, anything else read shows nothing.
 fn on_group_read(
     ops: &[Sent],
     seen: &Seen,
-    shows: impl Fn(&Sent, &GroupInfo) -> bool,
+    shows: impl Fn(&Sent, &GroupInfo) -> Option<bool>,
 ) -> Vec<Found> {
     if let Some(gone) = gone_failure(seen) {
         return ops.iter().map(|_| gone.clone()).collect();
@@ -365,12 +371,10 @@ fn on_group_read(
         return ops.iter().map(|_| Found::No).collect();
     };
     ops.iter()
-        .map(|op| {
-            if shows(op, info) {
-                Found::Yes
-            } else {
-                Found::No
-            }
+        .map(|op| match shows(op, info) {
+            Some(true) => Found::Yes,
+            Some(false) => Found::No,
+            None => Found::Unknown,
         })
         .collect()
 }

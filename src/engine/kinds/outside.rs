@@ -71,7 +71,8 @@ pub async fn settle_outside(
         settlement.outcomes.push(Outcome {
             at,
             group_id: group.unwrap_or_else(|| op.spec.group_text().to_owned()),
-            participant: op.spec.who_text(),
+            participant: op.spec.person_ref().to_owned(),
+            username: op.spec.who().and_then(|p| p.username()).map(str::to_owned),
             action: op.spec.kind(),
             result: state,
             code,

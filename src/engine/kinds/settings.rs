@@ -19,21 +19,21 @@ pub struct Settings;
 impl Kind for Settings {
     const BATCH: usize = 2;
 
-    fn plan(ops: &[PendingOp], _mirror: &Mirror) -> Plan {
+    fn plan(ops: &[&PendingOp], _mirror: &Mirror) -> Plan {
         let mut by_group: BTreeMap<&str, Vec<PendingOp>> = BTreeMap::new();
         for op in ops {
             if let Some(group) = op.spec.group() {
-                by_group.entry(group).or_default().push(op.clone());
+                by_group.entry(group).or_default().push((*op).clone());
             }
         }
         let mut plan = Plan::default();
         for (group, mut ops) in by_group {
             ops.sort_by_key(|op| op.spec.kind());
-            plan.requests.push(PlannedRequest {
-                kind: ops[0].spec.kind(),
-                group: Some(group.to_owned()),
+            plan.requests.push(PlannedRequest::of(
+                ops[0].spec.kind(),
+                Some(group.to_owned()),
                 ops,
-            });
+            ));
         }
         plan
     }
@@ -67,12 +67,14 @@ impl Kind for Settings {
     }
 
     fn applied(ops: &[Sent], seen: &Seen) -> Vec<Found> {
-        on_group_read(ops, seen, |op, info| match op.spec {
-            OpSpec::Subject { subject, .. } => info.subject == sanitize(subject.trim()),
-            OpSpec::Description { description, .. } => {
-                info.description.as_deref().unwrap_or("") == sanitize(description)
-            }
-            _ => false,
+        on_group_read(ops, seen, |op, info| {
+            Some(match op.spec {
+                OpSpec::Subject { subject, .. } => info.subject == sanitize(subject.trim()),
+                OpSpec::Description { description, .. } => {
+                    info.description.as_deref().unwrap_or("") == sanitize(description)
+                }
+                _ => false,
+            })
         })
     }
 
@@ -108,7 +110,7 @@ mod tests {
 
     #[test]
     fn subject_and_description_of_a_group_go_in_one_request_and_a_read_confirms_each() {
-        let ops = vec![
+        let ops = [
             PendingOp {
                 id: crate::domain::OpId(1),
                 spec: OpSpec::Description {
@@ -124,7 +126,7 @@ mod tests {
                 },
             },
         ];
-        let plan = Settings::plan(&ops, &Mirror::default());
+        let plan = Settings::plan(&[&ops[0], &ops[1]], &Mirror::default());
         assert_eq!(plan.requests.len(), 1);
         let call = Settings::request(&plan.requests[0]);
         assert_eq!(

@@ -70,7 +70,7 @@ impl Run {
                     });
                     continue;
                 }
-                Found::No
+                Found::No | Found::Unknown
                     if op.unknown
                         && kinds::send_again(op.spec.kind())
                         && self.attempts_of(op.id) < max_attempts =>
@@ -78,10 +78,15 @@ impl Run {
                     resend.push(op);
                     continue;
                 }
-                Found::No if op.unknown => Verdict::Failed {
+                Found::No | Found::Unknown if op.unknown => Verdict::Failed {
                     code: None,
                     message: format!("no answer and not applied after {max_attempts} attempts"),
                 },
+                // A read that cannot tell (the person is named by a key the group does not
+                // show) confirms what the server took; what had no answer was left to the
+                // server above: sent again, it is applied or refused (a removal of a
+                // non-member is then skipped).
+                Found::Unknown => Verdict::Confirmed,
                 Found::No => Verdict::Failed {
                     code: None,
                     message:
@@ -138,10 +143,9 @@ impl Run {
         }
         let mut mirror = Mirror::default();
         if let (Confirmation::ReadGroup(group), Seen::Group(info)) = (&confirmation, &seen) {
-            mirror.members.insert(
-                group.clone(),
-                Members::of_wa_ids(info.participants.iter().map(String::as_str)),
-            );
+            mirror
+                .members
+                .insert(group.clone(), Members::of(&info.participants));
         }
         let replan = kinds::plan(&to_plan, &mirror);
         if let Err(e) = self.settle_plan_leftovers(&to_plan, &replan).await {

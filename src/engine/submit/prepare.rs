@@ -52,7 +52,7 @@ impl Run {
             .into_iter()
             .filter(|op| scope.takes(op))
             .collect();
-        let mut ready: Vec<PendingOp> = Vec::new();
+        let mut ready: Vec<PendingOp> = Vec::with_capacity(pending.len());
         let mut deferred_count = 0;
         {
             let mut later = lock(&self.deferred);
@@ -94,10 +94,7 @@ impl Run {
             self.emit(Event::BatchPlanned {
                 group_id: request.group_id().to_owned(),
                 kind: request.kind,
-                participants: request
-                    .participants()
-                    .map(|p| p.e164().to_owned())
-                    .collect(),
+                participants: request.participants().map(|p| p.label()).collect(),
             });
             match by_group.last_mut() {
                 Some(list) if list[0].group == request.group => list.push(request),
@@ -134,7 +131,7 @@ impl Run {
                     {
                         self.caller.store_failed(&e);
                     }
-                    let members = Members::of_wa_ids(info.participants.iter().map(String::as_str));
+                    let members = Members::of(&info.participants);
                     out.push((group, members));
                 }
                 Ok(_) | Err(ReadError::Stopped) => {}

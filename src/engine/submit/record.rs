@@ -43,7 +43,7 @@ impl Run {
                 self.emit(Event::Held {
                     op: *id,
                     group_id: op.spec.group_text().to_owned(),
-                    participant: op.spec.person_text().to_owned(),
+                    participant: op.spec.person_label(),
                     reason: reason.clone(),
                 });
             }
@@ -96,7 +96,8 @@ impl Run {
                     group_id: made
                         .clone()
                         .unwrap_or_else(|| op.spec.group_text().to_owned()),
-                    participant: op.spec.who_text(),
+                    participant: op.spec.person_ref().to_owned(),
+                    username: op.spec.who().and_then(|p| p.username()).map(str::to_owned),
                     action: op.spec.kind(),
                     result: state,
                     code,
@@ -147,7 +148,7 @@ impl Run {
                     .group
                     .clone()
                     .unwrap_or_else(|| op.spec.group_text().to_owned()),
-                participant: op.spec.who_text(),
+                participant: op.spec.person_label(),
                 kind: op.spec.kind(),
                 state: change.state,
                 code: change.code,

@@ -145,11 +145,9 @@ pub(crate) fn stored(
         .iter()
         .map(|r| StoredJoinRequest {
             group_id: group.to_owned(),
-            join_request_id: r.join_request_id.clone(),
-            wa_id: r.wa_id.clone(),
-            user_id: r.user_id.clone(),
-            username: r.username.clone(),
-            created_at: r.creation_timestamp.map(|s| s.saturating_mul(1000)),
+            join_request_id: r.id.clone(),
+            person: r.person.clone(),
+            created_at: r.created_at.map(|s| s.saturating_mul(1000)),
             read_at,
         })
         .collect()

@@ -33,7 +33,7 @@ use tokio::sync::watch;
 use self::enqueue::Enqueuer;
 use self::readers::Readers;
 use self::writer::{ImportMsg, Writer};
-use crate::domain::{OpId, OpSpec, OperationState};
+use crate::domain::{OpId, OpSpec, OperationState, Person, Query};
 use crate::store::{
     AccountId, DropReport, DropScope, EnqueueReport, Exchange, ExchangeRecord, GroupSummary,
     MirrorGroup, Operation, OperationFilter, OutcomeRecord, Pushed, Settlement, StoreError,
@@ -307,10 +307,10 @@ impl Sqlite {
     pub(crate) async fn groups_with_member(
         &self,
         acct: AccountId,
-        wa_id: String,
-    ) -> Result<Vec<GroupSummary>, StoreError> {
+        query: Query,
+    ) -> Result<Vec<(GroupSummary, Person)>, StoreError> {
         self.readers
-            .read(move |c| mirror::groups_with_member(c, acct, &wa_id))
+            .read(move |c| mirror::groups_with_member(c, acct, &query))
             .await
     }
 

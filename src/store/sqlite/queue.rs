@@ -153,10 +153,15 @@ pub(super) fn undo(conn: &Connection, acct: AccountId, id: OpId) -> Result<Undon
         }),
         OperationState::Accepted | OperationState::Confirmed => {
             let Some(reverse) = op.spec.reverse() else {
+                let known_by_bsuid_only = op.person().is_some_and(|p| p.phone().is_none());
                 return Err(StoreError::WrongState {
                     id,
                     state: op.state,
-                    wanted: "this kind of change cannot be taken back",
+                    wanted: if known_by_bsuid_only {
+                        "it removed someone known only by BSUID, who can be added back only by phone number"
+                    } else {
+                        "this kind of change cannot be taken back"
+                    },
                 });
             };
             match Enqueuer::new(acct).push(conn, &reverse)? {

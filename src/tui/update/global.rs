@@ -142,7 +142,7 @@ fn open_add(state: &mut State) -> Vec<Effect> {
         .detail
         .as_ref()
         .filter(|g| g.id == group.id)
-        .map(|g| g.members.iter().map(|m| m.wa_id().to_owned()).collect())
+        .map(|g| crate::domain::Members::of(&g.members))
         .unwrap_or_default();
     let input = AddInput::new(group.id.clone(), group.subject.clone(), members);
     state.overlays.push(Overlay::Add(input));

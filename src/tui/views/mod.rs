@@ -27,7 +27,7 @@ use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use crate::domain::{Participant, Region};
+use crate::domain::{Query, Region};
 use crate::engine::Event;
 
 use super::action::{Action, Hint};
@@ -101,7 +101,7 @@ pub enum Broadcast {
     /// The group under the groups cursor, after a move, a filter or a reload (`None`: none).
     GroupSelected(Option<String>),
     /// The person the groups filter searched, once found (`None`: no search).
-    PersonSearched(Option<Participant>),
+    PersonSearched(Option<Query>),
     /// The mirror's groups were read again (`Ctx::mirror` holds them).
     MirrorLoaded,
     /// An operation of this group reached an outcome.

@@ -160,7 +160,7 @@ pub fn prompt(view: &GroupsView, ctx: &Ctx) -> Line<'static> {
         Span::styled("▏", theme::key()),
         Span::styled(
             format!(
-                "  {} keep · {} clear · a number finds that person's groups",
+                "  {} keep · {} clear · a number, BSUID or @name finds their groups",
                 ctx.keymap.hint(&[Action::Confirm], ""),
                 ctx.keymap.hint(&[Action::Back], "")
             ),
