@@ -5,17 +5,13 @@
 mod tui_common;
 
 use crossterm::event::KeyCode;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use tui_common::screen::{T0, fresh, snap};
 use tui_common::{person, press, summary};
 use wa_groups::domain::{JoinApprovalMode, Participant, Person, UserId};
 use wa_groups::store::{GroupAbout, GroupSummary, MirrorGroup, StoredJoinRequest};
 use wa_groups::tui::views::Pane;
 use wa_groups::tui::views::requests::RequestsDetail;
-use wa_groups::tui::{Keymap, Loaded, Msg, State, draw, update};
-
-/// 2025-11-25T03:10:34Z.
-const T0: i64 = 1_764_040_234_000;
+use wa_groups::tui::{Loaded, Msg, State, update};
 
 fn groups() -> Vec<GroupSummary> {
     let mut cohort = summary("G-COHORT", "Spring cohort A", 2, 0, 0);
@@ -70,15 +66,7 @@ fn requests() -> RequestsDetail {
 }
 
 fn state(w: u16, h: u16) -> State {
-    let mut s = State::new("100000000000001", "v23.0", None, Keymap::defaults());
-    s.shared.now = T0;
-    update(
-        &mut s,
-        Msg::Resize {
-            width: w,
-            height: h,
-        },
-    );
+    let mut s = fresh(w, h);
     update(&mut s, Msg::Loaded(Loaded::Groups(groups())));
     s
 }
@@ -96,24 +84,9 @@ fn on_requests(w: u16, h: u16) -> State {
     s
 }
 
-fn render(state: &State, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    terminal.draw(|f| draw(f, state)).expect("draw");
-    let text = terminal.backend().to_string();
-    assert!(!text.contains('\u{1b}'), "no escape character on screen");
-    text
-}
-
-fn snap(name: &str, build: impl Fn(u16, u16) -> State) {
-    for (w, h) in [(80, 24), (120, 40)] {
-        let state = build(w, h);
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(&state, w, h));
-    }
-}
-
 #[test]
 fn new_group_dialog() {
-    snap("new_group", |w, h| {
+    snap!("new_group", |w, h| {
         let mut s = state(w, h);
         press(&mut s, KeyCode::Char('n'));
         for c in "Spring cohort B".chars() {
@@ -128,7 +101,7 @@ fn new_group_dialog() {
 
 #[test]
 fn join_requests_view_with_the_link() {
-    snap("join_requests", |w, h| {
+    snap!("join_requests", |w, h| {
         let mut s = on_requests(w, h);
         assert_eq!(s.focus, Pane::Requests);
         press(&mut s, KeyCode::Char(' '));
@@ -138,7 +111,7 @@ fn join_requests_view_with_the_link() {
 
 #[test]
 fn approving_asks_with_the_requests() {
-    snap("approve_confirm", |w, h| {
+    snap!("approve_confirm", |w, h| {
         let mut s = on_requests(w, h);
         press(&mut s, KeyCode::Char('A'));
         s
@@ -147,7 +120,7 @@ fn approving_asks_with_the_requests() {
 
 #[test]
 fn delete_confirm_names_the_group_and_its_members() {
-    snap("delete_confirm", |w, h| {
+    snap!("delete_confirm", |w, h| {
         let mut s = state(w, h);
         press(&mut s, KeyCode::Char('D'));
         s

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod screen;
+
 use std::time::Duration;
 
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
