@@ -2,16 +2,16 @@
 //! `--dry-run`, or sent at once with `--now` (queued, then submitted exactly, through the same
 //! engine as `submit`); a question before a destructive one; and how each change ended.
 
-use std::collections::HashMap;
 use std::io::IsTerminal;
 
+use super::exactly::{Followed, submit_exactly};
 use super::local::store_failure;
 use crate::cli::SendArgs;
 use crate::config::Settings;
 use crate::domain::text::sanitize;
-use crate::domain::{OpId, OpSpec, OperationState};
+use crate::domain::{OpSpec, OperationState};
+use crate::engine::EngineConfig;
 use crate::engine::preview::preview_specs;
-use crate::engine::{Command, EngineConfig, Event, Scope, Summary};
 use crate::exit::{Failure, Outcome};
 use crate::session::Session;
 use crate::store::{Operation, OperationFilter};
@@ -115,31 +115,8 @@ async fn now(
         );
     }
     let ids = report.ids.clone();
-    let (engine, mut events) = session.engine(EngineConfig::default())?;
-    engine.send(Command::Submit(Scope::Operations(ids.clone())));
-    let mut held: HashMap<OpId, String> = HashMap::new();
-    let summary = loop {
-        match events.recv().await {
-            Some(Event::Held { op, reason, .. }) => {
-                held.insert(op, reason);
-            }
-            Some(Event::Warning { message }) => eprintln!("warning: {}", sanitize(&message)),
-            Some(Event::RunFinished(summary)) => break summary,
-            Some(_) => {}
-            None => {
-                break Summary {
-                    stopped: Some("the engine stopped".into()),
-                    ..Summary::default()
-                };
-            }
-        }
-    };
-    if summary.another_sender {
-        return Err(Failure::busy(summary.stopped.unwrap_or_default()));
-    }
-    if let Some(failure) = super::participants::stopped_for_all(&summary) {
-        return Err(failure);
-    }
+    let Followed { summary, held, .. } =
+        submit_exactly(&session, ids.clone(), EngineConfig::default()).await?;
     let ended = session
         .store()
         .operations(OperationFilter {

@@ -3,6 +3,7 @@
 pub mod csv_out;
 pub mod demo;
 mod demo_people;
+mod exactly;
 pub mod groups;
 pub mod lifecycle;
 pub mod local;

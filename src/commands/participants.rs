@@ -8,10 +8,11 @@ use crate::cli::{ParticipantsArgs, ParticipantsCommand};
 use crate::config::Settings;
 use crate::domain::text::sanitize;
 use crate::domain::{MAX_GROUP_MEMBERS, OpId, OpSpec, OperationKind, OperationState};
-use crate::engine::{Command, EngineConfig, Event, Scope, Summary};
+use crate::engine::EngineConfig;
 use crate::exit::{Failure, Outcome};
 use crate::session::Session;
 
+use super::exactly::{Ended, Followed, submit_exactly};
 use super::local::store_failure;
 use super::users::parse_users;
 
@@ -21,13 +22,6 @@ pub async fn run(settings: &Settings, cmd: ParticipantsCommand) -> Result<Outcom
         ParticipantsCommand::Remove(args) => (OperationKind::Remove, args),
     };
     change(settings, kind, args).await
-}
-
-/// How one participant's change ended.
-struct Ended {
-    state: OperationState,
-    code: Option<i64>,
-    message: Option<String>,
 }
 
 async fn change(
@@ -64,47 +58,11 @@ async fn change(
         confirm: !args.no_verify,
         ..EngineConfig::default()
     };
-    let (engine, mut events) = session.engine(config)?;
-    engine.send(Command::Submit(Scope::Operations(ids.clone())));
-    let mut ended: HashMap<OpId, Ended> = HashMap::new();
-    let mut held: HashMap<OpId, String> = HashMap::new();
-    let summary = loop {
-        match events.recv().await {
-            Some(Event::Outcome {
-                op,
-                state,
-                code,
-                message,
-                ..
-            }) => {
-                ended.insert(
-                    op,
-                    Ended {
-                        state,
-                        code,
-                        message,
-                    },
-                );
-            }
-            Some(Event::Held { op, reason, .. }) => {
-                held.insert(op, reason);
-            }
-            Some(Event::RunFinished(summary)) => break summary,
-            Some(_) => {}
-            None => {
-                break Summary {
-                    stopped: Some("the engine stopped".into()),
-                    ..Summary::default()
-                };
-            }
-        }
-    };
-    if summary.another_sender {
-        return Err(Failure::busy(summary.stopped.unwrap_or_default()));
-    }
-    if let Some(failure) = stopped_for_all(&summary) {
-        return Err(failure);
-    }
+    let Followed {
+        summary,
+        ended,
+        held,
+    } = submit_exactly(&session, ids.clone(), config).await?;
     if let Some(failure) = refused_for_the_group(group, &ids, &ended) {
         return Err(failure);
     }
@@ -177,22 +135,6 @@ fn line_for(
                     .into()
             }
         },
-    }
-}
-
-/// A run stopped before anything was settled by a refused token or a missing permission.
-pub(super) fn stopped_for_all(summary: &Summary) -> Option<Failure> {
-    let why = summary.stopped.as_deref()?;
-    match summary.stopped_class.as_deref() {
-        Some("auth") => Some(Failure::input(format!(
-            "the access token was refused: {}",
-            sanitize(why)
-        ))),
-        Some("permission") => Some(Failure::input(format!(
-            "the token lacks a permission: {}",
-            sanitize(why)
-        ))),
-        _ => None,
     }
 }
 
