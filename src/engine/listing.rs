@@ -3,6 +3,8 @@
 //! requests. An expired or corrupt cursor (131059, §1.2) starts the list again from its first
 //! page, a few times at most.
 
+use std::collections::HashSet;
+
 use super::call::{Caller, ReadError};
 use crate::api::{Answer, ApiError, Call, GroupList, GroupSummary, JoinRequest};
 
@@ -15,53 +17,81 @@ const MAX_JOIN_REQUEST_PAGES: usize = 1_000;
 
 /// Every active group, following every page.
 pub(crate) async fn list_groups(caller: &Caller) -> Result<Vec<GroupSummary>, ReadError> {
-    let mut restarts = 0;
-    'again: loop {
-        let mut list = GroupList::default();
-        let mut after: Option<String> = None;
-        loop {
-            let page = match caller
-                .read(&Call::ListGroups {
-                    after: after.clone(),
-                })
-                .await
-            {
-                Ok(Answer::Page(page)) => page,
-                Ok(_) => return Err(something_else("the group list")),
-                Err(ReadError::Failed(e))
-                    if e.code() == Some(BAD_CURSOR) && after.is_some() && restarts < RESTARTS =>
-                {
-                    restarts += 1;
-                    continue 'again;
-                }
-                Err(e) => return Err(e),
-            };
-            match list.take(page).map_err(ReadError::Failed)? {
-                Some(next) => after = Some(next),
-                None => return Ok(list.into_groups()),
-            }
-        }
-    }
+    let list = every_page(
+        caller,
+        GroupList::default,
+        |after| Call::ListGroups { after },
+        |list, answer| match answer {
+            Answer::Page(page) => list.take(page).map_err(ReadError::Failed),
+            _ => Err(something_else("the group list")),
+        },
+    )
+    .await?;
+    Ok(list.into_groups())
 }
 
-/// Every pending join request of a group, following every page (no cursor twice).
+/// A group's join requests as read so far: the requests, the cursors seen, the pages read.
+#[derive(Default)]
+struct JoinRequestList {
+    requests: Vec<JoinRequest>,
+    cursors: HashSet<String>,
+    pages: usize,
+}
+
+/// Every pending join request of a group, following every page (no cursor twice, at most
+/// [`MAX_JOIN_REQUEST_PAGES`] pages).
 pub(crate) async fn list_join_requests(
     caller: &Caller,
     group: &str,
 ) -> Result<Vec<JoinRequest>, ReadError> {
+    let list = every_page(
+        caller,
+        JoinRequestList::default,
+        |after| Call::ListJoinRequests {
+            group: group.to_owned(),
+            after,
+        },
+        |list: &mut JoinRequestList, answer| {
+            let Answer::JoinRequests(page) = answer else {
+                return Err(something_else("the join requests"));
+            };
+            list.pages += 1;
+            list.requests.extend(page.requests);
+            match page.next_after {
+                Some(_) if list.pages >= MAX_JOIN_REQUEST_PAGES => {
+                    Err(ReadError::Failed(ApiError::Limit(format!(
+                        "group {group}: the join requests go past {MAX_JOIN_REQUEST_PAGES} pages; stopped reading"
+                    ))))
+                }
+                Some(next) if list.cursors.insert(next.clone()) => Ok(Some(next)),
+                Some(_) => Err(ReadError::Failed(ApiError::BadAnswer(
+                    "the join requests repeat a page cursor".into(),
+                ))),
+                None => Ok(None),
+            }
+        },
+    )
+    .await?;
+    Ok(list.requests)
+}
+
+/// Reads a list page after page: `call` asks for the page after a cursor (`None`: the first),
+/// `take` adds a page's answer to the list and gives the next page's cursor (`None`: the list
+/// is complete). An expired or corrupt cursor (131059) starts the list again from a `fresh`
+/// one, [`RESTARTS`] times at most; any other error ends the read.
+async fn every_page<L>(
+    caller: &Caller,
+    fresh: impl Fn() -> L,
+    call: impl Fn(Option<String>) -> Call,
+    mut take: impl FnMut(&mut L, Answer) -> Result<Option<String>, ReadError>,
+) -> Result<L, ReadError> {
     let mut restarts = 0;
     'again: loop {
-        let mut requests = Vec::new();
-        let mut cursors = std::collections::HashSet::new();
+        let mut list = fresh();
         let mut after: Option<String> = None;
-        for _ in 0..MAX_JOIN_REQUEST_PAGES {
-            let call = Call::ListJoinRequests {
-                group: group.to_owned(),
-                after: after.clone(),
-            };
-            let page = match caller.read(&call).await {
-                Ok(Answer::JoinRequests(page)) => page,
-                Ok(_) => return Err(something_else("the join requests")),
+        loop {
+            let answer = match caller.read(&call(after.clone())).await {
+                Ok(answer) => answer,
                 Err(ReadError::Failed(e))
                     if e.code() == Some(BAD_CURSOR) && after.is_some() && restarts < RESTARTS =>
                 {
@@ -70,20 +100,11 @@ pub(crate) async fn list_join_requests(
                 }
                 Err(e) => return Err(e),
             };
-            requests.extend(page.requests);
-            match page.next_after {
-                Some(next) if cursors.insert(next.clone()) => after = Some(next),
-                Some(_) => {
-                    return Err(ReadError::Failed(ApiError::BadAnswer(
-                        "the join requests repeat a page cursor".into(),
-                    )));
-                }
-                None => return Ok(requests),
+            match take(&mut list, answer)? {
+                Some(next) => after = Some(next),
+                None => return Ok(list),
             }
         }
-        return Err(ReadError::Failed(ApiError::Limit(format!(
-            "group {group}: the join requests go past {MAX_JOIN_REQUEST_PAGES} pages; stopped reading"
-        ))));
     }
 }
 
