@@ -5,11 +5,13 @@
 
 use std::collections::HashMap;
 
+use super::local::store_failure;
 use crate::domain::text::sanitize;
-use crate::domain::{OpId, OperationState};
+use crate::domain::{OpId, OpSpec, OperationState};
 use crate::engine::{Command, EngineConfig, Event, Scope, Summary};
 use crate::exit::Failure;
 use crate::session::Session;
+use crate::store::EnqueueReport;
 
 /// How one operation ended, as the run reported it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,19 +31,25 @@ pub struct Followed {
     pub held: HashMap<OpId, String>,
 }
 
-/// Submits exactly `ids` with `config` and follows the run to its end, printing its warnings
-/// on stderr as they come.
+/// Queues `specs`, submits exactly them with `config` and follows the run to its end,
+/// printing its warnings on stderr as they come; the enqueue report names each operation
+/// (`ids` in the order of `specs`).
 ///
 /// # Errors
-/// Another sender holds the queue (exit 3), or the run stopped before anything was settled
-/// because the token was refused or lacks a permission (exit 2).
-pub async fn submit_exactly(
+/// The store cannot queue them; another sender holds the queue (exit 3); the run stopped
+/// before anything was settled because the token was refused or lacks a permission (exit 2).
+pub async fn queue_and_submit(
     session: &Session,
-    ids: Vec<OpId>,
+    specs: Vec<OpSpec>,
     config: EngineConfig,
-) -> Result<Followed, Failure> {
+) -> Result<(EnqueueReport, Followed), Failure> {
+    let report = session
+        .store()
+        .enqueue(specs)
+        .await
+        .map_err(store_failure)?;
     let (engine, mut events) = session.engine(config)?;
-    engine.send(Command::Submit(Scope::Operations(ids)));
+    engine.send(Command::Submit(Scope::Operations(report.ids.clone())));
     let mut followed = Followed::default();
     followed.summary = loop {
         match events.recv().await {
@@ -82,7 +90,7 @@ pub async fn submit_exactly(
     if let Some(failure) = stopped_for_all(summary) {
         return Err(failure);
     }
-    Ok(followed)
+    Ok((report, followed))
 }
 
 /// A run stopped before anything was settled by a refused token or a missing permission.

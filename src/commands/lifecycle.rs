@@ -4,7 +4,7 @@
 
 use std::io::IsTerminal;
 
-use super::exactly::{Followed, submit_exactly};
+use super::exactly::{Followed, queue_and_submit};
 use super::local::store_failure;
 use crate::cli::SendArgs;
 use crate::config::Settings;
@@ -102,11 +102,8 @@ async fn now(
     specs: Vec<OpSpec>,
 ) -> Result<(Outcome, Vec<Operation>), Failure> {
     let session = Session::online(settings).await?;
-    let report = session
-        .store()
-        .enqueue(specs)
-        .await
-        .map_err(store_failure)?;
+    let (report, Followed { summary, held, .. }) =
+        queue_and_submit(&session, specs, EngineConfig::default()).await?;
     for flagged in &report.flagged {
         eprintln!(
             "warning: {}: {}",
@@ -114,13 +111,10 @@ async fn now(
             sanitize(&flagged.flag)
         );
     }
-    let ids = report.ids.clone();
-    let Followed { summary, held, .. } =
-        submit_exactly(&session, ids.clone(), EngineConfig::default()).await?;
     let ended = session
         .store()
         .operations(OperationFilter {
-            ids: Some(ids.clone()),
+            ids: Some(report.ids),
             ..OperationFilter::default()
         })
         .await

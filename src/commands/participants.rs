@@ -12,8 +12,7 @@ use crate::engine::EngineConfig;
 use crate::exit::{Failure, Outcome};
 use crate::session::Session;
 
-use super::exactly::{Ended, Followed, submit_exactly};
-use super::local::store_failure;
+use super::exactly::{Ended, Followed, queue_and_submit};
 use super::users::parse_users;
 
 pub async fn run(settings: &Settings, cmd: ParticipantsCommand) -> Result<Outcome, Failure> {
@@ -48,21 +47,19 @@ async fn change(
         .collect::<Result<_, _>>()
         .map_err(|e| Failure::input(e.to_string()))?;
     let session = Session::online(settings).await?;
-    let report = session
-        .store()
-        .enqueue(specs)
-        .await
-        .map_err(store_failure)?;
-    let ids = report.ids.clone();
     let config = EngineConfig {
         confirm: !args.no_verify,
         ..EngineConfig::default()
     };
-    let Followed {
-        summary,
-        ended,
-        held,
-    } = submit_exactly(&session, ids.clone(), config).await?;
+    let (
+        report,
+        Followed {
+            summary,
+            ended,
+            held,
+        },
+    ) = queue_and_submit(&session, specs, config).await?;
+    let ids = report.ids;
     if let Some(failure) = refused_for_the_group(group, &ids, &ended) {
         return Err(failure);
     }
