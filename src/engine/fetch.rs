@@ -29,13 +29,7 @@ pub(crate) async fn fetch(caller: &Caller, what: &Fetch) -> Result<Fetched, Fetc
         {
             Ok(Answer::Group(info)) => {
                 // What was read is the mirror's too.
-                if let Err(e) = caller
-                    .store()
-                    .upsert_groups(vec![super::mirror_of(&info)])
-                    .await
-                {
-                    caller.store_failed(&e);
-                }
+                super::keep_group(caller, &info).await;
                 Ok(Fetched::Group(info))
             }
             Ok(_) => Err(something_else()),

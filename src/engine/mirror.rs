@@ -1,7 +1,16 @@
-//! The mirror's row for a group as the server just described it.
+//! The mirror's row for a group as the server just described it, and keeping it.
 
+use super::call::Caller;
 use crate::api::GroupInfo;
 use crate::store::{GroupAbout, MirrorGroup, now_ms};
+
+/// Keeps a group just read in the mirror; a store that cannot take it is reported through the
+/// call policy (which stops what is running).
+pub(crate) async fn keep_group(caller: &Caller, info: &GroupInfo) {
+    if let Err(e) = caller.store().upsert_groups(vec![mirror_of(info)]).await {
+        caller.store_failed(&e);
+    }
+}
 
 /// The mirror's row for a group read now, every member with every key the server gave (those
 /// it named by no valid wa_id nor BSUID were left out where the answer was read).

@@ -26,6 +26,7 @@ pub use events::{
     Command, Event, Fetch, FetchError, Fetched, LinkRead, Progress, RequestInfo, Scope, Summary,
 };
 pub use kinds::{OutsideEvent, settle_outside};
+pub(crate) use mirror::keep_group;
 pub use mirror::mirror_of;
 
 use crate::api::Client;

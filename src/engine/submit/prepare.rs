@@ -10,8 +10,8 @@ use crate::domain::plan::{PendingOp, PlannedRequest};
 use crate::domain::{Members, OperationState};
 use crate::engine::call::ReadError;
 use crate::engine::events::{Event, Scope};
+use crate::engine::keep_group;
 use crate::engine::kinds::{self, Confirmation, Mirror};
-use crate::engine::mirror_of;
 use crate::engine::reads::GroupReads;
 use crate::store::{Operation, OperationFilter, StoreError};
 
@@ -123,14 +123,7 @@ impl Run {
         while let Some((group, read)) = reads.next().await {
             match read {
                 Ok(Answer::Group(info)) => {
-                    if let Err(e) = self
-                        .caller
-                        .store()
-                        .upsert_groups(vec![mirror_of(&info)])
-                        .await
-                    {
-                        self.caller.store_failed(&e);
-                    }
+                    keep_group(&self.caller, &info).await;
                     let members = Members::of(&info.participants);
                     out.push((group, members));
                 }

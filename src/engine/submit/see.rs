@@ -7,9 +7,9 @@ use std::sync::Arc;
 use super::Run;
 use crate::api::{Answer, ApiError, Call, JoinRequest};
 use crate::engine::call::ReadError;
+use crate::engine::keep_group;
 use crate::engine::kinds::{Confirmation, Seen, UNKNOWN_GROUP};
 use crate::engine::listing::{list_groups, list_join_requests};
-use crate::engine::mirror_of;
 use crate::store::{StoredJoinRequest, now_ms};
 
 impl Run {
@@ -56,14 +56,7 @@ impl Run {
         };
         match self.caller.read(&call).await {
             Ok(Answer::Group(info)) => {
-                if let Err(e) = self
-                    .caller
-                    .store()
-                    .upsert_groups(vec![mirror_of(&info)])
-                    .await
-                {
-                    self.caller.store_failed(&e);
-                }
+                keep_group(&self.caller, &info).await;
                 Ok(Seen::Group(info))
             }
             Ok(_) => Err(ReadError::Failed(ApiError::BadAnswer(
