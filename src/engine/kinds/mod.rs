@@ -23,8 +23,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::api::{Answer, ApiError, Call, GroupInfo, GroupSummary, JoinRequest};
 use crate::domain::plan::{PendingOp, Plan, PlannedRequest};
-use crate::domain::{Members, OpSpec, OperationKind};
-use crate::store::{AccountStore, MirrorChange, StoreError, UnixMs};
+use crate::domain::{Members, OpId, OpSpec, OperationKind, OperationState};
+use crate::store::{AccountStore, MirrorChange, Outcome, StateChange, StoreError, UnixMs};
 
 pub use outside::{OutsideEvent, settle_outside};
 pub use participants::short_message;
@@ -44,6 +44,52 @@ pub enum Verdict {
     },
     /// Nothing to do (already so).
     Skipped(String),
+}
+
+impl Verdict {
+    /// What recording this verdict of operation `id` (the change `spec`) writes at `at`: its
+    /// state change, and its audit row (none while it is only accepted), naming the
+    /// `request_id` that settled it. A create found names its group in both.
+    pub fn recorded(
+        &self,
+        id: OpId,
+        spec: &OpSpec,
+        at: UnixMs,
+        request_id: Option<String>,
+    ) -> (StateChange, Option<Outcome>) {
+        let (state, code, message) = match self {
+            Verdict::Accepted => (OperationState::Accepted, None, None),
+            Verdict::Confirmed | Verdict::Created(_) => (OperationState::Confirmed, None, None),
+            Verdict::Skipped(m) => (OperationState::Skipped, None, Some(m.clone())),
+            Verdict::Failed { code, message } => {
+                (OperationState::Failed, *code, Some(message.clone()))
+            }
+        };
+        let made = match self {
+            Verdict::Created(group) => Some(group.clone()),
+            _ => None,
+        };
+        let outcome = (state != OperationState::Accepted).then(|| Outcome {
+            at,
+            group_id: made.clone().unwrap_or_else(|| spec.group_text().to_owned()),
+            participant: spec.person_ref().to_owned(),
+            username: spec.who().and_then(|p| p.username()).map(str::to_owned),
+            action: spec.kind(),
+            result: state,
+            code,
+            message: message.clone(),
+            request_id,
+            operation_id: Some(id),
+        });
+        let change = StateChange {
+            id,
+            state,
+            code,
+            message,
+            group: made,
+        };
+        (change, outcome)
+    }
 }
 
 /// How an accepted operation (or one whose answer was lost) is confirmed.

@@ -9,8 +9,8 @@
 //! are (states, outcomes, a create's group), in one commit. Operations already final are left
 //! as they are, so a webhook delivered twice changes nothing.
 
-use crate::domain::{OpId, OperationState};
-use crate::store::{AccountStore, Outcome, Settlement, StateChange, StoreError, now_ms};
+use crate::domain::OpId;
+use crate::store::{AccountStore, Settlement, StoreError, now_ms};
 
 use super::Verdict;
 
@@ -52,34 +52,12 @@ pub async fn settle_outside(
         let Some(verdict) = super::outside(&op.spec, event) else {
             continue;
         };
-        let (state, code, message, group) = match &verdict {
-            Verdict::Accepted => continue,
-            Verdict::Confirmed => (OperationState::Confirmed, None, None, None),
-            Verdict::Created(g) => (OperationState::Confirmed, None, None, Some(g.clone())),
-            Verdict::Skipped(m) => (OperationState::Skipped, None, Some(m.clone()), None),
-            Verdict::Failed { code, message } => {
-                (OperationState::Failed, *code, Some(message.clone()), None)
-            }
-        };
-        settlement.changes.push(StateChange {
-            id: op.id,
-            state,
-            code,
-            message: message.clone(),
-            group: group.clone(),
-        });
-        settlement.outcomes.push(Outcome {
-            at,
-            group_id: group.unwrap_or_else(|| op.spec.group_text().to_owned()),
-            participant: op.spec.person_ref().to_owned(),
-            username: op.spec.who().and_then(|p| p.username()).map(str::to_owned),
-            action: op.spec.kind(),
-            result: state,
-            code,
-            message,
-            request_id: Some(request_id.to_owned()),
-            operation_id: Some(op.id),
-        });
+        if matches!(verdict, Verdict::Accepted) {
+            continue;
+        }
+        let (change, outcome) = verdict.recorded(op.id, &op.spec, at, Some(request_id.to_owned()));
+        settlement.changes.push(change);
+        settlement.outcomes.extend(outcome);
         settled.push((op.id, verdict));
     }
     if !settlement.changes.is_empty() {

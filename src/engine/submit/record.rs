@@ -8,7 +8,7 @@ use crate::domain::plan::{PendingOp, Plan};
 use crate::domain::{OpId, OperationState};
 use crate::engine::events::Event;
 use crate::engine::kinds::Verdict;
-use crate::store::{Exchange, MirrorChange, Outcome, Settlement, StateChange, StoreError, now_ms};
+use crate::store::{Exchange, MirrorChange, Settlement, StoreError, now_ms};
 
 impl Run {
     /// Records a plan's skipped operations (one commit) and reports its held ones.
@@ -71,41 +71,9 @@ impl Run {
         let mut changes = Vec::with_capacity(ops.len());
         let mut outcomes = Vec::new();
         for (op, verdict) in ops.iter().zip(verdicts) {
-            let (state, code, message) = match verdict {
-                Verdict::Accepted => (OperationState::Accepted, None, None),
-                Verdict::Confirmed | Verdict::Created(_) => (OperationState::Confirmed, None, None),
-                Verdict::Skipped(m) => (OperationState::Skipped, None, Some(m.clone())),
-                Verdict::Failed { code, message } => {
-                    (OperationState::Failed, *code, Some(message.clone()))
-                }
-            };
-            let made = match verdict {
-                Verdict::Created(group) => Some(group.clone()),
-                _ => None,
-            };
-            changes.push(StateChange {
-                id: op.id,
-                state,
-                code,
-                message: message.clone(),
-                group: made.clone(),
-            });
-            if state != OperationState::Accepted {
-                outcomes.push(Outcome {
-                    at,
-                    group_id: made
-                        .clone()
-                        .unwrap_or_else(|| op.spec.group_text().to_owned()),
-                    participant: op.spec.person_ref().to_owned(),
-                    username: op.spec.who().and_then(|p| p.username()).map(str::to_owned),
-                    action: op.spec.kind(),
-                    result: state,
-                    code,
-                    message,
-                    request_id: request_id.clone(),
-                    operation_id: Some(op.id),
-                });
-            }
+            let (change, outcome) = verdict.recorded(op.id, &op.spec, at, request_id.clone());
+            changes.push(change);
+            outcomes.extend(outcome);
         }
         self.caller
             .store()
