@@ -11,7 +11,7 @@ use crate::tui::model::{GroupDetail, RowKey};
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::Ctx;
-use crate::tui::widgets::{pane, put};
+use crate::tui::widgets::{pane, placeholder, put};
 
 use super::GroupView;
 
@@ -36,14 +36,7 @@ pub fn draw(view: &GroupView, ctx: &Ctx, buf: &mut Buffer) {
         } else {
             "No group selected"
         };
-        put(
-            buf,
-            inner.x + 1,
-            inner.y,
-            text,
-            inner.width.saturating_sub(1),
-            theme::tone(Tone::Dim),
-        );
+        placeholder(buf, inner, text);
         return;
     };
     let gone = if g.gone { " (gone)" } else { "" };

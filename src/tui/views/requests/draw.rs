@@ -9,7 +9,7 @@ use crate::tui::action::Action;
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::Ctx;
-use crate::tui::widgets::{pane, put, put_cut};
+use crate::tui::widgets::{pane, placeholder, put_cut};
 
 use super::RequestsView;
 
@@ -21,14 +21,7 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
     ratatui::widgets::Widget::render(ratatui::widgets::Clear, area, buf);
     let Some(d) = &view.detail else {
         let inner = pane(buf, area, " Join requests ", ctx.focused);
-        put(
-            buf,
-            inner.x + 1,
-            inner.y,
-            "Reading…",
-            inner.width.saturating_sub(1),
-            theme::tone(Tone::Dim),
-        );
+        placeholder(buf, inner, "Reading…");
         return;
     };
     let title = format!(" {} · link and join requests ", d.subject);
