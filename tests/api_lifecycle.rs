@@ -168,15 +168,6 @@ async fn settings_go_as_json_and_accept_an_empty_body_or_a_request_id() {
     ));
 }
 
-/// A 240x240 baseline JPEG header.
-fn jpeg() -> Vec<u8> {
-    let mut bytes = vec![
-        0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x00, 0xF0, 0x00, 0xF0,
-    ];
-    bytes.extend([3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xFF, 0xD9]);
-    bytes
-}
-
 #[tokio::test]
 async fn the_photo_goes_as_multipart_file_and_its_refusals_are_classified() {
     let server = MockServer::start().await;
@@ -196,7 +187,7 @@ async fn the_photo_goes_as_multipart_file_and_its_refusals_are_classified() {
         .expect(1)
         .mount(&server)
         .await;
-    let photo = Photo::check(jpeg()).expect("a square JPEG");
+    let photo = Photo::check(wa_groups::testing::jpeg(240, 240)).expect("a square JPEG");
     let call = Call::UpdatePhoto {
         group: GROUP.into(),
         photo: photo.clone(),

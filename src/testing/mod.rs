@@ -25,6 +25,16 @@ pub fn hidden(n: u32) -> Person {
     }
 }
 
+/// The start of a baseline JPEG of `width`x`height` (SOI, a SOF0 segment, EOI): all a photo
+/// check (the tool's and the sandbox's) reads of one.
+pub fn jpeg(width: u16, height: u16) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08];
+    bytes.extend(height.to_be_bytes());
+    bytes.extend(width.to_be_bytes());
+    bytes.extend([3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xFF, 0xD9]);
+    bytes
+}
+
 /// Adding person `n` to `group`.
 pub fn add(group: &str, n: u32) -> OpSpec {
     OpSpec::for_participant(OperationKind::Add, group, person(n))

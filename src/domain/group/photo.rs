@@ -92,15 +92,7 @@ impl Photo {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A baseline JPEG header of `w`x`h` (SOI, SOF0, EOI).
-    pub fn jpeg(w: u16, h: u16) -> Vec<u8> {
-        let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08];
-        bytes.extend(h.to_be_bytes());
-        bytes.extend(w.to_be_bytes());
-        bytes.extend([3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xFF, 0xD9]);
-        bytes
-    }
+    use crate::testing::jpeg;
 
     #[test]
     fn photos_are_checked_before_sending() {

@@ -493,13 +493,6 @@ mod tests {
     #[test]
     fn parts_round_trip() {
         use crate::domain::JoinApprovalMode;
-        let jpeg = {
-            let mut bytes = vec![
-                0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0x00, 0x01, 0x00,
-            ];
-            bytes.extend([3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xFF, 0xD9]);
-            bytes
-        };
         let request = JoinRequestRef {
             id: "SlJRXzAwMQ".into(),
             person: Some(p("15550100002").into()),
@@ -534,7 +527,7 @@ mod tests {
             },
             OpSpec::Photo {
                 group: "g".into(),
-                photo: Photo::check(jpeg).expect("photo"),
+                photo: Photo::check(crate::testing::jpeg(192, 192)).expect("photo"),
             },
             OpSpec::Delete { group: "g".into() },
             OpSpec::ResetLink { group: "g".into() },
