@@ -5,12 +5,12 @@
 
 use std::time::Duration;
 
-use wa_groups::api::{AccessToken, Client, ClientSettings};
 use wa_groups::domain::{JoinApprovalMode, NewGroup, OpSpec, OperationState};
 use wa_groups::engine::{Command, EngineConfig, Event, OutsideEvent, Scope, settle_outside};
 use wa_groups::sandbox::{self, Faults, Sandbox, SandboxConfig, User};
 use wa_groups::session::Session;
-use wa_groups::store::{AccountStore, Operation, OperationFilter, Store};
+use wa_groups::store::{AccountStore, Operation, OperationFilter};
+use wa_groups::testing::sandbox_session;
 
 struct World {
     sb: Sandbox,
@@ -21,16 +21,7 @@ struct World {
 
 async fn world(config: SandboxConfig) -> World {
     let sb = sandbox::start(config).await.expect("sandbox");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(&dir.path().join("t.db"))
-        .expect("store")
-        .account(&sb.base_url(), sb.phone_number_id())
-        .await
-        .expect("account");
-    let token = AccessToken::new(sb.token()).expect("token");
-    let settings = ClientSettings::new(&sb.base_url(), "v23.0", token, sb.phone_number_id())
-        .expect("settings");
-    let session = Session::with(store.clone(), Client::new(settings).expect("client"));
+    let (dir, store, session) = sandbox_session(&sb).await;
     World {
         sb,
         store,

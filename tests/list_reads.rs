@@ -6,10 +6,8 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use wa_groups::api::{AccessToken, Client, ClientSettings};
 use wa_groups::engine::{Command, EngineConfig, Event, Fetch, FetchError, Fetched};
-use wa_groups::session::Session;
-use wa_groups::store::Store;
+use wa_groups::testing::session_at;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -65,15 +63,7 @@ async fn two_pages_the_cursor_expiring_once(
 
 /// Runs one fetch through the engine against `server`, within a deadline.
 async fn fetch(server: &MockServer, what: Fetch) -> Result<Fetched, FetchError> {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(&dir.path().join("t.db"))
-        .expect("store")
-        .account(&server.uri(), PHONE)
-        .await
-        .expect("account");
-    let token = AccessToken::new("test-token-123").expect("token");
-    let settings = ClientSettings::new(&server.uri(), "v23.0", token, PHONE).expect("settings");
-    let session = Session::with(store, Client::new(settings).expect("client"));
+    let (_dir, _, session) = session_at(&server.uri(), PHONE, "test-token-123").await;
     let config = EngineConfig {
         backoff_base: Duration::from_millis(10),
         ..EngineConfig::default()

@@ -4,8 +4,11 @@
 
 use tempfile::TempDir;
 
+use crate::api::{AccessToken, Client, ClientSettings};
 use crate::domain::plan::{PendingOp, PlannedRequest};
 use crate::domain::{OpId, OpSpec, OperationKind, OperationState, Participant, Person, UserId};
+use crate::sandbox::Sandbox;
+use crate::session::Session;
 use crate::store::{AccountStore, GroupSummary, MirrorGroup, Operation, Store};
 
 /// The n-th test person: `+1212200nnnn` (n below 10,000), a valid US number.
@@ -119,5 +122,44 @@ pub async fn account_store() -> (TempDir, AccountStore) {
     match store.account("https://graph.example", "1000").await {
         Ok(acct) => (dir, acct),
         Err(e) => panic!("test account: {e}"),
+    }
+}
+
+/// A fresh store in its own temporary directory (kept while the guard lives) for the account
+/// of sandbox `sb`, and a session on it with a client of `sb` (API version `v23.0`).
+pub async fn sandbox_session(sb: &Sandbox) -> (TempDir, AccountStore, Session) {
+    session_at(&sb.base_url(), sb.phone_number_id(), sb.token()).await
+}
+
+/// A fresh store in its own temporary directory (kept while the guard lives) for the account
+/// of `phone_number_id` at `base_url`, and a session on it with a client that sends `token`
+/// there (API version `v23.0`): for a sandbox or a mock server.
+pub async fn session_at(
+    base_url: &str,
+    phone_number_id: &str,
+    token: &str,
+) -> (TempDir, AccountStore, Session) {
+    let dir = match tempfile::tempdir() {
+        Ok(dir) => dir,
+        Err(e) => panic!("temporary directory: {e}"),
+    };
+    let store = match Store::open(&dir.path().join("test.db")) {
+        Ok(store) => store,
+        Err(e) => panic!("test store: {e}"),
+    };
+    let store = match store.account(base_url, phone_number_id).await {
+        Ok(acct) => acct,
+        Err(e) => panic!("test account: {e}"),
+    };
+    let client = AccessToken::new(token)
+        .map_err(|e| e.to_string())
+        .and_then(|token| {
+            ClientSettings::new(base_url, "v23.0", token, phone_number_id)
+                .map_err(|e| e.to_string())
+        })
+        .and_then(|settings| Client::new(settings).map_err(|e| e.to_string()));
+    match client {
+        Ok(client) => (dir, store.clone(), Session::with(store, client)),
+        Err(e) => panic!("test client: {e}"),
     }
 }
