@@ -102,18 +102,48 @@ fn default_path_ends_with_the_file_name() {
     }
 }
 
+/// A store file as schema `version` left it, holding account 1 (`https://graph.example`,
+/// `1000`) and the rows `write` puts in, then opened (and so migrated) at today's schema: the
+/// directory (kept while it lives) and the account.
+async fn migrated_from(
+    version: usize,
+    write: impl FnOnce(&Connection),
+) -> (tempfile::TempDir, crate::store::AccountStore) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(format!("v{version}.db"));
+    {
+        let mut conn = Connection::open(&path).expect("open");
+        super::schema::migrate_to(&mut conn, version).expect("an older schema");
+        conn.execute(
+            "INSERT INTO accounts VALUES (1, 'https://graph.example', '1000', 5)",
+            [],
+        )
+        .expect("account");
+        write(&conn);
+    }
+    let store = Store::open(&path).expect("migrated");
+    assert_eq!(pragma(&path, "user_version"), SCHEMA_VERSION.to_string());
+    let acct = store
+        .account("https://graph.example", "1000")
+        .await
+        .expect("account");
+    (dir, acct)
+}
+
+/// Every operation of the account, by id.
+async fn every_operation(acct: &crate::store::AccountStore) -> Vec<crate::store::Operation> {
+    acct.operations(crate::store::OperationFilter::default())
+        .await
+        .expect("list")
+}
+
 /// A store as the first schema wrote it, with rows of every state, opens at today's schema
 /// with every row kept: ids, states, attempts, errors, flags, times.
 #[tokio::test]
 async fn a_store_of_the_first_schema_keeps_every_row() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("v1.db");
-    {
-        let mut conn = Connection::open(&path).expect("open");
-        super::schema::migrate_to(&mut conn, 1).expect("v1");
+    let (_dir, acct) = migrated_from(1, |conn| {
         conn.execute_batch(
-            "INSERT INTO accounts VALUES (1, 'https://graph.example', '1000', 5);
-             INSERT INTO groups VALUES (1, 'g1', 'Runners', 2, 10, NULL);
+            "INSERT INTO groups VALUES (1, 'g1', 'Runners', 2, 10, NULL);
              INSERT INTO group_members VALUES (1, 'g1', '12025550001');
              INSERT INTO group_members VALUES (1, 'g1', '12025550002');",
         )
@@ -155,17 +185,10 @@ async fn a_store_of_the_first_schema_keeps_every_row() {
             [],
         )
         .expect("exchange");
-    }
-    let store = Store::open(&path).expect("migrated");
-    let acct = store
-        .account("https://graph.example", "1000")
-        .await
-        .expect("account");
+    })
+    .await;
     assert_eq!(acct.id().0, 1, "the same account");
-    let ops = acct
-        .operations(crate::store::OperationFilter::default())
-        .await
-        .expect("list");
+    let ops = every_operation(&acct).await;
     assert_eq!(ops.len(), 6);
     for (i, op) in ops.iter().enumerate() {
         assert_eq!(op.id.0, i as i64 + 40);
@@ -206,14 +229,9 @@ async fn a_store_of_the_first_schema_keeps_every_row() {
 /// skipped as superseded.
 #[tokio::test]
 async fn a_store_of_the_second_schema_keeps_every_row() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("v2.db");
-    {
-        let mut conn = Connection::open(&path).expect("open");
-        super::schema::migrate_to(&mut conn, 2).expect("v2");
+    let (_dir, acct) = migrated_from(2, |conn| {
         conn.execute_batch(
-            "INSERT INTO accounts VALUES (1, 'https://graph.example', '1000', 5);
-             INSERT INTO groups VALUES (1, 'g1', 'Runners', 3, 10, NULL);
+            "INSERT INTO groups VALUES (1, 'g1', 'Runners', 3, 10, NULL);
              INSERT INTO groups VALUES (1, 'mx', 'Mexico', 1, 10, NULL);
              INSERT INTO group_members VALUES (1, 'g1', '12025550001');
              INSERT INTO group_members VALUES (1, 'g1', '551187654321');
@@ -248,16 +266,9 @@ async fn a_store_of_the_second_schema_keeps_every_row() {
             )
             .expect("operation");
         }
-    }
-    let store = Store::open(&path).expect("migrated");
-    let acct = store
-        .account("https://graph.example", "1000")
-        .await
-        .expect("account");
-    let ops = acct
-        .operations(crate::store::OperationFilter::default())
-        .await
-        .expect("list");
+    })
+    .await;
+    let ops = every_operation(&acct).await;
     let states: Vec<(i64, &str, OperationState)> = ops
         .iter()
         .map(|o| (o.id.0, o.spec.person_ref(), o.state))
@@ -321,14 +332,9 @@ async fn a_store_of_the_second_schema_keeps_every_row() {
 /// tables take rows at once.
 #[tokio::test]
 async fn a_store_of_the_third_schema_keeps_every_row() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("v3.db");
-    {
-        let mut conn = Connection::open(&path).expect("open");
-        super::schema::migrate_to(&mut conn, 3).expect("v3");
+    let (_dir, acct) = migrated_from(3, |conn| {
         conn.execute_batch(
-            "INSERT INTO accounts VALUES (1, 'https://graph.example', '1000', 5);
-             INSERT INTO groups VALUES (1, 'g1', 'Runners', 3, 10, NULL);
+            "INSERT INTO groups VALUES (1, 'g1', 'Runners', 3, 10, NULL);
              INSERT INTO groups VALUES (1, 'old', 'Gone club', 0, 10, 20);
              INSERT INTO group_members
                  (account_id, group_id, wa_id, phone_key, user_id, parent_user_id, username)
@@ -401,17 +407,9 @@ async fn a_store_of_the_third_schema_keeps_every_row() {
             )
             .expect("operation");
         }
-    }
-    let store = Store::open(&path).expect("migrated");
-    assert_eq!(pragma(&path, "user_version"), SCHEMA_VERSION.to_string());
-    let acct = store
-        .account("https://graph.example", "1000")
-        .await
-        .expect("account");
-    let ops = acct
-        .operations(crate::store::OperationFilter::default())
-        .await
-        .expect("list");
+    })
+    .await;
+    let ops = every_operation(&acct).await;
     let kept: Vec<(i64, String, OperationState)> = ops
         .iter()
         .map(|o| (o.id.0, o.spec.person_label(), o.state))
