@@ -5,7 +5,9 @@
 
 mod common;
 
-use common::run;
+use std::path::Path;
+
+use common::{Run, run};
 use wa_groups::sandbox::{self, Faults, Sandbox, SandboxConfig, User};
 
 fn user(phone: &str) -> User<'_> {
@@ -26,6 +28,12 @@ async fn sandbox(seed: u64) -> Sandbox {
     })
     .await
     .expect("sandbox")
+}
+
+/// `groups create --from FILE --now`, run in `home`.
+async fn create_from(sb: &Sandbox, home: &Path, file: &Path) -> Run {
+    let file = file.to_str().expect("path");
+    run(sb, home, &["groups", "create", "--from", file, "--now"]).await
 }
 
 fn by_subject(sb: &Sandbox, subject: &str) -> Vec<String> {
@@ -111,48 +119,20 @@ async fn a_cohort_from_a_csv_to_approved_members_renamed_and_one_deleted() {
     .await;
     assert_eq!(listed.code, 0, "{}", listed.stderr);
     assert!(listed.stdout.contains(&asked) && listed.stdout.contains(&refused));
-    let no_yes = run(
-        &sb,
-        h,
-        &[
-            "requests",
-            "reject",
-            "--group",
-            approval_group,
-            &refused,
-            "--now",
-        ],
-    )
-    .await;
+    let reject = [
+        "requests",
+        "reject",
+        "--group",
+        approval_group,
+        &refused,
+        "--now",
+    ];
+    let no_yes = run(&sb, h, &reject).await;
     assert_eq!(no_yes.code, 2, "a rejection asks: {}", no_yes.stderr);
-    let rejected = run(
-        &sb,
-        h,
-        &[
-            "requests",
-            "reject",
-            "--group",
-            approval_group,
-            &refused,
-            "--now",
-            "--yes",
-        ],
-    )
-    .await;
+    let rejected = run(&sb, h, &[&reject[..], &["--yes"]].concat()).await;
     assert_eq!(rejected.code, 0, "{}", rejected.stderr);
-    let approved = run(
-        &sb,
-        h,
-        &[
-            "requests",
-            "approve",
-            "--group",
-            approval_group,
-            "--all",
-            "--now",
-        ],
-    )
-    .await;
+    let approve = ["requests", "approve", "--group", approval_group, "--all"];
+    let approved = run(&sb, h, &[&approve[..], &["--now"]].concat()).await;
     assert_eq!(approved.code, 0, "{}", approved.stderr);
     let members = sb.members(approval_group).expect("group");
     assert!(
@@ -219,18 +199,7 @@ async fn bad_lines_create_nothing_and_each_is_named() {
         format!("subject,join_approval_mode\nGood,\n{long},\nOther,maybe\nGood,\n"),
     )
     .expect("csv");
-    let out = run(
-        &sb,
-        h,
-        &[
-            "groups",
-            "create",
-            "--from",
-            file.to_str().expect("path"),
-            "--now",
-        ],
-    )
-    .await;
+    let out = create_from(&sb, h, &file).await;
     assert_eq!(out.code, 2, "{}", out.stderr);
     let name = file.display().to_string();
     for line in [3, 4, 5] {
@@ -274,18 +243,7 @@ async fn creates_whose_answers_are_dropped_are_found_never_made_twice() {
         writes_only: true,
         ..Faults::default()
     });
-    let out = run(
-        &sb,
-        h,
-        &[
-            "groups",
-            "create",
-            "--from",
-            file.to_str().expect("path"),
-            "--now",
-        ],
-    )
-    .await;
+    let out = create_from(&sb, h, &file).await;
     let found = out.stdout.lines().count();
     assert!(found > 0, "{}\n{}", out.stdout, out.stderr);
     for n in 1..=4 {

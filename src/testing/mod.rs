@@ -111,6 +111,12 @@ pub fn planned(kind: OperationKind, group: &str, ops: &[(i64, u32)]) -> PlannedR
 /// A fresh store in its own temporary directory (kept while the guard lives), scoped to one
 /// account (`https://graph.example`, phone number id `1000`).
 pub async fn account_store() -> (TempDir, AccountStore) {
+    store_for("https://graph.example", "1000").await
+}
+
+/// A fresh store in its own temporary directory (kept while the guard lives), scoped to the
+/// account of `phone_number_id` at `base_url`.
+pub async fn store_for(base_url: &str, phone_number_id: &str) -> (TempDir, AccountStore) {
     let dir = match tempfile::tempdir() {
         Ok(dir) => dir,
         Err(e) => panic!("temporary directory: {e}"),
@@ -119,7 +125,7 @@ pub async fn account_store() -> (TempDir, AccountStore) {
         Ok(store) => store,
         Err(e) => panic!("test store: {e}"),
     };
-    match store.account("https://graph.example", "1000").await {
+    match store.account(base_url, phone_number_id).await {
         Ok(acct) => (dir, acct),
         Err(e) => panic!("test account: {e}"),
     }
@@ -139,18 +145,7 @@ pub async fn session_at(
     phone_number_id: &str,
     token: &str,
 ) -> (TempDir, AccountStore, Session) {
-    let dir = match tempfile::tempdir() {
-        Ok(dir) => dir,
-        Err(e) => panic!("temporary directory: {e}"),
-    };
-    let store = match Store::open(&dir.path().join("test.db")) {
-        Ok(store) => store,
-        Err(e) => panic!("test store: {e}"),
-    };
-    let store = match store.account(base_url, phone_number_id).await {
-        Ok(acct) => acct,
-        Err(e) => panic!("test account: {e}"),
-    };
+    let (dir, store) = store_for(base_url, phone_number_id).await;
     let client = AccessToken::new(token)
         .map_err(|e| e.to_string())
         .and_then(|token| {
