@@ -17,6 +17,7 @@ use crate::domain::OperationKind;
 use crate::domain::text::sanitize;
 use crate::exit::{Failure, Outcome};
 use crate::import::{self, ImportError, ImportReport, ImportTo, LineNote, OnBadLines};
+use crate::present::columns;
 use crate::store::{DropScope, EnqueueReport, OpId, OperationFilter};
 
 pub async fn run(settings: &Settings, cmd: QueueCommand) -> Result<Outcome, Failure> {
@@ -207,12 +208,7 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
     }
     // As wide as the longest participant shown (a phone, a BSUID, a username), within bounds.
     let labels: Vec<String> = ops.iter().map(|op| op.spec.person_label()).collect();
-    let width = labels
-        .iter()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(0)
-        .clamp(16, 48);
+    let width = columns::width("PARTICIPANT", labels.iter().map(String::as_str), 16, 48);
     println!(
         "{:>6}  {:<24}  {:<width$}  {:<6}  {:<9}  NOTE",
         "ID", "GROUP", "PARTICIPANT", "ACTION", "STATE"
@@ -222,8 +218,8 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
         println!(
             "{:>6}  {:<24}  {:<width$}  {:<6}  {:<9}  {}",
             op.id.0,
-            short(&sanitize(op.spec.group_text()), 24),
-            short(label, width),
+            columns::fit(&sanitize(op.spec.group_text()), 24),
+            columns::fit(label, width),
             op.kind().as_str(),
             op.state.as_str(),
             note
@@ -245,14 +241,6 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
         }
     );
     Ok(Outcome::Done)
-}
-
-fn short(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_owned()
-    } else {
-        text.chars().take(width - 1).collect::<String>() + "…"
-    }
 }
 
 async fn drop_ops(settings: &Settings, args: DropArgs) -> Result<Outcome, Failure> {

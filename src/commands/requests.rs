@@ -12,6 +12,7 @@ use crate::domain::text::sanitize;
 use crate::domain::{GroupId, OpSpec};
 use crate::engine::{Fetch, Fetched};
 use crate::exit::{Failure, Outcome};
+use crate::present::columns;
 use crate::session::Session;
 use crate::store::StoredJoinRequest;
 
@@ -69,22 +70,7 @@ async fn list(
             serde_json::to_string_pretty(&list).unwrap_or_default()
         );
     } else {
-        println!(
-            "{:<24}  {:<28}  {:<16}  ASKED",
-            "GROUP", "JOIN REQUEST", "WHO"
-        );
-        for r in &requests {
-            let asked = r
-                .created_at
-                .map(crate::domain::when::rfc3339)
-                .unwrap_or_default();
-            println!(
-                "{:<24}  {:<28}  {:<16}  {asked}",
-                sanitize(&r.group_id),
-                sanitize(&r.join_request_id),
-                sanitize(&r.reference().label()),
-            );
-        }
+        print_table(&requests);
         eprintln!("{} pending join request(s)", requests.len());
     }
     Ok(if unread.is_empty() {
@@ -92,6 +78,41 @@ async fn list(
     } else {
         Outcome::SomeFailed
     })
+}
+
+/// The requests as a table, each column as wide as what it shows: the group and request ids
+/// whole (they are typed back to `requests approve|reject`), the asker as people are shown
+/// everywhere (cut past 48 characters), when they asked.
+fn print_table(requests: &[StoredJoinRequest]) {
+    let rows: Vec<[String; 4]> = requests
+        .iter()
+        .map(|r| {
+            [
+                sanitize(&r.group_id),
+                sanitize(&r.join_request_id),
+                sanitize(&r.label()),
+                r.created_at
+                    .map(crate::domain::when::rfc3339)
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let column = |i: usize, header: &str, min: usize, max: usize| {
+        columns::width(header, rows.iter().map(|r| r[i].as_str()), min, max)
+    };
+    let group = column(0, "GROUP", 0, usize::MAX);
+    let id = column(1, "JOIN REQUEST", 0, usize::MAX);
+    let who = column(2, "WHO", 16, 48);
+    println!(
+        "{:<group$}  {:<id$}  {:<who$}  ASKED",
+        "GROUP", "JOIN REQUEST", "WHO"
+    );
+    for [g, r, person, asked] in &rows {
+        println!(
+            "{g:<group$}  {r:<id$}  {:<who$}  {asked}",
+            columns::fit(person, who)
+        );
+    }
 }
 
 async fn decide(

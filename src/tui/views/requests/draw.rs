@@ -5,6 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use crate::domain::{JoinApprovalMode, MAX_GROUP_MEMBERS};
+use crate::present::columns;
 use crate::tui::action::Action;
 use crate::tui::text::Tone;
 use crate::tui::theme;
@@ -100,7 +101,23 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
     }
     let rows = usize::from(bottom.saturating_sub(y));
     let first = view.cursor.offset.min(d.requests.len());
-    for (i, r) in d.requests.iter().enumerate().skip(first).take(rows) {
+    let shown: Vec<(usize, &crate::store::StoredJoinRequest, String)> = d
+        .requests
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .map(|(i, r)| (i, r, crate::domain::text::sanitize(&r.label())))
+        .collect();
+    // The asker's column as wide as the widest shown (whole before the time they asked, which
+    // is cut first when the pane is narrow).
+    let who = columns::width(
+        "",
+        shown.iter().map(|(.., l)| l.as_str()),
+        16,
+        usize::from(w).saturating_sub(2),
+    );
+    for (i, r, label) in shown {
         let mark = if view.picked.contains(&r.join_request_id) {
             "•"
         } else {
@@ -110,10 +127,7 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
             .created_at
             .map(|t| format!("  asked {}", crate::domain::when::rfc3339(t)))
             .unwrap_or_default();
-        let text = format!(
-            "{mark} {:<16}{asked}",
-            crate::domain::text::sanitize(&r.reference().label())
-        );
+        let text = format!("{mark} {:<who$}{asked}", columns::fit(&label, who));
         let style = if view.picked.contains(&r.join_request_id) {
             theme::picked()
         } else {
