@@ -85,7 +85,7 @@ async fn changes_queued_by_another_process_show_without_a_key() {
         .map(|g| g.id.clone())
         .expect("a group");
     // Another handle on the same file, as another process would have.
-    let other = Store::open(&h.dir.path().join("tui.db"))
+    let other = Store::open(&h.dir.path().join(wa_groups::testing::STORE_FILE))
         .expect("store")
         .account(&sb.base_url(), sb.phone_number_id())
         .await

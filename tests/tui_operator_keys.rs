@@ -12,7 +12,7 @@ use tui_common::{operation, person, press, summary};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use wa_groups::domain::{OperationKind, OperationState};
+use wa_groups::domain::{OperationKind, OperationState, Query};
 use wa_groups::engine::sync::UnreadGroup;
 use wa_groups::engine::{Command, Event, RequestInfo};
 use wa_groups::store::{GroupSummary, MirrorGroup, OpId};
@@ -46,10 +46,11 @@ fn detail(id: &str) -> GroupDetail {
         MirrorGroup {
             id: id.into(),
             subject: format!("Subject {id}"),
-            members: vec![person(1), person(2)],
+            members: vec![person(1).into(), person(2).into()],
             member_count: 2,
             read_at: 0,
             gone_at: None,
+            about: Default::default(),
         },
         vec![confirmed, failed],
     )
@@ -81,8 +82,11 @@ fn search(s: &mut State, groups: &[&str]) {
         s,
         Msg::Loaded(Loaded::PersonGroups {
             query: "+1 212 200 0001".into(),
-            person: person(1),
-            groups: groups.iter().map(|g| g.to_string()).collect(),
+            person: Query::Phone(person(1)),
+            groups: groups
+                .iter()
+                .map(|g| (g.to_string(), person(1).into()))
+                .collect(),
         }),
     );
 }
@@ -240,7 +244,7 @@ fn esc_clears_the_picks_then_the_filter_and_a_new_search_starts_empty() {
     assert_eq!(shown(&s), ["A"], "the search stays");
     assert_eq!(
         s.views.group.searched,
-        Some(person(1)),
+        Some(Query::Phone(person(1))),
         "marked among members"
     );
     press(&mut s, KeyCode::Esc);

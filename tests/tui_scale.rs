@@ -20,6 +20,9 @@ fn many(n: usize) -> Vec<GroupSummary> {
             pending: i % 3,
             failed: usize::from(i % 17 == 0),
             last_change: None,
+            suspended: false,
+            join_requests: 0,
+            invite_link: None,
         })
         .collect()
 }

@@ -2,13 +2,12 @@
 
 mod tui_common;
 
+use tui_common::screen::{T0, fresh, fresh_with, render, snap};
 use tui_common::{operation, person, press, summary};
 
 use std::collections::BTreeMap;
 
 use crossterm::event::KeyCode;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use wa_groups::domain::{OperationKind, OperationState};
 use wa_groups::engine::{Event, Progress, RequestInfo, Summary};
 use wa_groups::store::{GroupSummary, MirrorGroup, OpId, Operation};
@@ -17,10 +16,7 @@ use wa_groups::tui::msg::PlanFor;
 use wa_groups::tui::overlays::{AddInput, Overlay};
 use wa_groups::tui::shared::Work;
 use wa_groups::tui::views::Pane;
-use wa_groups::tui::{Keymap, Loaded, Msg, State, draw, update};
-
-/// 2025-11-25T03:10:34Z, for every time shown.
-const T0: i64 = 1_764_040_234_000;
+use wa_groups::tui::{Keymap, Loaded, Msg, State, update};
 
 fn groups() -> Vec<GroupSummary> {
     let mut list = vec![
@@ -85,10 +81,11 @@ fn book_club() -> GroupDetail {
         MirrorGroup {
             id: "G-BOOK".into(),
             subject: "Book Club".into(),
-            members: (1..=8).map(person).collect(),
+            members: (1..=8).map(|n| person(n).into()).collect(),
             member_count: 8,
             read_at: T0,
             gone_at: None,
+            about: Default::default(),
         },
         ops,
     )
@@ -116,24 +113,6 @@ fn request(seq: u64, group: &str, n: usize) -> RequestInfo {
         participants: n,
         attempt: 1,
     }
-}
-
-/// A state sized `w` x `h`, with its effects dropped (the tests feed what effects would load).
-fn fresh(w: u16, h: u16) -> State {
-    fresh_with(w, h, Keymap::defaults())
-}
-
-fn fresh_with(w: u16, h: u16, keymap: Keymap) -> State {
-    let mut s = State::new("100000000000001", "v23.0", None, keymap);
-    s.shared.now = T0;
-    update(
-        &mut s,
-        Msg::Resize {
-            width: w,
-            height: h,
-        },
-    );
-    s
 }
 
 /// The main screen: the mirror loaded, Book Club selected, a short log.
@@ -177,26 +156,9 @@ fn warnings(s: &mut State, n: i64) {
         );
     }
 }
-
-fn render(state: &State, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    terminal.draw(|f| draw(f, state)).expect("draw");
-    let text = terminal.backend().to_string();
-    assert!(!text.contains('\u{1b}'), "no escape character on screen");
-    text
-}
-
-/// Renders at both sizes and snapshots each.
-fn snap(name: &str, build: impl Fn(u16, u16) -> State) {
-    for (w, h) in [(80, 24), (120, 40)] {
-        let state = build(w, h);
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(&state, w, h));
-    }
-}
-
 #[test]
 fn empty_mirror() {
-    snap("empty", |w, h| {
+    snap!("empty", |w, h| {
         let mut s = fresh(w, h);
         update(&mut s, Msg::Loaded(Loaded::Groups(Vec::new())));
         update(&mut s, counts(0, 0, 0, 0));
@@ -206,7 +168,7 @@ fn empty_mirror() {
 
 #[test]
 fn loading_while_the_first_sync_runs() {
-    snap("loading", |w, h| {
+    snap!("loading", |w, h| {
         let mut s = fresh(w, h);
         update(&mut s, Msg::Loaded(Loaded::Groups(Vec::new())));
         update(&mut s, at(0, Event::SyncStarted));
@@ -226,12 +188,12 @@ fn loading_while_the_first_sync_runs() {
 
 #[test]
 fn groups_group_and_log() {
-    snap("main", loaded);
+    snap!("main", loaded);
 }
 
 #[test]
 fn group_pane_focused_with_a_picked_member() {
-    snap("group_focus", |w, h| {
+    snap!("group_focus", |w, h| {
         let mut s = loaded(w, h);
         press(&mut s, KeyCode::Tab);
         press(&mut s, KeyCode::Down);
@@ -242,7 +204,7 @@ fn group_pane_focused_with_a_picked_member() {
 
 #[test]
 fn partial_failure_after_a_run() {
-    snap("partial_failure", |w, h| {
+    snap!("partial_failure", |w, h| {
         let mut s = loaded(w, h);
         s.shared.work = Work::Submitting { groups: None };
         update(
@@ -333,7 +295,7 @@ fn partial_failure_after_a_run() {
 
 #[test]
 fn throttled_while_sending() {
-    snap("throttled", |w, h| {
+    snap!("throttled", |w, h| {
         let mut s = loaded(w, h);
         s.shared.work = Work::Submitting { groups: None };
         update(
@@ -407,7 +369,7 @@ fn throttled_while_sending() {
 
 #[test]
 fn filter_by_subject_while_typing() {
-    snap("filter", |w, h| {
+    snap!("filter", |w, h| {
         let mut s = loaded(w, h);
         press(&mut s, KeyCode::Char('/'));
         for c in "team 1".chars() {
@@ -419,7 +381,7 @@ fn filter_by_subject_while_typing() {
 
 #[test]
 fn participant_search_with_picked_groups() {
-    snap("person", |w, h| {
+    snap!("person", |w, h| {
         let mut s = loaded(w, h);
         press(&mut s, KeyCode::Char('/'));
         let effects = update(&mut s, Msg::Paste("+1 212 200 0003".into()));
@@ -432,8 +394,11 @@ fn participant_search_with_picked_groups() {
             &mut s,
             Msg::Loaded(Loaded::PersonGroups {
                 query: "+1 212 200 0003".into(),
-                person: person(3),
-                groups: vec!["G-BOOK".into(), "G-RIVER".into(), "G-TEAM05".into()],
+                person: wa_groups::domain::Query::Phone(person(3)),
+                groups: ["G-BOOK", "G-RIVER", "G-TEAM05"]
+                    .iter()
+                    .map(|g| ((*g).to_owned(), person(3).into()))
+                    .collect(),
             }),
         );
         press(&mut s, KeyCode::Char(' '));
@@ -444,7 +409,7 @@ fn participant_search_with_picked_groups() {
 
 #[test]
 fn help_popup() {
-    snap("help", |w, h| {
+    snap!("help", |w, h| {
         let mut s = loaded(w, h);
         press(&mut s, KeyCode::Char('?'));
         s
@@ -453,7 +418,7 @@ fn help_popup() {
 
 #[test]
 fn add_dialog_checks_numbers() {
-    snap("add", |w, h| {
+    snap!("add", |w, h| {
         let mut s = loaded(w, h);
         let mut input = AddInput::new(
             vec!["G-RIVER".into()],
@@ -502,7 +467,7 @@ fn plan_msg(purpose: PlanFor) -> Msg {
 
 #[test]
 fn confirm_dialog_shows_what_will_be_sent() {
-    snap("confirm", |w, h| {
+    snap!("confirm", |w, h| {
         let mut s = loaded(w, h);
         update(&mut s, plan_msg(PlanFor::Submit));
         assert!(matches!(s.overlay(), Some(Overlay::Confirm(_))));
@@ -512,7 +477,7 @@ fn confirm_dialog_shows_what_will_be_sent() {
 
 #[test]
 fn preview_popup() {
-    snap("preview", |w, h| {
+    snap!("preview", |w, h| {
         let mut s = loaded(w, h);
         update(&mut s, plan_msg(PlanFor::Preview));
         s
@@ -521,7 +486,7 @@ fn preview_popup() {
 
 #[test]
 fn queued_report() {
-    snap("queued", |w, h| {
+    snap!("queued", |w, h| {
         use wa_groups::store::{EnqueueReport, Flagged, Replacement};
         let mut s = loaded(w, h);
         let report = EnqueueReport {
@@ -547,7 +512,7 @@ fn queued_report() {
 
 #[test]
 fn quit_while_sending_asks_first() {
-    snap("quit", |w, h| {
+    snap!("quit", |w, h| {
         let mut s = loaded(w, h);
         s.shared.work = Work::Submitting { groups: None };
         press(&mut s, KeyCode::Char('q'));
@@ -558,7 +523,7 @@ fn quit_while_sending_asks_first() {
 
 #[test]
 fn log_pane_focused_and_scrolled() {
-    snap("log_scrolled", |w, h| {
+    snap!("log_scrolled", |w, h| {
         let mut s = loaded(w, h);
         warnings(&mut s, 40);
         press(&mut s, KeyCode::Tab);
@@ -603,7 +568,7 @@ fn dialog_hints_name_the_keys_in_force() {
 /// The failed change of Book Club, whole (Enter in the group pane).
 #[test]
 fn detail_of_a_failed_change() {
-    snap("change_detail", |w, h| {
+    snap!("change_detail", |w, h| {
         let mut s = loaded(w, h);
         let mut detail = book_club();
         if let Some(op) = detail.ops.iter_mut().find(|o| o.id == OpId(5)) {
@@ -630,7 +595,7 @@ fn detail_of_a_failed_change() {
 /// A line of the log whole, with the answer's ids (Enter in the log pane).
 #[test]
 fn detail_of_a_log_line() {
-    snap("log_detail", |w, h| {
+    snap!("log_detail", |w, h| {
         let mut s = loaded(w, h);
         update(
             &mut s,
@@ -656,7 +621,7 @@ fn detail_of_a_log_line() {
 
 #[test]
 fn the_log_enlarged() {
-    snap("zoom", |w, h| {
+    snap!("zoom", |w, h| {
         let mut s = loaded(w, h);
         warnings(&mut s, 30);
         press(&mut s, KeyCode::Char('z'));
@@ -666,7 +631,7 @@ fn the_log_enlarged() {
 
 #[test]
 fn a_refused_token_in_the_status_line() {
-    snap("token_refused", |w, h| {
+    snap!("token_refused", |w, h| {
         let mut s = loaded(w, h);
         update(
             &mut s,
@@ -686,7 +651,7 @@ fn a_refused_token_in_the_status_line() {
 
 #[test]
 fn a_group_that_could_not_be_read() {
-    snap("unread", |w, h| {
+    snap!("unread", |w, h| {
         let mut s = loaded(w, h);
         update(
             &mut s,
@@ -717,7 +682,7 @@ fn a_group_that_could_not_be_read() {
 
 #[test]
 fn groups_sorted_and_picked() {
-    snap("sorted_picked", |w, h| {
+    snap!("sorted_picked", |w, h| {
         let mut s = loaded(w, h);
         press(&mut s, KeyCode::Char('o'));
         press(&mut s, KeyCode::Char('o'));
@@ -729,7 +694,7 @@ fn groups_sorted_and_picked() {
 
 #[test]
 fn removing_a_person_from_all_their_groups_asks_first() {
-    snap("remove_everywhere", |w, h| {
+    snap!("remove_everywhere", |w, h| {
         let mut s = loaded(w, h);
         press(&mut s, KeyCode::Char('/'));
         update(&mut s, Msg::Paste("+1 212 200 0003".into()));
@@ -738,12 +703,14 @@ fn removing_a_person_from_all_their_groups_asks_first() {
             &mut s,
             Msg::Loaded(Loaded::PersonGroups {
                 query: "+1 212 200 0003".into(),
-                person: person(3),
-                groups: vec![
-                    "G-BOOK".into(),
-                    "Y2FwaV9ncm91cDoxOjQ0NTI3MQ".into(),
-                    "Y2FwaV9ncm91cDoxOjgyNDY1NQ".into(),
-                ],
+                person: wa_groups::domain::Query::Phone(person(3)),
+                groups: [
+                    "G-BOOK",
+                    "Y2FwaV9ncm91cDoxOjQ0NTI3MQ",
+                    "Y2FwaV9ncm91cDoxOjgyNDY1NQ",
+                ]
+                .map(|g| (g.to_owned(), person(3).into()))
+                .to_vec(),
             }),
         );
         press(&mut s, KeyCode::Char('*'));
@@ -755,7 +722,7 @@ fn removing_a_person_from_all_their_groups_asks_first() {
 
 #[test]
 fn adding_to_the_picked_groups() {
-    snap("add_picked", |w, h| {
+    snap!("add_picked", |w, h| {
         let mut s = loaded(w, h);
         press(&mut s, KeyCode::Char(' '));
         press(&mut s, KeyCode::Char(' '));

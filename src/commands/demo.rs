@@ -44,6 +44,9 @@ pub async fn run(args: DemoArgs, global: &GlobalArgs) -> Result<Outcome, Failure
     let config = SandboxConfig {
         groups: args.groups,
         seed: args.seed,
+        hidden_phone_rate: args.hidden_phone_rate,
+        // Some people in several groups, so "remove from all their groups" can be tried.
+        regulars: args.groups / 4,
         latency_ms: 40,
         jitter_ms: 40,
         ..SandboxConfig::default()
@@ -56,14 +59,17 @@ pub async fn run(args: DemoArgs, global: &GlobalArgs) -> Result<Outcome, Failure
     }
     let dir = Throwaway::create()
         .map_err(|e| Failure::input(format!("cannot create a temporary directory: {e}")))?;
+    let sandbox = std::sync::Arc::new(sandbox);
     let outcome = open_app(&sandbox, dir.path(), global, keymap).await;
-    sandbox.shutdown().await;
+    if let Ok(sandbox) = std::sync::Arc::try_unwrap(sandbox) {
+        sandbox.shutdown().await;
+    }
     drop(dir);
     outcome
 }
 
 async fn open_app(
-    sandbox: &Sandbox,
+    sandbox: &std::sync::Arc<Sandbox>,
     dir: &Path,
     global: &GlobalArgs,
     keymap: crate::tui::Keymap,
@@ -81,15 +87,21 @@ async fn open_app(
         sandbox.phone_number_id(),
     )?;
     let client = Client::new(settings)?;
-    launch(Launch {
-        session: Session::with(store, client),
+    let session = Session::with(store, client);
+    // People join by link and ask to join while the demo runs.
+    let people = super::demo_people::start(std::sync::Arc::clone(sandbox), session.clone());
+    let outcome = launch(Launch {
+        session,
         account: format!("{} (demo)", sandbox.phone_number_id()),
         api_version: DEFAULT_API_VERSION.into(),
         region: global.default_region,
         keymap,
         sync: SyncAtStart::Always,
     })
-    .await
+    .await;
+    people.abort();
+    let _ = people.await;
+    outcome
 }
 
 /// The sandbox alone, with the lines that point the other commands at it.

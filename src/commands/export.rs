@@ -44,7 +44,7 @@ pub async fn run(
                 json!({
                     "group": g.id,
                     "subject": g.subject,
-                    "participants": g.members.iter().map(|p| p.e164()).collect::<Vec<_>>(),
+                    "participants": g.members.iter().map(|p| p.user_ref()).collect::<Vec<_>>(),
                     "member_count": g.member_count,
                     "gone": g.gone_at.is_some(),
                 })
@@ -64,7 +64,7 @@ pub async fn run(
                 g.members.len()
             );
             for p in &g.members {
-                println!("  {}", p.e164());
+                println!("  {}", p.label());
             }
         }
     }
@@ -76,7 +76,8 @@ pub async fn run(
     Ok(Outcome::Done)
 }
 
-/// `group,subject,participant`, one row per member; `(empty)` for a group without members.
+/// `group,subject,participant`, one row per member (the phone in E.164, else the BSUID);
+/// `(empty)` for a group without members.
 fn write_csv(groups: &[MirrorGroup]) -> Result<(), Failure> {
     let mut out = CsvOut::new(std::io::stdout().lock());
     out.row(["group", "subject", "participant"])?;
@@ -85,7 +86,7 @@ fn write_csv(groups: &[MirrorGroup]) -> Result<(), Failure> {
             out.row([g.id.as_str(), &g.subject, EMPTY_MARKER])?;
         }
         for p in &g.members {
-            out.row([g.id.as_str(), &g.subject, p.e164()])?;
+            out.row([g.id.as_str(), &g.subject, p.user_ref()])?;
         }
     }
     out.flush()

@@ -12,7 +12,7 @@ use crate::cli::LogArgs;
 use crate::config::Settings;
 use crate::domain::text::sanitize;
 use crate::domain::when::{parse_moment, rfc3339};
-use crate::domain::{GroupNames, OperationState, Participant};
+use crate::domain::{GroupNames, OperationState, Participant, UserId};
 use crate::exit::{Failure, Outcome};
 use crate::store::{Exchange, Outcome as ParticipantOutcome, now_ms};
 
@@ -20,7 +20,7 @@ use crate::store::{Exchange, Outcome as ParticipantOutcome, now_ms};
 #[derive(Default)]
 struct Filter {
     group: Option<String>,
-    /// E.164.
+    /// E.164, or a BSUID.
     participant: Option<String>,
     since: Option<i64>,
     state: Option<OperationState>,
@@ -66,6 +66,13 @@ pub async fn run(settings: &Settings, args: LogArgs) -> Result<Outcome, Failure>
     let filter = Filter {
         group: group_arg::resolve_opt(&names, "--group", args.group.as_ref())?,
         participant: match &args.participant {
+            // As the log keeps them: the phone in E.164, else the BSUID.
+            Some(text) if UserId::is_meant(text) => Some(
+                UserId::parse(text.trim())
+                    .map_err(|e| Failure::input(format!("--participant: {e}")))?
+                    .as_str()
+                    .to_owned(),
+            ),
             Some(text) => Some(
                 Participant::parse(text, settings.default_region)
                     .map_err(|e| Failure::input(format!("--participant: {e}")))?
@@ -191,6 +198,7 @@ fn write_csv(outcomes: &[ParticipantOutcome], names: &GroupNames) -> Result<Outc
         "code",
         "message",
         "request_id",
+        "username",
     ])?;
     for o in outcomes {
         let code = o.code.map(|c| c.to_string()).unwrap_or_default();
@@ -204,6 +212,7 @@ fn write_csv(outcomes: &[ParticipantOutcome], names: &GroupNames) -> Result<Outc
             &code,
             o.message.as_deref().unwrap_or(""),
             o.request_id.as_deref().unwrap_or(""),
+            o.username.as_deref().unwrap_or(""),
         ])?;
     }
     out.flush()?;
@@ -222,7 +231,8 @@ fn write_json(exchanges: &[Exchange], outcomes: &[ParticipantOutcome], names: &G
         })).collect::<Vec<_>>(),
         "outcomes": outcomes.iter().map(|o| json!({
             "time": rfc3339(o.at), "group": o.group_id, "subject": subject(Some(&o.group_id)),
-            "participant": o.participant, "action": o.action, "result": o.result,
+            "participant": o.participant, "username": o.username,
+            "action": o.action, "result": o.result,
             "code": o.code, "message": o.message, "request_id": o.request_id,
             "operation": o.operation_id.map(|id| id.0),
         })).collect::<Vec<_>>(),

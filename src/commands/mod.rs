@@ -2,13 +2,17 @@
 
 pub mod csv_out;
 pub mod demo;
+mod demo_people;
+mod exactly;
 pub mod export;
 pub mod group_arg;
 pub mod groups;
+pub mod lifecycle;
 pub mod local;
 pub mod log;
 pub mod participants;
 pub mod queue;
+pub mod requests;
 pub mod submit;
 pub mod tui;
 pub mod users;
@@ -29,6 +33,7 @@ pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
                 | Command::Queue(_)
                 | Command::Submit(_)
                 | Command::Log(_)
+                | Command::Requests(_)
         )
     ) && let Some(dir) = crate::logging::data_dir()
     {
@@ -57,6 +62,7 @@ pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Queue(cmd) => queue::run(&Settings::resolve(&cli.global)?, cmd).await,
         Command::Submit(args) => submit::run(&Settings::resolve(&cli.global)?, args).await,
         Command::Log(args) => log::run(&Settings::resolve(&cli.global)?, args).await,
+        Command::Requests(cmd) => requests::run(&Settings::resolve(&cli.global)?, cmd).await,
     }
 }
 

@@ -18,6 +18,7 @@ use crate::domain::when::ago;
 use crate::domain::{GroupNames, OpSpec, OperationKind, OperationState};
 use crate::exit::{Failure, Outcome};
 use crate::import::{self, ImportError, ImportReport, ImportTo, LineNote, OnBadLines};
+use crate::present::columns;
 use crate::store::{DropScope, EnqueueReport, OpId, OperationFilter, now_ms};
 
 /// Removals a target file may queue without `--yes`: a group's worth.
@@ -40,14 +41,15 @@ async fn users(
     kind: OperationKind,
     args: QueueUsersArgs,
 ) -> Result<Outcome, Failure> {
-    let people = parse_users(&args.users, settings.default_region)?;
+    let people = parse_users(&args.users, settings.default_region, kind)?;
     let store = open(settings).await?;
     let names = names(&store).await?;
     let group = group_arg::resolve(&names, "--group", &args.group)?;
     let ops: Vec<OpSpec> = people
         .into_iter()
-        .map(|participant| OpSpec::for_participant(kind, group.as_str(), participant))
-        .collect();
+        .map(|person| OpSpec::for_person(kind, group.as_str(), person))
+        .collect::<Result<_, _>>()
+        .map_err(|e| Failure::input(e.to_string()))?;
     let report = store.enqueue(ops).await.map_err(store_failure)?;
     print_enqueue(&report, &names);
     Ok(Outcome::Done)
@@ -200,10 +202,13 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
         let list: Vec<_> = ops
             .iter()
             .map(|op| {
+                let person = op.person();
                 json!({
                     "id": op.id.0, "group": op.group(),
                     "subject": op.group().and_then(|g| names.subject(g)),
-                    "participant": op.participant().map(|p| p.e164()),
+                    "participant": person.map(|p| p.user_ref()),
+                    "username": person.and_then(|p| p.username()),
+                    "user_id": person.and_then(|p| p.user_id()).map(|id| id.as_str()),
                     "action": op.kind(), "state": op.state, "attempts": op.attempts,
                     "code": op.error_code, "message": op.error_message,
                     "request_id": op.request_id, "flag": op.flag,
@@ -216,23 +221,27 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
         );
         return Ok(Outcome::Done);
     }
-    let width = ops
+    // Each column as wide as its longest cell, within bounds: the group's label (a subject,
+    // with the id's ending where two groups share it) and the participant shown (a phone, a
+    // BSUID, a username).
+    let groups: Vec<String> = ops
         .iter()
-        .map(|op| names.label(op.spec.group_text()).chars().count())
-        .max()
-        .unwrap_or(0)
-        .clamp(5, 40);
+        .map(|op| names.label(op.spec.group_text()))
+        .collect();
+    let group_width = columns::width("GROUP", groups.iter().map(String::as_str), 5, 40);
+    let labels: Vec<String> = ops.iter().map(|op| op.spec.person_label()).collect();
+    let width = columns::width("PARTICIPANT", labels.iter().map(String::as_str), 16, 48);
     println!(
-        "{:>6}  {:<width$}  {:<16}  {:<6}  {:<9}  NOTE",
+        "{:>6}  {:<group_width$}  {:<width$}  {:<6}  {:<9}  NOTE",
         "ID", "GROUP", "PARTICIPANT", "ACTION", "STATE"
     );
-    for op in &ops {
+    for ((op, group), label) in ops.iter().zip(&groups).zip(&labels) {
         let note = crate::present::note(op).unwrap_or_default();
         println!(
-            "{:>6}  {:<width$}  {:<16}  {:<6}  {:<9}  {}",
+            "{:>6}  {:<group_width$}  {:<width$}  {:<6}  {:<9}  {}",
             op.id.0,
-            short(&names.label(op.spec.group_text()), width),
-            op.spec.person_text(),
+            columns::fit_keeping_end(group, group_width),
+            columns::fit(label, width),
             op.kind().as_str(),
             op.state.as_str(),
             note
@@ -254,21 +263,6 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
         }
     );
     Ok(Outcome::Done)
-}
-
-/// A group's label in `width` characters: a long subject is cut in its middle, so the id's
-/// ending that tells two groups apart stays.
-fn short(text: &str, width: usize) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    if chars.len() <= width {
-        return text.to_owned();
-    }
-    let tail = width / 3;
-    let head = width.saturating_sub(tail + 1);
-    let mut out: String = chars[..head].iter().collect();
-    out.push('…');
-    out.extend(&chars[chars.len() - tail..]);
-    out
 }
 
 async fn drop_ops(settings: &Settings, args: DropArgs) -> Result<Outcome, Failure> {
@@ -336,10 +330,30 @@ async fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcom
         .await
         .map_err(store_failure)?;
     for (group, p) in &diff.adds {
-        println!("+ {}  {p}", names.label(group));
+        println!("+ {}  {}", names.label(group), p.label());
     }
     for (group, p) in &diff.removes {
-        println!("- {}  {p}", names.label(group));
+        println!("- {}  {}", names.label(group), p.label());
+    }
+    for (group, p) in &diff.not_addable {
+        eprintln!(
+            "{name}: group {}: {} is not a member and is known only by BSUID: participants are added by phone number; list their phone number",
+            names.label(group),
+            p.label()
+        );
+    }
+    for (group, p) in &diff.unsure {
+        eprintln!(
+            "{name}: group {}: cannot tell whether {} is someone named by another key (a phone number against a BSUID) in the group or the file; nothing queued for them",
+            names.label(group),
+            p.label()
+        );
+    }
+    if !diff.not_addable.is_empty() {
+        return Err(Failure::input(format!(
+            "{name}: {} wanted participant(s) cannot be added without a phone number; nothing was queued",
+            diff.not_addable.len()
+        )));
     }
     let mut oldest: Option<i64> = None;
     for (group, _) in target.membership.groups() {
@@ -395,11 +409,13 @@ async fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcom
         .await
         .map_err(store_failure)?;
     print_enqueue(&report, &names);
-    Ok(if diff.unknown_groups.is_empty() {
-        Outcome::Done
-    } else {
-        Outcome::SomeFailed
-    })
+    Ok(
+        if diff.unknown_groups.is_empty() && diff.unsure.is_empty() {
+            Outcome::Done
+        } else {
+            Outcome::SomeFailed
+        },
+    )
 }
 
 /// Queues failed changes again, each as a new pending change (the failed row stays, as the

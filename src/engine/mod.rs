@@ -23,8 +23,10 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 pub use events::{
-    Command, Event, Fetch, FetchError, Fetched, Progress, RequestInfo, Scope, Summary,
+    Command, Event, Fetch, FetchError, Fetched, LinkRead, Progress, RequestInfo, Scope, Summary,
 };
+pub use kinds::{OutsideEvent, settle_outside};
+pub(crate) use mirror::keep_group;
 pub use mirror::mirror_of;
 
 use crate::api::Client;
@@ -49,6 +51,10 @@ pub struct EngineConfig {
     /// Whether accepted changes are confirmed by reading (changes whose answer was lost always
     /// are). Without, they stay `accepted` and the next submit confirms them.
     pub confirm: bool,
+    /// Reads of the group list that look for a create's group before it is given up (a lost
+    /// answer: failed, never sent again) or left `accepted` for the next submit; the reads are
+    /// `reconcile_delay` apart, doubling, at most 8 s.
+    pub create_looks: u32,
 }
 
 impl Default for EngineConfig {
@@ -61,6 +67,7 @@ impl Default for EngineConfig {
             reconcile_delay: Duration::from_millis(500),
             backoff_base: Duration::from_millis(500),
             confirm: true,
+            create_looks: 6,
         }
     }
 }

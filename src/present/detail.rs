@@ -3,10 +3,10 @@
 //! RFC 3339 to the millisecond.
 
 use super::{Line, Tone};
-use crate::domain::Participant;
+use crate::domain::OperationState;
+use crate::domain::Person;
 use crate::domain::text::sanitize;
 use crate::domain::when::rfc3339;
-use crate::domain::{OperationKind, OperationState};
 use crate::engine::Event;
 use crate::store::Operation;
 
@@ -63,21 +63,26 @@ pub fn operation_detail(op: &Operation, group: &str) -> Vec<Line> {
     lines
 }
 
-/// A member of a group whole: who, and every change of theirs in it (newest first).
-pub fn member_detail(person: &Participant, group: &str, changes: &[&Operation]) -> Vec<Line> {
-    let mut lines = vec![
-        row(Tone::Plain, "member", person.e164()),
-        row(Tone::Dim, "wa_id", person.wa_id()),
-        row(Tone::Plain, "group", group),
-    ];
+/// A member of a group whole: who (every key known: phone, wa_id, BSUID, username), and
+/// every change of theirs in it (newest first).
+pub fn member_detail(person: &Person, group: &str, changes: &[&Operation]) -> Vec<Line> {
+    let mut lines = vec![row(Tone::Plain, "member", person.label())];
+    if let Some(phone) = person.phone() {
+        lines.push(row(Tone::Plain, "phone", phone.e164()));
+        lines.push(row(Tone::Dim, "wa_id", phone.wa_id()));
+    }
+    if let Some(id) = person.user_id() {
+        lines.push(row(Tone::Dim, "BSUID", id.as_str()));
+    }
+    if let Some(name) = person.username() {
+        lines.push(row(Tone::Dim, "username", format!("@{}", sanitize(name))));
+    }
+    lines.push(row(Tone::Plain, "group", group));
     if changes.is_empty() {
         lines.push(row(Tone::Dim, "changes", "none in this group"));
     }
     for (i, op) in changes.iter().enumerate() {
-        let sign = match op.kind() {
-            OperationKind::Add => "add",
-            OperationKind::Remove => "remove",
-        };
+        let sign = op.kind().as_str();
         lines.push(row(
             state_tone(op.state),
             if i == 0 { "changes" } else { "" },
@@ -252,7 +257,7 @@ mod tests {
                 seq: 1,
                 method: "POST",
                 group_id: "G1".into(),
-                kind: Some(OperationKind::Add),
+                kind: Some(crate::domain::OperationKind::Add),
                 participants: 3,
                 attempt: 2,
             },

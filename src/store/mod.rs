@@ -34,7 +34,7 @@ pub use enqueue::{EnqueueReport, Flagged, Pushed, Replacement};
 pub use error::StoreError;
 pub use handle::{AccountStore, ImportTx};
 pub use ids::{AccountId, ExchangeId};
-pub use mirror::{GroupSummary, MirrorGroup};
+pub use mirror::{GroupAbout, GroupSummary, MirrorChange, MirrorGroup, StoredJoinRequest};
 pub use moves::{Settlement, StateChange};
 pub use operation::{DropReport, DropScope, Operation, OperationFilter, Undone};
 pub use sqlite::lock::{LockError, SendLock};

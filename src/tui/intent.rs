@@ -7,8 +7,8 @@
 //! `update/confirmed.rs` (the compiler points there). Whatever asks for it (a view's key, a
 //! plan read from the store) opens `overlays::Confirm::new(intent, ..)`.
 
-use crate::domain::Participant;
-use crate::domain::plan::Plan;
+use crate::domain::plan::{PendingOp, Plan};
+use crate::domain::{JoinRequestRef, OpId, OpSpec, OperationKind, Person, Query};
 use crate::engine::Scope;
 
 use super::action::Action;
@@ -21,10 +21,26 @@ use crate::present::{plan_counts, plan_lines};
 pub enum Intent {
     /// Send the pending changes in `scope` (additions and removals), as `plan` reads them.
     Submit { scope: Scope, plan: Plan },
-    /// Queue the removal of `person` from `groups` (nothing is sent yet).
+    /// Queue the removal of the searched `person` from groups, each as that group lists them
+    /// (`removals`: group and member); nothing is sent yet.
     QueueRemoval {
-        person: Participant,
-        groups: Vec<String>,
+        person: Query,
+        removals: Vec<(String, Person)>,
+    },
+    /// Delete a group (its `members` leave with it); sent at once.
+    DeleteGroup {
+        group: String,
+        subject: String,
+        members: u32,
+    },
+    /// Reset a group's invite link (the old one stops working); sent at once.
+    ResetLink { group: String, subject: String },
+    /// Approve (or reject) join requests of a group; sent at once.
+    Decide {
+        group: String,
+        subject: String,
+        approve: bool,
+        requests: Vec<JoinRequestRef>,
     },
 }
 
@@ -43,6 +59,56 @@ pub struct Question {
 }
 
 impl Intent {
+    /// The changes an intent makes: what a lifecycle intent sends, the removals a
+    /// [`Intent::QueueRemoval`] queues (none for a submit, which sends the queue's).
+    pub fn specs(&self) -> Vec<OpSpec> {
+        match self {
+            Intent::Submit { .. } => Vec::new(),
+            Intent::QueueRemoval { removals, .. } => removals
+                .iter()
+                .filter_map(|(group, member)| {
+                    OpSpec::for_person(OperationKind::Remove, group.clone(), member.clone()).ok()
+                })
+                .collect(),
+            Intent::DeleteGroup { group, .. } => vec![OpSpec::Delete {
+                group: group.clone(),
+            }],
+            Intent::ResetLink { group, .. } => vec![OpSpec::ResetLink {
+                group: group.clone(),
+            }],
+            Intent::Decide {
+                group,
+                approve,
+                requests,
+                ..
+            } => requests
+                .iter()
+                .map(|r| {
+                    let (group, request) = (group.clone(), r.clone());
+                    if *approve {
+                        OpSpec::Approve { group, request }
+                    } else {
+                        OpSpec::Reject { group, request }
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// The requests a lifecycle intent sends, planned as a submit would.
+    fn planned(&self) -> Plan {
+        let ops: Vec<PendingOp> = self
+            .specs()
+            .into_iter()
+            .enumerate()
+            .map(|(i, spec)| PendingOp {
+                id: OpId(i as i64 + 1),
+                spec,
+            })
+            .collect();
+        crate::engine::kinds::plan(&ops, &Default::default())
+    }
+
     /// The question about it, groups named from the mirror, paths in the API version, keys
     /// from the keymap.
     pub fn question(&self, shared: &Shared) -> Question {
@@ -80,15 +146,20 @@ impl Intent {
                     ),
                 }
             }
-            Intent::QueueRemoval { person, groups } => Question {
-                title: format!("Remove {person} from {} groups?", groups.len()),
+            Intent::QueueRemoval { person, removals } => Question {
+                title: format!("Remove {person} from {} groups?", removals.len()),
                 summary: format!(
                     "{} removal(s) queued; nothing is sent until you submit",
-                    groups.len()
+                    removals.len()
                 ),
-                lines: groups
+                lines: removals
                     .iter()
-                    .map(|g| Line::new(Tone::Plain, format!("− {person} from {}", mirror.label(g))))
+                    .map(|(g, member)| {
+                        Line::new(
+                            Tone::Plain,
+                            format!("− {} from {}", member.label(), mirror.label(g)),
+                        )
+                    })
                     .collect(),
                 verb: "queue",
                 more: format!(
@@ -96,6 +167,75 @@ impl Intent {
                     shared.keymap.hint(&[Action::Back], "")
                 ),
             },
+            Intent::DeleteGroup {
+                subject, members, ..
+            } => self.lifecycle(
+                shared,
+                format!("Delete the group {subject}?"),
+                format!("{members} member(s) leave with it; its link dies"),
+                "delete",
+            ),
+            Intent::ResetLink { subject, .. } => self.lifecycle(
+                shared,
+                format!("Reset the invite link of {subject}?"),
+                "the current link stops working; a new one is made".into(),
+                "reset",
+            ),
+            Intent::Decide {
+                subject,
+                approve,
+                requests,
+                ..
+            } => {
+                let (verb, what) = if *approve {
+                    ("approve", "they join the group")
+                } else {
+                    ("reject", "they may ask again")
+                };
+                self.lifecycle(
+                    shared,
+                    format!(
+                        "{} {} join request(s) of {subject}?",
+                        capital(verb),
+                        requests.len()
+                    ),
+                    format!(
+                        "{}; {what}",
+                        requests
+                            .iter()
+                            .map(JoinRequestRef::label)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    verb,
+                )
+            }
         }
     }
+
+    /// The question of a lifecycle intent: its requests, sent at once on yes.
+    fn lifecycle(
+        &self,
+        shared: &Shared,
+        title: String,
+        summary: String,
+        verb: &'static str,
+    ) -> Question {
+        let plan = self.planned();
+        Question {
+            title,
+            summary: crate::domain::text::sanitize(&summary),
+            lines: plan_lines(&plan, &shared.api_version, "", |g| shared.mirror.label(g)),
+            verb,
+            more: String::new(),
+        }
+    }
+}
+
+fn capital(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::domain::group_names::Label;
 use crate::domain::text::sanitize;
-use crate::domain::{GroupNames, OperationKind, OperationState, Participant};
+use crate::domain::{GroupNames, OperationKind, OperationState, Person};
 use crate::engine::sync::UnreadGroup;
 use crate::store::{GroupSummary, MirrorGroup, OpId, Operation};
 
@@ -39,6 +39,9 @@ impl Mirror {
                     pending: 0,
                     failed: 0,
                     last_change: None,
+                    suspended: false,
+                    join_requests: 0,
+                    invite_link: None,
                 });
             }
         }
@@ -106,6 +109,12 @@ pub struct GroupRow {
     pub last_change: Option<i64>,
     /// Why the last sync could not read it, if it could not.
     pub unread: Option<String>,
+    /// Suspended by WhatsApp.
+    pub suspended: bool,
+    /// Pending join requests, as last read.
+    pub join_requests: usize,
+    /// The invite link as last read, made safe.
+    pub invite_link: Option<String>,
 }
 
 impl GroupRow {
@@ -123,6 +132,9 @@ impl GroupRow {
             gone: g.gone_at.is_some(),
             last_change: g.last_change,
             unread: None,
+            suspended: g.suspended,
+            join_requests: g.join_requests,
+            invite_link: g.invite_link.as_deref().map(sanitize),
         }
     }
 }
@@ -131,7 +143,7 @@ impl GroupRow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpRow {
     pub id: OpId,
-    pub participant: Participant,
+    pub person: Person,
     pub kind: OperationKind,
     pub state: OperationState,
     /// The failure (`131203 recipient…`) or the flag stored with it, made safe.
@@ -145,7 +157,9 @@ pub struct OpRow {
 pub struct GroupDetail {
     pub id: String,
     pub subject: String,
-    pub members: Vec<Participant>,
+    /// Members as the mirror lists them, each with every key known (their usernames made
+    /// safe where the answer was read).
+    pub members: Vec<Person>,
     pub member_count: u32,
     pub gone: bool,
     pub ops: Vec<OpRow>,
@@ -161,7 +175,7 @@ impl GroupDetail {
                 let note = crate::present::note(&op);
                 Some(OpRow {
                     id: op.id,
-                    participant: op.participant()?.clone(),
+                    person: op.person()?.clone(),
                     kind: op.kind(),
                     state: op.state,
                     note,
@@ -179,11 +193,11 @@ impl GroupDetail {
         }
     }
 
-    /// The pending operation for this member, if any.
-    pub fn pending_for(&self, p: &Participant) -> Option<&OpRow> {
+    /// The pending operation for this member (however it names them), if any.
+    pub fn pending_for(&self, p: &Person) -> Option<&OpRow> {
         self.ops
             .iter()
-            .find(|o| o.state == OperationState::Pending && &o.participant == p)
+            .find(|o| o.state == OperationState::Pending && o.person.is(p))
     }
 
     /// Members and operations, as a cursor walks them.
@@ -206,6 +220,6 @@ impl GroupDetail {
 /// A selectable row of a group: a member or one of its operations.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RowKey {
-    Member(Participant),
+    Member(Person),
     Op(OpId),
 }

@@ -39,6 +39,12 @@ pub const GLOBAL: &[Action] = &[
     Action::Zoom,
     Action::Cancel,
     Action::Sync,
+    Action::NewGroup,
+    Action::EditGroup,
+    Action::DeleteGroup,
+    Action::JoinRequests,
+    Action::CopyLink,
+    Action::ResetLink,
     Action::Help,
     Action::Quit,
 ];

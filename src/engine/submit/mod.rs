@@ -6,6 +6,9 @@
 mod confirm;
 mod prepare;
 mod record;
+mod see;
+
+pub(crate) use see::stored as stored_join_requests;
 mod send;
 
 use std::collections::{HashMap, VecDeque};
@@ -20,6 +23,7 @@ use super::events::{Event, Progress, Scope, Summary};
 use super::kinds::Confirmation;
 use crate::domain::plan::{PendingOp, PlannedRequest};
 use crate::domain::{OpId, OpSpec};
+use crate::store::UnixMs;
 
 /// An operation this run is responsible for until it is confirmed, failed or skipped.
 #[derive(Clone, Debug)]
@@ -28,6 +32,21 @@ struct Tracked {
     spec: OpSpec,
     /// No answer came for its request: it may or may not have been applied.
     unknown: bool,
+    /// When it was claimed for sending (or, recovered, last changed): a create's group is not
+    /// older than this, less the clocks' skew.
+    since: UnixMs,
+    /// Reads that did not show it yet (a create's group appears a while after).
+    looks: u32,
+}
+
+impl Tracked {
+    fn sent(&self) -> crate::engine::kinds::Sent<'_> {
+        crate::engine::kinds::Sent {
+            spec: &self.spec,
+            since: self.since,
+            unknown: self.unknown,
+        }
+    }
 }
 
 enum Job {
@@ -214,6 +233,16 @@ impl Run {
     /// meanwhile the worker goes on with other groups.
     fn schedule_confirm(self: &Arc<Self>, confirmation: Confirmation, ops: Vec<Tracked>) {
         let delay = self.caller.config().reconcile_delay;
+        self.schedule_confirm_in(confirmation, ops, delay);
+    }
+
+    /// [`Run::schedule_confirm`] after `delay`.
+    fn schedule_confirm_in(
+        self: &Arc<Self>,
+        confirmation: Confirmation,
+        ops: Vec<Tracked>,
+        delay: std::time::Duration,
+    ) {
         if delay.is_zero() || self.caller.is_cancelled() {
             lock(&self.queues)
                 .ready_confirms

@@ -8,7 +8,7 @@ use crate::domain::plan::{PendingOp, Plan};
 use crate::domain::{OpId, OperationState};
 use crate::engine::events::Event;
 use crate::engine::kinds::Verdict;
-use crate::store::{Exchange, Outcome, Settlement, StateChange, StoreError, now_ms};
+use crate::store::{Exchange, MirrorChange, Settlement, StoreError, now_ms};
 
 impl Run {
     /// Records a plan's skipped operations (one commit) and reports its held ones.
@@ -25,10 +25,12 @@ impl Run {
                 id: left.id,
                 spec: left.spec.clone(),
                 unknown: false,
+                since: now_ms(),
+                looks: 0,
             });
             verdicts.push(Verdict::Skipped(left.reason.clone()));
         }
-        self.record_verdicts(&skipped, &verdicts, None, None)
+        self.record_verdicts(&skipped, &verdicts, None, None, Vec::new())
             .await?;
         for left in the_plan.held.iter().filter(|l| ours.contains(&l.id)) {
             *lock(&self.summary)
@@ -39,7 +41,7 @@ impl Run {
             self.emit(Event::Held {
                 op: left.id,
                 group_id: left.spec.group_text().to_owned(),
-                participant: left.spec.person_text().to_owned(),
+                participant: left.spec.person_label(),
                 reason: left.reason.clone(),
             });
         }
@@ -54,6 +56,7 @@ impl Run {
         verdicts: &[Verdict],
         request_id: Option<String>,
         exchange: Option<Exchange>,
+        mirror: Vec<MirrorChange>,
     ) -> Result<(), StoreError> {
         if ops.is_empty() {
             if let Some(exchange) = exchange {
@@ -65,33 +68,9 @@ impl Run {
         let mut changes = Vec::with_capacity(ops.len());
         let mut outcomes = Vec::new();
         for (op, verdict) in ops.iter().zip(verdicts) {
-            let (state, code, message) = match verdict {
-                Verdict::Accepted => (OperationState::Accepted, None, None),
-                Verdict::Confirmed => (OperationState::Confirmed, None, None),
-                Verdict::Skipped(m) => (OperationState::Skipped, None, Some(m.clone())),
-                Verdict::Failed { code, message } => {
-                    (OperationState::Failed, *code, Some(message.clone()))
-                }
-            };
-            changes.push(StateChange {
-                id: op.id,
-                state,
-                code,
-                message: message.clone(),
-            });
-            if state != OperationState::Accepted {
-                outcomes.push(Outcome {
-                    at,
-                    group_id: op.spec.group_text().to_owned(),
-                    participant: op.spec.person_text().to_owned(),
-                    action: op.spec.kind(),
-                    result: state,
-                    code,
-                    message,
-                    request_id: request_id.clone(),
-                    operation_id: Some(op.id),
-                });
-            }
+            let (change, outcome) = verdict.recorded(op.id, &op.spec, at, request_id.clone());
+            changes.push(change);
+            outcomes.extend(outcome);
         }
         self.caller
             .store()
@@ -100,6 +79,7 @@ impl Run {
                 request_id,
                 outcomes,
                 exchange,
+                mirror,
             })
             .await?;
         {
@@ -129,8 +109,11 @@ impl Run {
         for (op, change) in ops.iter().zip(&changes) {
             self.emit(Event::Outcome {
                 op: op.id,
-                group_id: op.spec.group_text().to_owned(),
-                participant: op.spec.person_text().to_owned(),
+                group_id: change
+                    .group
+                    .clone()
+                    .unwrap_or_else(|| op.spec.group_text().to_owned()),
+                participant: op.spec.person_label(),
                 kind: op.spec.kind(),
                 state: change.state,
                 code: change.code,

@@ -9,7 +9,7 @@ use crate::domain::plan::PlannedRequest;
 use crate::engine::call::WriteEnd;
 use crate::engine::events::{Event, RequestInfo};
 use crate::engine::kinds::{self, Verdict};
-use crate::store::StoreError;
+use crate::store::{StoreError, now_ms};
 
 impl Run {
     /// Sends a group's requests one after the other (removals first), then schedules the read
@@ -42,6 +42,7 @@ impl Run {
     /// (accepted, or with no answer).
     async fn send(self: &Arc<Self>, request: &PlannedRequest) -> Vec<Tracked> {
         let ids: Vec<OpId> = request.ops.iter().map(|op| op.id).collect();
+        let since = now_ms();
         let tracked = |unknown: bool| -> Vec<Tracked> {
             request
                 .ops
@@ -50,6 +51,8 @@ impl Run {
                     id: op.id,
                     spec: op.spec.clone(),
                     unknown,
+                    since,
+                    looks: 0,
                 })
                 .collect()
         };
@@ -65,13 +68,14 @@ impl Run {
         match self.caller.write(&call, &ids, info).await {
             WriteEnd::Answered { answer, exchange } => {
                 let verdicts = kinds::settle(request, &answer);
-                let request_id = match answer.as_ref() {
-                    Ok(crate::api::Answer::Write(a)) => a.request_id.clone(),
-                    _ => None,
+                let request_id = exchange.request_id.clone();
+                let mirror = match answer.as_ref() {
+                    Ok(answer) => kinds::mirror_changes(request, answer),
+                    Err(_) => Vec::new(),
                 };
                 let ops = tracked(false);
                 if let Err(e) = self
-                    .record_verdicts(&ops, &verdicts, request_id, Some(*exchange))
+                    .record_verdicts(&ops, &verdicts, request_id, Some(*exchange), mirror)
                     .await
                 {
                     self.caller.store_failed(&e);
@@ -99,7 +103,7 @@ impl Run {
                     })
                     .collect();
                 if let Err(e) = self
-                    .record_verdicts(&tracked(false), &verdicts, None, None)
+                    .record_verdicts(&tracked(false), &verdicts, None, None, Vec::new())
                     .await
                 {
                     self.caller.store_failed(&e);
@@ -126,7 +130,7 @@ impl Run {
                     })
                     .collect();
                 if let Err(e) = self
-                    .record_verdicts(&tracked(false), &verdicts, None, None)
+                    .record_verdicts(&tracked(false), &verdicts, None, None, Vec::new())
                     .await
                 {
                     self.caller.store_failed(&e);

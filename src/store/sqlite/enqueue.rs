@@ -5,10 +5,10 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::convert::count_at;
+use super::convert::person_columns;
 use crate::domain::queue::{self, Decision, GroupFacts};
-use crate::domain::{Members, OpId, OpSpec, Participant};
-use crate::store::{AccountId, Pushed, StoreError, UnixMs, now_ms};
+use crate::domain::{Members, OpId, OpSpec, OperationState};
+use crate::store::{AccountId, OperationFilter, Pushed, StoreError, UnixMs, now_ms};
 
 /// Keeps the cache of group facts bounded for imports naming very many groups.
 const MAX_CACHED_GROUPS: usize = 20_000;
@@ -29,7 +29,7 @@ impl Enqueuer {
         }
     }
 
-    /// Queues one change by the queue rules (`domain::queue::decide` and `flag`).
+    /// Queues one change by the queue rules (`domain::queue::resolve`, `decide` and `flag`).
     pub(super) fn push(&mut self, conn: &Connection, spec: &OpSpec) -> Result<Pushed, StoreError> {
         let pushed = self.push_one(conn, spec)?;
         // What the group will be once the queue is sent, for the next change's flag.
@@ -50,7 +50,9 @@ impl Enqueuer {
     }
 
     fn push_one(&mut self, conn: &Connection, spec: &OpSpec) -> Result<Pushed, StoreError> {
-        let flag = queue::flag(spec, self.facts(conn, spec.group())?);
+        let facts = self.facts(conn, spec.group())?;
+        let spec = &queue::resolve(spec.clone(), facts);
+        let flag = queue::flag(spec, facts);
         // The common case first: nothing open in the slot, one statement.
         if let Some(id) = self.insert(conn, spec, flag.as_deref())? {
             return Ok(Pushed::Stored {
@@ -89,20 +91,24 @@ impl Enqueuer {
         flag: Option<&str>,
     ) -> Result<Option<OpId>, StoreError> {
         let parts = spec.parts();
+        let person = person_columns(parts.person.as_ref());
         let inserted = conn
             .prepare_cached(
                 "INSERT INTO operations
-                    (account_id, kind, group_id, participant, wa_id, slot, payload, state, flag,
-                     created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?9, ?9)
+                    (account_id, kind, group_id, participant, wa_id, user_id, parent_user_id,
+                     username, slot, payload, state, flag, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending', ?11, ?12, ?12)
                  ON CONFLICT (account_id, slot) WHERE state = 'pending' DO NOTHING",
             )?
             .execute(params![
                 self.acct.0,
                 parts.kind.as_str(),
                 parts.group,
-                parts.participant.as_ref().map(Participant::e164),
-                parts.participant.as_ref().map(Participant::wa_id),
+                person.e164,
+                person.wa_id,
+                person.user_id,
+                person.parent_user_id,
+                person.username,
                 spec.slot(),
                 parts.payload,
                 flag,
@@ -166,28 +172,21 @@ fn load_facts(
     let Some((member_count, gone_at)) = head else {
         return Ok(None);
     };
-    let mut stmt = conn.prepare_cached(
-        "SELECT wa_id FROM group_members WHERE account_id = ?1 AND group_id = ?2",
-    )?;
-    let wa_ids = stmt
-        .query_map(params![acct.0, group_id], |row| row.get::<_, String>(0))?
-        .collect::<Result<Vec<String>, _>>()?;
-    let (pending_adds, pending_removes): (usize, usize) = conn
-        .prepare_cached(
-            "SELECT count(*) FILTER (WHERE o.kind = 'add' AND m.wa_id IS NULL),
-                    count(*) FILTER (WHERE o.kind = 'remove' AND m.wa_id IS NOT NULL)
-             FROM operations o LEFT JOIN group_members m
-                ON m.account_id = o.account_id AND m.group_id = o.group_id AND m.wa_id = o.wa_id
-             WHERE o.account_id = ?1 AND o.group_id = ?2 AND o.state = 'pending'",
-        )?
-        .query_row(params![acct.0, group_id], |row| {
-            Ok((count_at(row, 0)?, count_at(row, 1)?))
-        })?;
-    Ok(Some(GroupFacts {
+    let members = super::mirror::group_members(conn, acct, group_id)?;
+    let mut facts = GroupFacts {
         gone: gone_at.is_some(),
         member_count,
-        members: Members::of_wa_ids(wa_ids.iter().map(String::as_str)),
-        pending_adds,
-        pending_removes,
-    }))
+        members: Members::of(&members),
+        ..GroupFacts::default()
+    };
+    // The pending changes, counted by the queue's rule (one person in any of their forms).
+    let pending = OperationFilter {
+        group: Some(group_id.to_owned()),
+        state: Some(OperationState::Pending),
+        ids: None,
+    };
+    for op in super::queue::operations(conn, acct, &pending)? {
+        facts.count(&op.spec, 1);
+    }
+    Ok(Some(facts))
 }

@@ -71,7 +71,8 @@ pub(super) fn settle(
         }
         conn.prepare_cached(
             "UPDATE operations SET state = ?2, error_code = ?3, error_message = ?4,
-                request_id = coalesce(?5, request_id), updated_at = ?6
+                request_id = coalesce(?5, request_id), updated_at = ?6,
+                group_id = coalesce(?7, group_id)
              WHERE id = ?1",
         )?
         .execute(params![
@@ -80,8 +81,12 @@ pub(super) fn settle(
             change.code,
             change.message,
             settlement.request_id,
-            now
+            now,
+            change.group
         ])?;
+    }
+    for change in &settlement.mirror {
+        super::mirror::apply(conn, acct, change)?;
     }
     for outcome in &settlement.outcomes {
         audit::insert_outcome(conn, acct, outcome)?;

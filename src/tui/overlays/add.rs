@@ -2,14 +2,12 @@
 //! (spaces, commas, new lines), each checked as it is typed, with the reason for a bad one
 //! (wrapped, read whole); the keymap's confirm queues the valid ones.
 
-use std::collections::HashSet;
-
 use crossterm::event::KeyCode;
 use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 
 use crate::domain::OpSpec;
-use crate::domain::{OperationKind, Participant, Region};
+use crate::domain::{Members, OperationKind, Participant, Region};
 use crate::tui::action::Action;
 use crate::tui::key::typed;
 use crate::tui::msg::Effect;
@@ -31,15 +29,15 @@ pub struct AddInput {
     pub groups: Vec<String>,
     /// How the title names them: a group's label, or `3 groups`.
     pub title: String,
-    /// Members of the group (wa_ids) as the mirror knows them, when there is one group.
-    pub members: HashSet<String>,
+    /// Members of the group as the mirror knows them, when there is one group.
+    pub members: Members,
     pub text: String,
     pub pieces: Vec<Piece>,
     pub scroll: usize,
 }
 
 impl AddInput {
-    pub fn new(groups: Vec<String>, title: String, members: HashSet<String>) -> AddInput {
+    pub fn new(groups: Vec<String>, title: String, members: Members) -> AddInput {
         AddInput {
             groups,
             title,
@@ -293,7 +291,7 @@ mod tests {
         AddInput::new(
             vec!["G1".into()],
             "Group".into(),
-            HashSet::from(["12122000009".to_string()]),
+            Members::of(&[crate::testing::person(9).into()]),
         )
     }
 

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeSet;
 
-use crate::domain::{OpSpec, OperationKind};
 use crate::engine::{Command, Scope};
 use crate::present::plan_counts;
 use crate::tui::intent::Intent;
@@ -39,12 +38,18 @@ pub fn confirmed(state: &mut State, intent: Intent) -> Vec<Effect> {
             );
             vec![Effect::Engine(Command::Submit(scope))]
         }
-        Intent::QueueRemoval { person, groups } => {
-            let ops = groups
-                .into_iter()
-                .map(|g| OpSpec::for_participant(OperationKind::Remove, g, person.clone()))
-                .collect();
-            vec![Effect::Enqueue { ops, invalid: 0 }]
+        Intent::QueueRemoval { .. } => vec![Effect::Enqueue {
+            ops: intent.specs(),
+            invalid: 0,
+        }],
+        intent => {
+            if let Some(why) = busy(state) {
+                return notice(state, Tone::Warn, why);
+            }
+            state.shared.work = Work::Submitting { groups: None };
+            vec![Effect::Send {
+                ops: intent.specs(),
+            }]
         }
     }
 }

@@ -9,6 +9,7 @@
 mod confirmed;
 pub mod engine;
 pub mod global;
+mod lifecycle;
 mod loaded;
 mod overlays;
 

@@ -169,8 +169,8 @@ fn draw_row(buf: &mut Buffer, area: Rect, view: &GroupView, ctx: &Ctx, g: &Group
     put(buf, x, y, if picked { "•" } else { " " }, 1, style);
     match key {
         RowKey::Member(p) => {
-            let end = put(buf, x + 2, y, p.e164(), w.saturating_sub(2), style);
-            let searched = view.searched.as_ref() == Some(&p);
+            let end = put(buf, x + 2, y, &p.label(), w.saturating_sub(2), style);
+            let searched = view.searched.as_ref().is_some_and(|q| p.answers(q));
             let end = if searched {
                 put(
                     buf,
@@ -184,9 +184,10 @@ fn draw_row(buf: &mut Buffer, area: Rect, view: &GroupView, ctx: &Ctx, g: &Group
                 end
             };
             if let Some(op) = g.pending_for(&p) {
+                // Only participant changes are listed here.
                 let text = match op.kind {
-                    OperationKind::Remove => "  − removal queued",
                     OperationKind::Add => "  + add queued",
+                    _ => "  − removal queued",
                 };
                 put(
                     buf,
@@ -204,9 +205,9 @@ fn draw_row(buf: &mut Buffer, area: Rect, view: &GroupView, ctx: &Ctx, g: &Group
             };
             let sign = match op.kind {
                 OperationKind::Add => "+",
-                OperationKind::Remove => "−",
+                _ => "−",
             };
-            let head = format!("{sign} {:<15} ", op.participant.e164());
+            let head = format!("{sign} {:<15} ", op.person.label());
             let end = put(buf, x + 2, y, &head, w.saturating_sub(2), style);
             let tone = match op.state {
                 OperationState::Pending => Tone::Warn,

@@ -3,7 +3,7 @@
 
 use crate::domain::OpSpec;
 use crate::domain::text::sanitize;
-use crate::domain::{OpId, OperationKind, OperationState, Participant};
+use crate::domain::{OpId, OperationKind, OperationState, Person};
 use crate::tui::action::Action;
 use crate::tui::model::{GroupDetail, RowKey};
 use crate::tui::msg::{Effect, Loaded, RetryOf};
@@ -171,7 +171,7 @@ fn open(view: &GroupView, ctx: &Ctx) -> Vec<Reply> {
             let changes: Vec<&crate::store::Operation> = group
                 .ops
                 .iter()
-                .filter(|o| o.participant == p)
+                .filter(|o| o.person.is(&p))
                 .map(|o| &o.source)
                 .collect();
             (
@@ -238,7 +238,7 @@ fn remove(view: &mut GroupView) -> Vec<Reply> {
     let Some(group) = view.detail.as_ref() else {
         return vec![Reply::notice(Tone::Warn, "no group selected")];
     };
-    let mut people: Vec<Participant> = view
+    let mut people: Vec<Person> = view
         .picked
         .iter()
         .filter_map(|r| match r {
@@ -261,8 +261,8 @@ fn remove(view: &mut GroupView) -> Vec<Reply> {
     view.picked.retain(|r| matches!(r, RowKey::Op(_)));
     let ops = people
         .into_iter()
-        .map(|participant| {
-            OpSpec::for_participant(OperationKind::Remove, group_id.clone(), participant)
+        .filter_map(|person| {
+            OpSpec::for_person(OperationKind::Remove, group_id.clone(), person).ok()
         })
         .collect();
     vec![Reply::Effect(Effect::Enqueue { ops, invalid: 0 })]
@@ -288,7 +288,7 @@ fn undo(view: &mut GroupView, ctx: &Ctx) -> Vec<Reply> {
                 .ops
                 .iter()
                 .find(|o| {
-                    &o.participant == p
+                    o.person.is(p)
                         && matches!(o.state, OperationState::Pending | OperationState::Confirmed)
                 })
                 .map(|o| o.id),

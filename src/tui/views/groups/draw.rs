@@ -170,15 +170,19 @@ fn draw_row(
         put(buf, x + 1, y, "!", 1, theme::tone(Tone::Bad));
     }
     let (tail, style) = match (&g.unread, g.gone) {
-        (Some(_), _) => (" (not read)", theme::tone(Tone::Bad)),
-        (None, true) => (" (gone)", theme::tone(Tone::Dim)),
-        (None, false) => ("", row_style),
+        (Some(_), _) => (" (not read)".to_owned(), theme::tone(Tone::Bad)),
+        (None, true) => (" (gone)".to_owned(), theme::tone(Tone::Dim)),
+        (None, false) if g.suspended => (" (suspended)".to_owned(), theme::tone(Tone::Bad)),
+        (None, false) if g.join_requests > 0 => {
+            (format!(" ({} asking)", g.join_requests), row_style)
+        }
+        (None, false) => (String::new(), row_style),
     };
     put_label(
         buf,
         x + 2,
         y,
-        (&g.label.subject, g.label.suffix.as_deref(), tail),
+        (&g.label.subject, g.label.suffix.as_deref(), &tail),
         subject_w.saturating_sub(1),
         style,
     );
@@ -249,7 +253,7 @@ pub fn prompt(view: &GroupsView, ctx: &Ctx) -> Line<'static> {
         Span::styled("▏", theme::key()),
         Span::styled(
             format!(
-                "  {} keep · {} clear · a number finds that person's groups",
+                "  {} keep · {} clear · a number, BSUID or @name finds their groups",
                 ctx.keymap.hint(&[Action::Confirm], ""),
                 ctx.keymap.hint(&[Action::Back], "")
             ),

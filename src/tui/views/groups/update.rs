@@ -2,12 +2,12 @@
 //! typed, the person search, removing the searched person from their groups, the order, and
 //! following the mirror.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::domain::OpSpec;
-use crate::domain::{OperationKind, Participant};
+use crate::domain::{OperationKind, Participant, Person, Query, Region, UserId};
 use crate::tui::action::Action;
 use crate::tui::intent::Intent;
 use crate::tui::key::typed;
@@ -45,10 +45,17 @@ pub fn update(view: &mut GroupsView, ctx: &Ctx, msg: &ViewMsg) -> Vec<Reply> {
             person,
             groups,
         }) if *query == view.filter.text => {
-            let set: BTreeSet<String> = groups.iter().cloned().collect();
-            view.filter.person = Some((person.clone(), set));
-            view.refilter(ctx.mirror, ctx.area);
-            selected(view, ctx)
+            // A username no member has is text like any other: the subject filter stands
+            // (unless it found someone before: then they are in no group any more).
+            let searching = view.filter.person.is_some();
+            if groups.is_empty() && matches!(person, Query::Username(_)) && !searching {
+                Vec::new()
+            } else {
+                let found: BTreeMap<String, Person> = groups.iter().cloned().collect();
+                view.filter.person = Some((person.clone(), found));
+                view.refilter(ctx.mirror, ctx.area);
+                selected(view, ctx)
+            }
         }
         ViewMsg::Broadcast(Broadcast::MirrorLoaded) => mirror_loaded(view, ctx),
         ViewMsg::Broadcast(Broadcast::StoreChanged | Broadcast::SyncDone) => {
@@ -158,7 +165,8 @@ fn move_by(view: &mut GroupsView, ctx: &Ctx, delta: isize) -> Vec<Reply> {
 }
 
 /// Queues the removal of the searched person from the picked groups they are in, or, with
-/// none picked, from every group they are in; from more than one group, after a confirm.
+/// none picked, from every group they are in, as each group lists them; from more than one
+/// group, after a confirm.
 fn remove(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
     let Some((person, theirs)) = view.filter.person.clone() else {
         let open = ctx.keymap.keys_text(Action::Open);
@@ -166,14 +174,14 @@ fn remove(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
         return vec![Reply::notice(
             Tone::Warn,
             format!(
-                "to remove: open the group ({open}) and pick members, or search a number ({filter})"
+                "to remove: open the group ({open}) and pick members, or search a number, BSUID or @username ({filter})"
             ),
         )];
     };
     let picked_theirs: Vec<String> = view
         .picked
         .iter()
-        .filter(|g| theirs.contains(*g))
+        .filter(|g| theirs.contains_key(*g))
         .cloned()
         .collect();
     let left_out = view.picked.len() - picked_theirs.len();
@@ -196,14 +204,18 @@ fn remove(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
             format!("{left_out} picked group(s) without {person} left out"),
         ));
     }
-    if groups.len() == 1 {
-        let ops = groups
+    let removals: Vec<(String, Person)> = groups
+        .into_iter()
+        .filter_map(|g| theirs.get(&g).cloned().map(|member| (g, member)))
+        .collect();
+    if removals.len() == 1 {
+        let ops = removals
             .into_iter()
-            .map(|g| OpSpec::for_participant(OperationKind::Remove, g, person.clone()))
+            .filter_map(|(g, member)| OpSpec::for_person(OperationKind::Remove, g, member).ok())
             .collect();
         replies.push(Reply::Effect(Effect::Enqueue { ops, invalid: 0 }));
     } else {
-        replies.push(Reply::Ask(Intent::QueueRemoval { person, groups }));
+        replies.push(Reply::Ask(Intent::QueueRemoval { person, removals }));
     }
     replies
 }
@@ -277,20 +289,40 @@ fn looks_like_number(text: &str) -> bool {
             .all(|c| c.is_ascii_digit() || " +-().".contains(c))
 }
 
-/// The filter's text changed: search the person it names, or filter by it. Picks stay.
+/// The person filter text asks for: a phone number, a BSUID, or a username (which may also be
+/// text of a subject).
+fn person_query(text: &str, region: Option<Region>) -> Option<Query> {
+    let trimmed = text.trim();
+    if looks_like_number(trimmed) {
+        return Participant::parse(trimmed, region).ok().map(Query::Phone);
+    }
+    if UserId::is_meant(trimmed) {
+        return UserId::parse(trimmed).ok().map(Query::User);
+    }
+    Query::username(trimmed)
+}
+
+/// The filter's text changed: search the person it names (a username is searched while its
+/// text filters subjects), or filter by it. Picks stay.
 fn filter_changed(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
     let text = view.filter.text.clone();
-    if looks_like_number(&text)
-        && let Ok(person) = Participant::parse(&text, ctx.region)
-    {
-        return vec![Reply::Effect(Effect::FindPerson {
-            query: text,
+    let query = person_query(&text, ctx.region);
+    let find = |person: Query| {
+        Reply::Effect(Effect::FindPerson {
+            query: text.clone(),
             person,
-        })];
+        })
+    };
+    match query {
+        Some(person @ (Query::Phone(_) | Query::User(_))) => vec![find(person)],
+        other => {
+            view.filter.person = None;
+            view.refilter(ctx.mirror, ctx.area);
+            let mut replies = selected(view, ctx);
+            replies.extend(other.map(find));
+            replies
+        }
     }
-    view.filter.person = None;
-    view.refilter(ctx.mirror, ctx.area);
-    selected(view, ctx)
 }
 
 /// The mirror was read again: filter it anew, search the person again, say what is selected.
