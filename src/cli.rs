@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::domain::{GroupId, OperationState, Region};
+use crate::domain::{OperationState, Region};
 use crate::sandbox::SandboxConfig;
 
 #[derive(Parser, Debug)]
@@ -404,8 +404,8 @@ pub struct GroupCreateArgs {
 
 #[derive(Args, Debug)]
 pub struct GroupUpdateArgs {
-    /// The group id
-    pub id: GroupId,
+    #[arg(value_name = "GROUP", help = GROUP_HELP)]
+    pub id: String,
     /// The new subject (1 to 128 characters)
     #[arg(long, value_name = "S")]
     pub subject: Option<String>,
@@ -421,9 +421,9 @@ pub struct GroupUpdateArgs {
 
 #[derive(Args, Debug)]
 pub struct GroupDeleteArgs {
-    /// The groups' ids
-    #[arg(required = true, value_name = "ID")]
-    pub ids: Vec<GroupId>,
+    /// The groups: each its id, or its subject when no other group has it
+    #[arg(required = true, value_name = "GROUP")]
+    pub ids: Vec<String>,
     /// Do not ask
     #[arg(long, short = 'y')]
     pub yes: bool,
@@ -433,8 +433,8 @@ pub struct GroupDeleteArgs {
 
 #[derive(Args, Debug)]
 pub struct GroupLinkArgs {
-    /// The group id
-    pub id: GroupId,
+    #[arg(value_name = "GROUP", help = GROUP_HELP)]
+    pub id: String,
     /// Make a new link: the current one stops working
     #[arg(long, conflicts_with = "revoke")]
     pub reset: bool,
@@ -453,9 +453,9 @@ pub enum RequestsCommand {
     /// Read the pending join requests now: of one group, or of every approval_required group
     /// of the mirror (`groups sync` first)
     List {
-        /// Only this group
-        #[arg(long, value_name = "ID")]
-        group: Option<GroupId>,
+        /// Only this group (its id, or its subject when no other group has it)
+        #[arg(long, value_name = "GROUP")]
+        group: Option<String>,
         /// Print JSON
         #[arg(long)]
         json: bool,
@@ -468,9 +468,10 @@ pub enum RequestsCommand {
 
 #[derive(Args, Debug)]
 pub struct RequestDecisionArgs {
-    /// Only this group's requests (needed with --all to keep to one group)
-    #[arg(long, value_name = "ID")]
-    pub group: Option<GroupId>,
+    /// Only this group's requests (needed with --all to keep to one group): its id, or its
+    /// subject when no other group has it
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
     /// Every pending request (read now) of the group, or of every approval_required group
     #[arg(long, conflicts_with = "ids")]
     pub all: bool,

@@ -1,6 +1,7 @@
 //! Groups named as the operator names them, on every command: a unique subject is taken where
 //! an id is (options and CSV cells), a subject two groups share is refused with both listed,
-//! and `queue list`, `submit --dry-run` and `log` show the subject (with the id's ending where
+//! the lifecycle commands (update, delete, link, requests) take it the same way, and
+//! `queue list`, `submit --dry-run` and `log` show the subject (with the id's ending where
 //! two groups share it) beside the id in text, JSON and CSV.
 
 mod common;
@@ -22,6 +23,27 @@ async fn twins() -> (wa_groups::sandbox::Sandbox, tempfile::TempDir, [String; 3]
 /// The last four characters of an id: what tells the twins apart here.
 fn ending(id: &str) -> &str {
     &id[id.len() - 4..]
+}
+
+/// Runs `args` and checks the refusal of `subject`, which names both twins `a` and `b`: exit
+/// 2, one line naming each by its label and id.
+async fn refused_as_ambiguous(
+    sb: &wa_groups::sandbox::Sandbox,
+    home: &std::path::Path,
+    args: &[&str],
+    subject: &str,
+    [a, b]: [&str; 2],
+) {
+    let out = run(sb, home, args).await;
+    assert_eq!(out.code, 2, "{args:?}: {}{}", out.stdout, out.stderr);
+    let line = out.stderr.trim_end();
+    assert_eq!(line.lines().count(), 1, "{args:?}: {line}");
+    assert!(
+        line.contains(&format!("\"{subject}\" names 2 groups"))
+            && line.contains(&format!("Cedar Park Neighbours …{} ({a})", ending(a)))
+            && line.contains(&format!("Cedar Park Neighbours …{} ({b})", ending(b))),
+        "{args:?}: {line}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -47,16 +69,7 @@ async fn an_ambiguous_subject_is_a_usage_error_listing_the_candidates_everywhere
         vec!["log", "--group", subject],
     ];
     for args in commands {
-        let out = run(&sb, h, &args).await;
-        assert_eq!(out.code, 2, "{args:?}: {}{}", out.stdout, out.stderr);
-        let line = out.stderr.trim_end();
-        assert_eq!(line.lines().count(), 1, "{args:?}: {line}");
-        assert!(
-            line.contains(&format!("\"{subject}\" names 2 groups"))
-                && line.contains(&format!("Cedar Park Neighbours …{} ({a})", ending(&a)))
-                && line.contains(&format!("Cedar Park Neighbours …{} ({b})", ending(&b))),
-            "{args:?}: {line}"
-        );
+        refused_as_ambiguous(&sb, h, &args, subject, [&a, &b]).await;
     }
     // Files: the cell's line, the same words; nothing is stored.
     for (name, text, args) in [
@@ -303,5 +316,70 @@ async fn log_filters_by_group_participant_time_and_state() {
         bad.stderr.contains("--since: `last week` is not a moment"),
         "{}",
         bad.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_lifecycle_commands_take_a_group_by_subject_and_refuse_an_ambiguous_one() {
+    let (sb, home, [a, b, solo]) = twins().await;
+    let h = home.path();
+    let subject = "Cedar Park Neighbours";
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["groups", "update", subject, "--subject", "Renamed"],
+        vec![
+            "groups",
+            "update",
+            subject,
+            "--description",
+            "x",
+            "--dry-run",
+        ],
+        vec!["groups", "delete", subject, "--yes"],
+        vec!["groups", "link", subject],
+        vec!["groups", "link", subject, "--reset", "--yes"],
+        vec!["requests", "list", "--group", subject],
+        vec!["requests", "approve", "--group", subject, "--all"],
+        vec!["requests", "reject", "--group", subject, "J1", "--yes"],
+    ];
+    for args in commands {
+        refused_as_ambiguous(&sb, h, &args, subject, [&a, &b]).await;
+    }
+    let queue = run(&sb, h, &["queue", "list", "--json"]).await;
+    assert_eq!(queue.stdout.trim(), "[]", "nothing was queued");
+    assert_eq!(
+        sb.stats()["applied_writes"].as_u64(),
+        Some(0),
+        "nothing sent"
+    );
+
+    // A unique subject, in any case, names its group for a dry run, a read and a change.
+    let dry = run(
+        &sb,
+        h,
+        &[
+            "groups",
+            "update",
+            "book club",
+            "--subject",
+            "Readers",
+            "--dry-run",
+        ],
+    )
+    .await;
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert!(
+        dry.stdout.contains(&format!("/v23.0/{solo}")) && dry.stdout.contains("Book Club"),
+        "{}",
+        dry.stdout
+    );
+    let link = run(&sb, h, &["groups", "link", "BOOK CLUB"]).await;
+    assert_eq!(link.code, 0, "{}", link.stderr);
+    assert_eq!(Some(link.stdout.trim()), sb.invite_link(&solo).as_deref());
+    let gone = run(&sb, h, &["groups", "delete", "Book Club", "--yes", "--now"]).await;
+    assert_eq!(gone.code, 0, "{}", gone.stderr);
+    assert!(!sb.group_ids().contains(&solo), "deleted");
+    assert!(
+        sb.group_ids().contains(&a) && sb.group_ids().contains(&b),
+        "only that one"
     );
 }

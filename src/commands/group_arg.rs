@@ -2,6 +2,7 @@
 //! group of the mirror, found by `domain::GroupNames` like every other place a group is named.
 
 use super::local::store_failure;
+use crate::config::Settings;
 use crate::domain::GroupNames;
 use crate::exit::Failure;
 use crate::store::AccountStore;
@@ -12,6 +13,12 @@ pub async fn names(store: &AccountStore) -> Result<GroupNames, Failure> {
     Ok(GroupNames::new(groups.iter().map(|g| {
         (g.id.clone(), g.subject.as_str(), g.gone_at.is_some())
     })))
+}
+
+/// How the local mirror of the configured account names its groups (no token needed): for a
+/// command that resolves its groups before it knows whether it sends.
+pub async fn local_names(settings: &Settings) -> Result<GroupNames, Failure> {
+    names(&super::local::open(settings).await?).await
 }
 
 /// The group `text` names for the option `option` (`--group`): an input error (exit 2) when

@@ -3,13 +3,14 @@
 
 use serde_json::json;
 
+use super::group_arg;
 use super::groups::{fetch, fetch_failure};
 use super::lifecycle::{Mode, apply, ask};
 use super::local::store_failure;
 use crate::cli::{RequestDecisionArgs, RequestsCommand};
 use crate::config::Settings;
 use crate::domain::text::sanitize;
-use crate::domain::{GroupId, OpSpec};
+use crate::domain::{GroupNames, OpSpec};
 use crate::engine::{Fetch, Fetched};
 use crate::exit::{Failure, Outcome};
 use crate::present::columns;
@@ -17,47 +18,59 @@ use crate::session::Session;
 use crate::store::StoredJoinRequest;
 
 pub async fn run(settings: &Settings, cmd: RequestsCommand) -> Result<Outcome, Failure> {
+    // `--group` names a group as every command does: an id, or a unique subject.
+    let names = group_arg::local_names(settings).await?;
     match cmd {
-        RequestsCommand::List { group, json } => list(settings, group.as_ref(), json).await,
-        RequestsCommand::Approve(args) => decide(settings, args, true).await,
-        RequestsCommand::Reject(args) => decide(settings, args, false).await,
+        RequestsCommand::List { group, json } => {
+            let group = group_arg::resolve_opt(&names, "--group", group.as_ref())?;
+            list(settings, &names, group.as_deref(), json).await
+        }
+        RequestsCommand::Approve(args) => decide(settings, &names, args, true).await,
+        RequestsCommand::Reject(args) => decide(settings, &names, args, false).await,
+    }
+}
+
+/// Says which groups' join requests could not be read, and why.
+fn print_unread(names: &GroupNames, unread: &[(String, String)]) {
+    for (g, why) in unread {
+        eprintln!(
+            "could not read the join requests of group {}: {}",
+            names.label(g),
+            sanitize(why)
+        );
     }
 }
 
 /// Reads the pending requests now (kept in the mirror); the groups that could not be read.
 async fn read(
     settings: &Settings,
-    group: Option<&GroupId>,
+    group: Option<&str>,
 ) -> Result<(Vec<StoredJoinRequest>, Vec<(String, String)>), Failure> {
     let session = Session::online(settings).await?;
-    let what = Fetch::JoinRequests(group.map(|g| g.as_str().to_owned()));
+    let what = Fetch::JoinRequests(group.map(str::to_owned));
     match fetch(&session, what).await {
         Ok(Fetched::JoinRequests { requests, unread }) => Ok((requests, unread)),
         Ok(_) => Err(Failure::request("the engine read something else")),
-        Err(e) => Err(fetch_failure(group.map_or("", |g| g.as_str()), e)),
+        Err(e) => Err(fetch_failure(group.unwrap_or(""), e)),
     }
 }
 
 async fn list(
     settings: &Settings,
-    group: Option<&GroupId>,
+    names: &GroupNames,
+    group: Option<&str>,
     json: bool,
 ) -> Result<Outcome, Failure> {
     let (requests, unread) = read(settings, group).await?;
-    for (g, why) in &unread {
-        eprintln!(
-            "could not read the join requests of group {}: {}",
-            sanitize(g),
-            sanitize(why)
-        );
-    }
+    print_unread(names, &unread);
     if json {
         let list: Vec<_> = requests
             .iter()
             .map(|r| {
                 let person = r.person.as_ref();
                 json!({
-                    "group": r.group_id, "join_request_id": r.join_request_id,
+                    "group": r.group_id, "subject": names.subject(&r.group_id),
+                    "join_request_id": r.join_request_id,
                     "participant": person.map(|p| p.user_ref()),
                     "username": person.and_then(|p| p.username()),
                     "user_id": person.and_then(|p| p.user_id()).map(|id| id.as_str()),
@@ -117,34 +130,30 @@ fn print_table(requests: &[StoredJoinRequest]) {
 
 async fn decide(
     settings: &Settings,
+    names: &GroupNames,
     args: RequestDecisionArgs,
     approve: bool,
 ) -> Result<Outcome, Failure> {
+    let group = group_arg::resolve_opt(names, "--group", args.group.as_ref())?;
     let requests: Vec<StoredJoinRequest> = if args.all {
-        let (requests, unread) = read(settings, args.group.as_ref()).await?;
-        for (g, why) in &unread {
-            eprintln!(
-                "could not read the join requests of group {}: {}",
-                sanitize(g),
-                sanitize(why)
-            );
-        }
+        let (requests, unread) = read(settings, group.as_deref()).await?;
+        print_unread(names, &unread);
         requests
     } else {
         // The ids as the mirror knows them (read with `requests list`), or of --group.
         let session = Session::local(settings).await?;
         let known = session
             .store()
-            .join_requests(args.group.as_ref().map(|g| g.as_str()))
+            .join_requests(group.as_deref())
             .await
             .map_err(store_failure)?;
         let mut out = Vec::new();
         for id in &args.ids {
             match known.iter().find(|r| r.join_request_id == *id) {
                 Some(r) => out.push(r.clone()),
-                None => match &args.group {
+                None => match &group {
                     Some(g) => out.push(StoredJoinRequest {
-                        group_id: g.as_str().to_owned(),
+                        group_id: g.clone(),
                         join_request_id: id.clone(),
                         person: None,
                         created_at: None,

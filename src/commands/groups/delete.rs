@@ -1,7 +1,8 @@
-//! `groups delete ID...`: asks, naming each group and its members as the mirror has them
+//! `groups delete GROUP...`: asks, naming each group and its members as the mirror has them
 //! (`--yes` in scripts), then queues, shows or sends the deletions.
 
 use crate::cli::GroupDeleteArgs;
+use crate::commands::group_arg;
 use crate::commands::lifecycle::{Mode, apply, ask};
 use crate::commands::local::store_failure;
 use crate::config::Settings;
@@ -12,7 +13,8 @@ use crate::session::Session;
 
 pub async fn run(settings: &Settings, args: GroupDeleteArgs) -> Result<Outcome, Failure> {
     let mode = Mode::from(&args.send);
-    let ids: Vec<String> = args.ids.iter().map(|g| g.as_str().to_owned()).collect();
+    let names = group_arg::local_names(settings).await?;
+    let ids = group_arg::resolve_all(&names, "group", &args.ids)?;
     if mode != Mode::DryRun {
         let session = Session::local(settings).await?;
         let mut named = Vec::new();

@@ -1,8 +1,9 @@
-//! `groups link ID [--reset|--revoke]` and `groups links [--csv]`: a group's invite link read
+//! `groups link GROUP [--reset|--revoke]` and `groups links [--csv]`: a group's invite link read
 //! now, a new one (the old stops working) or none; every group's link.
 
 use crate::cli::GroupLinkArgs;
 use crate::commands::csv_out;
+use crate::commands::group_arg;
 use crate::commands::lifecycle::{Mode, apply, ask};
 use crate::config::Settings;
 use crate::domain::OpSpec;
@@ -12,7 +13,8 @@ use crate::exit::{Failure, Outcome};
 use crate::session::Session;
 
 pub async fn run(settings: &Settings, args: GroupLinkArgs) -> Result<Outcome, Failure> {
-    let group = args.id.as_str().to_owned();
+    let names = group_arg::local_names(settings).await?;
+    let group = group_arg::resolve(&names, "group", &args.id)?;
     let mode = Mode::from(&args.send);
     let spec = match (args.reset, args.revoke) {
         (false, false) => return show(settings, &group).await,
@@ -27,7 +29,7 @@ pub async fn run(settings: &Settings, args: GroupLinkArgs) -> Result<Outcome, Fa
         let verb = if args.reset { "Reset" } else { "Revoke" };
         let question = format!(
             "{verb} the invite link of group {}: the current link stops working",
-            sanitize(&group)
+            names.label(&group)
         );
         if !ask(&question, args.yes)? {
             eprintln!("nothing changed");

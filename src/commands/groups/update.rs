@@ -1,7 +1,8 @@
-//! `groups update ID`: a new subject, description or photo (each checked before anything is
+//! `groups update GROUP`: a new subject, description or photo (each checked before anything is
 //! queued), queued, shown or sent at once.
 
 use crate::cli::GroupUpdateArgs;
+use crate::commands::group_arg;
 use crate::commands::lifecycle::{Mode, apply};
 use crate::config::Settings;
 use crate::domain::group::{check_description, check_subject};
@@ -9,7 +10,8 @@ use crate::domain::{OpSpec, Photo};
 use crate::exit::{Failure, Outcome};
 
 pub async fn run(settings: &Settings, args: GroupUpdateArgs) -> Result<Outcome, Failure> {
-    let group = args.id.as_str().to_owned();
+    let names = group_arg::local_names(settings).await?;
+    let group = group_arg::resolve(&names, "group", &args.id)?;
     let mut specs = Vec::new();
     if let Some(subject) = &args.subject {
         let subject =
