@@ -639,3 +639,27 @@ fn views_reload_what_they_show_when_an_operation_settles_or_the_store_changes() 
     let reread = Msg::Loaded(Loaded::Groups(vec![group("A", 0), group("B", 0)]));
     assert!(update(&mut s, reread).is_empty());
 }
+
+#[test]
+fn the_lifecycle_confirms_name_a_group_shared_by_subject_with_its_ending() {
+    let mut s = state();
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Groups(vec![
+            summary("Y2FwaV9ncm91cDoxOjExMTExMQ", "Choir", 3, 0, 0),
+            summary("Y2FwaV9ncm91cDoxOjIyMjIyMQ", "Choir", 5, 0, 0),
+        ])),
+    );
+    for (k, title) in [
+        ('D', "Delete the group Choir …ExMQ?"),
+        ('L', "Reset the invite link of Choir …ExMQ?"),
+    ] {
+        key(&mut s, k);
+        let Some(Overlay::Confirm(confirm)) = s.overlay() else {
+            panic!("{k} asks first");
+        };
+        assert_eq!(confirm.question.title, title);
+        code(&mut s, KeyCode::Esc);
+        assert!(s.overlay().is_none(), "Esc leaves the confirm");
+    }
+}

@@ -110,37 +110,37 @@ actions! {
     Open "open" App [p(KeyCode::Enter)]
         "open: the group under the cursor; the whole of a change, member or log line";
     Filter "filter" App [c('/')]
-        "filter by subject or id; a phone number finds that person's groups"
-        footer 6 "filter";
+        "filter by subject or id; a phone number, BSUID or @username finds that person's groups"
+        footer 8 "filter";
     Select "select" App [c(' ')]
         "pick or unpick the row (groups or members), then move down"
-        footer 7 "select";
+        footer 9 "select";
     PickAll "pick_all" App [c('*')] "pick every row shown (again: pick none)";
     Reset "reset" App [p(KeyCode::Esc)] "clear the picks, then the filter";
     Add "add" App [c('a')]
         "queue participants to add to the group (type or paste numbers)"
-        footer 1 "add";
+        footer 3 "add";
     Remove "remove" App [c('x')]
         "queue removal of the selected members (or of the searched person)"
-        footer 2 "remove";
+        footer 4 "remove";
     Undo "undo" App [c('u')]
         "undo the selected change (withdraw it, or queue its reversal)"
-        footer 8 "undo";
+        footer 10 "undo";
     Preview "preview" App [c('p')]
         "preview the exact requests of everything pending (sends nothing)"
-        footer 5 "preview";
+        footer 7 "preview";
     SubmitGroup "submit_group" App [c('s')]
         "send the picked groups' (or this group's) changes, after a confirm"
-        footer 3 "submit";
+        footer 5 "submit";
     SubmitAll "submit_all" App [c('S')]
         "send every pending change, after a confirm"
-        footer 4 "all";
+        footer 6 "all";
     Retry "retry" App [c('R')]
         "queue failed changes again: the one under the cursor, or the picked groups' (or this group's)";
     Sort "sort" App [c('o')] "sort the groups: subject, members, pending, failures, last change";
     Zoom "zoom" App [c('z')] "enlarge the log (again: back)";
     Cancel "cancel" App [c('c')] "cancel: no new requests; those in flight are settled";
-    Sync "sync" App [c('r')] "read every group and its members from the server" footer 9 "sync";
+    Sync "sync" App [c('r')] "read every group and its members from the server" footer 11 "sync";
     NewGroup "new_group" App [c('n')] "create a group: subject, description, approval (a dialog)";
     EditGroup "edit_group" App [c('e')] "change the group's subject and description (a dialog)";
     DeleteGroup "delete_group" App [c('D')]
@@ -151,10 +151,13 @@ actions! {
     ResetLink "reset_link" App [c('L')]
         "reset the group's invite link (the old one stops working), after a confirm";
     Approve "approve" App [c('A')]
-        "approve the picked join requests (or all shown), after a confirm";
-    Reject "reject" App [c('X')] "reject the picked join requests (or all shown), after a confirm";
+        "approve the picked join requests (or all shown), after a confirm"
+        footer 1 "approve";
+    Reject "reject" App [c('X')]
+        "reject the picked join requests (or all shown), after a confirm"
+        footer 2 "reject";
     Help "help" App [c('?'), p(KeyCode::F(1))] "this help" footer 0 "help";
-    Quit "quit" App [c('q'), ctrl('c')] "quit (asks first if work is in flight)" footer 10 "quit";
+    Quit "quit" App [c('q'), ctrl('c')] "quit (asks first if work is in flight)" footer 12 "quit";
     Confirm "confirm" Dialog [p(KeyCode::Enter)]
         "in a dialog: do what it offers (send, queue, quit); in the filter: keep it";
     Yes "yes" Dialog [c('y'), c('Y')] "answer yes to a question (send, quit)";

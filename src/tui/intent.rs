@@ -27,18 +27,19 @@ pub enum Intent {
         person: Query,
         removals: Vec<(String, Person)>,
     },
-    /// Delete a group (its `members` leave with it); sent at once.
+    /// Delete a group (its `members` leave with it); sent at once. `label`: the group as the
+    /// operator reads it ([`crate::domain::GroupNames::label`]).
     DeleteGroup {
         group: String,
-        subject: String,
+        label: String,
         members: u32,
     },
     /// Reset a group's invite link (the old one stops working); sent at once.
-    ResetLink { group: String, subject: String },
+    ResetLink { group: String, label: String },
     /// Approve (or reject) join requests of a group; sent at once.
     Decide {
         group: String,
-        subject: String,
+        label: String,
         approve: bool,
         requests: Vec<JoinRequestRef>,
     },
@@ -167,22 +168,20 @@ impl Intent {
                     shared.keymap.hint(&[Action::Back], "")
                 ),
             },
-            Intent::DeleteGroup {
-                subject, members, ..
-            } => self.lifecycle(
+            Intent::DeleteGroup { label, members, .. } => self.lifecycle(
                 shared,
-                format!("Delete the group {subject}?"),
+                format!("Delete the group {label}?"),
                 format!("{members} member(s) leave with it; its link dies"),
                 "delete",
             ),
-            Intent::ResetLink { subject, .. } => self.lifecycle(
+            Intent::ResetLink { label, .. } => self.lifecycle(
                 shared,
-                format!("Reset the invite link of {subject}?"),
+                format!("Reset the invite link of {label}?"),
                 "the current link stops working; a new one is made".into(),
                 "reset",
             ),
             Intent::Decide {
-                subject,
+                label,
                 approve,
                 requests,
                 ..
@@ -195,7 +194,7 @@ impl Intent {
                 self.lifecycle(
                     shared,
                     format!(
-                        "{} {} join request(s) of {subject}?",
+                        "{} {} join request(s) of {label}?",
                         capital(verb),
                         requests.len()
                     ),

@@ -46,7 +46,7 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             state,
             Intent::DeleteGroup {
                 group: row.id.clone(),
-                subject: row.subject.clone(),
+                label: state.shared.mirror.label(&row.id),
                 members: row.members,
             },
         ),
@@ -54,7 +54,7 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             state,
             Intent::ResetLink {
                 group: row.id.clone(),
-                subject: row.subject.clone(),
+                label: state.shared.mirror.label(&row.id),
             },
         ),
         Action::CopyLink => match &row.invite_link {

@@ -25,7 +25,7 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
         placeholder(buf, inner, "Reading…");
         return;
     };
-    let title = format!(" {} · link and join requests ", d.subject);
+    let title = format!(" {} · link and join requests ", ctx.mirror.label(&d.id));
     let inner = pane(buf, area, &title, ctx.focused);
     let (x, w) = (inner.x + 1, inner.width.saturating_sub(2));
     let mut y = inner.y;
@@ -125,7 +125,7 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
         };
         let asked = r
             .created_at
-            .map(|t| format!("  asked {}", crate::domain::when::rfc3339(t)))
+            .map(|t| format!("  asked {} ago", crate::domain::when::ago(t, ctx.now)))
             .unwrap_or_default();
         let text = format!("{mark} {:<who$}{asked}", columns::fit(&label, who));
         let style = if view.picked.contains(&r.join_request_id) {

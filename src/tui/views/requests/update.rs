@@ -80,14 +80,14 @@ fn act(view: &mut RequestsView, ctx: &Ctx, action: Action) -> Vec<Reply> {
             view.cursor.step(1, len, list_rows(ctx.area));
             Vec::new()
         }
-        Action::Approve | Action::Reject => decide(view, action == Action::Approve),
+        Action::Approve | Action::Reject => decide(view, ctx, action == Action::Approve),
         Action::JoinRequests => vec![Reply::Focus(Pane::Group)],
         _ => Vec::new(),
     }
 }
 
 /// Asks to approve or reject the picked requests, or every one shown when none is picked.
-fn decide(view: &RequestsView, approve: bool) -> Vec<Reply> {
+fn decide(view: &RequestsView, ctx: &Ctx, approve: bool) -> Vec<Reply> {
     let Some(detail) = &view.detail else {
         return vec![Reply::notice(Tone::Warn, "no group selected")];
     };
@@ -102,7 +102,7 @@ fn decide(view: &RequestsView, approve: bool) -> Vec<Reply> {
     }
     vec![Reply::Ask(Intent::Decide {
         group: detail.id.clone(),
-        subject: detail.subject.clone(),
+        label: ctx.mirror.label(&detail.id),
         approve,
         requests,
     })]
