@@ -12,17 +12,10 @@ use wa_groups::tui::{Keymap, Loaded, Msg, State, draw, update};
 fn many(n: usize) -> Vec<GroupSummary> {
     (0..n)
         .map(|i| GroupSummary {
-            id: format!("G{i:06}"),
-            subject: format!("Group number {i:06}"),
             member_count: (i % 9) as u32,
-            read_at: 0,
-            gone_at: None,
             pending: i % 3,
             failed: usize::from(i % 17 == 0),
-            last_change: None,
-            suspended: false,
-            join_requests: 0,
-            invite_link: None,
+            ..GroupSummary::named(&format!("G{i:06}"), &format!("Group number {i:06}"))
         })
         .collect()
 }

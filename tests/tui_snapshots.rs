@@ -379,28 +379,33 @@ fn filter_by_subject_while_typing() {
     });
 }
 
+/// Searches the test person 3 with `/` and answers the search: they are in `groups`.
+fn search_person_3(s: &mut State, groups: &[&str]) {
+    press(s, KeyCode::Char('/'));
+    let effects = update(s, Msg::Paste("+1 212 200 0003".into()));
+    assert!(
+        !effects.is_empty(),
+        "a number asks the store for the person's groups"
+    );
+    press(s, KeyCode::Enter);
+    update(
+        s,
+        Msg::Loaded(Loaded::PersonGroups {
+            query: "+1 212 200 0003".into(),
+            person: wa_groups::domain::Query::Phone(person(3)),
+            groups: groups
+                .iter()
+                .map(|g| ((*g).to_owned(), person(3).into()))
+                .collect(),
+        }),
+    );
+}
+
 #[test]
 fn participant_search_with_picked_groups() {
     snap!("person", |w, h| {
         let mut s = loaded(w, h);
-        press(&mut s, KeyCode::Char('/'));
-        let effects = update(&mut s, Msg::Paste("+1 212 200 0003".into()));
-        assert!(
-            !effects.is_empty(),
-            "a number asks the store for the person's groups"
-        );
-        press(&mut s, KeyCode::Enter);
-        update(
-            &mut s,
-            Msg::Loaded(Loaded::PersonGroups {
-                query: "+1 212 200 0003".into(),
-                person: wa_groups::domain::Query::Phone(person(3)),
-                groups: ["G-BOOK", "G-RIVER", "G-TEAM05"]
-                    .iter()
-                    .map(|g| ((*g).to_owned(), person(3).into()))
-                    .collect(),
-            }),
-        );
+        search_person_3(&mut s, &["G-BOOK", "G-RIVER", "G-TEAM05"]);
         press(&mut s, KeyCode::Char(' '));
         press(&mut s, KeyCode::Char(' '));
         s
@@ -696,22 +701,13 @@ fn groups_sorted_and_picked() {
 fn removing_a_person_from_all_their_groups_asks_first() {
     snap!("remove_everywhere", |w, h| {
         let mut s = loaded(w, h);
-        press(&mut s, KeyCode::Char('/'));
-        update(&mut s, Msg::Paste("+1 212 200 0003".into()));
-        press(&mut s, KeyCode::Enter);
-        update(
+        search_person_3(
             &mut s,
-            Msg::Loaded(Loaded::PersonGroups {
-                query: "+1 212 200 0003".into(),
-                person: wa_groups::domain::Query::Phone(person(3)),
-                groups: [
-                    "G-BOOK",
-                    "Y2FwaV9ncm91cDoxOjQ0NTI3MQ",
-                    "Y2FwaV9ncm91cDoxOjgyNDY1NQ",
-                ]
-                .map(|g| (g.to_owned(), person(3).into()))
-                .to_vec(),
-            }),
+            &[
+                "G-BOOK",
+                "Y2FwaV9ncm91cDoxOjQ0NTI3MQ",
+                "Y2FwaV9ncm91cDoxOjgyNDY1NQ",
+            ],
         );
         press(&mut s, KeyCode::Char('*'));
         press(&mut s, KeyCode::Char('x'));

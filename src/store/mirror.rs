@@ -101,3 +101,23 @@ pub struct GroupSummary {
     #[serde(default)]
     pub invite_link: Option<String>,
 }
+
+impl GroupSummary {
+    /// A line for a group known by its id and subject alone (as a group list names it): no
+    /// member read, nothing queued.
+    pub fn named(id: &str, subject: &str) -> GroupSummary {
+        GroupSummary {
+            id: id.to_owned(),
+            subject: subject.to_owned(),
+            member_count: 0,
+            read_at: 0,
+            gone_at: None,
+            pending: 0,
+            failed: 0,
+            last_change: None,
+            suspended: false,
+            join_requests: 0,
+            invite_link: None,
+        }
+    }
+}

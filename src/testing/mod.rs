@@ -68,17 +68,8 @@ pub fn operation(id: i64, spec: OpSpec, state: OperationState) -> Operation {
 /// A line of the mirror's group list: `members` members, nothing queued.
 pub fn group_summary(id: &str, subject: &str, members: u32) -> GroupSummary {
     GroupSummary {
-        id: id.into(),
-        subject: subject.into(),
         member_count: members,
-        read_at: 0,
-        gone_at: None,
-        pending: 0,
-        failed: 0,
-        last_change: None,
-        suspended: false,
-        join_requests: 0,
-        invite_link: None,
+        ..GroupSummary::named(id, subject)
     }
 }
 

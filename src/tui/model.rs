@@ -30,19 +30,7 @@ impl Mirror {
         let known = list.len();
         for g in &self.unread {
             if !list.iter().any(|s| s.id == g.id) {
-                list.push(GroupSummary {
-                    id: g.id.clone(),
-                    subject: g.subject.clone(),
-                    member_count: 0,
-                    read_at: 0,
-                    gone_at: None,
-                    pending: 0,
-                    failed: 0,
-                    last_change: None,
-                    suspended: false,
-                    join_requests: 0,
-                    invite_link: None,
-                });
+                list.push(GroupSummary::named(&g.id, &g.subject));
             }
         }
         if list.len() > known {

@@ -156,17 +156,9 @@ pub fn summary(
     failed: usize,
 ) -> GroupSummary {
     GroupSummary {
-        id: id.into(),
-        subject: subject.into(),
-        member_count: members,
-        read_at: 0,
-        gone_at: None,
         pending,
         failed,
-        last_change: None,
-        suspended: false,
-        join_requests: 0,
-        invite_link: None,
+        ..wa_groups::testing::group_summary(id, subject, members)
     }
 }
 
