@@ -4,18 +4,22 @@ mod tui_common;
 
 use tui_common::{operation, person, press, summary};
 
+use std::collections::HashMap;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use wa_groups::domain::plan::Plan;
 use wa_groups::domain::{OperationKind, OperationState, Person, Query, UserId};
 use wa_groups::engine::{Command, Event, Scope};
 use wa_groups::store::{GroupSummary, MirrorGroup, OpId};
 use wa_groups::testing::hidden;
+use wa_groups::tui::action::Action;
+use wa_groups::tui::keymap::Key;
 use wa_groups::tui::model::GroupDetail;
 use wa_groups::tui::msg::PlanFor;
 use wa_groups::tui::overlays::Overlay;
 use wa_groups::tui::shared::Work;
-use wa_groups::tui::views::Pane;
 use wa_groups::tui::views::log::LOG_CAPACITY;
+use wa_groups::tui::views::{Pane, Views};
 use wa_groups::tui::{Effect, Keymap, Loaded, Msg, State, update};
 
 fn key(s: &mut State, c: char) -> Vec<Effect> {
@@ -73,6 +77,20 @@ fn state_with(keymap: Keymap) -> State {
 
 fn state() -> State {
     state_with(Keymap::defaults())
+}
+
+/// [`state`] with test person 1 searched: found in group A.
+fn searching() -> State {
+    let mut s = state();
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::PersonGroups {
+            query: String::new(),
+            person: Query::Phone(person(1)),
+            groups: vec![("A".into(), person(1).into())],
+        }),
+    );
+    s
 }
 
 fn plan(group: &str) -> Plan {
@@ -547,20 +565,62 @@ fn help_follows_the_pane_that_has_the_keys_and_the_footer_stays_the_same() {
     assert!(!help_texts(&mut s).contains(&open));
     assert_eq!(footer(&s), words);
     // With a person searched, the groups pane says what its remove does.
-    let mut s = state();
-    update(
-        &mut s,
-        Msg::Loaded(Loaded::PersonGroups {
-            query: String::new(),
-            person: Query::Phone(person(1)),
-            groups: vec![("A".into(), person(1).into())],
-        }),
-    );
+    let mut s = searching();
     assert!(
         help_texts(&mut s)
             .iter()
             .any(|t| t.contains("the searched person from the picked groups"))
     );
+}
+
+/// The key press a keymap key stands for, as a terminal reports it.
+fn event_of(k: Key) -> KeyEvent {
+    let mut modifiers = KeyModifiers::NONE;
+    if k.ctrl {
+        modifiers |= KeyModifiers::CONTROL;
+    }
+    if k.alt {
+        modifiers |= KeyModifiers::ALT;
+    }
+    if matches!(k.code, KeyCode::Char(c) if c.is_ascii_uppercase()) {
+        modifiers |= KeyModifiers::SHIFT;
+    }
+    KeyEvent::new(k.code, modifiers)
+}
+
+#[test]
+fn no_view_binds_one_key_twice_and_every_key_listed_does_what_its_line_says() {
+    // Every pane (the join requests view among them), and the groups pane in a person search:
+    // the commands the help and the footer list there.
+    let mut cases: Vec<(String, State)> = vec![("groups, person search".into(), searching())];
+    for pane in Views::PANES {
+        let mut s = state();
+        s.focus = *pane;
+        cases.push((format!("{pane:?}"), s));
+    }
+    for (view, s) in &cases {
+        let mut seen: HashMap<Key, Action> = HashMap::new();
+        for hint in s.commands() {
+            for k in s.keymap().keys(hint.action) {
+                if let Some(other) = seen.insert(*k, hint.action) {
+                    panic!("{view}: `{k}` listed for both {other} and {}", hint.action);
+                }
+                let Msg::Key { action, .. } = s.key(event_of(*k)) else {
+                    unreachable!("a key press is a key message");
+                };
+                assert_eq!(
+                    action,
+                    Some(hint.action),
+                    "{view}: `{k}` is listed for {} but does something else",
+                    hint.action
+                );
+            }
+        }
+    }
+    // Retry and a new invite link, once both on `R`, are apart.
+    let keymap = Keymap::defaults();
+    assert_eq!(keymap.keys_text(Action::Retry), "R");
+    assert_eq!(keymap.keys_text(Action::ResetLink), "L");
 }
 
 #[test]
