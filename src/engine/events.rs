@@ -160,7 +160,8 @@ pub enum Event {
         operations: usize,
         groups: usize,
     },
-    /// One request of the plan; its participants as shown (`domain::Person::label`).
+    /// One request of the plan; its participants as shown (`domain::Person::label`): for the
+    /// kinds that change no participant, whom they name (a join request's asker), if anyone.
     BatchPlanned {
         group_id: String,
         kind: OperationKind,

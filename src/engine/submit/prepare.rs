@@ -94,7 +94,17 @@ impl Run {
             self.emit(Event::BatchPlanned {
                 group_id: request.group_id().to_owned(),
                 kind: request.kind,
-                participants: request.participants().map(|p| p.label()).collect(),
+                participants: if request.kind.is_participant_change() {
+                    request.participants().map(|p| p.label()).collect()
+                } else {
+                    // Whom the other kinds name (a join request's asker), if anyone.
+                    request
+                        .ops
+                        .iter()
+                        .map(|op| op.spec.person_label())
+                        .filter(|who| !who.is_empty())
+                        .collect()
+                },
             });
             match by_group.last_mut() {
                 Some(list) if list[0].group == request.group => list.push(request),

@@ -56,19 +56,18 @@ pub fn lines(mirror: &Mirror, event: &Event, retry: &str) -> Vec<Line> {
             group_id,
             kind,
             participants,
-        } => one(
-            Tone::Dim,
-            format!(
-                "planned {} {}: {}",
-                kind,
-                group(mirror, group_id),
-                participants
-                    .iter()
-                    .map(|p| sanitize(p))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
-        ),
+        } => {
+            let who: Vec<String> = participants.iter().map(|p| sanitize(p)).collect();
+            let group = group(mirror, group_id);
+            one(
+                Tone::Dim,
+                if who.is_empty() {
+                    format!("planned {kind} {group}")
+                } else {
+                    format!("planned {kind} {group}: {}", who.join(" "))
+                },
+            )
+        }
         Event::Held {
             op,
             group_id,
@@ -219,4 +218,44 @@ pub fn refused(summary: &Summary) -> Option<String> {
     summary
         .another_sender
         .then(|| sanitize(summary.stopped.as_deref().unwrap_or("another process")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::OperationKind;
+
+    fn planned(kind: OperationKind, group: &str, who: &[&str]) -> String {
+        let event = Event::BatchPlanned {
+            group_id: group.into(),
+            kind,
+            participants: who.iter().map(|w| (*w).to_owned()).collect(),
+        };
+        let lines = lines(&Mirror::default(), &event, "R");
+        lines
+            .into_iter()
+            .map(|l| l.text)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn a_planned_request_names_whom_it_names_and_nothing_dangles() {
+        assert_eq!(
+            planned(OperationKind::Remove, "G1", &["+12122000001", "US.1 @ana"]),
+            "planned remove G1: +12122000001 US.1 @ana"
+        );
+        assert_eq!(
+            planned(OperationKind::Approve, "G1", &["+15550100002 @hugo_o11"]),
+            "planned approve G1: +15550100002 @hugo_o11"
+        );
+        assert_eq!(
+            planned(OperationKind::Create, "", &[]),
+            "planned create a new group"
+        );
+        assert_eq!(
+            planned(OperationKind::ResetLink, "G1", &[]),
+            "planned reset_link G1"
+        );
+    }
 }
