@@ -50,6 +50,8 @@ pub(crate) struct Sqlite {
     readers: Readers,
     changes: Arc<watch::Sender<u64>>,
     feed: Once,
+    /// Held until the connections above are closed (fields drop in order).
+    _file: file::StoreFile,
 }
 
 /// Opens a connection with the store's settings (WAL, `synchronous=NORMAL`, foreign keys). No
@@ -107,6 +109,7 @@ impl Sqlite {
             readers: Readers::new(path.to_path_buf()),
             changes,
             feed: Once::new(),
+            _file: handle,
         })
     }
 
