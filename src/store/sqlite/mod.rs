@@ -24,7 +24,7 @@ mod writer;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
@@ -49,7 +49,7 @@ pub(crate) struct Sqlite {
     writer: Writer,
     readers: Readers,
     changes: Arc<watch::Sender<u64>>,
-    feed: Once,
+    feed: feed::Running,
     /// Held until the connections above are closed (fields drop in order).
     _file: file::StoreFile,
 }
@@ -108,7 +108,7 @@ impl Sqlite {
             writer: Writer::start(conn, Arc::clone(&changes)),
             readers: Readers::new(path.to_path_buf()),
             changes,
-            feed: Once::new(),
+            feed: feed::Running::default(),
             _file: handle,
         })
     }
@@ -120,10 +120,7 @@ impl Sqlite {
     /// A receiver whose value moves after every change of the store, this process's or
     /// another's.
     pub(crate) fn changes(&self) -> watch::Receiver<u64> {
-        let rx = self.changes.subscribe();
-        self.feed
-            .call_once(|| feed::watch_others(self.path.clone(), &self.changes));
-        rx
+        feed::subscribe(&self.path, &self.changes, &self.feed)
     }
 
     pub(crate) async fn account(

@@ -395,3 +395,28 @@ async fn listing_ten_thousand_groups_counts_every_pending_change() {
     assert_eq!(groups.len(), 10_000);
     assert_eq!(groups.iter().map(|g| g.pending).sum::<usize>(), 20_000);
 }
+
+/// Another process's commit reaches every listener: also one that subscribed after the
+/// listeners before it were gone (the poller ends with the last one and starts again), and a
+/// commit made right after it subscribed.
+#[tokio::test]
+async fn the_change_feed_sees_other_connections_after_listeners_come_and_go() {
+    let (dir, store) = temp_store();
+    let path = dir.path().join("test.db");
+    let other = Connection::open(&path).expect("another connection");
+    other
+        .execute_batch("CREATE TABLE IF NOT EXISTS feed_probe (x)")
+        .expect("probe");
+    for round in 0..2 {
+        let mut rx = store.changes();
+        rx.mark_unchanged();
+        other
+            .execute("INSERT INTO feed_probe VALUES (?1)", params![round])
+            .expect("commit");
+        let seen = tokio::time::timeout(std::time::Duration::from_secs(10), rx.changed()).await;
+        assert!(seen.is_ok(), "round {round}: the commit was seen");
+        drop(rx);
+        // Long enough for the poller to see nobody listens and end.
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    }
+}
