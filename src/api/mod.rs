@@ -8,6 +8,7 @@ pub mod lenient;
 pub mod proxy;
 pub mod settings;
 pub mod token;
+pub mod webhook;
 pub mod wire;
 
 pub use call::{Call, Endpoint, Method};

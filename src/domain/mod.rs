@@ -1,6 +1,7 @@
 //! Pure rules of the domain: participants and how operators write them, operations and their
 //! states, the queue's rules, membership, batch planning. No I/O.
 
+pub mod event;
 pub mod group_id;
 pub mod list;
 pub mod members;
@@ -14,6 +15,7 @@ pub mod region;
 pub mod text;
 pub mod when;
 
+pub use event::{EventField, EventPerson, EventType, GroupEvent};
 pub use group_id::{GroupId, GroupIdError};
 pub use list::{ListEntry, read_numbers};
 pub use members::Members;

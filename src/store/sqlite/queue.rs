@@ -40,6 +40,20 @@ pub(super) fn operations(
     rows.map(|raw| Operation::try_from(raw?)).collect()
 }
 
+/// The operations that carried `request_id` (the server's id of the request), oldest first.
+pub(super) fn with_request_id(
+    conn: &Connection,
+    acct: AccountId,
+    request_id: &str,
+) -> Result<Vec<Operation>, StoreError> {
+    let sql = format!(
+        "SELECT {OP_COLUMNS} FROM operations WHERE account_id = ?1 AND request_id = ?2 ORDER BY id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![acct.0, request_id], raw_operation)?;
+    rows.map(|raw| Operation::try_from(raw?)).collect()
+}
+
 /// How many operations are in each state (every state present, zeros included).
 pub(super) fn count_by_state(
     conn: &Connection,
