@@ -8,6 +8,7 @@ mod backoff;
 pub(crate) mod call;
 pub mod events;
 mod fetch;
+pub mod inbox;
 mod jobs;
 pub mod kinds;
 mod listing;
@@ -49,6 +50,11 @@ pub struct EngineConfig {
     /// Whether accepted changes are confirmed by reading (changes whose answer was lost always
     /// are). Without, they stay `accepted` and the next submit confirms them.
     pub confirm: bool,
+    /// When webhooks are received for the account (`wa-groups webhook serve`): how long an
+    /// accepted change waits for the webhook that settles it before its group is read (the
+    /// read stays the fallback). `None`: confirmed by reading after `reconcile_delay`, though
+    /// a change a webhook settled first is not read for.
+    pub webhook_wait: Option<Duration>,
 }
 
 impl Default for EngineConfig {
@@ -61,6 +67,7 @@ impl Default for EngineConfig {
             reconcile_delay: Duration::from_millis(500),
             backoff_base: Duration::from_millis(500),
             confirm: true,
+            webhook_wait: None,
         }
     }
 }

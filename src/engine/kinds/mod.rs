@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use crate::api::{Answer, ApiError, Call};
 use crate::domain::plan::{PendingOp, Plan, PlannedRequest};
-use crate::domain::{Members, OpSpec, OperationKind};
-use crate::store::{AccountStore, StoreError};
+use crate::domain::{GroupEvent, Members, OpId, OpSpec, OperationKind, OperationState};
+use crate::store::{AccountStore, Outcome, StateChange, StoreError, UnixMs};
 
 pub use participants::short_message;
 
@@ -26,6 +26,61 @@ pub enum Verdict {
     },
     /// Nothing to do (already so).
     Skipped(String),
+}
+
+impl Verdict {
+    /// The state it moves an operation to, with the server's code and message.
+    pub fn parts(&self) -> (OperationState, Option<i64>, Option<String>) {
+        match self {
+            Verdict::Accepted => (OperationState::Accepted, None, None),
+            Verdict::Confirmed => (OperationState::Confirmed, None, None),
+            Verdict::Skipped(m) => (OperationState::Skipped, None, Some(m.clone())),
+            Verdict::Failed { code, message } => {
+                (OperationState::Failed, *code, Some(message.clone()))
+            }
+        }
+    }
+
+    /// The operation's move, and the audit trail's outcome row for it (`None` for an
+    /// acceptance, which is no outcome yet).
+    pub fn record(
+        &self,
+        id: OpId,
+        spec: &OpSpec,
+        request_id: Option<String>,
+        at: UnixMs,
+    ) -> (StateChange, Option<Outcome>) {
+        let (state, code, message) = self.parts();
+        let outcome = (state != OperationState::Accepted).then(|| Outcome {
+            at,
+            group_id: spec.group_text().to_owned(),
+            participant: spec.person_text().to_owned(),
+            action: spec.kind(),
+            result: state,
+            code,
+            message: message.clone(),
+            request_id,
+            operation_id: Some(id),
+        });
+        let change = StateChange {
+            id,
+            state,
+            code,
+            message,
+        };
+        (change, outcome)
+    }
+}
+
+/// Why a webhook event was put to an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventMatch {
+    /// The event names the `request_id` the server gave the request that carried the
+    /// operation: it is that request's outcome (business-initiated events, §2.3).
+    Request,
+    /// The event has no `request_id` (a user joined, left, asked to join; an approval) and
+    /// names the operation's group and person: it shows where that person now stands.
+    Member,
 }
 
 /// How an accepted operation (or one whose answer was lost) is confirmed.
@@ -98,6 +153,15 @@ pub trait Kind {
     fn confirmation(spec: &OpSpec) -> Confirmation;
     /// Whether what the confirmation read shows the operation applied.
     fn applied(spec: &OpSpec, read: &Answer) -> bool;
+    /// How a webhook event settles an `accepted` operation of this kind, or `None` when the
+    /// event says nothing of it (then a read settles it, once the configured wait for
+    /// webhooks is over). `how` says why the event was put to it: by the request's
+    /// `request_id` (the request's outcome: each of its operations finds itself among the
+    /// event's done or failed participants, or is not named), or by group and person for
+    /// events of users (a join, a leave, an approval). The engine applies a verdict only to
+    /// an operation still `accepted` when the verdict is committed, so each operation is
+    /// settled once, by an event or by a read, whichever comes first.
+    fn settle_by_event(spec: &OpSpec, event: &GroupEvent, how: EventMatch) -> Option<Verdict>;
 }
 
 /// Plans every pending operation, kind by kind.
@@ -142,6 +206,27 @@ pub fn applied(spec: &OpSpec, read: &Answer) -> bool {
     match spec.kind() {
         OperationKind::Add | OperationKind::Remove => {
             participants::Participants::applied(spec, read)
+        }
+    }
+}
+
+/// How a webhook event settles an accepted operation (see [`Kind::settle_by_event`]).
+///
+/// The lifecycle kinds (create, delete, settings, invite links, join requests) get their arms
+/// here with their modules. `engine::inbox` already finds their operations by the `request_id`
+/// an event names (a create has no group: it is found by that id alone) and already moves the
+/// mirror for `group_create` (the new group), `group_delete` (marked gone) and a settings
+/// change's subject; what their `settle_by_event` adds is the verdict: a `group_create` without
+/// `errors` confirms the create (the event's `group_id` and `invite_link` are its result), one
+/// with `errors` fails it with the code; `group_delete` likewise; `group_settings_update` per
+/// part (`SettingOutcome`: each with `ok` and its error). Approvals and rejections of join
+/// requests carry no `request_id` (§2.3): they come as `EventMatch::Member`, and `inbox`'s
+/// `candidates` then has to pick those operations by the requester too (today it picks by the
+/// operation's participant).
+pub fn settle_by_event(spec: &OpSpec, event: &GroupEvent, how: EventMatch) -> Option<Verdict> {
+    match spec.kind() {
+        OperationKind::Add | OperationKind::Remove => {
+            participants::Participants::settle_by_event(spec, event, how)
         }
     }
 }

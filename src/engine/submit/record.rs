@@ -8,7 +8,7 @@ use crate::domain::plan::{PendingOp, Plan};
 use crate::domain::{OpId, OperationState};
 use crate::engine::events::Event;
 use crate::engine::kinds::Verdict;
-use crate::store::{Exchange, Outcome, Settlement, StateChange, StoreError, now_ms};
+use crate::store::{Exchange, OperationFilter, Settlement, StateChange, StoreError, now_ms};
 
 impl Run {
     /// Records a plan's skipped operations (one commit) and reports its held ones.
@@ -50,7 +50,8 @@ impl Run {
     }
 
     /// Stores the verdicts with their outcomes and the exchange (one commit), then tells the
-    /// client.
+    /// client. An operation a webhook settled meanwhile (processed by another process, or by
+    /// this one) keeps that outcome: it is counted and reported as it stands.
     pub(super) async fn record_verdicts(
         &self,
         ops: &[Tracked],
@@ -68,47 +69,71 @@ impl Run {
         let mut changes = Vec::with_capacity(ops.len());
         let mut outcomes = Vec::new();
         for (op, verdict) in ops.iter().zip(verdicts) {
-            let (state, code, message) = match verdict {
-                Verdict::Accepted => (OperationState::Accepted, None, None),
-                Verdict::Confirmed => (OperationState::Confirmed, None, None),
-                Verdict::Skipped(m) => (OperationState::Skipped, None, Some(m.clone())),
-                Verdict::Failed { code, message } => {
-                    (OperationState::Failed, *code, Some(message.clone()))
-                }
-            };
-            changes.push(StateChange {
-                id: op.id,
-                state,
-                code,
-                message: message.clone(),
-            });
-            if state != OperationState::Accepted {
-                outcomes.push(Outcome {
-                    at,
-                    group_id: op.spec.group_text().to_owned(),
-                    participant: op.spec.person_text().to_owned(),
-                    action: op.spec.kind(),
-                    result: state,
-                    code,
-                    message,
-                    request_id: request_id.clone(),
-                    operation_id: Some(op.id),
-                });
-            }
+            let (change, outcome) = verdict.record(op.id, &op.spec, request_id.clone(), at);
+            changes.push(change);
+            outcomes.extend(outcome);
         }
-        self.caller
+        let moved = self
+            .caller
             .store()
-            .settle(Settlement {
+            .settle_open(Settlement {
                 changes: changes.clone(),
                 request_id,
                 outcomes,
                 exchange,
             })
             .await?;
+        let (mine, elsewhere): (Vec<_>, Vec<_>) = ops
+            .iter()
+            .zip(changes)
+            .partition(|(op, _)| moved.contains(&op.id));
+        if !elsewhere.is_empty() {
+            let ids = elsewhere.iter().map(|(op, _)| op.id).collect();
+            self.settled_elsewhere(ids).await?;
+        }
+        self.report(mine);
+        Ok(())
+    }
+
+    /// Counts and reports operations a webhook settled, as the store holds them.
+    pub(super) async fn settled_elsewhere(&self, ids: Vec<OpId>) -> Result<(), StoreError> {
+        let found = self
+            .caller
+            .store()
+            .operations(OperationFilter {
+                ids: Some(ids),
+                ..OperationFilter::default()
+            })
+            .await?;
+        let settled: Vec<(Tracked, StateChange)> = found
+            .into_iter()
+            .filter(|op| op.state.is_final())
+            .map(|op| {
+                let change = StateChange {
+                    id: op.id,
+                    state: op.state,
+                    code: op.error_code,
+                    message: op.error_message.clone(),
+                };
+                let tracked = Tracked {
+                    id: op.id,
+                    spec: op.spec,
+                    unknown: false,
+                };
+                (tracked, change)
+            })
+            .collect();
+        lock(&self.progress).by_webhook += settled.len();
+        self.report(settled.iter().map(|(op, c)| (op, c.clone())).collect());
+        Ok(())
+    }
+
+    /// Counts settled operations in the run's progress and summary, and tells the client.
+    fn report(&self, settled: Vec<(&Tracked, StateChange)>) {
         {
             let mut progress = lock(&self.progress);
             let mut summary = lock(&self.summary);
-            for change in &changes {
+            for (_, change) in &settled {
                 let reason = || match (change.code, &change.message) {
                     (Some(c), Some(m)) => format!("{c} {m}"),
                     (None, Some(m)) => m.clone(),
@@ -129,7 +154,7 @@ impl Run {
                 }
             }
         }
-        for (op, change) in ops.iter().zip(&changes) {
+        for (op, change) in settled {
             self.emit(Event::Outcome {
                 op: op.id,
                 group_id: op.spec.group_text().to_owned(),
@@ -137,10 +162,9 @@ impl Run {
                 kind: op.spec.kind(),
                 state: change.state,
                 code: change.code,
-                message: change.message.clone(),
+                message: change.message,
             });
         }
         self.emit_progress();
-        Ok(())
     }
 }

@@ -8,6 +8,7 @@ use crate::domain::OpId;
 use crate::domain::plan::PlannedRequest;
 use crate::engine::call::WriteEnd;
 use crate::engine::events::{Event, RequestInfo};
+use crate::engine::inbox;
 use crate::engine::kinds::{self, Verdict};
 use crate::store::StoreError;
 
@@ -71,8 +72,15 @@ impl Run {
                 };
                 let ops = tracked(false);
                 if let Err(e) = self
-                    .record_verdicts(&ops, &verdicts, request_id, Some(*exchange))
+                    .record_verdicts(&ops, &verdicts, request_id.clone(), Some(*exchange))
                     .await
+                {
+                    self.caller.store_failed(&e);
+                    return Vec::new();
+                }
+                // The webhook with this request's outcome may have come before its answer.
+                if let Some(request_id) = &request_id
+                    && let Err(e) = inbox::settle_request(self.caller.store(), request_id).await
                 {
                     self.caller.store_failed(&e);
                     return Vec::new();
