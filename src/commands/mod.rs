@@ -2,6 +2,7 @@
 
 pub mod csv_out;
 pub mod demo;
+pub mod events;
 pub mod groups;
 pub mod local;
 pub mod log;
@@ -10,6 +11,7 @@ pub mod queue;
 pub mod submit;
 pub mod tui;
 pub mod users;
+pub mod webhook;
 
 use crate::cli::{Cli, Command};
 use crate::config::Settings;
@@ -27,6 +29,8 @@ pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
                 | Command::Queue(_)
                 | Command::Submit(_)
                 | Command::Log(_)
+                | Command::Webhook(_)
+                | Command::Events(_)
         )
     ) && let Some(dir) = crate::logging::data_dir()
     {
@@ -55,6 +59,8 @@ pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Queue(cmd) => queue::run(&Settings::resolve(&cli.global)?, cmd).await,
         Command::Submit(args) => submit::run(&Settings::resolve(&cli.global)?, args).await,
         Command::Log(args) => log::run(&Settings::resolve(&cli.global)?, args).await,
+        Command::Webhook(cmd) => webhook::run(&Settings::resolve(&cli.global)?, cmd).await,
+        Command::Events(args) => events::run(&Settings::resolve(&cli.global)?, args).await,
     }
 }
 

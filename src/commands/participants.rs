@@ -61,6 +61,7 @@ async fn change(
     let ids = report.ids.clone();
     let config = EngineConfig {
         confirm: !args.no_verify,
+        webhook_wait: settings.webhook_wait,
         ..EngineConfig::default()
     };
     let (engine, mut events) = session.engine(config)?;

@@ -3,12 +3,14 @@
 //! sentence per fact, so the command line and the app never say one thing two ways.
 
 mod enqueue;
+mod event;
 mod line;
 mod operation;
 mod plan;
 mod summary;
 
 pub use enqueue::enqueue_lines;
+pub use event::{event_line, event_sentence, settled_text};
 pub use line::{Line, Tone};
 pub use operation::note;
 pub use plan::{PlanCounts, leftover_lines, plan_counts, plan_footer, plan_lines, request_line};

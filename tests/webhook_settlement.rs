@@ -1,0 +1,247 @@
+//! Outcomes settled by webhook: the sandbox sends its signed webhooks to a receiver on the
+//! store a submit (another process) uses; a batch's one `request_id` settles each of its
+//! participants with no read of the group, and under duplicated, reordered and delayed
+//! deliveries a 500-operation submit ends exact, each operation settled once.
+
+mod common;
+mod webhook_common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use common::{assert_outcomes_true, prepare_replace, run};
+use serde_json::Value;
+use tokio::net::TcpListener;
+use wa_groups::receiver::{Receiver, ReceiverConfig, Secret, WebhookSecrets};
+use wa_groups::sandbox::{self, AppSecret, Sandbox, SandboxConfig, WebhookConfig};
+use wa_groups::store::Store;
+use webhook_common::{WAIT, count, wait_for_db};
+
+/// A sandbox whose webhooks go to a receiver on the store of `home` (the commands' default
+/// store there), started in this process.
+async fn wired(home: &Path, tweak: impl FnOnce(&mut SandboxConfig)) -> (Sandbox, Receiver) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/webhook", listener.local_addr().expect("addr"));
+    let mut config = SandboxConfig {
+        approval_rate: 0.0,
+        webhook: Box::new(WebhookConfig {
+            webhook_url: Some(url.parse().expect("url")),
+            app_secret: Some(AppSecret::new("settle-secret").expect("secret")),
+            webhook_retry_ms: 20,
+            ..WebhookConfig::default()
+        }),
+        ..SandboxConfig::default()
+    };
+    tweak(&mut config);
+    let sb = sandbox::start(config).await.expect("sandbox");
+    let store = Store::open(&store_path(home)).expect("store");
+    let receiver = Receiver::start(
+        listener,
+        ReceiverConfig {
+            store,
+            base_url: sb.base_url(),
+            secrets: WebhookSecrets {
+                app_secret: Secret::new("settle-secret").expect("secret"),
+                verify_token: Secret::new("verify").expect("token"),
+            },
+            processed: None,
+            hold_after_commit: std::time::Duration::ZERO,
+        },
+    )
+    .await
+    .expect("receiver");
+    (sb, receiver)
+}
+
+fn store_path(home: &Path) -> std::path::PathBuf {
+    home.join("data").join("wa-groups").join("wa-groups.db")
+}
+
+fn gets_of_groups(sb: &Sandbox) -> u64 {
+    sb.stats()["by_route"]["GET /group"]["200"]
+        .as_u64()
+        .unwrap_or(0)
+}
+
+async fn json(sb: &Sandbox, home: &Path, args: &[&str]) -> Value {
+    let out = run(sb, home, args).await;
+    assert!(out.code == 0 || out.code == 1, "{args:?}: {}", out.stderr);
+    serde_json::from_str(&out.stdout).expect("json")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_removal_is_settled_by_its_webhook_with_no_read_back() {
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let (sb, receiver) = wired(h, |c| c.groups = 8).await;
+    assert_eq!(run(&sb, h, &["groups", "sync"]).await.code, 0);
+    let group = sb
+        .group_ids()
+        .into_iter()
+        .find(|g| sb.members(g).is_some_and(|m| m.len() >= 3))
+        .expect("a group of three");
+    let members = sb.members(&group).unwrap_or_default();
+    let mut people: Vec<String> = members.iter().take(3).map(|m| format!("+{m}")).collect();
+    people.push("+12025550199".into());
+    let mut args = vec!["queue", "remove", "--group", group.as_str()];
+    args.extend(people.iter().map(String::as_str));
+    assert_eq!(run(&sb, h, &args).await.code, 0);
+    let reads_before = gets_of_groups(&sb);
+
+    // A read could only come after a minute: the webhook settles them first.
+    let summary = json(
+        &sb,
+        h,
+        &["submit", "--yes", "--json", "--webhook-wait-ms", "60000"],
+    )
+    .await;
+    let p = &summary["progress"];
+    assert_eq!(
+        (p["confirmed"].as_u64(), p["skipped"].as_u64()),
+        (Some(3), Some(1)),
+        "{summary}"
+    );
+    assert_eq!(p["by_webhook"], 3, "{summary}");
+    assert_eq!(gets_of_groups(&sb), reads_before, "no group was read back");
+    let log = json(&sb, h, &["log", "--json"]).await;
+    let reads = log["exchanges"]
+        .as_array()
+        .expect("exchanges")
+        .iter()
+        .filter(|x| x["method"] == "GET" && x["group"] == group.as_str())
+        .count();
+    let reads_by_sync = 1;
+    assert_eq!(
+        reads, reads_by_sync,
+        "the only read of the group was the sync's"
+    );
+    let kept: BTreeSet<String> = sb.members(&group).unwrap_or_default().into_iter().collect();
+    for gone in members.iter().take(3) {
+        assert!(!kept.contains(gone), "{gone} was removed");
+    }
+
+    // One request, one request id, one event that settled each removal of it.
+    let queue = json(&sb, h, &["queue", "list", "--json"]).await;
+    let ops = queue.as_array().expect("ops");
+    let ids: BTreeSet<&str> = ops
+        .iter()
+        .filter_map(|o| o["request_id"].as_str())
+        .collect();
+    assert_eq!(ids.len(), 1, "{queue}");
+    let events = json(&sb, h, &["events", "--json"]).await;
+    let removal: Vec<&Value> = events
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["type"] == "group_participants_remove")
+        .collect();
+    assert_eq!(removal.len(), 1);
+    assert_eq!(
+        removal[0]["request_id"].as_str(),
+        ids.iter().next().copied()
+    );
+    let settled = removal[0]["settled"]["operations"]
+        .as_array()
+        .expect("settled");
+    assert_eq!(settled.len(), 3);
+    assert!(settled.iter().all(|s| s["state"] == "confirmed"));
+    receiver.shutdown().await;
+    sb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn under_webhook_chaos_500_operations_end_exact_and_each_is_settled_once() {
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let (sb, receiver) = wired(h, |c| {
+        c.groups = 70;
+        c.seed = 16;
+        c.webhook.webhook_chaos = 0.3;
+    })
+    .await;
+    let (before, _expected) = prepare_replace(&sb, h, 63).await;
+    let operations = 63 * 8;
+    let out = run(
+        &sb,
+        h,
+        &[
+            "submit",
+            "--yes",
+            "--json",
+            "--concurrency",
+            "8",
+            "--webhook-wait-ms",
+            "4000",
+        ],
+    )
+    .await;
+    assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+    let summary: Value = serde_json::from_str(&out.stdout).expect("summary");
+    let confirmed = assert_outcomes_true(&sb, h, &before, operations).await;
+    assert!(confirmed > 400, "{summary}");
+    assert!(
+        summary["progress"]["by_webhook"].as_u64().unwrap_or(0) > 0,
+        "webhooks settled some: {summary}"
+    );
+
+    // Every delivery the sandbox made (late and doubled ones too) is in, each event once.
+    let db = store_path(h);
+    let sent = || sb.stats()["webhooks"]["events"].as_i64().unwrap_or(-1);
+    wait_for_db(&db, "every event stored and processed", |c| {
+        let stored = count(c, "SELECT count(*) FROM webhook_events");
+        let open = count(
+            c,
+            "SELECT count(*) FROM webhook_events WHERE processed_seq IS NULL",
+        );
+        stored == sent() && open == 0
+    })
+    .await;
+    let chaos = &sb.stats()["webhooks"];
+    assert!(chaos["duplicated"].as_u64().unwrap_or(0) > 0, "{chaos}");
+    assert!(chaos["reordered"].as_u64().unwrap_or(0) > 0, "{chaos}");
+
+    // Each operation settled once: one outcome row, and by at most one event.
+    let log = json(&sb, h, &["log", "--json"]).await;
+    let mut rows: BTreeMap<u64, usize> = BTreeMap::new();
+    for o in log["outcomes"].as_array().expect("outcomes") {
+        *rows
+            .entry(o["operation"].as_u64().unwrap_or(0))
+            .or_default() += 1;
+    }
+    assert_eq!(rows.len(), operations, "an outcome for every operation");
+    assert!(rows.values().all(|n| *n == 1), "one outcome each: {rows:?}");
+    let events = json(&sb, h, &["events", "--json"]).await;
+    let mut by_event: BTreeMap<u64, usize> = BTreeMap::new();
+    for e in events.as_array().expect("events") {
+        for op in e["settled"]["operations"].as_array().into_iter().flatten() {
+            *by_event.entry(op["id"].as_u64().unwrap_or(0)).or_default() += 1;
+        }
+    }
+    assert!(
+        by_event.values().all(|n| *n == 1),
+        "no operation settled twice by events"
+    );
+
+    // And the mirror, moved by events and reads in whatever order they came, is the server's.
+    let store = Store::open(&db).expect("store");
+    let account = store
+        .account(&sb.base_url(), sb.phone_number_id())
+        .await
+        .expect("account");
+    for group in before.keys() {
+        let mirror: BTreeSet<String> = account
+            .group(group)
+            .await
+            .expect("read")
+            .expect("group")
+            .members
+            .iter()
+            .map(|m| m.wa_id().to_owned())
+            .collect();
+        let server: BTreeSet<String> = sb.members(group).unwrap_or_default().into_iter().collect();
+        assert_eq!(mirror, server, "group {group}");
+    }
+    let _ = WAIT;
+    receiver.shutdown().await;
+    sb.shutdown().await;
+}
