@@ -123,16 +123,26 @@ async fn every_case_arrives_signed_in_meta_shapes_with_request_ids_where_documen
         )
         .await;
     assert_eq!(rejected.status, 200);
-    let approve = body(json!({"join_requests": [ana_request]}));
+    let dee = User {
+        phone: "+12125550103",
+        ..User::default()
+    };
+    let (_, dee_request) = sb.ask_to_join(&link, &dee).expect("asked");
+    let approve = body(json!({"join_requests": [ana_request, dee_request]}));
     assert_eq!(api.json("POST", &requests, &approve).await.status, 200);
     let approved = receiver
         .item("approved", is_type("group_participants_add"))
         .await;
     assert_eq!(approved["reason"], "invite_link");
     assert!(approved.get("request_id").is_none());
+    // W's approval example gives each `input` (the phone, when it is shown).
+    let dee = sb.person("12125550103").expect("dee");
     assert_eq!(
         approved["added_participants"],
-        json!([{"user_id": ana.user_id, "username": "ana.k42"}])
+        json!([
+            {"user_id": ana.user_id, "username": "ana.k42"},
+            {"input": "+12125550103", "wa_id": "12125550103", "user_id": dee.user_id}
+        ])
     );
 
     // A join by link to an auto_approve group.
@@ -253,11 +263,11 @@ async fn every_case_arrives_signed_in_meta_shapes_with_request_ids_where_documen
         fields,
         expected_fields.iter().map(|f| f.to_string()).collect()
     );
-    // Every event once: 16 of them, the reject and the repeated suspension sending none.
+    // Every event once: 17 of them, the reject and the repeated suspension sending none.
     let stats = sb.stats();
-    assert_eq!(stats["webhooks"]["events"], 16, "{stats}");
+    assert_eq!(stats["webhooks"]["events"], 17, "{stats}");
     receiver
-        .wait_for("every event", |_| receiver.items().len() == 16)
+        .wait_for("every event", |_| receiver.items().len() == 17)
         .await;
     check_envelopes(&receiver.received(), &sb);
     let posts = receiver.received().len() as u64;
