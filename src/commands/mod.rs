@@ -1,5 +1,6 @@
 //! Headless subcommands: thin, they parse, call the library and print.
 
+pub mod crowd;
 pub mod csv_out;
 pub mod demo;
 pub mod events;

@@ -9,7 +9,7 @@ use crate::domain::OpSpec;
 use crate::domain::plan::Plan;
 use crate::domain::{OperationState, Participant};
 use crate::engine::{Command, Event, Scope};
-use crate::store::{EnqueueReport, GroupSummary, OpId, Undone};
+use crate::store::{EnqueueReport, EventRecord, GroupSummary, OpId, Undone};
 
 use super::action::Action;
 use super::model::GroupDetail;
@@ -78,6 +78,12 @@ pub enum Loaded {
         invalid: usize,
     },
     Undone(Vec<(OpId, Result<Undone, String>)>),
+    /// Webhook events processed since the place asked for (none when it asked for the latest
+    /// place only), and the place they reach.
+    Events {
+        records: Vec<EventRecord>,
+        latest: Option<i64>,
+    },
     /// A store call failed.
     StoreError(String),
 }
@@ -89,9 +95,23 @@ pub enum Effect {
     LoadGroups,
     LoadGroup(String),
     LoadCounts,
-    FindPerson { query: String, person: Participant },
-    Plan { purpose: PlanFor, scope: Scope },
-    Enqueue { ops: Vec<OpSpec>, invalid: usize },
+    FindPerson {
+        query: String,
+        person: Participant,
+    },
+    Plan {
+        purpose: PlanFor,
+        scope: Scope,
+    },
+    Enqueue {
+        ops: Vec<OpSpec>,
+        invalid: usize,
+    },
     Undo(Vec<OpId>),
+    /// The webhook events processed after this place in the processing order; `None`: only
+    /// where processing has got to (at start, so old events are not replayed).
+    LoadEvents {
+        after: Option<i64>,
+    },
     Quit,
 }

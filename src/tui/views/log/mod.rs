@@ -34,6 +34,11 @@ pub struct LogView {
     pub lines: VecDeque<LogLine>,
     /// Lines scrolled up from the bottom; 0 follows the newest.
     pub scroll: usize,
+    /// Where the webhook events shown have got to in the processing order (`None`: not
+    /// read yet; then nothing is asked for until the app's first read answers).
+    pub events_seen: Option<i64>,
+    /// The first read answered: later ones ask for what came after.
+    pub events_loaded: bool,
 }
 
 /// Rows of the view in `area` (inside the border).
