@@ -98,10 +98,12 @@ pub struct ServeArgs {
     /// plain HTTP between them must stay on a private network)
     #[arg(long)]
     pub allow_non_loopback: bool,
-    /// File holding the app secret that signs webhooks (must not be readable by others)
+    /// File holding the app secret that signs webhooks (must not be readable by others);
+    /// else WA_APP_SECRET, else the config file's app_secret_command
     #[arg(long, value_name = "PATH")]
     pub app_secret_file: Option<PathBuf>,
-    /// File holding the verify token of the handshake (must not be readable by others)
+    /// File holding the verify token of the handshake (must not be readable by others); else
+    /// WA_VERIFY_TOKEN, else the config file's verify_token_command
     #[arg(long, value_name = "PATH")]
     pub verify_token_file: Option<PathBuf>,
     /// Milliseconds between committing a delivery and answering it (for tests)
