@@ -112,9 +112,10 @@ async fn build(db: &std::path::Path, n: usize) {
                 ["Runners", "Parents", "Support", "Choir"][i % 4]
             ),
             member_count: 8,
-            members,
+            members: members.into_iter().map(Into::into).collect(),
             read_at: 0,
             gone_at: None,
+            about: Default::default(),
         });
         if batch.len() == 1000 {
             store

@@ -77,6 +77,9 @@ pub enum Command {
     Webhook(WebhookCommand),
     /// The group events received by webhook, oldest first, with what each settled
     Events(EventsArgs),
+    /// Join requests of approval_required groups: list them, approve or reject them
+    #[command(subcommand)]
+    Requests(RequestsCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -151,7 +154,8 @@ pub struct QueueUsersArgs {
     /// The group id
     #[arg(long, value_name = "ID")]
     pub group: GroupId,
-    /// Phone numbers or wa_ids; commas and several per argument are fine
+    /// Phone numbers or wa_ids, or for a removal BSUIDs (US.1349…); commas and several per
+    /// argument are fine
     #[arg(required = true, value_name = "USER")]
     pub users: Vec<String>,
 }
@@ -249,7 +253,8 @@ pub struct LogArgs {
     /// Every exchange and outcome as JSON
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
-    /// One row per participant outcome: time,group,participant,action,result,code,message,request_id
+    /// One row per participant outcome: time,group,participant,action,result,code,message,request_id,username
+    /// (participant: the phone number, or the BSUID when the phone is not known)
     #[arg(long)]
     pub csv: bool,
 }
@@ -262,6 +267,10 @@ pub struct DemoArgs {
     /// Seed of the demo data
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// Share (0 to 1) of the demo's people shown with a BSUID and a username but no phone
+    /// number, as Meta shows users with a username who have had no contact with the business
+    #[arg(long, default_value_t = 0.0, value_name = "F", value_parser = crate::sandbox::parse_probability)]
+    pub hidden_phone_rate: f64,
     /// Only run the sandbox and print how to point the other commands at it
     #[arg(long)]
     pub no_tui: bool,
@@ -283,7 +292,8 @@ pub struct ParticipantsArgs {
     /// Do not read the group afterwards to confirm each change
     #[arg(long)]
     pub no_verify: bool,
-    /// Phone numbers or wa_ids; commas and several per argument are fine
+    /// Phone numbers or wa_ids, or for a removal BSUIDs (US.1349…); commas and several per
+    /// argument are fine
     #[arg(required = true, value_name = "USER")]
     pub users: Vec<String>,
 }
@@ -310,4 +320,138 @@ pub enum GroupsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Create groups: queued (`submit` sends them), or at once with --now, printing each new
+    /// group's id and invite link
+    Create(GroupCreateArgs),
+    /// Change a group's subject, description or photo (queued, or at once with --now)
+    Update(GroupUpdateArgs),
+    /// Delete groups: every participant leaves, the business too (asks; --yes in scripts)
+    Delete(GroupDeleteArgs),
+    /// A group's invite link; --reset makes a new one (the old stops working), --revoke
+    /// removes it (both ask; --yes in scripts)
+    Link(GroupLinkArgs),
+    /// Every group's current invite link (read now)
+    Links {
+        /// CSV: group,subject,invite_link,error
+        #[arg(long)]
+        csv: bool,
+    },
+}
+
+/// How a change is made: queued (the default), only shown, or sent at once.
+#[derive(Args, Debug, Clone, Default)]
+pub struct SendArgs {
+    /// Print exactly the requests that would be sent; queue and send nothing
+    #[arg(long, conflicts_with = "now")]
+    pub dry_run: bool,
+    /// Send at once (the same engine, retries, audit and recovery as `submit`) and say how
+    /// each change ended
+    #[arg(long)]
+    pub now: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct GroupCreateArgs {
+    /// The subject (1 to 128 characters; spaces around are trimmed)
+    #[arg(
+        long,
+        value_name = "S",
+        required_unless_present = "from",
+        conflicts_with = "from"
+    )]
+    pub subject: Option<String>,
+    /// The description (at most 2048 characters)
+    #[arg(long, value_name = "D", conflicts_with = "from")]
+    pub description: Option<String>,
+    /// People who tap the invite link ask to join, and are approved (`requests approve`)
+    #[arg(long, conflicts_with = "from")]
+    pub approval: bool,
+    /// A CSV of groups: subject,description,join_approval_mode (auto_approve or
+    /// approval_required); every bad line is named and nothing is created
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub send: SendArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct GroupUpdateArgs {
+    /// The group id
+    pub id: GroupId,
+    /// The new subject (1 to 128 characters)
+    #[arg(long, value_name = "S")]
+    pub subject: Option<String>,
+    /// The new description (at most 2048 characters; "" clears it)
+    #[arg(long, value_name = "D")]
+    pub description: Option<String>,
+    /// The new photo: a square JPEG of at least 192x192 pixels and at most 5 MB
+    #[arg(long, value_name = "FILE")]
+    pub photo: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub send: SendArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct GroupDeleteArgs {
+    /// The groups' ids
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<GroupId>,
+    /// Do not ask
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[command(flatten)]
+    pub send: SendArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct GroupLinkArgs {
+    /// The group id
+    pub id: GroupId,
+    /// Make a new link: the current one stops working
+    #[arg(long, conflicts_with = "revoke")]
+    pub reset: bool,
+    /// Remove the link: nobody can join by it
+    #[arg(long)]
+    pub revoke: bool,
+    /// Do not ask
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[command(flatten)]
+    pub send: SendArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RequestsCommand {
+    /// Read the pending join requests now: of one group, or of every approval_required group
+    /// of the mirror (`groups sync` first)
+    List {
+        /// Only this group
+        #[arg(long, value_name = "ID")]
+        group: Option<GroupId>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve join requests (by id, or --all pending ones)
+    Approve(RequestDecisionArgs),
+    /// Reject join requests (by id, or --all pending ones; asks, --yes in scripts)
+    Reject(RequestDecisionArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct RequestDecisionArgs {
+    /// Only this group's requests (needed with --all to keep to one group)
+    #[arg(long, value_name = "ID")]
+    pub group: Option<GroupId>,
+    /// Every pending request (read now) of the group, or of every approval_required group
+    #[arg(long, conflicts_with = "ids")]
+    pub all: bool,
+    /// Join request ids (`requests list` shows them)
+    #[arg(value_name = "ID", required_unless_present = "all")]
+    pub ids: Vec<String>,
+    /// Do not ask
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[command(flatten)]
+    pub send: SendArgs,
 }

@@ -147,7 +147,7 @@ async fn each_error_class_comes_through() {
         (401, 190, ErrorClass::Auth),
         (403, 10, ErrorClass::Permission),
         (403, 131207, ErrorClass::GroupPermanent),
-        (400, 131215, ErrorClass::Participant),
+        (400, 131215, ErrorClass::Account),
         (400, 100, ErrorClass::BadRequest),
     ];
     for (status, code, class) in cases {
@@ -307,7 +307,7 @@ async fn group_info_asks_for_members_and_reads_them() {
         .and(path(format!("/v23.0/{GROUP}")))
         .and(query_param(
             "fields",
-            "subject,description,participants,total_participant_count,suspended,creation_timestamp",
+            "subject,description,participants,total_participant_count,suspended,creation_timestamp,join_approval_mode",
         ))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "id": GROUP, "subject": "Team", "participants": [{"wa_id": "12025550143"}],
@@ -316,7 +316,8 @@ async fn group_info_asks_for_members_and_reads_them() {
         .mount(&server)
         .await;
     let info = client(&server).group_info(GROUP).await.expect("info");
-    assert_eq!(info.participants, ["12025550143"]);
+    let members: Vec<&str> = info.participants.iter().map(|p| p.user_ref()).collect();
+    assert_eq!(members, ["+12025550143"]);
     assert_eq!(info.total_participant_count, Some(1));
 }
 

@@ -62,7 +62,8 @@ async fn import_human_formats_list_submit_and_export_the_log() {
             "result",
             "code",
             "message",
-            "request_id"
+            "request_id",
+            "username"
         ]
     );
     let records: Vec<csv::StringRecord> = rows.records().filter_map(Result::ok).collect();
@@ -243,4 +244,61 @@ async fn the_store_is_private_and_never_holds_the_token() {
         );
     }
     sb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn submit_asks_and_with_no_one_to_answer_sends_nothing() {
+    let sb = sandbox(3).await;
+    let home = tempfile::tempdir().expect("home");
+    let group = group_with_room(&sb, 1);
+    let before = sb.members(&group).expect("group");
+    let queued = run(
+        &sb,
+        home.path(),
+        &["queue", "add", "--group", &group, "+1 202 555 0143"],
+    )
+    .await;
+    assert_eq!(queued.code, 0, "{}", queued.stderr);
+
+    // Without --yes and with stdin not a terminal: a usage error that says what would be sent.
+    let asked = run(&sb, home.path(), &["submit", "--verify-delay-ms", "0"]).await;
+    assert_eq!(asked.code, 2, "{}", asked.stderr);
+    assert!(
+        asked
+            .stderr
+            .contains("1 request(s) for 1 operation(s) would be sent; add --yes"),
+        "{}",
+        asked.stderr
+    );
+    assert_eq!(
+        sb.members(&group).expect("group"),
+        before,
+        "nothing was sent"
+    );
+    let states = queue_states(&sb, home.path()).await;
+    assert_eq!(states.len(), 1);
+    assert_eq!(states[0]["state"], "pending", "{states:?}");
+
+    // With --yes it is sent; a second submit has nothing to send and says so.
+    let sent = run(
+        &sb,
+        home.path(),
+        &["submit", "--yes", "--verify-delay-ms", "0"],
+    )
+    .await;
+    assert_eq!(sent.code, 0, "{}", sent.stderr);
+    assert!(
+        sb.members(&group)
+            .expect("group")
+            .contains(&"12025550143".to_string())
+    );
+    let again = run(&sb, home.path(), &["submit", "--verify-delay-ms", "0"]).await;
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(
+        again
+            .stderr
+            .contains("nothing to send: 0 held back, 0 with nothing to do"),
+        "{}",
+        again.stderr
+    );
 }

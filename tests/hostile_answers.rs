@@ -130,7 +130,8 @@ async fn unexpected_and_missing_fields() {
     ))
     .await;
     let info = res.expect("lenient");
-    assert_eq!(info.participants, ["12025550143"]);
+    let members: Vec<&str> = info.participants.iter().map(|p| p.user_ref()).collect();
+    assert_eq!(members, ["+12025550143"]);
     assert_eq!(info.subject, "7");
     // Members not named: an error, never an empty group.
     let (res, _) = group_info(json_200(r#"{"id":"g","total_participant_count":3}"#)).await;

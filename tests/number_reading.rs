@@ -91,7 +91,7 @@ proptest! {
         );
         let listed: Vec<String> = read_numbers(&dressed_national, region(r))
             .into_iter()
-            .map(|e| e.reading.map(|g| g.participant.e164().to_owned()).unwrap_or_default())
+            .map(|e| e.reading.map(|g| g.person().user_ref().to_owned()).unwrap_or_default())
             .collect();
         prop_assert_eq!(listed, vec![want.to_owned()]);
     }
@@ -113,7 +113,7 @@ proptest! {
         let got: Vec<String> = read_numbers(&text, region(r))
             .into_iter()
             .map(|e| match e.reading {
-                Ok(g) => g.participant.e164().to_owned(),
+                Ok(g) => g.person().user_ref().to_owned(),
                 Err(err) => err.to_string(),
             })
             .collect();
@@ -198,11 +198,12 @@ proptest! {
             _ => &bytes[..],
         };
         prop_assert_eq!(decoder.decode_without_bom_handling(body).0, csv.as_str(), "read as {}", read_as);
-        let members: Vec<String> = target
+        let mut members: Vec<String> = target
             .membership
             .groups()
-            .flat_map(|(_, members)| members.iter().map(|p| p.e164().to_owned()))
+            .flat_map(|(_, members)| members.iter().map(|p| p.user_ref().to_owned()))
             .collect();
+        members.sort();
         prop_assert_eq!(members, want);
     }
 }

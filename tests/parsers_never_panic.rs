@@ -1,12 +1,13 @@
-//! Property tests: every parser that meets outside input (phone numbers, pasted lists, CSV
-//! imports, Graph answers and errors, config files) returns a value or an error, never panics.
+//! Property tests: every parser that meets outside input (phone numbers, BSUIDs, pasted lists,
+//! CSV imports, Graph answers and errors, config files) returns a value or an error, never
+//! panics.
 
 use std::sync::{Mutex, OnceLock};
 
 use proptest::prelude::*;
 use serde_json::Value;
-use wa_groups::api::wire::{self, GroupInfo, GroupPage};
-use wa_groups::domain::{OperationKind, Participant, Region, read_numbers};
+use wa_groups::api::wire::{self, GroupInfo, GroupPage, JoinRequestPage};
+use wa_groups::domain::{OperationKind, Participant, Query, Region, UserId, read_numbers};
 use wa_groups::import::{self, ImportTo, OnBadLines};
 use wa_groups::store::{AccountStore, Store};
 
@@ -15,6 +16,11 @@ const KEYS: &[&str] = &[
     "subject",
     "participants",
     "wa_id",
+    "user_id",
+    "parent_user_id",
+    "username",
+    "join_request_id",
+    "creation_timestamp",
     "user",
     "input",
     "total_participant_count",
@@ -49,6 +55,7 @@ fn json_value() -> impl Strategy<Value = Value> {
         any::<f64>().prop_map(Value::from),
         ".{0,12}".prop_map(Value::String),
         "[0-9+]{0,16}".prop_map(Value::String),
+        "[A-Za-z]{2}\\.[A-Za-z0-9.-]{0,8}".prop_map(Value::String),
     ];
     leaf.prop_recursive(4, 64, 6, |inner| {
         prop_oneof![
@@ -95,12 +102,26 @@ proptest! {
             }
         }
         let _ = Participant::from_wa_id(&text);
+        let bsuid_like = format!("{}.{}", &digits.chars().take(2).collect::<String>(), text);
+        for input in [&text, &bsuid_like] {
+            let _ = UserId::parse(input);
+            let _ = Query::username(input);
+            let _ = read_numbers(input, None);
+        }
     }
 
     #[test]
     fn graph_answers_and_errors(value in json_value(), status in 100u16..600) {
         let _ = GroupInfo::from_json(&value);
         let _ = GroupPage::from_json(&value);
+        let _ = JoinRequestPage::from_json(&value);
+        if let Ok(info) = GroupInfo::from_json(&value) {
+            for member in &info.participants {
+                prop_assert!(member.phone().is_some() || member.user_id().is_some());
+                let _ = member.label();
+            }
+        }
+        let _ = wire::person(&value);
         let _ = wire::failed_participants(&value);
         if let Some(e) = wire::graph_error(status, &reqwest::header::HeaderMap::new(), &value) {
             let _ = e.class();

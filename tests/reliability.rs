@@ -13,18 +13,7 @@ use wa_groups::sandbox::Faults;
 
 const GROUPS: usize = 40;
 const OPS: usize = GROUPS * 8;
-const SUBMIT: &[&str] = &[
-    "--timeout",
-    "1",
-    "submit",
-    "--yes",
-    "--concurrency",
-    "8",
-    "--verify-delay-ms",
-    "0",
-    "--backoff-ms",
-    "10",
-];
+const SUBMIT: &[&str] = common::SUBMIT_UNDER_FAULTS;
 
 async fn under(faults: Faults, name: &str) {
     let sb = sandbox(GROUPS).await;

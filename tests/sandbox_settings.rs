@@ -3,9 +3,10 @@
 
 mod sandbox_common;
 
-use sandbox_common::{Api, body, jpeg, multipart, plain};
+use sandbox_common::{Api, body, multipart, plain};
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use wa_groups::testing::jpeg;
 
 #[tokio::test]
 async fn settings_apply_field_by_field() {

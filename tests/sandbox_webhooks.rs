@@ -6,10 +6,11 @@ mod sandbox_common;
 use std::collections::{BTreeMap, BTreeSet};
 
 use sandbox_common::{
-    Api, Receiver, body, check_envelopes, is_type, jpeg, multipart, sandbox_to, wait_until,
+    Api, Receiver, body, check_envelopes, is_type, multipart, sandbox_to, wait_until,
 };
 use serde_json::{Value, json};
 use wa_groups::sandbox::User;
+use wa_groups::testing::jpeg;
 
 #[tokio::test]
 async fn every_case_arrives_signed_in_meta_shapes_with_request_ids_where_documented() {

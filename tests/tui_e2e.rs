@@ -12,6 +12,22 @@ const NEW: [&str; 3] = ["12122000101", "12122000102", "12122000103"];
 /// A person in several groups of the sandbox.
 const PERSON: &str = "12122000555";
 
+/// With a person's three groups listed: picks each, queues the removals, sends everything and
+/// waits for the three to be confirmed.
+async fn remove_from_three_found_groups(h: &mut Harness) {
+    for _ in 0..3 {
+        h.type_text(" ");
+    }
+    h.type_text("x");
+    h.key(KeyCode::Esc); // the queued report
+    h.type_text("S");
+    h.type_text("y");
+    h.run_until("three removals confirmed", |s| {
+        s.shared.work == Work::Idle && log_count(s, "confirmed #", " remove ") == 3
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn add_three_numbers_then_remove_a_person_from_all_their_groups() {
     let sb = sandbox::start(SandboxConfig {
@@ -64,17 +80,7 @@ async fn add_three_numbers_then_remove_a_person_from_all_their_groups() {
         s.views.groups.filter.person.is_some() && s.views.groups.visible.len() == 3
     })
     .await;
-    for _ in 0..3 {
-        h.type_text(" ");
-    }
-    h.type_text("x");
-    h.key(KeyCode::Esc); // the queued report
-    h.type_text("S");
-    h.type_text("y");
-    h.run_until("three removals confirmed", |s| {
-        s.shared.work == Work::Idle && log_count(s, "confirmed #", " remove ") == 3
-    })
-    .await;
+    remove_from_three_found_groups(&mut h).await;
     for g in sb.group_ids() {
         let members = sb.members(&g).unwrap_or_default();
         assert!(
@@ -230,4 +236,50 @@ async fn webhook_events_another_process_stores_reach_the_log_and_the_panes() {
     })
     .await;
     sb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_found_by_username_is_removed_from_every_group_they_are_in() {
+    let sb = sandbox::start(SandboxConfig {
+        groups: 6,
+        seed: 3,
+        hidden_phone_rate: 1.0,
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox");
+    let with_person: Vec<String> = (1..=3)
+        .map(|n| sb.insert_group(&format!("Hidden {n}"), &[PERSON, "12122000900"]))
+        .collect();
+    let person = sb.person(PERSON).expect("the person");
+    assert!(person.phone_hidden, "known to the business only by BSUID");
+    let username = person.username.clone().expect("a username");
+
+    let mut h = Harness::start(&sb, 120, 40).await;
+    h.synced().await;
+    h.type_text("/");
+    h.type_text(&format!("@{username}"));
+    h.key(KeyCode::Enter);
+    h.run_until("the person's groups", |s| {
+        s.views.groups.filter.person.is_some() && s.views.groups.visible.len() == 3
+    })
+    .await;
+    let screen = h.screen();
+    assert!(screen.contains(&format!("@{username}")), "{screen}");
+    remove_from_three_found_groups(&mut h).await;
+    for g in &with_person {
+        assert_eq!(sb.members(g), Some(vec!["12122000900".to_string()]));
+    }
+    h.run_until("the search refreshed", |s| {
+        s.views.groups.visible.is_empty()
+    })
+    .await;
+    // Each outcome names them as the business knows them: BSUID and username.
+    let named = format!("{} @{username}", person.user_id);
+    assert_eq!(
+        log_count(h.app.state(), "confirmed #", &named),
+        3,
+        "{:?}",
+        h.app.state().views.log.lines
+    );
 }

@@ -19,6 +19,9 @@ fn many(n: usize) -> Vec<GroupSummary> {
             gone_at: None,
             pending: i % 3,
             failed: usize::from(i % 17 == 0),
+            suspended: false,
+            join_requests: 0,
+            invite_link: None,
         })
         .collect()
 }

@@ -2,13 +2,12 @@
 
 mod tui_common;
 
+use tui_common::screen::{T0, fresh, fresh_with, render, snap};
 use tui_common::{operation, person, press, summary};
 
 use std::collections::BTreeMap;
 
 use crossterm::event::KeyCode;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use wa_groups::domain::{OperationKind, OperationState};
 use wa_groups::engine::{Event, Progress, RequestInfo, Summary};
 use wa_groups::store::{GroupSummary, MirrorGroup, OpId, Operation};
@@ -17,10 +16,7 @@ use wa_groups::tui::msg::PlanFor;
 use wa_groups::tui::overlays::{AddInput, Overlay};
 use wa_groups::tui::shared::Work;
 use wa_groups::tui::views::Pane;
-use wa_groups::tui::{Keymap, Loaded, Msg, State, draw, update};
-
-/// 2025-11-25T03:10:34Z, for every time shown.
-const T0: i64 = 1_764_040_234_000;
+use wa_groups::tui::{Keymap, Loaded, Msg, State, update};
 
 fn groups() -> Vec<GroupSummary> {
     let mut list = vec![
@@ -71,10 +67,11 @@ fn book_club() -> GroupDetail {
         MirrorGroup {
             id: "G-BOOK".into(),
             subject: "Book Club".into(),
-            members: (1..=8).map(person).collect(),
+            members: (1..=8).map(|n| person(n).into()).collect(),
             member_count: 8,
             read_at: T0,
             gone_at: None,
+            about: Default::default(),
         },
         ops,
     )
@@ -104,24 +101,6 @@ fn request(seq: u64, group: &str, n: usize) -> RequestInfo {
     }
 }
 
-/// A state sized `w` x `h`, with its effects dropped (the tests feed what effects would load).
-fn fresh(w: u16, h: u16) -> State {
-    fresh_with(w, h, Keymap::defaults())
-}
-
-fn fresh_with(w: u16, h: u16, keymap: Keymap) -> State {
-    let mut s = State::new("100000000000001", "v23.0", None, keymap);
-    s.shared.now = T0;
-    update(
-        &mut s,
-        Msg::Resize {
-            width: w,
-            height: h,
-        },
-    );
-    s
-}
-
 /// The main screen: the mirror loaded, Book Club selected, a short log.
 fn loaded(w: u16, h: u16) -> State {
     let mut s = fresh(w, h);
@@ -149,25 +128,9 @@ fn loaded(w: u16, h: u16) -> State {
     s
 }
 
-fn render(state: &State, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    terminal.draw(|f| draw(f, state)).expect("draw");
-    let text = terminal.backend().to_string();
-    assert!(!text.contains('\u{1b}'), "no escape character on screen");
-    text
-}
-
-/// Renders at both sizes and snapshots each.
-fn snap(name: &str, build: impl Fn(u16, u16) -> State) {
-    for (w, h) in [(80, 24), (120, 40)] {
-        let state = build(w, h);
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(&state, w, h));
-    }
-}
-
 #[test]
 fn empty_mirror() {
-    snap("empty", |w, h| {
+    snap!("empty", |w, h| {
         let mut s = fresh(w, h);
         update(&mut s, Msg::Loaded(Loaded::Groups(Vec::new())));
         update(&mut s, counts(0, 0, 0, 0));
@@ -177,7 +140,7 @@ fn empty_mirror() {
 
 #[test]
 fn loading_while_the_first_sync_runs() {
-    snap("loading", |w, h| {
+    snap!("loading", |w, h| {
         let mut s = fresh(w, h);
         update(&mut s, Msg::Loaded(Loaded::Groups(Vec::new())));
         update(&mut s, at(0, Event::SyncStarted));
@@ -197,12 +160,12 @@ fn loading_while_the_first_sync_runs() {
 
 #[test]
 fn groups_group_and_log() {
-    snap("main", loaded);
+    snap!("main", loaded);
 }
 
 #[test]
 fn group_pane_focused_with_a_picked_member() {
-    snap("group_focus", |w, h| {
+    snap!("group_focus", |w, h| {
         let mut s = loaded(w, h);
         press(&mut s, KeyCode::Tab);
         press(&mut s, KeyCode::Down);
@@ -213,7 +176,7 @@ fn group_pane_focused_with_a_picked_member() {
 
 #[test]
 fn partial_failure_after_a_run() {
-    snap("partial_failure", |w, h| {
+    snap!("partial_failure", |w, h| {
         let mut s = loaded(w, h);
         s.shared.work = Work::Submitting { groups: None };
         update(
@@ -302,7 +265,7 @@ fn partial_failure_after_a_run() {
 
 #[test]
 fn throttled_while_sending() {
-    snap("throttled", |w, h| {
+    snap!("throttled", |w, h| {
         let mut s = loaded(w, h);
         s.shared.work = Work::Submitting { groups: None };
         update(
@@ -365,7 +328,7 @@ fn throttled_while_sending() {
 
 #[test]
 fn filter_by_subject_while_typing() {
-    snap("filter", |w, h| {
+    snap!("filter", |w, h| {
         let mut s = loaded(w, h);
         press(&mut s, KeyCode::Char('/'));
         for c in "team 1".chars() {
@@ -377,7 +340,7 @@ fn filter_by_subject_while_typing() {
 
 #[test]
 fn participant_search_with_picked_groups() {
-    snap("person", |w, h| {
+    snap!("person", |w, h| {
         let mut s = loaded(w, h);
         press(&mut s, KeyCode::Char('/'));
         let effects = update(&mut s, Msg::Paste("+1 212 200 0003".into()));
@@ -390,8 +353,11 @@ fn participant_search_with_picked_groups() {
             &mut s,
             Msg::Loaded(Loaded::PersonGroups {
                 query: "+1 212 200 0003".into(),
-                person: person(3),
-                groups: vec!["G-BOOK".into(), "G-RIVER".into(), "G-TEAM05".into()],
+                person: wa_groups::domain::Query::Phone(person(3)),
+                groups: ["G-BOOK", "G-RIVER", "G-TEAM05"]
+                    .iter()
+                    .map(|g| ((*g).to_owned(), person(3).into()))
+                    .collect(),
             }),
         );
         press(&mut s, KeyCode::Char(' '));
@@ -402,7 +368,7 @@ fn participant_search_with_picked_groups() {
 
 #[test]
 fn help_popup() {
-    snap("help", |w, h| {
+    snap!("help", |w, h| {
         let mut s = loaded(w, h);
         press(&mut s, KeyCode::Char('?'));
         s
@@ -411,7 +377,7 @@ fn help_popup() {
 
 #[test]
 fn add_dialog_checks_numbers() {
-    snap("add", |w, h| {
+    snap!("add", |w, h| {
         let mut s = loaded(w, h);
         let mut input = AddInput::new(
             "G-RIVER".into(),
@@ -455,7 +421,7 @@ fn plan_msg(purpose: PlanFor) -> Msg {
 
 #[test]
 fn confirm_dialog_shows_what_will_be_sent() {
-    snap("confirm", |w, h| {
+    snap!("confirm", |w, h| {
         let mut s = loaded(w, h);
         update(&mut s, plan_msg(PlanFor::Submit));
         assert!(matches!(s.overlay(), Some(Overlay::Confirm(_))));
@@ -465,7 +431,7 @@ fn confirm_dialog_shows_what_will_be_sent() {
 
 #[test]
 fn preview_popup() {
-    snap("preview", |w, h| {
+    snap!("preview", |w, h| {
         let mut s = loaded(w, h);
         update(&mut s, plan_msg(PlanFor::Preview));
         s
@@ -474,7 +440,7 @@ fn preview_popup() {
 
 #[test]
 fn queued_report() {
-    snap("queued", |w, h| {
+    snap!("queued", |w, h| {
         use wa_groups::store::{EnqueueReport, Flagged, Replacement};
         let mut s = loaded(w, h);
         let report = EnqueueReport {
@@ -500,7 +466,7 @@ fn queued_report() {
 
 #[test]
 fn quit_while_sending_asks_first() {
-    snap("quit", |w, h| {
+    snap!("quit", |w, h| {
         let mut s = loaded(w, h);
         s.shared.work = Work::Submitting { groups: None };
         press(&mut s, KeyCode::Char('q'));
@@ -511,7 +477,7 @@ fn quit_while_sending_asks_first() {
 
 #[test]
 fn log_pane_focused_and_scrolled() {
-    snap("log_scrolled", |w, h| {
+    snap!("log_scrolled", |w, h| {
         let mut s = loaded(w, h);
         for n in 0..40 {
             update(

@@ -6,9 +6,10 @@ use tui_common::{operation, person, press, summary};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use wa_groups::domain::plan::Plan;
-use wa_groups::domain::{OperationKind, OperationState};
+use wa_groups::domain::{OperationKind, OperationState, Person, Query, UserId};
 use wa_groups::engine::{Command, Event, Scope};
 use wa_groups::store::{GroupSummary, MirrorGroup, OpId};
+use wa_groups::testing::hidden;
 use wa_groups::tui::model::GroupDetail;
 use wa_groups::tui::msg::PlanFor;
 use wa_groups::tui::overlays::Overlay;
@@ -35,10 +36,11 @@ fn detail(id: &str) -> GroupDetail {
         MirrorGroup {
             id: id.into(),
             subject: format!("Subject {id}"),
-            members: vec![person(1), person(2)],
+            members: vec![person(1).into(), person(2).into()],
             member_count: 2,
             read_at: 0,
             gone_at: None,
+            about: Default::default(),
         },
         vec![op],
     )
@@ -249,15 +251,18 @@ fn a_number_in_the_filter_finds_the_person_and_x_removes_them_from_picked_groups
     let [Effect::FindPerson { query, person: p }] = last.as_slice() else {
         panic!("a whole number asks for the person's groups: {last:?}");
     };
-    assert_eq!(p, &person(1));
+    assert_eq!(p, &Query::Phone(person(1)));
     let query = query.clone();
     code(&mut s, KeyCode::Enter);
     update(
         &mut s,
         Msg::Loaded(Loaded::PersonGroups {
             query,
-            person: person(1),
-            groups: vec!["A".into(), "C".into()],
+            person: Query::Phone(person(1)),
+            groups: vec![
+                ("A".into(), person(1).into()),
+                ("C".into(), person(1).into()),
+            ],
         }),
     );
     assert_eq!(s.views.groups.visible.len(), 2);
@@ -273,9 +278,91 @@ fn a_number_in_the_filter_finds_the_person_and_x_removes_them_from_picked_groups
     assert_eq!(groups, ["A", "C"]);
     assert!(
         ops.iter()
-            .all(|o| o.kind() == OperationKind::Remove && o.participant() == Some(&person(1)))
+            .all(|o| o.kind() == OperationKind::Remove && o.person() == Some(&person(1).into()))
     );
     assert!(s.views.groups.picked.is_empty());
+}
+
+/// Typed `text` into the groups filter; the person search it asked for, if any.
+fn filter_for(s: &mut State, text: &str) -> Option<(String, Query)> {
+    key(s, '/');
+    let mut asked = None;
+    for c in text.chars() {
+        for effect in key(s, c) {
+            if let Effect::FindPerson { query, person } = effect {
+                asked = Some((query, person));
+            }
+        }
+    }
+    asked
+}
+
+#[test]
+fn a_username_finds_the_member_and_x_removes_them_as_each_group_lists_them() {
+    let mut s = state();
+    let (query, asked) = filter_for(&mut s, "@user.7").expect("a username asks the store");
+    assert_eq!(asked, Query::Username("user.7".into()));
+    code(&mut s, KeyCode::Enter);
+    // Known by BSUID alone in one group, with the phone in the other.
+    let shown_phone = Person::known(Some(person(7)), hidden(7).user_id().cloned())
+        .expect("known")
+        .with_username(Some("user.7".into()));
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::PersonGroups {
+            query: query.clone(),
+            person: asked.clone(),
+            groups: vec![("A".into(), hidden(7)), ("C".into(), shown_phone.clone())],
+        }),
+    );
+    assert_eq!(s.views.groups.visible.len(), 2);
+    key(&mut s, ' ');
+    key(&mut s, ' ');
+    let effects = key(&mut s, 'x');
+    let [Effect::Enqueue { ops, .. }] = effects.as_slice() else {
+        panic!("x queues removals: {effects:?}");
+    };
+    let sent: Vec<(&str, &str)> = ops
+        .iter()
+        .map(|o| (o.group_text(), o.person_ref()))
+        .collect();
+    assert_eq!(sent, [("A", "US.7"), ("C", "+12122000007")]);
+    // Removed everywhere, the search read again finds them in no group.
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::PersonGroups {
+            query,
+            person: asked,
+            groups: Vec::new(),
+        }),
+    );
+    assert!(s.views.groups.filter.person.is_some());
+    assert!(s.views.groups.visible.is_empty());
+}
+
+#[test]
+fn a_bsuid_finds_the_person_and_a_username_no_one_has_filters_subjects() {
+    let mut s = state();
+    let (_, asked) = filter_for(&mut s, "US.13491208655302741918").expect("a BSUID");
+    assert_eq!(
+        asked,
+        Query::User(UserId::parse("US.13491208655302741918").expect("bsuid"))
+    );
+    code(&mut s, KeyCode::Esc);
+    let (query, asked) = filter_for(&mut s, "subject").expect("username-like text asks too");
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::PersonGroups {
+            query,
+            person: asked,
+            groups: Vec::new(),
+        }),
+    );
+    assert!(
+        s.views.groups.filter.person.is_none(),
+        "no one: subjects are filtered"
+    );
+    assert_eq!(s.views.groups.visible.len(), 3);
 }
 
 #[test]
@@ -301,7 +388,7 @@ fn in_the_group_pane_x_removes_the_member_and_u_undoes_the_change() {
     let [Effect::Enqueue { ops, .. }] = effects.as_slice() else {
         panic!("x on a member queues its removal: {effects:?}");
     };
-    assert_eq!(ops[0].participant(), Some(&person(1)));
+    assert_eq!(ops[0].person(), Some(&person(1).into()));
     assert_eq!(ops[0].kind(), OperationKind::Remove);
     // Rows: two members, then the change #7.
     key(&mut s, 'G');
@@ -366,11 +453,11 @@ fn server_text_in_events_is_neutralised() {
 
 #[test]
 fn a_rebound_key_drives_its_action_and_the_old_key_does_not() {
-    let keymap = Keymap::from_toml("sync = \"R\"\n", "k.toml").expect("valid");
+    let keymap = Keymap::from_toml("sync = \"Z\"\n", "k.toml").expect("valid");
     let mut s = state_with(keymap);
     assert!(key(&mut s, 'r').is_empty());
     assert!(matches!(
-        key(&mut s, 'R').as_slice(),
+        key(&mut s, 'Z').as_slice(),
         [Effect::Engine(Command::Sync)]
     ));
 }
@@ -429,7 +516,9 @@ fn help_follows_the_pane_that_has_the_keys_and_the_footer_stays_the_same() {
     let open = "open the group under the cursor";
     let groups = help_texts(&mut s);
     assert!(groups.contains(&open), "{groups:?}");
-    assert_eq!(groups.len(), 21);
+    // The pane's moves, open, select, remove, and the app's global actions (the lifecycle's
+    // six among them).
+    assert_eq!(groups.len(), 27);
     let words = footer(&s);
     assert_eq!(
         words,
@@ -453,8 +542,8 @@ fn help_follows_the_pane_that_has_the_keys_and_the_footer_stays_the_same() {
         &mut s,
         Msg::Loaded(Loaded::PersonGroups {
             query: String::new(),
-            person: person(1),
-            groups: vec!["A".into()],
+            person: Query::Phone(person(1)),
+            groups: vec![("A".into(), person(1).into())],
         }),
     );
     assert!(

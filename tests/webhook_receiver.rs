@@ -157,6 +157,7 @@ async fn accepted_removal(db: &std::path::Path, wa_id: &str, request_id: &str) {
             state: OperationState::Accepted,
             code: None,
             message: None,
+            group: None,
         }],
         request_id: Some(request_id.into()),
         ..Settlement::default()

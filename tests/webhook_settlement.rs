@@ -236,7 +236,7 @@ async fn under_webhook_chaos_500_operations_end_exact_and_each_is_settled_once()
             .expect("group")
             .members
             .iter()
-            .map(|m| m.wa_id().to_owned())
+            .map(|m| m.user_ref().trim_start_matches('+').to_owned())
             .collect();
         let server: BTreeSet<String> = sb.members(group).unwrap_or_default().into_iter().collect();
         assert_eq!(mirror, server, "group {group}");

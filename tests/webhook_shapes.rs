@@ -10,9 +10,11 @@ use std::time::Duration;
 
 use common::run_within;
 use serde_json::Value;
-use wa_groups::domain::{OpId, OpSpec, OperationKind, OperationState, Participant};
+use wa_groups::domain::{
+    JoinApprovalMode, NewGroup, OpId, OpSpec, OperationKind, OperationState, Participant,
+};
 use wa_groups::store::{
-    AccountStore, MirrorGroup, OperationFilter, Settlement, StateChange, Store,
+    AccountStore, MirrorGroup, Operation, OperationFilter, Settlement, StateChange, Store,
 };
 
 const GROUP: &str = "Z3JwX2V4YW1wbGVfMDAx";
@@ -53,6 +55,11 @@ async fn accepted(s: &AccountStore, kind: OperationKind, people: &[&str], reques
         .iter()
         .map(|w| OpSpec::for_participant(kind, GROUP, p(w)))
         .collect();
+    accepted_specs(s, specs, request_id).await;
+}
+
+/// Queues `specs` and has the server accept them as one request that got `request_id`.
+async fn accepted_specs(s: &AccountStore, specs: Vec<OpSpec>, request_id: &str) {
     let ids = s.enqueue(specs).await.expect("enqueue").ids;
     s.claim(ids.clone(), format!("try-{request_id}"))
         .await
@@ -64,6 +71,7 @@ async fn accepted(s: &AccountStore, kind: OperationKind, people: &[&str], reques
             state: OperationState::Accepted,
             code: None,
             message: None,
+            group: None,
         })
         .collect();
     s.settle(Settlement {
@@ -75,17 +83,47 @@ async fn accepted(s: &AccountStore, kind: OperationKind, people: &[&str], reques
     .expect("accepted");
 }
 
+/// The one operation `pick` finds.
+async fn op_where(s: &AccountStore, pick: impl Fn(&Operation) -> bool) -> Operation {
+    let ops = s.operations(OperationFilter::default()).await.expect("ops");
+    ops.into_iter().find(|o| pick(o)).expect("the operation")
+}
+
 async fn state_of(
     s: &AccountStore,
     kind: OperationKind,
     wa_id: &str,
 ) -> (OperationState, Option<i64>) {
-    let ops = s.operations(OperationFilter::default()).await.expect("ops");
-    let op = ops
-        .iter()
-        .find(|o| o.kind() == kind && o.participant() == Some(&p(wa_id)))
-        .expect("the operation");
+    let person = p(wa_id).into();
+    let op = op_where(s, |o| {
+        o.kind() == kind && o.spec.person().is_some_and(|x| x.is(&person))
+    })
+    .await;
     (op.state, op.error_code)
+}
+
+/// The state, code and group of the lifecycle operation that carried `request_id`.
+async fn lifecycle(
+    s: &AccountStore,
+    kind: OperationKind,
+    request_id: &str,
+) -> (OperationState, Option<i64>, Option<String>) {
+    let op = op_where(s, |o| {
+        o.kind() == kind && o.request_id.as_deref() == Some(request_id)
+    })
+    .await;
+    (op.state, op.error_code, op.spec.group().map(str::to_owned))
+}
+
+fn new_group(subject: &str) -> OpSpec {
+    OpSpec::Create {
+        group: None,
+        new: NewGroup {
+            subject: subject.into(),
+            description: None,
+            join_approval_mode: JoinApprovalMode::AutoApprove,
+        },
+    }
 }
 
 async fn ingest(home: &Path, db: &Path, file: &Path) -> common::Run {
@@ -116,10 +154,11 @@ async fn every_documented_shape_is_stored_once_and_applied() {
     let group = |id: &str, subject: &str, members: &[&str]| MirrorGroup {
         id: id.into(),
         subject: subject.into(),
-        members: members.iter().map(|w| p(w)).collect(),
+        members: members.iter().map(|w| p(w).into()).collect(),
         member_count: members.len() as u32,
         read_at: 0,
         gone_at: None,
+        about: Default::default(),
     };
     s.upsert_groups(vec![
         group(GROUP, "Spring cohort A", &members),
@@ -150,6 +189,25 @@ async fn every_documented_shape_is_stored_once_and_applied() {
     )
     .await;
     accepted(&s, OperationKind::Remove, &["15550100011"], "RQ-c0de").await;
+    // The lifecycle's changes, each accepted under the request id its fixture names.
+    accepted_specs(&s, vec![new_group("Spring cohort A")], "RQ-7f3a91").await;
+    accepted_specs(&s, vec![new_group("Spring cohort B")], "RQ-7f3a92").await;
+    let delete = |group: &str| OpSpec::Delete {
+        group: group.into(),
+    };
+    accepted_specs(&s, vec![delete(DOOMED)], "RQ-88c2").await;
+    accepted_specs(&s, vec![delete(GROUP)], "RQ-88c3").await;
+    let settings = vec![
+        OpSpec::Subject {
+            group: GROUP.into(),
+            subject: "Spring cohort A (2026)".into(),
+        },
+        OpSpec::Description {
+            group: GROUP.into(),
+            description: "Weekly check-ins".into(),
+        },
+    ];
+    accepted_specs(&s, settings, "RQ-a1b2").await;
 
     // One body a line, as saved; in an order unlike the events' own.
     let shapes = fixtures();
@@ -195,14 +253,60 @@ async fn every_documented_shape_is_stored_once_and_applied() {
         (Confirmed, None),
         "C's spelling"
     );
+    // The lifecycle's: a create by its `group_create` (the group it made now named), failed
+    // with the event's code; a deletion; each settings part by its own outcome.
+    use OperationKind::{Create, Delete, Description, Subject};
+    assert_eq!(
+        lifecycle(&s, Create, "RQ-7f3a91").await,
+        (Confirmed, None, Some("R3JwX2NyZWF0ZWRfMDAy".into()))
+    );
+    assert_eq!(
+        lifecycle(&s, Create, "RQ-7f3a92").await,
+        (Failed, Some(131211), None),
+        "W's group_id of a failed create is not taken"
+    );
+    assert_eq!(
+        lifecycle(&s, Delete, "RQ-88c2").await,
+        (Confirmed, None, Some(DOOMED.into()))
+    );
+    assert_eq!(
+        lifecycle(&s, Delete, "RQ-88c3").await,
+        (Failed, Some(131207), Some(GROUP.into()))
+    );
+    assert_eq!(
+        lifecycle(&s, Subject, "RQ-a1b2").await,
+        (Confirmed, None, Some(GROUP.into()))
+    );
+    assert_eq!(
+        lifecycle(&s, Description, "RQ-a1b2").await,
+        (Failed, Some(100), Some(GROUP.into())),
+        "the part's own error, not the item's 131201"
+    );
     let outcomes = s.outcomes().await.expect("outcomes");
-    assert_eq!(outcomes.len(), 8, "one outcome row per operation");
+    assert_eq!(outcomes.len(), 14, "one outcome row per operation");
 
     // The mirror follows: who joined (by link, by approval, added), who left or was removed.
     let g = s.group(GROUP).await.expect("read").expect("group");
-    let now: Vec<String> = g.members.iter().map(|m| m.wa_id().to_owned()).collect();
-    assert_eq!(now, vec!["15550100001", "15550100002", "15550100010"]);
-    assert_eq!(g.member_count, 3);
+    let now: Vec<String> = g.members.iter().map(|m| m.label()).collect();
+    assert_eq!(
+        now,
+        vec![
+            "+15550100001 @ana.k",
+            "+15550100002",
+            "+15550100010",
+            "US.9930217741 @bo.r"
+        ],
+        "each with the keys the event gave; a hidden phone by BSUID"
+    );
+    assert_eq!(g.member_count, 4);
+    assert!(!g.about.suspended, "suspended, then cleared");
+    assert!(
+        s.join_requests(Some(GROUP))
+            .await
+            .expect("requests")
+            .is_empty(),
+        "the one who asked was let in"
+    );
     assert_eq!(
         g.subject, "Spring cohort A (2026)",
         "the subject a settings change set"
@@ -213,6 +317,10 @@ async fn every_documented_shape_is_stored_once_and_applied() {
         .expect("read")
         .expect("created");
     assert_eq!(made.subject, "Spring cohort A");
+    assert_eq!(
+        made.about.invite_link.as_deref(),
+        Some("https://chat.whatsapp.com/AbCdEf123456")
+    );
     let gone = s.group(DOOMED).await.expect("read").expect("kept");
     assert!(gone.gone_at.is_some(), "a deleted group is marked gone");
 
@@ -243,17 +351,11 @@ async fn every_documented_shape_is_stored_once_and_applied() {
             .filter(|e| e["type"] == kind)
             .any(|e| e["text"].as_str().unwrap_or("").contains(needle))
     };
-    assert!(text(
-        "group_participants_add",
-        "+15550100001 (ana.k) joined"
-    ));
+    assert!(text("group_participants_add", "+15550100001 @ana.k joined"));
     assert!(text("group_participants_add", "by link"));
     assert!(text("group_participants_add", "+15550100002 joined"));
     assert!(text("group_participants_add", "by approval"));
-    assert!(text(
-        "group_participants_add",
-        "US.9930217741 (bo.r) joined"
-    ));
+    assert!(text("group_participants_add", "US.9930217741 @bo.r joined"));
     assert!(text("group_participants_remove", "+15550100006 left"));
     assert!(text("group_participants_remove", "+15550100009 left"));
     assert!(text(
@@ -279,7 +381,7 @@ async fn every_documented_shape_is_stored_once_and_applied() {
         .iter()
         .map(|e| e["settled"]["operations"].as_array().map_or(0, Vec::len))
         .sum();
-    assert_eq!(settled, 8, "every operation settled by exactly one event");
+    assert_eq!(settled, 14, "every operation settled by exactly one event");
 
     // The same file again: recognised, nothing applied twice.
     let again = ingest(h, &db, &file).await;
@@ -294,7 +396,7 @@ async fn every_documented_shape_is_stored_once_and_applied() {
         "{}",
         again.stdout
     );
-    assert_eq!(s.outcomes().await.expect("outcomes").len(), 8);
+    assert_eq!(s.outcomes().await.expect("outcomes").len(), 14);
     let ids: Vec<OpId> = s
         .operations(OperationFilter::default())
         .await
@@ -302,7 +404,7 @@ async fn every_documented_shape_is_stored_once_and_applied() {
         .iter()
         .map(|o| o.id)
         .collect();
-    assert_eq!(ids.len(), 8);
+    assert_eq!(ids.len(), 14);
 }
 
 #[tokio::test(flavor = "multi_thread")]

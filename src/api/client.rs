@@ -9,23 +9,40 @@ use serde_json::Value;
 use super::body::{excerpt, read_capped};
 use super::call::{Call, Endpoint, Method as CallMethod};
 use super::error::ApiError;
+use super::lifecycle::{InviteLink, JoinRequestsAnswered};
 use super::proxy::{self, ProxyChoice};
 use super::settings::ClientSettings;
-use super::wire::{self, GroupInfo, GroupPage, GroupSummary, WriteAccepted};
+use super::wire::{self, GroupInfo, GroupPage, GroupSummary, JoinRequestPage, WriteAccepted};
 use crate::domain::{
-    MAX_GROUPS_PER_NUMBER, MAX_PARTICIPANTS_PER_REQUEST, OperationKind, Participant,
+    MAX_GROUPS_PER_NUMBER, MAX_PARTICIPANTS_PER_REQUEST, Members, OperationKind, Participant,
+    Person,
 };
 
 /// The fields asked of a group's info call.
-pub const GROUP_FIELDS: &str =
-    "subject,description,participants,total_participant_count,suspended,creation_timestamp";
+pub const GROUP_FIELDS: &str = "subject,description,participants,total_participant_count,suspended,creation_timestamp,join_approval_mode";
+
+/// Join requests asked for per page (the page size is not documented; C has no bound).
+pub const JOIN_REQUESTS_PAGE: u32 = 100;
 
 /// What a call answered, by the call's shape.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Answer {
     Group(GroupInfo),
     Page(GroupPage),
+    /// A write the server took (create, settings, photo, delete, link delete, participants).
     Write(WriteAccepted),
+    /// An invite link: a get's answer, or a reset's (with the write's facts).
+    Link {
+        link: InviteLink,
+        write: Option<WriteAccepted>,
+    },
+    /// A page of join requests.
+    JoinRequests(JoinRequestPage),
+    /// What an approve or reject did to each id.
+    Decided {
+        answered: JoinRequestsAnswered,
+        write: WriteAccepted,
+    },
 }
 
 /// The most pages of the group list read: 10,000 groups in pages of at least 10.
@@ -105,35 +122,101 @@ impl Client {
             }
             Call::AddParticipants { participants, .. }
             | Call::RemoveParticipants { participants, .. } => {
-                check_batch(participants)?;
-                let method = match endpoint.method {
-                    CallMethod::Post => Method::POST,
-                    CallMethod::Delete => Method::DELETE,
-                    CallMethod::Get => Method::GET,
-                };
-                let request = self.http.request(method, url).json(&call.body());
-                self.write(request).await.map(Answer::Write)
+                check_batch(participants, matches!(call, Call::AddParticipants { .. }))?;
+                let request = self
+                    .http
+                    .request(http_method(&endpoint), url)
+                    .json(&call.body());
+                self.write(request).await.map(|(w, _)| Answer::Write(w))
+            }
+            Call::GetInviteLink { .. } => {
+                let json = self.get_json(url).await?;
+                InviteLink::from_json(&json)
+                    .map(|link| Answer::Link { link, write: None })
+                    .map_err(ApiError::BadAnswer)
+            }
+            Call::ListJoinRequests { after, .. } => {
+                {
+                    let mut query = url.query_pairs_mut();
+                    query.append_pair("limit", &JOIN_REQUESTS_PAGE.to_string());
+                    if let Some(after) = after {
+                        query.append_pair("after", after);
+                    }
+                }
+                let json = self.get_json(url).await?;
+                JoinRequestPage::from_json(&json)
+                    .map(Answer::JoinRequests)
+                    .map_err(ApiError::BadAnswer)
+            }
+            Call::UpdatePhoto { photo, .. } => {
+                let (body, content_type) = super::multipart::photo_form(&photo.jpeg);
+                let request = self
+                    .http
+                    .post(url)
+                    .header(header::CONTENT_TYPE, content_type)
+                    .body(body);
+                self.write(request).await.map(|(w, _)| Answer::Write(w))
+            }
+            Call::DeleteGroup { .. } => {
+                let request = self.http.delete(url);
+                self.write(request).await.map(|(w, _)| Answer::Write(w))
+            }
+            Call::CreateGroup { .. }
+            | Call::UpdateSettings { .. }
+            | Call::DeleteInviteLink { .. } => {
+                check_lifecycle(call)?;
+                let request = self
+                    .http
+                    .request(http_method(&endpoint), url)
+                    .json(&call.body());
+                self.write(request).await.map(|(w, _)| Answer::Write(w))
+            }
+            Call::ResetInviteLink { .. } => {
+                let request = self.http.post(url).json(&call.body());
+                let (write, json) = self.write(request).await?;
+                let json = json.unwrap_or(Value::Null);
+                InviteLink::from_json(&json)
+                    .map(|link| Answer::Link {
+                        link,
+                        write: Some(write),
+                    })
+                    // The server took the reset (the old link is dead) but its answer has no
+                    // usable link: a write whose outcome is known, read the link to see it.
+                    .map_err(ApiError::BadAnswer)
+            }
+            Call::ApproveJoinRequests { .. } | Call::RejectJoinRequests { .. } => {
+                check_lifecycle(call)?;
+                let request = self
+                    .http
+                    .request(http_method(&endpoint), url)
+                    .json(&call.body());
+                let (write, json) = self.write(request).await?;
+                let answered = JoinRequestsAnswered::from_json(&json.unwrap_or(Value::Null));
+                Ok(Answer::Decided { answered, write })
             }
         }
     }
 
-    /// `POST /{v}/{group_id}/participants`.
+    /// `POST /{v}/{group_id}/participants`, by phone number.
     pub async fn add_participants(
         &self,
         group_id: &str,
         people: &[Participant],
     ) -> Result<WriteAccepted, ApiError> {
-        self.write_participants(OperationKind::Add, group_id, people)
+        let people: Vec<Person> = people.iter().cloned().map(Person::by_phone).collect();
+        self.write_participants(OperationKind::Add, group_id, &people)
             .await
     }
 
-    /// `DELETE /{v}/{group_id}/participants`.
-    pub async fn remove_participants(
+    /// `DELETE /{v}/{group_id}/participants`, each by phone number when known, else by BSUID
+    /// (`people`: [`Person`]s, or [`Participant`]s known by phone).
+    pub async fn remove_participants<P: Clone + Into<Person>>(
         &self,
         group_id: &str,
-        people: &[Participant],
+        people: &[P],
     ) -> Result<WriteAccepted, ApiError> {
-        self.write_participants(OperationKind::Remove, group_id, people)
+        let people: Vec<Person> = people.iter().cloned().map(Into::into).collect();
+        self.write_participants(OperationKind::Remove, group_id, &people)
             .await
     }
 
@@ -142,17 +225,27 @@ impl Client {
         &self,
         kind: OperationKind,
         group_id: &str,
-        people: &[Participant],
+        people: &[Person],
     ) -> Result<WriteAccepted, ApiError> {
         let call = Call::change_participants(kind, group_id, people.to_vec());
-        match self.execute(&call).await? {
+        self.write_call(&call).await
+    }
+
+    /// Sends a write and gives what the server took (for tests of the client; the engine
+    /// sends through its call policy).
+    pub async fn write_call(&self, call: &Call) -> Result<WriteAccepted, ApiError> {
+        match self.execute(call).await? {
             Answer::Write(accepted) => Ok(accepted),
             _ => Err(ApiError::Invalid("not a write".into())),
         }
     }
 
-    /// A write's answer: 200/206 with what failed, or the error.
-    async fn write(&self, request: reqwest::RequestBuilder) -> Result<WriteAccepted, ApiError> {
+    /// A write's answer: 200/206 with what failed (and the JSON, when there was a body), or
+    /// the error. A body of `{"success": false}` (or `"false"`) is refused.
+    async fn write(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<(WriteAccepted, Option<Value>), ApiError> {
         let (status, headers, body) = self.send(request).await?;
         let json = if body.iter().all(u8::is_ascii_whitespace) {
             None
@@ -169,12 +262,15 @@ impl Client {
             return Err(error_of(code, &headers, json.as_ref(), &body));
         }
         let Some(json) = json else {
-            return Ok(WriteAccepted {
-                status: code,
-                request_id: None,
-                partial: code == 206,
-                failed: Vec::new(),
-            });
+            return Ok((
+                WriteAccepted {
+                    status: code,
+                    request_id: None,
+                    partial: code == 206,
+                    failed: Vec::new(),
+                },
+                None,
+            ));
         };
         let graph = wire::graph_error(code, &headers, &json);
         let partial = code == 206 || graph.as_ref().is_some_and(|g| g.code == 131201);
@@ -182,18 +278,21 @@ impl Client {
             // A 2xx carrying an error that is not a partial success: trust the error.
             return Err(ApiError::Graph(Box::new(g)));
         }
-        if json.get("success").and_then(Value::as_bool) == Some(false) {
+        // C gives `success` as a boolean for a delete and as the string "true" for a link
+        // delete: both are read.
+        if super::lenient::boolean(json.get("success")) == Some(false) {
             return Err(ApiError::NotJson {
                 status: code,
                 excerpt: "the server answered success=false".into(),
             });
         }
-        Ok(WriteAccepted {
+        let accepted = WriteAccepted {
             status: code,
             request_id: wire::request_id(&json),
             partial,
             failed: wire::failed_participants(&json),
-        })
+        };
+        Ok((accepted, Some(json)))
     }
 
     /// `GET /{v}/{group_id}?fields=...`: subject, members and counts.
@@ -342,8 +441,61 @@ impl GroupList {
     }
 }
 
-/// 1 to 8 participants, none twice.
-pub fn check_batch(people: &[Participant]) -> Result<(), ApiError> {
+/// The HTTP method of an endpoint.
+fn http_method(endpoint: &Endpoint) -> Method {
+    match endpoint.method {
+        CallMethod::Post => Method::POST,
+        CallMethod::Delete => Method::DELETE,
+        CallMethod::Get => Method::GET,
+    }
+}
+
+/// What a lifecycle write must hold before it is sent: a subject of 1 to 128 characters, a
+/// description of at most 2048, something to change, 1 or more join request ids (none twice).
+fn check_lifecycle(call: &Call) -> Result<(), ApiError> {
+    use crate::domain::group::{check_description, check_subject};
+    let invalid = ApiError::Invalid;
+    match call {
+        Call::CreateGroup { new } => {
+            check_subject(&new.subject).map_err(invalid)?;
+            if let Some(d) = &new.description {
+                check_description(d).map_err(invalid)?;
+            }
+        }
+        Call::UpdateSettings {
+            subject,
+            description,
+            ..
+        } => {
+            if subject.is_none() && description.is_none() {
+                return Err(invalid(
+                    "nothing to change: no subject and no description".into(),
+                ));
+            }
+            if let Some(s) = subject {
+                check_subject(s).map_err(invalid)?;
+            }
+            if let Some(d) = description {
+                check_description(d).map_err(invalid)?;
+            }
+        }
+        Call::ApproveJoinRequests { ids, .. } | Call::RejectJoinRequests { ids, .. } => {
+            if ids.is_empty() {
+                return Err(invalid("no join request given".into()));
+            }
+            let mut seen = std::collections::HashSet::new();
+            if let Some(twice) = ids.iter().find(|id| !seen.insert(id.as_str())) {
+                return Err(invalid(format!("join request {twice} is given twice")));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// 1 to 8 participants, none twice (one person in two forms, or by phone and BSUID, is twice),
+/// and for an add (`adding`) each with a phone number.
+pub fn check_batch(people: &[Person], adding: bool) -> Result<(), ApiError> {
     if people.is_empty() {
         return Err(ApiError::Invalid("no participants given".into()));
     }
@@ -353,9 +505,14 @@ pub fn check_batch(people: &[Participant]) -> Result<(), ApiError> {
             people.len()
         )));
     }
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = Members::default();
     for p in people {
-        if !seen.insert(p.wa_id()) {
+        if adding && p.phone().is_none() {
+            return Err(ApiError::Invalid(format!(
+                "{p} is known only by BSUID: participants are added by phone number"
+            )));
+        }
+        if !seen.insert(p.clone()) {
             return Err(ApiError::Invalid(format!(
                 "{p} is given twice in one request"
             )));

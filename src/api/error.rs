@@ -15,8 +15,12 @@ pub enum ErrorClass {
     Permission,
     /// The group cannot take this change (unknown, suspended, full).
     GroupPermanent,
-    /// One participant cannot be changed (terms not accepted, not a member, not eligible).
+    /// One participant (or join request) cannot be changed: terms not accepted, not a member,
+    /// no such join request.
     Participant,
+    /// The business number cannot do this (§1.11): the group limit reached (131211), creation
+    /// disabled for now (131214), not eligible for the Groups API (131215). Not retried.
+    Account,
     /// The request itself was wrong.
     BadRequest,
     /// A code this tool does not know: not retried.
@@ -32,9 +36,13 @@ impl ErrorClass {
             1 | 2 | 131000 | 131016 | 133004 => ErrorClass::Transient,
             0 | 102 | 104 | 190 => ErrorClass::Auth,
             3 | 10 | 200..=299 => ErrorClass::Permission,
-            131041 | 131204 | 131207 => ErrorClass::GroupPermanent,
-            131201 | 131203 | 131212 | 131215 => ErrorClass::Participant,
-            100 | 131008 | 131009 | 131202 => ErrorClass::BadRequest,
+            131020 | 131041 | 131204 | 131207 => ErrorClass::GroupPermanent,
+            131201 | 131203 | 131212 | 131213 => ErrorClass::Participant,
+            131211 | 131214 | 131215 => ErrorClass::Account,
+            // 131059, a bad paging cursor, is answered by reading the list again from its
+            // first page (`engine::listing`); 131209 and 131210, a photo that is not square or
+            // too small, are refused before sending.
+            100 | 131008 | 131009 | 131059 | 131202 | 131209 | 131210 => ErrorClass::BadRequest,
             _ if is_transient == Some(true) => ErrorClass::Transient,
             _ if status == 429 => ErrorClass::Throttled,
             _ if status >= 500 => ErrorClass::Transient,
@@ -57,6 +65,7 @@ impl ErrorClass {
             ErrorClass::Permission => "permission",
             ErrorClass::GroupPermanent => "group",
             ErrorClass::Participant => "participant",
+            ErrorClass::Account => "account",
             ErrorClass::BadRequest => "bad request",
             ErrorClass::Unknown => "unknown",
         }
@@ -229,7 +238,14 @@ mod tests {
             (131207, 403, GroupPermanent),
             (131208, 429, Throttled),
             (131212, 400, Participant),
-            (131215, 400, Participant),
+            (131213, 400, Participant),
+            (131020, 400, GroupPermanent),
+            (131059, 400, BadRequest),
+            (131209, 400, BadRequest),
+            (131210, 400, BadRequest),
+            (131211, 400, Account),
+            (131214, 400, Account),
+            (131215, 400, Account),
             (4, 400, Throttled),
             (17, 400, Throttled),
             (341, 400, Throttled),

@@ -8,8 +8,9 @@ use serde_json::Value;
 
 use super::error::{GraphError, ParticipantFailure};
 use super::lenient;
+use crate::domain::group::MAX_DESCRIPTION_CHARS;
 use crate::domain::text::sanitize;
-use crate::domain::{GroupId, Participant};
+use crate::domain::{GroupId, JoinApprovalMode, Participant, Person, UserId};
 
 /// The most characters of one text field kept from an answer (a subject has at most 128; an
 /// error message a few hundred).
@@ -20,9 +21,14 @@ pub const MAX_TEXT_CHARS: usize = 1024;
 /// [`MAX_TEXT_CHARS`]. Every string field of every answer goes through here, so no later path
 /// (Display, CSV, JSON, the app) can carry a control character from a server.
 pub fn text(v: Option<&Value>) -> Option<String> {
+    text_up_to(v, MAX_TEXT_CHARS)
+}
+
+/// [`text`] cut to `max` characters instead (a description may have 2048).
+pub fn text_up_to(v: Option<&Value>, max: usize) -> Option<String> {
     lenient::string(v).map(|s| {
         let safe = sanitize(&s);
-        match safe.char_indices().nth(MAX_TEXT_CHARS) {
+        match safe.char_indices().nth(max) {
             Some((cut, _)) => format!("{}…", &safe[..cut]),
             None => safe,
         }
@@ -49,20 +55,45 @@ pub struct ParticipantsBody<'a> {
     pub participants: Vec<UserRef<'a>>,
 }
 
+/// One participant of a body: `{"user": …}` with the phone number in E.164 when it is known,
+/// else the BSUID (the contract's `user` takes either for a removal, `groups-api-2026.md`
+/// §1.8; an add always has the phone).
 #[derive(Serialize)]
 pub struct UserRef<'a> {
     pub user: &'a str,
 }
 
 impl<'a> ParticipantsBody<'a> {
-    pub fn new(participants: &'a [Participant]) -> Self {
+    pub fn new(participants: &'a [Person]) -> Self {
         ParticipantsBody {
             messaging_product: "whatsapp",
             participants: participants
                 .iter()
-                .map(|p| UserRef { user: p.e164() })
+                .map(|p| UserRef { user: p.user_ref() })
                 .collect(),
         }
+    }
+}
+
+/// A person as an answer names them: a bare wa_id string (older shapes), or an object with
+/// any of `wa_id` (or `user`), `user_id`, `parent_user_id` and `username`, each optional and
+/// read leniently (numbers as strings, `+` or not); text made safe ([`text`]). `None` when it
+/// holds neither a valid wa_id nor a valid BSUID: nothing to know them by
+/// (`groups-api-2026.md` §1.3, §1.7, §1.10).
+pub fn person(item: &Value) -> Option<Person> {
+    let wa_id = |v: Option<&Value>| text(v).and_then(|w| Participant::from_wa_id(&w).ok());
+    let bsuid = |v: Option<&Value>| text(v).and_then(|id| UserId::parse(id.trim()).ok());
+    match item {
+        Value::String(_) | Value::Number(_) => Person::known(wa_id(Some(item)), bsuid(Some(item))),
+        Value::Object(_) => {
+            let phone = wa_id(item.get("wa_id")).or_else(|| wa_id(item.get("user")));
+            let user_id = bsuid(item.get("user_id")).or_else(|| bsuid(item.get("user")));
+            Person::known(phone, user_id).map(|p| {
+                p.with_parent_user_id(bsuid(item.get("parent_user_id")))
+                    .with_username(text(item.get("username")).map(|u| u.trim().to_owned()))
+            })
+        }
+        _ => None,
     }
 }
 
@@ -101,11 +132,14 @@ pub struct GroupInfo {
     pub id: String,
     pub subject: String,
     pub description: Option<String>,
-    /// Members as wa_ids (digits, no `+`), as the server reports them.
-    pub participants: Vec<String>,
+    /// Members as the server reports them (each with every key it gave); items that name no
+    /// one (no valid wa_id nor BSUID) are left out.
+    pub participants: Vec<Person>,
     pub total_participant_count: Option<u64>,
     pub suspended: Option<bool>,
     pub creation_timestamp: Option<i64>,
+    /// `approval_required` or `auto_approve`, when the server said (and said one of those).
+    pub join_approval_mode: Option<JoinApprovalMode>,
 }
 
 /// Reads the Graph error envelope out of a body, when it has one.
@@ -226,18 +260,23 @@ impl GroupPage {
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
-        let paging = body.get("paging");
-        let has_next = paging
-            .and_then(|p| p.get("next"))
-            .is_some_and(|n| !n.is_null());
-        let after = paging
-            .and_then(|p| p.get("cursors"))
-            .and_then(|c| lenient::string(c.get("after")));
         Ok(GroupPage {
             groups,
-            next_after: if has_next { after } else { None },
+            next_after: next_cursor(body),
         })
     }
+}
+
+/// The `after` cursor of a Graph edge's next page (`paging.cursors.after`), when
+/// `paging.next` says there is one.
+pub fn next_cursor(body: &Value) -> Option<String> {
+    let paging = body.get("paging")?;
+    if paging.get("next").is_none_or(Value::is_null) {
+        return None;
+    }
+    paging
+        .get("cursors")
+        .and_then(|c| lenient::string(c.get("after")))
 }
 
 impl GroupInfo {
@@ -263,23 +302,67 @@ impl GroupInfo {
         Ok(GroupInfo {
             id,
             subject: text(body.get("subject")).unwrap_or_default(),
-            description: text(body.get("description")),
+            description: text_up_to(body.get("description"), MAX_DESCRIPTION_CHARS),
             participants,
             total_participant_count: total,
             suspended: lenient::boolean(body.get("suspended")),
             creation_timestamp: lenient::int(body.get("creation_timestamp")),
+            join_approval_mode: lenient::string(body.get("join_approval_mode"))
+                .filter(|m| !m.trim().is_empty())
+                .and_then(|m| m.parse().ok()),
         })
     }
 }
 
-fn member_ids(list: &[Value]) -> Vec<String> {
-    list.iter()
-        .filter_map(|m| match m {
-            Value::String(_) => text(Some(m)),
-            other => text(other.get("wa_id")).or_else(|| text(other.get("user"))),
+fn member_ids(list: &[Value]) -> Vec<Person> {
+    list.iter().filter_map(person).collect()
+}
+
+/// One pending join request: its id, who asks (with every key given: `wa_id` may be missing,
+/// `groups-api-2026.md` §1.7) and when (unix seconds).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct JoinRequest {
+    pub id: String,
+    /// `None` when the item names no one the tool can know (no valid wa_id nor BSUID).
+    pub person: Option<Person>,
+    pub created_at: Option<i64>,
+}
+
+/// One page of a group's join requests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JoinRequestPage {
+    pub requests: Vec<JoinRequest>,
+    /// The cursor of the next page, when the server says there is one.
+    pub next_after: Option<String>,
+}
+
+impl JoinRequestPage {
+    /// Reads `{"data":[{join_request_id, wa_id?, user_id, parent_user_id?, username?,
+    /// creation_timestamp}], "paging"}` (`groups-api-2026.md` §1.7); an item without its id
+    /// (or with a blank one) is refused with the reason: it could not be answered. An empty
+    /// page has no next page, whatever its cursor says (a list read never loops on one).
+    pub fn from_json(body: &Value) -> Result<JoinRequestPage, String> {
+        let list = body
+            .get("data")
+            .and_then(Value::as_array)
+            .ok_or_else(|| "join requests without `data`".to_owned())?;
+        let requests = list
+            .iter()
+            .map(|item| {
+                Ok(JoinRequest {
+                    id: text(item.get("join_request_id"))
+                        .filter(|id| !id.trim().is_empty())
+                        .ok_or_else(|| "a join request without its `join_request_id`".to_owned())?,
+                    person: person(item),
+                    created_at: lenient::int(item.get("creation_timestamp")),
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(JoinRequestPage {
+            next_after: next_cursor(body).filter(|_| !requests.is_empty()),
+            requests,
         })
-        .map(|s| s.trim_start_matches('+').to_owned())
-        .collect()
+    }
 }
 
 #[cfg(test)]
@@ -289,12 +372,82 @@ mod tests {
 
     #[test]
     fn request_body_matches_the_contract() {
-        let people = [Participant::parse("+12025550143", None).expect("valid")];
+        let phone = Participant::parse("+12025550143", None).expect("valid");
+        let hidden = Person::by_user_id(UserId::parse("US.1349").expect("bsuid"));
+        let both = Person::known(Some(phone.clone()), UserId::parse("US.7").ok()).expect("known");
+        let people = [Person::by_phone(phone), hidden, both];
         let body = serde_json::to_value(ParticipantsBody::new(&people)).expect("json");
         assert_eq!(
             body,
-            json!({"messaging_product":"whatsapp","participants":[{"user":"+12025550143"}]})
+            json!({"messaging_product":"whatsapp","participants":[
+                {"user":"+12025550143"}, {"user":"US.1349"}, {"user":"+12025550143"}
+            ]})
         );
+    }
+
+    #[test]
+    fn members_and_join_requests_carry_every_key_each_optional() {
+        let info = GroupInfo::from_json(&json!({
+            "id": "g", "participants": [
+                {"wa_id": "15550100001", "user_id": "US.4410982233", "username": "ana.k"},
+                {"user_id": "US.7781", "parent_user_id": "US.1", "username": " bo_b "},
+                {"wa_id": 15550100003_u64},
+                {"username": "nobody"},
+                {"wa_id": "not a number", "user_id": "US.9"},
+                {"wa_id": "15550100004", "user_id": "not a bsuid"}
+            ]
+        }))
+        .expect("info");
+        let shown: Vec<String> = info.participants.iter().map(Person::label).collect();
+        assert_eq!(
+            shown,
+            [
+                "+15550100001 @ana.k",
+                "US.7781 @bo_b",
+                "+15550100003",
+                "US.9",
+                "+15550100004"
+            ]
+        );
+        assert_eq!(
+            info.participants[1].parent_user_id().map(UserId::as_str),
+            Some("US.1")
+        );
+        assert_eq!(
+            info.participants[0].user_id().map(UserId::as_str),
+            Some("US.4410982233")
+        );
+        let page = JoinRequestPage::from_json(&json!({
+            "data": [
+                {"join_request_id": "SlJRXzAwMQ", "wa_id": "15550100002", "user_id": "US.7781", "creation_timestamp": "1767262000"},
+                {"join_request_id": "SlJRXzAwMg", "user_id": "US.55", "username": "cy", "creation_timestamp": 1767262001}
+            ],
+            "paging": {"cursors": {"after": "QVFI"}, "next": "https://x/next"}
+        }))
+        .expect("page");
+        assert_eq!(page.requests[0].created_at, Some(1_767_262_000));
+        assert_eq!(
+            page.requests[1]
+                .person
+                .as_ref()
+                .map(Person::label)
+                .as_deref(),
+            Some("US.55 @cy")
+        );
+        assert_eq!(page.next_after.as_deref(), Some("QVFI"));
+        assert!(JoinRequestPage::from_json(&json!({"data": [{"wa_id": "1"}]})).is_err());
+        assert!(
+            JoinRequestPage::from_json(
+                &json!({"data": [{"join_request_id": " ", "user_id": "US.1"}]})
+            )
+            .is_err()
+        );
+        assert!(JoinRequestPage::from_json(&json!({"nope": 1})).is_err());
+        let empty = JoinRequestPage::from_json(&json!({
+            "data": [], "paging": {"cursors": {"after": "QVFI"}, "next": "https://x/next"}
+        }))
+        .expect("empty page");
+        assert_eq!(empty.next_after, None, "an empty page ends the list");
     }
 
     #[test]
@@ -304,7 +457,8 @@ mod tests {
             "total_participant_count": "2", "suspended": "false", "creation_timestamp": 1700000000
         }))
         .expect("info");
-        assert_eq!(info.participants, vec!["12025550143", "447911123456"]);
+        let members: Vec<&str> = info.participants.iter().map(Person::user_ref).collect();
+        assert_eq!(members, ["+12025550143", "+447911123456"]);
         assert_eq!(info.total_participant_count, Some(2));
         assert_eq!(info.suspended, Some(false));
         assert!(GroupInfo::from_json(&json!({"subject": "no id"})).is_err());
@@ -403,19 +557,34 @@ mod tests {
     fn every_string_of_a_group_answer_is_made_safe_and_bounded() {
         let info = GroupInfo::from_json(&json!({
             "id": "g1", "subject": EVIL, "description": "x".repeat(10_000),
-            "participants": [EVIL, {"wa_id": EVIL}], "total_participant_count": 2
+            "participants": [EVIL, {"wa_id": EVIL}, {"user_id": "US.1", "username": EVIL}],
+            "total_participant_count": 3
         }))
         .expect("info");
         harmless("subject", &info.subject);
         let description = info.description.unwrap_or_default();
         assert_eq!(
             description.chars().count(),
-            MAX_TEXT_CHARS + 1,
-            "cut, with an ellipsis"
+            MAX_DESCRIPTION_CHARS + 1,
+            "cut at a description's most, with an ellipsis"
         );
+        assert_eq!(info.participants.len(), 1, "only the one known by a key");
         for member in &info.participants {
-            harmless("member", member);
+            harmless("member", &member.label());
         }
+        let page = JoinRequestPage::from_json(&json!({"data": [
+            {"join_request_id": EVIL, "user_id": "US.1", "username": EVIL}
+        ]}))
+        .expect("page");
+        harmless("join request id", &page.requests[0].id);
+        harmless(
+            "join request username",
+            &page.requests[0]
+                .person
+                .as_ref()
+                .map(Person::label)
+                .unwrap_or_default(),
+        );
         let page =
             GroupPage::from_json(&json!({"data": {"groups": [{"id": "g1", "subject": EVIL}]}}))
                 .expect("page");

@@ -65,6 +65,9 @@ pub async fn run(args: DemoArgs, global: &GlobalArgs) -> Result<Outcome, Failure
     let mut config = SandboxConfig {
         groups: args.groups,
         seed: args.seed,
+        hidden_phone_rate: args.hidden_phone_rate,
+        // Some people in several groups, so "remove from all their groups" can be tried.
+        regulars: args.groups / 4,
         latency_ms: 40,
         jitter_ms: 40,
         ..SandboxConfig::default()
@@ -123,7 +126,7 @@ struct DemoWebhooks {
 }
 
 async fn open_app(
-    sandbox: &Sandbox,
+    sandbox: &Arc<Sandbox>,
     dir: &Path,
     global: &GlobalArgs,
     keymap: crate::tui::Keymap,

@@ -5,13 +5,31 @@ use serde_json::json;
 
 use crate::cli::GroupsCommand;
 use crate::config::Settings;
+use crate::domain::MAX_GROUP_MEMBERS;
 use crate::domain::text::sanitize;
-use crate::domain::{MAX_GROUP_MEMBERS, Participant};
 use crate::engine::{Command, EngineConfig, Event, Fetch, FetchError, Fetched};
 use crate::exit::{Failure, Outcome};
 use crate::session::Session;
 
+mod create;
+mod delete;
+mod link;
+mod update;
+
 pub async fn run(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Failure> {
+    // The lifecycle commands open what they need (a dry run or a queued change needs no token).
+    match cmd {
+        GroupsCommand::Create(args) => create::run(settings, args).await,
+        GroupsCommand::Update(args) => update::run(settings, args).await,
+        GroupsCommand::Delete(args) => delete::run(settings, args).await,
+        GroupsCommand::Link(args) => link::run(settings, args).await,
+        GroupsCommand::Links { csv } => link::all(settings, csv).await,
+        other => reads(settings, other).await,
+    }
+}
+
+/// `groups sync|list|show`.
+async fn reads(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Failure> {
     let session = Session::online(settings).await?;
     match cmd {
         GroupsCommand::Sync { concurrency } => sync(&session, usize::from(concurrency)).await,
@@ -46,21 +64,17 @@ pub async fn run(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Fai
             else {
                 return Err(Failure::request("the engine read something else"));
             };
-            let members: Vec<String> = info
-                .participants
-                .iter()
-                .map(|w| {
-                    Participant::from_wa_id(w)
-                        .map(|p| p.e164().to_owned())
-                        .unwrap_or_else(|_| sanitize(w))
-                })
-                .collect();
+            let members = &info.participants;
             if json {
+                // `participants`: each member in one token (the phone, else the BSUID);
+                // `members`: every key the server gave of each.
+                let tokens: Vec<&str> = members.iter().map(|p| p.user_ref()).collect();
                 print_json(&json!({
                     "id": info.id,
                     "subject": info.subject,
                     "description": info.description,
-                    "participants": members,
+                    "participants": tokens,
+                    "members": members,
                     "total_participant_count": info.total_participant_count,
                     "suspended": info.suspended,
                     "creation_timestamp": info.creation_timestamp,
@@ -73,17 +87,18 @@ pub async fn run(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Fai
                 if info.suspended == Some(true) {
                     println!("status   suspended");
                 }
-                for m in &members {
-                    println!("  {m}");
+                for m in members {
+                    println!("  {}", m.label());
                 }
             }
             Ok(Outcome::Done)
         }
+        _ => Err(Failure::input("not a read of the groups")),
     }
 }
 
 /// Asks the engine for one read and waits for it.
-async fn fetch(session: &Session, what: Fetch) -> Result<Fetched, FetchError> {
+pub(crate) async fn fetch(session: &Session, what: Fetch) -> Result<Fetched, FetchError> {
     let (engine, mut events) = session
         .engine(EngineConfig::default())
         .map_err(|f| FetchError {
@@ -105,7 +120,7 @@ async fn fetch(session: &Session, what: Fetch) -> Result<Fetched, FetchError> {
 }
 
 /// The one line that ends a read that failed.
-fn fetch_failure(group: &str, e: FetchError) -> Failure {
+pub(crate) fn fetch_failure(group: &str, e: FetchError) -> Failure {
     let group = sanitize(group);
     let message = sanitize(&e.message);
     match e.class {

@@ -24,6 +24,7 @@ pub async fn run(settings: &Settings, args: LogArgs) -> Result<Outcome, Failure>
             "code",
             "message",
             "request_id",
+            "username",
         ])?;
         for o in &outcomes {
             let o = &o.outcome;
@@ -37,6 +38,7 @@ pub async fn run(settings: &Settings, args: LogArgs) -> Result<Outcome, Failure>
                 &code,
                 o.message.as_deref().unwrap_or(""),
                 o.request_id.as_deref().unwrap_or(""),
+                o.username.as_deref().unwrap_or(""),
             ])?;
         }
         out.flush()?;
@@ -57,7 +59,7 @@ pub async fn run(settings: &Settings, args: LogArgs) -> Result<Outcome, Failure>
                 let o = &x.outcome;
                 json!({
                     "time": rfc3339(o.at), "group": o.group_id, "participant": o.participant,
-                    "action": o.action, "result": o.result, "code": o.code, "message": o.message,
+                    "username": o.username, "action": o.action, "result": o.result, "code": o.code, "message": o.message,
                     "request_id": o.request_id, "operation": o.operation_id.map(|id| id.0),
                 })
             }).collect::<Vec<_>>(),

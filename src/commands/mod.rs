@@ -4,11 +4,14 @@ pub mod crowd;
 pub mod csv_out;
 pub mod demo;
 pub mod events;
+mod exactly;
 pub mod groups;
+pub mod lifecycle;
 pub mod local;
 pub mod log;
 pub mod participants;
 pub mod queue;
+pub mod requests;
 pub mod submit;
 pub mod tui;
 pub mod users;
@@ -32,6 +35,7 @@ pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
                 | Command::Log(_)
                 | Command::Webhook(_)
                 | Command::Events(_)
+                | Command::Requests(_)
         )
     ) && let Some(dir) = crate::logging::data_dir()
     {
@@ -62,6 +66,7 @@ pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Log(args) => log::run(&Settings::resolve(&cli.global)?, args).await,
         Command::Webhook(cmd) => webhook::run(&Settings::resolve(&cli.global)?, cmd).await,
         Command::Events(args) => events::run(&Settings::resolve(&cli.global)?, args).await,
+        Command::Requests(cmd) => requests::run(&Settings::resolve(&cli.global)?, cmd).await,
     }
 }
 

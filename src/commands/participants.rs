@@ -8,11 +8,11 @@ use crate::cli::{ParticipantsArgs, ParticipantsCommand};
 use crate::config::Settings;
 use crate::domain::text::sanitize;
 use crate::domain::{MAX_GROUP_MEMBERS, OpId, OpSpec, OperationKind, OperationState};
-use crate::engine::{Command, EngineConfig, Event, Scope, Summary};
+use crate::engine::EngineConfig;
 use crate::exit::{Failure, Outcome};
 use crate::session::Session;
 
-use super::local::store_failure;
+use super::exactly::{Ended, Followed, queue_and_submit};
 use super::users::parse_users;
 
 pub async fn run(settings: &Settings, cmd: ParticipantsCommand) -> Result<Outcome, Failure> {
@@ -23,19 +23,12 @@ pub async fn run(settings: &Settings, cmd: ParticipantsCommand) -> Result<Outcom
     change(settings, kind, args).await
 }
 
-/// How one participant's change ended.
-struct Ended {
-    state: OperationState,
-    code: Option<i64>,
-    message: Option<String>,
-}
-
 async fn change(
     settings: &Settings,
     kind: OperationKind,
     args: ParticipantsArgs,
 ) -> Result<Outcome, Failure> {
-    let people = parse_users(&args.users, settings.default_region)?;
+    let people = parse_users(&args.users, settings.default_region, kind)?;
     if kind == OperationKind::Add && people.len() > MAX_GROUP_MEMBERS {
         return Err(Failure::input(format!(
             "{} participants to add to one group; a group holds at most {MAX_GROUP_MEMBERS}",
@@ -43,74 +36,37 @@ async fn change(
         )));
     }
     let group = args.group.as_str();
-    for p in &people {
+    for p in people.iter().filter_map(|p| p.phone()) {
         if let Some(warning) = p.ambiguity() {
             eprintln!("note: {p}: {warning}");
         }
     }
-    let session = Session::online(settings).await?;
     let specs: Vec<OpSpec> = people
         .iter()
-        .map(|p| OpSpec::for_participant(kind, group, p.clone()))
-        .collect();
-    let report = session
-        .store()
-        .enqueue(specs)
-        .await
-        .map_err(store_failure)?;
-    let ids = report.ids.clone();
+        .map(|p| OpSpec::for_person(kind, group, p.clone()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| Failure::input(e.to_string()))?;
+    let session = Session::online(settings).await?;
     let config = EngineConfig {
         confirm: !args.no_verify,
         webhook_wait: settings.webhook_wait,
         ..EngineConfig::default()
     };
-    let (engine, mut events) = session.engine(config)?;
-    engine.send(Command::Submit(Scope::Operations(ids.clone())));
-    let mut ended: HashMap<OpId, Ended> = HashMap::new();
-    let mut held: HashMap<OpId, String> = HashMap::new();
-    let summary = loop {
-        match events.recv().await {
-            Some(Event::Outcome {
-                op,
-                state,
-                code,
-                message,
-                ..
-            }) => {
-                ended.insert(
-                    op,
-                    Ended {
-                        state,
-                        code,
-                        message,
-                    },
-                );
-            }
-            Some(Event::Held { op, reason, .. }) => {
-                held.insert(op, reason);
-            }
-            Some(Event::RunFinished(summary)) => break summary,
-            Some(_) => {}
-            None => {
-                break Summary {
-                    stopped: Some("the engine stopped".into()),
-                    ..Summary::default()
-                };
-            }
-        }
-    };
-    if summary.another_sender {
-        return Err(Failure::busy(summary.stopped.unwrap_or_default()));
-    }
-    if let Some(failure) = stopped_for_all(&summary) {
-        return Err(failure);
-    }
+    let (
+        report,
+        Followed {
+            summary,
+            ended,
+            held,
+        },
+    ) = queue_and_submit(&session, specs, config).await?;
+    let ids = report.ids;
     if let Some(failure) = refused_for_the_group(group, &ids, &ended) {
         return Err(failure);
     }
     let verb = match kind {
         OperationKind::Add => "added",
-        OperationKind::Remove => "removed",
+        _ => "removed",
     };
     let mut unsettled = 0;
     for (p, id) in people.iter().zip(&ids) {
@@ -126,7 +82,7 @@ async fn change(
         ) {
             unsettled += 1;
         }
-        println!("{:<16} {line}", p.e164());
+        println!("{:<16} {line}", p.label());
     }
     Ok(if unsettled == 0 {
         Outcome::Done
@@ -177,22 +133,6 @@ fn line_for(
                     .into()
             }
         },
-    }
-}
-
-/// A run stopped before anything was settled by a refused token or a missing permission.
-fn stopped_for_all(summary: &Summary) -> Option<Failure> {
-    let why = summary.stopped.as_deref()?;
-    match summary.stopped_class.as_deref() {
-        Some("auth") => Some(Failure::input(format!(
-            "the access token was refused: {}",
-            sanitize(why)
-        ))),
-        Some("permission") => Some(Failure::input(format!(
-            "the token lacks a permission: {}",
-            sanitize(why)
-        ))),
-        _ => None,
     }
 }
 

@@ -17,6 +17,7 @@ use crate::domain::OperationKind;
 use crate::domain::text::sanitize;
 use crate::exit::{Failure, Outcome};
 use crate::import::{self, ImportError, ImportReport, ImportTo, LineNote, OnBadLines};
+use crate::present::columns;
 use crate::store::{DropScope, EnqueueReport, OpId, OperationFilter};
 
 pub async fn run(settings: &Settings, cmd: QueueCommand) -> Result<Outcome, Failure> {
@@ -35,13 +36,14 @@ async fn users(
     kind: OperationKind,
     args: QueueUsersArgs,
 ) -> Result<Outcome, Failure> {
-    let people = parse_users(&args.users, settings.default_region)?;
+    let people = parse_users(&args.users, settings.default_region, kind)?;
     let group = args.group.as_str();
     let store = open(settings).await?;
     let ops: Vec<OpSpec> = people
         .into_iter()
-        .map(|participant| OpSpec::for_participant(kind, group, participant))
-        .collect();
+        .map(|person| OpSpec::for_person(kind, group, person))
+        .collect::<Result<_, _>>()
+        .map_err(|e| Failure::input(e.to_string()))?;
     let report = store.enqueue(ops).await.map_err(store_failure)?;
     print_enqueue(&report);
     Ok(Outcome::Done)
@@ -186,8 +188,12 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
         let list: Vec<_> = ops
             .iter()
             .map(|op| {
+                let person = op.person();
                 json!({
-                    "id": op.id.0, "group": op.group(), "participant": op.participant().map(|p| p.e164()),
+                    "id": op.id.0, "group": op.group(),
+                    "participant": person.map(|p| p.user_ref()),
+                    "username": person.and_then(|p| p.username()),
+                    "user_id": person.and_then(|p| p.user_id()).map(|id| id.as_str()),
                     "action": op.kind(), "state": op.state, "attempts": op.attempts,
                     "code": op.error_code, "message": op.error_message,
                     "request_id": op.request_id, "flag": op.flag,
@@ -200,17 +206,20 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
         );
         return Ok(Outcome::Done);
     }
+    // As wide as the longest participant shown (a phone, a BSUID, a username), within bounds.
+    let labels: Vec<String> = ops.iter().map(|op| op.spec.person_label()).collect();
+    let width = columns::width("PARTICIPANT", labels.iter().map(String::as_str), 16, 48);
     println!(
-        "{:>6}  {:<24}  {:<16}  {:<6}  {:<9}  NOTE",
+        "{:>6}  {:<24}  {:<width$}  {:<6}  {:<9}  NOTE",
         "ID", "GROUP", "PARTICIPANT", "ACTION", "STATE"
     );
-    for op in &ops {
+    for (op, label) in ops.iter().zip(&labels) {
         let note = crate::present::note(op).unwrap_or_default();
         println!(
-            "{:>6}  {:<24}  {:<16}  {:<6}  {:<9}  {}",
+            "{:>6}  {:<24}  {:<width$}  {:<6}  {:<9}  {}",
             op.id.0,
-            short(&sanitize(op.spec.group_text()), 24),
-            op.spec.person_text(),
+            columns::fit(&sanitize(op.spec.group_text()), 24),
+            columns::fit(label, width),
             op.kind().as_str(),
             op.state.as_str(),
             note
@@ -232,14 +241,6 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
         }
     );
     Ok(Outcome::Done)
-}
-
-fn short(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_owned()
-    } else {
-        text.chars().take(width - 1).collect::<String>() + "…"
-    }
 }
 
 async fn drop_ops(settings: &Settings, args: DropArgs) -> Result<Outcome, Failure> {
@@ -300,10 +301,30 @@ async fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcom
         .await
         .map_err(store_failure)?;
     for (group, p) in &diff.adds {
-        println!("+ {}  {p}", sanitize(group));
+        println!("+ {}  {}", sanitize(group), p.label());
     }
     for (group, p) in &diff.removes {
-        println!("- {}  {p}", sanitize(group));
+        println!("- {}  {}", sanitize(group), p.label());
+    }
+    for (group, p) in &diff.not_addable {
+        eprintln!(
+            "{name}: group {}: {} is not a member and is known only by BSUID: participants are added by phone number; list their phone number",
+            sanitize(group),
+            p.label()
+        );
+    }
+    for (group, p) in &diff.unsure {
+        eprintln!(
+            "{name}: group {}: cannot tell whether {} is someone named by another key (a phone number against a BSUID) in the group or the file; nothing queued for them",
+            sanitize(group),
+            p.label()
+        );
+    }
+    if !diff.not_addable.is_empty() {
+        return Err(Failure::input(format!(
+            "{name}: {} wanted participant(s) cannot be added without a phone number; nothing was queued",
+            diff.not_addable.len()
+        )));
     }
     for (group, line) in &target.emptied {
         let going = diff.removes.iter().filter(|(g, _)| g == group).count();
@@ -337,9 +358,11 @@ async fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcom
         .await
         .map_err(store_failure)?;
     print_enqueue(&report);
-    Ok(if diff.unknown_groups.is_empty() {
-        Outcome::Done
-    } else {
-        Outcome::SomeFailed
-    })
+    Ok(
+        if diff.unknown_groups.is_empty() && diff.unsure.is_empty() {
+            Outcome::Done
+        } else {
+            Outcome::SomeFailed
+        },
+    )
 }

@@ -16,6 +16,7 @@ use crate::engine::{Command, EngineConfig, Event, Scope, Summary};
 use crate::exit::{Failure, Outcome};
 use crate::present;
 use crate::session::Session;
+use crate::store::AccountStore;
 
 pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failure> {
     let scope = if args.groups.is_empty() {
@@ -32,59 +33,18 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
     }
     let session = Session::local(settings).await?;
     let store = session.store();
-    let plan = preview(store, &scope).await.map_err(store_failure)?;
     if args.dry_run {
+        let plan = preview(store, &scope).await.map_err(store_failure)?;
         print_plan(settings, &plan, args.json);
         return Ok(Outcome::Done);
     }
     let session = Session::with(store.clone(), settings.client()?);
-    let open_ops = store
-        .count_by_state()
-        .await
-        .map_err(store_failure)?
-        .iter()
-        .filter(|(s, _)| {
-            matches!(
-                s,
-                crate::domain::OperationState::Sending | crate::domain::OperationState::Accepted
-            )
-        })
-        .map(|(_, n)| *n)
-        .sum::<usize>();
-    if plan.requests.is_empty() && open_ops == 0 {
-        if !args.json {
-            eprintln!(
-                "nothing to send: {} held back, {} with nothing to do",
-                plan.held.len(),
-                plan.skipped.len()
-            );
-        }
-    } else if !args.yes {
-        if !std::io::stdin().is_terminal() {
-            return Err(Failure::input(format!(
-                "{} request(s) for {} operation(s) would be sent; add --yes to send without asking",
-                plan.requests.len(),
-                plan.operation_count()
-            )));
-        }
-        eprint!(
-            "Send {} request(s) for {} participant change(s) in {} group(s)? [y/N] ",
-            plan.requests.len(),
-            plan.requests.iter().map(|r| r.ops.len()).sum::<usize>(),
-            plan.requests
-                .iter()
-                .map(|r| r.group_id())
-                .collect::<std::collections::HashSet<_>>()
-                .len()
-        );
-        let mut answer = String::new();
-        let _ = std::io::stdin().read_line(&mut answer);
-        if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            eprintln!("nothing sent");
-            return Ok(Outcome::Done);
-        }
+    // With --yes nothing is asked, so no preview is made: the engine plans from the store
+    // and reports what it planned (a queue of many thousands is not held twice).
+    if !args.yes && !confirmed(store, &scope, args.json).await? {
+        eprintln!("nothing sent");
+        return Ok(Outcome::Done);
     }
-
     let config = EngineConfig {
         concurrency: usize::from(args.concurrency),
         rate: args.rate,
@@ -128,6 +88,9 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
     if summary.another_sender {
         return Err(Failure::busy(summary.stopped.unwrap_or_default()));
     }
+    if !args.json {
+        print_created(session.store(), &notes.created).await;
+    }
     print_summary(&summary, args.json);
     let p = &summary.progress;
     Ok(
@@ -137,6 +100,56 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
             Outcome::SomeFailed
         },
     )
+}
+
+/// Without `--yes`: the plan's size, then the operator's answer. True to send: when there is
+/// nothing to send this says so and goes on (the run then only settles what is open). Refused
+/// with a usage error when no one can answer (stdin is not a terminal).
+async fn confirmed(store: &AccountStore, scope: &Scope, json: bool) -> Result<bool, Failure> {
+    let plan = preview(store, scope).await.map_err(store_failure)?;
+    let open_ops = store
+        .count_by_state()
+        .await
+        .map_err(store_failure)?
+        .iter()
+        .filter(|(s, _)| {
+            matches!(
+                s,
+                crate::domain::OperationState::Sending | crate::domain::OperationState::Accepted
+            )
+        })
+        .map(|(_, n)| *n)
+        .sum::<usize>();
+    if plan.requests.is_empty() && open_ops == 0 {
+        if !json {
+            eprintln!(
+                "nothing to send: {} held back, {} with nothing to do",
+                plan.held.len(),
+                plan.skipped.len()
+            );
+        }
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::input(format!(
+            "{} request(s) for {} operation(s) would be sent; add --yes to send without asking",
+            plan.requests.len(),
+            plan.operation_count()
+        )));
+    }
+    eprint!(
+        "Send {} request(s) for {} change(s) in {} group(s)? [y/N] ",
+        plan.requests.len(),
+        plan.requests.iter().map(|r| r.ops.len()).sum::<usize>(),
+        plan.requests
+            .iter()
+            .map(|r| r.group_id())
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    );
+    let mut answer = String::new();
+    let _ = std::io::stdin().read_line(&mut answer);
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
 
 fn progress_bar(json: bool) -> ProgressBar {
@@ -161,6 +174,8 @@ struct Notes {
     held: usize,
     throttles: usize,
     last: Option<std::time::Instant>,
+    /// Groups the run's creates made.
+    created: Vec<String>,
 }
 
 fn show(bar: &ProgressBar, event: Event, json: bool, note: &mut Notes) -> Option<Summary> {
@@ -210,10 +225,36 @@ fn show(bar: &ProgressBar, event: Event, json: bool, note: &mut Notes) -> Option
                 if p.throttled > 0 { format!(", {} throttled", p.throttled) } else { String::new() }
             ));
         }
+        Event::Outcome {
+            kind: crate::domain::OperationKind::Create,
+            state: crate::domain::OperationState::Confirmed,
+            group_id,
+            ..
+        } => note.created.push(group_id),
         Event::RunFinished(summary) => return Some(summary),
         _ => {}
     }
     None
+}
+
+/// Each group the run's creates made: `ID  LINK  SUBJECT` on stdout.
+async fn print_created(store: &crate::store::AccountStore, created: &[String]) {
+    for id in created {
+        let Ok(Some(group)) = store.group(id).await else {
+            println!("{}", sanitize(id));
+            continue;
+        };
+        let link = group
+            .about
+            .invite_link
+            .unwrap_or_else(|| "(link not read: `wa-groups groups link ID`)".into());
+        println!(
+            "{}  {}  {}",
+            sanitize(id),
+            sanitize(&link),
+            sanitize(&group.subject)
+        );
+    }
 }
 
 fn print_summary(summary: &Summary, json: bool) {
@@ -229,7 +270,7 @@ fn print_summary(summary: &Summary, json: bool) {
     }
 }
 
-fn print_plan(settings: &Settings, plan: &Plan, json: bool) {
+pub(super) fn print_plan(settings: &Settings, plan: &Plan, json: bool) {
     // Each request's method, path and body come from the code the client sends with: what is
     // shown is what would be sent, and an id the client would refuse is shown refused.
     let phone = settings.phone_number_id.as_deref().unwrap_or_default();

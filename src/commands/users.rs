@@ -1,32 +1,41 @@
 //! Reading the participants given on a command line: every one checked, duplicates refused.
 
-use std::collections::HashMap;
-
 use crate::domain::text::sanitize;
-use crate::domain::{Participant, Region, read_numbers};
+use crate::domain::{Members, OperationKind, Person, Region, read_numbers};
 use crate::exit::Failure;
 
-/// Parses every argument (each may hold several numbers, cut as a pasted list is); any bad
-/// one, or the same person twice, is an input error naming them all, and nothing is sent. A
-/// number read one way where another could have been meant is taken, and its note printed.
-pub fn parse_users(args: &[String], region: Option<Region>) -> Result<Vec<Participant>, Failure> {
-    let mut people = Vec::new();
+/// Parses every argument (each may hold several participants, cut as a pasted list is) for a
+/// change of `kind`: phone numbers, and for a removal BSUIDs too (an add needs a phone
+/// number). Any bad one, or the same person twice (in two of WhatsApp's forms of a number
+/// too), is an input error naming them all, and nothing is sent. A number read one way where
+/// another could have been meant is taken, and its note printed.
+pub fn parse_users(
+    args: &[String],
+    region: Option<Region>,
+    kind: OperationKind,
+) -> Result<Vec<Person>, Failure> {
+    let mut people: Vec<(Person, String)> = Vec::new();
+    let mut seen = Members::default();
     let mut notes = Vec::new();
     let mut bad = Vec::new();
-    let mut seen: HashMap<String, String> = HashMap::new();
     for arg in args {
         for entry in read_numbers(arg, region) {
             let piece = sanitize(&entry.text);
-            match entry.reading {
-                Ok(reading) => {
-                    let p = reading.participant;
-                    if let Some(first) = seen.insert(p.wa_id().to_owned(), piece.clone()) {
+            match entry.for_change(kind) {
+                Ok(named) => {
+                    let person = named.person();
+                    if !seen.insert(person.clone()) {
+                        let first = people
+                            .iter()
+                            .find(|(p, _)| p.is(&person))
+                            .map(|(_, text)| text.as_str())
+                            .unwrap_or_default();
                         bad.push(format!(
-                            "\"{piece}\": the same person as \"{first}\" ({p}), given twice"
+                            "\"{piece}\": the same person as \"{first}\" ({person}), given twice"
                         ));
                     } else {
-                        notes.extend(reading.note);
-                        people.push(p);
+                        notes.extend(named.note().map(str::to_owned));
+                        people.push((person, piece));
                     }
                 }
                 Err(e) => bad.push(e.to_string()),
@@ -39,7 +48,7 @@ pub fn parse_users(args: &[String], region: Option<Region>) -> Result<Vec<Partic
             for note in notes {
                 eprintln!("note: {note}");
             }
-            Ok(people)
+            Ok(people.into_iter().map(|(p, _)| p).collect())
         }
         1 => Err(Failure::input(format!("bad participant {}", bad[0]))),
         n => Err(Failure::input(format!(
@@ -53,10 +62,18 @@ pub fn parse_users(args: &[String], region: Option<Region>) -> Result<Vec<Partic
 mod tests {
     use super::*;
 
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|a| (*a).to_owned()).collect()
+    }
+
     #[test]
     fn every_bad_one_is_named_on_one_line() {
-        let args = vec!["abc".to_string(), "+12025550143, 12".to_string()];
-        let err = parse_users(&args, None).expect_err("bad");
+        let err = parse_users(
+            &args(&["abc", "+12025550143, 12"]),
+            None,
+            OperationKind::Add,
+        )
+        .expect_err("bad");
         assert!(
             err.message.starts_with("2 bad participants"),
             "{}",
@@ -68,8 +85,38 @@ mod tests {
 
     #[test]
     fn the_same_person_twice_is_refused() {
-        let args = vec!["+12025550143".to_string(), "+1 (202) 555-0143".to_string()];
-        let err = parse_users(&args, None).expect_err("dup");
-        assert!(err.message.contains("given twice"), "{}", err.message);
+        let cases = [
+            ["+12025550143", "+1 (202) 555-0143"],
+            // One Brazilian mobile, without and with its ninth digit.
+            ["+55 11 8765-4321", "+55 11 98765-4321"],
+            ["US.42", "US.42"],
+        ];
+        for pair in cases {
+            let err = parse_users(&args(&pair), None, OperationKind::Remove).expect_err("dup");
+            assert!(err.message.contains("given twice"), "{}", err.message);
+            assert!(
+                err.message.contains(&format!("\"{}\"", pair[0])),
+                "{}",
+                err.message
+            );
+        }
+    }
+
+    #[test]
+    fn a_removal_takes_a_bsuid_and_an_add_refuses_it() {
+        let people = parse_users(
+            &args(&["US.13491208655302741918, +12025550143"]),
+            None,
+            OperationKind::Remove,
+        )
+        .expect("removal");
+        let refs: Vec<&str> = people.iter().map(Person::user_ref).collect();
+        assert_eq!(refs, ["US.13491208655302741918", "+12025550143"]);
+        let err = parse_users(&args(&["US.1349"]), None, OperationKind::Add).expect_err("add");
+        assert_eq!(
+            err.message,
+            "bad participant \"US.1349\": a BSUID cannot be added: participants are added by phone number"
+        );
+        assert_eq!(err.code, 2);
     }
 }

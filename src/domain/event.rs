@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Participant;
+use super::{Participant, Person, UserId};
 
 /// The four group webhook fields (§2.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -115,46 +115,53 @@ pub struct EventPerson {
 }
 
 impl EventPerson {
-    /// The person's phone number: their `wa_id`, or else an `input` that is a phone number
-    /// (`+15550100003`, `15550100004`); `None` when the event names them only by BSUID.
-    pub fn participant(&self) -> Option<Participant> {
-        self.wa_id
+    /// Who this is, with every key the event gives: the phone (their `wa_id`, or an `input`
+    /// that is a phone number: `+15550100003`, `15550100004`), the BSUID (their `user_id`,
+    /// or an `input` that is one, per B), the username; `None` when the entry names no one
+    /// the tool can know.
+    pub fn person(&self) -> Option<Person> {
+        let input = self.input.as_deref().map(str::trim);
+        let phone = self
+            .wa_id
             .as_deref()
             .and_then(|w| Participant::from_wa_id(w).ok())
             .or_else(|| {
-                self.input
-                    .as_deref()
+                input
+                    .filter(|i| !UserId::is_meant(i))
                     .and_then(|i| Participant::from_wa_id(i).ok())
-            })
+            });
+        let user_id = self
+            .user_id
+            .as_deref()
+            .and_then(|u| UserId::parse(u.trim()).ok())
+            .or_else(|| input.and_then(|i| UserId::parse(i).ok()));
+        Person::known(phone, user_id).map(|p| p.with_username(self.username.clone()))
     }
 
-    /// Whether this entry is `p` (by phone number; the tool keys people by it today).
-    pub fn is(&self, p: &Participant) -> bool {
-        self.participant().is_some_and(|mine| mine == *p)
+    /// Whether this entry is surely `p`: a strong key both hold matches (the phone in any of
+    /// WhatsApp's forms, or the BSUID).
+    pub fn is(&self, p: &Person) -> bool {
+        self.person().is_some_and(|me| me.is(p))
     }
 
-    /// Who, for the operator: `+15550100001 (ana.k)`, or the BSUID when no phone is shown.
+    /// Who, for the operator, as every output names a person ([`Person::label`]:
+    /// `+15550100001 @ana.k`, or the BSUID when no phone is shown); what was sent when it
+    /// names no one the tool can know.
     pub fn label(&self) -> String {
-        let who = self
-            .participant()
-            .map(|p| p.e164().to_owned())
-            .or_else(|| self.user_id.clone())
-            .or_else(|| self.input.clone())
-            .unwrap_or_else(|| "someone".to_owned());
-        match &self.username {
-            Some(name) => format!("{who} ({name})"),
-            None => who,
-        }
+        self.person().map_or_else(
+            || self.input.clone().unwrap_or_else(|| "someone".to_owned()),
+            |p| p.label(),
+        )
     }
 
-    /// The keys this person may be known by in the store: wa_id digits and BSUID.
+    /// The keys this person may be known by in the store: the key of their phone (any of
+    /// WhatsApp's forms of it gives the same) and their BSUID.
     pub fn keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = self
-            .participant()
-            .map(|p| p.wa_id().to_owned())
-            .into_iter()
-            .collect();
-        keys.extend(self.user_id.clone());
+        let Some(person) = self.person() else {
+            return Vec::new();
+        };
+        let mut keys: Vec<String> = person.phone_key().into_iter().collect();
+        keys.extend(person.user_id().map(|u| u.as_str().to_owned()));
         keys
     }
 }
@@ -272,12 +279,12 @@ impl GroupEvent {
     }
 
     /// Whether the event names `p` as done (added or removed, or the one who asked to join).
-    pub fn names(&self, p: &Participant) -> bool {
+    pub fn names(&self, p: &Person) -> bool {
         self.people.iter().any(|person| person.is(p))
     }
 
     /// The failure the event gives for `p`, if it names them as failed.
-    pub fn failure_of(&self, p: &Participant) -> Option<&FailedPerson> {
+    pub fn failure_of(&self, p: &Person) -> Option<&FailedPerson> {
         self.failed.iter().find(|f| f.person.is(p))
     }
 }
@@ -309,8 +316,11 @@ mod tests {
     }
 
     #[test]
-    fn a_person_is_their_phone_from_wa_id_or_input() {
-        let p = Participant::from_wa_id("15550100003").expect("wa_id");
+    fn a_person_is_named_by_wa_id_input_or_bsuid_in_any_form() {
+        let phone: Person = Participant::from_wa_id("15550100003")
+            .expect("wa_id")
+            .into();
+        let bsuid = Person::by_user_id(UserId::parse("US.5512").expect("bsuid"));
         let by_input = EventPerson {
             input: Some("+15550100003".into()),
             ..EventPerson::default()
@@ -325,9 +335,32 @@ mod tests {
             user_id: Some("US.5512".into()),
             ..EventPerson::default()
         };
-        assert!(by_input.is(&p) && by_wa_id.is(&p) && !hidden.is(&p));
-        assert_eq!(by_wa_id.label(), "+15550100003 (ana.k)");
+        let bsuid_input = EventPerson {
+            input: Some("US.5512".into()),
+            ..EventPerson::default()
+        };
+        assert!(by_input.is(&phone) && by_wa_id.is(&phone) && !hidden.is(&phone));
+        assert!(by_wa_id.is(&bsuid) && hidden.is(&bsuid) && bsuid_input.is(&bsuid));
+        assert_eq!(by_wa_id.label(), "+15550100003 @ana.k");
         assert_eq!(hidden.label(), "US.5512");
         assert_eq!(by_wa_id.keys(), vec!["15550100003", "US.5512"]);
+        // Brazil's old form of a number is the same person as its new one.
+        let old_form = EventPerson {
+            wa_id: Some("551187654321".into()),
+            ..EventPerson::default()
+        };
+        let new_form: Person = Participant::from_wa_id("5511987654321")
+            .expect("wa_id")
+            .into();
+        assert!(old_form.is(&new_form));
+        assert_eq!(old_form.keys(), vec!["5511987654321"]);
+        let nobody = EventPerson {
+            input: Some("not a person".into()),
+            ..EventPerson::default()
+        };
+        assert_eq!(
+            (nobody.person(), nobody.label()),
+            (None, "not a person".into())
+        );
     }
 }

@@ -1,18 +1,74 @@
-//! Pasted text cut into numbers: one rule for lists, CSV cells, arguments and the app's add
-//! dialog, which keeps a number written with spaces whole and still parts two numbers.
+//! Pasted text cut into participants: one rule for lists, CSV cells, arguments and the app's
+//! add dialog, which keeps a number written with spaces whole and still parts two numbers, and
+//! takes a BSUID (`US.13491208655302741918`) as a participant of its own.
 
 use super::participant::ParticipantError;
 use super::reading::{MAX_DIGITS, MIN_DIGITS, Reading, Refusal, read_plain};
-use super::{Region, phone_text};
+use super::{OperationKind, Participant, Person, Region, UserId, phone_text};
 
-/// One number of a pasted text: the piece as read (normalised), and what it reads as.
+/// One participant of a pasted text: the piece as read (normalised), and who it names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ListEntry {
     pub text: String,
-    pub reading: Result<Reading, ParticipantError>,
+    pub reading: Result<Named, ParticipantError>,
 }
 
-/// Cuts `text` into numbers and reads each (see [`crate::domain::Participant::read`]).
+/// Who a piece of operator input names: a phone number, read by the rules of
+/// [`Participant::read`], or a BSUID.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Named {
+    Number(Reading),
+    User(UserId),
+}
+
+impl Named {
+    /// The person named.
+    pub fn person(&self) -> Person {
+        match self {
+            Named::Number(reading) => Person::by_phone(reading.participant.clone()),
+            Named::User(id) => Person::by_user_id(id.clone()),
+        }
+    }
+
+    /// The phone number, when a number was given.
+    pub fn phone(&self) -> Option<&Participant> {
+        match self {
+            Named::Number(reading) => Some(&reading.participant),
+            Named::User(_) => None,
+        }
+    }
+
+    /// Why a number was read one way where another was possible, if it was.
+    pub fn note(&self) -> Option<&str> {
+        match self {
+            Named::Number(reading) => reading.note.as_deref(),
+            Named::User(_) => None,
+        }
+    }
+}
+
+/// Why a BSUID is refused as someone to add.
+pub const BSUID_NOT_ADDABLE: &str =
+    "a BSUID cannot be added: participants are added by phone number";
+
+impl ListEntry {
+    /// Who this piece names for a change of `kind`: a removal takes a phone number or a BSUID,
+    /// an add a phone number only ([`BSUID_NOT_ADDABLE`]).
+    ///
+    /// # Errors
+    /// The piece is no participant, or a BSUID given for an add.
+    pub fn for_change(self, kind: OperationKind) -> Result<Named, ParticipantError> {
+        match self.reading? {
+            Named::User(_) if kind == OperationKind::Add => {
+                Err(ParticipantError::new(&self.text, BSUID_NOT_ADDABLE))
+            }
+            named => Ok(named),
+        }
+    }
+}
+
+/// Cuts `text` into participants and reads each: a BSUID as one (see [`UserId`]), anything
+/// else as numbers (see [`crate::domain::Participant::read`]).
 ///
 /// The text is normalised first ([`phone_text::normalize`]): direction marks and other-script
 /// digits never cut a number. Then commas, semicolons, tabs and line breaks part numbers, and
@@ -31,10 +87,40 @@ pub fn read_numbers(text: &str, region: Option<Region>) -> Vec<ListEntry> {
             continue;
         }
         for part in at_each_plus(chunk) {
-            read_part(part, region, &mut entries);
+            read_piece(part, region, &mut entries);
         }
     }
     entries
+}
+
+/// A part of a chunk: each space-separated group meant as a BSUID is one participant, and the
+/// runs of groups between them are read as numbers.
+fn read_piece(part: &str, region: Option<Region>, entries: &mut Vec<ListEntry>) {
+    let groups = spans(part);
+    if !groups.iter().any(|&(s, e)| UserId::is_meant(&part[s..e])) {
+        read_part(part, region, entries);
+        return;
+    }
+    let mut run: Option<(usize, usize)> = None;
+    for &(start, end) in &groups {
+        let text = &part[start..end];
+        if UserId::is_meant(text) {
+            if let Some((s, e)) = run.take() {
+                read_part(&part[s..e], region, entries);
+            }
+            entries.push(ListEntry {
+                text: text.to_owned(),
+                reading: UserId::parse(text)
+                    .map(Named::User)
+                    .map_err(|reason| ParticipantError::new(text, reason)),
+            });
+        } else {
+            run = Some((run.map_or(start, |(s, _)| s), end));
+        }
+    }
+    if let Some((s, e)) = run {
+        read_part(&part[s..e], region, entries);
+    }
 }
 
 /// The pieces of a chunk, each `+` after its start beginning a new one (but the `+` of a
@@ -55,7 +141,7 @@ fn at_each_plus(chunk: &str) -> Vec<&str> {
 fn entry(text: &str, reading: Result<Reading, Refusal>) -> ListEntry {
     ListEntry {
         text: text.to_owned(),
-        reading: reading.map_err(|refusal| match refusal {
+        reading: reading.map(Named::Number).map_err(|refusal| match refusal {
             Refusal::Invalid(reason) | Refusal::Ambiguous(reason) => {
                 ParticipantError::new(text, reason)
             }
@@ -184,7 +270,7 @@ mod tests {
         read_numbers(text, r)
             .into_iter()
             .map(|e| match e.reading {
-                Ok(reading) => reading.participant.e164().to_owned(),
+                Ok(named) => named.person().user_ref().to_owned(),
                 Err(err) => format!("error: {err}"),
             })
             .collect()
@@ -306,5 +392,51 @@ mod tests {
         assert_eq!(got.len(), 1);
         let err = got[0].reading.as_ref().expect_err("ambiguous");
         assert!(err.reason.starts_with("reads two ways"), "{err}");
+    }
+
+    #[test]
+    fn a_bsuid_is_a_participant_of_its_own_wherever_it_stands() {
+        let cases: &[(&str, &[&str])] = &[
+            ("US.13491208655302741918", &["US.13491208655302741918"]),
+            (
+                "+1 202 555 0143, US.1 BR.22\n+44 7911 123456",
+                &["+12025550143", "US.1", "BR.22", "+447911123456"],
+            ),
+            (
+                "+1 202 555 0143 US.1 +44 7911 123456",
+                &["+12025550143", "US.1", "+447911123456"],
+            ),
+            ("\u{202A}US.77\u{202C}", &["US.77"]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(numbers(text, None), *want, "{text:?}");
+        }
+        let got = read_numbers("us.123, US.12-3", None);
+        let reasons: Vec<String> = got
+            .iter()
+            .map(|e| e.reading.as_ref().expect_err("refused").to_string())
+            .collect();
+        assert!(
+            reasons[0].starts_with("\"us.123\": `us` is no country code"),
+            "{reasons:?}"
+        );
+        assert!(reasons[1].contains("`-` in its id"), "{reasons:?}");
+    }
+
+    #[test]
+    fn an_add_takes_a_number_and_a_removal_a_bsuid_too() {
+        let entry = read_numbers("US.42", None).remove(0);
+        let removal = entry
+            .clone()
+            .for_change(OperationKind::Remove)
+            .expect("removal");
+        assert_eq!(removal.person().user_ref(), "US.42");
+        let err = entry.for_change(OperationKind::Add).expect_err("add");
+        assert_eq!(
+            err.to_string(),
+            "\"US.42\": a BSUID cannot be added: participants are added by phone number"
+        );
+        let number = read_numbers("+12025550143", None).remove(0);
+        assert!(number.for_change(OperationKind::Add).is_ok());
     }
 }

@@ -1,12 +1,15 @@
-//! Pure rules of the domain: participants and how operators write them, operations and their
-//! states, the queue's rules, membership, batch planning. No I/O.
+//! Pure rules of the domain: people (phone numbers, BSUIDs, usernames) and how operators write
+//! them, operations and their states, the queue's rules, membership, batch planning. No I/O.
 
 pub mod event;
+pub mod group;
 pub mod group_id;
 pub mod list;
 pub mod members;
+pub mod number_forms;
 pub mod operation;
 pub mod participant;
+pub mod person;
 pub mod phone_text;
 pub mod plan;
 pub mod queue;
@@ -16,11 +19,13 @@ pub mod text;
 pub mod when;
 
 pub use event::{EventField, EventPerson, EventType, GroupEvent};
+pub use group::{JoinApprovalMode, JoinRequestRef, NewGroup, Photo};
 pub use group_id::{GroupId, GroupIdError};
-pub use list::{ListEntry, read_numbers};
-pub use members::Members;
+pub use list::{ListEntry, Named, read_numbers};
+pub use members::{Members, Membership};
 pub use operation::{OpId, OpSpec, OperationKind, OperationState};
 pub use participant::{Participant, ParticipantError};
+pub use person::{Key, Person, Query, Sameness, UserId};
 pub use reading::Reading;
 pub use region::Region;
 

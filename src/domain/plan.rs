@@ -1,12 +1,12 @@
 //! Batch planning of participant changes: pending adds and removals become requests of at
 //! most 8 participants, one group and one kind each, checked against what the mirror knows of
-//! each group.
+//! each group (one person in any of their forms: see [`Members`]).
 
 use std::collections::{BTreeMap, HashSet};
 
 use super::{
-    MAX_GROUP_MEMBERS, MAX_PARTICIPANTS_PER_REQUEST, Members, OpId, OpSpec, OperationKind,
-    Participant,
+    MAX_GROUP_MEMBERS, MAX_PARTICIPANTS_PER_REQUEST, Members, Membership, OpId, OpSpec,
+    OperationKind, Person,
 };
 
 /// A pending operation, as planning needs it.
@@ -23,12 +23,30 @@ pub struct PlannedRequest {
     pub kind: OperationKind,
     pub group: Option<String>,
     pub ops: Vec<PendingOp>,
+    /// The participants as sent, one for each operation in order: for a removal of a member,
+    /// the member as the group lists them (the phone in the form the server knows, else the
+    /// BSUID); otherwise the person of the operation.
+    pub people: Vec<Person>,
 }
 
 impl PlannedRequest {
-    /// The participants the request carries, in order.
-    pub fn participants(&self) -> impl Iterator<Item = &Participant> {
-        self.ops.iter().filter_map(|op| op.spec.participant())
+    /// A request carrying `ops`, each sent as the person it names.
+    pub fn of(kind: OperationKind, group: Option<String>, ops: Vec<PendingOp>) -> PlannedRequest {
+        let people = ops
+            .iter()
+            .filter_map(|op| op.spec.person().cloned())
+            .collect();
+        PlannedRequest {
+            kind,
+            group,
+            ops,
+            people,
+        }
+    }
+
+    /// The participants the request carries, as sent, in order.
+    pub fn participants(&self) -> impl Iterator<Item = &Person> {
+        self.people.iter()
     }
 
     /// The group, or an empty text for a change that makes one.
@@ -64,15 +82,19 @@ impl Plan {
 }
 
 /// Plans pending participant changes against the mirror; `members(group)` gives what the
-/// mirror knows of a group (`None`: never read, planned without checks). Operations of other
-/// kinds are ignored.
+/// mirror knows of a group (`None`: never read, planned without checks). An add of a member and
+/// a removal of someone surely not a member are skipped; a removal of a member is sent as the
+/// group lists them; one person named twice in a group (in two forms, or by phone and by
+/// BSUID of one member) is sent once. Where the mirror cannot tell (a phone against members
+/// shown by BSUID alone), the change is sent and the server decides. Operations of other kinds
+/// are ignored.
 pub fn plan<'a>(
     ops: impl IntoIterator<Item = &'a PendingOp>,
     members: impl Fn(&str) -> Option<Members>,
 ) -> Plan {
     let mut by_group: BTreeMap<&str, Vec<&PendingOp>> = BTreeMap::new();
     for op in ops {
-        if let (Some(group), Some(_)) = (op.spec.group(), op.spec.participant()) {
+        if let (Some(group), Some(_)) = (op.spec.group(), op.spec.person()) {
             by_group.entry(group).or_default().push(op);
         }
     }
@@ -80,34 +102,44 @@ pub fn plan<'a>(
     for (group, ops) in by_group {
         let known = members(group);
         let mut seen = HashSet::new();
-        let mut removes = Vec::new();
-        let mut adds = Vec::new();
+        let mut removes: Vec<(&PendingOp, Person)> = Vec::new();
+        let mut adds: Vec<(&PendingOp, Person)> = Vec::new();
         for op in ops {
-            let Some(person) = op.spec.participant() else {
+            let Some(person) = op.spec.person() else {
                 continue;
             };
-            if !seen.insert(person.wa_id()) {
+            let membership = known
+                .as_ref()
+                .map_or(Membership::Unknown, |m| m.find(person));
+            let who = match membership {
+                Membership::In(member) => member.key(),
+                Membership::Out | Membership::Unknown => person.key(),
+            };
+            if !seen.insert(who) {
                 out.skipped
                     .push((op.id, "the same person twice for this group".into()));
                 continue;
             }
-            let is_member = known.as_ref().map(|m| m.contains(person));
-            match (op.spec.kind(), is_member) {
-                (OperationKind::Add, Some(true)) => {
+            match (op.spec.kind(), membership) {
+                (OperationKind::Add, Membership::In(_)) => {
                     out.skipped.push((op.id, "already a member".into()));
                 }
-                (OperationKind::Remove, Some(false)) => {
+                (OperationKind::Remove, Membership::Out) => {
                     out.skipped.push((op.id, "not a member".into()));
                 }
-                (OperationKind::Add, _) => adds.push(op),
-                (OperationKind::Remove, _) => removes.push(op),
+                (OperationKind::Add, _) => adds.push((op, person.clone())),
+                (OperationKind::Remove, Membership::In(member)) => {
+                    removes.push((op, member.clone()));
+                }
+                (OperationKind::Remove, _) => removes.push((op, person.clone())),
+                _ => {}
             }
         }
         if let Some(current) = known.as_ref() {
             let after_removes = current.len().saturating_sub(removes.len());
             let room = MAX_GROUP_MEMBERS.saturating_sub(after_removes);
             if adds.len() > room {
-                for op in adds.split_off(room) {
+                for (op, _) in adds.split_off(room) {
                     let reason = if removes.is_empty() {
                         format!("group is full: {after_removes}/{MAX_GROUP_MEMBERS} members")
                     } else {
@@ -124,7 +156,8 @@ pub fn plan<'a>(
                 out.requests.push(PlannedRequest {
                     kind,
                     group: Some(group.to_owned()),
-                    ops: chunk.iter().map(|op| (*op).clone()).collect(),
+                    ops: chunk.iter().map(|(op, _)| (*op).clone()).collect(),
+                    people: chunk.iter().map(|(_, who)| who.clone()).collect(),
                 });
             }
         }
@@ -147,7 +180,12 @@ mod tests {
     }
 
     fn members(people: impl IntoIterator<Item = u32>) -> Members {
-        Members::of(&people.into_iter().map(person).collect::<Vec<_>>())
+        Members::of(
+            &people
+                .into_iter()
+                .map(|n| person(n).into())
+                .collect::<Vec<_>>(),
+        )
     }
 
     #[test]
@@ -201,6 +239,81 @@ mod tests {
         );
     }
 
+    fn by_bsuid(id: &str) -> crate::domain::Person {
+        crate::domain::Person::by_user_id(crate::domain::UserId::parse(id).expect("bsuid"))
+    }
+
+    fn by_wa_id(wa_id: &str) -> crate::domain::Person {
+        crate::domain::Participant::from_wa_id(wa_id)
+            .expect("wa_id")
+            .into()
+    }
+
+    fn spec_op(id: i64, kind: OperationKind, who: crate::domain::Person) -> PendingOp {
+        PendingOp {
+            id: OpId(id),
+            spec: OpSpec::for_person(kind, "g", who).expect("spec"),
+        }
+    }
+
+    #[test]
+    fn members_known_only_by_bsuid_are_planned_by_it() {
+        let hidden = by_bsuid("US.7").with_username(Some("ana.k".into()));
+        let shown = crate::domain::Person::known(
+            Some(person(1)),
+            crate::domain::UserId::parse("US.1").ok(),
+        )
+        .expect("known");
+        let group = Members::of(&[hidden.clone(), shown.clone()]);
+        let ops = [
+            spec_op(1, OperationKind::Remove, by_bsuid("US.7")),
+            spec_op(2, OperationKind::Remove, by_bsuid("US.1")),
+            spec_op(3, OperationKind::Remove, by_bsuid("US.9")),
+            // By phone, and the group shows someone by BSUID alone: it may be them.
+            spec_op(4, OperationKind::Remove, person(5).into()),
+            // The member removed by BSUID above, named by phone too.
+            spec_op(5, OperationKind::Remove, person(1).into()),
+        ];
+        let p = plan(&ops, |_| Some(group.clone()));
+        assert_eq!(
+            p.skipped,
+            vec![
+                (OpId(3), "not a member".into()),
+                (OpId(5), "the same person twice for this group".into())
+            ]
+        );
+        assert_eq!(p.requests.len(), 1);
+        let sent: Vec<&str> = p.requests[0].participants().map(|w| w.user_ref()).collect();
+        assert_eq!(
+            sent,
+            ["US.7", "+12122000001", "+12122000005"],
+            "the phone when known"
+        );
+    }
+
+    #[test]
+    fn a_member_held_in_another_form_is_removed_as_held_and_not_added_again() {
+        let group = Members::of(&[by_wa_id("551187654321"), by_wa_id("5215512345678")]);
+        let ops = [
+            spec_op(1, OperationKind::Remove, by_wa_id("5511987654321")),
+            spec_op(2, OperationKind::Add, by_wa_id("525512345678")),
+            spec_op(3, OperationKind::Add, by_wa_id("541123456789")),
+        ];
+        let p = plan(&ops, |_| Some(group.clone()));
+        assert_eq!(p.skipped, vec![(OpId(2), "already a member".into())]);
+        let removal = &p.requests[0];
+        assert_eq!(removal.kind, OperationKind::Remove);
+        assert_eq!(
+            removal
+                .participants()
+                .map(|w| w.user_ref())
+                .collect::<Vec<_>>(),
+            ["+551187654321"],
+            "sent as the group holds them"
+        );
+        assert_eq!(p.requests[1].people, vec![by_wa_id("541123456789")]);
+    }
+
     proptest! {
         #[test]
         fn every_operation_lands_exactly_once_and_requests_obey_the_limits(
@@ -221,8 +334,8 @@ mod tests {
                 prop_assert!(!r.ops.is_empty() && r.ops.len() <= MAX_PARTICIPANTS_PER_REQUEST);
                 let mut people = HashSet::new();
                 for op in &r.ops {
-                    let who = op.spec.participant().expect("a person");
-                    prop_assert!(people.insert(who.wa_id().to_owned()), "duplicate in a request");
+                    let who = op.spec.person().expect("a person");
+                    prop_assert!(people.insert(who.key()), "duplicate in a request");
                     let source = &ops[op.id.0 as usize];
                     prop_assert_eq!(source.spec.group(), r.group.as_deref());
                     prop_assert_eq!(source.spec.kind(), r.kind);

@@ -1,7 +1,8 @@
-//! The queue's rules, pure: what a new change does to the open ones (duplicate, replace, or
-//! a new row), and which changes deserve a flag. Every store backend applies these.
+//! The queue's rules, pure: who a new change is about as the mirror knows them, what it does to
+//! the open ones (duplicate, replace, or a new row), and which changes deserve a flag. Every
+//! store backend applies these.
 
-use super::{MAX_GROUP_MEMBERS, Members, OpId, OpSpec, OperationKind};
+use super::{MAX_GROUP_MEMBERS, Members, Membership, OpId, OpSpec, OperationKind};
 
 /// What the mirror knows of a group, as far as the queue rules need it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -25,40 +26,65 @@ pub enum Decision {
     Replace(OpId),
 }
 
+/// The change as queued: about the person as the mirror's group lists them, when it lists
+/// them (the same person by a strong key): what the operator gave is kept, and the member's
+/// other keys and username complete it. So a removal named by BSUID of a member known by
+/// phone holds the same slot as one named by the phone, and lists show the username.
+pub fn resolve(new: OpSpec, facts: Option<&GroupFacts>) -> OpSpec {
+    let member = match (facts, new.person()) {
+        (Some(facts), Some(person)) => match facts.members.find(person) {
+            Membership::In(member) => Some(member.clone()),
+            Membership::Out | Membership::Unknown => None,
+        },
+        _ => None,
+    };
+    match member {
+        Some(member) => new.completed_by(&member),
+        None => new,
+    }
+}
+
 /// The rule for one new change against the open change in its slot.
 pub fn decide(open: Option<(OpId, &OpSpec)>, new: &OpSpec) -> Decision {
     match open {
         None => Decision::Insert,
-        Some((id, spec)) if spec == new => Decision::Duplicate(id),
+        Some((id, spec)) if spec.same_change(new) => Decision::Duplicate(id),
         Some((id, _)) => Decision::Replace(id),
     }
 }
 
 /// Why a change deserves a second look, if it does: a change to a group the mirror shows gone,
-/// an add of a member or to a full group, a removal of a non-member, or a number WhatsApp may
-/// know in another form. The change is stored all the same; the flag goes with it.
+/// an add of a member or to a full group, a removal of someone surely not a member, or a
+/// number WhatsApp may know in another form. The change is stored all the same; the flag goes
+/// with it.
 pub fn flag(new: &OpSpec, facts: Option<&GroupFacts>) -> Option<String> {
     let mut reasons: Vec<String> = Vec::new();
-    if let (Some(facts), Some(person)) = (facts, new.participant()) {
-        let member = facts.members.contains(person);
+    if let (Some(facts), Some(person)) = (facts, new.person()) {
+        let membership = facts.members.find(person);
         if facts.gone {
             reasons.push("the group is gone from the mirror".into());
         }
         match new.kind() {
-            OperationKind::Add if member => reasons.push("already a member".into()),
+            OperationKind::Add if membership.is_in() => {
+                reasons.push("already a member".into());
+            }
             OperationKind::Add if facts.member_count as usize >= MAX_GROUP_MEMBERS => {
                 reasons.push(format!(
                     "group is full in the mirror ({} of {MAX_GROUP_MEMBERS})",
                     facts.member_count
                 ));
             }
-            OperationKind::Remove if !member => {
+            OperationKind::Remove if membership.is_out() => {
                 reasons.push("not a member in the mirror".into());
             }
             _ => {}
         }
     }
-    if let Some(warning) = new.participant().and_then(|p| p.ambiguity()) {
+    if let Some(warning) = new
+        .person()
+        .and_then(|p| p.phone())
+        .and_then(|p| p.ambiguity())
+    {
         reasons.push(warning.into());
     }
     (!reasons.is_empty()).then(|| reasons.join("; "))
@@ -92,7 +118,7 @@ mod tests {
         let full = GroupFacts {
             gone: false,
             member_count: 8,
-            members: Members::of(&(1..=8).map(p).collect::<Vec<_>>()),
+            members: Members::of(&(1..=8).map(|n| p(n).into()).collect::<Vec<_>>()),
         };
         assert!(flag(&add(9), Some(&full)).is_some_and(|f| f.contains("full")));
         assert!(flag(&add(1), Some(&full)).is_some_and(|f| f.contains("already a member")));
@@ -107,5 +133,64 @@ mod tests {
         let old_br = Participant::from_wa_id("551187654321").expect("wa_id");
         let spec = OpSpec::for_participant(OperationKind::Add, "g", old_br);
         assert!(flag(&spec, None).is_some_and(|f| f.contains("ninth digit")));
+    }
+
+    #[test]
+    fn a_change_is_about_the_member_the_mirror_knows() {
+        use crate::domain::{Person, UserId};
+        let member = Person::known(Some(p(1)), UserId::parse("US.1").ok())
+            .expect("known")
+            .with_username(Some("ana.k".into()));
+        let hidden = Person::by_user_id(UserId::parse("US.2").expect("bsuid"))
+            .with_username(Some("bo_b".into()));
+        let facts = GroupFacts {
+            gone: false,
+            member_count: 2,
+            members: Members::of(&[member.clone(), hidden.clone()]),
+        };
+        let by_bsuid = OpSpec::for_person(
+            OperationKind::Remove,
+            "g",
+            Person::by_user_id(UserId::parse("US.1").expect("bsuid")),
+        )
+        .expect("spec");
+        let resolved = resolve(by_bsuid, Some(&facts));
+        assert_eq!(resolved.person(), Some(&member));
+        assert_eq!(
+            resolved.slot(),
+            crate::testing::remove("g", 1).slot(),
+            "the same slot as the removal by phone"
+        );
+        assert_eq!(flag(&resolved, Some(&facts)), None);
+        // Someone the mirror does not list stays as given; a phone against a member shown by
+        // BSUID alone is not called a non-member.
+        let stranger = crate::testing::remove("g", 9);
+        assert_eq!(resolve(stranger.clone(), Some(&facts)), stranger);
+        assert_eq!(flag(&stranger, Some(&facts)), None);
+        let gone_by_bsuid = OpSpec::for_person(
+            OperationKind::Remove,
+            "g",
+            Person::by_user_id(UserId::parse("US.3").expect("bsuid")),
+        )
+        .expect("spec");
+        assert!(flag(&gone_by_bsuid, Some(&facts)).is_some_and(|f| f.contains("not a member")));
+    }
+
+    #[test]
+    fn one_person_written_in_another_form_is_the_same_change() {
+        let old = OpSpec::for_participant(
+            OperationKind::Remove,
+            "g",
+            Participant::from_wa_id("5215512345678").expect("wa_id"),
+        );
+        let new = OpSpec::for_participant(
+            OperationKind::Remove,
+            "g",
+            Participant::from_wa_id("525512345678").expect("wa_id"),
+        );
+        assert_eq!(
+            decide(Some((OpId(3), &old)), &new),
+            Decision::Duplicate(OpId(3))
+        );
     }
 }

@@ -402,7 +402,12 @@ impl Caller {
                         exchange: Box::new(exchange),
                     };
                 }
-                Err(e) if e.outcome_unknown() => {
+                // A write that may not be repeated (a create) whose answer says nothing of its
+                // outcome (a 5xx, an HTML page): as unknown as a lost answer.
+                Err(e)
+                    if e.outcome_unknown()
+                        || (!call.may_repeat() && e.status().is_some_and(|s| s >= 500)) =>
+                {
                     if let Err(se) = self.inner.store.audit(exchange).await {
                         self.store_failed(&se);
                     }
@@ -455,7 +460,11 @@ impl Caller {
     /// The audit row of one attempt; its path is the one the client sent to.
     fn exchange(&self, call: &Call, result: &Result<Answer, ApiError>, took: Duration) -> Exchange {
         let (status, graph_code, request_id, error) = match result {
-            Ok(Answer::Write(a)) => (
+            Ok(
+                Answer::Write(a)
+                | Answer::Link { write: Some(a), .. }
+                | Answer::Decided { write: a, .. },
+            ) => (
                 Some(a.status),
                 a.partial.then_some(131201),
                 a.request_id.clone(),
@@ -479,7 +488,7 @@ impl Caller {
             participants: call
                 .participants()
                 .iter()
-                .map(|p| p.e164())
+                .map(|p| p.user_ref())
                 .collect::<Vec<_>>()
                 .join(", "),
             status,

@@ -36,6 +36,22 @@ pub enum Fetch {
     Groups,
     /// One group's subject and members.
     Group(String),
+    /// One group's invite link (kept in the mirror).
+    InviteLink(String),
+    /// Every listed group's invite link (kept in the mirror).
+    InviteLinks,
+    /// The pending join requests of one group, or of every group the mirror shows as
+    /// `approval_required` (kept in the mirror).
+    JoinRequests(Option<String>),
+}
+
+/// One group's invite link as `Fetch::InviteLinks` read it, or why it could not.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LinkRead {
+    pub group_id: String,
+    pub subject: String,
+    pub invite_link: Option<String>,
+    pub error: Option<String>,
 }
 
 /// What a fetch read.
@@ -44,6 +60,16 @@ pub enum Fetch {
 pub enum Fetched {
     Groups(Vec<ListedGroup>),
     Group(GroupInfo),
+    InviteLink {
+        group_id: String,
+        invite_link: String,
+    },
+    InviteLinks(Vec<LinkRead>),
+    /// The requests read, and the groups that could not be read (id and why).
+    JoinRequests {
+        requests: Vec<crate::store::StoredJoinRequest>,
+        unread: Vec<(String, String)>,
+    },
 }
 
 /// Why a fetch could not read: the message, and the class of the error (`auth`, `permission`,
@@ -133,13 +159,13 @@ pub enum Event {
         operations: usize,
         groups: usize,
     },
-    /// One request of the plan.
+    /// One request of the plan; its participants as shown (`domain::Person::label`).
     BatchPlanned {
         group_id: String,
         kind: OperationKind,
         participants: Vec<String>,
     },
-    /// An operation stays pending, with the reason.
+    /// An operation stays pending, with the reason; its participant as shown.
     Held {
         op: OpId,
         group_id: String,
@@ -166,7 +192,7 @@ pub enum Event {
         pause_ms: u64,
         rate: Option<f64>,
     },
-    /// What became of one operation.
+    /// What became of one operation; its participant as shown.
     Outcome {
         op: OpId,
         group_id: String,

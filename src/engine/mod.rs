@@ -24,8 +24,9 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 pub use events::{
-    Command, Event, Fetch, FetchError, Fetched, Progress, RequestInfo, Scope, Summary,
+    Command, Event, Fetch, FetchError, Fetched, LinkRead, Progress, RequestInfo, Scope, Summary,
 };
+pub(crate) use mirror::keep_group;
 pub use mirror::mirror_of;
 
 use crate::api::Client;
@@ -55,6 +56,10 @@ pub struct EngineConfig {
     /// read stays the fallback). `None`: confirmed by reading after `reconcile_delay`, though
     /// a change a webhook settled first is not read for.
     pub webhook_wait: Option<Duration>,
+    /// Reads of the group list that look for a create's group before it is given up (a lost
+    /// answer: failed, never sent again) or left `accepted` for the next submit; the reads are
+    /// `reconcile_delay` apart, doubling, at most 8 s.
+    pub create_looks: u32,
 }
 
 impl Default for EngineConfig {
@@ -68,6 +73,7 @@ impl Default for EngineConfig {
             backoff_base: Duration::from_millis(500),
             confirm: true,
             webhook_wait: None,
+            create_looks: 6,
         }
     }
 }

@@ -27,3 +27,21 @@ pub async fn preview(store: &AccountStore, scope: &Scope) -> Result<Plan, StoreE
 /// The request a planned batch is sent as (for showing it: method and path come from the same
 /// code the client sends with).
 pub use super::kinds::request as request_of;
+
+/// Plans changes that are not queued (a `--dry-run` of a command that queues them), against
+/// the mirror; their ids are their places in `specs`, from 1.
+pub async fn preview_specs(
+    store: &AccountStore,
+    specs: Vec<crate::domain::OpSpec>,
+) -> Result<Plan, StoreError> {
+    let ops: Vec<PendingOp> = specs
+        .into_iter()
+        .enumerate()
+        .map(|(i, spec)| PendingOp {
+            id: crate::domain::OpId(i as i64 + 1),
+            spec,
+        })
+        .collect();
+    let (mirror, _unknown) = Mirror::of(store, &ops).await?;
+    Ok(kinds::plan(&ops, &mirror))
+}

@@ -1,12 +1,14 @@
 //! Sync: every page of the group list, then each group's info (bounded concurrency, through
-//! the call policy) into the mirror; groups that vanished are marked gone, not dropped; each
-//! group that could not be read is named with the reason.
+//! the call policy) into the mirror, then the pending join requests of the groups that take
+//! them (`approval_required`, not suspended); groups that vanished are marked gone, not
+//! dropped; each group that could not be read is named with the reason.
 
 use super::call::{Caller, ReadError};
 use super::listing::list_groups;
 use super::mirror_of;
 use super::reads::GroupReads;
 use crate::api::Answer;
+use crate::domain::JoinApprovalMode;
 use crate::store::{MirrorGroup, StoreError, now_ms};
 
 /// What a sync did.
@@ -56,9 +58,15 @@ pub(crate) async fn sync_groups(
     let mut reads = GroupReads::new(caller, ids, concurrency);
     let mut rows: Vec<MirrorGroup> = Vec::new();
     let mut interrupted = false;
+    let mut take_requests: Vec<String> = Vec::new();
     while let Some((id, read)) = reads.next().await {
         match read {
             Ok(Answer::Group(info)) => {
+                if info.join_approval_mode == Some(JoinApprovalMode::ApprovalRequired)
+                    && info.suspended != Some(true)
+                {
+                    take_requests.push(info.id.clone());
+                }
                 rows.push(mirror_of(&info));
                 report.read += 1;
             }
@@ -85,9 +93,52 @@ pub(crate) async fn sync_groups(
     if interrupted {
         return Err(SyncError::Stopped(stopped(caller)));
     }
+    if !read_join_requests(caller, take_requests, concurrency, &mut report).await? {
+        return Err(SyncError::Stopped(stopped(caller)));
+    }
     report.gone = caller
         .store()
         .mark_gone_except(listed.iter().map(|g| g.id.clone()).collect(), started)
         .await?;
     Ok(report)
+}
+
+/// Reads the pending join requests of `groups` into the mirror; a group whose requests could
+/// not be read is named in `report.unread`. False when the job stopped.
+async fn read_join_requests(
+    caller: &Caller,
+    groups: Vec<String>,
+    concurrency: usize,
+    report: &mut SyncReport,
+) -> Result<bool, StoreError> {
+    let mut running = tokio::task::JoinSet::new();
+    let mut waiting = groups.into_iter();
+    loop {
+        while running.len() < concurrency.max(1) {
+            let Some(group) = waiting.next() else { break };
+            let caller = caller.clone();
+            running.spawn(async move {
+                let read = super::listing::list_join_requests(&caller, &group).await;
+                (group, read)
+            });
+        }
+        let Some(done) = running.join_next().await else {
+            return Ok(true);
+        };
+        let Ok((group, read)) = done else { continue };
+        match read {
+            Ok(requests) => {
+                let read_at = now_ms();
+                let rows = super::submit::stored_join_requests(&group, &requests, read_at);
+                caller
+                    .store()
+                    .set_join_requests(&group, rows, read_at)
+                    .await?;
+            }
+            Err(ReadError::Failed(e)) => report
+                .unread
+                .push((group, format!("its join requests: {e}"))),
+            Err(ReadError::Stopped) => return Ok(false),
+        }
+    }
 }

@@ -38,12 +38,12 @@ fn parse_row((line, text): NumberedLine, columns: &Columns, region: Option<Regio
         return Err(bad("unexpected number of columns".into()));
     };
     let group_id = fields::group_id(group).map_err(bad)?.to_owned();
-    let reading = fields::participant(participant, region).map_err(bad)?;
     let kind = fields::action(action).map_err(bad)?;
+    let named = fields::participant(participant, region, Some(kind)).map_err(bad)?;
     Ok(Parsed {
         line,
-        op: OpSpec::for_participant(kind, group_id, reading.participant),
-        note: reading.note,
+        op: OpSpec::for_person(kind, group_id, named.person()).map_err(|e| bad(e.to_string()))?,
+        note: named.note().map(str::to_owned),
     })
 }
 
@@ -77,7 +77,7 @@ mod tests {
             .map(|o| {
                 (
                     o.spec.group_text().to_owned(),
-                    o.spec.person_text().to_owned(),
+                    o.spec.person_ref().to_owned(),
                     o.kind(),
                 )
             })
@@ -120,10 +120,15 @@ mod tests {
         let group = MirrorGroup {
             id: "g1".into(),
             subject: "g1".into(),
-            members: vec![Participant::parse("+12025550143", None).expect("valid")],
+            members: vec![
+                Participant::parse("+12025550143", None)
+                    .expect("valid")
+                    .into(),
+            ],
             member_count: 1,
             read_at: 1,
             gone_at: None,
+            about: Default::default(),
         };
         store.upsert_groups(vec![group]).await.expect("mirror");
         let text = "group,participant,action\n\

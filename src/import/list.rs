@@ -10,8 +10,9 @@ use super::{BadLine, ImportError, ImportReport, ImportTo, fields, input};
 use crate::domain::{OpSpec, OperationKind, Region, read_numbers};
 
 /// Imports a plain list of numbers (as pasted: separated by line breaks, commas, semicolons
-/// or spaces; `#` starts a comment line) as `kind` changes of `group_id`. Numbers without a
-/// country code are read in `region`. See the module for the all-or-nothing rule.
+/// or spaces; `#` starts a comment line; for removals BSUIDs too) as `kind` changes of
+/// `group_id`. Numbers without a country code are read in `region`. See the module for the
+/// all-or-nothing rule.
 pub fn read_list(
     reader: impl Read + Send,
     group_id: &str,
@@ -42,10 +43,13 @@ fn parse_line(
         Ok(text) => text,
         Err(reason) => return vec![Err(BadLine { line, reason })],
     };
-    let entries = read_numbers(&text, region);
+    let entries: Vec<_> = read_numbers(&text, region)
+        .into_iter()
+        .map(|e| e.for_change(kind))
+        .collect();
     let bad: Vec<String> = entries
         .iter()
-        .filter_map(|e| e.reading.as_ref().err().map(ToString::to_string))
+        .filter_map(|e| e.as_ref().err().map(ToString::to_string))
         .collect();
     if !bad.is_empty() {
         return vec![Err(BadLine {
@@ -55,12 +59,15 @@ fn parse_line(
     }
     entries
         .into_iter()
-        .filter_map(|e| e.reading.ok())
-        .map(|reading| {
+        .filter_map(Result::ok)
+        .map(|named| {
             Ok(Parsed {
                 line,
-                op: OpSpec::for_participant(kind, group_id, reading.participant),
-                note: reading.note,
+                op: OpSpec::for_person(kind, group_id, named.person()).map_err(|e| BadLine {
+                    line,
+                    reason: e.to_string(),
+                })?,
+                note: named.note().map(str::to_owned),
             })
         })
         .collect()
@@ -92,7 +99,7 @@ mod tests {
                 .all(|o| o.kind() == OperationKind::Remove && o.group() == Some("g1"))
         );
         ops.into_iter()
-            .map(|o| o.spec.person_text().to_owned())
+            .map(|o| o.spec.person_ref().to_owned())
             .collect()
     }
 

@@ -14,6 +14,7 @@ mod fields;
 mod input;
 mod lines;
 mod list;
+mod new_groups;
 mod pipeline;
 mod records;
 #[cfg(test)]
@@ -26,6 +27,7 @@ use serde::{Deserialize, Serialize};
 pub use actions::read_csv;
 pub use error::{BadLine, ImportError, LineNote, UnknownEncoding};
 pub use list::read_list;
+pub use new_groups::{NewGroupsFile, read_new_groups};
 pub use target::{TargetFile, read_target};
 
 use crate::store::AccountStore;

@@ -8,7 +8,7 @@ use super::pipeline::{self, Emit};
 use super::records::{Columns, content_lines};
 use super::{BadLine, ImportError, LineNote, MAX_BAD_LINES_SHOWN, fields, input};
 use crate::domain::text::sanitize;
-use crate::domain::{Reading, Region};
+use crate::domain::{Named, Region};
 use crate::store::TargetMembership;
 
 const COLUMNS: [&str; 2] = ["group", "participant"];
@@ -31,9 +31,9 @@ pub struct TargetFile {
     pub encoding: Option<&'static str>,
 }
 
-/// One row: a member of a group, or the group wanted empty.
+/// One row: a member of a group (a phone number or a BSUID), or the group wanted empty.
 enum Row {
-    Member(Reading),
+    Member(Named),
     Empty,
 }
 
@@ -74,19 +74,22 @@ pub fn read_target(
                         file.emptied.entry(group.clone()).or_insert(line);
                         file.membership.add_group(&group);
                     }
-                    Row::Member(reading) => {
+                    Row::Member(named) => {
                         if let Some(&other) = file.emptied.get(&group) {
                             return Err(clash(other));
                         }
                         first_member.entry(group.clone()).or_insert(line);
-                        if let Some(note) = reading.note {
+                        if let Some(note) = named.note() {
                             if file.notes.len() < MAX_BAD_LINES_SHOWN {
-                                file.notes.push(LineNote { line, note });
+                                file.notes.push(LineNote {
+                                    line,
+                                    note: note.to_owned(),
+                                });
                             } else {
                                 file.notes_more += 1;
                             }
                         }
-                        file.membership.add_member(&group, reading.participant);
+                        file.membership.add_member(&group, named.person());
                     }
                 }
                 Ok(())
@@ -128,7 +131,7 @@ fn parse_row(
     if participant.trim().eq_ignore_ascii_case(EMPTY_MARKER) {
         return Ok((line, group, Row::Empty));
     }
-    let reading = fields::participant(participant, region).map_err(|reason| {
+    let named = fields::participant(participant, region, None).map_err(|reason| {
         if participant.trim().is_empty() {
             bad(format!(
                 "no participant for group {}: to want the group empty, write {EMPTY_MARKER} as its participant",
@@ -138,7 +141,7 @@ fn parse_row(
             bad(reason)
         }
     })?;
-    Ok((line, group, Row::Member(reading)))
+    Ok((line, group, Row::Member(named)))
 }
 
 #[cfg(test)]
@@ -151,7 +154,9 @@ mod tests {
     #[tokio::test]
     async fn a_target_file_becomes_a_diff_against_the_mirror() {
         let (_dir, store) = store_with_account().await;
-        let member = |text: &str| Participant::parse(text, None).expect("valid");
+        let member = |text: &str| -> crate::domain::Person {
+            Participant::parse(text, None).expect("valid").into()
+        };
         let group = MirrorGroup {
             id: "g1".into(),
             subject: "g1".into(),
@@ -159,6 +164,7 @@ mod tests {
             member_count: 2,
             read_at: 1,
             gone_at: None,
+            about: Default::default(),
         };
         store.upsert_groups(vec![group]).await.expect("mirror");
         let text = "\u{feff}Participant,Group\r\n\

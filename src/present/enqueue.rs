@@ -24,7 +24,7 @@ pub fn enqueue_lines(report: &EnqueueReport, group: impl Fn(&str) -> String) -> 
             format!(
                 "replaced: the pending {} of {} in {} ({}) gave way to the later {} ({})",
                 r.replaced_kind,
-                r.spec.person_text(),
+                r.spec.person_label(),
                 group(r.spec.group_text()),
                 r.replaced,
                 r.spec.kind(),
@@ -39,7 +39,7 @@ pub fn enqueue_lines(report: &EnqueueReport, group: impl Fn(&str) -> String) -> 
                 "flagged {}: {} {} in {}: {}",
                 f.id,
                 f.spec.kind(),
-                f.spec.person_text(),
+                f.spec.person_label(),
                 group(f.spec.group_text()),
                 sanitize(&f.flag)
             ),

@@ -235,7 +235,7 @@ mod tests {
         let effects = EventEffects::default();
         assert_eq!(
             event_sentence(&join, &effects, name).text,
-            "+15550100001 (ana.k) joined Brookfield Parents by link"
+            "+15550100001 @ana.k joined Brookfield Parents by link"
         );
         let approved = EventEffects {
             by_approval: true,

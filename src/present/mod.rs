@@ -2,6 +2,7 @@
 //! to lines of text with a tone. The commands print the text; the app colours it by tone. One
 //! sentence per fact, so the command line and the app never say one thing two ways.
 
+pub mod columns;
 mod enqueue;
 mod event;
 mod line;

@@ -41,7 +41,13 @@ pub fn plan_counts(plan: &Plan, api_version: &str, phone_number_id: &str) -> Pla
 /// One request as one line: `POST   /v23.0/<group>/participants  +1…, +44…`, or why it is
 /// refused. Method, path and the refusal come from the code the client sends with.
 pub fn request_line(r: &PlannedRequest, api_version: &str, phone_number_id: &str) -> Line {
-    let people: Vec<&str> = r.participants().map(|p| p.e164()).collect();
+    // Participants as people are shown; the other kinds by what they change
+    // (`create "Cohort A"`, `approve US.13491208655302741918 @nora_b7`).
+    let people: Vec<String> = if r.kind.is_participant_change() {
+        r.participants().map(|p| p.label()).collect()
+    } else {
+        r.ops.iter().map(|op| op.spec.describe()).collect()
+    };
     match request_of(r).endpoint(api_version, phone_number_id) {
         Ok(endpoint) => Line::new(
             Tone::Plain,
@@ -73,9 +79,13 @@ pub fn plan_lines(
 ) -> Vec<Line> {
     let mut lines = Vec::new();
     for r in &plan.requests {
+        let group = match &r.group {
+            Some(g) => label(g),
+            None => "new group".to_owned(),
+        };
         lines.push(Line::new(
             Tone::Info,
-            format!("{}: {} {}", label(r.group_id()), r.kind, r.ops.len()),
+            format!("{group}: {} {}", r.kind, r.ops.len()),
         ));
         let mut request = request_line(r, api_version, phone_number_id);
         request.text.insert_str(0, "  ");

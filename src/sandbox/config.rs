@@ -59,6 +59,9 @@ pub struct SandboxConfig {
     /// How many of the seeded groups (the last ones) are suspended.
     #[arg(long, default_value_t = 0)]
     pub suspended_groups: usize,
+    /// How many seeded members are also members of 1 to 3 other groups.
+    #[arg(long, default_value_t = 0)]
+    pub regulars: usize,
     /// Delay between accepting a create and the group existing (and its webhook), in ms.
     #[arg(long, default_value_t = 200)]
     pub create_delay_ms: u64,
@@ -98,6 +101,7 @@ impl SandboxConfig {
             suspended_groups: self.suspended_groups,
             hidden_phone_rate: self.hidden_phone_rate,
             parent_user_ids: self.parent_user_ids,
+            regulars: self.regulars,
             group_limit: self.group_limit,
         }
     }
@@ -122,6 +126,7 @@ impl Default for SandboxConfig {
             parent_user_ids: false,
             approval_rate: 0.2,
             suspended_groups: 0,
+            regulars: 0,
             create_delay_ms: 200,
             group_limit: DEFAULT_GROUP_LIMIT,
             answer_shapes: AnswerShapes::Observed,
@@ -142,6 +147,9 @@ pub struct Faults {
     pub rate_limit: Option<f64>,
     pub drop_rate: f64,
     pub stall_rate: f64,
+    /// Faults hit only writes (POST, DELETE): reads are served as asked (a test of what a
+    /// lost write's answer does, whose settling read must get through).
+    pub writes_only: bool,
 }
 
 impl From<&SandboxConfig> for Faults {
@@ -154,6 +162,7 @@ impl From<&SandboxConfig> for Faults {
             rate_limit: config.rate_limit,
             drop_rate: config.drop_rate,
             stall_rate: config.stall_rate,
+            writes_only: false,
         }
     }
 }

@@ -104,6 +104,11 @@ impl FaultInjector {
         Duration::from_millis(self.faults.latency_ms.saturating_add(jitter))
     }
 
+    /// Whether faults spare this request (a read, when they hit writes only).
+    pub fn spares(&self, method: &axum::http::Method) -> bool {
+        self.faults.writes_only && method == axum::http::Method::GET
+    }
+
     /// Decides the fate of one request: rate limit, then throttle, then failure, then drop.
     pub fn decide(&mut self, rng: &mut SandboxRng) -> Verdict {
         if let Some(bucket) = &mut self.bucket
@@ -165,6 +170,7 @@ mod tests {
             rate_limit: Some(f64::NAN),
             drop_rate: 7.0,
             stall_rate: f64::NAN,
+            writes_only: false,
         });
         assert!(matches!(f.decide(&mut rng), Verdict::Serve(Some(_))));
         let _ = f.delay(&mut rng);

@@ -24,6 +24,7 @@ mod webhook;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use config::parse_probability;
 pub use config::{AnswerShapes, Faults, SandboxConfig};
 pub use in_process::{GroupView, JoinRequestView};
 pub use people::Person;

@@ -141,7 +141,11 @@ async fn graph(shared: &Arc<Shared>, request: Request, can_drop: bool, route: Ro
     }
     let verdict = {
         let mut faults = shared.faults();
-        faults.decide(&mut shared.rng())
+        if faults.spares(request.method()) {
+            Verdict::Serve(None)
+        } else {
+            faults.decide(&mut shared.rng())
+        }
     };
     let drop = match verdict {
         Verdict::RateLimited | Verdict::Throttled => return fail(GraphError::rate_limit()),

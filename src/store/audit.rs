@@ -14,7 +14,7 @@ pub struct Exchange {
     /// The request path (and query); an `access_token` parameter is blanked when stored.
     pub path: String,
     pub group_id: Option<String>,
-    /// The participants of the request, as text (`+1555…, +4420…`).
+    /// The participants of the request as sent (`+1555…, US.134…`: each one's `user`).
     pub participants: String,
     /// The HTTP status; `None` when no answer came (timeout, dropped connection).
     pub status: Option<u16>,
@@ -38,8 +38,11 @@ pub struct ExchangeRecord {
 pub struct Outcome {
     pub at: UnixMs,
     pub group_id: String,
-    /// The participant as sent (E.164).
+    /// The participant in one token: the phone in E.164 when known, else the BSUID
+    /// (`domain::Person::user_ref`).
     pub participant: String,
+    /// Their WhatsApp username, when known.
+    pub username: Option<String>,
     pub action: OperationKind,
     pub result: OperationState,
     pub code: Option<i64>,

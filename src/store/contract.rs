@@ -3,7 +3,8 @@
 
 use super::testing::person;
 use super::*;
-use crate::domain::{OpSpec, OperationKind, OperationState, Participant};
+use crate::domain::{OpSpec, OperationKind, OperationState, Participant, Person, Query, UserId};
+use crate::testing::hidden;
 
 /// Runs every contract test against the backend that `$open` (an async fn giving
 /// `(guard, Store)`) opens.
@@ -72,7 +73,7 @@ macro_rules! suite {
                 assert_eq!(report.stored, 1);
                 assert_eq!(report.replaced.len(), 1, "{report:?}");
                 assert_eq!(report.replaced[0].replaced_kind, first);
-                assert_eq!(report.replaced[0].spec.participant(), Some(&person(1)));
+                assert_eq!(report.replaced[0].spec.person(), Some(&person(1).into()));
                 let left: Vec<_> = pending(&s)
                     .await
                     .into_iter()
@@ -503,7 +504,7 @@ macro_rules! suite {
             mirror(&s, "g1", &[1, 2]).await;
             mirror(&s, "g1", &[2, 3]).await;
             let got = s.group("g1").await.expect("read").expect("present");
-            assert_eq!(got.members, vec![person(2), person(3)]);
+            assert_eq!(got.members, vec![person(2).into(), person(3).into()]);
             assert_eq!(got.member_count, 2);
             assert_eq!(s.group("nope").await.expect("read"), None);
         }
@@ -521,7 +522,7 @@ macro_rules! suite {
             );
             let g2 = s.group("g2").await.expect("read").expect("kept");
             assert_eq!(g2.gone_at, Some(5_000));
-            assert_eq!(g2.members, vec![person(2)]);
+            assert_eq!(g2.members, vec![person(2).into()]);
             assert_eq!(
                 s.mark_gone_except(vec!["g1".into()], 6_000)
                     .await
@@ -557,13 +558,16 @@ macro_rules! suite {
             let list = s.groups().await.expect("list");
             let g1 = list.iter().find(|g| g.id == "g1").expect("g1");
             assert_eq!((g1.pending, g1.failed, g1.member_count), (1, 1, 2));
-            let with = s.groups_with_member(&person(2)).await.expect("with");
+            let with = s
+                .groups_with_member(&Query::Phone(person(2)))
+                .await
+                .expect("with");
             assert_eq!(
-                with.iter().map(|g| g.id.as_str()).collect::<Vec<_>>(),
+                with.iter().map(|(g, _)| g.id.as_str()).collect::<Vec<_>>(),
                 ["g1", "g2"]
             );
             assert!(
-                s.groups_with_member(&person(9))
+                s.groups_with_member(&Query::Phone(person(9)))
                     .await
                     .expect("none")
                     .is_empty()
@@ -585,6 +589,7 @@ macro_rules! suite {
                 at: 1,
                 group_id: "g1".into(),
                 participant: person(1).e164().into(),
+                username: Some("ana.k".into()),
                 action: OperationKind::Add,
                 result: OperationState::Failed,
                 code: Some(131203),
@@ -602,6 +607,7 @@ macro_rules! suite {
                 request_id: Some("req-1".into()),
                 outcomes: vec![outcome.clone()],
                 exchange: Some(sent.clone()),
+                mirror: Vec::new(),
             })
             .await
             .expect("settle");
@@ -762,7 +768,7 @@ macro_rules! suite {
             };
             let member = |n: u32, joined: bool, at: i64| MemberChange {
                 group_id: "g".into(),
-                participant: person(n),
+                person: person(n).into(),
                 joined,
                 at,
             };
@@ -791,7 +797,10 @@ macro_rules! suite {
             assert_eq!(effects.joined, vec![person(2).e164().to_owned()]);
             assert_eq!(effects.left, vec![person(1).e164().to_owned()]);
             let g = s.group("g").await.expect("group").expect("in the mirror");
-            assert_eq!((g.members.clone(), g.member_count), (vec![person(2)], 1));
+            assert_eq!(
+                (g.members.clone(), g.member_count),
+                (vec![person(2).into()], 1)
+            );
             // An older event about the same member, arriving late, changes nothing.
             store
                 .receive_events(
@@ -818,7 +827,7 @@ macro_rules! suite {
                 "{effects:?}"
             );
             let g = s.group("g").await.expect("group").expect("in the mirror");
-            assert_eq!(g.members, vec![person(2)]);
+            assert_eq!(g.members, vec![Person::from(person(2))]);
             let seqs: Vec<Option<i64>> = s
                 .events(EventFilter::default())
                 .await
@@ -844,13 +853,309 @@ macro_rules! suite {
             let (_g, s) = account().await;
             mirror(&s, "g", &[1, 2]).await;
             let mut target = TargetMembership::default();
-            target.add_member("g", person(2));
-            target.add_member("g", person(3));
-            target.add_member("unknown", person(1));
+            target.add_member("g", person(2).into());
+            target.add_member("g", person(3).into());
+            target.add_member("unknown", person(1).into());
             let diff = s.diff_target(&target).await.expect("diff");
-            assert_eq!(diff.adds, vec![("g".to_owned(), person(3))]);
-            assert_eq!(diff.removes, vec![("g".to_owned(), person(1))]);
+            assert_eq!(diff.adds, vec![("g".to_owned(), person(3).into())]);
+            assert_eq!(diff.removes, vec![("g".to_owned(), person(1).into())]);
             assert_eq!(diff.unknown_groups, vec!["unknown".to_owned()]);
+        }
+
+        #[tokio::test]
+        async fn the_mirror_keeps_a_groups_settings_link_and_join_requests() {
+            let (_g, s) = account().await;
+            let mut group = MirrorGroup {
+                id: "g".into(),
+                subject: "Cohort".into(),
+                members: vec![person(1).into()],
+                member_count: 1,
+                read_at: 5,
+                gone_at: None,
+                about: GroupAbout {
+                    description: Some("Weekly".into()),
+                    join_approval_mode: Some(crate::domain::JoinApprovalMode::ApprovalRequired),
+                    suspended: true,
+                    created_at: Some(1_700_000_000_000),
+                    invite_link: None,
+                    invite_link_read_at: None,
+                },
+            };
+            s.upsert_groups(vec![group.clone()]).await.expect("upsert");
+            s.set_invite_link("g", Some("https://chat.whatsapp.com/A1".into()), 7)
+                .await
+                .expect("link");
+            // A later read (which carries no link) keeps the link.
+            group.read_at = 9;
+            s.upsert_groups(vec![group.clone()]).await.expect("again");
+            let kept = s.group("g").await.expect("read").expect("there");
+            assert_eq!(kept.about.description.as_deref(), Some("Weekly"));
+            assert!(kept.about.suspended);
+            assert_eq!(kept.about.created_at, Some(1_700_000_000_000));
+            assert_eq!(
+                kept.about.invite_link.as_deref(),
+                Some("https://chat.whatsapp.com/A1")
+            );
+            assert_eq!(kept.about.invite_link_read_at, Some(7));
+            // A phone shown, a phone hidden (BSUID, parent BSUID, username), no one named.
+            let shown = Person::known(Some(person(2)), UserId::parse("US.2").ok());
+            let hidden_asker = hidden(3)
+                .with_parent_user_id(UserId::parse("US.300").ok())
+                .with_username(Some("nora_b7".into()));
+            let asked = |id: &str, person: Option<Person>| StoredJoinRequest {
+                group_id: "g".into(),
+                join_request_id: id.into(),
+                person,
+                created_at: Some(1),
+                read_at: 8,
+            };
+            s.set_join_requests(
+                "g",
+                vec![asked("J1", shown.clone()), asked("J2", shown.clone())],
+                8,
+            )
+            .await
+            .expect("requests");
+            let now = vec![
+                asked("J2", shown.clone()),
+                asked("J3", Some(hidden_asker.clone())),
+                asked("J4", None),
+            ];
+            s.set_join_requests("g", now.clone(), 9)
+                .await
+                .expect("replaced");
+            let read = s.join_requests(Some("g")).await.expect("read");
+            let ids: Vec<&str> = read.iter().map(|r| r.join_request_id.as_str()).collect();
+            assert_eq!(
+                ids,
+                ["J2", "J3", "J4"],
+                "a read replaces the group's requests"
+            );
+            let people: Vec<Option<Person>> = read.iter().map(|r| r.person.clone()).collect();
+            assert_eq!(
+                people,
+                [shown, Some(hidden_asker), None],
+                "every key of each asker kept"
+            );
+            assert_eq!(read[1].label(), "US.3 @nora_b7");
+            assert_eq!(read[2].label(), "request J4");
+            let listed = s.groups().await.expect("list");
+            assert_eq!((listed[0].join_requests, listed[0].suspended), (3, true));
+            assert_eq!(
+                s.mark_groups_gone(vec!["g".into()], 10)
+                    .await
+                    .expect("gone"),
+                1
+            );
+            assert!(s.join_requests(None).await.expect("read").is_empty());
+            assert_eq!(
+                s.group("g").await.expect("read").expect("kept").gone_at,
+                Some(10)
+            );
+        }
+
+        #[tokio::test]
+        async fn a_settlement_names_a_creates_group_keeps_its_request_id_and_changes_the_mirror() {
+            let (_g, s) = account().await;
+            mirror(&s, "g", &[]).await;
+            s.set_join_requests(
+                "g",
+                vec![StoredJoinRequest {
+                    group_id: "g".into(),
+                    join_request_id: "J1".into(),
+                    person: None,
+                    created_at: None,
+                    read_at: 1,
+                }],
+                1,
+            )
+            .await
+            .expect("requests");
+            let create = OpSpec::Create {
+                group: None,
+                new: crate::domain::NewGroup {
+                    subject: "New".into(),
+                    description: None,
+                    join_approval_mode: Default::default(),
+                },
+            };
+            let id = s.enqueue(vec![create]).await.expect("enqueue").ids[0];
+            s.claim(vec![id], "a-1".into()).await.expect("claim");
+            s.settle(Settlement {
+                changes: vec![StateChange {
+                    id,
+                    state: OperationState::Confirmed,
+                    code: None,
+                    message: None,
+                    group: Some("MADE".into()),
+                }],
+                request_id: Some("RQ-1".into()),
+                mirror: vec![
+                    MirrorChange::InviteLink {
+                        group: "g".into(),
+                        link: Some("https://chat.whatsapp.com/B2".into()),
+                    },
+                    MirrorChange::JoinRequestsAnswered {
+                        group: "g".into(),
+                        ids: vec!["J1".into()],
+                    },
+                ],
+                ..Settlement::default()
+            })
+            .await
+            .expect("settle");
+            let made = get(&s, id).await;
+            assert_eq!(made.group(), Some("MADE"));
+            assert_eq!(made.request_id.as_deref(), Some("RQ-1"));
+            let by_request = s.operations_with_request_id("RQ-1").await.expect("found");
+            assert_eq!(by_request.iter().map(|o| o.id).collect::<Vec<_>>(), [id]);
+            assert!(
+                s.operations_with_request_id("other")
+                    .await
+                    .expect("none")
+                    .is_empty()
+            );
+            assert!(s.created_groups().await.expect("made").contains("MADE"));
+            let g = s.group("g").await.expect("read").expect("there");
+            assert_eq!(
+                g.about.invite_link.as_deref(),
+                Some("https://chat.whatsapp.com/B2")
+            );
+            assert!(s.join_requests(Some("g")).await.expect("read").is_empty());
+        }
+
+        #[tokio::test]
+        async fn members_keep_every_key_and_are_found_by_phone_form_bsuid_or_username() {
+            let (_g, s) = account().await;
+            let known = Person::known(Some(person(1)), UserId::parse("US.1").ok())
+                .expect("known")
+                .with_parent_user_id(UserId::parse("US.100").ok())
+                .with_username(Some("Ana.K".into()));
+            let br = Participant::from_wa_id("551187654321").expect("old form");
+            let members = vec![known.clone(), hidden(2), Person::by_phone(br)];
+            mirror_people(&s, "g1", members.clone()).await;
+            mirror_people(&s, "g2", vec![hidden(2)]).await;
+            let got = s.group("g1").await.expect("read").expect("present");
+            assert_eq!(got.members.len(), 3);
+            for member in &members {
+                assert!(got.members.contains(member), "{member:?} kept whole");
+            }
+            let groups_of = |query: Query| {
+                let s = s.clone();
+                async move {
+                    s.groups_with_member(&query)
+                        .await
+                        .expect("search")
+                        .into_iter()
+                        .map(|(g, m)| (g.id, m))
+                        .collect::<Vec<_>>()
+                }
+            };
+            let ninth = Participant::from_wa_id("5511987654321").expect("with the ninth digit");
+            assert_eq!(
+                groups_of(Query::Phone(ninth)).await,
+                vec![(
+                    "g1".to_owned(),
+                    Person::by_phone(Participant::from_wa_id("551187654321").expect("wa_id"))
+                )],
+                "the other form of the number finds the member as the group holds them"
+            );
+            let by_bsuid = Query::User(UserId::parse("US.2").expect("bsuid"));
+            assert_eq!(
+                groups_of(by_bsuid).await,
+                vec![("g1".to_owned(), hidden(2)), ("g2".to_owned(), hidden(2))]
+            );
+            let by_name = Query::username("@ana.k").expect("a username");
+            assert_eq!(groups_of(by_name).await, vec![("g1".to_owned(), known)]);
+            assert!(
+                groups_of(Query::username("ana").expect("name"))
+                    .await
+                    .is_empty()
+            );
+        }
+
+        #[tokio::test]
+        async fn a_removal_may_name_a_bsuid_and_is_read_back_whole() {
+            let (_g, s) = account().await;
+            let removal = OpSpec::for_person(OperationKind::Remove, "g", hidden(7))
+                .expect("a removal by BSUID");
+            let report = s.enqueue(vec![removal.clone()]).await.expect("enqueue");
+            assert_eq!(report.stored, 1);
+            assert_eq!(get(&s, report.ids[0]).await.spec, removal);
+            let again = s.enqueue(vec![removal]).await.expect("again");
+            assert_eq!(again.duplicates, 1);
+            // Confirmed, it cannot be undone: an add needs the phone number.
+            s.claim(report.ids.clone(), "t".into())
+                .await
+                .expect("claim");
+            s.settle(Settlement {
+                changes: vec![change(report.ids[0], OperationState::Confirmed, None, None)],
+                ..Settlement::default()
+            })
+            .await
+            .expect("confirm");
+            let undone = s.undo(report.ids.clone()).await;
+            let Err(StoreError::WrongState { wanted, .. }) = &undone[0].1 else {
+                panic!("refused: {undone:?}");
+            };
+            assert!(wanted.contains("known only by BSUID"), "{wanted}");
+        }
+
+        #[tokio::test]
+        async fn one_person_in_two_forms_or_by_phone_and_bsuid_holds_one_slot() {
+            let (_g, s) = account().await;
+            let phone = |wa_id: &str| Participant::from_wa_id(wa_id).expect("wa_id");
+            for (a, b) in [
+                ("551187654321", "5511987654321"),
+                ("5215512345678", "525512345678"),
+                ("541123456789", "5491123456789"),
+            ] {
+                let first = OpSpec::for_participant(OperationKind::Remove, "g", phone(a));
+                let second = OpSpec::for_participant(OperationKind::Remove, "g", phone(b));
+                let report = s.enqueue(vec![first, second]).await.expect("enqueue");
+                assert_eq!((report.stored, report.duplicates), (1, 1), "{a} {b}");
+                let add = OpSpec::for_participant(OperationKind::Add, "g", phone(b));
+                let report = s.enqueue(vec![add]).await.expect("opposite");
+                assert_eq!(report.replaced.len(), 1, "{a} {b}: the later wins");
+            }
+            // A member the mirror knows by both keys: named by BSUID, it holds the phone's
+            // slot and is shown with what the mirror knows.
+            let member = Person::known(Some(person(4)), UserId::parse("US.4").ok())
+                .expect("known")
+                .with_username(Some("dee".into()));
+            mirror_people(&s, "m", vec![member.clone()]).await;
+            let by_bsuid = OpSpec::for_person(
+                OperationKind::Remove,
+                "m",
+                Person::by_user_id(UserId::parse("US.4").expect("bsuid")),
+            )
+            .expect("spec");
+            let report = s
+                .enqueue(vec![by_bsuid, op("m", 4, OperationKind::Remove)])
+                .await
+                .expect("enqueue");
+            assert_eq!((report.stored, report.duplicates), (1, 1));
+            let stored = get(&s, report.ids[0]).await;
+            assert_eq!(stored.person(), Some(&member));
+            assert_eq!(stored.spec.person_label(), "+12122000004 @dee");
+            assert_eq!(stored.flag, None, "a member: no flag");
+        }
+
+        #[tokio::test]
+        async fn a_target_listing_a_member_in_the_other_form_changes_nothing() {
+            let (_g, s) = account().await;
+            let phone =
+                |wa_id: &str| Person::by_phone(Participant::from_wa_id(wa_id).expect("wa_id"));
+            mirror_people(&s, "mx", vec![phone("5215512345678"), hidden(3)]).await;
+            let mut target = TargetMembership::default();
+            target.add_member("mx", phone("525512345678"));
+            target.add_member(
+                "mx",
+                Person::by_user_id(UserId::parse("US.3").expect("bsuid")),
+            );
+            let diff = s.diff_target(&target).await.expect("diff");
+            assert!(diff.is_empty(), "{diff:?}");
+            assert!(diff.operations().is_empty());
         }
     };
 }
@@ -870,6 +1175,7 @@ fn change(
         state,
         code,
         message: message.map(str::to_owned),
+        group: None,
     }
 }
 
@@ -891,6 +1197,7 @@ fn outcome(id: OpId) -> Outcome {
         at: 1,
         group_id: "g".into(),
         participant: person(1).e164().into(),
+        username: None,
         action: OperationKind::Add,
         result: OperationState::Confirmed,
         code: None,
@@ -938,13 +1245,18 @@ async fn get(s: &AccountStore, id: OpId) -> Operation {
 }
 
 async fn mirror(s: &AccountStore, id: &str, members: &[u32]) {
+    mirror_people(s, id, members.iter().map(|n| person(*n).into()).collect()).await;
+}
+
+async fn mirror_people(s: &AccountStore, id: &str, members: Vec<Person>) {
     let group = MirrorGroup {
         id: id.into(),
         subject: id.into(),
-        members: members.iter().map(|n| person(*n)).collect(),
         member_count: members.len() as u32,
+        members,
         read_at: 1,
         gone_at: None,
+        about: Default::default(),
     };
     s.upsert_groups(vec![group]).await.expect("mirror");
 }

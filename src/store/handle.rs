@@ -7,10 +7,10 @@ use super::sqlite::SqliteImport;
 use super::{
     AccountId, DropReport, DropScope, EnqueueReport, EventApplication, EventEffects, EventFilter,
     EventRecord, Exchange, ExchangeRecord, GroupSummary, LockError, MirrorGroup, Operation,
-    OperationFilter, OutcomeRecord, Pushed, SendLock, Settlement, Store, StoreError, TargetDiff,
-    TargetMembership, Undone, UnixMs,
+    OperationFilter, OutcomeRecord, Pushed, SendLock, Settlement, Store, StoreError,
+    StoredJoinRequest, TargetDiff, TargetMembership, Undone, UnixMs,
 };
-use crate::domain::{OpId, OpSpec, OperationState, Participant};
+use crate::domain::{OpId, OpSpec, OperationState, Person, Query};
 
 /// One account's part of the store. Cheap to clone.
 #[derive(Clone)]
@@ -91,17 +91,6 @@ impl AccountStore {
         self.store
             .sqlite()
             .events_with_request_id(self.acct, request_id.to_owned())
-            .await
-    }
-
-    /// The operations that carried `request_id`, oldest first.
-    pub async fn operations_with_request_id(
-        &self,
-        request_id: &str,
-    ) -> Result<Vec<Operation>, StoreError> {
-        self.store
-            .sqlite()
-            .operations_with_request_id(self.acct, request_id.to_owned())
             .await
     }
 
@@ -205,14 +194,16 @@ impl AccountStore {
         self.store.sqlite().groups(self.acct).await
     }
 
-    /// The groups the mirror lists `person` as a member of.
+    /// The groups the mirror lists someone answering `query` in (a phone in any of
+    /// WhatsApp's forms of it, a BSUID, or a username in any case), each with that member as
+    /// the group lists them; by subject, each group once.
     pub async fn groups_with_member(
         &self,
-        person: &Participant,
-    ) -> Result<Vec<GroupSummary>, StoreError> {
+        query: &Query,
+    ) -> Result<Vec<(GroupSummary, Person)>, StoreError> {
         self.store
             .sqlite()
-            .groups_with_member(self.acct, person.wa_id().to_owned())
+            .groups_with_member(self.acct, query.clone())
             .await
     }
 
@@ -237,6 +228,72 @@ impl AccountStore {
             .write_raw(|c| Ok(c.pragma_update(None, "cache_size", 16)?))
             .await
             .expect("cache_size");
+    }
+
+    /// Marks groups gone as of `at` (a delete confirmed, or a read that says the group does not
+    /// exist); their rows stay, their pending join requests go. Returns how many were newly gone.
+    pub async fn mark_groups_gone(
+        &self,
+        ids: Vec<String>,
+        at: UnixMs,
+    ) -> Result<usize, StoreError> {
+        self.store
+            .sqlite()
+            .mark_groups_gone(self.acct, ids, at)
+            .await
+    }
+
+    /// Sets a group's invite link as read at `read_at` (`None`: it has none now).
+    pub async fn set_invite_link(
+        &self,
+        group: &str,
+        link: Option<String>,
+        read_at: UnixMs,
+    ) -> Result<(), StoreError> {
+        self.store
+            .sqlite()
+            .set_invite_link(self.acct, group.to_owned(), link, read_at)
+            .await
+    }
+
+    /// Replaces a group's pending join requests with those read at `read_at`.
+    pub async fn set_join_requests(
+        &self,
+        group: &str,
+        requests: Vec<StoredJoinRequest>,
+        read_at: UnixMs,
+    ) -> Result<(), StoreError> {
+        self.store
+            .sqlite()
+            .set_join_requests(self.acct, group.to_owned(), requests, read_at)
+            .await
+    }
+
+    /// The pending join requests of `group` (or of every group), as last read.
+    pub async fn join_requests(
+        &self,
+        group: Option<&str>,
+    ) -> Result<Vec<StoredJoinRequest>, StoreError> {
+        self.store
+            .sqlite()
+            .join_requests(self.acct, group.map(str::to_owned))
+            .await
+    }
+
+    /// The operations whose answer carried `request_id` (what a webhook names), oldest first.
+    pub async fn operations_with_request_id(
+        &self,
+        request_id: &str,
+    ) -> Result<Vec<Operation>, StoreError> {
+        self.store
+            .sqlite()
+            .operations_with_request_id(self.acct, request_id.to_owned())
+            .await
+    }
+
+    /// The groups creates made (so a create is never matched to another's group).
+    pub async fn created_groups(&self) -> Result<std::collections::HashSet<String>, StoreError> {
+        self.store.sqlite().created_groups(self.acct).await
     }
 
     /// The account's participant outcomes, oldest first.

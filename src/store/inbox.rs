@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Outcome, StateChange, UnixMs};
-use crate::domain::{GroupEvent, OpId, OperationState, Participant};
+use super::{Outcome, StateChange, StoredJoinRequest, UnixMs};
+use crate::domain::{GroupEvent, JoinApprovalMode, OpId, OperationState, Person};
 
 /// An event as received, with the key that recognises it when it comes again.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,7 +52,7 @@ pub struct EventEffects {
     /// event or a read).
     #[serde(default)]
     pub operations: Vec<SettledOp>,
-    /// Members (E.164) the mirror gained or lost by it.
+    /// Members the mirror gained or lost by it, as people are shown ([`Person::label`]).
     #[serde(default)]
     pub joined: Vec<String>,
     #[serde(default)]
@@ -83,27 +83,52 @@ pub struct EventRecord {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MemberChange {
     pub group_id: String,
-    pub participant: Participant,
+    /// Who, with every key the event gave (phone, BSUID, username).
+    pub person: Person,
     pub joined: bool,
     pub at: UnixMs,
 }
 
-/// A group made, deleted or renamed.
+/// What an event changes of a group in the mirror (besides its members). Each applies only
+/// when newer than the mirror's last read of what it changes (by more than a second: an
+/// event's time is in whole seconds).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GroupChange {
+    /// A create's group, with what its `group_create` event gives.
     Created {
         id: String,
         subject: String,
+        description: Option<String>,
+        invite_link: Option<String>,
+        join_approval_mode: Option<JoinApprovalMode>,
         at: UnixMs,
     },
     Deleted {
         id: String,
         at: UnixMs,
     },
-    /// A settings change gave it a new subject.
-    Renamed {
+    /// A settings change applied: the new subject, description, or both.
+    Settings {
         id: String,
-        subject: String,
+        subject: Option<String>,
+        description: Option<String>,
+        at: UnixMs,
+    },
+    /// Suspended by WhatsApp, or the suspension lifted.
+    Suspended {
+        id: String,
+        suspended: bool,
+        at: UnixMs,
+    },
+    /// Someone asked to join: a pending join request.
+    JoinRequestOpened(StoredJoinRequest),
+    /// A join request no longer pending: withdrawn (by its id), or its asker is in now (by
+    /// the person, whichever of their requests it was).
+    JoinRequestClosed {
+        group_id: String,
+        join_request_id: Option<String>,
+        person: Option<Person>,
+        at: UnixMs,
     },
 }
 
@@ -111,14 +136,14 @@ pub enum GroupChange {
 /// operations still `accepted` when the commit runs (one already settled, by a read or another
 /// event, is left as it is, and its outcome row is not written). Member changes are applied
 /// only when newer than both the group's last read (by more than a second) and the member's
-/// last applied change.
+/// last applied change; group changes as [`GroupChange`] says.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EventApplication {
     pub event_id: i64,
     /// Each move with the outcome row it writes.
     pub settle: Vec<(StateChange, Outcome)>,
     pub members: Vec<MemberChange>,
-    pub group: Option<GroupChange>,
+    pub groups: Vec<GroupChange>,
     pub by_approval: bool,
     pub notes: Vec<String>,
     /// Marks the event processed (its first processing); a later settlement of operations
@@ -132,6 +157,8 @@ pub struct EventFilter {
     pub group: Option<String>,
     /// Only processed events after this place in the processing order.
     pub after_seq: Option<i64>,
+    /// Only events that happened (or, without a time, came) at or after this.
+    pub since: Option<UnixMs>,
     /// At most this many (oldest first).
     pub limit: Option<usize>,
 }

@@ -39,7 +39,7 @@ pub use inbox::{
     EventApplication, EventEffects, EventFilter, EventRecord, GroupChange, MemberChange, NewEvent,
     NumberBatch, Received, SettledOp,
 };
-pub use mirror::{GroupSummary, MirrorGroup};
+pub use mirror::{GroupAbout, GroupSummary, MirrorChange, MirrorGroup, StoredJoinRequest};
 pub use moves::{Settlement, StateChange};
 pub use operation::{DropReport, DropScope, Operation, OperationFilter, Undone};
 pub use sqlite::lock::{LockError, SendLock};

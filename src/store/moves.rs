@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Exchange, Outcome};
+use super::{Exchange, MirrorChange, Outcome};
 use crate::domain::{OpId, OperationState};
 
 /// A new state for one operation, with the server's error when there is one.
@@ -12,6 +12,8 @@ pub struct StateChange {
     pub state: OperationState,
     pub code: Option<i64>,
     pub message: Option<String>,
+    /// The group a create made, once found: the operation names it from then on.
+    pub group: Option<String>,
 }
 
 /// Everything one answer settles, committed together (all or nothing): the operations' new
@@ -23,4 +25,6 @@ pub struct Settlement {
     pub request_id: Option<String>,
     pub outcomes: Vec<Outcome>,
     pub exchange: Option<Exchange>,
+    /// What the answer changes in the mirror.
+    pub mirror: Vec<MirrorChange>,
 }

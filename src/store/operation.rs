@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::UnixMs;
-use crate::domain::{OpId, OpSpec, OperationKind, OperationState, Participant};
+use crate::domain::{OpId, OpSpec, OperationKind, OperationState, Person};
 
 /// One operation of the queue, as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,8 +36,8 @@ impl Operation {
     }
 
     /// The person it is about, for kinds that are about one.
-    pub fn participant(&self) -> Option<&Participant> {
-        self.spec.participant()
+    pub fn person(&self) -> Option<&Person> {
+        self.spec.person()
     }
 }
 

@@ -1,17 +1,19 @@
 //! Target membership ("sync"): the full wanted member list of some groups, and its difference
-//! from the mirror as the adds and removes that would make the mirror match.
+//! from the mirror as the adds and removes that would make the mirror match. People are
+//! matched as everywhere ([`Members`]): one person in two of WhatsApp's forms of a number, or
+//! by phone and by BSUID, is no change.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::MirrorGroup;
-use crate::domain::{OpSpec, OperationKind, Participant};
+use crate::domain::{Members, Membership, OpSpec, OperationKind, Person};
 
 /// The wanted members of each listed group. A listed group with no members is wanted empty.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TargetMembership {
-    groups: BTreeMap<String, BTreeSet<Participant>>,
+    groups: BTreeMap<String, Members>,
 }
 
 impl TargetMembership {
@@ -20,16 +22,16 @@ impl TargetMembership {
         self.groups.entry(group_id.to_owned()).or_default();
     }
 
-    /// Wants `participant` in `group_id`.
-    pub fn add_member(&mut self, group_id: &str, participant: Participant) {
+    /// Wants `person` in `group_id` (once, however often or in whatever form they are listed).
+    pub fn add_member(&mut self, group_id: &str, person: Person) {
         self.groups
             .entry(group_id.to_owned())
             .or_default()
-            .insert(participant);
+            .insert(person);
     }
 
     /// The listed groups and their wanted members, by group id.
-    pub fn groups(&self) -> impl Iterator<Item = (&str, &BTreeSet<Participant>)> {
+    pub fn groups(&self) -> impl Iterator<Item = (&str, &Members)> {
         self.groups
             .iter()
             .map(|(id, members)| (id.as_str(), members))
@@ -41,7 +43,9 @@ impl TargetMembership {
 
     /// The adds and removes that would make each listed group's mirrored membership equal the
     /// target; `mirror(id)` is the mirror's group (`None` when unknown). Pending operations
-    /// are not counted: the queue rules sort out overlaps.
+    /// are not counted: the queue rules sort out overlaps. Nobody is added or removed on a
+    /// guess: a wanted person the mirror cannot tell from a member shown otherwise (a phone
+    /// against a member shown by BSUID alone), and such a member, are left `unsure`.
     pub fn diff(&self, mirror: impl Fn(&str) -> Option<MirrorGroup>) -> TargetDiff {
         let mut diff = TargetDiff::default();
         for (group_id, wanted) in self.groups() {
@@ -49,12 +53,24 @@ impl TargetMembership {
                 diff.unknown_groups.push(group_id.to_owned());
                 continue;
             };
-            let current: BTreeSet<Participant> = group.members.into_iter().collect();
-            for person in wanted.difference(&current) {
-                diff.adds.push((group_id.to_owned(), person.clone()));
+            let current = Members::of(&group.members);
+            let entry = |person: &Person| (group_id.to_owned(), person.clone());
+            for person in wanted.iter() {
+                match current.find(person) {
+                    Membership::In(_) => {}
+                    Membership::Unknown => diff.unsure.push(entry(person)),
+                    Membership::Out if person.phone().is_none() => {
+                        diff.not_addable.push(entry(person));
+                    }
+                    Membership::Out => diff.adds.push(entry(person)),
+                }
             }
-            for person in current.difference(wanted) {
-                diff.removes.push((group_id.to_owned(), person.clone()));
+            for member in current.iter() {
+                match wanted.find(member) {
+                    Membership::In(_) => {}
+                    Membership::Unknown => diff.unsure.push(entry(member)),
+                    Membership::Out => diff.removes.push(entry(member)),
+                }
             }
         }
         diff
@@ -62,10 +78,16 @@ impl TargetMembership {
 }
 
 /// What it takes to go from the mirror to the target.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct TargetDiff {
-    pub adds: Vec<(String, Participant)>,
-    pub removes: Vec<(String, Participant)>,
+    pub adds: Vec<(String, Person)>,
+    pub removes: Vec<(String, Person)>,
+    /// Wanted people who are not members and are known only by BSUID: participants are added
+    /// by phone number, so they cannot be.
+    pub not_addable: Vec<(String, Person)>,
+    /// Wanted people and members the mirror cannot match either way (one is known only by a
+    /// key the other is not known by): nothing is queued for them.
+    pub unsure: Vec<(String, Person)>,
     /// Listed groups the mirror does not know, or knows as gone: nothing is guessed for them.
     pub unknown_groups: Vec<String>,
 }
@@ -74,20 +96,24 @@ impl TargetDiff {
     /// The changes to queue, adds first.
     pub fn operations(&self) -> Vec<OpSpec> {
         let as_op = |kind: OperationKind| {
-            move |(group, participant): &(String, Participant)| {
-                OpSpec::for_participant(kind, group.clone(), participant.clone())
+            move |(group, person): &(String, Person)| {
+                OpSpec::for_person(kind, group.clone(), person.clone()).ok()
             }
         };
         self.adds
             .iter()
-            .map(as_op(OperationKind::Add))
-            .chain(self.removes.iter().map(as_op(OperationKind::Remove)))
+            .filter_map(as_op(OperationKind::Add))
+            .chain(self.removes.iter().filter_map(as_op(OperationKind::Remove)))
             .collect()
     }
 
-    /// Nothing to change, and no group left unknown.
+    /// Nothing to change, and no group or person left undecided.
     pub fn is_empty(&self) -> bool {
-        self.adds.is_empty() && self.removes.is_empty() && self.unknown_groups.is_empty()
+        self.adds.is_empty()
+            && self.removes.is_empty()
+            && self.not_addable.is_empty()
+            && self.unsure.is_empty()
+            && self.unknown_groups.is_empty()
     }
 }
 
@@ -96,7 +122,12 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
-    use crate::store::testing::person;
+    use crate::domain::{Participant, UserId};
+    use crate::store::testing::person as phone;
+
+    fn person(n: u32) -> Person {
+        phone(n).into()
+    }
 
     fn group(id: &str, members: &[u32], gone: bool) -> MirrorGroup {
         MirrorGroup {
@@ -106,6 +137,7 @@ mod tests {
             member_count: members.len() as u32,
             read_at: 1,
             gone_at: gone.then_some(2),
+            about: Default::default(),
         }
     }
 
@@ -146,5 +178,58 @@ mod tests {
         target.add_member("g", person(2));
         target.add_member("g", person(1));
         assert!(target.diff(|_| Some(g.clone())).is_empty());
+    }
+
+    fn with(id: &str, members: Vec<Person>) -> MirrorGroup {
+        MirrorGroup {
+            member_count: members.len() as u32,
+            members,
+            ..group(id, &[], false)
+        }
+    }
+
+    fn by_wa_id(wa_id: &str) -> Person {
+        Participant::from_wa_id(wa_id).expect("wa_id").into()
+    }
+
+    #[test]
+    fn a_member_held_in_one_form_and_listed_in_the_other_is_no_change() {
+        let g = with(
+            "g",
+            vec![by_wa_id("5215512345678"), by_wa_id("551187654321")],
+        );
+        let mut target = TargetMembership::default();
+        target.add_member("g", by_wa_id("525512345678"));
+        target.add_member("g", by_wa_id("5511987654321"));
+        assert!(target.diff(|_| Some(g.clone())).is_empty());
+    }
+
+    #[test]
+    fn bsuids_match_members_and_nothing_is_done_on_a_guess() {
+        let bsuid = |id: &str| Person::by_user_id(UserId::parse(id).expect("bsuid"));
+        let known = Person::known(Some(phone(1)), UserId::parse("US.1").ok()).expect("known");
+        let hidden = bsuid("US.2").with_username(Some("ana.k".into()));
+        let g = with("g", vec![known, hidden.clone()]);
+        let mut target = TargetMembership::default();
+        target.add_member("g", bsuid("US.1"));
+        target.add_member("g", bsuid("US.2"));
+        assert!(
+            target.diff(|_| Some(g.clone())).is_empty(),
+            "both kept, by BSUID"
+        );
+
+        let mut target = TargetMembership::default();
+        target.add_member("g", person(1));
+        target.add_member("g", person(3));
+        target.add_member("g", bsuid("US.9"));
+        let diff = target.diff(|_| Some(g.clone()));
+        assert_eq!(diff.not_addable, vec![("g".to_owned(), bsuid("US.9"))]);
+        assert!(diff.adds.is_empty() && diff.removes.is_empty(), "{diff:?}");
+        assert_eq!(
+            diff.unsure,
+            vec![("g".to_owned(), person(3)), ("g".to_owned(), hidden)],
+            "+3 may be the member shown only by BSUID"
+        );
+        assert!(diff.operations().is_empty());
     }
 }

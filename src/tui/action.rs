@@ -134,6 +134,18 @@ actions! {
         footer 4 "all";
     Cancel "cancel" App [c('c')] "cancel: no new requests; those in flight are settled";
     Sync "sync" App [c('r')] "read every group and its members from the server" footer 9 "sync";
+    NewGroup "new_group" App [c('n')] "create a group: subject, description, approval (a dialog)";
+    EditGroup "edit_group" App [c('e')] "change the group's subject and description (a dialog)";
+    DeleteGroup "delete_group" App [c('D')]
+        "delete the group, after a confirm naming it and its members";
+    JoinRequests "join_requests" App [c('J')]
+        "the group's invite link and pending join requests (J again closes them)";
+    CopyLink "copy_link" App [c('y')] "copy the group's invite link to the clipboard (OSC 52)";
+    ResetLink "reset_link" App [c('R')]
+        "reset the group's invite link (the old one stops working), after a confirm";
+    Approve "approve" App [c('A')]
+        "approve the picked join requests (or all shown), after a confirm";
+    Reject "reject" App [c('X')] "reject the picked join requests (or all shown), after a confirm";
     Help "help" App [c('?'), p(KeyCode::F(1))] "this help" footer 0 "help";
     Quit "quit" App [c('q'), ctrl('c')] "quit (asks first if work is in flight)" footer 10 "quit";
     Confirm "confirm" Dialog [p(KeyCode::Enter)]

@@ -50,6 +50,8 @@ pub struct App {
     last_reload: Instant,
     /// The time source for log lines (ms since the epoch); tests may fix it.
     clock: fn() -> i64,
+    /// Where copied text goes: the terminal's clipboard (OSC 52); tests may catch it.
+    clipboard: Box<dyn FnMut(&str) + Send>,
 }
 
 /// How [`App::run_until`] ended.
@@ -81,7 +83,19 @@ impl App {
             reload_at: None,
             last_reload: Instant::now(),
             clock: now_ms,
+            clipboard: Box::new(osc52),
         }
+    }
+
+    /// Sends copied text to `sink` instead of the terminal's clipboard.
+    pub fn with_clipboard(mut self, sink: impl FnMut(&str) + Send + 'static) -> App {
+        self.set_clipboard(sink);
+        self
+    }
+
+    /// [`App::with_clipboard`] on an app already made.
+    pub fn set_clipboard(&mut self, sink: impl FnMut(&str) + Send + 'static) {
+        self.clipboard = Box::new(sink);
     }
 
     /// Fixes the clock used to stamp engine events (for deterministic screens).
@@ -131,6 +145,11 @@ impl App {
     fn run_effects(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             if matches!(effect, Effect::Quit) {
+                continue;
+            }
+            // Written from the loop, between frames, so it never lands inside one.
+            if let Effect::Copy(text) = &effect {
+                (self.clipboard)(text);
                 continue;
             }
             if self.effects.send(effect).is_ok() {
@@ -338,7 +357,26 @@ async fn execute(store: &AccountStore, engine: &Engine, effect: Effect) -> Optio
             tracing::info!(?command, "to the engine");
             return (!engine.send(command)).then_some(Msg::EngineGone);
         }
-        Effect::Quit => return None,
+        Effect::Quit | Effect::Copy(_) => return None,
+        Effect::Send { ops } => {
+            let described: Vec<String> = ops.iter().map(|op| op.describe()).collect();
+            return Some(Msg::Loaded(Loaded::Sending(
+                match store.enqueue(ops).await {
+                    Ok(report) => {
+                        let sent = engine.send(Command::Submit(crate::engine::Scope::Operations(
+                            report.ids,
+                        )));
+                        if sent {
+                            Ok(described)
+                        } else {
+                            Err("the engine stopped".into())
+                        }
+                    }
+                    Err(e) => Err(e.to_string()),
+                },
+            )));
+        }
+        Effect::LoadJoinRequests(id) => load_join_requests(store, id).await,
         Effect::LoadGroups => store.groups().await.map(Loaded::Groups),
         Effect::LoadCounts => store.count_by_state().await.map(Loaded::Counts),
         Effect::LoadGroup(id) => load_group(store, id).await,
@@ -349,7 +387,7 @@ async fn execute(store: &AccountStore, engine: &Engine, effect: Effect) -> Optio
                 .map(|groups| Loaded::PersonGroups {
                     query,
                     person,
-                    groups: groups.into_iter().map(|g| g.id).collect(),
+                    groups: groups.into_iter().map(|(g, m)| (g.id, m)).collect(),
                 })
         }
         Effect::Plan { purpose, scope } => preview(store, &scope).await.map(|plan| Loaded::Plan {
@@ -407,11 +445,35 @@ async fn load_group(store: &AccountStore, id: String) -> Result<Loaded, crate::s
     Ok(Loaded::Group(id, Some(GroupDetail::new(group, ops))))
 }
 
+async fn load_join_requests(
+    store: &AccountStore,
+    id: String,
+) -> Result<Loaded, crate::store::StoreError> {
+    let Some(group) = store.group(&id).await? else {
+        return Ok(Loaded::JoinRequests(id, None));
+    };
+    let requests = store.join_requests(Some(&id)).await?;
+    let detail = super::views::requests::RequestsDetail::new(group, requests);
+    Ok(Loaded::JoinRequests(id, Some(detail)))
+}
+
+/// Puts text on the terminal's clipboard: OSC 52 (`ESC ] 52 ; c ; base64 BEL`), which most
+/// terminals and tmux (with `set-clipboard on`) pass to the system clipboard.
+fn osc52(text: &str) {
+    use base64::Engine as _;
+    use std::io::Write;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = std::io::stdout();
+    let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+    let _ = out.flush();
+}
+
 /// Two reloads that do the same.
 fn same_load(a: &Effect, b: &Effect) -> bool {
     match (a, b) {
         (Effect::LoadGroups, Effect::LoadGroups) | (Effect::LoadCounts, Effect::LoadCounts) => true,
-        (Effect::LoadGroup(x), Effect::LoadGroup(y)) => x == y,
+        (Effect::LoadGroup(x), Effect::LoadGroup(y))
+        | (Effect::LoadJoinRequests(x), Effect::LoadJoinRequests(y)) => x == y,
         (Effect::LoadEvents { after: x }, Effect::LoadEvents { after: y }) => x == y,
         _ => false,
     }

@@ -20,8 +20,10 @@ pub fn draw(frame: &mut Frame, state: &State) {
     let buf = frame.buffer_mut();
     let covered = !state.overlays.is_empty();
     state.views.each(&areas, |pane, rect, view| {
-        let focused = pane == Some(state.focus) && !covered;
-        view.draw(&Ctx::new(&state.shared, rect, focused), buf);
+        let has_keys = pane == Some(state.focus);
+        if view.drawn(has_keys) {
+            view.draw(&Ctx::new(&state.shared, rect, has_keys && !covered), buf);
+        }
     });
     footer(buf, areas.footer, state);
     let ctx = Ctx::new(&state.shared, area, true);

@@ -7,7 +7,8 @@
 //! `update/confirmed.rs` (the compiler points there). Whatever asks for it (a view's key, a
 //! plan read from the store) opens `overlays::Confirm::new(intent, ..)`.
 
-use crate::domain::plan::Plan;
+use crate::domain::plan::{PendingOp, Plan};
+use crate::domain::{JoinRequestRef, OpId, OpSpec};
 use crate::engine::Scope;
 
 use super::action::Action;
@@ -20,6 +21,21 @@ use crate::present::{plan_counts, plan_lines};
 pub enum Intent {
     /// Send the pending changes in `scope` (additions and removals), as `plan` reads them.
     Submit { scope: Scope, plan: Plan },
+    /// Delete a group (its `members` leave with it); sent at once.
+    DeleteGroup {
+        group: String,
+        subject: String,
+        members: u32,
+    },
+    /// Reset a group's invite link (the old one stops working); sent at once.
+    ResetLink { group: String, subject: String },
+    /// Approve (or reject) join requests of a group; sent at once.
+    Decide {
+        group: String,
+        subject: String,
+        approve: bool,
+        requests: Vec<JoinRequestRef>,
+    },
 }
 
 /// What the confirm dialog shows of an intent.
@@ -37,6 +53,49 @@ pub struct Question {
 }
 
 impl Intent {
+    /// The changes a lifecycle intent sends (none for a submit, which sends the queue's).
+    pub fn specs(&self) -> Vec<OpSpec> {
+        match self {
+            Intent::Submit { .. } => Vec::new(),
+            Intent::DeleteGroup { group, .. } => vec![OpSpec::Delete {
+                group: group.clone(),
+            }],
+            Intent::ResetLink { group, .. } => vec![OpSpec::ResetLink {
+                group: group.clone(),
+            }],
+            Intent::Decide {
+                group,
+                approve,
+                requests,
+                ..
+            } => requests
+                .iter()
+                .map(|r| {
+                    let (group, request) = (group.clone(), r.clone());
+                    if *approve {
+                        OpSpec::Approve { group, request }
+                    } else {
+                        OpSpec::Reject { group, request }
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// The requests a lifecycle intent sends, planned as a submit would.
+    fn planned(&self) -> Plan {
+        let ops: Vec<PendingOp> = self
+            .specs()
+            .into_iter()
+            .enumerate()
+            .map(|(i, spec)| PendingOp {
+                id: OpId(i as i64 + 1),
+                spec,
+            })
+            .collect();
+        crate::engine::kinds::plan(&ops, &Default::default())
+    }
+
     /// The question about it, groups named from the mirror, paths in the API version, keys
     /// from the keymap.
     pub fn question(&self, shared: &Shared) -> Question {
@@ -70,6 +129,75 @@ impl Intent {
                     ),
                 }
             }
+            Intent::DeleteGroup {
+                subject, members, ..
+            } => self.lifecycle(
+                shared,
+                format!("Delete the group {subject}?"),
+                format!("{members} member(s) leave with it; its link dies"),
+                "delete",
+            ),
+            Intent::ResetLink { subject, .. } => self.lifecycle(
+                shared,
+                format!("Reset the invite link of {subject}?"),
+                "the current link stops working; a new one is made".into(),
+                "reset",
+            ),
+            Intent::Decide {
+                subject,
+                approve,
+                requests,
+                ..
+            } => {
+                let (verb, what) = if *approve {
+                    ("approve", "they join the group")
+                } else {
+                    ("reject", "they may ask again")
+                };
+                self.lifecycle(
+                    shared,
+                    format!(
+                        "{} {} join request(s) of {subject}?",
+                        capital(verb),
+                        requests.len()
+                    ),
+                    format!(
+                        "{}; {what}",
+                        requests
+                            .iter()
+                            .map(JoinRequestRef::label)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    verb,
+                )
+            }
         }
     }
+
+    /// The question of a lifecycle intent: its requests, sent at once on yes.
+    fn lifecycle(
+        &self,
+        shared: &Shared,
+        title: String,
+        summary: String,
+        verb: &'static str,
+    ) -> Question {
+        let plan = self.planned();
+        Question {
+            title,
+            summary: crate::domain::text::sanitize(&summary),
+            lines: plan_lines(&plan, &shared.api_version, "", |g| shared.mirror.label(g)),
+            verb,
+            more: String::new(),
+        }
+    }
+}
+
+fn capital(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

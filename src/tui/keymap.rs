@@ -287,13 +287,13 @@ mod tests {
 
     #[test]
     fn the_file_overrides_defaults() {
-        let map = Keymap::from_toml("sync = [\"R\", \"f5\"]\nmove_down = \"n\"\n", "k.toml")
+        let map = Keymap::from_toml("sync = [\"Z\", \"f5\"]\nmove_down = \"m\"\n", "k.toml")
             .expect("valid");
         assert_eq!(
             map.keys(Action::Sync),
-            &[Key::char('R'), Key::plain(KeyCode::F(5))]
+            &[Key::char('Z'), Key::plain(KeyCode::F(5))]
         );
-        assert_eq!(map.keys(Action::MoveDown), &[Key::char('n')]);
+        assert_eq!(map.keys(Action::MoveDown), &[Key::char('m')]);
         assert_eq!(
             map.action(&press(KeyCode::Char('j'), KeyModifiers::NONE)),
             None

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::domain::text::sanitize;
-use crate::domain::{OperationKind, OperationState, Participant};
+use crate::domain::{OperationKind, OperationState, Person};
 use crate::store::{GroupSummary, MirrorGroup, OpId, Operation};
 
 /// The mirror's groups as last read, in the store's order.
@@ -56,6 +56,12 @@ pub struct GroupRow {
     pub pending: usize,
     pub failed: usize,
     pub gone: bool,
+    /// Suspended by WhatsApp.
+    pub suspended: bool,
+    /// Pending join requests, as last read.
+    pub join_requests: usize,
+    /// The invite link as last read, made safe.
+    pub invite_link: Option<String>,
 }
 
 impl GroupRow {
@@ -70,6 +76,9 @@ impl GroupRow {
             pending: g.pending,
             failed: g.failed,
             gone: g.gone_at.is_some(),
+            suspended: g.suspended,
+            join_requests: g.join_requests,
+            invite_link: g.invite_link.as_deref().map(sanitize),
         }
     }
 }
@@ -78,7 +87,7 @@ impl GroupRow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpRow {
     pub id: OpId,
-    pub participant: Participant,
+    pub person: Person,
     pub kind: OperationKind,
     pub state: OperationState,
     /// The failure (`131203 recipient…`) or the flag stored with it, made safe.
@@ -90,7 +99,9 @@ pub struct OpRow {
 pub struct GroupDetail {
     pub id: String,
     pub subject: String,
-    pub members: Vec<Participant>,
+    /// Members as the mirror lists them, each with every key known (their usernames made
+    /// safe where the answer was read).
+    pub members: Vec<Person>,
     pub member_count: u32,
     pub gone: bool,
     pub ops: Vec<OpRow>,
@@ -106,7 +117,7 @@ impl GroupDetail {
                 let note = crate::present::note(&op);
                 Some(OpRow {
                     id: op.id,
-                    participant: op.participant()?.clone(),
+                    person: op.person()?.clone(),
                     kind: op.kind(),
                     state: op.state,
                     note,
@@ -123,11 +134,11 @@ impl GroupDetail {
         }
     }
 
-    /// The pending operation for this member, if any.
-    pub fn pending_for(&self, p: &Participant) -> Option<&OpRow> {
+    /// The pending operation for this member (however it names them), if any.
+    pub fn pending_for(&self, p: &Person) -> Option<&OpRow> {
         self.ops
             .iter()
-            .find(|o| o.state == OperationState::Pending && &o.participant == p)
+            .find(|o| o.state == OperationState::Pending && o.person.is(p))
     }
 
     /// Members and operations, as a cursor walks them.
@@ -150,6 +161,6 @@ impl GroupDetail {
 /// A selectable row of a group: a member or one of its operations.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RowKey {
-    Member(Participant),
+    Member(Person),
     Op(OpId),
 }

@@ -7,7 +7,7 @@ use crossterm::event::KeyEvent;
 
 use crate::domain::OpSpec;
 use crate::domain::plan::Plan;
-use crate::domain::{OperationState, Participant};
+use crate::domain::{OperationState, Person, Query};
 use crate::engine::{Command, Event, Scope};
 use crate::store::{EnqueueReport, EventRecord, GroupSummary, OpId, Undone};
 
@@ -61,11 +61,12 @@ pub enum Loaded {
     /// The group pane's content; `None` when the group is not in the mirror.
     Group(String, Option<GroupDetail>),
     Counts(BTreeMap<OperationState, usize>),
-    /// The groups a searched person is in (ids), for the filter `query` that asked.
+    /// The groups a searched person is in (ids, each with the member as that group lists
+    /// them), for the filter `query` that asked.
     PersonGroups {
         query: String,
-        person: Participant,
-        groups: Vec<String>,
+        person: Query,
+        groups: Vec<(String, Person)>,
     },
     Plan {
         purpose: PlanFor,
@@ -84,6 +85,10 @@ pub enum Loaded {
         records: Vec<EventRecord>,
         latest: Option<i64>,
     },
+    /// A group's settings, invite link and pending join requests (`None`: not in the mirror).
+    JoinRequests(String, Option<super::views::requests::RequestsDetail>),
+    /// Changes queued and handed to the engine at once (what they are), or why not.
+    Sending(Result<Vec<String>, String>),
     /// A store call failed.
     StoreError(String),
 }
@@ -97,7 +102,7 @@ pub enum Effect {
     LoadCounts,
     FindPerson {
         query: String,
-        person: Participant,
+        person: Query,
     },
     Plan {
         purpose: PlanFor,
@@ -113,5 +118,13 @@ pub enum Effect {
     LoadEvents {
         after: Option<i64>,
     },
+    /// Queue these changes and submit exactly them at once (a dialog's or a confirm's).
+    Send {
+        ops: Vec<OpSpec>,
+    },
+    /// Read a group's settings, invite link and pending join requests from the store.
+    LoadJoinRequests(String),
+    /// Put text on the terminal's clipboard (OSC 52), from the app loop itself.
+    Copy(String),
     Quit,
 }

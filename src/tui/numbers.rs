@@ -1,10 +1,8 @@
 //! A list of numbers as an operator types or pastes it: each piece parsed, and repeats, current
 //! members and ambiguous forms told apart (the add dialog shows the result as it is typed).
 
-use std::collections::HashSet;
-
 use crate::domain::text::sanitize;
-use crate::domain::{Participant, Region, read_numbers};
+use crate::domain::{Members, OperationKind, Participant, Region, read_numbers};
 
 /// One piece of the list, checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,39 +25,42 @@ pub enum PieceOutcome {
 }
 
 /// Splits `text` into numbers by the rule of every pasted list (`domain::read_numbers`) and
-/// checks each one: read with `region` for national numbers, marked when repeated or when a
-/// wa_id in `members` (the group's members) already has it, warned with the reading's note.
-pub fn check(text: &str, region: Option<Region>, members: &HashSet<String>) -> Vec<Piece> {
-    let mut seen = HashSet::new();
+/// checks each one as someone to add: read with `region` for national numbers, refused for a
+/// BSUID (an add needs a phone number), marked when repeated (in another of WhatsApp's forms
+/// too) or when one of `members` (the group's) already is them, warned with the reading's note.
+pub fn check(text: &str, region: Option<Region>, members: &Members) -> Vec<Piece> {
+    let mut seen = Members::default();
     read_numbers(text, region)
         .into_iter()
         .map(|entry| {
-            let outcome = match entry.reading {
+            let input = sanitize(&entry.text);
+            let named = entry.for_change(OperationKind::Add);
+            let outcome = match named.as_ref().map(|n| (n.phone(), n.person())) {
                 Err(e) => PieceOutcome::Invalid(sanitize(&e.reason)),
-                Ok(r) if !seen.insert(r.participant.wa_id().to_owned()) => {
-                    PieceOutcome::Repeated(r.participant)
+                Ok((None, _)) => PieceOutcome::Invalid("no phone number".into()),
+                Ok((Some(p), person)) if !seen.insert(person.clone()) => {
+                    PieceOutcome::Repeated(p.clone())
                 }
-                Ok(r) if members.contains(r.participant.wa_id()) => PieceOutcome::Warned(
-                    r.participant,
-                    "already a member: it will be skipped".into(),
-                ),
-                Ok(r) => {
-                    let warnings: Vec<String> = r
-                        .note
+                Ok((Some(p), person)) if members.contains(&person) => {
+                    PieceOutcome::Warned(p.clone(), "already a member: it will be skipped".into())
+                }
+                Ok((Some(p), _)) => {
+                    let warnings: Vec<String> = named
+                        .as_ref()
+                        .ok()
+                        .and_then(|n| n.note())
+                        .map(str::to_owned)
                         .into_iter()
-                        .chain(r.participant.ambiguity().map(str::to_owned))
+                        .chain(p.ambiguity().map(str::to_owned))
                         .collect();
                     if warnings.is_empty() {
-                        PieceOutcome::Valid(r.participant)
+                        PieceOutcome::Valid(p.clone())
                     } else {
-                        PieceOutcome::Warned(r.participant, sanitize(&warnings.join("; ")))
+                        PieceOutcome::Warned(p.clone(), sanitize(&warnings.join("; ")))
                     }
                 }
             };
-            Piece {
-                input: sanitize(&entry.text),
-                outcome,
-            }
+            Piece { input, outcome }
         })
         .collect()
 }
@@ -100,9 +101,17 @@ mod tests {
             .collect()
     }
 
+    fn members(wa_ids: &[&str]) -> Members {
+        let people: Vec<crate::domain::Person> = wa_ids
+            .iter()
+            .map(|w| Participant::from_wa_id(w).expect("wa_id").into())
+            .collect();
+        Members::of(&people)
+    }
+
     #[test]
     fn repeats_members_and_traps_are_told_apart() {
-        let members = HashSet::from(["12122000009".to_string()]);
+        let members = members(&["12122000009"]);
         let pieces = check(
             "+12122000001 +1 212 200 0001 +12122000009 +5491123456789",
             None,
@@ -118,7 +127,7 @@ mod tests {
         let pieces = check(
             "+44 7400 123456, 07400 123456, 0044 7400 123456, 447400123456",
             "GB".parse::<Region>().ok(),
-            &HashSet::new(),
+            &Members::default(),
         );
         assert_eq!(
             kinds(&pieces),
@@ -129,11 +138,26 @@ mod tests {
 
     #[test]
     fn pieces_that_are_not_numbers_say_why_and_are_made_safe() {
-        let pieces = check("12x, \u{1b}[2J", None, &HashSet::new());
+        let pieces = check("12x, \u{1b}[2J", None, &Members::default());
         assert_eq!(invalid_count(&pieces), 2);
         assert!(pieces.iter().all(|p| !p.input.contains('\u{1b}')));
         assert!(
             matches!(&pieces[0].outcome, PieceOutcome::Invalid(r) if r.contains("letters")),
+            "{pieces:?}"
+        );
+    }
+
+    #[test]
+    fn a_member_in_another_form_is_a_member_and_a_bsuid_is_no_one_to_add() {
+        // The group holds a Brazilian mobile without its ninth digit.
+        let pieces = check(
+            "+55 11 98765-4321, +55 11 8765-4321, US.1349",
+            None,
+            &members(&["551187654321"]),
+        );
+        assert_eq!(kinds(&pieces), ["member", "repeated", "invalid"]);
+        assert!(
+            matches!(&pieces[2].outcome, PieceOutcome::Invalid(r) if r.contains("participants are added by phone number")),
             "{pieces:?}"
         );
     }

@@ -35,6 +35,12 @@ pub const GLOBAL: &[Action] = &[
     Action::SubmitAll,
     Action::Cancel,
     Action::Sync,
+    Action::NewGroup,
+    Action::EditGroup,
+    Action::DeleteGroup,
+    Action::JoinRequests,
+    Action::CopyLink,
+    Action::ResetLink,
     Action::Help,
     Action::Quit,
 ];

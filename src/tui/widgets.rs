@@ -1,5 +1,5 @@
-//! Drawing helpers every view and overlay uses: a bordered pane, text cut to a width, a centred
-//! popup box, and long lines wrapped at spaces.
+//! Drawing helpers every view and overlay uses: a bordered pane, text cut to a width, a dim
+//! line in an empty pane, a centred popup box, and long lines wrapped at spaces.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -31,6 +31,19 @@ pub fn pane(buf: &mut Buffer, area: Rect, title: &str, focused: bool) -> Rect {
     let inner = block.inner(area);
     block.render(area, buf);
     inner
+}
+
+/// A dim line of text on the first row of a pane with nothing else to show (`inner`: inside
+/// its border): `Reading…`, `No group selected`.
+pub fn placeholder(buf: &mut Buffer, inner: Rect, text: &str) {
+    put(
+        buf,
+        inner.x + 1,
+        inner.y,
+        text,
+        inner.width.saturating_sub(1),
+        theme::tone(super::text::Tone::Dim),
+    );
 }
 
 /// Writes `text` at (x, y), cut to `width` columns.

@@ -24,6 +24,21 @@ pub async fn sandbox(groups: usize) -> Sandbox {
 /// than any run needs, even on a busy machine.
 pub const DEADLINE: Duration = Duration::from_secs(300);
 
+/// A submit for runs under faults: a one-second timeout, 8 requests at once, no wait before
+/// confirming, short back-offs.
+pub const SUBMIT_UNDER_FAULTS: &[&str] = &[
+    "--timeout",
+    "1",
+    "submit",
+    "--yes",
+    "--concurrency",
+    "8",
+    "--verify-delay-ms",
+    "0",
+    "--backoff-ms",
+    "10",
+];
+
 /// What one run of the binary printed and how it ended.
 pub struct Run {
     pub code: i32,

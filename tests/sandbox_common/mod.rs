@@ -187,16 +187,6 @@ where
     }
 }
 
-/// The start of a baseline JPEG of `width`x`height` (SOI, SOF0, EOI): what the sandbox reads
-/// of a photo.
-pub fn jpeg(width: u16, height: u16) -> Vec<u8> {
-    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08];
-    bytes.extend(height.to_be_bytes());
-    bytes.extend(width.to_be_bytes());
-    bytes.extend([3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xFF, 0xD9]);
-    bytes
-}
-
 /// A multipart/form-data body of text parts and one file part; returns (content type, body).
 pub fn multipart(texts: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> (String, Vec<u8>) {
     let boundary = "sandboxtestboundary7MA4YWxk";

@@ -4,19 +4,19 @@
 
 #![allow(dead_code)]
 
+pub mod screen;
+
 use std::time::Duration;
 
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
-use wa_groups::api::{AccessToken, Client, ClientSettings};
 use wa_groups::domain::{OpSpec, OperationKind, OperationState, Participant};
 use wa_groups::engine::{EngineConfig, Event};
 use wa_groups::sandbox::Sandbox;
-use wa_groups::session::Session;
-use wa_groups::store::Store;
 use wa_groups::store::{GroupSummary, Operation};
+use wa_groups::testing::sandbox_session;
 use wa_groups::tui::shared::Work;
 use wa_groups::tui::{App, Effect, Ended, Keymap, State, update};
 
@@ -33,24 +33,13 @@ pub struct Harness {
 impl Harness {
     /// Opens the app on the sandbox with a fresh store and asks for a sync.
     pub async fn start(sb: &Sandbox, width: u16, height: u16) -> Harness {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = Store::open(&dir.path().join("tui.db"))
-            .expect("store")
-            .account(&sb.base_url(), sb.phone_number_id())
-            .await
-            .expect("account");
-        let token = AccessToken::new(sb.token()).expect("token");
-        let settings = ClientSettings::new(&sb.base_url(), "v23.0", token, sb.phone_number_id())
-            .expect("settings");
-        let client = Client::new(settings).expect("client");
+        let (dir, store, session) = sandbox_session(sb).await;
         let config = EngineConfig {
             reconcile_delay: Duration::from_millis(50),
             backoff_base: Duration::from_millis(50),
             ..EngineConfig::default()
         };
-        let (engine, events) = Session::with(store.clone(), client)
-            .engine(config)
-            .expect("engine");
+        let (engine, events) = session.engine(config).expect("engine");
         let state = State::new(sb.phone_number_id(), "v23.0", None, Keymap::defaults());
         let mut app = App::new(state, store, engine);
         app.start();
@@ -164,6 +153,9 @@ pub fn summary(
         gone_at: None,
         pending,
         failed,
+        suspended: false,
+        join_requests: 0,
+        invite_link: None,
     }
 }
 

@@ -1,15 +1,15 @@
 //! Adding and removing participants: batches of 8 per group (removals first), settled per
 //! participant from the answer (200, 206 naming who failed, 400), confirmed by reading the
-//! group.
+//! group. People are matched by any strong key, in any of WhatsApp's forms of a number.
 
 use crate::api::{Answer, ApiError, Call, ErrorClass, ParticipantFailure, WriteAccepted};
 use crate::domain::plan::{self, PendingOp, Plan, PlannedRequest};
 use crate::domain::{
-    EventType, GroupEvent, MAX_PARTICIPANTS_PER_REQUEST, Members, OpSpec, OperationKind,
-    Participant,
+    EventType, GroupEvent, MAX_PARTICIPANTS_PER_REQUEST, Members, Membership, OpSpec,
+    OperationKind, Participant, Person, UserId,
 };
 
-use super::{Confirmation, EventMatch, Kind, Mirror, Verdict};
+use super::{Confirmation, EventMatch, Found, Kind, Mirror, Seen, Sent, Verdict, on_group_read};
 
 /// The add and remove kinds.
 pub struct Participants;
@@ -17,17 +17,19 @@ pub struct Participants;
 impl Kind for Participants {
     const BATCH: usize = MAX_PARTICIPANTS_PER_REQUEST;
 
-    fn plan(ops: &[PendingOp], mirror: &Mirror) -> Plan {
-        plan::plan(ops, |group| mirror.members.get(group).cloned())
+    fn plan(ops: &[&PendingOp], mirror: &Mirror) -> Plan {
+        plan::plan(ops.iter().copied(), |group| {
+            mirror.members.get(group).cloned()
+        })
     }
 
     fn request(request: &PlannedRequest) -> Call {
-        let participants: Vec<Participant> = request.participants().cloned().collect();
+        let participants: Vec<Person> = request.participants().cloned().collect();
         Call::change_participants(request.kind, request.group_id(), participants)
     }
 
     fn settle(request: &PlannedRequest, answer: &Result<Answer, ApiError>) -> Vec<Verdict> {
-        let people: Vec<Participant> = request.participants().cloned().collect();
+        let people: Vec<Person> = request.participants().cloned().collect();
         match answer {
             Ok(Answer::Write(accepted)) => from_answer(request.kind, &people, accepted),
             Ok(_) => people
@@ -45,12 +47,23 @@ impl Kind for Participants {
         Confirmation::ReadGroup(spec.group().unwrap_or_default().to_owned())
     }
 
-    fn applied(spec: &OpSpec, read: &Answer) -> bool {
-        let (Answer::Group(info), Some(person)) = (read, spec.participant()) else {
-            return false;
+    fn applied(ops: &[Sent], seen: &Seen) -> Vec<Found> {
+        // The members once, however many operations the read confirms.
+        let members = match seen {
+            Seen::Group(info) => Members::of(&info.participants),
+            _ => Members::default(),
         };
-        let members = Members::of_wa_ids(info.participants.iter().map(String::as_str));
-        (spec.kind() == OperationKind::Add) == members.contains(person)
+        on_group_read(ops, seen, |op, _| {
+            let Some(person) = op.spec.person() else {
+                return Some(false);
+            };
+            let adding = op.spec.kind() == OperationKind::Add;
+            match members.find(person) {
+                Membership::In(_) => Some(adding),
+                Membership::Out => Some(!adding),
+                Membership::Unknown => None,
+            }
+        })
     }
 
     /// A `group_participants_add` settles an add, a `group_participants_remove` a removal. By
@@ -60,10 +73,10 @@ impl Kind for Participants {
     /// a leave a removal (what a read would show); a failure of someone else's request says
     /// nothing of ours.
     fn settle_by_event(spec: &OpSpec, event: &GroupEvent, how: EventMatch) -> Option<Verdict> {
-        let person = spec.participant()?;
+        let person = spec.person()?;
         let wanted = match spec.kind() {
             OperationKind::Add => EventType::ParticipantsAdd,
-            OperationKind::Remove => EventType::ParticipantsRemove,
+            _ => EventType::ParticipantsRemove,
         };
         if event.kind != wanted
             || event
@@ -90,7 +103,7 @@ impl Kind for Participants {
                     ),
                 };
                 let f = ParticipantFailure {
-                    user: person.e164().to_owned(),
+                    user: person.user_ref().to_owned(),
                     code,
                     message,
                 };
@@ -101,13 +114,22 @@ impl Kind for Participants {
     }
 }
 
-fn failure_of<'a>(
-    failed: &'a [ParticipantFailure],
-    p: &Participant,
-) -> Option<&'a ParticipantFailure> {
-    failed
-        .iter()
-        .find(|f| f.user.trim_start_matches('+') == p.wa_id())
+/// Whether the `user` of a failure names `p` as sent: the same text (with or without `+`), or
+/// the same person written otherwise (another form of the number, the BSUID).
+fn names(user: &str, p: &Person) -> bool {
+    let user = user.trim();
+    if user.trim_start_matches('+') == p.user_ref().trim_start_matches('+') {
+        return true;
+    }
+    let named = UserId::parse(user)
+        .map(Person::by_user_id)
+        .ok()
+        .or_else(|| Participant::from_wa_id(user).ok().map(Person::by_phone));
+    named.is_some_and(|n| n.is(p))
+}
+
+fn failure_of<'a>(failed: &'a [ParticipantFailure], p: &Person) -> Option<&'a ParticipantFailure> {
+    failed.iter().find(|f| names(&f.user, p))
 }
 
 fn verdict_of_failure(kind: OperationKind, f: &ParticipantFailure) -> Verdict {
@@ -122,11 +144,7 @@ fn verdict_of_failure(kind: OperationKind, f: &ParticipantFailure) -> Verdict {
 }
 
 /// Each participant's verdict from a write the server took (200, or 206 naming who failed).
-fn from_answer(
-    kind: OperationKind,
-    people: &[Participant],
-    answer: &WriteAccepted,
-) -> Vec<Verdict> {
+fn from_answer(kind: OperationKind, people: &[Person], answer: &WriteAccepted) -> Vec<Verdict> {
     people
         .iter()
         .map(|p| match failure_of(&answer.failed, p) {
@@ -138,7 +156,7 @@ fn from_answer(
 
 /// Each participant's verdict from a permanent error. A participant-level error that names
 /// who failed is settled per participant; anything else fails them all with the error.
-fn from_error(kind: OperationKind, people: &[Participant], err: &ApiError) -> Vec<Verdict> {
+fn from_error(kind: OperationKind, people: &[Person], err: &ApiError) -> Vec<Verdict> {
     let failed: &[ParticipantFailure] = match err {
         ApiError::Graph(g) => &g.failed_participants,
         _ => &[],
@@ -150,7 +168,7 @@ fn from_error(kind: OperationKind, people: &[Participant], err: &ApiError) -> Ve
     if failed.is_empty() {
         if err.class() == ErrorClass::Participant && people.len() == 1 {
             let f = ParticipantFailure {
-                user: people[0].e164().to_owned(),
+                user: people[0].user_ref().to_owned(),
                 code: err.code(),
                 message: short_message(err),
             };
@@ -194,10 +212,10 @@ mod tests {
     }
 
     fn request(kind: OperationKind, people: &[Participant]) -> PlannedRequest {
-        PlannedRequest {
+        PlannedRequest::of(
             kind,
-            group: Some("g".into()),
-            ops: people
+            Some("g".into()),
+            people
                 .iter()
                 .enumerate()
                 .map(|(i, person)| PendingOp {
@@ -205,7 +223,7 @@ mod tests {
                     spec: OpSpec::for_participant(kind, "g", person.clone()),
                 })
                 .collect(),
-        }
+        )
     }
 
     #[test]
@@ -256,20 +274,86 @@ mod tests {
 
     #[test]
     fn a_read_confirms_by_membership() {
-        let info = Answer::Group(GroupInfo {
+        let info = Seen::Group(GroupInfo {
             id: "g".into(),
             subject: "s".into(),
             description: None,
-            participants: vec!["12025550143".into()],
+            participants: vec![p("12025550143").into()],
             total_participant_count: Some(1),
             suspended: None,
             creation_timestamp: None,
+            join_approval_mode: None,
         });
         let add = |n: &str| OpSpec::for_participant(OperationKind::Add, "g", p(n));
         let remove = |n: &str| OpSpec::for_participant(OperationKind::Remove, "g", p(n));
-        assert!(Participants::applied(&add("+12025550143"), &info));
-        assert!(!Participants::applied(&remove("12025550143"), &info));
-        assert!(Participants::applied(&remove("12025550199"), &info));
-        assert!(!Participants::applied(&add("12025550199"), &info));
+        let specs = [
+            add("+12025550143"),
+            remove("12025550143"),
+            remove("12025550199"),
+            add("12025550199"),
+        ];
+        let sent: Vec<Sent> = specs.iter().map(sent).collect();
+        assert_eq!(
+            Participants::applied(&sent, &info),
+            [Found::Yes, Found::No, Found::Yes, Found::No]
+        );
+        let gone = Seen::Gone {
+            code: Some(131041),
+            message: "no group".into(),
+        };
+        assert!(matches!(
+            Participants::applied(&sent[..1], &gone)[0],
+            Found::Failed { .. }
+        ));
+    }
+
+    fn sent(spec: &OpSpec) -> Sent<'_> {
+        Sent {
+            spec,
+            since: 0,
+            unknown: false,
+        }
+    }
+
+    #[test]
+    fn members_known_only_by_bsuid_confirm_by_it_and_a_phone_against_them_cannot_tell() {
+        let hidden = Person::by_user_id(UserId::parse("US.7").expect("bsuid"));
+        let info = |members: Vec<Person>| {
+            Seen::Group(GroupInfo {
+                id: "g".into(),
+                subject: "s".into(),
+                description: None,
+                total_participant_count: Some(members.len() as u64),
+                participants: members,
+                suspended: None,
+                creation_timestamp: None,
+                join_approval_mode: None,
+            })
+        };
+        let one = |spec: &OpSpec, seen: &Seen| Participants::applied(&[sent(spec)], seen).remove(0);
+        let remove_hidden =
+            OpSpec::for_person(OperationKind::Remove, "g", hidden.clone()).expect("spec");
+        assert_eq!(one(&remove_hidden, &info(vec![hidden.clone()])), Found::No);
+        assert_eq!(
+            one(&remove_hidden, &info(vec![p("12025550143").into()])),
+            Found::Unknown,
+            "a member read without BSUIDs could be them"
+        );
+        let by_phone = OpSpec::for_participant(OperationKind::Remove, "g", p("12025550143"));
+        assert_eq!(one(&by_phone, &info(vec![hidden])), Found::Unknown);
+        // A member in the other form of the number: still a member.
+        let br = OpSpec::for_participant(OperationKind::Remove, "g", p("5511987654321"));
+        assert_eq!(one(&br, &info(vec![p("551187654321").into()])), Found::No);
+    }
+
+    #[test]
+    fn a_failure_names_the_person_as_sent_or_in_another_form() {
+        let sent = Person::by_user_id(UserId::parse("US.7").expect("bsuid"));
+        assert!(names("US.7", &sent));
+        assert!(!names("US.8", &sent));
+        let br: Person = p("551187654321").into();
+        assert!(names("+551187654321", &br));
+        assert!(names("5511987654321", &br), "the ninth digit");
+        assert!(!names("+12025550143", &br));
     }
 }

@@ -1,20 +1,20 @@
 //! Confirming: read what shows the operations' effect and settle each by it; send again what
-//! a lost answer did not apply.
+//! a lost answer did not apply (kinds that may be sent twice); look again, a while later, for
+//! what is not visible yet (a create's group).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::{Job, Run, Tracked, lock};
-use crate::api::Answer;
 use crate::domain::plan::PendingOp;
 use crate::domain::{Members, OpId};
 use crate::engine::call::ReadError;
 use crate::engine::events::Event;
-use crate::engine::kinds::{self, Confirmation, Mirror, Verdict};
-use crate::engine::mirror_of;
-use crate::store::{OperationFilter, StoreError};
+use crate::engine::kinds::{self, Confirmation, Found, Mirror, Seen, Verdict};
+use crate::store::{OperationFilter, StoreError, now_ms};
 
-/// The Graph code of a group that does not exist (any more).
-const UNKNOWN_GROUP: i64 = 131041;
+/// The longest wait between two looks for a create's group.
+const MAX_LOOK_DELAY: Duration = Duration::from_secs(8);
 
 impl Run {
     /// Reads and settles each operation by what the read shows; those a webhook settled
@@ -31,21 +31,8 @@ impl Run {
         if ops.is_empty() && !deferred {
             return;
         }
-        let read = match self.caller.read(&confirmation.call()).await {
-            Ok(read) => read,
-            Err(ReadError::Failed(e)) if e.code() == Some(UNKNOWN_GROUP) => {
-                let verdicts: Vec<Verdict> = ops
-                    .iter()
-                    .map(|_| Verdict::Failed {
-                        code: e.code(),
-                        message: kinds::short_message(&e),
-                    })
-                    .collect();
-                if let Err(se) = self.record_verdicts(&ops, &verdicts, None, None).await {
-                    self.caller.store_failed(&se);
-                }
-                return;
-            }
+        let seen = match self.see(&confirmation).await {
+            Ok(seen) => seen,
             Err(ReadError::Failed(e)) => {
                 self.emit(Event::Warning {
                     message: format!(
@@ -58,48 +45,89 @@ impl Run {
             }
             Err(ReadError::Stopped) => return,
         };
-        let mut members_read: Option<Members> = None;
-        if let Answer::Group(info) = &read {
-            if let Err(e) = self
-                .caller
-                .store()
-                .upsert_groups(vec![mirror_of(info)])
-                .await
-            {
-                self.caller.store_failed(&e);
-                return;
-            }
-            members_read = Some(Members::of_wa_ids(
-                info.participants.iter().map(String::as_str),
-            ));
-        }
-        let max_attempts = self.caller.config().max_attempts;
+        let found = {
+            let sent: Vec<kinds::Sent> = ops.iter().map(Tracked::sent).collect();
+            kinds::applied(&sent, &seen)
+        };
+        let config = self.caller.config();
+        let (max_attempts, max_looks) = (config.max_attempts, config.create_looks.max(1));
         let mut settled = Vec::new();
         let mut verdicts = Vec::new();
         let mut resend = Vec::new();
-        for op in ops {
-            if kinds::applied(&op.spec, &read) {
-                verdicts.push(Verdict::Confirmed);
-                settled.push(op);
-            } else if op.unknown && self.attempts_of(op.id) < max_attempts {
-                resend.push(op);
-            } else if op.unknown {
-                verdicts.push(Verdict::Failed {
+        let mut look_again = Vec::new();
+        let mut made = Vec::new();
+        for (mut op, found) in ops.into_iter().zip(found) {
+            let verdict = match found {
+                Found::Yes => Verdict::Confirmed,
+                Found::Made(group) => {
+                    made.push(group.clone());
+                    Verdict::Created(group)
+                }
+                Found::Failed { code, message } => Verdict::Failed { code, message },
+                Found::NotYet if op.looks + 1 < max_looks && !self.caller.is_cancelled() => {
+                    op.looks += 1;
+                    look_again.push(op);
+                    continue;
+                }
+                Found::NotYet if op.unknown => Verdict::Failed {
+                    code: None,
+                    message: kinds::given_up(&op.spec, now_ms().saturating_sub(op.since)),
+                },
+                Found::NotYet => {
+                    self.emit(Event::Warning {
+                        message: format!(
+                            "{}: accepted, but not in the group list yet; the next submit looks for it again",
+                            op.spec.describe()
+                        ),
+                    });
+                    continue;
+                }
+                Found::No | Found::Unknown
+                    if op.unknown
+                        && kinds::send_again(op.spec.kind())
+                        && self.attempts_of(op.id) < max_attempts =>
+                {
+                    resend.push(op);
+                    continue;
+                }
+                Found::No | Found::Unknown if op.unknown => Verdict::Failed {
                     code: None,
                     message: format!("no answer and not applied after {max_attempts} attempts"),
-                });
-                settled.push(op);
-            } else {
-                verdicts.push(Verdict::Failed {
+                },
+                // A read that cannot tell (the person is named by a key the group does not
+                // show) confirms what the server took; what had no answer was left to the
+                // server above: sent again, it is applied or refused (a removal of a
+                // non-member is then skipped).
+                Found::Unknown => Verdict::Confirmed,
+                Found::No => Verdict::Failed {
                     code: None,
-                    message: "not applied: the server accepted it, but the group does not show the change".into(),
-                });
-                settled.push(op);
-            }
+                    message:
+                        "not applied: the server accepted it, but a read does not show the change"
+                            .into(),
+                },
+            };
+            verdicts.push(verdict);
+            settled.push(op);
         }
-        if let Err(e) = self.record_verdicts(&settled, &verdicts, None, None).await {
+        if let Err(e) = self
+            .record_verdicts(&settled, &verdicts, None, None, Vec::new())
+            .await
+        {
             self.caller.store_failed(&e);
             return;
+        }
+        if !made.is_empty() {
+            self.read_made(made).await;
+        }
+        if !look_again.is_empty() {
+            let looks = look_again.iter().map(|op| op.looks).max().unwrap_or(1);
+            let base = self
+                .caller
+                .config()
+                .reconcile_delay
+                .max(Duration::from_millis(10));
+            let delay = base.saturating_mul(1 << looks.min(10)).min(MAX_LOOK_DELAY);
+            self.schedule_confirm_in(confirmation.clone(), look_again, delay);
         }
         // No answer came and the read does not show the change: it was not applied, so it is
         // sent again (a known state, not a blind resend), within the attempt limit.
@@ -126,8 +154,10 @@ impl Run {
             return;
         }
         let mut mirror = Mirror::default();
-        if let (Confirmation::ReadGroup(group), Some(members)) = (&confirmation, members_read) {
-            mirror.members.insert(group.clone(), members);
+        if let (Confirmation::ReadGroup(group), Seen::Group(info)) = (&confirmation, &seen) {
+            mirror
+                .members
+                .insert(group.clone(), Members::of(&info.participants));
         }
         let replan = kinds::plan(&to_plan, &mirror);
         if let Err(e) = self.settle_plan_leftovers(&to_plan, &replan).await {
@@ -174,5 +204,8 @@ impl Run {
 fn describe(confirmation: &Confirmation) -> String {
     match confirmation {
         Confirmation::ReadGroup(group) => format!("group {group}"),
+        Confirmation::ReadJoinRequests(group) => format!("group {group}'s join requests"),
+        Confirmation::ListGroups => "the group list".into(),
+        Confirmation::SendAgain => "changes".into(),
     }
 }

@@ -6,6 +6,9 @@
 mod confirm;
 mod prepare;
 mod record;
+mod see;
+
+pub(crate) use see::stored as stored_join_requests;
 mod send;
 
 use std::collections::{HashMap, VecDeque};
@@ -20,7 +23,7 @@ use super::events::{Event, Progress, Scope, Summary};
 use super::kinds::Confirmation;
 use crate::domain::plan::{PendingOp, PlannedRequest};
 use crate::domain::{OpId, OpSpec};
-use crate::store::OperationFilter;
+use crate::store::{OperationFilter, UnixMs};
 
 /// How often, at most, the operations waiting for their webhooks are looked at.
 const SETTLED_LOOK: std::time::Duration = std::time::Duration::from_millis(100);
@@ -32,6 +35,21 @@ struct Tracked {
     spec: OpSpec,
     /// No answer came for its request: it may or may not have been applied.
     unknown: bool,
+    /// When it was claimed for sending (or, recovered, last changed): a create's group is not
+    /// older than this, less the clocks' skew.
+    since: UnixMs,
+    /// Reads that did not show it yet (a create's group appears a while after).
+    looks: u32,
+}
+
+impl Tracked {
+    fn sent(&self) -> crate::engine::kinds::Sent<'_> {
+        crate::engine::kinds::Sent {
+            spec: &self.spec,
+            since: self.since,
+            unknown: self.unknown,
+        }
+    }
 }
 
 enum Job {
@@ -224,6 +242,18 @@ impl Run {
             .webhook_wait
             .filter(|_| ops.iter().all(|op| !op.unknown));
         let delay = webhook_wait.map_or(config.reconcile_delay, |w| w.max(config.reconcile_delay));
+        self.schedule_confirm_in(confirmation, ops, delay);
+    }
+
+    /// [`Run::schedule_confirm`] after `delay`, or sooner once a webhook settled them all
+    /// (when webhooks are received for the account).
+    fn schedule_confirm_in(
+        self: &Arc<Self>,
+        confirmation: Confirmation,
+        ops: Vec<Tracked>,
+        delay: std::time::Duration,
+    ) {
+        let watch = self.caller.config().webhook_wait.is_some();
         if delay.is_zero() || self.caller.is_cancelled() {
             lock(&self.queues)
                 .ready_confirms
@@ -237,7 +267,7 @@ impl Run {
             let deadline = tokio::time::Instant::now() + delay;
             let ids: Vec<OpId> = ops.iter().map(|op| op.id).collect();
             tokio::select! {
-                () = run.settled_or_due(webhook_wait.is_some(), &ids, deadline) => {}
+                () = run.settled_or_due(watch, &ids, deadline) => {}
                 _ = run.caller.cancel_token().cancelled() => {}
             }
             lock(&run.queues)

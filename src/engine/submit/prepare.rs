@@ -10,8 +10,8 @@ use crate::domain::plan::{PendingOp, PlannedRequest};
 use crate::domain::{Members, OperationState};
 use crate::engine::call::ReadError;
 use crate::engine::events::{Event, Scope};
+use crate::engine::keep_group;
 use crate::engine::kinds::{self, Confirmation, Mirror};
-use crate::engine::mirror_of;
 use crate::engine::reads::GroupReads;
 use crate::store::{Operation, OperationFilter, StoreError};
 
@@ -35,6 +35,8 @@ impl Run {
                         id: op.id,
                         spec: op.spec,
                         unknown: state == OperationState::Sending,
+                        since: op.updated_at,
+                        looks: 0,
                     });
             }
         }
@@ -53,7 +55,7 @@ impl Run {
             .into_iter()
             .filter(|op| scope.takes(op))
             .collect();
-        let mut ready: Vec<PendingOp> = Vec::new();
+        let mut ready: Vec<PendingOp> = Vec::with_capacity(pending.len());
         let mut deferred_count = 0;
         {
             let mut later = lock(&self.deferred);
@@ -95,10 +97,7 @@ impl Run {
             self.emit(Event::BatchPlanned {
                 group_id: request.group_id().to_owned(),
                 kind: request.kind,
-                participants: request
-                    .participants()
-                    .map(|p| p.e164().to_owned())
-                    .collect(),
+                participants: request.participants().map(|p| p.label()).collect(),
             });
             match by_group.last_mut() {
                 Some(list) if list[0].group == request.group => list.push(request),
@@ -127,15 +126,8 @@ impl Run {
         while let Some((group, read)) = reads.next().await {
             match read {
                 Ok(Answer::Group(info)) => {
-                    if let Err(e) = self
-                        .caller
-                        .store()
-                        .upsert_groups(vec![mirror_of(&info)])
-                        .await
-                    {
-                        self.caller.store_failed(&e);
-                    }
-                    let members = Members::of_wa_ids(info.participants.iter().map(String::as_str));
+                    keep_group(&self.caller, &info).await;
+                    let members = Members::of(&info.participants);
                     out.push((group, members));
                 }
                 Ok(_) | Err(ReadError::Stopped) => {}

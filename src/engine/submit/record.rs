@@ -8,7 +8,9 @@ use crate::domain::plan::{PendingOp, Plan};
 use crate::domain::{OpId, OperationState};
 use crate::engine::events::Event;
 use crate::engine::kinds::Verdict;
-use crate::store::{Exchange, OperationFilter, Settlement, StateChange, StoreError, now_ms};
+use crate::store::{
+    Exchange, MirrorChange, OperationFilter, Settlement, StateChange, StoreError, now_ms,
+};
 
 impl Run {
     /// Records a plan's skipped operations (one commit) and reports its held ones.
@@ -26,11 +28,13 @@ impl Run {
                     id: *id,
                     spec: op.spec.clone(),
                     unknown: false,
+                    since: now_ms(),
+                    looks: 0,
                 });
                 verdicts.push(Verdict::Skipped(why.clone()));
             }
         }
-        self.record_verdicts(&skipped, &verdicts, None, None)
+        self.record_verdicts(&skipped, &verdicts, None, None, Vec::new())
             .await?;
         for (id, reason) in &the_plan.held {
             if let Some(op) = by_id.get(id) {
@@ -41,7 +45,7 @@ impl Run {
                 self.emit(Event::Held {
                     op: *id,
                     group_id: op.spec.group_text().to_owned(),
-                    participant: op.spec.person_text().to_owned(),
+                    participant: op.spec.person_label(),
                     reason: reason.clone(),
                 });
             }
@@ -58,6 +62,7 @@ impl Run {
         verdicts: &[Verdict],
         request_id: Option<String>,
         exchange: Option<Exchange>,
+        mirror: Vec<MirrorChange>,
     ) -> Result<(), StoreError> {
         if ops.is_empty() {
             if let Some(exchange) = exchange {
@@ -69,7 +74,7 @@ impl Run {
         let mut changes = Vec::with_capacity(ops.len());
         let mut outcomes = Vec::new();
         for (op, verdict) in ops.iter().zip(verdicts) {
-            let (change, outcome) = verdict.record(op.id, &op.spec, request_id.clone(), at);
+            let (change, outcome) = verdict.recorded(op.id, &op.spec, at, request_id.clone());
             changes.push(change);
             outcomes.extend(outcome);
         }
@@ -81,6 +86,7 @@ impl Run {
                 request_id,
                 outcomes,
                 exchange,
+                mirror,
             })
             .await?;
         let (mine, elsewhere): (Vec<_>, Vec<_>) = ops
@@ -114,11 +120,14 @@ impl Run {
                     state: op.state,
                     code: op.error_code,
                     message: op.error_message.clone(),
+                    group: None,
                 };
                 let tracked = Tracked {
                     id: op.id,
                     spec: op.spec,
                     unknown: false,
+                    since: op.updated_at,
+                    looks: 0,
                 };
                 (tracked, change)
             })
@@ -157,8 +166,11 @@ impl Run {
         for (op, change) in settled {
             self.emit(Event::Outcome {
                 op: op.id,
-                group_id: op.spec.group_text().to_owned(),
-                participant: op.spec.person_text().to_owned(),
+                group_id: change
+                    .group
+                    .clone()
+                    .unwrap_or_else(|| op.spec.group_text().to_owned()),
+                participant: op.spec.person_label(),
                 kind: op.spec.kind(),
                 state: change.state,
                 code: change.code,

@@ -10,7 +10,7 @@ use crate::engine::call::WriteEnd;
 use crate::engine::events::{Event, RequestInfo};
 use crate::engine::inbox;
 use crate::engine::kinds::{self, Verdict};
-use crate::store::StoreError;
+use crate::store::{StoreError, now_ms};
 
 impl Run {
     /// Sends a group's requests one after the other (removals first), then schedules the read
@@ -43,6 +43,7 @@ impl Run {
     /// (accepted, or with no answer).
     async fn send(self: &Arc<Self>, request: &PlannedRequest) -> Vec<Tracked> {
         let ids: Vec<OpId> = request.ops.iter().map(|op| op.id).collect();
+        let since = now_ms();
         let tracked = |unknown: bool| -> Vec<Tracked> {
             request
                 .ops
@@ -51,6 +52,8 @@ impl Run {
                     id: op.id,
                     spec: op.spec.clone(),
                     unknown,
+                    since,
+                    looks: 0,
                 })
                 .collect()
         };
@@ -66,22 +69,27 @@ impl Run {
         match self.caller.write(&call, &ids, info).await {
             WriteEnd::Answered { answer, exchange } => {
                 let verdicts = kinds::settle(request, &answer);
-                let request_id = match answer.as_ref() {
-                    Ok(crate::api::Answer::Write(a)) => a.request_id.clone(),
-                    _ => None,
+                let request_id = exchange.request_id.clone();
+                let mirror = match answer.as_ref() {
+                    Ok(answer) => kinds::mirror_changes(request, answer),
+                    Err(_) => Vec::new(),
                 };
                 let ops = tracked(false);
                 if let Err(e) = self
-                    .record_verdicts(&ops, &verdicts, request_id.clone(), Some(*exchange))
+                    .record_verdicts(&ops, &verdicts, request_id.clone(), Some(*exchange), mirror)
                     .await
                 {
                     self.caller.store_failed(&e);
                     return Vec::new();
                 }
                 // The webhook with this request's outcome may have come before its answer.
-                if let Some(request_id) = &request_id
-                    && let Err(e) = inbox::settle_request(self.caller.store(), request_id).await
-                {
+                let answered = inbox::Answered {
+                    ids: &ids,
+                    group: request.group.as_deref(),
+                    request_id: request_id.as_deref(),
+                    sent_at: since,
+                };
+                if let Err(e) = inbox::settle_answered(self.caller.store(), &answered).await {
                     self.caller.store_failed(&e);
                     return Vec::new();
                 }
@@ -107,7 +115,7 @@ impl Run {
                     })
                     .collect();
                 if let Err(e) = self
-                    .record_verdicts(&tracked(false), &verdicts, None, None)
+                    .record_verdicts(&tracked(false), &verdicts, None, None, Vec::new())
                     .await
                 {
                     self.caller.store_failed(&e);
@@ -134,7 +142,7 @@ impl Run {
                     })
                     .collect();
                 if let Err(e) = self
-                    .record_verdicts(&tracked(false), &verdicts, None, None)
+                    .record_verdicts(&tracked(false), &verdicts, None, None, Vec::new())
                     .await
                 {
                     self.caller.store_failed(&e);

@@ -68,15 +68,7 @@ pub fn check_photo(bytes: &[u8], content_type: Option<&str>) -> Result<String, G
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The start of a baseline JPEG of `width`x`height`: SOI, a SOF0 segment, EOI.
-    fn jpeg(width: u16, height: u16) -> Vec<u8> {
-        let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08];
-        bytes.extend(height.to_be_bytes());
-        bytes.extend(width.to_be_bytes());
-        bytes.extend([3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xFF, 0xD9]);
-        bytes
-    }
+    use crate::testing::jpeg;
 
     #[test]
     fn photos_are_checked_as_r_and_e_say() {

@@ -42,6 +42,9 @@ pub struct Seeding {
     pub hidden_phone_rate: f64,
     /// Whether people carry a `parent_user_id`.
     pub parent_user_ids: bool,
+    /// How many seeded members are also in 1 to 3 other groups (people an operator finds in
+    /// several groups and removes from all of them at once).
+    pub regulars: usize,
     pub group_limit: usize,
 }
 
@@ -56,6 +59,7 @@ impl Seeding {
             suspended_groups: 0,
             hidden_phone_rate: 0.0,
             parent_user_ids: false,
+            regulars: 0,
             group_limit: DEFAULT_GROUP_LIMIT,
         }
     }
@@ -167,7 +171,52 @@ impl Groups {
             }
             groups.add(group);
         }
+        groups.seed_regulars(s);
         groups
+    }
+
+    /// Puts `s.regulars` members of seeded groups into 1 to 3 other groups each, where there is
+    /// room and they have no pending join request. Suspended groups are left as they are. From a
+    /// stream of its own, so the groups themselves do not depend on it.
+    fn seed_regulars(&mut self, s: &Seeding) {
+        if s.regulars == 0 {
+            return;
+        }
+        let mut rng = SandboxRng::seed_from_u64(s.seed ^ 0x3e6c_17a2_9d40_b85f);
+        let open: Vec<String> = self
+            .order
+            .values()
+            .filter(|id| self.by_id.get(*id).is_some_and(|g| !g.suspended))
+            .cloned()
+            .collect();
+        let people: Vec<String> = open
+            .iter()
+            .filter_map(|id| self.by_id.get(id))
+            .flat_map(|g| g.members.iter().cloned())
+            .collect();
+        if open.len() < 2 || people.is_empty() {
+            return;
+        }
+        for _ in 0..s.regulars {
+            let person = &people[rng.random_range(0..people.len())];
+            let wanted = rng.random_range(1..=3usize);
+            let mut placed = 0;
+            // A bounded number of tries: a crowded world may have no room left.
+            for _ in 0..wanted * 8 {
+                if placed == wanted {
+                    break;
+                }
+                let id = &open[rng.random_range(0..open.len())];
+                if let Some(group) = self.by_id.get_mut(id)
+                    && group.members.len() < seed::GROUP_CAPACITY
+                    && !group.members.contains(person)
+                    && group.request_of(person).is_none()
+                {
+                    group.members.insert(person.clone());
+                    placed += 1;
+                }
+            }
+        }
     }
 
     /// A group id not yet in use.
@@ -362,6 +411,46 @@ mod tests {
         assert_eq!(suspended, [ids.last().expect("groups")]);
         // Groups inserted later get the same ids either way.
         assert_eq!(plain.insert("x", &[], 0), rich.insert("x", &[], 0));
+    }
+
+    #[test]
+    fn regulars_are_members_of_several_groups_within_capacity_and_change_nothing_else() {
+        let plain = Groups::seeded("1", 40, 7);
+        let with = Groups::from_seeding(&Seeding {
+            regulars: 10,
+            ..Seeding::plain("1", 40, 7)
+        });
+        assert_eq!(plain.ids(), with.ids());
+        let mut groups_of: BTreeMap<&str, usize> = BTreeMap::new();
+        for id in with.ids() {
+            let (p, w) = (plain.get(&id).expect("plain"), with.get(&id).expect("with"));
+            assert_eq!(p.subject, w.subject);
+            assert!(w.members.len() <= seed::GROUP_CAPACITY, "{id}");
+            // Only additions: everyone who was in a group still is.
+            assert!(p.members.is_subset(&w.members), "{id}");
+            for m in &w.members {
+                *groups_of.entry(m).or_default() += 1;
+            }
+        }
+        let in_several = groups_of.values().filter(|n| **n > 1).count();
+        assert!(
+            in_several >= 5,
+            "{in_several} people in more than one group"
+        );
+        let none = Groups::seeded("1", 40, 7);
+        let in_several_plain = {
+            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+            for id in none.ids() {
+                for m in &none.get(&id).expect("group").members {
+                    *counts.entry(m.clone()).or_default() += 1;
+                }
+            }
+            counts.values().filter(|n| **n > 1).count()
+        };
+        assert_eq!(
+            in_several_plain, 0,
+            "without regulars everyone is in one group"
+        );
     }
 
     #[test]

@@ -44,8 +44,8 @@ pub(super) fn insert_outcome(
 ) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT INTO outcomes (account_id, at, group_id, participant, action, result,
-            code, message, request_id, operation_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            code, message, request_id, operation_id, username)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         acct.0,
@@ -58,6 +58,7 @@ pub(super) fn insert_outcome(
         outcome.message.as_deref().map(redact::secrets),
         outcome.request_id,
         outcome.operation_id.map(|id| id.0),
+        outcome.username,
     ])?;
     Ok(())
 }
@@ -83,7 +84,7 @@ pub(super) fn outcomes(
 ) -> Result<Vec<OutcomeRecord>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, at, group_id, participant, action, result, code, message, request_id,
-            operation_id
+            operation_id, username
          FROM outcomes WHERE account_id = ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map(params![acct.0], |row| {
@@ -95,6 +96,7 @@ pub(super) fn outcomes(
                 at: row.get(1)?,
                 group_id: row.get(2)?,
                 participant: row.get(3)?,
+                username: row.get(10)?,
                 action: OperationKind::Add,
                 result: OperationState::Pending,
                 code: row.get(6)?,
@@ -107,7 +109,8 @@ pub(super) fn outcomes(
     rows.map(|row| {
         let (id, action, result, mut outcome) = row?;
         let corrupt = |e: String| StoreError::Corrupt(format!("outcome {id}: {e}"));
-        outcome.action = action.parse().map_err(corrupt)?;
+        outcome.action = crate::domain::OperationKind::from_name(&action)
+            .ok_or_else(|| corrupt(format!("unknown action `{action}`")))?;
         outcome.result = result.parse().map_err(corrupt)?;
         Ok(OutcomeRecord { id, outcome })
     })

@@ -3,19 +3,80 @@
 use rusqlite::Row;
 
 use crate::domain::operation::SpecParts;
-use crate::domain::{OpId, OpSpec, Participant};
+use crate::domain::{OpId, OpSpec, Participant, Person, UserId};
 use crate::store::{Operation, StoreError, UnixMs};
 
-/// The columns [`operation`] reads, in its order.
+/// The columns [`raw_operation`] reads, in its order.
 pub(super) const OP_COLUMNS: &str = "id, kind, group_id, participant, payload, state, attempts,
-    attempt_id, error_code, error_message, request_id, flag, created_at, updated_at";
+    attempt_id, error_code, error_message, request_id, flag, created_at, updated_at, user_id,
+    parent_user_id, username";
+
+/// The columns [`person`] reads a member from, in its order (for `group_members`).
+pub(super) const MEMBER_COLUMNS: &str = "wa_id, user_id, parent_user_id, username";
+
+/// A person's columns as SQLite gives them, before their text is checked: the phone (E.164
+/// or a wa_id), BSUID, parent BSUID, username.
+pub(super) type RawPerson = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The person's columns at `first` and the three after it ([`MEMBER_COLUMNS`]' order).
+pub(super) fn raw_person(row: &Row<'_>, first: usize) -> rusqlite::Result<RawPerson> {
+    Ok((
+        row.get(first)?,
+        row.get(first + 1)?,
+        row.get(first + 2)?,
+        row.get(first + 3)?,
+    ))
+}
+
+/// A person back from their columns; `None` when neither a phone nor a BSUID is stored (a
+/// change of a kind about no one), an error for text that is neither.
+pub(super) fn person(raw: RawPerson) -> Result<Option<Person>, String> {
+    let (phone, user_id, parent, username) = raw;
+    let phone = phone
+        .as_deref()
+        .map(Participant::from_wa_id)
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let user_id = user_id.as_deref().map(UserId::parse).transpose()?;
+    let parent = parent.as_deref().map(UserId::parse).transpose()?;
+    Ok(
+        Person::known(phone, user_id)
+            .map(|p| p.with_parent_user_id(parent).with_username(username)),
+    )
+}
+
+/// A person's columns as stored.
+pub(super) struct PersonColumns<'a> {
+    /// The phone in E.164, and its wa_id.
+    pub e164: Option<&'a str>,
+    pub wa_id: Option<&'a str>,
+    pub user_id: Option<&'a str>,
+    pub parent_user_id: Option<&'a str>,
+    pub username: Option<&'a str>,
+}
+
+/// A person's columns to store (all `None` for no one).
+pub(super) fn person_columns(p: Option<&Person>) -> PersonColumns<'_> {
+    PersonColumns {
+        e164: p.and_then(Person::phone).map(Participant::e164),
+        wa_id: p.and_then(Person::phone).map(Participant::wa_id),
+        user_id: p.and_then(Person::user_id).map(UserId::as_str),
+        parent_user_id: p.and_then(Person::parent_user_id).map(UserId::as_str),
+        username: p.and_then(Person::username),
+    }
+}
 
 /// A row as SQLite gives it, before its text is checked.
 pub(super) struct RawOperation {
     id: i64,
     kind: String,
     group_id: Option<String>,
-    participant: Option<String>,
+    person: RawPerson,
     payload: Option<String>,
     state: String,
     attempts: u32,
@@ -33,7 +94,7 @@ pub(super) fn raw_operation(row: &Row<'_>) -> rusqlite::Result<RawOperation> {
         id: row.get(0)?,
         kind: row.get(1)?,
         group_id: row.get(2)?,
-        participant: row.get(3)?,
+        person: (row.get(3)?, row.get(14)?, row.get(15)?, row.get(16)?),
         payload: row.get(4)?,
         state: row.get(5)?,
         attempts: row.get(6)?,
@@ -52,16 +113,12 @@ impl TryFrom<RawOperation> for Operation {
 
     fn try_from(raw: RawOperation) -> Result<Self, StoreError> {
         let corrupt = |what: String| StoreError::Corrupt(format!("operation {}: {what}", raw.id));
-        let participant = raw
-            .participant
-            .as_deref()
-            .map(Participant::from_wa_id)
-            .transpose()
-            .map_err(|e| corrupt(e.to_string()))?;
+        let person = person(raw.person).map_err(corrupt)?;
         let spec = OpSpec::from_parts(SpecParts {
-            kind: raw.kind.parse().map_err(corrupt)?,
+            kind: crate::domain::OperationKind::from_name(&raw.kind)
+                .ok_or_else(|| corrupt(format!("unknown kind `{}`", raw.kind)))?,
             group: raw.group_id,
-            participant,
+            person,
             payload: raw.payload,
         })
         .map_err(|e| corrupt(e.to_string()))?;

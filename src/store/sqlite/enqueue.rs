@@ -5,8 +5,9 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::convert::person_columns;
 use crate::domain::queue::{self, Decision, GroupFacts};
-use crate::domain::{Members, OpId, OpSpec, Participant};
+use crate::domain::{Members, OpId, OpSpec};
 use crate::store::{AccountId, Pushed, StoreError, UnixMs, now_ms};
 
 /// Keeps the cache of group facts bounded for imports naming very many groups.
@@ -28,9 +29,11 @@ impl Enqueuer {
         }
     }
 
-    /// Queues one change by the queue rules (`domain::queue::decide` and `flag`).
+    /// Queues one change by the queue rules (`domain::queue::resolve`, `decide` and `flag`).
     pub(super) fn push(&mut self, conn: &Connection, spec: &OpSpec) -> Result<Pushed, StoreError> {
-        let flag = queue::flag(spec, self.facts(conn, spec.group())?);
+        let facts = self.facts(conn, spec.group())?;
+        let spec = &queue::resolve(spec.clone(), facts);
+        let flag = queue::flag(spec, facts);
         // The common case first: nothing open in the slot, one statement.
         if let Some(id) = self.insert(conn, spec, flag.as_deref())? {
             return Ok(Pushed::Stored {
@@ -69,20 +72,24 @@ impl Enqueuer {
         flag: Option<&str>,
     ) -> Result<Option<OpId>, StoreError> {
         let parts = spec.parts();
+        let person = person_columns(parts.person.as_ref());
         let inserted = conn
             .prepare_cached(
                 "INSERT INTO operations
-                    (account_id, kind, group_id, participant, wa_id, slot, payload, state, flag,
-                     created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?9, ?9)
+                    (account_id, kind, group_id, participant, wa_id, user_id, parent_user_id,
+                     username, slot, payload, state, flag, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending', ?11, ?12, ?12)
                  ON CONFLICT (account_id, slot) WHERE state = 'pending' DO NOTHING",
             )?
             .execute(params![
                 self.acct.0,
                 parts.kind.as_str(),
                 parts.group,
-                parts.participant.as_ref().map(Participant::e164),
-                parts.participant.as_ref().map(Participant::wa_id),
+                person.e164,
+                person.wa_id,
+                person.user_id,
+                person.parent_user_id,
+                person.username,
                 spec.slot(),
                 parts.payload,
                 flag,
@@ -146,15 +153,10 @@ fn load_facts(
     let Some((member_count, gone_at)) = head else {
         return Ok(None);
     };
-    let mut stmt = conn.prepare_cached(
-        "SELECT wa_id FROM group_members WHERE account_id = ?1 AND group_id = ?2",
-    )?;
-    let wa_ids = stmt
-        .query_map(params![acct.0, group_id], |row| row.get::<_, String>(0))?
-        .collect::<Result<Vec<String>, _>>()?;
+    let members = super::mirror::group_members(conn, acct, group_id)?;
     Ok(Some(GroupFacts {
         gone: gone_at.is_some(),
         member_count,
-        members: Members::of_wa_ids(wa_ids.iter().map(String::as_str)),
+        members: Members::of(&members),
     }))
 }

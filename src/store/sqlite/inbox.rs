@@ -4,11 +4,11 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
 
-use super::{account, audit, moves};
-use crate::domain::{EventType, GroupEvent, OperationState};
+use super::{account, audit, mirror, moves};
+use crate::domain::{EventType, GroupEvent, OperationState, Person};
 use crate::store::{
     AccountId, EventApplication, EventEffects, EventFilter, EventRecord, GroupChange, MemberChange,
-    NumberBatch, Received, SettledOp, StoreError, now_ms,
+    MirrorChange, NumberBatch, Received, SettledOp, StoreError, now_ms,
 };
 
 const EVENT_COLUMNS: &str =
@@ -182,6 +182,10 @@ pub(super) fn events(
         sql.push_str(" AND group_id = ?");
         args.push(group);
     }
+    if let Some(since) = &filter.since {
+        sql.push_str(" AND coalesce(at, received_at) >= ?");
+        args.push(since);
+    }
     if let Some(after) = &filter.after_seq {
         sql.push_str(" AND processed_seq > ? ORDER BY processed_seq");
         args.push(after);
@@ -275,13 +279,15 @@ pub(super) fn apply(
         if let Some(note) = move_member(conn, acct, member)? {
             effects.notes.push(note);
         } else if member.joined {
-            effects.joined.push(member.participant.e164().to_owned());
+            effects.joined.push(member.person.label());
         } else {
-            effects.left.push(member.participant.e164().to_owned());
+            effects.left.push(member.person.label());
         }
     }
-    if let Some(change) = &app.group {
-        group_change(conn, acct, change)?;
+    for change in &app.groups {
+        if let Some(note) = group_change(conn, acct, change)? {
+            effects.notes.push(note);
+        }
     }
     effects.by_approval |= app.by_approval;
     effects.notes.extend(app.notes.iter().cloned());
@@ -304,53 +310,81 @@ pub(super) fn apply(
     Ok(effects)
 }
 
+/// When the mirror last read `what` of a group (`read_at`, `join_requests_read_at`); `None`
+/// when the group is not in the mirror.
+fn read_at(
+    conn: &Connection,
+    acct: AccountId,
+    group: &str,
+    what: &str,
+) -> Result<Option<Option<i64>>, StoreError> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {what} FROM groups WHERE account_id = ?1 AND group_id = ?2"
+        ))?
+        .query_row(params![acct.0, group], |row| row.get(0))
+        .optional()?)
+}
+
+/// Why a change of `group` at `at` is not news to the mirror: the group is not in it, or its
+/// `what` was read after (by more than a second: an event's time is in whole seconds, and a
+/// read within the same second may or may not show it).
+fn stale(
+    conn: &Connection,
+    acct: AccountId,
+    group: &str,
+    what: &str,
+    at: i64,
+) -> Result<Option<String>, StoreError> {
+    Ok(match read_at(conn, acct, group, what)? {
+        None => Some(format!("group {group} is not in the mirror")),
+        Some(Some(read)) if read > at + 1000 => Some("the mirror was read after this".into()),
+        Some(_) => None,
+    })
+}
+
+/// The keys one person is known by in `member_moves`: their phone's key and their BSUID.
+fn move_keys(person: &Person) -> Vec<String> {
+    let mut keys: Vec<String> = person.phone_key().into_iter().collect();
+    keys.extend(person.user_id().map(|u| u.as_str().to_owned()));
+    keys
+}
+
 /// Applies one member change to the mirror when it is news; otherwise says why not.
 fn move_member(
     conn: &Connection,
     acct: AccountId,
     m: &MemberChange,
 ) -> Result<Option<String>, StoreError> {
-    let who = m.participant.e164();
-    let read_at: Option<i64> = conn
-        .prepare_cached("SELECT read_at FROM groups WHERE account_id = ?1 AND group_id = ?2")?
-        .query_row(params![acct.0, m.group_id], |row| row.get(0))
-        .optional()?;
-    let Some(read_at) = read_at else {
-        return Ok(Some(format!(
-            "{who}: group {} is not in the mirror",
-            m.group_id
-        )));
-    };
-    // The event's time is in whole seconds: a read within the same second may or may not
-    // show it, so only a read more than a second later is taken as newer.
-    if read_at > m.at + 1000 {
-        return Ok(Some(format!("{who}: the mirror was read after this")));
+    let who = m.person.label();
+    if let Some(why) = stale(conn, acct, &m.group_id, "read_at", m.at)? {
+        return Ok(Some(format!("{who}: {why}")));
     }
-    let wa_id = m.participant.wa_id();
+    let keys = serde_json::Value::from(move_keys(&m.person)).to_string();
     let last: Option<i64> = conn
         .prepare_cached(
-            "SELECT at FROM member_moves WHERE account_id = ?1 AND group_id = ?2 AND member = ?3",
+            "SELECT max(at) FROM member_moves WHERE account_id = ?1 AND group_id = ?2
+               AND member IN (SELECT value FROM json_each(?3))",
         )?
-        .query_row(params![acct.0, m.group_id, wa_id], |row| row.get(0))
-        .optional()?;
+        .query_row(params![acct.0, m.group_id, keys], |row| row.get(0))?;
     if last.is_some_and(|last| last > m.at) {
         return Ok(Some(format!("{who}: a newer change was seen first")));
     }
     conn.prepare_cached(
-        "INSERT INTO member_moves (account_id, group_id, member, at) VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO member_moves (account_id, group_id, member, at)
+            SELECT ?1, ?2, value, ?4 FROM json_each(?3) WHERE true
          ON CONFLICT (account_id, group_id, member) DO UPDATE SET at = excluded.at",
     )?
-    .execute(params![acct.0, m.group_id, wa_id, m.at])?;
+    .execute(params![acct.0, m.group_id, keys, m.at])?;
     let changed = if m.joined {
-        conn.prepare_cached(
-            "INSERT OR IGNORE INTO group_members (account_id, group_id, wa_id) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![acct.0, m.group_id, wa_id])?
+        if mirror::has_member(conn, acct, &m.group_id, &m.person)? {
+            0
+        } else {
+            mirror::insert_member(conn, acct, &m.group_id, &m.person)?;
+            1
+        }
     } else {
-        conn.prepare_cached(
-            "DELETE FROM group_members WHERE account_id = ?1 AND group_id = ?2 AND wa_id = ?3",
-        )?
-        .execute(params![acct.0, m.group_id, wa_id])?
+        mirror::remove_member(conn, acct, &m.group_id, &m.person)?
     };
     if changed == 0 {
         return Ok(Some(format!("{who}: the mirror already showed it")));
@@ -364,32 +398,102 @@ fn move_member(
     Ok(None)
 }
 
+/// Applies one group change when it is news; otherwise says why not.
 fn group_change(
     conn: &Connection,
     acct: AccountId,
     change: &GroupChange,
-) -> Result<(), StoreError> {
+) -> Result<Option<String>, StoreError> {
     match change {
-        GroupChange::Created { id, subject, at } => {
+        GroupChange::Created {
+            id,
+            subject,
+            description,
+            invite_link,
+            join_approval_mode,
+            at,
+        } => {
             conn.prepare_cached(
-                "INSERT OR IGNORE INTO groups (account_id, group_id, subject, member_count, read_at)
-                 VALUES (?1, ?2, ?3, 0, ?4)",
+                "INSERT INTO groups (account_id, group_id, subject, member_count, read_at,
+                    description, join_approval_mode, created_at, invite_link, invite_link_read_at)
+                 VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, ?4, ?7, CASE WHEN ?7 IS NULL THEN NULL ELSE ?4 END)
+                 ON CONFLICT (account_id, group_id) DO UPDATE SET
+                    invite_link = coalesce(invite_link, excluded.invite_link),
+                    invite_link_read_at = coalesce(invite_link_read_at, excluded.invite_link_read_at)",
             )?
-            .execute(params![acct.0, id, subject, at])?;
-        }
-        GroupChange::Renamed { id, subject } => {
-            conn.prepare_cached(
-                "UPDATE groups SET subject = ?3 WHERE account_id = ?1 AND group_id = ?2",
-            )?
-            .execute(params![acct.0, id, subject])?;
+            .execute(params![
+                acct.0,
+                id,
+                subject,
+                at,
+                description,
+                join_approval_mode.map(|m| m.as_str()),
+                invite_link
+            ])?;
         }
         GroupChange::Deleted { id, at } => {
+            mirror::mark_groups_gone(conn, acct, std::slice::from_ref(id), *at)?;
+        }
+        GroupChange::Settings {
+            id,
+            subject,
+            description,
+            at,
+        } => {
+            if let Some(why) = stale(conn, acct, id, "read_at", *at)? {
+                return Ok(Some(format!("settings: {why}")));
+            }
             conn.prepare_cached(
-                "UPDATE groups SET gone_at = ?3
-                 WHERE account_id = ?1 AND group_id = ?2 AND gone_at IS NULL",
+                "UPDATE groups SET subject = coalesce(?3, subject),
+                    description = coalesce(?4, description)
+                 WHERE account_id = ?1 AND group_id = ?2",
             )?
-            .execute(params![acct.0, id, at])?;
+            .execute(params![acct.0, id, subject, description])?;
+        }
+        GroupChange::Suspended { id, suspended, at } => {
+            if let Some(why) = stale(conn, acct, id, "read_at", *at)? {
+                return Ok(Some(format!("suspension: {why}")));
+            }
+            conn.prepare_cached(
+                "UPDATE groups SET suspended = ?3 WHERE account_id = ?1 AND group_id = ?2",
+            )?
+            .execute(params![acct.0, id, suspended])?;
+        }
+        GroupChange::JoinRequestOpened(request) => {
+            let at = request.created_at.unwrap_or(request.read_at);
+            let group = &request.group_id;
+            if let Some(why) = stale(conn, acct, group, "join_requests_read_at", at)? {
+                return Ok(Some(format!("join request: {why}")));
+            }
+            mirror::insert_join_request(conn, acct, request)?;
+        }
+        GroupChange::JoinRequestClosed {
+            group_id,
+            join_request_id,
+            person,
+            at,
+        } => {
+            if let Some(why) = stale(conn, acct, group_id, "join_requests_read_at", *at)? {
+                return Ok(Some(format!("join request: {why}")));
+            }
+            let ids: Vec<String> = mirror::join_requests(conn, acct, Some(group_id))?
+                .into_iter()
+                .filter(|r| {
+                    join_request_id.as_deref() == Some(r.join_request_id.as_str())
+                        || person
+                            .as_ref()
+                            .is_some_and(|p| r.person.as_ref().is_some_and(|a| a.is(p)))
+                })
+                .map(|r| r.join_request_id)
+                .collect();
+            if !ids.is_empty() {
+                let answered = MirrorChange::JoinRequestsAnswered {
+                    group: group_id.clone(),
+                    ids,
+                };
+                mirror::apply(conn, acct, &answered)?;
+            }
         }
     }
-    Ok(())
+    Ok(None)
 }

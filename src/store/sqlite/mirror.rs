@@ -3,17 +3,27 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::convert::count_at;
-use crate::domain::Participant;
-use crate::store::{AccountId, GroupSummary, MirrorGroup, StoreError, UnixMs};
+use super::convert::{MEMBER_COLUMNS, count_at, person, person_columns, raw_person};
+use crate::domain::number_forms::phone_key;
+use crate::domain::{Person, Query, UserId};
+use crate::store::{
+    AccountId, GroupAbout, GroupSummary, MirrorChange, MirrorGroup, StoreError, StoredJoinRequest,
+    UnixMs, now_ms,
+};
 
-const SUMMARY_SELECT: &str = "
-SELECT g.group_id, g.subject, g.member_count, g.read_at, g.gone_at,
+/// The columns [`summary`] reads, of `groups g`.
+const SUMMARY_COLUMNS: &str = "g.group_id, g.subject, g.member_count, g.read_at, g.gone_at,
     (SELECT count(*) FROM operations o
         WHERE o.account_id = g.account_id AND o.group_id = g.group_id AND o.state = 'pending'),
     (SELECT count(*) FROM operations o
-        WHERE o.account_id = g.account_id AND o.group_id = g.group_id AND o.state = 'failed')
-FROM groups g";
+        WHERE o.account_id = g.account_id AND o.group_id = g.group_id AND o.state = 'failed'),
+    g.suspended,
+    (SELECT count(*) FROM join_requests j
+        WHERE j.account_id = g.account_id AND j.group_id = g.group_id),
+    g.invite_link";
+
+/// How many columns [`SUMMARY_COLUMNS`] holds (what a query selects after them starts here).
+const SUMMARY_WIDTH: usize = 10;
 
 fn summary(row: &Row<'_>) -> rusqlite::Result<GroupSummary> {
     Ok(GroupSummary {
@@ -24,6 +34,9 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<GroupSummary> {
         gone_at: row.get(4)?,
         pending: count_at(row, 5)?,
         failed: count_at(row, 6)?,
+        suspended: row.get(7)?,
+        join_requests: count_at(row, 8)?,
+        invite_link: row.get(9)?,
     })
 }
 
@@ -35,30 +48,102 @@ pub(super) fn upsert_groups(
     groups: &[MirrorGroup],
 ) -> Result<(), StoreError> {
     for group in groups {
+        let about = &group.about;
         tx.prepare_cached(
-            "INSERT INTO groups (account_id, group_id, subject, member_count, read_at, gone_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, NULL)
+            "INSERT INTO groups (account_id, group_id, subject, member_count, read_at, gone_at,
+                description, join_approval_mode, suspended, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, ?8, ?9)
              ON CONFLICT (account_id, group_id) DO UPDATE SET
                 subject = excluded.subject, member_count = excluded.member_count,
-                read_at = excluded.read_at, gone_at = NULL",
+                read_at = excluded.read_at, gone_at = NULL,
+                description = excluded.description,
+                join_approval_mode = coalesce(excluded.join_approval_mode, join_approval_mode),
+                suspended = excluded.suspended,
+                created_at = coalesce(excluded.created_at, created_at)",
         )?
         .execute(params![
             acct.0,
             group.id,
             group.subject,
             group.member_count,
-            group.read_at
+            group.read_at,
+            about.description,
+            about.join_approval_mode.map(|m| m.as_str()),
+            about.suspended,
+            about.created_at,
         ])?;
         tx.prepare_cached("DELETE FROM group_members WHERE account_id = ?1 AND group_id = ?2")?
             .execute(params![acct.0, group.id])?;
-        let mut insert = tx.prepare_cached(
-            "INSERT OR IGNORE INTO group_members (account_id, group_id, wa_id) VALUES (?1, ?2, ?3)",
-        )?;
         for member in &group.members {
-            insert.execute(params![acct.0, group.id, member.wa_id()])?;
+            insert_member(tx, acct, &group.id, member)?;
         }
     }
     Ok(())
+}
+
+/// Adds `person` to a group's members, with every key known of them.
+pub(super) fn insert_member(
+    tx: &Connection,
+    acct: AccountId,
+    group: &str,
+    person: &Person,
+) -> Result<(), StoreError> {
+    let columns = person_columns(Some(person));
+    tx.prepare_cached(
+        "INSERT INTO group_members
+            (account_id, group_id, wa_id, phone_key, user_id, parent_user_id, username)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        acct.0,
+        group,
+        columns.wa_id,
+        person.phone_key(),
+        columns.user_id,
+        columns.parent_user_id,
+        columns.username
+    ])?;
+    Ok(())
+}
+
+/// The condition on `group_members` that picks `person` (by the key of their phone, any of
+/// its forms, or by their BSUID), with `?3` and `?4` bound by [`person_keys`].
+const IS_PERSON: &str =
+    "((?3 IS NOT NULL AND phone_key = ?3) OR (?4 IS NOT NULL AND user_id = ?4))";
+
+fn person_keys(person: &Person) -> (Option<String>, Option<&str>) {
+    (person.phone_key(), person.user_id().map(UserId::as_str))
+}
+
+/// Whether a group's members include `person`.
+pub(super) fn has_member(
+    conn: &Connection,
+    acct: AccountId,
+    group: &str,
+    person: &Person,
+) -> Result<bool, StoreError> {
+    let (phone, user) = person_keys(person);
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT EXISTS (SELECT 1 FROM group_members
+                WHERE account_id = ?1 AND group_id = ?2 AND {IS_PERSON})"
+        ))?
+        .query_row(params![acct.0, group, phone, user], |row| row.get(0))?)
+}
+
+/// Takes `person` out of a group's members; how many rows went.
+pub(super) fn remove_member(
+    tx: &Connection,
+    acct: AccountId,
+    group: &str,
+    person: &Person,
+) -> Result<usize, StoreError> {
+    let (phone, user) = person_keys(person);
+    Ok(tx
+        .prepare_cached(&format!(
+            "DELETE FROM group_members WHERE account_id = ?1 AND group_id = ?2 AND {IS_PERSON}"
+        ))?
+        .execute(params![acct.0, group, phone, user])?)
 }
 
 /// After a complete read of the group list: marks every group not in `seen` as gone (as of
@@ -94,7 +179,8 @@ pub(super) fn group(
 ) -> Result<Option<MirrorGroup>, StoreError> {
     let found = conn
         .prepare_cached(
-            "SELECT subject, member_count, read_at, gone_at FROM groups
+            "SELECT subject, member_count, read_at, gone_at, description, join_approval_mode,
+                suspended, created_at, invite_link, invite_link_read_at FROM groups
              WHERE account_id = ?1 AND group_id = ?2",
         )?
         .query_row(params![acct.0, id], |row| {
@@ -105,51 +191,251 @@ pub(super) fn group(
                 member_count: row.get(1)?,
                 read_at: row.get(2)?,
                 gone_at: row.get(3)?,
+                about: GroupAbout {
+                    description: row.get(4)?,
+                    join_approval_mode: row
+                        .get::<_, Option<String>>(5)?
+                        .and_then(|m| m.parse().ok()),
+                    suspended: row.get(6)?,
+                    created_at: row.get(7)?,
+                    invite_link: row.get(8)?,
+                    invite_link_read_at: row.get(9)?,
+                },
             })
         })
         .optional()?;
     let Some(mut group) = found else {
         return Ok(None);
     };
-    let mut stmt = conn.prepare_cached(
-        "SELECT wa_id FROM group_members WHERE account_id = ?1 AND group_id = ?2 ORDER BY wa_id",
-    )?;
-    let wa_ids = stmt.query_map(params![acct.0, id], |row| row.get::<_, String>(0))?;
-    for wa_id in wa_ids {
-        group.members.push(member(&wa_id?)?);
-    }
+    group.members = group_members(conn, acct, id)?;
     Ok(Some(group))
+}
+
+/// The members of one group of the mirror, each with every key kept: phones first, by wa_id,
+/// then those known by BSUID alone.
+pub(super) fn group_members(
+    conn: &Connection,
+    acct: AccountId,
+    group_id: &str,
+) -> Result<Vec<Person>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM group_members WHERE account_id = ?1 AND group_id = ?2
+         ORDER BY wa_id IS NULL, wa_id, user_id, id"
+    ))?;
+    let rows = stmt.query_map(params![acct.0, group_id], |row| raw_person(row, 0))?;
+    let mut members = Vec::new();
+    for raw in rows {
+        match person(raw?) {
+            Ok(Some(member)) => members.push(member),
+            Ok(None) => {
+                return Err(StoreError::Corrupt(format!(
+                    "a member of group {group_id} without a wa_id or a BSUID"
+                )));
+            }
+            Err(e) => return Err(StoreError::Corrupt(format!("group member {e}"))),
+        }
+    }
+    Ok(members)
 }
 
 /// Every group of the mirror (gone ones included, flagged), by subject, with the number of
 /// pending and failed operations of each.
 pub(super) fn groups(conn: &Connection, acct: AccountId) -> Result<Vec<GroupSummary>, StoreError> {
     let sql = format!(
-        "{SUMMARY_SELECT} WHERE g.account_id = ?1 ORDER BY g.subject COLLATE NOCASE, g.group_id"
+        "SELECT {SUMMARY_COLUMNS} FROM groups g
+         WHERE g.account_id = ?1 ORDER BY g.subject COLLATE NOCASE, g.group_id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![acct.0], summary)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The groups the mirror lists `wa_id` as a member of.
+/// The groups the mirror lists someone answering `query` in, each with that member; by
+/// subject, each group once.
 pub(super) fn groups_with_member(
     conn: &Connection,
     acct: AccountId,
-    wa_id: &str,
-) -> Result<Vec<GroupSummary>, StoreError> {
+    query: &Query,
+) -> Result<Vec<(GroupSummary, Person)>, StoreError> {
+    let (condition, value) = match query {
+        Query::Phone(phone) => ("m.phone_key = ?2", phone_key(phone.wa_id()).into_owned()),
+        Query::User(id) => ("m.user_id = ?2", UserId::as_str(id).to_owned()),
+        Query::Username(name) => ("m.username = ?2 COLLATE NOCASE", name.clone()),
+    };
     let sql = format!(
-        "{SUMMARY_SELECT} JOIN group_members m
+        "SELECT {SUMMARY_COLUMNS}, m.wa_id, m.user_id, m.parent_user_id, m.username
+         FROM groups g JOIN group_members m
             ON m.account_id = g.account_id AND m.group_id = g.group_id
-         WHERE g.account_id = ?1 AND m.wa_id = ?2
-         ORDER BY g.subject COLLATE NOCASE, g.group_id"
+         WHERE g.account_id = ?1 AND {condition}
+         ORDER BY g.subject COLLATE NOCASE, g.group_id, m.id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![acct.0, wa_id.trim_start_matches('+')], summary)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let rows = stmt.query_map(params![acct.0, value], |row| {
+        Ok((summary(row)?, raw_person(row, SUMMARY_WIDTH)?))
+    })?;
+    let mut out: Vec<(GroupSummary, Person)> = Vec::new();
+    for row in rows {
+        let (group, raw) = row?;
+        if out.last().is_some_and(|(g, _)| g.id == group.id) {
+            continue;
+        }
+        let member = person(raw)
+            .map_err(|e| StoreError::Corrupt(format!("group member {e}")))?
+            .ok_or_else(|| StoreError::Corrupt("a member without a wa_id or a BSUID".into()))?;
+        out.push((group, member));
+    }
+    Ok(out)
 }
 
-/// A member id read back from the mirror.
-fn member(wa_id: &str) -> Result<Participant, StoreError> {
-    Participant::from_wa_id(wa_id).map_err(|e| StoreError::Corrupt(format!("group member {e}")))
+/// Marks groups gone as of `at` (a delete confirmed, a read that says 131041); rows kept.
+pub(super) fn mark_groups_gone(
+    tx: &Connection,
+    acct: AccountId,
+    ids: &[String],
+    at: UnixMs,
+) -> Result<usize, StoreError> {
+    let mut gone = 0;
+    for id in ids {
+        gone += tx
+            .prepare_cached(
+                "UPDATE groups SET gone_at = ?3 WHERE account_id = ?1 AND group_id = ?2
+                   AND gone_at IS NULL",
+            )?
+            .execute(params![acct.0, id, at])?;
+        tx.prepare_cached("DELETE FROM join_requests WHERE account_id = ?1 AND group_id = ?2")?
+            .execute(params![acct.0, id])?;
+    }
+    Ok(gone)
+}
+
+/// Sets a group's invite link as read (or set by a reset) now; `None`: it has none.
+pub(super) fn set_invite_link(
+    tx: &Connection,
+    acct: AccountId,
+    group: &str,
+    link: Option<&str>,
+    read_at: UnixMs,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "UPDATE groups SET invite_link = ?3, invite_link_read_at = ?4
+         WHERE account_id = ?1 AND group_id = ?2",
+    )?
+    .execute(params![acct.0, group, link, read_at])?;
+    Ok(())
+}
+
+/// Replaces a group's pending join requests with those just read, each asker with every key
+/// given.
+pub(super) fn set_join_requests(
+    tx: &Connection,
+    acct: AccountId,
+    group: &str,
+    requests: &[StoredJoinRequest],
+    read_at: UnixMs,
+) -> Result<(), StoreError> {
+    tx.prepare_cached("DELETE FROM join_requests WHERE account_id = ?1 AND group_id = ?2")?
+        .execute(params![acct.0, group])?;
+    for r in requests {
+        insert_join_request(
+            tx,
+            acct,
+            &StoredJoinRequest {
+                group_id: group.to_owned(),
+                read_at,
+                ..r.clone()
+            },
+        )?;
+    }
+    tx.prepare_cached(
+        "UPDATE groups SET join_requests_read_at = ?3 WHERE account_id = ?1 AND group_id = ?2",
+    )?
+    .execute(params![acct.0, group, read_at])?;
+    Ok(())
+}
+
+/// Keeps one pending join request (replacing one of the same id), its asker with every key
+/// given.
+pub(super) fn insert_join_request(
+    tx: &Connection,
+    acct: AccountId,
+    r: &StoredJoinRequest,
+) -> Result<(), StoreError> {
+    let who = person_columns(r.person.as_ref());
+    tx.prepare_cached(&format!(
+        "INSERT OR REPLACE INTO join_requests (account_id, group_id, join_request_id,
+            {MEMBER_COLUMNS}, created_at, read_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+    ))?
+    .execute(params![
+        acct.0,
+        r.group_id,
+        r.join_request_id,
+        who.wa_id,
+        who.user_id,
+        who.parent_user_id,
+        who.username,
+        r.created_at,
+        r.read_at
+    ])?;
+    Ok(())
+}
+
+/// The pending join requests of one group (or of every group), oldest first.
+pub(super) fn join_requests(
+    conn: &Connection,
+    acct: AccountId,
+    group: Option<&str>,
+) -> Result<Vec<StoredJoinRequest>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT group_id, join_request_id, created_at, read_at, {MEMBER_COLUMNS}
+         FROM join_requests WHERE account_id = ?1 AND (?2 IS NULL OR group_id = ?2)
+         ORDER BY group_id, created_at, join_request_id"
+    ))?;
+    let rows = stmt.query_map(params![acct.0, group], |row| {
+        Ok((
+            StoredJoinRequest {
+                group_id: row.get(0)?,
+                join_request_id: row.get(1)?,
+                person: None,
+                created_at: row.get(2)?,
+                read_at: row.get(3)?,
+            },
+            raw_person(row, 4)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (mut request, raw) = row?;
+        request.person = person(raw).map_err(|e| {
+            StoreError::Corrupt(format!(
+                "join request {} of group {}: {e}",
+                request.join_request_id, request.group_id
+            ))
+        })?;
+        out.push(request);
+    }
+    Ok(out)
+}
+
+/// Applies what an answer changed in the mirror.
+pub(super) fn apply(
+    tx: &Connection,
+    acct: AccountId,
+    change: &MirrorChange,
+) -> Result<(), StoreError> {
+    match change {
+        MirrorChange::InviteLink { group, link } => {
+            set_invite_link(tx, acct, group, link.as_deref(), now_ms())
+        }
+        MirrorChange::JoinRequestsAnswered { group, ids } => {
+            for id in ids {
+                tx.prepare_cached(
+                    "DELETE FROM join_requests WHERE account_id = ?1 AND group_id = ?2
+                       AND join_request_id = ?3",
+                )?
+                .execute(params![acct.0, group, id])?;
+            }
+            Ok(())
+        }
+    }
 }

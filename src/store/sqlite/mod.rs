@@ -34,11 +34,12 @@ use tokio::sync::watch;
 use self::enqueue::Enqueuer;
 use self::readers::Readers;
 use self::writer::{ImportMsg, Writer};
-use crate::domain::{OpId, OpSpec, OperationState};
+use crate::domain::{OpId, OpSpec, OperationState, Person, Query};
 use crate::store::{
     AccountId, DropReport, DropScope, EnqueueReport, EventApplication, EventEffects, EventFilter,
     EventRecord, Exchange, ExchangeRecord, GroupSummary, MirrorGroup, NumberBatch, Operation,
-    OperationFilter, OutcomeRecord, Pushed, Received, Settlement, StoreError, Undone, UnixMs,
+    OperationFilter, OutcomeRecord, Pushed, Received, Settlement, StoreError, StoredJoinRequest,
+    Undone, UnixMs,
 };
 
 /// How long a call waits for another process's write lock before giving up.
@@ -233,16 +234,6 @@ impl Sqlite {
             .await
     }
 
-    pub(crate) async fn operations_with_request_id(
-        &self,
-        acct: AccountId,
-        request_id: String,
-    ) -> Result<Vec<Operation>, StoreError> {
-        self.readers
-            .read(move |c| queue::with_request_id(c, acct, &request_id))
-            .await
-    }
-
     pub(crate) async fn events(
         &self,
         acct: AccountId,
@@ -405,10 +396,10 @@ impl Sqlite {
     pub(crate) async fn groups_with_member(
         &self,
         acct: AccountId,
-        wa_id: String,
-    ) -> Result<Vec<GroupSummary>, StoreError> {
+        query: Query,
+    ) -> Result<Vec<(GroupSummary, Person)>, StoreError> {
         self.readers
-            .read(move |c| mirror::groups_with_member(c, acct, &wa_id))
+            .read(move |c| mirror::groups_with_member(c, acct, &query))
             .await
     }
 
@@ -417,6 +408,70 @@ impl Sqlite {
         acct: AccountId,
     ) -> Result<Vec<ExchangeRecord>, StoreError> {
         self.readers.read(move |c| audit::exchanges(c, acct)).await
+    }
+
+    pub(crate) async fn mark_groups_gone(
+        &self,
+        acct: AccountId,
+        ids: Vec<String>,
+        at: UnixMs,
+    ) -> Result<usize, StoreError> {
+        self.writer
+            .write(move |c| mirror::mark_groups_gone(c, acct, &ids, at))
+            .await
+    }
+
+    pub(crate) async fn set_invite_link(
+        &self,
+        acct: AccountId,
+        group: String,
+        link: Option<String>,
+        read_at: UnixMs,
+    ) -> Result<(), StoreError> {
+        self.writer
+            .write(move |c| mirror::set_invite_link(c, acct, &group, link.as_deref(), read_at))
+            .await
+    }
+
+    pub(crate) async fn set_join_requests(
+        &self,
+        acct: AccountId,
+        group: String,
+        requests: Vec<StoredJoinRequest>,
+        read_at: UnixMs,
+    ) -> Result<(), StoreError> {
+        self.writer
+            .write(move |c| mirror::set_join_requests(c, acct, &group, &requests, read_at))
+            .await
+    }
+
+    pub(crate) async fn join_requests(
+        &self,
+        acct: AccountId,
+        group: Option<String>,
+    ) -> Result<Vec<StoredJoinRequest>, StoreError> {
+        self.readers
+            .read(move |c| mirror::join_requests(c, acct, group.as_deref()))
+            .await
+    }
+
+    pub(crate) async fn operations_with_request_id(
+        &self,
+        acct: AccountId,
+        request_id: String,
+    ) -> Result<Vec<Operation>, StoreError> {
+        self.readers
+            .read(move |c| queue::with_request_id(c, acct, &request_id))
+            .await
+    }
+
+    pub(crate) async fn created_groups(
+        &self,
+        acct: AccountId,
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        self.readers
+            .read(move |c| queue::created_groups(c, acct))
+            .await
     }
 
     pub(crate) async fn outcomes(&self, acct: AccountId) -> Result<Vec<OutcomeRecord>, StoreError> {

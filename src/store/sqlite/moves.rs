@@ -75,6 +75,9 @@ pub(super) fn settle(
         }
         move_to(conn, change, settlement.request_id.as_deref(), now)?;
     }
+    for change in &settlement.mirror {
+        super::mirror::apply(conn, acct, change)?;
+    }
     for outcome in &settlement.outcomes {
         audit::insert_outcome(conn, acct, outcome)?;
     }
@@ -85,7 +88,8 @@ pub(super) fn settle(
 }
 
 /// Writes one operation's new state (the move was checked by the caller), with the request id
-/// when one is given (an earlier one is kept otherwise).
+/// when one is given (an earlier one is kept otherwise), and the group a create made when the
+/// change names one.
 pub(super) fn move_to(
     conn: &Connection,
     change: &StateChange,
@@ -94,7 +98,8 @@ pub(super) fn move_to(
 ) -> Result<(), StoreError> {
     conn.prepare_cached(
         "UPDATE operations SET state = ?2, error_code = ?3, error_message = ?4,
-            request_id = coalesce(?5, request_id), updated_at = ?6
+            request_id = coalesce(?5, request_id), updated_at = ?6,
+            group_id = coalesce(?7, group_id)
          WHERE id = ?1",
     )?
     .execute(params![
@@ -103,7 +108,8 @@ pub(super) fn move_to(
         change.code,
         change.message,
         request_id,
-        now
+        now,
+        change.group
     ])?;
     Ok(())
 }
@@ -134,6 +140,7 @@ pub(super) fn settle_open(
             .cloned()
             .collect(),
         exchange: settlement.exchange.clone(),
+        mirror: settlement.mirror.clone(),
     };
     settle(conn, acct, &narrowed)?;
     Ok(moved)

@@ -40,18 +40,30 @@ pub(super) fn operations(
     rows.map(|raw| Operation::try_from(raw?)).collect()
 }
 
-/// The operations that carried `request_id` (the server's id of the request), oldest first.
+/// The operations whose answer carried `request_id`, oldest first.
 pub(super) fn with_request_id(
     conn: &Connection,
     acct: AccountId,
     request_id: &str,
 ) -> Result<Vec<Operation>, StoreError> {
-    let sql = format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT {OP_COLUMNS} FROM operations WHERE account_id = ?1 AND request_id = ?2 ORDER BY id"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
+    ))?;
     let rows = stmt.query_map(params![acct.0, request_id], raw_operation)?;
     rows.map(|raw| Operation::try_from(raw?)).collect()
+}
+
+/// The groups creates made (found and recorded with their operation).
+pub(super) fn created_groups(
+    conn: &Connection,
+    acct: AccountId,
+) -> Result<std::collections::HashSet<String>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT group_id FROM operations
+         WHERE account_id = ?1 AND kind = 'create' AND group_id IS NOT NULL",
+    )?;
+    let rows = stmt.query_map(params![acct.0], |row| row.get::<_, String>(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// How many operations are in each state (every state present, zeros included).
@@ -141,10 +153,15 @@ pub(super) fn undo(conn: &Connection, acct: AccountId, id: OpId) -> Result<Undon
         }),
         OperationState::Accepted | OperationState::Confirmed => {
             let Some(reverse) = op.spec.reverse() else {
+                let known_by_bsuid_only = op.person().is_some_and(|p| p.phone().is_none());
                 return Err(StoreError::WrongState {
                     id,
                     state: op.state,
-                    wanted: "this kind of change cannot be taken back",
+                    wanted: if known_by_bsuid_only {
+                        "it removed someone known only by BSUID, who can be added back only by phone number"
+                    } else {
+                        "this kind of change cannot be taken back"
+                    },
                 });
             };
             match Enqueuer::new(acct).push(conn, &reverse)? {

@@ -4,6 +4,45 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use crate::store::StoreError;
 
+/// The key of a phone number (`domain::number_forms::phone_key`) written in SQL over a column
+/// of wa_ids (digits, no `+`): Brazil's ninth digit put back, Mexico's old `1` taken out,
+/// Argentina's mobile `9` put in. A test holds it to the Rust function.
+macro_rules! phone_key_sql {
+    ($w:literal) => {
+        concat!(
+            "CASE WHEN length(",
+            $w,
+            ") = 12 AND ",
+            $w,
+            " GLOB '55[1-9][1-9][6-9]*' AND ",
+            $w,
+            " NOT GLOB '*[^0-9]*' THEN '55' || substr(",
+            $w,
+            ", 3, 2) || '9' || substr(",
+            $w,
+            ", 5) WHEN length(",
+            $w,
+            ") = 12 AND ",
+            $w,
+            " GLOB '54[1-3]*' AND ",
+            $w,
+            " NOT GLOB '*[^0-9]*' THEN '549' || substr(",
+            $w,
+            ", 3) WHEN length(",
+            $w,
+            ") = 13 AND ",
+            $w,
+            " GLOB '521[2-9]*' AND ",
+            $w,
+            " NOT GLOB '*[^0-9]*' THEN '52' || substr(",
+            $w,
+            ", 4) ELSE ",
+            $w,
+            " END"
+        )
+    };
+}
+
 /// Migration `i` (0-based) takes the schema from version `i` to version `i + 1`. To change the
 /// schema, append a step; never edit one that has shipped.
 const MIGRATIONS: &[&str] = &[
@@ -132,14 +171,100 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX operations_by_group ON operations (account_id, group_id, state);
     CREATE INDEX operations_by_state ON operations (account_id, state);
     "#,
-    // 3: the webhook inbox. Every group event received, once per account and key (a hash of
+    // 3: people, not only phone numbers. A member keeps every key the server gave: `wa_id`
+    // (now optional), its `phone_key` (the key of WhatsApp's forms of the number), `user_id`
+    // (BSUID), `parent_user_id`, `username`; every existing member row is kept, in its
+    // group. Operations may name a person by BSUID (`user_id`) and keep what else is known of
+    // them; a participant change's slot becomes `participant:<group>:<phone_key or BSUID>`,
+    // so one number in two forms holds one slot (of two pending changes that now share a
+    // slot, the later stays pending and the earlier is skipped, superseded). Outcomes keep
+    // the username.
+    concat!(
+        r#"
+    CREATE TABLE group_members_v3 (
+        id             INTEGER PRIMARY KEY,
+        account_id     INTEGER NOT NULL,
+        group_id       TEXT NOT NULL,
+        wa_id          TEXT,
+        phone_key      TEXT,
+        user_id        TEXT,
+        parent_user_id TEXT,
+        username       TEXT,
+        CHECK (wa_id IS NOT NULL OR user_id IS NOT NULL),
+        FOREIGN KEY (account_id, group_id) REFERENCES groups(account_id, group_id)
+            ON DELETE CASCADE
+    );
+    INSERT INTO group_members_v3 (account_id, group_id, wa_id, phone_key)
+        SELECT account_id, group_id, wa_id, "#,
+        phone_key_sql!("wa_id"),
+        r#"
+        FROM group_members ORDER BY account_id, group_id, wa_id;
+    DROP TABLE group_members;
+    ALTER TABLE group_members_v3 RENAME TO group_members;
+    CREATE INDEX group_members_of_group ON group_members (account_id, group_id);
+    CREATE INDEX group_members_by_phone ON group_members (account_id, phone_key);
+    CREATE INDEX group_members_by_user ON group_members (account_id, user_id);
+    CREATE INDEX group_members_by_username ON group_members (account_id, username COLLATE NOCASE);
+
+    ALTER TABLE operations ADD COLUMN user_id TEXT;
+    ALTER TABLE operations ADD COLUMN parent_user_id TEXT;
+    ALTER TABLE operations ADD COLUMN username TEXT;
+    DROP INDEX operations_one_open;
+    UPDATE operations SET slot = 'participant:' || group_id || ':' || "#,
+        phone_key_sql!("wa_id"),
+        r#"
+        WHERE kind IN ('add', 'remove') AND group_id IS NOT NULL AND wa_id IS NOT NULL;
+    UPDATE operations
+        SET state = 'skipped',
+            error_message = 'superseded by a later change of the same person (the same number in another form)'
+        WHERE state = 'pending' AND EXISTS (
+            SELECT 1 FROM operations later
+            WHERE later.account_id = operations.account_id AND later.slot = operations.slot
+              AND later.state = 'pending' AND later.id > operations.id);
+    CREATE UNIQUE INDEX operations_one_open ON operations (account_id, slot) WHERE state = 'pending';
+
+    ALTER TABLE outcomes ADD COLUMN username TEXT;
+    "#
+    ),
+    // 4: the group lifecycle. The mirror keeps each group's description, join approval mode,
+    // suspension and creation time (ms), its invite link with when it was read, and its pending
+    // join requests with when they were read (each asker with every key the server gave, as a
+    // member is kept). Operations are found by the `request_id` their answer carried (webhooks
+    // name it), and creates by kind (the groups they made).
+    r#"
+    ALTER TABLE groups ADD COLUMN description TEXT;
+    ALTER TABLE groups ADD COLUMN join_approval_mode TEXT;
+    ALTER TABLE groups ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE groups ADD COLUMN created_at INTEGER;
+    ALTER TABLE groups ADD COLUMN invite_link TEXT;
+    ALTER TABLE groups ADD COLUMN invite_link_read_at INTEGER;
+    ALTER TABLE groups ADD COLUMN join_requests_read_at INTEGER;
+
+    CREATE TABLE join_requests (
+        account_id      INTEGER NOT NULL REFERENCES accounts(id),
+        group_id        TEXT NOT NULL,
+        join_request_id TEXT NOT NULL,
+        wa_id           TEXT,
+        user_id         TEXT,
+        parent_user_id  TEXT,
+        username        TEXT,
+        created_at      INTEGER,
+        read_at         INTEGER NOT NULL,
+        PRIMARY KEY (account_id, group_id, join_request_id)
+    ) WITHOUT ROWID;
+
+    CREATE INDEX operations_by_request_id ON operations (account_id, request_id)
+        WHERE request_id IS NOT NULL;
+    CREATE INDEX operations_by_kind ON operations (account_id, kind, group_id);
+    "#,
+    // 5: the webhook inbox. Every group event received, once per account and key (a hash of
     // the number, the field and the item), committed before the delivery is acknowledged;
     // `deliveries` counts how often it came. `processed_seq` orders the events as processing
     // took them (NULL until then) and `effects` says what each settled (JSON). `who` is the
-    // person a join request names (wa_id, else BSUID). `member_moves` keeps, per group and
-    // member, the time of the latest membership change applied to the mirror, so an older
-    // event arriving late never undoes a newer one. Operations are found by the request id a
-    // webhook names.
+    // person a join request names (the key of their phone, else their BSUID). `member_moves`
+    // keeps, per group and member key (phone key and BSUID, each), the time of the latest
+    // membership change applied to the mirror, so an older event arriving late never undoes
+    // a newer one. Operations are found by the request id a webhook names (step 4's index).
     r#"
     CREATE TABLE webhook_events (
         id            INTEGER PRIMARY KEY,
@@ -174,9 +299,6 @@ const MIGRATIONS: &[&str] = &[
         at         INTEGER NOT NULL,
         PRIMARY KEY (account_id, group_id, member)
     ) WITHOUT ROWID;
-
-    CREATE INDEX operations_by_request ON operations (account_id, request_id)
-        WHERE request_id IS NOT NULL;
     "#,
 ];
 
@@ -246,6 +368,7 @@ fn migrate_with(conn: &mut Connection, steps: &[&str]) -> Result<(), StoreError>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn version(conn: &Connection) -> i64 {
         conn.query_row("PRAGMA user_version", [], |row| row.get(0))
@@ -274,5 +397,32 @@ mod tests {
         let steps = ["CREATE TABLE a (x)", "CREATE TABLE a (x)"];
         assert!(migrate_with(&mut conn, &steps).is_err());
         assert_eq!(version(&conn), 1);
+    }
+
+    proptest! {
+        /// The migration's SQL key is `domain::number_forms::phone_key`, for every text.
+        #[test]
+        fn the_sql_phone_key_is_the_domains(
+            wa_id in prop_oneof![
+                "(55|52|54|521|549)[0-9]{8,11}",
+                "[0-9]{5,17}",
+                "55[0-9a-z]{10}",
+                "\\PC{0,14}",
+            ]
+        ) {
+            let conn = Connection::open_in_memory().expect("memory db");
+            let sql: String = conn
+                .query_row(
+                    concat!("SELECT ", phone_key_sql!("w"), " FROM (SELECT ?1 AS w)"),
+                    [&wa_id],
+                    |r| r.get(0),
+                )
+                .expect("query");
+            let digits = wa_id.trim().trim_start_matches('+');
+            // The store keeps wa_ids as digits: the key agrees wherever the text is one.
+            if digits == wa_id {
+                prop_assert_eq!(sql, crate::domain::number_forms::phone_key(&wa_id).into_owned());
+            }
+        }
     }
 }

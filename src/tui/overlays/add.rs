@@ -2,14 +2,12 @@
 //! checked as it is typed, with the reason for a bad one; the keymap's confirm queues the
 //! valid ones.
 
-use std::collections::HashSet;
-
 use crossterm::event::KeyCode;
 use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 
 use crate::domain::OpSpec;
-use crate::domain::{OperationKind, Participant, Region};
+use crate::domain::{Members, OperationKind, Participant, Region};
 use crate::tui::action::Action;
 use crate::tui::key::typed;
 use crate::tui::msg::Effect;
@@ -29,15 +27,15 @@ pub const MAX_INPUT: usize = 100_000;
 pub struct AddInput {
     pub group_id: String,
     pub subject: String,
-    /// Members of the group (wa_ids) as the mirror knows them.
-    pub members: HashSet<String>,
+    /// Members of the group as the mirror knows them.
+    pub members: Members,
     pub text: String,
     pub pieces: Vec<Piece>,
     pub scroll: usize,
 }
 
 impl AddInput {
-    pub fn new(group_id: String, subject: String, members: HashSet<String>) -> AddInput {
+    pub fn new(group_id: String, subject: String, members: Members) -> AddInput {
         AddInput {
             group_id,
             subject,
@@ -268,7 +266,7 @@ mod tests {
         AddInput::new(
             "G1".into(),
             "Group".into(),
-            HashSet::from(["12122000009".to_string()]),
+            Members::of(&[crate::testing::person(9).into()]),
         )
     }
 

@@ -11,6 +11,7 @@
 
 pub mod add;
 pub mod confirm;
+pub mod group_form;
 pub mod help;
 pub mod preview;
 pub mod quit;
@@ -30,6 +31,7 @@ use super::widgets::put;
 
 pub use add::AddInput;
 pub use confirm::Confirm;
+pub use group_form::GroupForm;
 pub use help::Help;
 pub use text::TextPopup;
 
@@ -40,6 +42,8 @@ pub enum Overlay {
     Help(Help),
     /// Numbers to add to a group, checked as typed.
     Add(AddInput),
+    /// A new group, or a group's subject and description.
+    GroupForm(GroupForm),
     /// A destructive intent and exactly what it sends: yes or no?
     Confirm(Confirm),
     /// Lines to read, scrollable (the preview, the report of a queue write).
@@ -75,6 +79,7 @@ impl Overlay {
         match self {
             Overlay::Help(help) => help.update(msg),
             Overlay::Add(input) => input.update(ctx, msg),
+            Overlay::GroupForm(form) => form.update(msg),
             Overlay::Confirm(confirm) => confirm.update(msg),
             Overlay::Text(text) => text.update(msg),
             Overlay::Quit => quit::update(msg),
@@ -86,6 +91,7 @@ impl Overlay {
         match self {
             Overlay::Help(help) => help.draw(ctx, buf),
             Overlay::Add(input) => input.draw(ctx, buf),
+            Overlay::GroupForm(form) => form.draw(ctx, buf),
             Overlay::Confirm(confirm) => confirm.draw(ctx, buf),
             Overlay::Text(text) => text.draw(ctx, buf),
             Overlay::Quit => quit::draw(ctx, buf),
@@ -96,7 +102,11 @@ impl Overlay {
     pub fn keeps_footer(&self) -> bool {
         match self {
             Overlay::Help(_) => true,
-            Overlay::Add(_) | Overlay::Confirm(_) | Overlay::Text(_) | Overlay::Quit => false,
+            Overlay::Add(_)
+            | Overlay::GroupForm(_)
+            | Overlay::Confirm(_)
+            | Overlay::Text(_)
+            | Overlay::Quit => false,
         }
     }
 }

@@ -38,5 +38,14 @@ pub fn confirmed(state: &mut State, intent: Intent) -> Vec<Effect> {
             );
             vec![Effect::Engine(Command::Submit(scope))]
         }
+        intent => {
+            if let Some(why) = busy(state) {
+                return notice(state, Tone::Warn, why);
+            }
+            state.shared.work = Work::Submitting { groups: None };
+            vec![Effect::Send {
+                ops: intent.specs(),
+            }]
+        }
     }
 }

@@ -24,9 +24,19 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             } else {
                 panes.len() - 1
             };
-            state.focus = panes[(at + step) % panes.len()];
+            let mut next = (at + step) % panes.len();
+            while !state.views.pane(panes[next]).tab_stop() && next != at {
+                next = (next + step) % panes.len();
+            }
+            state.focus = panes[next];
             Vec::new()
         }
+        Action::NewGroup
+        | Action::EditGroup
+        | Action::DeleteGroup
+        | Action::JoinRequests
+        | Action::CopyLink
+        | Action::ResetLink => super::lifecycle::act(state, action),
         Action::Filter => {
             state.focus = Pane::Groups;
             state.views.groups.start_filter();
@@ -132,7 +142,7 @@ fn open_add(state: &mut State) -> Vec<Effect> {
         .detail
         .as_ref()
         .filter(|g| g.id == group.id)
-        .map(|g| g.members.iter().map(|m| m.wa_id().to_owned()).collect())
+        .map(|g| crate::domain::Members::of(&g.members))
         .unwrap_or_default();
     let input = AddInput::new(group.id.clone(), group.subject.clone(), members);
     state.overlays.push(Overlay::Add(input));

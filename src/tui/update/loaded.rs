@@ -114,6 +114,17 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             state.notice = Some(Line::new(tone, text));
             store_changed(state)
         }
+        Loaded::Sending(Ok(described)) => {
+            let text = format!("sending now: {}", described.join(", "));
+            log(state, Tone::Info, text);
+            store_changed(state)
+        }
+        Loaded::Sending(Err(e)) => {
+            state.shared.work = crate::tui::shared::Work::Idle;
+            let text = format!("not sent: {}", sanitize(&e));
+            log(state, Tone::Bad, text.clone());
+            notice(state, Tone::Bad, text)
+        }
         Loaded::StoreError(e) => {
             let text = format!("store: {}", sanitize(&e));
             log(state, Tone::Bad, text.clone());
@@ -130,9 +141,10 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             }
             to_all(state, &ViewMsg::Loaded(&loaded))
         }
-        Loaded::Group(..) | Loaded::Counts(_) | Loaded::PersonGroups { .. } => {
-            to_all(state, &ViewMsg::Loaded(&loaded))
-        }
+        Loaded::Group(..)
+        | Loaded::Counts(_)
+        | Loaded::PersonGroups { .. }
+        | Loaded::JoinRequests(..) => to_all(state, &ViewMsg::Loaded(&loaded)),
     }
 }
 

@@ -9,6 +9,7 @@
 mod confirmed;
 pub mod engine;
 pub mod global;
+mod lifecycle;
 mod loaded;
 mod overlays;
 
@@ -98,6 +99,12 @@ fn apply(state: &mut State, replies: Vec<Reply>) -> Vec<Effect> {
             Reply::Focus(pane) => state.focus = pane,
             Reply::Notice(line) => state.notice = Some(line),
             Reply::Broadcast(b) => effects.extend(to_all(state, &ViewMsg::Broadcast(&b))),
+            Reply::Ask(intent) => {
+                let confirm = super::overlays::Confirm::new(intent, &state.shared);
+                state
+                    .overlays
+                    .push(super::overlays::Overlay::Confirm(confirm));
+            }
         }
     }
     effects

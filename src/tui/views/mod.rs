@@ -20,13 +20,14 @@ pub mod cursor;
 pub mod group;
 pub mod groups;
 pub mod log;
+pub mod requests;
 pub mod status;
 
 use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use crate::domain::{Participant, Region};
+use crate::domain::{Query, Region};
 use crate::engine::Event;
 
 use super::action::{Action, Hint};
@@ -100,7 +101,7 @@ pub enum Broadcast {
     /// The group under the groups cursor, after a move, a filter or a reload (`None`: none).
     GroupSelected(Option<String>),
     /// The person the groups filter searched, once found (`None`: no search).
-    PersonSearched(Option<Participant>),
+    PersonSearched(Option<Query>),
     /// The mirror's groups were read again (`Ctx::mirror` holds them).
     MirrorLoaded,
     /// An operation of this group reached an outcome.
@@ -122,6 +123,8 @@ pub enum Reply {
     Notice(Line),
     /// Tell every view.
     Broadcast(Broadcast),
+    /// Open the one confirm dialog on this destructive intent.
+    Ask(super::intent::Intent),
 }
 
 impl Reply {
@@ -165,6 +168,17 @@ pub trait View {
     /// The group it is about, if any (what "this group" means while it has the keys).
     fn group(&self, _ctx: &Ctx) -> Option<String> {
         None
+    }
+
+    /// Whether it is drawn now (`has_keys`: it has the keys); a view drawn over another's area
+    /// is drawn only while it has them.
+    fn drawn(&self, _has_keys: bool) -> bool {
+        true
+    }
+
+    /// Whether Tab stops at it (a view opened by its own key is left out).
+    fn tab_stop(&self) -> bool {
+        true
     }
 }
 
@@ -242,6 +256,7 @@ views! {
         groups: groups::GroupsView => Groups in groups;
         group: group::GroupView => Group in group;
         log: log::LogView => Log in log;
+        requests: requests::RequestsView => Requests in group;
     }
     bars {
         status: status::StatusView => in status;

@@ -11,7 +11,7 @@ use crate::tui::model::{GroupDetail, RowKey};
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::Ctx;
-use crate::tui::widgets::{pane, put};
+use crate::tui::widgets::{pane, placeholder, put};
 
 use super::GroupView;
 
@@ -36,14 +36,7 @@ pub fn draw(view: &GroupView, ctx: &Ctx, buf: &mut Buffer) {
         } else {
             "No group selected"
         };
-        put(
-            buf,
-            inner.x + 1,
-            inner.y,
-            text,
-            inner.width.saturating_sub(1),
-            theme::tone(Tone::Dim),
-        );
+        placeholder(buf, inner, text);
         return;
     };
     let gone = if g.gone { " (gone)" } else { "" };
@@ -152,8 +145,8 @@ fn draw_row(buf: &mut Buffer, area: Rect, view: &GroupView, ctx: &Ctx, g: &Group
     put(buf, x, y, if picked { "•" } else { " " }, 1, style);
     match key {
         RowKey::Member(p) => {
-            let end = put(buf, x + 2, y, p.e164(), w.saturating_sub(2), style);
-            let searched = view.searched.as_ref() == Some(&p);
+            let end = put(buf, x + 2, y, &p.label(), w.saturating_sub(2), style);
+            let searched = view.searched.as_ref().is_some_and(|q| p.answers(q));
             let end = if searched {
                 put(
                     buf,
@@ -167,9 +160,10 @@ fn draw_row(buf: &mut Buffer, area: Rect, view: &GroupView, ctx: &Ctx, g: &Group
                 end
             };
             if let Some(op) = g.pending_for(&p) {
+                // Only participant changes are listed here.
                 let text = match op.kind {
-                    OperationKind::Remove => "  − removal queued",
                     OperationKind::Add => "  + add queued",
+                    _ => "  − removal queued",
                 };
                 put(
                     buf,
@@ -187,9 +181,9 @@ fn draw_row(buf: &mut Buffer, area: Rect, view: &GroupView, ctx: &Ctx, g: &Group
             };
             let sign = match op.kind {
                 OperationKind::Add => "+",
-                OperationKind::Remove => "−",
+                _ => "−",
             };
-            let head = format!("{sign} {:<15} ", op.participant.e164());
+            let head = format!("{sign} {:<15} ", op.person.label());
             let end = put(buf, x + 2, y, &head, w.saturating_sub(2), style);
             let tone = match op.state {
                 OperationState::Pending => Tone::Warn,

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use crate::domain::Participant;
+use crate::domain::Query;
 use crate::tui::action::{Action, Hint};
 use crate::tui::model::{GroupDetail, RowKey};
 
@@ -25,7 +25,7 @@ pub struct GroupView {
     /// Rows picked with Space.
     pub picked: BTreeSet<RowKey>,
     /// The person the groups filter searched, marked among the members.
-    pub searched: Option<Participant>,
+    pub searched: Option<Query>,
 }
 
 /// Rows of the view in `area` (inside the border).

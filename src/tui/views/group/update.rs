@@ -2,7 +2,7 @@
 //! changes, and following the selected group and the store.
 
 use crate::domain::OpSpec;
-use crate::domain::{OperationKind, OperationState, Participant};
+use crate::domain::{OperationKind, OperationState, Person};
 use crate::tui::action::Action;
 use crate::tui::model::{GroupDetail, RowKey};
 use crate::tui::msg::{Effect, Loaded};
@@ -119,7 +119,7 @@ fn remove(view: &mut GroupView) -> Vec<Reply> {
     let Some(group) = view.detail.as_ref() else {
         return vec![Reply::notice(Tone::Warn, "no group selected")];
     };
-    let mut people: Vec<Participant> = view
+    let mut people: Vec<Person> = view
         .picked
         .iter()
         .filter_map(|r| match r {
@@ -142,8 +142,8 @@ fn remove(view: &mut GroupView) -> Vec<Reply> {
     view.picked.retain(|r| matches!(r, RowKey::Op(_)));
     let ops = people
         .into_iter()
-        .map(|participant| {
-            OpSpec::for_participant(OperationKind::Remove, group_id.clone(), participant)
+        .filter_map(|person| {
+            OpSpec::for_person(OperationKind::Remove, group_id.clone(), person).ok()
         })
         .collect();
     vec![Reply::Effect(Effect::Enqueue { ops, invalid: 0 })]

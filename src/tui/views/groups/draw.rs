@@ -86,13 +86,19 @@ pub fn draw(view: &GroupsView, ctx: &Ctx, buf: &mut Buffer) {
         if g.failed > 0 {
             put(buf, inner.x + 1, y, "!", 1, theme::tone(Tone::Bad));
         }
-        let subject_style = if g.gone {
+        let subject_style = if g.suspended {
+            theme::tone(Tone::Bad)
+        } else if g.gone {
             theme::tone(Tone::Dim)
         } else {
             row_style
         };
         let subject = if g.gone {
             format!("{} (gone)", g.subject)
+        } else if g.suspended {
+            format!("{} (suspended)", g.subject)
+        } else if g.join_requests > 0 {
+            format!("{} ({} asking)", g.subject, g.join_requests)
         } else {
             g.subject.clone()
         };
@@ -154,7 +160,7 @@ pub fn prompt(view: &GroupsView, ctx: &Ctx) -> Line<'static> {
         Span::styled("▏", theme::key()),
         Span::styled(
             format!(
-                "  {} keep · {} clear · a number finds that person's groups",
+                "  {} keep · {} clear · a number, BSUID or @name finds their groups",
                 ctx.keymap.hint(&[Action::Confirm], ""),
                 ctx.keymap.hint(&[Action::Back], "")
             ),

@@ -1,29 +1,31 @@
-//! The groups view: the mirror's groups through the filter (text, or a phone number that finds
-//! the groups a person is in), a cursor and the groups picked with Space.
+//! The groups view: the mirror's groups through the filter (text, or a phone number, BSUID or
+//! username that finds the groups a person is in), a cursor and the groups picked with Space.
 
 mod draw;
 mod update;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use crate::domain::Participant;
+use crate::domain::{Person, Query};
 use crate::tui::action::{Action, Hint};
 use crate::tui::model::{GroupRow, Mirror};
 
 use super::cursor::{Cursor, MOVES};
 use super::{Ctx, Reply, View, ViewMsg};
 
-/// The groups filter: text typed after `/`. Text that reads as a phone number searches for the
-/// groups that person is in.
+/// The groups filter: text typed after `/`. Text that reads as a phone number or a BSUID
+/// searches for the groups that person is in; so does a username (`@` optional) that a member
+/// of the mirror has, else it filters subjects as any text does.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
     pub text: String,
     pub editing: bool,
-    /// The person searched for and the groups the mirror has them in, once the store answered.
-    pub person: Option<(Participant, BTreeSet<String>)>,
+    /// The person searched for and the groups the mirror has them in (each with the member as
+    /// that group lists them), once the store answered.
+    pub person: Option<(Query, BTreeMap<String, Person>)>,
     /// The text `visible` was last filtered with (lower case), so that typing more only
     /// searches the groups still shown; `None` after the list changed.
     pub applied: Option<String>,
@@ -73,7 +75,7 @@ impl GroupsView {
             Some(ids) => rows
                 .iter()
                 .enumerate()
-                .filter(|(_, g)| ids.contains(&g.id))
+                .filter(|(_, g)| ids.contains_key(&g.id))
                 .map(|(i, _)| i)
                 .collect(),
             None if needle.is_empty() => (0..rows.len()).collect(),

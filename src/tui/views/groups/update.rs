@@ -1,12 +1,12 @@
 //! The groups view's update: moving and picking, the filter as it is typed, the person search,
 //! removing the searched person, and following the mirror.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::domain::OpSpec;
-use crate::domain::{OperationKind, Participant};
+use crate::domain::{OperationKind, Participant, Person, Query, Region, UserId};
 use crate::tui::action::Action;
 use crate::tui::key::typed;
 use crate::tui::msg::{Effect, Loaded};
@@ -43,11 +43,18 @@ pub fn update(view: &mut GroupsView, ctx: &Ctx, msg: &ViewMsg) -> Vec<Reply> {
             person,
             groups,
         }) if *query == view.filter.text => {
-            let set: BTreeSet<String> = groups.iter().cloned().collect();
-            view.picked.retain(|g| set.contains(g));
-            view.filter.person = Some((person.clone(), set));
-            view.refilter(ctx.mirror, ctx.area);
-            selected(view, ctx)
+            // A username no member has is text like any other: the subject filter stands
+            // (unless it found someone before: then they are in no group any more).
+            let searching = view.filter.person.is_some();
+            if groups.is_empty() && matches!(person, Query::Username(_)) && !searching {
+                Vec::new()
+            } else {
+                let found: BTreeMap<String, Person> = groups.iter().cloned().collect();
+                view.picked.retain(|g| found.contains_key(g));
+                view.filter.person = Some((person.clone(), found));
+                view.refilter(ctx.mirror, ctx.area);
+                selected(view, ctx)
+            }
         }
         ViewMsg::Broadcast(Broadcast::MirrorLoaded) => mirror_loaded(view, ctx),
         ViewMsg::Broadcast(Broadcast::StoreChanged | Broadcast::SyncDone) => {
@@ -55,7 +62,7 @@ pub fn update(view: &mut GroupsView, ctx: &Ctx, msg: &ViewMsg) -> Vec<Reply> {
         }
         _ => Vec::new(),
     };
-    let now_searched = view.filter.person.as_ref().map(|(p, _)| p);
+    let now_searched = view.filter.person.as_ref().map(|(q, _)| q);
     if now_searched != searched.as_ref() {
         replies.push(Reply::Broadcast(Broadcast::PersonSearched(
             now_searched.cloned(),
@@ -99,15 +106,16 @@ fn move_by(view: &mut GroupsView, ctx: &Ctx, delta: isize) -> Vec<Reply> {
     selected(view, ctx)
 }
 
-/// Queues the removal of the searched person from the picked groups (or the current one).
+/// Queues the removal of the searched person from the picked groups (or the current one), as
+/// each group lists them.
 fn remove(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
-    let Some((person, _)) = view.filter.person.clone() else {
+    let Some((_, found)) = view.filter.person.clone() else {
         let open = ctx.keymap.keys_text(Action::Open);
         let filter = ctx.keymap.keys_text(Action::Filter);
         return vec![Reply::notice(
             Tone::Warn,
             format!(
-                "to remove: open the group ({open}) and pick members, or search a number ({filter})"
+                "to remove: open the group ({open}) and pick members, or search a number, BSUID or @username ({filter})"
             ),
         )];
     };
@@ -124,7 +132,10 @@ fn remove(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
     }
     let ops = groups
         .into_iter()
-        .map(|group_id| OpSpec::for_participant(OperationKind::Remove, group_id, person.clone()))
+        .filter_map(|group_id| {
+            let member = found.get(&group_id)?.clone();
+            OpSpec::for_person(OperationKind::Remove, group_id, member).ok()
+        })
         .collect();
     vec![Reply::Effect(Effect::Enqueue { ops, invalid: 0 })]
 }
@@ -180,20 +191,39 @@ fn looks_like_number(text: &str) -> bool {
             .all(|c| c.is_ascii_digit() || " +-().".contains(c))
 }
 
+/// The person filter text asks for: a phone number, a BSUID, or a username (which may also be
+/// text of a subject).
+fn person_query(text: &str, region: Option<Region>) -> Option<Query> {
+    let trimmed = text.trim();
+    if looks_like_number(trimmed) {
+        return Participant::parse(trimmed, region).ok().map(Query::Phone);
+    }
+    if UserId::is_meant(trimmed) {
+        return UserId::parse(trimmed).ok().map(Query::User);
+    }
+    Query::username(trimmed)
+}
+
 fn filter_changed(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
     let text = view.filter.text.clone();
     view.picked.clear();
-    if looks_like_number(&text)
-        && let Ok(person) = Participant::parse(&text, ctx.region)
-    {
-        return vec![Reply::Effect(Effect::FindPerson {
-            query: text,
+    let query = person_query(&text, ctx.region);
+    let find = |person: Query| {
+        Reply::Effect(Effect::FindPerson {
+            query: text.clone(),
             person,
-        })];
+        })
+    };
+    match query {
+        Some(person @ (Query::Phone(_) | Query::User(_))) => vec![find(person)],
+        other => {
+            view.filter.person = None;
+            view.refilter(ctx.mirror, ctx.area);
+            let mut replies = selected(view, ctx);
+            replies.extend(other.map(find));
+            replies
+        }
     }
-    view.filter.person = None;
-    view.refilter(ctx.mirror, ctx.area);
-    selected(view, ctx)
 }
 
 /// The mirror was read again: filter it anew, search the person again, say what is selected.

@@ -6,7 +6,7 @@ use crate::domain::when::clock;
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::Ctx;
-use crate::tui::widgets::{pane, put};
+use crate::tui::widgets::{pane, placeholder, put};
 
 use super::LogView;
 
@@ -25,14 +25,7 @@ pub fn draw(view: &LogView, ctx: &Ctx, buf: &mut Buffer) {
     let inner = pane(buf, area, &title, focused);
     let rows = usize::from(inner.height);
     if log.lines.is_empty() {
-        put(
-            buf,
-            inner.x + 1,
-            inner.y,
-            "Requests and their outcomes appear here.",
-            inner.width.saturating_sub(1),
-            theme::tone(Tone::Dim),
-        );
+        placeholder(buf, inner, "Requests and their outcomes appear here.");
         return;
     }
     let end = log.lines.len().saturating_sub(log.scroll);

@@ -11,6 +11,15 @@ fn secs(ms: u64) -> String {
     format!("{:.1} s", ms as f64 / 1000.0)
 }
 
+/// A group by its subject; a create's request, which has none yet, as `a new group`.
+fn group(mirror: &Mirror, id: &str) -> String {
+    if id.is_empty() {
+        "a new group".to_owned()
+    } else {
+        mirror.label(id)
+    }
+}
+
 fn request(mirror: &Mirror, r: &RequestInfo) -> String {
     let attempt = if r.attempt > 1 {
         format!(" (try {})", r.attempt)
@@ -20,7 +29,7 @@ fn request(mirror: &Mirror, r: &RequestInfo) -> String {
     format!(
         "{} {} ×{}{attempt}",
         r.method,
-        mirror.label(&r.group_id),
+        group(mirror, &r.group_id),
         r.participants
     )
 }
@@ -51,7 +60,7 @@ pub fn lines(mirror: &Mirror, event: &Event) -> Vec<Line> {
             format!(
                 "planned {} {}: {}",
                 kind,
-                mirror.label(group_id),
+                group(mirror, group_id),
                 participants
                     .iter()
                     .map(|p| sanitize(p))
@@ -141,16 +150,18 @@ pub fn lines(mirror: &Mirror, event: &Event) -> Vec<Line> {
                 (None, Some(m)) => format!(": {}", sanitize(m)),
                 (None, None) => String::new(),
             };
-            one(
-                tone,
-                format!(
-                    "{outcome} {op} {kind} {} in {}{why}",
-                    sanitize(participant),
-                    mirror.label(group_id)
-                ),
-            )
+            let who = if participant.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", sanitize(participant))
+            };
+            let group = group(mirror, group_id);
+            one(tone, format!("{outcome} {op} {kind}{who} in {group}{why}"))
         }
-        // The app asks for no fetch yet.
+        Event::Fetched { result: Err(e), .. } => one(
+            Tone::Warn,
+            format!("could not read: {}", sanitize(&e.message)),
+        ),
         Event::Progress(_) | Event::SyncProgress { .. } | Event::Fetched { .. } => Vec::new(),
         Event::Paused => one(Tone::Warn, "paused".into()),
         Event::Resumed => one(Tone::Info, "resumed".into()),

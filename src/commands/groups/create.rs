@@ -1,0 +1,98 @@
+//! `groups create`: one group (`--subject`), or a CSV of them (`--from FILE`), queued, shown or
+//! made at once; made ones are printed with their id and invite link.
+
+use std::fs::File;
+
+use crate::cli::GroupCreateArgs;
+use crate::commands::lifecycle::{Mode, apply};
+use crate::commands::local::store_failure;
+use crate::config::Settings;
+use crate::domain::group::{check_description, check_subject};
+use crate::domain::text::sanitize;
+use crate::domain::{JoinApprovalMode, NewGroup, OpSpec, OperationState};
+use crate::exit::{Failure, Outcome};
+use crate::import::{ImportError, read_new_groups};
+use crate::session::Session;
+
+pub async fn run(settings: &Settings, args: GroupCreateArgs) -> Result<Outcome, Failure> {
+    let groups = match &args.from {
+        Some(path) => from_file(path)?,
+        None => {
+            let subject = check_subject(args.subject.as_deref().unwrap_or_default())
+                .map_err(|e| Failure::input(format!("--subject: {e}")))?;
+            let description = args
+                .description
+                .as_deref()
+                .map(check_description)
+                .transpose()
+                .map_err(|e| Failure::input(format!("--description: {e}")))?;
+            vec![NewGroup {
+                subject,
+                description,
+                join_approval_mode: if args.approval {
+                    JoinApprovalMode::ApprovalRequired
+                } else {
+                    JoinApprovalMode::AutoApprove
+                },
+            }]
+        }
+    };
+    let specs = groups
+        .into_iter()
+        .map(|new| OpSpec::Create { group: None, new })
+        .collect();
+    let mode = Mode::from(&args.send);
+    let (outcome, ended) = apply(settings, specs, mode).await?;
+    if mode == Mode::Now {
+        print_made(settings, &ended).await?;
+    }
+    Ok(outcome)
+}
+
+/// The groups of a CSV file, or every bad line on stderr and an input error.
+fn from_file(path: &std::path::Path) -> Result<Vec<NewGroup>, Failure> {
+    let name = path.display().to_string();
+    let file = File::open(path).map_err(|e| Failure::input(format!("{name}: cannot open: {e}")))?;
+    match read_new_groups(file) {
+        Ok(file) => {
+            if let Some(encoding) = file.encoding {
+                eprintln!("{name}: read as {encoding} (the file is not UTF-8)");
+            }
+            Ok(file.groups.into_iter().map(|(_, g)| g).collect())
+        }
+        Err(ImportError::Invalid { bad, bad_more, .. }) => {
+            for line in &bad {
+                eprintln!("{name}:{}: {}", line.line, line.reason);
+            }
+            if bad_more > 0 {
+                eprintln!("{name}: … and {bad_more} more bad lines");
+            }
+            Err(Failure::input(format!(
+                "{name}: {} bad line(s); no group was created or queued",
+                bad.len() + bad_more
+            )))
+        }
+        Err(e) => Err(Failure::input(format!("{name}: {e}"))),
+    }
+}
+
+/// Each group made: `ID  LINK  SUBJECT` on stdout.
+async fn print_made(settings: &Settings, ended: &[crate::store::Operation]) -> Result<(), Failure> {
+    let session = Session::local(settings).await?;
+    for op in ended {
+        let (OperationState::Confirmed, Some(group)) = (op.state, op.group()) else {
+            continue;
+        };
+        let mirrored = session.store().group(group).await.map_err(store_failure)?;
+        let link = mirrored
+            .as_ref()
+            .and_then(|g| g.about.invite_link.clone())
+            .unwrap_or_else(|| "(link not read: `wa-groups groups link ID`)".into());
+        let subject = match &op.spec {
+            OpSpec::Create { new, .. } => sanitize(&new.subject),
+            _ => String::new(),
+        };
+        println!("{}  {}  {subject}", sanitize(group), sanitize(&link));
+    }
+    Ok(())
+}

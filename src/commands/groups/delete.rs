@@ -1,0 +1,46 @@
+//! `groups delete ID...`: asks, naming each group and its members as the mirror has them
+//! (`--yes` in scripts), then queues, shows or sends the deletions.
+
+use crate::cli::GroupDeleteArgs;
+use crate::commands::lifecycle::{Mode, apply, ask};
+use crate::commands::local::store_failure;
+use crate::config::Settings;
+use crate::domain::OpSpec;
+use crate::domain::text::sanitize;
+use crate::exit::{Failure, Outcome};
+use crate::session::Session;
+
+pub async fn run(settings: &Settings, args: GroupDeleteArgs) -> Result<Outcome, Failure> {
+    let mode = Mode::from(&args.send);
+    let ids: Vec<String> = args.ids.iter().map(|g| g.as_str().to_owned()).collect();
+    if mode != Mode::DryRun {
+        let session = Session::local(settings).await?;
+        let mut named = Vec::new();
+        for id in &ids {
+            let group = session.store().group(id).await.map_err(store_failure)?;
+            named.push(match group {
+                Some(g) => format!(
+                    "\"{}\" ({}, {} member(s))",
+                    sanitize(&g.subject),
+                    sanitize(id),
+                    g.member_count
+                ),
+                None => format!("{} (not in the mirror)", sanitize(id)),
+            });
+        }
+        let question = format!(
+            "Delete {}: every participant is removed, the business too",
+            named.join(", ")
+        );
+        if !ask(&question, args.yes)? {
+            eprintln!("nothing deleted");
+            return Ok(Outcome::Done);
+        }
+    }
+    let specs = ids
+        .into_iter()
+        .map(|group| OpSpec::Delete { group })
+        .collect();
+    let (outcome, _) = apply(settings, specs, mode).await?;
+    Ok(outcome)
+}

@@ -1,0 +1,167 @@
+//! What the group lifecycle commands share: each change queued (the default), shown with
+//! `--dry-run`, or sent at once with `--now` (queued, then submitted exactly, through the same
+//! engine as `submit`); a question before a destructive one; and how each change ended.
+
+use std::io::IsTerminal;
+
+use super::exactly::{Followed, queue_and_submit};
+use super::local::store_failure;
+use crate::cli::SendArgs;
+use crate::config::Settings;
+use crate::domain::text::sanitize;
+use crate::domain::{OpSpec, OperationState};
+use crate::engine::EngineConfig;
+use crate::engine::preview::preview_specs;
+use crate::exit::{Failure, Outcome};
+use crate::session::Session;
+use crate::store::{Operation, OperationFilter};
+
+/// How the changes are made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Queue,
+    DryRun,
+    Now,
+}
+
+impl From<&SendArgs> for Mode {
+    fn from(args: &SendArgs) -> Mode {
+        if args.dry_run {
+            Mode::DryRun
+        } else if args.now {
+            Mode::Now
+        } else {
+            Mode::Queue
+        }
+    }
+}
+
+/// Asks before a destructive change: yes with `--yes`; else a `[y/N]` question on a
+/// terminal; without a terminal, an input error naming `--yes`.
+pub fn ask(question: &str, yes: bool) -> Result<bool, Failure> {
+    if yes {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::input(format!(
+            "{question}: add --yes to do it without asking"
+        )));
+    }
+    eprint!("{question}? [y/N] ");
+    let mut answer = String::new();
+    let _ = std::io::stdin().read_line(&mut answer);
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+/// Makes `specs` as `mode` says; with `--now`, returns each operation as it ended (a create
+/// names the group it made).
+pub async fn apply(
+    settings: &Settings,
+    specs: Vec<OpSpec>,
+    mode: Mode,
+) -> Result<(Outcome, Vec<Operation>), Failure> {
+    match mode {
+        Mode::DryRun => {
+            let session = Session::local(settings).await?;
+            let plan = preview_specs(session.store(), specs)
+                .await
+                .map_err(store_failure)?;
+            super::submit::print_plan(settings, &plan, false);
+            Ok((Outcome::Done, Vec::new()))
+        }
+        Mode::Queue => {
+            let session = Session::local(settings).await?;
+            let report = session
+                .store()
+                .enqueue(specs)
+                .await
+                .map_err(store_failure)?;
+            for line in crate::present::enqueue_lines(&report, sanitize) {
+                println!("{}", line.text);
+            }
+            for flagged in &report.flagged {
+                eprintln!(
+                    "warning: {} {}: {}",
+                    flagged.id,
+                    flagged.spec.describe(),
+                    sanitize(&flagged.flag)
+                );
+            }
+            eprintln!(
+                "nothing is sent yet: `wa-groups submit` sends it (or run this again with --now)"
+            );
+            Ok((Outcome::Done, Vec::new()))
+        }
+        Mode::Now => now(settings, specs).await,
+    }
+}
+
+/// Queues the changes and submits exactly them; prints how each ended.
+async fn now(
+    settings: &Settings,
+    specs: Vec<OpSpec>,
+) -> Result<(Outcome, Vec<Operation>), Failure> {
+    let session = Session::online(settings).await?;
+    let (report, Followed { summary, held, .. }) =
+        queue_and_submit(&session, specs, EngineConfig::default()).await?;
+    for flagged in &report.flagged {
+        eprintln!(
+            "warning: {}: {}",
+            flagged.spec.describe(),
+            sanitize(&flagged.flag)
+        );
+    }
+    let ended = session
+        .store()
+        .operations(OperationFilter {
+            ids: Some(report.ids),
+            ..OperationFilter::default()
+        })
+        .await
+        .map_err(store_failure)?;
+    let mut open = 0;
+    for op in &ended {
+        let line = match op.state {
+            OperationState::Confirmed => "done".to_owned(),
+            OperationState::Skipped => {
+                format!("skipped: {}", crate::present::note(op).unwrap_or_default())
+            }
+            OperationState::Failed => {
+                format!("failed: {}", crate::present::note(op).unwrap_or_default())
+            }
+            OperationState::Accepted => {
+                "accepted by the server, not seen applied yet: the next `submit` settles it".into()
+            }
+            _ => match held.get(&op.id) {
+                Some(reason) => format!("held back: {} (still queued)", sanitize(reason)),
+                None => format!(
+                    "not settled{}: it stays queued; `submit` settles it",
+                    summary
+                        .stopped
+                        .as_deref()
+                        .map(|s| format!(" ({})", sanitize(s)))
+                        .unwrap_or_default()
+                ),
+            },
+        };
+        if !matches!(
+            op.state,
+            OperationState::Confirmed | OperationState::Skipped
+        ) {
+            open += 1;
+        }
+        let group = op
+            .group()
+            .map(|g| format!("{}: ", sanitize(g)))
+            .unwrap_or_default();
+        eprintln!("{group}{}: {line}", op.spec.describe());
+    }
+    Ok((
+        if open == 0 {
+            Outcome::Done
+        } else {
+            Outcome::SomeFailed
+        },
+        ended,
+    ))
+}

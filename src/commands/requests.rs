@@ -1,0 +1,192 @@
+//! `requests list|approve|reject`: the pending join requests of approval_required groups, read
+//! now; approving or rejecting them (by id, or `--all` read now), queued, shown or sent at once.
+
+use serde_json::json;
+
+use super::groups::{fetch, fetch_failure};
+use super::lifecycle::{Mode, apply, ask};
+use super::local::store_failure;
+use crate::cli::{RequestDecisionArgs, RequestsCommand};
+use crate::config::Settings;
+use crate::domain::text::sanitize;
+use crate::domain::{GroupId, OpSpec};
+use crate::engine::{Fetch, Fetched};
+use crate::exit::{Failure, Outcome};
+use crate::present::columns;
+use crate::session::Session;
+use crate::store::StoredJoinRequest;
+
+pub async fn run(settings: &Settings, cmd: RequestsCommand) -> Result<Outcome, Failure> {
+    match cmd {
+        RequestsCommand::List { group, json } => list(settings, group.as_ref(), json).await,
+        RequestsCommand::Approve(args) => decide(settings, args, true).await,
+        RequestsCommand::Reject(args) => decide(settings, args, false).await,
+    }
+}
+
+/// Reads the pending requests now (kept in the mirror); the groups that could not be read.
+async fn read(
+    settings: &Settings,
+    group: Option<&GroupId>,
+) -> Result<(Vec<StoredJoinRequest>, Vec<(String, String)>), Failure> {
+    let session = Session::online(settings).await?;
+    let what = Fetch::JoinRequests(group.map(|g| g.as_str().to_owned()));
+    match fetch(&session, what).await {
+        Ok(Fetched::JoinRequests { requests, unread }) => Ok((requests, unread)),
+        Ok(_) => Err(Failure::request("the engine read something else")),
+        Err(e) => Err(fetch_failure(group.map_or("", |g| g.as_str()), e)),
+    }
+}
+
+async fn list(
+    settings: &Settings,
+    group: Option<&GroupId>,
+    json: bool,
+) -> Result<Outcome, Failure> {
+    let (requests, unread) = read(settings, group).await?;
+    for (g, why) in &unread {
+        eprintln!(
+            "could not read the join requests of group {}: {}",
+            sanitize(g),
+            sanitize(why)
+        );
+    }
+    if json {
+        let list: Vec<_> = requests
+            .iter()
+            .map(|r| {
+                let person = r.person.as_ref();
+                json!({
+                    "group": r.group_id, "join_request_id": r.join_request_id,
+                    "participant": person.map(|p| p.user_ref()),
+                    "username": person.and_then(|p| p.username()),
+                    "user_id": person.and_then(|p| p.user_id()).map(|id| id.as_str()),
+                    "created_at": r.created_at,
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&list).unwrap_or_default()
+        );
+    } else {
+        print_table(&requests);
+        eprintln!("{} pending join request(s)", requests.len());
+    }
+    Ok(if unread.is_empty() {
+        Outcome::Done
+    } else {
+        Outcome::SomeFailed
+    })
+}
+
+/// The requests as a table, each column as wide as what it shows: the group and request ids
+/// whole (they are typed back to `requests approve|reject`), the asker as people are shown
+/// everywhere (cut past 48 characters), when they asked.
+fn print_table(requests: &[StoredJoinRequest]) {
+    let rows: Vec<[String; 4]> = requests
+        .iter()
+        .map(|r| {
+            [
+                sanitize(&r.group_id),
+                sanitize(&r.join_request_id),
+                sanitize(&r.label()),
+                r.created_at
+                    .map(crate::domain::when::rfc3339)
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let column = |i: usize, header: &str, min: usize, max: usize| {
+        columns::width(header, rows.iter().map(|r| r[i].as_str()), min, max)
+    };
+    let group = column(0, "GROUP", 0, usize::MAX);
+    let id = column(1, "JOIN REQUEST", 0, usize::MAX);
+    let who = column(2, "WHO", 16, 48);
+    println!(
+        "{:<group$}  {:<id$}  {:<who$}  ASKED",
+        "GROUP", "JOIN REQUEST", "WHO"
+    );
+    for [g, r, person, asked] in &rows {
+        println!(
+            "{g:<group$}  {r:<id$}  {:<who$}  {asked}",
+            columns::fit(person, who)
+        );
+    }
+}
+
+async fn decide(
+    settings: &Settings,
+    args: RequestDecisionArgs,
+    approve: bool,
+) -> Result<Outcome, Failure> {
+    let requests: Vec<StoredJoinRequest> = if args.all {
+        let (requests, unread) = read(settings, args.group.as_ref()).await?;
+        for (g, why) in &unread {
+            eprintln!(
+                "could not read the join requests of group {}: {}",
+                sanitize(g),
+                sanitize(why)
+            );
+        }
+        requests
+    } else {
+        // The ids as the mirror knows them (read with `requests list`), or of --group.
+        let session = Session::local(settings).await?;
+        let known = session
+            .store()
+            .join_requests(args.group.as_ref().map(|g| g.as_str()))
+            .await
+            .map_err(store_failure)?;
+        let mut out = Vec::new();
+        for id in &args.ids {
+            match known.iter().find(|r| r.join_request_id == *id) {
+                Some(r) => out.push(r.clone()),
+                None => match &args.group {
+                    Some(g) => out.push(StoredJoinRequest {
+                        group_id: g.as_str().to_owned(),
+                        join_request_id: id.clone(),
+                        person: None,
+                        created_at: None,
+                        read_at: 0,
+                    }),
+                    None => {
+                        return Err(Failure::input(format!(
+                            "join request {}: not among the pending requests read (`wa-groups requests list`), and no --group names its group",
+                            sanitize(id)
+                        )));
+                    }
+                },
+            }
+        }
+        out
+    };
+    if requests.is_empty() {
+        eprintln!(
+            "no pending join request to {}",
+            if approve { "approve" } else { "reject" }
+        );
+        return Ok(Outcome::Done);
+    }
+    let mode = Mode::from(&args.send);
+    if !approve && mode != Mode::DryRun {
+        let question = format!("Reject {} join request(s)", requests.len());
+        if !ask(&question, args.yes)? {
+            eprintln!("nothing rejected");
+            return Ok(Outcome::Done);
+        }
+    }
+    let specs = requests
+        .into_iter()
+        .map(|r| {
+            let (group, request) = (r.group_id.clone(), r.reference());
+            if approve {
+                OpSpec::Approve { group, request }
+            } else {
+                OpSpec::Reject { group, request }
+            }
+        })
+        .collect();
+    let (outcome, _) = apply(settings, specs, mode).await?;
+    Ok(outcome)
+}

@@ -1,0 +1,228 @@
+//! Approving and rejecting join requests: up to 8 ids of one group a request (the most per call
+//! is not documented; 8 is a safe guess), each id judged by the answer's
+//! `approved_`/`rejected_join_requests` and `failed_join_requests`; what the answer took (or
+//! did not name, or whose answer was lost) is confirmed by reading the group's pending
+//! requests and the group itself, so the mirror shows who is in now.
+
+use std::collections::BTreeMap;
+
+use crate::api::{Answer, ApiError, Call, ErrorClass};
+use crate::domain::plan::{PendingOp, Plan, PlannedRequest};
+use crate::domain::{EventType, GroupEvent, OpSpec, OperationKind};
+use crate::store::MirrorChange;
+
+use super::{
+    Confirmation, EventMatch, Found, Kind, Mirror, Seen, Sent, Verdict, all_failed, gone_failure,
+};
+
+/// A join request that does not exist (§1.11, `pywa/errors.py`).
+const NO_SUCH_REQUEST: i64 = 131213;
+
+/// The approve and reject kinds.
+pub struct JoinRequests;
+
+fn id_of(op: &PendingOp) -> String {
+    op.spec
+        .join_request()
+        .map(|r| r.id.clone())
+        .unwrap_or_default()
+}
+
+fn gone_request() -> Verdict {
+    Verdict::Skipped("no such pending join request: withdrawn, or answered already".into())
+}
+
+impl Kind for JoinRequests {
+    const BATCH: usize = 8;
+
+    fn plan(ops: &[&PendingOp], _mirror: &Mirror) -> Plan {
+        let mut by: BTreeMap<(&str, OperationKind), Vec<PendingOp>> = BTreeMap::new();
+        for op in ops {
+            if let Some(group) = op.spec.group() {
+                by.entry((group, op.spec.kind()))
+                    .or_default()
+                    .push((*op).clone());
+            }
+        }
+        let mut plan = Plan::default();
+        for ((group, kind), ops) in by {
+            for chunk in ops.chunks(Self::BATCH) {
+                plan.requests.push(PlannedRequest::of(
+                    kind,
+                    Some(group.to_owned()),
+                    chunk.to_vec(),
+                ));
+            }
+        }
+        plan
+    }
+
+    fn request(request: &PlannedRequest) -> Call {
+        let group = request.group_id().to_owned();
+        let ids = request.ops.iter().map(id_of).collect();
+        if request.kind == OperationKind::Reject {
+            Call::RejectJoinRequests { group, ids }
+        } else {
+            Call::ApproveJoinRequests { group, ids }
+        }
+    }
+
+    fn settle(request: &PlannedRequest, answer: &Result<Answer, ApiError>) -> Vec<Verdict> {
+        match answer {
+            Ok(Answer::Decided { answered, .. }) => request
+                .ops
+                .iter()
+                .map(|op| {
+                    let id = id_of(op);
+                    if answered.done.contains(&id) {
+                        return Verdict::Accepted;
+                    }
+                    match answered.failed.iter().find(|f| f.join_request_id == id) {
+                        Some(f) if f.code == Some(NO_SUCH_REQUEST) => gone_request(),
+                        Some(f) => Verdict::Failed {
+                            code: f.code,
+                            message: f.message.clone(),
+                        },
+                        // Not named: the read settles it too.
+                        None => Verdict::Accepted,
+                    }
+                })
+                .collect(),
+            Ok(_) => request.ops.iter().map(|_| Verdict::Accepted).collect(),
+            Err(e) if e.code() == Some(NO_SUCH_REQUEST) && request.ops.len() == 1 => {
+                vec![gone_request()]
+            }
+            Err(e) if e.class() == ErrorClass::Participant && request.ops.len() == 1 => {
+                all_failed(request, e)
+            }
+            Err(e) => all_failed(request, e),
+        }
+    }
+
+    fn mirror(request: &PlannedRequest, answer: &Answer) -> Vec<MirrorChange> {
+        match answer {
+            Answer::Decided { answered, .. } if !answered.done.is_empty() => {
+                vec![MirrorChange::JoinRequestsAnswered {
+                    group: request.group_id().to_owned(),
+                    ids: answered.done.clone(),
+                }]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn confirmation(spec: &OpSpec) -> Confirmation {
+        Confirmation::ReadJoinRequests(spec.group().unwrap_or_default().to_owned())
+    }
+
+    fn applied(ops: &[Sent], seen: &Seen) -> Vec<Found> {
+        if let Some(gone) = gone_failure(seen) {
+            return ops.iter().map(|_| gone.clone()).collect();
+        }
+        let Seen::JoinRequests(pending) = seen else {
+            return ops.iter().map(|_| Found::No).collect();
+        };
+        ops.iter()
+            .map(|op| {
+                let id = op
+                    .spec
+                    .join_request()
+                    .map(|r| r.id.as_str())
+                    .unwrap_or_default();
+                if pending.iter().any(|r| r.id == id) {
+                    Found::No
+                } else {
+                    Found::Yes
+                }
+            })
+            .collect()
+    }
+
+    /// An approval is confirmed by the `group_participants_add` that lets the asker in
+    /// (`groups-api-2026.md` §2.3: one event for a bulk approval, `reason: invite_link`, and
+    /// **no `request_id`**), matched by group and asker (phone in any of its forms, or BSUID).
+    /// A rejection: nothing, Meta sends no webhook for it (R, §1.7); the read of the pending
+    /// requests settles it.
+    fn settle_by_event(spec: &OpSpec, event: &GroupEvent, how: EventMatch) -> Option<Verdict> {
+        let OpSpec::Approve { group, request } = spec else {
+            return None;
+        };
+        let asker = request.person.as_ref()?;
+        let joined = how == EventMatch::Member
+            && event.kind == EventType::ParticipantsAdd
+            && event.group_id.as_deref() == Some(group.as_str())
+            && event.names(asker);
+        joined.then_some(Verdict::Confirmed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{JoinRequestFailure, JoinRequestsAnswered, WriteAccepted};
+    use crate::domain::{JoinRequestRef, OpId};
+
+    fn approve(id: &str) -> PendingOp {
+        PendingOp {
+            id: OpId(id.len() as i64),
+            spec: OpSpec::Approve {
+                group: "g".into(),
+                request: JoinRequestRef {
+                    id: id.into(),
+                    person: None,
+                },
+            },
+        }
+    }
+
+    #[test]
+    fn each_id_is_settled_by_the_answer_or_left_to_a_read() {
+        let request = PlannedRequest::of(
+            OperationKind::Approve,
+            Some("g".into()),
+            vec![approve("A"), approve("BB"), approve("CCC"), approve("DDDD")],
+        );
+        let answer = Answer::Decided {
+            answered: JoinRequestsAnswered {
+                done: vec!["A".into()],
+                failed: vec![
+                    JoinRequestFailure {
+                        join_request_id: "BB".into(),
+                        code: Some(131203),
+                        message: "terms".into(),
+                    },
+                    JoinRequestFailure {
+                        join_request_id: "CCC".into(),
+                        code: Some(131213),
+                        message: "none".into(),
+                    },
+                ],
+                request_id: None,
+            },
+            write: WriteAccepted {
+                status: 200,
+                request_id: None,
+                partial: false,
+                failed: vec![],
+            },
+        };
+        let verdicts = JoinRequests::settle(&request, &Ok(answer.clone()));
+        assert_eq!(verdicts[0], Verdict::Accepted);
+        assert_eq!(
+            verdicts[1],
+            Verdict::Failed {
+                code: Some(131203),
+                message: "terms".into()
+            }
+        );
+        assert!(matches!(verdicts[2], Verdict::Skipped(_)));
+        assert_eq!(verdicts[3], Verdict::Accepted);
+        assert_eq!(
+            JoinRequests::mirror(&request, &answer),
+            [MirrorChange::JoinRequestsAnswered {
+                group: "g".into(),
+                ids: vec!["A".into()]
+            }]
+        );
+    }
+}

@@ -1,0 +1,100 @@
+//! The group lifecycle's global actions, on the selected group: a new group and a change of
+//! one (the group dialog), its deletion and a new invite link (the one confirm), its link
+//! copied (OSC 52), and its join requests view opened or closed.
+
+use crate::engine::{Command, Fetch};
+use crate::tui::action::Action;
+use crate::tui::intent::Intent;
+use crate::tui::msg::Effect;
+use crate::tui::overlays::{Confirm, GroupForm, Overlay};
+use crate::tui::state::State;
+use crate::tui::text::Tone;
+use crate::tui::views::Pane;
+
+use super::notice;
+
+/// Does what a lifecycle action asks.
+pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
+    if action == Action::NewGroup {
+        state.overlays.push(Overlay::GroupForm(GroupForm::create()));
+        return Vec::new();
+    }
+    let Some(row) = state
+        .selected_group()
+        .and_then(|id| state.shared.mirror.get(&id))
+        .cloned()
+    else {
+        return notice(state, Tone::Warn, "no group selected");
+    };
+    if row.gone && action != Action::JoinRequests {
+        return notice(state, Tone::Warn, "this group is gone from the server");
+    }
+    match action {
+        Action::EditGroup => {
+            let description = state
+                .views
+                .requests
+                .detail
+                .as_ref()
+                .filter(|d| d.id == row.id)
+                .and_then(|d| d.description.clone());
+            let form = GroupForm::edit(row.id.clone(), row.subject.clone(), description);
+            state.overlays.push(Overlay::GroupForm(form));
+            Vec::new()
+        }
+        Action::DeleteGroup => ask(
+            state,
+            Intent::DeleteGroup {
+                group: row.id.clone(),
+                subject: row.subject.clone(),
+                members: row.members,
+            },
+        ),
+        Action::ResetLink => ask(
+            state,
+            Intent::ResetLink {
+                group: row.id.clone(),
+                subject: row.subject.clone(),
+            },
+        ),
+        Action::CopyLink => match &row.invite_link {
+            Some(link) => {
+                let shown = format!("copied {link} (OSC 52)");
+                state.notice = Some(crate::tui::text::Line::new(Tone::Good, shown));
+                vec![Effect::Copy(link.clone())]
+            }
+            None => {
+                let open = state.shared.keymap.keys_text(Action::JoinRequests);
+                notice(
+                    state,
+                    Tone::Warn,
+                    format!("no link read yet for this group: {open} reads it"),
+                )
+            }
+        },
+        Action::JoinRequests if state.focus == Pane::Requests => {
+            state.focus = Pane::Group;
+            Vec::new()
+        }
+        Action::JoinRequests => {
+            state.focus = Pane::Requests;
+            let mut effects = vec![Effect::LoadJoinRequests(row.id.clone())];
+            if !row.suspended && !row.gone {
+                effects.push(Effect::Engine(Command::Fetch(Fetch::InviteLink(
+                    row.id.clone(),
+                ))));
+                effects.push(Effect::Engine(Command::Fetch(Fetch::JoinRequests(Some(
+                    row.id.clone(),
+                )))));
+            }
+            effects
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn ask(state: &mut State, intent: Intent) -> Vec<Effect> {
+    let confirm = Confirm::new(intent, &state.shared);
+    state.overlays.push(Overlay::Confirm(confirm));
+    Vec::new()
+}

@@ -1,0 +1,145 @@
+//! The join requests view's drawing: the group's link, who may join, its description, then
+//! the pending requests with the picked ones marked.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use crate::domain::{JoinApprovalMode, MAX_GROUP_MEMBERS};
+use crate::present::columns;
+use crate::tui::action::Action;
+use crate::tui::text::Tone;
+use crate::tui::theme;
+use crate::tui::views::Ctx;
+use crate::tui::widgets::{pane, placeholder, put_cut};
+
+use super::RequestsView;
+
+pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
+    let area = ctx.area;
+    if area.height < 3 || area.width < 4 {
+        return;
+    }
+    ratatui::widgets::Widget::render(ratatui::widgets::Clear, area, buf);
+    let Some(d) = &view.detail else {
+        let inner = pane(buf, area, " Join requests ", ctx.focused);
+        placeholder(buf, inner, "Reading…");
+        return;
+    };
+    let title = format!(" {} · link and join requests ", d.subject);
+    let inner = pane(buf, area, &title, ctx.focused);
+    let (x, w) = (inner.x + 1, inner.width.saturating_sub(2));
+    let mut y = inner.y;
+    let bottom = inner.y + inner.height;
+    let mut line = |y: &mut u16, text: &str, tone: Tone| {
+        if *y < bottom {
+            put_cut(buf, x, *y, text, w, theme::tone(tone));
+            *y += 1;
+        }
+    };
+    let keys = format!(
+        "{} copy · {} reset",
+        ctx.keymap.keys_text(Action::CopyLink),
+        ctx.keymap.keys_text(Action::ResetLink)
+    );
+    match &d.invite_link {
+        Some(link) => {
+            let read = d
+                .invite_link_read_at
+                .map(|t| format!(" (read {})", crate::domain::when::clock(t)))
+                .unwrap_or_default();
+            line(&mut y, &format!("Link  {link}{read}"), Tone::Plain);
+            line(&mut y, &format!("      {keys}"), Tone::Dim);
+        }
+        None => {
+            line(&mut y, "Link  not read yet (reading…)", Tone::Dim);
+            line(&mut y, &format!("      {keys}"), Tone::Dim);
+        }
+    }
+    let mode = match d.mode {
+        Some(JoinApprovalMode::ApprovalRequired) => "approval required: people ask, you approve",
+        Some(JoinApprovalMode::AutoApprove) => "auto approve: the link lets people in",
+        None => "not read yet",
+    };
+    let state = if d.gone {
+        " · GONE"
+    } else if d.suspended {
+        " · SUSPENDED by WhatsApp (131207)"
+    } else {
+        ""
+    };
+    line(
+        &mut y,
+        &format!(
+            "Joins {mode} · {}/{MAX_GROUP_MEMBERS} members{state}",
+            d.member_count
+        ),
+        if d.suspended || d.gone {
+            Tone::Bad
+        } else {
+            Tone::Plain
+        },
+    );
+    let about = d
+        .description
+        .as_deref()
+        .filter(|t| !t.is_empty())
+        .unwrap_or("(no description)");
+    line(&mut y, &format!("About {about}"), Tone::Dim);
+    let picked = if view.picked.is_empty() {
+        String::new()
+    } else {
+        format!(" · {} picked", view.picked.len())
+    };
+    line(
+        &mut y,
+        &format!("Pending join requests ({}){picked}", d.requests.len()),
+        Tone::Info,
+    );
+    if d.requests.is_empty() {
+        line(&mut y, "  none", Tone::Dim);
+        return;
+    }
+    let rows = usize::from(bottom.saturating_sub(y));
+    let first = view.cursor.offset.min(d.requests.len());
+    let shown: Vec<(usize, &crate::store::StoredJoinRequest, String)> = d
+        .requests
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .map(|(i, r)| (i, r, crate::domain::text::sanitize(&r.label())))
+        .collect();
+    // The asker's column as wide as the widest shown (whole before the time they asked, which
+    // is cut first when the pane is narrow).
+    let who = columns::width(
+        "",
+        shown.iter().map(|(.., l)| l.as_str()),
+        16,
+        usize::from(w).saturating_sub(2),
+    );
+    for (i, r, label) in shown {
+        let mark = if view.picked.contains(&r.join_request_id) {
+            "•"
+        } else {
+            " "
+        };
+        let asked = r
+            .created_at
+            .map(|t| format!("  asked {}", crate::domain::when::rfc3339(t)))
+            .unwrap_or_default();
+        let text = format!("{mark} {:<who$}{asked}", columns::fit(&label, who));
+        let style = if view.picked.contains(&r.join_request_id) {
+            theme::picked()
+        } else {
+            Default::default()
+        };
+        put_cut(buf, x, y, &text, w, style);
+        if i == view.cursor.index {
+            buf.set_style(
+                Rect::new(inner.x, y, inner.width, 1),
+                theme::cursor(ctx.focused),
+            );
+        }
+        y += 1;
+    }
+}

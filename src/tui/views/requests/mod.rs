@@ -1,0 +1,102 @@
+//! The join requests view: the selected group's settings (description, who may join),
+//! invite link (copy, reset) and pending join requests, picked with Space and approved or
+//! rejected (the picked, or all shown) after the one confirm. Drawn over the group pane while
+//! it has the keys; `join_requests` opens and closes it.
+
+mod draw;
+mod update;
+
+use std::collections::BTreeSet;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use crate::domain::JoinApprovalMode;
+use crate::domain::text::sanitize;
+use crate::store::{MirrorGroup, StoredJoinRequest, UnixMs};
+use crate::tui::action::{Action, Hint};
+
+use super::cursor::{Cursor, MOVES};
+use super::{Ctx, Reply, View, ViewMsg};
+
+/// What the view shows of a group, made safe for the screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestsDetail {
+    pub id: String,
+    pub subject: String,
+    pub description: Option<String>,
+    pub mode: Option<JoinApprovalMode>,
+    pub suspended: bool,
+    pub gone: bool,
+    pub member_count: u32,
+    /// The link as last read, and when.
+    pub invite_link: Option<String>,
+    pub invite_link_read_at: Option<UnixMs>,
+    pub requests: Vec<StoredJoinRequest>,
+}
+
+impl RequestsDetail {
+    /// From the mirror; every server string made safe here.
+    pub fn new(group: MirrorGroup, requests: Vec<StoredJoinRequest>) -> RequestsDetail {
+        RequestsDetail {
+            subject: sanitize(&group.subject),
+            description: group.about.description.as_deref().map(sanitize),
+            mode: group.about.join_approval_mode,
+            suspended: group.about.suspended,
+            gone: group.gone_at.is_some(),
+            member_count: group.member_count,
+            invite_link: group.about.invite_link.as_deref().map(sanitize),
+            invite_link_read_at: group.about.invite_link_read_at,
+            id: group.id,
+            requests,
+        }
+    }
+}
+
+/// The view's state.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestsView {
+    /// The group shown, once read.
+    pub detail: Option<RequestsDetail>,
+    pub cursor: Cursor,
+    /// Join request ids picked with Space.
+    pub picked: BTreeSet<String>,
+}
+
+/// Rows of the list in `area`: inside the border, below the six lines of settings.
+fn list_rows(area: Rect) -> usize {
+    usize::from(area.height.saturating_sub(8))
+}
+
+impl View for RequestsView {
+    fn update(&mut self, ctx: &Ctx, msg: &ViewMsg) -> Vec<Reply> {
+        update::update(self, ctx, msg)
+    }
+
+    fn draw(&self, ctx: &Ctx, buf: &mut Buffer) {
+        draw::draw(self, ctx, buf);
+    }
+
+    fn commands(&self) -> Vec<Hint> {
+        let mut hints: Vec<Hint> = MOVES.iter().map(|a| a.hint()).collect();
+        hints.extend([
+            Action::Select.hint(),
+            Action::Approve.hint(),
+            Action::Reject.hint(),
+            Action::JoinRequests.hint(),
+        ]);
+        hints
+    }
+
+    fn group(&self, _ctx: &Ctx) -> Option<String> {
+        self.detail.as_ref().map(|d| d.id.clone())
+    }
+
+    fn drawn(&self, has_keys: bool) -> bool {
+        has_keys
+    }
+
+    fn tab_stop(&self) -> bool {
+        false
+    }
+}

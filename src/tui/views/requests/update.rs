@@ -1,0 +1,109 @@
+//! The join requests view's update: moving and picking, approve and reject (through the one
+//! confirm), closing, and following the selected group and the store.
+
+use crate::domain::JoinRequestRef;
+use crate::engine::Event;
+use crate::tui::action::Action;
+use crate::tui::intent::Intent;
+use crate::tui::msg::{Effect, Loaded};
+use crate::tui::text::Tone;
+use crate::tui::views::cursor::delta;
+use crate::tui::views::{Broadcast, Ctx, Pane, Reply, ViewMsg};
+
+use super::{RequestsView, list_rows};
+
+pub fn update(view: &mut RequestsView, ctx: &Ctx, msg: &ViewMsg) -> Vec<Reply> {
+    match msg {
+        ViewMsg::Key {
+            action: Some(action),
+            ..
+        } => act(view, ctx, *action),
+        ViewMsg::Resize => {
+            let len = view.detail.as_ref().map_or(0, |d| d.requests.len());
+            view.cursor.fit(len, list_rows(ctx.area));
+            Vec::new()
+        }
+        ViewMsg::Loaded(Loaded::JoinRequests(id, detail)) => {
+            if view.detail.as_ref().is_some_and(|d| d.id != *id) {
+                view.cursor = Default::default();
+                view.picked.clear();
+            }
+            view.detail = detail.clone();
+            if let Some(d) = &view.detail {
+                view.picked
+                    .retain(|p| d.requests.iter().any(|r| r.join_request_id == *p));
+                view.cursor.fit(d.requests.len(), list_rows(ctx.area));
+            }
+            Vec::new()
+        }
+        ViewMsg::Engine {
+            event: Event::Fetched { .. },
+            ..
+        }
+        | ViewMsg::Broadcast(Broadcast::StoreChanged | Broadcast::SyncDone) => reload(view),
+        ViewMsg::Broadcast(Broadcast::GroupSelected(Some(id)))
+            if ctx.focused && view.detail.as_ref().is_none_or(|d| d.id != *id) =>
+        {
+            vec![Reply::Effect(Effect::LoadJoinRequests(id.clone()))]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn reload(view: &RequestsView) -> Vec<Reply> {
+    view.detail
+        .as_ref()
+        .map(|d| Reply::Effect(Effect::LoadJoinRequests(d.id.clone())))
+        .into_iter()
+        .collect()
+}
+
+fn act(view: &mut RequestsView, ctx: &Ctx, action: Action) -> Vec<Reply> {
+    let len = view.detail.as_ref().map_or(0, |d| d.requests.len());
+    if let Some(delta) = delta(action, list_rows(ctx.area)) {
+        view.cursor.step(delta, len, list_rows(ctx.area));
+        return Vec::new();
+    }
+    match action {
+        Action::Select => {
+            let Some(id) = view
+                .detail
+                .as_ref()
+                .and_then(|d| d.requests.get(view.cursor.index))
+                .map(|r| r.join_request_id.clone())
+            else {
+                return Vec::new();
+            };
+            if !view.picked.remove(&id) {
+                view.picked.insert(id);
+            }
+            view.cursor.step(1, len, list_rows(ctx.area));
+            Vec::new()
+        }
+        Action::Approve | Action::Reject => decide(view, action == Action::Approve),
+        Action::JoinRequests => vec![Reply::Focus(Pane::Group)],
+        _ => Vec::new(),
+    }
+}
+
+/// Asks to approve or reject the picked requests, or every one shown when none is picked.
+fn decide(view: &RequestsView, approve: bool) -> Vec<Reply> {
+    let Some(detail) = &view.detail else {
+        return vec![Reply::notice(Tone::Warn, "no group selected")];
+    };
+    let requests: Vec<JoinRequestRef> = detail
+        .requests
+        .iter()
+        .filter(|r| view.picked.is_empty() || view.picked.contains(&r.join_request_id))
+        .map(|r| r.reference())
+        .collect();
+    if requests.is_empty() {
+        return vec![Reply::notice(Tone::Plain, "no pending join request here")];
+    }
+    vec![Reply::Ask(Intent::Decide {
+        group: detail.id.clone(),
+        subject: detail.subject.clone(),
+        approve,
+        requests,
+    })]
+}

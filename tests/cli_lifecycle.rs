@@ -1,0 +1,264 @@
+//! The group lifecycle through the commands, as an operator runs them against the sandbox: a
+//! cohort created from a CSV with its links printed, a user joining by link, another asking and
+//! approved, a third rejected, a group renamed and one deleted; bad input refused whole; a
+//! create whose answer is lost found, never made twice.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Run, run};
+use wa_groups::sandbox::{self, Faults, Sandbox, SandboxConfig, User};
+
+fn user(phone: &str) -> User<'_> {
+    User {
+        phone,
+        username: None,
+        hide_phone: None,
+    }
+}
+
+async fn sandbox(seed: u64) -> Sandbox {
+    sandbox::start(SandboxConfig {
+        groups: 3,
+        seed,
+        approval_rate: 0.0,
+        create_delay_ms: 50,
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox")
+}
+
+/// `groups create --from FILE --now`, run in `home`.
+async fn create_from(sb: &Sandbox, home: &Path, file: &Path) -> Run {
+    let file = file.to_str().expect("path");
+    run(sb, home, &["groups", "create", "--from", file, "--now"]).await
+}
+
+fn by_subject(sb: &Sandbox, subject: &str) -> Vec<String> {
+    sb.group_ids()
+        .into_iter()
+        .filter(|g| sb.subject(g).as_deref() == Some(subject))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cohort_from_a_csv_to_approved_members_renamed_and_one_deleted() {
+    let sb = sandbox(21).await;
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let mut csv = String::from("subject,description,join_approval_mode\n");
+    for n in 1..=20 {
+        let mode = if n % 2 == 0 {
+            "approval_required"
+        } else {
+            "auto_approve"
+        };
+        csv.push_str(&format!("Cohort {n:02},\"Week {n}, Mondays\",{mode}\n"));
+    }
+    let file = h.join("cohort.csv");
+    std::fs::write(&file, csv).expect("csv");
+    let path = file.to_str().expect("path");
+
+    let preview = run(&sb, h, &["groups", "create", "--from", path, "--dry-run"]).await;
+    assert_eq!(preview.code, 0, "{}", preview.stderr);
+    assert_eq!(
+        preview
+            .stdout
+            .matches("POST   /v23.0/100000000000001/groups")
+            .count(),
+        20
+    );
+    assert_eq!(sb.group_ids().len(), 3, "a dry run creates nothing");
+
+    let made = run(&sb, h, &["groups", "create", "--from", path, "--now"]).await;
+    assert_eq!(made.code, 0, "{}\n{}", made.stdout, made.stderr);
+    let lines: Vec<&str> = made.stdout.lines().collect();
+    assert_eq!(lines.len(), 20, "{}", made.stdout);
+    let mut made_groups = Vec::new();
+    for (n, line) in (1..=20).zip(&lines) {
+        let parts: Vec<&str> = line.splitn(3, "  ").collect();
+        assert_eq!(parts[2], format!("Cohort {n:02}"), "{line}");
+        assert!(parts[1].starts_with("https://chat.whatsapp.com/"), "{line}");
+        assert_eq!(sb.invite_link(parts[0]).as_deref(), Some(parts[1]));
+        assert_eq!(by_subject(&sb, parts[2]), [parts[0]], "one group each");
+        made_groups.push((parts[0].to_owned(), parts[1].to_owned()));
+    }
+
+    let links = run(&sb, h, &["groups", "links", "--csv"]).await;
+    assert_eq!(links.code, 0, "{}", links.stderr);
+    assert_eq!(links.stdout.lines().count(), 1 + 23, "{}", links.stdout);
+    for (id, link) in &made_groups {
+        assert!(links.stdout.contains(&format!("\"{id}\"")) && links.stdout.contains(link));
+    }
+
+    // A user joins the first (auto_approve) group by its link.
+    let (open_group, open_link) = &made_groups[0];
+    sb.join_by_link(open_link, &user("+12122000401"))
+        .expect("joins");
+    assert!(
+        sb.members(open_group)
+            .expect("group")
+            .contains(&"12122000401".to_string())
+    );
+
+    // Two ask to join the second (approval_required): one approved, one rejected.
+    let (approval_group, approval_link) = &made_groups[1];
+    let (_, asked) = sb
+        .ask_to_join(approval_link, &user("+12122000402"))
+        .expect("asks");
+    let (_, refused) = sb
+        .ask_to_join(approval_link, &user("+12122000403"))
+        .expect("asks");
+    let listed = run(
+        &sb,
+        h,
+        &["requests", "list", "--group", approval_group, "--json"],
+    )
+    .await;
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert!(listed.stdout.contains(&asked) && listed.stdout.contains(&refused));
+    let reject = [
+        "requests",
+        "reject",
+        "--group",
+        approval_group,
+        &refused,
+        "--now",
+    ];
+    let no_yes = run(&sb, h, &reject).await;
+    assert_eq!(no_yes.code, 2, "a rejection asks: {}", no_yes.stderr);
+    let rejected = run(&sb, h, &[&reject[..], &["--yes"]].concat()).await;
+    assert_eq!(rejected.code, 0, "{}", rejected.stderr);
+    let approve = ["requests", "approve", "--group", approval_group, "--all"];
+    let approved = run(&sb, h, &[&approve[..], &["--now"]].concat()).await;
+    assert_eq!(approved.code, 0, "{}", approved.stderr);
+    let members = sb.members(approval_group).expect("group");
+    assert!(
+        members.contains(&"12122000402".to_string()),
+        "approved: {members:?}"
+    );
+    assert!(
+        !members.contains(&"12122000403".to_string()),
+        "rejected: {members:?}"
+    );
+    assert_eq!(sb.join_requests(approval_group).map(|r| r.len()), Some(0));
+
+    // Renamed, and one deleted (it asks; --yes in scripts).
+    let renamed = run(
+        &sb,
+        h,
+        &[
+            "groups",
+            "update",
+            open_group,
+            "--subject",
+            "Cohort 01 (2026)",
+            "--now",
+        ],
+    )
+    .await;
+    assert_eq!(renamed.code, 0, "{}", renamed.stderr);
+    assert_eq!(sb.subject(open_group).as_deref(), Some("Cohort 01 (2026)"));
+    let (doomed, _) = &made_groups[2];
+    let asked = run(&sb, h, &["groups", "delete", doomed, "--now"]).await;
+    assert_eq!(asked.code, 2, "{}", asked.stderr);
+    assert!(
+        asked.stderr.contains("Cohort 03") && asked.stderr.contains("--yes"),
+        "{}",
+        asked.stderr
+    );
+    let deleted = run(&sb, h, &["groups", "delete", doomed, "--now", "--yes"]).await;
+    assert_eq!(deleted.code, 0, "{}", deleted.stderr);
+    assert!(sb.group(doomed).is_none());
+    let queue = run(&sb, h, &["queue", "list", "--json"]).await;
+    let ops: Vec<serde_json::Value> = serde_json::from_str(&queue.stdout).expect("json");
+    assert!(
+        ops.iter().all(|op| op["state"] == "confirmed"),
+        "{}",
+        queue.stdout
+    );
+    let log = run(&sb, h, &["log", "--csv"]).await;
+    assert!(
+        log.stdout.contains("\"create\"") && log.stdout.contains("\"delete\""),
+        "{}",
+        log.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_lines_create_nothing_and_each_is_named() {
+    let sb = sandbox(22).await;
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let file = h.join("bad.csv");
+    let long = "x".repeat(129);
+    std::fs::write(
+        &file,
+        format!("subject,join_approval_mode\nGood,\n{long},\nOther,maybe\nGood,\n"),
+    )
+    .expect("csv");
+    let out = create_from(&sb, h, &file).await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let name = file.display().to_string();
+    for line in [3, 4, 5] {
+        assert!(
+            out.stderr.contains(&format!("{name}:{line}: ")),
+            "line {line}: {}",
+            out.stderr
+        );
+    }
+    assert_eq!(sb.group_ids().len(), 3, "nothing created");
+    let queue = run(&sb, h, &["queue", "list", "--json"]).await;
+    assert_eq!(queue.stdout.trim(), "[]", "nothing queued");
+    let photo = h.join("photo.png");
+    std::fs::write(&photo, b"\x89PNG\r\n\x1a\n0000").expect("png");
+    let group = sb.group_ids()[0].clone();
+    let out = run(
+        &sb,
+        h,
+        &[
+            "groups",
+            "update",
+            &group,
+            "--photo",
+            photo.to_str().expect("path"),
+        ],
+    )
+    .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("not a JPEG"), "{}", out.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn creates_whose_answers_are_dropped_are_found_never_made_twice() {
+    let sb = sandbox(23).await;
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let file = h.join("lost.csv");
+    std::fs::write(&file, "subject\nLost 1\nLost 2\nLost 3\nLost 4\n").expect("csv");
+    sb.set_faults(Faults {
+        drop_rate: 1.0,
+        writes_only: true,
+        ..Faults::default()
+    });
+    let out = create_from(&sb, h, &file).await;
+    let found = out.stdout.lines().count();
+    assert!(found > 0, "{}\n{}", out.stdout, out.stderr);
+    for n in 1..=4 {
+        let subject = format!("Lost {n}");
+        let groups = by_subject(&sb, &subject);
+        assert!(groups.len() <= 1, "{subject} made twice");
+        assert_eq!(
+            out.stdout.contains(&subject),
+            groups.len() == 1,
+            "{subject}: printed iff made\n{}",
+            out.stdout
+        );
+    }
+    assert_eq!(sb.group_ids().len(), 3 + found);
+    assert_eq!(out.code, if found == 4 { 0 } else { 1 }, "{}", out.stderr);
+    let stats = sb.stats();
+    assert_eq!(stats["by_route"]["POST /groups"]["dropped"], 4, "{stats}");
+}

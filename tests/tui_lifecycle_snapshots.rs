@@ -1,0 +1,128 @@
+//! Snapshots of the lifecycle's screens at 80x24 and 120x40, from fixed data (no clock): the
+//! group dialog, the join requests view with its link, the delete confirm naming the group and
+//! its members, and suspended groups and groups with requests marked in the list.
+
+mod tui_common;
+
+use crossterm::event::KeyCode;
+use tui_common::screen::{T0, fresh, snap};
+use tui_common::{person, press, summary};
+use wa_groups::domain::{JoinApprovalMode, Participant, Person, UserId};
+use wa_groups::store::{GroupAbout, GroupSummary, MirrorGroup, StoredJoinRequest};
+use wa_groups::tui::views::Pane;
+use wa_groups::tui::views::requests::RequestsDetail;
+use wa_groups::tui::{Loaded, Msg, State, update};
+
+fn groups() -> Vec<GroupSummary> {
+    let mut cohort = summary("G-COHORT", "Spring cohort A", 2, 0, 0);
+    cohort.join_requests = 2;
+    cohort.invite_link = Some("https://chat.whatsapp.com/AbCdEf123456".into());
+    let mut suspended = summary("G-SUSP", "Flea market", 5, 0, 0);
+    suspended.suspended = true;
+    vec![
+        summary("G-BOOK", "Book Club", 8, 0, 0),
+        suspended,
+        cohort,
+        summary("G-RIVER", "Riverside Runners", 5, 0, 0),
+    ]
+}
+
+fn requests() -> RequestsDetail {
+    // One asker with a phone shown, one with it hidden (BSUID and username only).
+    let asked = |id: &str, wa_id: Option<&str>, username: Option<&str>, at: i64| {
+        let phone = wa_id.map(|w| Participant::from_wa_id(w).expect("wa_id"));
+        let user_id = UserId::parse("US.13491208655302741918").ok();
+        StoredJoinRequest {
+            group_id: "G-COHORT".into(),
+            join_request_id: id.into(),
+            person: Person::known(phone, user_id)
+                .map(|p| p.with_username(username.map(str::to_owned))),
+            created_at: Some(at),
+            read_at: T0,
+        }
+    };
+    RequestsDetail::new(
+        MirrorGroup {
+            id: "G-COHORT".into(),
+            subject: "Spring cohort A".into(),
+            members: vec![person(1).into(), person(2).into()],
+            member_count: 2,
+            read_at: T0,
+            gone_at: None,
+            about: GroupAbout {
+                description: Some("Weekly check-ins, Mondays at 10".into()),
+                join_approval_mode: Some(JoinApprovalMode::ApprovalRequired),
+                suspended: false,
+                created_at: Some(T0 - 86_400_000),
+                invite_link: Some("https://chat.whatsapp.com/AbCdEf123456".into()),
+                invite_link_read_at: Some(T0),
+            },
+        },
+        vec![
+            asked("SlJRXzAwMQ", Some("15550100002"), None, T0 - 3_600_000),
+            asked("SlJRXzAwMg", None, Some("ana.k"), T0 - 60_000),
+        ],
+    )
+}
+
+fn state(w: u16, h: u16) -> State {
+    let mut s = fresh(w, h);
+    update(&mut s, Msg::Loaded(Loaded::Groups(groups())));
+    s
+}
+
+/// The cursor on the cohort, the join requests view open on it.
+fn on_requests(w: u16, h: u16) -> State {
+    let mut s = state(w, h);
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('J'));
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::JoinRequests("G-COHORT".into(), Some(requests()))),
+    );
+    s
+}
+
+#[test]
+fn new_group_dialog() {
+    snap!("new_group", |w, h| {
+        let mut s = state(w, h);
+        press(&mut s, KeyCode::Char('n'));
+        for c in "Spring cohort B".chars() {
+            press(&mut s, KeyCode::Char(c));
+        }
+        press(&mut s, KeyCode::Tab);
+        press(&mut s, KeyCode::Tab);
+        press(&mut s, KeyCode::Char(' '));
+        s
+    });
+}
+
+#[test]
+fn join_requests_view_with_the_link() {
+    snap!("join_requests", |w, h| {
+        let mut s = on_requests(w, h);
+        assert_eq!(s.focus, Pane::Requests);
+        press(&mut s, KeyCode::Char(' '));
+        s
+    });
+}
+
+#[test]
+fn approving_asks_with_the_requests() {
+    snap!("approve_confirm", |w, h| {
+        let mut s = on_requests(w, h);
+        press(&mut s, KeyCode::Char('A'));
+        s
+    });
+}
+
+#[test]
+fn delete_confirm_names_the_group_and_its_members() {
+    snap!("delete_confirm", |w, h| {
+        let mut s = state(w, h);
+        press(&mut s, KeyCode::Char('D'));
+        s
+    });
+}
