@@ -283,6 +283,64 @@ async fn every_case_arrives_signed_in_meta_shapes_with_request_ids_where_documen
     );
 }
 
+/// An add of someone already a member: the answer is a 200, and the webhook gives their
+/// outcome as every participant's comes (`groups-api-2026.md` §1.8, §2.3): named among the
+/// added (they are in, as asked), never left out nor failed.
+#[tokio::test]
+async fn an_add_of_a_member_names_them_among_the_added() {
+    let receiver = Receiver::start(0).await;
+    let sb = sandbox_to(&receiver, |c| c.groups = 1).await;
+    let api = Api::new(&sb);
+    let group = sb.insert_group("Open", &["12125550201", "12125550202"]);
+    let path = format!("{group}/participants");
+    for (users, expected) in [
+        (
+            vec!["+12125550201", "+12125550204"],
+            vec!["+12125550201", "+12125550204"],
+        ),
+        (vec!["12125550202"], vec!["12125550202"]),
+    ] {
+        let items: Vec<Value> = users.iter().map(|u| json!({"user": u})).collect();
+        let answer = api
+            .json("POST", &path, &body(json!({"participants": items})))
+            .await;
+        assert_eq!(answer.status, 200, "{users:?}: {answer:?}");
+        let request_id = answer.json()["request_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let item = receiver
+            .item("add", move |_, v| v["request_id"] == request_id.as_str())
+            .await;
+        assert_eq!(item["type"], "group_participants_add");
+        let inputs: Vec<&str> = item["added_participants"]
+            .as_array()
+            .expect("added")
+            .iter()
+            .map(|p| p["input"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(inputs, expected, "{item}");
+        for added in item["added_participants"].as_array().into_iter().flatten() {
+            let digits = added["input"]
+                .as_str()
+                .unwrap_or_default()
+                .trim_start_matches('+');
+            assert_eq!(added["wa_id"], digits, "{item}");
+        }
+        assert!(
+            item.get("failed_participants").is_none() && item.get("errors").is_none(),
+            "{item}"
+        );
+    }
+    let members = sb.members(&group).unwrap_or_default();
+    assert_eq!(
+        members.len(),
+        3,
+        "one joined; the members stayed: {members:?}"
+    );
+    sb.shutdown().await;
+}
+
 #[tokio::test]
 async fn a_create_that_meets_the_limit_fails_in_its_webhook() {
     let receiver = Receiver::start(0).await;

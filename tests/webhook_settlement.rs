@@ -149,6 +149,78 @@ async fn a_batch_removal_is_settled_by_its_webhook_with_no_read_back() {
     sb.shutdown().await;
 }
 
+/// `submit --yes --json` with a minute of wait for webhooks (a read could only come after
+/// it): its summary, once `confirmed` changes are confirmed, each by its webhook.
+async fn submit_settled_by_webhooks(sb: &Sandbox, home: &Path, confirmed: u64) -> Value {
+    let summary = json(
+        sb,
+        home,
+        &["submit", "--yes", "--json", "--webhook-wait-ms", "60000"],
+    )
+    .await;
+    let p = &summary["progress"];
+    assert_eq!(
+        (p["confirmed"].as_u64(), p["by_webhook"].as_u64()),
+        (Some(confirmed), Some(confirmed)),
+        "{summary}"
+    );
+    summary
+}
+
+/// The event of `kind` that `wa-groups events --json [--group G]` lists, which settled an
+/// operation as confirmed.
+async fn settling_event(sb: &Sandbox, home: &Path, kind: &str, group: Option<&str>) -> Value {
+    let mut args = vec!["events", "--json"];
+    if let Some(group) = group {
+        args.extend(["--group", group]);
+    }
+    let events = json(sb, home, &args).await;
+    let found: Vec<&Value> = events
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["type"] == kind)
+        .collect();
+    assert_eq!(found.len(), 1, "{events}");
+    assert_eq!(
+        found[0]["settled"]["operations"][0]["state"], "confirmed",
+        "{events}"
+    );
+    found[0].clone()
+}
+
+/// An add of someone already a member, whom the mirror knows only by BSUID (so whether the
+/// number is theirs cannot be told, and the add is sent): the sandbox names them among the
+/// added in the add's webhook, as it does each participant's outcome, and the engine takes
+/// that as the add confirmed, with no read of the group; the member stays one.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_add_of_a_member_is_confirmed_by_its_webhook() {
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let (sb, receiver) = wired(h, |c| {
+        c.groups = 2;
+        c.hidden_phone_rate = 1.0;
+    })
+    .await;
+    let phone = "12122000555";
+    let group = sb.insert_group("Hidden phones", &[phone, "12122000900"]);
+    let person = sb.person(phone).expect("the member");
+    assert!(person.phone_hidden, "known to the business by BSUID only");
+    assert_eq!(run(&sb, h, &["groups", "sync"]).await.code, 0);
+    let added = run(&sb, h, &["queue", "add", "--group", &group, "+12122000555"]).await;
+    assert_eq!(added.code, 0, "{}", added.stderr);
+    let before = gets_of_groups(&sb);
+
+    submit_settled_by_webhooks(&sb, h, 1).await;
+    assert_eq!(gets_of_groups(&sb), before, "no group was read back");
+    assert_eq!(sb.members(&group).map(|m| m.len()), Some(2));
+    let add = settling_event(&sb, h, "group_participants_add", Some(&group)).await;
+    let text = add["text"].as_str().unwrap_or_default();
+    assert!(text.contains("by the business: +12122000555"), "{text}");
+    receiver.shutdown().await;
+    sb.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn under_webhook_chaos_500_operations_end_exact_and_each_is_settled_once() {
     let home = tempfile::tempdir().expect("home");
