@@ -849,6 +849,134 @@ macro_rules! suite {
         }
 
         #[tokio::test]
+        async fn an_event_keeps_join_requests_suspension_settings_and_new_groups() {
+            let (_g, s) = account().await;
+            mirror(&s, "g", &[1]).await;
+            let store = s.store().clone();
+            let apply = |key: &'static str, groups: Vec<GroupChange>| {
+                let (s, store) = (s.clone(), store.clone());
+                async move {
+                    store
+                        .receive_events(
+                            "https://graph.example",
+                            vec![NumberBatch {
+                                phone_number_id: "1000".into(),
+                                events: vec![new_event(key, "g", None)],
+                            }],
+                        )
+                        .await
+                        .expect("receive");
+                    let record = s.unprocessed_events(1).await.expect("open").remove(0);
+                    s.apply_event(EventApplication {
+                        event_id: record.id,
+                        groups,
+                        first: true,
+                        ..EventApplication::default()
+                    })
+                    .await
+                    .expect("apply")
+                }
+            };
+            let asked = |id: &str, who: Person| {
+                GroupChange::JoinRequestOpened(StoredJoinRequest {
+                    group_id: "g".into(),
+                    join_request_id: id.into(),
+                    person: Some(who),
+                    created_at: Some(5_000),
+                    read_at: 5_000,
+                })
+            };
+            let link = "https://chat.whatsapp.com/AbCdEf123456";
+            apply(
+                "a",
+                vec![
+                    asked("J1", hidden(7)),
+                    asked("J2", person(3).into()),
+                    GroupChange::Suspended {
+                        id: "g".into(),
+                        suspended: true,
+                        at: 5_000,
+                    },
+                    GroupChange::Settings {
+                        id: "g".into(),
+                        subject: Some("Renamed".into()),
+                        description: Some("Weekly".into()),
+                        at: 5_000,
+                    },
+                    GroupChange::Created {
+                        id: "new".into(),
+                        subject: "Made".into(),
+                        description: None,
+                        invite_link: Some(link.into()),
+                        join_approval_mode: Some(crate::domain::JoinApprovalMode::ApprovalRequired),
+                        at: 5_000,
+                    },
+                ],
+            )
+            .await;
+            let pending = s.join_requests(Some("g")).await.expect("requests");
+            let askers: Vec<String> = pending.iter().map(|r| r.label()).collect();
+            assert_eq!(askers, ["US.7 @user.7", "+12122000003"]);
+            let g = s.group("g").await.expect("read").expect("kept");
+            assert_eq!(
+                (g.subject.as_str(), g.about.description.as_deref()),
+                ("Renamed", Some("Weekly"))
+            );
+            assert!(g.about.suspended);
+            let made = s.group("new").await.expect("read").expect("made");
+            assert_eq!(made.about.invite_link.as_deref(), Some(link));
+            assert_eq!(
+                made.about.join_approval_mode,
+                Some(crate::domain::JoinApprovalMode::ApprovalRequired)
+            );
+            // One withdrew (by id); the other is in (by person): none pending; lifted.
+            apply(
+                "b",
+                vec![
+                    GroupChange::JoinRequestClosed {
+                        group_id: "g".into(),
+                        join_request_id: Some("J1".into()),
+                        person: None,
+                        at: 6_000,
+                    },
+                    GroupChange::JoinRequestClosed {
+                        group_id: "g".into(),
+                        join_request_id: None,
+                        person: Some(person(3).into()),
+                        at: 6_000,
+                    },
+                    GroupChange::Suspended {
+                        id: "g".into(),
+                        suspended: false,
+                        at: 6_000,
+                    },
+                ],
+            )
+            .await;
+            assert!(s.join_requests(Some("g")).await.expect("none").is_empty());
+            let suspended = || async {
+                let g = s.group("g").await.expect("read").expect("kept");
+                g.about.suspended
+            };
+            assert!(!suspended().await);
+            // A read newer than an event wins: the late event is noted, not applied.
+            let mut read = s.group("g").await.expect("read").expect("kept");
+            read.read_at = 60_000;
+            s.upsert_groups(vec![read]).await.expect("read again");
+            let effects = apply(
+                "c",
+                vec![GroupChange::Suspended {
+                    id: "g".into(),
+                    suspended: true,
+                    at: 7_000,
+                }],
+            )
+            .await;
+            assert_eq!(effects.notes.len(), 1, "{effects:?}");
+            assert!(!suspended().await);
+        }
+
+        #[tokio::test]
         async fn the_target_diff_reads_the_mirror() {
             let (_g, s) = account().await;
             mirror(&s, "g", &[1, 2]).await;

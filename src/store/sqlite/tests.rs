@@ -495,6 +495,89 @@ async fn a_store_of_the_third_schema_keeps_every_row() {
     assert_eq!(read[0].person, Some(asker));
 }
 
+/// A store written by the group lifecycle's schema (v4, the last before the webhook inbox)
+/// opens at today's with every row: groups with their settings, suspension and link, pending
+/// join requests, an accepted create found again by its request id; and the inbox takes an
+/// event at once, which settles that create.
+#[tokio::test]
+async fn a_store_of_the_fourth_schema_keeps_every_row_and_takes_webhook_events() {
+    let (_dir, acct) = migrated_from(4, |conn| {
+        conn.execute_batch(
+            "INSERT INTO groups (account_id, group_id, subject, member_count, read_at, gone_at,
+                    description, join_approval_mode, suspended, created_at, invite_link,
+                    invite_link_read_at, join_requests_read_at)
+                 VALUES (1, 'g1', 'Runners', 1, 10, NULL, 'Sundays', 'approval_required', 1,
+                    5000, 'https://chat.whatsapp.com/AbC', 11, 12);
+             INSERT INTO group_members (account_id, group_id, wa_id, phone_key, user_id)
+                 VALUES (1, 'g1', '12025550001', '12025550001', 'US.1');
+             INSERT INTO join_requests (account_id, group_id, join_request_id, wa_id, user_id,
+                    username, created_at, read_at)
+                 VALUES (1, 'g1', 'SlJR1', NULL, 'US.88', 'cy', 30, 12);
+             INSERT INTO operations (id, account_id, kind, group_id, slot, payload, state,
+                    attempts, request_id, created_at, updated_at)
+                 VALUES (60, 1, 'create', NULL, 'create:Spring cohort',
+                    '{\"subject\":\"Spring cohort\",\"description\":null,\"join_approval_mode\":\"auto_approve\"}',
+                    'accepted', 1, 'RQ-7f3a91', 100, 200);",
+        )
+        .expect("rows of the fourth schema");
+    })
+    .await;
+    let g1 = acct.group("g1").await.expect("read").expect("kept");
+    assert_eq!(
+        (
+            g1.about.description.as_deref(),
+            g1.about.suspended,
+            g1.about.invite_link.as_deref()
+        ),
+        (Some("Sundays"), true, Some("https://chat.whatsapp.com/AbC"))
+    );
+    assert_eq!(g1.members.len(), 1);
+    let requests = acct.join_requests(Some("g1")).await.expect("requests");
+    assert_eq!(
+        requests.iter().map(|r| r.label()).collect::<Vec<_>>(),
+        ["US.88 @cy"]
+    );
+    let create = acct
+        .operations_with_request_id("RQ-7f3a91")
+        .await
+        .expect("by request id");
+    assert_eq!(create.len(), 1);
+    assert_eq!(create[0].state, OperationState::Accepted);
+
+    // The inbox is there: its `group_create` is kept, and settles the create.
+    let mut event = crate::domain::GroupEvent::new(
+        crate::domain::EventField::Lifecycle,
+        crate::domain::EventType::GroupCreate,
+    );
+    event.group_id = Some("R3JwX25ldw".into());
+    event.request_id = Some("RQ-7f3a91".into());
+    event.subject = Some("Spring cohort".into());
+    let received = acct
+        .store()
+        .receive_events(
+            "https://graph.example",
+            vec![crate::store::NumberBatch {
+                phone_number_id: "1000".into(),
+                events: vec![crate::store::NewEvent {
+                    key: "k".into(),
+                    event,
+                }],
+            }],
+        )
+        .await
+        .expect("received");
+    assert_eq!(received[0].1.new, 1);
+    let done = crate::engine::inbox::process_pending(&acct)
+        .await
+        .expect("processed");
+    assert_eq!((done.events, done.operations), (1, 1));
+    let create = &every_operation(&acct).await[0];
+    assert_eq!(
+        (create.state, create.spec.group()),
+        (OperationState::Confirmed, Some("R3JwX25ldw"))
+    );
+}
+
 #[tokio::test]
 async fn no_column_anywhere_is_for_a_token() {
     let (_dir, s) = store_with_account().await;
