@@ -149,6 +149,15 @@ async fn a_batch_removal_is_settled_by_its_webhook_with_no_read_back() {
     sb.shutdown().await;
 }
 
+fn gets_of(sb: &Sandbox, route: &str) -> u64 {
+    sb.stats()["by_route"][route]["200"].as_u64().unwrap_or(0)
+}
+
+/// The successful reads of `routes` the sandbox served so far.
+fn reads<const N: usize>(sb: &Sandbox, routes: [&str; N]) -> [u64; N] {
+    routes.map(|r| gets_of(sb, r))
+}
+
 /// `submit --yes --json` with a minute of wait for webhooks (a read could only come after
 /// it): its summary, once `confirmed` changes are confirmed, each by its webhook.
 async fn submit_settled_by_webhooks(sb: &Sandbox, home: &Path, confirmed: u64) -> Value {
@@ -189,6 +198,51 @@ async fn settling_event(sb: &Sandbox, home: &Path, kind: &str, group: Option<&st
     found[0].clone()
 }
 
+/// A create's outcome learnt from its `group_create` webhook alone (`groups-api-2026.md`
+/// §2.2): the group it made recorded with the operation and printed with the link the event
+/// gave, and no read of the group list, of the group or of its link.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_is_settled_by_its_webhook_with_no_read_back() {
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let (sb, receiver) = wired(h, |c| c.groups = 2).await;
+    let queued = run(
+        &sb,
+        h,
+        &["groups", "create", "--subject", "Spring cohort A"],
+    )
+    .await;
+    assert_eq!(queued.code, 0, "{}", queued.stderr);
+    let routes = ["GET /groups", "GET /group", "GET /invite_link"];
+    let before = reads(&sb, routes);
+
+    let out = run(&sb, h, &["submit", "--yes", "--webhook-wait-ms", "60000"]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(reads(&sb, routes), before, "nothing was read back");
+    let queue = json(&sb, h, &["queue", "list", "--json"]).await;
+    let op = &queue.as_array().expect("ops")[0];
+    assert_eq!(op["state"], "confirmed", "{queue}");
+    let request_id = op["request_id"].as_str().expect("the answer's request_id");
+    let made = sb
+        .group_for_request(request_id)
+        .expect("the sandbox made the group");
+    assert_eq!(
+        op["group"],
+        made.as_str(),
+        "the group made is recorded: {op}"
+    );
+    let link = sb.invite_link(&made).expect("link");
+    assert!(
+        out.stdout
+            .contains(&format!("{made}  {link}  Spring cohort A")),
+        "{}",
+        out.stdout
+    );
+    settling_event(&sb, h, "group_create", None).await;
+    receiver.shutdown().await;
+    sb.shutdown().await;
+}
+
 /// An add of someone already a member, whom the mirror knows only by BSUID (so whether the
 /// number is theirs cannot be told, and the add is sent): the sandbox names them among the
 /// added in the add's webhook, as it does each participant's outcome, and the engine takes
@@ -217,6 +271,140 @@ async fn an_add_of_a_member_is_confirmed_by_its_webhook() {
     let add = settling_event(&sb, h, "group_participants_add", Some(&group)).await;
     let text = add["text"].as_str().unwrap_or_default();
     assert!(text.contains("by the business: +12122000555"), "{text}");
+    receiver.shutdown().await;
+    sb.shutdown().await;
+}
+
+/// A join request and its approval by webhook alone: the request kept in the mirror as it
+/// came (the asker's phone hidden: by BSUID and username), approved by its id, and the
+/// approval confirmed by the `group_participants_add` that names the asker (it carries no
+/// `request_id`, §2.3), with no read of the requests or of the group; the asker is a member.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_approval_is_confirmed_by_the_webhook_that_names_the_asker() {
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let (sb, receiver) = wired(h, |c| {
+        c.groups = 3;
+        c.approval_rate = 1.0;
+    })
+    .await;
+    let group = sb
+        .group_ids()
+        .into_iter()
+        .find(|g| {
+            sb.group(g)
+                .is_some_and(|v| v.join_approval_mode == "approval_required" && v.members.len() < 8)
+        })
+        .expect("an approval_required group with room");
+    assert_eq!(run(&sb, h, &["groups", "sync"]).await.code, 0);
+    let link = sb.invite_link(&group).expect("link");
+    let asker = wa_groups::sandbox::User {
+        phone: "+447400123456",
+        username: Some("ana.k42"),
+        hide_phone: Some(true),
+    };
+    let (_, request) = sb.ask_to_join(&link, &asker).expect("asked");
+    let bsuid = sb.person("447400123456").expect("ana").user_id;
+    let db = store_path(h);
+    let rows = |c: &rusqlite::Connection, sql: &str| {
+        c.query_row(sql, [request.as_str(), bsuid.as_str()], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap_or(-1)
+    };
+    wait_for_db(&db, "the join request in the mirror", |c| {
+        rows(
+            c,
+            "SELECT count(*) FROM join_requests WHERE join_request_id = ?1 AND user_id = ?2
+               AND wa_id IS NULL AND username = 'ana.k42'",
+        ) == 1
+    })
+    .await;
+    let queued = run(
+        &sb,
+        h,
+        &["requests", "approve", "--group", &group, &request],
+    )
+    .await;
+    assert_eq!(queued.code, 0, "{}", queued.stderr);
+    let routes = ["GET /join_requests", "GET /group"];
+    let before = reads(&sb, routes);
+
+    submit_settled_by_webhooks(&sb, h, 1).await;
+    assert_eq!(reads(&sb, routes), before, "nothing was read back");
+    wait_for_db(
+        &db,
+        "the asker a member, the request no longer pending",
+        |c| {
+            rows(
+                c,
+                "SELECT (SELECT count(*) FROM group_members WHERE user_id = ?2)
+                  - (SELECT count(*) FROM join_requests WHERE join_request_id = ?1)",
+            ) == 1
+        },
+    )
+    .await;
+    let joined = settling_event(&sb, h, "group_participants_add", Some(&group)).await;
+    let text = joined["text"].as_str().unwrap_or_default();
+    assert!(
+        text.contains(&format!("{bsuid} @ana.k42 joined")) && text.contains("by approval"),
+        "{text}"
+    );
+    receiver.shutdown().await;
+    sb.shutdown().await;
+}
+
+/// The contract's answers carry no `request_id` (a delete `{"success":true}`, a settings
+/// change a bare 200, §1.12.3): their webhooks, whose `request_id` no operation carried, are
+/// put to the open changes of the group they name (a rename only by the subject it set), and
+/// settle them with no read of the group.
+#[tokio::test(flavor = "multi_thread")]
+async fn answers_without_a_request_id_are_settled_by_their_groups_webhooks() {
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let (sb, receiver) = wired(h, |c| {
+        c.groups = 3;
+        c.answer_shapes = wa_groups::sandbox::AnswerShapes::Contract;
+    })
+    .await;
+    assert_eq!(run(&sb, h, &["groups", "sync"]).await.code, 0);
+    let ids = sb.group_ids();
+    let (renamed, deleted) = (&ids[0], &ids[1]);
+    let rename = [
+        "groups",
+        "update",
+        renamed,
+        "--subject",
+        "Spring cohort (2026)",
+    ];
+    assert_eq!(run(&sb, h, &rename).await.code, 0);
+    let delete = run(&sb, h, &["groups", "delete", deleted, "--yes"]).await;
+    assert_eq!(delete.code, 0, "{}", delete.stderr);
+    let before = gets_of_groups(&sb);
+
+    submit_settled_by_webhooks(&sb, h, 2).await;
+    assert_eq!(gets_of_groups(&sb), before, "no group was read back");
+    let queue = json(&sb, h, &["queue", "list", "--json"]).await;
+    for op in queue.as_array().expect("ops") {
+        assert!(op["request_id"].is_null(), "the answers carried none: {op}");
+    }
+    // The mirror followed the events.
+    let conn = rusqlite::Connection::open(store_path(h)).expect("store");
+    let subject: String = conn
+        .query_row(
+            "SELECT subject FROM groups WHERE group_id = ?1",
+            [renamed.as_str()],
+            |r| r.get(0),
+        )
+        .expect("renamed");
+    assert_eq!(subject, "Spring cohort (2026)");
+    let gone = count(
+        &conn,
+        &format!(
+            "SELECT count(*) FROM groups WHERE group_id = '{deleted}' AND gone_at IS NOT NULL"
+        ),
+    );
+    assert_eq!(gone, 1, "the deleted group is marked gone");
     receiver.shutdown().await;
     sb.shutdown().await;
 }
