@@ -211,7 +211,7 @@ async fn webhook_events_another_process_stores_reach_the_log_and_the_panes() {
         .env_clear()
         .env("HOME", h.dir.path())
         .env("XDG_DATA_HOME", h.dir.path().join("data"))
-        .env("WA_GROUPS_DB", h.dir.path().join("tui.db"))
+        .env("WA_GROUPS_DB", &h.db)
         .env("WA_BASE_URL", sb.base_url())
         .kill_on_drop(true)
         .output();

@@ -28,12 +28,15 @@ pub struct Harness {
     pub input: UnboundedReceiver<TermEvent>,
     pub events: UnboundedReceiver<Event>,
     pub dir: tempfile::TempDir,
+    /// The store's file (for another process on the same store).
+    pub db: std::path::PathBuf,
 }
 
 impl Harness {
     /// Opens the app on the sandbox with a fresh store and asks for a sync.
     pub async fn start(sb: &Sandbox, width: u16, height: u16) -> Harness {
         let (dir, store, session) = sandbox_session(sb).await;
+        let db = store.store().location().into();
         let config = EngineConfig {
             reconcile_delay: Duration::from_millis(50),
             backoff_base: Duration::from_millis(50),
@@ -53,6 +56,7 @@ impl Harness {
             input,
             events,
             dir,
+            db,
         }
     }
 
