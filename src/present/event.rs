@@ -115,11 +115,12 @@ pub fn event_sentence(
                 .as_deref()
                 .map(|l| format!(", invite link {l}"))
                 .unwrap_or_default();
-            let subject = e.subject.as_deref().unwrap_or_default();
-            Line::new(
-                Tone::Good,
-                format!("group created: \"{subject}\" ({g}){link}"),
-            )
+            // The group as the operator knows it names its subject once the mirror has it.
+            let named = match e.subject.as_deref() {
+                Some(subject) if !g.contains(subject) => format!("\"{subject}\" ({g})"),
+                _ => g,
+            };
+            Line::new(Tone::Good, format!("group created: {named}{link}"))
         }
         EventType::GroupCreate => Line::new(
             Tone::Bad,
@@ -282,6 +283,24 @@ mod tests {
             event_line(&record, name).text,
             "removed from Brookfield Parents by the business: +15550100003; not removed: \
              +15550100005 (131212 not in group) — settled #12 confirmed"
+        );
+    }
+
+    #[test]
+    fn a_created_group_is_named_with_its_subject_once() {
+        let mut made = GroupEvent::new(EventField::Lifecycle, EventType::GroupCreate);
+        made.group_id = Some("Z3Jw".into());
+        made.subject = Some("Spring cohort A".into());
+        let effects = EventEffects::default();
+        let in_mirror = |_: &str| "\"Spring cohort A\" (Z3Jw)".to_owned();
+        let not_yet = |id: &str| id.to_owned();
+        assert_eq!(
+            event_sentence(&made, &effects, in_mirror).text,
+            "group created: \"Spring cohort A\" (Z3Jw)"
+        );
+        assert_eq!(
+            event_sentence(&made, &effects, not_yet).text,
+            "group created: \"Spring cohort A\" (Z3Jw)"
         );
     }
 }
