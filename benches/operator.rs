@@ -7,10 +7,11 @@
 //! fails because a target is missed; a run that goes wrong shows up as FAILED in the report.
 //!
 //! Sections: 1 submit throughput, 2 versus a curl loop, 3 throttled submit, 4 `groups sync`,
-//! 5 (the terminal app) is `benches/tui_frames.rs`, 6 `queue import`.
+//! 5 (the terminal app) is `benches/tui_frames.rs`, 6 `queue import`, 7 the webhook receiver
+//! (`operator/webhook.rs`).
 //!
 //! Knobs for developing the harness (the documented run sets none of them):
-//! `WA_BENCH_ONLY=submit,curl,throttled,sync,import` runs only those sections;
+//! `WA_BENCH_ONLY=submit,curl,throttled,sync,import,webhook` runs only those sections;
 //! `WA_BENCH_SCALE=0.1` shrinks every plan (groups, lines) by that factor.
 
 use std::collections::BTreeMap;
@@ -24,6 +25,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use wa_groups::sandbox::SandboxConfig;
+
+#[path = "operator/webhook.rs"]
+mod webhook;
 
 /// The binary cargo built for this bench. A shared target directory may get it rebuilt from
 /// another checkout while the bench runs: every run uses a private copy taken at the start.
@@ -144,6 +148,19 @@ fn main() {
         eprintln!("[bench] 6. phonenumber parse+is_valid rate, one core, {VALIDATE_SECS} s");
         let bound = validation_bound(options.scaled(IMPORT_LINES[1]));
         report.import(&results, &bound);
+    }
+
+    if options.runs("webhook") {
+        let mut results = Vec::new();
+        for c in webhook::CONCURRENCIES {
+            let n = options.scaled(webhook::DELIVERIES);
+            eprintln!("[bench] 7. webhook receiver: {n} deliveries, {c} sender(s)");
+            match webhook::webhook_run(n, c) {
+                Ok(r) => results.push(r),
+                Err(e) => report.failure(&format!("7. webhook receiver, {c} sender(s)"), &e),
+            }
+        }
+        report.webhook(&results);
     }
 
     report.finish(started.elapsed());
@@ -425,6 +442,17 @@ impl Home {
 
     /// Starts `PROGRAM ARGS` under `/usr/bin/time -v`, its output going to files of this home.
     fn spawn_timed(&self, program: &str, args: &[&str], name: &str) -> Result<Timed, String> {
+        self.spawn_timed_with(program, args, name, &[])
+    }
+
+    /// [`Home::spawn_timed`] with more in the program's environment.
+    fn spawn_timed_with(
+        &self,
+        program: &str,
+        args: &[&str],
+        name: &str,
+        env: &[(&str, &str)],
+    ) -> Result<Timed, String> {
         let time_file = self.path().join(format!("{name}.time"));
         let stdout = self.path().join(format!("{name}.out"));
         let stderr = self.path().join(format!("{name}.err"));
@@ -434,6 +462,9 @@ impl Home {
         full.push(program);
         full.extend_from_slice(args);
         let mut cmd = self.command(TIME, &full);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         cmd.stdout(file(&stdout)?).stderr(file(&stderr)?);
         let started = Instant::now();
         let child = cmd
@@ -1419,6 +1450,47 @@ impl Report {
                     Some(big.run.rss_mb() <= small.run.rss_mb() * 1.1),
                 );
             }
+        }
+    }
+
+    fn webhook(&mut self, results: &[webhook::WebhookResult]) {
+        let o = &mut self.out;
+        let _ = writeln!(o, "## 7. Webhook receiver\n");
+        let _ = writeln!(
+            o,
+            "`wa-groups webhook serve` (under `/usr/bin/time -v`) on a store synced from a sandbox of 50 groups; signed deliveries of one event each (a join by invite link into a synced group) POSTed over keep-alive connections by N senders at once. Latency = request written to answer read (the delivery is committed before it is answered). Processed = from the first POST until every event had settled and moved the mirror.\n"
+        );
+        let _ = writeln!(
+            o,
+            "| senders | deliveries | wall s | deliveries/s | latency p50 ms | p99 ms | max ms | all processed after s | receiver CPU s | peak RSS MB |"
+        );
+        let _ = writeln!(o, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for r in results {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {:.2} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.1} |",
+                r.concurrency,
+                r.deliveries,
+                r.wall,
+                r.rate(),
+                r.latency(0.5),
+                r.latency(0.99),
+                r.latency(1.0),
+                r.processed_after,
+                r.run.cpu(),
+                r.run.rss_mb()
+            );
+        }
+        let _ = writeln!(o);
+        for r in results {
+            self.verdict(
+                &format!(
+                    "7. webhook receiver, {} sender(s): deliveries/s (figure only)",
+                    r.concurrency
+                ),
+                format!("{:.0}", r.rate()),
+                None,
+            );
         }
     }
 

@@ -75,9 +75,62 @@ pub enum Command {
     Submit(SubmitArgs),
     /// The audit trail: every request and every participant outcome
     Log(LogArgs),
+    /// Receive Meta's group webhooks (a server behind your TLS proxy), or take saved ones
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
+    /// The group events received by webhook, oldest first, with what each settled
+    Events(EventsArgs),
     /// Join requests of approval_required groups: list them, approve or reject them
     #[command(subcommand)]
     Requests(RequestsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WebhookCommand {
+    /// Serve the webhook endpoint (/webhook): the verification handshake and signed
+    /// deliveries, each stored before it is acknowledged, then processed
+    Serve(ServeArgs),
+    /// Process saved webhook payloads (one JSON body a line; `-` for standard input), as
+    /// if they had been received; a bad line stores nothing
+    Ingest(IngestArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on (plain HTTP: put a TLS reverse proxy or tunnel in front)
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub listen: std::net::SocketAddr,
+    /// Listen on an address other than loopback (the TLS proxy runs on another host; the
+    /// plain HTTP between them must stay on a private network)
+    #[arg(long)]
+    pub allow_non_loopback: bool,
+    /// File holding the app secret that signs webhooks (must not be readable by others);
+    /// else WA_APP_SECRET, else the config file's app_secret_command
+    #[arg(long, value_name = "PATH")]
+    pub app_secret_file: Option<PathBuf>,
+    /// File holding the verify token of the handshake (must not be readable by others); else
+    /// WA_VERIFY_TOKEN, else the config file's verify_token_command
+    #[arg(long, value_name = "PATH")]
+    pub verify_token_file: Option<PathBuf>,
+    /// Milliseconds between committing a delivery and answering it (for tests)
+    #[arg(long, default_value_t = 0, hide = true)]
+    pub hold_after_commit_ms: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct IngestArgs {
+    /// The file, or `-` for standard input
+    pub file: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct EventsArgs {
+    /// Only this group (its id, or its subject when no other group has it)
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -204,6 +257,10 @@ pub struct SubmitArgs {
     /// Milliseconds between a change being accepted and its group being read to confirm it
     #[arg(long, default_value_t = 500, value_name = "MS")]
     pub verify_delay_ms: u64,
+    /// Milliseconds an accepted change waits for its webhook (from `webhook serve`) before
+    /// its group is read to confirm it [default: the config's webhook_wait_ms, else none]
+    #[arg(long, value_name = "MS")]
+    pub webhook_wait_ms: Option<u64>,
     /// Milliseconds of the first back-off after a throttle or transient error (it doubles
     /// with each retry, capped at 60 s; a server's Retry-After always wins)
     #[arg(long, default_value_t = 500, value_name = "MS")]

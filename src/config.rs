@@ -29,6 +29,12 @@ impl ConfigError {
     }
 }
 
+impl From<String> for ConfigError {
+    fn from(message: String) -> ConfigError {
+        ConfigError(message)
+    }
+}
+
 impl From<crate::api::ApiError> for ConfigError {
     fn from(e: crate::api::ApiError) -> ConfigError {
         ConfigError(e.to_string())
@@ -47,15 +53,109 @@ pub struct FileConfig {
     pub token_command: Option<String>,
     pub db: Option<PathBuf>,
     pub timeout_secs: Option<u64>,
+    /// A shell command that prints the app secret webhooks are signed with.
+    pub app_secret_command: Option<String>,
+    /// A shell command that prints the verify token of the webhook handshake.
+    pub verify_token_command: Option<String>,
+    /// How long `submit` waits for a change's webhook before reading its group (ms).
+    pub webhook_wait_ms: Option<u64>,
 }
 
-/// Where the token will come from, in the order they are tried.
+/// Where a secret will come from, in the order they are tried: a file named by a flag, an
+/// environment variable, a command in the config file.
 #[derive(Debug, Clone)]
-pub enum TokenSource {
+pub enum SecretSource {
     File(PathBuf),
     Env,
     Command(String),
     Missing,
+}
+
+/// How one secret and its sources are named in messages.
+#[derive(Debug, Clone, Copy)]
+pub struct SecretNames {
+    /// `access token`
+    pub what: &'static str,
+    /// `token file`
+    pub file: &'static str,
+    /// `--token-file`
+    pub flag: &'static str,
+    /// `WA_ACCESS_TOKEN`
+    pub env: &'static str,
+    /// `token_command`
+    pub command: &'static str,
+}
+
+/// The Graph API access token's sources.
+pub const ACCESS_TOKEN: SecretNames = SecretNames {
+    what: "access token",
+    file: "token file",
+    flag: "--token-file",
+    env: TOKEN_ENV,
+    command: "token_command",
+};
+
+/// The app secret's sources (it checks each webhook's `X-Hub-Signature-256`).
+pub const APP_SECRET: SecretNames = SecretNames {
+    what: "app secret",
+    file: "app secret file",
+    flag: "--app-secret-file",
+    env: "WA_APP_SECRET",
+    command: "app_secret_command",
+};
+
+/// The verify token's sources (the webhook handshake's `hub.verify_token`).
+pub const VERIFY_TOKEN: SecretNames = SecretNames {
+    what: "verify token",
+    file: "verify token file",
+    flag: "--verify-token-file",
+    env: "WA_VERIFY_TOKEN",
+    command: "verify_token_command",
+};
+
+impl SecretSource {
+    /// The first source given: the file flag, then the environment variable, then the
+    /// config file's command.
+    pub fn pick(file: Option<&Path>, names: &SecretNames, command: Option<&str>) -> SecretSource {
+        if let Some(path) = file {
+            SecretSource::File(path.to_path_buf())
+        } else if std::env::var_os(names.env).is_some() {
+            SecretSource::Env
+        } else if let Some(cmd) = command {
+            SecretSource::Command(cmd.to_owned())
+        } else {
+            SecretSource::Missing
+        }
+    }
+
+    /// The secret as its source gives it (checked by the caller's type), or a one-line error
+    /// that names the source and never quotes the secret. `label` is what the caller's check
+    /// prefixes its own errors with.
+    pub fn read(
+        &self,
+        names: &SecretNames,
+        timeout: Duration,
+    ) -> Result<(String, String), ConfigError> {
+        match self {
+            SecretSource::File(path) => Ok((
+                read_secret_file(path, names)?,
+                format!("{} {}", names.file, path.display()),
+            )),
+            SecretSource::Env => {
+                let raw = std::env::var(names.env)
+                    .map_err(|_| ConfigError::new(format!("{} is not valid text", names.env)))?;
+                Ok((raw, names.env.to_owned()))
+            }
+            SecretSource::Command(cmd) => Ok((
+                run_secret_command(cmd, names, timeout)?,
+                names.command.to_owned(),
+            )),
+            SecretSource::Missing => Err(ConfigError::new(format!(
+                "no {}: give {} PATH, set {}, or set {} in the config file",
+                names.what, names.flag, names.env, names.command
+            ))),
+        }
+    }
 }
 
 /// The settings a command runs with.
@@ -67,7 +167,12 @@ pub struct Settings {
     pub default_region: Option<Region>,
     pub db_path: Option<PathBuf>,
     pub timeout: Duration,
-    pub token_source: TokenSource,
+    pub token_source: SecretSource,
+    /// The config file's commands for the webhook receiver's secrets.
+    pub app_secret_command: Option<String>,
+    pub verify_token_command: Option<String>,
+    /// How long a submit waits for a change's webhook before reading its group.
+    pub webhook_wait: Option<Duration>,
 }
 
 pub const TOKEN_ENV: &str = "WA_ACCESS_TOKEN";
@@ -131,15 +236,11 @@ impl Settings {
             ),
             (None, None) => None,
         };
-        let token_source = if let Some(path) = &global.token_file {
-            TokenSource::File(path.clone())
-        } else if std::env::var_os(TOKEN_ENV).is_some() {
-            TokenSource::Env
-        } else if let Some(cmd) = &file.token_command {
-            TokenSource::Command(cmd.clone())
-        } else {
-            TokenSource::Missing
-        };
+        let token_source = SecretSource::pick(
+            global.token_file.as_deref(),
+            &ACCESS_TOKEN,
+            file.token_command.as_deref(),
+        );
         Ok(Settings {
             base_url: global
                 .base_url
@@ -156,23 +257,16 @@ impl Settings {
             db_path: global.db.clone().or(file.db),
             timeout: Duration::from_secs(global.timeout.or(file.timeout_secs).unwrap_or(30).max(1)),
             token_source,
+            app_secret_command: file.app_secret_command,
+            verify_token_command: file.verify_token_command,
+            webhook_wait: file.webhook_wait_ms.map(Duration::from_millis),
         })
     }
 
     /// Reads the token from its source. Never prints it, never writes it anywhere.
     pub fn token(&self) -> Result<AccessToken, ConfigError> {
-        match &self.token_source {
-            TokenSource::File(path) => read_token_file(path),
-            TokenSource::Env => {
-                let raw = std::env::var(TOKEN_ENV)
-                    .map_err(|_| ConfigError::new(format!("{TOKEN_ENV} is not valid text")))?;
-                AccessToken::new(&raw).map_err(|e| ConfigError::new(format!("{TOKEN_ENV}: {e}")))
-            }
-            TokenSource::Command(cmd) => run_token_command(cmd, self.timeout),
-            TokenSource::Missing => Err(ConfigError::new(format!(
-                "no access token: give --token-file PATH, set {TOKEN_ENV}, or set token_command in the config file"
-            ))),
-        }
+        let (raw, label) = self.token_source.read(&ACCESS_TOKEN, self.timeout)?;
+        AccessToken::new(&raw).map_err(|e| ConfigError::new(format!("{label}: {e}")))
     }
 
     /// The client for this account.
@@ -191,47 +285,53 @@ impl Settings {
     }
 }
 
-fn read_token_file(path: &Path) -> Result<AccessToken, ConfigError> {
+fn read_secret_file(path: &Path, names: &SecretNames) -> Result<String, ConfigError> {
+    let file_label = names.file;
     let fail = |e: FileError| {
         let hint = match e {
             FileError::TooLarge(_) => ": is it the right file?",
             _ => "",
         };
-        ConfigError::new(format!("token file {} {e}{hint}", path.display()))
+        ConfigError::new(format!("{file_label} {} {e}{hint}", path.display()))
     };
-    // Its kind first: a directory or a device is not "readable by others", it is no token.
+    // Its kind first: a directory or a device is not "readable by others", it is no secret.
     let (file, meta) = bounded::open_regular(path).map_err(fail)?;
     let mode = meta.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
         return Err(ConfigError::new(format!(
-            "token file {} can be read by others (mode {mode:o}); run: chmod 600 {}",
+            "{file_label} {} can be read by others (mode {mode:o}); run: chmod 600 {}",
             path.display(),
             path.display()
         )));
     }
     let raw = bounded::read_to_limit(file, MAX_TOKEN_BYTES).map_err(fail)?;
-    let raw = String::from_utf8(raw)
-        .map_err(|_| ConfigError::new(format!("token file {} is not text", path.display())))?;
-    AccessToken::new(&raw)
-        .map_err(|e| ConfigError::new(format!("token file {}: {e}", path.display())))
+    String::from_utf8(raw)
+        .map_err(|_| ConfigError::new(format!("{file_label} {} is not text", path.display())))
 }
 
-/// Runs the token command: within `timeout` (the command is killed past it), at most
-/// [`MAX_TOKEN_BYTES`] of output; its error output is not shown, as it may hold the token.
-fn run_token_command(cmd: &str, timeout: Duration) -> Result<AccessToken, ConfigError> {
+/// Runs a secret's command: within `timeout` (the command is killed past it), at most
+/// [`MAX_TOKEN_BYTES`] of output; its error output is not shown, as it may hold the secret.
+fn run_secret_command(
+    cmd: &str,
+    names: &SecretNames,
+    timeout: Duration,
+) -> Result<String, ConfigError> {
+    let command = names.command;
     let output = bounded::command_output(cmd, timeout, MAX_TOKEN_BYTES).map_err(|e| {
         let hint = match e {
-            CommandError::Timeout(_) => " (--timeout or timeout_secs sets how long it may take)",
-            CommandError::Failed(_) => {
-                "; its error output is not shown, as it may hold the token: run it yourself to see why"
+            CommandError::Timeout(_) => {
+                " (--timeout or timeout_secs sets how long it may take)".to_owned()
             }
-            _ => "",
+            CommandError::Failed(_) => format!(
+                "; its error output is not shown, as it may hold the {}: run it yourself to see why",
+                names.what
+            ),
+            _ => String::new(),
         };
-        ConfigError::new(format!("token_command {e}{hint}"))
+        ConfigError::new(format!("{command} {e}{hint}"))
     })?;
-    let raw = String::from_utf8(output)
-        .map_err(|_| ConfigError::new("token_command printed something that is not text"))?;
-    AccessToken::new(&raw).map_err(|e| ConfigError::new(format!("token_command: {e}")))
+    String::from_utf8(output)
+        .map_err(|_| ConfigError::new(format!("{command} printed something that is not text")))
 }
 
 #[cfg(test)]
@@ -253,10 +353,10 @@ mod tests {
         let path = dir.path().join("token");
         std::fs::write(&path, "secret-token\n").expect("write");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-        let err = read_token_file(&path).expect_err("open to others");
+        let err = read_secret_file(&path, &ACCESS_TOKEN).expect_err("open to others");
         assert!(err.message().contains("chmod 600"), "{err}");
         assert!(!err.message().contains("secret-token"));
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
-        assert!(read_token_file(&path).is_ok());
+        assert!(read_secret_file(&path, &ACCESS_TOKEN).is_ok());
     }
 }

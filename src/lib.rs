@@ -12,6 +12,7 @@ pub mod import;
 pub mod logging;
 pub mod paths;
 pub mod present;
+pub mod receiver;
 pub mod sandbox;
 pub mod session;
 pub mod store;

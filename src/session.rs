@@ -33,6 +33,29 @@ impl Session {
     /// The store of the settings' account: nothing is read from the server and no token is
     /// needed (queue, log, preview).
     pub async fn local(settings: &Settings) -> Result<Session, SessionError> {
+        let phone = settings
+            .phone_number_id
+            .as_deref()
+            .ok_or(SessionError::NoPhoneNumberId)?;
+        let (store, base_url) = Session::store_of(settings)?;
+        let store =
+            store
+                .account(&base_url, phone)
+                .await
+                .map_err(|source| SessionError::Store {
+                    path: store.location(),
+                    source,
+                })?;
+        Ok(Session {
+            store,
+            client: None,
+        })
+    }
+
+    /// The whole store the settings name, and the base URL its accounts are named by (for
+    /// what serves several accounts: the webhook receiver, which keeps each business number's
+    /// deliveries under that number's account).
+    pub fn store_of(settings: &Settings) -> Result<(Store, String), SessionError> {
         let store_error = |path: &std::path::Path| {
             let path = path.display().to_string();
             move |source| SessionError::Store { path, source }
@@ -41,21 +64,10 @@ impl Session {
             Some(p) => p.clone(),
             None => Store::default_path().map_err(store_error(std::path::Path::new("")))?,
         };
-        let phone = settings
-            .phone_number_id
-            .as_deref()
-            .ok_or(SessionError::NoPhoneNumberId)?;
         let base = crate::api::settings::check_base_url(&settings.base_url)
             .map_err(|e| SessionError::Config(e.into()))?;
         let store = Store::open(&path).map_err(store_error(&path))?;
-        let store = store
-            .account(base.as_str(), phone)
-            .await
-            .map_err(store_error(&path))?;
-        Ok(Session {
-            store,
-            client: None,
-        })
+        Ok((store, base.as_str().to_owned()))
     }
 
     /// The store and the client of the settings' account (the token is read here, after

@@ -67,6 +67,7 @@ async fn an_ambiguous_subject_is_a_usage_error_listing_the_candidates_everywhere
         vec!["participants", "add", "--group", subject, "+12025550143"],
         vec!["groups", "show", subject],
         vec!["log", "--group", subject],
+        vec!["events", "--group", subject],
     ];
     for args in commands {
         refused_as_ambiguous(&sb, h, &args, subject, [&a, &b]).await;

@@ -1,12 +1,14 @@
 //! The group lifecycle through the engine against the in-process sandbox: a create whose answer
 //! is lost is found (never made twice), settings confirmed by reading, a delete seen gone, links
-//! reset and revoked, join requests approved and rejected, and an outside event (a webhook's
-//! `request_id`) settling what its answer left open.
+//! reset and revoked, join requests approved and rejected, and a webhook (its `request_id`)
+//! settling what its answer left open, through the one path of events, `engine::inbox`.
 
 use std::time::Duration;
 
+use wa_groups::api::webhook::parse_delivery;
 use wa_groups::domain::{JoinApprovalMode, NewGroup, OpSpec, OperationState};
-use wa_groups::engine::{Command, EngineConfig, Event, OutsideEvent, Scope, settle_outside};
+use wa_groups::engine::{Command, EngineConfig, Event, Scope, inbox};
+use wa_groups::receiver::batches;
 use wa_groups::sandbox::{self, Faults, Sandbox, SandboxConfig, User};
 use wa_groups::session::Session;
 use wa_groups::store::{AccountStore, Operation, OperationFilter};
@@ -346,7 +348,7 @@ async fn settings_delete_links_and_join_requests_are_confirmed_and_mirrored() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_outside_event_settles_the_operation_its_request_id_names() {
+async fn a_webhook_settles_the_create_its_request_id_names() {
     let w = world(SandboxConfig {
         groups: 1,
         seed: 9,
@@ -389,14 +391,26 @@ async fn an_outside_event_settles_the_operation_its_request_id_names() {
         .request_id
         .clone()
         .expect("the answer's request_id is kept");
-    let event = OutsideEvent::GroupCreated {
-        group_id: "R3JvdXBfbWFkZQ".into(),
-        invite_link: None,
+    // The create's `group_create` webhook (groups-api-2026.md §2.2), as Meta delivers it.
+    let body = serde_json::json!({"object": "whatsapp_business_account", "entry": [{"id": "1",
+        "changes": [{"field": "group_lifecycle_update", "value": {"messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "1", "phone_number_id": w.sb.phone_number_id()},
+            "groups": [{"timestamp": "1767261600", "group_id": "R3JvdXBfbWFkZQ",
+                "type": "group_create", "request_id": request_id, "subject": "Slow to appear",
+                "invite_link": "https://chat.whatsapp.com/AbCdEf123456",
+                "join_approval_mode": "auto_approve"}]}}]}]})
+    .to_string();
+    let receive = || async {
+        let delivery = parse_delivery(body.as_bytes()).expect("a delivery");
+        w.store
+            .store()
+            .receive_events(&w.sb.base_url(), batches(delivery))
+            .await
+            .expect("stored");
+        inbox::process_pending(&w.store).await.expect("processed")
     };
-    let settled = settle_outside(&w.store, &request_id, &event)
-        .await
-        .expect("settled");
-    assert_eq!(settled.len(), 1);
+    let processed = receive().await;
+    assert_eq!((processed.events, processed.operations), (1, 1));
     let op = &w
         .store
         .operations(OperationFilter::default())
@@ -404,17 +418,21 @@ async fn an_outside_event_settles_the_operation_its_request_id_names() {
         .expect("ops")[0];
     assert_eq!(op.state, OperationState::Confirmed);
     assert_eq!(op.group(), Some("R3JvdXBfbWFkZQ"));
-    // Delivered twice: nothing changes.
-    assert!(
-        settle_outside(&w.store, &request_id, &event)
-            .await
-            .expect("again")
-            .is_empty()
+    let made = w
+        .store
+        .group("R3JvdXBfbWFkZQ")
+        .await
+        .expect("read")
+        .expect("the new group is in the mirror");
+    assert_eq!(
+        (made.subject.as_str(), made.about.invite_link.as_deref()),
+        (
+            "Slow to appear",
+            Some("https://chat.whatsapp.com/AbCdEf123456")
+        )
     );
-    assert!(
-        settle_outside(&w.store, "unknown", &event)
-            .await
-            .expect("none")
-            .is_empty()
-    );
+    // Delivered twice: stored once, nothing settled again.
+    assert_eq!(receive().await, inbox::Processed::default());
+    let outcomes = w.store.outcomes().await.expect("outcomes");
+    assert_eq!(outcomes.len(), 1, "{outcomes:?}");
 }

@@ -124,16 +124,26 @@ async fn every_case_arrives_signed_in_meta_shapes_with_request_ids_where_documen
         )
         .await;
     assert_eq!(rejected.status, 200);
-    let approve = body(json!({"join_requests": [ana_request]}));
+    let dee = User {
+        phone: "+12125550103",
+        ..User::default()
+    };
+    let (_, dee_request) = sb.ask_to_join(&link, &dee).expect("asked");
+    let approve = body(json!({"join_requests": [ana_request, dee_request]}));
     assert_eq!(api.json("POST", &requests, &approve).await.status, 200);
     let approved = receiver
         .item("approved", is_type("group_participants_add"))
         .await;
     assert_eq!(approved["reason"], "invite_link");
     assert!(approved.get("request_id").is_none());
+    // W's approval example gives each `input` (the phone, when it is shown).
+    let dee = sb.person("12125550103").expect("dee");
     assert_eq!(
         approved["added_participants"],
-        json!([{"user_id": ana.user_id, "username": "ana.k42"}])
+        json!([
+            {"user_id": ana.user_id, "username": "ana.k42"},
+            {"input": "+12125550103", "wa_id": "12125550103", "user_id": dee.user_id}
+        ])
     );
 
     // A join by link to an auto_approve group.
@@ -254,11 +264,11 @@ async fn every_case_arrives_signed_in_meta_shapes_with_request_ids_where_documen
         fields,
         expected_fields.iter().map(|f| f.to_string()).collect()
     );
-    // Every event once: 16 of them, the reject and the repeated suspension sending none.
+    // Every event once: 17 of them, the reject and the repeated suspension sending none.
     let stats = sb.stats();
-    assert_eq!(stats["webhooks"]["events"], 16, "{stats}");
+    assert_eq!(stats["webhooks"]["events"], 17, "{stats}");
     receiver
-        .wait_for("every event", |_| receiver.items().len() == 16)
+        .wait_for("every event", |_| receiver.items().len() == 17)
         .await;
     check_envelopes(&receiver.received(), &sb);
     let posts = receiver.received().len() as u64;
@@ -271,6 +281,64 @@ async fn every_case_arrives_signed_in_meta_shapes_with_request_ids_where_documen
         (webhooks["failed"].as_u64(), webhooks["retried"].as_u64()),
         (Some(0), Some(0))
     );
+}
+
+/// An add of someone already a member: the answer is a 200, and the webhook gives their
+/// outcome as every participant's comes (`groups-api-2026.md` §1.8, §2.3): named among the
+/// added (they are in, as asked), never left out nor failed.
+#[tokio::test]
+async fn an_add_of_a_member_names_them_among_the_added() {
+    let receiver = Receiver::start(0).await;
+    let sb = sandbox_to(&receiver, |c| c.groups = 1).await;
+    let api = Api::new(&sb);
+    let group = sb.insert_group("Open", &["12125550201", "12125550202"]);
+    let path = format!("{group}/participants");
+    for (users, expected) in [
+        (
+            vec!["+12125550201", "+12125550204"],
+            vec!["+12125550201", "+12125550204"],
+        ),
+        (vec!["12125550202"], vec!["12125550202"]),
+    ] {
+        let items: Vec<Value> = users.iter().map(|u| json!({"user": u})).collect();
+        let answer = api
+            .json("POST", &path, &body(json!({"participants": items})))
+            .await;
+        assert_eq!(answer.status, 200, "{users:?}: {answer:?}");
+        let request_id = answer.json()["request_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let item = receiver
+            .item("add", move |_, v| v["request_id"] == request_id.as_str())
+            .await;
+        assert_eq!(item["type"], "group_participants_add");
+        let inputs: Vec<&str> = item["added_participants"]
+            .as_array()
+            .expect("added")
+            .iter()
+            .map(|p| p["input"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(inputs, expected, "{item}");
+        for added in item["added_participants"].as_array().into_iter().flatten() {
+            let digits = added["input"]
+                .as_str()
+                .unwrap_or_default()
+                .trim_start_matches('+');
+            assert_eq!(added["wa_id"], digits, "{item}");
+        }
+        assert!(
+            item.get("failed_participants").is_none() && item.get("errors").is_none(),
+            "{item}"
+        );
+    }
+    let members = sb.members(&group).unwrap_or_default();
+    assert_eq!(
+        members.len(),
+        3,
+        "one joined; the members stayed: {members:?}"
+    );
+    sb.shutdown().await;
 }
 
 #[tokio::test]

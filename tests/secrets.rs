@@ -182,3 +182,158 @@ async fn no_command_lets_the_token_out() {
     sb.shutdown().await;
     other.shutdown().await;
 }
+
+mod webhook_common;
+
+/// A command's environment.
+type Env = Vec<(&'static str, String)>;
+
+/// The receiver's app secret and verify token never leave either: from the environment, a
+/// file or a command, through the handshake, good and forged deliveries, `ingest` and
+/// `events`, and the errors around them.
+#[tokio::test(flavor = "multi_thread")]
+async fn no_webhook_command_lets_the_app_secret_or_verify_token_out() {
+    use webhook_common::{
+        APP_SECRET, ReceiverProcess, VERIFY_TOKEN, deliver, http, post, removal, sign,
+    };
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let db = h.join("store.db");
+    let base = vec![
+        ("WA_GROUPS_DB", db.display().to_string()),
+        ("WA_PHONE_NUMBER_ID", webhook_common::NUMBER.to_string()),
+    ];
+    let with = |extra: &[(&'static str, String)]| {
+        let mut env = base.clone();
+        env.extend_from_slice(extra);
+        env
+    };
+    let from_env = with(&[
+        ("WA_APP_SECRET", APP_SECRET.to_string()),
+        ("WA_VERIFY_TOKEN", VERIFY_TOKEN.to_string()),
+    ]);
+    let secret_file = h.join("app-secret");
+    let token_file = h.join("verify-token");
+    std::fs::write(&secret_file, format!("{APP_SECRET}\n")).expect("secret file");
+    std::fs::write(&token_file, format!("{VERIFY_TOKEN}\n")).expect("token file");
+    for f in [&secret_file, &token_file] {
+        std::fs::set_permissions(f, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
+    let (sf, tf) = (
+        secret_file.to_str().expect("path").to_owned(),
+        token_file.to_str().expect("path").to_owned(),
+    );
+    let mut outputs: Vec<(String, String)> = Vec::new();
+
+    // Served three ways: environment, files, commands.
+    let config_dir = h.join("config").join("wa-groups");
+    std::fs::create_dir_all(&config_dir).expect("config dir");
+    std::fs::write(
+        config_dir.join("config.toml"),
+        format!("app_secret_command = \"cat {sf}\"\nverify_token_command = \"cat {tf}\"\n"),
+    )
+    .expect("config");
+    let file_args = [
+        "--app-secret-file",
+        sf.as_str(),
+        "--verify-token-file",
+        tf.as_str(),
+    ];
+    let ways: Vec<(Env, Vec<&str>)> = vec![
+        (from_env.clone(), vec![]),
+        (base.clone(), file_args.to_vec()),
+        (base.clone(), vec![]),
+    ];
+    for (n, (env, args)) in ways.into_iter().enumerate() {
+        let mut receiver = ReceiverProcess::start(h, &env, &args).await;
+        let handshake = format!(
+            "{}?hub.mode=subscribe&hub.verify_token={VERIFY_TOKEN}&hub.challenge=77",
+            receiver.url
+        );
+        let answer = http().get(handshake).send().await.expect("handshake");
+        assert_eq!(answer.status().as_u16(), 200, "way {n}");
+        let body = removal(&format!("RQ-secret-{n}"), &["+15550100003"]);
+        assert_eq!(deliver(&receiver.url, &body).await, Some(200), "way {n}");
+        let forged = sign("guess", &body);
+        assert_eq!(post(&receiver.url, body, Some(forged)).await, Some(401));
+        receiver.child.start_kill().expect("stop");
+        let out = common::finish(receiver.child, common::DEADLINE, "webhook serve").await;
+        let mut stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        while let Ok(Some(line)) = receiver.lines.next_line().await {
+            stdout.push_str(&line);
+        }
+        outputs.push((stdout, String::from_utf8_lossy(&out.stderr).into_owned()));
+    }
+    std::fs::remove_file(config_dir.join("config.toml")).expect("config gone");
+
+    // The commands around the receiver, and the errors around the secrets.
+    let saved = h.join("saved.jsonl");
+    std::fs::write(
+        &saved,
+        String::from_utf8(removal("RQ-ingest", &["+15550100004"])).expect("utf-8"),
+    )
+    .expect("saved");
+    let saved = saved.to_str().expect("path").to_owned();
+    let runs: Vec<(Vec<&str>, Env)> = vec![
+        (vec!["webhook", "ingest", &saved], from_env.clone()),
+        (vec!["events"], from_env.clone()),
+        (vec!["events", "--json"], from_env.clone()),
+        (vec!["log", "--json"], from_env.clone()),
+        (
+            vec!["webhook", "serve", "--listen", "127.0.0.1:0"],
+            with(&[("WA_APP_SECRET", APP_SECRET.to_string())]),
+        ),
+        (
+            vec!["webhook", "serve", "--listen", "10.1.2.3:8080"],
+            from_env.clone(),
+        ),
+    ];
+    for (args, env) in &runs {
+        let out = run_env(h, args, env).await;
+        outputs.push((out.stdout, out.stderr));
+    }
+    std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let open = run_env(
+        h,
+        &[
+            "webhook",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--app-secret-file",
+            &sf,
+        ],
+        &with(&[("WA_VERIFY_TOKEN", VERIFY_TOKEN.to_string())]),
+    )
+    .await;
+    assert_eq!(open.code, 2);
+    assert!(open.stderr.contains("chmod 600"), "{}", open.stderr);
+    outputs.push((open.stdout, open.stderr));
+
+    for (stdout, stderr) in &outputs {
+        for secret in [APP_SECRET, VERIFY_TOKEN] {
+            assert!(!stdout.contains(secret), "stdout holds {secret}:\n{stdout}");
+            assert!(!stderr.contains(secret), "stderr holds {secret}:\n{stderr}");
+            assert!(!stderr.contains("panicked"), "{stderr}");
+        }
+    }
+    let mut files = Vec::new();
+    files_under(h, &mut files);
+    for path in files
+        .iter()
+        .filter(|p| **p != secret_file && **p != token_file)
+    {
+        let bytes = std::fs::read(path).expect("read");
+        for secret in [APP_SECRET, VERIFY_TOKEN] {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{} holds {secret}",
+                path.display()
+            );
+        }
+    }
+    assert!(
+        files.iter().any(|p| p.ends_with("wa-groups.log")),
+        "{files:?}"
+    );
+}

@@ -229,3 +229,60 @@ async fn only_the_tools_own_files_are_narrowed() {
         }
     }
 }
+
+/// A long-lived process (the app, the webhook receiver) and short commands share one store:
+/// what the long-lived one writes after a short one has come and gone is kept. (A process
+/// that opened the store file itself and closed it would drop SQLite's locks on it, so the
+/// last short command to close would take the write-ahead log from under the other.)
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_lived_process_keeps_what_it_writes_after_short_commands_end() {
+    use wa_groups::domain::{OpSpec, OperationKind, Participant};
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let db = h.join("shared.db");
+    let store = wa_groups::store::Store::open(&db).expect("open");
+    let account = store
+        .account("http://127.0.0.1:9", "1")
+        .await
+        .expect("account");
+    let add = |n: &str| {
+        OpSpec::for_participant(
+            OperationKind::Add,
+            "G2",
+            Participant::from_wa_id(n).expect("wa_id"),
+        )
+    };
+    account
+        .enqueue(vec![add("12025550101")])
+        .await
+        .expect("first");
+    let out = queue_add(h, db.to_str().expect("path")).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    account
+        .enqueue(vec![add("12025550102")])
+        .await
+        .expect("after");
+    // Seen by another process while the long-lived one still has the store open, and kept
+    // if it then ends without closing (killed).
+    let listed = run_within(
+        h,
+        &["queue", "list", "--json"],
+        &[
+            ("WA_GROUPS_DB", db.to_str().expect("path").to_string()),
+            ("WA_BASE_URL", "http://127.0.0.1:9".to_string()),
+            ("WA_PHONE_NUMBER_ID", "1".to_string()),
+        ],
+        Duration::from_secs(60),
+    )
+    .await;
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    let ops: Vec<serde_json::Value> = serde_json::from_str(&listed.stdout).expect("json");
+    assert_eq!(
+        ops.len(),
+        3,
+        "every write of both processes is seen: {}",
+        listed.stdout
+    );
+    drop(account);
+    drop(store);
+}

@@ -140,6 +140,105 @@ async fn a_second_confirm_while_sending_sends_nothing_more() {
     );
 }
 
+/// What a webhook receiver (another process) writes into the store reaches the open app: a
+/// line in the log for each event (who joined which group, who left, a suspension), and the
+/// panes reloaded (the group's member count).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_events_another_process_stores_reach_the_log_and_the_panes() {
+    let sb = sandbox::start(SandboxConfig {
+        groups: 6,
+        seed: 5,
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox");
+    let group = sb
+        .group_ids()
+        .into_iter()
+        .find(|g| sb.members(g).is_some_and(|m| (2..=6).contains(&m.len())))
+        .expect("a group with members and room");
+    let subject = sb.subject(&group).expect("subject");
+    let members = sb.members(&group).unwrap_or_default();
+    let mut h = Harness::start(&sb, 120, 40).await;
+    h.synced().await;
+    let count = |s: &wa_groups::tui::State| {
+        s.shared
+            .mirror
+            .rows
+            .iter()
+            .find(|r| r.id == group)
+            .map(|r| r.members)
+    };
+    let before = count(h.app.state()).expect("in the mirror");
+
+    let at = (std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+        + 2)
+    .to_string();
+    let item = |field: &str, item: serde_json::Value| {
+        serde_json::json!({"object": "whatsapp_business_account", "entry": [{"id": "1",
+            "changes": [{"field": field, "value": {"messaging_product": "whatsapp",
+                "metadata": {"display_phone_number": "1", "phone_number_id": sb.phone_number_id()},
+                "groups": [item]}}]}]})
+        .to_string()
+    };
+    let lines = [
+        item(
+            "group_participants_update",
+            serde_json::json!({"timestamp": at, "group_id": group, "type": "group_participants_add",
+                "reason": "invite_link", "added_participants": [{"wa_id": "447700900123", "user_id": "GB.1"}]}),
+        ),
+        item(
+            "group_participants_update",
+            serde_json::json!({"timestamp": at, "group_id": group, "type": "group_participants_remove",
+                "initiated_by": "participant", "removed_participants": [{"wa_id": members[0]}]}),
+        ),
+        item(
+            "group_participants_update",
+            serde_json::json!({"timestamp": at, "group_id": group, "type": "group_participants_remove",
+                "initiated_by": "participant", "removed_participants": [{"wa_id": members[1]}]}),
+        ),
+        item(
+            "group_status_update",
+            serde_json::json!({"timestamp": at, "group_id": group, "type": "group_suspend"}),
+        ),
+    ];
+    let file = h.dir.path().join("saved.jsonl");
+    std::fs::write(&file, lines.join("\n")).expect("saved");
+    let ingest = tokio::process::Command::new(env!("CARGO_BIN_EXE_wa-groups"))
+        .args(["webhook", "ingest", file.to_str().expect("path")])
+        .env_clear()
+        .env("HOME", h.dir.path())
+        .env("XDG_DATA_HOME", h.dir.path().join("data"))
+        .env("WA_GROUPS_DB", &h.db)
+        .env("WA_BASE_URL", sb.base_url())
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(std::time::Duration::from_secs(60), ingest)
+        .await
+        .expect("ingest in time")
+        .expect("ingest runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let joined = format!("+447700900123 joined {subject} by link");
+    let left = format!("+{} left {subject}", members[0]);
+    let suspended = format!("{subject} was suspended by WhatsApp");
+    h.run_until("the events in the log and the group's new count", |s| {
+        log_count(s, &joined, "") == 1
+            && log_count(s, &left, "") == 1
+            && log_count(s, &suspended, "") == 1
+            && count(s) == Some(before - 1)
+    })
+    .await;
+    sb.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_found_by_username_is_removed_from_every_group_they_are_in() {
     let sb = sandbox::start(SandboxConfig {

@@ -10,6 +10,7 @@ mod multipart;
 pub mod proxy;
 pub mod settings;
 pub mod token;
+pub mod webhook;
 pub mod wire;
 
 pub use call::{Call, Endpoint, Method};

@@ -1,14 +1,22 @@
-//! `demo`: the sandbox in this process (seeded, with latency), a throwaway store, and the
-//! terminal app pointed at both, with a sync at start. `--no-tui` only runs the sandbox.
+//! `demo`: the sandbox in this process (seeded, with latency, and people who join, leave and
+//! ask to join), a webhook receiver its webhooks go to, a throwaway store, and the terminal
+//! app pointed at all of them, with a sync at start. `--no-tui` only runs the sandbox.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
+use rand::RngExt;
+use tokio::net::TcpListener;
+
+use super::crowd;
 use super::tui::{Launch, SyncAtStart, launch, load_keymap};
 use crate::api::settings::DEFAULT_API_VERSION;
 use crate::api::{AccessToken, Client, ClientSettings};
 use crate::cli::{DemoArgs, GlobalArgs};
 use crate::exit::{Failure, Outcome};
-use crate::sandbox::{self, Sandbox, SandboxConfig};
+use crate::receiver::{Receiver, ReceiverConfig, Secret, WebhookSecrets};
+use crate::sandbox::{self, AppSecret, Sandbox, SandboxConfig, WebhookConfig};
 use crate::session::Session;
 use crate::store::Store;
 
@@ -39,9 +47,22 @@ impl Drop for Throwaway {
     }
 }
 
+/// How long the demo's submits wait for a change's webhook before reading its group.
+const DEMO_WEBHOOK_WAIT: Duration = Duration::from_secs(3);
+/// How often, on average, one of the demo's people joins, leaves or asks to join.
+const DEMO_PEOPLE_EVERY: Duration = Duration::from_secs(5);
+
+/// 32 random hex digits, made for this run (the demo's app secret and verify token).
+fn random_hex() -> String {
+    let mut rng = rand::rng();
+    (0..32)
+        .map(|_| char::from(b"0123456789abcdef"[rng.random_range(0..16usize)]))
+        .collect()
+}
+
 pub async fn run(args: DemoArgs, global: &GlobalArgs) -> Result<Outcome, Failure> {
     let keymap = load_keymap()?;
-    let config = SandboxConfig {
+    let mut config = SandboxConfig {
         groups: args.groups,
         seed: args.seed,
         hidden_phone_rate: args.hidden_phone_rate,
@@ -51,34 +72,88 @@ pub async fn run(args: DemoArgs, global: &GlobalArgs) -> Result<Outcome, Failure
         jitter_ms: 40,
         ..SandboxConfig::default()
     };
-    let sandbox = sandbox::start(config)
-        .await
-        .map_err(|e| Failure::input(format!("cannot start the sandbox: {e}")))?;
     if args.no_tui {
+        let sandbox = sandbox::start(config)
+            .await
+            .map_err(|e| Failure::input(format!("cannot start the sandbox: {e}")))?;
         return print_and_wait(sandbox, args.groups).await;
     }
+    // The receiver's port first, so the sandbox can be told where its webhooks go.
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| Failure::input(format!("cannot listen for the demo's webhooks: {e}")))?;
+    let hook_url = format!(
+        "http://{}/webhook",
+        listener
+            .local_addr()
+            .map_err(|e| Failure::input(format!("demo receiver: {e}")))?
+    );
+    let text = random_hex();
+    let secret = Secret::new(&text).map_err(Failure::input)?;
+    let signing = AppSecret::new(text).map_err(Failure::input)?;
+    config.webhook = Box::new(WebhookConfig {
+        webhook_url: Some(
+            hook_url
+                .parse()
+                .map_err(|e| Failure::input(format!("demo receiver: {e}")))?,
+        ),
+        app_secret: Some(signing),
+        ..WebhookConfig::default()
+    });
+    let sandbox = Arc::new(
+        sandbox::start(config)
+            .await
+            .map_err(|e| Failure::input(format!("cannot start the sandbox: {e}")))?,
+    );
     let dir = Throwaway::create()
         .map_err(|e| Failure::input(format!("cannot create a temporary directory: {e}")))?;
-    let sandbox = std::sync::Arc::new(sandbox);
-    let outcome = open_app(&sandbox, dir.path(), global, keymap).await;
-    if let Ok(sandbox) = std::sync::Arc::try_unwrap(sandbox) {
+    let people = crowd::start(Arc::clone(&sandbox), DEMO_PEOPLE_EVERY, args.seed);
+    let webhooks = DemoWebhooks { listener, secret };
+    let outcome = open_app(&sandbox, dir.path(), global, keymap, webhooks).await;
+    people.abort();
+    let _ = people.await;
+    if let Ok(sandbox) = Arc::try_unwrap(sandbox) {
         sandbox.shutdown().await;
     }
     drop(dir);
     outcome
 }
 
+/// The demo's receiver, before it starts: its socket and the secret the sandbox signs with.
+struct DemoWebhooks {
+    listener: TcpListener,
+    secret: Secret,
+}
+
 async fn open_app(
-    sandbox: &std::sync::Arc<Sandbox>,
+    sandbox: &Arc<Sandbox>,
     dir: &Path,
     global: &GlobalArgs,
     keymap: crate::tui::Keymap,
+    webhooks: DemoWebhooks,
 ) -> Result<Outcome, Failure> {
-    let store = Store::open(&dir.join("demo.db"))
-        .map_err(|e| Failure::input(format!("demo store: {e}")))?
+    let whole = Store::open(&dir.join("demo.db"))
+        .map_err(|e| Failure::input(format!("demo store: {e}")))?;
+    let store = whole
         .account(&sandbox.base_url(), sandbox.phone_number_id())
         .await
         .map_err(|e| Failure::input(format!("demo store: {e}")))?;
+    // The sandbox's webhooks come back to a receiver on the same store: the app shows them.
+    let receiver = Receiver::start(
+        webhooks.listener,
+        ReceiverConfig {
+            store: whole,
+            base_url: sandbox.base_url(),
+            secrets: WebhookSecrets {
+                app_secret: webhooks.secret,
+                verify_token: Secret::new(&random_hex()).map_err(Failure::input)?,
+            },
+            processed: None,
+            hold_after_commit: Duration::ZERO,
+        },
+    )
+    .await
+    .map_err(|e| Failure::input(format!("demo receiver: {e}")))?;
     let token = AccessToken::new(sandbox.token()).map_err(Failure::input)?;
     let settings = ClientSettings::new(
         &sandbox.base_url(),
@@ -87,20 +162,17 @@ async fn open_app(
         sandbox.phone_number_id(),
     )?;
     let client = Client::new(settings)?;
-    let session = Session::with(store, client);
-    // People join by link and ask to join while the demo runs.
-    let people = super::demo_people::start(std::sync::Arc::clone(sandbox), session.clone());
     let outcome = launch(Launch {
-        session,
+        session: Session::with(store, client),
         account: format!("{} (demo)", sandbox.phone_number_id()),
         api_version: DEFAULT_API_VERSION.into(),
         region: global.default_region,
         keymap,
         sync: SyncAtStart::Always,
+        webhook_wait: Some(DEMO_WEBHOOK_WAIT),
     })
     .await;
-    people.abort();
-    let _ = people.await;
+    receiver.shutdown().await;
     outcome
 }
 

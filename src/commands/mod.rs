@@ -1,8 +1,9 @@
 //! Headless subcommands: thin, they parse, call the library and print.
 
+pub mod crowd;
 pub mod csv_out;
 pub mod demo;
-mod demo_people;
+pub mod events;
 mod exactly;
 pub mod export;
 pub mod group_arg;
@@ -16,6 +17,7 @@ pub mod requests;
 pub mod submit;
 pub mod tui;
 pub mod users;
+pub mod webhook;
 
 use crate::cli::{Cli, Command};
 use crate::config::Settings;
@@ -33,6 +35,8 @@ pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
                 | Command::Queue(_)
                 | Command::Submit(_)
                 | Command::Log(_)
+                | Command::Webhook(_)
+                | Command::Events(_)
                 | Command::Requests(_)
         )
     ) && let Some(dir) = crate::logging::data_dir()
@@ -62,6 +66,8 @@ pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Queue(cmd) => queue::run(&Settings::resolve(&cli.global)?, cmd).await,
         Command::Submit(args) => submit::run(&Settings::resolve(&cli.global)?, args).await,
         Command::Log(args) => log::run(&Settings::resolve(&cli.global)?, args).await,
+        Command::Webhook(cmd) => webhook::run(&Settings::resolve(&cli.global)?, cmd).await,
+        Command::Events(args) => events::run(&Settings::resolve(&cli.global)?, args).await,
         Command::Requests(cmd) => requests::run(&Settings::resolve(&cli.global)?, cmd).await,
     }
 }

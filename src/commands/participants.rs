@@ -51,6 +51,7 @@ async fn change(
         .map_err(|e| Failure::input(e.to_string()))?;
     let config = EngineConfig {
         confirm: !args.no_verify,
+        webhook_wait: settings.webhook_wait,
         ..EngineConfig::default()
     };
     let (

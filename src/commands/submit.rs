@@ -53,6 +53,10 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
         rate: args.rate,
         reconcile_delay: Duration::from_millis(args.verify_delay_ms),
         backoff_base: Duration::from_millis(args.backoff_ms.max(1)),
+        webhook_wait: args
+            .webhook_wait_ms
+            .map(Duration::from_millis)
+            .or(settings.webhook_wait),
         ..EngineConfig::default()
     };
     let (engine, mut events) = session.engine(config)?;

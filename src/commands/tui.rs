@@ -27,6 +27,8 @@ pub struct Launch {
     pub region: Option<Region>,
     pub keymap: Keymap,
     pub sync: SyncAtStart,
+    /// How long a submit waits for a change's webhook before reading its group.
+    pub webhook_wait: Option<std::time::Duration>,
 }
 
 pub async fn run(settings: &Settings) -> Result<Outcome, Failure> {
@@ -39,6 +41,7 @@ pub async fn run(settings: &Settings) -> Result<Outcome, Failure> {
         region: settings.default_region,
         keymap,
         sync: SyncAtStart::IfEmpty,
+        webhook_wait: settings.webhook_wait,
     })
     .await
 }
@@ -68,7 +71,10 @@ pub async fn launch(l: Launch) -> Result<Outcome, Failure> {
         ))
     })?;
     tracing::info!(account = %l.account, "terminal app starting");
-    let (engine, events) = l.session.engine(EngineConfig::default())?;
+    let (engine, events) = l.session.engine(EngineConfig {
+        webhook_wait: l.webhook_wait,
+        ..EngineConfig::default()
+    })?;
     let state = State::new(&l.account, &l.api_version, l.region, l.keymap);
     let mut app = App::new(state, l.session.store().clone(), engine);
     app.start();

@@ -1,6 +1,7 @@
 //! Pure rules of the domain: people (phone numbers, BSUIDs, usernames) and how operators write
 //! them, operations and their states, the queue's rules, membership, batch planning. No I/O.
 
+pub mod event;
 pub mod group;
 pub mod group_id;
 pub mod group_names;
@@ -18,6 +19,7 @@ pub mod region;
 pub mod text;
 pub mod when;
 
+pub use event::{EventField, EventPerson, EventType, GroupEvent};
 pub use group::{JoinApprovalMode, JoinRequestRef, NewGroup, Photo};
 pub use group_id::{GroupId, GroupIdError};
 pub use group_names::{GroupNames, GroupRefError};

@@ -125,6 +125,8 @@ pub struct Progress {
     pub in_flight_requests: usize,
     pub requests_sent: usize,
     pub throttled: usize,
+    /// Of the settled operations, those a webhook settled (no read was needed for them).
+    pub by_webhook: usize,
 }
 
 /// The end of a run.

@@ -8,6 +8,7 @@ mod backoff;
 pub(crate) mod call;
 pub mod events;
 mod fetch;
+pub mod inbox;
 mod jobs;
 pub mod kinds;
 mod listing;
@@ -25,7 +26,6 @@ use tokio::sync::mpsc;
 pub use events::{
     Command, Event, Fetch, FetchError, Fetched, LinkRead, Progress, RequestInfo, Scope, Summary,
 };
-pub use kinds::{OutsideEvent, settle_outside};
 pub(crate) use mirror::keep_group;
 pub use mirror::mirror_of;
 
@@ -51,6 +51,11 @@ pub struct EngineConfig {
     /// Whether accepted changes are confirmed by reading (changes whose answer was lost always
     /// are). Without, they stay `accepted` and the next submit confirms them.
     pub confirm: bool,
+    /// When webhooks are received for the account (`wa-groups webhook serve`): how long an
+    /// accepted change waits for the webhook that settles it before its group is read (the
+    /// read stays the fallback). `None`: confirmed by reading after `reconcile_delay`, though
+    /// a change a webhook settled first is not read for.
+    pub webhook_wait: Option<Duration>,
     /// Reads of the group list that look for a create's group before it is given up (a lost
     /// answer: failed, never sent again) or left `accepted` for the next submit; the reads are
     /// `reconcile_delay` apart, doubling, at most 8 s.
@@ -67,6 +72,7 @@ impl Default for EngineConfig {
             reconcile_delay: Duration::from_millis(500),
             backoff_base: Duration::from_millis(500),
             confirm: true,
+            webhook_wait: None,
             create_looks: 6,
         }
     }

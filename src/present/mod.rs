@@ -5,6 +5,7 @@
 pub mod columns;
 mod detail;
 mod enqueue;
+mod event;
 mod line;
 mod operation;
 mod plan;
@@ -13,6 +14,7 @@ mod summary;
 
 pub use detail::{event_detail, member_detail, operation_detail};
 pub use enqueue::enqueue_lines;
+pub use event::{event_line, event_sentence, settled_text};
 pub use line::{Line, Tone};
 pub use operation::note;
 pub use plan::{

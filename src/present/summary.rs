@@ -39,6 +39,12 @@ pub fn summary_lines(summary: &Summary) -> Vec<Line> {
             p.throttled
         ),
     )];
+    if p.by_webhook > 0 {
+        lines.push(Line::new(
+            Tone::Dim,
+            format!("  settled by webhook ×{}: no read needed", p.by_webhook),
+        ));
+    }
     if let Some(why) = &summary.stopped {
         lines.push(Line::new(
             Tone::Bad,

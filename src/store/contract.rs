@@ -736,6 +736,303 @@ macro_rules! suite {
         }
 
         #[tokio::test]
+        async fn events_are_kept_once_per_account_and_key() {
+            let (_g, s) = account().await;
+            let store = s.store().clone();
+            let batch = |number: &str, keys: &[&str]| NumberBatch {
+                phone_number_id: number.into(),
+                events: keys.iter().map(|k| new_event(k, "g", None)).collect(),
+            };
+            let got = store
+                .receive_events(
+                    "https://graph.example",
+                    vec![batch("1000", &["a", "b"]), batch("2", &["a"])],
+                )
+                .await
+                .expect("receive");
+            assert_eq!(got[0].0, s.id(), "stored under the number's account");
+            assert_ne!(got[1].0, s.id(), "another number is another account");
+            assert_eq!((got[0].1.new, got[0].1.repeated), (2, 0));
+            let again = store
+                .receive_events("https://graph.example/", vec![batch("1000", &["b", "c"])])
+                .await
+                .expect("again");
+            assert_eq!((again[0].1.new, again[0].1.repeated), (1, 1));
+            let all = s.events(EventFilter::default()).await.expect("events");
+            assert_eq!(all.len(), 3, "each event once");
+            let b = all.iter().find(|r| r.event.subject.as_deref() == Some("b"));
+            assert_eq!(b.map(|r| r.deliveries), Some(2));
+            assert_eq!(s.unprocessed_events(10).await.expect("open").len(), 3);
+            assert_eq!(
+                store
+                    .numbers_with_unprocessed_events("https://graph.example")
+                    .await
+                    .expect("numbers")
+                    .len(),
+                2
+            );
+        }
+
+        #[tokio::test]
+        async fn an_event_settles_only_what_still_waits_and_moves_members_in_order() {
+            let (_g, s) = account().await;
+            mirror(&s, "g", &[1]).await;
+            let ids = queue(&s, "g", &[2, 3]).await;
+            s.claim(ids.clone(), "a".into()).await.expect("claim");
+            s.settle(Settlement {
+                changes: vec![
+                    change(ids[0], OperationState::Accepted, None, None),
+                    change(ids[1], OperationState::Accepted, None, None),
+                ],
+                request_id: Some("RQ-1".into()),
+                ..Settlement::default()
+            })
+            .await
+            .expect("accepted");
+            assert_eq!(
+                s.operations_with_request_id("RQ-1")
+                    .await
+                    .expect("by id")
+                    .len(),
+                2
+            );
+            // A read settles the second first.
+            let moved = s
+                .settle_open(Settlement {
+                    changes: vec![change(ids[1], OperationState::Confirmed, None, None)],
+                    ..Settlement::default()
+                })
+                .await
+                .expect("read");
+            assert_eq!(moved, vec![ids[1]]);
+            let store = s.store().clone();
+            store
+                .receive_events(
+                    "https://graph.example",
+                    vec![NumberBatch {
+                        phone_number_id: "1000".into(),
+                        events: vec![new_event("e", "g", Some("RQ-1"))],
+                    }],
+                )
+                .await
+                .expect("receive");
+            let record = s.unprocessed_events(1).await.expect("open").remove(0);
+            let confirm = |id| {
+                let c = change(id, OperationState::Confirmed, None, None);
+                let o = outcome(id);
+                (c, o)
+            };
+            let member = |n: u32, joined: bool, at: i64| MemberChange {
+                group_id: "g".into(),
+                person: person(n).into(),
+                joined,
+                at,
+            };
+            let effects = s
+                .apply_event(EventApplication {
+                    event_id: record.id,
+                    settle: vec![confirm(ids[0]), confirm(ids[1])],
+                    members: vec![member(2, true, 5_000), member(1, false, 5_000)],
+                    first: true,
+                    ..EventApplication::default()
+                })
+                .await
+                .expect("apply");
+            let settled: Vec<OpId> = effects.operations.iter().map(|o| o.id).collect();
+            assert_eq!(
+                settled,
+                vec![ids[0]],
+                "the one a read settled is left as it was"
+            );
+            assert_eq!(get(&s, ids[0]).await.state, OperationState::Confirmed);
+            assert_eq!(
+                s.outcomes().await.expect("outcomes").len(),
+                1,
+                "one outcome each"
+            );
+            assert_eq!(effects.joined, vec![person(2).e164().to_owned()]);
+            assert_eq!(effects.left, vec![person(1).e164().to_owned()]);
+            let g = s.group("g").await.expect("group").expect("in the mirror");
+            assert_eq!(
+                (g.members.clone(), g.member_count),
+                (vec![person(2).into()], 1)
+            );
+            // An older event about the same member, arriving late, changes nothing.
+            store
+                .receive_events(
+                    "https://graph.example",
+                    vec![NumberBatch {
+                        phone_number_id: "1000".into(),
+                        events: vec![new_event("late", "g", None)],
+                    }],
+                )
+                .await
+                .expect("late");
+            let late = s.unprocessed_events(1).await.expect("open").remove(0);
+            let effects = s
+                .apply_event(EventApplication {
+                    event_id: late.id,
+                    members: vec![member(2, false, 4_000)],
+                    first: true,
+                    ..EventApplication::default()
+                })
+                .await
+                .expect("late apply");
+            assert!(
+                effects.left.is_empty() && effects.notes.len() == 1,
+                "{effects:?}"
+            );
+            let g = s.group("g").await.expect("group").expect("in the mirror");
+            assert_eq!(g.members, vec![Person::from(person(2))]);
+            let seqs: Vec<Option<i64>> = s
+                .events(EventFilter::default())
+                .await
+                .expect("events")
+                .iter()
+                .map(|r| r.seq)
+                .collect();
+            assert_eq!(seqs, vec![Some(1), Some(2)]);
+            assert_eq!(s.latest_event_seq().await.expect("seq"), Some(2));
+            let after = s
+                .events(EventFilter {
+                    after_seq: Some(1),
+                    ..EventFilter::default()
+                })
+                .await
+                .expect("after");
+            assert_eq!(after.len(), 1);
+            assert!(s.unprocessed_events(5).await.expect("none").is_empty());
+        }
+
+        #[tokio::test]
+        async fn an_event_keeps_join_requests_suspension_settings_and_new_groups() {
+            let (_g, s) = account().await;
+            mirror(&s, "g", &[1]).await;
+            let store = s.store().clone();
+            let apply = |key: &'static str, groups: Vec<GroupChange>| {
+                let (s, store) = (s.clone(), store.clone());
+                async move {
+                    store
+                        .receive_events(
+                            "https://graph.example",
+                            vec![NumberBatch {
+                                phone_number_id: "1000".into(),
+                                events: vec![new_event(key, "g", None)],
+                            }],
+                        )
+                        .await
+                        .expect("receive");
+                    let record = s.unprocessed_events(1).await.expect("open").remove(0);
+                    s.apply_event(EventApplication {
+                        event_id: record.id,
+                        groups,
+                        first: true,
+                        ..EventApplication::default()
+                    })
+                    .await
+                    .expect("apply")
+                }
+            };
+            let asked = |id: &str, who: Person| {
+                GroupChange::JoinRequestOpened(StoredJoinRequest {
+                    group_id: "g".into(),
+                    join_request_id: id.into(),
+                    person: Some(who),
+                    created_at: Some(5_000),
+                    read_at: 5_000,
+                })
+            };
+            let link = "https://chat.whatsapp.com/AbCdEf123456";
+            apply(
+                "a",
+                vec![
+                    asked("J1", hidden(7)),
+                    asked("J2", person(3).into()),
+                    GroupChange::Suspended {
+                        id: "g".into(),
+                        suspended: true,
+                        at: 5_000,
+                    },
+                    GroupChange::Settings {
+                        id: "g".into(),
+                        subject: Some("Renamed".into()),
+                        description: Some("Weekly".into()),
+                        at: 5_000,
+                    },
+                    GroupChange::Created {
+                        id: "new".into(),
+                        subject: "Made".into(),
+                        description: None,
+                        invite_link: Some(link.into()),
+                        join_approval_mode: Some(crate::domain::JoinApprovalMode::ApprovalRequired),
+                        at: 5_000,
+                    },
+                ],
+            )
+            .await;
+            let pending = s.join_requests(Some("g")).await.expect("requests");
+            let askers: Vec<String> = pending.iter().map(|r| r.label()).collect();
+            assert_eq!(askers, ["US.7 @user.7", "+12122000003"]);
+            let g = s.group("g").await.expect("read").expect("kept");
+            assert_eq!(
+                (g.subject.as_str(), g.about.description.as_deref()),
+                ("Renamed", Some("Weekly"))
+            );
+            assert!(g.about.suspended);
+            let made = s.group("new").await.expect("read").expect("made");
+            assert_eq!(made.about.invite_link.as_deref(), Some(link));
+            assert_eq!(
+                made.about.join_approval_mode,
+                Some(crate::domain::JoinApprovalMode::ApprovalRequired)
+            );
+            // One withdrew (by id); the other is in (by person): none pending; lifted.
+            apply(
+                "b",
+                vec![
+                    GroupChange::JoinRequestClosed {
+                        group_id: "g".into(),
+                        join_request_id: Some("J1".into()),
+                        person: None,
+                        at: 6_000,
+                    },
+                    GroupChange::JoinRequestClosed {
+                        group_id: "g".into(),
+                        join_request_id: None,
+                        person: Some(person(3).into()),
+                        at: 6_000,
+                    },
+                    GroupChange::Suspended {
+                        id: "g".into(),
+                        suspended: false,
+                        at: 6_000,
+                    },
+                ],
+            )
+            .await;
+            assert!(s.join_requests(Some("g")).await.expect("none").is_empty());
+            let suspended = || async {
+                let g = s.group("g").await.expect("read").expect("kept");
+                g.about.suspended
+            };
+            assert!(!suspended().await);
+            // A read newer than an event wins: the late event is noted, not applied.
+            let mut read = s.group("g").await.expect("read").expect("kept");
+            read.read_at = 60_000;
+            s.upsert_groups(vec![read]).await.expect("read again");
+            let effects = apply(
+                "c",
+                vec![GroupChange::Suspended {
+                    id: "g".into(),
+                    suspended: true,
+                    at: 7_000,
+                }],
+            )
+            .await;
+            assert_eq!(effects.notes.len(), 1, "{effects:?}");
+            assert!(!suspended().await);
+        }
+
+        #[tokio::test]
         async fn the_target_diff_reads_the_mirror() {
             let (_g, s) = account().await;
             mirror(&s, "g", &[1, 2]).await;
@@ -1063,6 +1360,34 @@ fn change(
         code,
         message: message.map(str::to_owned),
         group: None,
+    }
+}
+
+/// A received event of group `group`, told apart by its subject (`key`).
+fn new_event(key: &str, group: &str, request_id: Option<&str>) -> NewEvent {
+    use crate::domain::{EventField, EventType, GroupEvent};
+    let mut event = GroupEvent::new(EventField::Participants, EventType::ParticipantsAdd);
+    event.group_id = Some(group.into());
+    event.request_id = request_id.map(str::to_owned);
+    event.subject = Some(key.into());
+    NewEvent {
+        key: key.into(),
+        event,
+    }
+}
+
+fn outcome(id: OpId) -> Outcome {
+    Outcome {
+        at: 1,
+        group_id: "g".into(),
+        participant: person(1).e164().into(),
+        username: None,
+        action: OperationKind::Add,
+        result: OperationState::Confirmed,
+        code: None,
+        message: None,
+        request_id: Some("RQ-1".into()),
+        operation_id: Some(id),
     }
 }
 

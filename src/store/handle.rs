@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use super::sqlite::SqliteImport;
 use super::{
-    AccountId, DropReport, DropScope, EnqueueReport, Exchange, ExchangeRecord, GroupSummary,
-    LockError, MirrorGroup, Operation, OperationFilter, OutcomeRecord, Pushed, SendLock,
-    Settlement, Store, StoreError, StoredJoinRequest, TargetDiff, TargetMembership, Undone, UnixMs,
+    AccountId, DropReport, DropScope, EnqueueReport, EventApplication, EventEffects, EventFilter,
+    EventRecord, Exchange, ExchangeRecord, GroupSummary, LockError, MirrorGroup, Operation,
+    OperationFilter, OutcomeRecord, Pushed, SendLock, Settlement, Store, StoreError,
+    StoredJoinRequest, TargetDiff, TargetMembership, Undone, UnixMs,
 };
 use crate::domain::{OpId, OpSpec, OperationState, Person, Query};
 
@@ -65,6 +66,61 @@ impl AccountStore {
     /// Records what one answer settled, in one commit.
     pub async fn settle(&self, settlement: Settlement) -> Result<(), StoreError> {
         self.store.sqlite().settle(self.acct, settlement).await
+    }
+
+    /// [`AccountStore::settle`] where some operations may have been settled elsewhere
+    /// meanwhile (by a webhook another process took): those already in a final state are left
+    /// as they are, without an outcome row. Returns the operations that moved.
+    pub async fn settle_open(&self, settlement: Settlement) -> Result<Vec<OpId>, StoreError> {
+        self.store.sqlite().settle_open(self.acct, settlement).await
+    }
+
+    /// The webhook events not processed yet, oldest first, at most `limit`.
+    pub async fn unprocessed_events(&self, limit: usize) -> Result<Vec<EventRecord>, StoreError> {
+        self.store
+            .sqlite()
+            .unprocessed_events(self.acct, limit)
+            .await
+    }
+
+    /// The webhook events that name `request_id`, oldest first.
+    pub async fn events_with_request_id(
+        &self,
+        request_id: &str,
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        self.store
+            .sqlite()
+            .events_with_request_id(self.acct, request_id.to_owned())
+            .await
+    }
+
+    /// The webhook events `filter` picks.
+    pub async fn events(&self, filter: EventFilter) -> Result<Vec<EventRecord>, StoreError> {
+        self.store.sqlite().events(self.acct, filter).await
+    }
+
+    /// Where processing has got to: the place of the latest processed event.
+    pub async fn latest_event_seq(&self) -> Result<Option<i64>, StoreError> {
+        self.store.sqlite().latest_event_seq(self.acct).await
+    }
+
+    /// Whether someone known by one of `keys` (wa_id, BSUID) has asked to join `group` and
+    /// not withdrawn, nor joined or left since.
+    pub async fn join_request_open(
+        &self,
+        group: &str,
+        keys: Vec<String>,
+    ) -> Result<bool, StoreError> {
+        self.store
+            .sqlite()
+            .join_request_open(self.acct, group.to_owned(), keys)
+            .await
+    }
+
+    /// Applies what processing one event found, in one commit (see [`EventApplication`]);
+    /// returns the event's effects as now recorded.
+    pub async fn apply_event(&self, app: EventApplication) -> Result<EventEffects, StoreError> {
+        self.store.sqlite().apply_event(self.acct, app).await
     }
 
     /// Puts operations back to pending (or skipped when a later change took their slot), with

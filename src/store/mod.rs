@@ -16,6 +16,7 @@ mod enqueue;
 mod error;
 mod handle;
 mod ids;
+mod inbox;
 mod mirror;
 mod moves;
 mod operation;
@@ -34,6 +35,10 @@ pub use enqueue::{EnqueueReport, Flagged, Pushed, Replacement};
 pub use error::StoreError;
 pub use handle::{AccountStore, ImportTx};
 pub use ids::{AccountId, ExchangeId};
+pub use inbox::{
+    EventApplication, EventEffects, EventFilter, EventRecord, GroupChange, MemberChange, NewEvent,
+    NumberBatch, Received, SettledOp,
+};
 pub use mirror::{GroupAbout, GroupSummary, MirrorChange, MirrorGroup, StoredJoinRequest};
 pub use moves::{Settlement, StateChange};
 pub use operation::{DropReport, DropScope, Operation, OperationFilter, Undone};
@@ -99,6 +104,30 @@ impl Store {
         match &self.backend {
             Backend::Sqlite(db) => db.changes(),
         }
+    }
+
+    /// Stores the events of one delivery (or of a whole ingested file) in one commit, each
+    /// under the account of its business number at `base_url` (created on first use), each
+    /// once: an event an account already has is counted as delivered again, not stored twice.
+    /// Answered once committed, so a delivery is acknowledged only when it cannot be lost.
+    pub async fn receive_events(
+        &self,
+        base_url: &str,
+        batches: Vec<NumberBatch>,
+    ) -> Result<Vec<(AccountId, Received)>, StoreError> {
+        self.sqlite()
+            .receive_events(base_url.to_owned(), batches)
+            .await
+    }
+
+    /// The business numbers at `base_url` that have events not processed yet.
+    pub async fn numbers_with_unprocessed_events(
+        &self,
+        base_url: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        self.sqlite()
+            .numbers_with_unprocessed_events(base_url.to_owned())
+            .await
     }
 
     fn sqlite(&self) -> &sqlite::Sqlite {

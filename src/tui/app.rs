@@ -13,7 +13,7 @@ use tokio::time::Instant;
 
 use crate::engine::preview::preview;
 use crate::engine::{Command, Engine, Event};
-use crate::store::{AccountStore, OperationFilter, now_ms};
+use crate::store::{AccountStore, EventFilter, OperationFilter, now_ms};
 
 use super::draw::draw;
 use super::model::GroupDetail;
@@ -28,6 +28,8 @@ const EVENT_BATCH: usize = 512;
 const INPUT_BATCH: usize = 256;
 /// The spinner's tick while work is in flight.
 const TICK: Duration = Duration::from_millis(250);
+/// Webhook events read into the log at a time (the rest at the next reload).
+const EVENTS_AT_ONCE: usize = 200;
 /// The views reload after a change of the store at most this often (a submit commits often).
 const RELOAD_EVERY: Duration = Duration::from_secs(1);
 
@@ -110,7 +112,11 @@ impl App {
     /// Loads the mirror and the queue counts.
     pub fn start(&mut self) {
         self.state.shared.now = (self.clock)();
-        self.run_effects(vec![Effect::LoadGroups, Effect::LoadCounts]);
+        self.run_effects(vec![
+            Effect::LoadGroups,
+            Effect::LoadCounts,
+            Effect::LoadEvents { after: None },
+        ]);
     }
 
     /// Asks the engine for a sync, as the sync key does.
@@ -404,6 +410,23 @@ async fn execute(store: &AccountStore, engine: &Engine, effect: Effect) -> Optio
             Loaded::Enqueued { report, invalid }
         }),
         Effect::Retry(of) => retry(store, of).await,
+        Effect::LoadEvents { after: None } => {
+            store.latest_event_seq().await.map(|latest| Loaded::Events {
+                records: Vec::new(),
+                latest,
+            })
+        }
+        Effect::LoadEvents { after: Some(after) } => store
+            .events(EventFilter {
+                after_seq: Some(after),
+                limit: Some(EVENTS_AT_ONCE),
+                ..EventFilter::default()
+            })
+            .await
+            .map(|records| Loaded::Events {
+                latest: records.last().and_then(|r| r.seq).or(Some(after)),
+                records,
+            }),
         Effect::Undo(ids) => {
             let results = store
                 .undo(ids)
@@ -493,6 +516,7 @@ fn same_load(a: &Effect, b: &Effect) -> bool {
         (Effect::LoadGroups, Effect::LoadGroups) | (Effect::LoadCounts, Effect::LoadCounts) => true,
         (Effect::LoadGroup(x), Effect::LoadGroup(y))
         | (Effect::LoadJoinRequests(x), Effect::LoadJoinRequests(y)) => x == y,
+        (Effect::LoadEvents { after: x }, Effect::LoadEvents { after: y }) => x == y,
         _ => false,
     }
 }

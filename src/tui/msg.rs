@@ -9,7 +9,7 @@ use crate::domain::OpSpec;
 use crate::domain::plan::Plan;
 use crate::domain::{OperationState, Person, Query};
 use crate::engine::{Command, Event, Scope};
-use crate::store::{EnqueueReport, GroupSummary, OpId, Undone};
+use crate::store::{EnqueueReport, EventRecord, GroupSummary, OpId, Undone};
 
 use super::action::Action;
 use super::model::GroupDetail;
@@ -81,6 +81,12 @@ pub enum Loaded {
     Undone(Vec<(OpId, Result<Undone, String>)>),
     /// Failed changes queued again (`None`: there was none to retry).
     Retried(Option<EnqueueReport>),
+    /// Webhook events processed since the place asked for (none when it asked for the latest
+    /// place only), and the place they reach.
+    Events {
+        records: Vec<EventRecord>,
+        latest: Option<i64>,
+    },
     /// A group's settings, invite link and pending join requests (`None`: not in the mirror).
     JoinRequests(String, Option<super::views::requests::RequestsDetail>),
     /// Changes queued and handed to the engine at once (what they are), or why not.
@@ -120,6 +126,11 @@ pub enum Effect {
     Undo(Vec<OpId>),
     /// Queue failed changes again (each a new pending change; the failed one stays).
     Retry(RetryOf),
+    /// The webhook events processed after this place in the processing order; `None`: only
+    /// where processing has got to (at start, so old events are not replayed).
+    LoadEvents {
+        after: Option<i64>,
+    },
     /// Queue these changes and submit exactly them at once (a dialog's or a confirm's).
     Send {
         ops: Vec<OpSpec>,

@@ -28,6 +28,8 @@ pub struct Harness {
     pub input: UnboundedReceiver<TermEvent>,
     pub events: UnboundedReceiver<Event>,
     pub dir: tempfile::TempDir,
+    /// The store's file (for another process on the same store).
+    pub db: std::path::PathBuf,
 }
 
 impl Harness {
@@ -44,6 +46,7 @@ impl Harness {
         clock: fn() -> i64,
     ) -> Harness {
         let (dir, store, session) = sandbox_session(sb).await;
+        let db = store.store().location().into();
         let config = EngineConfig {
             reconcile_delay: Duration::from_millis(50),
             backoff_base: Duration::from_millis(50),
@@ -63,6 +66,7 @@ impl Harness {
             input,
             events,
             dir,
+            db,
         }
     }
 

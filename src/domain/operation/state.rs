@@ -61,7 +61,7 @@ impl OperationState {
     /// |-----------|-----------------------------------------------------|
     /// | pending   | sending (claimed), skipped, failed (gave up)        |
     /// | sending   | pending (not applied), accepted, confirmed, failed, skipped |
-    /// | accepted  | confirmed, failed                                   |
+    /// | accepted  | confirmed, failed, skipped (a webhook says there was nothing to do) |
     /// | failed    | pending (retried by the operator)                   |
     /// | skipped   | pending (retried by the operator)                   |
     /// | confirmed | nothing: it is done; undo queues a new change       |
@@ -74,7 +74,7 @@ impl OperationState {
             (self, next),
             (Pending, Sending | Skipped | Failed)
                 | (Sending, Pending | Accepted | Confirmed | Failed | Skipped)
-                | (Accepted, Confirmed | Failed)
+                | (Accepted, Confirmed | Failed | Skipped)
                 | (Failed | Skipped, Pending)
         )
     }
@@ -120,6 +120,10 @@ mod tests {
         assert!(Pending.can_move_to(Sending));
         assert!(Sending.can_move_to(Pending));
         assert!(Accepted.can_move_to(Confirmed));
+        assert!(
+            Accepted.can_move_to(Skipped),
+            "a webhook may say a removal found no member"
+        );
         assert!(Failed.can_move_to(Pending));
         assert!(
             !Accepted.can_move_to(Pending),

@@ -7,10 +7,11 @@
 use crate::api::{Answer, ApiError, Call};
 use crate::domain::plan::{PendingOp, Plan, PlannedRequest};
 use crate::domain::text::sanitize;
-use crate::domain::{NewGroup, OpSpec};
+use crate::domain::{EventType, GroupEvent, NewGroup, OpSpec};
 
 use super::{
-    Confirmation, Found, Kind, Mirror, OutsideEvent, Seen, Sent, Verdict, all_failed, one_each,
+    Confirmation, EventMatch, Found, Kind, Mirror, Seen, Sent, Verdict, all_failed, event_failure,
+    one_each,
 };
 
 /// How far the server's clock may be behind ours, in ms: a group created up to this long
@@ -104,15 +105,19 @@ impl Kind for Create {
             .collect()
     }
 
-    fn outside(_spec: &OpSpec, event: &OutsideEvent) -> Option<Verdict> {
-        match event {
-            OutsideEvent::GroupCreated { group_id, .. } => Some(Verdict::Created(group_id.clone())),
-            OutsideEvent::Failed { code, message } => Some(Verdict::Failed {
-                code: *code,
-                message: message.clone(),
-            }),
-            _ => None,
+    /// `group_lifecycle_update` of type `group_create` with the create's `request_id`
+    /// (`groups-api-2026.md` §2.2, W): without `errors`, its `group_id` is the group made (the
+    /// operation then names it); with `errors`, the create failed with the first one's code (W
+    /// gives a `group_id` even then: not relied on). A create has no group to be matched by
+    /// before it is made, so only its `request_id` finds it.
+    fn settle_by_event(_spec: &OpSpec, event: &GroupEvent, how: EventMatch) -> Option<Verdict> {
+        if how != EventMatch::Request || event.kind != EventType::GroupCreate {
+            return None;
         }
+        if let Some(failed) = event_failure(&event.errors) {
+            return Some(failed);
+        }
+        event.group_id.clone().map(Verdict::Created)
     }
 }
 

@@ -2,12 +2,12 @@
 //! (pywa) or nothing (R), all taken; confirmed by reading the group (131041: it is gone).
 
 use crate::api::{Answer, ApiError, Call};
-use crate::domain::OpSpec;
 use crate::domain::plan::{PendingOp, Plan, PlannedRequest};
+use crate::domain::{EventType, GroupEvent, OpSpec};
 
 use super::{
-    Confirmation, Found, Kind, Mirror, OutsideEvent, Seen, Sent, UNKNOWN_GROUP, Verdict,
-    all_failed, one_each,
+    Confirmation, EventMatch, Found, Kind, Mirror, Seen, Sent, UNKNOWN_GROUP, Verdict, all_failed,
+    event_failure, one_each,
 };
 
 /// The delete kind.
@@ -49,14 +49,19 @@ impl Kind for Delete {
             .collect()
     }
 
-    fn outside(_spec: &OpSpec, event: &OutsideEvent) -> Option<Verdict> {
-        match event {
-            OutsideEvent::GroupDeleted => Some(Verdict::Confirmed),
-            OutsideEvent::Failed { code, message } => Some(Verdict::Failed {
-                code: *code,
-                message: message.clone(),
-            }),
-            _ => None,
+    /// `group_lifecycle_update` of type `group_delete` (`groups-api-2026.md` §2.2, W): without
+    /// `errors` the group is deleted; with them the deletion failed with the first one's code.
+    /// Matched by the delete's `request_id`, or, when its answer carried none (C answers a
+    /// delete `{"success":true}`), by the group the event names.
+    fn settle_by_event(spec: &OpSpec, event: &GroupEvent, how: EventMatch) -> Option<Verdict> {
+        let ours = match how {
+            EventMatch::Request => true,
+            EventMatch::Group => event.group_id.as_deref() == spec.group(),
+            EventMatch::Member => false,
+        };
+        if !ours || event.kind != EventType::GroupDelete {
+            return None;
         }
+        Some(event_failure(&event.errors).unwrap_or(Verdict::Confirmed))
     }
 }

@@ -8,10 +8,12 @@ use std::collections::BTreeMap;
 
 use crate::api::{Answer, ApiError, Call, ErrorClass};
 use crate::domain::plan::{PendingOp, Plan, PlannedRequest};
-use crate::domain::{OpSpec, OperationKind};
+use crate::domain::{EventType, GroupEvent, OpSpec, OperationKind};
 use crate::store::MirrorChange;
 
-use super::{Confirmation, Found, Kind, Mirror, Seen, Sent, Verdict, all_failed, gone_failure};
+use super::{
+    Confirmation, EventMatch, Found, Kind, Mirror, Seen, Sent, Verdict, all_failed, gone_failure,
+};
 
 /// A join request that does not exist (§1.11, `pywa/errors.py`).
 const NO_SUCH_REQUEST: i64 = 131213;
@@ -134,6 +136,23 @@ impl Kind for JoinRequests {
                 }
             })
             .collect()
+    }
+
+    /// An approval is confirmed by the `group_participants_add` that lets the asker in
+    /// (`groups-api-2026.md` §2.3: one event for a bulk approval, `reason: invite_link`, and
+    /// **no `request_id`**), matched by group and asker (phone in any of its forms, or BSUID).
+    /// A rejection: nothing, Meta sends no webhook for it (R, §1.7); the read of the pending
+    /// requests settles it.
+    fn settle_by_event(spec: &OpSpec, event: &GroupEvent, how: EventMatch) -> Option<Verdict> {
+        let OpSpec::Approve { group, request } = spec else {
+            return None;
+        };
+        let asker = request.person.as_ref()?;
+        let joined = how == EventMatch::Member
+            && event.kind == EventType::ParticipantsAdd
+            && event.group_id.as_deref() == Some(group.as_str())
+            && event.names(asker);
+        joined.then_some(Verdict::Confirmed)
     }
 }
 

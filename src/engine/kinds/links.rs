@@ -1,6 +1,7 @@
 //! Invite links: a reset (the old link dies; the answer carries the new one) and a revoke
 //! (`success` as the string "true", C). The answer is the proof; a lost answer sends it again,
-//! which does no harm: the old link is dead either way.
+//! which does no harm: the old link is dead either way. No webhook settles them: Meta sends
+//! none for a reset or a revoke (`groups-api-2026.md` §1.6, none in W).
 
 use crate::api::{Answer, ApiError, Call};
 use crate::domain::OpSpec;

@@ -8,13 +8,13 @@
 //! change the mirror ([`Kind::mirror`]); an accepted operation, or one whose answer was lost, is
 //! confirmed by what a read shows ([`Kind::confirmation`], [`Kind::applied`]); and an event
 //! from outside the exchange (a webhook, matched by the `request_id` the answer carried and the
-//! store keeps with the operation) may settle it too ([`Kind::outside`], see [`OutsideEvent`]).
+//! store keeps with the operation, or by group and person) may settle it first
+//! ([`Kind::settle_by_event`], reached only through `engine::inbox`).
 
 mod create;
 mod delete;
 mod join_requests;
 mod links;
-mod outside;
 mod participants;
 mod photo;
 mod settings;
@@ -22,11 +22,11 @@ mod settings;
 use std::collections::{HashMap, HashSet};
 
 use crate::api::{Answer, ApiError, Call, GroupInfo, GroupSummary, JoinRequest};
+use crate::domain::event::EventError;
 use crate::domain::plan::{PendingOp, Plan, PlannedRequest};
-use crate::domain::{Members, OpId, OpSpec, OperationKind, OperationState};
+use crate::domain::{GroupEvent, Members, OpId, OpSpec, OperationKind, OperationState};
 use crate::store::{AccountStore, MirrorChange, Outcome, StateChange, StoreError, UnixMs};
 
-pub use outside::{OutsideEvent, settle_outside};
 pub use participants::short_message;
 
 /// What one operation's part of an answer means.
@@ -90,6 +90,32 @@ impl Verdict {
         };
         (change, outcome)
     }
+}
+
+/// Why a webhook event was put to an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventMatch {
+    /// The event names the `request_id` the server gave the request that carried the
+    /// operation: it is that request's outcome (business-initiated events, §2.3).
+    Request,
+    /// The event has no `request_id` (a user joined, left, asked to join; an approval), or one
+    /// no operation carried, and names the operation's group and person (for a join decision,
+    /// the person who asked): it shows where that person now stands.
+    Member,
+    /// The event is about a whole group (a deletion, a settings change) and names a
+    /// `request_id` no operation carried: the answer gave none (C answers a delete
+    /// `{"success":true}` and a settings change a bare 200, §1.4, §1.5, §1.12.3), so it is put
+    /// to the group's open operations whose answer carried no `request_id` either.
+    Group,
+}
+
+/// The verdict of an event's `errors[]` (a failed create, delete or settings change, §2.2,
+/// §2.4): failed with the first error's code and message; `None` when there are none.
+fn event_failure(errors: &[EventError]) -> Option<Verdict> {
+    errors.first().map(|e| Verdict::Failed {
+        code: e.code,
+        message: e.message.clone(),
+    })
 }
 
 /// How an accepted operation (or one whose answer was lost) is confirmed.
@@ -217,12 +243,18 @@ pub trait Kind {
     fn confirmation(spec: &OpSpec) -> Confirmation;
     /// What the confirmation read shows of each operation (in order).
     fn applied(ops: &[Sent], seen: &Seen) -> Vec<Found>;
-    /// **Where an outside event settles an operation.** An event from outside the request and
-    /// its answer (a webhook: `group_lifecycle_update`, `group_settings_update`, …), matched to
-    /// the operation by the `request_id` its answer carried (kept in the store with the
-    /// operation, `Operation::request_id`), gives its verdict here; `None` when the event says
-    /// nothing of it. [`settle_outside`] finds the operation and records the verdict.
-    fn outside(_spec: &OpSpec, _event: &OutsideEvent) -> Option<Verdict> {
+    /// **Where an event from outside the request and its answer settles an operation** (a
+    /// webhook, `groups-api-2026.md` §2): the verdict `event` gives an operation of this kind
+    /// that is still open, or `None` when the event says nothing of it (then a read settles
+    /// it, once the configured wait for webhooks is over). `how` says why the event was put
+    /// to it: by the `request_id` the operation's answer carried (the store keeps it with the
+    /// operation; the event is that request's outcome), or by group and person for events
+    /// that carry none (a join, a leave, an approval: §2.3 "Correlation rule"). `engine::inbox`
+    /// finds the operations, asks here, and records each verdict (`Verdict::recorded`) only
+    /// for an operation still open when it commits, so each is settled once, by an event or
+    /// by a read, whichever comes first. The default, nothing, is for kinds their answer
+    /// settles (a photo, a link reset or revoke: see their modules).
+    fn settle_by_event(_spec: &OpSpec, _event: &GroupEvent, _how: EventMatch) -> Option<Verdict> {
         None
     }
 }
@@ -359,14 +391,14 @@ pub fn send_again(kind: OperationKind) -> bool {
     on_family!(family(kind), K => K::SEND_AGAIN)
 }
 
-/// The verdict an outside event gives an operation, if it says anything of it.
-pub fn outside(spec: &OpSpec, event: &OutsideEvent) -> Option<Verdict> {
-    on_family!(family(spec.kind()), K => K::outside(spec, event))
-}
-
 /// Why an operation whose answer was lost is given up after looking for it for `waited_ms`.
 pub fn given_up(spec: &OpSpec, waited_ms: i64) -> String {
     create::not_found(spec, u64::try_from(waited_ms).unwrap_or(0))
+}
+
+/// How a webhook event settles an open operation (see [`Kind::settle_by_event`]).
+pub fn settle_by_event(spec: &OpSpec, event: &GroupEvent, how: EventMatch) -> Option<Verdict> {
+    on_family!(family(spec.kind()), K => K::settle_by_event(spec, event, how))
 }
 
 /// The most operations one request of this kind carries.

@@ -5,11 +5,11 @@
 use crate::api::{Answer, ApiError, Call, ErrorClass, ParticipantFailure, WriteAccepted};
 use crate::domain::plan::{self, PendingOp, Plan, PlannedRequest};
 use crate::domain::{
-    MAX_PARTICIPANTS_PER_REQUEST, Members, Membership, OpSpec, OperationKind, Participant, Person,
-    UserId,
+    EventType, GroupEvent, MAX_PARTICIPANTS_PER_REQUEST, Members, Membership, OpSpec,
+    OperationKind, Participant, Person, UserId,
 };
 
-use super::{Confirmation, Found, Kind, Mirror, Seen, Sent, Verdict, on_group_read};
+use super::{Confirmation, EventMatch, Found, Kind, Mirror, Seen, Sent, Verdict, on_group_read};
 
 /// The add and remove kinds.
 pub struct Participants;
@@ -64,6 +64,53 @@ impl Kind for Participants {
                 Membership::Unknown => None,
             }
         })
+    }
+
+    /// A `group_participants_add` settles an add, a `group_participants_remove` a removal. By
+    /// request id: named among the done participants, confirmed; among the failed ones, failed
+    /// with its code (a removal of a non-member, 131212, skipped as at answer time); not
+    /// named, nothing (a read settles it). By group and person: a join shows an add applied,
+    /// a leave a removal (what a read would show); a failure of someone else's request says
+    /// nothing of ours.
+    fn settle_by_event(spec: &OpSpec, event: &GroupEvent, how: EventMatch) -> Option<Verdict> {
+        let person = spec.person()?;
+        let wanted = match spec.kind() {
+            OperationKind::Add => EventType::ParticipantsAdd,
+            _ => EventType::ParticipantsRemove,
+        };
+        if event.kind != wanted
+            || event
+                .group_id
+                .as_deref()
+                .is_some_and(|g| Some(g) != spec.group())
+        {
+            return None;
+        }
+        if event.names(person) {
+            return Some(Verdict::Confirmed);
+        }
+        match (how, event.failure_of(person)) {
+            (EventMatch::Request, Some(failed)) => {
+                let (code, message) = match &failed.error {
+                    Some(e) => (e.code, e.message.clone()),
+                    // W's "all failed" example names who failed without saying why.
+                    None => (
+                        event.errors.first().and_then(|e| e.code),
+                        event.errors.first().map_or_else(
+                            || "failed (no reason given)".to_owned(),
+                            |e| e.message.clone(),
+                        ),
+                    ),
+                };
+                let f = ParticipantFailure {
+                    user: person.user_ref().to_owned(),
+                    code,
+                    message,
+                };
+                Some(verdict_of_failure(spec.kind(), &f))
+            }
+            _ => None,
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 //! A group's photo: checked before it is queued (`domain::Photo`), sent as multipart, and
 //! taken as done when the server takes it (no read shows a group's photo; the
-//! `group_settings_update` webhook reports it). A lost answer sends it again: a photo set twice
-//! is the same photo.
+//! `group_settings_update` webhook reports it, `profile_picture` of `groups-api-2026.md` §2.4,
+//! but only after the answer settled it: that event is kept and shown by `events`, and settles
+//! nothing). A lost answer sends it again: a photo set twice is the same photo.
 
 use crate::api::{Answer, ApiError, Call};
 use crate::domain::OpSpec;

@@ -5,12 +5,13 @@
 use std::collections::BTreeMap;
 
 use crate::api::{Answer, ApiError, Call};
-use crate::domain::OpSpec;
 use crate::domain::plan::{PendingOp, Plan, PlannedRequest};
 use crate::domain::text::sanitize;
+use crate::domain::{EventType, GroupEvent, OpSpec};
 
 use super::{
-    Confirmation, Found, Kind, Mirror, OutsideEvent, Seen, Sent, Verdict, all_failed, on_group_read,
+    Confirmation, EventMatch, Found, Kind, Mirror, Seen, Sent, Verdict, all_failed, event_failure,
+    on_group_read,
 };
 
 /// The subject and description kinds.
@@ -78,28 +79,45 @@ impl Kind for Settings {
         })
     }
 
-    fn outside(spec: &OpSpec, event: &OutsideEvent) -> Option<Verdict> {
-        let part = match (spec, event) {
-            (OpSpec::Subject { .. }, OutsideEvent::SettingsUpdated { subject, .. }) => *subject,
-            (OpSpec::Description { .. }, OutsideEvent::SettingsUpdated { description, .. }) => {
-                *description
-            }
-            (_, OutsideEvent::Failed { code, message }) => {
-                return Some(Verdict::Failed {
-                    code: *code,
-                    message: message.clone(),
-                });
-            }
-            _ => None,
-        }?;
-        Some(if part {
-            Verdict::Confirmed
-        } else {
-            Verdict::Failed {
-                code: None,
-                message: format!("the server did not apply the {}", spec.kind()),
-            }
-        })
+    /// `group_settings_update` (`groups-api-2026.md` §2.4, W): each part sent comes back with
+    /// its own `update_successful` and `errors`; a subject change is settled by
+    /// `group_subject`, a description change by `group_description` (confirmed, or failed with
+    /// the part's error, else the item's). A part the event lacks says nothing of its change,
+    /// unless the event has no part at all and `errors` (W's "total fail"). Matched by the
+    /// change's `request_id`, or, when its answer carried none (C: a bare 200), by its group,
+    /// and then only when the event's text of the part is the text this change sets.
+    fn settle_by_event(spec: &OpSpec, event: &GroupEvent, how: EventMatch) -> Option<Verdict> {
+        if event.kind != EventType::SettingsUpdate
+            || how == EventMatch::Member
+            || event
+                .group_id
+                .as_deref()
+                .is_some_and(|g| Some(g) != spec.group())
+        {
+            return None;
+        }
+        let (name, wanted) = match spec {
+            OpSpec::Subject { subject, .. } => ("subject", sanitize(subject.trim())),
+            OpSpec::Description { description, .. } => ("description", sanitize(description)),
+            _ => return None,
+        };
+        let Some(part) = event.settings.iter().find(|s| s.part == name) else {
+            return match how {
+                EventMatch::Request if event.settings.is_empty() => event_failure(&event.errors),
+                _ => None,
+            };
+        };
+        if how == EventMatch::Group && part.text.as_deref() != Some(wanted.as_str()) {
+            return None;
+        }
+        if part.ok {
+            return Some(Verdict::Confirmed);
+        }
+        let errors: Vec<_> = part.error.iter().chain(&event.errors).cloned().collect();
+        Some(event_failure(&errors).unwrap_or_else(|| Verdict::Failed {
+            code: None,
+            message: format!("the server did not apply the {}", spec.kind()),
+        }))
     }
 }
 

@@ -11,14 +11,26 @@ use crate::domain::{Members, OpId};
 use crate::engine::call::ReadError;
 use crate::engine::events::Event;
 use crate::engine::kinds::{self, Confirmation, Found, Mirror, Seen, Verdict};
-use crate::store::now_ms;
+use crate::store::{OperationFilter, StoreError, now_ms};
 
 /// The longest wait between two looks for a create's group.
 const MAX_LOOK_DELAY: Duration = Duration::from_secs(8);
 
 impl Run {
-    /// Reads and settles each operation by what the read shows.
+    /// Reads and settles each operation by what the read shows; those a webhook settled
+    /// meanwhile are not read for.
     pub(super) async fn confirm(self: &Arc<Self>, confirmation: Confirmation, ops: Vec<Tracked>) {
+        let ops = match self.still_open(ops).await {
+            Ok(ops) => ops,
+            Err(e) => {
+                self.caller.store_failed(&e);
+                return;
+            }
+        };
+        let deferred = lock(&self.deferred).contains_key(&confirmation);
+        if ops.is_empty() && !deferred {
+            return;
+        }
         let seen = match self.see(&confirmation).await {
             Ok(seen) => seen,
             Err(ReadError::Failed(e)) => {
@@ -158,6 +170,33 @@ impl Run {
             });
             self.notify.notify_waiters();
         }
+    }
+}
+
+impl Run {
+    /// The operations not settled yet; those a webhook settled are counted and reported.
+    async fn still_open(&self, ops: Vec<Tracked>) -> Result<Vec<Tracked>, StoreError> {
+        let ids: Vec<OpId> = ops.iter().map(|op| op.id).collect();
+        let final_ids: Vec<OpId> = self
+            .caller
+            .store()
+            .operations(OperationFilter {
+                ids: Some(ids),
+                ..OperationFilter::default()
+            })
+            .await?
+            .into_iter()
+            .filter(|op| op.state.is_final())
+            .map(|op| op.id)
+            .collect();
+        if final_ids.is_empty() {
+            return Ok(ops);
+        }
+        self.settled_elsewhere(final_ids.clone()).await?;
+        Ok(ops
+            .into_iter()
+            .filter(|op| !final_ids.contains(&op.id))
+            .collect())
     }
 }
 

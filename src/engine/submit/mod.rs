@@ -23,7 +23,10 @@ use super::events::{Event, Progress, Scope, Summary};
 use super::kinds::Confirmation;
 use crate::domain::plan::{PendingOp, PlannedRequest};
 use crate::domain::{OpId, OpSpec};
-use crate::store::UnixMs;
+use crate::store::{OperationFilter, UnixMs};
+
+/// How often, at most, the operations waiting for their webhooks are looked at.
+const SETTLED_LOOK: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// An operation this run is responsible for until it is confirmed, failed or skipped.
 #[derive(Clone, Debug)]
@@ -230,19 +233,27 @@ impl Run {
 
     /// The confirmation read happens after the configured delay (the server acknowledges
     /// changes before it completes them), at once when the run is cancelled or stopped;
-    /// meanwhile the worker goes on with other groups.
+    /// meanwhile the worker goes on with other groups. With webhooks received, accepted
+    /// changes wait up to `webhook_wait` for the webhook that settles them, and the read is
+    /// the fallback for what none settled (the wait ends early once all are settled).
     fn schedule_confirm(self: &Arc<Self>, confirmation: Confirmation, ops: Vec<Tracked>) {
-        let delay = self.caller.config().reconcile_delay;
+        let config = self.caller.config();
+        let webhook_wait = config
+            .webhook_wait
+            .filter(|_| ops.iter().all(|op| !op.unknown));
+        let delay = webhook_wait.map_or(config.reconcile_delay, |w| w.max(config.reconcile_delay));
         self.schedule_confirm_in(confirmation, ops, delay);
     }
 
-    /// [`Run::schedule_confirm`] after `delay`.
+    /// [`Run::schedule_confirm`] after `delay`, or sooner once a webhook settled them all
+    /// (when webhooks are received for the account).
     fn schedule_confirm_in(
         self: &Arc<Self>,
         confirmation: Confirmation,
         ops: Vec<Tracked>,
         delay: std::time::Duration,
     ) {
+        let watch = self.caller.config().webhook_wait.is_some();
         if delay.is_zero() || self.caller.is_cancelled() {
             lock(&self.queues)
                 .ready_confirms
@@ -253,8 +264,10 @@ impl Run {
         self.scheduled.fetch_add(1, Ordering::SeqCst);
         let run = Arc::clone(self);
         tokio::spawn(async move {
+            let deadline = tokio::time::Instant::now() + delay;
+            let ids: Vec<OpId> = ops.iter().map(|op| op.id).collect();
             tokio::select! {
-                _ = tokio::time::sleep(delay) => {}
+                () = run.settled_or_due(watch, &ids, deadline) => {}
                 _ = run.caller.cancel_token().cancelled() => {}
             }
             lock(&run.queues)
@@ -263,6 +276,50 @@ impl Run {
             run.scheduled.fetch_sub(1, Ordering::SeqCst);
             run.notify.notify_waiters();
         });
+    }
+
+    /// Waits until `deadline`, or, when `watch` is set, until every one of `ids` is settled
+    /// (looked at after each change of the store, at most every [`SETTLED_LOOK`]).
+    async fn settled_or_due(&self, watch: bool, ids: &[OpId], deadline: tokio::time::Instant) {
+        if !watch {
+            tokio::time::sleep_until(deadline).await;
+            return;
+        }
+        let store = self.caller.store();
+        let mut changes = store.store().changes();
+        let settled = || async {
+            let filter = OperationFilter {
+                ids: Some(ids.to_vec()),
+                ..OperationFilter::default()
+            };
+            store
+                .operations(filter)
+                .await
+                .is_ok_and(|found| found.iter().all(|op| op.state.is_final()))
+        };
+        // The webhook may have come before the answer, and settled them already.
+        if settled().await {
+            return;
+        }
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep_until(deadline) => return,
+                changed = changes.changed() => {
+                    if changed.is_err() {
+                        tokio::time::sleep_until(deadline).await;
+                        return;
+                    }
+                    tokio::time::sleep(SETTLED_LOOK).await;
+                    changes.mark_unchanged();
+                }
+                // Another process's commit is noticed by polling; a look now and then
+                // misses none.
+                () = tokio::time::sleep(SETTLED_LOOK * 5) => {}
+            }
+            if settled().await {
+                return;
+            }
+        }
     }
 
     /// Counts one more try of these operations; the most tries any of them has had.

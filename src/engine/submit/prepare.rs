@@ -19,6 +19,9 @@ impl Run {
     /// Recovery of what an earlier run left open, then the plan.
     pub(super) async fn prepare(self: &Arc<Self>, scope: &Scope) -> Result<(), StoreError> {
         let store = self.caller.store().clone();
+        // 0. Webhooks received and not processed yet (a receiver stopped before it could):
+        //    what they settle needs no read.
+        crate::engine::inbox::process_pending(&store).await?;
         // 1. Operations an earlier run left `sending` or `accepted`: settle them by reading,
         //    never by sending again blindly.
         let mut open: HashMap<Confirmation, Vec<Tracked>> = HashMap::new();

@@ -8,7 +8,9 @@ use crate::domain::plan::{PendingOp, Plan};
 use crate::domain::{OpId, OperationState};
 use crate::engine::events::Event;
 use crate::engine::kinds::Verdict;
-use crate::store::{Exchange, MirrorChange, Settlement, StoreError, now_ms};
+use crate::store::{
+    Exchange, MirrorChange, OperationFilter, Settlement, StateChange, StoreError, now_ms,
+};
 
 impl Run {
     /// Records a plan's skipped operations (one commit) and reports its held ones.
@@ -49,7 +51,8 @@ impl Run {
     }
 
     /// Stores the verdicts with their outcomes and the exchange (one commit), then tells the
-    /// client.
+    /// client. An operation a webhook settled meanwhile (processed by another process, or by
+    /// this one) keeps that outcome: it is counted and reported as it stands.
     pub(super) async fn record_verdicts(
         &self,
         ops: &[Tracked],
@@ -72,9 +75,10 @@ impl Run {
             changes.push(change);
             outcomes.extend(outcome);
         }
-        self.caller
+        let moved = self
+            .caller
             .store()
-            .settle(Settlement {
+            .settle_open(Settlement {
                 changes: changes.clone(),
                 request_id,
                 outcomes,
@@ -82,10 +86,60 @@ impl Run {
                 mirror,
             })
             .await?;
+        let (mine, elsewhere): (Vec<_>, Vec<_>) = ops
+            .iter()
+            .zip(changes)
+            .partition(|(op, _)| moved.contains(&op.id));
+        if !elsewhere.is_empty() {
+            let ids = elsewhere.iter().map(|(op, _)| op.id).collect();
+            self.settled_elsewhere(ids).await?;
+        }
+        self.report(mine);
+        Ok(())
+    }
+
+    /// Counts and reports operations a webhook settled, as the store holds them.
+    pub(super) async fn settled_elsewhere(&self, ids: Vec<OpId>) -> Result<(), StoreError> {
+        let found = self
+            .caller
+            .store()
+            .operations(OperationFilter {
+                ids: Some(ids),
+                ..OperationFilter::default()
+            })
+            .await?;
+        let settled: Vec<(Tracked, StateChange)> = found
+            .into_iter()
+            .filter(|op| op.state.is_final())
+            .map(|op| {
+                let change = StateChange {
+                    id: op.id,
+                    state: op.state,
+                    code: op.error_code,
+                    message: op.error_message.clone(),
+                    group: None,
+                };
+                let tracked = Tracked {
+                    id: op.id,
+                    spec: op.spec,
+                    unknown: false,
+                    since: op.updated_at,
+                    looks: 0,
+                };
+                (tracked, change)
+            })
+            .collect();
+        lock(&self.progress).by_webhook += settled.len();
+        self.report(settled.iter().map(|(op, c)| (op, c.clone())).collect());
+        Ok(())
+    }
+
+    /// Counts settled operations in the run's progress and summary, and tells the client.
+    fn report(&self, settled: Vec<(&Tracked, StateChange)>) {
         {
             let mut progress = lock(&self.progress);
             let mut summary = lock(&self.summary);
-            for change in &changes {
+            for (_, change) in &settled {
                 let reason = || match (change.code, &change.message) {
                     (Some(c), Some(m)) => format!("{c} {m}"),
                     (None, Some(m)) => m.clone(),
@@ -106,7 +160,7 @@ impl Run {
                 }
             }
         }
-        for (op, change) in ops.iter().zip(&changes) {
+        for (op, change) in settled {
             self.emit(Event::Outcome {
                 op: op.id,
                 group_id: change
@@ -117,10 +171,9 @@ impl Run {
                 kind: op.spec.kind(),
                 state: change.state,
                 code: change.code,
-                message: change.message.clone(),
+                message: change.message,
             });
         }
         self.emit_progress();
-        Ok(())
     }
 }

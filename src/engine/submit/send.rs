@@ -8,6 +8,7 @@ use crate::domain::OpId;
 use crate::domain::plan::PlannedRequest;
 use crate::engine::call::WriteEnd;
 use crate::engine::events::{Event, RequestInfo};
+use crate::engine::inbox;
 use crate::engine::kinds::{self, Verdict};
 use crate::store::{StoreError, now_ms};
 
@@ -75,9 +76,20 @@ impl Run {
                 };
                 let ops = tracked(false);
                 if let Err(e) = self
-                    .record_verdicts(&ops, &verdicts, request_id, Some(*exchange), mirror)
+                    .record_verdicts(&ops, &verdicts, request_id.clone(), Some(*exchange), mirror)
                     .await
                 {
+                    self.caller.store_failed(&e);
+                    return Vec::new();
+                }
+                // The webhook with this request's outcome may have come before its answer.
+                let answered = inbox::Answered {
+                    ids: &ids,
+                    group: request.group.as_deref(),
+                    request_id: request_id.as_deref(),
+                    sent_at: since,
+                };
+                if let Err(e) = inbox::settle_answered(self.caller.store(), &answered).await {
                     self.caller.store_failed(&e);
                     return Vec::new();
                 }

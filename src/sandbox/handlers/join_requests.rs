@@ -143,7 +143,7 @@ pub fn answer(shared: &Shared, group_id: &str, approve: bool, body: &[u8]) -> Re
         if approve {
             shared.emit(
                 Field::Participants,
-                events::joined(now(), group_id, &people),
+                events::approved(now(), group_id, &people),
             );
         }
     }

@@ -102,7 +102,8 @@ fn failure_error(failure: &Failure) -> ItemError {
 }
 
 /// `POST` / `DELETE /{v}/{group_id}/participants`: checked and applied under one lock; a
-/// `group_participants_update` webhook follows anything that applied.
+/// `group_participants_update` webhook follows anything that applied, naming each participant
+/// as done (an add of a member already in too) or failed.
 pub fn change_participants(
     shared: &Shared,
     group_id: &str,
@@ -116,9 +117,15 @@ pub fn change_participants(
     let (outcome, people) = {
         let mut groups = shared.groups();
         let outcome = groups.change_participants(group_id, change, &participants);
+        // Each participant's outcome comes by webhook (`groups-api-2026.md` §1.8): whoever is
+        // in as the add asked, an earlier member too, is named among the added, in the
+        // request's order.
         let people = match &outcome {
-            ChangeOutcome::Done { changed, .. } => changed
+            ChangeOutcome::Done {
+                changed, members, ..
+            } => participants
                 .iter()
+                .filter_map(|p| changed.iter().chain(members).find(|(i, _)| *i == p.input))
                 .map(|(input, wa_id)| (input.clone(), groups.people.person(wa_id)))
                 .collect(),
             _ => Vec::new(),
@@ -156,6 +163,7 @@ pub fn change_participants(
             changed,
             failures,
             redundant,
+            ..
         } => {
             shared.stats().record_redundant(redundant);
             (changed, failures)

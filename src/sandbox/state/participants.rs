@@ -51,10 +51,12 @@ pub enum ChangeOutcome {
         adding: usize,
     },
     /// Checked and applied: `changed` holds (input, wa_id) of the memberships that really
-    /// changed; `failures` did not apply; `redundant` asked for what already held (an add of a
+    /// changed; `members` (input, wa_id) of adds of people already members (they are in, as
+    /// asked); `failures` did not apply; `redundant` asked for what already held (an add of a
     /// member, a removal of a non-member).
     Done {
         changed: Vec<(String, String)>,
+        members: Vec<(String, String)>,
         failures: Vec<Failure>,
         redundant: usize,
     },
@@ -96,13 +98,17 @@ impl Groups {
         let mut failures = Vec::new();
         let mut to_change = Vec::new();
         let mut redundant = 0;
+        let mut members = Vec::new();
         for (p, (key, member)) in participants.iter().zip(keys) {
             let fail = |kind| Failure {
                 input: p.input.clone(),
                 kind,
             };
             match (change, member, &p.user) {
-                (Change::Add, true, _) => redundant += 1,
+                (Change::Add, true, _) => {
+                    redundant += 1;
+                    members.push((p.input.clone(), key));
+                }
                 (Change::Add, false, UserRef::Bsuid(_)) => {
                     failures.push(fail(FailureKind::PhoneRequired))
                 }
@@ -140,6 +146,7 @@ impl Groups {
         }
         ChangeOutcome::Done {
             changed: to_change,
+            members,
             failures,
             redundant,
         }
@@ -190,9 +197,17 @@ mod tests {
         );
         match outcome {
             ChangeOutcome::Done {
-                changed, failures, ..
+                changed,
+                members,
+                failures,
+                ..
             } => {
                 assert_eq!(changed, [("+15550003333".into(), "15550003333".into())]);
+                assert_eq!(
+                    members,
+                    [("15550001111".into(), "15550001111".into())],
+                    "a member already: in, as asked"
+                );
                 assert_eq!(failures.len(), 1);
                 assert_eq!(failures[0].kind, FailureKind::TermsNotAccepted);
             }

@@ -142,6 +142,24 @@ pub fn joined(at: u64, group_id: &str, people: &[Person]) -> Value {
     Value::Object(v)
 }
 
+/// `group_participants_add` for approved join requests: as [`joined`] (`reason: invite_link`,
+/// no `request_id`), each entry with the `input` W's approval example shows (the phone, when
+/// the person shows it).
+pub fn approved(at: u64, group_id: &str, people: &[Person]) -> Value {
+    let mut v = joined(at, group_id, people);
+    if let Some(added) = v
+        .get_mut("added_participants")
+        .and_then(Value::as_array_mut)
+    {
+        for (entry, person) in added.iter_mut().zip(people) {
+            if let (Some(entry), false) = (entry.as_object_mut(), person.phone_hidden) {
+                entry.insert("input".into(), json!(format!("+{}", person.wa_id)));
+            }
+        }
+    }
+    v
+}
+
 /// `group_participants_remove` with `initiated_by: participant`: a member left.
 pub fn left(at: u64, group_id: &str, person: &Person) -> Value {
     let mut v = item(at, Some(group_id), "group_participants_remove");

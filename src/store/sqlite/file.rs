@@ -17,9 +17,90 @@ const DIR_MODE: u32 = 0o700;
 /// Never through a symbolic link; never waiting on a FIFO; never taking a terminal.
 const OPEN_FLAGS: i32 = libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY;
 
-/// The store file, open and checked, until SQLite has it open too.
+/// The store file, open and checked; held (with every other descriptor this process opened on
+/// it or its companions) for as long as a store on it is open in this process.
+///
+/// Closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's
+/// included (sqlite.org, "How To Corrupt An SQLite Database File", §2.2). Without its locks a
+/// long-lived process (the app, the webhook receiver) looks gone to the others: the last short
+/// command to close would checkpoint and delete the write-ahead log under it, and what it
+/// wrote afterwards would be seen by no other process. So no descriptor of ours on the store's
+/// files is closed while a store on them is open here.
 pub(super) struct StoreFile {
-    file: File,
+    key: (u64, u64),
+}
+
+/// Descriptors held open, by the store file's device and inode, with how many stores use them.
+struct Held {
+    key: (u64, u64),
+    files: Vec<File>,
+    users: usize,
+}
+
+static HELD: std::sync::Mutex<Vec<Held>> = std::sync::Mutex::new(Vec::new());
+
+fn held() -> std::sync::MutexGuard<'static, Vec<Held>> {
+    HELD.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl StoreFile {
+    /// Registers `file` (one more user of its entry), keeping the descriptor open.
+    fn hold(file: File, key: (u64, u64)) -> StoreFile {
+        let mut all = held();
+        match all.iter_mut().find(|h| h.key == key) {
+            Some(entry) => {
+                entry.users += 1;
+                entry.files.push(file);
+            }
+            None => all.push(Held {
+                key,
+                files: vec![file],
+                users: 1,
+            }),
+        }
+        StoreFile { key }
+    }
+
+    /// Keeps one more descriptor (a companion's) until the last user is gone.
+    fn keep(&self, file: File) {
+        if let Some(entry) = held().iter_mut().find(|h| h.key == self.key) {
+            entry.files.push(file);
+        }
+    }
+
+    /// The file's metadata, through a descriptor this entry holds.
+    fn metadata(&self) -> std::io::Result<std::fs::Metadata> {
+        let all = held();
+        let entry = all.iter().find(|h| h.key == self.key);
+        match entry.and_then(|h| h.files.first()) {
+            Some(file) => file.metadata(),
+            None => Err(std::io::Error::other("the store file is not held")),
+        }
+    }
+
+    fn set_mode(&self, mode: u32) -> std::io::Result<()> {
+        let all = held();
+        let entry = all.iter().find(|h| h.key == self.key);
+        match entry.and_then(|h| h.files.first()) {
+            Some(file) => file.set_permissions(Permissions::from_mode(mode)),
+            None => Err(std::io::Error::other("the store file is not held")),
+        }
+    }
+}
+
+impl Drop for StoreFile {
+    fn drop(&mut self) {
+        let mut all = held();
+        if let Some(i) = all.iter().position(|h| h.key == self.key) {
+            all[i].users -= 1;
+            if all[i].users == 0 {
+                // No store of this process is on the file any more: closing drops no lock
+                // anyone here relies on.
+                all.swap_remove(i);
+            }
+        }
+    }
 }
 
 /// Creates missing parent directories (mode 0700) and the file itself (mode 0600), or opens
@@ -55,7 +136,8 @@ pub(super) fn prepare(path: &Path) -> Result<StoreFile, StoreError> {
         },
         Err(e) => return Err(not_a_file(path).unwrap_or_else(|| fail(e))),
     };
-    let kind = file.metadata().map_err(fail)?.file_type();
+    let meta = file.metadata().map_err(fail)?;
+    let kind = meta.file_type();
     if !kind.is_file() {
         return Err(StoreError::NotAFile(kind_name(&kind)));
     }
@@ -63,7 +145,7 @@ pub(super) fn prepare(path: &Path) -> Result<StoreFile, StoreError> {
         file.set_permissions(Permissions::from_mode(FILE_MODE))
             .map_err(fail)?;
     }
-    Ok(StoreFile { file })
+    Ok(StoreFile::hold(file, (meta.dev(), meta.ino())))
 }
 
 /// The store's `-wal` and `-shm` files, where SQLite keeps what is not yet in the file: each,
@@ -90,16 +172,14 @@ impl StoreFile {
             path: path.to_path_buf(),
             source,
         };
-        let held = self.file.metadata().map_err(fail)?;
+        let held = self.metadata().map_err(fail)?;
         let now = std::fs::symlink_metadata(path).map_err(fail)?;
         if (held.dev(), held.ino()) != (now.dev(), now.ino()) {
             return Err(fail(std::io::Error::other(
                 "the file was replaced while it was being opened",
             )));
         }
-        self.file
-            .set_permissions(Permissions::from_mode(FILE_MODE))
-            .map_err(fail)?;
+        self.set_mode(FILE_MODE).map_err(fail)?;
         // SQLite gives its companions the file's mode; this makes sure of it for files left
         // behind by an older run, never through a link.
         for companion in companions(path) {
@@ -107,14 +187,18 @@ impl StoreFile {
                 .read(true)
                 .custom_flags(OPEN_FLAGS)
                 .open(&companion);
-            if let Ok(file) = opened
-                && file.metadata().is_ok_and(|m| m.file_type().is_file())
-            {
-                file.set_permissions(Permissions::from_mode(FILE_MODE))
-                    .map_err(|source| StoreError::File {
-                        path: companion.clone(),
-                        source,
-                    })?;
+            if let Ok(file) = opened {
+                let narrowed = if file.metadata().is_ok_and(|m| m.file_type().is_file()) {
+                    file.set_permissions(Permissions::from_mode(FILE_MODE))
+                } else {
+                    Ok(())
+                };
+                // Held, not closed: SQLite has the companions open and locked.
+                self.keep(file);
+                narrowed.map_err(|source| StoreError::File {
+                    path: companion.clone(),
+                    source,
+                })?;
             }
         }
         Ok(())

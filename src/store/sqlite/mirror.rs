@@ -77,25 +77,76 @@ pub(super) fn upsert_groups(
         ])?;
         tx.prepare_cached("DELETE FROM group_members WHERE account_id = ?1 AND group_id = ?2")?
             .execute(params![acct.0, group.id])?;
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO group_members
-                (account_id, group_id, wa_id, phone_key, user_id, parent_user_id, username)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
         for member in &group.members {
-            let columns = person_columns(Some(member));
-            insert.execute(params![
-                acct.0,
-                group.id,
-                columns.wa_id,
-                member.phone_key(),
-                columns.user_id,
-                columns.parent_user_id,
-                columns.username
-            ])?;
+            insert_member(tx, acct, &group.id, member)?;
         }
     }
     Ok(())
+}
+
+/// Adds `person` to a group's members, with every key known of them.
+pub(super) fn insert_member(
+    tx: &Connection,
+    acct: AccountId,
+    group: &str,
+    person: &Person,
+) -> Result<(), StoreError> {
+    let columns = person_columns(Some(person));
+    tx.prepare_cached(
+        "INSERT INTO group_members
+            (account_id, group_id, wa_id, phone_key, user_id, parent_user_id, username)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        acct.0,
+        group,
+        columns.wa_id,
+        person.phone_key(),
+        columns.user_id,
+        columns.parent_user_id,
+        columns.username
+    ])?;
+    Ok(())
+}
+
+/// The condition on `group_members` that picks `person` (by the key of their phone, any of
+/// its forms, or by their BSUID), with `?3` and `?4` bound by [`person_keys`].
+const IS_PERSON: &str =
+    "((?3 IS NOT NULL AND phone_key = ?3) OR (?4 IS NOT NULL AND user_id = ?4))";
+
+fn person_keys(person: &Person) -> (Option<String>, Option<&str>) {
+    (person.phone_key(), person.user_id().map(UserId::as_str))
+}
+
+/// Whether a group's members include `person`.
+pub(super) fn has_member(
+    conn: &Connection,
+    acct: AccountId,
+    group: &str,
+    person: &Person,
+) -> Result<bool, StoreError> {
+    let (phone, user) = person_keys(person);
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT EXISTS (SELECT 1 FROM group_members
+                WHERE account_id = ?1 AND group_id = ?2 AND {IS_PERSON})"
+        ))?
+        .query_row(params![acct.0, group, phone, user], |row| row.get(0))?)
+}
+
+/// Takes `person` out of a group's members; how many rows went.
+pub(super) fn remove_member(
+    tx: &Connection,
+    acct: AccountId,
+    group: &str,
+    person: &Person,
+) -> Result<usize, StoreError> {
+    let (phone, user) = person_keys(person);
+    Ok(tx
+        .prepare_cached(&format!(
+            "DELETE FROM group_members WHERE account_id = ?1 AND group_id = ?2 AND {IS_PERSON}"
+        ))?
+        .execute(params![acct.0, group, phone, user])?)
 }
 
 /// After a complete read of the group list: marks every group not in `seen` as gone (as of
@@ -287,29 +338,48 @@ pub(super) fn set_join_requests(
 ) -> Result<(), StoreError> {
     tx.prepare_cached("DELETE FROM join_requests WHERE account_id = ?1 AND group_id = ?2")?
         .execute(params![acct.0, group])?;
-    let mut insert = tx.prepare_cached(&format!(
-        "INSERT OR REPLACE INTO join_requests (account_id, group_id, join_request_id,
-            {MEMBER_COLUMNS}, created_at, read_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-    ))?;
     for r in requests {
-        let who = person_columns(r.person.as_ref());
-        insert.execute(params![
-            acct.0,
-            group,
-            r.join_request_id,
-            who.wa_id,
-            who.user_id,
-            who.parent_user_id,
-            who.username,
-            r.created_at,
-            read_at
-        ])?;
+        insert_join_request(
+            tx,
+            acct,
+            &StoredJoinRequest {
+                group_id: group.to_owned(),
+                read_at,
+                ..r.clone()
+            },
+        )?;
     }
     tx.prepare_cached(
         "UPDATE groups SET join_requests_read_at = ?3 WHERE account_id = ?1 AND group_id = ?2",
     )?
     .execute(params![acct.0, group, read_at])?;
+    Ok(())
+}
+
+/// Keeps one pending join request (replacing one of the same id), its asker with every key
+/// given.
+pub(super) fn insert_join_request(
+    tx: &Connection,
+    acct: AccountId,
+    r: &StoredJoinRequest,
+) -> Result<(), StoreError> {
+    let who = person_columns(r.person.as_ref());
+    tx.prepare_cached(&format!(
+        "INSERT OR REPLACE INTO join_requests (account_id, group_id, join_request_id,
+            {MEMBER_COLUMNS}, created_at, read_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+    ))?
+    .execute(params![
+        acct.0,
+        r.group_id,
+        r.join_request_id,
+        who.wa_id,
+        who.user_id,
+        who.parent_user_id,
+        who.username,
+        r.created_at,
+        r.read_at
+    ])?;
     Ok(())
 }
 

@@ -12,6 +12,7 @@ mod convert;
 mod enqueue;
 mod feed;
 mod file;
+mod inbox;
 pub mod lock;
 mod mirror;
 mod moves;
@@ -24,7 +25,7 @@ mod writer;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
@@ -35,9 +36,10 @@ use self::readers::Readers;
 use self::writer::{ImportMsg, Writer};
 use crate::domain::{OpId, OpSpec, OperationState, Person, Query};
 use crate::store::{
-    AccountId, DropReport, DropScope, EnqueueReport, Exchange, ExchangeRecord, GroupSummary,
-    MirrorGroup, Operation, OperationFilter, OutcomeRecord, Pushed, Settlement, StoreError,
-    StoredJoinRequest, Undone, UnixMs,
+    AccountId, DropReport, DropScope, EnqueueReport, EventApplication, EventEffects, EventFilter,
+    EventRecord, Exchange, ExchangeRecord, GroupSummary, MirrorGroup, NumberBatch, Operation,
+    OperationFilter, OutcomeRecord, Pushed, Received, Settlement, StoreError, StoredJoinRequest,
+    Undone, UnixMs,
 };
 
 /// How long a call waits for another process's write lock before giving up.
@@ -49,7 +51,9 @@ pub(crate) struct Sqlite {
     writer: Writer,
     readers: Readers,
     changes: Arc<watch::Sender<u64>>,
-    feed: Once,
+    feed: feed::Running,
+    /// Held until the connections above are closed (fields drop in order).
+    _file: file::StoreFile,
 }
 
 /// Opens a connection with the store's settings (WAL, `synchronous=NORMAL`, foreign keys). No
@@ -106,7 +110,8 @@ impl Sqlite {
             writer: Writer::start(conn, Arc::clone(&changes)),
             readers: Readers::new(path.to_path_buf()),
             changes,
-            feed: Once::new(),
+            feed: feed::Running::default(),
+            _file: handle,
         })
     }
 
@@ -117,10 +122,7 @@ impl Sqlite {
     /// A receiver whose value moves after every change of the store, this process's or
     /// another's.
     pub(crate) fn changes(&self) -> watch::Receiver<u64> {
-        let rx = self.changes.subscribe();
-        self.feed
-            .call_once(|| feed::watch_others(self.path.clone(), &self.changes));
-        rx
+        feed::subscribe(&self.path, &self.changes, &self.feed)
     }
 
     pub(crate) async fn account(
@@ -180,6 +182,93 @@ impl Sqlite {
     ) -> Result<(), StoreError> {
         self.writer
             .write(move |c| moves::settle(c, acct, &settlement))
+            .await
+    }
+
+    pub(crate) async fn settle_open(
+        &self,
+        acct: AccountId,
+        settlement: Settlement,
+    ) -> Result<Vec<OpId>, StoreError> {
+        self.writer
+            .write(move |c| moves::settle_open(c, acct, &settlement))
+            .await
+    }
+
+    pub(crate) async fn receive_events(
+        &self,
+        base_url: String,
+        batches: Vec<NumberBatch>,
+    ) -> Result<Vec<(AccountId, Received)>, StoreError> {
+        self.writer
+            .write(move |c| inbox::receive(c, &base_url, &batches))
+            .await
+    }
+
+    pub(crate) async fn numbers_with_unprocessed_events(
+        &self,
+        base_url: String,
+    ) -> Result<Vec<String>, StoreError> {
+        self.readers
+            .read(move |c| inbox::numbers_with_unprocessed(c, &base_url))
+            .await
+    }
+
+    pub(crate) async fn unprocessed_events(
+        &self,
+        acct: AccountId,
+        limit: usize,
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        self.readers
+            .read(move |c| inbox::unprocessed(c, acct, limit))
+            .await
+    }
+
+    pub(crate) async fn events_with_request_id(
+        &self,
+        acct: AccountId,
+        request_id: String,
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        self.readers
+            .read(move |c| inbox::with_request_id(c, acct, &request_id))
+            .await
+    }
+
+    pub(crate) async fn events(
+        &self,
+        acct: AccountId,
+        filter: EventFilter,
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        self.readers
+            .read(move |c| inbox::events(c, acct, &filter))
+            .await
+    }
+
+    pub(crate) async fn latest_event_seq(
+        &self,
+        acct: AccountId,
+    ) -> Result<Option<i64>, StoreError> {
+        self.readers.read(move |c| inbox::latest_seq(c, acct)).await
+    }
+
+    pub(crate) async fn join_request_open(
+        &self,
+        acct: AccountId,
+        group: String,
+        keys: Vec<String>,
+    ) -> Result<bool, StoreError> {
+        self.readers
+            .read(move |c| inbox::join_request_open(c, acct, &group, &keys))
+            .await
+    }
+
+    pub(crate) async fn apply_event(
+        &self,
+        acct: AccountId,
+        app: EventApplication,
+    ) -> Result<EventEffects, StoreError> {
+        self.writer
+            .write(move |c| inbox::apply(c, acct, &app))
             .await
     }
 

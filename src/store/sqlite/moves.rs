@@ -6,10 +6,14 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::audit;
 use crate::domain::{OpId, OperationState};
-use crate::store::{AccountId, Settlement, StoreError, now_ms};
+use crate::store::{AccountId, Settlement, StateChange, StoreError, now_ms};
 
 /// The state of one operation of this account, or `NotFound`.
-fn state_of(conn: &Connection, acct: AccountId, id: OpId) -> Result<OperationState, StoreError> {
+pub(super) fn state_of(
+    conn: &Connection,
+    acct: AccountId,
+    id: OpId,
+) -> Result<OperationState, StoreError> {
     let state: Option<String> = conn
         .prepare_cached("SELECT state FROM operations WHERE account_id = ?1 AND id = ?2")?
         .query_row(params![acct.0, id.0], |row| row.get(0))
@@ -69,21 +73,7 @@ pub(super) fn settle(
                 wanted: "that move is not allowed",
             });
         }
-        conn.prepare_cached(
-            "UPDATE operations SET state = ?2, error_code = ?3, error_message = ?4,
-                request_id = coalesce(?5, request_id), updated_at = ?6,
-                group_id = coalesce(?7, group_id)
-             WHERE id = ?1",
-        )?
-        .execute(params![
-            change.id.0,
-            change.state.as_str(),
-            change.code,
-            change.message,
-            settlement.request_id,
-            now,
-            change.group
-        ])?;
+        move_to(conn, change, settlement.request_id.as_deref(), now)?;
     }
     for change in &settlement.mirror {
         super::mirror::apply(conn, acct, change)?;
@@ -95,6 +85,65 @@ pub(super) fn settle(
         audit::insert_exchange(conn, acct, exchange)?;
     }
     Ok(())
+}
+
+/// Writes one operation's new state (the move was checked by the caller), with the request id
+/// when one is given (an earlier one is kept otherwise), and the group a create made when the
+/// change names one.
+pub(super) fn move_to(
+    conn: &Connection,
+    change: &StateChange,
+    request_id: Option<&str>,
+    now: i64,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE operations SET state = ?2, error_code = ?3, error_message = ?4,
+            request_id = coalesce(?5, request_id), updated_at = ?6,
+            group_id = coalesce(?7, group_id)
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        change.id.0,
+        change.state.as_str(),
+        change.code,
+        change.message,
+        request_id,
+        now,
+        change.group
+    ])?;
+    Ok(())
+}
+
+/// [`settle`] for settlements that may meet operations already settled elsewhere (a webhook
+/// processed by another process, while a read confirmed the same change): an operation
+/// already in a final state is left as it is, and its outcome row is not written. Returns the
+/// operations that moved.
+pub(super) fn settle_open(
+    conn: &Connection,
+    acct: AccountId,
+    settlement: &Settlement,
+) -> Result<Vec<OpId>, StoreError> {
+    let mut open = Vec::with_capacity(settlement.changes.len());
+    for change in &settlement.changes {
+        if !state_of(conn, acct, change.id)?.is_final() {
+            open.push(change.clone());
+        }
+    }
+    let moved: Vec<OpId> = open.iter().map(|c| c.id).collect();
+    let narrowed = Settlement {
+        changes: open,
+        request_id: settlement.request_id.clone(),
+        outcomes: settlement
+            .outcomes
+            .iter()
+            .filter(|o| o.operation_id.is_none_or(|id| moved.contains(&id)))
+            .cloned()
+            .collect(),
+        exchange: settlement.exchange.clone(),
+        mirror: settlement.mirror.clone(),
+    };
+    settle(conn, acct, &narrowed)?;
+    Ok(moved)
 }
 
 /// Puts operations back in the queue for another try (sent but known not applied, or failed

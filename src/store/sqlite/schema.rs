@@ -257,6 +257,49 @@ const MIGRATIONS: &[&str] = &[
         WHERE request_id IS NOT NULL;
     CREATE INDEX operations_by_kind ON operations (account_id, kind, group_id);
     "#,
+    // 5: the webhook inbox. Every group event received, once per account and key (a hash of
+    // the number, the field and the item), committed before the delivery is acknowledged;
+    // `deliveries` counts how often it came. `processed_seq` orders the events as processing
+    // took them (NULL until then) and `effects` says what each settled (JSON). `who` is the
+    // person a join request names (the key of their phone, else their BSUID). `member_moves`
+    // keeps, per group and member key (phone key and BSUID, each), the time of the latest
+    // membership change applied to the mirror, so an older event arriving late never undoes
+    // a newer one. Operations are found by the request id a webhook names (step 4's index).
+    r#"
+    CREATE TABLE webhook_events (
+        id            INTEGER PRIMARY KEY,
+        account_id    INTEGER NOT NULL REFERENCES accounts(id),
+        event_key     TEXT NOT NULL,
+        received_at   INTEGER NOT NULL,
+        deliveries    INTEGER NOT NULL DEFAULT 1,
+        at            INTEGER,
+        field         TEXT NOT NULL,
+        type          TEXT NOT NULL,
+        group_id      TEXT,
+        request_id    TEXT,
+        who           TEXT,
+        event         TEXT NOT NULL,
+        processed_seq INTEGER,
+        processed_at  INTEGER,
+        effects       TEXT,
+        UNIQUE (account_id, event_key)
+    );
+    CREATE INDEX webhook_events_unprocessed ON webhook_events (account_id, id)
+        WHERE processed_seq IS NULL;
+    CREATE UNIQUE INDEX webhook_events_by_seq ON webhook_events (account_id, processed_seq)
+        WHERE processed_seq IS NOT NULL;
+    CREATE INDEX webhook_events_by_request ON webhook_events (account_id, request_id)
+        WHERE request_id IS NOT NULL;
+    CREATE INDEX webhook_events_by_group ON webhook_events (account_id, group_id, at);
+
+    CREATE TABLE member_moves (
+        account_id INTEGER NOT NULL,
+        group_id   TEXT NOT NULL,
+        member     TEXT NOT NULL,
+        at         INTEGER NOT NULL,
+        PRIMARY KEY (account_id, group_id, member)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.

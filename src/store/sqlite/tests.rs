@@ -325,8 +325,7 @@ async fn a_store_of_the_second_schema_keeps_every_row() {
     assert_eq!(acct.enqueue(vec![add]).await.expect("add").duplicates, 1);
 }
 
-/// A store written by the schema of people (v3) opens under the group lifecycle (v4) with
-/// every row: members with every key (phone, BSUID alone, username), operations by phone and
+/// A store written by the schema of people (v3) opens at today's schema with every row: members with every key (phone, BSUID alone, username), operations by phone and
 /// by BSUID in every state, outcomes with their usernames, the audit trail; the groups read
 /// as before, with nothing known yet of their settings, links or join requests, and the new
 /// tables take rows at once.
@@ -494,6 +493,89 @@ async fn a_store_of_the_third_schema_keeps_every_row() {
     let read = acct.join_requests(Some("g1")).await.expect("read");
     assert_eq!(read.len(), 1);
     assert_eq!(read[0].person, Some(asker));
+}
+
+/// A store written by the group lifecycle's schema (v4, the last before the webhook inbox)
+/// opens at today's with every row: groups with their settings, suspension and link, pending
+/// join requests, an accepted create found again by its request id; and the inbox takes an
+/// event at once, which settles that create.
+#[tokio::test]
+async fn a_store_of_the_fourth_schema_keeps_every_row_and_takes_webhook_events() {
+    let (_dir, acct) = migrated_from(4, |conn| {
+        conn.execute_batch(
+            "INSERT INTO groups (account_id, group_id, subject, member_count, read_at, gone_at,
+                    description, join_approval_mode, suspended, created_at, invite_link,
+                    invite_link_read_at, join_requests_read_at)
+                 VALUES (1, 'g1', 'Runners', 1, 10, NULL, 'Sundays', 'approval_required', 1,
+                    5000, 'https://chat.whatsapp.com/AbC', 11, 12);
+             INSERT INTO group_members (account_id, group_id, wa_id, phone_key, user_id)
+                 VALUES (1, 'g1', '12025550001', '12025550001', 'US.1');
+             INSERT INTO join_requests (account_id, group_id, join_request_id, wa_id, user_id,
+                    username, created_at, read_at)
+                 VALUES (1, 'g1', 'SlJR1', NULL, 'US.88', 'cy', 30, 12);
+             INSERT INTO operations (id, account_id, kind, group_id, slot, payload, state,
+                    attempts, request_id, created_at, updated_at)
+                 VALUES (60, 1, 'create', NULL, 'create:Spring cohort',
+                    '{\"subject\":\"Spring cohort\",\"description\":null,\"join_approval_mode\":\"auto_approve\"}',
+                    'accepted', 1, 'RQ-7f3a91', 100, 200);",
+        )
+        .expect("rows of the fourth schema");
+    })
+    .await;
+    let g1 = acct.group("g1").await.expect("read").expect("kept");
+    assert_eq!(
+        (
+            g1.about.description.as_deref(),
+            g1.about.suspended,
+            g1.about.invite_link.as_deref()
+        ),
+        (Some("Sundays"), true, Some("https://chat.whatsapp.com/AbC"))
+    );
+    assert_eq!(g1.members.len(), 1);
+    let requests = acct.join_requests(Some("g1")).await.expect("requests");
+    assert_eq!(
+        requests.iter().map(|r| r.label()).collect::<Vec<_>>(),
+        ["US.88 @cy"]
+    );
+    let create = acct
+        .operations_with_request_id("RQ-7f3a91")
+        .await
+        .expect("by request id");
+    assert_eq!(create.len(), 1);
+    assert_eq!(create[0].state, OperationState::Accepted);
+
+    // The inbox is there: its `group_create` is kept, and settles the create.
+    let mut event = crate::domain::GroupEvent::new(
+        crate::domain::EventField::Lifecycle,
+        crate::domain::EventType::GroupCreate,
+    );
+    event.group_id = Some("R3JwX25ldw".into());
+    event.request_id = Some("RQ-7f3a91".into());
+    event.subject = Some("Spring cohort".into());
+    let received = acct
+        .store()
+        .receive_events(
+            "https://graph.example",
+            vec![crate::store::NumberBatch {
+                phone_number_id: "1000".into(),
+                events: vec![crate::store::NewEvent {
+                    key: "k".into(),
+                    event,
+                }],
+            }],
+        )
+        .await
+        .expect("received");
+    assert_eq!(received[0].1.new, 1);
+    let done = crate::engine::inbox::process_pending(&acct)
+        .await
+        .expect("processed");
+    assert_eq!((done.events, done.operations), (1, 1));
+    let create = &every_operation(&acct).await[0];
+    assert_eq!(
+        (create.state, create.spec.group()),
+        (OperationState::Confirmed, Some("R3JwX25ldw"))
+    );
 }
 
 #[tokio::test]
@@ -693,4 +775,29 @@ async fn listing_ten_thousand_groups_counts_every_pending_change() {
     println!("groups(): {} groups in {:?}", groups.len(), start.elapsed());
     assert_eq!(groups.len(), 10_000);
     assert_eq!(groups.iter().map(|g| g.pending).sum::<usize>(), 20_000);
+}
+
+/// Another process's commit reaches every listener: also one that subscribed after the
+/// listeners before it were gone (the poller ends with the last one and starts again), and a
+/// commit made right after it subscribed.
+#[tokio::test]
+async fn the_change_feed_sees_other_connections_after_listeners_come_and_go() {
+    let (dir, store) = temp_store();
+    let path = dir.path().join("test.db");
+    let other = Connection::open(&path).expect("another connection");
+    other
+        .execute_batch("CREATE TABLE IF NOT EXISTS feed_probe (x)")
+        .expect("probe");
+    for round in 0..2 {
+        let mut rx = store.changes();
+        rx.mark_unchanged();
+        other
+            .execute("INSERT INTO feed_probe VALUES (?1)", params![round])
+            .expect("commit");
+        let seen = tokio::time::timeout(std::time::Duration::from_secs(10), rx.changed()).await;
+        assert!(seen.is_ok(), "round {round}: the commit was seen");
+        drop(rx);
+        // Long enough for the poller to see nobody listens and end.
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    }
 }

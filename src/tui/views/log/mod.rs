@@ -40,6 +40,11 @@ pub struct LogView {
     pub scroll: usize,
     /// The line under the cursor, counted from the newest (0); always in view.
     pub cursor: usize,
+    /// Where the webhook events shown have got to in the processing order (`None`: not
+    /// read yet; then nothing is asked for until the app's first read answers).
+    pub events_seen: Option<i64>,
+    /// The first read answered: later ones ask for what came after.
+    pub events_loaded: bool,
 }
 
 /// Rows of the view in `area` (inside the border).

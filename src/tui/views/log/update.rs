@@ -2,11 +2,13 @@
 //! engine event.
 
 use crate::domain::when::rfc3339;
+use crate::present::event_sentence;
 use crate::tui::action::Action;
+use crate::tui::msg::{Effect, Loaded};
 use crate::tui::overlays::TextPopup;
 use crate::tui::text::{Line, Tone};
 use crate::tui::views::cursor::delta;
-use crate::tui::views::{Ctx, Reply, ViewMsg};
+use crate::tui::views::{Broadcast, Ctx, Reply, ViewMsg};
 
 use super::{LogView, lines, rows};
 
@@ -31,6 +33,22 @@ pub fn update(view: &mut LogView, ctx: &Ctx, msg: &ViewMsg) -> Vec<Reply> {
             let mut detail = crate::present::event_detail(event, |g| ctx.mirror.label(g));
             for line in lines::lines(ctx.mirror, event, &retry) {
                 view.push_with(*at, line, std::mem::take(&mut detail));
+            }
+        }
+        ViewMsg::Broadcast(Broadcast::StoreChanged) if view.events_loaded => {
+            return vec![Reply::Effect(Effect::LoadEvents {
+                after: Some(view.events_seen.unwrap_or(0)),
+            })];
+        }
+        ViewMsg::Loaded(Loaded::Events { records, latest }) => {
+            view.events_loaded = true;
+            if latest.is_some() {
+                view.events_seen = *latest;
+            }
+            for record in records {
+                let at = record.event.at.unwrap_or(record.received_at);
+                let line = event_sentence(&record.event, &record.effects, |g| ctx.mirror.label(g));
+                view.push(at, line);
             }
         }
         _ => {}
