@@ -259,3 +259,47 @@ async fn it_listens_on_loopback_and_needs_both_secrets() {
         out.stderr
     );
 }
+
+/// Ctrl-C while the receiver is still working through a burst (processing and printing what it
+/// stored) stops it, with its closing count: the receiver listens for SIGINT once for its whole
+/// run, so a signal that comes while it prints is not lost.
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_in_the_middle_of_a_burst_stops_it() {
+    const BURST: usize = 1_000;
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let env = env(&db_in(h), BASE);
+    let mut receiver = ReceiverProcess::start(h, &env, &[]).await;
+    let senders: Vec<_> = (0..8)
+        .map(|k| {
+            let url = receiver.url.clone();
+            tokio::spawn(async move {
+                for i in (k..BURST).step_by(8) {
+                    let body = removal(&format!("RQ-burst-{i}"), &["+15550100003"]);
+                    assert_eq!(deliver(&url, &body).await, Some(200));
+                }
+            })
+        })
+        .collect();
+    for sender in senders {
+        sender.await.expect("sender");
+    }
+    let pid = i32::try_from(receiver.child.id().expect("running")).expect("pid");
+    // SAFETY: kill(2) with SIGINT on our own running child.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let mut last = String::new();
+    let status = tokio::time::timeout(WAIT, async {
+        while let Ok(Some(line)) = receiver.lines.next_line().await {
+            last = line;
+        }
+        receiver.child.wait().await
+    })
+    .await
+    .expect("the receiver stops after Ctrl-C")
+    .expect("wait");
+    assert!(status.success(), "{status:?}");
+    assert!(
+        last.starts_with(&format!("stopped: {BURST} deliveries stored")),
+        "{last}"
+    );
+}

@@ -8,6 +8,7 @@ mod exactly;
 pub mod export;
 pub mod group_arg;
 pub mod groups;
+mod interrupt;
 pub mod lifecycle;
 pub mod local;
 pub mod log;

@@ -7,6 +7,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::group_arg::{names, resolve_all};
+use super::interrupt::Interrupts;
 use super::local::store_failure;
 use crate::cli::SubmitArgs;
 use crate::config::Settings;
@@ -60,10 +61,11 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
         ..EngineConfig::default()
     };
     let (engine, mut events) = session.engine(config)?;
+    let mut interrupts = Interrupts::listen();
     engine.send(Command::Submit(scope));
 
     let bar = progress_bar(args.json);
-    let mut interrupts = 0;
+    let mut interrupt_count = 0;
     let mut notes = Notes::default();
     let summary = loop {
         tokio::select! {
@@ -75,9 +77,9 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
                     break summary;
                 }
             }
-            _ = tokio::signal::ctrl_c() => {
-                interrupts += 1;
-                if interrupts == 1 {
+            () = interrupts.next() => {
+                interrupt_count += 1;
+                if interrupt_count == 1 {
                     bar.println("stopping: no new requests; settling those in flight (Ctrl-C again to quit at once)");
                     engine.send(Command::Cancel);
                 } else {

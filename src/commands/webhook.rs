@@ -9,6 +9,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
+use super::interrupt::Interrupts;
 use crate::api::webhook::{Delivery, parse_delivery};
 use crate::cli::{IngestArgs, ServeArgs, WebhookCommand};
 use crate::config::Settings;
@@ -52,6 +53,7 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<Outcome, Failure>
     let listener = TcpListener::bind(args.listen)
         .await
         .map_err(|e| Failure::input(format!("cannot listen on {}: {e}", args.listen)))?;
+    let mut interrupts = Interrupts::listen();
     let (processed, mut lines) = mpsc::unbounded_channel();
     let receiver = Receiver::start(
         listener,
@@ -74,10 +76,7 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<Outcome, Failure>
     tracing::info!(addr = %receiver.addr(), "webhook receiver started");
     loop {
         tokio::select! {
-            signal = tokio::signal::ctrl_c() => {
-                signal.map_err(|e| Failure::input(format!("cannot wait for Ctrl-C: {e}")))?;
-                break;
-            }
+            () = interrupts.next() => break,
             Some((number, records)) = lines.recv() => {
                 print_records(&store, &base_url, &number, &records).await;
             }
