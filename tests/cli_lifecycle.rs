@@ -262,3 +262,62 @@ async fn creates_whose_answers_are_dropped_are_found_never_made_twice() {
     let stats = sb.stats();
     assert_eq!(stats["by_route"]["POST /groups"]["dropped"], 4, "{stats}");
 }
+
+/// Approving more join requests than a group has room for sends only those that fit; the rest
+/// stay pending, each with the count, and the server never answers "the group is full".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn approvals_past_a_groups_room_are_held_not_sent() {
+    let sb = sandbox(23).await;
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let made = run(
+        &sb,
+        h,
+        &[
+            "groups",
+            "create",
+            "--subject",
+            "Full soon",
+            "--approval",
+            "--now",
+        ],
+    )
+    .await;
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let group = by_subject(&sb, "Full soon").pop().expect("created");
+    let six: Vec<String> = (1..=6).map(|n| format!("+1212200050{n}")).collect();
+    let mut add = vec!["participants", "add", "--group", &group];
+    add.extend(six.iter().map(String::as_str));
+    let added = run(&sb, h, &add).await;
+    assert_eq!(added.code, 0, "{}", added.stderr);
+    let link = sb.invite_link(&group).expect("a link");
+    for n in 1..=4 {
+        sb.ask_to_join(&link, &user(&format!("+1212200060{n}")))
+            .expect("asks");
+    }
+    let approved = run(
+        &sb,
+        h,
+        &["requests", "approve", "--group", &group, "--all", "--now"],
+    )
+    .await;
+    assert_eq!(
+        approved.code, 1,
+        "two are left pending: {}",
+        approved.stderr
+    );
+    assert_eq!(sb.members(&group).map(|m| m.len()), Some(8));
+    assert_eq!(sb.join_requests(&group).map(|r| r.len()), Some(2));
+    let text = format!("{}{}", approved.stdout, approved.stderr);
+    assert!(
+        text.contains("would be 9 of 8 members: 6 now, 2 approval(s) before it"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("131204"),
+        "nothing sent past the room: {text}"
+    );
+    let queue = run(&sb, h, &["queue", "list", "--json"]).await;
+    let pending = queue.stdout.matches("\"pending\"").count();
+    assert_eq!(pending, 2, "{}", queue.stdout);
+}

@@ -64,7 +64,8 @@ pub struct Leftover {
 }
 
 impl Leftover {
-    fn of(op: &PendingOp, reason: impl Into<String>) -> Leftover {
+    /// `op` left out of the plan, with `reason`.
+    pub fn of(op: &PendingOp, reason: impl Into<String>) -> Leftover {
         Leftover {
             id: op.id,
             spec: op.spec.clone(),

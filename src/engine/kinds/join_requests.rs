@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use crate::api::{Answer, ApiError, Call, ErrorClass};
-use crate::domain::plan::{PendingOp, Plan, PlannedRequest};
-use crate::domain::{EventType, GroupEvent, OpSpec, OperationKind};
+use crate::domain::plan::{Leftover, PendingOp, Plan, PlannedRequest};
+use crate::domain::{EventType, GroupEvent, MAX_GROUP_MEMBERS, OpSpec, OperationKind};
 use crate::store::MirrorChange;
 
 use super::{
@@ -28,6 +28,18 @@ fn id_of(op: &PendingOp) -> String {
         .unwrap_or_default()
 }
 
+/// Why an approval waits: `would be 9 of 8 members: 6 now, 2 approval(s) before it`.
+fn no_room(now: usize, approved_before: usize) -> String {
+    let mut reason = format!(
+        "would be {} of {MAX_GROUP_MEMBERS} members: {now} now",
+        now + approved_before + 1
+    );
+    if approved_before > 0 {
+        reason.push_str(&format!(", {approved_before} approval(s) before it"));
+    }
+    reason
+}
+
 fn gone_request() -> Verdict {
     Verdict::Skipped("no such pending join request: withdrawn, or answered already".into())
 }
@@ -35,7 +47,10 @@ fn gone_request() -> Verdict {
 impl Kind for JoinRequests {
     const BATCH: usize = 8;
 
-    fn plan(ops: &[&PendingOp], _mirror: &Mirror) -> Plan {
+    /// Approvals past the group's room (8 less its members, as the mirror knows them) are
+    /// held back with the count, as adds are: the server would refuse them (131204, the group
+    /// is full) and the requests would be lost to a failure the operator did not choose.
+    fn plan(ops: &[&PendingOp], mirror: &Mirror) -> Plan {
         let mut by: BTreeMap<(&str, OperationKind), Vec<PendingOp>> = BTreeMap::new();
         for op in ops {
             if let Some(group) = op.spec.group() {
@@ -45,7 +60,18 @@ impl Kind for JoinRequests {
             }
         }
         let mut plan = Plan::default();
-        for ((group, kind), ops) in by {
+        for ((group, kind), mut ops) in by {
+            if kind == OperationKind::Approve
+                && let Some(members) = mirror.members.get(group)
+            {
+                let room = MAX_GROUP_MEMBERS.saturating_sub(members.len());
+                if ops.len() > room {
+                    let reason = no_room(members.len(), room);
+                    for op in ops.split_off(room) {
+                        plan.held.push(Leftover::of(&op, reason.clone()));
+                    }
+                }
+            }
             for chunk in ops.chunks(Self::BATCH) {
                 plan.requests.push(PlannedRequest::of(
                     kind,
@@ -160,7 +186,7 @@ impl Kind for JoinRequests {
 mod tests {
     use super::*;
     use crate::api::{JoinRequestFailure, JoinRequestsAnswered, WriteAccepted};
-    use crate::domain::{JoinRequestRef, OpId};
+    use crate::domain::{JoinRequestRef, Members, OpId};
 
     fn approve(id: &str) -> PendingOp {
         PendingOp {
@@ -173,6 +199,82 @@ mod tests {
                 },
             },
         }
+    }
+
+    #[test]
+    fn approvals_past_the_groups_room_are_held_with_the_count() {
+        let ops = [approve("A"), approve("BB"), approve("CCC"), approve("DDDD")];
+        let refs: Vec<&PendingOp> = ops.iter().collect();
+        let six = Members::of(
+            &(1..=6)
+                .map(|n| crate::testing::person(n).into())
+                .collect::<Vec<_>>(),
+        );
+        let mut mirror = Mirror::default();
+        mirror.members.insert("g".into(), six);
+        let plan = JoinRequests::plan(&refs, &mirror);
+        assert_eq!(plan.requests.len(), 1);
+        assert_eq!(plan.requests[0].ops, ops[..2].to_vec(), "room for two");
+        let held: Vec<(&str, &str)> = plan
+            .held
+            .iter()
+            .map(|l| {
+                (
+                    l.spec.join_request().map_or("", |r| r.id.as_str()),
+                    l.reason.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            held,
+            [
+                (
+                    "CCC",
+                    "would be 9 of 8 members: 6 now, 2 approval(s) before it"
+                ),
+                (
+                    "DDDD",
+                    "would be 9 of 8 members: 6 now, 2 approval(s) before it"
+                ),
+            ]
+        );
+
+        let full = Members::of(
+            &(1..=8)
+                .map(|n| crate::testing::person(n).into())
+                .collect::<Vec<_>>(),
+        );
+        mirror.members.insert("g".into(), full);
+        let plan = JoinRequests::plan(&refs[..1], &mirror);
+        assert!(plan.requests.is_empty());
+        assert_eq!(plan.held[0].reason, "would be 9 of 8 members: 8 now");
+
+        let rejects: Vec<PendingOp> = ["R1", "R22"]
+            .iter()
+            .map(|id| PendingOp {
+                spec: OpSpec::Reject {
+                    group: "g".into(),
+                    request: JoinRequestRef {
+                        id: (*id).into(),
+                        person: None,
+                    },
+                },
+                ..approve(id)
+            })
+            .collect();
+        let plan = JoinRequests::plan(&rejects.iter().collect::<Vec<_>>(), &mirror);
+        assert_eq!(
+            plan.requests[0].ops.len(),
+            2,
+            "a full group's requests can be rejected"
+        );
+        assert!(plan.held.is_empty());
+        let plan = JoinRequests::plan(&refs, &Mirror::default());
+        assert_eq!(
+            plan.requests[0].ops.len(),
+            4,
+            "a group never read is left to the server"
+        );
     }
 
     #[test]

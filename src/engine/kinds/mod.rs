@@ -188,15 +188,18 @@ pub struct Mirror {
 }
 
 impl Mirror {
-    /// What the store's mirror knows of the groups `ops` touch, and the groups it does not
-    /// know (never read, or gone).
+    /// What the store's mirror knows of the groups whose members `ops` change (adds,
+    /// removals and approvals of join requests), and those groups it does not know (never
+    /// read, or gone).
     pub async fn of(
         store: &AccountStore,
         ops: &[PendingOp],
     ) -> Result<(Mirror, Vec<String>), StoreError> {
         let mut groups: Vec<String> = ops
             .iter()
-            .filter(|op| op.spec.kind().is_participant_change())
+            .filter(|op| {
+                op.spec.kind().is_participant_change() || op.spec.kind() == OperationKind::Approve
+            })
             .filter_map(|op| op.spec.group().map(str::to_owned))
             .collect();
         groups.sort();
