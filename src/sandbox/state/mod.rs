@@ -143,6 +143,7 @@ impl Groups {
             },
         };
         let suspended_from = s.groups.saturating_sub(s.suspended_groups);
+        let started = now();
         for i in 0..s.groups {
             let subject = seed::subject(&mut rng);
             let description = seed::description(&mut rng);
@@ -157,7 +158,11 @@ impl Groups {
                 for _ in 0..extra.random_range(1..=3u8) {
                     let wa_id = seed::mobile_number(&mut extra);
                     if !group.members.contains(&wa_id) && group.request_of(&wa_id).is_none() {
-                        let at = created_at + extra.random_range(3600..30 * 24 * 3600u64);
+                        // Asked lately (10 minutes to 3 days before the sandbox started), as
+                        // requests still pending are: old ones have been answered.
+                        let at = started
+                            .saturating_sub(extra.random_range(600..3 * 24 * 3600u64))
+                            .max(created_at);
                         let id = ids::join_request_id(&s.phone_number_id, &mut extra);
                         let request = JoinRequest {
                             id,
@@ -404,6 +409,15 @@ mod tests {
             .collect();
         assert!((8..=30).contains(&approval.len()), "{}", approval.len());
         assert!(approval.iter().all(|g| !g.join_requests.is_empty()));
+        let asked: Vec<u64> = approval
+            .iter()
+            .flat_map(|g| g.join_requests.values().map(|r| r.created_at))
+            .collect();
+        let (earliest, latest) = (now() - 3 * 24 * 3600, now());
+        assert!(
+            asked.iter().all(|t| (earliest..=latest).contains(t)),
+            "pending requests asked in the last three days: {asked:?}"
+        );
         let suspended: Vec<&String> = ids
             .iter()
             .filter(|id| rich.get(id).is_some_and(|g| g.suspended))
