@@ -11,7 +11,7 @@ use crate::sandbox::SandboxConfig;
 #[command(
     name = "wa-groups",
     version,
-    about = "Run WhatsApp Business groups from the terminal: queue, preview and submit participant changes",
+    about = "Run WhatsApp Business groups from the terminal: create them, share their invite links, approve join requests, queue and send participant changes, learn every outcome",
     long_about = None,
     after_help = "Settings come from flags, then the environment, then the config file.\nThe access token comes from --token-file, then WA_ACCESS_TOKEN, then the config file's token_command."
 )]
@@ -65,13 +65,13 @@ pub enum Command {
     /// Add or remove participants right away, without the queue
     #[command(subcommand)]
     Participants(ParticipantsCommand),
-    /// Read the account's groups, or sync them into the local mirror
+    /// The account's groups: list, sync into the local mirror, show; create, update, delete; invite links
     #[command(subcommand)]
     Groups(GroupsCommand),
-    /// The local queue of pending participant changes
+    /// The local queue of pending changes: participants, and the groups' own (create, settings, delete, links, join requests)
     #[command(subcommand)]
     Queue(QueueCommand),
-    /// Send the pending changes: preview, batches of 8, retries, confirmation by reading
+    /// Send the pending changes: preview, batches of 8, retries, confirmed by webhook or by reading
     Submit(SubmitArgs),
     /// The audit trail: every request and every participant outcome
     Log(LogArgs),

@@ -1,4 +1,4 @@
-//! wa-groups: queue, preview and submit WhatsApp Business group participant changes.
+//! wa-groups: run WhatsApp Business groups from the terminal: their whole lifecycle, changes queued, sent by one engine and settled by answer, webhook or read.
 
 pub mod api;
 pub mod bounded;
