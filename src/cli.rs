@@ -400,26 +400,29 @@ pub struct SandboxArgs {
     pub unused: NotForTheSandbox,
 }
 
-/// The global options the sandbox does not read: hidden from its help, refused if given.
+/// The global options the sandbox does not read: hidden from its help, refused when given to
+/// it on the command line. Each has the type of its global option: a value a global takes from
+/// the environment (`WA_GROUPS_DB`, `WA_DEFAULT_REGION`, …, kept in an operator's shell) is
+/// passed down to every subcommand, and the sandbox ignores it.
 #[derive(Args, Debug, Default)]
 pub struct NotForTheSandbox {
-    #[arg(long, hide = true, value_parser = not_for_the_sandbox)]
+    #[arg(long, hide = true, value_parser = not_for_the_sandbox::<String>)]
     pub base_url: Option<String>,
-    #[arg(long, hide = true, value_parser = not_for_the_sandbox)]
+    #[arg(long, hide = true, value_parser = not_for_the_sandbox::<String>)]
     pub api_version: Option<String>,
-    #[arg(long, hide = true, value_parser = not_for_the_sandbox)]
-    pub token_file: Option<String>,
-    #[arg(long, hide = true, value_parser = not_for_the_sandbox)]
-    pub default_region: Option<String>,
-    #[arg(long, hide = true, value_parser = not_for_the_sandbox)]
-    pub db: Option<String>,
-    #[arg(long, hide = true, value_parser = not_for_the_sandbox)]
-    pub config: Option<String>,
-    #[arg(long, hide = true, value_parser = not_for_the_sandbox)]
-    pub timeout: Option<String>,
+    #[arg(long, hide = true, value_parser = not_for_the_sandbox::<PathBuf>)]
+    pub token_file: Option<PathBuf>,
+    #[arg(long, hide = true, value_parser = not_for_the_sandbox::<Region>)]
+    pub default_region: Option<Region>,
+    #[arg(long, hide = true, value_parser = not_for_the_sandbox::<PathBuf>)]
+    pub db: Option<PathBuf>,
+    #[arg(long, hide = true, value_parser = not_for_the_sandbox::<PathBuf>)]
+    pub config: Option<PathBuf>,
+    #[arg(long, hide = true, value_parser = not_for_the_sandbox::<u64>)]
+    pub timeout: Option<u64>,
 }
 
-fn not_for_the_sandbox(_: &str) -> Result<String, String> {
+fn not_for_the_sandbox<T>(_: &str) -> Result<T, String> {
     Err("the sandbox does not use this option (it keeps no store and reads no token)".into())
 }
 

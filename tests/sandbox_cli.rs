@@ -166,3 +166,55 @@ async fn webhook_flags_are_refused_alone_or_off_loopback() {
         assert!(!stderr.contains(SECRET), "{stderr}");
     }
 }
+
+/// The global options an operator keeps in their shell (`WA_GROUPS_DB`, `WA_DEFAULT_REGION`,
+/// `WA_GROUPS_CONFIG`, …) do not stop the sandbox, which has no use for them; given to it as
+/// flags they are refused by name.
+#[tokio::test]
+async fn the_sandbox_starts_whatever_global_options_the_environment_holds() {
+    let home = tempfile::tempdir().expect("home");
+    let mut child = Command::new(BIN)
+        .args(["sandbox", "--groups", "0", "--listen", "127.0.0.1:0"])
+        .env("WA_GROUPS_DB", home.path().join("store.db"))
+        .env("WA_GROUPS_CONFIG", home.path().join("config.toml"))
+        .env("WA_DEFAULT_REGION", "US")
+        .env("WA_BASE_URL", "http://127.0.0.1:9")
+        .env("WA_API_VERSION", "v23.0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary starts");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    let read = tokio::time::timeout(DEADLINE, stdout.read_line(&mut first)).await;
+    if !first.starts_with("sandbox listening on http://127.0.0.1:") {
+        let _ = child.start_kill();
+        let mut stderr = String::new();
+        if let Some(mut e) = child.stderr.take() {
+            let _ = tokio::time::timeout(DEADLINE, e.read_to_string(&mut stderr)).await;
+        }
+        panic!("no banner ({read:?}): {first}{stderr}");
+    }
+    child.start_kill().expect("SIGKILL");
+    let _ = tokio::time::timeout(DEADLINE, child.wait()).await;
+
+    for flag in ["--db", "--default-region", "--config", "--timeout"] {
+        let run = Command::new(BIN)
+            .args(["sandbox", flag, "1"])
+            .stdin(Stdio::null())
+            .kill_on_drop(true)
+            .output();
+        let out = tokio::time::timeout(DEADLINE, run)
+            .await
+            .expect("ends")
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flag}: {stderr}");
+        assert!(
+            stderr.contains(flag) && stderr.contains("the sandbox does not use this option"),
+            "{flag}: {stderr}"
+        );
+    }
+}
