@@ -18,26 +18,42 @@ pub(super) fn operations(
     acct: AccountId,
     filter: &OperationFilter,
 ) -> Result<Vec<Operation>, StoreError> {
-    let mut sql = format!("SELECT {OP_COLUMNS} FROM operations WHERE account_id = ?");
     let state = filter.state.map(OperationState::as_str);
     let ids = filter.ids.as_deref().map(id_list);
     let mut args: Vec<&dyn ToSql> = vec![&acct.0];
     if let Some(group) = &filter.group {
-        sql.push_str(" AND group_id = ?");
         args.push(group);
     }
     if let Some(state) = &state {
-        sql.push_str(" AND state = ?");
         args.push(state);
     }
     if let Some(ids) = &ids {
-        sql.push_str(" AND id IN (SELECT value FROM json_each(?))");
         args.push(ids);
     }
-    sql.push_str(" ORDER BY id");
+    let sql = select_operations(filter.group.is_some(), state.is_some(), ids.is_some());
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(args.as_slice(), raw_operation)?;
     rows.map(|raw| Operation::try_from(raw?)).collect()
+}
+
+/// The query of [`operations`], its parameters in order: the account, then the group, the
+/// state and the ids (a JSON list), those it filters by.
+fn select_operations(group: bool, state: bool, ids: bool) -> String {
+    // Named ids are looked up by their primary key: `+` keeps the planner off the account's
+    // index, which would read every operation of the account for a few ids.
+    let account = if ids { "+account_id" } else { "account_id" };
+    let mut sql = format!("SELECT {OP_COLUMNS} FROM operations WHERE {account} = ?");
+    if group {
+        sql.push_str(" AND group_id = ?");
+    }
+    if state {
+        sql.push_str(" AND state = ?");
+    }
+    if ids {
+        sql.push_str(" AND id IN (SELECT value FROM json_each(?))");
+    }
+    sql.push_str(" ORDER BY id");
+    sql
 }
 
 /// The operations whose answer carried `request_id`, oldest first.
@@ -170,5 +186,40 @@ pub(super) fn undo(conn: &Connection, acct: AccountId, id: OpId) -> Result<Undon
             }
         }
         OperationState::Failed | OperationState::Skipped => Ok(Undone::NothingToUndo(op.state)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Operations named by id are found by their key, not by reading the account's queue:
+    /// a run reads a few ids after each answer, of a queue of tens of thousands.
+    #[test]
+    fn operations_named_by_id_are_looked_up_by_their_key() {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        super::super::schema::migrate(&mut conn).expect("schema");
+        let plan = |sql: &str, args: &[&dyn ToSql]| -> String {
+            let mut stmt = conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .expect("plan");
+            stmt.query_map(args, |row| row.get::<_, String>(3))
+                .expect("rows")
+                .map(|r| r.expect("detail"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let by_ids = plan(&select_operations(false, false, true), &[&1, &"[1,2]"]);
+        assert!(by_ids.contains("INTEGER PRIMARY KEY"), "{by_ids}");
+        let by_state = plan(
+            &select_operations(false, true, true),
+            &[&1, &"pending", &"[1]"],
+        );
+        assert!(by_state.contains("INTEGER PRIMARY KEY"), "{by_state}");
+        let by_group = plan(
+            &select_operations(true, true, false),
+            &[&1, &"g", &"accepted"],
+        );
+        assert!(by_group.contains("operations_by_group"), "{by_group}");
     }
 }
