@@ -321,3 +321,43 @@ async fn approvals_past_a_groups_room_are_held_not_sent() {
     let pending = queue.stdout.matches("\"pending\"").count();
     assert_eq!(pending, 2, "{}", queue.stdout);
 }
+
+/// A change queued for a group deleted meanwhile fails with the server's word when the group
+/// is read before planning, and nothing is sent to the group.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_to_a_deleted_group_fails_without_being_sent() {
+    let sb = sandbox(24).await;
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let made = run(
+        &sb,
+        h,
+        &["groups", "create", "--subject", "Short lived", "--now"],
+    )
+    .await;
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let group = by_subject(&sb, "Short lived").pop().expect("created");
+    let deleted = run(&sb, h, &["groups", "delete", &group, "--now", "--yes"]).await;
+    assert_eq!(deleted.code, 0, "{}", deleted.stderr);
+    let queued = run(&sb, h, &["queue", "add", "--group", &group, "+12122000701"]).await;
+    assert_eq!(queued.code, 0, "{}", queued.stderr);
+    let writes = |sb: &Sandbox| -> u64 {
+        sb.stats()["by_route"]["POST /participants"]
+            .as_object()
+            .map_or(0, |counts| counts.values().filter_map(|n| n.as_u64()).sum())
+    };
+    let before = writes(&sb);
+    let sent = run(&sb, h, &["submit", "--yes"]).await;
+    assert_eq!(sent.code, 1, "{}{}", sent.stdout, sent.stderr);
+    assert_eq!(writes(&sb), before, "no request to the deleted group");
+    let queue = run(&sb, h, &["queue", "list", "--json"]).await;
+    let ops: serde_json::Value = serde_json::from_str(&queue.stdout).expect("json");
+    let add = ops
+        .as_array()
+        .expect("ops")
+        .iter()
+        .find(|o| o["action"] == "add")
+        .expect("the add");
+    assert_eq!(add["state"], "failed", "{add}");
+    assert_eq!(add["code"], 131041, "{add}");
+}

@@ -11,9 +11,9 @@ use crate::domain::{Members, OperationState};
 use crate::engine::call::ReadError;
 use crate::engine::events::{Event, Scope};
 use crate::engine::keep_group;
-use crate::engine::kinds::{self, Confirmation, Mirror};
+use crate::engine::kinds::{self, Confirmation, Mirror, UNKNOWN_GROUP, Verdict};
 use crate::engine::reads::GroupReads;
-use crate::store::{Operation, OperationFilter, StoreError};
+use crate::store::{Operation, OperationFilter, StoreError, now_ms};
 
 impl Run {
     /// Recovery of what an earlier run left open, then the plan.
@@ -75,18 +75,29 @@ impl Run {
         }
 
         // 3. The mirror's word on their groups; groups it does not know are read first.
+        //    Changes to a group the server says does not exist (deleted) fail with its answer:
+        //    nothing is sent to it.
         let (mut mirror, unread) = Mirror::of(&store, &ready).await?;
-        for (group, members) in self.read_groups(unread).await {
+        let (read, gone) = self.read_groups(unread).await;
+        for (group, members) in read {
             mirror.members.insert(group, members);
         }
+        let (to_gone, ready): (Vec<PendingOp>, Vec<PendingOp>) = if gone.is_empty() {
+            (Vec::new(), ready)
+        } else {
+            ready
+                .into_iter()
+                .partition(|op| op.spec.group().is_some_and(|g| gone.contains_key(g)))
+        };
 
         let the_plan = kinds::plan(&ready, &mirror);
-        let operations = ready.len() + open_count + deferred_count;
+        let operations = ready.len() + to_gone.len() + open_count + deferred_count;
         lock(&self.progress).operations = operations;
         self.emit(Event::RunStarted {
             operations,
             requests: the_plan.requests.len(),
         });
+        self.fail_for_gone_groups(to_gone, &gone).await?;
 
         // Skipped: nothing to send; held: kept pending, with the reason.
         self.settle_plan_leftovers(&ready, &the_plan).await?;
@@ -130,8 +141,14 @@ impl Run {
 
     /// Reads groups (bounded concurrency) into the mirror; the members of each group read.
     /// A group that could not be read is planned without checks (the reason is reported).
-    async fn read_groups(self: &Arc<Self>, groups: Vec<String>) -> Vec<(String, Members)> {
+    /// The groups the server says do not exist (131041) come back apart, each with its
+    /// answer (code, short message), and are marked gone in the mirror.
+    async fn read_groups(
+        self: &Arc<Self>,
+        groups: Vec<String>,
+    ) -> (Vec<(String, Members)>, HashMap<String, (i64, String)>) {
         let mut out = Vec::new();
+        let mut gone = HashMap::new();
         let mut reads = GroupReads::new(&self.caller, groups, self.caller.config().concurrency);
         while let Some((group, read)) = reads.next().await {
             match read {
@@ -141,6 +158,13 @@ impl Run {
                     out.push((group, members));
                 }
                 Ok(_) | Err(ReadError::Stopped) => {}
+                Err(ReadError::Failed(e)) if e.code() == Some(UNKNOWN_GROUP) => {
+                    let store = self.caller.store();
+                    if let Err(se) = store.mark_groups_gone(vec![group.clone()], now_ms()).await {
+                        self.caller.store_failed(&se);
+                    }
+                    gone.insert(group, (UNKNOWN_GROUP, kinds::short_message(&e)));
+                }
                 Err(ReadError::Failed(e)) => {
                     self.emit(Event::Warning {
                         message: format!("could not read group {group} before planning: {e}"),
@@ -148,6 +172,44 @@ impl Run {
                 }
             }
         }
-        out
+        (out, gone)
+    }
+
+    /// Fails `ops`, changes to groups that do not exist, with the server's answer to the read.
+    async fn fail_for_gone_groups(
+        &self,
+        ops: Vec<PendingOp>,
+        gone: &HashMap<String, (i64, String)>,
+    ) -> Result<(), StoreError> {
+        if ops.is_empty() {
+            return Ok(());
+        }
+        let verdicts: Vec<Verdict> = ops
+            .iter()
+            .map(|op| {
+                let (code, message) = op
+                    .spec
+                    .group()
+                    .and_then(|g| gone.get(g))
+                    .cloned()
+                    .unwrap_or((UNKNOWN_GROUP, String::new()));
+                Verdict::Failed {
+                    code: Some(code),
+                    message,
+                }
+            })
+            .collect();
+        let tracked: Vec<Tracked> = ops
+            .into_iter()
+            .map(|op| Tracked {
+                id: op.id,
+                spec: op.spec,
+                unknown: false,
+                since: now_ms(),
+                looks: 0,
+            })
+            .collect();
+        self.record_verdicts(&tracked, &verdicts, None, None, Vec::new())
+            .await
     }
 }
