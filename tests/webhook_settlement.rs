@@ -209,7 +209,14 @@ async fn a_create_is_settled_by_its_webhook_with_no_read_back() {
     let queued = run(
         &sb,
         h,
-        &["groups", "create", "--subject", "Spring cohort A"],
+        &[
+            "groups",
+            "create",
+            "--subject",
+            "Spring cohort A",
+            "--description",
+            "Mondays at 10",
+        ],
     )
     .await;
     assert_eq!(queued.code, 0, "{}", queued.stderr);
@@ -239,6 +246,15 @@ async fn a_create_is_settled_by_its_webhook_with_no_read_back() {
         out.stdout
     );
     settling_event(&sb, h, "group_create", None).await;
+    // The event names no description; the mirror has the one the create sent.
+    let store = Store::open(&store_path(h)).expect("store");
+    let account = store
+        .account(&sb.base_url(), sb.phone_number_id())
+        .await
+        .expect("account");
+    let kept = account.group(&made).await.expect("read").expect("group");
+    assert_eq!(kept.subject, "Spring cohort A");
+    assert_eq!(kept.about.description.as_deref(), Some("Mondays at 10"));
     receiver.shutdown().await;
     sb.shutdown().await;
 }

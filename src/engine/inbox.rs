@@ -13,7 +13,7 @@
 //! effects, through [`Verdict::recorded`] as an answer's verdicts are, so each operation is
 //! settled once, by an event or by a read.
 
-use crate::domain::{EventType, GroupEvent, OpId, OperationState};
+use crate::domain::{EventType, GroupEvent, OpId, OpSpec, OperationState};
 use crate::engine::kinds::{self, EventMatch, Verdict};
 use crate::store::{
     AccountStore, EventApplication, EventEffects, EventFilter, EventRecord, GroupChange,
@@ -112,10 +112,16 @@ async fn process(
         first,
         ..EventApplication::default()
     };
+    // A create's webhook carries no description (`group_create`: group_id, subject,
+    // invite_link, join_approval_mode): the create it settles has it.
+    let mut described = None;
     for (op, how) in candidates(store, event, at, answered).await? {
         let Some(verdict) = kinds::settle_by_event(&op.spec, event, how) else {
             continue;
         };
+        if let OpSpec::Create { new, .. } = &op.spec {
+            described = new.description.clone();
+        }
         if verdict == Verdict::Accepted {
             continue;
         }
@@ -127,6 +133,13 @@ async fn process(
     }
     if first {
         mirror_changes(store, event, at, &mut app).await?;
+        for change in &mut app.groups {
+            if let GroupChange::Created { description, .. } = change
+                && description.is_none()
+            {
+                description.clone_from(&described);
+            }
+        }
     }
     if app.settle.is_empty() && !first {
         return Ok(record.effects.clone());
