@@ -723,3 +723,22 @@ fn the_lifecycle_confirms_name_a_group_shared_by_subject_with_its_ending() {
         assert!(s.overlay().is_none(), "Esc leaves the confirm");
     }
 }
+
+#[test]
+fn a_number_the_filter_cannot_read_says_why_not_that_no_group_matches() {
+    let mut s = state();
+    assert!(
+        filter_for(&mut s, "(201) 629-6041").is_none(),
+        "nothing to search for"
+    );
+    let why = s.views.groups.filter.unreadable.clone().expect("why");
+    assert!(
+        why.starts_with("\"(201) 629-6041\": ") && why.contains("country code"),
+        "{why}"
+    );
+    code(&mut s, KeyCode::Esc);
+    code(&mut s, KeyCode::Esc);
+    assert_eq!(s.views.groups.filter.unreadable, None);
+    assert!(filter_for(&mut s, "+1 201 629 6041").is_some());
+    assert_eq!(s.views.groups.filter.unreadable, None);
+}

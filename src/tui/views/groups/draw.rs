@@ -232,12 +232,13 @@ fn empty_text(view: &GroupsView, ctx: &Ctx) -> (Tone, String) {
             Tone::Dim,
             format!("No groups in the mirror yet: press {sync} to sync"),
         ),
-        _ => match &view.filter.person {
-            Some((p, _)) => (
+        _ => match (&view.filter.person, &view.filter.unreadable) {
+            (Some((p, _)), _) => (
                 Tone::Dim,
                 format!("{p} is in no group of the mirror ({reset} clears)"),
             ),
-            None => (
+            (None, Some(why)) => (Tone::Warn, format!("{why} ({reset} clears)")),
+            (None, None) => (
                 Tone::Dim,
                 format!("No group matches the filter ({reset} clears it)"),
             ),

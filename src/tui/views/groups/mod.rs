@@ -29,6 +29,9 @@ pub struct Filter {
     /// The person searched for and the groups the mirror has them in (each with the member as
     /// that group lists them), once the store answered.
     pub person: Option<(Query, BTreeMap<String, Person>)>,
+    /// Why text that reads as a phone number is none the tool can search for (`"(201)
+    /// 629-6041": no country code: …`), said in place of "no group matches".
+    pub unreadable: Option<String>,
     /// The text `visible` was last filtered with (lower case), so that typing more only
     /// searches the groups still shown; `None` after the list changed.
     pub applied: Option<String>,

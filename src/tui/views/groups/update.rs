@@ -260,6 +260,7 @@ fn filter_key(
 fn clear_filter(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
     view.filter.text.clear();
     view.filter.person = None;
+    view.filter.unreadable = None;
     view.refilter(ctx.mirror, ctx.area);
     selected(view, ctx)
 }
@@ -306,6 +307,10 @@ fn person_query(text: &str, region: Option<Region>) -> Option<Query> {
 /// text filters subjects), or filter by it. Picks stay.
 fn filter_changed(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
     let text = view.filter.text.clone();
+    view.filter.unreadable = looks_like_number(text.trim())
+        .then(|| Participant::parse(text.trim(), ctx.region).err())
+        .flatten()
+        .map(|e| e.to_string());
     let query = person_query(&text, ctx.region);
     let find = |person: Query| {
         Reply::Effect(Effect::FindPerson {
