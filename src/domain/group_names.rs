@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use super::group_id::{self, GroupIdError};
 use super::text::sanitize;
@@ -18,9 +19,9 @@ const NO_SUBJECT: &str = "(no subject)";
 /// The groups the mirror knows, by id and by subject.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GroupNames {
-    by_id: HashMap<String, Named>,
+    by_id: HashMap<Arc<str>, Named>,
     /// Subject key (trimmed, lower case) to the ids carrying it, in the order given.
-    by_subject: HashMap<String, Vec<String>>,
+    by_subject: HashMap<String, Vec<Arc<str>>>,
     /// The label key of each group whose label carries an ending, to its id.
     by_label: HashMap<String, String>,
 }
@@ -28,10 +29,11 @@ pub struct GroupNames {
 /// One group's name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Named {
-    /// As the server gave it, made safe for a terminal.
-    given: String,
+    /// As the server gave it, made safe for a terminal, where it differs from `subject`
+    /// (kept once otherwise: a mirror may name 100,000 groups).
+    given: Option<Box<str>>,
     /// As shown: trimmed, [`NO_SUBJECT`] for none.
-    subject: String,
+    subject: Box<str>,
     gone: bool,
     /// Characters of the id's end its label shows; 0 when its subject is its own.
     suffix: usize,
@@ -59,7 +61,7 @@ impl fmt::Display for Label {
 pub enum GroupRefError {
     /// The subject of more than one group: never one picked silently.
     #[error(
-        "\"{text}\" names {} groups: {}; give the id, or the name with its …ending",
+        "\"{text}\" names {} groups: {}; give the id, or the name with its …ending (… or ...)",
         candidates.len(),
         candidates.iter().map(|(label, id)| format!("{label} ({id})")).collect::<Vec<_>>().join(", ")
     )]
@@ -85,6 +87,13 @@ fn unknown(text: &str, why: &GroupIdError) -> String {
 }
 
 /// The key subjects are compared by: trimmed, in lower case.
+/// A label as typed on a keyboard, as [`GroupNames::label`] writes it: `...` for the `…`
+/// before the id's ending, spaces around it as they come (`Yoga...A1234` is `Yoga …A1234`).
+fn typed_label(text: &str) -> Option<String> {
+    let (subject, end) = text.rsplit_once("...").or_else(|| text.rsplit_once('…'))?;
+    Some(format!("{} …{}", subject.trim(), end.trim()))
+}
+
 fn key(subject: &str) -> String {
     subject.trim().to_lowercase()
 }
@@ -100,7 +109,7 @@ fn ending(id: &str, n: usize) -> String {
 }
 
 /// The fewest characters (at least [`MIN_SUFFIX`]) of the ends of `ids` that tell them apart.
-fn distinct_suffix(ids: &[String]) -> usize {
+fn distinct_suffix(ids: &[Arc<str>]) -> usize {
     let longest = ids.iter().map(|id| id.chars().count()).max().unwrap_or(0);
     let mut n = MIN_SUFFIX;
     while n < longest {
@@ -125,28 +134,30 @@ impl GroupNames {
     {
         let mut names = GroupNames::default();
         for (id, subject, gone) in groups {
-            let id = id.into();
+            let id: Arc<str> = Arc::from(id.into());
             let subject = subject.as_ref();
             names
                 .by_subject
                 .entry(key(subject))
-                .or_default()
-                .push(id.clone());
+                .or_insert_with(|| Vec::with_capacity(1))
+                .push(Arc::clone(&id));
             let shown = match sanitize(subject.trim()) {
                 s if s.is_empty() => NO_SUBJECT.to_owned(),
                 s => s,
             };
+            let given = sanitize(subject);
             names.by_id.insert(
                 id,
                 Named {
-                    given: sanitize(subject),
-                    subject: shown,
+                    given: (given != shown).then(|| given.into_boxed_str()),
+                    subject: shown.into_boxed_str(),
                     gone,
                     suffix: 0,
                 },
             );
         }
-        for (subject, ids) in &names.by_subject {
+        for (subject, ids) in &mut names.by_subject {
+            ids.shrink_to_fit();
             if ids.len() < 2 && !subject.is_empty() {
                 continue;
             }
@@ -161,7 +172,7 @@ impl GroupNames {
             .by_id
             .iter()
             .filter(|(_, named)| named.suffix > 0)
-            .map(|(id, _)| (key(&names.label(id)), id.clone()))
+            .map(|(id, _)| (key(&names.label(id)), id.to_string()))
             .collect();
         names.by_label.extend(labelled);
         names
@@ -174,14 +185,16 @@ impl GroupNames {
 
     /// The subject the mirror has for a group (made safe for a terminal), if it knows it.
     pub fn subject(&self, id: &str) -> Option<&str> {
-        self.by_id.get(id).map(|named| named.given.as_str())
+        self.by_id
+            .get(id)
+            .map(|named| named.given.as_deref().unwrap_or(&named.subject))
     }
 
     /// A group's name in parts; a group the mirror does not know is named by its id.
     pub fn parts(&self, id: &str) -> Label {
         match self.by_id.get(id) {
             Some(named) => Label {
-                subject: named.subject.clone(),
+                subject: named.subject.to_string(),
                 suffix: (named.suffix > 0).then(|| ending(id, named.suffix)),
             },
             None => Label {
@@ -209,18 +222,22 @@ impl GroupNames {
             return Ok(text.to_owned());
         }
         let wanted = key(text);
-        if let Some(id) = self.by_label.get(&wanted) {
+        if let Some(id) = self
+            .by_label
+            .get(&wanted)
+            .or_else(|| typed_label(text).and_then(|label| self.by_label.get(&key(&label))))
+        {
             return Ok(id.clone());
         }
         if let Some(ids) = self.by_subject.get(&wanted).filter(|_| !wanted.is_empty()) {
-            let live: Vec<&String> = ids.iter().filter(|id| !self.by_id[*id].gone).collect();
-            let candidates: Vec<&String> = if live.is_empty() {
+            let live: Vec<&Arc<str>> = ids.iter().filter(|id| !self.by_id[*id].gone).collect();
+            let candidates: Vec<&Arc<str>> = if live.is_empty() {
                 ids.iter().collect()
             } else {
                 live
             };
             return match candidates.as_slice() {
-                [id] => Ok((*id).clone()),
+                [id] => Ok(id.to_string()),
                 many => Err(GroupRefError::Ambiguous {
                     text: sanitize(text),
                     candidates: many
@@ -286,6 +303,15 @@ mod tests {
     fn a_unique_subject_or_a_label_finds_its_group_in_any_case() {
         let n = names();
         assert_eq!(
+            n.resolve("cedar park neighbours ...IyMQ"),
+            Ok("Y2FwaV9ncm91cDoxOjIyMjIyMQ".into()),
+            "three dots for the ellipsis"
+        );
+        assert_eq!(
+            n.resolve("Cedar Park Neighbours...ExMQ"),
+            Ok("Y2FwaV9ncm91cDoxOjExMTExMQ".into())
+        );
+        assert_eq!(
             n.resolve(" book CLUB "),
             Ok("Y2FwaV9ncm91cDoxOjMzMzMzMw".into())
         );
@@ -312,7 +338,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "\"cedar park neighbours\" names 2 groups: Cedar Park Neighbours …ExMQ (Y2FwaV9ncm91cDoxOjExMTExMQ), \
-             cedar park neighbours …IyMQ (Y2FwaV9ncm91cDoxOjIyMjIyMQ); give the id, or the name with its …ending"
+             cedar park neighbours …IyMQ (Y2FwaV9ncm91cDoxOjIyMjIyMQ); give the id, or the name with its …ending (… or ...)"
         );
     }
 
