@@ -205,7 +205,11 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
                 let person = op.person();
                 json!({
                     "id": op.id.0, "group": op.group(),
-                    "subject": op.group().and_then(|g| names.subject(g)),
+                    "subject": op.group().and_then(|g| names.subject(g)).or(match &op.spec {
+                        OpSpec::Create { new, .. } => Some(new.subject.as_str()),
+                        _ => None,
+                    }),
+                    "change": op.spec.describe(),
                     "participant": person.map(|p| p.user_ref()),
                     "username": person.and_then(|p| p.username()),
                     "user_id": person.and_then(|p| p.user_id()).map(|id| id.as_str()),
@@ -229,16 +233,18 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
         .map(|op| names.label(op.spec.group_text()))
         .collect();
     let group_width = columns::width("GROUP", groups.iter().map(String::as_str), 5, 40);
-    let labels: Vec<String> = ops.iter().map(|op| op.spec.person_label()).collect();
-    let width = columns::width("PARTICIPANT", labels.iter().map(String::as_str), 16, 48);
+    // A create has no group yet: its subject is in the change's own column.
+    let labels: Vec<String> = ops.iter().map(|op| op.spec.detail()).collect();
+    let width = columns::width("WHO / WHAT", labels.iter().map(String::as_str), 16, 48);
+    let action_width = columns::width("ACTION", ops.iter().map(|op| op.kind().as_str()), 6, 16);
     println!(
-        "{:>6}  {:<group_width$}  {:<width$}  {:<6}  {:<9}  NOTE",
-        "ID", "GROUP", "PARTICIPANT", "ACTION", "STATE"
+        "{:>6}  {:<group_width$}  {:<width$}  {:<action_width$}  {:<9}  NOTE",
+        "ID", "GROUP", "WHO / WHAT", "ACTION", "STATE"
     );
     for ((op, group), label) in ops.iter().zip(&groups).zip(&labels) {
         let note = crate::present::note(op).unwrap_or_default();
         println!(
-            "{:>6}  {:<group_width$}  {:<width$}  {:<6}  {:<9}  {}",
+            "{:>6}  {:<group_width$}  {:<width$}  {:<action_width$}  {:<9}  {}",
             op.id.0,
             columns::fit_keeping_end(group, group_width),
             columns::fit(label, width),
