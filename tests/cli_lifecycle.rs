@@ -361,3 +361,42 @@ async fn a_change_to_a_deleted_group_fails_without_being_sent() {
     assert_eq!(add["state"], "failed", "{add}");
     assert_eq!(add["code"], 131041, "{add}");
 }
+
+/// Queued creates are told apart in `queue list`: each names the subject it makes, in the
+/// text and in the JSON.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queued_creates_are_listed_by_the_subject_they_make() {
+    let sb = sandbox(25).await;
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let file = h.join("two.csv");
+    std::fs::write(
+        &file,
+        "subject,description,join_approval_mode\nAutumn A,,auto_approve\nAutumn B,,approval_required\n",
+    )
+    .expect("csv");
+    let queued = run(
+        &sb,
+        h,
+        &["groups", "create", "--from", file.to_str().expect("path")],
+    )
+    .await;
+    assert_eq!(queued.code, 0, "{}", queued.stderr);
+    let text = run(&sb, h, &["queue", "list"]).await;
+    let rows: Vec<&str> = text.stdout.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{}", text.stdout);
+    assert!(
+        rows[0].contains("\"Autumn A\"") && rows[0].contains("create"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        rows[1].contains("\"Autumn B\" (approval required)"),
+        "{}",
+        text.stdout
+    );
+    let json = run(&sb, h, &["queue", "list", "--json"]).await;
+    let ops: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(ops[0]["subject"], "Autumn A");
+    assert_eq!(ops[1]["change"], "create \"Autumn B\" (approval required)");
+}
