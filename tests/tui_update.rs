@@ -742,3 +742,33 @@ fn a_number_the_filter_cannot_read_says_why_not_that_no_group_matches() {
     assert!(filter_for(&mut s, "+1 201 629 6041").is_some());
     assert_eq!(s.views.groups.filter.unreadable, None);
 }
+
+/// At 80x24 the help does not fit: End shows its last command whole, Down past the end does
+/// nothing, and one Up moves at once; Home goes back to the first.
+#[test]
+fn at_80x24_the_help_reaches_its_last_command_and_comes_back_at_once() {
+    use tui_common::screen::{fresh, render};
+    let mut s = fresh(80, 24);
+    key(&mut s, '?');
+    let first = render(&s, 80, 24);
+    assert!(first.contains("move up"), "{first}");
+    assert!(
+        !first.contains("quit (asks first"),
+        "it does not fit: {first}"
+    );
+    code(&mut s, KeyCode::End);
+    let end = render(&s, 80, 24);
+    assert!(
+        end.contains("q, ctrl-c") && end.contains("quit (asks first"),
+        "{end}"
+    );
+    for _ in 0..40 {
+        code(&mut s, KeyCode::Down);
+    }
+    assert_eq!(render(&s, 80, 24), end, "no further than the end");
+    code(&mut s, KeyCode::Up);
+    assert_ne!(render(&s, 80, 24), end, "one Up moves");
+    code(&mut s, KeyCode::Home);
+    assert_eq!(render(&s, 80, 24), first);
+    assert!(matches!(s.overlay(), Some(Overlay::Help(_))), "still open");
+}

@@ -2,6 +2,8 @@
 //! the keys the keymap binds them to, so it always tells the truth; long lines wrap, and it
 //! scrolls when it does not fit.
 
+use std::cell::Cell;
+
 use ratatui::buffer::Buffer;
 use ratatui::widgets::{Clear, Widget};
 
@@ -21,6 +23,9 @@ pub struct Help {
     /// Each command's keys and what it does.
     pub lines: Vec<(String, &'static str)>,
     pub scroll: usize,
+    /// How far it scrolls at the size last drawn (the last commands then show whole), so
+    /// that scrolling past the end and back moves at once.
+    pub furthest: Cell<usize>,
 }
 
 impl Help {
@@ -32,11 +37,13 @@ impl Help {
                 .map(|h| (keymap.keys_text(h.action), h.text))
                 .collect(),
             scroll: 0,
+            furthest: Cell::new(usize::MAX),
         }
     }
 
     pub fn update(&mut self, msg: &ViewMsg) -> Vec<Answer> {
-        scroll_or_close(&mut self.scroll, self.lines.len(), msg)
+        let furthest = self.furthest.get().min(self.lines.len());
+        scroll_or_close(&mut self.scroll, furthest, msg)
     }
 
     pub fn draw(&self, ctx: &Ctx, buf: &mut Buffer) {
@@ -66,11 +73,10 @@ impl Help {
             return;
         }
         let rows = usize::from(inner.height - 1);
-        // Scrolled a command at a time; the last ones reachable whole.
-        let mut start = self.scroll.min(lines.len().saturating_sub(1));
-        while start > 0 && wrapped[start..].iter().map(Vec::len).sum::<usize>() < rows {
-            start -= 1;
-        }
+        // Scrolled a command at a time, to no further than where the last ones show whole.
+        let furthest = last_start(&wrapped, rows);
+        self.furthest.set(furthest);
+        let start = self.scroll.min(furthest);
         let mut y = inner.y;
         let end = inner.y + inner.height - 1;
         'commands: for ((keys, _), texts) in lines.iter().zip(&wrapped).skip(start) {
@@ -103,4 +109,14 @@ impl Help {
             theme::tone(Tone::Dim),
         );
     }
+}
+
+/// The first command shown when scrolled to the end: the last commands, as many as fit whole
+/// in `rows` (at least the last one).
+fn last_start(wrapped: &[Vec<String>], rows: usize) -> usize {
+    let mut start = wrapped.len().saturating_sub(1);
+    while start > 0 && wrapped[start - 1..].iter().map(Vec::len).sum::<usize>() <= rows {
+        start -= 1;
+    }
+    start
 }

@@ -122,6 +122,8 @@ fn scrolled(msg: &ViewMsg) -> Option<isize> {
             Action::ScrollUp => Some(-1),
             Action::PageDown => Some(10),
             Action::PageUp => Some(-10),
+            Action::Top => Some(isize::MIN),
+            Action::Bottom => Some(isize::MAX),
             _ => None,
         },
         _ => None,
