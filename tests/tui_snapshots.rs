@@ -510,7 +510,16 @@ fn queued_report() {
             }],
             ids: vec![OpId(12), OpId(13)],
         };
-        update(&mut s, Msg::Loaded(Loaded::Enqueued { report, invalid: 1 }));
+        update(
+            &mut s,
+            Msg::Loaded(Loaded::Enqueued {
+                report,
+                invalid: vec![
+                    "\"(201) 629-6041\": no country code: write it with + and the country code"
+                        .into(),
+                ],
+            }),
+        );
         s
     });
 }

@@ -238,7 +238,11 @@ fn the_add_dialog_queues_the_valid_numbers_typed_or_pasted() {
     let [Effect::Enqueue { ops, invalid }] = effects.as_slice() else {
         panic!("enter queues: {effects:?}");
     };
-    assert_eq!(*invalid, 1);
+    assert_eq!(invalid.len(), 1, "{invalid:?}");
+    assert!(
+        invalid[0].starts_with("\"nope\": "),
+        "the piece and why: {invalid:?}"
+    );
     assert_eq!(ops.len(), 3);
     assert!(
         ops.iter()
@@ -692,7 +696,7 @@ fn views_reload_what_they_show_when_an_operation_settles_or_the_store_changes() 
     assert_eq!(loads(&update(&mut s, sync_end)), everything);
     let queued = Msg::Loaded(Loaded::Enqueued {
         report: Default::default(),
-        invalid: 0,
+        invalid: Vec::new(),
     });
     assert_eq!(loads(&update(&mut s, queued)), everything);
     // The groups read again, the cursor still on A: nothing more to load.

@@ -150,7 +150,7 @@ impl Intent {
             Intent::QueueRemoval { person, removals } => Question {
                 title: format!("Remove {person} from {} groups?", removals.len()),
                 summary: format!(
-                    "{} removal(s) queued; nothing is sent until you submit",
+                    "y queues {} removal(s); nothing is sent until you submit",
                     removals.len()
                 ),
                 lines: removals

@@ -75,8 +75,9 @@ pub enum Loaded {
     },
     Enqueued {
         report: EnqueueReport,
-        /// Numbers that were typed but did not parse (not queued).
-        invalid: usize,
+        /// Numbers that were typed but did not parse (not queued), each as
+        /// `"<input>": <reason>`.
+        invalid: Vec<String>,
     },
     Undone(Vec<(OpId, Result<Undone, String>)>),
     /// Failed changes queued again (`None`: there was none to retry).
@@ -121,7 +122,8 @@ pub enum Effect {
     },
     Enqueue {
         ops: Vec<OpSpec>,
-        invalid: usize,
+        /// The typed pieces that are no number, each as `"<input>": <reason>` (not queued).
+        invalid: Vec<String>,
     },
     Undo(Vec<OpId>),
     /// Queue failed changes again (each a new pending change; the failed one stays).

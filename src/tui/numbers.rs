@@ -76,6 +76,17 @@ pub fn valid(pieces: &[Piece]) -> Vec<Participant> {
         .collect()
 }
 
+/// The pieces that are not numbers, each as `"<input>": <reason>`.
+pub fn invalid(pieces: &[Piece]) -> Vec<String> {
+    pieces
+        .iter()
+        .filter_map(|p| match &p.outcome {
+            PieceOutcome::Invalid(why) => Some(format!("\"{}\": {why}", p.input)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// How many pieces are not numbers.
 pub fn invalid_count(pieces: &[Piece]) -> usize {
     pieces

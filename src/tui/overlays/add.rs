@@ -108,7 +108,7 @@ impl AddInput {
             Answer::Close,
             Answer::Effect(Effect::Enqueue {
                 ops,
-                invalid: self.invalid_count(),
+                invalid: numbers::invalid(&self.pieces),
             }),
         ]
     }

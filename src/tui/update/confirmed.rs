@@ -40,7 +40,7 @@ pub fn confirmed(state: &mut State, intent: Intent) -> Vec<Effect> {
         }
         Intent::QueueRemoval { .. } => vec![Effect::Enqueue {
             ops: intent.specs(),
-            invalid: 0,
+            invalid: Vec::new(),
         }],
         intent => {
             if let Some(why) = busy(state) {

@@ -46,9 +46,9 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             state.overlays.push(Overlay::Confirm(confirm));
             Vec::new()
         }
-        Loaded::Enqueued { report, invalid } => queued(state, &report, invalid, "queued"),
+        Loaded::Enqueued { report, invalid } => queued(state, &report, &invalid, "queued"),
         Loaded::Retried(None) => notice(state, Tone::Warn, "no failed change to retry here"),
-        Loaded::Retried(Some(report)) => queued(state, &report, 0, "retry: queued"),
+        Loaded::Retried(Some(report)) => queued(state, &report, &[], "retry: queued"),
         Loaded::Undone(results) => {
             let mut parts = Vec::new();
             let mut tone = Tone::Good;
@@ -108,13 +108,23 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
 /// A queue write's report: a line in the log, and a notice (or a popup when it has more to
 /// say than a line: duplicates, replacements, flags, invalid numbers); then every view
 /// reloads. `what` starts the log line (`queued`, `retry: queued`).
-fn queued(state: &mut State, report: &EnqueueReport, invalid: usize, what: &str) -> Vec<Effect> {
+fn queued(
+    state: &mut State,
+    report: &EnqueueReport,
+    invalid: &[String],
+    what: &str,
+) -> Vec<Effect> {
     let mut lines = crate::present::enqueue_lines(report, |g| state.shared.mirror.label(g));
-    if invalid > 0 {
+    if !invalid.is_empty() {
         lines.push(Line::new(
             Tone::Bad,
-            format!("{invalid} invalid number(s) not queued"),
+            format!("{} invalid number(s) not queued:", invalid.len()),
         ));
+        lines.extend(
+            invalid
+                .iter()
+                .map(|why| Line::new(Tone::Bad, format!("  {why}"))),
+        );
     }
     let submit = state.shared.keymap.keys_text(Action::SubmitGroup);
     let all = state.shared.keymap.keys_text(Action::SubmitAll);
@@ -136,7 +146,7 @@ fn queued(state: &mut State, report: &EnqueueReport, invalid: usize, what: &str)
     let plain = report.duplicates == 0
         && report.replaced.is_empty()
         && report.flagged.is_empty()
-        && invalid == 0;
+        && invalid.is_empty();
     if plain {
         // Nothing to read twice: a line in the footer, no dialog to close.
         state.notice = Some(Line::new(

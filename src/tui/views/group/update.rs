@@ -265,7 +265,10 @@ fn remove(view: &mut GroupView) -> Vec<Reply> {
             OpSpec::for_person(OperationKind::Remove, group_id.clone(), person).ok()
         })
         .collect();
-    vec![Reply::Effect(Effect::Enqueue { ops, invalid: 0 })]
+    vec![Reply::Effect(Effect::Enqueue {
+        ops,
+        invalid: Vec::new(),
+    })]
 }
 
 /// Undoes the picked changes (or the one under the cursor; on a member, their latest change

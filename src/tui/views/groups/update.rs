@@ -213,7 +213,10 @@ fn remove(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
             .into_iter()
             .filter_map(|(g, member)| OpSpec::for_person(OperationKind::Remove, g, member).ok())
             .collect();
-        replies.push(Reply::Effect(Effect::Enqueue { ops, invalid: 0 }));
+        replies.push(Reply::Effect(Effect::Enqueue {
+            ops,
+            invalid: Vec::new(),
+        }));
     } else {
         replies.push(Reply::Ask(Intent::QueueRemoval { person, removals }));
     }
