@@ -400,3 +400,44 @@ async fn queued_creates_are_listed_by_the_subject_they_make() {
     assert_eq!(ops[0]["subject"], "Autumn A");
     assert_eq!(ops[1]["change"], "create \"Autumn B\" (approval required)");
 }
+
+/// A create whose subject a group already has says so (the subject alone will name neither)
+/// and still makes it; a subject of its own says nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_create_with_a_subject_already_taken_says_so() {
+    let sb = sandbox(26).await;
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let first = run(
+        &sb,
+        h,
+        &["groups", "create", "--subject", "Book Club", "--now"],
+    )
+    .await;
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(
+        !first.stderr.contains("already the subject"),
+        "{}",
+        first.stderr
+    );
+    let made = by_subject(&sb, "Book Club").pop().expect("made");
+    let again = run(
+        &sb,
+        h,
+        &["groups", "create", "--subject", " book club", "--now"],
+    )
+    .await;
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(
+        again
+            .stderr
+            .contains("note: \"book club\" is already the subject of Book Club")
+            && again.stderr.contains(&made),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(
+        by_subject(&sb, "Book Club").len() + by_subject(&sb, "book club").len(),
+        2
+    );
+}

@@ -178,6 +178,17 @@ impl GroupNames {
         names
     }
 
+    /// The live groups whose subject is `subject` (in any case, spaces around aside).
+    pub fn sharing(&self, subject: &str) -> Vec<&str> {
+        self.by_subject
+            .get(&key(subject))
+            .into_iter()
+            .flatten()
+            .filter(|id| !self.by_id[*id].gone)
+            .map(|id| &**id)
+            .collect()
+    }
+
     /// Whether the mirror knows the group.
     pub fn knows(&self, id: &str) -> bool {
         self.by_id.contains_key(id)

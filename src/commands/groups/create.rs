@@ -37,6 +37,7 @@ pub async fn run(settings: &Settings, args: GroupCreateArgs) -> Result<Outcome, 
             }]
         }
     };
+    warn_of_shared_subjects(settings, &groups).await;
     let specs = groups
         .into_iter()
         .map(|new| OpSpec::Create { group: None, new })
@@ -47,6 +48,28 @@ pub async fn run(settings: &Settings, args: GroupCreateArgs) -> Result<Outcome, 
         print_made(settings, &ended).await?;
     }
     Ok(outcome)
+}
+
+/// A note on stderr for each new group whose subject a group of the mirror already has: both
+/// will be named by subject and the end of their id, and the subject alone names neither.
+async fn warn_of_shared_subjects(settings: &Settings, groups: &[NewGroup]) {
+    let Ok(names) = crate::commands::group_arg::local_names(settings).await else {
+        return;
+    };
+    for new in groups {
+        let sharing = names.sharing(&new.subject);
+        if !sharing.is_empty() {
+            let labels: Vec<String> = sharing
+                .iter()
+                .map(|id| format!("{} ({})", names.label(id), sanitize(id)))
+                .collect();
+            eprintln!(
+                "note: \"{}\" is already the subject of {}; the groups will be told apart by the end of their ids",
+                sanitize(&new.subject),
+                labels.join(", ")
+            );
+        }
+    }
 }
 
 /// The groups of a CSV file, or every bad line on stderr and an input error.
