@@ -43,6 +43,12 @@ async fn import_human_formats_list_submit_and_export_the_log() {
     )
     .await;
     assert_eq!(sent.code, 0, "{}", sent.stderr);
+    // Run from a script (no terminal, so no progress bar), its lines still reach stderr.
+    assert!(
+        sent.stderr.contains("3 operation(s), 1 request(s) planned"),
+        "{}",
+        sent.stderr
+    );
     let members = sb.members(&group).expect("group");
     for n in ["12025550143", "447400123456", "5511987654321"] {
         assert!(members.contains(&n.to_string()), "{n} in {members:?}");

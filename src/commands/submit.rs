@@ -80,7 +80,7 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
             () = interrupts.next() => {
                 interrupt_count += 1;
                 if interrupt_count == 1 {
-                    bar.println("stopping: no new requests; settling those in flight (Ctrl-C again to quit at once)");
+                    say(&bar, "stopping: no new requests; settling those in flight (Ctrl-C again to quit at once)");
                     engine.send(Command::Cancel);
                 } else {
                     bar.abandon();
@@ -181,6 +181,12 @@ fn progress_bar(json: bool) -> ProgressBar {
     bar
 }
 
+/// A line on stderr above the progress bar; also where there is no bar (not a terminal, or
+/// `--json`), where `ProgressBar::println` prints nothing and scripts lost every warning.
+fn say(bar: &ProgressBar, line: impl AsRef<str>) {
+    bar.suspend(|| eprintln!("{}", line.as_ref()));
+}
+
 /// What the progress display knows and has said so far, so it does not repeat itself.
 #[derive(Default)]
 struct Notes {
@@ -222,43 +228,77 @@ fn show(
 ) -> Option<Summary> {
     let quiet = json;
     match event {
-        Event::RunStarted { operations, requests } => {
+        Event::RunStarted {
+            operations,
+            requests,
+        } => {
             bar.set_length(operations as u64);
             if !quiet {
-                bar.println(format!("{operations} operation(s), {requests} request(s) planned"));
+                say(
+                    bar,
+                    format!("{operations} operation(s), {requests} request(s) planned"),
+                );
             }
         }
-        Event::Recovering { operations, groups } if !quiet => bar.println(format!(
-            "settling {operations} operation(s) an earlier run left open, by reading {groups} group(s)"
-        )),
-        Event::Held { participant, group_id, reason, .. } if !quiet => {
+        Event::Recovering { operations, groups } if !quiet => say(
+            bar,
+            format!(
+                "settling {operations} operation(s) an earlier run left open, by reading {groups} group(s)"
+            ),
+        ),
+        Event::Held {
+            participant,
+            group_id,
+            reason,
+            ..
+        } if !quiet => {
             // A few are named; the summary counts them all.
             note.held += 1;
             if note.held <= 5 {
-                bar.println(format!("held: {participant} in {}: {reason}", names.label(&group_id)));
+                say(
+                    bar,
+                    format!(
+                        "held: {participant} in {}: {reason}",
+                        names.label(&group_id)
+                    ),
+                );
             } else if note.held == 6 {
-                bar.println("held: … and more (counted in the summary; `queue list --state pending` lists them)");
+                say(
+                    bar,
+                    "held: … and more (counted in the summary; `queue list --state pending` lists them)",
+                );
             }
         }
         Event::Throttled { pause_ms, rate } if !quiet => {
             // One line per five seconds at most: a throttled run would scroll otherwise.
             note.throttles += 1;
-            if note.last.is_none_or(|t| t.elapsed() >= Duration::from_secs(5)) {
-                bar.println(format!(
-                    "throttled by the server ({} since the last note): retrying after {:.1}s; {}",
-                    note.throttles,
-                    pause_ms as f64 / 1000.0,
-                    rate.map(|r| format!("the run slows to {r:.1} requests/s"))
-                        .unwrap_or_else(|| "full speed".into())
-                ));
+            if note
+                .last
+                .is_none_or(|t| t.elapsed() >= Duration::from_secs(5))
+            {
+                say(
+                    bar,
+                    format!(
+                        "throttled by the server ({} since the last note): retrying after {:.1}s; {}",
+                        note.throttles,
+                        pause_ms as f64 / 1000.0,
+                        rate.map(|r| format!("the run slows to {r:.1} requests/s"))
+                            .unwrap_or_else(|| "full speed".into())
+                    ),
+                );
                 note.throttles = 0;
                 note.last = Some(std::time::Instant::now());
             }
         }
-        Event::Warning { message } if !quiet => bar.println(format!("warning: {}", sanitize(&message))),
+        Event::Warning { message } if !quiet => {
+            say(bar, format!("warning: {}", sanitize(&message)))
+        }
         Event::Halted { class, message } if !quiet => {
             let said = present::problem(class, "`submit`");
-            bar.println(format!("stopped: {}: {}", sanitize(&message), said.todo));
+            say(
+                bar,
+                format!("stopped: {}: {}", sanitize(&message), said.todo),
+            );
         }
         Event::Progress(p) => {
             // Held changes stay pending and are not this run's work: the bar reaches its end
