@@ -340,6 +340,23 @@ async fn members_known_only_by_bsuid_are_replaced_exactly_under_dropped_connecti
     let out = run(&sb, home.path(), common::SUBMIT_UNDER_FAULTS).await;
     assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
     sb.set_faults(wa_groups::sandbox::Faults::default());
+    // A group that could not be read on any try (a dropped connection or the 1 s timeout
+    // each time, on a busy machine) leaves its accepted changes open, and the run says so:
+    // the next submit settles them.
+    let open = queue_states(&sb, home.path())
+        .await
+        .iter()
+        .filter(|op| op["state"] == "accepted")
+        .count();
+    if open > 0 {
+        assert!(
+            out.stderr.contains("they are settled at the next submit"),
+            "{open} left accepted without a word: {}",
+            out.stderr
+        );
+        let next = run(&sb, home.path(), &["submit", "--yes"]).await;
+        assert!(next.code == 0 || next.code == 1, "{}", next.stderr);
+    }
 
     // Every change ends known, and the groups hold exactly what the outcomes say.
     let states = queue_states(&sb, home.path()).await;
