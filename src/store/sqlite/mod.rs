@@ -14,6 +14,8 @@ mod feed;
 mod file;
 mod inbox;
 pub mod lock;
+#[cfg(test)]
+mod migration_tests;
 mod mirror;
 mod moves;
 mod queue;
