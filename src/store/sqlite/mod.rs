@@ -22,6 +22,8 @@ mod queue;
 mod readers;
 pub(crate) mod schema;
 #[cfg(test)]
+mod statement_tests;
+#[cfg(test)]
 mod tests;
 mod writer;
 
@@ -30,6 +32,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::watch;
 
@@ -77,11 +80,31 @@ fn open_file(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
-/// `synchronous=NORMAL`, foreign keys, a statement cache.
+/// `synchronous=NORMAL`, foreign keys, a statement cache whose statements stay prepared.
+///
+/// The query planner stability guarantee (QPSG) is on: without it SQLite (3.54, bundled) marks a
+/// statement whose plan guessed from a bound value (an `=` filter an index does not serve,
+/// `LIMIT ?`) to be prepared again whenever a value is bound, and the statement cache clears
+/// the bindings of every statement it takes back, so such a statement was compiled anew on
+/// every use (half the CPU of the store's reads during a submit). Plans here never depend on
+/// a value: the store keeps no `sqlite_stat4`.
 fn settings(conn: &Connection) -> Result<(), StoreError> {
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     conn.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
+/// The writer's own settings. Its savepoints' journals are kept in memory (each call of a
+/// group commit runs in a savepoint, whose journal SQLite otherwise spills to a temporary
+/// file past 64 KiB, created and deleted at every commit). The log is copied back into the
+/// database every 4,000 pages (16 MiB) instead of SQLite's 1,000: a submit rewrites the same
+/// pages (the queue's, its indexes') commit after commit, and a larger log copies each of
+/// them once per checkpoint (a 20,000-change submit: 6% less CPU).
+fn writer_settings(conn: &Connection) -> Result<(), StoreError> {
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.pragma_update(None, "wal_autocheckpoint", 4000)?;
     Ok(())
 }
 
@@ -105,6 +128,7 @@ impl Sqlite {
             tracing::warn!(%mode, "the store could not switch to WAL mode");
         }
         schema::migrate(&mut conn)?;
+        writer_settings(&conn)?;
         handle.narrow(path)?;
         let changes = Arc::new(watch::channel(0u64).0);
         Ok(Sqlite {
