@@ -1353,7 +1353,10 @@ impl Report {
             o,
             "| groups | concurrency | list pages | group reads | join-request reads | wall s | ideal s | ideal/wall | CPU s | peak RSS MB | sandbox CPU s |"
         );
-        let _ = writeln!(o, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        let _ = writeln!(
+            o,
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        );
         for r in results {
             let _ = writeln!(
                 o,

@@ -13,7 +13,7 @@ use common::{assert_outcomes_true, prepare_replace, run};
 use serde_json::Value;
 use tokio::net::TcpListener;
 use wa_groups::receiver::{Receiver, ReceiverConfig, Secret, WebhookSecrets};
-use wa_groups::sandbox::{self, AppSecret, Sandbox, SandboxConfig, WebhookConfig};
+use wa_groups::sandbox::{self, AppSecret, Faults, Sandbox, SandboxConfig, WebhookConfig};
 use wa_groups::store::Store;
 use webhook_common::{WAIT, count, wait_for_db};
 
@@ -518,6 +518,56 @@ async fn under_webhook_chaos_500_operations_end_exact_and_each_is_settled_once()
         assert_eq!(mirror, server, "group {group}");
     }
     let _ = WAIT;
+    receiver.shutdown().await;
+    sb.shutdown().await;
+}
+
+/// The webhooks of a request that come before its answer (the sandbox answers each write a
+/// second and a half after applying it, as Meta's webhooks can outrun its answers): their
+/// first processing finds the operations still `sending` and settles nothing; the answer, once
+/// recorded, is told they are there and they settle it, with no read of the group and no
+/// wait for a webhook that already came (the run would wait 5 s, then read the group).
+#[tokio::test(flavor = "multi_thread")]
+async fn webhooks_that_come_before_their_answer_settle_it_once_it_is_recorded() {
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let (sb, receiver) = wired(h, |c| c.groups = 4).await;
+    let group = sb.insert_group("Early webhooks", &["12122000900"]);
+    assert_eq!(run(&sb, h, &["groups", "sync"]).await.code, 0);
+    let added = run(
+        &sb,
+        h,
+        &[
+            "queue",
+            "add",
+            "--group",
+            &group,
+            "+12122000555",
+            "+12122000556",
+        ],
+    )
+    .await;
+    assert_eq!(added.code, 0, "{}", added.stderr);
+    sb.set_faults(Faults {
+        answer_delay_ms: 1500,
+        ..Faults::default()
+    });
+    let before = gets_of_groups(&sb);
+
+    let summary = json(
+        &sb,
+        h,
+        &["submit", "--yes", "--json", "--webhook-wait-ms", "5000"],
+    )
+    .await;
+    let p = &summary["progress"];
+    assert_eq!(
+        (p["confirmed"].as_u64(), p["by_webhook"].as_u64()),
+        (Some(2), Some(2)),
+        "{summary}"
+    );
+    assert_eq!(gets_of_groups(&sb), before, "no group was read back");
+    assert_eq!(sb.members(&group).map(|m| m.len()), Some(3));
     receiver.shutdown().await;
     sb.shutdown().await;
 }

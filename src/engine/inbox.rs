@@ -16,8 +16,9 @@
 use crate::domain::{EventType, GroupEvent, OpId, OpSpec, OperationState};
 use crate::engine::kinds::{self, EventMatch, Verdict};
 use crate::store::{
-    AccountStore, EventApplication, EventEffects, EventFilter, EventRecord, GroupChange,
-    MemberChange, Operation, OperationFilter, StoreError, StoredJoinRequest, UnixMs, now_ms,
+    AccountStore, EventApplication, EventEffects, EventFilter, EventProbe, EventRecord,
+    GroupChange, MemberChange, Operation, OperationFilter, StoreError, StoredJoinRequest, UnixMs,
+    now_ms,
 };
 
 /// Events taken from the store at a time.
@@ -57,6 +58,17 @@ pub struct Answered<'a> {
     pub sent_at: UnixMs,
 }
 
+/// Where the events that may speak of a request just answered are (what [`settle_answered`]
+/// reads): those naming its `request_id`, and those of its group from a second before it was
+/// sent on. The store tells, in the commit that records the answer, whether one is there.
+pub fn probe(answered: &Answered<'_>) -> EventProbe {
+    EventProbe {
+        request_id: answered.request_id.map(str::to_owned),
+        group: answered.group.map(str::to_owned),
+        since: answered.sent_at - 1000,
+    }
+}
+
 /// Puts the events already received that may speak of a request just answered to its
 /// operations: those naming its `request_id`, and those of its group since it was sent (they
 /// find its operations by group and person, or by group when no operation carried their
@@ -68,15 +80,16 @@ pub async fn settle_answered(
     store: &AccountStore,
     answered: &Answered<'_>,
 ) -> Result<usize, StoreError> {
-    let mut records = match answered.request_id {
+    let probe = probe(answered);
+    let mut records = match &probe.request_id {
         Some(request_id) => store.events_with_request_id(request_id).await?,
         None => Vec::new(),
     };
-    if let Some(group) = answered.group {
+    if let Some(group) = probe.group {
         let recent = store
             .events(EventFilter {
-                group: Some(group.to_owned()),
-                since: Some(answered.sent_at - 1000),
+                group: Some(group),
+                since: Some(probe.since),
                 limit: Some(BATCH),
                 ..EventFilter::default()
             })

@@ -29,6 +29,10 @@ pub struct SandboxConfig {
     /// Extra random delay, uniform in 0..=jitter_ms.
     #[arg(long, default_value_t = 0)]
     pub jitter_ms: u64,
+    /// Delay between applying a write and answering it, in milliseconds: the write's
+    /// webhook then usually comes before its answer, as Meta's can.
+    #[arg(long, default_value_t = 0)]
+    pub answer_delay_ms: u64,
     /// Probability (0..=1) of a server failure (503 JSON or 502 HTML), nothing applied.
     #[arg(long, default_value_t = 0.0, value_parser = parse_probability)]
     pub fail_rate: f64,
@@ -117,6 +121,7 @@ impl Default for SandboxConfig {
             seed: 1,
             latency_ms: 0,
             jitter_ms: 0,
+            answer_delay_ms: 0,
             fail_rate: 0.0,
             throttle_rate: 0.0,
             rate_limit: None,
@@ -142,6 +147,8 @@ impl Default for SandboxConfig {
 pub struct Faults {
     pub latency_ms: u64,
     pub jitter_ms: u64,
+    /// Delay after a write is applied, before its answer (see [`SandboxConfig`]).
+    pub answer_delay_ms: u64,
     pub fail_rate: f64,
     pub throttle_rate: f64,
     pub rate_limit: Option<f64>,
@@ -157,6 +164,7 @@ impl From<&SandboxConfig> for Faults {
         Self {
             latency_ms: config.latency_ms,
             jitter_ms: config.jitter_ms,
+            answer_delay_ms: config.answer_delay_ms,
             fail_rate: config.fail_rate,
             throttle_rate: config.throttle_rate,
             rate_limit: config.rate_limit,

@@ -104,6 +104,11 @@ impl FaultInjector {
         Duration::from_millis(self.faults.latency_ms.saturating_add(jitter))
     }
 
+    /// How long a write waits, once applied, before it is answered.
+    pub fn answer_delay(&self) -> Duration {
+        Duration::from_millis(self.faults.answer_delay_ms)
+    }
+
     /// Whether faults spare this request (a read, when they hit writes only).
     pub fn spares(&self, method: &axum::http::Method) -> bool {
         self.faults.writes_only && method == axum::http::Method::GET
@@ -165,6 +170,7 @@ mod tests {
         let mut f = FaultInjector::new(Faults {
             latency_ms: u64::MAX,
             jitter_ms: u64::MAX,
+            answer_delay_ms: u64::MAX,
             fail_rate: f64::NAN,
             throttle_rate: -3.0,
             rate_limit: Some(f64::NAN),
@@ -174,6 +180,7 @@ mod tests {
         });
         assert!(matches!(f.decide(&mut rng), Verdict::Serve(Some(_))));
         let _ = f.delay(&mut rng);
+        let _ = f.answer_delay();
         f.set(Faults {
             rate_limit: Some(-1.0),
             ..Faults::default()

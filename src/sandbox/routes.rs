@@ -172,7 +172,12 @@ async fn graph(shared: &Arc<Shared>, request: Request, can_drop: bool, route: Ro
     if drop == Some(DropWhen::BeforeApplying) {
         return Answer::Drop;
     }
+    let writes = request.method() != axum::http::Method::GET;
     let response = dispatch(shared, request, route).await;
+    let after = shared.faults().answer_delay();
+    if writes && !after.is_zero() {
+        tokio::time::sleep(after).await;
+    }
     match drop {
         Some(_) => Answer::Drop,
         None => Answer::Respond(response),

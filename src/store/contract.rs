@@ -1033,6 +1033,66 @@ macro_rules! suite {
         }
 
         #[tokio::test]
+        async fn an_answer_is_told_whether_events_that_may_settle_it_came_first() {
+            let (_g, s) = account().await;
+            let ids = queue(&s, "g", &[2]).await;
+            s.claim(ids.clone(), "a".into()).await.expect("claim");
+            let probe = |request_id: Option<&str>, group: Option<&str>, since: i64| EventProbe {
+                request_id: request_id.map(str::to_owned),
+                group: group.map(str::to_owned),
+                since,
+            };
+            let answered = s
+                .settle_answer(
+                    Settlement {
+                        changes: vec![change(ids[0], OperationState::Accepted, None, None)],
+                        request_id: Some("RQ-1".into()),
+                        ..Settlement::default()
+                    },
+                    probe(Some("RQ-1"), Some("g"), 0),
+                )
+                .await
+                .expect("answer");
+            assert_eq!(
+                answered,
+                SettledAnswer {
+                    moved: ids.clone(),
+                    events_waiting: false
+                },
+                "no event stored yet"
+            );
+            assert_eq!(get(&s, ids[0]).await.state, OperationState::Accepted);
+            s.store()
+                .receive_events(
+                    "https://graph.example",
+                    vec![NumberBatch {
+                        phone_number_id: "1000".into(),
+                        events: vec![new_event("e", "g2", Some("RQ-2"))],
+                    }],
+                )
+                .await
+                .expect("receive");
+            let now = now_ms();
+            for (request_id, group, since, waiting) in [
+                (Some("RQ-2"), None, 0, true),
+                (Some("RQ-9"), Some("g2"), now - 60_000, true),
+                (None, Some("g2"), now - 60_000, true),
+                (Some("RQ-9"), Some("g2"), now + 60_000, false),
+                (Some("RQ-9"), Some("g3"), 0, false),
+                (None, None, 0, false),
+            ] {
+                let told = s
+                    .settle_answer(Settlement::default(), probe(request_id, group, since))
+                    .await
+                    .expect("probe");
+                assert_eq!(
+                    told.events_waiting, waiting,
+                    "{request_id:?} {group:?} since {since}"
+                );
+            }
+        }
+
+        #[tokio::test]
         async fn the_target_diff_reads_the_mirror() {
             let (_g, s) = account().await;
             mirror(&s, "g", &[1, 2]).await;

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use super::sqlite::SqliteImport;
 use super::{
     AccountId, DropReport, DropScope, EnqueueReport, EventApplication, EventEffects, EventFilter,
-    EventRecord, Exchange, ExchangeRecord, GroupSummary, LockError, MirrorGroup, Operation,
-    OperationFilter, OutcomeRecord, Pushed, SendLock, Settlement, Store, StoreError,
-    StoredJoinRequest, TargetDiff, TargetMembership, Undone, UnixMs,
+    EventProbe, EventRecord, Exchange, ExchangeRecord, GroupSummary, LockError, MirrorGroup,
+    Operation, OperationFilter, OutcomeRecord, Pushed, SendLock, SettledAnswer, Settlement, Store,
+    StoreError, StoredJoinRequest, TargetDiff, TargetMembership, Undone, UnixMs,
 };
 use crate::domain::{OpId, OpSpec, OperationState, Person, Query};
 
@@ -73,6 +73,20 @@ impl AccountStore {
     /// as they are, without an outcome row. Returns the operations that moved.
     pub async fn settle_open(&self, settlement: Settlement) -> Result<Vec<OpId>, StoreError> {
         self.store.sqlite().settle_open(self.acct, settlement).await
+    }
+
+    /// [`AccountStore::settle_open`] for an answer, and, read in the same commit, whether an
+    /// event `probe` names is stored. An event stored later finds the answer recorded; one
+    /// stored before is told here, so its settlement is looked for only when there is one.
+    pub async fn settle_answer(
+        &self,
+        settlement: Settlement,
+        probe: EventProbe,
+    ) -> Result<SettledAnswer, StoreError> {
+        self.store
+            .sqlite()
+            .settle_answer(self.acct, settlement, probe)
+            .await
     }
 
     /// The webhook events not processed yet, oldest first, at most `limit`.

@@ -151,6 +151,16 @@ pub struct EventApplication {
     pub first: bool,
 }
 
+/// Where the webhook events that may speak of a request just answered would be: those naming
+/// its `request_id`, and those of its `group` from `since` on (ms since the epoch, by the
+/// event's time, or its arrival when it has none).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventProbe {
+    pub request_id: Option<String>,
+    pub group: Option<String>,
+    pub since: UnixMs,
+}
+
 /// Which events to list.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EventFilter {

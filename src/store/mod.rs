@@ -36,11 +36,11 @@ pub use error::StoreError;
 pub use handle::{AccountStore, ImportTx};
 pub use ids::{AccountId, ExchangeId};
 pub use inbox::{
-    EventApplication, EventEffects, EventFilter, EventRecord, GroupChange, MemberChange, NewEvent,
-    NumberBatch, Received, SettledOp,
+    EventApplication, EventEffects, EventFilter, EventProbe, EventRecord, GroupChange,
+    MemberChange, NewEvent, NumberBatch, Received, SettledOp,
 };
 pub use mirror::{GroupAbout, GroupSummary, MirrorChange, MirrorGroup, StoredJoinRequest};
-pub use moves::{Settlement, StateChange};
+pub use moves::{SettledAnswer, Settlement, StateChange};
 pub use operation::{DropReport, DropScope, Operation, OperationFilter, Undone};
 pub use sqlite::lock::{LockError, SendLock};
 pub use sqlite::schema::SCHEMA_VERSION;

@@ -16,6 +16,15 @@ pub struct StateChange {
     pub group: Option<String>,
 }
 
+/// What recording an answer did: the operations that moved (those settled elsewhere
+/// meanwhile are left as they were), and whether webhook events the answer's probe names are
+/// stored (then they may settle what the answer left `accepted`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SettledAnswer {
+    pub moved: Vec<OpId>,
+    pub events_waiting: bool,
+}
+
 /// Everything one answer settles, committed together (all or nothing): the operations' new
 /// states (with the request id when the server gave one; an earlier one is kept otherwise),
 /// the participant outcomes for the audit trail, and the exchange that led to them.

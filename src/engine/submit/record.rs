@@ -9,7 +9,8 @@ use crate::domain::{OpId, OperationState};
 use crate::engine::events::Event;
 use crate::engine::kinds::Verdict;
 use crate::store::{
-    Exchange, MirrorChange, OperationFilter, Settlement, StateChange, StoreError, now_ms,
+    EventProbe, Exchange, MirrorChange, OperationFilter, SettledAnswer, Settlement, StateChange,
+    StoreError, now_ms,
 };
 
 impl Run {
@@ -61,11 +62,46 @@ impl Run {
         exchange: Option<Exchange>,
         mirror: Vec<MirrorChange>,
     ) -> Result<(), StoreError> {
+        self.record(ops, verdicts, request_id, exchange, mirror, None)
+            .await
+            .map(|_| ())
+    }
+
+    /// [`Run::record_verdicts`] for an answer, in the same commit telling whether webhook
+    /// events `probe` names were stored before it (then they may settle what it accepted).
+    pub(super) async fn record_answer(
+        &self,
+        ops: &[Tracked],
+        verdicts: &[Verdict],
+        answer: (Option<String>, Exchange, Vec<MirrorChange>),
+        probe: EventProbe,
+    ) -> Result<bool, StoreError> {
+        let (request_id, exchange, mirror) = answer;
+        self.record(
+            ops,
+            verdicts,
+            request_id,
+            Some(exchange),
+            mirror,
+            Some(probe),
+        )
+        .await
+    }
+
+    async fn record(
+        &self,
+        ops: &[Tracked],
+        verdicts: &[Verdict],
+        request_id: Option<String>,
+        exchange: Option<Exchange>,
+        mirror: Vec<MirrorChange>,
+        probe: Option<EventProbe>,
+    ) -> Result<bool, StoreError> {
         if ops.is_empty() {
             if let Some(exchange) = exchange {
                 self.caller.store().audit(exchange).await?;
             }
-            return Ok(());
+            return Ok(false);
         }
         let at = now_ms();
         let mut changes = Vec::with_capacity(ops.len());
@@ -75,17 +111,24 @@ impl Run {
             changes.push(change);
             outcomes.extend(outcome);
         }
-        let moved = self
-            .caller
-            .store()
-            .settle_open(Settlement {
-                changes: changes.clone(),
-                request_id,
-                outcomes,
-                exchange,
-                mirror,
-            })
-            .await?;
+        let settlement = Settlement {
+            changes: changes.clone(),
+            request_id,
+            outcomes,
+            exchange,
+            mirror,
+        };
+        let store = self.caller.store();
+        let SettledAnswer {
+            moved,
+            events_waiting,
+        } = match probe {
+            Some(probe) => store.settle_answer(settlement, probe).await?,
+            None => SettledAnswer {
+                moved: store.settle_open(settlement).await?,
+                events_waiting: false,
+            },
+        };
         let (mine, elsewhere): (Vec<_>, Vec<_>) = ops
             .iter()
             .zip(changes)
@@ -95,7 +138,7 @@ impl Run {
             self.settled_elsewhere(ids).await?;
         }
         self.report(mine);
-        Ok(())
+        Ok(events_waiting)
     }
 
     /// Counts and reports operations a webhook settled, as the store holds them.

@@ -75,21 +75,33 @@ impl Run {
                     Err(_) => Vec::new(),
                 };
                 let ops = tracked(false);
-                if let Err(e) = self
-                    .record_verdicts(&ops, &verdicts, request_id.clone(), Some(*exchange), mirror)
-                    .await
-                {
-                    self.caller.store_failed(&e);
-                    return Vec::new();
-                }
-                // The webhook with this request's outcome may have come before its answer.
+                // The webhook with this request's outcome may have come before its answer:
+                // the store tells, as it records the answer, whether one is there.
                 let answered = inbox::Answered {
                     ids: &ids,
                     group: request.group.as_deref(),
                     request_id: request_id.as_deref(),
                     sent_at: since,
                 };
-                if let Err(e) = inbox::settle_answered(self.caller.store(), &answered).await {
+                let probe = inbox::probe(&answered);
+                let events_waiting = match self
+                    .record_answer(
+                        &ops,
+                        &verdicts,
+                        (request_id.clone(), *exchange, mirror),
+                        probe,
+                    )
+                    .await
+                {
+                    Ok(waiting) => waiting,
+                    Err(e) => {
+                        self.caller.store_failed(&e);
+                        return Vec::new();
+                    }
+                };
+                if events_waiting
+                    && let Err(e) = inbox::settle_answered(self.caller.store(), &answered).await
+                {
                     self.caller.store_failed(&e);
                     return Vec::new();
                 }

@@ -7,8 +7,8 @@ use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
 use super::{account, audit, mirror, moves};
 use crate::domain::{EventType, GroupEvent, OperationState, Person};
 use crate::store::{
-    AccountId, EventApplication, EventEffects, EventFilter, EventRecord, GroupChange, MemberChange,
-    MirrorChange, NumberBatch, Received, SettledOp, StoreError, now_ms,
+    AccountId, EventApplication, EventEffects, EventFilter, EventProbe, EventRecord, GroupChange,
+    MemberChange, MirrorChange, NumberBatch, Received, SettledOp, StoreError, now_ms,
 };
 
 const EVENT_COLUMNS: &str =
@@ -155,6 +155,27 @@ pub(super) fn unprocessed(
     );
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     query(conn, &sql, &[&acct.0, &limit])
+}
+
+/// Whether an event `probe` names is stored (the same events as [`with_request_id`] and
+/// [`events`] by group and time find).
+pub(super) fn any_event(
+    conn: &Connection,
+    acct: AccountId,
+    probe: &EventProbe,
+) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM webhook_events
+                            WHERE account_id = ?1 AND request_id = ?2)
+                 OR EXISTS (SELECT 1 FROM webhook_events
+                            WHERE account_id = ?1 AND group_id = ?3
+                              AND coalesce(at, received_at) >= ?4)",
+        )?
+        .query_row(
+            params![acct.0, probe.request_id, probe.group, probe.since],
+            |row| row.get(0),
+        )?)
 }
 
 /// Events that name `request_id`, oldest first.

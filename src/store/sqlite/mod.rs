@@ -42,9 +42,9 @@ use self::writer::{ImportMsg, Writer};
 use crate::domain::{OpId, OpSpec, OperationState, Person, Query};
 use crate::store::{
     AccountId, DropReport, DropScope, EnqueueReport, EventApplication, EventEffects, EventFilter,
-    EventRecord, Exchange, ExchangeRecord, GroupSummary, MirrorGroup, NumberBatch, Operation,
-    OperationFilter, OutcomeRecord, Pushed, Received, Settlement, StoreError, StoredJoinRequest,
-    Undone, UnixMs,
+    EventProbe, EventRecord, Exchange, ExchangeRecord, GroupSummary, MirrorGroup, NumberBatch,
+    Operation, OperationFilter, OutcomeRecord, Pushed, Received, SettledAnswer, Settlement,
+    StoreError, StoredJoinRequest, Undone, UnixMs,
 };
 
 /// How long a call waits for another process's write lock before giving up.
@@ -218,6 +218,24 @@ impl Sqlite {
     ) -> Result<Vec<OpId>, StoreError> {
         self.writer
             .write(move |c| moves::settle_open(c, acct, &settlement))
+            .await
+    }
+
+    pub(crate) async fn settle_answer(
+        &self,
+        acct: AccountId,
+        settlement: Settlement,
+        probe: EventProbe,
+    ) -> Result<SettledAnswer, StoreError> {
+        self.writer
+            .write(move |c| {
+                let moved = moves::settle_open(c, acct, &settlement)?;
+                let events_waiting = inbox::any_event(c, acct, &probe)?;
+                Ok(SettledAnswer {
+                    moved,
+                    events_waiting,
+                })
+            })
             .await
     }
 

@@ -38,12 +38,8 @@ impl Drop for Readers {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
-        let threads = std::mem::take(
-            &mut *self
-                .threads
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner),
-        );
+        let threads =
+            std::mem::take(&mut *self.threads.lock().unwrap_or_else(PoisonError::into_inner));
         for thread in threads {
             let _ = thread.join();
         }
