@@ -15,7 +15,7 @@ use crate::tui::msg::Effect;
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::{Ctx, ViewMsg};
-use crate::tui::widgets::{frame, put, put_cut};
+use crate::tui::widgets::{frame, put};
 
 use super::Answer;
 
@@ -219,7 +219,7 @@ impl GroupForm {
             w,
             label(Field::Subject),
         );
-        put_cut(
+        put(
             buf,
             x,
             inner.y + 1,
@@ -235,7 +235,7 @@ impl GroupForm {
             w,
             label(Field::Description),
         );
-        put_cut(
+        put(
             buf,
             x,
             inner.y + 3,
@@ -257,7 +257,7 @@ impl GroupForm {
             y += 1;
         }
         if let Some(problem) = self.problem().filter(|_| !self.subject.is_empty()) {
-            put_cut(buf, x, y, &problem, w, theme::tone(Tone::Bad));
+            put(buf, x, y, &problem, w, theme::tone(Tone::Bad));
         }
         let keys = format!(
             "{} send now · {} next field · {} cancel",

@@ -10,7 +10,7 @@ use crate::tui::action::Action;
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::Ctx;
-use crate::tui::widgets::{pane, placeholder, put_cut};
+use crate::tui::widgets::{pane, placeholder, put};
 
 use super::RequestsView;
 
@@ -32,7 +32,7 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
     let bottom = inner.y + inner.height;
     let mut line = |y: &mut u16, text: &str, tone: Tone| {
         if *y < bottom {
-            put_cut(buf, x, *y, text, w, theme::tone(tone));
+            put(buf, x, *y, text, w, theme::tone(tone));
             *y += 1;
         }
     };
@@ -133,7 +133,7 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
         } else {
             Default::default()
         };
-        put_cut(buf, x, y, &text, w, style);
+        put(buf, x, y, &text, w, style);
         if i == view.cursor.index {
             buf.set_style(
                 Rect::new(inner.x, y, inner.width, 1),
