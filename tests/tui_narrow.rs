@@ -443,3 +443,24 @@ fn a_hidden_member_row_in_a_person_search_keeps_who_and_the_state() {
     let failed = row_with(&s, "failed");
     assert!(failed.contains("+ +12122000003"), "{failed}");
 }
+
+#[test]
+fn typed_text_longer_than_its_field_shows_its_end_after_an_ellipsis() {
+    // The add dialog: a long paste shows its end (where typing goes on), `…` before it.
+    let mut s = book();
+    press(&mut s, KeyCode::Char('a'));
+    let many: Vec<String> = (1..=30).map(|n| person(n).e164().to_string()).collect();
+    update(&mut s, Msg::Paste(many.join(", ")));
+    let input = row_with(&s, "> ");
+    assert!(input.contains("> …"), "{input}");
+    let screen = render(&s, 80, 24);
+    assert!(screen.contains("+12122000030▏"), "the end shows:\n{screen}");
+    // The group dialog: a long subject shows its end and the caret.
+    let mut s = book();
+    press(&mut s, KeyCode::Char('n'));
+    for c in "Neighbourhood watch of the harbour, the docks and the old town square".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    let subject = row_with(&s, "square▏");
+    assert!(subject.contains('…'), "{subject}");
+}

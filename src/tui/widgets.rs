@@ -75,6 +75,28 @@ pub fn fit_width(text: &str, width: usize) -> String {
     out
 }
 
+/// `text` in at most `width` columns keeping its end, `…` first where its start is cut: for a
+/// field being typed, whose end (and caret) must show.
+pub fn fit_tail(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        used += w;
+        kept.push(c);
+    }
+    std::iter::once('…').chain(kept.into_iter().rev()).collect()
+}
+
 /// Writes `text` at (x, y) in at most `width` columns, cut with `…` where it does not fit
 /// ([`fit_width`]); returns the column after it.
 pub fn put(buf: &mut Buffer, x: u16, y: u16, text: &str, width: u16, style: Style) -> u16 {
@@ -261,7 +283,7 @@ pub fn lines_in(buf: &mut Buffer, inner: Rect, y: u16, lines: &[Line], max: u16)
 
 #[cfg(test)]
 mod tests {
-    use super::{fit_width, put_parts, wrap};
+    use super::{fit_tail, fit_width, put_parts, wrap};
     use ratatui::buffer::Buffer;
     use ratatui::layout::Rect;
     use ratatui::style::Style;
@@ -287,6 +309,10 @@ mod tests {
             assert_eq!(got, want, "{text:?} in {width} columns");
             assert!(got.width() <= width, "{text:?} in {width}: {got:?}");
         }
+        // A field being typed keeps its end.
+        assert_eq!(fit_tail("> Spring cohort B▏", 10), "…cohort B▏");
+        assert_eq!(fit_tail("> 山田太郎▏", 6), "…太郎▏");
+        assert_eq!(fit_tail("> ab▏", 6), "> ab▏");
     }
 
     fn row(parts: &[(&str, Style)], flex: usize, width: u16) -> String {

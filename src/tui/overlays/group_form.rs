@@ -17,7 +17,7 @@ use crate::tui::text::Line;
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::{Ctx, ViewMsg};
-use crate::tui::widgets::{frame, lines_in, put};
+use crate::tui::widgets::{fit_tail, frame, lines_in, put};
 
 use super::Answer;
 
@@ -268,7 +268,10 @@ impl GroupForm {
             buf,
             x,
             inner.y + 1,
-            &format!("> {}{}", self.subject, caret(Field::Subject)),
+            &fit_tail(
+                &format!("> {}{}", self.subject, caret(Field::Subject)),
+                usize::from(w),
+            ),
             w,
             Style::default(),
         );
@@ -284,7 +287,10 @@ impl GroupForm {
             buf,
             x,
             inner.y + 3,
-            &format!("> {}{}", self.description, caret(Field::Description)),
+            &fit_tail(
+                &format!("> {}{}", self.description, caret(Field::Description)),
+                usize::from(w),
+            ),
             w,
             Style::default(),
         );

@@ -128,7 +128,7 @@ fn open(view: &RequestsView, ctx: &Ctx) -> Vec<Reply> {
     let copy = ctx.keymap.keys_text(Action::CopyLink);
     lines.push(Line::new(
         Tone::Dim,
-        format!("{copy} copies the link (the popup closes first)"),
+        format!("{copy} copies the link once this is closed"),
     ));
     vec![Reply::Popup(TextPopup::new(
         "Invite link and settings",
