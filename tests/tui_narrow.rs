@@ -135,6 +135,10 @@ fn every_cut_of_the_screen_ends_with_an_ellipsis() {
         title.contains("Harbor Volunteers") && title.contains('…'),
         "{title}"
     );
+    assert!(
+        title.contains("… · 2/8"),
+        "the count after the cut name: {title}"
+    );
     let listed = screen
         .iter()
         .find(|r| r.contains("Harbor Volunteers 2025"))

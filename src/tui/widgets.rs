@@ -178,6 +178,24 @@ pub fn put_label(
     put(buf, after, y, &end, end_w, style)
 }
 
+/// A pane's title in `width` columns: ` {name}{rest} `, the name (a group's label) cut with
+/// `…` so that the rest (its member count, what the pane shows) stays whole.
+pub fn title(name: &str, rest: &str, width: u16) -> String {
+    let room = usize::from(width.saturating_sub(2)).saturating_sub(rest.width() + 2);
+    // A label's id ending (`Cedar Park Neighbours …NDUy`) stays: it tells two groups apart.
+    let name = match name.rsplit_once(" …") {
+        Some((subject, end)) if name.width() > room => {
+            let end = format!(" …{end}");
+            format!(
+                "{}{end}",
+                fit_width(subject, room.saturating_sub(end.width()).max(2))
+            )
+        }
+        _ => fit_width(name, room.max(2)),
+    };
+    format!(" {name}{rest} ")
+}
+
 /// Clears a centred box and draws its border; returns the inside.
 pub fn frame(buf: &mut Buffer, area: Rect, w: u16, h: u16, title: &str) -> Rect {
     let rect = popup(
@@ -309,6 +327,16 @@ mod tests {
             assert_eq!(got, want, "{text:?} in {width} columns");
             assert!(got.width() <= width, "{text:?} in {width}: {got:?}");
         }
+        // A pane's title keeps what follows the name, and a label's id ending.
+        assert_eq!(
+            super::title("Customer Success Riverside 2026", " · 3/8", 30),
+            " Customer Success Ri… · 3/8 "
+        );
+        assert_eq!(
+            super::title("Cedar Park Neighbours …NDUy", " · 3/8", 30),
+            " Cedar Park Ne… …NDUy · 3/8 "
+        );
+        assert_eq!(super::title("Book Club", " · 3/8", 30), " Book Club · 3/8 ");
         // A field being typed keeps its end.
         assert_eq!(fit_tail("> Spring cohort B▏", 10), "…cohort B▏");
         assert_eq!(fit_tail("> 山田太郎▏", 6), "…太郎▏");

@@ -10,7 +10,7 @@ use crate::tui::action::Action;
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::Ctx;
-use crate::tui::widgets::{pane, placeholder, put, wrap};
+use crate::tui::widgets::{pane, placeholder, put, title, wrap};
 
 use super::{RequestsDetail, RequestsView};
 
@@ -76,7 +76,11 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
         placeholder(buf, inner, "Reading…");
         return;
     };
-    let title = format!(" {} · link and join requests ", ctx.mirror.label(&d.id));
+    let title = title(
+        &ctx.mirror.label(&d.id),
+        " · link and join requests",
+        area.width,
+    );
     let inner = pane(buf, area, &title, ctx.focused);
     let (x, w) = (inner.x + 1, inner.width.saturating_sub(2));
     let mut y = inner.y;
