@@ -466,5 +466,8 @@ fn typed_text_longer_than_its_field_shows_its_end_after_an_ellipsis() {
         press(&mut s, KeyCode::Char(c));
     }
     let subject = row_with(&s, "square▏");
-    assert!(subject.contains('…'), "{subject}");
+    assert!(
+        subject.contains("> …"),
+        "the prompt stays, then …: {subject}"
+    );
 }

@@ -268,9 +268,12 @@ impl GroupForm {
             buf,
             x,
             inner.y + 1,
-            &fit_tail(
-                &format!("> {}{}", self.subject, caret(Field::Subject)),
-                usize::from(w),
+            &format!(
+                "> {}",
+                fit_tail(
+                    &format!("{}{}", self.subject, caret(Field::Subject)),
+                    usize::from(w.saturating_sub(2)),
+                )
             ),
             w,
             Style::default(),
@@ -287,9 +290,12 @@ impl GroupForm {
             buf,
             x,
             inner.y + 3,
-            &fit_tail(
-                &format!("> {}{}", self.description, caret(Field::Description)),
-                usize::from(w),
+            &format!(
+                "> {}",
+                fit_tail(
+                    &format!("{}{}", self.description, caret(Field::Description)),
+                    usize::from(w.saturating_sub(2)),
+                )
             ),
             w,
             Style::default(),
