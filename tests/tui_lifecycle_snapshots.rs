@@ -9,6 +9,7 @@ use tui_common::screen::{T0, fresh, snap};
 use tui_common::{person, press, summary};
 use wa_groups::domain::{JoinApprovalMode, Participant, Person, UserId};
 use wa_groups::store::{GroupAbout, GroupSummary, MirrorGroup, StoredJoinRequest};
+use wa_groups::tui::model::GroupDetail;
 use wa_groups::tui::views::Pane;
 use wa_groups::tui::views::requests::RequestsDetail;
 use wa_groups::tui::{Loaded, Msg, State, update};
@@ -118,11 +119,72 @@ fn approving_asks_with_the_requests() {
     });
 }
 
+/// Book Club as the group pane reads it: eight members, one known by BSUID and username.
+fn book_club() -> GroupDetail {
+    let mut members: Vec<Person> = (1..=7).map(|n| person(n).into()).collect();
+    members.push(wa_groups::testing::hidden(13491208));
+    GroupDetail::new(
+        MirrorGroup {
+            id: "G-BOOK".into(),
+            subject: "Book Club".into(),
+            members,
+            member_count: 8,
+            read_at: T0,
+            gone_at: None,
+            about: Default::default(),
+        },
+        Vec::new(),
+    )
+}
+
 #[test]
 fn delete_confirm_names_the_group_and_its_members() {
     snap!("delete_confirm", |w, h| {
         let mut s = state(w, h);
+        update(
+            &mut s,
+            Msg::Loaded(Loaded::Group("G-BOOK".into(), Some(book_club()))),
+        );
         press(&mut s, KeyCode::Char('D'));
+        s
+    });
+}
+
+#[test]
+fn reset_link_confirm_says_it_in_the_operators_words() {
+    snap!("reset_link_confirm", |w, h| {
+        let mut s = state(w, h);
+        press(&mut s, KeyCode::Char('L'));
+        s
+    });
+}
+
+#[test]
+fn enter_in_the_join_requests_view_shows_the_whole_link() {
+    snap!("join_requests_detail", |w, h| {
+        let mut s = on_requests(w, h);
+        press(&mut s, KeyCode::Down);
+        press(&mut s, KeyCode::Enter);
+        s
+    });
+}
+
+#[test]
+fn the_new_group_dialog_notes_a_subject_in_use_and_says_why_enter_did_nothing() {
+    snap!("new_group_subject_in_use", |w, h| {
+        let mut s = state(w, h);
+        press(&mut s, KeyCode::Char('n'));
+        for c in "book club".chars() {
+            press(&mut s, KeyCode::Char(c));
+        }
+        s
+    });
+    snap!("new_group_empty_enter", |w, h| {
+        let mut s = state(w, h);
+        press(&mut s, KeyCode::Char('n'));
+        let effects = press(&mut s, KeyCode::Enter);
+        assert!(effects.is_empty(), "nothing sent: {effects:?}");
+        assert_eq!(s.overlays.len(), 1, "the dialog stays open");
         s
     });
 }

@@ -3,7 +3,7 @@
 mod tui_common;
 
 use tui_common::screen::{T0, fresh, fresh_with, render, snap};
-use tui_common::{operation, person, press, summary};
+use tui_common::{counts, operation, person, press, summary};
 
 use std::collections::BTreeMap;
 
@@ -89,15 +89,6 @@ fn book_club() -> GroupDetail {
         },
         ops,
     )
-}
-
-fn counts(pending: usize, sending: usize, failed: usize, confirmed: usize) -> Msg {
-    let mut c = BTreeMap::new();
-    c.insert(OperationState::Pending, pending);
-    c.insert(OperationState::Sending, sending);
-    c.insert(OperationState::Failed, failed);
-    c.insert(OperationState::Confirmed, confirmed);
-    Msg::Loaded(Loaded::Counts(c))
 }
 
 fn at(ms: i64, event: Event) -> Msg {
@@ -244,6 +235,7 @@ fn partial_failure_after_a_run() {
                     op: OpId(5),
                     group_id: "G-BOOK".into(),
                     participant: "+12122000021".into(),
+                    detail: "+12122000021".into(),
                     kind: OperationKind::Add,
                     state: OperationState::Failed,
                     code: Some(131203),
@@ -259,6 +251,7 @@ fn partial_failure_after_a_run() {
                     op: OpId(1),
                     group_id: "G-BOOK".into(),
                     participant: "+12122000030".into(),
+                    detail: "+12122000030".into(),
                     kind: OperationKind::Add,
                     state: OperationState::Confirmed,
                     code: None,

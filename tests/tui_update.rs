@@ -667,6 +667,7 @@ fn views_reload_what_they_show_when_an_operation_settles_or_the_store_changes() 
             op: OpId(1),
             group_id: group.into(),
             participant: "+12122000009".into(),
+            detail: "+12122000009".into(),
             kind: OperationKind::Add,
             state: OperationState::Confirmed,
             code: None,

@@ -210,6 +210,10 @@ pub enum Event {
         op: OpId,
         group_id: String,
         participant: String,
+        /// What the change names or sets, in a few words ([`crate::domain::OpSpec::detail`]):
+        /// the person, a create's subject (`"Spring cohort"`), a new subject; empty for a
+        /// delete and the link changes. Made safe for a terminal.
+        detail: String,
         kind: OperationKind,
         state: OperationState,
         code: Option<i64>,

@@ -157,18 +157,19 @@ pub fn event_detail(event: &Event, label: impl Fn(&str) -> String) -> Vec<Line> 
         Event::Outcome {
             op,
             group_id,
-            participant,
+            detail,
             kind,
             state,
             code,
             message,
+            ..
         } => {
             push(
                 state_tone(*state),
                 "change",
                 format!(
                     "{op} {kind} {} in {}: {state}",
-                    sanitize(participant),
+                    sanitize(detail),
                     label(group_id)
                 ),
             );

@@ -65,8 +65,9 @@ pub fn event_sentence(
             };
             Line::new(
                 tone,
+                // Who first: a line cut at a narrow pane's edge still says whom it is about.
                 format!(
-                    "added to {g} by the business: {}{}",
+                    "{} added to {g} by the business{}",
                     people(&e.people),
                     failures(e, "added")
                 ),
@@ -92,7 +93,7 @@ pub fn event_sentence(
             Line::new(
                 tone,
                 format!(
-                    "removed from {g} by the business: {}{}",
+                    "{} removed from {g} by the business{}",
                     people(&e.people),
                     failures(e, "removed")
                 ),
@@ -281,7 +282,7 @@ mod tests {
         };
         assert_eq!(
             event_line(&record, name).text,
-            "removed from Brookfield Parents by the business: +15550100003; not removed: \
+            "+15550100003 removed from Brookfield Parents by the business; not removed: \
              +15550100005 (131212 not in group) — settled #12 confirmed"
         );
     }

@@ -10,6 +10,7 @@ mod line;
 mod operation;
 mod plan;
 mod problem;
+mod subject;
 mod summary;
 
 pub use detail::{event_detail, member_detail, operation_detail};
@@ -21,4 +22,5 @@ pub use plan::{
     PlanCounts, change_text, leftover_lines, plan_counts, plan_footer, plan_lines, request_line,
 };
 pub use problem::{Problem, problem};
+pub use subject::subject_shared;
 pub use summary::summary_lines;

@@ -599,6 +599,42 @@ macro_rules! suite {
         }
 
         #[tokio::test]
+        async fn a_failure_queued_again_is_no_longer_counted_as_failed() {
+            let (_g, s) = account().await;
+            mirror(&s, "g1", &[1]).await;
+            let ids = queue(&s, "g1", &[5, 6]).await;
+            s.claim(ids.clone(), "t".into()).await.expect("claim");
+            s.settle(Settlement {
+                changes: ids
+                    .iter()
+                    .map(|id| change(*id, OperationState::Failed, None, Some("no")))
+                    .collect(),
+                ..Settlement::default()
+            })
+            .await
+            .expect("settle");
+            let failed = |s: &AccountStore| {
+                let s = s.clone();
+                async move {
+                    let counts = s.count_by_state().await.expect("counts");
+                    let list = s.groups().await.expect("list");
+                    let g1 = list.iter().find(|g| g.id == "g1").expect("g1").failed;
+                    (counts[&OperationState::Failed], g1)
+                }
+            };
+            assert_eq!(failed(&s).await, (2, 2));
+            // One queued again (as a retry does: the same change, a new pending row).
+            let again = s.enqueue(vec![op("g1", 5, OperationKind::Add)]).await;
+            assert_eq!(again.expect("retry").stored, 1);
+            assert_eq!(failed(&s).await, (1, 1), "the retried failure is history");
+            assert_eq!(
+                s.count_by_state().await.expect("counts")[&OperationState::Pending],
+                1
+            );
+            assert_eq!(get(&s, ids[0]).await.state, OperationState::Failed, "kept");
+        }
+
+        #[tokio::test]
         async fn the_group_list_counts_pending_and_failed_and_finds_members() {
             let (_g, s) = account().await;
             mirror(&s, "g1", &[1, 2]).await;

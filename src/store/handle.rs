@@ -158,7 +158,9 @@ impl AccountStore {
         self.store.sqlite().operations(self.acct, filter).await
     }
 
-    /// How many operations are in each state (every state present, zeros included).
+    /// How many operations are in each state (every state present, zeros included); a failed
+    /// one queued again since (a later change holds its slot: `queue retry`, the app's retry)
+    /// is history and not counted as failed.
     pub async fn count_by_state(&self) -> Result<BTreeMap<OperationState, usize>, StoreError> {
         self.store.sqlite().count_by_state(self.acct).await
     }

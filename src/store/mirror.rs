@@ -87,7 +87,8 @@ pub struct GroupSummary {
     pub gone_at: Option<UnixMs>,
     /// Operations waiting to be sent.
     pub pending: usize,
-    /// Operations that failed.
+    /// Operations that failed and were not queued again since (a later change of the same
+    /// person, or setting, in the group).
     pub failed: usize,
     /// When an operation of the group last changed state (queued, sent, settled), if any.
     pub last_change: Option<UnixMs>,

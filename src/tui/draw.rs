@@ -13,7 +13,7 @@ use super::layout;
 use super::state::State;
 use super::theme;
 use super::views::Ctx;
-use super::widgets::put_cut;
+use super::widgets::{put, put_line};
 
 /// Draws the whole screen from the state.
 pub fn draw(frame: &mut Frame, state: &State) {
@@ -43,7 +43,7 @@ fn footer(buf: &mut Buffer, area: Rect, state: &State) {
         return;
     }
     if let Some(notice) = &state.notice {
-        put_cut(
+        put(
             buf,
             area.x,
             area.y,
@@ -54,7 +54,7 @@ fn footer(buf: &mut Buffer, area: Rect, state: &State) {
         return;
     }
     if let Some(prompt) = state.focused().prompt(&state.focused_ctx()) {
-        buf.set_line(area.x, area.y, &prompt, area.width);
+        put_line(buf, area.x, area.y, &prompt, area.width);
         return;
     }
     if state.overlay().is_some_and(|o| !o.keeps_footer()) {
@@ -111,5 +111,5 @@ fn footer(buf: &mut Buffer, area: Rect, state: &State) {
         spans.push(Span::styled(format!(" {}", shown(*key)), theme::key()));
         spans.push(Span::styled(format!(" {label} "), Style::default()));
     }
-    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+    put_line(buf, area.x, area.y, &Line::from(spans), area.width);
 }

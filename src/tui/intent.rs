@@ -14,7 +14,7 @@ use crate::engine::Scope;
 use super::action::Action;
 use super::shared::Shared;
 use super::text::{Line, Tone};
-use crate::present::{plan_counts, plan_lines};
+use crate::present::{plan_counts, plan_lines, request_line};
 
 /// A destructive action waiting for a yes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,11 +28,13 @@ pub enum Intent {
         removals: Vec<(String, Person)>,
     },
     /// Delete a group (its `members` leave with it); sent at once. `label`: the group as the
-    /// operator reads it ([`crate::domain::GroupNames::label`]).
+    /// operator reads it ([`crate::domain::GroupNames::label`]); `people`: its members as
+    /// shown, when the app has read them (else empty).
     DeleteGroup {
         group: String,
         label: String,
         members: u32,
+        people: Vec<String>,
     },
     /// Reset a group's invite link (the old one stops working); sent at once.
     ResetLink { group: String, label: String },
@@ -168,16 +170,33 @@ impl Intent {
                     shared.keymap.hint(&[Action::Back], "")
                 ),
             },
-            Intent::DeleteGroup { label, members, .. } => self.lifecycle(
+            Intent::DeleteGroup {
+                group,
+                label,
+                members,
+                people,
+            } => {
+                let mut question = self.lifecycle(
+                    shared,
+                    format!("Delete the group {}?", named(label, group)),
+                    format!(
+                        "its {members} member(s) leave it, it cannot be brought back, and its invite link stops working"
+                    ),
+                    "delete",
+                );
+                if !people.is_empty() {
+                    let mut who = vec![Line::new(Tone::Warn, "members who leave:")];
+                    who.extend(people.iter().map(|p| Line::new(Tone::Plain, format!("  − {p}"))));
+                    question.lines.splice(0..0, who);
+                }
+                question
+            }
+            Intent::ResetLink { group, label } => self.lifecycle(
                 shared,
-                format!("Delete the group {label}?"),
-                format!("{members} member(s) leave with it; its link dies"),
-                "delete",
-            ),
-            Intent::ResetLink { label, .. } => self.lifecycle(
-                shared,
-                format!("Reset the invite link of {label}?"),
-                "the current link stops working; a new one is made".into(),
+                format!("Reset the invite link of {}?", named(label, group)),
+                format!(
+                    "reset the invite link of {label}; the old link stops working and a new one is made"
+                ),
                 "reset",
             ),
             Intent::Decide {
@@ -212,7 +231,8 @@ impl Intent {
         }
     }
 
-    /// The question of a lifecycle intent: its requests, sent at once on yes.
+    /// The question of a lifecycle intent: what it does in words, then the requests it sends
+    /// at once on yes (method, path and what each changes: no kind's inner name).
     fn lifecycle(
         &self,
         shared: &Shared,
@@ -221,14 +241,31 @@ impl Intent {
         verb: &'static str,
     ) -> Question {
         let plan = self.planned();
+        let mut lines = vec![Line::new(Tone::Dim, "sends at once:")];
+        lines.extend(plan.requests.iter().map(|r| {
+            let mut line = request_line(r, &shared.api_version, "");
+            line.text.insert_str(0, "  ");
+            line
+        }));
         Question {
             title,
             summary: crate::domain::text::sanitize(&summary),
-            lines: plan_lines(&plan, &shared.api_version, "", |g| shared.mirror.label(g)),
+            lines,
             verb,
             more: String::new(),
         }
     }
+}
+
+/// A group named for a question that cannot be taken back: its label and the end of its id
+/// (`Book Club …MzMzMw`), even where no other group has its subject.
+fn named(label: &str, group: &str) -> String {
+    if label.contains(" …") {
+        return label.to_owned();
+    }
+    let chars: Vec<char> = group.chars().collect();
+    let end: String = chars[chars.len().saturating_sub(6)..].iter().collect();
+    format!("{label} …{}", crate::domain::text::sanitize(&end))
 }
 
 fn capital(word: &str) -> String {

@@ -22,7 +22,7 @@ pub fn pane(buf: &mut Buffer, area: Rect, title: &str, focused: bool) -> Rect {
         })
         .border_style(theme::border(focused))
         .title(ratatui::text::Span::styled(
-            title.to_owned(),
+            fit_width(title, usize::from(area.width.saturating_sub(2))),
             if focused {
                 theme::header()
             } else {
@@ -47,24 +47,115 @@ pub fn placeholder(buf: &mut Buffer, inner: Rect, text: &str) {
     );
 }
 
-/// Writes `text` at (x, y), cut to `width` columns.
+/// `text` in at most `width` columns (wide characters count two): whole when it fits, else
+/// cut with `…` as its last column. Blank space lost at the end is no cut. The one way the app
+/// shortens text: whatever is cut says so.
+pub fn fit_width(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let kept = text.trim_end();
+    if kept.width() <= width {
+        return kept.to_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// `text` in at most `width` columns keeping its end, `…` first where its start is cut: for a
+/// field being typed, whose end (and caret) must show.
+pub fn fit_tail(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        used += w;
+        kept.push(c);
+    }
+    std::iter::once('…').chain(kept.into_iter().rev()).collect()
+}
+
+/// Writes `text` at (x, y) in at most `width` columns, cut with `…` where it does not fit
+/// ([`fit_width`]); returns the column after it.
 pub fn put(buf: &mut Buffer, x: u16, y: u16, text: &str, width: u16, style: Style) -> u16 {
     if width == 0 {
         return x;
     }
-    buf.set_stringn(x, y, text, usize::from(width), style).0
+    let shown = fit_width(text, usize::from(width));
+    buf.set_stringn(x, y, &shown, usize::from(width), style).0
 }
 
-/// Like [`put`], with `…` at the end when the text is cut.
-pub fn put_cut(buf: &mut Buffer, x: u16, y: u16, text: &str, width: u16, style: Style) -> u16 {
+/// Writes a line of styled spans in at most `width` columns, its last column `…` where it
+/// is cut (as [`put`] does for plain text).
+pub fn put_line(buf: &mut Buffer, x: u16, y: u16, line: &ratatui::text::Line<'_>, width: u16) {
     if width == 0 {
-        return x;
+        return;
     }
-    if ratatui::text::Span::raw(text).width() <= usize::from(width) {
-        return put(buf, x, y, text, width, style);
+    buf.set_line(x, y, line, width);
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    if text.trim_end().width() > usize::from(width) {
+        let last = x + width - 1;
+        let style = buf[(last, y)].style();
+        buf.set_stringn(last, y, "…", 1, style);
     }
-    let end = put(buf, x, y, text, width - 1, style);
-    put(buf, end, y, "…", 1, style)
+}
+
+/// Writes the parts of a row in `width` columns: whole where they fit; else the part at
+/// `flex` (a name) gives up its columns first, cut with `…` (its padding before its text),
+/// so that the others (a state word, a count) stay whole; only when they alone are too wide is
+/// the row cut at its end. Returns the column after the row.
+pub fn put_parts(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    parts: &[(&str, Style)],
+    flex: usize,
+    width: u16,
+) -> u16 {
+    let total: usize = parts.iter().map(|(t, _)| t.width()).sum();
+    let fixed = total - parts.get(flex).map_or(0, |(t, _)| t.width());
+    let all = usize::from(width);
+    // The name keeps two columns at least (a letter and `…`) when it is shortened.
+    let room = (total > all && all >= fixed + 2).then(|| all - fixed);
+    let end = x.saturating_add(width);
+    let mut at = x;
+    for (i, (text, style)) in parts.iter().enumerate() {
+        let left = end.saturating_sub(at);
+        if left == 0 {
+            break;
+        }
+        match room {
+            Some(room) if i == flex => {
+                let room = u16::try_from(room).unwrap_or(u16::MAX).min(left);
+                put(buf, at, y, text, room, *style);
+                at += room;
+            }
+            _ => at = put(buf, at, y, text, left, *style),
+        }
+    }
+    at
 }
 
 /// Writes a group's name in `width` columns: its subject, cut with `…` where it must be, then
@@ -81,10 +172,28 @@ pub fn put_label(
     let end = ending.map(|e| format!(" …{e}")).unwrap_or_default() + tail;
     let end_w = u16::try_from(ratatui::text::Span::raw(end.as_str()).width()).unwrap_or(u16::MAX);
     if end_w >= width {
-        return put_cut(buf, x, y, &format!("{subject}{end}"), width, style);
+        return put(buf, x, y, &format!("{subject}{end}"), width, style);
     }
-    let after = put_cut(buf, x, y, subject, width - end_w, style);
+    let after = put(buf, x, y, subject, width - end_w, style);
     put(buf, after, y, &end, end_w, style)
+}
+
+/// A pane's title in `width` columns: ` {name}{rest} `, the name (a group's label) cut with
+/// `…` so that the rest (its member count, what the pane shows) stays whole.
+pub fn title(name: &str, rest: &str, width: u16) -> String {
+    let room = usize::from(width.saturating_sub(2)).saturating_sub(rest.width() + 2);
+    // A label's id ending (`Cedar Park Neighbours …NDUy`) stays: it tells two groups apart.
+    let name = match name.rsplit_once(" …") {
+        Some((subject, end)) if name.width() > room => {
+            let end = format!(" …{end}");
+            format!(
+                "{}{end}",
+                fit_width(subject, room.saturating_sub(end.width()).max(2))
+            )
+        }
+        _ => fit_width(name, room.max(2)),
+    };
+    format!(" {name}{rest} ")
 }
 
 /// Clears a centred box and draws its border; returns the inside.
@@ -192,7 +301,86 @@ pub fn lines_in(buf: &mut Buffer, inner: Rect, y: u16, lines: &[Line], max: u16)
 
 #[cfg(test)]
 mod tests {
-    use super::wrap;
+    use super::{fit_tail, fit_width, put_parts, wrap};
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::style::Style;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn a_cut_ends_with_an_ellipsis_in_every_script_and_never_overflows() {
+        let cases = [
+            ("Book Club", 20, "Book Club"),
+            ("Book Club", 9, "Book Club"),
+            ("Book Club", 5, "Book…"),
+            ("Book Club   ", 9, "Book Club"),
+            ("US.13491208655302741918 @ana.k42", 12, "US.13491208…"),
+            ("山田太郎のグループ", 7, "山田太…"),
+            ("Runners 🏃 go far", 9, "Runners …"),
+            ("Runners 🏃 go far", 10, "Runners …"),
+            ("مجموعة الجيران في الحي", 8, "مجموعة …"),
+            ("Ünïcödé Grüppe", 6, "Ünïcö…"),
+            ("abc", 0, ""),
+        ];
+        for (text, width, want) in cases {
+            let got = fit_width(text, width);
+            assert_eq!(got, want, "{text:?} in {width} columns");
+            assert!(got.width() <= width, "{text:?} in {width}: {got:?}");
+        }
+        // A pane's title keeps what follows the name, and a label's id ending.
+        assert_eq!(
+            super::title("Customer Success Riverside 2026", " · 3/8", 30),
+            " Customer Success Ri… · 3/8 "
+        );
+        assert_eq!(
+            super::title("Cedar Park Neighbours …NDUy", " · 3/8", 30),
+            " Cedar Park Ne… …NDUy · 3/8 "
+        );
+        assert_eq!(super::title("Book Club", " · 3/8", 30), " Book Club · 3/8 ");
+        // A field being typed keeps its end.
+        assert_eq!(fit_tail("> Spring cohort B▏", 10), "…cohort B▏");
+        assert_eq!(fit_tail("> 山田太郎▏", 6), "…太郎▏");
+        assert_eq!(fit_tail("> ab▏", 6), "> ab▏");
+    }
+
+    fn row(parts: &[(&str, Style)], flex: usize, width: u16) -> String {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 60, 1));
+        put_parts(&mut buf, 0, 0, parts, flex, width);
+        let mut text = String::new();
+        let mut skip = 0;
+        for x in 0..60 {
+            let symbol = buf[(x, 0)].symbol();
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            skip = symbol.width().saturating_sub(1);
+            text.push_str(symbol);
+        }
+        text.trim_end().to_owned()
+    }
+
+    #[test]
+    fn a_row_shortens_its_name_and_keeps_the_state_word_whole() {
+        let s = Style::default();
+        let parts = [
+            ("− ", s),
+            ("US.13491208655302741918 @ana.k42", s),
+            (" ", s),
+            ("pending", s),
+        ];
+        assert_eq!(
+            row(&parts, 1, 60),
+            "− US.13491208655302741918 @ana.k42 pending"
+        );
+        assert_eq!(row(&parts, 1, 24), "− US.1349120865… pending");
+        let wide = [("山田太郎", s), (" ", s), ("confirmed", s)];
+        assert_eq!(row(&wide, 0, 15), "山田… confirmed");
+        // A wide letter does not fit the odd column left: it stays blank.
+        assert_eq!(row(&wide, 0, 14), "山…  confirmed");
+        // Too narrow for the name to keep two columns: the row is cut at its end.
+        assert_eq!(row(&parts, 1, 9), "− US.134…");
+    }
 
     #[test]
     fn long_lines_wrap_at_spaces_and_keep_their_indent() {

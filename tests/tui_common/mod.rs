@@ -187,3 +187,18 @@ pub fn press(s: &mut State, code: KeyCode) -> Vec<Effect> {
     let msg = s.key(KeyEvent::new(code, modifiers));
     update(s, msg)
 }
+
+/// The queue's counts as the store would answer them.
+pub fn counts(
+    pending: usize,
+    sending: usize,
+    failed: usize,
+    confirmed: usize,
+) -> wa_groups::tui::Msg {
+    let mut c = std::collections::BTreeMap::new();
+    c.insert(OperationState::Pending, pending);
+    c.insert(OperationState::Sending, sending);
+    c.insert(OperationState::Failed, failed);
+    c.insert(OperationState::Confirmed, confirmed);
+    wa_groups::tui::Msg::Loaded(wa_groups::tui::Loaded::Counts(c))
+}

@@ -211,6 +211,7 @@ impl Run {
                     .clone()
                     .unwrap_or_else(|| op.spec.group_text().to_owned()),
                 participant: op.spec.person_label(),
+                detail: op.spec.detail(),
                 kind: op.spec.kind(),
                 state: change.state,
                 code: change.code,

@@ -16,7 +16,10 @@ const SUMMARY_COLUMNS: &str = "g.group_id, g.subject, g.member_count, g.read_at,
     (SELECT count(*) FROM operations o
         WHERE o.account_id = g.account_id AND o.group_id = g.group_id AND o.state = 'pending'),
     (SELECT count(*) FROM operations o
-        WHERE o.account_id = g.account_id AND o.group_id = g.group_id AND o.state = 'failed'),
+        WHERE o.account_id = g.account_id AND o.group_id = g.group_id AND o.state = 'failed'
+          AND NOT EXISTS (SELECT 1 FROM operations later
+            WHERE later.account_id = o.account_id AND later.group_id = o.group_id
+              AND later.slot = o.slot AND later.id > o.id)),
     g.suspended,
     (SELECT count(*) FROM join_requests j
         WHERE j.account_id = g.account_id AND j.group_id = g.group_id),

@@ -82,16 +82,25 @@ pub(super) fn created_groups(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// How many operations are in each state (every state present, zeros included).
+/// A failed operation that was queued again: a later operation holds its slot (the failed one
+/// stays, as history, and is no longer a failure to act on). Of `operations o`; the group's
+/// index finds the later one.
+pub(super) const RETRIED: &str = "EXISTS (SELECT 1 FROM operations later
+    WHERE later.account_id = o.account_id AND later.group_id IS o.group_id
+      AND later.slot = o.slot AND later.id > o.id)";
+
+/// How many operations are in each state (every state present, zeros included); `failed`
+/// counts the failures not queued again since ([`RETRIED`]).
 pub(super) fn count_by_state(
     conn: &Connection,
     acct: AccountId,
 ) -> Result<BTreeMap<OperationState, usize>, StoreError> {
     let mut counts: BTreeMap<OperationState, usize> =
         OperationState::ALL.into_iter().map(|s| (s, 0)).collect();
-    let mut stmt = conn.prepare_cached(
-        "SELECT state, count(*) FROM operations WHERE account_id = ?1 GROUP BY state",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT state, count(*) FROM operations o WHERE account_id = ?1
+           AND NOT (state = 'failed' AND {RETRIED}) GROUP BY state"
+    ))?;
     let rows = stmt.query_map(params![acct.0], |row| {
         Ok((row.get::<_, String>(0)?, count_at(row, 1)?))
     })?;

@@ -187,7 +187,14 @@ impl AddInput {
         let chars: Vec<char> = flat.chars().collect();
         let per_line = usize::from(w.saturating_sub(3)).max(1);
         let shown_from = chars.len().saturating_sub(per_line * 2 - 1);
-        let tail: String = chars[shown_from..].iter().collect();
+        // Where the start is out of sight, the first shown character is `…`.
+        let tail: String = if shown_from > 0 {
+            std::iter::once('…')
+                .chain(chars[shown_from + 1..].iter().copied())
+                .collect()
+        } else {
+            chars[shown_from..].iter().collect()
+        };
         let first: String = tail.chars().take(per_line).collect();
         let second: String = tail.chars().skip(per_line).collect();
         put(buf, x, inner.y + 1, "> ", 2, theme::key());

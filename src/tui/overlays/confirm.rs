@@ -19,6 +19,8 @@ use super::{Answer, answers};
 pub struct Confirm {
     pub intent: Intent,
     pub question: Question,
+    /// Lines scrolled past (the requests that do not fit are scrolled to, never cut off).
+    pub scroll: usize,
 }
 
 impl Confirm {
@@ -27,6 +29,7 @@ impl Confirm {
         Confirm {
             question: intent.question(shared),
             intent,
+            scroll: 0,
         }
     }
 
@@ -34,6 +37,11 @@ impl Confirm {
         let ViewMsg::Key { action, .. } = msg else {
             return Vec::new();
         };
+        if let Some(by) = super::scrolled(msg) {
+            let last = self.question.lines.len().saturating_sub(1);
+            self.scroll = self.scroll.saturating_add_signed(by).min(last);
+            return Vec::new();
+        }
         match action {
             Some(Action::Confirm | Action::Yes) => {
                 vec![Answer::Close, Answer::Confirmed(self.intent.clone())]
@@ -75,13 +83,31 @@ impl Confirm {
         }
         let top = head + 1;
         let room = (inner.y + inner.height).saturating_sub(top + 2);
-        let end = lines_in(buf, inner, top, &q.lines, room);
-        if rows > usize::from(room) {
+        // Scrolled no further than where the last lines fill the room.
+        let mut furthest = q.lines.len().saturating_sub(1);
+        while furthest > 0 && wrapped_rows(&q.lines[furthest - 1..], text_w) <= usize::from(room) {
+            furthest -= 1;
+        }
+        let start = self.scroll.min(furthest);
+        lines_in(buf, inner, top, &q.lines[start..], room);
+        let below = wrapped_rows(&q.lines[start..], text_w) > usize::from(room);
+        if below || start > 0 {
+            let scroll = keymap.hint(&[Action::ScrollUp, Action::ScrollDown], "");
+            let more = if q.more.is_empty() || !below {
+                format!("{scroll} scroll ({}/{})", start + 1, q.lines.len())
+            } else {
+                format!(
+                    "{scroll} scroll ({}/{}) · {}",
+                    start + 1,
+                    q.lines.len(),
+                    q.more
+                )
+            };
             put(
                 buf,
                 inner.x + 1,
-                end,
-                &q.more,
+                top + room,
+                &more,
                 width,
                 theme::tone(Tone::Dim),
             );

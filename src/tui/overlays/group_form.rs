@@ -11,11 +11,13 @@ use crate::domain::group::{check_description, check_subject};
 use crate::domain::{JoinApprovalMode, NewGroup, OpSpec};
 use crate::tui::action::Action;
 use crate::tui::key::typed;
+use crate::tui::model::Mirror;
 use crate::tui::msg::Effect;
+use crate::tui::text::Line;
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::{Ctx, ViewMsg};
-use crate::tui::widgets::{frame, put, put_cut};
+use crate::tui::widgets::{fit_tail, frame, lines_in, put};
 
 use super::Answer;
 
@@ -38,6 +40,8 @@ pub struct GroupForm {
     pub field: Field,
     /// What the fields held when the dialog opened (a change sends only what changed).
     initial: (String, String),
+    /// Confirm was pressed with a field wrong: the dialog says why, even for an empty subject.
+    pub tried: bool,
 }
 
 impl GroupForm {
@@ -50,6 +54,7 @@ impl GroupForm {
             approval: false,
             field: Field::Subject,
             initial: (String::new(), String::new()),
+            tried: false,
         }
     }
 
@@ -63,6 +68,7 @@ impl GroupForm {
             description,
             approval: false,
             field: Field::Subject,
+            tried: false,
         }
     }
 
@@ -180,9 +186,13 @@ impl GroupForm {
         Ok(specs)
     }
 
-    fn send(&self) -> Vec<Answer> {
+    fn send(&mut self) -> Vec<Answer> {
         match self.specs() {
-            Err(why) => vec![Answer::notice(Tone::Warn, why)],
+            // Said in the dialog, under the fields (see `notes`).
+            Err(_) => {
+                self.tried = true;
+                Vec::new()
+            }
             Ok(specs) if specs.is_empty() => {
                 vec![
                     Answer::Close,
@@ -191,6 +201,41 @@ impl GroupForm {
             }
             Ok(specs) => vec![Answer::Close, Answer::Effect(Effect::Send { ops: specs })],
         }
+    }
+
+    /// What the dialog says under its fields: what is wrong (once something is typed, or
+    /// confirm was pressed), and the groups of the mirror that already have the subject typed
+    /// (as `groups create` notes it): the subject alone would name none of them.
+    pub fn notes(&self, mirror: &Mirror) -> Vec<Line> {
+        let mut notes = Vec::new();
+        if let Some(problem) = self
+            .problem()
+            .filter(|_| self.tried || !self.subject.is_empty())
+        {
+            let text = if self.tried {
+                format!("not sent: {problem}")
+            } else {
+                problem
+            };
+            notes.push(Line::new(Tone::Bad, text));
+        }
+        let changed = self.subject.trim() != self.initial.0.trim();
+        if changed && !self.subject.trim().is_empty() {
+            let sharing: Vec<(String, String)> = mirror
+                .names
+                .sharing(&self.subject)
+                .into_iter()
+                .filter(|id| self.group.as_deref() != Some(*id))
+                .map(|id| (mirror.label(id), id.to_owned()))
+                .collect();
+            if !sharing.is_empty() {
+                notes.push(Line::new(
+                    Tone::Warn,
+                    crate::present::subject_shared(&self.subject, &sharing),
+                ));
+            }
+        }
+        notes
     }
 
     pub fn draw(&self, ctx: &Ctx, buf: &mut Buffer) {
@@ -219,11 +264,17 @@ impl GroupForm {
             w,
             label(Field::Subject),
         );
-        put_cut(
+        put(
             buf,
             x,
             inner.y + 1,
-            &format!("> {}{}", self.subject, caret(Field::Subject)),
+            &format!(
+                "> {}",
+                fit_tail(
+                    &format!("{}{}", self.subject, caret(Field::Subject)),
+                    usize::from(w.saturating_sub(2)),
+                )
+            ),
             w,
             Style::default(),
         );
@@ -235,11 +286,17 @@ impl GroupForm {
             w,
             label(Field::Description),
         );
-        put_cut(
+        put(
             buf,
             x,
             inner.y + 3,
-            &format!("> {}{}", self.description, caret(Field::Description)),
+            &format!(
+                "> {}",
+                fit_tail(
+                    &format!("{}{}", self.description, caret(Field::Description)),
+                    usize::from(w.saturating_sub(2)),
+                )
+            ),
             w,
             Style::default(),
         );
@@ -256,9 +313,10 @@ impl GroupForm {
             );
             y += 1;
         }
-        if let Some(problem) = self.problem().filter(|_| !self.subject.is_empty()) {
-            put_cut(buf, x, y, &problem, w, theme::tone(Tone::Bad));
-        }
+        // Wrapped, in the rows left above the keys.
+        let notes = self.notes(ctx.mirror);
+        let room = (inner.y + inner.height).saturating_sub(y + 1);
+        lines_in(buf, inner, y, &notes, room);
         let keys = format!(
             "{} send now · {} next field · {} cancel",
             ctx.keymap.hint(&[Action::Confirm], ""),

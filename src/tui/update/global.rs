@@ -224,9 +224,7 @@ fn open_add(state: &mut State) -> Vec<Effect> {
     let members = state
         .views
         .group
-        .detail
-        .as_ref()
-        .filter(|g| g.id == group.id)
+        .showing(&group.id)
         .map(|g| crate::domain::Members::of(&g.members))
         .unwrap_or_default();
     let input = AddInput::new(vec![group.id.clone()], group.label.to_string(), members);

@@ -42,14 +42,24 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             state.overlays.push(Overlay::GroupForm(form));
             Vec::new()
         }
-        Action::DeleteGroup => ask(
-            state,
-            Intent::DeleteGroup {
-                group: row.id.clone(),
-                label: state.shared.mirror.label(&row.id),
-                members: row.members,
-            },
-        ),
+        Action::DeleteGroup => {
+            // Who leaves with it, as the group pane read them (when it shows this group).
+            let people = state
+                .views
+                .group
+                .showing(&row.id)
+                .map(|g| g.members.iter().map(|p| p.label()).collect())
+                .unwrap_or_default();
+            ask(
+                state,
+                Intent::DeleteGroup {
+                    group: row.id.clone(),
+                    label: state.shared.mirror.label(&row.id),
+                    members: row.members,
+                    people,
+                },
+            )
+        }
         Action::ResetLink => ask(
             state,
             Intent::ResetLink {

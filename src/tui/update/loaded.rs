@@ -87,18 +87,9 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             log(state, Tone::Bad, text.clone());
             notice(state, Tone::Bad, text)
         }
-        Loaded::Events { ref records, .. } => {
-            // Events carry their own time: the app's lines after them are not stamped earlier.
-            let latest = records
-                .iter()
-                .map(|r| r.event.at.unwrap_or(r.received_at))
-                .max();
-            if let Some(at) = latest {
-                state.shared.now = state.shared.now.max(at);
-            }
-            to_all(state, &ViewMsg::Loaded(&loaded))
-        }
-        Loaded::Group(..)
+        // Webhook events carry their own time: the log puts each in its place.
+        Loaded::Events { .. }
+        | Loaded::Group(..)
         | Loaded::Counts(_)
         | Loaded::PersonGroups { .. }
         | Loaded::JoinRequests(..) => to_all(state, &ViewMsg::Loaded(&loaded)),

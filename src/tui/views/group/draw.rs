@@ -11,7 +11,8 @@ use crate::tui::model::{GroupDetail, RowKey};
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::Ctx;
-use crate::tui::widgets::{lines_in, pane, put, put_cut};
+use crate::tui::widgets::{lines_in, pane, put, put_parts, title};
+use unicode_width::UnicodeWidthStr;
 
 use super::GroupView;
 
@@ -62,10 +63,10 @@ pub fn draw(view: &GroupView, ctx: &Ctx, buf: &mut Buffer) {
     } else {
         format!(" · {} picked", view.picked.len())
     };
-    let title = format!(
-        " {}{gone} · {}/{MAX_GROUP_MEMBERS}{picked} ",
-        ctx.mirror.label(&g.id),
-        g.member_count
+    let title = title(
+        &ctx.mirror.label(&g.id),
+        &format!("{gone} · {}/{MAX_GROUP_MEMBERS}{picked}", g.member_count),
+        area.width,
     );
     let inner = pane(buf, area, &title, focused);
     if inner.height == 0 {
@@ -119,7 +120,7 @@ pub fn draw(view: &GroupView, ctx: &Ctx, buf: &mut Buffer) {
             }
             Line::Note(_, note, tone) => {
                 // Cut with `…` where the pane is narrow: Enter on the change shows it whole.
-                put_cut(
+                put(
                     buf,
                     inner.x + 6,
                     y,
@@ -167,48 +168,38 @@ fn draw_row(buf: &mut Buffer, area: Rect, view: &GroupView, ctx: &Ctx, g: &Group
     };
     let (x, y, w) = (area.x, area.y, area.width);
     put(buf, x, y, if picked { "•" } else { " " }, 1, style);
+    let (x, w) = (x + 2, w.saturating_sub(2));
     match key {
         RowKey::Member(p) => {
-            let end = put(buf, x + 2, y, &p.label(), w.saturating_sub(2), style);
-            let searched = view.searched.as_ref().is_some_and(|q| p.answers(q));
-            let end = if searched {
-                put(
-                    buf,
-                    end,
-                    y,
-                    " ◂ searched",
-                    (x + w).saturating_sub(end),
-                    theme::header(),
-                )
-            } else {
-                end
-            };
+            let label = p.label();
+            let mut parts = vec![(label.as_str(), style)];
+            if view.searched.as_ref().is_some_and(|q| p.answers(q)) {
+                // The mark's word is the first to go where the row is narrow.
+                let room = usize::from(w);
+                let queued = if g.pending_for(&p).is_some() { 18 } else { 0 };
+                let long = label.width() + 11 + queued <= room;
+                parts.push((if long { " ◂ searched" } else { " ◂" }, theme::header()));
+            }
             if let Some(op) = g.pending_for(&p) {
                 // Only participant changes are listed here.
                 let text = match op.kind {
                     OperationKind::Add => "  + add queued",
                     _ => "  − removal queued",
                 };
-                put(
-                    buf,
-                    end,
-                    y,
-                    text,
-                    (x + w).saturating_sub(end),
-                    theme::tone(Tone::Warn),
-                );
+                parts.push((text, theme::tone(Tone::Warn)));
             }
+            // The person's name gives up room first: what is queued for them stays whole.
+            put_parts(buf, x, y, &parts, 0, w);
         }
         RowKey::Op(id) => {
             let Some(op) = g.ops.iter().find(|o| o.id == id) else {
                 return;
             };
             let sign = match op.kind {
-                OperationKind::Add => "+",
-                _ => "−",
+                OperationKind::Add => "+ ",
+                _ => "− ",
             };
-            let head = format!("{sign} {:<15} ", op.person.label());
-            let end = put(buf, x + 2, y, &head, w.saturating_sub(2), style);
+            let who = format!("{:<15}", op.person.label());
             let tone = match op.state {
                 OperationState::Pending => Tone::Warn,
                 OperationState::Sending => Tone::Info,
@@ -221,13 +212,19 @@ fn draw_row(buf: &mut Buffer, area: Rect, view: &GroupView, ctx: &Ctx, g: &Group
                 OperationState::Pending if ctx.work.is_submitting(&g.id) => "pending ⇡".to_string(),
                 s => s.to_string(),
             };
-            put(
+            // The state word stays whole; the person is shortened.
+            put_parts(
                 buf,
-                end,
+                x,
                 y,
-                &state_text,
-                (x + w).saturating_sub(end),
-                theme::tone(tone),
+                &[
+                    (sign, style),
+                    (&who, style),
+                    (" ", style),
+                    (&state_text, theme::tone(tone)),
+                ],
+                1,
+                w,
             );
         }
     }

@@ -37,6 +37,11 @@ fn list_rows(area: Rect) -> usize {
 }
 
 impl GroupView {
+    /// The group it shows, if that is `id` (its members as last read).
+    pub fn showing(&self, id: &str) -> Option<&GroupDetail> {
+        self.detail.as_ref().filter(|g| g.id == id)
+    }
+
     fn fit(&mut self, area: Rect) {
         let len = self.detail.as_ref().map_or(0, GroupDetail::row_count);
         self.cursor.fit(len, list_rows(area));

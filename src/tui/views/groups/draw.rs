@@ -15,7 +15,8 @@ use crate::tui::shared::Work;
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::Ctx;
-use crate::tui::widgets::{lines_in, pane, put, put_label};
+use crate::tui::widgets::{fit_width, lines_in, pane, put, put_label};
+use unicode_width::UnicodeWidthStr;
 
 use super::{GroupsView, SortBy};
 
@@ -28,21 +29,33 @@ const ID_TAIL: usize = 10;
 /// fewer words where the pane is narrow.
 fn title(view: &GroupsView, ctx: &Ctx, width: usize) -> String {
     let shown = view.visible.len();
-    let heads = match (&view.filter.person, view.filter.text.is_empty()) {
-        (Some((person, _)), _) => vec![
-            format!("Groups with {person}: {shown}"),
-            format!("{person}: {shown}"),
-        ],
-        (None, false) => vec![
-            format!(
-                "Groups {shown}/{} matching \"{}\"",
-                ctx.mirror.rows.len(),
-                view.filter.text
-            ),
-            format!("Groups {shown}/{}", ctx.mirror.rows.len()),
-        ],
-        (None, true) => vec![format!("Groups {}", ctx.mirror.rows.len())],
-    };
+    let all = ctx.mirror.rows.len();
+    // Each head with the words it may shorten (the filter's text, the person searched): a
+    // long one is cut with `…` rather than left out.
+    let heads: Vec<(String, String, String)> =
+        match (&view.filter.person, view.filter.text.is_empty()) {
+            (Some((person, _)), _) => vec![
+                (
+                    "Groups with ".into(),
+                    person.to_string(),
+                    format!(": {shown}"),
+                ),
+                (String::new(), person.to_string(), format!(": {shown}")),
+            ],
+            (None, false) => vec![
+                (
+                    format!("Groups {shown}/{all} matching \""),
+                    view.filter.text.clone(),
+                    "\"".into(),
+                ),
+                (
+                    format!("Groups {shown}/{all} \""),
+                    view.filter.text.clone(),
+                    "\"".into(),
+                ),
+            ],
+            (None, true) => vec![(format!("Groups {all}"), String::new(), String::new())],
+        };
     let sorts = match view.sort {
         SortBy::Subject => vec![String::new()],
         sort => vec![format!(" · by {}", sort.name()), " · sorted".to_owned()],
@@ -51,14 +64,22 @@ fn title(view: &GroupsView, ctx: &Ctx, width: usize) -> String {
         0 => vec![String::new()],
         n => vec![format!(" · {n} picked"), format!(" · •{n}")],
     };
-    // The longest form that fits, shortening the picks, then the order, then the head.
+    // The longest form that fits, shortening the picks, then the order, then the head; the
+    // last head's words cut to fit.
     let mut last = String::new();
-    for head in &heads {
+    for (n, (before, words, after)) in heads.iter().enumerate() {
         for sort in &sorts {
             for pick in &picks {
-                last = format!(" {head}{sort}{pick} ");
-                if last.chars().count() <= width {
+                last = format!(" {before}{words}{after}{sort}{pick} ");
+                if last.width() <= width {
                     return last;
+                }
+                if n + 1 == heads.len() {
+                    let rest = format!(" {before}{after}{sort}{pick} ").width();
+                    if rest + 2 <= width && !words.is_empty() {
+                        let cut = fit_width(words, width - rest);
+                        last = format!(" {before}{cut}{after}{sort}{pick} ");
+                    }
                 }
             }
         }
@@ -173,9 +194,10 @@ fn draw_row(
         (Some(_), _) => (" (not read)".to_owned(), theme::tone(Tone::Bad)),
         (None, true) => (" (gone)".to_owned(), theme::tone(Tone::Dim)),
         (None, false) if g.suspended => (" (suspended)".to_owned(), theme::tone(Tone::Bad)),
-        (None, false) if g.join_requests > 0 => {
-            (format!(" ({} asking)", g.join_requests), row_style)
-        }
+        (None, false) if g.join_requests > 0 => (
+            asking(g, usize::from(subject_w.saturating_sub(1))),
+            row_style,
+        ),
         (None, false) => (String::new(), row_style),
     };
     put_label(
@@ -217,6 +239,23 @@ fn draw_row(
         let pending = format!("{:>3}{mark}", g.pending.min(999));
         put(buf, at + 5, y, &pending, 4, theme::tone(Tone::Warn));
     }
+}
+
+/// The join requests' tag in a label column `width` wide, the longest that leaves the subject
+/// whole: `(3 asking)`, `3 ask`, then `+3` (3 people want in); the subject keeps the room.
+fn asking(g: &GroupRow, width: usize) -> String {
+    let n = g.join_requests;
+    let name = g.label.to_string().width();
+    let forms = [
+        format!(" ({n} asking)"),
+        format!(" {n} ask"),
+        format!(" +{n}"),
+    ];
+    forms
+        .iter()
+        .find(|tag| name + tag.width() <= width)
+        .unwrap_or(&forms[2])
+        .clone()
 }
 
 fn empty_text(view: &GroupsView, ctx: &Ctx) -> (Tone, String) {

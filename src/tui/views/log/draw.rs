@@ -8,7 +8,7 @@ use crate::domain::when::clock;
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::Ctx;
-use crate::tui::widgets::{pane, placeholder, put, put_cut};
+use crate::tui::widgets::{pane, placeholder, put};
 
 use super::LogView;
 
@@ -37,7 +37,7 @@ pub fn draw(view: &LogView, ctx: &Ctx, buf: &mut Buffer) {
         let y = inner.y + n as u16;
         let x = put(buf, inner.x, y, &clock(line.at), 8, theme::tone(Tone::Dim));
         // A line cut here ends with `…`: Enter shows it whole.
-        put_cut(
+        put(
             buf,
             x + 1,
             y,

@@ -1,8 +1,8 @@
 //! What an engine event says in the log: one line (or a few, for a run's end) with a tone,
 //! every server string made safe and every group named by its subject.
 
-use crate::domain::OperationState;
 use crate::domain::text::sanitize;
+use crate::domain::{OperationKind, OperationState};
 use crate::engine::{Event, RequestInfo, Summary};
 use crate::tui::model::Mirror;
 use crate::tui::text::{Line, Tone};
@@ -18,6 +18,22 @@ fn group(mirror: &Mirror, id: &str) -> String {
     } else {
         mirror.label(id)
     }
+}
+
+/// A change in a few words, whom or what it names first and then its group: `add +1212… in
+/// Book Club`; a create by the subject it carries (`create "Spring cohort"`), for the group it
+/// made has no name in the mirror yet.
+fn change(mirror: &Mirror, kind: OperationKind, group_id: &str, detail: &str) -> String {
+    let detail = sanitize(detail);
+    let what = if detail.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind} {detail}")
+    };
+    if kind == OperationKind::Create {
+        return what;
+    }
+    format!("{what} in {}", group(mirror, group_id))
 }
 
 fn request(mirror: &Mirror, r: &RequestInfo) -> String {
@@ -132,11 +148,12 @@ pub fn lines(mirror: &Mirror, event: &Event, retry: &str) -> Vec<Line> {
         Event::Outcome {
             op,
             group_id,
-            participant,
             kind,
+            detail,
             state: outcome,
             code,
             message,
+            ..
         } => {
             let tone = match outcome {
                 OperationState::Confirmed => Tone::Good,
@@ -151,13 +168,13 @@ pub fn lines(mirror: &Mirror, event: &Event, retry: &str) -> Vec<Line> {
                 (None, Some(m)) => format!(": {}", sanitize(m)),
                 (None, None) => String::new(),
             };
-            let who = if participant.is_empty() {
-                String::new()
-            } else {
-                format!(" {}", sanitize(participant))
-            };
-            let group = group(mirror, group_id);
-            one(tone, format!("{outcome} {op} {kind}{who} in {group}{why}"))
+            one(
+                tone,
+                format!(
+                    "{outcome} {op} {}{why}",
+                    change(mirror, *kind, group_id, detail)
+                ),
+            )
         }
         Event::Fetched { result: Err(e), .. } => one(
             Tone::Warn,
@@ -223,7 +240,6 @@ pub fn refused(summary: &Summary) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::OperationKind;
 
     fn planned(kind: OperationKind, group: &str, who: &[&str]) -> String {
         let event = Event::BatchPlanned {

@@ -53,28 +53,37 @@ fn rows(area: Rect) -> usize {
 }
 
 impl LogView {
-    /// Appends a line at `at`; a log moved away from the newest line keeps showing (and
-    /// pointing at) the same lines.
+    /// Puts a line stamped `at` in its place in time (after the lines of the same time); a
+    /// log moved away from the newest line keeps showing (and pointing at) the same lines.
     pub fn push(&mut self, at: i64, line: Line) {
         self.push_with(at, line, Vec::new());
     }
 
-    /// Appends a line with its detail.
+    /// [`LogView::push`] with the line's detail.
     pub fn push_with(&mut self, at: i64, line: Line, detail: Vec<Line>) {
-        if self.lines.len() == LOG_CAPACITY {
+        // Lines come from the engine, the operator's own steps and webhook events (stamped
+        // when they happened, which may be before lines already shown): each goes where its
+        // time puts it, so the log reads in the order things happened.
+        let place = self.lines.partition_point(|l| l.at <= at);
+        self.lines.insert(
+            place,
+            LogLine {
+                at,
+                tone: line.tone,
+                text: line.text,
+                detail,
+            },
+        );
+        // Counted from the newest: the lines newer than the new one.
+        let newer = self.lines.len() - 1 - place;
+        if self.lines.len() > LOG_CAPACITY {
             self.lines.pop_front();
         }
-        self.lines.push_back(LogLine {
-            at,
-            tone: line.tone,
-            text: line.text,
-            detail,
-        });
         let last = self.lines.len().saturating_sub(1);
-        if self.scroll > 0 {
+        if self.scroll > 0 && newer <= self.scroll {
             self.scroll = (self.scroll + 1).min(last);
         }
-        if self.cursor > 0 {
+        if self.cursor > 0 && newer <= self.cursor {
             self.cursor = (self.cursor + 1).min(last);
         }
     }

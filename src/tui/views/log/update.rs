@@ -1,6 +1,7 @@
 //! The log view's update: the cursor, the detail of a line, and a line (or a few) for each
 //! engine event.
 
+use crate::domain::text::sanitize;
 use crate::domain::when::rfc3339;
 use crate::present::event_sentence;
 use crate::tui::action::Action;
@@ -48,7 +49,7 @@ pub fn update(view: &mut LogView, ctx: &Ctx, msg: &ViewMsg) -> Vec<Reply> {
             for record in records {
                 let at = record.event.at.unwrap_or(record.received_at);
                 let line = event_sentence(&record.event, &record.effects, |g| ctx.mirror.label(g));
-                view.push(at, line);
+                view.push_with(at, line, webhook_detail(ctx, record));
             }
         }
         _ => {}
@@ -70,4 +71,23 @@ fn open(view: &LogView) -> Vec<Reply> {
         lines.extend(line.detail.iter().cloned());
     }
     vec![Reply::Popup(TextPopup::new("Log line", lines))]
+}
+
+/// What a webhook event's line leaves out: its group by name and id, when it came, what it
+/// settled, its request id.
+fn webhook_detail(ctx: &Ctx, record: &crate::store::EventRecord) -> Vec<Line> {
+    let row = |tone, name: &str, value: String| Line::new(tone, format!("{name:<9}{value}"));
+    let mut lines = Vec::new();
+    if let Some(id) = record.event.group_id.as_deref() {
+        let name = format!("{} ({})", ctx.mirror.label(id), sanitize(id));
+        lines.push(row(Tone::Plain, "group", name));
+    }
+    lines.push(row(Tone::Dim, "received", rfc3339(record.received_at)));
+    if let Some(id) = record.event.request_id.as_deref() {
+        lines.push(row(Tone::Dim, "request", sanitize(id)));
+    }
+    if let Some(settled) = crate::present::settled_text(&record.effects) {
+        lines.push(row(Tone::Info, "settled", settled));
+    }
+    lines
 }

@@ -10,51 +10,25 @@ use crate::tui::action::Action;
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::Ctx;
-use crate::tui::widgets::{pane, placeholder, put_cut};
+use crate::tui::widgets::{pane, placeholder, put, title, wrap};
 
-use super::RequestsView;
+use super::{RequestsDetail, RequestsView};
 
-pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
-    let area = ctx.area;
-    if area.height < 3 || area.width < 4 {
-        return;
-    }
-    ratatui::widgets::Widget::render(ratatui::widgets::Clear, area, buf);
-    let Some(d) = &view.detail else {
-        let inner = pane(buf, area, " Join requests ", ctx.focused);
-        placeholder(buf, inner, "Reading…");
-        return;
-    };
-    let title = format!(" {} · link and join requests ", ctx.mirror.label(&d.id));
-    let inner = pane(buf, area, &title, ctx.focused);
-    let (x, w) = (inner.x + 1, inner.width.saturating_sub(2));
-    let mut y = inner.y;
-    let bottom = inner.y + inner.height;
-    let mut line = |y: &mut u16, text: &str, tone: Tone| {
-        if *y < bottom {
-            put_cut(buf, x, *y, text, w, theme::tone(tone));
-            *y += 1;
-        }
-    };
-    let keys = format!(
-        "{} copy · {} reset",
-        ctx.keymap.keys_text(Action::CopyLink),
-        ctx.keymap.keys_text(Action::ResetLink)
-    );
-    match &d.invite_link {
+/// Rows a setting takes at most (the detail on Enter shows it all).
+const SETTING_ROWS: usize = 3;
+
+/// The group's settings as the view shows them: each a label, its value and a tone.
+pub fn settings(d: &RequestsDetail) -> Vec<(&'static str, String, Tone)> {
+    let link = match &d.invite_link {
         Some(link) => {
             let read = d
                 .invite_link_read_at
                 .map(|t| format!(" (read {})", crate::domain::when::clock(t)))
                 .unwrap_or_default();
-            line(&mut y, &format!("Link  {link}{read}"), Tone::Plain);
-            line(&mut y, &format!("      {keys}"), Tone::Dim);
+            (format!("{link}{read}"), Tone::Plain)
         }
-        None => {
-            line(&mut y, "Link  not read yet (reading…)", Tone::Dim);
-            line(&mut y, &format!("      {keys}"), Tone::Dim);
-        }
-    }
+        None => ("not read yet (reading…)".to_owned(), Tone::Dim),
+    };
     let mode = match d.mode {
         Some(JoinApprovalMode::ApprovalRequired) => "approval required: people ask, you approve",
         Some(JoinApprovalMode::AutoApprove) => "auto approve: the link lets people in",
@@ -67,24 +41,78 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
     } else {
         ""
     };
-    line(
-        &mut y,
-        &format!(
-            "Joins {mode} · {}/{MAX_GROUP_MEMBERS} members{state}",
-            d.member_count
-        ),
-        if d.suspended || d.gone {
-            Tone::Bad
-        } else {
-            Tone::Plain
-        },
+    let joins = format!(
+        "{mode} · {}/{MAX_GROUP_MEMBERS} members{state}",
+        d.member_count
     );
     let about = d
         .description
         .as_deref()
         .filter(|t| !t.is_empty())
         .unwrap_or("(no description)");
-    line(&mut y, &format!("About {about}"), Tone::Dim);
+    vec![
+        ("Link", link.0, link.1),
+        (
+            "Joins",
+            joins,
+            if d.suspended || d.gone {
+                Tone::Bad
+            } else {
+                Tone::Plain
+            },
+        ),
+        ("About", about.to_owned(), Tone::Dim),
+    ]
+}
+
+pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
+    let area = ctx.area;
+    if area.height < 3 || area.width < 4 {
+        return;
+    }
+    ratatui::widgets::Widget::render(ratatui::widgets::Clear, area, buf);
+    let Some(d) = &view.detail else {
+        let inner = pane(buf, area, " Join requests ", ctx.focused);
+        placeholder(buf, inner, "Reading…");
+        return;
+    };
+    let title = title(
+        &ctx.mirror.label(&d.id),
+        " · link and join requests",
+        area.width,
+    );
+    let inner = pane(buf, area, &title, ctx.focused);
+    let (x, w) = (inner.x + 1, inner.width.saturating_sub(2));
+    let mut y = inner.y;
+    let bottom = inner.y + inner.height;
+    let mut line = |y: &mut u16, text: &str, tone: Tone| {
+        if *y < bottom {
+            put(buf, x, *y, text, w, theme::tone(tone));
+            *y += 1;
+        }
+    };
+    let keys = format!(
+        "{} copy · {} reset · {} all of it",
+        ctx.keymap.keys_text(Action::CopyLink),
+        ctx.keymap.keys_text(Action::ResetLink),
+        ctx.keymap.keys_text(Action::Open)
+    );
+    // Each setting whole: its value wrapped under itself (a link is read, and typed, whole).
+    for (label, value, tone) in settings(d) {
+        let rows = wrap(&value, usize::from(w.saturating_sub(6)));
+        for (n, row) in rows.iter().enumerate().take(SETTING_ROWS) {
+            let head = if n == 0 { label } else { "" };
+            let mut text = format!("{head:<6}{}", row.trim_start());
+            if n + 1 == SETTING_ROWS && rows.len() > SETTING_ROWS {
+                // A long description: the rest is one key away.
+                text.push_str(" …");
+            }
+            line(&mut y, &text, tone);
+        }
+        if label == "Link" {
+            line(&mut y, &format!("      {keys}"), Tone::Dim);
+        }
+    }
     let picked = if view.picked.is_empty() {
         String::new()
     } else {
@@ -100,7 +128,12 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
         return;
     }
     let rows = usize::from(bottom.saturating_sub(y));
-    let first = view.cursor.offset.min(d.requests.len());
+    // The cursor's request in view, however many rows the settings took.
+    let first = view
+        .cursor
+        .offset
+        .max((view.cursor.index + 1).saturating_sub(rows))
+        .min(d.requests.len());
     let shown: Vec<(usize, &crate::store::StoredJoinRequest, String)> = d
         .requests
         .iter()
@@ -133,7 +166,7 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
         } else {
             Default::default()
         };
-        put_cut(buf, x, y, &text, w, style);
+        put(buf, x, y, &text, w, style);
         if i == view.cursor.index {
             buf.set_style(
                 Rect::new(inner.x, y, inner.width, 1),

@@ -80,6 +80,10 @@ impl View for RequestsView {
     fn commands(&self) -> Vec<Hint> {
         let mut hints: Vec<Hint> = MOVES.iter().map(|a| a.hint()).collect();
         hints.extend([
+            Hint {
+                text: "the whole of the invite link, the settings and the request under the cursor",
+                ..Action::Open.hint()
+            },
             Action::Select.hint(),
             Action::Approve.hint(),
             Action::Reject.hint(),

@@ -2,11 +2,13 @@
 //! confirm), closing, and following the selected group and the store.
 
 use crate::domain::JoinRequestRef;
+use crate::domain::text::sanitize;
 use crate::engine::Event;
 use crate::tui::action::Action;
 use crate::tui::intent::Intent;
 use crate::tui::msg::{Effect, Loaded};
-use crate::tui::text::Tone;
+use crate::tui::overlays::TextPopup;
+use crate::tui::text::{Line, Tone};
 use crate::tui::views::cursor::delta;
 use crate::tui::views::{Broadcast, Ctx, Pane, Reply, ViewMsg};
 
@@ -81,9 +83,57 @@ fn act(view: &mut RequestsView, ctx: &Ctx, action: Action) -> Vec<Reply> {
             Vec::new()
         }
         Action::Approve | Action::Reject => decide(view, ctx, action == Action::Approve),
+        Action::Open => open(view, ctx),
         Action::JoinRequests => vec![Reply::Focus(Pane::Group)],
         _ => Vec::new(),
     }
+}
+
+/// The whole of the group's link and settings, and the request under the cursor, in a popup.
+fn open(view: &RequestsView, ctx: &Ctx) -> Vec<Reply> {
+    let Some(d) = &view.detail else {
+        return vec![Reply::notice(Tone::Warn, "no group selected")];
+    };
+    let mut lines = vec![Line::new(
+        Tone::Plain,
+        format!(
+            "{:<8}{} ({})",
+            "Group",
+            ctx.mirror.label(&d.id),
+            sanitize(&d.id)
+        ),
+    )];
+    lines.extend(
+        super::draw::settings(d)
+            .into_iter()
+            .map(|(label, value, tone)| Line::new(tone, format!("{label:<8}{value}"))),
+    );
+    if let Some(r) = d.requests.get(view.cursor.index) {
+        lines.push(Line::new(Tone::Plain, String::new()));
+        lines.push(Line::new(
+            Tone::Info,
+            format!("{:<8}{}", "Asker", sanitize(&r.label())),
+        ));
+        lines.push(Line::new(
+            Tone::Dim,
+            format!("{:<8}{}", "Request", sanitize(&r.join_request_id)),
+        ));
+        if let Some(t) = r.created_at {
+            lines.push(Line::new(
+                Tone::Dim,
+                format!("{:<8}{}", "Asked", crate::domain::when::rfc3339(t)),
+            ));
+        }
+    }
+    let copy = ctx.keymap.keys_text(Action::CopyLink);
+    lines.push(Line::new(
+        Tone::Dim,
+        format!("{copy} copies the link once this is closed"),
+    ));
+    vec![Reply::Popup(TextPopup::new(
+        "Invite link and settings",
+        lines,
+    ))]
 }
 
 /// Asks to approve or reject the picked requests, or every one shown when none is picked.

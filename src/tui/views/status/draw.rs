@@ -12,6 +12,7 @@ use crate::tui::shared::Work;
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::Ctx;
+use crate::tui::widgets::put_line;
 
 use super::StatusView;
 
@@ -52,8 +53,9 @@ pub fn draw(view: &StatusView, ctx: &Ctx, buf: &mut Buffer) {
     // First line: whose groups, and the queue.
     let pending = count(OperationState::Pending);
     let mut parts = vec![
-        (0, vec![Span::styled(" wa-groups", theme::header())]),
-        (3, vec![Span::raw(format!(" {}", ctx.account))]),
+        // Whose groups these are always shows; the app's own name is the first to go.
+        (3, vec![Span::styled(" wa-groups", theme::header())]),
+        (0, vec![Span::raw(format!(" {}", ctx.account))]),
         (
             0,
             vec![
@@ -93,7 +95,7 @@ pub fn draw(view: &StatusView, ctx: &Ctx, buf: &mut Buffer) {
             count(OperationState::Confirmed)
         ))],
     ));
-    buf.set_line(area.x, area.y, &fit(parts, area.width), area.width);
+    put_line(buf, area.x, area.y, &fit(parts, area.width), area.width);
     if area.height < 2 {
         return;
     }
@@ -167,5 +169,5 @@ pub fn draw(view: &StatusView, ctx: &Ctx, buf: &mut Buffer) {
             }),
         ],
     ));
-    buf.set_line(area.x, area.y + 1, &fit(parts, area.width), area.width);
+    put_line(buf, area.x, area.y + 1, &fit(parts, area.width), area.width);
 }
