@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde_json::json;
 
+use super::file_input::{import_failure, print_encoding};
 use super::group_arg::{self, names};
 use super::local::{open, store_failure};
 use super::users::parse_users;
@@ -17,7 +18,7 @@ use crate::domain::text::sanitize;
 use crate::domain::when::ago;
 use crate::domain::{GroupNames, OpSpec, OperationKind, OperationState};
 use crate::exit::{Failure, Outcome};
-use crate::import::{self, ImportError, ImportReport, ImportTo, LineNote, OnBadLines};
+use crate::import::{self, ImportReport, ImportTo, LineNote, OnBadLines};
 use crate::present::columns;
 use crate::store::{DropScope, EnqueueReport, OpId, OperationFilter, now_ms};
 
@@ -110,50 +111,6 @@ async fn import_file(settings: &Settings, args: ImportArgs) -> Result<Outcome, F
             e,
             "nothing was imported (fix them, or --skip-invalid imports the good lines)",
         )),
-    }
-}
-
-/// Says which encoding a file was read in, when it was not UTF-8: on stdout with the result,
-/// on stderr with the bad lines.
-fn print_encoding(name: &str, encoding: Option<&str>, to_stderr: bool) {
-    if let Some(encoding) = encoding {
-        let line = format!("{name}: read as {encoding} (the file is not UTF-8)");
-        if to_stderr {
-            eprintln!("{line}");
-        } else {
-            println!("{line}");
-        }
-    }
-}
-
-/// A file that stored nothing: every problem as `FILE:LINE: reason` (the one format of every
-/// file read, `import::located`); several bad lines are listed on stderr and counted in the
-/// last line, with `then` (what to do about them).
-fn import_failure(name: &str, e: ImportError, then: &str) -> Failure {
-    let mut lines = import::located(name, &e);
-    match e {
-        ImportError::Invalid {
-            bad,
-            bad_more,
-            encoding,
-        } => {
-            print_encoding(name, encoding, true);
-            for line in &lines {
-                eprintln!("{line}");
-            }
-            Failure::input(format!(
-                "{name}: {} bad line(s): {then}",
-                bad.len() + bad_more,
-            ))
-        }
-        _ if lines.len() == 1 => Failure::input(lines.remove(0)),
-        _ => {
-            let last = lines.pop().unwrap_or_default();
-            for line in &lines {
-                eprintln!("{line}");
-            }
-            Failure::input(last)
-        }
     }
 }
 
