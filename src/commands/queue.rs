@@ -185,12 +185,9 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
     // Each column as wide as its longest cell, within bounds: the group's label (a subject,
     // with the id's ending where two groups share it) and the participant shown (a phone, a
     // BSUID, a username).
-    let groups: Vec<String> = ops
-        .iter()
-        .map(|op| names.label(op.spec.group_text()))
-        .collect();
+    // A create is named by the subject it asks for until the mirror knows its group.
+    let groups: Vec<String> = ops.iter().map(|op| names.label_of(&op.spec)).collect();
     let group_width = columns::width("GROUP", groups.iter().map(String::as_str), 5, 40);
-    // A create has no group yet: its subject is in the change's own column.
     let labels: Vec<String> = ops.iter().map(|op| op.spec.detail()).collect();
     let width = columns::width("WHO / WHAT", labels.iter().map(String::as_str), 16, 48);
     let action_width = columns::width("ACTION", ops.iter().map(|op| op.kind().as_str()), 6, 16);

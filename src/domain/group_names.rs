@@ -245,6 +245,17 @@ impl GroupNames {
         self.parts(id).to_string()
     }
 
+    /// The group a change is for, as [`GroupNames::label`] names it; a create's group the
+    /// mirror does not know (yet), or has none yet, by the subject the create asks for, never
+    /// by its id.
+    pub fn label_of(&self, spec: &super::OpSpec) -> String {
+        match (spec, spec.group()) {
+            (_, Some(g)) if self.knows(g) => self.label(g),
+            (super::OpSpec::Create { new, .. }, _) => sanitize(&new.subject),
+            (_, g) => self.label(g.unwrap_or_default()),
+        }
+    }
+
     /// The group `text` names: an id the mirror knows, a label as [`GroupNames::label`]
     /// writes it, the subject of exactly one group (in any case; live groups before gone
     /// ones), or else an id the mirror does not know yet. A subject several groups share is
@@ -445,6 +456,31 @@ mod tests {
         assert!(err.to_string().contains("did you mean"), "{err}");
         // Ids nowhere near a subject stay ids the mirror does not know yet.
         assert_eq!(n.resolve("Z3JwXzAwMQ"), Ok("Z3JwXzAwMQ".into()));
+    }
+
+    #[test]
+    fn a_create_is_named_by_its_subject_until_the_mirror_knows_its_group() {
+        use crate::domain::{NewGroup, OpSpec};
+        let create = |group: Option<&str>| OpSpec::Create {
+            group: group.map(str::to_owned),
+            new: NewGroup {
+                subject: "Spring Cohort".into(),
+                description: None,
+                join_approval_mode: Default::default(),
+            },
+        };
+        let n = names();
+        assert_eq!(n.label_of(&create(None)), "Spring Cohort");
+        assert_eq!(n.label_of(&create(Some("Z3JwXzAwMQ"))), "Spring Cohort");
+        assert_eq!(
+            n.label_of(&create(Some("Y2FwaV9ncm91cDoxOjMzMzMzMw"))),
+            "Book Club",
+            "the mirror's name once it has the group"
+        );
+        let delete = OpSpec::Delete {
+            group: "Z3JwXzAwMQ".into(),
+        };
+        assert_eq!(n.label_of(&delete), "Z3JwXzAwMQ");
     }
 
     #[test]

@@ -167,9 +167,14 @@ pub fn event_detail(event: &Event, label: impl Fn(&str) -> String) -> Vec<Line> 
                 state_tone(*state),
                 "change",
                 format!(
-                    "{op} {kind} {} in {}: {state}",
-                    sanitize(participant),
-                    label(group_id)
+                    "{}: {state}",
+                    super::words([
+                        op.to_string().as_str(),
+                        kind.as_str(),
+                        &sanitize(participant),
+                        "in",
+                        &label(group_id)
+                    ])
                 ),
             );
             push(Tone::Dim, "group", sanitize(group_id));
