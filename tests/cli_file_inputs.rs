@@ -252,3 +252,38 @@ async fn a_misspelled_subject_is_offered_the_closest_on_every_path() {
     assert_eq!(queue_len(&sb, h).await, 0, "nothing queued");
     sb.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn saved_webhook_bodies_are_refused_the_same_way() {
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let db = h.join("store.db");
+    let db = db.to_str().expect("path").to_owned();
+    let env = [("WA_GROUPS_DB", db)];
+    let ingest = |text: &'static str| {
+        let path = h.join("saved.jsonl");
+        std::fs::write(&path, text).expect("write");
+        let path = path.to_str().expect("path").to_owned();
+        let env = env.clone();
+        async move {
+            let out = common::run_env(h, &["webhook", "ingest", &path], &env).await;
+            (path, out)
+        }
+    };
+    // Nothing in it (a BOM, CRLF and blank lines are no body): an input error, as for a CSV.
+    let (path, out) = ingest("\u{feff}\r\n  \r\n").await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        out.stderr.trim_end(),
+        format!("wa-groups: {path}: nothing to ingest: no webhook body was found")
+    );
+    // A bad body is named by its line, counting the blank ones.
+    let (path, out) = ingest("\u{feff}\r\n\r\n{\"object\": \r\n").await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with(&format!("{path}:3: ")),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("nothing was stored"), "{}", out.stderr);
+}
