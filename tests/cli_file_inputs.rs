@@ -232,6 +232,23 @@ async fn a_misspelled_subject_is_offered_the_closest_on_every_path() {
         "{}",
         out.stderr
     );
+    // An id nowhere near a subject is taken, as a group not read yet, and said so.
+    let out = run(
+        &sb,
+        h,
+        &["queue", "add", "--group", "Z3JwXzAwMQ", "+12025550143"],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "note: --group: no group of the mirror has the id or subject \"Z3JwXzAwMQ\"; it is taken as the id of a group not read yet"
+        ),
+        "{}",
+        out.stderr
+    );
+    let dropped = run(&sb, h, &["queue", "drop", "--all", "--yes"]).await;
+    assert_eq!(dropped.code, 0, "{}", dropped.stderr);
     // In a CSV cell: the same words on the cell's line.
     let path = h.join("changes.csv");
     std::fs::write(

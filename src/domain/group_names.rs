@@ -212,6 +212,11 @@ impl GroupNames {
             .collect()
     }
 
+    /// Whether the mirror knows no group at all.
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
     /// Whether the mirror knows the group.
     pub fn knows(&self, id: &str) -> bool {
         self.by_id.contains_key(id)
