@@ -29,6 +29,15 @@ async fn join_requests_name_their_group_by_its_label_never_its_id() {
     assert!(lines[1].contains("+12122000402"), "{}", lines[1]);
     assert!(!out.stdout.contains(&asked), "no bare id: {}", out.stdout);
 
+    // The log tells the read of its join requests from a read of the group.
+    let log = run(&sb, h, &["log"]).await;
+    assert!(
+        log.stdout
+            .contains(&format!("GET    {label} join_requests  200")),
+        "{}",
+        log.stdout
+    );
+
     let json = run(&sb, h, &["requests", "list", "--json"]).await;
     let list: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
     assert_eq!(list[0]["group"], asked.as_str());

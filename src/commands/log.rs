@@ -151,7 +151,9 @@ pub async fn run(settings: &Settings, args: LogArgs) -> Result<Outcome, Failure>
 fn exchange_line(e: &Exchange, group: &impl Fn(&str) -> String) -> String {
     let what = match (&e.group_id, e.participants.is_empty()) {
         (Some(g), false) => format!("{}  {}", group(g), sanitize(&e.participants)),
-        (Some(g), true) => group(g),
+        // What of the group a request without participants was about (`join_requests`,
+        // `invite_link`), so a read of the group and of its join requests tell apart.
+        (Some(g), true) => present::words([group(g).as_str(), &sanitize(part_of(&e.path, g))]),
         (None, _) => sanitize(&e.path),
     };
     let status = e
@@ -177,6 +179,15 @@ fn exchange_line(e: &Exchange, group: &impl Fn(&str) -> String) -> String {
         e.method,
         e.duration_ms
     )
+}
+
+/// The part of the group a path names after the group's id (`join_requests` in
+/// `/v23.0/ID/join_requests`), empty for the group itself.
+fn part_of<'a>(path: &'a str, group: &str) -> &'a str {
+    path.split('/')
+        .skip_while(|segment| *segment != group)
+        .nth(1)
+        .unwrap_or_default()
 }
 
 /// `TIME  failed    add    +1… in Book Club: 131203 message  request R`; a change about no
@@ -305,4 +316,17 @@ fn write_json(
         "{}",
         serde_json::to_string_pretty(&value).unwrap_or_default()
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::part_of;
+
+    #[test]
+    fn the_part_of_a_group_a_path_names() {
+        assert_eq!(part_of("/v23.0/G1/join_requests", "G1"), "join_requests");
+        assert_eq!(part_of("/v23.0/G1/invite_link", "G1"), "invite_link");
+        assert_eq!(part_of("/v23.0/G1", "G1"), "");
+        assert_eq!(part_of("/v23.0/100/groups", "G1"), "");
+    }
 }
