@@ -58,3 +58,28 @@ async fn every_help_reads_whole_at_80_columns() {
     // and requests: a list that stops short would hide commands from this test.
     assert!(seen >= 30, "only {seen} helps were found");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_command_line_shows_the_commands_own_usage_not_the_environments_options() {
+    let home = tempfile::tempdir().expect("home");
+    // As the sandbox tells an operator to set them.
+    let env = [
+        ("WA_BASE_URL", "http://127.0.0.1:9".to_owned()),
+        ("WA_PHONE_NUMBER_ID", "100000000000001".to_owned()),
+        (
+            "WA_GROUPS_DB",
+            home.path().join("x.db").display().to_string(),
+        ),
+    ];
+    let out = run_env(home.path(), &["queue", "add", "+12025550143"], &env).await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("Usage: wa-groups queue add [OPTIONS] --group <GROUP> <USER>..."),
+        "{}",
+        out.stderr
+    );
+    for noise in ["--base-url", "--phone-number-id", "--db"] {
+        assert!(!out.stderr.contains(noise), "{noise}: {}", out.stderr);
+    }
+}
