@@ -222,7 +222,8 @@ pub struct SyncTargetArgs {
     /// Print the difference only; queue nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Queue the removals even when there are more than a few (they are listed first)
+    /// Queue the removals even when there are more than 8, a group's worth (they are listed
+    /// first)
     #[arg(long, short = 'y')]
     pub yes: bool,
 }
@@ -278,9 +279,9 @@ pub struct LogArgs {
     /// Every exchange and outcome as JSON
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
-    /// One row per participant outcome:
-    /// time,group,subject,participant,action,result,code,message,request_id,username
-    /// (participant: the phone number, or the BSUID when the phone is not known)
+    /// One row per participant outcome, with the columns time, group, subject, participant,
+    /// action, result, code, message, request_id, username (participant: the phone number, or
+    /// the BSUID when the phone is not known)
     #[arg(long)]
     pub csv: bool,
     /// Only this group (its id, or its subject when no other group has it)

@@ -2,14 +2,13 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use wa_groups::cli::Cli;
 
 fn main() -> ExitCode {
     if let Err(e) = color_eyre::install() {
         eprintln!("wa-groups: cannot install the error reporter: {e}");
     }
-    let cli = Cli::parse();
+    let cli = wa_groups::args::parse();
     quiet_on_a_closed_pipe(&cli);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -7,16 +7,8 @@ mod common;
 
 use std::path::Path;
 
-use common::{Run, run};
-use wa_groups::sandbox::{self, Faults, Sandbox, SandboxConfig, User};
-
-fn user(phone: &str) -> User<'_> {
-    User {
-        phone,
-        username: None,
-        hide_phone: None,
-    }
-}
+use common::{Run, by_subject, create_now, run, user};
+use wa_groups::sandbox::{self, Faults, Sandbox, SandboxConfig};
 
 async fn sandbox(seed: u64) -> Sandbox {
     sandbox::start(SandboxConfig {
@@ -34,13 +26,6 @@ async fn sandbox(seed: u64) -> Sandbox {
 async fn create_from(sb: &Sandbox, home: &Path, file: &Path) -> Run {
     let file = file.to_str().expect("path");
     run(sb, home, &["groups", "create", "--from", file, "--now"]).await
-}
-
-fn by_subject(sb: &Sandbox, subject: &str) -> Vec<String> {
-    sb.group_ids()
-        .into_iter()
-        .filter(|g| sb.subject(g).as_deref() == Some(subject))
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -270,21 +255,7 @@ async fn approvals_past_a_groups_room_are_held_not_sent() {
     let sb = sandbox(23).await;
     let home = tempfile::tempdir().expect("home");
     let h = home.path();
-    let made = run(
-        &sb,
-        h,
-        &[
-            "groups",
-            "create",
-            "--subject",
-            "Full soon",
-            "--approval",
-            "--now",
-        ],
-    )
-    .await;
-    assert_eq!(made.code, 0, "{}", made.stderr);
-    let group = by_subject(&sb, "Full soon").pop().expect("created");
+    let (group, _) = create_now(&sb, h, "Full soon", true).await;
     let six: Vec<String> = (1..=6).map(|n| format!("+1212200050{n}")).collect();
     let mut add = vec!["participants", "add", "--group", &group];
     add.extend(six.iter().map(String::as_str));

@@ -37,6 +37,7 @@ pub async fn run(settings: &Settings, args: EventsArgs) -> Result<Outcome, Failu
                     "field": r.event.field.as_str(),
                     "type": r.event.kind.as_str(),
                     "group": r.event.group_id,
+                    "subject": r.event.group_id.as_deref().and_then(|g| names.subject(g)),
                     "request_id": r.event.request_id,
                     "text": line.text,
                     "event": r.event,
@@ -53,24 +54,8 @@ pub async fn run(settings: &Settings, args: EventsArgs) -> Result<Outcome, Failu
         println!("no events received (wa-groups webhook serve receives them)");
         return Ok(Outcome::Done);
     }
-    let mut subjects = std::collections::HashMap::new();
-    for r in &records {
-        if let Some(id) = &r.event.group_id
-            && !subjects.contains_key(id)
-        {
-            let subject = store
-                .group(id)
-                .await
-                .map_err(store_failure)?
-                .map(|g| g.subject)
-                .filter(|s| !s.is_empty());
-            subjects.insert(id.clone(), subject);
-        }
-    }
-    let name = |id: &str| match subjects.get(id).cloned().flatten() {
-        Some(subject) => format!("\"{}\" ({})", sanitize(&subject), sanitize(id)),
-        None => sanitize(id),
-    };
+    // Groups named as everywhere: the subject, with the id's ending where two share it.
+    let name = |id: &str| names.label(id);
     for r in &records {
         let at = r.event.at.unwrap_or(r.received_at);
         let line = crate::present::event_line(r, name);

@@ -23,10 +23,19 @@ pub async fn local_names(settings: &Settings) -> Result<GroupNames, Failure> {
 
 /// The group `text` names for the option `option` (`--group`): an input error (exit 2) when
 /// the subject is ambiguous (every candidate listed) or the text is neither a subject nor an id.
+/// A group id the mirror does not know (while it knows others) is taken, with a note on
+/// stderr: a group made since the last `groups sync`, or a mistake the server will name.
 pub fn resolve(names: &GroupNames, option: &str, text: &str) -> Result<String, Failure> {
-    names
+    let id = names
         .resolve(text)
-        .map_err(|e| Failure::input(format!("{option}: {e}")))
+        .map_err(|e| Failure::input(format!("{option}: {e}")))?;
+    if !names.knows(&id) && !names.is_empty() {
+        eprintln!(
+            "note: {option}: no group of the mirror has the id or subject \"{}\"; it is taken as the id of a group not read yet (`groups sync` reads new groups)",
+            crate::domain::text::sanitize(&id)
+        );
+    }
+    Ok(id)
 }
 
 /// The group of an option that may be left out.

@@ -66,7 +66,7 @@ async fn reads(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Failu
             let group = id.as_str();
             let Fetched::Group(info) = fetch(&session, Fetch::Group(group.to_owned()))
                 .await
-                .map_err(|e| fetch_failure(group, e))?
+                .map_err(|e| fetch_failure(&names.label(group), e))?
             else {
                 return Err(Failure::request("the engine read something else"));
             };

@@ -153,10 +153,12 @@ async fn now(
         ) {
             open += 1;
         }
-        let group = op
-            .group()
-            .map(|g| format!("{}: ", names.label(g)))
-            .unwrap_or_default();
+        // A create names its group by the subject it asked for (`create "Spring cohort"`), never
+        // by the id it was given (printed on stdout with its link).
+        let group = match (&op.spec, op.group()) {
+            (OpSpec::Create { .. }, _) | (_, None) => String::new(),
+            (_, Some(g)) => format!("{}: ", names.label(g)),
+        };
         eprintln!("{group}{}: {line}", op.spec.describe());
     }
     Ok((

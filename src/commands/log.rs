@@ -3,6 +3,8 @@
 //! Groups are named as everywhere (`GroupNames`), with the id beside the subject in JSON and
 //! CSV; times are RFC 3339 to the millisecond.
 
+use std::collections::HashMap;
+
 use serde_json::json;
 
 use super::csv_out::CsvOut;
@@ -12,9 +14,10 @@ use crate::cli::LogArgs;
 use crate::config::Settings;
 use crate::domain::text::sanitize;
 use crate::domain::when::{parse_moment, rfc3339};
-use crate::domain::{GroupNames, OperationState, Participant, UserId};
+use crate::domain::{GroupNames, OpSpec, OperationKind, OperationState, Participant, UserId};
 use crate::exit::{Failure, Outcome};
-use crate::store::{Exchange, Outcome as ParticipantOutcome, now_ms};
+use crate::present;
+use crate::store::{Exchange, OperationFilter, Outcome as ParticipantOutcome, now_ms};
 
 /// What the operator asked to see.
 #[derive(Default)]
@@ -98,8 +101,21 @@ pub async fn run(settings: &Settings, args: LogArgs) -> Result<Outcome, Failure>
         .map(|r| r.outcome)
         .filter(|o| filter.outcome(o))
         .collect();
+    let made = made_subjects(&store, &outcomes, &names).await?;
+    // A group as named everywhere; one a create made that the mirror does not know yet, by
+    // the subject the create asked for.
+    let group = |id: &str| match made.get(id) {
+        Some(subject) => sanitize(subject),
+        None => names.label(id),
+    };
+    let subject = |id: &str| {
+        names
+            .subject(id)
+            .map(str::to_owned)
+            .or_else(|| made.get(id).map(|s| sanitize(s)))
+    };
     if args.csv {
-        return write_csv(&outcomes, &names);
+        return write_csv(&outcomes, &subject);
     }
     let exchanges: Vec<Exchange> = store
         .exchanges()
@@ -110,14 +126,14 @@ pub async fn run(settings: &Settings, args: LogArgs) -> Result<Outcome, Failure>
         .filter(|e| filter.exchange(e))
         .collect();
     if args.json {
-        write_json(&exchanges, &outcomes, &names);
+        write_json(&exchanges, &outcomes, &subject);
         return Ok(Outcome::Done);
     }
     // In time order; an exchange before the outcomes it settled.
     let mut lines: Vec<(i64, u8, String)> = exchanges
         .iter()
-        .map(|e| (e.at, 0, exchange_line(e, &names)))
-        .chain(outcomes.iter().map(|o| (o.at, 1, outcome_line(o, &names))))
+        .map(|e| (e.at, 0, exchange_line(e, &group)))
+        .chain(outcomes.iter().map(|o| (o.at, 1, outcome_line(o, &group))))
         .collect();
     lines.sort_by_key(|(at, order, _)| (*at, *order));
     for (_, _, line) in &lines {
@@ -132,10 +148,12 @@ pub async fn run(settings: &Settings, args: LogArgs) -> Result<Outcome, Failure>
 }
 
 /// `TIME  POST   Book Club  +1…, +44…  206 code 131201  90 ms  request R: message`
-fn exchange_line(e: &Exchange, names: &GroupNames) -> String {
+fn exchange_line(e: &Exchange, group: &impl Fn(&str) -> String) -> String {
     let what = match (&e.group_id, e.participants.is_empty()) {
-        (Some(g), false) => format!("{}  {}", names.label(g), sanitize(&e.participants)),
-        (Some(g), true) => names.label(g),
+        (Some(g), false) => format!("{}  {}", group(g), sanitize(&e.participants)),
+        // What of the group a request without participants was about (`join_requests`,
+        // `invite_link`), so a read of the group and of its join requests tell apart.
+        (Some(g), true) => present::words([group(g).as_str(), &sanitize(part_of(&e.path, g))]),
         (None, _) => sanitize(&e.path),
     };
     let status = e
@@ -163,8 +181,18 @@ fn exchange_line(e: &Exchange, names: &GroupNames) -> String {
     )
 }
 
-/// `TIME  failed    add    +1…  in Book Club: 131203 message  request R`
-fn outcome_line(o: &ParticipantOutcome, names: &GroupNames) -> String {
+/// The part of the group a path names after the group's id (`join_requests` in
+/// `/v23.0/ID/join_requests`), empty for the group itself.
+fn part_of<'a>(path: &'a str, group: &str) -> &'a str {
+    path.split('/')
+        .skip_while(|segment| *segment != group)
+        .nth(1)
+        .unwrap_or_default()
+}
+
+/// `TIME  failed    add    +1… in Book Club: 131203 message  request R`; a change about no
+/// participant without the gap (`TIME  confirmed create in Spring Cohort`).
+fn outcome_line(o: &ParticipantOutcome, group: &impl Fn(&str) -> String) -> String {
     let why = match (o.code, o.message.as_deref()) {
         (Some(c), Some(m)) => format!(": {c} {}", sanitize(m)),
         (Some(c), None) => format!(": {c}"),
@@ -176,17 +204,59 @@ fn outcome_line(o: &ParticipantOutcome, names: &GroupNames) -> String {
         .as_deref()
         .map(|r| format!("  request {}", sanitize(r)))
         .unwrap_or_default();
+    let participant = sanitize(&o.participant);
+    // The action is padded to line up the participants after it; with none, it is not.
+    let action = if participant.is_empty() {
+        o.action.as_str().to_owned()
+    } else {
+        format!("{:<6}", o.action.as_str())
+    };
     format!(
-        "{}  {:<9} {:<6} {} in {}{why}{request}",
+        "{}  {:<9} {}{why}{request}",
         rfc3339(o.at),
         o.result.as_str(),
-        o.action.as_str(),
-        sanitize(&o.participant),
-        names.label(&o.group_id)
+        present::words([action.as_str(), &participant, "in", &group(&o.group_id)])
     )
 }
 
-fn write_csv(outcomes: &[ParticipantOutcome], names: &GroupNames) -> Result<Outcome, Failure> {
+/// The subjects of the groups the creates among `outcomes` made, where the mirror does not
+/// know them (yet): a group is named by the subject its create asked for, not by its id.
+async fn made_subjects(
+    store: &crate::store::AccountStore,
+    outcomes: &[ParticipantOutcome],
+    names: &GroupNames,
+) -> Result<HashMap<String, String>, Failure> {
+    let ids: Vec<_> = outcomes
+        .iter()
+        .filter(|o| o.action == OperationKind::Create && !names.knows(&o.group_id))
+        .filter_map(|o| o.operation_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ops = store
+        .operations(OperationFilter {
+            ids: Some(ids),
+            ..OperationFilter::default()
+        })
+        .await
+        .map_err(store_failure)?;
+    Ok(ops
+        .into_iter()
+        .filter_map(|op| match op.spec {
+            OpSpec::Create {
+                group: Some(group),
+                new,
+            } => Some((group, new.subject)),
+            _ => None,
+        })
+        .collect())
+}
+
+fn write_csv(
+    outcomes: &[ParticipantOutcome],
+    subject: &impl Fn(&str) -> Option<String>,
+) -> Result<Outcome, Failure> {
     let mut out = CsvOut::new(std::io::stdout().lock());
     out.row([
         "time",
@@ -202,10 +272,11 @@ fn write_csv(outcomes: &[ParticipantOutcome], names: &GroupNames) -> Result<Outc
     ])?;
     for o in outcomes {
         let code = o.code.map(|c| c.to_string()).unwrap_or_default();
+        let subject = subject(&o.group_id).unwrap_or_default();
         out.row([
             rfc3339(o.at).as_str(),
             &o.group_id,
-            names.subject(&o.group_id).unwrap_or(""),
+            &subject,
             &o.participant,
             o.action.as_str(),
             o.result.as_str(),
@@ -219,8 +290,12 @@ fn write_csv(outcomes: &[ParticipantOutcome], names: &GroupNames) -> Result<Outc
     Ok(Outcome::Done)
 }
 
-fn write_json(exchanges: &[Exchange], outcomes: &[ParticipantOutcome], names: &GroupNames) {
-    let subject = |g: Option<&str>| g.and_then(|g| names.subject(g));
+fn write_json(
+    exchanges: &[Exchange],
+    outcomes: &[ParticipantOutcome],
+    subject: &impl Fn(&str) -> Option<String>,
+) {
+    let subject = |g: Option<&str>| g.and_then(subject);
     let value = json!({
         "exchanges": exchanges.iter().map(|e| json!({
             "time": rfc3339(e.at), "method": e.method, "path": e.path,
@@ -241,4 +316,17 @@ fn write_json(exchanges: &[Exchange], outcomes: &[ParticipantOutcome], names: &G
         "{}",
         serde_json::to_string_pretty(&value).unwrap_or_default()
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::part_of;
+
+    #[test]
+    fn the_part_of_a_group_a_path_names() {
+        assert_eq!(part_of("/v23.0/G1/join_requests", "G1"), "join_requests");
+        assert_eq!(part_of("/v23.0/G1/invite_link", "G1"), "invite_link");
+        assert_eq!(part_of("/v23.0/G1", "G1"), "");
+        assert_eq!(part_of("/v23.0/100/groups", "G1"), "");
+    }
 }

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod events;
 mod exactly;
 pub mod export;
+mod file_input;
 pub mod group_arg;
 pub mod groups;
 mod interrupt;

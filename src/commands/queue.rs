@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde_json::json;
 
+use super::file_input::{import_failure, print_encoding};
 use super::group_arg::{self, names};
 use super::local::{open, store_failure};
 use super::users::parse_users;
@@ -17,7 +18,7 @@ use crate::domain::text::sanitize;
 use crate::domain::when::ago;
 use crate::domain::{GroupNames, OpSpec, OperationKind, OperationState};
 use crate::exit::{Failure, Outcome};
-use crate::import::{self, ImportError, ImportReport, ImportTo, LineNote, OnBadLines};
+use crate::import::{self, ImportReport, ImportTo, LineNote, OnBadLines};
 use crate::present::columns;
 use crate::store::{DropScope, EnqueueReport, OpId, OperationFilter, now_ms};
 
@@ -113,50 +114,6 @@ async fn import_file(settings: &Settings, args: ImportArgs) -> Result<Outcome, F
     }
 }
 
-/// Says which encoding a file was read in, when it was not UTF-8: on stdout with the result,
-/// on stderr with the bad lines.
-fn print_encoding(name: &str, encoding: Option<&str>, to_stderr: bool) {
-    if let Some(encoding) = encoding {
-        let line = format!("{name}: read as {encoding} (the file is not UTF-8)");
-        if to_stderr {
-            eprintln!("{line}");
-        } else {
-            println!("{line}");
-        }
-    }
-}
-
-/// A file that stored nothing: every problem as `FILE:LINE: reason` (the one format of every
-/// file read, `import::located`); several bad lines are listed on stderr and counted in the
-/// last line, with `then` (what to do about them).
-fn import_failure(name: &str, e: ImportError, then: &str) -> Failure {
-    let mut lines = import::located(name, &e);
-    match e {
-        ImportError::Invalid {
-            bad,
-            bad_more,
-            encoding,
-        } => {
-            print_encoding(name, encoding, true);
-            for line in &lines {
-                eprintln!("{line}");
-            }
-            Failure::input(format!(
-                "{name}: {} bad line(s): {then}",
-                bad.len() + bad_more,
-            ))
-        }
-        _ if lines.len() == 1 => Failure::input(lines.remove(0)),
-        _ => {
-            let last = lines.pop().unwrap_or_default();
-            for line in &lines {
-                eprintln!("{line}");
-            }
-            Failure::input(last)
-        }
-    }
-}
-
 fn print_notes(name: &str, notes: &[LineNote], more: usize) {
     for note in notes {
         eprintln!("{name}:{}: note: {}", note.line, note.note);
@@ -228,12 +185,9 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
     // Each column as wide as its longest cell, within bounds: the group's label (a subject,
     // with the id's ending where two groups share it) and the participant shown (a phone, a
     // BSUID, a username).
-    let groups: Vec<String> = ops
-        .iter()
-        .map(|op| names.label(op.spec.group_text()))
-        .collect();
+    // A create is named by the subject it asks for until the mirror knows its group.
+    let groups: Vec<String> = ops.iter().map(|op| names.label_of(&op.spec)).collect();
     let group_width = columns::width("GROUP", groups.iter().map(String::as_str), 5, 40);
-    // A create has no group yet: its subject is in the change's own column.
     let labels: Vec<String> = ops.iter().map(|op| op.spec.detail()).collect();
     let width = columns::width("WHO / WHAT", labels.iter().map(String::as_str), 16, 48);
     let action_width = columns::width("ACTION", ops.iter().map(|op| op.kind().as_str()), 6, 16);

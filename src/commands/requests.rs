@@ -44,6 +44,7 @@ fn print_unread(names: &GroupNames, unread: &[(String, String)]) {
 /// Reads the pending requests now (kept in the mirror); the groups that could not be read.
 async fn read(
     settings: &Settings,
+    names: &GroupNames,
     group: Option<&str>,
 ) -> Result<(Vec<StoredJoinRequest>, Vec<(String, String)>), Failure> {
     let session = Session::online(settings).await?;
@@ -51,7 +52,10 @@ async fn read(
     match fetch(&session, what).await {
         Ok(Fetched::JoinRequests { requests, unread }) => Ok((requests, unread)),
         Ok(_) => Err(Failure::request("the engine read something else")),
-        Err(e) => Err(fetch_failure(group.unwrap_or(""), e)),
+        Err(e) => Err(fetch_failure(
+            &group.map(|g| names.label(g)).unwrap_or_default(),
+            e,
+        )),
     }
 }
 
@@ -61,7 +65,7 @@ async fn list(
     group: Option<&str>,
     json: bool,
 ) -> Result<Outcome, Failure> {
-    let (requests, unread) = read(settings, group).await?;
+    let (requests, unread) = read(settings, names, group).await?;
     print_unread(names, &unread);
     if json {
         let list: Vec<_> = requests
@@ -83,7 +87,7 @@ async fn list(
             serde_json::to_string_pretty(&list).unwrap_or_default()
         );
     } else {
-        print_table(&requests);
+        print_table(&requests, names);
         eprintln!("{} pending join request(s)", requests.len());
     }
     Ok(if unread.is_empty() {
@@ -93,15 +97,18 @@ async fn list(
     })
 }
 
-/// The requests as a table, each column as wide as what it shows: the group and request ids
-/// whole (they are typed back to `requests approve|reject`), the asker as people are shown
-/// everywhere (cut past 48 characters), when they asked.
-fn print_table(requests: &[StoredJoinRequest]) {
+/// The requests as a table, each column as wide as what it shows: the group by its label (as
+/// everywhere; cut in its middle past 32 characters, so the ending that tells two groups of
+/// one subject apart stays; a group the mirror does not know by its id, whole), the request id
+/// whole (it is typed back to `requests
+/// approve|reject`), the asker as people are shown everywhere (cut past 48 characters), when
+/// they asked. The group's id is in `--json`.
+fn print_table(requests: &[StoredJoinRequest], names: &GroupNames) {
     let rows: Vec<[String; 4]> = requests
         .iter()
         .map(|r| {
             [
-                sanitize(&r.group_id),
+                names.label(&r.group_id),
                 sanitize(&r.join_request_id),
                 sanitize(&r.label()),
                 r.created_at
@@ -113,7 +120,22 @@ fn print_table(requests: &[StoredJoinRequest]) {
     let column = |i: usize, header: &str, min: usize, max: usize| {
         columns::width(header, rows.iter().map(|r| r[i].as_str()), min, max)
     };
-    let group = column(0, "GROUP", 0, usize::MAX);
+    // A label is cut past this; an id (a group the mirror does not know) never is.
+    const LABEL: usize = 32;
+    let cap = |r: &StoredJoinRequest| {
+        if names.knows(&r.group_id) {
+            LABEL
+        } else {
+            usize::MAX
+        }
+    };
+    let group = requests
+        .iter()
+        .zip(&rows)
+        .map(|(r, row)| row[0].chars().count().min(cap(r)))
+        .chain(["GROUP".len()])
+        .max()
+        .unwrap_or(0);
     let id = column(1, "JOIN REQUEST", 0, usize::MAX);
     let who = column(2, "WHO", 16, 48);
     println!(
@@ -122,7 +144,8 @@ fn print_table(requests: &[StoredJoinRequest]) {
     );
     for [g, r, person, asked] in &rows {
         println!(
-            "{g:<group$}  {r:<id$}  {:<who$}  {asked}",
+            "{:<group$}  {r:<id$}  {:<who$}  {asked}",
+            columns::fit_keeping_end(g, group),
             columns::fit(person, who)
         );
     }
@@ -136,7 +159,7 @@ async fn decide(
 ) -> Result<Outcome, Failure> {
     let group = group_arg::resolve_opt(names, "--group", args.group.as_ref())?;
     let requests: Vec<StoredJoinRequest> = if args.all {
-        let (requests, unread) = read(settings, group.as_deref()).await?;
+        let (requests, unread) = read(settings, names, group.as_deref()).await?;
         print_unread(names, &unread);
         requests
     } else {

@@ -247,18 +247,24 @@ fn show(
             ),
         ),
         Event::Held {
+            op,
             participant,
             group_id,
             reason,
-            ..
         } if !quiet => {
             // A few are named; the summary counts them all.
             note.held += 1;
             if note.held <= 5 {
                 say(
                     bar,
+                    // A change about no participant is named by its number.
                     format!(
-                        "held: {participant} in {}: {reason}",
+                        "held: {} in {}: {reason}",
+                        if participant.is_empty() {
+                            op.to_string()
+                        } else {
+                            participant
+                        },
                         names.label(&group_id)
                     ),
                 );

@@ -185,11 +185,17 @@ async fn ingest(settings: &Settings, args: IngestArgs) -> Result<Outcome, Failur
             eprintln!("{line}");
         }
         if bad.len() > SHOWN_ERRORS {
-            eprintln!("… and {} more bad line(s)", bad.len() - SHOWN_ERRORS);
+            eprintln!("{name}: … and {} more bad lines", bad.len() - SHOWN_ERRORS);
         }
         return Err(Failure::input(format!(
             "{name}: {} bad line(s); nothing was stored",
             bad.len()
+        )));
+    }
+    if good.is_empty() {
+        // As every file read: a file with nothing in it is an input error, not a success.
+        return Err(Failure::input(format!(
+            "{name}: nothing to ingest: no webhook body was found"
         )));
     }
     let (store, base_url) = Session::store_of(settings)?;

@@ -70,19 +70,42 @@ pub enum GroupRefError {
         /// Each group's label and id.
         candidates: Vec<(String, String)>,
     },
-    /// No group has that subject, and the text cannot be an id either.
-    #[error("{}", unknown(text, why))]
-    Unknown { text: String, why: GroupIdError },
+    /// No group has that subject, and the text cannot be an id either (`why`), or it could
+    /// be one (`why` is `None`) yet is a few edits from a subject the mirror has. `meant`:
+    /// the labels of the groups whose subjects are closest ("did you mean").
+    #[error("{}", unknown(text, why.as_ref(), meant))]
+    Unknown {
+        text: String,
+        why: Option<GroupIdError>,
+        meant: Vec<String>,
+    },
 }
 
-fn unknown(text: &str, why: &GroupIdError) -> String {
-    match why {
-        GroupIdError::Empty => "no group given".to_owned(),
-        // Words: a subject was meant; why it is no id is beside the point.
-        _ if text.contains(char::is_whitespace) => format!(
-            "no group of the mirror has the subject \"{text}\", nor is it a group id (`groups export` lists the groups; `groups sync` reads new ones)"
+/// How many groups a "did you mean" names at most.
+const MEANT: usize = 3;
+
+fn unknown(text: &str, why: Option<&GroupIdError>, meant: &[String]) -> String {
+    const WHERE: &str = "`groups export` lists the groups; `groups sync` reads new ones";
+    let meant = match meant {
+        [] => String::new(),
+        [one] => format!(": did you mean \"{one}\"?"),
+        [first @ .., last] => format!(
+            ": did you mean {} or \"{last}\"?",
+            first
+                .iter()
+                .map(|m| format!("\"{m}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
-        why => format!("no group of the mirror has the subject \"{text}\", and {why}"),
+    };
+    match why {
+        Some(GroupIdError::Empty) => "no group given".to_owned(),
+        None => format!("no group of the mirror has the subject or id \"{text}\"{meant} ({WHERE})"),
+        // Words: a subject was meant; why it is no id is beside the point.
+        _ if text.contains(char::is_whitespace) || !meant.is_empty() => format!(
+            "no group of the mirror has the subject \"{text}\", nor is it a group id{meant} ({WHERE})"
+        ),
+        Some(why) => format!("no group of the mirror has the subject \"{text}\", and {why}"),
     }
 }
 
@@ -189,6 +212,11 @@ impl GroupNames {
             .collect()
     }
 
+    /// Whether the mirror knows no group at all.
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
     /// Whether the mirror knows the group.
     pub fn knows(&self, id: &str) -> bool {
         self.by_id.contains_key(id)
@@ -220,6 +248,17 @@ impl GroupNames {
     /// mirror does not know it. Safe for a terminal.
     pub fn label(&self, id: &str) -> String {
         self.parts(id).to_string()
+    }
+
+    /// The group a change is for, as [`GroupNames::label`] names it; a create's group the
+    /// mirror does not know (yet), or has none yet, by the subject the create asks for, never
+    /// by its id.
+    pub fn label_of(&self, spec: &super::OpSpec) -> String {
+        match (spec, spec.group()) {
+            (_, Some(g)) if self.knows(g) => self.label(g),
+            (super::OpSpec::Create { new, .. }, _) => sanitize(&new.subject),
+            (_, g) => self.label(g.unwrap_or_default()),
+        }
     }
 
     /// The group `text` names: an id the mirror knows, a label as [`GroupNames::label`]
@@ -258,12 +297,45 @@ impl GroupNames {
                 }),
             };
         }
-        group_id::check(text)
-            .map(str::to_owned)
-            .map_err(|why| GroupRefError::Unknown {
+        match group_id::check(text) {
+            // An id the mirror does not know yet, unless it is a few edits from a subject it
+            // has, or part of one: then a subject mistyped or cut short is far likelier than
+            // a new group (Meta's ids are some 60 characters of base64).
+            Ok(id) => {
+                let meant = self.meant(id);
+                if meant.is_empty() {
+                    Ok(id.to_owned())
+                } else {
+                    Err(GroupRefError::Unknown {
+                        text: sanitize(text),
+                        why: None,
+                        meant,
+                    })
+                }
+            }
+            Err(why) => Err(GroupRefError::Unknown {
                 text: sanitize(text),
-                why,
-            })
+                meant: self.meant(text),
+                why: Some(why),
+            }),
+        }
+    }
+
+    /// The labels of the live groups whose subjects are closest to `text` (a few edits away,
+    /// or holding it), each group of a shared subject by its label.
+    fn meant(&self, text: &str) -> Vec<String> {
+        let live = self
+            .by_subject
+            .iter()
+            .filter(|(_, ids)| ids.iter().any(|id| !self.by_id[id].gone))
+            .map(|(subject, _)| subject.as_str());
+        super::similar::closest(text, live, MEANT)
+            .into_iter()
+            .flat_map(|subject| &self.by_subject[subject])
+            .filter(|id| !self.by_id[*id].gone)
+            .map(|id| self.label(id))
+            .take(MEANT)
+            .collect()
     }
 }
 
@@ -354,6 +426,69 @@ mod tests {
     }
 
     #[test]
+    fn a_misspelled_subject_offers_the_closest_and_is_never_taken_for_an_id() {
+        let n = names();
+        // One word, so it could be an id: a few edits from a subject, it is refused.
+        let err = n.resolve("Bookclub").expect_err("a typo, not a new group");
+        assert_eq!(
+            err.to_string(),
+            "no group of the mirror has the subject or id \"Bookclub\": did you mean \"Book Club\"? (`groups export` lists the groups; `groups sync` reads new ones)"
+        );
+        // A shared subject: each of its groups by its label; gone groups are not offered.
+        let err = n.resolve("Cedar Park Neighbors").expect_err("typo");
+        let GroupRefError::Unknown { meant, .. } = &err else {
+            panic!("{err:?}");
+        };
+        let mut meant = meant.clone();
+        meant.sort();
+        assert_eq!(
+            meant,
+            ["Cedar Park Neighbours …ExMQ", "cedar park neighbours …IyMQ"]
+        );
+        assert!(err.to_string().contains(" or \""), "{err}");
+        let err = n
+            .resolve("neighbours")
+            .expect_err("one word, part of a subject");
+        assert!(err.to_string().contains("did you mean"), "{err}");
+        let choir = GroupNames::new([("OLD1", "Choir", true)]);
+        assert_eq!(
+            choir.resolve("Chior"),
+            Ok("Chior".into()),
+            "no live group is near"
+        );
+        // Part of a subject, in words: every subject holding it.
+        let err = n.resolve("Park Neighbours").expect_err("words");
+        assert!(err.to_string().contains("did you mean"), "{err}");
+        // Ids nowhere near a subject stay ids the mirror does not know yet.
+        assert_eq!(n.resolve("Z3JwXzAwMQ"), Ok("Z3JwXzAwMQ".into()));
+    }
+
+    #[test]
+    fn a_create_is_named_by_its_subject_until_the_mirror_knows_its_group() {
+        use crate::domain::{NewGroup, OpSpec};
+        let create = |group: Option<&str>| OpSpec::Create {
+            group: group.map(str::to_owned),
+            new: NewGroup {
+                subject: "Spring Cohort".into(),
+                description: None,
+                join_approval_mode: Default::default(),
+            },
+        };
+        let n = names();
+        assert_eq!(n.label_of(&create(None)), "Spring Cohort");
+        assert_eq!(n.label_of(&create(Some("Z3JwXzAwMQ"))), "Spring Cohort");
+        assert_eq!(
+            n.label_of(&create(Some("Y2FwaV9ncm91cDoxOjMzMzMzMw"))),
+            "Book Club",
+            "the mirror's name once it has the group"
+        );
+        let delete = OpSpec::Delete {
+            group: "Z3JwXzAwMQ".into(),
+        };
+        assert_eq!(n.label_of(&delete), "Z3JwXzAwMQ");
+    }
+
+    #[test]
     fn text_that_is_neither_a_subject_nor_an_id_says_both() {
         let err = names().resolve("Nowhere Club").expect_err("unknown");
         assert!(matches!(err, GroupRefError::Unknown { .. }));
@@ -361,6 +496,10 @@ mod tests {
         assert_eq!(
             text,
             "no group of the mirror has the subject \"Nowhere Club\", nor is it a group id (`groups export` lists the groups; `groups sync` reads new ones)"
+        );
+        assert_eq!(
+            names().resolve("Book Clb").expect_err("typo").to_string(),
+            "no group of the mirror has the subject \"Book Clb\", nor is it a group id: did you mean \"Book Club\"? (`groups export` lists the groups; `groups sync` reads new ones)"
         );
         let text = names().resolve("a/b").expect_err("no id").to_string();
         assert!(

@@ -16,6 +16,7 @@ pub mod plan;
 pub mod queue;
 pub mod reading;
 pub mod region;
+pub mod similar;
 pub mod text;
 pub mod when;
 

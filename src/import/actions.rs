@@ -21,7 +21,7 @@ pub fn read_csv(
     to: ImportTo<'_>,
 ) -> Result<ImportReport, ImportError> {
     let mut lines = Lines::new(BufReader::new(input::open_text(reader)?));
-    let columns = Columns::from_header(&mut lines, &COLUMNS)?;
+    let columns = Columns::from_header(&mut lines, &COLUMNS, &[])?;
     let names = to.groups;
     let mut writer = Writer::new(to)?;
     pipeline::run(
@@ -187,7 +187,7 @@ mod tests {
                 "line 3: \"abc\": letters are not allowed in a phone number",
                 "line 4: action `delete` is neither `add` nor `remove`",
                 "line 5: no group of the mirror has the subject \"two words\", nor is it a group id (`groups export` lists the groups; `groups sync` reads new ones)",
-                "line 6: no `action` value (column 3)",
+                "line 6: 2 fields, expected 3 (group,participant,action)",
                 // Not UTF-8: read as Windows-1252, where those bytes are letters.
                 "line 7: \"+1202555ÿþ0147\": letters are not allowed in a phone number",
             ]

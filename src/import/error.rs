@@ -45,12 +45,19 @@ pub enum ImportError {
     #[error("nothing to import: no data lines were found")]
     NothingToImport,
 
-    #[error("line {line}: the header has no `{column}` column (it has: {found})")]
+    /// `hint`: what was likely meant (`: is \`particpant\` meant to be \`participant\`?`),
+    /// or empty.
+    #[error("line {line}: the header has no `{column}` column (it has: {found}){hint}")]
     MissingColumn {
         line: u64,
         column: &'static str,
         found: String,
+        hint: String,
     },
+
+    /// A header that cannot be read as meant: a known column named twice, or misspelled.
+    #[error("line {line}: {reason}")]
+    BadHeader { line: u64, reason: String },
 
     /// The header line cannot be read: `reason` is that of [`super::lines`] ("longer than
     /// 64 KiB…", "not UTF-8 text").
@@ -108,7 +115,8 @@ impl ImportError {
                 *bad_more,
             ),
             ImportError::MissingColumn { line, .. }
-            | ImportError::HeaderUnreadable { line, .. } => at(*line),
+            | ImportError::HeaderUnreadable { line, .. }
+            | ImportError::BadHeader { line, .. } => at(*line),
             ImportError::Encoding(unknown) => at(unknown.line),
             other => (vec![(None, other.to_string())], 0),
         }

@@ -5,6 +5,7 @@
 
 use std::io::Read;
 
+use super::records::Columns;
 use super::{BadLine, ImportError, MAX_BAD_LINES_SHOWN, input};
 use crate::domain::group::{check_description, check_subject};
 use crate::domain::text::sanitize;
@@ -50,19 +51,17 @@ pub fn read_new_groups(reader: impl Read) -> Result<NewGroupsFile, ImportError> 
             });
         }
     }
-    let column = |name: &str| {
-        header.iter().position(|h| {
-            h.trim()
-                .trim_start_matches('\u{feff}')
-                .eq_ignore_ascii_case(name)
-        })
-    };
-    let subject_at = column("subject").ok_or_else(|| ImportError::MissingColumn {
-        line: 1,
-        column: "subject",
-        found: sanitize(&header.iter().collect::<Vec<_>>().join(",")),
-    })?;
-    let (description_at, mode_at) = (column("description"), column("join_approval_mode"));
+    let columns = Columns::from_names(
+        1,
+        &header.iter().collect::<Vec<_>>(),
+        &["subject"],
+        &["description", "join_approval_mode"],
+    )?;
+    let subject_at = columns.position("subject");
+    let (description_at, mode_at) = (
+        columns.position("description"),
+        columns.position("join_approval_mode"),
+    );
     let mut file = NewGroupsFile {
         encoding,
         ..NewGroupsFile::default()
@@ -95,10 +94,16 @@ pub fn read_new_groups(reader: impl Read) -> Result<NewGroupsFile, ImportError> 
                     continue;
                 }
                 let cell = |at: Option<usize>| at.and_then(|i| record.get(i)).unwrap_or("");
-                (
-                    line,
-                    row(cell(Some(subject_at)), cell(description_at), cell(mode_at)),
-                )
+                let checked = columns
+                    .check_count(&record.iter().collect::<Vec<_>>(), false)
+                    .and_then(|()| match cell(subject_at) {
+                        "" => Err(format!(
+                            "no `subject` value (column {})",
+                            subject_at.map_or(1, |i| i + 1)
+                        )),
+                        subject => row(subject, cell(description_at), cell(mode_at)),
+                    });
+                (line, checked)
             }
         };
         let checked = checked.and_then(|new| match first_line_of.get(&new.subject) {
@@ -189,7 +194,7 @@ mod tests {
         };
         let lines: Vec<u64> = bad.iter().map(|b| b.line).collect();
         assert_eq!(lines, [3, 4, 5, 6]);
-        assert!(bad[0].reason.contains("empty"));
+        assert_eq!(bad[0].reason, "no `subject` value (column 1)");
         assert!(bad[1].reason.contains("129 characters"));
         assert!(bad[2].reason.contains("maybe"));
         assert!(bad[3].reason.contains("line 2 too"));

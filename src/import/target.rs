@@ -47,7 +47,7 @@ pub fn read_target(
     names: &GroupNames,
 ) -> Result<TargetFile, ImportError> {
     let mut lines = Lines::new(BufReader::new(input::open_text(reader)?));
-    let columns = Columns::from_header(&mut lines, &COLUMNS)?;
+    let columns = Columns::from_header(&mut lines, &COLUMNS, &[])?.blank_ok(&["participant"]);
     let mut file = TargetFile::default();
     let mut first_member: BTreeMap<String, u64> = BTreeMap::new();
     let mut bad: Vec<BadLine> = Vec::new();

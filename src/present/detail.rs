@@ -168,9 +168,14 @@ pub fn event_detail(event: &Event, label: impl Fn(&str) -> String) -> Vec<Line> 
                 state_tone(*state),
                 "change",
                 format!(
-                    "{op} {kind} {} in {}: {state}",
-                    sanitize(detail),
-                    label(group_id)
+                    "{}: {state}",
+                    super::words([
+                        op.to_string().as_str(),
+                        kind.as_str(),
+                        &sanitize(detail),
+                        "in",
+                        &label(group_id)
+                    ])
                 ),
             );
             push(Tone::Dim, "group", sanitize(group_id));

@@ -19,13 +19,23 @@ pub fn enqueue_lines(report: &EnqueueReport, group: impl Fn(&str) -> String) -> 
         },
     )];
     for r in &report.replaced {
+        let person = r.spec.person_label();
+        let of = if person.is_empty() {
+            String::new()
+        } else {
+            format!("of {person}")
+        };
         lines.push(Line::new(
             Tone::Warn,
             format!(
-                "replaced: the pending {} of {} in {} ({}) gave way to the later {} ({})",
-                r.replaced_kind,
-                r.spec.person_label(),
-                group(r.spec.group_text()),
+                "replaced: {} ({}) gave way to the later {} ({})",
+                super::words([
+                    "the pending",
+                    r.replaced_kind.as_str(),
+                    &of,
+                    "in",
+                    &group(r.spec.group_text())
+                ]),
                 r.replaced,
                 r.spec.kind(),
                 r.by
@@ -36,11 +46,18 @@ pub fn enqueue_lines(report: &EnqueueReport, group: impl Fn(&str) -> String) -> 
         lines.push(Line::new(
             Tone::Warn,
             format!(
-                "flagged {}: {} {} in {}: {}",
+                "flagged {}: {}: {}",
                 f.id,
-                f.spec.kind(),
-                f.spec.person_label(),
-                group(f.spec.group_text()),
+                match f.spec.group() {
+                    // A create has no group yet: its subject names it.
+                    None => f.spec.describe(),
+                    Some(g) => super::words([
+                        f.spec.kind().as_str(),
+                        &f.spec.person_label(),
+                        "in",
+                        &group(g)
+                    ]),
+                },
                 sanitize(&f.flag)
             ),
         ));
@@ -51,7 +68,7 @@ pub fn enqueue_lines(report: &EnqueueReport, group: impl Fn(&str) -> String) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{OpId, OperationKind};
+    use crate::domain::{NewGroup, OpId, OpSpec, OperationKind};
     use crate::store::{Flagged, Replacement};
     use crate::testing::add;
 
@@ -60,17 +77,42 @@ mod tests {
         let report = EnqueueReport {
             stored: 2,
             duplicates: 1,
-            replaced: vec![Replacement {
-                spec: add("G", 3),
-                replaced: OpId(6),
-                replaced_kind: OperationKind::Remove,
-                by: OpId(12),
-            }],
-            flagged: vec![Flagged {
-                id: OpId(13),
-                spec: add("G", 4),
-                flag: "already a member\u{1b}[2J".into(),
-            }],
+            replaced: vec![
+                Replacement {
+                    spec: add("G", 3),
+                    replaced: OpId(6),
+                    replaced_kind: OperationKind::Remove,
+                    by: OpId(12),
+                },
+                Replacement {
+                    spec: OpSpec::Subject {
+                        group: "G".into(),
+                        subject: "New".into(),
+                    },
+                    replaced: OpId(7),
+                    replaced_kind: OperationKind::Subject,
+                    by: OpId(14),
+                },
+            ],
+            flagged: vec![
+                Flagged {
+                    id: OpId(13),
+                    spec: add("G", 4),
+                    flag: "already a member\u{1b}[2J".into(),
+                },
+                Flagged {
+                    id: OpId(15),
+                    spec: OpSpec::Create {
+                        group: None,
+                        new: NewGroup {
+                            subject: "Spring".into(),
+                            description: None,
+                            join_approval_mode: Default::default(),
+                        },
+                    },
+                    flag: "a group has this subject".into(),
+                },
+            ],
             ids: vec![],
         };
         let text: Vec<String> = enqueue_lines(&report, |g| format!("«{g}»"))
@@ -82,7 +124,9 @@ mod tests {
             [
                 "queued 2 change(s), 1 already pending (unchanged)",
                 "replaced: the pending remove of +12122000003 in «G» (#6) gave way to the later add (#12)",
+                "replaced: the pending subject in «G» (#7) gave way to the later subject (#14)",
                 "flagged #13: add +12122000004 in «G»: already a member^[[2J",
+                "flagged #15: create \"Spring\": a group has this subject",
             ]
         );
     }

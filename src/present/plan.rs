@@ -80,9 +80,13 @@ pub fn plan_lines(
 ) -> Vec<Line> {
     let mut lines = Vec::new();
     for r in &plan.requests {
-        let group = match &r.group {
-            Some(g) => label(g),
-            None => "new group".to_owned(),
+        // A create has no group yet: it is named by the subject it asks for.
+        let group = match (&r.group, r.ops.first().map(|op| &op.spec)) {
+            (Some(g), _) => label(g),
+            (None, Some(OpSpec::Create { new, .. })) => {
+                format!("new group \"{}\"", sanitize(&new.subject))
+            }
+            (None, _) => "new group".to_owned(),
         };
         lines.push(Line::new(
             Tone::Info,

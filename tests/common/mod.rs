@@ -313,3 +313,38 @@ pub fn mkfifo(path: &std::path::Path) {
     // SAFETY: mkfifo(3) on a NUL-terminated path in the test's own temporary directory.
     assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0, "mkfifo");
 }
+
+/// A simulated person of the sandbox with a phone number only.
+pub fn user(phone: &str) -> wa_groups::sandbox::User<'_> {
+    wa_groups::sandbox::User {
+        phone,
+        username: None,
+        hide_phone: None,
+    }
+}
+
+/// The ids of the sandbox's groups with `subject`.
+pub fn by_subject(sb: &Sandbox, subject: &str) -> Vec<String> {
+    sb.group_ids()
+        .into_iter()
+        .filter(|g| sb.subject(g).as_deref() == Some(subject))
+        .collect()
+}
+
+/// Makes a group at once with `groups create --subject SUBJECT --now` (with `--approval`:
+/// joining needs approval); its id, and what the command printed.
+pub async fn create_now(
+    sb: &Sandbox,
+    home: &std::path::Path,
+    subject: &str,
+    approval: bool,
+) -> (String, Run) {
+    let mut args = vec!["groups", "create", "--subject", subject, "--now"];
+    if approval {
+        args.push("--approval");
+    }
+    let made = run(sb, home, &args).await;
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let id = by_subject(sb, subject).pop().expect("created");
+    (id, made)
+}

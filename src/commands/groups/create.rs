@@ -4,6 +4,7 @@
 use std::fs::File;
 
 use crate::cli::GroupCreateArgs;
+use crate::commands::file_input::import_failure;
 use crate::commands::lifecycle::{Mode, apply};
 use crate::commands::local::store_failure;
 use crate::config::Settings;
@@ -11,7 +12,7 @@ use crate::domain::group::{check_description, check_subject};
 use crate::domain::text::sanitize;
 use crate::domain::{JoinApprovalMode, NewGroup, OpSpec, OperationState};
 use crate::exit::{Failure, Outcome};
-use crate::import::{ImportError, read_new_groups};
+use crate::import::read_new_groups;
 use crate::session::Session;
 
 pub async fn run(settings: &Settings, args: GroupCreateArgs) -> Result<Outcome, Failure> {
@@ -83,19 +84,11 @@ fn from_file(path: &std::path::Path) -> Result<Vec<NewGroup>, Failure> {
             }
             Ok(file.groups.into_iter().map(|(_, g)| g).collect())
         }
-        Err(ImportError::Invalid { bad, bad_more, .. }) => {
-            for line in &bad {
-                eprintln!("{name}:{}: {}", line.line, line.reason);
-            }
-            if bad_more > 0 {
-                eprintln!("{name}: … and {bad_more} more bad lines");
-            }
-            Err(Failure::input(format!(
-                "{name}: {} bad line(s); no group was created or queued",
-                bad.len() + bad_more
-            )))
-        }
-        Err(e) => Err(Failure::input(format!("{name}: {e}"))),
+        Err(e) => Err(import_failure(
+            &name,
+            e,
+            "no group was created or queued (the whole file is checked first)",
+        )),
     }
 }
 

@@ -17,7 +17,7 @@ pub async fn run(settings: &Settings, args: GroupLinkArgs) -> Result<Outcome, Fa
     let group = group_arg::resolve(&names, "group", &args.id)?;
     let mode = Mode::from(&args.send);
     let spec = match (args.reset, args.revoke) {
-        (false, false) => return show(settings, &group).await,
+        (false, false) => return show(settings, &group, &names.label(&group)).await,
         (true, _) => OpSpec::ResetLink {
             group: group.clone(),
         },
@@ -49,8 +49,8 @@ pub async fn run(settings: &Settings, args: GroupLinkArgs) -> Result<Outcome, Fa
     Ok(outcome)
 }
 
-/// The link read now.
-async fn show(settings: &Settings, group: &str) -> Result<Outcome, Failure> {
+/// The link read now; `label` names the group when it cannot be read.
+async fn show(settings: &Settings, group: &str, label: &str) -> Result<Outcome, Failure> {
     let session = Session::online(settings).await?;
     match super::fetch(&session, Fetch::InviteLink(group.to_owned())).await {
         Ok(Fetched::InviteLink { invite_link, .. }) => {
@@ -58,7 +58,7 @@ async fn show(settings: &Settings, group: &str) -> Result<Outcome, Failure> {
             Ok(Outcome::Done)
         }
         Ok(_) => Err(Failure::request("the engine read something else")),
-        Err(e) => Err(super::fetch_failure(group, e)),
+        Err(e) => Err(super::fetch_failure(label, e)),
     }
 }
 
