@@ -2,7 +2,7 @@
 //! most 8 participants, one group and one kind each, checked against what the mirror knows of
 //! each group (one person in any of their forms: see [`Members`]).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use super::{
     MAX_GROUP_MEMBERS, MAX_PARTICIPANTS_PER_REQUEST, Members, Membership, OpId, OpSpec,
@@ -66,9 +66,14 @@ pub struct Leftover {
 impl Leftover {
     /// `op` left out of the plan, with `reason`.
     pub fn of(op: &PendingOp, reason: impl Into<String>) -> Leftover {
+        Leftover::taking(op.clone(), reason)
+    }
+
+    /// [`Leftover::of`], taking the operation.
+    pub fn taking(op: PendingOp, reason: impl Into<String>) -> Leftover {
         Leftover {
             id: op.id,
-            spec: op.spec.clone(),
+            spec: op.spec,
             reason: reason.into(),
         }
     }
@@ -107,75 +112,89 @@ impl Plan {
 /// BSUID of one member) is sent once. Where the mirror cannot tell (a phone against members
 /// shown by BSUID alone), the change is sent and the server decides. Operations of other kinds
 /// are ignored.
-pub fn plan<'a>(
-    ops: impl IntoIterator<Item = &'a PendingOp>,
+pub fn plan(
+    ops: impl IntoIterator<Item = PendingOp>,
     members: impl Fn(&str) -> Option<Members>,
 ) -> Plan {
-    let mut by_group: BTreeMap<&str, Vec<&PendingOp>> = BTreeMap::new();
-    for op in ops {
-        if let (Some(group), Some(_)) = (op.spec.group(), op.spec.person()) {
-            by_group.entry(group).or_default().push(op);
-        }
-    }
+    // Taken, not copied: a queue of many thousands is planned without a second copy of it.
+    let mut ops: Vec<PendingOp> = ops
+        .into_iter()
+        .filter(|op| op.spec.group().is_some() && op.spec.person().is_some())
+        .collect();
+    // By group, each group's changes in the order given (the sort is stable).
+    ops.sort_by(|a, b| a.spec.group().cmp(&b.spec.group()));
     let mut out = Plan::default();
-    for (group, ops) in by_group {
-        let known = members(group);
-        let mut seen = HashSet::new();
-        let mut removes: Vec<(&PendingOp, Person)> = Vec::new();
-        let mut adds: Vec<(&PendingOp, Person)> = Vec::new();
-        for op in ops {
-            let Some(person) = op.spec.person() else {
-                continue;
-            };
-            let membership = known
-                .as_ref()
-                .map_or(Membership::Unknown, |m| m.find(person));
-            let who = match membership {
-                Membership::In(member) => member.key(),
-                Membership::Out | Membership::Unknown => person.key(),
-            };
-            if !seen.insert(who) {
-                out.skipped
-                    .push(Leftover::of(op, "the same person twice for this group"));
-                continue;
-            }
-            match (op.spec.kind(), membership) {
-                (OperationKind::Add, Membership::In(_)) => {
-                    out.skipped.push(Leftover::of(op, "already a member"));
-                }
-                (OperationKind::Remove, Membership::Out) => {
-                    out.skipped.push(Leftover::of(op, "not a member"));
-                }
-                (OperationKind::Add, _) => adds.push((op, person.clone())),
-                (OperationKind::Remove, Membership::In(member)) => {
-                    removes.push((op, member.clone()));
-                }
-                (OperationKind::Remove, _) => removes.push((op, person.clone())),
-                _ => {}
-            }
+    let mut rest = ops.into_iter().peekable();
+    while let Some(first) = rest.next() {
+        let group = first.spec.group().unwrap_or_default().to_owned();
+        let mut of_group = vec![first];
+        while let Some(next) = rest.next_if(|op| op.spec.group() == Some(group.as_str())) {
+            of_group.push(next);
         }
-        if let Some(current) = known.as_ref() {
-            let after_removes = current.len().saturating_sub(removes.len());
-            let room = MAX_GROUP_MEMBERS.saturating_sub(after_removes);
-            if adds.len() > room {
-                let reason = over_capacity(current.len(), removes.len(), room, "planned");
-                for (op, _) in adds.split_off(room) {
-                    out.held.push(Leftover::of(op, reason.clone()));
-                }
-            }
-        }
-        for (kind, list) in [(OperationKind::Remove, removes), (OperationKind::Add, adds)] {
-            for chunk in list.chunks(MAX_PARTICIPANTS_PER_REQUEST) {
-                out.requests.push(PlannedRequest {
-                    kind,
-                    group: Some(group.to_owned()),
-                    ops: chunk.iter().map(|(op, _)| (*op).clone()).collect(),
-                    people: chunk.iter().map(|(_, who)| who.clone()).collect(),
-                });
-            }
-        }
+        plan_group(&group, of_group, members(&group), &mut out);
     }
     out
+}
+
+/// Plans one group's participant changes into `out` (see [`plan`]).
+fn plan_group(group: &str, ops: Vec<PendingOp>, known: Option<Members>, out: &mut Plan) {
+    let mut seen = HashSet::new();
+    let mut removes: Vec<(PendingOp, Person)> = Vec::new();
+    let mut adds: Vec<(PendingOp, Person)> = Vec::new();
+    for op in ops {
+        let Some(person) = op.spec.person().cloned() else {
+            continue;
+        };
+        let membership = known
+            .as_ref()
+            .map_or(Membership::Unknown, |m| m.find(&person));
+        let who = match membership {
+            Membership::In(member) => member.key(),
+            Membership::Out | Membership::Unknown => person.key(),
+        };
+        if !seen.insert(who) {
+            out.skipped
+                .push(Leftover::taking(op, "the same person twice for this group"));
+            continue;
+        }
+        match (op.spec.kind(), membership) {
+            (OperationKind::Add, Membership::In(_)) => {
+                out.skipped.push(Leftover::taking(op, "already a member"));
+            }
+            (OperationKind::Remove, Membership::Out) => {
+                out.skipped.push(Leftover::taking(op, "not a member"));
+            }
+            (OperationKind::Add, _) => adds.push((op, person)),
+            (OperationKind::Remove, Membership::In(member)) => {
+                removes.push((op, member.clone()));
+            }
+            (OperationKind::Remove, _) => removes.push((op, person)),
+            _ => {}
+        }
+    }
+    if let Some(current) = known.as_ref() {
+        let after_removes = current.len().saturating_sub(removes.len());
+        let room = MAX_GROUP_MEMBERS.saturating_sub(after_removes);
+        if adds.len() > room {
+            let reason = over_capacity(current.len(), removes.len(), room, "planned");
+            for (op, _) in adds.split_off(room) {
+                out.held.push(Leftover::taking(op, reason.clone()));
+            }
+        }
+    }
+    for (kind, list) in [(OperationKind::Remove, removes), (OperationKind::Add, adds)] {
+        let mut list = list.into_iter().peekable();
+        while list.peek().is_some() {
+            let (ops, people): (Vec<PendingOp>, Vec<Person>) =
+                list.by_ref().take(MAX_PARTICIPANTS_PER_REQUEST).unzip();
+            out.requests.push(PlannedRequest {
+                kind,
+                group: Some(group.to_owned()),
+                ops,
+                people,
+            });
+        }
+    }
 }
 
 /// Why an add cannot fit: the size the group would reach, what it has now, and the changes
@@ -229,7 +248,7 @@ mod tests {
             op(3, "g", 3, OperationKind::Add),
         ];
         let members = members([1]);
-        let p = plan(&ops, |_| Some(members.clone()));
+        let p = plan(ops.clone(), |_| Some(members.clone()));
         assert_eq!(
             reasons(&p.skipped),
             vec![(OpId(1), "already a member"), (OpId(2), "not a member")]
@@ -245,7 +264,7 @@ mod tests {
             .collect();
         ops.push(op(9, "g", 1, OperationKind::Remove));
         let members = members(1..=6);
-        let p = plan(&ops, |_| Some(members.clone()));
+        let p = plan(ops.clone(), |_| Some(members.clone()));
         // 6 members, one removed: room for 3 of the 5 adds.
         assert_eq!(p.held.len(), 2);
         assert_eq!(
@@ -269,7 +288,7 @@ mod tests {
         let ops: Vec<PendingOp> = (0..9)
             .map(|i| op(i, "g", 100 + i as u32, OperationKind::Add))
             .collect();
-        let p = plan(&ops, |_| Some(members([])));
+        let p = plan(ops.clone(), |_| Some(members([])));
         assert_eq!(p.held.len(), 1);
         assert_eq!(
             p.held[0].reason,
@@ -286,7 +305,7 @@ mod tests {
         let ops: Vec<PendingOp> = (0..10)
             .map(|i| op(i, "g", i as u32, OperationKind::Add))
             .collect();
-        let p = plan(&ops, |_| None);
+        let p = plan(ops.clone(), |_| None);
         assert_eq!(
             p.requests.iter().map(|r| r.ops.len()).collect::<Vec<_>>(),
             [8, 2]
@@ -328,7 +347,7 @@ mod tests {
             // The member removed by BSUID above, named by phone too.
             spec_op(5, OperationKind::Remove, person(1).into()),
         ];
-        let p = plan(&ops, |_| Some(group.clone()));
+        let p = plan(ops.clone(), |_| Some(group.clone()));
         assert_eq!(
             reasons(&p.skipped),
             vec![
@@ -353,7 +372,7 @@ mod tests {
             spec_op(2, OperationKind::Add, by_wa_id("525512345678")),
             spec_op(3, OperationKind::Add, by_wa_id("541123456789")),
         ];
-        let p = plan(&ops, |_| Some(group.clone()));
+        let p = plan(ops.clone(), |_| Some(group.clone()));
         assert_eq!(reasons(&p.skipped), vec![(OpId(2), "already a member")]);
         let removal = &p.requests[0];
         assert_eq!(removal.kind, OperationKind::Remove);
@@ -382,7 +401,7 @@ mod tests {
                 let idx: usize = group[1..].parse().ok()?;
                 known[idx].then(|| members(member_bits[idx].iter().copied()))
             };
-            let p = plan(&ops, mirror);
+            let p = plan(ops.clone(), mirror);
             let mut seen = HashSet::new();
             for r in &p.requests {
                 prop_assert!(!r.ops.is_empty() && r.ops.len() <= MAX_PARTICIPANTS_PER_REQUEST);

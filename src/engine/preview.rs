@@ -21,7 +21,7 @@ pub async fn preview(store: &AccountStore, scope: &Scope) -> Result<Plan, StoreE
         })
         .collect();
     let (mirror, _unknown) = Mirror::of(store, &ops).await?;
-    Ok(kinds::plan(&ops, &mirror))
+    Ok(kinds::plan(ops, &mirror))
 }
 
 /// The request a planned batch is sent as (for showing it: method and path come from the same
@@ -43,5 +43,5 @@ pub async fn preview_specs(
         })
         .collect();
     let (mirror, _unknown) = Mirror::of(store, &ops).await?;
-    Ok(kinds::plan(&ops, &mirror))
+    Ok(kinds::plan(ops, &mirror))
 }

@@ -109,7 +109,7 @@ impl Intent {
                 spec,
             })
             .collect();
-        crate::engine::kinds::plan(&ops, &Default::default())
+        crate::engine::kinds::plan(ops, &Default::default())
     }
 
     /// The question about it, groups named from the mirror, paths in the API version, keys

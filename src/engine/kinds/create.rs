@@ -32,7 +32,7 @@ impl Kind for Create {
     const BATCH: usize = 1;
     const SEND_AGAIN: bool = false;
 
-    fn plan(ops: &[&PendingOp], _mirror: &Mirror) -> Plan {
+    fn plan(ops: Vec<PendingOp>, _mirror: &Mirror) -> Plan {
         one_each(ops)
     }
 

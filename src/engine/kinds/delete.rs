@@ -16,7 +16,7 @@ pub struct Delete;
 impl Kind for Delete {
     const BATCH: usize = 1;
 
-    fn plan(ops: &[&PendingOp], _mirror: &Mirror) -> Plan {
+    fn plan(ops: Vec<PendingOp>, _mirror: &Mirror) -> Plan {
         one_each(ops)
     }
 

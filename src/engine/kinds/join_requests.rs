@@ -50,32 +50,32 @@ impl Kind for JoinRequests {
     /// Approvals past the group's room (8 less its members, as the mirror knows them) are
     /// held back with the count, as adds are: the server would refuse them (131204, the group
     /// is full) and the requests would be lost to a failure the operator did not choose.
-    fn plan(ops: &[&PendingOp], mirror: &Mirror) -> Plan {
-        let mut by: BTreeMap<(&str, OperationKind), Vec<PendingOp>> = BTreeMap::new();
+    fn plan(ops: Vec<PendingOp>, mirror: &Mirror) -> Plan {
+        let mut by: BTreeMap<(String, OperationKind), Vec<PendingOp>> = BTreeMap::new();
         for op in ops {
             if let Some(group) = op.spec.group() {
-                by.entry((group, op.spec.kind()))
+                by.entry((group.to_owned(), op.spec.kind()))
                     .or_default()
-                    .push((*op).clone());
+                    .push(op);
             }
         }
         let mut plan = Plan::default();
         for ((group, kind), mut ops) in by {
             if kind == OperationKind::Approve
-                && let Some(members) = mirror.members.get(group)
+                && let Some(members) = mirror.members.get(&group)
             {
                 let room = MAX_GROUP_MEMBERS.saturating_sub(members.len());
                 if ops.len() > room {
                     let reason = no_room(members.len(), room);
                     for op in ops.split_off(room) {
-                        plan.held.push(Leftover::of(&op, reason.clone()));
+                        plan.held.push(Leftover::taking(op, reason.clone()));
                     }
                 }
             }
             for chunk in ops.chunks(Self::BATCH) {
                 plan.requests.push(PlannedRequest::of(
                     kind,
-                    Some(group.to_owned()),
+                    Some(group.clone()),
                     chunk.to_vec(),
                 ));
             }
@@ -204,7 +204,6 @@ mod tests {
     #[test]
     fn approvals_past_the_groups_room_are_held_with_the_count() {
         let ops = [approve("A"), approve("BB"), approve("CCC"), approve("DDDD")];
-        let refs: Vec<&PendingOp> = ops.iter().collect();
         let six = Members::of(
             &(1..=6)
                 .map(|n| crate::testing::person(n).into())
@@ -212,7 +211,7 @@ mod tests {
         );
         let mut mirror = Mirror::default();
         mirror.members.insert("g".into(), six);
-        let plan = JoinRequests::plan(&refs, &mirror);
+        let plan = JoinRequests::plan(ops.to_vec(), &mirror);
         assert_eq!(plan.requests.len(), 1);
         assert_eq!(plan.requests[0].ops, ops[..2].to_vec(), "room for two");
         let held: Vec<(&str, &str)> = plan
@@ -245,7 +244,7 @@ mod tests {
                 .collect::<Vec<_>>(),
         );
         mirror.members.insert("g".into(), full);
-        let plan = JoinRequests::plan(&refs[..1], &mirror);
+        let plan = JoinRequests::plan(ops[..1].to_vec(), &mirror);
         assert!(plan.requests.is_empty());
         assert_eq!(plan.held[0].reason, "would be 9 of 8 members: 8 now");
 
@@ -262,14 +261,14 @@ mod tests {
                 ..approve(id)
             })
             .collect();
-        let plan = JoinRequests::plan(&rejects.iter().collect::<Vec<_>>(), &mirror);
+        let plan = JoinRequests::plan(rejects.to_vec(), &mirror);
         assert_eq!(
             plan.requests[0].ops.len(),
             2,
             "a full group's requests can be rejected"
         );
         assert!(plan.held.is_empty());
-        let plan = JoinRequests::plan(&refs, &Mirror::default());
+        let plan = JoinRequests::plan(ops.to_vec(), &Mirror::default());
         assert_eq!(
             plan.requests[0].ops.len(),
             4,

@@ -231,7 +231,8 @@ pub trait Kind {
     const SEND_AGAIN: bool = true;
     /// Plans this family's pending operations against the mirror: requests in sending order,
     /// with the operations held back or skipped and why.
-    fn plan(ops: &[&PendingOp], mirror: &Mirror) -> Plan;
+    /// The operations are taken: a request carries them, not a copy.
+    fn plan(ops: Vec<PendingOp>, mirror: &Mirror) -> Plan;
     /// The request that carries a planned batch.
     fn request(request: &PlannedRequest) -> Call;
     /// Each operation's verdict from what the server answered (in the request's order). An
@@ -324,9 +325,9 @@ macro_rules! on_family {
 
 /// Plans every pending operation, family by family; a group's requests go together, its
 /// members' changes first and its deletion last; creates after everything else.
-pub fn plan(ops: &[PendingOp], mirror: &Mirror) -> Plan {
-    // By reference: a queue of many thousands is planned without a copy of it.
-    let mut by_family: HashMap<Family, Vec<&PendingOp>> = HashMap::new();
+pub fn plan(ops: Vec<PendingOp>, mirror: &Mirror) -> Plan {
+    // Taken, not copied: a queue of many thousands is planned without a second copy of it.
+    let mut by_family: HashMap<Family, Vec<PendingOp>> = HashMap::new();
     for op in ops {
         by_family
             .entry(family(op.spec.kind()))
@@ -338,7 +339,7 @@ pub fn plan(ops: &[PendingOp], mirror: &Mirror) -> Plan {
     let mut out = Plan::default();
     let mut ranked: Vec<(Option<String>, Family, usize, PlannedRequest)> = Vec::new();
     for f in families {
-        let ops = &by_family[&f];
+        let ops = by_family.remove(&f).unwrap_or_default();
         let part = on_family!(f, K => K::plan(ops, mirror));
         for (i, r) in part.requests.into_iter().enumerate() {
             ranked.push((r.group.clone(), f, i, r));
@@ -410,16 +411,12 @@ pub fn batch_size(kind: OperationKind) -> usize {
 }
 
 /// One request per operation, in queue order (for kinds that carry one change a request).
-fn one_each(ops: &[&PendingOp]) -> Plan {
+fn one_each(ops: Vec<PendingOp>) -> Plan {
     Plan {
         requests: ops
-            .iter()
+            .into_iter()
             .map(|op| {
-                PlannedRequest::of(
-                    op.spec.kind(),
-                    op.spec.group().map(str::to_owned),
-                    vec![(*op).clone()],
-                )
+                PlannedRequest::of(op.spec.kind(), op.spec.group().map(str::to_owned), vec![op])
             })
             .collect(),
         ..Plan::default()
@@ -517,7 +514,7 @@ mod tests {
             pending(6, remove("g", 2)),
             pending(7, OpSpec::ResetLink { group: "a".into() }),
         ];
-        let p = plan(&ops, &Mirror::default());
+        let p = plan(ops.to_vec(), &Mirror::default());
         let order: Vec<(Option<&str>, OperationKind, usize)> = p
             .requests
             .iter()

@@ -17,10 +17,8 @@ pub struct Participants;
 impl Kind for Participants {
     const BATCH: usize = MAX_PARTICIPANTS_PER_REQUEST;
 
-    fn plan(ops: &[&PendingOp], mirror: &Mirror) -> Plan {
-        plan::plan(ops.iter().copied(), |group| {
-            mirror.members.get(group).cloned()
-        })
+    fn plan(ops: Vec<PendingOp>, mirror: &Mirror) -> Plan {
+        plan::plan(ops, |group| mirror.members.get(group).cloned())
     }
 
     fn request(request: &PlannedRequest) -> Call {

@@ -20,11 +20,11 @@ pub struct Settings;
 impl Kind for Settings {
     const BATCH: usize = 2;
 
-    fn plan(ops: &[&PendingOp], _mirror: &Mirror) -> Plan {
-        let mut by_group: BTreeMap<&str, Vec<PendingOp>> = BTreeMap::new();
+    fn plan(ops: Vec<PendingOp>, _mirror: &Mirror) -> Plan {
+        let mut by_group: BTreeMap<String, Vec<PendingOp>> = BTreeMap::new();
         for op in ops {
             if let Some(group) = op.spec.group() {
-                by_group.entry(group).or_default().push((*op).clone());
+                by_group.entry(group.to_owned()).or_default().push(op);
             }
         }
         let mut plan = Plan::default();
@@ -144,7 +144,7 @@ mod tests {
                 },
             },
         ];
-        let plan = Settings::plan(&[&ops[0], &ops[1]], &Mirror::default());
+        let plan = Settings::plan(ops[..2].to_vec(), &Mirror::default());
         assert_eq!(plan.requests.len(), 1);
         let call = Settings::request(&plan.requests[0]);
         assert_eq!(

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use super::{Run, Tracked, lock};
-use crate::domain::plan::{PendingOp, Plan};
+use crate::domain::plan::Plan;
 use crate::domain::{OpId, OperationState};
 use crate::engine::events::Event;
 use crate::engine::kinds::Verdict;
@@ -17,10 +17,9 @@ impl Run {
     /// Records a plan's skipped operations (one commit) and reports its held ones.
     pub(super) async fn settle_plan_leftovers(
         &self,
-        ops: &[PendingOp],
+        ours: &HashSet<OpId>,
         the_plan: &Plan,
     ) -> Result<(), StoreError> {
-        let ours: HashSet<OpId> = ops.iter().map(|op| op.id).collect();
         let mut skipped = Vec::new();
         let mut verdicts = Vec::new();
         for left in the_plan.skipped.iter().filter(|l| ours.contains(&l.id)) {
