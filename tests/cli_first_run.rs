@@ -1,0 +1,104 @@
+//! What a new operator reads from the commands on a first run against the sandbox: every
+//! outcome names its request, counts account for every row shown, held-back changes are named
+//! as such, the sandbox prints lines to paste, and partial imports and ambiguous names say
+//! plainly what happened.
+
+mod common;
+
+use common::{run, sandbox};
+
+/// Adds and removals in two groups, settled by reading after their answers: every outcome in
+/// `log` (text, CSV, JSON) names the request_id its exchange carries.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_outcome_of_an_answered_request_names_its_request_id() {
+    let sb = sandbox(0).await;
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    sb.insert_group("Book Club", &["+12025550101", "+447400123456"]);
+    sb.insert_group("Yoga Mornings", &["+4915112345678"]);
+    assert_eq!(run(&sb, h, &["groups", "sync"]).await.code, 0);
+    for args in [
+        &[
+            "queue",
+            "add",
+            "--group",
+            "Book Club",
+            "+12025550102",
+            "+12025550000",
+        ][..],
+        &["queue", "remove", "--group", "Book Club", "+447400123456"],
+        &["queue", "add", "--group", "Yoga Mornings", "+33612345678"],
+        &[
+            "queue",
+            "remove",
+            "--group",
+            "Yoga Mornings",
+            "+4915112345678",
+        ],
+    ] {
+        let queued = run(&sb, h, args).await;
+        assert_eq!(queued.code, 0, "{args:?}: {}", queued.stderr);
+    }
+    let sent = run(&sb, h, &["submit", "--yes", "--verify-delay-ms", "0"]).await;
+    // +12025550000 is refused by the sandbox (131203): one failure.
+    assert_eq!(sent.code, 1, "{}", sent.stderr);
+
+    let json = run(&sb, h, &["log", "--json"]).await;
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let log: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    let sent_ids: Vec<&str> = log["exchanges"]
+        .as_array()
+        .expect("exchanges")
+        .iter()
+        .filter(|e| e["method"] != "GET")
+        .filter_map(|e| e["request_id"].as_str())
+        .collect();
+    let outcomes = log["outcomes"].as_array().expect("outcomes");
+    assert_eq!(outcomes.len(), 5, "{}", json.stdout);
+    let results: Vec<&str> = outcomes
+        .iter()
+        .filter_map(|o| o["result"].as_str())
+        .collect();
+    assert_eq!(results.iter().filter(|r| **r == "confirmed").count(), 4);
+    assert_eq!(results.iter().filter(|r| **r == "failed").count(), 1);
+    for o in outcomes {
+        let id = o["request_id"].as_str();
+        assert!(
+            id.is_some_and(|id| sent_ids.contains(&id)),
+            "an outcome without its exchange's request_id: {o}\nexchanges' ids: {sent_ids:?}"
+        );
+    }
+
+    let csv = run(&sb, h, &["log", "--csv"]).await;
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    let mut reader = csv::Reader::from_reader(csv.stdout.as_bytes());
+    let column = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .position(|h| h == "request_id")
+        .expect("a request_id column");
+    let mut rows = 0;
+    for row in reader.records() {
+        let row = row.expect("row");
+        assert!(sent_ids.contains(&&row[column]), "{:?}", row);
+        rows += 1;
+    }
+    assert_eq!(rows, 5, "{}", csv.stdout);
+
+    let text = run(&sb, h, &["log"]).await;
+    let outcome_lines: Vec<&str> = text
+        .stdout
+        .lines()
+        .filter(|l| l.contains(" confirmed ") || l.contains(" failed "))
+        .collect();
+    assert_eq!(outcome_lines.len(), 5, "{}", text.stdout);
+    for line in outcome_lines {
+        assert!(
+            sent_ids
+                .iter()
+                .any(|id| line.contains(&format!("request {id}"))),
+            "{line}"
+        );
+    }
+}
