@@ -102,3 +102,55 @@ async fn every_outcome_of_an_answered_request_names_its_request_id() {
         );
     }
 }
+
+/// The numbers of `SUMMARY` (`N shown; queue: 3 pending, 1 failed (retried)`), added up.
+fn counted(summary: &str) -> usize {
+    let queue = summary.split("queue: ").nth(1).unwrap_or_default();
+    queue
+        .split(", ")
+        .filter_map(|part| part.split(' ').next()?.parse::<usize>().ok())
+        .sum()
+}
+
+/// After `queue retry --all`, `queue list` accounts for every row it shows, the failure
+/// queued again included, with or without `--state`, and its JSON says which was retried.
+#[tokio::test(flavor = "multi_thread")]
+async fn queue_list_counts_every_row_shown_retried_failures_included() {
+    let sb = sandbox(0).await;
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    common::book_club_with_a_failed_add(&sb, h).await;
+    let retried = run(&sb, h, &["queue", "retry", "--all"]).await;
+    assert_eq!(retried.code, 0, "{}", retried.stderr);
+
+    let all = run(&sb, h, &["queue", "list"]).await;
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    assert_eq!(
+        all.stderr.trim(),
+        "3 shown; queue: 1 pending, 1 confirmed, 1 failed (retried)"
+    );
+    assert_eq!(counted(&all.stderr), 3);
+    let failed = run(&sb, h, &["queue", "list", "--state", "failed"]).await;
+    assert_eq!(failed.stdout.lines().count(), 2, "{}", failed.stdout);
+    assert!(
+        failed.stderr.contains("1 failed (retried)"),
+        "{}",
+        failed.stderr
+    );
+
+    let json = run(&sb, h, &["queue", "list", "--json"]).await;
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&json.stdout).expect("json");
+    let marks: Vec<(&str, bool)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["state"].as_str().unwrap_or_default(),
+                r["retried"].as_bool().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        marks,
+        vec![("failed", true), ("confirmed", false), ("pending", false)]
+    );
+}

@@ -10,6 +10,7 @@ mod line;
 mod operation;
 mod plan;
 mod problem;
+mod queue_counts;
 mod subject;
 mod summary;
 
@@ -22,5 +23,6 @@ pub use plan::{
     PlanCounts, change_text, leftover_lines, plan_counts, plan_footer, plan_lines, request_line,
 };
 pub use problem::{Problem, problem};
+pub use queue_counts::{queue_counts, retried_failures};
 pub use subject::subject_shared;
 pub use summary::summary_lines;
