@@ -154,3 +154,59 @@ async fn queue_list_counts_every_row_shown_retried_failures_included() {
         vec![("failed", true), ("confirmed", false), ("pending", false)]
     );
 }
+
+/// Approving join requests of a full group warns as they are queued, naming the group and
+/// the count, and says they are held back; the dry run holds them back likewise.
+#[tokio::test(flavor = "multi_thread")]
+async fn approvals_queued_for_a_full_group_are_flagged_as_held_back() {
+    let sb = sandbox(0).await;
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let (group, _) = common::create_now(&sb, h, "Sales Hillcrest 2024", true).await;
+    let eight: Vec<String> = (1..=8).map(|n| format!("+1212200050{n}")).collect();
+    let mut add = vec!["participants", "add", "--group", &group];
+    add.extend(eight.iter().map(String::as_str));
+    assert_eq!(run(&sb, h, &add).await.code, 0);
+    let link = sb.invite_link(&group).expect("a link");
+    for n in 1..=2 {
+        sb.ask_to_join(&link, &common::user(&format!("+1212200060{n}")))
+            .expect("asks");
+    }
+    let approved = run(
+        &sb,
+        h,
+        &[
+            "requests",
+            "approve",
+            "--group",
+            "Sales Hillcrest 2024",
+            "--all",
+        ],
+    )
+    .await;
+    assert_eq!(approved.code, 0, "{}", approved.stderr);
+    let flags: Vec<&str> = approved
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("flagged "))
+        .collect();
+    assert_eq!(flags.len(), 2, "{}", approved.stdout);
+    assert!(
+        flags[0].contains("in Sales Hillcrest 2024: would be 9 of 8 members: 8 now; held back"),
+        "{}",
+        flags[0]
+    );
+    assert!(
+        flags[1].contains("would be 10 of 8 members: 8 now, 1 approval(s) already pending"),
+        "{}",
+        flags[1]
+    );
+    // Said once.
+    assert!(!approved.stderr.contains("would be"), "{}", approved.stderr);
+    let dry = run(&sb, h, &["submit", "--dry-run"]).await;
+    assert!(
+        dry.stdout.contains("held back (stay pending): 2"),
+        "{}",
+        dry.stdout
+    );
+}
