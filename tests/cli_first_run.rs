@@ -210,3 +210,45 @@ async fn approvals_queued_for_a_full_group_are_flagged_as_held_back() {
         dry.stdout
     );
 }
+
+/// A submit without a terminal counts as its dry run does: the changes to send, and the ones
+/// held back named as held, in the dry run's words.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_submit_without_a_terminal_counts_as_its_dry_run_and_names_the_held() {
+    let sb = sandbox(0).await;
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let full: Vec<String> = (1..=8).map(|n| format!("+1212200050{n}")).collect();
+    let full: Vec<&str> = full.iter().map(String::as_str).collect();
+    sb.insert_group("Sales Hillcrest 2024", &full);
+    sb.insert_group("Book Club", &["+12025550101"]);
+    sb.insert_group("Yoga Mornings", &[]);
+    run(&sb, h, &["groups", "sync"]).await;
+    for (group, who) in [
+        ("Sales Hillcrest 2024", "+12122000601"),
+        ("Book Club", "+12025550102"),
+        ("Yoga Mornings", "+33612345678"),
+        ("Yoga Mornings", "+4915112345678"),
+    ] {
+        assert_eq!(
+            run(&sb, h, &["queue", "add", "--group", group, who])
+                .await
+                .code,
+            0
+        );
+    }
+    let dry = run(&sb, h, &["submit", "--dry-run"]).await;
+    assert!(
+        dry.stderr
+            .contains("2 request(s) would be sent; 1 held back"),
+        "{}",
+        dry.stderr
+    );
+    let asked = run(&sb, h, &["submit"]).await;
+    assert_eq!(asked.code, 2, "{}", asked.stderr);
+    assert_eq!(
+        asked.stderr.trim(),
+        "wa-groups: 3 change(s) in 2 group(s) as 2 request(s) would be sent; \
+         1 change(s) held back (they stay pending); add --yes to send without asking"
+    );
+}

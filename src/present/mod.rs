@@ -20,7 +20,8 @@ pub use event::{event_line, event_sentence, settled_text};
 pub use line::{Line, Tone, words};
 pub use operation::note;
 pub use plan::{
-    PlanCounts, change_text, leftover_lines, plan_counts, plan_footer, plan_lines, request_line,
+    PlanCounts, change_text, held_note, leftover_lines, plan_counts, plan_footer, plan_lines,
+    request_line, send_counts, send_question,
 };
 pub use problem::{Problem, problem};
 pub use queue_counts::{queue_counts, retried_failures};
