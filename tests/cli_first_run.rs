@@ -252,3 +252,49 @@ async fn a_submit_without_a_terminal_counts_as_its_dry_run_and_names_the_held() 
          1 change(s) held back (they stay pending); add --yes to send without asking"
     );
 }
+
+/// `wa-groups sandbox` prints the export line to paste, as `demo --no-tui` does; pasted, the
+/// commands reach the sandbox.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sandbox_prints_export_lines_that_point_the_commands_at_it() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let mut child = common::spawn_env(h, &["sandbox", "--groups", "30"], &[]);
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let export = tokio::time::timeout(common::DEADLINE, async {
+        while let Ok(Some(line)) = stdout.next_line().await {
+            if line.trim_start().starts_with("export ") {
+                return Some(line);
+            }
+        }
+        None
+    })
+    .await
+    .ok()
+    .flatten();
+    let Some(export) = export else {
+        common::kill(&mut child).await;
+        panic!("no export line");
+    };
+    let env: Vec<(&str, String)> = export
+        .trim_start()
+        .trim_start_matches("export ")
+        .split(' ')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (k, v.to_owned()))
+        .collect();
+    let names: Vec<&str> = env.iter().map(|(k, _)| *k).collect();
+    assert_eq!(
+        names,
+        ["WA_BASE_URL", "WA_PHONE_NUMBER_ID", "WA_ACCESS_TOKEN"]
+    );
+    let synced = common::run_env(h, &["groups", "sync"], &env).await;
+    common::kill(&mut child).await;
+    assert_eq!(synced.code, 0, "{}", synced.stderr);
+    assert!(
+        synced.stdout.contains("30 groups listed, 30 read"),
+        "{}",
+        synced.stdout
+    );
+}
