@@ -298,3 +298,79 @@ async fn the_sandbox_prints_export_lines_that_point_the_commands_at_it() {
         synced.stdout
     );
 }
+
+/// `queue import --skip-invalid` that skips a bad line did what was asked: exit 0, the good
+/// lines queued, the skipped line named on stderr and counted; without the flag, the same
+/// file is refused (2) and nothing stored. A CSV and a plain list alike.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partial_import_asked_for_with_skip_invalid_ends_0() {
+    let sb = sandbox(0).await;
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    sb.insert_group("Book Club", &[]);
+    run(&sb, h, &["groups", "sync"]).await;
+    let cohort = h.join("cohort.csv");
+    std::fs::write(
+        &cohort,
+        "group,participant,action\n\
+         Book Club,+12025550102,add\n\
+         Book Club,+12025550103,add\n\
+         Book Club,12,add\n\
+         Book Club,+447400123456,add\n",
+    )
+    .expect("write");
+    let list = h.join("list.txt");
+    std::fs::write(&list, "+12025550104\nnot a number\n+12025550105\n").expect("write");
+    let cohort = cohort.to_str().expect("path");
+    let list = list.to_str().expect("path");
+    let cases: [(&[&str], &str, &str); 2] = [
+        (
+            &["queue", "import", cohort],
+            cohort,
+            "4 change(s) read, 3 queued",
+        ),
+        (
+            &[
+                "queue",
+                "import",
+                list,
+                "--group",
+                "Book Club",
+                "--action",
+                "add",
+            ],
+            list,
+            "3 change(s) read, 2 queued",
+        ),
+    ];
+    for (args, file, summary) in cases {
+        let before = common::queue_states(&sb, h).await.len();
+        let refused = run(&sb, h, args).await;
+        assert_eq!(refused.code, 2, "{}", refused.stderr);
+        assert_eq!(common::queue_states(&sb, h).await.len(), before);
+        let mut skipping = args.to_vec();
+        skipping.push("--skip-invalid");
+        let out = run(&sb, h, &skipping).await;
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            out.stdout
+                .contains(&format!("{file}: {summary}, 0 already pending")),
+            "{}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.contains("1 bad line(s) skipped"),
+            "{}",
+            out.stdout
+        );
+        let skipped: Vec<&str> = out.stderr.lines().collect();
+        assert_eq!(skipped.len(), 1, "{}", out.stderr);
+        assert!(
+            skipped[0].starts_with(&format!("{file}:")) && skipped[0].contains(": skipped: "),
+            "{}",
+            out.stderr
+        );
+        let queued = common::queue_states(&sb, h).await.len() - before;
+        assert_eq!(queued, if file == cohort { 3 } else { 2 });
+    }
+}
