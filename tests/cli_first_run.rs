@@ -374,3 +374,40 @@ async fn a_partial_import_asked_for_with_skip_invalid_ends_0() {
         assert_eq!(queued, if file == cohort { 3 } else { 2 });
     }
 }
+
+/// A subject two groups share is refused with plain advice and an example to type: the name
+/// with its id ending, `...` standing for `…`; typed so, it is taken.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_ambiguous_group_says_plainly_how_to_name_one() {
+    let sb = sandbox(0).await;
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let yoga = [
+        sb.insert_group("Yoga Mornings", &["+12025550101"]),
+        sb.insert_group("Yoga Mornings", &["+12025550102"]),
+    ];
+    run(&sb, h, &["groups", "sync"]).await;
+    let refused = run(
+        &sb,
+        h,
+        &["queue", "add", "--group", "yoga mornings", "+12025550109"],
+    )
+    .await;
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    let line = refused.stderr.trim_end();
+    let (_, advice) = line.split_once("; ").expect("advice after the candidates");
+    let example = advice
+        .strip_prefix("give the id, or the name with its id ending, e.g. \"")
+        .and_then(|rest| rest.strip_suffix("\" (type ... for …)"))
+        .unwrap_or_else(|| panic!("{line}"));
+    let group = yoga
+        .iter()
+        .find(|id| example == format!("Yoga Mornings …{}", &id[id.len() - 4..]))
+        .unwrap_or_else(|| panic!("the example names neither group: {example}"));
+    let typed = example.replace('…', "...");
+    let queued = run(&sb, h, &["queue", "add", "--group", &typed, "+12025550109"]).await;
+    assert_eq!(queued.code, 0, "{}", queued.stderr);
+    let states = common::queue_states(&sb, h).await;
+    assert_eq!(states.len(), 1);
+    assert_eq!(states[0]["group"], group.as_str());
+}
