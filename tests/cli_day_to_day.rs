@@ -93,23 +93,8 @@ async fn retry_queues_failed_changes_again_and_keeps_the_history() {
     let sb = sandbox(0).await;
     let home = tempfile::tempdir().expect("home");
     let h = home.path();
-    let group = sb.insert_group("Book Club", &["+12025550101"]);
-    run(&sb, h, &["groups", "sync"]).await;
     // A number ending in 0000 is refused (131203) by the sandbox.
-    run(
-        &sb,
-        h,
-        &[
-            "queue",
-            "add",
-            "--group",
-            "Book Club",
-            "+12025550000",
-            "+12025550102",
-        ],
-    )
-    .await;
-    let sent = run(&sb, h, &["submit", "--yes", "--verify-delay-ms", "0"]).await;
+    let (group, sent) = common::book_club_with_a_failed_add(&sb, h).await;
     assert_eq!(sent.code, 1, "{}", sent.stderr);
     let failed_id = queue_states(&sb, h)
         .await

@@ -189,12 +189,7 @@ async fn print_and_wait(sandbox: Sandbox, groups: usize) -> Result<Outcome, Fail
     println!();
     println!("A stand-in for the Graph API with {groups} groups is running. In another terminal:");
     println!();
-    println!(
-        "  export WA_BASE_URL={} WA_PHONE_NUMBER_ID={} WA_ACCESS_TOKEN={}",
-        sandbox.base_url(),
-        sandbox.phone_number_id(),
-        sandbox.token()
-    );
+    println!("{}", crate::sandbox::export_line(&sandbox));
     println!("  wa-groups            # the terminal app");
     println!("  wa-groups groups list");
     println!("  wa-groups groups show {first}");

@@ -81,14 +81,6 @@ pub async fn apply(
             for line in crate::present::enqueue_lines(&report, |g| names.label(g)) {
                 println!("{}", line.text);
             }
-            for flagged in &report.flagged {
-                eprintln!(
-                    "warning: {} {}: {}",
-                    flagged.id,
-                    flagged.spec.describe(),
-                    sanitize(&flagged.flag)
-                );
-            }
             eprintln!(
                 "nothing is sent yet: `wa-groups submit` sends it (or run this again with --now)"
             );

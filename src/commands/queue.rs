@@ -19,7 +19,7 @@ use crate::domain::when::ago;
 use crate::domain::{GroupNames, OpSpec, OperationKind, OperationState};
 use crate::exit::{Failure, Outcome};
 use crate::import::{self, ImportReport, ImportTo, LineNote, OnBadLines};
-use crate::present::columns;
+use crate::present::{self, columns};
 use crate::store::{DropScope, EnqueueReport, OpId, OperationFilter, now_ms};
 
 /// Removals a target file may queue without `--yes`: a group's worth.
@@ -98,13 +98,11 @@ async fn import_file(settings: &Settings, args: ImportArgs) -> Result<Outcome, F
     .await
     .map_err(|e| Failure::input(format!("{name}: the import stopped: {e}")))?;
     match result {
+        // Lines skipped as `--skip-invalid` asked are no failed request: the import did what
+        // was asked (0), each skipped line named on stderr.
         Ok(report) => {
             print_import(&name, &report);
-            Ok(if report.bad.is_empty() && report.bad_more == 0 {
-                Outcome::Done
-            } else {
-                Outcome::SomeFailed
-            })
+            Ok(Outcome::Done)
         }
         Err(e) => Err(import_failure(
             &name,
@@ -155,6 +153,13 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
         })
         .await
         .map_err(store_failure)?;
+    // Failures queued again, of the whole queue (the summary counts the whole queue).
+    let retried = present::retried_failures(
+        &store
+            .operations(OperationFilter::default())
+            .await
+            .map_err(store_failure)?,
+    );
     if args.json {
         let list: Vec<_> = ops
             .iter()
@@ -173,6 +178,7 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
                     "action": op.kind(), "state": op.state, "attempts": op.attempts,
                     "code": op.error_code, "message": op.error_message,
                     "request_id": op.request_id, "flag": op.flag,
+                    "retried": retried.contains(&op.id),
                 })
             })
             .collect();
@@ -208,19 +214,10 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
         );
     }
     let counts = store.count_by_state().await.map_err(store_failure)?;
-    let parts: Vec<String> = counts
-        .iter()
-        .filter(|(_, n)| **n > 0)
-        .map(|(s, n)| format!("{n} {s}"))
-        .collect();
     eprintln!(
         "{} shown; queue: {}",
         ops.len(),
-        if parts.is_empty() {
-            "empty".into()
-        } else {
-            parts.join(", ")
-        }
+        present::queue_counts(&counts, retried.len())
     );
     Ok(Outcome::Done)
 }

@@ -140,27 +140,19 @@ async fn confirmed(store: &AccountStore, scope: &Scope, json: bool) -> Result<bo
         }
         return Ok(true);
     }
+    let counts = present::send_counts(&plan);
+    let held = present::held_note(&plan);
     if !std::io::stdin().is_terminal() {
+        let held = held.map(|h| format!("; {h}")).unwrap_or_default();
         return Err(Failure::input(format!(
-            "{} request(s) for {} operation(s) would be sent; add --yes to send without asking",
-            plan.requests.len(),
-            plan.operation_count()
+            "{counts} would be sent{held}; add --yes to send without asking"
         )));
     }
-    eprint!(
-        "Send {} request(s) for {} change(s) in {} group(s){}? [y/N] ",
-        plan.requests.len(),
-        plan.requests.iter().map(|r| r.ops.len()).sum::<usize>(),
-        plan.requests
-            .iter()
-            .map(|r| r.group_id())
-            .collect::<std::collections::HashSet<_>>()
-            .len(),
-        match plan.held.len() {
-            0 => String::new(),
-            held => format!(" ({held} held back stay pending)"),
-        }
-    );
+    // The held note on a line of its own, so the question fits 80 columns.
+    if let Some(held) = held {
+        eprintln!("{held}");
+    }
+    eprint!("{}", present::send_question(&plan));
     let mut answer = String::new();
     let _ = std::io::stdin().read_line(&mut answer);
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))

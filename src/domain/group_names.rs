@@ -61,9 +61,10 @@ impl fmt::Display for Label {
 pub enum GroupRefError {
     /// The subject of more than one group: never one picked silently.
     #[error(
-        "\"{text}\" names {} groups: {}; give the id, or the name with its …ending (… or ...)",
+        "\"{text}\" names {} groups: {}; give the id, or the name with its id ending, e.g. \"{}\" (type ... for …)",
         candidates.len(),
-        candidates.iter().map(|(label, id)| format!("{label} ({id})")).collect::<Vec<_>>().join(", ")
+        candidates.iter().map(|(label, id)| format!("{label} ({id})")).collect::<Vec<_>>().join(", "),
+        candidates.first().map(|(label, _)| label.as_str()).unwrap_or_default()
     )]
     Ambiguous {
         text: String,
@@ -421,8 +422,20 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "\"cedar park neighbours\" names 2 groups: Cedar Park Neighbours …ExMQ (Y2FwaV9ncm91cDoxOjExMTExMQ), \
-             cedar park neighbours …IyMQ (Y2FwaV9ncm91cDoxOjIyMjIyMQ); give the id, or the name with its …ending (… or ...)"
+             cedar park neighbours …IyMQ (Y2FwaV9ncm91cDoxOjIyMjIyMQ); give the id, or the name with \
+             its id ending, e.g. \"Cedar Park Neighbours …ExMQ\" (type ... for …)"
         );
+        // As the example says: the name with its id ending, typed with `...` or `…`.
+        for typed in [
+            "Cedar Park Neighbours ...ExMQ",
+            "Cedar Park Neighbours …ExMQ",
+        ] {
+            assert_eq!(
+                names().resolve(typed),
+                Ok("Y2FwaV9ncm91cDoxOjExMTExMQ".into()),
+                "{typed}"
+            );
+        }
     }
 
     #[test]

@@ -212,6 +212,20 @@ pub fn over_capacity(now: usize, removals: usize, adds_before: usize, before: &s
     reason
 }
 
+/// Why an approval of a join request cannot fit: `would be 9 of 8 members: 6 now, 2
+/// approval(s) before it` (`before` says when the earlier approvals come: `before it`,
+/// `already pending`).
+pub fn approvals_over_capacity(now: usize, approvals_before: usize, before: &str) -> String {
+    let mut reason = format!(
+        "would be {} of {MAX_GROUP_MEMBERS} members: {now} now",
+        now + approvals_before + 1
+    );
+    if approvals_before > 0 {
+        reason.push_str(&format!(", {approvals_before} approval(s) {before}"));
+    }
+    reason
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

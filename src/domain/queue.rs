@@ -2,7 +2,7 @@
 //! the open ones (duplicate, replace, or a new row), and which changes deserve a flag. Every
 //! store backend applies these.
 
-use super::plan::over_capacity;
+use super::plan::{approvals_over_capacity, over_capacity};
 use super::{MAX_GROUP_MEMBERS, Members, Membership, OpId, OpSpec, OperationKind};
 
 /// What the mirror knows of a group, as far as the queue rules need it.
@@ -17,11 +17,16 @@ pub struct GroupFacts {
     /// group will be once the queue is sent.
     pub pending_adds: usize,
     pub pending_removes: usize,
+    /// Pending approvals of join requests: each makes a member once sent.
+    pub pending_approvals: usize,
 }
 
 impl GroupFacts {
     /// Takes account of a change now pending (`+1`) or no longer pending (`-1`).
     pub fn count(&mut self, spec: &OpSpec, by: isize) {
+        if spec.kind() == OperationKind::Approve {
+            self.pending_approvals = self.pending_approvals.saturating_add_signed(by);
+        }
         let Some(person) = spec.person() else {
             return;
         };
@@ -81,9 +86,20 @@ pub fn decide(open: Option<(OpId, &OpSpec)>, new: &OpSpec) -> Decision {
 /// an add of a member, an add that cannot fit (the members now, less the removals pending,
 /// plus the adds pending before it: `would be 9 of 8 members: 0 now, 8 add(s) already
 /// pending`), a removal of someone surely not a member, or a number WhatsApp may know in another
-/// form. The change is stored all the same; the flag goes with it.
+/// form; an approval that cannot fit (the members now plus the approvals pending before it,
+/// as a submit plans them: it is held back). The change is stored all the same; the flag goes
+/// with it.
 pub fn flag(new: &OpSpec, facts: Option<&GroupFacts>) -> Option<String> {
     let mut reasons: Vec<String> = Vec::new();
+    if let Some(facts) = facts
+        && new.kind() == OperationKind::Approve
+        && facts.member_count as usize + facts.pending_approvals >= MAX_GROUP_MEMBERS
+    {
+        reasons.push(approval_over_capacity(
+            facts.member_count as usize,
+            facts.pending_approvals,
+        ));
+    }
     if let (Some(facts), Some(person)) = (facts, new.person()) {
         let membership = facts.members.find(person);
         if facts.gone {
@@ -119,6 +135,13 @@ pub fn flag(new: &OpSpec, facts: Option<&GroupFacts>) -> Option<String> {
         reasons.push(warning.into());
     }
     (!reasons.is_empty()).then(|| reasons.join("; "))
+}
+
+/// `would be 9 of 8 members: 8 now, 1 approval(s) already pending; held back until the group
+/// has room`.
+fn approval_over_capacity(now: usize, approvals_before: usize) -> String {
+    let reason = approvals_over_capacity(now, approvals_before, "already pending");
+    format!("{reason}; held back until the group has room")
 }
 
 #[cfg(test)]
@@ -164,6 +187,32 @@ mod tests {
         };
         assert!(flag(&add(1), Some(&gone)).is_some_and(|f| f.contains("gone")));
         assert_eq!(flag(&add(1), None), None, "an unknown group is not judged");
+        // Approvals count as the submit plans them: the members now, then the approvals
+        // pending before this one.
+        let approve = |id: &str| OpSpec::Approve {
+            group: "g".into(),
+            request: crate::domain::group::JoinRequestRef {
+                id: id.into(),
+                person: None,
+            },
+        };
+        assert_eq!(
+            flag(&approve("r1"), Some(&full)).as_deref(),
+            Some("would be 9 of 8 members: 8 now; held back until the group has room")
+        );
+        let mut seven = GroupFacts {
+            member_count: 7,
+            ..GroupFacts::default()
+        };
+        assert_eq!(flag(&approve("r1"), Some(&seven)), None);
+        seven.count(&approve("r1"), 1);
+        assert_eq!(
+            flag(&approve("r2"), Some(&seven)).as_deref(),
+            Some(
+                "would be 9 of 8 members: 7 now, 1 approval(s) already pending; \
+                 held back until the group has room"
+            )
+        );
         // Empty, but eight adds already pending: the ninth is said not to fit.
         let mut planned = GroupFacts::default();
         for n in 10..18 {

@@ -10,6 +10,7 @@ mod line;
 mod operation;
 mod plan;
 mod problem;
+mod queue_counts;
 mod subject;
 mod summary;
 
@@ -19,8 +20,10 @@ pub use event::{event_line, event_sentence, settled_text};
 pub use line::{Line, Tone, words};
 pub use operation::note;
 pub use plan::{
-    PlanCounts, change_text, leftover_lines, plan_counts, plan_footer, plan_lines, request_line,
+    PlanCounts, change_text, held_note, leftover_lines, plan_counts, plan_footer, plan_lines,
+    request_line, send_counts, send_question,
 };
 pub use problem::{Problem, problem};
+pub use queue_counts::{queue_counts, retried_failures};
 pub use subject::subject_shared;
 pub use summary::summary_lines;

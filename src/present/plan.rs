@@ -145,6 +145,36 @@ pub fn leftover_lines(plan: &Plan, label: impl Fn(&str) -> String) -> Vec<Line> 
     lines
 }
 
+/// What a submit would send, as its question and its refusal without a terminal say it:
+/// `6 change(s) in 6 group(s) as 6 request(s)`.
+pub fn send_counts(plan: &Plan) -> String {
+    let groups: HashSet<&str> = plan.requests.iter().map(|r| r.group_id()).collect();
+    format!(
+        "{} change(s) in {} group(s) as {} request(s)",
+        plan.requests.iter().map(|r| r.ops.len()).sum::<usize>(),
+        groups.len(),
+        plan.requests.len()
+    )
+}
+
+/// A submit's question (`Send 6 change(s) in 6 group(s) as 6 request(s)? [y/N] `): within
+/// 80 columns for up to 10,000 groups; what is held back is said on the line before it
+/// ([`held_note`]).
+pub fn send_question(plan: &Plan) -> String {
+    format!("Send {}? [y/N] ", send_counts(plan))
+}
+
+/// The changes a submit would hold back, when it holds some: `1 change(s) held back (they
+/// stay pending)`, the words of the dry run's `held back (stay pending)`.
+pub fn held_note(plan: &Plan) -> Option<String> {
+    (!plan.held.is_empty()).then(|| {
+        format!(
+            "{} change(s) held back (they stay pending)",
+            plan.held.len()
+        )
+    })
+}
+
 /// The last line of a dry run.
 pub fn plan_footer(plan: &Plan, counts: PlanCounts) -> String {
     format!(
@@ -169,6 +199,43 @@ mod tests {
     use crate::domain::OpId;
     use crate::domain::plan::Leftover;
     use crate::testing::planned;
+
+    #[test]
+    fn the_question_fits_80_columns_and_the_held_are_said_apart() {
+        let ops = |n: i64| -> Vec<_> {
+            (0..n)
+                .map(|i| crate::domain::plan::PendingOp {
+                    id: OpId(i),
+                    spec: crate::testing::add(&format!("group-{i}"), 1),
+                })
+                .collect()
+        };
+        let wide = Plan {
+            requests: ops(10_000)
+                .into_iter()
+                .map(|op| {
+                    crate::domain::plan::PlannedRequest::of(
+                        crate::domain::OperationKind::Add,
+                        op.spec.group().map(str::to_owned),
+                        vec![op],
+                    )
+                })
+                .collect(),
+            held: ops(3).iter().map(|op| Leftover::of(op, "full")).collect(),
+            ..Plan::default()
+        };
+        let question = send_question(&wide);
+        assert_eq!(
+            question,
+            "Send 10000 change(s) in 10000 group(s) as 10000 request(s)? [y/N] "
+        );
+        assert!(question.chars().count() <= 80);
+        assert_eq!(
+            held_note(&wide).as_deref(),
+            Some("3 change(s) held back (they stay pending)")
+        );
+        assert_eq!(held_note(&Plan::default()), None);
+    }
 
     #[test]
     fn requests_show_what_the_client_sends_and_refuse_what_it_would() {

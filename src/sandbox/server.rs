@@ -191,8 +191,9 @@ impl Drop for Sandbox {
     }
 }
 
-/// The lines `run_cli` prints; the first is exactly `sandbox listening on http://HOST:PORT`.
-/// `webhooks` is where signed webhooks go, if anywhere (the secret is never shown).
+/// The lines `run_cli` prints; the first is exactly `sandbox listening on http://HOST:PORT`,
+/// the last the [`export_line`] to paste. `webhooks` is where signed webhooks go, if anywhere
+/// (the secret is never shown).
 pub fn banner(sandbox: &Sandbox, webhooks: Option<&url::Url>) -> String {
     let url = sandbox.base_url();
     let (token, id) = (sandbox.token(), sandbox.phone_number_id());
@@ -206,7 +207,32 @@ pub fn banner(sandbox: &Sandbox, webhooks: Option<&url::Url>) -> String {
          phone number id: {id}\n\
          {webhooks}\
          try: curl -H 'Authorization: Bearer {token}' {url}/v23.0/{id}/groups   \
-         (counters: {url}/_sandbox/stats; Ctrl-C stops)\n"
+         (counters: {url}/_sandbox/stats; Ctrl-C stops)\n\
+         to point the commands at it, in another terminal:\n\
+         {}\n",
+        export_line(sandbox)
+    )
+}
+
+/// `  export WA_BASE_URL=… WA_PHONE_NUMBER_ID=… WA_ACCESS_TOKEN=…`: the line to paste into a
+/// shell so the commands use this sandbox (the token is the sandbox's own test token). A
+/// value a shell would split or expand is single-quoted.
+pub fn export_line(sandbox: &Sandbox) -> String {
+    let quoted = |value: &str| {
+        let plain = value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.:/".contains(c));
+        if plain && !value.is_empty() {
+            value.to_owned()
+        } else {
+            format!("'{}'", value.replace('\'', r"'\''"))
+        }
+    };
+    format!(
+        "  export WA_BASE_URL={} WA_PHONE_NUMBER_ID={} WA_ACCESS_TOKEN={}",
+        quoted(&sandbox.base_url()),
+        quoted(sandbox.phone_number_id()),
+        quoted(sandbox.token())
     )
 }
 

@@ -667,6 +667,57 @@ macro_rules! suite {
         }
 
         #[tokio::test]
+        async fn an_outcome_settled_after_its_answer_names_the_answers_request_id() {
+            let (_g, s) = account().await;
+            let ids = queue(&s, "g1", &[1, 2]).await;
+            s.claim(ids.clone(), "t".into()).await.expect("claim");
+            s.settle(Settlement {
+                changes: vec![change(ids[0], OperationState::Accepted, None, None)],
+                request_id: Some("req-7".into()),
+                outcomes: Vec::new(),
+                exchange: None,
+                mirror: Vec::new(),
+            })
+            .await
+            .expect("accepted");
+            // Settled by a read: the verdict names no request id of its own.
+            let read = |id: OpId, state| Outcome {
+                request_id: None,
+                result: state,
+                ..outcome(id)
+            };
+            s.settle(Settlement {
+                changes: vec![
+                    change(ids[0], OperationState::Confirmed, None, None),
+                    change(
+                        ids[1],
+                        OperationState::Failed,
+                        Some(2),
+                        Some("never answered"),
+                    ),
+                ],
+                request_id: None,
+                outcomes: vec![
+                    read(ids[0], OperationState::Confirmed),
+                    read(ids[1], OperationState::Failed),
+                ],
+                exchange: None,
+                mirror: Vec::new(),
+            })
+            .await
+            .expect("settled by a read");
+            let got: Vec<Option<String>> = s
+                .outcomes()
+                .await
+                .expect("list")
+                .into_iter()
+                .map(|o| o.outcome.request_id)
+                .collect();
+            // The answered one names its request; the one never answered names none.
+            assert_eq!(got, vec![Some("req-7".to_owned()), None]);
+        }
+
+        #[tokio::test]
         async fn exchanges_and_outcomes_round_trip_and_settle_together() {
             let (_g, s) = account().await;
             let ids = queue(&s, "g1", &[1]).await;

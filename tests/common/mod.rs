@@ -348,3 +348,22 @@ pub async fn create_now(
     let id = by_subject(sb, subject).pop().expect("created");
     (id, made)
 }
+
+/// `Book Club` with one member, synced, then an add of two people submitted: `+12025550000`
+/// is refused (131203, failed), `+12025550102` confirmed. Returns the group's id and the
+/// submit's run.
+pub async fn book_club_with_a_failed_add(sb: &Sandbox, home: &std::path::Path) -> (String, Run) {
+    let group = sb.insert_group("Book Club", &["+12025550101"]);
+    run(sb, home, &["groups", "sync"]).await;
+    let add = [
+        "queue",
+        "add",
+        "--group",
+        "Book Club",
+        "+12025550000",
+        "+12025550102",
+    ];
+    run(sb, home, &add).await;
+    let sent = run(sb, home, &["submit", "--yes", "--verify-delay-ms", "0"]).await;
+    (group, sent)
+}

@@ -30,14 +30,7 @@ fn id_of(op: &PendingOp) -> String {
 
 /// Why an approval waits: `would be 9 of 8 members: 6 now, 2 approval(s) before it`.
 fn no_room(now: usize, approved_before: usize) -> String {
-    let mut reason = format!(
-        "would be {} of {MAX_GROUP_MEMBERS} members: {now} now",
-        now + approved_before + 1
-    );
-    if approved_before > 0 {
-        reason.push_str(&format!(", {approved_before} approval(s) before it"));
-    }
-    reason
+    crate::domain::plan::approvals_over_capacity(now, approved_before, "before it")
 }
 
 fn gone_request() -> Verdict {

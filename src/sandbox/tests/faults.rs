@@ -154,12 +154,36 @@ async fn banner_starts_with_the_listening_line() {
     assert_eq!(lines[0], format!("sandbox listening on {}", sb.base_url()));
     assert_eq!(lines[1], "token: sandbox-token");
     assert_eq!(lines[2], "phone number id: 100000000000001");
-    assert_eq!(lines.len(), 4);
+    assert_eq!(lines.len(), 6);
+    assert_eq!(
+        lines[5],
+        format!(
+            "  export WA_BASE_URL={} WA_PHONE_NUMBER_ID=100000000000001 \
+             WA_ACCESS_TOKEN=sandbox-token",
+            sb.base_url()
+        )
+    );
     let target = url::Url::parse("http://127.0.0.1:9/webhook").expect("url");
     let with_webhooks = banner(&sb, Some(&target));
     assert_eq!(
         with_webhooks.lines().nth(3),
         Some("webhooks: POST http://127.0.0.1:9/webhook (signed with the app secret)")
+    );
+}
+
+#[tokio::test]
+async fn the_export_line_quotes_what_a_shell_would_split() {
+    let sb = start(SandboxConfig {
+        token: "it's a $token".into(),
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox starts");
+    assert!(
+        crate::sandbox::export_line(&sb)
+            .ends_with(r"WA_PHONE_NUMBER_ID=100000000000001 WA_ACCESS_TOKEN='it'\''s a $token'"),
+        "{}",
+        crate::sandbox::export_line(&sb)
     );
 }
 

@@ -36,7 +36,9 @@ pub(super) fn insert_exchange(
     Ok(ExchangeId(conn.last_insert_rowid()))
 }
 
-/// Inserts a participant outcome, on its own or inside a caller's transaction.
+/// Inserts a participant outcome, on its own or inside a caller's transaction. An outcome
+/// that names no `request_id` (settled by a read, or by an event without one) takes the one
+/// its operation's answer carried, so every outcome of an answered request names it.
 pub(super) fn insert_outcome(
     conn: &Connection,
     acct: AccountId,
@@ -45,7 +47,10 @@ pub(super) fn insert_outcome(
     conn.prepare_cached(
         "INSERT INTO outcomes (account_id, at, group_id, participant, action, result,
             code, message, request_id, operation_id, username)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
+            coalesce(?9, (SELECT request_id FROM operations
+                          WHERE account_id = ?1 AND id = ?10)),
+            ?10, ?11)",
     )?
     .execute(params![
         acct.0,
