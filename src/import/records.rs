@@ -280,6 +280,15 @@ mod tests {
         (line, Ok(values.iter().map(|v| (*v).to_owned()).collect()))
     }
 
+    /// A line starting with `#` is a comment (a row disabled that way is not read); a first
+    /// cell that starts with `#` (a group named `#1 Fans`) is written quoted, and is a row.
+    #[test]
+    fn a_hash_starts_a_comment_and_a_quoted_hash_is_a_value() {
+        let text = "group,participant,action\n#g1,+12025550143,add\n\"#1 Fans\",+12025550199,add\n";
+        let got = rows(text.as_bytes(), &["group", "participant", "action"]).expect("rows");
+        assert_eq!(got, vec![ok(3, &["#1 Fans", "+12025550199", "add"])]);
+    }
+
     #[test]
     fn columns_are_found_by_name_in_any_order_and_case() {
         let text = "# exported\n\n Action ,Note,GROUP,Participant\r\nadd,\"a, \"\"b\"\"\",g1,\"+1 202 555 0143\"\r\n\r\n# done\nremove,,g2,2025550143\n";
