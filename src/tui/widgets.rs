@@ -270,6 +270,19 @@ pub fn wrapped_rows(lines: &[Line], width: usize) -> usize {
     lines.iter().map(|l| wrap(&l.text, width).len()).sum()
 }
 
+/// The lines cut into the rows they take at `width` columns (as [`lines_in`] draws them),
+/// each row a line of its line's tone: what a popup scrolls through.
+pub fn rows_of(lines: &[Line], width: usize) -> Vec<Line> {
+    lines
+        .iter()
+        .flat_map(|l| {
+            wrap(&l.text, width)
+                .into_iter()
+                .map(|r| Line::new(l.tone, r))
+        })
+        .collect()
+}
+
 /// The width of the text inside a popup of `wanted` columns on `area`.
 pub fn text_width(area: Rect, wanted: u16) -> usize {
     usize::from(wanted.min(area.width.saturating_sub(2)).saturating_sub(4))
