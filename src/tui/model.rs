@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 
 use crate::domain::group_names::Label;
+use crate::domain::queue::{self, GroupFacts};
 use crate::domain::text::sanitize;
-use crate::domain::{GroupNames, OperationKind, OperationState, Person};
+use crate::domain::{GroupNames, Members, OperationKind, OperationState, Person};
 use crate::engine::sync::UnreadGroup;
 use crate::store::{GroupSummary, MirrorGroup, OpId, Operation};
 
@@ -154,8 +155,11 @@ pub struct GroupDetail {
 }
 
 impl GroupDetail {
-    /// From the mirror and the queue; every server string is sanitised here.
-    pub fn new(group: MirrorGroup, ops: Vec<Operation>) -> GroupDetail {
+    /// From the mirror and the queue (oldest first); every server string is sanitised here.
+    /// A pending change's flag is what holds now ([`current_flags`]), not what held when it
+    /// was queued.
+    pub fn new(group: MirrorGroup, mut ops: Vec<Operation>) -> GroupDetail {
+        current_flags(&group, &mut ops);
         let ops = ops
             .into_iter()
             .rev()
@@ -201,6 +205,32 @@ impl GroupDetail {
                 .ops
                 .get(index - self.members.len())
                 .map(|o| RowKey::Op(o.id)),
+        }
+    }
+}
+
+/// Puts on each pending change of `group` (`ops` oldest first) the flag the queue's rules
+/// give it now (`domain::queue::flag`): against the members now, the removals pending now and
+/// the adds pending before it, as a submit would plan them. A queue-time note such as
+/// `would be 9 of 8 members: 8 now, 1 removal(s) pending` goes once a run has made room.
+fn current_flags(group: &MirrorGroup, ops: &mut [Operation]) {
+    let mut facts = GroupFacts {
+        gone: group.gone_at.is_some(),
+        member_count: group.member_count,
+        members: Members::of(&group.members),
+        pending_adds: 0,
+        pending_removes: 0,
+    };
+    let pending = |op: &&mut Operation| op.state == OperationState::Pending;
+    for op in ops.iter_mut().filter(pending) {
+        if op.kind() == OperationKind::Remove {
+            facts.count(&op.spec, 1);
+        }
+    }
+    for op in ops.iter_mut().filter(pending) {
+        op.flag = queue::flag(&op.spec, Some(&facts));
+        if op.kind() == OperationKind::Add {
+            facts.count(&op.spec, 1);
         }
     }
 }
