@@ -215,6 +215,60 @@ fn picks_survive_the_filter_and_a_search_removes_only_where_the_person_is() {
     );
 }
 
+/// Picks from an earlier filter, none of which has the person searched now: x falls back to
+/// all the person's groups and says so (the help says it too).
+#[test]
+fn x_with_picks_without_the_person_removes_them_from_all_their_groups_and_says_so() {
+    let mut s = state();
+    // Pick B (Brookfield) by a subject filter, then search a person in A and C.
+    key(&mut s, '/');
+    for c in "brook".chars() {
+        key(&mut s, c);
+    }
+    press(&mut s, KeyCode::Enter);
+    key(&mut s, '*');
+    assert_eq!(s.views.groups.picked.len(), 1);
+    search(&mut s, &["A", "C"]);
+    assert!(key(&mut s, 'x').is_empty(), "asked first: two groups");
+    assert_eq!(
+        notice(&s),
+        "+12122000001 is in none of the 1 picked group(s): removing from all their groups"
+    );
+    let Some(Overlay::Confirm(confirm)) = s.overlay() else {
+        panic!("a confirm");
+    };
+    assert_eq!(confirm.question.title, "Remove +12122000001 from 2 groups?");
+    assert_eq!(
+        enqueued(&key(&mut s, 'y')),
+        [
+            ("A".to_owned(), OperationKind::Remove),
+            ("C".to_owned(), OperationKind::Remove)
+        ]
+    );
+    // In one group of theirs: queued at once, with the same word.
+    let mut s = state();
+    key(&mut s, ' ');
+    key(&mut s, 'j');
+    search(&mut s, &["C"]);
+    assert_eq!(
+        enqueued(&key(&mut s, 'x')),
+        [("C".to_owned(), OperationKind::Remove)]
+    );
+    assert!(notice(&s).contains("removing from all their groups"));
+    // The help says what x does with such picks.
+    key(&mut s, '?');
+    let Some(Overlay::Help(help)) = s.overlay() else {
+        panic!("help");
+    };
+    assert!(
+        help.lines
+            .iter()
+            .any(|(_, text)| text.contains("none of the picked has them: from all their groups")),
+        "{:?}",
+        help.lines
+    );
+}
+
 #[test]
 fn a_adds_to_every_picked_group() {
     let mut s = state();

@@ -197,7 +197,7 @@ impl View for GroupsView {
         let remove = Action::Remove.hint();
         hints.push(match self.filter.person {
             Some(_) => Hint {
-                text: "queue removal of the searched person from the picked groups (or all of theirs)",
+                text: "queue removal of the searched person from the picked groups they are in (none picked, or none of the picked has them: from all their groups)",
                 ..remove
             },
             None => remove,
