@@ -753,6 +753,8 @@ fn a_group_that_could_not_be_read() {
         let mut list = groups();
         list.sort_by(|a, b| a.subject.cmp(&b.subject));
         update(&mut s, Msg::Loaded(Loaded::Groups(list)));
+        // The cursor stays on the group it was on (Book Club); up to the unread one.
+        press(&mut s, KeyCode::Char('g'));
         // The store has nothing of it: what the group pane shows instead.
         update(&mut s, Msg::Loaded(Loaded::Group("G-ANNEX".into(), None)));
         s

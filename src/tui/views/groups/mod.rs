@@ -88,6 +88,9 @@ pub struct GroupsView {
     pub picked: BTreeSet<String>,
     pub filter: Filter,
     pub sort: SortBy,
+    /// The id of the group the cursor was last put on: a reload (a rename that re-sorts the
+    /// list, a group made or gone) keeps the cursor on it by id, never on the row's index.
+    pub at: Option<String>,
 }
 
 /// List rows of the view in `area` (inside the border, below the column header).
@@ -114,7 +117,10 @@ impl GroupsView {
     /// Recomputes `visible` from the filter and the order; keeps the cursor on the same group
     /// if it stays.
     pub fn refilter(&mut self, mirror: &Mirror, area: Rect) {
-        let keep = self.current(mirror).map(|g| g.id.clone());
+        let keep = self
+            .at
+            .clone()
+            .or_else(|| self.current(mirror).map(|g| g.id.clone()));
         let needle = self.filter.text.trim().to_lowercase();
         let narrowing = self.filter.person.is_none()
             && self
@@ -153,6 +159,7 @@ impl GroupsView {
             })
             .unwrap_or(0);
         self.cursor.go(index, self.visible.len(), list_rows(area));
+        self.at = self.current(mirror).map(|g| g.id.clone());
     }
 
     /// Puts `visible` in the order asked (ties, and the subject order, as the store gives).

@@ -73,8 +73,9 @@ pub fn update(view: &mut GroupsView, ctx: &Ctx, msg: &ViewMsg) -> Vec<Reply> {
 }
 
 /// Tells the others which group is under the cursor.
-fn selected(view: &GroupsView, ctx: &Ctx) -> Vec<Reply> {
+fn selected(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
     let id = view.current(ctx.mirror).map(|g| g.id.clone());
+    view.at.clone_from(&id);
     vec![Reply::Broadcast(Broadcast::GroupSelected(id))]
 }
 
