@@ -85,3 +85,138 @@ fn the_change_dialog_names_the_group_by_its_label() {
     press(&mut s, KeyCode::Char('e'));
     assert!(render(&s, 80, 24).contains(" Change Book Club "));
 }
+
+fn texts(s: &State) -> Vec<String> {
+    s.views.log.lines.iter().map(|l| l.text.clone()).collect()
+}
+
+fn engine(s: &mut State, at: i64, message: &str) {
+    update(
+        s,
+        Msg::Engine {
+            at,
+            event: wa_groups::engine::Event::Warning {
+                message: message.into(),
+            },
+        },
+    );
+}
+
+/// A webhook event of Book Club that happened at `at` (whole seconds, as Meta stamps them),
+/// received at `received`.
+fn webhook(at: i64, received: i64) -> wa_groups::store::EventRecord {
+    let mut event = wa_groups::domain::GroupEvent::new(
+        wa_groups::domain::EventField::Participants,
+        wa_groups::domain::EventType::ParticipantsRemove,
+    );
+    event.group_id = Some("G-BOOK".into());
+    event.at = Some(at);
+    event.people = vec![wa_groups::domain::event::EventPerson {
+        wa_id: Some("15550100003".into()),
+        ..Default::default()
+    }];
+    wa_groups::store::EventRecord {
+        id: 1,
+        received_at: received,
+        deliveries: 1,
+        event,
+        seq: Some(1),
+        processed_at: Some(received),
+        effects: Default::default(),
+    }
+}
+
+#[test]
+fn engine_lines_keep_the_order_they_came_in() {
+    let mut s = fresh(80, 24);
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Groups(list("Cedar Park Neighbours"))),
+    );
+    s.views.log.lines.clear();
+    let t = tui_common::screen::T0;
+    engine(&mut s, t + 2_000, "first");
+    // Stamped earlier (a clock set back, a batch stamped before): still after.
+    engine(&mut s, t + 1_500, "second");
+    engine(&mut s, t + 2_000, "third");
+    assert_eq!(texts(&s), ["first", "second", "third"]);
+    // A webhook event of an earlier time goes before; one of the same second as lines that
+    // came before it was received goes after them.
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Events {
+            records: vec![webhook(t, t + 900)],
+            latest: Some(1),
+        }),
+    );
+    assert_eq!(texts(&s)[0], "+15550100003 left Book Club");
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Events {
+            records: vec![webhook(t + 2_000, t + 2_600)],
+            latest: Some(2),
+        }),
+    );
+    assert_eq!(
+        texts(&s)[1..],
+        ["first", "second", "third", "+15550100003 left Book Club"]
+    );
+}
+
+/// A change sent at once (a new group, `n`) is logged as it leaves: before the engine's
+/// lines about it and before its webhook event stamped in the same second; and the log shows
+/// it even when it was scrolled up.
+#[test]
+fn sending_now_comes_first_and_the_log_follows_the_operators_action() {
+    let mut s = fresh(80, 24);
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Groups(list("Cedar Park Neighbours"))),
+    );
+    let t = tui_common::screen::T0 + 700;
+    s.shared.now = t;
+    for n in 0..30 {
+        engine(&mut s, t, &format!("earlier {n}"));
+    }
+    // The log scrolled up, its cursor away from the newest line.
+    s.focus = wa_groups::tui::views::Pane::Log;
+    for _ in 0..25 {
+        press(&mut s, KeyCode::Up);
+    }
+    assert!(s.views.log.scroll > 0);
+    press(&mut s, KeyCode::Char('n'));
+    for c in "Spring cohort B".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    let effects = press(&mut s, KeyCode::Enter);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, wa_groups::tui::Effect::Send { .. })),
+        "{effects:?}"
+    );
+    let last = texts(&s).last().cloned().unwrap_or_default();
+    assert!(last.starts_with("sending now: create"), "{last}");
+    assert_eq!((s.views.log.scroll, s.views.log.cursor), (0, 0));
+    assert!(render(&s, 80, 24).contains("sending now: create"));
+    // The engine's word and the group's webhook (stamped in the whole second before) follow.
+    engine(&mut s, t + 400, "run finished");
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Events {
+            records: vec![webhook(tui_common::screen::T0, t + 600)],
+            latest: Some(1),
+        }),
+    );
+    let all = texts(&s);
+    let at = |p: &str| {
+        all.iter()
+            .position(|l| l.starts_with(p))
+            .unwrap_or(usize::MAX)
+    };
+    assert!(at("sending now: create") < at("run finished"), "{all:?}");
+    assert!(
+        at("sending now: create") < at("+15550100003 left"),
+        "{all:?}"
+    );
+}

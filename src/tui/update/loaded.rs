@@ -71,11 +71,8 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             state.notice = Some(Line::new(tone, text));
             store_changed(state)
         }
-        Loaded::Sending(Ok(described)) => {
-            let text = format!("sending now: {}", described.join(", "));
-            log(state, Tone::Info, text);
-            store_changed(state)
-        }
+        // Logged as it was asked (`update`), before the engine's lines about it.
+        Loaded::Sending(Ok(_)) => store_changed(state),
         Loaded::Sending(Err(e)) => {
             state.shared.work = crate::tui::shared::Work::Idle;
             let text = format!("not sent: {}", sanitize(&e));
