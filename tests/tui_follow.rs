@@ -220,3 +220,64 @@ fn sending_now_comes_first_and_the_log_follows_the_operators_action() {
         "{all:?}"
     );
 }
+
+/// A group's id ending has one form: the dialogs that cannot be taken back name a group as
+/// the list does, with no ending where its subject is its own.
+#[test]
+fn irreversible_questions_name_the_group_as_the_list_does() {
+    let mut s = on_y(80, 24);
+    let label = s.shared.mirror.label(Y);
+    let ending = label
+        .rsplit_once(" …")
+        .map(|(_, e)| e.to_owned())
+        .unwrap_or_default();
+    assert!(render(&s, 80, 24).contains(&format!("…{ending} ")));
+    press(&mut s, KeyCode::Char('D'));
+    let Some(wa_groups::tui::overlays::Overlay::Confirm(confirm)) = s.overlay() else {
+        panic!("a confirm");
+    };
+    assert_eq!(confirm.question.title, format!("Delete the group {label}?"));
+    // Book Club's subject is its own: no ending.
+    let mut s = fresh(80, 24);
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Groups(list("Cedar Park Neighbours"))),
+    );
+    press(&mut s, KeyCode::Char('L'));
+    let Some(wa_groups::tui::overlays::Overlay::Confirm(confirm)) = s.overlay() else {
+        panic!("a confirm");
+    };
+    assert_eq!(
+        confirm.question.title,
+        "Reset the invite link of Book Club?"
+    );
+}
+
+/// A change of another kind than add or remove is named in words in the log.
+#[test]
+fn the_log_names_every_kind_in_words() {
+    let mut s = fresh(80, 24);
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Groups(list("Cedar Park Neighbours"))),
+    );
+    let t = tui_common::screen::T0;
+    update(
+        &mut s,
+        Msg::Engine {
+            at: t,
+            event: wa_groups::engine::Event::BatchPlanned {
+                group_id: "G-BOOK".into(),
+                kind: wa_groups::domain::OperationKind::ResetLink,
+                participants: Vec::new(),
+            },
+        },
+    );
+    let all = texts(&s);
+    assert!(
+        all.iter()
+            .any(|l| l == "planned reset invite link Book Club"),
+        "{all:?}"
+    );
+    assert!(all.iter().all(|l| !l.contains("reset_link")), "{all:?}");
+}

@@ -269,6 +269,64 @@ fn x_with_picks_without_the_person_removes_them_from_all_their_groups_and_says_s
     );
 }
 
+/// The word after queueing says what s sends now: the picked groups when there are picks.
+#[test]
+fn the_queued_word_says_what_s_sends() {
+    use wa_groups::store::{EnqueueReport, Flagged, OpId};
+    let mut s = state();
+    key(&mut s, '*');
+    assert_eq!(s.views.groups.picked.len(), 3);
+    let report = |flagged: Vec<Flagged>| EnqueueReport {
+        stored: 3,
+        ids: vec![OpId(1), OpId(2), OpId(3)],
+        flagged,
+        ..EnqueueReport::default()
+    };
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Enqueued {
+            report: report(Vec::new()),
+            invalid: Vec::new(),
+        }),
+    );
+    assert_eq!(
+        notice(&s),
+        "3 change(s) queued; nothing is sent yet: s sends the 3 picked groups, S everything"
+    );
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Enqueued {
+            report: report(vec![Flagged {
+                id: OpId(3),
+                spec: wa_groups::testing::add("A", 1),
+                flag: "already a member".into(),
+            }]),
+            invalid: Vec::new(),
+        }),
+    );
+    let Some(Overlay::Text(popup)) = s.overlay() else {
+        panic!("the Queued popup");
+    };
+    assert_eq!(
+        popup.lines.last().map(|l| l.text.as_str()),
+        Some("Nothing is sent yet: s sends the 3 picked groups, S everything.")
+    );
+    // No pick: the group under the cursor, by name.
+    let mut s = state();
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Enqueued {
+            report: report(Vec::new()),
+            invalid: Vec::new(),
+        }),
+    );
+    assert!(
+        notice(&s).ends_with("s sends Alpha Runners, S everything"),
+        "{}",
+        notice(&s)
+    );
+}
+
 #[test]
 fn a_adds_to_every_picked_group() {
     let mut s = state();

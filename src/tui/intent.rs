@@ -171,14 +171,14 @@ impl Intent {
                 ),
             },
             Intent::DeleteGroup {
-                group,
+                group: _,
                 label,
                 members,
                 people,
             } => {
                 let mut question = self.lifecycle(
                     shared,
-                    format!("Delete the group {}?", named(label, group)),
+                    format!("Delete the group {label}?"),
                     format!(
                         "its {members} member(s) leave it, it cannot be brought back, and its invite link stops working"
                     ),
@@ -191,9 +191,9 @@ impl Intent {
                 }
                 question
             }
-            Intent::ResetLink { group, label } => self.lifecycle(
+            Intent::ResetLink { label, .. } => self.lifecycle(
                 shared,
-                format!("Reset the invite link of {}?", named(label, group)),
+                format!("Reset the invite link of {label}?"),
                 format!(
                     "reset the invite link of {label}; the old link stops working and a new one is made"
                 ),
@@ -255,17 +255,6 @@ impl Intent {
             more: String::new(),
         }
     }
-}
-
-/// A group named for a question that cannot be taken back: its label and the end of its id
-/// (`Book Club …MzMzMw`), even where no other group has its subject.
-fn named(label: &str, group: &str) -> String {
-    if label.contains(" …") {
-        return label.to_owned();
-    }
-    let chars: Vec<char> = group.chars().collect();
-    let end: String = chars[chars.len().saturating_sub(6)..].iter().collect();
-    format!("{label} …{}", crate::domain::text::sanitize(&end))
 }
 
 fn capital(word: &str) -> String {
