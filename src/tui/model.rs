@@ -132,13 +132,38 @@ impl GroupRow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpRow {
     pub id: OpId,
-    pub person: Person,
+    /// Whom it is about, for a change that names a person (an add, a removal, a join
+    /// decision); `None` for the group's own changes (create, subject, link, delete…).
+    pub person: Option<Person>,
     pub kind: OperationKind,
     pub state: OperationState,
     /// The failure (`131203 recipient…`) or the flag stored with it, made safe.
     pub note: Option<String>,
     /// The whole of it, for its detail.
     pub source: Operation,
+}
+
+impl OpRow {
+    /// Whether it is about this person (however it names them).
+    pub fn is(&self, p: &Person) -> bool {
+        self.person.as_ref().is_some_and(|q| q.is(p))
+    }
+
+    /// What it does, in a few words: the person of an add or a removal (`+1212…`), else its
+    /// kind in words and what it names or sets (`approve +1555… @ana.k`, `subject "New"`,
+    /// `reset invite link`).
+    pub fn what(&self) -> String {
+        match (&self.person, self.kind.is_participant_change()) {
+            (Some(p), true) => p.label(),
+            _ => {
+                let words = crate::present::kind_words(self.kind);
+                match self.source.spec.detail() {
+                    d if d.is_empty() => words.to_owned(),
+                    d => format!("{words} {d}"),
+                }
+            }
+        }
+    }
 }
 
 /// One group's members (from the mirror) and changes (from the queue, newest first).
@@ -163,16 +188,14 @@ impl GroupDetail {
         let ops = ops
             .into_iter()
             .rev()
-            .filter_map(|op| {
-                let note = crate::present::note(&op);
-                Some(OpRow {
-                    id: op.id,
-                    person: op.person()?.clone(),
-                    kind: op.kind(),
-                    state: op.state,
-                    note,
-                    source: op,
-                })
+            // Every change of the group, of every kind.
+            .map(|op| OpRow {
+                id: op.id,
+                person: op.person().cloned(),
+                kind: op.kind(),
+                state: op.state,
+                note: crate::present::note(&op),
+                source: op,
             })
             .collect();
         GroupDetail {
@@ -185,11 +208,11 @@ impl GroupDetail {
         }
     }
 
-    /// The pending operation for this member (however it names them), if any.
+    /// The pending add or removal of this member (however it names them), if any.
     pub fn pending_for(&self, p: &Person) -> Option<&OpRow> {
-        self.ops
-            .iter()
-            .find(|o| o.state == OperationState::Pending && o.person.is(p))
+        self.ops.iter().find(|o| {
+            o.state == OperationState::Pending && o.kind.is_participant_change() && o.is(p)
+        })
     }
 
     /// Members and operations, as a cursor walks them.

@@ -197,9 +197,10 @@ fn draw_row(buf: &mut Buffer, area: Rect, view: &GroupView, ctx: &Ctx, g: &Group
             };
             let sign = match op.kind {
                 OperationKind::Add => "+ ",
-                _ => "− ",
+                OperationKind::Remove => "− ",
+                _ => "• ",
             };
-            let who = format!("{:<15}", op.person.label());
+            let who = format!("{:<15}", op.what());
             let tone = match op.state {
                 OperationState::Pending => Tone::Warn,
                 OperationState::Sending => Tone::Info,
