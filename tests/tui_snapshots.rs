@@ -554,6 +554,45 @@ fn preview_reaches_its_end_by_steps() {
     assert!(render(&s, w, h).contains("would be 11 of 8 members"));
 }
 
+/// `i` shows the group under the cursor whole: a subject the list cuts, uncut, and its id.
+#[test]
+fn group_info_shows_the_whole_subject_and_id() {
+    snap!("group_info", |w, h| {
+        let mut s = loaded(w, h);
+        press(&mut s, KeyCode::Down);
+        assert_eq!(
+            s.views
+                .groups
+                .current(&s.shared.mirror)
+                .map(|g| g.id.as_str()),
+            Some("G-HARBOR")
+        );
+        press(&mut s, KeyCode::Char('i'));
+        let screen = render(&s, w, h);
+        // Wrapped at 80 columns, but every word of it is there.
+        for word in "Harbor Volunteers 2025: weekend shifts, boats and the summer fair".split(' ') {
+            assert!(screen.contains(word), "{word}: {screen}");
+        }
+        assert!(screen.contains("G-HARBOR"), "{screen}");
+        s
+    });
+    // From the group pane too; the help lists the key.
+    let mut s = loaded(80, 24);
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Char('i'));
+    assert!(matches!(s.overlay(), Some(Overlay::Text(t)) if t.title == "Group"));
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Char('?'));
+    let Some(Overlay::Help(help)) = s.overlay() else {
+        panic!("help");
+    };
+    assert!(
+        help.lines
+            .iter()
+            .any(|(k, t)| k == "i" && t.contains("subject and id uncut"))
+    );
+}
+
 #[test]
 fn queued_report() {
     snap!("queued", |w, h| {

@@ -45,6 +45,7 @@ pub const GLOBAL: &[Action] = &[
     Action::JoinRequests,
     Action::CopyLink,
     Action::ResetLink,
+    Action::GroupInfo,
     Action::Help,
     Action::Quit,
 ];
