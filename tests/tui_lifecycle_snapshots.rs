@@ -106,6 +106,10 @@ fn join_requests_view_with_the_link() {
         let mut s = on_requests(w, h);
         assert_eq!(s.focus, Pane::Requests);
         press(&mut s, KeyCode::Char(' '));
+        // When they asked stays whole; the asker gives up room.
+        let screen = tui_common::screen::render(&s, w, h);
+        assert!(screen.contains("asked 1 h ago"), "{screen}");
+        assert!(screen.contains("asked 1 min ago"), "{screen}");
         s
     });
 }

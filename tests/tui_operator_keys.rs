@@ -327,6 +327,33 @@ fn the_queued_word_says_what_s_sends() {
     );
 }
 
+/// The filter's prompt at 80 columns: its hint is shortened, then left out, never cut bare.
+#[test]
+fn the_filter_prompt_hint_is_shortened_not_cut() {
+    for text in [
+        "",
+        "cedar",
+        "cedar park neighbours",
+        "a very long search text that fills the line up",
+    ] {
+        let mut s = state();
+        key(&mut s, '/');
+        update(&mut s, Msg::Paste(text.into()));
+        let screen = render(&s);
+        let footer = screen
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim_matches('"')
+            .to_owned();
+        assert!(footer.starts_with(&format!(" / {text}")), "{footer}");
+        assert!(!footer.contains('…'), "{text:?}: {footer}");
+        if text.len() < 30 {
+            assert!(footer.contains("enter keep · esc clear"), "{footer}");
+        }
+    }
+}
+
 #[test]
 fn a_adds_to_every_picked_group() {
     let mut s = state();

@@ -286,18 +286,26 @@ fn empty_text(view: &GroupsView, ctx: &Ctx) -> (Tone, String) {
 }
 
 /// The filter being typed, for the footer.
-pub fn prompt(view: &GroupsView, ctx: &Ctx) -> Line<'static> {
+pub fn prompt(view: &GroupsView, ctx: &Ctx, width: u16) -> Line<'static> {
+    let (keep, clear) = (
+        ctx.keymap.hint(&[Action::Confirm], ""),
+        ctx.keymap.hint(&[Action::Back], ""),
+    );
+    // The hint is shortened, then left out, where the line has no room for it: never cut bare.
+    let text = view.filter.text.clone();
+    let typed = text.width() + 4;
+    let hint = [
+        format!("  {keep} keep · {clear} clear · a number, BSUID or @name finds their groups"),
+        format!("  {keep} keep · {clear} clear · a number finds their groups"),
+        format!("  {keep} keep · {clear} clear"),
+    ]
+    .into_iter()
+    .find(|h| typed + h.width() <= usize::from(width))
+    .unwrap_or_default();
     Line::from(vec![
         Span::styled(" / ", theme::key()),
-        Span::raw(view.filter.text.clone()),
+        Span::raw(text),
         Span::styled("▏", theme::key()),
-        Span::styled(
-            format!(
-                "  {} keep · {} clear · a number, BSUID or @name finds their groups",
-                ctx.keymap.hint(&[Action::Confirm], ""),
-                ctx.keymap.hint(&[Action::Back], "")
-            ),
-            theme::tone(Tone::Dim),
-        ),
+        Span::styled(hint, theme::tone(Tone::Dim)),
     ])
 }

@@ -216,8 +216,8 @@ impl View for GroupsView {
         self.filter.editing
     }
 
-    fn prompt(&self, ctx: &Ctx) -> Option<ratatui::text::Line<'static>> {
-        self.filter.editing.then(|| draw::prompt(self, ctx))
+    fn prompt(&self, ctx: &Ctx, width: u16) -> Option<ratatui::text::Line<'static>> {
+        self.filter.editing.then(|| draw::prompt(self, ctx, width))
     }
 
     fn group(&self, ctx: &Ctx) -> Option<String> {
