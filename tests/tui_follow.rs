@@ -281,3 +281,61 @@ fn the_log_names_every_kind_in_words() {
     );
     assert!(all.iter().all(|l| !l.contains("reset_link")), "{all:?}");
 }
+
+/// Two long subjects that differ only at their end: where the list cuts them, each keeps the
+/// end of its id, so that they never look the same (at 120 columns the id column does it).
+#[test]
+fn look_alike_subjects_keep_their_id_endings_where_cut() {
+    snap!("look_alike", |w, h| {
+        let mut s = fresh(w, h);
+        let mut groups = list("Cedar Park Neighbours");
+        for (id, end) in [("Z3JvdXA6MTIzNDEx", "A"), ("Z3JvdXA6NTY3ODIy", "B")] {
+            groups.push(wa_groups::testing::group_summary(
+                id,
+                &format!("Harbor Volunteers 2025: weekend shifts, team {end}"),
+                3,
+            ));
+        }
+        groups.sort_by(|a, b| {
+            (a.subject.to_lowercase(), &a.id).cmp(&(b.subject.to_lowercase(), &b.id))
+        });
+        update(&mut s, Msg::Loaded(Loaded::Groups(groups)));
+        let screen = render(&s, w, h);
+        let rows: Vec<&str> = screen.lines().filter(|l| l.contains("Harbor")).collect();
+        assert_eq!(rows.len(), 2, "{screen}");
+        let name = |row: &str| row.split("  ").nth(1).unwrap_or_default().trim().to_owned();
+        assert_ne!(name(rows[0]), name(rows[1]), "{screen}");
+        if w == 80 {
+            assert!(rows[0].contains("…NDEx"), "{screen}");
+            assert!(rows[1].contains("…ODIy"), "{screen}");
+            // A subject of its own that is not cut gets no ending.
+            assert!(screen.contains("Book Club  "), "{screen}");
+        }
+        // The group pane's title, where it cuts the subject, keeps the ending too.
+        for _ in 0..3 {
+            press(&mut s, KeyCode::Char('j'));
+        }
+        let id = "Z3JvdXA6MTIzNDEx";
+        let detail = wa_groups::tui::model::GroupDetail::new(
+            wa_groups::store::MirrorGroup {
+                id: id.into(),
+                subject: "Harbor Volunteers 2025: weekend shifts, team A".into(),
+                members: Vec::new(),
+                member_count: 3,
+                read_at: 0,
+                gone_at: None,
+                about: Default::default(),
+            },
+            Vec::new(),
+        );
+        update(&mut s, Msg::Loaded(Loaded::Group(id.into(), Some(detail))));
+        let screen = render(&s, w, h);
+        let top = screen.lines().nth(2).unwrap_or_default().to_owned();
+        if w == 80 {
+            assert!(top.contains("…NDEx · 3/8"), "{screen}");
+        } else {
+            assert!(top.contains("team A · 3/8"), "{screen}");
+        }
+        s
+    });
+}

@@ -78,6 +78,35 @@ impl Mirror {
     pub fn label(&self, id: &str) -> String {
         self.names.label(id)
     }
+
+    /// A group's name in a pane title of `room` columns: its label, and, where its subject is
+    /// cut there and another group's subject begins the same, the end of its id (as the
+    /// list keeps it), so that two such groups never look the same.
+    pub fn title_name(&self, id: &str, room: usize) -> String {
+        use unicode_width::UnicodeWidthStr;
+        let label = self.label(id);
+        let Some(row) = self.get(id) else {
+            return label;
+        };
+        if row.label.suffix.is_some() || row.subject.width() <= room {
+            return label;
+        }
+        let shown = crate::tui::widgets::fit_width(&row.subject, room.saturating_sub(7));
+        let prefix = shown.trim_end_matches('…');
+        let mut ids = vec![id];
+        ids.extend(
+            self.rows
+                .iter()
+                .filter(|r| r.id != id && r.subject != row.subject)
+                .filter(|r| r.subject.starts_with(prefix))
+                .map(|r| r.id.as_str()),
+        );
+        if ids.len() == 1 {
+            return label;
+        }
+        let end = crate::domain::group_names::distinct_endings(&ids).swap_remove(0);
+        format!("{label} …{end}")
+    }
 }
 
 /// One group of the list, its text made safe for the screen.

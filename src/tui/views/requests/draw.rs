@@ -10,7 +10,7 @@ use crate::tui::action::Action;
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::Ctx;
-use crate::tui::widgets::{pane, placeholder, put, put_parts, title, wrap};
+use crate::tui::widgets::{pane, placeholder, put, put_parts, title, title_room, wrap};
 
 use super::{RequestsDetail, RequestsView};
 
@@ -76,11 +76,9 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
         placeholder(buf, inner, "Reading…");
         return;
     };
-    let title = title(
-        &ctx.mirror.label(&d.id),
-        " · link and join requests",
-        area.width,
-    );
+    let rest = " · link and join requests";
+    let name = ctx.mirror.title_name(&d.id, title_room(rest, area.width));
+    let title = title(&name, rest, area.width);
     let inner = pane(buf, area, &title, ctx.focused);
     let (x, w) = (inner.x + 1, inner.width.saturating_sub(2));
     let mut y = inner.y;
