@@ -89,7 +89,11 @@ fn a_capacity_flag_shows_only_while_it_still_holds() {
     );
     let room = club(8, vec![pending_removal, flagged_add(5, 20)]);
     assert_eq!(note(&room, 5), None);
-    // A failed change keeps its failure; an add of a member says so.
+    // A change that went through keeps no doubt of its queue time.
+    let mut confirmed = flagged_add(7, 20);
+    confirmed.state = OperationState::Confirmed;
+    assert_eq!(note(&club(8, vec![confirmed]), 7), None);
+    // An add of a member says so.
     let mut member = flagged_add(6, 3);
     member.flag = None;
     assert_eq!(

@@ -264,7 +264,8 @@ impl GroupDetail {
 /// Puts on each pending change of `group` (`ops` oldest first) the flag the queue's rules
 /// give it now (`domain::queue::flag`): against the members now, the removals pending now and
 /// the adds pending before it, as a submit would plan them. A queue-time note such as
-/// `would be 9 of 8 members: 8 now, 1 removal(s) pending` goes once a run has made room.
+/// `would be 9 of 8 members: 8 now, 1 removal(s) pending` goes once a run has made room, and
+/// from a change that went through.
 fn current_flags(group: &MirrorGroup, ops: &mut [Operation]) {
     let mut facts = GroupFacts {
         gone: group.gone_at.is_some(),
@@ -273,6 +274,15 @@ fn current_flags(group: &MirrorGroup, ops: &mut [Operation]) {
         pending_adds: 0,
         pending_removes: 0,
     };
+    // A change that went through (sent, accepted, confirmed) settled what its flag doubted.
+    for op in ops.iter_mut().filter(|op| {
+        matches!(
+            op.state,
+            OperationState::Sending | OperationState::Accepted | OperationState::Confirmed
+        )
+    }) {
+        op.flag = None;
+    }
     let pending = |op: &&mut Operation| op.state == OperationState::Pending;
     for op in ops.iter_mut().filter(pending) {
         if op.kind() == OperationKind::Remove {
