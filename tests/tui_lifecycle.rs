@@ -124,7 +124,7 @@ async fn a_group_created_asked_approved_rejected_renamed_and_deleted_from_the_ap
     h.type_text("L");
     h.type_text("y");
     h.run_until("the reset confirmed", |s| {
-        s.shared.work == Work::Idle && log_count(s, "confirmed #", " reset_link ") == 1
+        s.shared.work == Work::Idle && log_count(s, "confirmed #", " reset invite link ") == 1
     })
     .await;
     assert_ne!(sb.invite_link(&asked).as_deref(), Some(link.as_str()));

@@ -106,6 +106,10 @@ fn join_requests_view_with_the_link() {
         let mut s = on_requests(w, h);
         assert_eq!(s.focus, Pane::Requests);
         press(&mut s, KeyCode::Char(' '));
+        // When they asked stays whole; the asker gives up room.
+        let screen = tui_common::screen::render(&s, w, h);
+        assert!(screen.contains("asked 1 h ago"), "{screen}");
+        assert!(screen.contains("asked 1 min ago"), "{screen}");
         s
     });
 }
@@ -115,6 +119,121 @@ fn approving_asks_with_the_requests() {
     snap!("approve_confirm", |w, h| {
         let mut s = on_requests(w, h);
         press(&mut s, KeyCode::Char('A'));
+        s
+    });
+}
+
+/// The cohort full (8 of 8): approving both requests holds them back, and the confirm says
+/// so before yes.
+#[test]
+fn approving_into_a_full_group_says_they_are_held() {
+    snap!("approve_full_confirm", |w, h| {
+        let mut s = state(w, h);
+        press(&mut s, KeyCode::Char('j'));
+        press(&mut s, KeyCode::Char('j'));
+        press(&mut s, KeyCode::Char('J'));
+        let mut detail = requests();
+        detail.members = (1..=8).map(|n| person(n).into()).collect();
+        detail.member_count = 8;
+        update(
+            &mut s,
+            Msg::Loaded(Loaded::JoinRequests("G-COHORT".into(), Some(detail))),
+        );
+        press(&mut s, KeyCode::Char('A'));
+        let Some(wa_groups::tui::overlays::Overlay::Confirm(confirm)) = s.overlay() else {
+            panic!("a confirm");
+        };
+        assert!(
+            confirm.question.summary.contains(
+                "2 of them are held back (stay pending): the group is full (8 of 8 members)"
+            ),
+            "{}",
+            confirm.question.summary
+        );
+        assert!(
+            confirm
+                .question
+                .lines
+                .iter()
+                .any(|l| l.text.contains("would be 9 of 8 members")),
+            "{:?}",
+            confirm.question.lines
+        );
+        s
+    });
+}
+
+/// The group pane lists every change of its group: join decisions, its create, its
+/// subject and link changes, beside adds and removals.
+#[test]
+fn the_group_pane_lists_every_kind_of_change() {
+    snap!("group_every_change", |w, h| {
+        use wa_groups::domain::{NewGroup, OpSpec, OperationState};
+        let mut s = state(w, h);
+        let asker = requests().requests[0].reference();
+        let op = |id: i64, spec: OpSpec, state: OperationState| {
+            wa_groups::testing::operation(id, spec, state)
+        };
+        let create = op(
+            1,
+            OpSpec::Create {
+                new: NewGroup {
+                    subject: "Book Club".into(),
+                    description: None,
+                    join_approval_mode: JoinApprovalMode::AutoApprove,
+                },
+                group: Some("G-BOOK".into()),
+            },
+            OperationState::Confirmed,
+        );
+        let ops = vec![
+            create,
+            op(
+                2,
+                wa_groups::testing::add("G-BOOK", 20),
+                OperationState::Pending,
+            ),
+            op(
+                3,
+                OpSpec::Approve {
+                    group: "G-BOOK".into(),
+                    request: asker.clone(),
+                },
+                OperationState::Pending,
+            ),
+            op(
+                4,
+                OpSpec::ResetLink {
+                    group: "G-BOOK".into(),
+                },
+                OperationState::Pending,
+            ),
+        ];
+        let mut detail = book_club();
+        detail = GroupDetail::new(
+            MirrorGroup {
+                id: "G-BOOK".into(),
+                subject: "Book Club".into(),
+                members: detail.members,
+                member_count: 8,
+                read_at: T0,
+                gone_at: None,
+                about: Default::default(),
+            },
+            ops,
+        );
+        assert_eq!(detail.ops.len(), 4);
+        update(
+            &mut s,
+            Msg::Loaded(Loaded::Group("G-BOOK".into(), Some(detail))),
+        );
+        press(&mut s, KeyCode::Tab);
+        press(&mut s, KeyCode::Char('G'));
+        let screen = tui_common::screen::render(&s, w, h);
+        assert!(screen.contains("Changes (4 · 3 pending)"), "{screen}");
+        assert!(screen.contains("approve +15550100002"), "{screen}");
+        assert!(screen.contains("reset invite link"), "{screen}");
+        assert!(screen.contains("create"), "{screen}");
         s
     });
 }

@@ -215,6 +215,145 @@ fn picks_survive_the_filter_and_a_search_removes_only_where_the_person_is() {
     );
 }
 
+/// Picks from an earlier filter, none of which has the person searched now: x falls back to
+/// all the person's groups and says so (the help says it too).
+#[test]
+fn x_with_picks_without_the_person_removes_them_from_all_their_groups_and_says_so() {
+    let mut s = state();
+    // Pick B (Brookfield) by a subject filter, then search a person in A and C.
+    key(&mut s, '/');
+    for c in "brook".chars() {
+        key(&mut s, c);
+    }
+    press(&mut s, KeyCode::Enter);
+    key(&mut s, '*');
+    assert_eq!(s.views.groups.picked.len(), 1);
+    search(&mut s, &["A", "C"]);
+    assert!(key(&mut s, 'x').is_empty(), "asked first: two groups");
+    assert_eq!(
+        notice(&s),
+        "+12122000001 is in none of the 1 picked group(s): removing from all their groups"
+    );
+    let Some(Overlay::Confirm(confirm)) = s.overlay() else {
+        panic!("a confirm");
+    };
+    assert_eq!(confirm.question.title, "Remove +12122000001 from 2 groups?");
+    assert_eq!(
+        enqueued(&key(&mut s, 'y')),
+        [
+            ("A".to_owned(), OperationKind::Remove),
+            ("C".to_owned(), OperationKind::Remove)
+        ]
+    );
+    // In one group of theirs: queued at once, with the same word.
+    let mut s = state();
+    key(&mut s, ' ');
+    key(&mut s, 'j');
+    search(&mut s, &["C"]);
+    assert_eq!(
+        enqueued(&key(&mut s, 'x')),
+        [("C".to_owned(), OperationKind::Remove)]
+    );
+    assert!(notice(&s).contains("removing from all their groups"));
+    // The help says what x does with such picks.
+    key(&mut s, '?');
+    let Some(Overlay::Help(help)) = s.overlay() else {
+        panic!("help");
+    };
+    assert!(
+        help.lines
+            .iter()
+            .any(|(_, text)| text.contains("none of the picked has them: from all their groups")),
+        "{:?}",
+        help.lines
+    );
+}
+
+/// The word after queueing says what s sends now: the picked groups when there are picks.
+#[test]
+fn the_queued_word_says_what_s_sends() {
+    use wa_groups::store::{EnqueueReport, Flagged, OpId};
+    let mut s = state();
+    key(&mut s, '*');
+    assert_eq!(s.views.groups.picked.len(), 3);
+    let report = |flagged: Vec<Flagged>| EnqueueReport {
+        stored: 3,
+        ids: vec![OpId(1), OpId(2), OpId(3)],
+        flagged,
+        ..EnqueueReport::default()
+    };
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Enqueued {
+            report: report(Vec::new()),
+            invalid: Vec::new(),
+        }),
+    );
+    assert_eq!(
+        notice(&s),
+        "3 change(s) queued; nothing is sent yet: s sends the 3 picked groups, S everything"
+    );
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Enqueued {
+            report: report(vec![Flagged {
+                id: OpId(3),
+                spec: wa_groups::testing::add("A", 1),
+                flag: "already a member".into(),
+            }]),
+            invalid: Vec::new(),
+        }),
+    );
+    let Some(Overlay::Text(popup)) = s.overlay() else {
+        panic!("the Queued popup");
+    };
+    assert_eq!(
+        popup.lines.last().map(|l| l.text.as_str()),
+        Some("Nothing is sent yet: s sends the 3 picked groups, S everything.")
+    );
+    // No pick: the group under the cursor, by name.
+    let mut s = state();
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Enqueued {
+            report: report(Vec::new()),
+            invalid: Vec::new(),
+        }),
+    );
+    assert!(
+        notice(&s).ends_with("s sends Alpha Runners, S everything"),
+        "{}",
+        notice(&s)
+    );
+}
+
+/// The filter's prompt at 80 columns: its hint is shortened, then left out, never cut bare.
+#[test]
+fn the_filter_prompt_hint_is_shortened_not_cut() {
+    for text in [
+        "",
+        "cedar",
+        "cedar park neighbours",
+        "a very long search text that fills the line up",
+    ] {
+        let mut s = state();
+        key(&mut s, '/');
+        update(&mut s, Msg::Paste(text.into()));
+        let screen = render(&s);
+        let footer = screen
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim_matches('"')
+            .to_owned();
+        assert!(footer.starts_with(&format!(" / {text}")), "{footer}");
+        assert!(!footer.contains('…'), "{text:?}: {footer}");
+        if text.len() < 30 {
+            assert!(footer.contains("enter keep · esc clear"), "{footer}");
+        }
+    }
+}
+
 #[test]
 fn a_adds_to_every_picked_group() {
     let mut s = state();

@@ -482,6 +482,117 @@ fn preview_popup() {
     });
 }
 
+/// A plan longer than any screen: the 30 teams' adds (each line with the group's label and
+/// the path, wrapped at 80 columns), then changes held back, whose last line must be reached.
+fn long_plan_msg() -> Msg {
+    use wa_groups::domain::plan::{Leftover, Plan};
+    use wa_groups::engine::Scope;
+    use wa_groups::testing::planned;
+    let mut plan = Plan::default();
+    for n in 1..=30u32 {
+        let group = format!("G-TEAM{n:02}");
+        let id = i64::from(n) * 10;
+        plan.requests.push(planned(
+            OperationKind::Add,
+            &group,
+            &[(id, 100 + n), (id + 1, 200 + n), (id + 2, 300 + n)],
+        ));
+    }
+    for n in 1..=3u32 {
+        plan.held.push(Leftover {
+            id: OpId(1000 + i64::from(n)),
+            spec: wa_groups::testing::add("G-TEAM08", 400 + n),
+            reason: format!(
+                "would be {} of 8 members: 8 now, 0 removal(s) pending",
+                8 + n
+            ),
+        });
+    }
+    Msg::Loaded(Loaded::Plan {
+        purpose: PlanFor::Preview,
+        scope: Scope::All,
+        plan,
+    })
+}
+
+/// The preview of a long plan scrolls to its very end (End), wrapped lines and all: the
+/// held-back changes show, the last one whole; Up from there moves at once.
+#[test]
+fn preview_scrolls_to_its_last_line() {
+    snap!("preview_end", |w, h| {
+        let mut s = loaded(w, h);
+        update(&mut s, long_plan_msg());
+        assert!(matches!(s.overlay(), Some(Overlay::Text(_))));
+        let first = render(&s, w, h);
+        assert!(!first.contains("would be 11 of 8"), "{first}");
+        press(&mut s, KeyCode::End);
+        let end = render(&s, w, h);
+        assert!(end.contains("would be 11 of 8 members"), "{end}");
+        assert!(end.contains("held"), "{end}");
+        // Down past the end stays; one Up shows one row less of the end at once.
+        press(&mut s, KeyCode::Down);
+        assert_eq!(render(&s, w, h), end);
+        press(&mut s, KeyCode::Up);
+        assert_ne!(render(&s, w, h), end);
+        press(&mut s, KeyCode::Down);
+        assert_eq!(render(&s, w, h), end);
+        s
+    });
+}
+
+/// The same by single steps and pages: Down and PgDn reach the end too.
+#[test]
+fn preview_reaches_its_end_by_steps() {
+    let (w, h) = (80, 24);
+    let mut s = loaded(w, h);
+    update(&mut s, long_plan_msg());
+    render(&s, w, h);
+    for _ in 0..40 {
+        press(&mut s, KeyCode::PageDown);
+        render(&s, w, h);
+    }
+    assert!(render(&s, w, h).contains("would be 11 of 8 members"));
+}
+
+/// `i` shows the group under the cursor whole: a subject the list cuts, uncut, and its id.
+#[test]
+fn group_info_shows_the_whole_subject_and_id() {
+    snap!("group_info", |w, h| {
+        let mut s = loaded(w, h);
+        press(&mut s, KeyCode::Down);
+        assert_eq!(
+            s.views
+                .groups
+                .current(&s.shared.mirror)
+                .map(|g| g.id.as_str()),
+            Some("G-HARBOR")
+        );
+        press(&mut s, KeyCode::Char('i'));
+        let screen = render(&s, w, h);
+        // Wrapped at 80 columns, but every word of it is there.
+        for word in "Harbor Volunteers 2025: weekend shifts, boats and the summer fair".split(' ') {
+            assert!(screen.contains(word), "{word}: {screen}");
+        }
+        assert!(screen.contains("G-HARBOR"), "{screen}");
+        s
+    });
+    // From the group pane too; the help lists the key.
+    let mut s = loaded(80, 24);
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Char('i'));
+    assert!(matches!(s.overlay(), Some(Overlay::Text(t)) if t.title == "Group"));
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Char('?'));
+    let Some(Overlay::Help(help)) = s.overlay() else {
+        panic!("help");
+    };
+    assert!(
+        help.lines
+            .iter()
+            .any(|(k, t)| k == "i" && t.contains("subject and id uncut"))
+    );
+}
+
 #[test]
 fn queued_report() {
     snap!("queued", |w, h| {
@@ -681,6 +792,8 @@ fn a_group_that_could_not_be_read() {
         let mut list = groups();
         list.sort_by(|a, b| a.subject.cmp(&b.subject));
         update(&mut s, Msg::Loaded(Loaded::Groups(list)));
+        // The cursor stays on the group it was on (Book Club); up to the unread one.
+        press(&mut s, KeyCode::Char('g'));
         // The store has nothing of it: what the group pane shows instead.
         update(&mut s, Msg::Loaded(Loaded::Group("G-ANNEX".into(), None)));
         s

@@ -546,7 +546,7 @@ fn help_follows_the_pane_that_has_the_keys_and_the_footer_stays_the_same() {
     assert!(groups.contains(&open), "{groups:?}");
     // The pane's moves, open, select, pick all, sort, remove, and the app's global actions
     // (the lifecycle's among them).
-    assert_eq!(groups.len(), 32);
+    assert_eq!(groups.len(), 33);
     let words = footer(&s);
     assert_eq!(
         words,

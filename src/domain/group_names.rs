@@ -132,6 +132,15 @@ fn ending(id: &str, n: usize) -> String {
     )
 }
 
+/// The ends of `ids` that tell them apart, as a label ends (the fewest characters, at least
+/// [`MIN_SUFFIX`], made safe): for groups of different subjects that look the same where a
+/// screen cuts them (`Harbor Volunteers 2025: wee… …MzMx`).
+pub fn distinct_endings(ids: &[&str]) -> Vec<String> {
+    let arcs: Vec<Arc<str>> = ids.iter().map(|id| Arc::from(*id)).collect();
+    let n = distinct_suffix(&arcs);
+    ids.iter().map(|id| ending(id, n)).collect()
+}
+
 /// The fewest characters (at least [`MIN_SUFFIX`]) of the ends of `ids` that tell them apart.
 fn distinct_suffix(ids: &[Arc<str>]) -> usize {
     let longest = ids.iter().map(|id| id.chars().count()).max().unwrap_or(0);

@@ -82,7 +82,7 @@ pub fn member_detail(person: &Person, group: &str, changes: &[&Operation]) -> Ve
         lines.push(row(Tone::Dim, "changes", "none in this group"));
     }
     for (i, op) in changes.iter().enumerate() {
-        let sign = op.kind().as_str();
+        let sign = super::kind_words(op.kind());
         lines.push(row(
             state_tone(op.state),
             if i == 0 { "changes" } else { "" },
@@ -171,7 +171,7 @@ pub fn event_detail(event: &Event, label: impl Fn(&str) -> String) -> Vec<Line> 
                     "{}: {state}",
                     super::words([
                         op.to_string().as_str(),
-                        kind.as_str(),
+                        super::kind_words(*kind),
                         &sanitize(detail),
                         "in",
                         &label(group_id)

@@ -31,13 +31,13 @@ pub fn enqueue_lines(report: &EnqueueReport, group: impl Fn(&str) -> String) -> 
                 "replaced: {} ({}) gave way to the later {} ({})",
                 super::words([
                     "the pending",
-                    r.replaced_kind.as_str(),
+                    super::kind_words(r.replaced_kind),
                     &of,
                     "in",
                     &group(r.spec.group_text())
                 ]),
                 r.replaced,
-                r.spec.kind(),
+                super::kind_words(r.spec.kind()),
                 r.by
             ),
         ));
@@ -52,7 +52,7 @@ pub fn enqueue_lines(report: &EnqueueReport, group: impl Fn(&str) -> String) -> 
                     // A create has no group yet: its subject names it.
                     None => f.spec.describe(),
                     Some(g) => super::words([
-                        f.spec.kind().as_str(),
+                        super::kind_words(f.spec.kind()),
                         &f.spec.person_label(),
                         "in",
                         &group(g)

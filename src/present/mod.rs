@@ -18,7 +18,7 @@ pub use detail::{event_detail, member_detail, operation_detail};
 pub use enqueue::enqueue_lines;
 pub use event::{event_line, event_sentence, settled_text};
 pub use line::{Line, Tone, words};
-pub use operation::note;
+pub use operation::{kind_words, note};
 pub use plan::{
     PlanCounts, change_text, held_note, leftover_lines, plan_counts, plan_footer, plan_lines,
     request_line, send_counts, send_question,

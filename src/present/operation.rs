@@ -1,8 +1,28 @@
-//! The note of an operation: the server's error, or the flag it was queued with.
+//! An operation in words: its kind as the operator reads it, and its note (the server's
+//! error, or the flag it was queued with).
 
-use crate::domain::OperationState;
 use crate::domain::text::sanitize;
+use crate::domain::{OperationKind, OperationState};
 use crate::store::Operation;
+
+/// A kind of change in the operator's words, as every screen and command line names it
+/// (`reset invite link`, never the stored name `reset_link`; `add`, `remove` as they are).
+/// JSON and CSV keep [`OperationKind::as_str`].
+pub fn kind_words(kind: OperationKind) -> &'static str {
+    match kind {
+        OperationKind::Add => "add",
+        OperationKind::Remove => "remove",
+        OperationKind::Create => "create",
+        OperationKind::Subject => "subject",
+        OperationKind::Description => "description",
+        OperationKind::Photo => "photo",
+        OperationKind::Delete => "delete",
+        OperationKind::ResetLink => "reset invite link",
+        OperationKind::RevokeLink => "revoke invite link",
+        OperationKind::Approve => "approve",
+        OperationKind::Reject => "reject",
+    }
+}
 
 /// For a failed or skipped operation the reason (`131203 message`); for others the flag they
 /// were queued with, else the last error. Made safe for a terminal.
@@ -23,6 +43,30 @@ pub fn note(op: &Operation) -> Option<String> {
 mod tests {
     use super::*;
     use crate::testing::{add, operation};
+
+    #[test]
+    fn every_kind_reads_in_words() {
+        use OperationKind::*;
+        let every = [
+            Add,
+            Remove,
+            Create,
+            Subject,
+            Description,
+            Photo,
+            Delete,
+            ResetLink,
+            RevokeLink,
+            Approve,
+            Reject,
+        ];
+        for kind in every {
+            let words = kind_words(kind);
+            assert!(!words.contains('_'), "{kind}: {words}");
+            assert!(!words.is_empty());
+        }
+        assert_eq!(kind_words(OperationKind::ResetLink), "reset invite link");
+    }
 
     #[test]
     fn failures_say_why_and_pending_changes_their_flag() {

@@ -90,7 +90,7 @@ pub fn plan_lines(
         };
         lines.push(Line::new(
             Tone::Info,
-            format!("{group}: {} {}", r.kind, r.ops.len()),
+            format!("{group}: {} {}", super::kind_words(r.kind), r.ops.len()),
         ));
         let mut request = request_line(r, api_version, phone_number_id);
         request.text.insert_str(0, "  ");

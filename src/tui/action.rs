@@ -147,6 +147,8 @@ actions! {
         "delete the group, after a confirm naming it and its members";
     JoinRequests "join_requests" App [c('J')]
         "the group's invite link and pending join requests (J again closes them)";
+    GroupInfo "group_info" App [c('i')]
+        "the group whole: its subject and id uncut, members, changes, link";
     CopyLink "copy_link" App [c('y')] "copy the group's invite link to the clipboard (OSC 52)";
     ResetLink "reset_link" App [c('L')]
         "reset the group's invite link (the old one stops working), after a confirm";

@@ -53,7 +53,7 @@ fn footer(buf: &mut Buffer, area: Rect, state: &State) {
         );
         return;
     }
-    if let Some(prompt) = state.focused().prompt(&state.focused_ctx()) {
+    if let Some(prompt) = state.focused().prompt(&state.focused_ctx(), area.width) {
         put_line(buf, area.x, area.y, &prompt, area.width);
         return;
     }

@@ -8,7 +8,9 @@
 //! plan read from the store) opens `overlays::Confirm::new(intent, ..)`.
 
 use crate::domain::plan::{PendingOp, Plan};
-use crate::domain::{JoinRequestRef, OpId, OpSpec, OperationKind, Person, Query};
+use crate::domain::{
+    JoinRequestRef, MAX_GROUP_MEMBERS, OpId, OpSpec, OperationKind, Person, Query,
+};
 use crate::engine::Scope;
 
 use super::action::Action;
@@ -44,6 +46,9 @@ pub enum Intent {
         label: String,
         approve: bool,
         requests: Vec<JoinRequestRef>,
+        /// The group's members as the mirror has them: approvals past its room are held
+        /// back, and the question says so before yes.
+        members: Vec<Person>,
     },
 }
 
@@ -109,7 +114,13 @@ impl Intent {
                 spec,
             })
             .collect();
-        crate::engine::kinds::plan(ops, &Default::default())
+        let mut mirror = crate::engine::kinds::Mirror::default();
+        if let Intent::Decide { group, members, .. } = self {
+            mirror
+                .members
+                .insert(group.clone(), crate::domain::Members::of(members));
+        }
+        crate::engine::kinds::plan(ops, &mirror)
     }
 
     /// The question about it, groups named from the mirror, paths in the API version, keys
@@ -171,14 +182,14 @@ impl Intent {
                 ),
             },
             Intent::DeleteGroup {
-                group,
+                group: _,
                 label,
                 members,
                 people,
             } => {
                 let mut question = self.lifecycle(
                     shared,
-                    format!("Delete the group {}?", named(label, group)),
+                    format!("Delete the group {label}?"),
                     format!(
                         "its {members} member(s) leave it, it cannot be brought back, and its invite link stops working"
                     ),
@@ -191,9 +202,9 @@ impl Intent {
                 }
                 question
             }
-            Intent::ResetLink { group, label } => self.lifecycle(
+            Intent::ResetLink { label, .. } => self.lifecycle(
                 shared,
-                format!("Reset the invite link of {}?", named(label, group)),
+                format!("Reset the invite link of {label}?"),
                 format!(
                     "reset the invite link of {label}; the old link stops working and a new one is made"
                 ),
@@ -203,12 +214,18 @@ impl Intent {
                 label,
                 approve,
                 requests,
+                members,
                 ..
             } => {
-                let (verb, what) = if *approve {
-                    ("approve", "they join the group")
-                } else {
-                    ("reject", "they may ask again")
+                let held = self.planned().held.len();
+                let full = format!(
+                    "they join the group, but {held} of them are held back (stay pending): the group is full ({} of {MAX_GROUP_MEMBERS} members)",
+                    members.len()
+                );
+                let (verb, what) = match (*approve, held) {
+                    (true, 0) => ("approve", "they join the group"),
+                    (true, _) => ("approve", full.as_str()),
+                    (false, _) => ("reject", "they may ask again"),
                 };
                 self.lifecycle(
                     shared,
@@ -241,11 +258,20 @@ impl Intent {
         verb: &'static str,
     ) -> Question {
         let plan = self.planned();
-        let mut lines = vec![Line::new(Tone::Dim, "sends at once:")];
+        let head = if plan.requests.is_empty() {
+            "sends nothing now"
+        } else {
+            "sends at once:"
+        };
+        let mut lines = vec![Line::new(Tone::Dim, head)];
         lines.extend(plan.requests.iter().map(|r| {
             let mut line = request_line(r, &shared.api_version, "");
             line.text.insert_str(0, "  ");
             line
+        }));
+        // What is held back (a full group's approvals), each with why.
+        lines.extend(crate::present::leftover_lines(&plan, |g| {
+            shared.mirror.label(g)
         }));
         Question {
             title,
@@ -255,17 +281,6 @@ impl Intent {
             more: String::new(),
         }
     }
-}
-
-/// A group named for a question that cannot be taken back: its label and the end of its id
-/// (`Book Club …MzMzMw`), even where no other group has its subject.
-fn named(label: &str, group: &str) -> String {
-    if label.contains(" …") {
-        return label.to_owned();
-    }
-    let chars: Vec<char> = group.chars().collect();
-    let end: String = chars[chars.len().saturating_sub(6)..].iter().collect();
-    format!("{label} …{}", crate::domain::text::sanitize(&end))
 }
 
 fn capital(word: &str) -> String {

@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 
 use crate::domain::group_names::Label;
+use crate::domain::queue::{self, GroupFacts};
 use crate::domain::text::sanitize;
-use crate::domain::{GroupNames, OperationKind, OperationState, Person};
+use crate::domain::{GroupNames, Members, OperationKind, OperationState, Person};
 use crate::engine::sync::UnreadGroup;
 use crate::store::{GroupSummary, MirrorGroup, OpId, Operation};
 
@@ -77,6 +78,35 @@ impl Mirror {
     pub fn label(&self, id: &str) -> String {
         self.names.label(id)
     }
+
+    /// A group's name in a pane title of `room` columns: its label, and, where its subject is
+    /// cut there and another group's subject begins the same, the end of its id (as the
+    /// list keeps it), so that two such groups never look the same.
+    pub fn title_name(&self, id: &str, room: usize) -> String {
+        use unicode_width::UnicodeWidthStr;
+        let label = self.label(id);
+        let Some(row) = self.get(id) else {
+            return label;
+        };
+        if row.label.suffix.is_some() || row.subject.width() <= room {
+            return label;
+        }
+        let shown = crate::tui::widgets::fit_width(&row.subject, room.saturating_sub(7));
+        let prefix = shown.trim_end_matches('…');
+        let mut ids = vec![id];
+        ids.extend(
+            self.rows
+                .iter()
+                .filter(|r| r.id != id && r.subject != row.subject)
+                .filter(|r| r.subject.starts_with(prefix))
+                .map(|r| r.id.as_str()),
+        );
+        if ids.len() == 1 {
+            return label;
+        }
+        let end = crate::domain::group_names::distinct_endings(&ids).swap_remove(0);
+        format!("{label} …{end}")
+    }
 }
 
 /// One group of the list, its text made safe for the screen.
@@ -131,13 +161,38 @@ impl GroupRow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpRow {
     pub id: OpId,
-    pub person: Person,
+    /// Whom it is about, for a change that names a person (an add, a removal, a join
+    /// decision); `None` for the group's own changes (create, subject, link, delete…).
+    pub person: Option<Person>,
     pub kind: OperationKind,
     pub state: OperationState,
     /// The failure (`131203 recipient…`) or the flag stored with it, made safe.
     pub note: Option<String>,
     /// The whole of it, for its detail.
     pub source: Operation,
+}
+
+impl OpRow {
+    /// Whether it is about this person (however it names them).
+    pub fn is(&self, p: &Person) -> bool {
+        self.person.as_ref().is_some_and(|q| q.is(p))
+    }
+
+    /// What it does, in a few words: the person of an add or a removal (`+1212…`), else its
+    /// kind in words and what it names or sets (`approve +1555… @ana.k`, `subject "New"`,
+    /// `reset invite link`).
+    pub fn what(&self) -> String {
+        match (&self.person, self.kind.is_participant_change()) {
+            (Some(p), true) => p.label(),
+            _ => {
+                let words = crate::present::kind_words(self.kind);
+                match self.source.spec.detail() {
+                    d if d.is_empty() => words.to_owned(),
+                    d => format!("{words} {d}"),
+                }
+            }
+        }
+    }
 }
 
 /// One group's members (from the mirror) and changes (from the queue, newest first).
@@ -154,21 +209,22 @@ pub struct GroupDetail {
 }
 
 impl GroupDetail {
-    /// From the mirror and the queue; every server string is sanitised here.
-    pub fn new(group: MirrorGroup, ops: Vec<Operation>) -> GroupDetail {
+    /// From the mirror and the queue (oldest first); every server string is sanitised here.
+    /// A pending change's flag is what holds now ([`current_flags`]), not what held when it
+    /// was queued.
+    pub fn new(group: MirrorGroup, mut ops: Vec<Operation>) -> GroupDetail {
+        current_flags(&group, &mut ops);
         let ops = ops
             .into_iter()
             .rev()
-            .filter_map(|op| {
-                let note = crate::present::note(&op);
-                Some(OpRow {
-                    id: op.id,
-                    person: op.person()?.clone(),
-                    kind: op.kind(),
-                    state: op.state,
-                    note,
-                    source: op,
-                })
+            // Every change of the group, of every kind.
+            .map(|op| OpRow {
+                id: op.id,
+                person: op.person().cloned(),
+                kind: op.kind(),
+                state: op.state,
+                note: crate::present::note(&op),
+                source: op,
             })
             .collect();
         GroupDetail {
@@ -181,11 +237,11 @@ impl GroupDetail {
         }
     }
 
-    /// The pending operation for this member (however it names them), if any.
+    /// The pending add or removal of this member (however it names them), if any.
     pub fn pending_for(&self, p: &Person) -> Option<&OpRow> {
-        self.ops
-            .iter()
-            .find(|o| o.state == OperationState::Pending && o.person.is(p))
+        self.ops.iter().find(|o| {
+            o.state == OperationState::Pending && o.kind.is_participant_change() && o.is(p)
+        })
     }
 
     /// Members and operations, as a cursor walks them.
@@ -201,6 +257,43 @@ impl GroupDetail {
                 .ops
                 .get(index - self.members.len())
                 .map(|o| RowKey::Op(o.id)),
+        }
+    }
+}
+
+/// Puts on each pending change of `group` (`ops` oldest first) the flag the queue's rules
+/// give it now (`domain::queue::flag`): against the members now, the removals pending now and
+/// the adds pending before it, as a submit would plan them. A queue-time note such as
+/// `would be 9 of 8 members: 8 now, 1 removal(s) pending` goes once a run has made room, and
+/// from a change that went through.
+fn current_flags(group: &MirrorGroup, ops: &mut [Operation]) {
+    let mut facts = GroupFacts {
+        gone: group.gone_at.is_some(),
+        member_count: group.member_count,
+        members: Members::of(&group.members),
+        pending_adds: 0,
+        pending_removes: 0,
+        pending_approvals: 0,
+    };
+    // A change that went through (sent, accepted, confirmed) settled what its flag doubted.
+    for op in ops.iter_mut().filter(|op| {
+        matches!(
+            op.state,
+            OperationState::Sending | OperationState::Accepted | OperationState::Confirmed
+        )
+    }) {
+        op.flag = None;
+    }
+    let pending = |op: &&mut Operation| op.state == OperationState::Pending;
+    for op in ops.iter_mut().filter(pending) {
+        if op.kind() == OperationKind::Remove {
+            facts.count(&op.spec, 1);
+        }
+    }
+    for op in ops.iter_mut().filter(pending) {
+        op.flag = queue::flag(&op.spec, Some(&facts));
+        if matches!(op.kind(), OperationKind::Add | OperationKind::Approve) {
+            facts.count(&op.spec, 1);
         }
     }
 }

@@ -45,6 +45,7 @@ pub const GLOBAL: &[Action] = &[
     Action::JoinRequests,
     Action::CopyLink,
     Action::ResetLink,
+    Action::GroupInfo,
     Action::Help,
     Action::Quit,
 ];
@@ -151,7 +152,8 @@ impl State {
     /// Whether the screen changes with time alone: work in flight (the spinner), or a pace
     /// still falling to zero after the last request.
     pub fn moving(&self) -> bool {
-        self.shared.work.is_busy() || self.views.status.rate(self.shared.now) > 0.0
+        self.shared.work.is_busy()
+            || self.views.status.pace(self.shared.now, &self.shared.work) > 0.0
     }
 
     /// Whether the action is one the focused view offers.

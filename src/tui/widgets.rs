@@ -181,7 +181,7 @@ pub fn put_label(
 /// A pane's title in `width` columns: ` {name}{rest} `, the name (a group's label) cut with
 /// `…` so that the rest (its member count, what the pane shows) stays whole.
 pub fn title(name: &str, rest: &str, width: u16) -> String {
-    let room = usize::from(width.saturating_sub(2)).saturating_sub(rest.width() + 2);
+    let room = title_room(rest, width);
     // A label's id ending (`Cedar Park Neighbours …NDUy`) stays: it tells two groups apart.
     let name = match name.rsplit_once(" …") {
         Some((subject, end)) if name.width() > room => {
@@ -194,6 +194,11 @@ pub fn title(name: &str, rest: &str, width: u16) -> String {
         _ => fit_width(name, room.max(2)),
     };
     format!(" {name}{rest} ")
+}
+
+/// The columns a pane's title of `width` leaves the name beside `rest`.
+pub fn title_room(rest: &str, width: u16) -> usize {
+    usize::from(width.saturating_sub(2)).saturating_sub(rest.width() + 2)
 }
 
 /// Clears a centred box and draws its border; returns the inside.
@@ -268,6 +273,19 @@ pub fn wrap(line: &str, width: usize) -> Vec<String> {
 /// Rows the lines take once wrapped to `width` columns.
 pub fn wrapped_rows(lines: &[Line], width: usize) -> usize {
     lines.iter().map(|l| wrap(&l.text, width).len()).sum()
+}
+
+/// The lines cut into the rows they take at `width` columns (as [`lines_in`] draws them),
+/// each row a line of its line's tone: what a popup scrolls through.
+pub fn rows_of(lines: &[Line], width: usize) -> Vec<Line> {
+    lines
+        .iter()
+        .flat_map(|l| {
+            wrap(&l.text, width)
+                .into_iter()
+                .map(|r| Line::new(l.tone, r))
+        })
+        .collect()
 }
 
 /// The width of the text inside a popup of `wanted` columns on `area`.

@@ -10,17 +10,17 @@ use crate::tui::shared::Shared;
 use crate::tui::text::{Line, Tone};
 use crate::tui::theme;
 use crate::tui::views::{Ctx, ViewMsg};
-use crate::tui::widgets::{frame, lines_in, put, text_width, width_for, wrapped_rows};
+use crate::tui::widgets::{frame, lines_in, put, rows_of, text_width, width_for, wrapped_rows};
 
-use super::{Answer, answers};
+use super::{Answer, Scroll, answers};
 
 /// An intent and the question the dialog asks about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Confirm {
     pub intent: Intent,
     pub question: Question,
-    /// Lines scrolled past (the requests that do not fit are scrolled to, never cut off).
-    pub scroll: usize,
+    /// Rows scrolled past (the requests that do not fit are scrolled to, never cut off).
+    pub scroll: Scroll,
 }
 
 impl Confirm {
@@ -29,7 +29,7 @@ impl Confirm {
         Confirm {
             question: intent.question(shared),
             intent,
-            scroll: 0,
+            scroll: Scroll::default(),
         }
     }
 
@@ -37,9 +37,7 @@ impl Confirm {
         let ViewMsg::Key { action, .. } = msg else {
             return Vec::new();
         };
-        if let Some(by) = super::scrolled(msg) {
-            let last = self.question.lines.len().saturating_sub(1);
-            self.scroll = self.scroll.saturating_add_signed(by).min(last);
+        if self.scroll.key(msg) {
             return Vec::new();
         }
         match action {
@@ -83,25 +81,22 @@ impl Confirm {
         }
         let top = head + 1;
         let room = (inner.y + inner.height).saturating_sub(top + 2);
-        // Scrolled no further than where the last lines fill the room.
-        let mut furthest = q.lines.len().saturating_sub(1);
-        while furthest > 0 && wrapped_rows(&q.lines[furthest - 1..], text_w) <= usize::from(room) {
-            furthest -= 1;
-        }
-        let start = self.scroll.min(furthest);
-        lines_in(buf, inner, top, &q.lines[start..], room);
-        let below = wrapped_rows(&q.lines[start..], text_w) > usize::from(room);
+        let lines = rows_of(&q.lines, usize::from(width));
+        let start = self.scroll.start(lines.len(), usize::from(room));
+        lines_in(buf, inner, top, &lines[start..], room);
+        let below = lines.len() > start + usize::from(room);
         if below || start > 0 {
             let scroll = keymap.hint(&[Action::ScrollUp, Action::ScrollDown], "");
+            let at = format!(
+                "({}-{}/{} rows)",
+                start + 1,
+                (start + usize::from(room)).min(lines.len()),
+                lines.len()
+            );
             let more = if q.more.is_empty() || !below {
-                format!("{scroll} scroll ({}/{})", start + 1, q.lines.len())
+                format!("{scroll} scroll {at}")
             } else {
-                format!(
-                    "{scroll} scroll ({}/{}) · {}",
-                    start + 1,
-                    q.lines.len(),
-                    q.more
-                )
+                format!("{scroll} scroll {at} · {}", q.more)
             };
             put(
                 buf,

@@ -241,7 +241,12 @@ impl GroupForm {
     pub fn draw(&self, ctx: &Ctx, buf: &mut Buffer) {
         let title = match &self.group {
             None => " New group ".to_owned(),
-            Some(_) => " Change the group ".to_owned(),
+            // The group by its label (the id's ending kept where its subject is shared).
+            Some(id) => crate::tui::widgets::title(
+                &format!("Change {}", ctx.mirror.label(id)),
+                "",
+                72.min(ctx.area.width.saturating_sub(2)),
+            ),
         };
         let inner = frame(buf, ctx.area, 72, 12, &title);
         if inner.height < 7 {

@@ -2,8 +2,6 @@
 //! the keys the keymap binds them to, so it always tells the truth; long lines wrap, and it
 //! scrolls when it does not fit.
 
-use std::cell::Cell;
-
 use ratatui::buffer::Buffer;
 use ratatui::widgets::{Clear, Widget};
 
@@ -15,17 +13,16 @@ use crate::tui::theme;
 use crate::tui::views::{Ctx, ViewMsg};
 use crate::tui::widgets::{pane, put, wrap};
 
-use super::{Answer, close_hint, scroll_or_close};
+use super::{Answer, Scroll, close_hint, scroll_or_close};
 
 /// The help popup: one line a command, as it was when opened.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Help {
     /// Each command's keys and what it does.
     pub lines: Vec<(String, &'static str)>,
-    pub scroll: usize,
-    /// How far it scrolls at the size last drawn (the last commands then show whole), so
-    /// that scrolling past the end and back moves at once.
-    pub furthest: Cell<usize>,
+    /// Commands scrolled past, no further than where the last ones show whole at the size
+    /// last drawn.
+    pub scroll: Scroll,
 }
 
 impl Help {
@@ -36,14 +33,12 @@ impl Help {
                 .iter()
                 .map(|h| (keymap.keys_text(h.action), h.text))
                 .collect(),
-            scroll: 0,
-            furthest: Cell::new(usize::MAX),
+            scroll: Scroll::default(),
         }
     }
 
     pub fn update(&mut self, msg: &ViewMsg) -> Vec<Answer> {
-        let furthest = self.furthest.get().min(self.lines.len());
-        scroll_or_close(&mut self.scroll, furthest, msg)
+        scroll_or_close(&mut self.scroll, msg)
     }
 
     pub fn draw(&self, ctx: &Ctx, buf: &mut Buffer) {
@@ -74,9 +69,7 @@ impl Help {
         }
         let rows = usize::from(inner.height - 1);
         // Scrolled a command at a time, to no further than where the last ones show whole.
-        let furthest = last_start(&wrapped, rows);
-        self.furthest.set(furthest);
-        let start = self.scroll.min(furthest);
+        let start = self.scroll.at_most(last_start(&wrapped, rows));
         let mut y = inner.y;
         let end = inner.y + inner.height - 1;
         'commands: for ((keys, _), texts) in lines.iter().zip(&wrapped).skip(start) {

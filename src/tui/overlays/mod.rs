@@ -17,6 +17,8 @@ pub mod preview;
 pub mod quit;
 pub mod text;
 
+use std::cell::Cell;
+
 use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 
@@ -130,15 +132,55 @@ fn scrolled(msg: &ViewMsg) -> Option<isize> {
     }
 }
 
-/// A scrollable popup's answer to a message: scroll by a scroll key, within `max`; close on
-/// any other key; ignore a paste.
-fn scroll_or_close(scroll: &mut usize, max: usize, msg: &ViewMsg) -> Vec<Answer> {
-    match (scrolled(msg), msg) {
-        (Some(by), _) => {
-            *scroll = scroll.saturating_add_signed(by).min(max);
-            Vec::new()
+/// How far a popup's text is scrolled, in rows of the text as wrapped at the popup's width
+/// (a long line is several rows), and the furthest it may go: where its last row shows, as
+/// measured when it was last drawn (the width is known only then).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scroll {
+    /// Rows scrolled past.
+    pub offset: usize,
+    furthest: Cell<usize>,
+}
+
+impl Default for Scroll {
+    fn default() -> Scroll {
+        Scroll {
+            offset: 0,
+            furthest: Cell::new(usize::MAX),
         }
-        (None, ViewMsg::Key { .. }) => vec![Answer::Close],
+    }
+}
+
+impl Scroll {
+    /// Moves by a scroll key, within the furthest; whether `msg` was one.
+    pub fn key(&mut self, msg: &ViewMsg) -> bool {
+        let Some(by) = scrolled(msg) else {
+            return false;
+        };
+        let from = self.offset.min(self.furthest.get());
+        self.offset = from.saturating_add_signed(by).min(self.furthest.get());
+        true
+    }
+
+    /// The first of `rows` rows to show in `room` rows, so that the last row can always be
+    /// reached; remembers how far scrolling may go.
+    pub fn start(&self, rows: usize, room: usize) -> usize {
+        self.at_most(rows.saturating_sub(room))
+    }
+
+    /// The offset shown when it may go no further than `furthest`, remembered for the keys.
+    pub fn at_most(&self, furthest: usize) -> usize {
+        self.furthest.set(furthest);
+        self.offset.min(furthest)
+    }
+}
+
+/// A scrollable popup's answer to a message: scroll by a scroll key; close on any other key;
+/// ignore a paste.
+fn scroll_or_close(scroll: &mut Scroll, msg: &ViewMsg) -> Vec<Answer> {
+    match msg {
+        _ if scroll.key(msg) => Vec::new(),
+        ViewMsg::Key { .. } => vec![Answer::Close],
         _ => Vec::new(),
     }
 }

@@ -1,4 +1,4 @@
-//! The quit question while work is in flight: the keymap's confirm, yes or a quit key again
+//! The quit question while work is in flight (reworded when the work ends under it): the keymap's confirm, yes or a quit key again
 //! (`q`, and Ctrl-C pressed a second time, as in a shell) leaves (the engine is told to
 //! cancel); any other key stays.
 
@@ -27,20 +27,37 @@ pub fn update(ctx: &Ctx, msg: &ViewMsg) -> Vec<Answer> {
     }
 }
 
+/// The question follows the work: once it has ended (the dialog stays up until answered),
+/// it says so, and quitting loses nothing.
 pub fn draw(ctx: &Ctx, buf: &mut Buffer) {
-    let inner = frame(buf, ctx.area, 64, 8, " Quit while work is in flight? ");
-    let doing = match ctx.work {
-        Work::Syncing { .. } | Work::SyncAsked => "A sync is running.",
-        _ => "A submit is running.",
-    };
-    let lines = [
-        Line::new(Tone::Warn, doing),
-        Line::new(
-            Tone::Plain,
-            "Quitting stops new requests; the changes in flight",
+    let (title, lines) = match ctx.work {
+        Work::Idle => (
+            " Quit? ",
+            vec![
+                Line::new(Tone::Good, "The work has ended: nothing is in flight."),
+                Line::new(Tone::Plain, "Quitting now loses nothing."),
+            ],
         ),
-        Line::new(Tone::Plain, "are settled by the next submit."),
-    ];
+        work => {
+            let doing = match work {
+                Work::Syncing { .. } | Work::SyncAsked => "A sync is running.",
+                Work::Cancelling => "The work in flight is being cancelled.",
+                _ => "A submit is running.",
+            };
+            (
+                " Quit while work is in flight? ",
+                vec![
+                    Line::new(Tone::Warn, doing),
+                    Line::new(
+                        Tone::Plain,
+                        "Quitting stops new requests; the changes in flight",
+                    ),
+                    Line::new(Tone::Plain, "are settled by the next submit."),
+                ],
+            )
+        }
+    };
+    let inner = frame(buf, ctx.area, 64, 8, title);
     lines_in(buf, inner, inner.y, &lines, inner.height.saturating_sub(1));
     if inner.height > 1 {
         let keymap = ctx.keymap;

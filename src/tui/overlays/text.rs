@@ -6,16 +6,16 @@ use ratatui::buffer::Buffer;
 use crate::tui::text::{Line, Tone};
 use crate::tui::theme;
 use crate::tui::views::{Ctx, ViewMsg};
-use crate::tui::widgets::{frame, lines_in, put, text_width, width_for, wrapped_rows};
+use crate::tui::widgets::{frame, lines_in, put, rows_of, text_width, width_for, wrapped_rows};
 
-use super::{Answer, close_hint, scroll_or_close};
+use super::{Answer, Scroll, close_hint, scroll_or_close};
 
-/// A titled list of lines and how far it is scrolled.
+/// A titled list of lines and how far it is scrolled (in rows as wrapped).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TextPopup {
     pub title: String,
     pub lines: Vec<Line>,
-    pub scroll: usize,
+    pub scroll: Scroll,
 }
 
 impl TextPopup {
@@ -23,13 +23,12 @@ impl TextPopup {
         TextPopup {
             title: title.into(),
             lines,
-            scroll: 0,
+            scroll: Scroll::default(),
         }
     }
 
     pub fn update(&mut self, msg: &ViewMsg) -> Vec<Answer> {
-        let last = self.lines.len().saturating_sub(1);
-        scroll_or_close(&mut self.scroll, last, msg)
+        scroll_or_close(&mut self.scroll, msg)
     }
 
     pub fn draw(&self, ctx: &Ctx, buf: &mut Buffer) {
@@ -43,16 +42,16 @@ impl TextPopup {
             return;
         }
         let room = inner.height - 1;
-        let start = self
-            .scroll
-            .min(lines.len().saturating_sub(usize::from(room)));
-        lines_in(buf, inner, inner.y, &lines[start..], room);
-        let hint = if rows > usize::from(room) {
+        let rows = rows_of(lines, usize::from(inner.width.saturating_sub(2)));
+        let start = self.scroll.start(rows.len(), usize::from(room));
+        lines_in(buf, inner, inner.y, &rows[start..], room);
+        let hint = if rows.len() > usize::from(room) {
+            let last = (start + usize::from(room)).min(rows.len());
             format!(
-                "{} ({}/{})",
+                "{} ({}-{last}/{} rows)",
                 close_hint(ctx.keymap, true),
                 start + 1,
-                lines.len()
+                rows.len()
             )
         } else {
             close_hint(ctx.keymap, false)

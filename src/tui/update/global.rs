@@ -37,6 +37,7 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::DeleteGroup
         | Action::JoinRequests
         | Action::CopyLink
+        | Action::GroupInfo
         | Action::ResetLink => super::lifecycle::act(state, action),
         Action::Filter => {
             state.focus = Pane::Groups;

@@ -26,6 +26,12 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
     else {
         return notice(state, Tone::Warn, "no group selected");
     };
+    if action == Action::GroupInfo {
+        let lines = group_info(&row, &state.shared.mirror.label(&row.id));
+        let popup = crate::tui::overlays::TextPopup::new("Group", lines);
+        state.overlays.push(Overlay::Text(popup));
+        return Vec::new();
+    }
     if row.gone && action != Action::JoinRequests {
         return notice(state, Tone::Warn, "this group is gone from the server");
     }
@@ -107,4 +113,42 @@ fn ask(state: &mut State, intent: Intent) -> Vec<Effect> {
     let confirm = Confirm::new(intent, &state.shared);
     state.overlays.push(Overlay::Confirm(confirm));
     Vec::new()
+}
+
+/// A group whole, where the list and the pane titles cut it: its subject and id uncut, its
+/// label (as every line names it), its counts, its link.
+fn group_info(row: &crate::tui::model::GroupRow, label: &str) -> Vec<crate::tui::text::Line> {
+    use crate::tui::text::Line;
+    let field = |tone, name: &str, value: String| Line::new(tone, format!("{name:<9}{value}"));
+    let mut lines = vec![
+        field(Tone::Plain, "subject", row.subject.clone()),
+        field(Tone::Plain, "id", crate::domain::text::sanitize(&row.id)),
+        field(Tone::Dim, "named", label.to_owned()),
+        field(
+            Tone::Plain,
+            "members",
+            format!("{}/{}", row.members, crate::domain::MAX_GROUP_MEMBERS),
+        ),
+        field(
+            Tone::Plain,
+            "changes",
+            format!("{} pending, {} failed", row.pending, row.failed),
+        ),
+    ];
+    if row.join_requests > 0 {
+        lines.push(field(Tone::Warn, "asking", row.join_requests.to_string()));
+    }
+    if let Some(link) = &row.invite_link {
+        lines.push(field(Tone::Plain, "link", link.clone()));
+    }
+    let state = match (row.gone, row.suspended, &row.unread) {
+        (true, _, _) => Some((Tone::Dim, "gone from the server".to_owned())),
+        (_, true, _) => Some((Tone::Bad, "suspended by WhatsApp".to_owned())),
+        (_, _, Some(why)) => Some((Tone::Bad, format!("not read: {why}"))),
+        _ => None,
+    };
+    if let Some((tone, text)) = state {
+        lines.push(field(tone, "state", text));
+    }
+    lines
 }

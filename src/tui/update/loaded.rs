@@ -71,11 +71,8 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             state.notice = Some(Line::new(tone, text));
             store_changed(state)
         }
-        Loaded::Sending(Ok(described)) => {
-            let text = format!("sending now: {}", described.join(", "));
-            log(state, Tone::Info, text);
-            store_changed(state)
-        }
+        // Logged as it was asked (`update`), before the engine's lines about it.
+        Loaded::Sending(Ok(_)) => store_changed(state),
         Loaded::Sending(Err(e)) => {
             state.shared.work = crate::tui::shared::Work::Idle;
             let text = format!("not sent: {}", sanitize(&e));
@@ -117,11 +114,10 @@ fn queued(
                 .map(|why| Line::new(Tone::Bad, format!("  {why}"))),
         );
     }
-    let submit = state.shared.keymap.keys_text(Action::SubmitGroup);
-    let all = state.shared.keymap.keys_text(Action::SubmitAll);
+    let sends = what_submit_sends(state);
     lines.push(Line::new(
         Tone::Plain,
-        format!("Nothing is sent yet: {submit} sends this group, {all} everything."),
+        format!("Nothing is sent yet: {sends}."),
     ));
     log(
         state,
@@ -143,7 +139,7 @@ fn queued(
         state.notice = Some(Line::new(
             Tone::Good,
             format!(
-                "{} change(s) queued; nothing is sent yet: {submit} sends this group, {all} everything",
+                "{} change(s) queued; nothing is sent yet: {sends}",
                 report.stored
             ),
         ));
@@ -153,6 +149,25 @@ fn queued(
             .push(Overlay::Text(TextPopup::new("Queued", lines)));
     }
     store_changed(state)
+}
+
+/// What the submit keys send now, as the submit itself takes its scope
+/// ([`State::submit_scope`]): `s sends the 3 picked groups, S everything`, `s sends Book
+/// Club, S everything`.
+fn what_submit_sends(state: &State) -> String {
+    let keymap = &state.shared.keymap;
+    let (submit, all) = (
+        keymap.keys_text(Action::SubmitGroup),
+        keymap.keys_text(Action::SubmitAll),
+    );
+    let picked = state.views.groups.picked.len();
+    let these = match (picked, state.selected_group()) {
+        (1, _) => "the picked group".to_owned(),
+        (n, _) if n > 1 => format!("the {n} picked groups"),
+        (_, Some(id)) => state.shared.mirror.label(&id),
+        (_, None) => "the group under the cursor".to_owned(),
+    };
+    format!("{submit} sends {these}, {all} everything")
 }
 
 /// The queue changed: every view reloads what it shows.

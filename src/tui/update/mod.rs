@@ -26,6 +26,17 @@ use super::views::{Ctx, Reply, ViewMsg};
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let before = state.notice.clone();
     let effects = take(state, msg);
+    // What is sent at once is logged as it leaves, before anything the engine says of it.
+    for effect in &effects {
+        if let Effect::Send { ops } = effect {
+            let described: Vec<String> = ops.iter().map(|op| op.describe()).collect();
+            log(
+                state,
+                Tone::Info,
+                format!("sending now: {}", described.join(", ")),
+            );
+        }
+    }
     // A notice wider than the footer is also written to the log, where it is read whole.
     if let Some(notice) = state.notice.clone()
         && before.as_ref() != Some(&notice)
@@ -151,10 +162,12 @@ pub(super) fn on_groups(
     apply(state, replies)
 }
 
-/// Writes a line to the log, stamped with the latest time.
+/// Writes a line of the app's own to the log, stamped with the latest time; the log then
+/// shows its newest lines (the operator's action is seen even when the log was scrolled up).
 pub(super) fn log(state: &mut State, tone: Tone, text: impl Into<String>) {
     let now = state.shared.now;
     state.views.log.push(now, Line::new(tone, text));
+    state.views.log.follow();
 }
 
 /// Shows a notice in the footer; nothing for the loop to do.

@@ -38,6 +38,11 @@ fn to_top(state: &mut State, msg: &ViewMsg) -> Vec<Effect> {
             Answer::Effect(effect) => effects.push(effect),
             Answer::Notice(line) => state.notice = Some(line),
             Answer::Confirmed(intent) => effects.extend(confirmed(state, intent)),
+            // The work may have ended while the question was up: then nothing to cancel.
+            Answer::Quit if !state.shared.work.is_busy() => {
+                state.quit = true;
+                effects.push(Effect::Quit);
+            }
             Answer::Quit => {
                 state.quit = true;
                 state.shared.work = Work::Cancelling;

@@ -164,7 +164,7 @@ pub trait View {
     }
 
     /// What the footer shows instead of the hints while it is typing.
-    fn prompt(&self, _ctx: &Ctx) -> Option<ratatui::text::Line<'static>> {
+    fn prompt(&self, _ctx: &Ctx, _width: u16) -> Option<ratatui::text::Line<'static>> {
         None
     }
 

@@ -11,7 +11,7 @@ use crate::tui::model::{GroupDetail, RowKey};
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::Ctx;
-use crate::tui::widgets::{lines_in, pane, put, put_parts, title};
+use crate::tui::widgets::{lines_in, pane, put, put_parts, title, title_room};
 use unicode_width::UnicodeWidthStr;
 
 use super::GroupView;
@@ -63,11 +63,9 @@ pub fn draw(view: &GroupView, ctx: &Ctx, buf: &mut Buffer) {
     } else {
         format!(" · {} picked", view.picked.len())
     };
-    let title = title(
-        &ctx.mirror.label(&g.id),
-        &format!("{gone} · {}/{MAX_GROUP_MEMBERS}{picked}", g.member_count),
-        area.width,
-    );
+    let rest = format!("{gone} · {}/{MAX_GROUP_MEMBERS}{picked}", g.member_count);
+    let name = ctx.mirror.title_name(&g.id, title_room(&rest, area.width));
+    let title = title(&name, &rest, area.width);
     let inner = pane(buf, area, &title, focused);
     if inner.height == 0 {
         return;
@@ -197,9 +195,10 @@ fn draw_row(buf: &mut Buffer, area: Rect, view: &GroupView, ctx: &Ctx, g: &Group
             };
             let sign = match op.kind {
                 OperationKind::Add => "+ ",
-                _ => "− ",
+                OperationKind::Remove => "− ",
+                _ => "• ",
             };
-            let who = format!("{:<15}", op.person.label());
+            let who = format!("{:<15}", op.what());
             let tone = match op.state {
                 OperationState::Pending => Tone::Warn,
                 OperationState::Sending => Tone::Info,

@@ -171,7 +171,7 @@ fn open(view: &GroupView, ctx: &Ctx) -> Vec<Reply> {
             let changes: Vec<&crate::store::Operation> = group
                 .ops
                 .iter()
-                .filter(|o| o.person.is(&p))
+                .filter(|o| o.is(&p))
                 .map(|o| &o.source)
                 .collect();
             (
@@ -291,7 +291,7 @@ fn undo(view: &mut GroupView, ctx: &Ctx) -> Vec<Reply> {
                 .ops
                 .iter()
                 .find(|o| {
-                    o.person.is(p)
+                    o.is(p)
                         && matches!(o.state, OperationState::Pending | OperationState::Confirmed)
                 })
                 .map(|o| o.id),

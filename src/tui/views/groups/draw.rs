@@ -7,7 +7,10 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+use std::collections::HashMap;
+
 use crate::domain::MAX_GROUP_MEMBERS;
+use crate::domain::group_names::distinct_endings;
 use crate::domain::text::sanitize;
 use crate::tui::action::Action;
 use crate::tui::model::GroupRow;
@@ -150,10 +153,17 @@ pub fn draw(view: &GroupsView, ctx: &Ctx, buf: &mut Buffer) {
     }
     let first = view.cursor.offset.min(view.visible.len());
     let last = (first + usize::from(rows)).min(view.visible.len());
-    for (n, &gi) in view.visible[first..last].iter().enumerate() {
-        let Some(g) = ctx.mirror.rows.get(gi) else {
-            continue;
-        };
+    let shown: Vec<&GroupRow> = view.visible[first..last]
+        .iter()
+        .filter_map(|i| ctx.mirror.rows.get(*i))
+        .collect();
+    // Without an id column, subjects that differ only past the cut keep their id's ending.
+    let alike = if id_w == 0 {
+        look_alike(&shown, usize::from(subject_w.saturating_sub(1)))
+    } else {
+        HashMap::new()
+    };
+    for (n, g) in shown.into_iter().enumerate() {
         let y = top + n as u16;
         draw_row(
             buf,
@@ -161,12 +171,37 @@ pub fn draw(view: &GroupsView, ctx: &Ctx, buf: &mut Buffer) {
             ctx,
             g,
             Rect::new(inner.x, y, w, 1),
-            (subject_w, id_w),
+            (
+                subject_w,
+                id_w,
+                alike.get(g.id.as_str()).map(String::as_str),
+            ),
         );
         if view.cursor.index == first + n {
             buf.set_style(Rect::new(inner.x, y, w, 1), theme::cursor(focused));
         }
     }
+}
+
+/// The rows shown whose subjects, different, look the same once cut to `width` columns (the
+/// same subject already ends with its id's ending): each with the end of its id that tells
+/// them apart.
+fn look_alike<'g>(rows: &[&'g GroupRow], width: usize) -> HashMap<&'g str, String> {
+    let mut by_cut: HashMap<String, Vec<&GroupRow>> = HashMap::new();
+    for g in rows.iter().filter(|g| g.label.suffix.is_none()) {
+        let cut = fit_width(&g.subject, width);
+        if cut != g.subject {
+            by_cut.entry(cut).or_default().push(g);
+        }
+    }
+    let mut endings = HashMap::new();
+    for alike in by_cut.into_values().filter(|a| a.len() > 1) {
+        let ids: Vec<&str> = alike.iter().map(|g| g.id.as_str()).collect();
+        for (id, end) in ids.iter().zip(distinct_endings(&ids)) {
+            endings.insert(*id, end);
+        }
+    }
+    endings
 }
 
 fn draw_row(
@@ -175,7 +210,7 @@ fn draw_row(
     ctx: &Ctx,
     g: &GroupRow,
     row: Rect,
-    (subject_w, id_w): (u16, u16),
+    (subject_w, id_w, alike): (u16, u16, Option<&str>),
 ) {
     let (x, y) = (row.x, row.y);
     let picked = view.picked.contains(&g.id);
@@ -204,7 +239,7 @@ fn draw_row(
         buf,
         x + 2,
         y,
-        (&g.label.subject, g.label.suffix.as_deref(), &tail),
+        (&g.label.subject, g.label.suffix.as_deref().or(alike), &tail),
         subject_w.saturating_sub(1),
         style,
     );
@@ -286,18 +321,26 @@ fn empty_text(view: &GroupsView, ctx: &Ctx) -> (Tone, String) {
 }
 
 /// The filter being typed, for the footer.
-pub fn prompt(view: &GroupsView, ctx: &Ctx) -> Line<'static> {
+pub fn prompt(view: &GroupsView, ctx: &Ctx, width: u16) -> Line<'static> {
+    let (keep, clear) = (
+        ctx.keymap.hint(&[Action::Confirm], ""),
+        ctx.keymap.hint(&[Action::Back], ""),
+    );
+    // The hint is shortened, then left out, where the line has no room for it: never cut bare.
+    let text = view.filter.text.clone();
+    let typed = text.width() + 4;
+    let hint = [
+        format!("  {keep} keep · {clear} clear · a number, BSUID or @name finds their groups"),
+        format!("  {keep} keep · {clear} clear · a number finds their groups"),
+        format!("  {keep} keep · {clear} clear"),
+    ]
+    .into_iter()
+    .find(|h| typed + h.width() <= usize::from(width))
+    .unwrap_or_default();
     Line::from(vec![
         Span::styled(" / ", theme::key()),
-        Span::raw(view.filter.text.clone()),
+        Span::raw(text),
         Span::styled("▏", theme::key()),
-        Span::styled(
-            format!(
-                "  {} keep · {} clear · a number, BSUID or @name finds their groups",
-                ctx.keymap.hint(&[Action::Confirm], ""),
-                ctx.keymap.hint(&[Action::Back], "")
-            ),
-            theme::tone(Tone::Dim),
-        ),
+        Span::styled(hint, theme::tone(Tone::Dim)),
     ])
 }

@@ -88,6 +88,9 @@ pub struct GroupsView {
     pub picked: BTreeSet<String>,
     pub filter: Filter,
     pub sort: SortBy,
+    /// The id of the group the cursor was last put on: a reload (a rename that re-sorts the
+    /// list, a group made or gone) keeps the cursor on it by id, never on the row's index.
+    pub at: Option<String>,
 }
 
 /// List rows of the view in `area` (inside the border, below the column header).
@@ -114,7 +117,10 @@ impl GroupsView {
     /// Recomputes `visible` from the filter and the order; keeps the cursor on the same group
     /// if it stays.
     pub fn refilter(&mut self, mirror: &Mirror, area: Rect) {
-        let keep = self.current(mirror).map(|g| g.id.clone());
+        let keep = self
+            .at
+            .clone()
+            .or_else(|| self.current(mirror).map(|g| g.id.clone()));
         let needle = self.filter.text.trim().to_lowercase();
         let narrowing = self.filter.person.is_none()
             && self
@@ -153,6 +159,7 @@ impl GroupsView {
             })
             .unwrap_or(0);
         self.cursor.go(index, self.visible.len(), list_rows(area));
+        self.at = self.current(mirror).map(|g| g.id.clone());
     }
 
     /// Puts `visible` in the order asked (ties, and the subject order, as the store gives).
@@ -197,7 +204,7 @@ impl View for GroupsView {
         let remove = Action::Remove.hint();
         hints.push(match self.filter.person {
             Some(_) => Hint {
-                text: "queue removal of the searched person from the picked groups (or all of theirs)",
+                text: "queue removal of the searched person from the picked groups they are in (none picked, or none of the picked has them: from all their groups)",
                 ..remove
             },
             None => remove,
@@ -209,8 +216,8 @@ impl View for GroupsView {
         self.filter.editing
     }
 
-    fn prompt(&self, ctx: &Ctx) -> Option<ratatui::text::Line<'static>> {
-        self.filter.editing.then(|| draw::prompt(self, ctx))
+    fn prompt(&self, ctx: &Ctx, width: u16) -> Option<ratatui::text::Line<'static>> {
+        self.filter.editing.then(|| draw::prompt(self, ctx, width))
     }
 
     fn group(&self, ctx: &Ctx) -> Option<String> {

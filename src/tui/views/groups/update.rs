@@ -73,8 +73,9 @@ pub fn update(view: &mut GroupsView, ctx: &Ctx, msg: &ViewMsg) -> Vec<Reply> {
 }
 
 /// Tells the others which group is under the cursor.
-fn selected(view: &GroupsView, ctx: &Ctx) -> Vec<Reply> {
+fn selected(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
     let id = view.current(ctx.mirror).map(|g| g.id.clone());
+    view.at.clone_from(&id);
     vec![Reply::Broadcast(Broadcast::GroupSelected(id))]
 }
 
@@ -165,8 +166,9 @@ fn move_by(view: &mut GroupsView, ctx: &Ctx, delta: isize) -> Vec<Reply> {
 }
 
 /// Queues the removal of the searched person from the picked groups they are in, or, with
-/// none picked, from every group they are in, as each group lists them; from more than one
-/// group, after a confirm.
+/// none picked or none of the picked having them (picks kept from an earlier filter), from
+/// every group they are in (said so), as each group lists them; from more than one group,
+/// after a confirm.
 fn remove(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
     let Some((person, theirs)) = view.filter.person.clone() else {
         let open = ctx.keymap.keys_text(Action::Open);
@@ -185,24 +187,33 @@ fn remove(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
         .cloned()
         .collect();
     let left_out = view.picked.len() - picked_theirs.len();
-    let groups: Vec<String> = if view.picked.is_empty() {
-        // In the order shown.
+    let mut replies = Vec::new();
+    let groups: Vec<String> = if picked_theirs.is_empty() {
+        // No pick, or picks (from an earlier filter) none of which has the person: every
+        // group of theirs, in the order shown, and said so when picks were passed over.
+        if left_out > 0 {
+            replies.push(Reply::notice(
+                Tone::Warn,
+                format!(
+                    "{person} is in none of the {left_out} picked group(s): removing from all their groups"
+                ),
+            ));
+        }
         view.shown(ctx.mirror).map(str::to_owned).collect()
     } else {
+        if left_out > 0 {
+            replies.push(Reply::notice(
+                Tone::Warn,
+                format!("{left_out} picked group(s) without {person} left out"),
+            ));
+        }
         picked_theirs
     };
     if groups.is_empty() {
         return vec![Reply::notice(
             Tone::Warn,
-            format!("{person} is in none of the picked groups: nothing to remove"),
+            format!("{person} is in no group shown: nothing to remove"),
         )];
-    }
-    let mut replies = Vec::new();
-    if left_out > 0 {
-        replies.push(Reply::notice(
-            Tone::Warn,
-            format!("{left_out} picked group(s) without {person} left out"),
-        ));
     }
     let removals: Vec<(String, Person)> = groups
         .into_iter()

@@ -25,10 +25,11 @@ fn group(mirror: &Mirror, id: &str) -> String {
 /// made has no name in the mirror yet.
 fn change(mirror: &Mirror, kind: OperationKind, group_id: &str, detail: &str) -> String {
     let detail = sanitize(detail);
+    let words = crate::present::kind_words(kind);
     let what = if detail.is_empty() {
-        kind.to_string()
+        words.to_owned()
     } else {
-        format!("{kind} {detail}")
+        format!("{words} {detail}")
     };
     if kind == OperationKind::Create {
         return what;
@@ -75,6 +76,7 @@ pub fn lines(mirror: &Mirror, event: &Event, retry: &str) -> Vec<Line> {
         } => {
             let who: Vec<String> = participants.iter().map(|p| sanitize(p)).collect();
             let group = group(mirror, group_id);
+            let kind = crate::present::kind_words(*kind);
             one(
                 Tone::Dim,
                 if who.is_empty() {
@@ -271,7 +273,7 @@ mod tests {
         );
         assert_eq!(
             planned(OperationKind::ResetLink, "G1", &[]),
-            "planned reset_link G1"
+            "planned reset invite link G1"
         );
     }
 }

@@ -29,6 +29,9 @@ pub struct LogLine {
     pub text: String,
     /// What the event held beyond the line (ids, codes, whole messages), for its detail.
     pub detail: Vec<Line>,
+    /// Where it sorts (ms since the epoch): the order of arrival for the engine's events and
+    /// the app's own steps, the time it happened for a line that carries its own.
+    pub order: i64,
 }
 
 /// The log view's state: a bounded list, the line under the cursor and how far the view is
@@ -53,18 +56,42 @@ fn rows(area: Rect) -> usize {
 }
 
 impl LogView {
-    /// Puts a line stamped `at` in its place in time (after the lines of the same time); a
-    /// log moved away from the newest line keeps showing (and pointing at) the same lines.
+    /// Adds a line stamped `at` after every line already there: the engine's events and the
+    /// app's own steps keep the order they came in, whatever their stamps (a clock set back,
+    /// a batch of events stamped alike). A log moved away from the newest line keeps showing
+    /// (and pointing at) the same lines.
     pub fn push(&mut self, at: i64, line: Line) {
         self.push_with(at, line, Vec::new());
     }
 
     /// [`LogView::push`] with the line's detail.
     pub fn push_with(&mut self, at: i64, line: Line, detail: Vec<Line>) {
-        // Lines come from the engine, the operator's own steps and webhook events (stamped
-        // when they happened, which may be before lines already shown): each goes where its
-        // time puts it, so the log reads in the order things happened.
-        let place = self.lines.partition_point(|l| l.at <= at);
+        let order = self.lines.back().map_or(at, |l| l.order.max(at));
+        self.insert(at, order, line, detail);
+    }
+
+    /// Puts a line that carries the time it happened (`at`, a webhook event's, read
+    /// `received` later) in its place in time, so that the log reads in the order things
+    /// happened. A time of whole seconds (a webhook's `timestamp`) may be any moment of that
+    /// second: it goes after the lines of its second that came before it was received, never
+    /// before the engine's line of the request that caused it.
+    pub fn place_with(&mut self, at: i64, received: i64, line: Line, detail: Vec<Line>) {
+        let order = if at % 1000 == 0 {
+            (at + 999).min(received.max(at))
+        } else {
+            at
+        };
+        self.insert(at, order, line, detail);
+    }
+
+    /// Shows the newest line (the operator acted: what it did must be seen).
+    pub fn follow(&mut self) {
+        self.scroll = 0;
+        self.cursor = 0;
+    }
+
+    fn insert(&mut self, at: i64, order: i64, line: Line, detail: Vec<Line>) {
+        let place = self.lines.partition_point(|l| l.order <= order);
         self.lines.insert(
             place,
             LogLine {
@@ -72,6 +99,7 @@ impl LogView {
                 tone: line.tone,
                 text: line.text,
                 detail,
+                order,
             },
         );
         // Counted from the newest: the lines newer than the new one.

@@ -49,7 +49,7 @@ pub fn update(view: &mut LogView, ctx: &Ctx, msg: &ViewMsg) -> Vec<Reply> {
             for record in records {
                 let at = record.event.at.unwrap_or(record.received_at);
                 let line = event_sentence(&record.event, &record.effects, |g| ctx.mirror.label(g));
-                view.push_with(at, line, webhook_detail(ctx, record));
+                view.place_with(at, record.received_at, line, webhook_detail(ctx, record));
             }
         }
         _ => {}

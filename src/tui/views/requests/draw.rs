@@ -10,7 +10,7 @@ use crate::tui::action::Action;
 use crate::tui::text::Tone;
 use crate::tui::theme;
 use crate::tui::views::Ctx;
-use crate::tui::widgets::{pane, placeholder, put, title, wrap};
+use crate::tui::widgets::{pane, placeholder, put, put_parts, title, title_room, wrap};
 
 use super::{RequestsDetail, RequestsView};
 
@@ -76,11 +76,9 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
         placeholder(buf, inner, "Reading…");
         return;
     };
-    let title = title(
-        &ctx.mirror.label(&d.id),
-        " · link and join requests",
-        area.width,
-    );
+    let rest = " · link and join requests";
+    let name = ctx.mirror.title_name(&d.id, title_room(rest, area.width));
+    let title = title(&name, rest, area.width);
     let inner = pane(buf, area, &title, ctx.focused);
     let (x, w) = (inner.x + 1, inner.width.saturating_sub(2));
     let mut y = inner.y;
@@ -142,8 +140,8 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
         .take(rows)
         .map(|(i, r)| (i, r, crate::domain::text::sanitize(&r.label())))
         .collect();
-    // The asker's column as wide as the widest shown (whole before the time they asked, which
-    // is cut first when the pane is narrow).
+    // The asker's column as wide as the widest shown; where the pane is narrow the asker
+    // gives up room (cut with `…`) and the time they asked stays whole.
     let who = columns::width(
         "",
         shown.iter().map(|(.., l)| l.as_str()),
@@ -160,13 +158,20 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
             .created_at
             .map(|t| format!("  asked {} ago", crate::domain::when::ago(t, ctx.now)))
             .unwrap_or_default();
-        let text = format!("{mark} {:<who$}{asked}", columns::fit(&label, who));
+        let asker = format!(" {:<who$}", columns::fit(&label, who));
         let style = if view.picked.contains(&r.join_request_id) {
             theme::picked()
         } else {
             Default::default()
         };
-        put(buf, x, y, &text, w, style);
+        put_parts(
+            buf,
+            x,
+            y,
+            &[(mark, style), (&asker, style), (&asked, style)],
+            1,
+            w,
+        );
         if i == view.cursor.index {
             buf.set_style(
                 Rect::new(inner.x, y, inner.width, 1),

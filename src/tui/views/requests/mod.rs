@@ -29,6 +29,8 @@ pub struct RequestsDetail {
     pub suspended: bool,
     pub gone: bool,
     pub member_count: u32,
+    /// The members as the mirror has them (the room approvals have).
+    pub members: Vec<crate::domain::Person>,
     /// The link as last read, and when.
     pub invite_link: Option<String>,
     pub invite_link_read_at: Option<UnixMs>,
@@ -45,6 +47,7 @@ impl RequestsDetail {
             suspended: group.about.suspended,
             gone: group.gone_at.is_some(),
             member_count: group.member_count,
+            members: group.members,
             invite_link: group.about.invite_link.as_deref().map(sanitize),
             invite_link_read_at: group.about.invite_link_read_at,
             id: group.id,

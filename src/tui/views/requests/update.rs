@@ -155,5 +155,6 @@ fn decide(view: &RequestsView, ctx: &Ctx, approve: bool) -> Vec<Reply> {
         label: ctx.mirror.label(&detail.id),
         approve,
         requests,
+        members: detail.members.clone(),
     })]
 }

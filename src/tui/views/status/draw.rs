@@ -148,7 +148,10 @@ pub fn draw(view: &StatusView, ctx: &Ctx, buf: &mut Buffer) {
         ),
         (
             4,
-            vec![Span::raw(format!(" · {:.1} req/s", view.rate(ctx.now)))],
+            vec![Span::raw(format!(
+                " · {:.1} req/s",
+                view.pace(ctx.now, ctx.work)
+            ))],
         ),
     ];
     if let Some((at, pause, _)) = view.throttle

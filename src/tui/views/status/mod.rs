@@ -57,6 +57,16 @@ impl StatusView {
         recent as f64 / (RATE_WINDOW_MS as f64 / 1000.0)
     }
 
+    /// The pace shown: [`StatusView::rate`] while work is in flight (a job running or
+    /// requests out); 0 once nothing is, so that an idle app never reads as sending.
+    pub fn pace(&self, now: i64, work: &crate::tui::shared::Work) -> f64 {
+        if work.is_busy() || self.in_flight > 0 {
+            self.rate(now)
+        } else {
+            0.0
+        }
+    }
+
     /// Operations still open (sending or accepted), as last counted.
     pub fn open_operations(&self) -> usize {
         [OperationState::Sending, OperationState::Accepted]
