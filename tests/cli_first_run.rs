@@ -249,7 +249,7 @@ async fn a_submit_without_a_terminal_counts_as_its_dry_run_and_names_the_held() 
     assert_eq!(
         asked.stderr.trim(),
         "wa-groups: 3 change(s) in 2 group(s) as 2 request(s) would be sent; \
-         1 change(s) held back (they stay pending); add --yes to send without asking"
+         1 change(s) held back (they stay pending); no terminal to ask on: add --yes to send without asking"
     );
 }
 

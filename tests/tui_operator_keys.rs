@@ -291,7 +291,7 @@ fn the_queued_word_says_what_s_sends() {
     );
     assert_eq!(
         notice(&s),
-        "3 change(s) queued; nothing is sent yet: s sends the 3 picked groups, S everything"
+        "3 change(s) queued, not sent yet: s sends the 3 picked groups, S everything"
     );
     update(
         &mut s,

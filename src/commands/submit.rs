@@ -145,7 +145,7 @@ async fn confirmed(store: &AccountStore, scope: &Scope, json: bool) -> Result<bo
     if !std::io::stdin().is_terminal() {
         let held = held.map(|h| format!("; {h}")).unwrap_or_default();
         return Err(Failure::input(format!(
-            "{counts} would be sent{held}; add --yes to send without asking"
+            "{counts} would be sent{held}; no terminal to ask on: add --yes to send without asking"
         )));
     }
     // The held note on a line of its own, so the question fits 80 columns.

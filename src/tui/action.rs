@@ -148,7 +148,7 @@ actions! {
     JoinRequests "join_requests" App [c('J')]
         "the group's invite link and pending join requests (J again closes them)";
     GroupInfo "group_info" App [c('i')]
-        "the group whole: its subject and id uncut, members, changes, link";
+        "the group whole: its subject and id uncut, member count, changes, link";
     CopyLink "copy_link" App [c('y')] "copy the group's invite link to the clipboard (OSC 52)";
     ResetLink "reset_link" App [c('L')]
         "reset the group's invite link (the old one stops working), after a confirm";

@@ -138,10 +138,7 @@ fn queued(
         // Nothing to read twice: a line in the footer, no dialog to close.
         state.notice = Some(Line::new(
             Tone::Good,
-            format!(
-                "{} change(s) queued; nothing is sent yet: {sends}",
-                report.stored
-            ),
+            format!("{} change(s) queued, not sent yet: {sends}", report.stored),
         ));
     } else {
         state
