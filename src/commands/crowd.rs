@@ -80,9 +80,38 @@ fn user(phone: &str) -> User<'_> {
     }
 }
 
-/// A new person's number: +44 7700 9xxxxx (numbers set aside for drama), never one that
-/// the sandbox refuses for terms (ending in 0000).
+/// Area codes the demo's people come from.
+const AREAS: [&str; 8] = ["212", "305", "415", "512", "617", "713", "917", "206"];
+
+/// A new person's number: +1 AAA 555-01xx (numbers set aside for fiction, which the number
+/// check takes as valid, so the operator can search and add them as any member), never one
+/// that the sandbox refuses for terms (ending in 0000).
 fn person(next: &mut u32) -> String {
     *next += 1;
-    format!("+447700{:06}", 900_001 + (*next % 99_000))
+    let n = *next as usize;
+    format!("+1{}55501{:02}", AREAS[(n / 100) % AREAS.len()], n % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::person;
+    use crate::domain::Participant;
+
+    /// Every number the demo's people get is one the operator can type back (search, add):
+    /// the tool's own number check takes it as it is, and no two people share one.
+    #[test]
+    fn the_demos_people_have_numbers_the_tool_reads() {
+        let mut next = 0;
+        let mut seen = HashSet::new();
+        for _ in 0..800 {
+            let number = person(&mut next);
+            let read =
+                Participant::parse(&number, None).unwrap_or_else(|e| panic!("{number}: {e}"));
+            assert_eq!(read.to_string(), number);
+            assert!(!number.ends_with("0000"));
+            assert!(seen.insert(number));
+        }
+    }
 }
