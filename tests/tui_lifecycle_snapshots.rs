@@ -145,7 +145,7 @@ fn approving_into_a_full_group_says_they_are_held() {
         };
         assert!(
             confirm.question.summary.contains(
-                "2 of them are held back (stay pending): the group is full (8 of 8 members)"
+                "none can join now: they are held back (stay pending): the group has 8 of 8 members"
             ),
             "{}",
             confirm.question.summary

@@ -120,6 +120,16 @@ pub fn change_text(spec: &OpSpec, label: impl Fn(&str) -> String) -> String {
 /// What a plan holds back and what has nothing to do: each change by name (who, which
 /// group) with its reason.
 pub fn leftover_lines(plan: &Plan, label: impl Fn(&str) -> String) -> Vec<Line> {
+    leftovers(plan, label, true)
+}
+
+/// [`leftover_lines`] for changes not queued yet (a confirm before they are): they have no
+/// number of their own, so none is shown.
+pub fn unqueued_leftover_lines(plan: &Plan, label: impl Fn(&str) -> String) -> Vec<Line> {
+    leftovers(plan, label, false)
+}
+
+fn leftovers(plan: &Plan, label: impl Fn(&str) -> String, numbered: bool) -> Vec<Line> {
     let mut lines = Vec::new();
     let sections = [
         ("held back (stay pending)", Tone::Warn, &plan.held),
@@ -131,11 +141,15 @@ pub fn leftover_lines(plan: &Plan, label: impl Fn(&str) -> String) -> Vec<Line> 
         }
         lines.push(Line::new(tone, format!("{title}: {}", list.len())));
         for left in list {
+            let number = if numbered {
+                left.id.to_string()
+            } else {
+                "-".to_owned()
+            };
             lines.push(Line::new(
                 tone,
                 format!(
-                    "    {} {}: {}",
-                    left.id,
+                    "    {number} {}: {}",
                     change_text(&left.spec, &label),
                     sanitize(&left.reason)
                 ),

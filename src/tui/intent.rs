@@ -218,10 +218,18 @@ impl Intent {
                 ..
             } => {
                 let held = self.planned().held.len();
-                let full = format!(
-                    "they join the group, but {held} of them are held back (stay pending): the group is full ({} of {MAX_GROUP_MEMBERS} members)",
+                let room = format!(
+                    "the group has {} of {MAX_GROUP_MEMBERS} members",
                     members.len()
                 );
+                let full = if held >= requests.len() {
+                    format!("none can join now: they are held back (stay pending): {room}")
+                } else {
+                    format!(
+                        "{} join; {held} are held back (stay pending): {room}",
+                        requests.len() - held
+                    )
+                };
                 let (verb, what) = match (*approve, held) {
                     (true, 0) => ("approve", "they join the group"),
                     (true, _) => ("approve", full.as_str()),
@@ -270,7 +278,7 @@ impl Intent {
             line
         }));
         // What is held back (a full group's approvals), each with why.
-        lines.extend(crate::present::leftover_lines(&plan, |g| {
+        lines.extend(crate::present::unqueued_leftover_lines(&plan, |g| {
             shared.mirror.label(g)
         }));
         Question {
