@@ -277,7 +277,7 @@ async fn submit_asks_and_with_no_one_to_answer_sends_nothing() {
     assert!(
         asked
             .stderr
-            .contains("1 change(s) in 1 group(s) as 1 request(s) would be sent; add --yes"),
+            .contains("1 change(s) in 1 group(s) as 1 request(s) would be sent; no terminal to ask on: add --yes"),
         "{}",
         asked.stderr
     );
