@@ -170,6 +170,7 @@ async fn open_app(
         keymap,
         sync: SyncAtStart::Always,
         webhook_wait: Some(DEMO_WEBHOOK_WAIT),
+        ephemeral: true,
     })
     .await;
     receiver.shutdown().await;

@@ -29,6 +29,8 @@ pub struct Launch {
     pub sync: SyncAtStart,
     /// How long a submit waits for a change's webhook before reading its group.
     pub webhook_wait: Option<std::time::Duration>,
+    /// The store ends with the app (the demo's): what was in flight is not settled later.
+    pub ephemeral: bool,
 }
 
 pub async fn run(settings: &Settings) -> Result<Outcome, Failure> {
@@ -42,6 +44,7 @@ pub async fn run(settings: &Settings) -> Result<Outcome, Failure> {
         keymap,
         sync: SyncAtStart::IfEmpty,
         webhook_wait: settings.webhook_wait,
+        ephemeral: false,
     })
     .await
 }
@@ -86,14 +89,41 @@ pub async fn launch(l: Launch) -> Result<Outcome, Failure> {
         .await
         .map_err(|e| Failure::input(format!("terminal: {e}")))?;
     tracing::info!("terminal app closed");
-    let open = app.open_operations();
-    if open > 0 {
+    if let Some(note) = in_flight_note(app.open_operations(), l.ephemeral) {
         // The terminal may be gone (a hang-up): never panic on a failed write.
         use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "wa-groups: {open} change(s) were in flight; the next submit settles them"
-        );
+        let _ = writeln!(std::io::stderr(), "wa-groups: {note}");
     }
     Ok(Outcome::Done)
+}
+
+/// What the app says on leaving with `open` changes in flight: that the next submit settles
+/// them, or, when its store ends with it (the demo), that nothing will.
+fn in_flight_note(open: usize, ephemeral: bool) -> Option<String> {
+    match (open, ephemeral) {
+        (0, _) => None,
+        (n, false) => Some(format!(
+            "{n} change(s) were in flight; the next submit settles them"
+        )),
+        (n, true) => Some(format!(
+            "{n} change(s) were in flight when the demo ended; its sandbox and store end with it"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_flight_note;
+
+    #[test]
+    fn leaving_with_changes_in_flight_says_what_becomes_of_them() {
+        assert_eq!(in_flight_note(0, false), None);
+        assert_eq!(
+            in_flight_note(3, false).as_deref(),
+            Some("3 change(s) were in flight; the next submit settles them")
+        );
+        let demo = in_flight_note(2, true).unwrap_or_default();
+        assert!(demo.contains("when the demo ended"), "{demo}");
+        assert!(!demo.contains("next submit"), "{demo}");
+    }
 }
