@@ -124,9 +124,9 @@ fn authorized(headers: &HeaderMap, token: &str) -> bool {
 }
 
 async fn graph(shared: &Arc<Shared>, request: Request, can_drop: bool, route: RouteKey) -> Answer {
-    let delay = {
+    let (delay, answer_delay) = {
         let faults = shared.faults();
-        faults.delay(&mut shared.rng())
+        (faults.delay(&mut shared.rng()), faults.answer_delay())
     };
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
@@ -174,9 +174,8 @@ async fn graph(shared: &Arc<Shared>, request: Request, can_drop: bool, route: Ro
     }
     let writes = request.method() != axum::http::Method::GET;
     let response = dispatch(shared, request, route).await;
-    let after = shared.faults().answer_delay();
-    if writes && !after.is_zero() {
-        tokio::time::sleep(after).await;
+    if writes && !answer_delay.is_zero() {
+        tokio::time::sleep(answer_delay).await;
     }
     match drop {
         Some(_) => Answer::Drop,

@@ -2,7 +2,6 @@
 //! a lost answer did not apply (kinds that may be sent twice); look again, a while later, for
 //! what is not visible yet (a create's group).
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -160,9 +159,8 @@ impl Run {
                 .members
                 .insert(group.clone(), Members::of(&info.participants));
         }
-        let ours: HashSet<OpId> = to_plan.iter().map(|op| op.id).collect();
         let replan = kinds::plan(to_plan, &mirror);
-        if let Err(e) = self.settle_plan_leftovers(&ours, &replan).await {
+        if let Err(e) = self.settle_plan_leftovers(&replan).await {
             self.caller.store_failed(&e);
             return;
         }

@@ -1,13 +1,13 @@
 //! Before sending: settle what an earlier run left open, read groups the mirror does not know,
 //! and plan.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{Job, Run, Tracked, lock};
 use crate::api::Answer;
 use crate::domain::plan::{PendingOp, PlannedRequest};
-use crate::domain::{Members, OpId, OperationState};
+use crate::domain::{Members, OperationState};
 use crate::engine::call::ReadError;
 use crate::engine::events::{Event, Scope};
 use crate::engine::keep_group;
@@ -91,7 +91,6 @@ impl Run {
         };
 
         let operations = ready.len() + to_gone.len() + open_count + deferred_count;
-        let ours: HashSet<OpId> = ready.iter().map(|op| op.id).collect();
         let the_plan = kinds::plan(ready, &mirror);
         drop(mirror);
         lock(&self.progress).operations = operations;
@@ -102,7 +101,7 @@ impl Run {
         self.fail_for_gone_groups(to_gone, &gone).await?;
 
         // Skipped: nothing to send; held: kept pending, with the reason.
-        self.settle_plan_leftovers(&ours, &the_plan).await?;
+        self.settle_plan_leftovers(&the_plan).await?;
 
         // Recovery first, then the writes group by group.
         let mut by_group: Vec<Vec<PlannedRequest>> = Vec::new();

@@ -1,8 +1,6 @@
 //! Recording: verdicts, outcomes and exchanges into the store (one commit per answer), and
 //! the events that tell the client.
 
-use std::collections::HashSet;
-
 use super::{Run, Tracked, lock};
 use crate::domain::plan::Plan;
 use crate::domain::{OpId, OperationState};
@@ -14,15 +12,12 @@ use crate::store::{
 };
 
 impl Run {
-    /// Records a plan's skipped operations (one commit) and reports its held ones.
-    pub(super) async fn settle_plan_leftovers(
-        &self,
-        ours: &HashSet<OpId>,
-        the_plan: &Plan,
-    ) -> Result<(), StoreError> {
+    /// Records a plan's skipped operations (one commit) and reports its held ones (a plan's
+    /// leftovers are always operations it was given).
+    pub(super) async fn settle_plan_leftovers(&self, the_plan: &Plan) -> Result<(), StoreError> {
         let mut skipped = Vec::new();
         let mut verdicts = Vec::new();
-        for left in the_plan.skipped.iter().filter(|l| ours.contains(&l.id)) {
+        for left in &the_plan.skipped {
             skipped.push(Tracked {
                 id: left.id,
                 spec: left.spec.clone(),
@@ -34,7 +29,7 @@ impl Run {
         }
         self.record_verdicts(&skipped, &verdicts, None, None, Vec::new())
             .await?;
-        for left in the_plan.held.iter().filter(|l| ours.contains(&l.id)) {
+        for left in &the_plan.held {
             *lock(&self.summary)
                 .held_by_reason
                 .entry(left.reason.clone())
