@@ -46,21 +46,7 @@ mod tests {
 
     #[test]
     fn every_kind_reads_in_words() {
-        use OperationKind::*;
-        let every = [
-            Add,
-            Remove,
-            Create,
-            Subject,
-            Description,
-            Photo,
-            Delete,
-            ResetLink,
-            RevokeLink,
-            Approve,
-            Reject,
-        ];
-        for kind in every {
+        for kind in OperationKind::EVERY {
             let words = kind_words(kind);
             assert!(!words.contains('_'), "{kind}: {words}");
             assert!(!words.is_empty());
