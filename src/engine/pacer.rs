@@ -89,13 +89,21 @@ impl Pacer {
                     continue;
                 }
             }
-            if let Some(limiter) = limiter {
+            if let Some(limiter) = &limiter {
                 limiter.until_ready().await;
             }
-            // A throttle may have paused everything while we waited for the limiter.
+            // A throttle may have paused everything, or changed the rate, while we waited
+            // for the limiter: a request let go by the rate before a cut would go out faster
+            // than the server was just found to allow, so it waits again at the new rate.
             let mut s = self.lock();
             let now = Instant::now();
-            if s.paused_until.is_none_or(|u| u <= now) {
+            let same_rate = match (&limiter, &s.limiter) {
+                (Some(waited), Some(now_in_force)) => Arc::ptr_eq(waited, now_in_force),
+                (None, None) => true,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+            };
+            if same_rate && s.paused_until.is_none_or(|u| u <= now) {
                 s.starts.push_back(now);
                 while s
                     .starts
@@ -111,7 +119,9 @@ impl Pacer {
 
     /// A request was answered without a throttle: once a second without a throttle the rate
     /// grows, by doubling steps while well below the rate the server last tolerated, then by a
-    /// hundredth of it (at least 0.5/s), up to what is configured.
+    /// hundredth of it (at least 0.5/s) up to that rate, then by doubling steps again (the
+    /// rate was measured low), up to what is configured; before any throttle measured that
+    /// rate, it doubles.
     pub fn on_success(&self) {
         let now = Instant::now();
         let mut s = self.lock();
@@ -140,11 +150,25 @@ impl Pacer {
             Some(tolerated) if rate < 0.95 * tolerated => {
                 let next = (rate + s.step).min((0.95 * tolerated).max(rate + 0.5));
                 s.step *= 2.0;
+                if next >= 0.95 * tolerated {
+                    s.step = (tolerated * 0.01).max(0.5);
+                }
                 next
             }
             // Near it: a slow probe, a hundredth of it (at least 0.5/s) per second.
-            Some(tolerated) => rate + (tolerated * 0.01).max(0.5),
-            None => rate * 1.25,
+            Some(tolerated) if rate < tolerated => rate + (tolerated * 0.01).max(0.5),
+            // Past it with no throttle: it was measured low (a second that was still
+            // ramping up), so the probe grows by doubling steps until a throttle measures
+            // it again.
+            Some(_) => {
+                let next = rate + s.step;
+                s.step *= 2.0;
+                next
+            }
+            // No measure of the server's limit yet (only a young run's throttle, which says
+            // that a burst was too much, not what rate is): double, as a slow start does,
+            // until a throttle measures it.
+            None => rate * 2.0,
         }
         .min(ceiling);
         s.last_change = now;
@@ -236,6 +260,53 @@ mod tests {
         assert!(pacer.paused_for().is_some());
         pacer.acquire().await;
         assert!(pacer.paused_for().is_none());
+    }
+
+    /// The rates after `seconds` quiet seconds, from `rate` with the server's limit measured
+    /// at `tolerated` and the next growth step `step`.
+    fn rates_after(tolerated: f64, rate: f64, step: f64, seconds: usize) -> Vec<f64> {
+        let pacer = Pacer::new(None);
+        {
+            let mut s = pacer.lock();
+            s.throttled_at = Some(tolerated);
+            s.rate = Some(rate);
+            s.step = step;
+        }
+        (0..seconds)
+            .map(|_| {
+                quiet_second(&pacer);
+                pacer.on_success();
+                pacer.current_rate().expect("limited")
+            })
+            .collect()
+    }
+
+    /// Makes the last change of the rate two seconds old, as after quiet seconds.
+    fn quiet_second(pacer: &Pacer) {
+        pacer.lock().last_change = Instant::now() - Duration::from_secs(2);
+    }
+
+    #[test]
+    fn past_the_measured_limit_the_rate_grows_in_doubling_steps() {
+        assert_eq!(rates_after(40.0, 40.0, 0.5, 4), [40.5, 41.5, 43.5, 47.5]);
+    }
+
+    #[test]
+    fn near_the_measured_limit_the_rate_grows_by_a_hundredth_of_it() {
+        // Doubling steps up to 95% of it, then 1 a second up to it.
+        assert_eq!(
+            rates_after(100.0, 90.0, 1.0, 5),
+            [91.0, 93.0, 95.0, 96.0, 97.0]
+        );
+    }
+
+    #[test]
+    fn before_any_limit_is_measured_the_rate_doubles() {
+        let pacer = Pacer::new(None);
+        pacer.lock().rate = Some(8.0);
+        quiet_second(&pacer);
+        pacer.on_success();
+        assert_eq!(pacer.current_rate(), Some(16.0));
     }
 
     #[test]
