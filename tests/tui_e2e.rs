@@ -166,7 +166,7 @@ async fn webhook_events_another_process_stores_reach_the_log_and_the_panes() {
             .mirror
             .rows
             .iter()
-            .find(|r| r.id == group)
+            .find(|r| *r.id == *group)
             .map(|r| r.members)
     };
     let before = count(h.app.state()).expect("in the mirror");

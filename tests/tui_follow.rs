@@ -41,7 +41,7 @@ fn current(s: &State) -> String {
     s.views
         .groups
         .current(&s.shared.mirror)
-        .map(|g| g.id.clone())
+        .map(|g| g.id.to_string())
         .unwrap_or_default()
 }
 

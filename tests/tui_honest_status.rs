@@ -82,7 +82,7 @@ async fn changes_queued_by_another_process_show_without_a_key() {
         .app
         .state()
         .current_group()
-        .map(|g| g.id.clone())
+        .map(|g| g.id.to_string())
         .expect("a group");
     // Another handle on the same file, as another process would have.
     let other = Store::open(&h.dir.path().join(wa_groups::testing::STORE_FILE))

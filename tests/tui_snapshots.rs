@@ -561,10 +561,7 @@ fn group_info_shows_the_whole_subject_and_id() {
         let mut s = loaded(w, h);
         press(&mut s, KeyCode::Down);
         assert_eq!(
-            s.views
-                .groups
-                .current(&s.shared.mirror)
-                .map(|g| g.id.as_str()),
+            s.views.groups.current(&s.shared.mirror).map(|g| &*g.id),
             Some("G-HARBOR")
         );
         press(&mut s, KeyCode::Char('i'));

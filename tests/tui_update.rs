@@ -401,7 +401,7 @@ fn text_in_the_filter_narrows_by_subject_and_escape_clears_it() {
         key(&mut s, c);
     }
     assert_eq!(s.views.groups.visible.len(), 1);
-    assert_eq!(s.current_group().map(|g| g.id.as_str()), Some("C"));
+    assert_eq!(s.current_group().map(|g| &*g.id), Some("C"));
     code(&mut s, KeyCode::Esc);
     assert_eq!(s.views.groups.visible.len(), 3);
     assert!(s.views.groups.filter.text.is_empty() && !s.views.groups.filter.editing);

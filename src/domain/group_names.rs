@@ -227,6 +227,11 @@ impl GroupNames {
         self.by_id.is_empty()
     }
 
+    /// The group's id as these names keep it, to be shared rather than copied.
+    pub fn shared_id(&self, id: &str) -> Option<Arc<str>> {
+        self.by_id.get_key_value(id).map(|(id, _)| Arc::clone(id))
+    }
+
     /// Whether the mirror knows the group.
     pub fn knows(&self, id: &str) -> bool {
         self.by_id.contains_key(id)

@@ -2,6 +2,7 @@
 //! every view names groups from) and one group's members and changes.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::domain::group_names::Label;
 use crate::domain::queue::{self, GroupFacts};
@@ -14,8 +15,8 @@ use crate::store::{GroupSummary, MirrorGroup, OpId, Operation};
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Mirror {
     pub rows: Vec<GroupRow>,
-    /// Group id to its index in `rows`.
-    pub index: HashMap<String, usize>,
+    /// Group id to its index in `rows` (the id shared with the row).
+    pub index: HashMap<Arc<str>, usize>,
     /// Whether the mirror has been read once (an empty list before that means "loading").
     pub loaded: bool,
     /// How every view names the groups.
@@ -27,7 +28,14 @@ pub struct Mirror {
 impl Mirror {
     /// Takes a fresh read of the groups; the groups the last sync could not read are kept in
     /// it (after the others when the store has none of theirs), marked with why.
+    ///
+    /// Memory: the list given becomes the rows in place (a row is no larger than a summary),
+    /// and a row shares its id with the index and the names; the previous read is dropped
+    /// first, so a reload never holds two lists of rows.
     pub fn load(&mut self, mut list: Vec<GroupSummary>) {
+        self.rows = Vec::new();
+        self.index = HashMap::new();
+        self.names = GroupNames::default();
         let known = list.len();
         for g in &self.unread {
             if !list.iter().any(|s| s.id == g.id) {
@@ -42,29 +50,33 @@ impl Mirror {
         }
         self.names = GroupNames::new(
             list.iter()
-                .map(|g| (g.id.clone(), g.subject.as_str(), g.gone_at.is_some())),
+                .map(|g| (g.id.as_str(), g.subject.as_str(), g.gone_at.is_some())),
         );
         let names = &self.names;
         let unread = &self.unread;
         self.rows = list
             .into_iter()
             .map(|g| {
+                let id = names
+                    .shared_id(&g.id)
+                    .unwrap_or_else(|| Arc::from(g.id.as_str()));
                 let label = names.parts(&g.id);
                 let why = unread
                     .iter()
                     .find(|u| u.id == g.id)
-                    .map(|u| sanitize(&u.why));
+                    .map(|u| sanitize(&u.why).into_boxed_str());
                 GroupRow {
                     unread: why,
-                    ..GroupRow::from_summary(g, label)
+                    ..GroupRow::from_summary(g, id, label)
                 }
             })
             .collect();
+        self.rows.shrink_to_fit();
         self.index = self
             .rows
             .iter()
             .enumerate()
-            .map(|(i, g)| (g.id.clone(), i))
+            .map(|(i, g)| (Arc::clone(&g.id), i))
             .collect();
         self.loaded = true;
     }
@@ -88,7 +100,7 @@ impl Mirror {
         let Some(row) = self.get(id) else {
             return label;
         };
-        if row.label.suffix.is_some() || row.subject.width() <= room {
+        if row.suffix.is_some() || row.subject.width() <= room {
             return label;
         }
         let shown = crate::tui::widgets::fit_width(&row.subject, room.saturating_sub(7));
@@ -97,9 +109,9 @@ impl Mirror {
         ids.extend(
             self.rows
                 .iter()
-                .filter(|r| r.id != id && r.subject != row.subject)
+                .filter(|r| &*r.id != id && r.subject != row.subject)
                 .filter(|r| r.subject.starts_with(prefix))
-                .map(|r| r.id.as_str()),
+                .map(|r| &*r.id),
         );
         if ids.len() == 1 {
             return label;
@@ -110,40 +122,48 @@ impl Mirror {
 }
 
 /// One group of the list, its text made safe for the screen.
+///
+/// Kept small (a mirror may hold 100,000 of them): no larger than the [`GroupSummary`] it is
+/// made from, its id shared with the mirror's index and names, its label in parts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GroupRow {
     /// The id as the server gave it (used for the store and the engine, never drawn raw).
-    pub id: String,
-    pub subject: String,
-    /// Its name on screen: the subject and, where another group shares it, the id's end.
-    pub label: Label,
+    pub id: Arc<str>,
+    pub subject: Box<str>,
+    /// The subject as its label shows it ([`Label::subject`]: trimmed, a stand-in for none),
+    /// where that differs from `subject`.
+    shown: Option<Box<str>>,
+    /// The end of the id its label shows, where another group shares its subject.
+    pub suffix: Option<Box<str>>,
     /// The subject and id in lower case, for the filter.
-    pub haystack: String,
+    pub haystack: Box<str>,
     pub members: u32,
     pub pending: usize,
     pub failed: usize,
     pub gone: bool,
+    /// Suspended by WhatsApp.
+    pub suspended: bool,
     /// When one of its changes last moved (ms since the epoch).
     pub last_change: Option<i64>,
     /// Why the last sync could not read it, if it could not.
-    pub unread: Option<String>,
-    /// Suspended by WhatsApp.
-    pub suspended: bool,
+    pub unread: Option<Box<str>>,
     /// Pending join requests, as last read.
     pub join_requests: usize,
     /// The invite link as last read, made safe.
-    pub invite_link: Option<String>,
+    pub invite_link: Option<Box<str>>,
 }
 
 impl GroupRow {
-    pub fn from_summary(g: GroupSummary, label: Label) -> GroupRow {
+    /// `id`: the summary's id, shared; `label`: its name as the mirror's names give it.
+    pub fn from_summary(g: GroupSummary, id: Arc<str>, label: Label) -> GroupRow {
         let subject = sanitize(&g.subject);
         let haystack = format!("{} {}", subject.to_lowercase(), g.id.to_lowercase());
         GroupRow {
-            id: g.id,
-            subject,
-            label,
-            haystack,
+            shown: (label.subject != subject).then(|| label.subject.into_boxed_str()),
+            suffix: label.suffix.map(String::into_boxed_str),
+            id,
+            subject: subject.into_boxed_str(),
+            haystack: haystack.into_boxed_str(),
             members: g.member_count,
             pending: g.pending,
             failed: g.failed,
@@ -152,7 +172,18 @@ impl GroupRow {
             unread: None,
             suspended: g.suspended,
             join_requests: g.join_requests,
-            invite_link: g.invite_link.as_deref().map(sanitize),
+            invite_link: g
+                .invite_link
+                .as_deref()
+                .map(|l| sanitize(l).into_boxed_str()),
+        }
+    }
+
+    /// Its name on screen: the subject and, where another group shares it, the id's end.
+    pub fn label(&self) -> Label {
+        Label {
+            subject: self.shown.as_deref().unwrap_or(&self.subject).to_owned(),
+            suffix: self.suffix.as_deref().map(str::to_owned),
         }
     }
 }

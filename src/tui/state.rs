@@ -137,7 +137,7 @@ impl State {
     pub fn selected_group(&self) -> Option<String> {
         self.focused()
             .group(&self.focused_ctx())
-            .or_else(|| self.current_group().map(|g| g.id.clone()))
+            .or_else(|| self.current_group().map(|g| g.id.to_string()))
     }
 
     /// The groups a submit of "the selected group" takes: the picked ones, or the selected one.

@@ -228,7 +228,11 @@ fn open_add(state: &mut State) -> Vec<Effect> {
         .showing(&group.id)
         .map(|g| crate::domain::Members::of(&g.members))
         .unwrap_or_default();
-    let input = AddInput::new(vec![group.id.clone()], group.label.to_string(), members);
+    let input = AddInput::new(
+        vec![group.id.to_string()],
+        group.label().to_string(),
+        members,
+    );
     state.overlays.push(Overlay::Add(input));
     Vec::new()
 }

@@ -42,9 +42,9 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
                 .requests
                 .detail
                 .as_ref()
-                .filter(|d| d.id == row.id)
+                .filter(|d| *d.id == *row.id)
                 .and_then(|d| d.description.clone());
-            let form = GroupForm::edit(row.id.clone(), row.subject.clone(), description);
+            let form = GroupForm::edit(row.id.to_string(), row.subject.to_string(), description);
             state.overlays.push(Overlay::GroupForm(form));
             Vec::new()
         }
@@ -59,7 +59,7 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             ask(
                 state,
                 Intent::DeleteGroup {
-                    group: row.id.clone(),
+                    group: row.id.to_string(),
                     label: state.shared.mirror.label(&row.id),
                     members: row.members,
                     people,
@@ -69,7 +69,7 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ResetLink => ask(
             state,
             Intent::ResetLink {
-                group: row.id.clone(),
+                group: row.id.to_string(),
                 label: state.shared.mirror.label(&row.id),
             },
         ),
@@ -77,7 +77,7 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             Some(link) => {
                 let shown = format!("copied {link} (OSC 52)");
                 state.notice = Some(crate::tui::text::Line::new(Tone::Good, shown));
-                vec![Effect::Copy(link.clone())]
+                vec![Effect::Copy(link.to_string())]
             }
             None => {
                 let open = state.shared.keymap.keys_text(Action::JoinRequests);
@@ -94,13 +94,13 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::JoinRequests => {
             state.focus = Pane::Requests;
-            let mut effects = vec![Effect::LoadJoinRequests(row.id.clone())];
+            let mut effects = vec![Effect::LoadJoinRequests(row.id.to_string())];
             if !row.suspended && !row.gone {
                 effects.push(Effect::Engine(Command::Fetch(Fetch::InviteLink(
-                    row.id.clone(),
+                    row.id.to_string(),
                 ))));
                 effects.push(Effect::Engine(Command::Fetch(Fetch::JoinRequests(Some(
-                    row.id.clone(),
+                    row.id.to_string(),
                 )))));
             }
             effects
@@ -121,7 +121,7 @@ fn group_info(row: &crate::tui::model::GroupRow, label: &str) -> Vec<crate::tui:
     use crate::tui::text::Line;
     let field = |tone, name: &str, value: String| Line::new(tone, format!("{name:<9}{value}"));
     let mut lines = vec![
-        field(Tone::Plain, "subject", row.subject.clone()),
+        field(Tone::Plain, "subject", row.subject.to_string()),
         field(Tone::Plain, "id", crate::domain::text::sanitize(&row.id)),
         field(Tone::Dim, "named", label.to_owned()),
         field(
@@ -139,7 +139,7 @@ fn group_info(row: &crate::tui::model::GroupRow, label: &str) -> Vec<crate::tui:
         lines.push(field(Tone::Warn, "asking", row.join_requests.to_string()));
     }
     if let Some(link) = &row.invite_link {
-        lines.push(field(Tone::Plain, "link", link.clone()));
+        lines.push(field(Tone::Plain, "link", link.to_string()));
     }
     let state = match (row.gone, row.suspended, &row.unread) {
         (true, _, _) => Some((Tone::Dim, "gone from the server".to_owned())),

@@ -171,11 +171,7 @@ pub fn draw(view: &GroupsView, ctx: &Ctx, buf: &mut Buffer) {
             ctx,
             g,
             Rect::new(inner.x, y, w, 1),
-            (
-                subject_w,
-                id_w,
-                alike.get(g.id.as_str()).map(String::as_str),
-            ),
+            (subject_w, id_w, alike.get(&*g.id).map(String::as_str)),
         );
         if view.cursor.index == first + n {
             buf.set_style(Rect::new(inner.x, y, w, 1), theme::cursor(focused));
@@ -188,15 +184,15 @@ pub fn draw(view: &GroupsView, ctx: &Ctx, buf: &mut Buffer) {
 /// them apart.
 fn look_alike<'g>(rows: &[&'g GroupRow], width: usize) -> HashMap<&'g str, String> {
     let mut by_cut: HashMap<String, Vec<&GroupRow>> = HashMap::new();
-    for g in rows.iter().filter(|g| g.label.suffix.is_none()) {
+    for g in rows.iter().filter(|g| g.suffix.is_none()) {
         let cut = fit_width(&g.subject, width);
-        if cut != g.subject {
+        if *cut != *g.subject {
             by_cut.entry(cut).or_default().push(g);
         }
     }
     let mut endings = HashMap::new();
     for alike in by_cut.into_values().filter(|a| a.len() > 1) {
-        let ids: Vec<&str> = alike.iter().map(|g| g.id.as_str()).collect();
+        let ids: Vec<&str> = alike.iter().map(|g| &*g.id).collect();
         for (id, end) in ids.iter().zip(distinct_endings(&ids)) {
             endings.insert(*id, end);
         }
@@ -213,7 +209,8 @@ fn draw_row(
     (subject_w, id_w, alike): (u16, u16, Option<&str>),
 ) {
     let (x, y) = (row.x, row.y);
-    let picked = view.picked.contains(&g.id);
+    let label = g.label();
+    let picked = view.picked.contains(&*g.id);
     let row_style = if picked {
         theme::picked()
     } else {
@@ -239,7 +236,7 @@ fn draw_row(
         buf,
         x + 2,
         y,
-        (&g.label.subject, g.label.suffix.as_deref().or(alike), &tail),
+        (&label.subject, label.suffix.as_deref().or(alike), &tail),
         subject_w.saturating_sub(1),
         style,
     );
@@ -280,7 +277,7 @@ fn draw_row(
 /// whole: `(3 asking)`, `3 ask`, then `+3` (3 people want in); the subject keeps the room.
 fn asking(g: &GroupRow, width: usize) -> String {
     let n = g.join_requests;
-    let name = g.label.to_string().width();
+    let name = g.label().to_string().width();
     let forms = [
         format!(" ({n} asking)"),
         format!(" {n} ask"),

@@ -111,7 +111,7 @@ impl GroupsView {
         self.visible
             .iter()
             .filter_map(|i| mirror.rows.get(*i))
-            .map(|g| g.id.as_str())
+            .map(|g| &*g.id)
     }
 
     /// Recomputes `visible` from the filter and the order; keeps the cursor on the same group
@@ -120,7 +120,7 @@ impl GroupsView {
         let keep = self
             .at
             .clone()
-            .or_else(|| self.current(mirror).map(|g| g.id.clone()));
+            .or_else(|| self.current(mirror).map(|g| g.id.to_string()));
         let needle = self.filter.text.trim().to_lowercase();
         let narrowing = self.filter.person.is_none()
             && self
@@ -133,7 +133,7 @@ impl GroupsView {
             Some(ids) => rows
                 .iter()
                 .enumerate()
-                .filter(|(_, g)| ids.contains_key(&g.id))
+                .filter(|(_, g)| ids.contains_key(&*g.id))
                 .map(|(i, _)| i)
                 .collect(),
             None if needle.is_empty() => (0..rows.len()).collect(),
@@ -155,11 +155,11 @@ impl GroupsView {
             .and_then(|id| {
                 self.visible
                     .iter()
-                    .position(|i| rows.get(*i).is_some_and(|g| g.id == id))
+                    .position(|i| rows.get(*i).is_some_and(|g| *g.id == *id))
             })
             .unwrap_or(0);
         self.cursor.go(index, self.visible.len(), list_rows(area));
-        self.at = self.current(mirror).map(|g| g.id.clone());
+        self.at = self.current(mirror).map(|g| g.id.to_string());
     }
 
     /// Puts `visible` in the order asked (ties, and the subject order, as the store gives).
@@ -221,6 +221,6 @@ impl View for GroupsView {
     }
 
     fn group(&self, ctx: &Ctx) -> Option<String> {
-        self.current(ctx.mirror).map(|g| g.id.clone())
+        self.current(ctx.mirror).map(|g| g.id.to_string())
     }
 }

@@ -74,7 +74,7 @@ pub fn update(view: &mut GroupsView, ctx: &Ctx, msg: &ViewMsg) -> Vec<Reply> {
 
 /// Tells the others which group is under the cursor.
 fn selected(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
-    let id = view.current(ctx.mirror).map(|g| g.id.clone());
+    let id = view.current(ctx.mirror).map(|g| g.id.to_string());
     view.at.clone_from(&id);
     vec![Reply::Broadcast(Broadcast::GroupSelected(id))]
 }
@@ -87,7 +87,7 @@ fn act(view: &mut GroupsView, ctx: &Ctx, action: Action) -> Vec<Reply> {
         Action::Open if view.current(ctx.mirror).is_some() => vec![Reply::Focus(Pane::Group)],
         Action::Open => vec![Reply::notice(Tone::Warn, empty_list(view, ctx))],
         Action::Select => {
-            let Some(id) = view.current(ctx.mirror).map(|g| g.id.clone()) else {
+            let Some(id) = view.current(ctx.mirror).map(|g| g.id.to_string()) else {
                 return vec![Reply::notice(Tone::Warn, empty_list(view, ctx))];
             };
             if !view.picked.remove(&id) {
@@ -348,7 +348,7 @@ fn filter_changed(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
 fn mirror_loaded(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
     view.filter.applied = None;
     let index = &ctx.mirror.index;
-    view.picked.retain(|id| index.contains_key(id));
+    view.picked.retain(|id| index.contains_key(id.as_str()));
     view.refilter(ctx.mirror, ctx.area);
     let mut replies = Vec::new();
     if let Some((person, _)) = &view.filter.person {
