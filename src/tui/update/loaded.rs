@@ -11,6 +11,7 @@ use crate::tui::overlays::preview::preview;
 use crate::tui::overlays::{Confirm, Overlay, TextPopup};
 use crate::tui::state::State;
 use crate::tui::text::{Line, Tone};
+use crate::tui::views::requests::RequestsDetail;
 use crate::tui::views::{Broadcast, ViewMsg};
 
 use super::global::busy;
@@ -84,12 +85,39 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             log(state, Tone::Bad, text.clone());
             notice(state, Tone::Bad, text)
         }
+        Loaded::JoinRequests(_, Some(ref detail)) => {
+            reask(state, detail);
+            to_all(state, &ViewMsg::Loaded(&loaded))
+        }
         // Webhook events carry their own time: the log puts each in its place.
         Loaded::Events { .. }
         | Loaded::Group(..)
         | Loaded::Counts(_)
         | Loaded::PersonGroups { .. }
         | Loaded::JoinRequests(..) => to_all(state, &ViewMsg::Loaded(&loaded)),
+    }
+}
+
+/// A confirm about a group's join requests asks again about the group as it is now (a member
+/// left, a request was answered elsewhere); one with no pending request left closes, saying so.
+fn reask(state: &mut State, detail: &RequestsDetail) {
+    let shared = &state.shared;
+    let mut closed = false;
+    state.overlays.retain_mut(|overlay| {
+        let Overlay::Confirm(confirm) = overlay else {
+            return true;
+        };
+        let stands = confirm.reread(detail, shared);
+        closed |= !stands;
+        stands
+    });
+    if closed {
+        let text = format!(
+            "the join requests of {} were answered or withdrawn meanwhile: nothing sent",
+            shared.mirror.label(&detail.id)
+        );
+        log(state, Tone::Warn, text.clone());
+        state.notice = Some(Line::new(Tone::Warn, text));
     }
 }
 
