@@ -485,6 +485,11 @@ fn preview_popup() {
 /// A plan longer than any screen: the 30 teams' adds (each line with the group's label and
 /// the path, wrapped at 80 columns), then changes held back, whose last line must be reached.
 fn long_plan_msg() -> Msg {
+    long_plan(PlanFor::Preview)
+}
+
+/// [`long_plan_msg`] for `purpose`.
+fn long_plan(purpose: PlanFor) -> Msg {
     use wa_groups::domain::plan::{Leftover, Plan};
     use wa_groups::engine::Scope;
     use wa_groups::testing::planned;
@@ -509,10 +514,34 @@ fn long_plan_msg() -> Msg {
         });
     }
     Msg::Loaded(Loaded::Plan {
-        purpose: PlanFor::Preview,
+        purpose,
         scope: Scope::All,
         plan,
     })
+}
+
+/// The send confirm of a long plan says how to scroll through it (it shows every line), and
+/// the page and end keys it names reach the last held-back change.
+#[test]
+fn a_long_send_confirm_says_how_to_scroll_to_its_end() {
+    snap!("confirm_long", |w, h| {
+        let mut s = loaded(w, h);
+        update(&mut s, long_plan(PlanFor::Submit));
+        assert!(matches!(s.overlay(), Some(Overlay::Confirm(_))));
+        let screen = render(&s, w, h);
+        assert!(screen.contains("pgup/pgdn page, G the end"), "{screen}");
+        assert!(!screen.contains("previews them all"), "{screen}");
+        let mut end = s.clone();
+        press(&mut end, KeyCode::Char('G'));
+        assert!(render(&end, w, h).contains("would be 11 of 8 members"));
+        let mut paged = s.clone();
+        for _ in 0..20 {
+            press(&mut paged, KeyCode::PageDown);
+            render(&paged, w, h);
+        }
+        assert!(render(&paged, w, h).contains("would be 11 of 8 members"));
+        s
+    });
 }
 
 /// The preview of a long plan scrolls to its very end (End), wrapped lines and all: the

@@ -153,10 +153,11 @@ impl Intent {
                     ),
                     lines: plan_lines(plan, &shared.api_version, "", |g| mirror.label(g)),
                     verb: "send",
+                    // The dialog scrolls to every line: how to go faster than a row.
                     more: format!(
-                        "… more: {}, then {}, previews them all",
-                        shared.keymap.hint(&[Action::Back], ""),
-                        shared.keymap.hint(&[Action::Preview], "")
+                        "{} page, {} the end",
+                        shared.keymap.hint(&[Action::PageUp, Action::PageDown], "/"),
+                        shared.keymap.hint(&[Action::Bottom], "")
                     ),
                 }
             }
