@@ -294,7 +294,8 @@ async fn approvals_past_a_groups_room_are_held_not_sent() {
 }
 
 /// A change queued for a group deleted meanwhile fails with the server's word when the group
-/// is read before planning, and nothing is sent to the group.
+/// is read before planning, and nothing is sent to the group; the dry run said so before, with
+/// the same count of requests as the run.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_to_a_deleted_group_fails_without_being_sent() {
     let sb = sandbox(24).await;
@@ -318,8 +319,34 @@ async fn a_change_to_a_deleted_group_fails_without_being_sent() {
             .map_or(0, |counts| counts.values().filter_map(|n| n.as_u64()).sum())
     };
     let before = writes(&sb);
+    // The dry run says what the run does: no request, the change fails, and why.
+    let dry = run(&sb, h, &["submit", "--dry-run"]).await;
+    assert_eq!(dry.code, 0, "{}{}", dry.stdout, dry.stderr);
+    assert!(
+        dry.stdout.contains("will fail, nothing sent: 1"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout.contains(
+            "add +12122000701 to Short lived: the group is gone from the server (deleted)"
+        ),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stderr
+            .contains("0 request(s) would be sent; 0 held back; 0 with nothing to do; 1 will fail (group gone)"),
+        "{}",
+        dry.stderr
+    );
     let sent = run(&sb, h, &["submit", "--yes"]).await;
     assert_eq!(sent.code, 1, "{}{}", sent.stdout, sent.stderr);
+    assert!(
+        sent.stderr.contains("1 operation(s), 0 request(s) planned"),
+        "{}",
+        sent.stderr
+    );
     assert_eq!(writes(&sb), before, "no request to the deleted group");
     let queue = run(&sb, h, &["queue", "list", "--json"]).await;
     let ops: serde_json::Value = serde_json::from_str(&queue.stdout).expect("json");

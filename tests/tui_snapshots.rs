@@ -455,12 +455,61 @@ fn plan_msg(purpose: PlanFor) -> Msg {
             spec: wa_groups::testing::add("G-BOOK", 1),
             reason: "already a member".into(),
         }],
+        failing: Vec::new(),
     };
     Msg::Loaded(Loaded::Plan {
         purpose,
         scope: Scope::All,
         plan,
     })
+}
+
+/// A change queued for a group that is gone: the send confirm counts no request for it and
+/// says it will fail, and why, as the run does (`domain::plan::fail_in_gone_groups`).
+#[test]
+fn the_send_confirm_says_a_change_to_a_gone_group_will_fail() {
+    snap!("confirm_gone", |w, h| {
+        use wa_groups::domain::plan::PendingOp;
+        use wa_groups::engine::Scope;
+        use wa_groups::engine::kinds::{Mirror, plan};
+        let ops = vec![
+            PendingOp {
+                id: OpId(6),
+                spec: wa_groups::testing::add("G-RIVER", 101),
+            },
+            PendingOp {
+                id: OpId(7),
+                spec: wa_groups::testing::add("G-OLD", 102),
+            },
+        ];
+        let mirror = Mirror {
+            gone: ["G-OLD".to_owned()].into(),
+            ..Mirror::default()
+        };
+        let mut s = loaded(w, h);
+        update(
+            &mut s,
+            Msg::Loaded(Loaded::Plan {
+                purpose: PlanFor::Submit,
+                scope: Scope::All,
+                plan: plan(ops, &mirror),
+            }),
+        );
+        let Some(Overlay::Confirm(confirm)) = s.overlay() else {
+            panic!("a confirm");
+        };
+        assert_eq!(
+            confirm.question.summary,
+            "1 request(s) · 1 participant(s) · 1 group(s) · 1 will fail: group gone"
+        );
+        assert!(
+            confirm.question.lines.iter().any(|l| l.text
+                == "    #7 add +12122000102 to Old Committee: the group is gone from the server (deleted)"),
+            "{:?}",
+            confirm.question.lines
+        );
+        s
+    });
 }
 
 #[test]

@@ -80,13 +80,16 @@ impl Leftover {
 }
 
 /// The plan: requests in sending order (per group, removals before additions), operations
-/// held back (kept pending) and operations with nothing to do (to be marked skipped), each
-/// with the reason.
+/// held back (kept pending), operations with nothing to do (to be marked skipped) and
+/// operations that fail unsent (their group is gone), each with the reason.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
     pub requests: Vec<PlannedRequest>,
     pub held: Vec<Leftover>,
     pub skipped: Vec<Leftover>,
+    /// Changes to a group that is gone ([`GONE_GROUP`]): they fail, and nothing is sent for
+    /// them.
+    pub failing: Vec<Leftover>,
 }
 
 impl Plan {
@@ -95,6 +98,7 @@ impl Plan {
         self.requests.iter().map(|r| r.ops.len()).sum::<usize>()
             + self.held.len()
             + self.skipped.len()
+            + self.failing.len()
     }
 
     /// Appends another plan (of other operations).
@@ -102,7 +106,30 @@ impl Plan {
         self.requests.extend(other.requests);
         self.held.extend(other.held);
         self.skipped.extend(other.skipped);
+        self.failing.extend(other.failing);
     }
+}
+
+/// Why a change to a group that is gone (deleted; the server answers 131041 for it) fails
+/// without being sent. The preview, the submit and a retry say the same.
+pub const GONE_GROUP: &str = "the group is gone from the server (deleted)";
+
+/// The one rule for changes to gone groups: those of `ops` whose group `gone` says is gone
+/// fail ([`GONE_GROUP`]), the others are planned. Returns the failing and the rest, in order.
+pub fn fail_in_gone_groups(
+    ops: Vec<PendingOp>,
+    gone: impl Fn(&str) -> bool,
+) -> (Vec<Leftover>, Vec<PendingOp>) {
+    let mut failing = Vec::new();
+    let mut rest = Vec::with_capacity(ops.len());
+    for op in ops {
+        if op.spec.group().is_some_and(&gone) {
+            failing.push(Leftover::taking(op, GONE_GROUP));
+        } else {
+            rest.push(op);
+        }
+    }
+    (failing, rest)
 }
 
 /// Plans pending participant changes against the mirror; `members(group)` gives what the

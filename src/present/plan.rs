@@ -117,8 +117,8 @@ pub fn change_text(spec: &OpSpec, label: impl Fn(&str) -> String) -> String {
     }
 }
 
-/// What a plan holds back and what has nothing to do: each change by name (who, which
-/// group) with its reason.
+/// What a plan fails unsent (its group is gone), holds back and has nothing to do: each change
+/// by name (who, which group) with its reason.
 pub fn leftover_lines(plan: &Plan, label: impl Fn(&str) -> String) -> Vec<Line> {
     leftovers(plan, label, true)
 }
@@ -132,6 +132,7 @@ pub fn unqueued_leftover_lines(plan: &Plan, label: impl Fn(&str) -> String) -> V
 fn leftovers(plan: &Plan, label: impl Fn(&str) -> String, numbered: bool) -> Vec<Line> {
     let mut lines = Vec::new();
     let sections = [
+        ("will fail, nothing sent", Tone::Bad, &plan.failing),
         ("held back (stay pending)", Tone::Warn, &plan.held),
         ("nothing to do (marked skipped)", Tone::Dim, &plan.skipped),
     ];
@@ -189,13 +190,28 @@ pub fn held_note(plan: &Plan) -> Option<String> {
     })
 }
 
+/// The changes a submit would fail without sending, when there are some: `1 change(s) will
+/// fail: their group is gone from the server (deleted)`.
+pub fn failing_note(plan: &Plan) -> Option<String> {
+    (!plan.failing.is_empty()).then(|| {
+        format!(
+            "{} change(s) will fail: their group is gone from the server (deleted)",
+            plan.failing.len()
+        )
+    })
+}
+
 /// The last line of a dry run.
 pub fn plan_footer(plan: &Plan, counts: PlanCounts) -> String {
     format!(
-        "{} request(s) would be sent; {} held back; {} with nothing to do{}. Nothing was sent.",
+        "{} request(s) would be sent; {} held back; {} with nothing to do{}{}. Nothing was sent.",
         counts.requests - counts.refused,
         plan.held.len(),
         plan.skipped.len(),
+        match plan.failing.len() {
+            0 => String::new(),
+            n => format!("; {n} will fail (group gone)"),
+        },
         if counts.refused > 0 {
             format!(
                 "; {} refused (not a group id: they fail at submit)",
@@ -263,7 +279,7 @@ mod tests {
                 spec: crate::testing::add("G1", 9),
                 reason: "would be 9 of 8 members: 8 now".into(),
             }],
-            skipped: vec![],
+            ..Plan::default()
         };
         let lines: Vec<String> = plan_lines(&plan, "v23.0", "1", str::to_owned)
             .into_iter()

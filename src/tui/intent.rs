@@ -145,10 +145,14 @@ impl Intent {
                         Scope::Operations(ids) => format!("Send {} changes?", ids.len()),
                     },
                     summary: format!(
-                        "{requests} request(s) · {participants} participant(s) · {groups} group(s){}",
+                        "{requests} request(s) · {participants} participant(s) · {groups} group(s){}{}",
                         match plan.held.len() {
                             0 => String::new(),
                             held => format!(" · {held} held back (stay pending)"),
+                        },
+                        match plan.failing.len() {
+                            0 => String::new(),
+                            failing => format!(" · {failing} will fail: group gone"),
                         }
                     ),
                     lines: plan_lines(plan, &shared.api_version, "", |g| mirror.label(g)),
