@@ -358,6 +358,33 @@ async fn a_change_to_a_deleted_group_fails_without_being_sent() {
         .expect("the add");
     assert_eq!(add["state"], "failed", "{add}");
     assert_eq!(add["code"], 131041, "{add}");
+
+    // A retry leaves it failed, naming the change (who, which group) and why.
+    let retried = run(&sb, h, &["queue", "retry", "--all"]).await;
+    assert_eq!(retried.code, 1, "{}{}", retried.stdout, retried.stderr);
+    assert!(
+        retried.stdout.contains("left failed, not queued again: 1"),
+        "{}",
+        retried.stdout
+    );
+    assert!(
+        retried.stdout.contains(&format!(
+            "#{} add +12122000701 to Short lived: the group is gone from the server (deleted)",
+            add["id"]
+        )),
+        "{}",
+        retried.stdout
+    );
+    let after = run(&sb, h, &["queue", "list", "--json"]).await;
+    let after: serde_json::Value = serde_json::from_str(&after.stdout).expect("json");
+    let states: Vec<&str> = after
+        .as_array()
+        .expect("ops")
+        .iter()
+        .filter(|o| o["action"] == "add")
+        .filter_map(|o| o["state"].as_str())
+        .collect();
+    assert_eq!(states, ["failed"], "nothing queued again: {after}");
 }
 
 /// Queued creates are told apart in `queue list`: each names the subject it makes, in the

@@ -414,17 +414,29 @@ async fn retry(settings: &Settings, args: RetryArgs) -> Result<Outcome, Failure>
             )));
         }
     }
-    let specs: Vec<OpSpec> = chosen
+    let failed: Vec<_> = chosen
         .into_iter()
         .filter(|op| op.state == OperationState::Failed)
-        .map(|op| op.spec)
         .collect();
-    if specs.is_empty() {
+    if failed.is_empty() {
         println!("no failed change to retry");
         return Ok(Outcome::Done);
     }
-    let report = store.enqueue(specs).await.map_err(store_failure)?;
-    print_enqueue(&report, &names);
-    println!("nothing is sent yet: `submit` sends them");
-    Ok(Outcome::Done)
+    let retried = crate::engine::retry::retry(&store, failed)
+        .await
+        .map_err(store_failure)?;
+    if let Some(report) = &retried.report {
+        print_enqueue(report, &names);
+    }
+    for line in crate::present::kept_failed_lines(&retried.kept, |g| names.label(g)) {
+        println!("{}", line.text);
+    }
+    Ok(match retried.report {
+        Some(_) => {
+            println!("nothing is sent yet: `submit` sends them");
+            Outcome::Done
+        }
+        // Nothing could be retried: every change asked for stays failed.
+        None => Outcome::SomeFailed,
+    })
 }

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use super::{Line, Tone};
-use crate::domain::plan::{Plan, PlannedRequest};
+use crate::domain::plan::{Leftover, Plan, PlannedRequest};
 use crate::domain::text::sanitize;
 use crate::domain::{OpSpec, OperationKind};
 use crate::engine::preview::request_of;
@@ -137,25 +137,50 @@ fn leftovers(plan: &Plan, label: impl Fn(&str) -> String, numbered: bool) -> Vec
         ("nothing to do (marked skipped)", Tone::Dim, &plan.skipped),
     ];
     for (title, tone, list) in sections {
-        if list.is_empty() {
-            continue;
-        }
-        lines.push(Line::new(tone, format!("{title}: {}", list.len())));
-        for left in list {
-            let number = if numbered {
-                left.id.to_string()
-            } else {
-                "-".to_owned()
-            };
-            lines.push(Line::new(
-                tone,
-                format!(
-                    "    {number} {}: {}",
-                    change_text(&left.spec, &label),
-                    sanitize(&left.reason)
-                ),
-            ));
-        }
+        lines.extend(section(title, tone, list, &label, numbered));
+    }
+    lines
+}
+
+/// The failed changes a retry leaves failed (their group is gone), each by name (who, which
+/// group) with why: `left failed, not queued again: 1`, then `    #12 add +1212… to Old
+/// Committee: the group is gone from the server (deleted)`.
+pub fn kept_failed_lines(kept: &[Leftover], label: impl Fn(&str) -> String) -> Vec<Line> {
+    section(
+        "left failed, not queued again",
+        Tone::Bad,
+        kept,
+        &label,
+        true,
+    )
+}
+
+/// A titled list of leftovers with its count; nothing when it is empty.
+fn section(
+    title: &str,
+    tone: Tone,
+    list: &[Leftover],
+    label: &impl Fn(&str) -> String,
+    numbered: bool,
+) -> Vec<Line> {
+    if list.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![Line::new(tone, format!("{title}: {}", list.len()))];
+    for left in list {
+        let number = if numbered {
+            left.id.to_string()
+        } else {
+            "-".to_owned()
+        };
+        lines.push(Line::new(
+            tone,
+            format!(
+                "    {number} {}: {}",
+                change_text(&left.spec, label),
+                sanitize(&left.reason)
+            ),
+        ));
     }
     lines
 }
@@ -227,7 +252,6 @@ pub fn plan_footer(plan: &Plan, counts: PlanCounts) -> String {
 mod tests {
     use super::*;
     use crate::domain::OpId;
-    use crate::domain::plan::Leftover;
     use crate::testing::planned;
 
     #[test]

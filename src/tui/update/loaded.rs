@@ -2,7 +2,9 @@
 //! a plan (the preview, or the confirm of a submit's intent), the report of a queue write or an undo
 //! (then every view reloads), a store error; the rest goes to the views that asked.
 
+use crate::domain::plan::Leftover;
 use crate::domain::text::sanitize;
+use crate::present::kept_failed_lines;
 use crate::store::{EnqueueReport, Undone};
 use crate::tui::action::Action;
 use crate::tui::intent::Intent;
@@ -47,9 +49,27 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             state.overlays.push(Overlay::Confirm(confirm));
             Vec::new()
         }
-        Loaded::Enqueued { report, invalid } => queued(state, &report, &invalid, "queued"),
-        Loaded::Retried(None) => notice(state, Tone::Warn, "no failed change to retry here"),
-        Loaded::Retried(Some(report)) => queued(state, &report, &[], "retry: queued"),
+        Loaded::Enqueued { report, invalid } => queued(state, &report, &invalid, &[], "queued"),
+        Loaded::Retried(None, kept) if kept.is_empty() => {
+            notice(state, Tone::Warn, "no failed change to retry here")
+        }
+        Loaded::Retried(None, kept) => {
+            let mut lines = vec![Line::new(
+                Tone::Bad,
+                "Nothing queued again: every change asked for stays failed.",
+            )];
+            lines.extend(kept_failed_lines(&kept, |g| state.shared.mirror.label(g)));
+            log(
+                state,
+                Tone::Warn,
+                format!("retry: {} change(s) left failed, group gone", kept.len()),
+            );
+            state
+                .overlays
+                .push(Overlay::Text(TextPopup::new("Retry", lines)));
+            Vec::new()
+        }
+        Loaded::Retried(Some(report), kept) => queued(state, &report, &[], &kept, "retry: queued"),
         Loaded::Undone(results) => {
             let mut parts = Vec::new();
             let mut tone = Tone::Good;
@@ -128,6 +148,7 @@ fn queued(
     state: &mut State,
     report: &EnqueueReport,
     invalid: &[String],
+    kept: &[Leftover],
     what: &str,
 ) -> Vec<Effect> {
     let mut lines = crate::present::enqueue_lines(report, |g| state.shared.mirror.label(g));
@@ -142,6 +163,7 @@ fn queued(
                 .map(|why| Line::new(Tone::Bad, format!("  {why}"))),
         );
     }
+    lines.extend(kept_failed_lines(kept, |g| state.shared.mirror.label(g)));
     let sends = what_submit_sends(state);
     lines.push(Line::new(
         Tone::Plain,
@@ -158,10 +180,18 @@ fn queued(
             report.flagged.len()
         ),
     );
+    if !kept.is_empty() {
+        log(
+            state,
+            Tone::Warn,
+            format!("retry: {} change(s) left failed, group gone", kept.len()),
+        );
+    }
     let plain = report.duplicates == 0
         && report.replaced.is_empty()
         && report.flagged.is_empty()
-        && invalid.is_empty();
+        && invalid.is_empty()
+        && kept.is_empty();
     if plain {
         // Nothing to read twice: a line in the footer, no dialog to close.
         state.notice = Some(Line::new(
