@@ -432,6 +432,36 @@ fn add_dialog_checks_numbers() {
     });
 }
 
+/// `*` picks every group, a gone one too; `a` opens the add dialog on the others, and the
+/// dialog says which picked group it left out and why, for as long as it is open (typing does
+/// not replace it); the log has it whole.
+#[test]
+fn adding_to_picked_groups_says_which_gone_group_is_left_out() {
+    snap!("add_left_out", |w, h| {
+        let mut s = loaded(w, h);
+        press(&mut s, KeyCode::Char('*'));
+        assert!(s.views.groups.picked.contains("G-OLD"));
+        press(&mut s, KeyCode::Char('a'));
+        let Some(Overlay::Add(input)) = s.overlay() else {
+            panic!("the add dialog, not {:?}", s.overlay());
+        };
+        assert!(
+            !input.groups.iter().any(|g| g == "G-OLD"),
+            "{:?}",
+            input.groups
+        );
+        let said = "1 picked group(s) left out, gone from the server: Old Committee";
+        assert_eq!(input.left_out, said);
+        for c in "+1 212 200 0101".chars() {
+            press(&mut s, KeyCode::Char(c));
+        }
+        assert!(render(&s, w, h).contains(said), "{}", render(&s, w, h));
+        let log: Vec<&str> = s.views.log.lines.iter().map(|l| l.text.as_str()).collect();
+        assert!(log.iter().any(|l| l.ends_with(said)), "{log:?}");
+        s
+    });
+}
+
 fn plan_msg(purpose: PlanFor) -> Msg {
     use wa_groups::domain::plan::{Leftover, Plan};
     use wa_groups::engine::Scope;
