@@ -249,7 +249,8 @@ async fn creates_whose_answers_are_dropped_are_found_never_made_twice() {
 }
 
 /// Approving more join requests than a group has room for sends only those that fit; the rest
-/// stay pending, each with the count, and the server never answers "the group is full".
+/// stay pending, each named with the size the group would reach with it, and the server never
+/// answers "the group is full"; a submit's summary counts them on one line by their cause.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn approvals_past_a_groups_room_are_held_not_sent() {
     let sb = sandbox(23).await;
@@ -283,6 +284,47 @@ async fn approvals_past_a_groups_room_are_held_not_sent() {
     assert!(
         text.contains("would be 9 of 8 members: 6 now, 2 approval(s) before it"),
         "{text}"
+    );
+    // Each held approval names the person, the group and the size the group would reach
+    // with it (as the queue's warning did).
+    for (who, why) in [
+        (
+            "+12122000603",
+            "would be 9 of 8 members: 6 now, 2 approval(s) before it",
+        ),
+        (
+            "+12122000604",
+            "would be 10 of 8 members: 6 now, 3 approval(s) before it",
+        ),
+    ] {
+        assert!(
+            text.lines().any(|l| l.starts_with("Full soon: approve ")
+                && l.contains(who)
+                && l.contains(&format!("held back: {why} (still queued)"))),
+            "{who}: {text}"
+        );
+    }
+    // A submit's summary counts them by the cause they share, one line; its detail names
+    // each.
+    let sent = run(&sb, h, &["submit", "--yes", "--verify-delay-ms", "0"]).await;
+    let held: Vec<&str> = sent
+        .stderr
+        .lines()
+        .filter(|l| l.contains("held ×"))
+        .collect();
+    assert_eq!(
+        held,
+        ["  held ×2: the group has no room: 8 members at most"],
+        "{}",
+        sent.stderr
+    );
+    assert!(
+        sent.stderr
+            .lines()
+            .any(|l| l.starts_with("held: +12122000604")
+                && l.contains("in Full soon: would be 10 of 8 members")),
+        "{}",
+        sent.stderr
     );
     assert!(
         !text.contains("131204"),

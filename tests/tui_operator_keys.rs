@@ -599,6 +599,7 @@ fn r_retries_the_failed_change_or_the_groups_failed_ones() {
         id: OpId(id),
         spec: wa_groups::testing::add("A", 7),
         reason: wa_groups::domain::plan::GONE_GROUP.into(),
+        cause: None,
     };
     update(&mut s, Msg::Loaded(Loaded::Retried(None, vec![kept(8)])));
     let Some(Overlay::Text(popup)) = s.overlay() else {

@@ -479,11 +479,13 @@ fn plan_msg(purpose: PlanFor) -> Msg {
             id: OpId(10),
             spec: wa_groups::testing::add("G-RIVER", 104),
             reason: "would be 9 of 8 members: 5 now, 3 add(s) already planned".into(),
+            cause: None,
         }],
         skipped: vec![Leftover {
             id: OpId(11),
             spec: wa_groups::testing::add("G-BOOK", 1),
             reason: "already a member".into(),
+            cause: None,
         }],
         failing: Vec::new(),
     };
@@ -590,6 +592,7 @@ fn long_plan(purpose: PlanFor) -> Msg {
                 "would be {} of 8 members: 8 now, 0 removal(s) pending",
                 8 + n
             ),
+            cause: None,
         });
     }
     Msg::Loaded(Loaded::Plan {

@@ -60,7 +60,13 @@ impl PlannedRequest {
 pub struct Leftover {
     pub id: OpId,
     pub spec: OpSpec,
+    /// Why this change, read beside who and which group: `would be 10 of 8 members: 8 now, 1
+    /// add(s) already planned`.
     pub reason: String,
+    /// The cause it shares with the others left out for the same reason, by which a run's
+    /// summary counts them (`the group has no room: 8 members at most`); `None` when the
+    /// reason is the cause.
+    pub cause: Option<String>,
 }
 
 impl Leftover {
@@ -75,8 +81,29 @@ impl Leftover {
             id: op.id,
             spec: op.spec,
             reason: reason.into(),
+            cause: None,
         }
     }
+
+    /// `op` held back for want of room in its group, with its own `reason` (the size the
+    /// group would reach with it): the cause is [`no_room`].
+    pub fn no_room(op: PendingOp, reason: String) -> Leftover {
+        Leftover {
+            cause: Some(no_room()),
+            ..Leftover::taking(op, reason)
+        }
+    }
+
+    /// What it shares with the others left out for the same reason.
+    pub fn cause(&self) -> &str {
+        self.cause.as_deref().unwrap_or(&self.reason)
+    }
+}
+
+/// The cause every change held back for want of room shares: `the group has no room: 8
+/// members at most`.
+pub fn no_room() -> String {
+    format!("the group has no room: {MAX_GROUP_MEMBERS} members at most")
 }
 
 /// The plan: requests in sending order (per group, removals before additions), operations
@@ -203,9 +230,10 @@ fn plan_group(group: &str, ops: Vec<PendingOp>, known: Option<Members>, out: &mu
         let after_removes = current.len().saturating_sub(removes.len());
         let room = MAX_GROUP_MEMBERS.saturating_sub(after_removes);
         if adds.len() > room {
-            let reason = over_capacity(current.len(), removes.len(), room, "planned");
-            for (op, _) in adds.split_off(room) {
-                out.held.push(Leftover::taking(op, reason.clone()));
+            // Each with the size the group would reach with it, as the queue flags it.
+            for (k, (op, _)) in adds.split_off(room).into_iter().enumerate() {
+                let reason = over_capacity(current.len(), removes.len(), room + k, "planned");
+                out.held.push(Leftover::no_room(op, reason));
             }
         }
     }
@@ -311,6 +339,17 @@ mod tests {
         assert_eq!(
             p.held[0].reason,
             "would be 9 of 8 members: 6 now, 1 removal(s) planned, 3 add(s) already planned"
+        );
+        assert_eq!(
+            p.held[1].reason,
+            "would be 10 of 8 members: 6 now, 1 removal(s) planned, 4 add(s) already planned",
+            "each with the size the group would reach with it"
+        );
+        assert!(
+            p.held
+                .iter()
+                .all(|l| l.cause() == "the group has no room: 8 members at most"),
+            "one cause, for the summary to count them by"
         );
         assert_eq!(
             p.held[0].spec, ops[3].spec,

@@ -302,6 +302,7 @@ mod tests {
                 id: OpId(7),
                 spec: crate::testing::add("G1", 9),
                 reason: "would be 9 of 8 members: 8 now".into(),
+                cause: None,
             }],
             ..Plan::default()
         };
