@@ -11,6 +11,7 @@ mod operation;
 mod plan;
 mod problem;
 mod queue_counts;
+mod settings;
 mod subject;
 mod summary;
 
@@ -26,5 +27,6 @@ pub use plan::{
 };
 pub use problem::{Problem, problem};
 pub use queue_counts::{queue_counts, retried_failures};
+pub use settings::no_phone_number_id;
 pub use subject::subject_shared;
 pub use summary::summary_lines;
