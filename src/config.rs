@@ -271,9 +271,10 @@ impl Settings {
 
     /// The client for this account.
     pub fn client(&self) -> Result<Client, ConfigError> {
-        let phone = self.phone_number_id.as_deref().ok_or_else(|| {
-            ConfigError::new("no phone number id: give --phone-number-id or set WA_PHONE_NUMBER_ID")
-        })?;
+        let phone = self
+            .phone_number_id
+            .as_deref()
+            .ok_or_else(|| ConfigError::new(crate::present::no_phone_number_id()))?;
         // Check the URL and the proxy before the token is read, so a refused URL or proxy
         // never costs a secret.
         let url = crate::api::settings::check_base_url(&self.base_url)?;

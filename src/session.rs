@@ -14,7 +14,7 @@ use crate::store::{AccountStore, Store, StoreError};
 pub enum SessionError {
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("no phone number id: give --phone-number-id or set WA_PHONE_NUMBER_ID")]
+    #[error("{}", crate::present::no_phone_number_id())]
     NoPhoneNumberId,
     #[error("store {path}: {source}")]
     Store { path: String, source: StoreError },

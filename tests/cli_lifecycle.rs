@@ -249,7 +249,8 @@ async fn creates_whose_answers_are_dropped_are_found_never_made_twice() {
 }
 
 /// Approving more join requests than a group has room for sends only those that fit; the rest
-/// stay pending, each with the count, and the server never answers "the group is full".
+/// stay pending, each named with the size the group would reach with it, and the server never
+/// answers "the group is full"; a submit's summary counts them on one line by their cause.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn approvals_past_a_groups_room_are_held_not_sent() {
     let sb = sandbox(23).await;
@@ -284,6 +285,47 @@ async fn approvals_past_a_groups_room_are_held_not_sent() {
         text.contains("would be 9 of 8 members: 6 now, 2 approval(s) before it"),
         "{text}"
     );
+    // Each held approval names the person, the group and the size the group would reach
+    // with it (as the queue's warning did).
+    for (who, why) in [
+        (
+            "+12122000603",
+            "would be 9 of 8 members: 6 now, 2 approval(s) before it",
+        ),
+        (
+            "+12122000604",
+            "would be 10 of 8 members: 6 now, 3 approval(s) before it",
+        ),
+    ] {
+        assert!(
+            text.lines().any(|l| l.starts_with("Full soon: approve ")
+                && l.contains(who)
+                && l.contains(&format!("held back: {why} (still queued)"))),
+            "{who}: {text}"
+        );
+    }
+    // A submit's summary counts them by the cause they share, one line; its detail names
+    // each.
+    let sent = run(&sb, h, &["submit", "--yes", "--verify-delay-ms", "0"]).await;
+    let held: Vec<&str> = sent
+        .stderr
+        .lines()
+        .filter(|l| l.contains("held ×"))
+        .collect();
+    assert_eq!(
+        held,
+        ["  held ×2: the group has no room: 8 members at most"],
+        "{}",
+        sent.stderr
+    );
+    assert!(
+        sent.stderr
+            .lines()
+            .any(|l| l.starts_with("held: +12122000604")
+                && l.contains("in Full soon: would be 10 of 8 members")),
+        "{}",
+        sent.stderr
+    );
     assert!(
         !text.contains("131204"),
         "nothing sent past the room: {text}"
@@ -294,7 +336,8 @@ async fn approvals_past_a_groups_room_are_held_not_sent() {
 }
 
 /// A change queued for a group deleted meanwhile fails with the server's word when the group
-/// is read before planning, and nothing is sent to the group.
+/// is read before planning, and nothing is sent to the group; the dry run said so before, with
+/// the same count of requests as the run.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_to_a_deleted_group_fails_without_being_sent() {
     let sb = sandbox(24).await;
@@ -318,8 +361,34 @@ async fn a_change_to_a_deleted_group_fails_without_being_sent() {
             .map_or(0, |counts| counts.values().filter_map(|n| n.as_u64()).sum())
     };
     let before = writes(&sb);
+    // The dry run says what the run does: no request, the change fails, and why.
+    let dry = run(&sb, h, &["submit", "--dry-run"]).await;
+    assert_eq!(dry.code, 0, "{}{}", dry.stdout, dry.stderr);
+    assert!(
+        dry.stdout.contains("will fail, nothing sent: 1"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout.contains(
+            "add +12122000701 to Short lived: the group is gone from the server (deleted)"
+        ),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stderr
+            .contains("0 request(s) would be sent; 0 held back; 0 with nothing to do; 1 will fail (group gone)"),
+        "{}",
+        dry.stderr
+    );
     let sent = run(&sb, h, &["submit", "--yes"]).await;
     assert_eq!(sent.code, 1, "{}{}", sent.stdout, sent.stderr);
+    assert!(
+        sent.stderr.contains("1 operation(s), 0 request(s) planned"),
+        "{}",
+        sent.stderr
+    );
     assert_eq!(writes(&sb), before, "no request to the deleted group");
     let queue = run(&sb, h, &["queue", "list", "--json"]).await;
     let ops: serde_json::Value = serde_json::from_str(&queue.stdout).expect("json");
@@ -331,6 +400,33 @@ async fn a_change_to_a_deleted_group_fails_without_being_sent() {
         .expect("the add");
     assert_eq!(add["state"], "failed", "{add}");
     assert_eq!(add["code"], 131041, "{add}");
+
+    // A retry leaves it failed, naming the change (who, which group) and why.
+    let retried = run(&sb, h, &["queue", "retry", "--all"]).await;
+    assert_eq!(retried.code, 1, "{}{}", retried.stdout, retried.stderr);
+    assert!(
+        retried.stdout.contains("left failed, not queued again: 1"),
+        "{}",
+        retried.stdout
+    );
+    assert!(
+        retried.stdout.contains(&format!(
+            "#{} add +12122000701 to Short lived: the group is gone from the server (deleted)",
+            add["id"]
+        )),
+        "{}",
+        retried.stdout
+    );
+    let after = run(&sb, h, &["queue", "list", "--json"]).await;
+    let after: serde_json::Value = serde_json::from_str(&after.stdout).expect("json");
+    let states: Vec<&str> = after
+        .as_array()
+        .expect("ops")
+        .iter()
+        .filter(|o| o["action"] == "add")
+        .filter_map(|o| o["state"].as_str())
+        .collect();
+    assert_eq!(states, ["failed"], "nothing queued again: {after}");
 }
 
 /// Queued creates are told apart in `queue list`: each names the subject it makes, in the

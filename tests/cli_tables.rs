@@ -50,28 +50,30 @@ async fn requests_list_keeps_every_column_in_line_with_long_ids_and_hidden_phone
     ];
     let out = run_env(home.path(), &["requests", "list", "--group", GROUP], &env).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
+    // Not a terminal: fitted to 80 columns. The group id (the mirror does not know it) and
+    // the request ids are never cut: each request id goes under its row, whole.
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(
         lines.len(),
-        4,
-        "a header and three requests:\n{}",
+        8,
+        "a header and three requests, each on two lines:\n{}",
         out.stdout
     );
+    assert_eq!(lines[1], "    JOIN REQUEST");
     let header = starts(lines[0]);
-    assert_eq!(
-        header.len(),
-        4,
-        "GROUP, JOIN REQUEST, WHO, ASKED: {}",
-        lines[0]
-    );
-    for line in &lines[1..] {
+    assert_eq!(header.len(), 3, "GROUP, WHO, ASKED: {}", lines[0]);
+    for row in [2, 4, 6] {
         assert_eq!(
-            starts(line),
+            starts(lines[row]),
             header,
             "in line with the header:\n{}",
             out.stdout
         );
-        assert!(line.starts_with(GROUP), "the group id whole: {line}");
+        assert!(
+            lines[row].starts_with(GROUP),
+            "the group id whole: {}",
+            lines[row]
+        );
     }
     let cell = |row: usize, col: usize| -> String {
         let chars: Vec<char> = lines[row].chars().collect();
@@ -82,13 +84,99 @@ async fn requests_list_keeps_every_column_in_line_with_long_ids_and_hidden_phone
             .trim_end()
             .to_owned()
     };
-    assert_eq!(cell(2, 1), long_id, "a join request id is never cut");
-    assert_eq!(cell(1, 2), "+15550100002");
-    assert_eq!(cell(2, 2), "US.13491208655302741918 @nora_b7");
+    assert_eq!(lines[3], "    J1");
     assert_eq!(
-        cell(3, 2),
+        lines[5],
+        format!("    {long_id}"),
+        "a join request id is never cut"
+    );
+    assert_eq!(cell(2, 1), "+15550100002");
+    assert_eq!(cell(4, 1), "US.13491208655302741918 @nora_b7");
+    assert_eq!(
+        cell(6, 1),
         "BR.4410982233000000000000000077 @a.very.long.us…",
         "an asker past 48 characters is cut"
     );
-    assert_eq!(cell(1, 3), "2025-11-25T02:10:34.000Z");
+    assert_eq!(cell(2, 2), "2025-11-25T02:10:34.000Z");
+}
+
+/// Tables of the groups the mirror knows fit 80 columns when standard output is not a
+/// terminal: `requests list` (its request ids whole, under their rows), `groups list` (ids
+/// whole, subjects wrapped), `queue list` (a long note wrapped in its column).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tables_fit_80_columns_with_every_id_whole() {
+    let sb = common::sandbox(6).await;
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let synced = common::run(&sb, h, &["groups", "sync"]).await;
+    assert_eq!(synced.code, 0, "{}", synced.stderr);
+    let requests = common::run(&sb, h, &["requests", "list", "--json"]).await;
+    let ids: Vec<String> = serde_json::from_str::<serde_json::Value>(&requests.stdout)
+        .expect("json")
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|r| r["join_request_id"].as_str().map(str::to_owned))
+        .collect();
+    assert!(!ids.is_empty(), "the sandbox seeds join requests");
+    let listed = common::run(&sb, h, &["requests", "list"]).await;
+    let groups = common::run(&sb, h, &["groups", "list"]).await;
+    let group = sb.group_ids()[0].clone();
+    let mut add = vec!["queue", "add", "--group", group.as_str()];
+    let people: Vec<String> = (1..=9).map(|n| format!("+1212555010{n}")).collect();
+    add.extend(people.iter().map(String::as_str));
+    assert_eq!(common::run(&sb, h, &add).await.code, 0);
+    let queue = common::run(&sb, h, &["queue", "list"]).await;
+    for out in [&listed, &groups, &queue] {
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        for line in out.stdout.lines() {
+            assert!(
+                line.chars().count() <= 80,
+                "{} wide: {line}",
+                line.chars().count()
+            );
+        }
+    }
+    for id in &ids {
+        assert!(
+            listed.stdout.lines().any(|l| l.trim() == id),
+            "{id} whole on its line:\n{}",
+            listed.stdout
+        );
+    }
+    for id in sb.group_ids() {
+        assert!(groups.stdout.contains(&id), "{id}:\n{}", groups.stdout);
+    }
+    // The flag of an add past the room, read whole down its column.
+    let at = queue
+        .stdout
+        .lines()
+        .next()
+        .and_then(|header| header.find("NOTE"))
+        .expect("a NOTE column");
+    let note: String = queue
+        .stdout
+        .lines()
+        .map(|l| l.chars().skip(at).collect::<String>().trim().to_owned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(note.contains("would be 9 of 8 members"), "{}", queue.stdout);
+}
+
+/// Without a phone number id, a command that talks to the server says the one sentence of it.
+#[tokio::test]
+async fn no_phone_number_id_is_said_in_one_sentence() {
+    let home = tempfile::tempdir().expect("home");
+    let env = [
+        ("WA_BASE_URL", "http://127.0.0.1:9".to_string()),
+        ("WA_ACCESS_TOKEN", "test-token-123".to_string()),
+    ];
+    let out = run_env(home.path(), &["groups", "sync"], &env).await;
+    assert_ne!(out.code, 0);
+    assert!(
+        out.stderr
+            .contains(wa_groups::present::no_phone_number_id()),
+        "{}",
+        out.stderr
+    );
 }

@@ -163,6 +163,87 @@ fn approving_into_a_full_group_says_they_are_held() {
     });
 }
 
+/// The confirm of approvals into a full group asks again when the group changes under it: a
+/// member leaves, and one of the two can join; the other request answered elsewhere, and only
+/// the one left is asked about; none left, and the confirm closes saying so.
+#[test]
+fn an_open_approve_confirm_follows_the_group_as_it_is_now() {
+    let mut s = state(80, 24);
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('J'));
+    let full = |members: u32| {
+        let mut detail = requests();
+        detail.members = (1..=members).map(|n| person(n).into()).collect();
+        detail.member_count = members;
+        detail
+    };
+    let read = |s: &mut State, detail: RequestsDetail| {
+        update(
+            s,
+            Msg::Loaded(Loaded::JoinRequests("G-COHORT".into(), Some(detail))),
+        );
+    };
+    let summary = |s: &State| match s.overlay() {
+        Some(wa_groups::tui::overlays::Overlay::Confirm(c)) => c.question.summary.clone(),
+        other => panic!("a confirm, not {other:?}"),
+    };
+    read(&mut s, full(8));
+    press(&mut s, KeyCode::Char('A'));
+    assert!(summary(&s).contains("none can join now"), "{}", summary(&s));
+    // A member left: the store's read reaches the open confirm.
+    read(&mut s, full(7));
+    assert!(
+        summary(&s)
+            .contains("1 join; 1 are held back (stay pending): the group has 7 of 8 members"),
+        "{}",
+        summary(&s)
+    );
+    // One request answered elsewhere: the other alone is asked about, and it fits.
+    let mut one_left = full(7);
+    one_left.requests.remove(0);
+    read(&mut s, one_left.clone());
+    assert!(
+        summary(&s).ends_with("; they join the group"),
+        "{}",
+        summary(&s)
+    );
+    assert!(!summary(&s).contains("15550100002"), "{}", summary(&s));
+    // Yes sends the approval of the request still pending, no other.
+    let effects = press(&mut s, KeyCode::Char('y'));
+    let sent: Vec<String> = effects
+        .iter()
+        .filter_map(|e| match e {
+            wa_groups::tui::Effect::Send { ops } => Some(ops.iter().map(|o| o.describe())),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(sent[0].contains("ana.k"), "{sent:?}");
+
+    // None left: the confirm closes and says why.
+    let mut s = state(80, 24);
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('J'));
+    read(&mut s, full(8));
+    press(&mut s, KeyCode::Char('A'));
+    let mut none_left = full(8);
+    none_left.requests.clear();
+    read(&mut s, none_left);
+    assert!(s.overlay().is_none(), "{:?}", s.overlay());
+    let notice = s
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
+    assert_eq!(
+        notice,
+        "the join requests of Spring cohort A were answered or withdrawn meanwhile: nothing sent"
+    );
+}
+
 /// The group pane lists every change of its group: join decisions, its create, its
 /// subject and link changes, beside adds and removals.
 #[test]

@@ -399,13 +399,16 @@ fn a_retry_reloads_the_counts_at_once() {
     update(&mut s, counts(0, 0, 1, 0));
     let effects = update(
         &mut s,
-        Msg::Loaded(Loaded::Retried(Some(EnqueueReport {
-            stored: 1,
-            duplicates: 0,
-            replaced: Vec::new(),
-            flagged: Vec::new(),
-            ids: vec![OpId(9)],
-        }))),
+        Msg::Loaded(Loaded::Retried(
+            Some(EnqueueReport {
+                stored: 1,
+                duplicates: 0,
+                replaced: Vec::new(),
+                flagged: Vec::new(),
+                ids: vec![OpId(9)],
+            }),
+            Vec::new(),
+        )),
     );
     assert!(
         effects.iter().any(|e| matches!(e, Effect::LoadCounts)),

@@ -591,8 +591,29 @@ fn r_retries_the_failed_change_or_the_groups_failed_ones() {
         [Effect::Retry(RetryOf::Groups(g))] if g == &["A".to_string()]
     ));
     // The answer: nothing to retry says so; a retry is reported like a queue write.
-    update(&mut s, Msg::Loaded(Loaded::Retried(None)));
+    update(&mut s, Msg::Loaded(Loaded::Retried(None, Vec::new())));
     assert_eq!(notice(&s), "no failed change to retry here");
+    // A change to a gone group stays failed: the answer names it and says why, in a popup
+    // that stays until closed.
+    let kept = |id: i64| wa_groups::domain::plan::Leftover {
+        id: OpId(id),
+        spec: wa_groups::testing::add("A", 7),
+        reason: wa_groups::domain::plan::GONE_GROUP.into(),
+        cause: None,
+    };
+    update(&mut s, Msg::Loaded(Loaded::Retried(None, vec![kept(8)])));
+    let Some(Overlay::Text(popup)) = s.overlay() else {
+        panic!("a popup, not {:?}", s.overlay());
+    };
+    let texts: Vec<&str> = popup.lines.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "Nothing queued again: every change asked for stays failed.",
+            "left failed, not queued again: 1",
+            "    #8 add +12122000007 to Alpha Runners: the group is gone from the server (deleted)",
+        ]
+    );
 }
 
 #[test]

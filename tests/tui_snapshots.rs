@@ -432,6 +432,36 @@ fn add_dialog_checks_numbers() {
     });
 }
 
+/// `*` picks every group, a gone one too; `a` opens the add dialog on the others, and the
+/// dialog says which picked group it left out and why, for as long as it is open (typing does
+/// not replace it); the log has it whole.
+#[test]
+fn adding_to_picked_groups_says_which_gone_group_is_left_out() {
+    snap!("add_left_out", |w, h| {
+        let mut s = loaded(w, h);
+        press(&mut s, KeyCode::Char('*'));
+        assert!(s.views.groups.picked.contains("G-OLD"));
+        press(&mut s, KeyCode::Char('a'));
+        let Some(Overlay::Add(input)) = s.overlay() else {
+            panic!("the add dialog, not {:?}", s.overlay());
+        };
+        assert!(
+            !input.groups.iter().any(|g| g == "G-OLD"),
+            "{:?}",
+            input.groups
+        );
+        let said = "1 picked group(s) left out, gone from the server: Old Committee";
+        assert_eq!(input.left_out, said);
+        for c in "+1 212 200 0101".chars() {
+            press(&mut s, KeyCode::Char(c));
+        }
+        assert!(render(&s, w, h).contains(said), "{}", render(&s, w, h));
+        let log: Vec<&str> = s.views.log.lines.iter().map(|l| l.text.as_str()).collect();
+        assert!(log.iter().any(|l| l.ends_with(said)), "{log:?}");
+        s
+    });
+}
+
 fn plan_msg(purpose: PlanFor) -> Msg {
     use wa_groups::domain::plan::{Leftover, Plan};
     use wa_groups::engine::Scope;
@@ -449,18 +479,69 @@ fn plan_msg(purpose: PlanFor) -> Msg {
             id: OpId(10),
             spec: wa_groups::testing::add("G-RIVER", 104),
             reason: "would be 9 of 8 members: 5 now, 3 add(s) already planned".into(),
+            cause: None,
         }],
         skipped: vec![Leftover {
             id: OpId(11),
             spec: wa_groups::testing::add("G-BOOK", 1),
             reason: "already a member".into(),
+            cause: None,
         }],
+        failing: Vec::new(),
     };
     Msg::Loaded(Loaded::Plan {
         purpose,
         scope: Scope::All,
         plan,
     })
+}
+
+/// A change queued for a group that is gone: the send confirm counts no request for it and
+/// says it will fail, and why, as the run does (`domain::plan::fail_in_gone_groups`).
+#[test]
+fn the_send_confirm_says_a_change_to_a_gone_group_will_fail() {
+    snap!("confirm_gone", |w, h| {
+        use wa_groups::domain::plan::PendingOp;
+        use wa_groups::engine::Scope;
+        use wa_groups::engine::kinds::{Mirror, plan};
+        let ops = vec![
+            PendingOp {
+                id: OpId(6),
+                spec: wa_groups::testing::add("G-RIVER", 101),
+            },
+            PendingOp {
+                id: OpId(7),
+                spec: wa_groups::testing::add("G-OLD", 102),
+            },
+        ];
+        let mirror = Mirror {
+            gone: ["G-OLD".to_owned()].into(),
+            ..Mirror::default()
+        };
+        let mut s = loaded(w, h);
+        update(
+            &mut s,
+            Msg::Loaded(Loaded::Plan {
+                purpose: PlanFor::Submit,
+                scope: Scope::All,
+                plan: plan(ops, &mirror),
+            }),
+        );
+        let Some(Overlay::Confirm(confirm)) = s.overlay() else {
+            panic!("a confirm");
+        };
+        assert_eq!(
+            confirm.question.summary,
+            "1 request(s) · 1 participant(s) · 1 group(s) · 1 will fail: group gone"
+        );
+        assert!(
+            confirm.question.lines.iter().any(|l| l.text
+                == "    #7 add +12122000102 to Old Committee: the group is gone from the server (deleted)"),
+            "{:?}",
+            confirm.question.lines
+        );
+        s
+    });
 }
 
 #[test]
@@ -485,6 +566,11 @@ fn preview_popup() {
 /// A plan longer than any screen: the 30 teams' adds (each line with the group's label and
 /// the path, wrapped at 80 columns), then changes held back, whose last line must be reached.
 fn long_plan_msg() -> Msg {
+    long_plan(PlanFor::Preview)
+}
+
+/// [`long_plan_msg`] for `purpose`.
+fn long_plan(purpose: PlanFor) -> Msg {
     use wa_groups::domain::plan::{Leftover, Plan};
     use wa_groups::engine::Scope;
     use wa_groups::testing::planned;
@@ -506,13 +592,38 @@ fn long_plan_msg() -> Msg {
                 "would be {} of 8 members: 8 now, 0 removal(s) pending",
                 8 + n
             ),
+            cause: None,
         });
     }
     Msg::Loaded(Loaded::Plan {
-        purpose: PlanFor::Preview,
+        purpose,
         scope: Scope::All,
         plan,
     })
+}
+
+/// The send confirm of a long plan says how to scroll through it (it shows every line), and
+/// the page and end keys it names reach the last held-back change.
+#[test]
+fn a_long_send_confirm_says_how_to_scroll_to_its_end() {
+    snap!("confirm_long", |w, h| {
+        let mut s = loaded(w, h);
+        update(&mut s, long_plan(PlanFor::Submit));
+        assert!(matches!(s.overlay(), Some(Overlay::Confirm(_))));
+        let screen = render(&s, w, h);
+        assert!(screen.contains("pgup/pgdn page, G the end"), "{screen}");
+        assert!(!screen.contains("previews them all"), "{screen}");
+        let mut end = s.clone();
+        press(&mut end, KeyCode::Char('G'));
+        assert!(render(&end, w, h).contains("would be 11 of 8 members"));
+        let mut paged = s.clone();
+        for _ in 0..20 {
+            press(&mut paged, KeyCode::PageDown);
+            render(&paged, w, h);
+        }
+        assert!(render(&paged, w, h).contains("would be 11 of 8 members"));
+        s
+    });
 }
 
 /// The preview of a long plan scrolls to its very end (End), wrapped lines and all: the

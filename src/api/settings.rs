@@ -109,7 +109,7 @@ fn check_phone_number_id(raw: &str) -> Result<String, ApiError> {
     let id = raw.trim();
     if id.is_empty() {
         return Err(ApiError::Config(
-            "no phone number id: give --phone-number-id or set WA_PHONE_NUMBER_ID".into(),
+            crate::present::no_phone_number_id().into(),
         ));
     }
     if !id.chars().all(|c| c.is_ascii_digit()) {

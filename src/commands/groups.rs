@@ -9,6 +9,7 @@ use crate::domain::MAX_GROUP_MEMBERS;
 use crate::domain::text::sanitize;
 use crate::engine::{Command, EngineConfig, Event, Fetch, FetchError, Fetched};
 use crate::exit::{Failure, Outcome};
+use crate::present::columns::{Column, Fit};
 use crate::session::Session;
 
 mod create;
@@ -51,11 +52,18 @@ async fn reads(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Failu
                     .collect();
                 print_json(&json!(list));
             } else {
-                let width = groups.iter().map(|g| g.id.len()).max().unwrap_or(2);
-                println!("{:<width$}  SUBJECT", "ID");
-                for g in &groups {
-                    println!("{:<width$}  {}", sanitize(&g.id), sanitize(&g.subject));
-                }
+                // The id whole (it is typed back), the subject wrapped in what is left.
+                let rows: Vec<Vec<String>> = groups
+                    .iter()
+                    .map(|g| vec![sanitize(&g.id), sanitize(&g.subject)])
+                    .collect();
+                super::table::print(
+                    &[
+                        Column::new("ID", Fit::Whole, 2, usize::MAX),
+                        Column::new("SUBJECT", Fit::Cut, 0, usize::MAX),
+                    ],
+                    &rows,
+                );
                 eprintln!("{} groups", groups.len());
             }
             Ok(Outcome::Done)

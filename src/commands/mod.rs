@@ -17,6 +17,7 @@ pub mod participants;
 pub mod queue;
 pub mod requests;
 pub mod submit;
+mod table;
 pub mod tui;
 pub mod users;
 pub mod webhook;

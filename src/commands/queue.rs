@@ -19,7 +19,8 @@ use crate::domain::when::ago;
 use crate::domain::{GroupNames, OpSpec, OperationKind, OperationState};
 use crate::exit::{Failure, Outcome};
 use crate::import::{self, ImportReport, ImportTo, LineNote, OnBadLines};
-use crate::present::{self, columns};
+use crate::present;
+use crate::present::columns::{Column, Fit};
 use crate::store::{DropScope, EnqueueReport, OpId, OperationFilter, now_ms};
 
 /// Removals a target file may queue without `--yes`: a group's worth.
@@ -188,31 +189,35 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
         );
         return Ok(Outcome::Done);
     }
-    // Each column as wide as its longest cell, within bounds: the group's label (a subject,
-    // with the id's ending where two groups share it) and the participant shown (a phone, a
-    // BSUID, a username).
+    // Each column as wide as its longest cell, within bounds, fitted to the line's room
+    // ([`super::table`]): the group's label (a subject, with the id's ending where two groups
+    // share it; cut in its middle) and the participant shown (a phone, a BSUID, a username);
+    // the note last, wrapped where it has room.
     // A create is named by the subject it asks for until the mirror knows its group.
-    let groups: Vec<String> = ops.iter().map(|op| names.label_of(&op.spec)).collect();
-    let group_width = columns::width("GROUP", groups.iter().map(String::as_str), 5, 40);
-    let labels: Vec<String> = ops.iter().map(|op| op.spec.detail()).collect();
-    let width = columns::width("WHO / WHAT", labels.iter().map(String::as_str), 16, 48);
-    let action_width = columns::width("ACTION", ops.iter().map(|op| op.kind().as_str()), 6, 16);
-    println!(
-        "{:>6}  {:<group_width$}  {:<width$}  {:<action_width$}  {:<9}  NOTE",
-        "ID", "GROUP", "WHO / WHAT", "ACTION", "STATE"
+    let rows: Vec<Vec<String>> = ops
+        .iter()
+        .map(|op| {
+            vec![
+                op.id.0.to_string(),
+                names.label_of(&op.spec),
+                op.spec.detail(),
+                op.kind().as_str().to_owned(),
+                op.state.as_str().to_owned(),
+                crate::present::note(op).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    super::table::print(
+        &[
+            Column::new("ID", Fit::Whole, 2, usize::MAX).right(),
+            Column::new("GROUP", Fit::CutKeepingEnd, 12, 40),
+            Column::new("WHO / WHAT", Fit::Cut, 16, 48),
+            Column::new("ACTION", Fit::Whole, 6, 16),
+            Column::new("STATE", Fit::Whole, 5, 9),
+            Column::new("NOTE", Fit::Cut, 0, usize::MAX),
+        ],
+        &rows,
     );
-    for ((op, group), label) in ops.iter().zip(&groups).zip(&labels) {
-        let note = crate::present::note(op).unwrap_or_default();
-        println!(
-            "{:>6}  {:<group_width$}  {:<width$}  {:<action_width$}  {:<9}  {}",
-            op.id.0,
-            columns::fit_keeping_end(group, group_width),
-            columns::fit(label, width),
-            op.kind().as_str(),
-            op.state.as_str(),
-            note
-        );
-    }
     let counts = store.count_by_state().await.map_err(store_failure)?;
     eprintln!(
         "{} shown; queue: {}",
@@ -414,17 +419,29 @@ async fn retry(settings: &Settings, args: RetryArgs) -> Result<Outcome, Failure>
             )));
         }
     }
-    let specs: Vec<OpSpec> = chosen
+    let failed: Vec<_> = chosen
         .into_iter()
         .filter(|op| op.state == OperationState::Failed)
-        .map(|op| op.spec)
         .collect();
-    if specs.is_empty() {
+    if failed.is_empty() {
         println!("no failed change to retry");
         return Ok(Outcome::Done);
     }
-    let report = store.enqueue(specs).await.map_err(store_failure)?;
-    print_enqueue(&report, &names);
-    println!("nothing is sent yet: `submit` sends them");
-    Ok(Outcome::Done)
+    let retried = crate::engine::retry::retry(&store, failed)
+        .await
+        .map_err(store_failure)?;
+    if let Some(report) = &retried.report {
+        print_enqueue(report, &names);
+    }
+    for line in crate::present::kept_failed_lines(&retried.kept, |g| names.label(g)) {
+        println!("{}", line.text);
+    }
+    Ok(match retried.report {
+        Some(_) => {
+            println!("nothing is sent yet: `submit` sends them");
+            Outcome::Done
+        }
+        // Nothing could be retried: every change asked for stays failed.
+        None => Outcome::SomeFailed,
+    })
 }

@@ -13,7 +13,7 @@ use crate::domain::text::sanitize;
 use crate::domain::{GroupNames, OpSpec};
 use crate::engine::{Fetch, Fetched};
 use crate::exit::{Failure, Outcome};
-use crate::present::columns;
+use crate::present::columns::{Column, Fit};
 use crate::session::Session;
 use crate::store::StoredJoinRequest;
 
@@ -97,58 +97,42 @@ async fn list(
     })
 }
 
-/// The requests as a table, each column as wide as what it shows: the group by its label (as
-/// everywhere; cut in its middle past 32 characters, so the ending that tells two groups of
-/// one subject apart stays; a group the mirror does not know by its id, whole), the request id
-/// whole (it is typed back to `requests
-/// approve|reject`), the asker as people are shown everywhere (cut past 48 characters), when
-/// they asked. The group's id is in `--json`.
+/// The requests as a table fitted to the line's room ([`super::table`]): the group by its
+/// label (as everywhere; cut in its middle, so the ending that tells two groups of one
+/// subject apart stays; a group the mirror does not know by its id, whole), the asker as
+/// people are shown everywhere (cut past 48 characters, or where the line has no room), when
+/// they asked, and last the request id, whole (it is typed back to `requests
+/// approve|reject`): beside the rest when there is room, else under its row. The group's id
+/// is in `--json`.
 fn print_table(requests: &[StoredJoinRequest], names: &GroupNames) {
-    let rows: Vec<[String; 4]> = requests
+    let rows: Vec<Vec<String>> = requests
         .iter()
         .map(|r| {
-            [
+            vec![
                 names.label(&r.group_id),
-                sanitize(&r.join_request_id),
                 sanitize(&r.label()),
                 r.created_at
                     .map(crate::domain::when::rfc3339)
                     .unwrap_or_default(),
+                sanitize(&r.join_request_id),
             ]
         })
         .collect();
-    let column = |i: usize, header: &str, min: usize, max: usize| {
-        columns::width(header, rows.iter().map(|r| r[i].as_str()), min, max)
-    };
     // A label is cut past this; an id (a group the mirror does not know) never is.
-    const LABEL: usize = 32;
-    let cap = |r: &StoredJoinRequest| {
-        if names.knows(&r.group_id) {
-            LABEL
-        } else {
-            usize::MAX
-        }
+    let group = if requests.iter().all(|r| names.knows(&r.group_id)) {
+        Column::new("GROUP", Fit::CutKeepingEnd, 12, 32)
+    } else {
+        Column::new("GROUP", Fit::Whole, 0, usize::MAX)
     };
-    let group = requests
-        .iter()
-        .zip(&rows)
-        .map(|(r, row)| row[0].chars().count().min(cap(r)))
-        .chain(["GROUP".len()])
-        .max()
-        .unwrap_or(0);
-    let id = column(1, "JOIN REQUEST", 0, usize::MAX);
-    let who = column(2, "WHO", 16, 48);
-    println!(
-        "{:<group$}  {:<id$}  {:<who$}  ASKED",
-        "GROUP", "JOIN REQUEST", "WHO"
+    super::table::print(
+        &[
+            group,
+            Column::new("WHO", Fit::Cut, 16, 48),
+            Column::new("ASKED", Fit::Whole, 0, usize::MAX),
+            Column::new("JOIN REQUEST", Fit::Whole, 0, usize::MAX),
+        ],
+        &rows,
     );
-    for [g, r, person, asked] in &rows {
-        println!(
-            "{:<group$}  {r:<id$}  {:<who$}  {asked}",
-            columns::fit_keeping_end(g, group),
-            columns::fit(person, who)
-        );
-    }
 }
 
 async fn decide(

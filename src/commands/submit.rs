@@ -130,6 +130,7 @@ async fn confirmed(store: &AccountStore, scope: &Scope, json: bool) -> Result<bo
         })
         .map(|(_, n)| *n)
         .sum::<usize>();
+    let failing = present::failing_note(&plan);
     if plan.requests.is_empty() && open_ops == 0 {
         if !json {
             eprintln!(
@@ -137,20 +138,26 @@ async fn confirmed(store: &AccountStore, scope: &Scope, json: bool) -> Result<bo
                 plan.held.len(),
                 plan.skipped.len()
             );
+            if let Some(failing) = &failing {
+                eprintln!("{failing}");
+            }
         }
         return Ok(true);
     }
     let counts = present::send_counts(&plan);
-    let held = present::held_note(&plan);
+    let notes: Vec<String> = [present::held_note(&plan), failing]
+        .into_iter()
+        .flatten()
+        .collect();
     if !std::io::stdin().is_terminal() {
-        let held = held.map(|h| format!("; {h}")).unwrap_or_default();
+        let notes: String = notes.iter().map(|n| format!("; {n}")).collect();
         return Err(Failure::input(format!(
-            "{counts} would be sent{held}; no terminal to ask on: add --yes to send without asking"
+            "{counts} would be sent{notes}; no terminal to ask on: add --yes to send without asking"
         )));
     }
-    // The held note on a line of its own, so the question fits 80 columns.
-    if let Some(held) = held {
-        eprintln!("{held}");
+    // Each note on a line of its own, so the question fits 80 columns.
+    for note in notes {
+        eprintln!("{note}");
     }
     eprint!("{}", present::send_question(&plan));
     let mut answer = String::new();
@@ -384,6 +391,7 @@ pub(super) fn print_plan(settings: &Settings, plan: &Plan, names: &GroupNames, j
             }).collect::<Vec<_>>(),
             "held": plan.held.iter().map(|l| leftover_json(l, names)).collect::<Vec<_>>(),
             "skipped": plan.skipped.iter().map(|l| leftover_json(l, names)).collect::<Vec<_>>(),
+            "failing": plan.failing.iter().map(|l| leftover_json(l, names)).collect::<Vec<_>>(),
         });
         println!(
             "{}",

@@ -60,7 +60,13 @@ impl PlannedRequest {
 pub struct Leftover {
     pub id: OpId,
     pub spec: OpSpec,
+    /// Why this change, read beside who and which group: `would be 10 of 8 members: 8 now, 1
+    /// add(s) already planned`.
     pub reason: String,
+    /// The cause it shares with the others left out for the same reason, by which a run's
+    /// summary counts them (`the group has no room: 8 members at most`); `None` when the
+    /// reason is the cause.
+    pub cause: Option<String>,
 }
 
 impl Leftover {
@@ -75,18 +81,42 @@ impl Leftover {
             id: op.id,
             spec: op.spec,
             reason: reason.into(),
+            cause: None,
         }
+    }
+
+    /// `op` held back for want of room in its group, with its own `reason` (the size the
+    /// group would reach with it): the cause is [`no_room`].
+    pub fn no_room(op: PendingOp, reason: String) -> Leftover {
+        Leftover {
+            cause: Some(no_room()),
+            ..Leftover::taking(op, reason)
+        }
+    }
+
+    /// What it shares with the others left out for the same reason.
+    pub fn cause(&self) -> &str {
+        self.cause.as_deref().unwrap_or(&self.reason)
     }
 }
 
+/// The cause every change held back for want of room shares: `the group has no room: 8
+/// members at most`.
+pub fn no_room() -> String {
+    format!("the group has no room: {MAX_GROUP_MEMBERS} members at most")
+}
+
 /// The plan: requests in sending order (per group, removals before additions), operations
-/// held back (kept pending) and operations with nothing to do (to be marked skipped), each
-/// with the reason.
+/// held back (kept pending), operations with nothing to do (to be marked skipped) and
+/// operations that fail unsent (their group is gone), each with the reason.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
     pub requests: Vec<PlannedRequest>,
     pub held: Vec<Leftover>,
     pub skipped: Vec<Leftover>,
+    /// Changes to a group that is gone ([`GONE_GROUP`]): they fail, and nothing is sent for
+    /// them.
+    pub failing: Vec<Leftover>,
 }
 
 impl Plan {
@@ -95,6 +125,7 @@ impl Plan {
         self.requests.iter().map(|r| r.ops.len()).sum::<usize>()
             + self.held.len()
             + self.skipped.len()
+            + self.failing.len()
     }
 
     /// Appends another plan (of other operations).
@@ -102,7 +133,30 @@ impl Plan {
         self.requests.extend(other.requests);
         self.held.extend(other.held);
         self.skipped.extend(other.skipped);
+        self.failing.extend(other.failing);
     }
+}
+
+/// Why a change to a group that is gone (deleted; the server answers 131041 for it) fails
+/// without being sent. The preview, the submit and a retry say the same.
+pub const GONE_GROUP: &str = "the group is gone from the server (deleted)";
+
+/// The one rule for changes to gone groups: those of `ops` whose group `gone` says is gone
+/// fail ([`GONE_GROUP`]), the others are planned. Returns the failing and the rest, in order.
+pub fn fail_in_gone_groups(
+    ops: Vec<PendingOp>,
+    gone: impl Fn(&str) -> bool,
+) -> (Vec<Leftover>, Vec<PendingOp>) {
+    let mut failing = Vec::new();
+    let mut rest = Vec::with_capacity(ops.len());
+    for op in ops {
+        if op.spec.group().is_some_and(&gone) {
+            failing.push(Leftover::taking(op, GONE_GROUP));
+        } else {
+            rest.push(op);
+        }
+    }
+    (failing, rest)
 }
 
 /// Plans pending participant changes against the mirror; `members(group)` gives what the
@@ -176,9 +230,10 @@ fn plan_group(group: &str, ops: Vec<PendingOp>, known: Option<Members>, out: &mu
         let after_removes = current.len().saturating_sub(removes.len());
         let room = MAX_GROUP_MEMBERS.saturating_sub(after_removes);
         if adds.len() > room {
-            let reason = over_capacity(current.len(), removes.len(), room, "planned");
-            for (op, _) in adds.split_off(room) {
-                out.held.push(Leftover::taking(op, reason.clone()));
+            // Each with the size the group would reach with it, as the queue flags it.
+            for (k, (op, _)) in adds.split_off(room).into_iter().enumerate() {
+                let reason = over_capacity(current.len(), removes.len(), room + k, "planned");
+                out.held.push(Leftover::no_room(op, reason));
             }
         }
     }
@@ -284,6 +339,17 @@ mod tests {
         assert_eq!(
             p.held[0].reason,
             "would be 9 of 8 members: 6 now, 1 removal(s) planned, 3 add(s) already planned"
+        );
+        assert_eq!(
+            p.held[1].reason,
+            "would be 10 of 8 members: 6 now, 1 removal(s) planned, 4 add(s) already planned",
+            "each with the size the group would reach with it"
+        );
+        assert!(
+            p.held
+                .iter()
+                .all(|l| l.cause() == "the group has no room: 8 members at most"),
+            "one cause, for the summary to count them by"
         );
         assert_eq!(
             p.held[0].spec, ops[3].spec,

@@ -16,6 +16,7 @@ mod mirror;
 pub mod pacer;
 pub mod preview;
 mod reads;
+pub mod retry;
 mod submit;
 pub mod sync;
 

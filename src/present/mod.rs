@@ -11,6 +11,7 @@ mod operation;
 mod plan;
 mod problem;
 mod queue_counts;
+mod settings;
 mod subject;
 mod summary;
 
@@ -20,10 +21,12 @@ pub use event::{event_line, event_sentence, settled_text};
 pub use line::{Line, Tone, words};
 pub use operation::{kind_words, note};
 pub use plan::{
-    PlanCounts, change_text, held_note, leftover_lines, plan_counts, plan_footer, plan_lines,
-    request_line, send_counts, send_question, unqueued_leftover_lines,
+    PlanCounts, change_text, failing_note, held_note, kept_failed_lines, leftover_lines,
+    plan_counts, plan_footer, plan_lines, request_line, send_counts, send_question,
+    unqueued_leftover_lines,
 };
 pub use problem::{Problem, problem};
 pub use queue_counts::{queue_counts, retried_failures};
+pub use settings::no_phone_number_id;
 pub use subject::subject_shared;
 pub use summary::summary_lines;

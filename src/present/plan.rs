@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use super::{Line, Tone};
-use crate::domain::plan::{Plan, PlannedRequest};
+use crate::domain::plan::{Leftover, Plan, PlannedRequest};
 use crate::domain::text::sanitize;
 use crate::domain::{OpSpec, OperationKind};
 use crate::engine::preview::request_of;
@@ -117,8 +117,8 @@ pub fn change_text(spec: &OpSpec, label: impl Fn(&str) -> String) -> String {
     }
 }
 
-/// What a plan holds back and what has nothing to do: each change by name (who, which
-/// group) with its reason.
+/// What a plan fails unsent (its group is gone), holds back and has nothing to do: each change
+/// by name (who, which group) with its reason.
 pub fn leftover_lines(plan: &Plan, label: impl Fn(&str) -> String) -> Vec<Line> {
     leftovers(plan, label, true)
 }
@@ -132,29 +132,55 @@ pub fn unqueued_leftover_lines(plan: &Plan, label: impl Fn(&str) -> String) -> V
 fn leftovers(plan: &Plan, label: impl Fn(&str) -> String, numbered: bool) -> Vec<Line> {
     let mut lines = Vec::new();
     let sections = [
+        ("will fail, nothing sent", Tone::Bad, &plan.failing),
         ("held back (stay pending)", Tone::Warn, &plan.held),
         ("nothing to do (marked skipped)", Tone::Dim, &plan.skipped),
     ];
     for (title, tone, list) in sections {
-        if list.is_empty() {
-            continue;
-        }
-        lines.push(Line::new(tone, format!("{title}: {}", list.len())));
-        for left in list {
-            let number = if numbered {
-                left.id.to_string()
-            } else {
-                "-".to_owned()
-            };
-            lines.push(Line::new(
-                tone,
-                format!(
-                    "    {number} {}: {}",
-                    change_text(&left.spec, &label),
-                    sanitize(&left.reason)
-                ),
-            ));
-        }
+        lines.extend(section(title, tone, list, &label, numbered));
+    }
+    lines
+}
+
+/// The failed changes a retry leaves failed (their group is gone), each by name (who, which
+/// group) with why: `left failed, not queued again: 1`, then `    #12 add +1212… to Old
+/// Committee: the group is gone from the server (deleted)`.
+pub fn kept_failed_lines(kept: &[Leftover], label: impl Fn(&str) -> String) -> Vec<Line> {
+    section(
+        "left failed, not queued again",
+        Tone::Bad,
+        kept,
+        &label,
+        true,
+    )
+}
+
+/// A titled list of leftovers with its count; nothing when it is empty.
+fn section(
+    title: &str,
+    tone: Tone,
+    list: &[Leftover],
+    label: &impl Fn(&str) -> String,
+    numbered: bool,
+) -> Vec<Line> {
+    if list.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![Line::new(tone, format!("{title}: {}", list.len()))];
+    for left in list {
+        let number = if numbered {
+            left.id.to_string()
+        } else {
+            "-".to_owned()
+        };
+        lines.push(Line::new(
+            tone,
+            format!(
+                "    {number} {}: {}",
+                change_text(&left.spec, label),
+                sanitize(&left.reason)
+            ),
+        ));
     }
     lines
 }
@@ -189,13 +215,28 @@ pub fn held_note(plan: &Plan) -> Option<String> {
     })
 }
 
+/// The changes a submit would fail without sending, when there are some: `1 change(s) will
+/// fail: their group is gone from the server (deleted)`.
+pub fn failing_note(plan: &Plan) -> Option<String> {
+    (!plan.failing.is_empty()).then(|| {
+        format!(
+            "{} change(s) will fail: their group is gone from the server (deleted)",
+            plan.failing.len()
+        )
+    })
+}
+
 /// The last line of a dry run.
 pub fn plan_footer(plan: &Plan, counts: PlanCounts) -> String {
     format!(
-        "{} request(s) would be sent; {} held back; {} with nothing to do{}. Nothing was sent.",
+        "{} request(s) would be sent; {} held back; {} with nothing to do{}{}. Nothing was sent.",
         counts.requests - counts.refused,
         plan.held.len(),
         plan.skipped.len(),
+        match plan.failing.len() {
+            0 => String::new(),
+            n => format!("; {n} will fail (group gone)"),
+        },
         if counts.refused > 0 {
             format!(
                 "; {} refused (not a group id: they fail at submit)",
@@ -211,7 +252,6 @@ pub fn plan_footer(plan: &Plan, counts: PlanCounts) -> String {
 mod tests {
     use super::*;
     use crate::domain::OpId;
-    use crate::domain::plan::Leftover;
     use crate::testing::planned;
 
     #[test]
@@ -262,8 +302,9 @@ mod tests {
                 id: OpId(7),
                 spec: crate::testing::add("G1", 9),
                 reason: "would be 9 of 8 members: 8 now".into(),
+                cause: None,
             }],
-            skipped: vec![],
+            ..Plan::default()
         };
         let lines: Vec<String> = plan_lines(&plan, "v23.0", "1", str::to_owned)
             .into_iter()

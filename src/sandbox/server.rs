@@ -192,7 +192,8 @@ impl Drop for Sandbox {
 }
 
 /// The lines `run_cli` prints; the first is exactly `sandbox listening on http://HOST:PORT`,
-/// the last the [`export_line`] to paste. `webhooks` is where signed webhooks go, if anywhere
+/// the last the [`export_line`] to paste; the curl example is broken (`\`) so that it fits 80
+/// columns. `webhooks` is where signed webhooks go, if anywhere
 /// (the secret is never shown).
 pub fn banner(sandbox: &Sandbox, webhooks: Option<&url::Url>) -> String {
     let url = sandbox.base_url();
@@ -206,8 +207,9 @@ pub fn banner(sandbox: &Sandbox, webhooks: Option<&url::Url>) -> String {
          token: {token}\n\
          phone number id: {id}\n\
          {webhooks}\
-         try: curl -H 'Authorization: Bearer {token}' {url}/v23.0/{id}/groups   \
-         (counters: {url}/_sandbox/stats; Ctrl-C stops)\n\
+         try: curl -H 'Authorization: Bearer {token}' \\\n\
+         \x20      {url}/v23.0/{id}/groups\n\
+         counters: {url}/_sandbox/stats; Ctrl-C stops\n\
          to point the commands at it, in another terminal:\n\
          {}\n",
         export_line(sandbox)

@@ -443,7 +443,8 @@ async fn execute(store: &AccountStore, engine: &Engine, effect: Effect) -> Optio
     })))
 }
 
-/// Queues failed changes again: each a new pending change, by the queue rules.
+/// Queues failed changes again: each a new pending change, by the queue rules; those to a
+/// gone group stay failed ([`crate::engine::retry`]).
 async fn retry(store: &AccountStore, of: RetryOf) -> Result<Loaded, crate::store::StoreError> {
     let filters: Vec<OperationFilter> = match of {
         RetryOf::Groups(groups) => groups
@@ -458,20 +459,15 @@ async fn retry(store: &AccountStore, of: RetryOf) -> Result<Loaded, crate::store
             ..OperationFilter::in_state(OperationState::Failed)
         }],
     };
-    let mut specs = Vec::new();
+    let mut failed = Vec::new();
     for filter in filters {
-        specs.extend(
-            store
-                .operations(filter)
-                .await?
-                .into_iter()
-                .map(|op| op.spec),
-        );
+        failed.extend(store.operations(filter).await?);
     }
-    if specs.is_empty() {
-        return Ok(Loaded::Retried(None));
+    if failed.is_empty() {
+        return Ok(Loaded::Retried(None, Vec::new()));
     }
-    Ok(Loaded::Retried(Some(store.enqueue(specs).await?)))
+    let retried = crate::engine::retry::retry(store, failed).await?;
+    Ok(Loaded::Retried(retried.report, retried.kept))
 }
 
 async fn load_group(store: &AccountStore, id: String) -> Result<Loaded, crate::store::StoreError> {

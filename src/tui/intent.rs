@@ -145,18 +145,23 @@ impl Intent {
                         Scope::Operations(ids) => format!("Send {} changes?", ids.len()),
                     },
                     summary: format!(
-                        "{requests} request(s) · {participants} participant(s) · {groups} group(s){}",
+                        "{requests} request(s) · {participants} participant(s) · {groups} group(s){}{}",
                         match plan.held.len() {
                             0 => String::new(),
                             held => format!(" · {held} held back (stay pending)"),
+                        },
+                        match plan.failing.len() {
+                            0 => String::new(),
+                            failing => format!(" · {failing} will fail: group gone"),
                         }
                     ),
                     lines: plan_lines(plan, &shared.api_version, "", |g| mirror.label(g)),
                     verb: "send",
+                    // The dialog scrolls to every line: how to go faster than a row.
                     more: format!(
-                        "… more: {}, then {}, previews them all",
-                        shared.keymap.hint(&[Action::Back], ""),
-                        shared.keymap.hint(&[Action::Preview], "")
+                        "{} page, {} the end",
+                        shared.keymap.hint(&[Action::PageUp, Action::PageDown], "/"),
+                        shared.keymap.hint(&[Action::Bottom], "")
                     ),
                 }
             }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crossterm::event::KeyEvent;
 
 use crate::domain::OpSpec;
-use crate::domain::plan::Plan;
+use crate::domain::plan::{Leftover, Plan};
 use crate::domain::{OperationState, Person, Query};
 use crate::engine::{Command, Event, Scope};
 use crate::store::{EnqueueReport, EventRecord, GroupSummary, OpId, Undone};
@@ -80,8 +80,9 @@ pub enum Loaded {
         invalid: Vec<String>,
     },
     Undone(Vec<(OpId, Result<Undone, String>)>),
-    /// Failed changes queued again (`None`: there was none to retry).
-    Retried(Option<EnqueueReport>),
+    /// Failed changes queued again (`None`: there was none to retry), and those left failed
+    /// with why (their group is gone).
+    Retried(Option<EnqueueReport>, Vec<Leftover>),
     /// Webhook events processed since the place asked for (none when it asked for the latest
     /// place only), and the place they reach.
     Events {

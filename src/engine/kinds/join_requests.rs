@@ -59,9 +59,10 @@ impl Kind for JoinRequests {
             {
                 let room = MAX_GROUP_MEMBERS.saturating_sub(members.len());
                 if ops.len() > room {
-                    let reason = no_room(members.len(), room);
-                    for op in ops.split_off(room) {
-                        plan.held.push(Leftover::taking(op, reason.clone()));
+                    // Each with the size the group would reach with it.
+                    for (k, op) in ops.split_off(room).into_iter().enumerate() {
+                        let reason = no_room(members.len(), room + k);
+                        plan.held.push(Leftover::no_room(op, reason));
                     }
                 }
             }
@@ -195,7 +196,7 @@ mod tests {
     }
 
     #[test]
-    fn approvals_past_the_groups_room_are_held_with_the_count() {
+    fn approvals_past_the_groups_room_are_held_each_with_its_count_and_one_cause() {
         let ops = [approve("A"), approve("BB"), approve("CCC"), approve("DDDD")];
         let six = Members::of(
             &(1..=6)
@@ -226,9 +227,16 @@ mod tests {
                 ),
                 (
                     "DDDD",
-                    "would be 9 of 8 members: 6 now, 2 approval(s) before it"
+                    "would be 10 of 8 members: 6 now, 3 approval(s) before it"
                 ),
-            ]
+            ],
+            "each with the size the group would reach with it"
+        );
+        assert!(
+            plan.held
+                .iter()
+                .all(|l| l.cause() == "the group has no room: 8 members at most"),
+            "one cause, for the summary to count them by"
         );
 
         let full = Members::of(

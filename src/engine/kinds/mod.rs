@@ -181,32 +181,42 @@ pub enum Found {
 }
 
 /// What the mirror knows of the groups a plan touches: members by group (groups never read
-/// are absent, and planned without checks).
+/// are absent, and planned without checks), and the groups it shows gone (their changes fail
+/// unsent: [`crate::domain::plan::fail_in_gone_groups`]).
 #[derive(Clone, Debug, Default)]
 pub struct Mirror {
     pub members: HashMap<String, Members>,
+    pub gone: HashSet<String>,
 }
 
 impl Mirror {
-    /// What the store's mirror knows of the groups whose members `ops` change (adds,
-    /// removals and approvals of join requests), and those groups it does not know (never
-    /// read, or gone).
+    /// What the store's mirror knows of the groups `ops` change: the members of those whose
+    /// members they change (adds, removals and approvals of join requests), and which are
+    /// gone; then the groups a submit reads before planning: those of the first kind it does
+    /// not know (never read), and every group it shows gone (the read says whether it still
+    /// is).
     pub async fn of(
         store: &AccountStore,
         ops: &[PendingOp],
     ) -> Result<(Mirror, Vec<String>), StoreError> {
+        let mut by_members: Vec<&str> = ops
+            .iter()
+            .filter(|op| changes_members(&op.spec))
+            .filter_map(|op| op.spec.group())
+            .collect();
+        by_members.sort_unstable();
+        by_members.dedup();
         let mut groups: Vec<String> = ops
             .iter()
-            .filter(|op| {
-                op.spec.kind().is_participant_change() || op.spec.kind() == OperationKind::Approve
-            })
             .filter_map(|op| op.spec.group().map(str::to_owned))
             .collect();
         groups.sort();
         groups.dedup();
         let mut mirror = Mirror::default();
         for group in store.groups_of(groups.clone()).await? {
-            if group.gone_at.is_none() {
+            if group.gone_at.is_some() {
+                mirror.gone.insert(group.id);
+            } else if by_members.binary_search(&group.id.as_str()).is_ok() {
                 mirror
                     .members
                     .insert(group.id.clone(), Members::of(&group.members));
@@ -214,10 +224,20 @@ impl Mirror {
         }
         let unknown = groups
             .into_iter()
-            .filter(|g| !mirror.members.contains_key(g))
+            .filter(|g| {
+                mirror.gone.contains(g)
+                    || (by_members.binary_search(&g.as_str()).is_ok()
+                        && !mirror.members.contains_key(g))
+            })
             .collect();
         Ok((mirror, unknown))
     }
+}
+
+/// Whether a change is planned against its group's members: adds, removals and approvals
+/// of join requests.
+fn changes_members(spec: &OpSpec) -> bool {
+    spec.kind().is_participant_change() || spec.kind() == OperationKind::Approve
 }
 
 /// The behaviour of one family of operation kinds. Pure: the engine's call policy does the
@@ -326,6 +346,7 @@ macro_rules! on_family {
 /// Plans every pending operation, family by family; a group's requests go together, its
 /// members' changes first and its deletion last; creates after everything else.
 pub fn plan(ops: Vec<PendingOp>, mirror: &Mirror) -> Plan {
+    let (failing, ops) = crate::domain::plan::fail_in_gone_groups(ops, |g| mirror.gone.contains(g));
     // Taken, not copied: a queue of many thousands is planned without a second copy of it.
     let mut by_family: HashMap<Family, Vec<PendingOp>> = HashMap::new();
     for op in ops {
@@ -336,7 +357,10 @@ pub fn plan(ops: Vec<PendingOp>, mirror: &Mirror) -> Plan {
     }
     let mut families: Vec<Family> = by_family.keys().copied().collect();
     families.sort();
-    let mut out = Plan::default();
+    let mut out = Plan {
+        failing,
+        ..Plan::default()
+    };
     let mut ranked: Vec<(Option<String>, Family, usize, PlannedRequest)> = Vec::new();
     for f in families {
         let ops = by_family.remove(&f).unwrap_or_default();

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::{Job, Run, Tracked, lock};
 use crate::api::Answer;
-use crate::domain::plan::{PendingOp, PlannedRequest};
+use crate::domain::plan::{Leftover, PendingOp, PlannedRequest};
 use crate::domain::{Members, OperationState};
 use crate::engine::call::ReadError;
 use crate::engine::events::{Event, Scope};
@@ -77,27 +77,25 @@ impl Run {
         // 3. The mirror's word on their groups; groups it does not know are read first.
         //    Changes to a group the server says does not exist (deleted) fail with its answer:
         //    nothing is sent to it.
+        //    The plan fails them as the preview does (`domain::plan::fail_in_gone_groups`),
+        //    against the mirror as the reads left it.
         let (mut mirror, unread) = Mirror::of(&store, &ready).await?;
         let (read, gone) = self.read_groups(unread).await;
         for (group, members) in read {
+            mirror.gone.remove(&group);
             mirror.members.insert(group, members);
         }
-        let (to_gone, ready): (Vec<PendingOp>, Vec<PendingOp>) = if gone.is_empty() {
-            (Vec::new(), ready)
-        } else {
-            ready
-                .into_iter()
-                .partition(|op| op.spec.group().is_some_and(|g| gone.contains_key(g)))
-        };
+        mirror.gone.extend(gone.keys().cloned());
 
-        let operations = ready.len() + to_gone.len() + open_count + deferred_count;
-        let the_plan = kinds::plan(ready, &mirror);
+        let operations = ready.len() + open_count + deferred_count;
+        let mut the_plan = kinds::plan(ready, &mirror);
         drop(mirror);
         lock(&self.progress).operations = operations;
         self.emit(Event::RunStarted {
             operations,
             requests: the_plan.requests.len(),
         });
+        let to_gone = std::mem::take(&mut the_plan.failing);
         self.fail_for_gone_groups(to_gone, &gone).await?;
 
         // Skipped: nothing to send; held: kept pending, with the reason.
@@ -176,10 +174,12 @@ impl Run {
         (out, gone)
     }
 
-    /// Fails `ops`, changes to groups that do not exist, with the server's answer to the read.
+    /// Fails `ops`, changes to groups that do not exist, with the server's answer to the read
+    /// (or, for a group the mirror shows gone and that could not be read now, the plan's
+    /// reason).
     async fn fail_for_gone_groups(
         &self,
-        ops: Vec<PendingOp>,
+        ops: Vec<Leftover>,
         gone: &HashMap<String, (i64, String)>,
     ) -> Result<(), StoreError> {
         if ops.is_empty() {
@@ -193,7 +193,7 @@ impl Run {
                     .group()
                     .and_then(|g| gone.get(g))
                     .cloned()
-                    .unwrap_or((UNKNOWN_GROUP, String::new()));
+                    .unwrap_or((UNKNOWN_GROUP, op.reason.clone()));
                 Verdict::Failed {
                     code: Some(code),
                     message,

@@ -29,16 +29,18 @@ impl Run {
         }
         self.record_verdicts(&skipped, &verdicts, None, None, Vec::new())
             .await?;
+        // The summary counts them by the cause they share; each one's event says its own
+        // reason, beside who and which group.
         for left in &the_plan.held {
             *lock(&self.summary)
                 .held_by_reason
-                .entry(left.reason.clone())
+                .entry(left.cause().to_owned())
                 .or_default() += 1;
             lock(&self.progress).held += 1;
             self.emit(Event::Held {
                 op: left.id,
                 group_id: left.spec.group_text().to_owned(),
-                participant: left.spec.person_label(),
+                participant: left.spec.who_label(),
                 reason: left.reason.clone(),
             });
         }

@@ -154,9 +154,21 @@ async fn banner_starts_with_the_listening_line() {
     assert_eq!(lines[0], format!("sandbox listening on {}", sb.base_url()));
     assert_eq!(lines[1], "token: sandbox-token");
     assert_eq!(lines[2], "phone number id: 100000000000001");
-    assert_eq!(lines.len(), 6);
+    assert_eq!(lines.len(), 8);
+    // The curl example fits 80 columns, broken where a shell continues it.
     assert_eq!(
-        lines[5],
+        lines[3],
+        "try: curl -H 'Authorization: Bearer sandbox-token' \\"
+    );
+    assert_eq!(
+        lines[4],
+        format!("       {}/v23.0/100000000000001/groups", sb.base_url())
+    );
+    for line in &lines[..lines.len() - 1] {
+        assert!(line.chars().count() <= 80, "{line}");
+    }
+    assert_eq!(
+        lines[7],
         format!(
             "  export WA_BASE_URL={} WA_PHONE_NUMBER_ID=100000000000001 \
              WA_ACCESS_TOKEN=sandbox-token",

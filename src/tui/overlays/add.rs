@@ -34,6 +34,9 @@ pub struct AddInput {
     pub text: String,
     pub pieces: Vec<Piece>,
     pub scroll: usize,
+    /// Why some picked groups are not among `groups` (`1 picked group left out, gone from the
+    /// server: Old Committee`), shown in the dialog as long as it is open; empty when none is.
+    pub left_out: String,
 }
 
 impl AddInput {
@@ -45,7 +48,13 @@ impl AddInput {
             text: String::new(),
             pieces: Vec::new(),
             scroll: 0,
+            left_out: String::new(),
         }
+    }
+
+    /// The dialog, saying which picked groups it leaves out and why.
+    pub fn leaving_out(self, left_out: String) -> AddInput {
+        AddInput { left_out, ..self }
     }
 
     /// Takes a key or a paste: text is typed, the keymap's confirm queues the valid numbers,
@@ -219,6 +228,15 @@ impl AddInput {
             );
             put(buf, end, inner.y + 2, "▏", 1, theme::key());
         }
+        // The picked groups left out, on the row above the numbers.
+        put(
+            buf,
+            x,
+            inner.y + 3,
+            &input.left_out,
+            w,
+            theme::tone(Tone::Warn),
+        );
         let list_top = inner.y + 4;
         let list_end = list_top + inner.height.saturating_sub(6);
         let start = input.scroll.min(input.pieces.len().saturating_sub(1));

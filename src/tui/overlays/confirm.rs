@@ -9,6 +9,7 @@ use crate::tui::intent::{Intent, Question};
 use crate::tui::shared::Shared;
 use crate::tui::text::{Line, Tone};
 use crate::tui::theme;
+use crate::tui::views::requests::RequestsDetail;
 use crate::tui::views::{Ctx, ViewMsg};
 use crate::tui::widgets::{frame, lines_in, put, rows_of, text_width, width_for, wrapped_rows};
 
@@ -31,6 +32,37 @@ impl Confirm {
             intent,
             scroll: Scroll::default(),
         }
+    }
+
+    /// Asks again about the group as the store has it now, when `detail` is the group an
+    /// approval or rejection of join requests is about: its members (the room approvals have)
+    /// and the requests still pending. `false` when none of the requests is pending any more
+    /// (answered or withdrawn meanwhile): nothing is left to ask about.
+    pub fn reread(&mut self, detail: &RequestsDetail, shared: &Shared) -> bool {
+        let Intent::Decide {
+            group,
+            requests,
+            members,
+            ..
+        } = &mut self.intent
+        else {
+            return true;
+        };
+        if *group != detail.id {
+            return true;
+        }
+        requests.retain(|r| {
+            detail
+                .requests
+                .iter()
+                .any(|pending| pending.join_request_id == r.id)
+        });
+        if requests.is_empty() {
+            return false;
+        }
+        members.clone_from(&detail.members);
+        self.question = self.intent.question(shared);
+        true
     }
 
     pub fn update(&mut self, msg: &ViewMsg) -> Vec<Answer> {

@@ -183,23 +183,30 @@ fn open_add(state: &mut State) -> Vec<Effect> {
                 "the picked groups are gone from the server: nothing can be added",
             );
         }
-        if !gone.is_empty() {
-            state.notice = Some(crate::tui::text::Line::new(
-                Tone::Warn,
-                format!(
-                    "{} picked group(s) gone from the server left out",
-                    gone.len()
-                ),
-            ));
-        }
+        // Said in the dialog, where it stays while the numbers are typed (a notice would
+        // be hidden under it), and whole in the log.
+        let left_out = if gone.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "{} picked group(s) left out, gone from the server: {}",
+                gone.len(),
+                gone.iter()
+                    .map(|id| mirror.label(id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
         let title = if live.len() == 1 {
             mirror.label(&live[0])
         } else {
             format!("{} groups", live.len())
         };
-        state
-            .overlays
-            .push(Overlay::Add(AddInput::new(live, title, Default::default())));
+        let input = AddInput::new(live, title, Default::default()).leaving_out(left_out.clone());
+        state.overlays.push(Overlay::Add(input));
+        if !left_out.is_empty() {
+            super::log(state, Tone::Warn, format!("add: {left_out}"));
+        }
         return Vec::new();
     }
     let Some(group) = state

@@ -2,7 +2,9 @@
 //! a plan (the preview, or the confirm of a submit's intent), the report of a queue write or an undo
 //! (then every view reloads), a store error; the rest goes to the views that asked.
 
+use crate::domain::plan::Leftover;
 use crate::domain::text::sanitize;
+use crate::present::kept_failed_lines;
 use crate::store::{EnqueueReport, Undone};
 use crate::tui::action::Action;
 use crate::tui::intent::Intent;
@@ -11,6 +13,7 @@ use crate::tui::overlays::preview::preview;
 use crate::tui::overlays::{Confirm, Overlay, TextPopup};
 use crate::tui::state::State;
 use crate::tui::text::{Line, Tone};
+use crate::tui::views::requests::RequestsDetail;
 use crate::tui::views::{Broadcast, ViewMsg};
 
 use super::global::busy;
@@ -46,9 +49,27 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             state.overlays.push(Overlay::Confirm(confirm));
             Vec::new()
         }
-        Loaded::Enqueued { report, invalid } => queued(state, &report, &invalid, "queued"),
-        Loaded::Retried(None) => notice(state, Tone::Warn, "no failed change to retry here"),
-        Loaded::Retried(Some(report)) => queued(state, &report, &[], "retry: queued"),
+        Loaded::Enqueued { report, invalid } => queued(state, &report, &invalid, &[], "queued"),
+        Loaded::Retried(None, kept) if kept.is_empty() => {
+            notice(state, Tone::Warn, "no failed change to retry here")
+        }
+        Loaded::Retried(None, kept) => {
+            let mut lines = vec![Line::new(
+                Tone::Bad,
+                "Nothing queued again: every change asked for stays failed.",
+            )];
+            lines.extend(kept_failed_lines(&kept, |g| state.shared.mirror.label(g)));
+            log(
+                state,
+                Tone::Warn,
+                format!("retry: {} change(s) left failed, group gone", kept.len()),
+            );
+            state
+                .overlays
+                .push(Overlay::Text(TextPopup::new("Retry", lines)));
+            Vec::new()
+        }
+        Loaded::Retried(Some(report), kept) => queued(state, &report, &[], &kept, "retry: queued"),
         Loaded::Undone(results) => {
             let mut parts = Vec::new();
             let mut tone = Tone::Good;
@@ -84,12 +105,39 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             log(state, Tone::Bad, text.clone());
             notice(state, Tone::Bad, text)
         }
+        Loaded::JoinRequests(_, Some(ref detail)) => {
+            reask(state, detail);
+            to_all(state, &ViewMsg::Loaded(&loaded))
+        }
         // Webhook events carry their own time: the log puts each in its place.
         Loaded::Events { .. }
         | Loaded::Group(..)
         | Loaded::Counts(_)
         | Loaded::PersonGroups { .. }
         | Loaded::JoinRequests(..) => to_all(state, &ViewMsg::Loaded(&loaded)),
+    }
+}
+
+/// A confirm about a group's join requests asks again about the group as it is now (a member
+/// left, a request was answered elsewhere); one with no pending request left closes, saying so.
+fn reask(state: &mut State, detail: &RequestsDetail) {
+    let shared = &state.shared;
+    let mut closed = false;
+    state.overlays.retain_mut(|overlay| {
+        let Overlay::Confirm(confirm) = overlay else {
+            return true;
+        };
+        let stands = confirm.reread(detail, shared);
+        closed |= !stands;
+        stands
+    });
+    if closed {
+        let text = format!(
+            "the join requests of {} were answered or withdrawn meanwhile: nothing sent",
+            shared.mirror.label(&detail.id)
+        );
+        log(state, Tone::Warn, text.clone());
+        state.notice = Some(Line::new(Tone::Warn, text));
     }
 }
 
@@ -100,6 +148,7 @@ fn queued(
     state: &mut State,
     report: &EnqueueReport,
     invalid: &[String],
+    kept: &[Leftover],
     what: &str,
 ) -> Vec<Effect> {
     let mut lines = crate::present::enqueue_lines(report, |g| state.shared.mirror.label(g));
@@ -114,6 +163,7 @@ fn queued(
                 .map(|why| Line::new(Tone::Bad, format!("  {why}"))),
         );
     }
+    lines.extend(kept_failed_lines(kept, |g| state.shared.mirror.label(g)));
     let sends = what_submit_sends(state);
     lines.push(Line::new(
         Tone::Plain,
@@ -130,10 +180,18 @@ fn queued(
             report.flagged.len()
         ),
     );
+    if !kept.is_empty() {
+        log(
+            state,
+            Tone::Warn,
+            format!("retry: {} change(s) left failed, group gone", kept.len()),
+        );
+    }
     let plain = report.duplicates == 0
         && report.replaced.is_empty()
         && report.flagged.is_empty()
-        && invalid.is_empty();
+        && invalid.is_empty()
+        && kept.is_empty();
     if plain {
         // Nothing to read twice: a line in the footer, no dialog to close.
         state.notice = Some(Line::new(
