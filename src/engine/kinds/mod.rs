@@ -348,31 +348,41 @@ macro_rules! on_family {
 pub fn plan(ops: Vec<PendingOp>, mirror: &Mirror) -> Plan {
     let (failing, ops) = crate::domain::plan::fail_in_gone_groups(ops, |g| mirror.gone.contains(g));
     // Taken, not copied: a queue of many thousands is planned without a second copy of it.
-    let mut by_family: HashMap<Family, Vec<PendingOp>> = HashMap::new();
-    for op in ops {
-        by_family
-            .entry(family(op.spec.kind()))
-            .or_default()
-            .push(op);
+    // Sorted by family in place (stable: each keeps the queue's order), then each family's
+    // run is split off the end, so the usual queue of one family is handed on whole.
+    let mut ops = ops;
+    ops.sort_by_key(|op| family(op.spec.kind()));
+    let mut parts: Vec<(Family, Vec<PendingOp>)> = Vec::new();
+    while let Some(f) = ops.last().map(|op| family(op.spec.kind())) {
+        let start = ops.partition_point(|op| family(op.spec.kind()) < f);
+        let run = if start == 0 {
+            std::mem::take(&mut ops)
+        } else {
+            ops.split_off(start)
+        };
+        parts.push((f, run));
     }
-    let mut families: Vec<Family> = by_family.keys().copied().collect();
-    families.sort();
+    parts.reverse();
     let mut out = Plan {
         failing,
         ..Plan::default()
     };
-    let mut ranked: Vec<(Option<String>, Family, usize, PlannedRequest)> = Vec::new();
-    for f in families {
-        let ops = by_family.remove(&f).unwrap_or_default();
+    let mut ranked: Vec<(Family, usize, PlannedRequest)> = Vec::new();
+    for (f, ops) in parts {
         let part = on_family!(f, K => K::plan(ops, mirror));
-        for (i, r) in part.requests.into_iter().enumerate() {
-            ranked.push((r.group.clone(), f, i, r));
-        }
+        ranked.extend(
+            part.requests
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| (f, i, r)),
+        );
         out.held.extend(part.held);
         out.skipped.extend(part.skipped);
     }
     // Creates (no group) after the groups, in the order planned.
-    ranked.sort_by(|a, b| (a.0.is_none(), &a.0, a.1, a.2).cmp(&(b.0.is_none(), &b.0, b.1, b.2)));
+    ranked.sort_by(|(fa, ia, a), (fb, ib, b)| {
+        (a.group.is_none(), &a.group, fa, ia).cmp(&(b.group.is_none(), &b.group, fb, ib))
+    });
     out.requests = ranked.into_iter().map(|(.., r)| r).collect();
     out
 }

@@ -13,7 +13,7 @@ use crate::engine::events::{Event, Scope};
 use crate::engine::keep_group;
 use crate::engine::kinds::{self, Confirmation, Mirror, UNKNOWN_GROUP, Verdict};
 use crate::engine::reads::GroupReads;
-use crate::store::{Operation, OperationFilter, StoreError, now_ms};
+use crate::store::{OperationFilter, StoreError, now_ms};
 
 impl Run {
     /// Recovery of what an earlier run left open, then the plan.
@@ -49,30 +49,33 @@ impl Run {
 
         // 2. The pending operations in scope; those waiting on a recovery read are planned
         //    after it, against what it shows.
-        let pending: Vec<Operation> = store
+        //    Made in place from what the store read (an operation is larger than what a
+        //    plan keeps of it), so a queue of many thousands is never held twice.
+        let pending = store
             .operations(OperationFilter::in_state(OperationState::Pending))
-            .await?
-            .into_iter()
-            .filter(|op| scope.takes(op))
-            .collect();
-        let mut ready: Vec<PendingOp> = Vec::with_capacity(pending.len());
+            .await?;
         let mut deferred_count = 0;
-        {
+        let ready: Vec<PendingOp> = {
             let mut later = lock(&self.deferred);
-            for op in pending {
-                let pending = PendingOp {
-                    id: op.id,
-                    spec: op.spec,
-                };
-                let waits_on = kinds::confirmation(&pending.spec);
-                if open.contains_key(&waits_on) {
-                    deferred_count += 1;
-                    later.entry(waits_on).or_default().push(pending);
-                } else {
-                    ready.push(pending);
-                }
-            }
-        }
+            pending
+                .into_iter()
+                .filter(|op| scope.takes(op))
+                .filter_map(|op| {
+                    let pending = PendingOp {
+                        id: op.id,
+                        spec: op.spec,
+                    };
+                    let waits_on = kinds::confirmation(&pending.spec);
+                    if open.contains_key(&waits_on) {
+                        deferred_count += 1;
+                        later.entry(waits_on).or_default().push(pending);
+                        None
+                    } else {
+                        Some(pending)
+                    }
+                })
+                .collect()
+        };
 
         // 3. The mirror's word on their groups; groups it does not know are read first.
         //    Changes to a group the server says does not exist (deleted) fail with its answer:
