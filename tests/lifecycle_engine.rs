@@ -436,3 +436,47 @@ async fn a_webhook_settles_the_create_its_request_id_names() {
     let outcomes = w.store.outcomes().await.expect("outcomes");
     assert_eq!(outcomes.len(), 1, "{outcomes:?}");
 }
+
+/// A group deleted elsewhere after the last sync: the change sent to it fails with the
+/// server's 131041, a second delete of it is skipped, and the mirror marks it gone from
+/// those answers (as a read would), so the app and the next plan know.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_that_the_group_does_not_exist_marks_it_gone() {
+    let w = world(SandboxConfig {
+        groups: 3,
+        seed: 9,
+        ..SandboxConfig::default()
+    })
+    .await;
+    run(&w, Command::Sync).await;
+    let groups = w.store.groups().await.expect("groups");
+    let (changed, deleted) = (groups[0].id.clone(), groups[1].id.clone());
+    assert!(w.sb.remove_group(&changed) && w.sb.remove_group(&deleted));
+
+    let ops = queue_and_submit(
+        &w,
+        vec![
+            OpSpec::Subject {
+                group: changed.clone(),
+                subject: "Renamed".into(),
+            },
+            OpSpec::Delete {
+                group: deleted.clone(),
+            },
+        ],
+    )
+    .await;
+    assert_eq!(ops[0].state, OperationState::Failed, "{:?}", ops[0]);
+    assert_eq!(ops[1].state, OperationState::Skipped, "{:?}", ops[1]);
+    for id in [&changed, &deleted] {
+        let g = w.store.group(id).await.expect("read").expect("mirrored");
+        assert!(g.gone_at.is_some(), "{id} is marked gone");
+    }
+    let untouched = w
+        .store
+        .group(&groups[2].id)
+        .await
+        .expect("read")
+        .expect("mirrored");
+    assert!(untouched.gone_at.is_none());
+}

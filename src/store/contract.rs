@@ -1289,6 +1289,7 @@ macro_rules! suite {
         async fn a_settlement_names_a_creates_group_keeps_its_request_id_and_changes_the_mirror() {
             let (_g, s) = account().await;
             mirror(&s, "g", &[]).await;
+            mirror(&s, "g2", &[]).await;
             s.set_join_requests(
                 "g",
                 vec![StoredJoinRequest {
@@ -1330,6 +1331,7 @@ macro_rules! suite {
                         group: "g".into(),
                         ids: vec!["J1".into()],
                     },
+                    MirrorChange::Gone { group: "g2".into() },
                 ],
                 ..Settlement::default()
             })
@@ -1353,6 +1355,11 @@ macro_rules! suite {
                 Some("https://chat.whatsapp.com/B2")
             );
             assert!(s.join_requests(Some("g")).await.expect("read").is_empty());
+            let gone = s.group("g2").await.expect("read").expect("there");
+            assert!(
+                gone.gone_at.is_some(),
+                "an answer that the group does not exist marks it gone"
+            );
         }
 
         #[tokio::test]

@@ -75,6 +75,9 @@ pub enum MirrorChange {
     InviteLink { group: String, link: Option<String> },
     /// These join requests of the group were answered: no longer pending.
     JoinRequestsAnswered { group: String, ids: Vec<String> },
+    /// The server answered a change of the group that it does not exist (131041, deleted):
+    /// marked gone now, as a read that gets the same answer marks it.
+    Gone { group: String },
 }
 
 /// One line of the group list: the mirror's facts and the queue's counts.

@@ -10,7 +10,7 @@ use crate::engine::call::WriteEnd;
 use crate::engine::events::{Event, RequestInfo};
 use crate::engine::inbox;
 use crate::engine::kinds::{self, Verdict};
-use crate::store::{StoreError, now_ms};
+use crate::store::{MirrorChange, StoreError, now_ms};
 
 impl Run {
     /// Sends a group's requests one after the other (removals first), then schedules the read
@@ -72,6 +72,13 @@ impl Run {
                 let request_id = exchange.request_id.clone();
                 let mirror = match answer.as_ref() {
                     Ok(answer) => kinds::mirror_changes(request, answer),
+                    // The group is gone (deleted): the mirror learns it from this answer, as
+                    // from a read.
+                    Err(e) if e.code() == Some(kinds::UNKNOWN_GROUP) => request
+                        .group
+                        .iter()
+                        .map(|g| MirrorChange::Gone { group: g.clone() })
+                        .collect(),
                     Err(_) => Vec::new(),
                 };
                 let ops = tracked(false);

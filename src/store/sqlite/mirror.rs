@@ -443,5 +443,8 @@ pub(super) fn apply(
             }
             Ok(())
         }
+        MirrorChange::Gone { group } => {
+            mark_groups_gone(tx, acct, std::slice::from_ref(group), now_ms()).map(|_| ())
+        }
     }
 }
