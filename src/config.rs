@@ -274,7 +274,7 @@ impl Settings {
         let phone = self
             .phone_number_id
             .as_deref()
-            .ok_or_else(|| ConfigError::new(crate::present::no_phone_number_id()))?;
+            .ok_or_else(|| ConfigError::new(crate::api::settings::NO_PHONE_NUMBER_ID))?;
         // Check the URL and the proxy before the token is read, so a refused URL or proxy
         // never costs a secret.
         let url = crate::api::settings::check_base_url(&self.base_url)?;

@@ -14,7 +14,7 @@ use crate::store::{AccountStore, Store, StoreError};
 pub enum SessionError {
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("{}", crate::present::no_phone_number_id())]
+    #[error("{}", crate::api::settings::NO_PHONE_NUMBER_ID)]
     NoPhoneNumberId,
     #[error("store {path}: {source}")]
     Store { path: String, source: StoreError },

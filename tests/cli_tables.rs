@@ -175,7 +175,7 @@ async fn no_phone_number_id_is_said_in_one_sentence() {
     assert_ne!(out.code, 0);
     assert!(
         out.stderr
-            .contains(wa_groups::present::no_phone_number_id()),
+            .contains(wa_groups::api::settings::NO_PHONE_NUMBER_ID),
         "{}",
         out.stderr
     );

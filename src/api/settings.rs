@@ -105,12 +105,15 @@ fn check_api_version(raw: &str) -> Result<String, ApiError> {
     }
 }
 
+/// What is said when no phone number id is given, wherever it is found missing (the client's
+/// settings, the configuration, a session), and what to do about it.
+pub const NO_PHONE_NUMBER_ID: &str =
+    "no phone number id: give --phone-number-id or set WA_PHONE_NUMBER_ID";
+
 fn check_phone_number_id(raw: &str) -> Result<String, ApiError> {
     let id = raw.trim();
     if id.is_empty() {
-        return Err(ApiError::Config(
-            crate::present::no_phone_number_id().into(),
-        ));
+        return Err(ApiError::Config(NO_PHONE_NUMBER_ID.into()));
     }
     if !id.chars().all(|c| c.is_ascii_digit()) {
         return Err(ApiError::Config(format!(

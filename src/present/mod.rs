@@ -11,7 +11,6 @@ mod operation;
 mod plan;
 mod problem;
 mod queue_counts;
-mod settings;
 mod subject;
 mod summary;
 
@@ -27,6 +26,5 @@ pub use plan::{
 };
 pub use problem::{Problem, problem};
 pub use queue_counts::{queue_counts, retried_failures};
-pub use settings::no_phone_number_id;
 pub use subject::subject_shared;
 pub use summary::summary_lines;
