@@ -393,6 +393,56 @@ fn the_header_keeps_the_account_while_a_submit_sends() {
     assert!(header.contains("100000000000001 (demo)"), "{header}");
 }
 
+/// Changes an earlier run left `sending` are no run of this app's: idle, the header calls
+/// them unsettled, and the send confirm counts them (a send reads their groups first) rather
+/// than saying there is nothing to send.
+#[test]
+fn changes_left_in_flight_by_an_earlier_run_are_unsettled_and_in_the_confirm() {
+    use wa_groups::domain::plan::{Leftover, Plan, UNSETTLED_SENDING};
+    let mut s = book();
+    update(&mut s, counts(0, 2, 0, 0));
+    let header = rows(&s)[0].clone();
+    assert!(header.contains("2 unsettled"), "{header}");
+    assert!(!header.contains("sending"), "idle: {header}");
+
+    let plan = Plan {
+        unsettled: (1..=2)
+            .map(|i| Leftover {
+                id: OpId(i),
+                spec: wa_groups::testing::add("G-BOOK", 20 + i as u32),
+                reason: UNSETTLED_SENDING.into(),
+                cause: None,
+            })
+            .collect(),
+        ..Plan::default()
+    };
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Plan {
+            purpose: wa_groups::tui::msg::PlanFor::Submit,
+            scope: wa_groups::engine::Scope::All,
+            plan,
+        }),
+    );
+    assert!(
+        matches!(s.overlays.last(), Some(Overlay::Confirm(_))),
+        "a confirm, not \"nothing pending\": {:?}",
+        s.notice
+    );
+    let screen = rows(&s).join("\n");
+    assert!(screen.contains("· 2 left in flight by an"), "{screen}");
+    assert!(
+        screen.contains("left in flight by an earlier run (read first;"),
+        "{screen}"
+    );
+
+    // While this app's run sends them, they are sending.
+    s.overlays.clear();
+    s.shared.work = Work::Submitting { groups: None };
+    let header = rows(&s)[0].clone();
+    assert!(header.contains("2 sending"), "{header}");
+}
+
 #[test]
 fn a_retry_reloads_the_counts_at_once() {
     let mut s = book();

@@ -75,6 +75,11 @@ fn state() -> State {
 
 /// Types a phone number in the filter and answers the search with `groups`.
 fn search(s: &mut State, groups: &[&str]) {
+    search_with(s, groups, &[]);
+}
+
+/// [`search`], with adds of the person pending to the groups of `adding`.
+fn search_with(s: &mut State, groups: &[&str], adding: &[(&str, i64)]) {
     key(s, '/');
     update(s, Msg::Paste("+1 212 200 0001".into()));
     press(s, KeyCode::Enter);
@@ -87,8 +92,22 @@ fn search(s: &mut State, groups: &[&str]) {
                 .iter()
                 .map(|g| (g.to_string(), person(1).into()))
                 .collect(),
+            adding: adding
+                .iter()
+                .map(|(g, id)| (g.to_string(), OpId(*id)))
+                .collect(),
         }),
     );
+}
+
+/// The title, the lines and the summary of the confirm on top.
+fn asked(s: &State) -> (String, Vec<String>, String) {
+    let Some(Overlay::Confirm(confirm)) = s.overlay() else {
+        panic!("a confirm");
+    };
+    let q = &confirm.question;
+    let lines = q.lines.iter().map(|l| l.text.clone()).collect();
+    (q.title.clone(), lines, q.summary.clone())
 }
 
 fn shown(s: &State) -> Vec<String> {
@@ -130,16 +149,8 @@ fn x_in_a_person_search_with_nothing_picked_removes_them_from_all_their_groups()
     let mut s = state();
     search(&mut s, &["A", "C"]);
     assert!(key(&mut s, 'x').is_empty(), "asked first");
-    let Some(Overlay::Confirm(confirm)) = s.overlay() else {
-        panic!("a confirm");
-    };
-    assert_eq!(confirm.question.title, "Remove +12122000001 from 2 groups?");
-    let lines: Vec<&str> = confirm
-        .question
-        .lines
-        .iter()
-        .map(|l| l.text.as_str())
-        .collect();
+    let (title, lines, _) = asked(&s);
+    assert_eq!(title, "Remove +12122000001 from 2 groups?");
     assert_eq!(
         lines,
         [
@@ -165,6 +176,56 @@ fn x_in_a_person_search_with_nothing_picked_removes_them_from_all_their_groups()
     assert_eq!(
         enqueued(&key(&mut s, 'x')),
         [("C".to_owned(), OperationKind::Remove)]
+    );
+}
+
+/// A person with a member's place in A and an add still pending to C: the search lists both,
+/// and removing them from all their groups queues the removal from A and withdraws the add to
+/// C, so that a later send does not add them back.
+#[test]
+fn x_in_a_person_search_withdraws_their_pending_adds_too() {
+    let mut s = state();
+    search_with(&mut s, &["A"], &[("C", 41)]);
+    assert_eq!(
+        shown(&s),
+        ["A", "C"],
+        "the group they are being added to is listed"
+    );
+    assert!(key(&mut s, 'x').is_empty(), "asked first: two groups");
+    let (title, lines, _) = asked(&s);
+    assert_eq!(title, "Remove +12122000001 from 2 groups?");
+    assert_eq!(
+        lines,
+        [
+            "− +12122000001 from Alpha Runners",
+            "↶ withdraw #41, the pending add to Cedar Park",
+        ]
+    );
+    let (_, _, summary) = asked(&s);
+    assert!(
+        summary.contains("queues 1 removal(s) and withdraws 1 pending add(s)"),
+        "{summary}"
+    );
+    let effects = key(&mut s, 'y');
+    assert_eq!(
+        enqueued(&effects),
+        [("A".to_owned(), OperationKind::Remove)]
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Undo(ids) if ids == &[OpId(41)])),
+        "{effects:?}"
+    );
+
+    // Only a pending add: withdrawn at once, as one removal is queued at once.
+    let mut s = state();
+    search_with(&mut s, &[], &[("B", 7)]);
+    assert_eq!(shown(&s), ["B"]);
+    let effects = key(&mut s, 'x');
+    assert!(
+        matches!(effects.as_slice(), [Effect::Undo(ids)] if ids == &[OpId(7)]),
+        "{effects:?}"
     );
 }
 
@@ -201,17 +262,33 @@ fn picks_survive_the_filter_and_a_search_removes_only_where_the_person_is() {
     press(&mut s, KeyCode::Enter);
     assert_eq!(shown(&s), ["C"]);
     assert_eq!(s.views.groups.picked.len(), 2, "picks stay while filtering");
-    // A person in A and C: of the picks A and B, only A is theirs.
+    // A person in A and C: of the picks A and B, only A is theirs. The picks narrow x to
+    // one of their two groups: it asks, and says so, whole at 80 columns.
     search(&mut s, &["A", "C"]);
     assert_eq!(s.views.groups.picked.len(), 2);
-    let effects = key(&mut s, 'x');
+    assert!(
+        key(&mut s, 'x').is_empty(),
+        "asked first: the picks narrow it"
+    );
+    let (title, lines, _) = asked(&s);
+    assert_eq!(title, "Remove +12122000001 from 1 group?");
+    assert_eq!(
+        lines,
+        [
+            "only the 1 picked of their 2 groups (esc clears picks)",
+            "1 picked group(s) without +12122000001 left out",
+            "− +12122000001 from Alpha Runners",
+        ]
+    );
+    let screen = render(&s);
+    assert!(
+        screen.contains("only the 1 picked of their 2 groups (esc clears picks)"),
+        "{screen}"
+    );
+    let effects = key(&mut s, 'y');
     assert_eq!(
         enqueued(&effects),
         [("A".to_owned(), OperationKind::Remove)]
-    );
-    assert_eq!(
-        notice(&s),
-        "1 picked group(s) without +12122000001 left out"
     );
 }
 
@@ -230,14 +307,14 @@ fn x_with_picks_without_the_person_removes_them_from_all_their_groups_and_says_s
     assert_eq!(s.views.groups.picked.len(), 1);
     search(&mut s, &["A", "C"]);
     assert!(key(&mut s, 'x').is_empty(), "asked first: two groups");
-    assert_eq!(
-        notice(&s),
-        "+12122000001 is in none of the 1 picked group(s): removing from all their groups"
-    );
     let Some(Overlay::Confirm(confirm)) = s.overlay() else {
         panic!("a confirm");
     };
     assert_eq!(confirm.question.title, "Remove +12122000001 from 2 groups?");
+    assert_eq!(
+        confirm.question.lines[0].text,
+        "none of the 1 picked group(s) has +12122000001: all their groups"
+    );
     assert_eq!(
         enqueued(&key(&mut s, 'y')),
         [
@@ -250,11 +327,15 @@ fn x_with_picks_without_the_person_removes_them_from_all_their_groups_and_says_s
     key(&mut s, ' ');
     key(&mut s, 'j');
     search(&mut s, &["C"]);
+    assert!(key(&mut s, 'x').is_empty(), "asked: picks were passed over");
+    let Some(Overlay::Confirm(confirm)) = s.overlay() else {
+        panic!("a confirm");
+    };
+    assert!(confirm.question.lines[0].text.contains("all their groups"));
     assert_eq!(
-        enqueued(&key(&mut s, 'x')),
+        enqueued(&key(&mut s, 'y')),
         [("C".to_owned(), OperationKind::Remove)]
     );
-    assert!(notice(&s).contains("removing from all their groups"));
     // The help says what x does with such picks.
     key(&mut s, '?');
     let Some(Overlay::Help(help)) = s.overlay() else {

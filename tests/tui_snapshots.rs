@@ -390,6 +390,7 @@ fn search_person_3(s: &mut State, groups: &[&str]) {
                 .iter()
                 .map(|g| ((*g).to_owned(), person(3).into()))
                 .collect(),
+            adding: Vec::new(),
         }),
     );
 }
@@ -488,6 +489,7 @@ fn plan_msg(purpose: PlanFor) -> Msg {
             cause: None,
         }],
         failing: Vec::new(),
+        unsettled: Vec::new(),
     };
     Msg::Loaded(Loaded::Plan {
         purpose,

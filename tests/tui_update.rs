@@ -88,6 +88,7 @@ fn searching() -> State {
             query: String::new(),
             person: Query::Phone(person(1)),
             groups: vec![("A".into(), person(1).into())],
+            adding: Vec::new(),
         }),
     );
     s
@@ -285,6 +286,7 @@ fn a_number_in_the_filter_finds_the_person_and_x_removes_them_from_picked_groups
                 ("A".into(), person(1).into()),
                 ("C".into(), person(1).into()),
             ],
+            adding: Vec::new(),
         }),
     );
     assert_eq!(s.views.groups.visible.len(), 2);
@@ -339,6 +341,7 @@ fn a_username_finds_the_member_and_x_removes_them_as_each_group_lists_them() {
             query: query.clone(),
             person: asked.clone(),
             groups: vec![("A".into(), hidden(7)), ("C".into(), shown_phone.clone())],
+            adding: Vec::new(),
         }),
     );
     assert_eq!(s.views.groups.visible.len(), 2);
@@ -362,6 +365,7 @@ fn a_username_finds_the_member_and_x_removes_them_as_each_group_lists_them() {
             query,
             person: asked,
             groups: Vec::new(),
+            adding: Vec::new(),
         }),
     );
     assert!(s.views.groups.filter.person.is_some());
@@ -384,6 +388,7 @@ fn a_bsuid_finds_the_person_and_a_username_no_one_has_filters_subjects() {
             query,
             person: asked,
             groups: Vec::new(),
+            adding: Vec::new(),
         }),
     );
     assert!(

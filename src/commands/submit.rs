@@ -117,21 +117,8 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
 /// with a usage error when no one can answer (stdin is not a terminal).
 async fn confirmed(store: &AccountStore, scope: &Scope, json: bool) -> Result<bool, Failure> {
     let plan = preview(store, scope).await.map_err(store_failure)?;
-    let open_ops = store
-        .count_by_state()
-        .await
-        .map_err(store_failure)?
-        .iter()
-        .filter(|(s, _)| {
-            matches!(
-                s,
-                crate::domain::OperationState::Sending | crate::domain::OperationState::Accepted
-            )
-        })
-        .map(|(_, n)| *n)
-        .sum::<usize>();
     let failing = present::failing_note(&plan);
-    if plan.requests.is_empty() && open_ops == 0 {
+    if plan.requests.is_empty() && plan.unsettled.is_empty() {
         if !json {
             eprintln!(
                 "nothing to send: {} held back, {} with nothing to do",
@@ -145,10 +132,14 @@ async fn confirmed(store: &AccountStore, scope: &Scope, json: bool) -> Result<bo
         return Ok(true);
     }
     let counts = present::send_counts(&plan);
-    let notes: Vec<String> = [present::held_note(&plan), failing]
-        .into_iter()
-        .flatten()
-        .collect();
+    let notes: Vec<String> = [
+        present::unsettled_note(&plan),
+        present::held_note(&plan),
+        failing,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     if !std::io::stdin().is_terminal() {
         let notes: String = notes.iter().map(|n| format!("; {n}")).collect();
         return Err(Failure::input(format!(
@@ -392,6 +383,7 @@ pub(super) fn print_plan(settings: &Settings, plan: &Plan, names: &GroupNames, j
             "held": plan.held.iter().map(|l| leftover_json(l, names)).collect::<Vec<_>>(),
             "skipped": plan.skipped.iter().map(|l| leftover_json(l, names)).collect::<Vec<_>>(),
             "failing": plan.failing.iter().map(|l| leftover_json(l, names)).collect::<Vec<_>>(),
+            "unsettled": plan.unsettled.iter().map(|l| leftover_json(l, names)).collect::<Vec<_>>(),
         });
         println!(
             "{}",

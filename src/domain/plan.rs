@@ -117,6 +117,11 @@ pub struct Plan {
     /// Changes to a group that is gone ([`GONE_GROUP`]): they fail, and nothing is sent for
     /// them.
     pub failing: Vec<Leftover>,
+    /// Changes an earlier run left in flight (`sending`, or `accepted` with no webhook seen):
+    /// a run reads their groups first and sends one again only if the server does not show it
+    /// ([`UNSETTLED_SENDING`], [`UNSETTLED_ACCEPTED`]). Filled by the preview; a run settles
+    /// every one, whatever its scope.
+    pub unsettled: Vec<Leftover>,
 }
 
 impl Plan {
@@ -126,6 +131,7 @@ impl Plan {
             + self.held.len()
             + self.skipped.len()
             + self.failing.len()
+            + self.unsettled.len()
     }
 
     /// Appends another plan (of other operations).
@@ -134,8 +140,17 @@ impl Plan {
         self.held.extend(other.held);
         self.skipped.extend(other.skipped);
         self.failing.extend(other.failing);
+        self.unsettled.extend(other.unsettled);
     }
 }
+
+/// Why a change left `sending` by an earlier run (stopped or crashed before its answer) is in
+/// a plan: the run reads the group first, and sends it again only if it is not applied.
+pub const UNSETTLED_SENDING: &str = "sent by an earlier run that stopped before the answer";
+
+/// Why a change the server accepted, whose webhook never came, is in a plan: the run reads
+/// the group to learn its outcome.
+pub const UNSETTLED_ACCEPTED: &str = "accepted by the server, its webhook not seen";
 
 /// Why a change to a group that is gone (deleted; the server answers 131041 for it) fails
 /// without being sent. The preview, the submit and a retry say the same.

@@ -22,7 +22,7 @@ pub use operation::{kind_words, note};
 pub use plan::{
     PlanCounts, change_text, failing_note, held_note, kept_failed_lines, leftover_lines,
     plan_counts, plan_footer, plan_lines, request_line, send_counts, send_question,
-    unqueued_leftover_lines,
+    unqueued_leftover_lines, unsettled_note,
 };
 pub use problem::{Problem, problem};
 pub use queue_counts::{queue_counts, retried_failures};

@@ -132,6 +132,7 @@ pub fn unqueued_leftover_lines(plan: &Plan, label: impl Fn(&str) -> String) -> V
 fn leftovers(plan: &Plan, label: impl Fn(&str) -> String, numbered: bool) -> Vec<Line> {
     let mut lines = Vec::new();
     let sections = [
+        (UNSETTLED_TITLE, Tone::Info, &plan.unsettled),
         ("will fail, nothing sent", Tone::Bad, &plan.failing),
         ("held back (stay pending)", Tone::Warn, &plan.held),
         ("nothing to do (marked skipped)", Tone::Dim, &plan.skipped),
@@ -215,6 +216,21 @@ pub fn held_note(plan: &Plan) -> Option<String> {
     })
 }
 
+/// The title over what an earlier run left in flight, in a plan's lines.
+const UNSETTLED_TITLE: &str =
+    "left in flight by an earlier run (read first; sent again only if not applied)";
+
+/// What an earlier run left in flight, when it left some: `2 change(s) left in flight by an
+/// earlier run: their groups are read first, and each is sent again only if not applied`.
+pub fn unsettled_note(plan: &Plan) -> Option<String> {
+    (!plan.unsettled.is_empty()).then(|| {
+        format!(
+            "{} change(s) left in flight by an earlier run: read first, sent again only if not applied",
+            plan.unsettled.len()
+        )
+    })
+}
+
 /// The changes a submit would fail without sending, when there are some: `1 change(s) will
 /// fail: their group is gone from the server (deleted)`.
 pub fn failing_note(plan: &Plan) -> Option<String> {
@@ -229,10 +245,14 @@ pub fn failing_note(plan: &Plan) -> Option<String> {
 /// The last line of a dry run.
 pub fn plan_footer(plan: &Plan, counts: PlanCounts) -> String {
     format!(
-        "{} request(s) would be sent; {} held back; {} with nothing to do{}{}. Nothing was sent.",
+        "{} request(s) would be sent; {} held back; {} with nothing to do{}{}{}. Nothing was sent.",
         counts.requests - counts.refused,
         plan.held.len(),
         plan.skipped.len(),
+        match plan.unsettled.len() {
+            0 => String::new(),
+            n => format!("; {n} left in flight (read first)"),
+        },
         match plan.failing.len() {
             0 => String::new(),
             n => format!("; {n} will fail (group gone)"),

@@ -20,7 +20,7 @@ use super::model::GroupDetail;
 use super::msg::{Effect, Loaded, Msg, RetryOf};
 use super::state::State;
 use super::update::update;
-use crate::domain::OperationState;
+use crate::domain::{OperationKind, OperationState, Query};
 
 /// Engine events handled before a frame is drawn, at most (so a flood still redraws).
 const EVENT_BATCH: usize = 512;
@@ -390,16 +390,7 @@ async fn execute(store: &AccountStore, engine: &Engine, effect: Effect) -> Optio
         Effect::LoadGroups => store.groups().await.map(Loaded::Groups),
         Effect::LoadCounts => store.count_by_state().await.map(Loaded::Counts),
         Effect::LoadGroup(id) => load_group(store, id).await,
-        Effect::FindPerson { query, person } => {
-            store
-                .groups_with_member(&person)
-                .await
-                .map(|groups| Loaded::PersonGroups {
-                    query,
-                    person,
-                    groups: groups.into_iter().map(|(g, m)| (g.id, m)).collect(),
-                })
-        }
+        Effect::FindPerson { query, person } => person_groups(store, query, person).await,
         Effect::Plan { purpose, scope } => preview(store, &scope).await.map(|plan| Loaded::Plan {
             purpose,
             scope,
@@ -428,11 +419,20 @@ async fn execute(store: &AccountStore, engine: &Engine, effect: Effect) -> Optio
                 records,
             }),
         Effect::Undo(ids) => {
+            // Each change as it was before the undo, so that the log names it.
+            let specs: std::collections::HashMap<_, _> = store
+                .operations(OperationFilter {
+                    ids: Some(ids.clone()),
+                    ..OperationFilter::default()
+                })
+                .await
+                .map(|ops| ops.into_iter().map(|op| (op.id, op.spec)).collect())
+                .unwrap_or_default();
             let results = store
                 .undo(ids)
                 .await
                 .into_iter()
-                .map(|(id, r)| (id, r.map_err(|e| e.to_string())))
+                .map(|(id, r)| (id, specs.get(&id).cloned(), r.map_err(|e| e.to_string())))
                 .collect();
             Ok(Loaded::Undone(results))
         }
@@ -445,6 +445,31 @@ async fn execute(store: &AccountStore, engine: &Engine, effect: Effect) -> Optio
 
 /// Queues failed changes again: each a new pending change, by the queue rules; those to a
 /// gone group stay failed ([`crate::engine::retry`]).
+/// The groups a searched person is in, and those with an add of theirs pending.
+async fn person_groups(
+    store: &AccountStore,
+    query: String,
+    person: Query,
+) -> Result<Loaded, crate::store::StoreError> {
+    let adding = store
+        .operations(OperationFilter::in_state(OperationState::Pending))
+        .await?
+        .into_iter()
+        .filter(|op| {
+            op.spec.kind() == OperationKind::Add
+                && op.spec.person().is_some_and(|p| p.answers(&person))
+        })
+        .filter_map(|op| op.group().map(|g| (g.to_owned(), op.id)))
+        .collect();
+    let groups = store.groups_with_member(&person).await?;
+    Ok(Loaded::PersonGroups {
+        query,
+        person,
+        groups: groups.into_iter().map(|(g, m)| (g.id, m)).collect(),
+        adding,
+    })
+}
+
 async fn retry(store: &AccountStore, of: RetryOf) -> Result<Loaded, crate::store::StoreError> {
     let filters: Vec<OperationFilter> = match of {
         RetryOf::Groups(groups) => groups

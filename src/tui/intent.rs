@@ -24,10 +24,14 @@ pub enum Intent {
     /// Send the pending changes in `scope` (additions and removals), as `plan` reads them.
     Submit { scope: Scope, plan: Plan },
     /// Queue the removal of the searched `person` from groups, each as that group lists them
-    /// (`removals`: group and member); nothing is sent yet.
+    /// (`removals`: group and member), and withdraw their pending adds to others
+    /// (`withdrawals`: group and operation); nothing is sent yet. `notes`: what the picks
+    /// left out, said above the list.
     QueueRemoval {
         person: Query,
         removals: Vec<(String, Person)>,
+        withdrawals: Vec<(String, OpId)>,
+        notes: Vec<String>,
     },
     /// Delete a group (its `members` leave with it); sent at once. `label`: the group as the
     /// operator reads it ([`crate::domain::GroupNames::label`]); `people`: its members as
@@ -145,7 +149,11 @@ impl Intent {
                         Scope::Operations(ids) => format!("Send {} changes?", ids.len()),
                     },
                     summary: format!(
-                        "{requests} request(s) · {participants} participant(s) · {groups} group(s){}{}",
+                        "{requests} request(s) · {participants} participant(s) · {groups} group(s){}{}{}",
+                        match plan.unsettled.len() {
+                            0 => String::new(),
+                            open => format!(" · {open} left in flight by an earlier run (read first)"),
+                        },
                         match plan.held.len() {
                             0 => String::new(),
                             held => format!(" · {held} held back (stay pending)"),
@@ -165,27 +173,52 @@ impl Intent {
                     ),
                 }
             }
-            Intent::QueueRemoval { person, removals } => Question {
-                title: format!("Remove {person} from {} groups?", removals.len()),
-                summary: format!(
-                    "y queues {} removal(s); nothing is sent until you submit",
-                    removals.len()
-                ),
-                lines: removals
-                    .iter()
-                    .map(|(g, member)| {
-                        Line::new(
-                            Tone::Plain,
-                            format!("− {} from {}", member.label(), mirror.label(g)),
-                        )
-                    })
-                    .collect(),
-                verb: "queue",
-                more: format!(
-                    "… and more: {} leaves, and picking fewer groups shows them all",
-                    shared.keymap.hint(&[Action::Back], "")
-                ),
-            },
+            Intent::QueueRemoval {
+                person,
+                removals,
+                withdrawals,
+                notes,
+            } => {
+                let groups = removals.len() + withdrawals.len();
+                let mut lines: Vec<Line> =
+                    notes.iter().map(|n| Line::new(Tone::Warn, n.clone())).collect();
+                lines.extend(removals.iter().map(|(g, member)| {
+                    Line::new(
+                        Tone::Plain,
+                        format!("− {} from {}", member.label(), mirror.label(g)),
+                    )
+                }));
+                lines.extend(withdrawals.iter().map(|(g, id)| {
+                    Line::new(
+                        Tone::Plain,
+                        format!("↶ withdraw {id}, the pending add to {}", mirror.label(g)),
+                    )
+                }));
+                let mut does = Vec::new();
+                if !removals.is_empty() {
+                    does.push(format!("queues {} removal(s)", removals.len()));
+                }
+                if !withdrawals.is_empty() {
+                    does.push(format!("withdraws {} pending add(s)", withdrawals.len()));
+                }
+                Question {
+                    title: if groups == 1 {
+                        format!("Remove {person} from 1 group?")
+                    } else {
+                        format!("Remove {person} from {groups} groups?")
+                    },
+                    summary: format!(
+                        "y {}; nothing is sent until you submit",
+                        does.join(" and ")
+                    ),
+                    lines,
+                    verb: "remove",
+                    more: format!(
+                        "… and more: {} leaves, and picking fewer groups shows them all",
+                        shared.keymap.hint(&[Action::Back], "")
+                    ),
+                }
+            }
             Intent::DeleteGroup {
                 group: _,
                 label,

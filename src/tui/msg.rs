@@ -67,6 +67,9 @@ pub enum Loaded {
         query: String,
         person: Query,
         groups: Vec<(String, Person)>,
+        /// The groups with an add of theirs still pending (held back ones too), each with the
+        /// operation: a removal from all their groups withdraws these.
+        adding: Vec<(String, OpId)>,
     },
     Plan {
         purpose: PlanFor,
@@ -79,7 +82,9 @@ pub enum Loaded {
         /// `"<input>": <reason>`.
         invalid: Vec<String>,
     },
-    Undone(Vec<(OpId, Result<Undone, String>)>),
+    /// Each operation asked for, the change it was (when the store still had it), and what
+    /// undoing it did.
+    Undone(Vec<(OpId, Option<crate::domain::OpSpec>, Result<Undone, String>)>),
     /// Failed changes queued again (`None`: there was none to retry), and those left failed
     /// with why (their group is gone).
     Retried(Option<EnqueueReport>, Vec<Leftover>),

@@ -38,10 +38,25 @@ pub fn confirmed(state: &mut State, intent: Intent) -> Vec<Effect> {
             );
             vec![Effect::Engine(Command::Submit(scope))]
         }
-        Intent::QueueRemoval { .. } => vec![Effect::Enqueue {
-            ops: intent.specs(),
-            invalid: Vec::new(),
-        }],
+        Intent::QueueRemoval {
+            ref removals,
+            ref withdrawals,
+            ..
+        } => {
+            let mut effects = Vec::new();
+            if !removals.is_empty() {
+                effects.push(Effect::Enqueue {
+                    ops: intent.specs(),
+                    invalid: Vec::new(),
+                });
+            }
+            if !withdrawals.is_empty() {
+                effects.push(Effect::Undo(
+                    withdrawals.iter().map(|(_, id)| *id).collect(),
+                ));
+            }
+            effects
+        }
         intent => {
             if let Some(why) = busy(state) {
                 return notice(state, Tone::Warn, why);

@@ -4,7 +4,7 @@
 
 use crate::domain::plan::Leftover;
 use crate::domain::text::sanitize;
-use crate::present::kept_failed_lines;
+use crate::present::{change_text, kept_failed_lines};
 use crate::store::{EnqueueReport, Undone};
 use crate::tui::action::Action;
 use crate::tui::intent::Intent;
@@ -73,17 +73,22 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
         Loaded::Undone(results) => {
             let mut parts = Vec::new();
             let mut tone = Tone::Good;
-            for (id, r) in results {
+            for (id, spec, r) in results {
+                // The change by name (`add +1212… to Book Club`), else by its number.
+                let change = spec.map_or_else(
+                    || id.to_string(),
+                    |spec| change_text(&spec, |g| state.shared.mirror.label(g)),
+                );
                 parts.push(match r {
-                    Ok(Undone::Withdrawn) => format!("#{} withdrawn", id.0),
-                    Ok(Undone::Reversed(by)) => format!("#{} reversed: #{} queued", id.0, by.0),
+                    Ok(Undone::Withdrawn) => format!("withdrawn: {change}"),
+                    Ok(Undone::Reversed(by)) => format!("reversed: {change} ({by} queued)"),
                     Ok(Undone::NothingToUndo(s)) => {
                         tone = Tone::Warn;
-                        format!("#{}: nothing to undo ({s})", id.0)
+                        format!("nothing to undo ({s}): {change}")
                     }
                     Err(e) => {
                         tone = Tone::Bad;
-                        format!("#{}: {}", id.0, sanitize(&e))
+                        format!("{change}: {}", sanitize(&e))
                     }
                 });
             }

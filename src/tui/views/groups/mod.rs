@@ -13,6 +13,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use crate::domain::{Person, Query};
+use crate::store::OpId;
 use crate::tui::action::{Action, Hint};
 use crate::tui::model::{GroupRow, Mirror};
 
@@ -29,6 +30,9 @@ pub struct Filter {
     /// The person searched for and the groups the mirror has them in (each with the member as
     /// that group lists them), once the store answered.
     pub person: Option<(Query, BTreeMap<String, Person>)>,
+    /// The groups with an add of the searched person pending (held back ones too), each with
+    /// the operation: listed with their groups, and withdrawn by a removal from all of them.
+    pub adding: BTreeMap<String, OpId>,
     /// Why text that reads as a phone number is none the tool can search for (`"(201)
     /// 629-6041": no country code: …`), said in place of "no group matches".
     pub unreadable: Option<String>,
@@ -133,7 +137,9 @@ impl GroupsView {
             Some(ids) => rows
                 .iter()
                 .enumerate()
-                .filter(|(_, g)| ids.contains_key(&*g.id))
+                .filter(|(_, g)| {
+                    ids.contains_key(&*g.id) || self.filter.adding.contains_key(&*g.id)
+                })
                 .map(|(i, _)| i)
                 .collect(),
             None if needle.is_empty() => (0..rows.len()).collect(),
@@ -204,7 +210,7 @@ impl View for GroupsView {
         let remove = Action::Remove.hint();
         hints.push(match self.filter.person {
             Some(_) => Hint {
-                text: "queue removal of the searched person from the picked groups they are in (none picked, or none of the picked has them: from all their groups)",
+                text: "take the searched person out of the picked groups: a removal where a member, the pending add withdrawn where one is queued (none picked, or none of the picked has them: from all their groups)",
                 ..remove
             },
             None => remove,

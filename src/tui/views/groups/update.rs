@@ -44,15 +44,21 @@ pub fn update(view: &mut GroupsView, ctx: &Ctx, msg: &ViewMsg) -> Vec<Reply> {
             query,
             person,
             groups,
+            adding,
         }) if *query == view.filter.text => {
             // A username no member has is text like any other: the subject filter stands
             // (unless it found someone before: then they are in no group any more).
             let searching = view.filter.person.is_some();
-            if groups.is_empty() && matches!(person, Query::Username(_)) && !searching {
+            if groups.is_empty()
+                && adding.is_empty()
+                && matches!(person, Query::Username(_))
+                && !searching
+            {
                 Vec::new()
             } else {
                 let found: BTreeMap<String, Person> = groups.iter().cloned().collect();
                 view.filter.person = Some((person.clone(), found));
+                view.filter.adding = adding.iter().cloned().collect();
                 view.refilter(ctx.mirror, ctx.area);
                 selected(view, ctx)
             }
@@ -165,10 +171,11 @@ fn move_by(view: &mut GroupsView, ctx: &Ctx, delta: isize) -> Vec<Reply> {
     selected(view, ctx)
 }
 
-/// Queues the removal of the searched person from the picked groups they are in, or, with
-/// none picked or none of the picked having them (picks kept from an earlier filter), from
-/// every group they are in (said so), as each group lists them; from more than one group,
-/// after a confirm.
+/// Takes the searched person out of the picked groups they are in or are being added to, or,
+/// with none picked or none of the picked having them (picks kept from an earlier filter),
+/// out of every such group shown: a removal queued where they are a member (as that group
+/// lists them), the pending add withdrawn where one is queued. Asks first unless it is one
+/// change with no picks involved; what the picks left out is said in the question.
 fn remove(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
     let Some((person, theirs)) = view.filter.person.clone() else {
         let open = ctx.keymap.keys_text(Action::Open);
@@ -180,31 +187,39 @@ fn remove(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
             ),
         )];
     };
-    let picked_theirs: Vec<String> = view
-        .picked
+    let adding = &view.filter.adding;
+    let involved = |g: &str| theirs.contains_key(g) || adding.contains_key(g);
+    let shown: Vec<String> = view
+        .shown(ctx.mirror)
+        .filter(|g| involved(g))
+        .map(str::to_owned)
+        .collect();
+    let picked_theirs: Vec<String> = shown
         .iter()
-        .filter(|g| theirs.contains_key(*g))
+        .filter(|g| view.picked.contains(*g))
         .cloned()
         .collect();
     let left_out = view.picked.len() - picked_theirs.len();
-    let mut replies = Vec::new();
-    let groups: Vec<String> = if picked_theirs.is_empty() {
-        // No pick, or picks (from an earlier filter) none of which has the person: every
-        // group of theirs, in the order shown, and said so when picks were passed over.
+    let mut notes = Vec::new();
+    let groups = if picked_theirs.is_empty() {
         if left_out > 0 {
-            replies.push(Reply::notice(
-                Tone::Warn,
-                format!(
-                    "{person} is in none of the {left_out} picked group(s): removing from all their groups"
-                ),
+            notes.push(format!(
+                "none of the {left_out} picked group(s) has {person}: all their groups"
             ));
         }
-        view.shown(ctx.mirror).map(str::to_owned).collect()
+        shown
     } else {
+        if picked_theirs.len() < shown.len() {
+            let reset = ctx.keymap.keys_text(Action::Reset);
+            notes.push(format!(
+                "only the {} picked of their {} groups ({reset} clears picks)",
+                picked_theirs.len(),
+                shown.len()
+            ));
+        }
         if left_out > 0 {
-            replies.push(Reply::notice(
-                Tone::Warn,
-                format!("{left_out} picked group(s) without {person} left out"),
+            notes.push(format!(
+                "{left_out} picked group(s) without {person} left out"
             ));
         }
         picked_theirs
@@ -215,23 +230,36 @@ fn remove(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
             format!("{person} is in no group shown: nothing to remove"),
         )];
     }
-    let removals: Vec<(String, Person)> = groups
-        .into_iter()
-        .filter_map(|g| theirs.get(&g).cloned().map(|member| (g, member)))
-        .collect();
-    if removals.len() == 1 {
-        let ops = removals
-            .into_iter()
-            .filter_map(|(g, member)| OpSpec::for_person(OperationKind::Remove, g, member).ok())
-            .collect();
-        replies.push(Reply::Effect(Effect::Enqueue {
-            ops,
-            invalid: Vec::new(),
-        }));
-    } else {
-        replies.push(Reply::Ask(Intent::QueueRemoval { person, removals }));
+    let mut removals = Vec::new();
+    let mut withdrawals = Vec::new();
+    for g in groups {
+        if let Some(member) = theirs.get(&g) {
+            removals.push((g, member.clone()));
+        } else if let Some(id) = adding.get(&g) {
+            withdrawals.push((g, *id));
+        }
     }
-    replies
+    match (removals.len(), withdrawals.len(), notes.is_empty()) {
+        (1, 0, true) => {
+            let ops = removals
+                .into_iter()
+                .filter_map(|(g, member)| OpSpec::for_person(OperationKind::Remove, g, member).ok())
+                .collect();
+            vec![Reply::Effect(Effect::Enqueue {
+                ops,
+                invalid: Vec::new(),
+            })]
+        }
+        (0, 1, true) => vec![Reply::Effect(Effect::Undo(
+            withdrawals.into_iter().map(|(_, id)| id).collect(),
+        ))],
+        _ => vec![Reply::Ask(Intent::QueueRemoval {
+            person,
+            removals,
+            withdrawals,
+            notes,
+        })],
+    }
 }
 
 fn filter_key(
@@ -274,6 +302,7 @@ fn filter_key(
 fn clear_filter(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
     view.filter.text.clear();
     view.filter.person = None;
+    view.filter.adding.clear();
     view.filter.unreadable = None;
     view.refilter(ctx.mirror, ctx.area);
     selected(view, ctx)
@@ -336,6 +365,7 @@ fn filter_changed(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
         Some(person @ (Query::Phone(_) | Query::User(_))) => vec![find(person)],
         other => {
             view.filter.person = None;
+            view.filter.adding.clear();
             view.refilter(ctx.mirror, ctx.area);
             let mut replies = selected(view, ctx);
             replies.extend(other.map(find));

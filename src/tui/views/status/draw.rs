@@ -70,12 +70,15 @@ pub fn draw(view: &StatusView, ctx: &Ctx, buf: &mut Buffer) {
     ];
     let open = count(OperationState::Sending) + count(OperationState::Accepted);
     if open > 0 {
+        // Open with no run of this app's: left by a run that stopped (or another process's);
+        // the next send reads their groups first.
+        let (word, tone) = match ctx.work {
+            Work::Submitting { .. } | Work::Cancelling => ("sending", Tone::Info),
+            _ => ("unsettled", Tone::Warn),
+        };
         parts.push((
             1,
-            vec![Span::styled(
-                format!(" · {open} sending"),
-                theme::tone(Tone::Info),
-            )],
+            vec![Span::styled(format!(" · {open} {word}"), theme::tone(tone))],
         ));
     }
     let failed = count(OperationState::Failed);
