@@ -353,6 +353,30 @@ async fn a_change_to_a_deleted_group_fails_without_being_sent() {
     let group = by_subject(&sb, "Short lived").pop().expect("created");
     let deleted = run(&sb, h, &["groups", "delete", &group, "--now", "--yes"]).await;
     assert_eq!(deleted.code, 0, "{}", deleted.stderr);
+    // A lifecycle command on it is refused, naming the group, before any question; nothing
+    // is queued.
+    for args in [
+        vec!["groups", "update", group.as_str(), "--subject", "Renamed"],
+        vec!["groups", "link", group.as_str(), "--reset", "--yes"],
+        vec!["groups", "delete", group.as_str(), "--now"],
+    ] {
+        let refused = run(&sb, h, &args).await;
+        assert_eq!(refused.code, 2, "{args:?}: {}", refused.stderr);
+        assert!(
+            refused.stderr.contains(
+                "group Short lived: the group is gone from the server (deleted); nothing queued"
+            ),
+            "{args:?}: {}",
+            refused.stderr
+        );
+    }
+    let listed = run(&sb, h, &["queue", "list", "--json"]).await;
+    let listed: serde_json::Value = serde_json::from_str(&listed.stdout).expect("json");
+    assert_eq!(
+        listed.as_array().map(Vec::len),
+        Some(2),
+        "the create and the delete: {listed}"
+    );
     let queued = run(&sb, h, &["queue", "add", "--group", &group, "+12122000701"]).await;
     assert_eq!(queued.code, 0, "{}", queued.stderr);
     let writes = |sb: &Sandbox| -> u64 {
@@ -385,7 +409,8 @@ async fn a_change_to_a_deleted_group_fails_without_being_sent() {
     let sent = run(&sb, h, &["submit", "--yes"]).await;
     assert_eq!(sent.code, 1, "{}{}", sent.stdout, sent.stderr);
     assert!(
-        sent.stderr.contains("1 operation(s), 0 request(s) planned"),
+        sent.stderr
+            .contains("1 operation(s), 0 request(s) planned; 1 fail unsent: group gone (deleted)"),
         "{}",
         sent.stderr
     );

@@ -184,6 +184,97 @@ async fn sync_marks_vanished_groups_and_sync_target_queues_the_difference() {
     sb.shutdown().await;
 }
 
+/// A target the queue would undo: an add pending to a group wanted empty, and a removal
+/// pending of a member the target keeps. The sync withdraws both (a later submit would add
+/// the one back and remove the other), a dry run says so and ends as the run does.
+#[tokio::test(flavor = "multi_thread")]
+async fn sync_target_withdraws_pending_changes_that_would_undo_it() {
+    let sb = sandbox(3).await;
+    let home = tempfile::tempdir().expect("home");
+    let out = run(&sb, home.path(), &["groups", "sync"]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let ids = sb.group_ids();
+    let kept = sb.members(&ids[1]).unwrap_or_default();
+    let Some(first) = kept.first().cloned() else {
+        panic!("group 1 has members");
+    };
+    let queued = home.path().join("queued.csv");
+    std::fs::write(
+        &queued,
+        format!(
+            "group,participant,action\n{},+12025550177,add\n{},+{first},remove\n",
+            ids[0], ids[1]
+        ),
+    )
+    .expect("write");
+    let out = run(
+        &sb,
+        home.path(),
+        &["queue", "import", queued.to_str().expect("path")],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+
+    let mut target = format!("group,participant\n{},(empty)\n", ids[0]);
+    for member in &kept {
+        target.push_str(&format!("{},+{member}\n", ids[1]));
+    }
+    let file = home.path().join("target.csv");
+    std::fs::write(&file, target).expect("write");
+    let path = file.to_str().expect("path");
+    let emptied = sb.members(&ids[0]).unwrap_or_default().len();
+    let dry = run(
+        &sb,
+        home.path(),
+        &["queue", "sync-target", "--dry-run", "--yes", path],
+    )
+    .await;
+    let wet_expected = format!("0 to add, {emptied} to remove, 2 pending change(s) withdrawn");
+    assert!(dry.stdout.contains(&wet_expected), "{}", dry.stdout);
+    let subject0 = sb.subject(&ids[0]).expect("subject");
+    assert!(
+        dry.stdout
+            .lines()
+            .any(|l| l.starts_with(&format!("↶ {subject0}"))
+                && l.ends_with("pending: add +12025550177")),
+        "{}",
+        dry.stdout
+    );
+    assert_eq!(
+        queue_states(&sb, home.path()).await.len(),
+        2,
+        "a dry run changes nothing"
+    );
+
+    let out = run(&sb, home.path(), &["queue", "sync-target", "--yes", path]).await;
+    assert_eq!(
+        out.code, dry.code,
+        "a dry run ends as the run does: {}",
+        out.stderr
+    );
+    assert!(
+        out.stdout.contains("withdrew 2 pending change(s)"),
+        "{}",
+        out.stdout
+    );
+    let states = queue_states(&sb, home.path()).await;
+    let pending: Vec<(&str, &str)> = states
+        .iter()
+        .filter(|op| op["state"] == "pending")
+        .filter_map(|op| Some((op["group"].as_str()?, op["action"].as_str()?)))
+        .collect();
+    assert_eq!(
+        pending.len(),
+        emptied,
+        "only the removals that empty group 0: {states:#?}"
+    );
+    assert!(
+        pending.iter().all(|(g, k)| *g == ids[0] && *k == "remove"),
+        "{states:#?}"
+    );
+    sb.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn plain_lists_from_stdin_and_drop_asks_for_yes() {
     let sb = sandbox(2).await;

@@ -205,6 +205,7 @@ fn partial_failure_after_a_run() {
                 Event::RunStarted {
                     operations: 3,
                     requests: 1,
+                    failing: 0,
                 },
             ),
         );
@@ -298,6 +299,7 @@ fn throttled_while_sending() {
                 Event::RunStarted {
                     operations: 40,
                     requests: 5,
+                    failing: 0,
                 },
             ),
         );

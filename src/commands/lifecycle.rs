@@ -36,9 +36,23 @@ impl From<&SendArgs> for Mode {
     }
 }
 
-/// Asks before a destructive change: yes with `--yes`; else a `[y/N]` question on a
-/// terminal; without a terminal, an input error naming `--yes`.
-pub fn ask(question: &str, yes: bool) -> Result<bool, Failure> {
+/// Asks before a destructive change `specs` made as `mode` says (not for a dry run, which
+/// changes nothing): first refuses a change to a group that is gone ([`refuse_gone`]); then
+/// yes with `--yes`; else a `[y/N]` question on a terminal that says whether the change is
+/// queued or sent now; without a terminal, an input error naming `--yes`.
+pub async fn ask(
+    settings: &Settings,
+    specs: &[OpSpec],
+    question: &str,
+    mode: Mode,
+    yes: bool,
+) -> Result<bool, Failure> {
+    if mode == Mode::DryRun {
+        return Ok(true);
+    }
+    let session = Session::local(settings).await?;
+    let names = super::group_arg::names(session.store()).await?;
+    refuse_gone(session.store(), specs, &names).await?;
     if yes {
         return Ok(true);
     }
@@ -47,7 +61,11 @@ pub fn ask(question: &str, yes: bool) -> Result<bool, Failure> {
             "{question}: add --yes to do it without asking"
         )));
     }
-    eprint!("{question}? [y/N] ");
+    let how = match mode {
+        Mode::Now => "send it now",
+        _ => "queue it (`submit` sends it; --now sends at once)",
+    };
+    eprint!("{question}.\n{how}? [y/N] ");
     let mut answer = String::new();
     let _ = std::io::stdin().read_line(&mut answer);
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
@@ -73,6 +91,7 @@ pub async fn apply(
         Mode::Queue => {
             let session = Session::local(settings).await?;
             let names = super::group_arg::names(session.store()).await?;
+            refuse_gone(session.store(), &specs, &names).await?;
             let report = session
                 .store()
                 .enqueue(specs)
@@ -90,6 +109,36 @@ pub async fn apply(
     }
 }
 
+/// Refuses changes to a group the mirror knows is gone from the server (deleted, or the
+/// business left it): an input error naming the group, and nothing queued. A dry run shows
+/// them as failing instead.
+async fn refuse_gone(
+    store: &crate::store::AccountStore,
+    specs: &[OpSpec],
+    names: &crate::domain::GroupNames,
+) -> Result<(), Failure> {
+    let mut groups: Vec<String> = specs
+        .iter()
+        .filter_map(|s| s.group().map(str::to_owned))
+        .collect();
+    groups.sort();
+    groups.dedup();
+    let gone = store
+        .groups_of(groups)
+        .await
+        .map_err(store_failure)?
+        .into_iter()
+        .find(|g| g.gone_at.is_some());
+    match gone {
+        Some(group) => Err(Failure::input(format!(
+            "group {}: {}; nothing queued (`groups sync` reads it anew if it is back)",
+            names.label(&group.id),
+            crate::domain::plan::GONE_GROUP
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Queues the changes and submits exactly them; prints how each ended.
 async fn now(
     settings: &Settings,
@@ -97,6 +146,7 @@ async fn now(
 ) -> Result<(Outcome, Vec<Operation>), Failure> {
     let session = Session::online(settings).await?;
     let names = super::group_arg::names(session.store()).await?;
+    refuse_gone(session.store(), &specs, &names).await?;
     let (report, Followed { summary, held, .. }) =
         queue_and_submit(&session, specs, EngineConfig::default()).await?;
     for flagged in &report.flagged {

@@ -297,6 +297,15 @@ async fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcom
     for (group, p) in &diff.removes {
         println!("- {}  {}", names.label(group), p.label());
     }
+    // Pending changes the target undoes: an add of someone it does not want, a removal of
+    // someone it does. They are taken out of the queue with the sync.
+    for (id, spec) in &diff.withdrawals {
+        println!(
+            "↶ {}  withdraw {id}, pending: {}",
+            spec.group().map(|g| names.label(g)).unwrap_or_default(),
+            spec.describe()
+        );
+    }
     for (group, p) in &diff.not_addable {
         eprintln!(
             "{name}: group {}: {} is not a member and is known only by BSUID: participants are added by phone number; list their phone number",
@@ -343,9 +352,13 @@ async fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcom
         );
     }
     println!(
-        "{} to add, {} to remove",
+        "{} to add, {} to remove{}",
         diff.adds.len(),
-        diff.removes.len()
+        diff.removes.len(),
+        match diff.withdrawals.len() {
+            0 => String::new(),
+            n => format!(", {n} pending change(s) withdrawn"),
+        }
     );
     if let Some(read_at) = oldest {
         eprintln!(
@@ -353,9 +366,19 @@ async fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcom
             ago(read_at, now_ms())
         );
     }
+    // A dry run ends as the run would: groups or people left undecided are a partial outcome.
+    let outcome = if diff.unknown_groups.is_empty() && diff.unsure.is_empty() {
+        Outcome::Done
+    } else {
+        Outcome::SomeFailed
+    };
     if args.dry_run {
-        eprintln!("dry run: nothing was queued");
-        return Ok(Outcome::Done);
+        if diff.withdrawals.is_empty() {
+            eprintln!("dry run: nothing was queued");
+        } else {
+            eprintln!("dry run: nothing was queued or withdrawn");
+        }
+        return Ok(outcome);
     }
     let removing = diff.removes.len();
     if removing > TARGET_REMOVALS_WITHOUT_YES && !args.yes {
@@ -371,13 +394,25 @@ async fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcom
         .await
         .map_err(store_failure)?;
     print_enqueue(&report, &names);
-    Ok(
-        if diff.unknown_groups.is_empty() && diff.unsure.is_empty() {
-            Outcome::Done
-        } else {
-            Outcome::SomeFailed
-        },
-    )
+    if !diff.withdrawals.is_empty() {
+        let ids = diff.withdrawals.iter().map(|(id, _)| *id).collect();
+        let dropped = store
+            .drop_operations(DropScope::Ids(ids))
+            .await
+            .map_err(store_failure)?;
+        // One that left the queue meanwhile (sent by another process) is said, not hidden.
+        let kept = diff.withdrawals.len() - dropped.dropped;
+        println!(
+            "withdrew {} pending change(s){}",
+            dropped.dropped,
+            if kept > 0 {
+                format!("; {kept} no longer pending (sent meanwhile), left as they are")
+            } else {
+                String::new()
+            }
+        );
+    }
+    Ok(outcome)
 }
 
 /// Queues failed changes again, each as a new pending change (the failed row stays, as the

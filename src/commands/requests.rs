@@ -185,14 +185,8 @@ async fn decide(
         return Ok(Outcome::Done);
     }
     let mode = Mode::from(&args.send);
-    if !approve && mode != Mode::DryRun {
-        let question = format!("Reject {} join request(s)", requests.len());
-        if !ask(&question, args.yes)? {
-            eprintln!("nothing rejected");
-            return Ok(Outcome::Done);
-        }
-    }
-    let specs = requests
+    let count = requests.len();
+    let specs: Vec<OpSpec> = requests
         .into_iter()
         .map(|r| {
             let (group, request) = (r.group_id.clone(), r.reference());
@@ -203,6 +197,13 @@ async fn decide(
             }
         })
         .collect();
+    if !approve && mode != Mode::DryRun {
+        let question = format!("Reject {count} join request(s)");
+        if !ask(settings, &specs, &question, mode, args.yes).await? {
+            eprintln!("nothing rejected");
+            return Ok(Outcome::Done);
+        }
+    }
     let (outcome, _) = apply(settings, specs, mode).await?;
     Ok(outcome)
 }

@@ -221,12 +221,16 @@ fn show(
         Event::RunStarted {
             operations,
             requests,
+            failing,
         } => {
             bar.set_length(operations as u64);
             if !quiet {
                 say(
                     bar,
-                    format!("{operations} operation(s), {requests} request(s) planned"),
+                    format!(
+                        "{operations} operation(s), {requests} request(s) planned{}",
+                        present::failing_unsent(failing)
+                    ),
                 );
             }
         }

@@ -100,11 +100,12 @@ pub fn flag(new: &OpSpec, facts: Option<&GroupFacts>) -> Option<String> {
             facts.pending_approvals,
         ));
     }
+    // Whatever the kind: nothing can change a deleted group.
+    if facts.is_some_and(|f| f.gone) {
+        reasons.push("the group is gone from the mirror".into());
+    }
     if let (Some(facts), Some(person)) = (facts, new.person()) {
         let membership = facts.members.find(person);
-        if facts.gone {
-            reasons.push("the group is gone from the mirror".into());
-        }
         match new.kind() {
             OperationKind::Add if membership.is_in() => {
                 reasons.push("already a member".into());
@@ -186,6 +187,12 @@ mod tests {
             ..GroupFacts::default()
         };
         assert!(flag(&add(1), Some(&gone)).is_some_and(|f| f.contains("gone")));
+        // Every kind, not only those that name a person.
+        let reset = OpSpec::ResetLink { group: "g".into() };
+        assert_eq!(
+            flag(&reset, Some(&gone)).as_deref(),
+            Some("the group is gone from the mirror")
+        );
         assert_eq!(flag(&add(1), None), None, "an unknown group is not judged");
         // Approvals count as the submit plans them: the members now, then the approvals
         // pending before this one.

@@ -152,10 +152,12 @@ pub struct Summary {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
-    /// A run began: this many operations, this many requests planned.
+    /// A run began: this many operations, this many requests planned, and this many changes
+    /// that fail unsent because their group is gone from the server (deleted).
     RunStarted {
         operations: usize,
         requests: usize,
+        failing: usize,
     },
     /// Operations left by an earlier run (`sending` or `accepted`) are being settled.
     Recovering {

@@ -20,8 +20,8 @@ pub use event::{event_line, event_sentence, settled_text};
 pub use line::{Line, Tone, words};
 pub use operation::{kind_words, note};
 pub use plan::{
-    PlanCounts, change_text, failing_note, held_note, kept_failed_lines, leftover_lines,
-    plan_counts, plan_footer, plan_lines, request_line, send_counts, send_question,
+    PlanCounts, change_text, failing_note, failing_unsent, held_note, kept_failed_lines,
+    leftover_lines, plan_counts, plan_footer, plan_lines, request_line, send_counts, send_question,
     unqueued_leftover_lines, unsettled_note,
 };
 pub use problem::{Problem, problem};

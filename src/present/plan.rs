@@ -242,6 +242,15 @@ pub fn failing_note(plan: &Plan) -> Option<String> {
     })
 }
 
+/// What a run's first line adds when changes fail unsent: `; 1 fail unsent: group gone
+/// (deleted)`; nothing when none does.
+pub fn failing_unsent(failing: usize) -> String {
+    match failing {
+        0 => String::new(),
+        n => format!("; {n} fail unsent: group gone (deleted)"),
+    }
+}
+
 /// The last line of a dry run.
 pub fn plan_footer(plan: &Plan, counts: PlanCounts) -> String {
     format!(

@@ -223,11 +223,22 @@ impl AccountStore {
             .await
     }
 
-    /// The adds and removes that would make each group of `target` have exactly its members.
+    /// The adds and removes that would make each group of `target` have exactly its members,
+    /// and the pending changes that would undo it ([`TargetMembership::contradicted`]).
     pub async fn diff_target(&self, target: &TargetMembership) -> Result<TargetDiff, StoreError> {
         let ids = target.groups().map(|(id, _)| id.to_owned()).collect();
-        let known = self.groups_of(ids).await?;
-        Ok(target.diff(|id| known.iter().find(|g| g.id == id).cloned()))
+        let known: std::collections::HashMap<String, MirrorGroup> = self
+            .groups_of(ids)
+            .await?
+            .into_iter()
+            .map(|g| (g.id.clone(), g))
+            .collect();
+        let mut diff = target.diff(|id| known.get(id).cloned());
+        let pending = self
+            .operations(OperationFilter::in_state(OperationState::Pending))
+            .await?;
+        diff.withdrawals = target.contradicted(pending);
+        Ok(diff)
     }
 
     /// The account's exchanges, oldest first.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::MirrorGroup;
+use super::{MirrorGroup, OpId, Operation};
 use crate::domain::{Members, Membership, OpSpec, OperationKind, Person};
 
 /// The wanted members of each listed group. A listed group with no members is wanted empty.
@@ -75,6 +75,32 @@ impl TargetMembership {
         }
         diff
     }
+
+    /// The pending changes to listed groups that would undo the target once sent: an add of
+    /// someone the target does not want there, a removal of someone it does. A sync to a
+    /// target withdraws them. Other kinds, and people it cannot match either way, are left.
+    pub fn contradicted(
+        &self,
+        pending: impl IntoIterator<Item = Operation>,
+    ) -> Vec<(OpId, OpSpec)> {
+        pending
+            .into_iter()
+            .filter(|op| {
+                let (Some(group), Some(person)) = (op.group(), op.spec.person()) else {
+                    return false;
+                };
+                let Some(wanted) = self.groups.get(group) else {
+                    return false;
+                };
+                matches!(
+                    (op.spec.kind(), wanted.find(person)),
+                    (OperationKind::Add, Membership::Out)
+                        | (OperationKind::Remove, Membership::In(_))
+                )
+            })
+            .map(|op| (op.id, op.spec))
+            .collect()
+    }
 }
 
 /// What it takes to go from the mirror to the target.
@@ -90,6 +116,9 @@ pub struct TargetDiff {
     pub unsure: Vec<(String, Person)>,
     /// Listed groups the mirror does not know, or knows as gone: nothing is guessed for them.
     pub unknown_groups: Vec<String>,
+    /// Pending changes that would undo the target once sent
+    /// ([`TargetMembership::contradicted`]): withdrawn from the queue with the sync.
+    pub withdrawals: Vec<(OpId, OpSpec)>,
 }
 
 impl TargetDiff {
@@ -114,6 +143,7 @@ impl TargetDiff {
             && self.not_addable.is_empty()
             && self.unsure.is_empty()
             && self.unknown_groups.is_empty()
+            && self.withdrawals.is_empty()
     }
 }
 
@@ -231,5 +261,31 @@ mod tests {
             "+3 may be the member shown only by BSUID"
         );
         assert!(diff.operations().is_empty());
+    }
+
+    /// A group wanted empty with an add pending, and a wanted member with a removal pending:
+    /// both pending changes would undo the target, so they are to be withdrawn; a pending add
+    /// of someone wanted, and changes to groups not listed, are left.
+    #[test]
+    fn pending_changes_that_would_undo_the_target_are_withdrawn() {
+        use crate::domain::OperationState::Pending;
+        use crate::testing::{add, operation, remove};
+        let mut target = TargetMembership::default();
+        target.add_group("empty");
+        target.add_member("g", person(1));
+        target.add_member("g", person(2));
+        let pending = vec![
+            operation(1, add("empty", 7), Pending),
+            operation(2, remove("g", 1), Pending),
+            operation(3, add("g", 2), Pending),
+            operation(4, add("other", 9), Pending),
+            operation(5, add("g", 8), Pending),
+        ];
+        let withdrawn: Vec<i64> = target
+            .contradicted(pending)
+            .into_iter()
+            .map(|(id, _)| id.0)
+            .collect();
+        assert_eq!(withdrawn, [1, 2, 5]);
     }
 }

@@ -15,6 +15,12 @@ pub async fn run(settings: &Settings, args: GroupDeleteArgs) -> Result<Outcome, 
     let mode = Mode::from(&args.send);
     let names = group_arg::local_names(settings).await?;
     let ids = group_arg::resolve_all(&names, "group", &args.ids)?;
+    let specs: Vec<OpSpec> = ids
+        .iter()
+        .map(|group| OpSpec::Delete {
+            group: group.clone(),
+        })
+        .collect();
     if mode != Mode::DryRun {
         let session = Session::local(settings).await?;
         let mut named = Vec::new();
@@ -34,15 +40,11 @@ pub async fn run(settings: &Settings, args: GroupDeleteArgs) -> Result<Outcome, 
             "Delete {}: every participant is removed, the business too",
             named.join(", ")
         );
-        if !ask(&question, args.yes)? {
+        if !ask(settings, &specs, &question, mode, args.yes).await? {
             eprintln!("nothing deleted");
             return Ok(Outcome::Done);
         }
     }
-    let specs = ids
-        .into_iter()
-        .map(|group| OpSpec::Delete { group })
-        .collect();
     let (outcome, _) = apply(settings, specs, mode).await?;
     Ok(outcome)
 }

@@ -31,7 +31,15 @@ pub async fn run(settings: &Settings, args: GroupLinkArgs) -> Result<Outcome, Fa
             "{verb} the invite link of group {}: the current link stops working",
             names.label(&group)
         );
-        if !ask(&question, args.yes)? {
+        if !ask(
+            settings,
+            std::slice::from_ref(&spec),
+            &question,
+            mode,
+            args.yes,
+        )
+        .await?
+        {
             eprintln!("nothing changed");
             return Ok(Outcome::Done);
         }

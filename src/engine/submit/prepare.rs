@@ -97,6 +97,7 @@ impl Run {
         self.emit(Event::RunStarted {
             operations,
             requests: the_plan.requests.len(),
+            failing: the_plan.failing.len(),
         });
         let to_gone = std::mem::take(&mut the_plan.failing);
         self.fail_for_gone_groups(to_gone, &gone).await?;

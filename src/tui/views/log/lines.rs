@@ -59,9 +59,13 @@ pub fn lines(mirror: &Mirror, event: &Event, retry: &str) -> Vec<Line> {
         Event::RunStarted {
             operations,
             requests,
+            failing,
         } => one(
             Tone::Info,
-            format!("run started: {operations} change(s) in {requests} request(s)"),
+            format!(
+                "run started: {operations} change(s) in {requests} request(s){}",
+                crate::present::failing_unsent(*failing)
+            ),
         ),
         Event::Recovering { operations, groups } => one(
             Tone::Warn,
