@@ -9,6 +9,7 @@ use tui_common::screen::{T0, fresh, snap};
 use tui_common::{person, press, summary};
 use wa_groups::domain::{JoinApprovalMode, Participant, Person, UserId};
 use wa_groups::store::{GroupAbout, GroupSummary, MirrorGroup, StoredJoinRequest};
+use wa_groups::tui::intent::Intent;
 use wa_groups::tui::model::GroupDetail;
 use wa_groups::tui::views::Pane;
 use wa_groups::tui::views::requests::RequestsDetail;
@@ -387,4 +388,89 @@ fn the_new_group_dialog_notes_a_subject_in_use_and_says_why_enter_did_nothing() 
         assert_eq!(s.overlays.len(), 1, "the dialog stays open");
         s
     });
+}
+
+/// An approval already queued (held: the group was full) is marked on its row and left out
+/// of the next `A`; with every request queued, `A` says so instead of starting an empty run.
+#[test]
+fn a_queued_approval_is_marked_and_not_asked_again() {
+    use wa_groups::domain::{JoinRequestRef, OpSpec, OperationState};
+    use wa_groups::store::OpId;
+    let mut s = state(80, 24);
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Char('J'));
+    let mut queued = wa_groups::testing::operation(
+        12,
+        OpSpec::Approve {
+            group: "G-COHORT".into(),
+            request: JoinRequestRef {
+                id: "SlJRXzAwMQ".into(),
+                person: None,
+            },
+        },
+        OperationState::Pending,
+    );
+    queued.flag = Some("would be 9 of 8 members: 8 now; held back until the group has room".into());
+    let detail = requests().with_pending([queued]);
+    assert_eq!(
+        detail.queued.get("SlJRXzAwMQ").map(|q| q.id),
+        Some(OpId(12))
+    );
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::JoinRequests(
+            "G-COHORT".into(),
+            Some(detail.clone()),
+        )),
+    );
+    let screen = tui_common::screen::render(&s, 80, 24);
+    assert!(screen.contains("approve queued (!)"), "{screen}");
+    press(&mut s, KeyCode::Char('A'));
+    let Some(wa_groups::tui::overlays::Overlay::Confirm(confirm)) = s.overlay() else {
+        panic!("a confirm for the other request");
+    };
+    let Intent::Decide { requests, .. } = &confirm.intent else {
+        panic!("a decision");
+    };
+    let ids: Vec<&str> = requests.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["SlJRXzAwMg"], "the queued one left out");
+    assert!(
+        s.notice
+            .as_ref()
+            .is_some_and(|n| n.text == "1 request(s) with a decision already queued left out"),
+        "{:?}",
+        s.notice
+    );
+    press(&mut s, KeyCode::Esc);
+
+    // Both queued: A asks nothing and says why.
+    let mut second = wa_groups::testing::operation(
+        13,
+        OpSpec::Approve {
+            group: "G-COHORT".into(),
+            request: JoinRequestRef {
+                id: "SlJRXzAwMg".into(),
+                person: None,
+            },
+        },
+        OperationState::Pending,
+    );
+    second.flag = None;
+    let both = detail.with_pending([second]);
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::JoinRequests("G-COHORT".into(), Some(both))),
+    );
+    press(&mut s, KeyCode::Char('A'));
+    assert!(s.overlay().is_none(), "nothing to ask");
+    let notice = s
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
+    assert!(
+        notice.starts_with("already queued (would be 9 of 8 members: 8 now; held back"),
+        "{notice}"
+    );
 }

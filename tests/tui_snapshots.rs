@@ -518,7 +518,7 @@ fn the_send_confirm_says_a_change_to_a_gone_group_will_fail() {
                 spec: wa_groups::testing::add("G-OLD", 102),
             },
         ];
-        let mirror = Mirror {
+        let mut mirror = Mirror {
             gone: ["G-OLD".to_owned()].into(),
             ..Mirror::default()
         };
@@ -528,7 +528,7 @@ fn the_send_confirm_says_a_change_to_a_gone_group_will_fail() {
             Msg::Loaded(Loaded::Plan {
                 purpose: PlanFor::Submit,
                 scope: Scope::All,
-                plan: plan(ops, &mirror),
+                plan: plan(ops, &mut mirror),
             }),
         );
         let Some(Overlay::Confirm(confirm)) = s.overlay() else {

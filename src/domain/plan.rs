@@ -278,14 +278,27 @@ pub fn over_capacity(now: usize, removals: usize, adds_before: usize, before: &s
     reason
 }
 
-/// Why an approval of a join request cannot fit: `would be 9 of 8 members: 6 now, 2
-/// approval(s) before it` (`before` says when the earlier approvals come: `before it`,
-/// `already pending`).
-pub fn approvals_over_capacity(now: usize, approvals_before: usize, before: &str) -> String {
+/// Why an approval of a join request cannot fit: `would be 9 of 8 members: 8 now, 1
+/// removal(s) planned first, 2 approval(s) before it`. `changes`: the adds less the removals
+/// that come before the approvals (`changes_when` says when: `planned first`, `pending`);
+/// `before` says when the earlier approvals come (`before it`, `already pending`).
+pub fn approvals_over_capacity(
+    now: usize,
+    changes: isize,
+    changes_when: &str,
+    approvals_before: usize,
+    before: &str,
+) -> String {
+    let after = now.saturating_add_signed(changes);
     let mut reason = format!(
         "would be {} of {MAX_GROUP_MEMBERS} members: {now} now",
-        now + approvals_before + 1
+        after + approvals_before + 1
     );
+    match changes {
+        0 => {}
+        n if n > 0 => reason.push_str(&format!(", {n} add(s) {changes_when}")),
+        n => reason.push_str(&format!(", {} removal(s) {changes_when}", -n)),
+    }
     if approvals_before > 0 {
         reason.push_str(&format!(", {approvals_before} approval(s) {before}"));
     }

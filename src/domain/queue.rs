@@ -91,14 +91,19 @@ pub fn decide(open: Option<(OpId, &OpSpec)>, new: &OpSpec) -> Decision {
 /// with it.
 pub fn flag(new: &OpSpec, facts: Option<&GroupFacts>) -> Option<String> {
     let mut reasons: Vec<String> = Vec::new();
+    // Approvals are sent after the group's adds and removals: those pending count first.
     if let Some(facts) = facts
         && new.kind() == OperationKind::Approve
-        && facts.member_count as usize + facts.pending_approvals >= MAX_GROUP_MEMBERS
     {
-        reasons.push(approval_over_capacity(
-            facts.member_count as usize,
-            facts.pending_approvals,
-        ));
+        let changes = facts.pending_adds as isize - facts.pending_removes as isize;
+        let after = (facts.member_count as usize).saturating_add_signed(changes);
+        if after + facts.pending_approvals >= MAX_GROUP_MEMBERS {
+            reasons.push(approval_over_capacity(
+                facts.member_count as usize,
+                changes,
+                facts.pending_approvals,
+            ));
+        }
     }
     // Whatever the kind: nothing can change a deleted group.
     if facts.is_some_and(|f| f.gone) {
@@ -140,8 +145,9 @@ pub fn flag(new: &OpSpec, facts: Option<&GroupFacts>) -> Option<String> {
 
 /// `would be 9 of 8 members: 8 now, 1 approval(s) already pending; held back until the group
 /// has room`.
-fn approval_over_capacity(now: usize, approvals_before: usize) -> String {
-    let reason = approvals_over_capacity(now, approvals_before, "already pending");
+fn approval_over_capacity(now: usize, changes: isize, approvals_before: usize) -> String {
+    let reason =
+        approvals_over_capacity(now, changes, "pending", approvals_before, "already pending");
     format!("{reason}; held back until the group has room")
 }
 
@@ -212,6 +218,18 @@ mod tests {
             ..GroupFacts::default()
         };
         assert_eq!(flag(&approve("r1"), Some(&seven)), None);
+        // A pending removal makes room for it in a full group; a pending add takes room.
+        let mut making_room = full.clone();
+        making_room.count(&crate::testing::remove("g", 1), 1);
+        assert_eq!(flag(&approve("r1"), Some(&making_room)), None);
+        let mut filling = seven.clone();
+        filling.count(&add(30), 1);
+        assert_eq!(
+            flag(&approve("r1"), Some(&filling)).as_deref(),
+            Some(
+                "would be 9 of 8 members: 7 now, 1 add(s) pending; held back until the group has room"
+            )
+        );
         seven.count(&approve("r1"), 1);
         assert_eq!(
             flag(&approve("r2"), Some(&seven)).as_deref(),

@@ -20,8 +20,8 @@ pub async fn preview(store: &AccountStore, scope: &Scope) -> Result<Plan, StoreE
             spec: op.spec,
         })
         .collect();
-    let (mirror, _unknown) = Mirror::of(store, &ops).await?;
-    let mut plan = kinds::plan(ops, &mirror);
+    let (mut mirror, _unknown) = Mirror::of(store, &ops).await?;
+    let mut plan = kinds::plan(ops, &mut mirror);
     plan.unsettled = unsettled(store).await?;
     Ok(plan)
 }
@@ -68,8 +68,8 @@ pub async fn preview_specs(
             spec,
         })
         .collect();
-    let (mirror, _unknown) = Mirror::of(store, &ops).await?;
-    Ok(kinds::plan(ops, &mirror))
+    let (mut mirror, _unknown) = Mirror::of(store, &ops).await?;
+    Ok(kinds::plan(ops, &mut mirror))
 }
 
 #[cfg(test)]

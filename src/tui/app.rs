@@ -516,7 +516,14 @@ async fn load_join_requests(
         return Ok(Loaded::JoinRequests(id, None));
     };
     let requests = store.join_requests(Some(&id)).await?;
-    let detail = super::views::requests::RequestsDetail::new(group, requests);
+    let pending = store
+        .operations(OperationFilter {
+            group: Some(id.clone()),
+            state: Some(OperationState::Pending),
+            ids: None,
+        })
+        .await?;
+    let detail = super::views::requests::RequestsDetail::new(group, requests).with_pending(pending);
     Ok(Loaded::JoinRequests(id, Some(detail)))
 }
 

@@ -124,7 +124,7 @@ impl Intent {
                 .members
                 .insert(group.clone(), crate::domain::Members::of(members));
         }
-        crate::engine::kinds::plan(ops, &mirror)
+        crate::engine::kinds::plan(ops, &mut mirror)
     }
 
     /// The question about it, groups named from the mirror, paths in the API version, keys

@@ -28,9 +28,16 @@ fn id_of(op: &PendingOp) -> String {
         .unwrap_or_default()
 }
 
-/// Why an approval waits: `would be 9 of 8 members: 6 now, 2 approval(s) before it`.
-fn no_room(now: usize, approved_before: usize) -> String {
-    crate::domain::plan::approvals_over_capacity(now, approved_before, "before it")
+/// Why an approval waits: `would be 9 of 8 members: 8 now, 1 removal(s) planned first, 1
+/// approval(s) before it` (`planned`: the adds less the removals planned before it).
+fn no_room(now: usize, planned: isize, approved_before: usize) -> String {
+    crate::domain::plan::approvals_over_capacity(
+        now,
+        planned,
+        "planned first",
+        approved_before,
+        "before it",
+    )
 }
 
 fn gone_request() -> Verdict {
@@ -40,9 +47,10 @@ fn gone_request() -> Verdict {
 impl Kind for JoinRequests {
     const BATCH: usize = 8;
 
-    /// Approvals past the group's room (8 less its members, as the mirror knows them) are
-    /// held back with the count, as adds are: the server would refuse them (131204, the group
-    /// is full) and the requests would be lost to a failure the operator did not choose.
+    /// Approvals past the group's room (8 less its members, as the mirror knows them, after
+    /// the adds and removals planned for it, which are sent first) are held back with the
+    /// count, as adds are: the server would refuse them (131204, the group is full) and the
+    /// requests would be lost to a failure the operator did not choose.
     fn plan(ops: Vec<PendingOp>, mirror: &Mirror) -> Plan {
         let mut by: BTreeMap<(String, OperationKind), Vec<PendingOp>> = BTreeMap::new();
         for op in ops {
@@ -57,11 +65,13 @@ impl Kind for JoinRequests {
             if kind == OperationKind::Approve
                 && let Some(members) = mirror.members.get(&group)
             {
-                let room = MAX_GROUP_MEMBERS.saturating_sub(members.len());
+                let planned = mirror.planned.get(&group).copied().unwrap_or(0);
+                let after = members.len().saturating_add_signed(planned);
+                let room = MAX_GROUP_MEMBERS.saturating_sub(after);
                 if ops.len() > room {
                     // Each with the size the group would reach with it.
                     for (k, op) in ops.split_off(room).into_iter().enumerate() {
-                        let reason = no_room(members.len(), room + k);
+                        let reason = no_room(members.len(), planned, room + k);
                         plan.held.push(Leftover::no_room(op, reason));
                     }
                 }

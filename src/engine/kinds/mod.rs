@@ -187,6 +187,10 @@ pub enum Found {
 pub struct Mirror {
     pub members: HashMap<String, Members>,
     pub gone: HashSet<String>,
+    /// Members each group gains (adds) or loses (removals) by the participant requests
+    /// planned for it, which are sent before its other kinds: approvals of join requests
+    /// count their room after them. Filled by [`plan`].
+    pub planned: HashMap<String, isize>,
 }
 
 impl Mirror {
@@ -345,7 +349,8 @@ macro_rules! on_family {
 
 /// Plans every pending operation, family by family; a group's requests go together, its
 /// members' changes first and its deletion last; creates after everything else.
-pub fn plan(ops: Vec<PendingOp>, mirror: &Mirror) -> Plan {
+pub fn plan(ops: Vec<PendingOp>, mirror: &mut Mirror) -> Plan {
+    mirror.planned.clear();
     let (failing, ops) = crate::domain::plan::fail_in_gone_groups(ops, |g| mirror.gone.contains(g));
     // Taken, not copied: a queue of many thousands is planned without a second copy of it.
     // Sorted by family in place (stable: each keeps the queue's order), then each family's
@@ -370,6 +375,15 @@ pub fn plan(ops: Vec<PendingOp>, mirror: &Mirror) -> Plan {
     let mut ranked: Vec<(Family, usize, PlannedRequest)> = Vec::new();
     for (f, ops) in parts {
         let part = on_family!(f, K => K::plan(ops, mirror));
+        if f == Family::Participants {
+            for r in &part.requests {
+                let change = match r.kind {
+                    OperationKind::Add => r.ops.len() as isize,
+                    _ => -(r.ops.len() as isize),
+                };
+                *mirror.planned.entry(r.group_id().to_owned()).or_default() += change;
+            }
+        }
         ranked.extend(
             part.requests
                 .into_iter()
@@ -548,7 +562,7 @@ mod tests {
             pending(6, remove("g", 2)),
             pending(7, OpSpec::ResetLink { group: "a".into() }),
         ];
-        let p = plan(ops.to_vec(), &Mirror::default());
+        let p = plan(ops.to_vec(), &mut Mirror::default());
         let order: Vec<(Option<&str>, OperationKind, usize)> = p
             .requests
             .iter()
@@ -566,5 +580,58 @@ mod tests {
             ]
         );
         assert_eq!(p.operation_count(), ops.len());
+    }
+
+    /// A full group with a removal and two approvals queued: the removal is sent first and
+    /// makes room for one approval; the other is held, its reason counting the removal. An
+    /// add planned for the group takes room the same way.
+    #[test]
+    fn approvals_count_the_room_the_same_runs_removals_and_adds_leave() {
+        let approve = |id: i64| {
+            pending(
+                id,
+                OpSpec::Approve {
+                    group: "g".into(),
+                    request: crate::domain::JoinRequestRef {
+                        id: format!("R{id}"),
+                        person: None,
+                    },
+                },
+            )
+        };
+        let full = Members::of(
+            &(1..=8)
+                .map(|n| crate::testing::person(n).into())
+                .collect::<Vec<_>>(),
+        );
+        let mut mirror = Mirror::default();
+        mirror.members.insert("g".into(), full);
+        let ops = vec![approve(1), approve(2), pending(3, remove("g", 1))];
+        let p = plan(ops, &mut mirror);
+        let order: Vec<(OperationKind, usize)> =
+            p.requests.iter().map(|r| (r.kind, r.ops.len())).collect();
+        assert_eq!(
+            order,
+            [(OperationKind::Remove, 1), (OperationKind::Approve, 1)]
+        );
+        let held: Vec<&str> = p.held.iter().map(|l| l.reason.as_str()).collect();
+        assert_eq!(
+            held,
+            ["would be 9 of 8 members: 8 now, 1 removal(s) planned first, 1 approval(s) before it"]
+        );
+
+        // Seven members and an add: no room left for an approval.
+        let seven = Members::of(
+            &(1..=7)
+                .map(|n| crate::testing::person(n).into())
+                .collect::<Vec<_>>(),
+        );
+        mirror.members.insert("g".into(), seven);
+        let p = plan(vec![approve(1), pending(2, add("g", 30))], &mut mirror);
+        assert_eq!(p.requests.len(), 1, "{p:?}");
+        assert_eq!(
+            p.held[0].reason,
+            "would be 9 of 8 members: 7 now, 1 add(s) planned first"
+        );
     }
 }

@@ -159,7 +159,7 @@ impl Run {
                 .members
                 .insert(group.clone(), Members::of(&info.participants));
         }
-        let replan = kinds::plan(to_plan, &mirror);
+        let replan = kinds::plan(to_plan, &mut mirror);
         if let Err(e) = self.settle_plan_leftovers(&replan).await {
             self.caller.store_failed(&e);
             return;

@@ -91,7 +91,7 @@ impl Run {
         mirror.gone.extend(gone.keys().cloned());
 
         let operations = ready.len() + open_count + deferred_count;
-        let mut the_plan = kinds::plan(ready, &mirror);
+        let mut the_plan = kinds::plan(ready, &mut mirror);
         drop(mirror);
         lock(&self.progress).operations = operations;
         self.emit(Event::RunStarted {

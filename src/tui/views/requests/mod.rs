@@ -6,14 +6,14 @@
 mod draw;
 mod update;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use crate::domain::JoinApprovalMode;
 use crate::domain::text::sanitize;
-use crate::store::{MirrorGroup, StoredJoinRequest, UnixMs};
+use crate::domain::{JoinApprovalMode, OpId, OperationKind, OperationState};
+use crate::store::{MirrorGroup, Operation, StoredJoinRequest, UnixMs};
 use crate::tui::action::{Action, Hint};
 
 use super::cursor::{Cursor, MOVES};
@@ -35,6 +35,19 @@ pub struct RequestsDetail {
     pub invite_link: Option<String>,
     pub invite_link_read_at: Option<UnixMs>,
     pub requests: Vec<StoredJoinRequest>,
+    /// Decisions still pending in the queue, by join request id: a second approve would
+    /// queue nothing new, so they are marked and left out of the next one.
+    pub queued: BTreeMap<String, QueuedDecision>,
+}
+
+/// A decision on a join request waiting in the queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueuedDecision {
+    pub id: OpId,
+    pub approve: bool,
+    /// The warning stored with it when it was queued (`would be 9 of 8 members: …; held
+    /// back until the group has room`), if any.
+    pub flag: Option<String>,
 }
 
 impl RequestsDetail {
@@ -52,7 +65,33 @@ impl RequestsDetail {
             invite_link_read_at: group.about.invite_link_read_at,
             id: group.id,
             requests,
+            queued: BTreeMap::new(),
         }
+    }
+
+    /// With the group's pending operations: its queued approvals and rejections are marked.
+    pub fn with_pending(mut self, pending: impl IntoIterator<Item = Operation>) -> RequestsDetail {
+        for op in pending {
+            let approve = match op.spec.kind() {
+                OperationKind::Approve => true,
+                OperationKind::Reject => false,
+                _ => continue,
+            };
+            if op.state != OperationState::Pending || op.group() != Some(self.id.as_str()) {
+                continue;
+            }
+            if let Some(request) = op.spec.join_request() {
+                self.queued.insert(
+                    request.id.clone(),
+                    QueuedDecision {
+                        id: op.id,
+                        approve,
+                        flag: op.flag.as_deref().map(sanitize),
+                    },
+                );
+            }
+        }
+        self
     }
 }
 

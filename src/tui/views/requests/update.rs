@@ -124,6 +124,18 @@ fn open(view: &RequestsView, ctx: &Ctx) -> Vec<Reply> {
                 format!("{:<8}{}", "Asked", crate::domain::when::rfc3339(t)),
             ));
         }
+        if let Some(q) = d.queued.get(&r.join_request_id) {
+            let verb = if q.approve { "approve" } else { "reject" };
+            let flag = q
+                .flag
+                .as_deref()
+                .map(|f| format!(": {f}"))
+                .unwrap_or_default();
+            lines.push(Line::new(
+                Tone::Warn,
+                format!("{:<8}{verb} ({}){flag}", "Queued", q.id),
+            ));
+        }
     }
     let copy = ctx.keymap.keys_text(Action::CopyLink);
     lines.push(Line::new(
@@ -141,20 +153,49 @@ fn decide(view: &RequestsView, ctx: &Ctx, approve: bool) -> Vec<Reply> {
     let Some(detail) = &view.detail else {
         return vec![Reply::notice(Tone::Warn, "no group selected")];
     };
-    let requests: Vec<JoinRequestRef> = detail
+    let chosen: Vec<&crate::store::StoredJoinRequest> = detail
         .requests
         .iter()
         .filter(|r| view.picked.is_empty() || view.picked.contains(&r.join_request_id))
-        .map(|r| r.reference())
         .collect();
-    if requests.is_empty() {
+    if chosen.is_empty() {
         return vec![Reply::notice(Tone::Plain, "no pending join request here")];
     }
-    vec![Reply::Ask(Intent::Decide {
+    // A decision already queued is not asked again: it would queue nothing new.
+    let (queued, requests): (Vec<_>, Vec<_>) = chosen
+        .into_iter()
+        .partition(|r| detail.queued.contains_key(&r.join_request_id));
+    let requests: Vec<JoinRequestRef> = requests.into_iter().map(|r| r.reference()).collect();
+    if requests.is_empty() {
+        let held = queued
+            .iter()
+            .filter_map(|r| detail.queued.get(&r.join_request_id))
+            .find_map(|q| q.flag.clone());
+        let send = ctx.keymap.keys_text(Action::SubmitGroup);
+        return vec![Reply::notice(
+            Tone::Warn,
+            match held {
+                Some(why) => format!("already queued ({why}): {send} sends it"),
+                None => format!("already queued: {send} sends it"),
+            },
+        )];
+    }
+    let mut replies = Vec::new();
+    if !queued.is_empty() {
+        replies.push(Reply::notice(
+            Tone::Plain,
+            format!(
+                "{} request(s) with a decision already queued left out",
+                queued.len()
+            ),
+        ));
+    }
+    replies.push(Reply::Ask(Intent::Decide {
         group: detail.id.clone(),
         label: ctx.mirror.label(&detail.id),
         approve,
         requests,
         members: detail.members.clone(),
-    })]
+    }));
+    replies
 }
