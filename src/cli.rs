@@ -287,7 +287,8 @@ pub struct LogArgs {
     /// Only this group (its id, or its subject when no other group has it)
     #[arg(long, value_name = "GROUP")]
     pub group: Option<String>,
-    /// Only what concerns this participant (any common way of writing the number, or a BSUID)
+    /// Only what concerns this participant: any common way of writing the number, a BSUID, or
+    /// an @username a member of a mirrored group has
     #[arg(long, value_name = "USER")]
     pub participant: Option<String>,
     /// Only from this moment on: RFC 3339 (`2026-01-31T09:00:00Z`), a day (`2026-01-31`), or a

@@ -264,19 +264,26 @@ async fn a_submit_without_a_terminal_counts_as_its_dry_run_and_names_the_held() 
     );
 }
 
-/// `wa-groups sandbox` prints the export line to paste, as `demo --no-tui` does; pasted, the
-/// commands reach the sandbox.
-#[tokio::test(flavor = "multi_thread")]
-async fn the_sandbox_prints_export_lines_that_point_the_commands_at_it() {
+/// The export lines a child prints (`export A=1 \` continued on the next lines), as the
+/// variables a shell would set from them; the child is killed when none come.
+async fn exported(child: &mut tokio::process::Child) -> Vec<(String, String)> {
     use tokio::io::{AsyncBufReadExt, BufReader};
-    let home = tempfile::tempdir().expect("home");
-    let h = home.path();
-    let mut child = common::spawn_env(h, &["sandbox", "--groups", "30"], &[]);
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let export = tokio::time::timeout(common::DEADLINE, async {
+    let block = tokio::time::timeout(common::DEADLINE, async {
+        let mut block = String::new();
         while let Ok(Some(line)) = stdout.next_line().await {
-            if line.trim_start().starts_with("export ") {
-                return Some(line);
+            if block.is_empty() && !line.trim_start().starts_with("export ") {
+                continue;
+            }
+            assert!(line.chars().count() <= 80, "within 80 columns: {line}");
+            let (text, continued) = match line.strip_suffix(" \\") {
+                Some(text) => (text, true),
+                None => (line.as_str(), false),
+            };
+            block.push_str(text.trim());
+            block.push(' ');
+            if !continued {
+                return Some(block);
             }
         }
         None
@@ -284,22 +291,32 @@ async fn the_sandbox_prints_export_lines_that_point_the_commands_at_it() {
     .await
     .ok()
     .flatten();
-    let Some(export) = export else {
-        common::kill(&mut child).await;
-        panic!("no export line");
+    let Some(block) = block else {
+        common::kill(child).await;
+        panic!("no export lines");
     };
-    let env: Vec<(&str, String)> = export
-        .trim_start()
+    block
         .trim_start_matches("export ")
-        .split(' ')
+        .split_whitespace()
         .filter_map(|pair| pair.split_once('='))
-        .map(|(k, v)| (k, v.to_owned()))
-        .collect();
-    let names: Vec<&str> = env.iter().map(|(k, _)| *k).collect();
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+/// `wa-groups sandbox` prints the export lines to paste; pasted, the commands reach the
+/// sandbox.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sandbox_prints_export_lines_that_point_the_commands_at_it() {
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let mut child = common::spawn_env(h, &["sandbox", "--groups", "30"], &[]);
+    let env = exported(&mut child).await;
+    let names: Vec<&str> = env.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(
         names,
         ["WA_BASE_URL", "WA_PHONE_NUMBER_ID", "WA_ACCESS_TOKEN"]
     );
+    let env: Vec<(&str, String)> = env.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
     let synced = common::run_env(h, &["groups", "sync"], &env).await;
     common::kill(&mut child).await;
     assert_eq!(synced.code, 0, "{}", synced.stderr);
@@ -308,6 +325,44 @@ async fn the_sandbox_prints_export_lines_that_point_the_commands_at_it() {
         "{}",
         synced.stdout
     );
+}
+
+/// `demo --no-tui` points the commands at a store of its own too: the commands pasted from it
+/// write there, never into the operator's store, and Ctrl-C removes it.
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_without_the_app_gives_the_commands_a_store_of_its_own() {
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let mut child = common::spawn_env(h, &["demo", "--no-tui", "--groups", "12"], &[]);
+    let env = exported(&mut child).await;
+    let names: Vec<&str> = env.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "WA_BASE_URL",
+            "WA_PHONE_NUMBER_ID",
+            "WA_ACCESS_TOKEN",
+            "WA_GROUPS_DB"
+        ]
+    );
+    let db = std::path::PathBuf::from(&env[3].1);
+    let env: Vec<(&str, String)> = env.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    let synced = common::run_env(h, &["groups", "sync"], &env).await;
+    assert_eq!(synced.code, 0, "{}", synced.stderr);
+    assert!(
+        db.is_file(),
+        "the store is where the demo said: {}",
+        db.display()
+    );
+    let pid = i32::try_from(child.id().expect("running")).expect("pid");
+    // SAFETY: kill(2) with SIGINT on our own running child.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let status = tokio::time::timeout(common::DEADLINE, child.wait())
+        .await
+        .expect("the demo stops at Ctrl-C")
+        .expect("wait");
+    assert!(status.success(), "{status:?}");
+    assert!(!db.exists(), "removed at Ctrl-C: {}", db.display());
 }
 
 /// `queue import --skip-invalid` that skips a bad line did what was asked: exit 0, the good
@@ -365,7 +420,7 @@ async fn a_partial_import_asked_for_with_skip_invalid_ends_0() {
         assert_eq!(out.code, 0, "{}", out.stderr);
         assert!(
             out.stdout
-                .contains(&format!("{file}: {summary}, 0 already pending")),
+                .contains(&format!("{file}: {summary}, 1 bad line(s) skipped")),
             "{}",
             out.stdout
         );

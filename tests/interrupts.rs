@@ -71,9 +71,15 @@ const SLOW_RETRIES: [&str; 6] = [
 ];
 
 /// Queues one add, starts `submit ARGS`, waits until the server has seen `n` requests of the
-/// method `seen`, sends one SIGINT, and checks that the submit then ended at once, cancelled (exit 1), with
-/// the change still in the queue. Returns its stderr.
-async fn interrupted(server: &MockServer, (seen, n): (&str, usize), args: &[&str]) -> String {
+/// method `seen`, sends one SIGINT, and checks that the submit then ended at once, cancelled
+/// (exit `code`: 1 when the change was left undone, 0 when the cancel came after it was
+/// settled), with the change still in the queue. Returns its stderr.
+async fn interrupted(
+    server: &MockServer,
+    (seen, n): (&str, usize),
+    args: &[&str],
+    code: i32,
+) -> String {
     let home = tempfile::tempdir().expect("home");
     let env = env_for(server);
     let queued = run_env(
@@ -109,7 +115,7 @@ async fn interrupted(server: &MockServer, (seen, n): (&str, usize), args: &[&str
     let took = interrupted_at.elapsed();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(took < AT_ONCE, "took {took:?}: {stderr}");
-    assert_eq!(out.status.code(), Some(1), "cancelled: {stderr}");
+    assert_eq!(out.status.code(), Some(code), "cancelled: {stderr}");
     assert!(stderr.contains("cancelled"), "{stderr}");
     // Nothing lost: the change is still in the queue, open or settled, never dropped.
     let listed = run_env(home.path(), &["queue", "list", "--json"], &env).await;
@@ -123,13 +129,13 @@ async fn interrupted(server: &MockServer, (seen, n): (&str, usize), args: &[&str
 async fn a_ctrl_c_ends_the_back_off_of_a_confirming_read() {
     let server = server(accepted(), vec![group_with("19999999999"), transient()]).await;
     // The second read: the first one was made before planning.
-    interrupted(&server, ("GET", 2), &SLOW_RETRIES).await;
+    interrupted(&server, ("GET", 2), &SLOW_RETRIES, 1).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_ctrl_c_ends_the_back_off_of_a_write() {
     let server = server(transient(), vec![group_with("19999999999")]).await;
-    interrupted(&server, ("POST", 1), &SLOW_RETRIES).await;
+    interrupted(&server, ("POST", 1), &SLOW_RETRIES, 1).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -144,8 +150,11 @@ async fn a_ctrl_c_ends_the_wait_before_a_confirming_read() {
         &server,
         ("POST", 1),
         &["submit", "--yes", "--verify-delay-ms", "120000"],
+        0,
     )
     .await;
-    // The read that the wait was for is made at once, and confirms the change.
+    // The read that the wait was for is made at once, and confirms the change: nothing is
+    // left undone, so the cancel is no partial outcome (exit 0) and nothing "stays pending".
     assert!(stderr.contains("1 confirmed"), "{stderr}");
+    assert!(!stderr.contains("stay pending"), "{stderr}");
 }

@@ -56,7 +56,8 @@ fn detail(id: &str) -> GroupDetail {
     )
 }
 
-fn state() -> State {
+/// A fresh app at 80x24, nothing loaded.
+fn empty() -> State {
     let mut s = State::new("1", "v23.0", None, Keymap::defaults());
     update(
         &mut s,
@@ -65,6 +66,11 @@ fn state() -> State {
             height: 24,
         },
     );
+    s
+}
+
+fn state() -> State {
+    let mut s = empty();
     update(&mut s, Msg::Loaded(Loaded::Groups(groups())));
     update(
         &mut s,
@@ -582,12 +588,12 @@ fn enter_shows_a_change_a_member_and_a_log_line_whole() {
     };
     assert_eq!(popup.title, "Change #8");
     let texts: Vec<&str> = popup.lines.iter().map(|l| l.text.as_str()).collect();
-    assert!(texts.contains(&"code     131203"), "{texts:?}");
+    assert!(texts.contains(&"code       131203"), "{texts:?}");
     assert!(
-        texts.contains(&"message  recipient has not accepted the current terms"),
+        texts.contains(&"message    recipient has not accepted the current terms"),
         "{texts:?}"
     );
-    assert!(texts.contains(&"request  RQ-8"), "{texts:?}");
+    assert!(texts.contains(&"request_id RQ-8"), "{texts:?}");
     press(&mut s, KeyCode::Esc);
     key(&mut s, 'g');
     key(&mut s, 'j');
@@ -635,10 +641,10 @@ fn enter_shows_a_change_a_member_and_a_log_line_whole() {
         panic!("a popup");
     };
     let texts: Vec<&str> = popup.lines.iter().map(|l| l.text.as_str()).collect();
-    assert!(texts.contains(&"fbtrace  TRACE-9"), "{texts:?}");
-    assert!(texts.contains(&"request  RQ-9"), "{texts:?}");
+    assert!(texts.contains(&"fbtrace    TRACE-9"), "{texts:?}");
+    assert!(texts.contains(&"request_id RQ-9"), "{texts:?}");
     assert!(
-        texts.contains(&format!("message  {long}").as_str()),
+        texts.contains(&format!("message    {long}").as_str()),
         "whole: {texts:?}"
     );
 }
@@ -848,4 +854,90 @@ fn the_footer_at_80_columns_always_says_how_to_get_help_and_quit() {
             "{footer}"
         );
     }
+}
+
+/// Thirty groups, two of whose long subjects look the same once cut at 80 columns: in every
+/// order `o` puts them in, every group stays listed (none lost off the end), the screen shows
+/// as many rows as it has room for, and each of the two keeps the end of its id that tells it
+/// from the other, on screen with it or not.
+#[test]
+fn every_order_keeps_every_group_and_the_endings_of_look_alikes() {
+    let mut s = empty();
+    let mut list: Vec<GroupSummary> = (0..28)
+        .map(|n| {
+            let mut g = summary(
+                &format!("G{n:02}"),
+                &format!("Team {n:02}"),
+                n % 9,
+                (n % 4) as usize,
+                0,
+            );
+            g.last_change = Some(i64::from(n));
+            g
+        })
+        .collect();
+    // Far apart in every order but the subject's: one the fullest, one the emptiest.
+    let mut tuesday = summary(
+        "Y2FwaV9ncm91cDoxMTE",
+        "Cedar Park Neighbours of the North Side (Tuesday)",
+        8,
+        5,
+        0,
+    );
+    tuesday.last_change = Some(100);
+    let thursday = summary(
+        "Y2FwaV9ncm91cDoyMjI",
+        "Cedar Park Neighbours of the North Side (Thursday)",
+        0,
+        0,
+        0,
+    );
+    list.extend([tuesday, thursday]);
+    list.sort_by_key(|g| g.subject.to_lowercase());
+    update(&mut s, Msg::Loaded(Loaded::Groups(list)));
+    for _ in 0..5 {
+        key(&mut s, 'o');
+        assert_eq!(shown(&s).len(), 30, "{:?}", s.views.groups.sort);
+        let screen = render(&s);
+        let rows = screen
+            .lines()
+            .filter(|l| l.contains("Team ") || l.contains("Cedar"))
+            .count();
+        assert_eq!(
+            rows,
+            30.min(usize::from(s.areas().groups.height) - 3),
+            "{screen}"
+        );
+        for line in screen.lines().filter(|l| l.contains("Cedar")) {
+            assert!(
+                line.contains("ExMTE")
+                    || line.contains("IyMjI")
+                    || line.contains("MTE")
+                    || line.contains("MjI"),
+                "the id's ending stays in {:?}: {line}",
+                s.views.groups.sort
+            );
+        }
+        // Down to the end of the list and back: each row reachable.
+        for _ in 0..30 {
+            key(&mut s, 'j');
+        }
+        assert_eq!(s.views.groups.cursor.index, 29);
+        let screen = render(&s);
+        assert!(
+            screen.lines().any(|l| l.contains(&last_label(&s))),
+            "the last row is drawn: {screen}"
+        );
+        key(&mut s, 'g');
+    }
+}
+
+/// The subject (cut to 10 characters) of the last group listed.
+fn last_label(s: &State) -> String {
+    let id = shown(s).pop().unwrap_or_default();
+    s.shared
+        .mirror
+        .get(&id)
+        .map(|g| g.subject.chars().take(10).collect())
+        .unwrap_or_default()
 }

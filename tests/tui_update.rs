@@ -550,8 +550,12 @@ fn help_follows_the_pane_that_has_the_keys_and_the_footer_stays_the_same() {
     let groups = help_texts(&mut s);
     assert!(groups.contains(&open), "{groups:?}");
     // The pane's moves, open, select, pick all, sort, remove, and the app's global actions
-    // (the lifecycle's among them).
-    assert_eq!(groups.len(), 33);
+    // (the lifecycle's among them); then what the rows' marks say.
+    assert_eq!(groups.len(), 33 + 8);
+    assert_eq!(groups[33], "Marks on the rows:");
+    assert!(groups.contains(
+        &"people asking to join (also `3 ask`, `(3 asking)`): the join requests view shows them"
+    ));
     let words = footer(&s);
     assert_eq!(
         words,
@@ -578,7 +582,7 @@ fn help_follows_the_pane_that_has_the_keys_and_the_footer_stays_the_same() {
     assert!(
         help_texts(&mut s)
             .iter()
-            .any(|t| t.contains("the searched person from the picked groups"))
+            .any(|t| t.contains("the searched person out of the picked groups"))
     );
 }
 

@@ -177,29 +177,48 @@ async fn open_app(
     outcome
 }
 
-/// The sandbox alone, with the lines that point the other commands at it.
+/// The sandbox alone, with the lines that point the other commands at it and at a store of
+/// the demo's own (removed at Ctrl-C, as the demo's app removes its own), so that trying it
+/// never writes into the operator's store.
 async fn print_and_wait(sandbox: Sandbox, groups: usize) -> Result<Outcome, Failure> {
+    let dir = Throwaway::create()
+        .map_err(|e| Failure::input(format!("cannot create a temporary directory: {e}")))?;
+    let db = dir.path().join("demo.db");
     let ids = sandbox.group_ids();
+    // A group with room, named by its subject when no other group has it (ids are long).
+    let subjects: Vec<String> = ids.iter().filter_map(|g| sandbox.subject(g)).collect();
     let first = ids
         .iter()
         .find(|g| sandbox.members(g).is_some_and(|m| m.len() <= 6))
         .or(ids.first())
-        .cloned()
+        .map(|g| match sandbox.subject(g) {
+            Some(s) if subjects.iter().filter(|t| **t == s).count() == 1 => {
+                crate::sandbox::shell_word(&s)
+            }
+            _ => g.clone(),
+        })
         .unwrap_or_default();
     println!("sandbox listening on {}", sandbox.base_url());
     println!();
-    println!("A stand-in for the Graph API with {groups} groups is running. In another terminal:");
+    println!("A stand-in for the Graph API with {groups} groups is running.");
+    println!("In another terminal (a store of its own, removed at Ctrl-C):");
     println!();
-    println!("{}", crate::sandbox::export_line(&sandbox));
+    let db_text = db.display().to_string();
+    println!(
+        "{}",
+        crate::sandbox::export_lines(&sandbox, &[("WA_GROUPS_DB", &db_text)])
+    );
     println!("  wa-groups            # the terminal app");
-    println!("  wa-groups groups list");
+    println!("  wa-groups groups sync");
     println!("  wa-groups groups show {first}");
-    println!("  wa-groups participants add --group {first} '+1 202 555 0143' '+44 7911 123456'");
+    println!("  wa-groups participants add --group {first} \\");
+    println!("    '+1 202 555 0143' '+44 7911 123456'");
     println!();
     println!("Press Ctrl-C to stop.");
     tokio::signal::ctrl_c()
         .await
         .map_err(|e| Failure::input(format!("cannot wait for Ctrl-C: {e}")))?;
     sandbox.shutdown().await;
+    drop(dir);
     Ok(Outcome::Done)
 }

@@ -55,18 +55,19 @@ pub async fn run(
             serde_json::to_string_pretty(&list).unwrap_or_default()
         );
     } else {
+        // On a terminal a heading wider than it wraps under itself; into a pipe it is whole.
+        let mut lines = Vec::new();
         for g in &groups {
             let gone = if g.gone_at.is_some() { " (gone)" } else { "" };
-            println!(
+            lines.push(format!(
                 "{}{gone}  {}  {} member(s)",
                 names.label(&g.id),
                 sanitize(&g.id),
                 g.members.len()
-            );
-            for p in &g.members {
-                println!("  {}", p.label());
-            }
+            ));
+            lines.extend(g.members.iter().map(|p| format!("  {}", p.label())));
         }
+        super::table::print_lines(lines);
     }
     let members: usize = groups.iter().map(|g| g.members.len()).sum();
     eprintln!(

@@ -14,7 +14,9 @@ use crate::cli::LogArgs;
 use crate::config::Settings;
 use crate::domain::text::sanitize;
 use crate::domain::when::{parse_moment, rfc3339};
-use crate::domain::{GroupNames, OpSpec, OperationKind, OperationState, Participant, UserId};
+use crate::domain::{
+    GroupNames, OpSpec, OperationKind, OperationState, Participant, Query, UserId,
+};
 use crate::exit::{Failure, Outcome};
 use crate::present;
 use crate::store::{Exchange, OperationFilter, Outcome as ParticipantOutcome, now_ms};
@@ -23,8 +25,9 @@ use crate::store::{Exchange, OperationFilter, Outcome as ParticipantOutcome, now
 #[derive(Default)]
 struct Filter {
     group: Option<String>,
-    /// E.164, or a BSUID.
-    participant: Option<String>,
+    /// Every key the person is logged by: E.164 and BSUID (a person found by one key in the
+    /// mirror brings the other).
+    participant: Option<Vec<String>>,
     since: Option<i64>,
     state: Option<OperationState>,
 }
@@ -35,7 +38,7 @@ impl Filter {
             && self
                 .participant
                 .as_ref()
-                .is_none_or(|p| *p == o.participant)
+                .is_none_or(|keys| keys.contains(&o.participant))
             && self.since.is_none_or(|t| o.at >= t)
             && self.state.is_none_or(|s| s == o.result)
     }
@@ -50,7 +53,7 @@ impl Filter {
             && self
                 .participant
                 .as_ref()
-                .is_none_or(|p| participants(e).any(|q| q == p))
+                .is_none_or(|keys| participants(e).any(|q| keys.iter().any(|k| k == q)))
             && self.since.is_none_or(|t| e.at >= t)
     }
 }
@@ -69,19 +72,7 @@ pub async fn run(settings: &Settings, args: LogArgs) -> Result<Outcome, Failure>
     let filter = Filter {
         group: group_arg::resolve_opt(&names, "--group", args.group.as_ref())?,
         participant: match &args.participant {
-            // As the log keeps them: the phone in E.164, else the BSUID.
-            Some(text) if UserId::is_meant(text) => Some(
-                UserId::parse(text.trim())
-                    .map_err(|e| Failure::input(format!("--participant: {e}")))?
-                    .as_str()
-                    .to_owned(),
-            ),
-            Some(text) => Some(
-                Participant::parse(text, settings.default_region)
-                    .map_err(|e| Failure::input(format!("--participant: {e}")))?
-                    .e164()
-                    .to_owned(),
-            ),
+            Some(text) => Some(person_keys(&store, text, settings.default_region).await?),
             None => None,
         },
         since: match &args.since {
@@ -136,15 +127,57 @@ pub async fn run(settings: &Settings, args: LogArgs) -> Result<Outcome, Failure>
         .chain(outcomes.iter().map(|o| (o.at, 1, outcome_line(o, &group))))
         .collect();
     lines.sort_by_key(|(at, order, _)| (*at, *order));
-    for (_, _, line) in &lines {
-        println!("{line}");
-    }
+    super::table::print_lines(lines.into_iter().map(|(_, _, line)| line));
     eprintln!(
         "{} exchange(s), {} participant outcome(s) (--csv for the outcomes, --json for everything)",
         exchanges.len(),
         outcomes.len()
     );
     Ok(Outcome::Done)
+}
+
+/// The keys the log may hold `text`'s person by, as it keeps them (a phone in E.164, a
+/// BSUID): a phone number, a BSUID or an `@username`, each completed by what the mirror
+/// knows of the person (a username is known only there). An input error names what could
+/// not be read, or a username no member has.
+async fn person_keys(
+    store: &crate::store::AccountStore,
+    text: &str,
+    region: Option<crate::domain::Region>,
+) -> Result<Vec<String>, Failure> {
+    let text = text.trim();
+    let bad = |e: String| Failure::input(format!("--participant {}: {e}", sanitize(text)));
+    let query = if text.starts_with('@') {
+        Query::username(text).ok_or_else(|| {
+            bad("not a WhatsApp username (3 to 35 letters, digits, . and _)".into())
+        })?
+    } else if UserId::is_meant(text) {
+        Query::User(UserId::parse(text).map_err(|e| bad(e.to_string()))?)
+    } else {
+        Query::Phone(Participant::parse(text, region).map_err(|e| bad(e.to_string()))?)
+    };
+    let mut keys: Vec<String> = match &query {
+        Query::Phone(p) => vec![p.e164().to_owned()],
+        Query::User(id) => vec![id.as_str().to_owned()],
+        Query::Username(_) => Vec::new(),
+    };
+    for (_, member) in store
+        .groups_with_member(&query)
+        .await
+        .map_err(store_failure)?
+    {
+        keys.extend(member.phone().map(|p| p.e164().to_owned()));
+        keys.extend(member.user_id().map(|id| id.as_str().to_owned()));
+    }
+    keys.sort();
+    keys.dedup();
+    if keys.is_empty() {
+        return Err(bad(
+            "no member of a group in the mirror has this username (`groups sync` reads them)"
+                .into(),
+        ));
+    }
+    Ok(keys)
 }
 
 /// `TIME  POST   Book Club  +1…, +44…  206 code 131201  90 ms  request R: message`

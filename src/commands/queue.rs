@@ -131,15 +131,31 @@ fn print_import(name: &str, report: &ImportReport) {
     if report.bad_more > 0 {
         eprintln!("{name}: … and {} more bad lines skipped", report.bad_more);
     }
-    println!(
-        "{name}: {} change(s) read, {} queued, {} already pending, {} replaced an opposite pending change, {} flagged, {} bad line(s) skipped",
-        report.read,
-        report.stored,
-        report.duplicates,
-        report.replaced,
-        report.flagged,
-        report.bad.len() + report.bad_more
+    for line in &report.flagged_lines {
+        eprintln!("{name}:{}: flagged: {}", line.line, line.note);
+    }
+    if report.flagged_more > 0 {
+        eprintln!("{name}: … and {} more flagged lines", report.flagged_more);
+    }
+    // What was read and what stays queued; each other count only when it is not 0.
+    let mut parts = vec![format!(
+        "{name}: {} change(s) read, {} queued",
+        report.read, report.stored
+    )];
+    let counts = [
+        (report.duplicates, "already pending"),
+        (report.replaced, "replaced an opposite pending change"),
+        (report.superseded, "undone by a later line of the file"),
+        (report.flagged, "flagged (listed above)"),
+        (report.bad.len() + report.bad_more, "bad line(s) skipped"),
+    ];
+    parts.extend(
+        counts
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, what)| format!("{n} {what}")),
     );
+    println!("{}", parts.join(", "));
 }
 
 async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failure> {

@@ -98,13 +98,9 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
     }
     print_summary(&summary, args.json);
     let p = &summary.progress;
+    // A cancel after everything was sent left nothing undone: it is no partial outcome.
     Ok(
-        if p.failed == 0
-            && p.pending == 0
-            && p.held == 0
-            && summary.stopped.is_none()
-            && !summary.cancelled
-        {
+        if p.failed == 0 && p.pending == 0 && p.held == 0 && summary.stopped.is_none() {
             Outcome::Done
         } else {
             Outcome::SomeFailed
@@ -163,7 +159,7 @@ fn progress_bar(json: bool) -> ProgressBar {
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} settled  {msg}",
+            "{spinner} [{elapsed_precise}] {bar:20} {pos}/{len} settled  {wide_msg}",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
@@ -242,7 +238,7 @@ fn show(
         ),
         Event::Held {
             op,
-            participant,
+            change,
             group_id,
             reason,
         } if !quiet => {
@@ -251,14 +247,9 @@ fn show(
             if note.held <= 5 {
                 say(
                     bar,
-                    // A change about no participant is named by its number.
                     format!(
-                        "held: {} in {}: {reason}",
-                        if participant.is_empty() {
-                            op.to_string()
-                        } else {
-                            participant
-                        },
+                        "held: {op} {} in {}: {reason}",
+                        sanitize(&change),
                         names.label(&group_id)
                     ),
                 );
@@ -395,9 +386,11 @@ pub(super) fn print_plan(settings: &Settings, plan: &Plan, names: &GroupNames, j
         );
         return;
     }
-    for line in present::plan_lines(plan, version, phone, |g| names.label(g)) {
-        println!("{}", line.text);
-    }
+    super::table::print_lines(
+        present::plan_lines(plan, version, phone, |g| names.label(g))
+            .into_iter()
+            .map(|line| line.text),
+    );
     eprintln!(
         "{}",
         present::plan_footer(plan, present::plan_counts(plan, version, phone))

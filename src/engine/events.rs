@@ -171,11 +171,12 @@ pub enum Event {
         kind: OperationKind,
         participants: Vec<String>,
     },
-    /// An operation stays pending, with the reason; its participant as shown.
+    /// An operation stays pending, with the reason; the change as a phrase
+    /// (`OpSpec::describe`: `add +12125550100`, `approve US.1349… @nora_b7`).
     Held {
         op: OpId,
         group_id: String,
-        participant: String,
+        change: String,
         reason: String,
     },
     RequestSent(RequestInfo),

@@ -154,11 +154,19 @@ mod tests {
                 report.stored,
                 report.duplicates,
                 report.replaced,
+                report.superseded,
                 report.flagged
             ),
-            (5, 4, 1, 1, 1)
+            (5, 3, 1, 0, 1, 1),
+            "the file's own add gave way to its later removal: 3 stay queued"
         );
         assert_eq!(stored(&store).await.len(), 3);
+        assert_eq!(report.flagged_lines.len(), 1, "{:?}", report.flagged_lines);
+        assert_eq!(
+            report.flagged_lines[0].line, 2,
+            "{:?}",
+            report.flagged_lines
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

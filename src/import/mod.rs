@@ -64,10 +64,18 @@ pub struct ImportReport {
     pub stored: usize,
     /// Changes already pending (in the queue or earlier in the file).
     pub duplicates: usize,
-    /// Pending changes withdrawn because the file asked the opposite.
+    /// Pending changes (queued before this import) withdrawn because the file asked the
+    /// opposite.
     pub replaced: usize,
-    /// Stored changes carrying a flag (full group, already a member, ambiguous number…).
+    /// Changes of the file that a later line of it asked the opposite of: only the later one
+    /// stays queued (not counted in `stored`).
+    pub superseded: usize,
+    /// Changes queued carrying a flag (full group, already a member, ambiguous number…).
     pub flagged: usize,
+    /// The first flagged lines, each with its flag.
+    pub flagged_lines: Vec<LineNote>,
+    /// Flagged lines beyond those listed.
+    pub flagged_more: usize,
     /// The first bad lines (only when bad lines were skipped).
     pub bad: Vec<BadLine>,
     /// Bad lines beyond those listed.

@@ -137,7 +137,7 @@ fn parse_row(
         if participant.trim().is_empty() {
             bad(format!(
                 "no participant for group {}: to want the group empty, write {EMPTY_MARKER} as its participant",
-                sanitize(&group)
+                names.label(&group)
             ))
         } else {
             bad(reason)

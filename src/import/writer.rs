@@ -4,8 +4,10 @@
 use super::{
     BadLine, ImportError, ImportReport, ImportTo, LineNote, MAX_BAD_LINES_SHOWN, OnBadLines,
 };
+use std::collections::HashMap;
+
 use crate::domain::OpSpec;
-use crate::store::{ImportTx, Pushed};
+use crate::store::{ImportTx, OpId, Pushed};
 
 /// One change read from a line, with the note of its number's reading, if any.
 pub(super) struct Parsed {
@@ -17,6 +19,10 @@ pub(super) struct Parsed {
 /// One parsed change, or the line that could not be one.
 pub(super) type Entry = Result<Parsed, BadLine>;
 
+/// Flags whose text an import keeps to list (a file of many flagged lines keeps only their
+/// lines beyond these).
+const FLAGS_KEPT: usize = 4 * MAX_BAD_LINES_SHOWN;
+
 /// Changes handed to the store at a time.
 const CHUNK: usize = 1024;
 
@@ -25,8 +31,15 @@ pub(super) struct Writer {
     /// `None` once a bad line made a rejecting import pointless to write.
     tx: Option<ImportTx>,
     chunk: Vec<OpSpec>,
+    /// The line of each change in `chunk`.
+    lines: Vec<u64>,
     on_bad: OnBadLines,
     report: ImportReport,
+    /// The first row this import stored: a replaced row from it on is the file's own.
+    first: Option<OpId>,
+    /// The flagged rows this import stored, with their lines (and the flag's text for the
+    /// first [`FLAGS_KEPT`]), until a later line replaces them.
+    flagged: HashMap<OpId, (u64, Option<String>)>,
 }
 
 impl Writer {
@@ -34,8 +47,11 @@ impl Writer {
         Ok(Writer {
             tx: Some(to.store.begin_import()?),
             chunk: Vec::with_capacity(CHUNK),
+            lines: Vec::with_capacity(CHUNK),
             on_bad: to.on_bad,
             report: ImportReport::default(),
+            first: None,
+            flagged: HashMap::new(),
         })
     }
 
@@ -52,6 +68,7 @@ impl Writer {
                 }
                 if self.tx.is_some() {
                     self.chunk.push(op);
+                    self.lines.push(line);
                     if self.chunk.len() >= CHUNK {
                         self.flush()?;
                     }
@@ -62,6 +79,7 @@ impl Writer {
                     // Nothing will be stored: release the store now, keep checking.
                     self.tx = None;
                     self.chunk.clear();
+                    self.lines.clear();
                 }
                 if self.report.bad.len() < MAX_BAD_LINES_SHOWN {
                     self.report.bad.push(bad);
@@ -82,13 +100,27 @@ impl Writer {
             return Ok(());
         }
         let chunk = std::mem::replace(&mut self.chunk, Vec::with_capacity(CHUNK));
-        for pushed in tx.push(chunk)? {
+        let lines = std::mem::replace(&mut self.lines, Vec::with_capacity(CHUNK));
+        for (pushed, line) in tx.push(chunk)?.into_iter().zip(lines) {
             match pushed {
                 Pushed::Duplicate { .. } => self.report.duplicates += 1,
-                Pushed::Stored { replaced, flag, .. } => {
+                Pushed::Stored { id, replaced, flag } => {
+                    let first = *self.first.get_or_insert(id);
                     self.report.stored += 1;
-                    self.report.replaced += usize::from(replaced.is_some());
-                    self.report.flagged += usize::from(flag.is_some());
+                    match replaced {
+                        // An earlier line of this file: only the later change stays.
+                        Some((old, _)) if old >= first => {
+                            self.report.stored -= 1;
+                            self.report.superseded += 1;
+                            self.flagged.remove(&old);
+                        }
+                        Some(_) => self.report.replaced += 1,
+                        None => {}
+                    }
+                    if let Some(flag) = flag {
+                        let text = (self.flagged.len() < FLAGS_KEPT).then_some(flag);
+                        self.flagged.insert(id, (line, text));
+                    }
                 }
             }
         }
@@ -112,6 +144,17 @@ impl Writer {
         match self.tx.take() {
             Some(tx) if keep => {
                 tx.commit()?;
+                // The flags of what stays queued, in the file's order.
+                let mut flagged: Vec<(u64, Option<String>)> =
+                    std::mem::take(&mut self.flagged).into_values().collect();
+                flagged.sort_unstable_by_key(|(line, _)| *line);
+                self.report.flagged = flagged.len();
+                self.report.flagged_lines = flagged
+                    .into_iter()
+                    .filter_map(|(line, note)| Some(LineNote { line, note: note? }))
+                    .take(MAX_BAD_LINES_SHOWN)
+                    .collect();
+                self.report.flagged_more = self.report.flagged - self.report.flagged_lines.len();
                 Ok(self.report)
             }
             _ => Err(ImportError::Invalid {

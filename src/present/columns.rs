@@ -221,13 +221,26 @@ pub fn table(columns: &[Column], rows: &[Vec<String>], room: usize) -> Vec<Strin
     out
 }
 
+/// A [`table`] with every cell whole, on one line a row: for a pipe or a file, which `grep`,
+/// `cut` and `awk` read a line at a time (nothing is cut or wrapped; columns stay aligned).
+pub fn whole_table(columns: &[Column], rows: &[Vec<String>]) -> Vec<String> {
+    let whole: Vec<Column> = columns
+        .iter()
+        .map(|c| Column {
+            max: usize::MAX,
+            ..*c
+        })
+        .collect();
+    table(&whole, rows, usize::MAX)
+}
+
 fn cell(row: &[String], i: usize) -> &str {
     row.get(i).map_or("", String::as_str)
 }
 
 /// `text` in lines of at most `width` characters, broken between words where it can be, else
 /// within a word; one empty line for no text.
-fn wrap_words(text: &str, width: usize) -> Vec<String> {
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut out = Vec::new();
     let mut line = String::new();
@@ -259,6 +272,26 @@ mod tests {
 
     fn row(cells: &[&str]) -> Vec<String> {
         cells.iter().map(|c| (*c).to_owned()).collect()
+    }
+
+    /// Into a pipe: the same table with nothing cut or wrapped, a row a line, still aligned.
+    #[test]
+    fn a_whole_table_keeps_every_cell_on_its_rows_line() {
+        let columns = [
+            Column::new("ID", Fit::Whole, 0, usize::MAX),
+            Column::new("SUBJECT", Fit::CutKeepingEnd, 8, 30),
+        ];
+        let long = "Cedar Park Neighbours of the North Side and the Riverside Walk";
+        let rows = [
+            row(&["Y2FwaV9ncm91cDox", long]),
+            row(&["Y2FwaV9ncm91cDoy", "Choir"]),
+        ];
+        let lines = whole_table(&columns, &rows);
+        assert_eq!(lines.len(), 3, "{lines:#?}");
+        assert_eq!(lines[1], format!("Y2FwaV9ncm91cDox  {long}"));
+        assert_eq!(lines[2], "Y2FwaV9ncm91cDoy  Choir");
+        // Fitted to 40 columns, the same subject is wrapped or cut.
+        assert!(table(&columns, &rows, 40).iter().all(|l| !l.contains(long)));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::store::Operation;
 
 /// One labelled row: `code     131203`.
 fn row(tone: Tone, name: &str, value: impl AsRef<str>) -> Line {
-    Line::new(tone, format!("{name:<9}{}", value.as_ref()))
+    Line::new(tone, format!("{name:<10} {}", value.as_ref()))
 }
 
 fn state_tone(state: OperationState) -> Tone {
@@ -55,7 +55,7 @@ pub fn operation_detail(op: &Operation, group: &str) -> Vec<Line> {
         lines.push(row(tone, "message", sanitize(message)));
     }
     if let Some(id) = &op.request_id {
-        lines.push(row(Tone::Plain, "request", sanitize(id)));
+        lines.push(row(Tone::Plain, "request_id", sanitize(id)));
     }
     if let Some(flag) = &op.flag {
         lines.push(row(Tone::Warn, "flag", sanitize(flag)));
@@ -134,8 +134,9 @@ pub fn event_detail(event: &Event, label: impl Fn(&str) -> String) -> Vec<Line> 
             }
             push(Tone::Plain, "message", sanitize(message));
             push(Tone::Dim, "took", format!("{duration_ms} ms"));
+            // Meta's id of the request (what support asks for), apart from the request line.
             if let Some(id) = request_id {
-                push(Tone::Plain, "request", sanitize(id));
+                push(Tone::Plain, "request_id", sanitize(id));
             }
             if let Some(id) = fbtrace_id {
                 push(Tone::Plain, "fbtrace", sanitize(id));
@@ -189,13 +190,13 @@ pub fn event_detail(event: &Event, label: impl Fn(&str) -> String) -> Vec<Line> 
         Event::Held {
             op,
             group_id,
-            participant,
+            change,
             reason,
         } => {
             push(
                 Tone::Warn,
                 "change",
-                format!("{op} {} in {}", sanitize(participant), label(group_id)),
+                format!("{op} {} in {}", sanitize(change), label(group_id)),
             );
             push(Tone::Warn, "reason", sanitize(reason));
         }
@@ -242,18 +243,18 @@ mod tests {
         op.updated_at = 1_764_040_235_120;
         let lines = operation_detail(&op, "Book Club");
         let texts = texts(&lines);
-        assert_eq!(texts[0], "change   #12 add +12122000021 to Book Club");
-        assert_eq!(texts[1], "state    failed");
-        assert_eq!(texts[2], "tries    2");
-        assert_eq!(texts[3], "queued   2025-11-25T03:10:34.000Z");
-        assert_eq!(texts[4], "changed  2025-11-25T03:10:35.120Z");
-        assert_eq!(texts[5], "code     131203");
+        assert_eq!(texts[0], "change     #12 add +12122000021 to Book Club");
+        assert_eq!(texts[1], "state      failed");
+        assert_eq!(texts[2], "tries      2");
+        assert_eq!(texts[3], "queued     2025-11-25T03:10:34.000Z");
+        assert_eq!(texts[4], "changed    2025-11-25T03:10:35.120Z");
+        assert_eq!(texts[5], "code       131203");
         assert!(
             texts[6].ends_with("long  [fbtrace_id Ax9]^[[2J"),
             "whole: {}",
             texts[6]
         );
-        assert_eq!(texts[7], "request  RQ1");
+        assert_eq!(texts[7], "request_id RQ1");
     }
 
     #[test]
@@ -278,14 +279,14 @@ mod tests {
         assert_eq!(
             texts(&lines),
             [
-                "request  POST «G1» (3 participant(s)), try 2",
-                "group    G1",
-                "status   206",
-                "code     131201",
-                "message  partial success: 1 failed",
-                "took     90 ms",
-                "request  RQ",
-                "fbtrace  TR",
+                "request    POST «G1» (3 participant(s)), try 2",
+                "group      G1",
+                "status     206",
+                "code       131201",
+                "message    partial success: 1 failed",
+                "took       90 ms",
+                "request_id RQ",
+                "fbtrace    TR",
             ]
         );
     }

@@ -64,10 +64,14 @@ pub fn summary_lines(summary: &Summary) -> Vec<Line> {
             ));
         }
     }
-    if summary.cancelled {
+    // A cancel that came after the last request had left stopped nothing.
+    if summary.cancelled && summary.progress.pending > 0 {
         lines.push(Line::new(
             Tone::Warn,
-            "  cancelled: what was not sent stays pending",
+            format!(
+                "  cancelled: {} change(s) not sent stay pending",
+                summary.progress.pending
+            ),
         ));
     }
     lines

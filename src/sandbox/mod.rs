@@ -28,7 +28,7 @@ pub(crate) use config::parse_probability;
 pub use config::{AnswerShapes, Faults, SandboxConfig};
 pub use in_process::{GroupView, JoinRequestView};
 pub use people::Person;
-pub use server::{Sandbox, export_line, run_cli, start};
+pub use server::{Sandbox, export_lines, run_cli, shell_word, start};
 pub use state::UserError;
 pub use users::User;
 pub use webhook::{AppSecret, WebhookConfig};

@@ -192,7 +192,7 @@ impl Drop for Sandbox {
 }
 
 /// The lines `run_cli` prints; the first is exactly `sandbox listening on http://HOST:PORT`,
-/// the last the [`export_line`] to paste; the curl example is broken (`\`) so that it fits 80
+/// the last the [`export_lines`] to paste; the curl example is broken (`\`) so that it fits 80
 /// columns. `webhooks` is where signed webhooks go, if anywhere
 /// (the secret is never shown).
 pub fn banner(sandbox: &Sandbox, webhooks: Option<&url::Url>) -> String {
@@ -212,30 +212,52 @@ pub fn banner(sandbox: &Sandbox, webhooks: Option<&url::Url>) -> String {
          counters: {url}/_sandbox/stats; Ctrl-C stops\n\
          to point the commands at it, in another terminal:\n\
          {}\n",
-        export_line(sandbox)
+        export_lines(sandbox, &[])
     )
 }
 
-/// `  export WA_BASE_URL=… WA_PHONE_NUMBER_ID=… WA_ACCESS_TOKEN=…`: the line to paste into a
-/// shell so the commands use this sandbox (the token is the sandbox's own test token). A
-/// value a shell would split or expand is single-quoted.
-pub fn export_line(sandbox: &Sandbox) -> String {
-    let quoted = |value: &str| {
-        let plain = value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.:/".contains(c));
-        if plain && !value.is_empty() {
-            value.to_owned()
+/// The lines to paste into a shell so the commands use this sandbox (the token is the
+/// sandbox's own test token), then `more` variables (`WA_GROUPS_DB`): `  export
+/// WA_BASE_URL=… \` and the other assignments on continued lines, each line within 80
+/// columns where the values allow. A value a shell would split or expand is single-quoted.
+pub fn export_lines(sandbox: &Sandbox, more: &[(&str, &str)]) -> String {
+    let mut pairs = vec![
+        format!("WA_BASE_URL={}", shell_word(&sandbox.base_url())),
+        format!(
+            "WA_PHONE_NUMBER_ID={}",
+            shell_word(sandbox.phone_number_id())
+        ),
+        format!("WA_ACCESS_TOKEN={}", shell_word(sandbox.token())),
+    ];
+    pairs.extend(more.iter().map(|(k, v)| format!("{k}={}", shell_word(v))));
+    let mut lines = vec![String::from("  export")];
+    for pair in pairs {
+        let Some(line) = lines.last_mut() else {
+            break;
+        };
+        // Room for ` pair \` in 80 columns; a first pair always goes on the export line.
+        if line.chars().count() + 1 + pair.chars().count() + 2 > 80 && line.trim() != "export" {
+            line.push_str(" \\");
+            lines.push(format!("    {pair}"));
         } else {
-            format!("'{}'", value.replace('\'', r"'\''"))
+            line.push(' ');
+            line.push_str(&pair);
         }
-    };
-    format!(
-        "  export WA_BASE_URL={} WA_PHONE_NUMBER_ID={} WA_ACCESS_TOKEN={}",
-        quoted(&sandbox.base_url()),
-        quoted(sandbox.phone_number_id()),
-        quoted(sandbox.token())
-    )
+    }
+    lines.join("\n")
+}
+
+/// `value` as one word of a POSIX shell: as it is when it holds nothing a shell would split or
+/// expand, else single-quoted (a `'` in it as `'\''`).
+pub fn shell_word(value: &str) -> String {
+    let plain = value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_.:/".contains(c));
+    if plain && !value.is_empty() {
+        value.to_owned()
+    } else {
+        format!("'{}'", value.replace('\'', r"'\''"))
+    }
 }
 
 /// What `wa-groups sandbox` runs: start, print the banner, serve until Ctrl-C, then shut down.

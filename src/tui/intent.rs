@@ -212,7 +212,7 @@ impl Intent {
                         does.join(" and ")
                     ),
                     lines,
-                    verb: "remove",
+                    verb: "queue",
                     more: format!(
                         "… and more: {} leaves, and picking fewer groups shows them all",
                         shared.keymap.hint(&[Action::Back], "")

@@ -117,21 +117,37 @@ impl Keymap {
     /// default keys. Errors read `FILE:LINE: problem`.
     pub fn from_toml(text: &str, file: &str) -> Result<Keymap, String> {
         let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
-        let table: BTreeMap<Spanned<String>, Spanned<KeySpec>> = toml::from_str(text)
-            .map_err(|e| format!("{file}:{}", crate::config::toml_error_line(text, &e)))?;
+        let table: BTreeMap<Spanned<String>, Spanned<KeySpec>> =
+            toml::from_str(text).map_err(|e| {
+                let at = crate::config::toml_error_line(text, &e);
+                // A value that is neither a key nor a list of keys: say how one is written
+                // rather than name the parser's type.
+                match at.split_once(": ") {
+                    Some((line, message)) if message.contains("KeySpec") => format!(
+                        "{file}:{line}: an action's keys are text (\"s\", \"ctrl-s\") or a list of them ([\"s\", \"f5\"])"
+                    ),
+                    _ => format!("{file}:{at}"),
+                }
+            })?;
         // Entries of the file in file order, each with the line it is on.
         let mut entries: Vec<(usize, Action, Vec<Key>)> = Vec::new();
         for (name, spec) in &table {
             let line = line_of(name.span().start);
             let action = Action::from_name(name.get_ref()).ok_or_else(|| {
+                // The closest names when there are some; else where every name is listed.
+                let near = crate::domain::similar::closest(
+                    name.get_ref(),
+                    Action::ALL.iter().map(|a| a.name()),
+                    3,
+                );
                 format!(
-                    "{file}:{line}: unknown action `{}` (known: {})",
+                    "{file}:{line}: unknown action `{}` ({})",
                     crate::domain::text::sanitize(name.get_ref()),
-                    Action::ALL
-                        .iter()
-                        .map(|a| a.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    if near.is_empty() {
+                        "assets/keymap.toml in the source lists every action".to_owned()
+                    } else {
+                        format!("did you mean {}?", near.join(", "))
+                    }
                 )
             })?;
             let names = match spec.get_ref() {
@@ -336,7 +352,12 @@ mod tests {
         let err = Keymap::from_toml("\nadd = \"hyper-a\"\n", "k.toml").expect_err("hyper");
         assert_eq!(err, "k.toml:2: unknown key `hyper-a` for add");
         let err = Keymap::from_toml("add = 3\n", "k.toml").expect_err("a number");
-        assert!(err.starts_with("k.toml:1: "), "{err}");
+        assert_eq!(
+            err,
+            "k.toml:1: an action's keys are text (\"s\", \"ctrl-s\") or a list of them ([\"s\", \"f5\"])"
+        );
+        let err = Keymap::from_toml("snyc = \"s\"\n", "k.toml").expect_err("a typo");
+        assert_eq!(err, "k.toml:1: unknown action `snyc` (did you mean sync?)");
         let err = Keymap::from_toml("quit = []\n", "k.toml").expect_err("no quit");
         assert_eq!(err, "k.toml:1: quit must keep at least one key");
     }

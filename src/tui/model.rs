@@ -23,6 +23,9 @@ pub struct Mirror {
     pub names: GroupNames,
     /// The groups the last sync could not read: kept in the list, marked, with why.
     pub unread: Vec<UnreadGroup>,
+    /// When the least recently read live group was read (Unix ms): every group listed is at
+    /// least this fresh. `None` before any group was read (a mirror a sync has not filled).
+    pub read_since: Option<i64>,
 }
 
 impl Mirror {
@@ -52,6 +55,11 @@ impl Mirror {
             list.iter()
                 .map(|g| (g.id.as_str(), g.subject.as_str(), g.gone_at.is_some())),
         );
+        self.read_since = list
+            .iter()
+            .filter(|g| g.gone_at.is_none() && g.read_at > 0)
+            .map(|g| g.read_at)
+            .min();
         let names = &self.names;
         let unread = &self.unread;
         self.rows = list
@@ -236,6 +244,8 @@ pub struct GroupDetail {
     pub members: Vec<Person>,
     pub member_count: u32,
     pub gone: bool,
+    /// The description as the mirror last read it (made safe), if it was read.
+    pub description: Option<String>,
     pub ops: Vec<OpRow>,
 }
 
@@ -263,6 +273,7 @@ impl GroupDetail {
             id: group.id,
             member_count: group.member_count,
             gone: group.gone_at.is_some(),
+            description: group.about.description.as_deref().map(sanitize),
             members: group.members,
             ops,
         }

@@ -188,17 +188,6 @@ impl OpSpec {
         self.who().map(Person::label).unwrap_or_default()
     }
 
-    /// Whom the change names for the operator: [`OpSpec::person_label`], or for a join
-    /// request whose asker is not known, the request ([`JoinRequestRef::label`]); empty for
-    /// the changes that name no one.
-    pub fn who_label(&self) -> String {
-        match (self.who(), self.join_request()) {
-            (Some(person), _) => person.label(),
-            (None, Some(request)) => request.label(),
-            (None, None) => String::new(),
-        }
-    }
-
     /// What the open (pending) change holds a place for: two pending changes with the same
     /// slot cannot coexist, and the queue rules decide between them. An add and a removal of
     /// one person in one group share a slot (the later wins); the person is keyed by

@@ -40,7 +40,7 @@ impl Run {
             self.emit(Event::Held {
                 op: left.id,
                 group_id: left.spec.group_text().to_owned(),
-                participant: left.spec.who_label(),
+                change: left.spec.describe(),
                 reason: left.reason.clone(),
             });
         }

@@ -25,13 +25,39 @@ pub struct Help {
     pub scroll: Scroll,
 }
 
+/// The marks the lists put on their rows, each with what it says, after the keys.
+const MARKS: [(&str, &str); 8] = [
+    ("", "Marks on the rows:"),
+    ("•", "picked"),
+    (
+        "!",
+        "a change of the group failed (Enter on it in the group says why)",
+    ),
+    (
+        "?",
+        "the group could not be read by the last sync (Enter says why)",
+    ),
+    ("⇡", "the group's pending changes are being sent now"),
+    (
+        "+3",
+        "people asking to join (also `3 ask`, `(3 asking)`): the join requests view shows them",
+    ),
+    ("◂", "the person searched, among the group's members"),
+    (
+        "(!)",
+        "a queued change was flagged when it was queued (Enter shows the flag)",
+    ),
+];
+
 impl Help {
-    /// The help of these commands, with their keys in `keymap`.
+    /// The help of these commands, with their keys in `keymap`, then what the rows' marks
+    /// say.
     pub fn new(commands: &[Hint], keymap: &Keymap) -> Help {
         Help {
             lines: commands
                 .iter()
                 .map(|h| (keymap.keys_text(h.action), h.text))
+                .chain(MARKS.iter().map(|(mark, what)| ((*mark).to_owned(), *what)))
                 .collect(),
             scroll: Scroll::default(),
         }

@@ -37,13 +37,22 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
     }
     match action {
         Action::EditGroup => {
+            // The description as last read: the join requests view's, else the group pane's
+            // (both read it from the mirror).
             let description = state
                 .views
                 .requests
                 .detail
                 .as_ref()
                 .filter(|d| *d.id == *row.id)
-                .and_then(|d| d.description.clone());
+                .and_then(|d| d.description.clone())
+                .or_else(|| {
+                    state
+                        .views
+                        .group
+                        .showing(&row.id)
+                        .and_then(|g| g.description.clone())
+                });
             let form = GroupForm::edit(row.id.to_string(), row.subject.to_string(), description);
             state.overlays.push(Overlay::GroupForm(form));
             Vec::new()

@@ -13,7 +13,7 @@ use crate::domain::MAX_GROUP_MEMBERS;
 use crate::domain::group_names::distinct_endings;
 use crate::domain::text::sanitize;
 use crate::tui::action::Action;
-use crate::tui::model::GroupRow;
+use crate::tui::model::{GroupRow, Mirror};
 use crate::tui::shared::Work;
 use crate::tui::text::Tone;
 use crate::tui::theme;
@@ -159,7 +159,7 @@ pub fn draw(view: &GroupsView, ctx: &Ctx, buf: &mut Buffer) {
         .collect();
     // Without an id column, subjects that differ only past the cut keep their id's ending.
     let alike = if id_w == 0 {
-        look_alike(&shown, usize::from(subject_w.saturating_sub(1)))
+        look_alike(&shown, ctx.mirror, usize::from(subject_w.saturating_sub(1)))
     } else {
         HashMap::new()
     };
@@ -179,22 +179,45 @@ pub fn draw(view: &GroupsView, ctx: &Ctx, buf: &mut Buffer) {
     }
 }
 
-/// The rows shown whose subjects, different, look the same once cut to `width` columns (the
-/// same subject already ends with its id's ending): each with the end of its id that tells
-/// them apart.
-fn look_alike<'g>(rows: &[&'g GroupRow], width: usize) -> HashMap<&'g str, String> {
-    let mut by_cut: HashMap<String, Vec<&GroupRow>> = HashMap::new();
+/// The rows shown whose subjects, different, look the same as another group's once cut to
+/// `width` columns (the same subject already ends with its id's ending): each with the end of
+/// its id that tells them apart. The others are looked for among all the mirror's groups, not
+/// only those on screen, so a row keeps its ending in every order and scroll position: the
+/// mirror lists groups by subject, so those sharing a cut are its neighbours there.
+fn look_alike<'g>(
+    rows: &[&'g GroupRow],
+    mirror: &Mirror,
+    width: usize,
+) -> HashMap<&'g str, String> {
+    let mut endings = HashMap::new();
+    let all = &mirror.rows;
     for g in rows.iter().filter(|g| g.suffix.is_none()) {
         let cut = fit_width(&g.subject, width);
-        if *cut != *g.subject {
-            by_cut.entry(cut).or_default().push(g);
+        if *cut == *g.subject {
+            continue;
         }
-    }
-    let mut endings = HashMap::new();
-    for alike in by_cut.into_values().filter(|a| a.len() > 1) {
-        let ids: Vec<&str> = alike.iter().map(|g| &*g.id).collect();
-        for (id, end) in ids.iter().zip(distinct_endings(&ids)) {
-            endings.insert(*id, end);
+        let Some(&at) = mirror.index.get(&*g.id) else {
+            continue;
+        };
+        let same = |i: &usize| {
+            all.get(*i)
+                .is_some_and(|o| fit_width(&o.subject, width) == cut)
+        };
+        let before = (0..at).rev().take_while(same);
+        let after = (at + 1..all.len()).take_while(same);
+        // Groups of one subject already carry their endings (`suffix`).
+        let mut ids: Vec<&str> = before
+            .chain(after)
+            .filter_map(|i| all.get(i))
+            .filter(|o| o.suffix.is_none())
+            .map(|o| &*o.id)
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        ids.push(&g.id);
+        if let Some(end) = distinct_endings(&ids).pop() {
+            endings.insert(&*g.id, end);
         }
     }
     endings

@@ -93,13 +93,13 @@ pub fn lines(mirror: &Mirror, event: &Event, retry: &str) -> Vec<Line> {
         Event::Held {
             op,
             group_id,
-            participant,
+            change,
             reason,
         } => one(
             Tone::Warn,
             format!(
                 "held {op} {} in {}: {}",
-                sanitize(participant),
+                sanitize(change),
                 mirror.label(group_id),
                 sanitize(reason)
             ),

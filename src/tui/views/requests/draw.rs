@@ -107,7 +107,8 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
             }
             line(&mut y, &text, tone);
         }
-        if label == "Link" {
+        // A gone group's link works no more: nothing to copy or reset.
+        if label == "Link" && !d.gone {
             line(&mut y, &format!("      {keys}"), Tone::Dim);
         }
     }

@@ -137,11 +137,13 @@ fn open(view: &RequestsView, ctx: &Ctx) -> Vec<Reply> {
             ));
         }
     }
-    let copy = ctx.keymap.keys_text(Action::CopyLink);
-    lines.push(Line::new(
-        Tone::Dim,
-        format!("{copy} copies the link once this is closed"),
-    ));
+    if !d.gone {
+        let copy = ctx.keymap.keys_text(Action::CopyLink);
+        lines.push(Line::new(
+            Tone::Dim,
+            format!("{copy} copies the link once this is closed"),
+        ));
+    }
     vec![Reply::Popup(TextPopup::new(
         "Invite link and settings",
         lines,

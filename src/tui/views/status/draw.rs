@@ -169,8 +169,12 @@ pub fn draw(view: &StatusView, ctx: &Ctx, buf: &mut Buffer) {
         3,
         vec![
             sep(),
-            Span::raw(match view.last_sync {
-                Some(at) => format!("synced {} UTC", clock(at)),
+            // This app's last sync, else how fresh the mirror it read is (a sync by another
+            // process, or an earlier session).
+            Span::raw(match view.last_sync.or(ctx.mirror.read_since) {
+                // A time of day is enough today; an older read says how old it is.
+                Some(at) if ctx.now - at < 12 * 3_600_000 => format!("synced {} UTC", clock(at)),
+                Some(at) => format!("synced {} ago", crate::domain::when::ago(at, ctx.now)),
                 None => "not synced yet".into(),
             }),
         ],
