@@ -171,6 +171,24 @@ async fn members_known_only_by_bsuid_are_shown_and_removed_by_it_end_to_end() {
         .expect("the outcome row names the BSUID");
     assert_eq!(row.get(column("result")), Some("confirmed"));
     assert_eq!(row.get(column("username")), first.username.as_deref());
+    // The log found by the username, though they are no member any more; its lines name them
+    // with it.
+    let name = format!("@{}", first.username.as_deref().unwrap_or("?"));
+    let by_name = run(&sb, home.path(), &["log", "--participant", &name]).await;
+    assert_eq!(by_name.code, 0, "{}", by_name.stderr);
+    let said = format!("remove {} {name} in", first.user_id);
+    assert!(
+        by_name.stdout.lines().any(|l| l.contains(&said)),
+        "{said} in:\n{}",
+        by_name.stdout
+    );
+    let nobody = run(&sb, home.path(), &["log", "--participant", "@nobody.here"]).await;
+    assert_eq!(nobody.code, 2, "{}", nobody.stderr);
+    assert!(
+        nobody.stderr.contains("--participant @nobody.here: no one"),
+        "{}",
+        nobody.stderr
+    );
 
     // Right away, without the queue.
     let second = &people[1];

@@ -443,6 +443,48 @@ fn changes_left_in_flight_by_an_earlier_run_are_unsettled_and_in_the_confirm() {
     assert!(header.contains("2 sending"), "{header}");
 }
 
+/// A mirror another process synced (`groups sync`, an earlier session) is not "not synced
+/// yet": the header says how fresh it is, by its least recently read group; a day old, how
+/// old; only an empty mirror is not synced.
+#[test]
+fn the_header_says_how_fresh_a_mirror_synced_elsewhere_is() {
+    let read = |at: i64| {
+        let mut g = summary("G-BOOK", "Book Club", 2, 1, 0);
+        g.read_at = at;
+        let mut h = summary("G-RIVER", "Riverside", 3, 0, 0);
+        h.read_at = at - 60_000;
+        vec![g, h]
+    };
+    let s = loaded(read(T0 - 600_000));
+    let status = rows(&s)[1].clone();
+    // The older of the two reads: 03:10:34 less 11 minutes.
+    assert!(status.contains("synced 02:59:34 UTC"), "{status}");
+    let s = loaded(read(T0 - 2 * 86_400_000));
+    let status = rows(&s)[1].clone();
+    assert!(status.contains("synced 2 days ago"), "{status}");
+    let s = loaded(Vec::new());
+    assert!(rows(&s)[1].contains("not synced yet"));
+}
+
+/// `e` opens the group dialog with the description the group pane read, before the join
+/// requests view was ever opened.
+#[test]
+fn e_edits_the_description_the_group_pane_read() {
+    let mut s = book();
+    let mut group = book_club();
+    group.description = Some("Monthly, first Tuesday".into());
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Group("G-BOOK".into(), Some(group))),
+    );
+    press(&mut s, KeyCode::Char('e'));
+    let Some(Overlay::GroupForm(form)) = s.overlay() else {
+        panic!("the group dialog");
+    };
+    assert_eq!(form.description, "Monthly, first Tuesday");
+    assert_eq!(form.subject, "Book Club");
+}
+
 #[test]
 fn a_retry_reloads_the_counts_at_once() {
     let mut s = book();

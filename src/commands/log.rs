@@ -71,10 +71,7 @@ pub async fn run(settings: &Settings, args: LogArgs) -> Result<Outcome, Failure>
     let names = names(&store).await?;
     let filter = Filter {
         group: group_arg::resolve_opt(&names, "--group", args.group.as_ref())?,
-        participant: match &args.participant {
-            Some(text) => Some(person_keys(&store, text, settings.default_region).await?),
-            None => None,
-        },
+        participant: None,
         since: match &args.since {
             Some(text) => Some(
                 parse_moment(text, now_ms())
@@ -84,14 +81,18 @@ pub async fn run(settings: &Settings, args: LogArgs) -> Result<Outcome, Failure>
         },
         state: args.state,
     };
-    let outcomes: Vec<ParticipantOutcome> = store
+    let all: Vec<ParticipantOutcome> = store
         .outcomes()
         .await
         .map_err(store_failure)?
         .into_iter()
         .map(|r| r.outcome)
-        .filter(|o| filter.outcome(o))
         .collect();
+    let mut filter = filter;
+    if let Some(text) = &args.participant {
+        filter.participant = Some(person_keys(&store, text, settings.default_region, &all).await?);
+    }
+    let outcomes: Vec<ParticipantOutcome> = all.into_iter().filter(|o| filter.outcome(o)).collect();
     let made = made_subjects(&store, &outcomes, &names).await?;
     // A group as named everywhere; one a create made that the mirror does not know yet, by
     // the subject the create asked for.
@@ -138,12 +139,13 @@ pub async fn run(settings: &Settings, args: LogArgs) -> Result<Outcome, Failure>
 
 /// The keys the log may hold `text`'s person by, as it keeps them (a phone in E.164, a
 /// BSUID): a phone number, a BSUID or an `@username`, each completed by what the mirror
-/// knows of the person (a username is known only there). An input error names what could
-/// not be read, or a username no member has.
+/// knows of the person, and a username by the outcomes that name it (`outcomes`: the whole
+/// log's). An input error names what could not be read, or a username no one has.
 async fn person_keys(
     store: &crate::store::AccountStore,
     text: &str,
     region: Option<crate::domain::Region>,
+    outcomes: &[ParticipantOutcome],
 ) -> Result<Vec<String>, Failure> {
     let text = text.trim();
     let bad = |e: String| Failure::input(format!("--participant {}: {e}", sanitize(text)));
@@ -169,12 +171,23 @@ async fn person_keys(
         keys.extend(member.phone().map(|p| p.e164().to_owned()));
         keys.extend(member.user_id().map(|id| id.as_str().to_owned()));
     }
+    if let Query::Username(name) = &query {
+        keys.extend(
+            outcomes
+                .iter()
+                .filter(|o| {
+                    o.username
+                        .as_deref()
+                        .is_some_and(|u| u.eq_ignore_ascii_case(name))
+                })
+                .map(|o| o.participant.clone()),
+        );
+    }
     keys.sort();
     keys.dedup();
     if keys.is_empty() {
         return Err(bad(
-            "no member of a group in the mirror has this username (`groups sync` reads them)"
-                .into(),
+            "no one in the mirror's groups or in the log has this username".into(),
         ));
     }
     Ok(keys)
@@ -237,7 +250,13 @@ fn outcome_line(o: &ParticipantOutcome, group: &impl Fn(&str) -> String) -> Stri
         .as_deref()
         .map(|r| format!("  request {}", sanitize(r)))
         .unwrap_or_default();
-    let participant = sanitize(&o.participant);
+    // The participant as kept, with their username when the outcome knows it.
+    let participant = match &o.username {
+        Some(name) if !o.participant.is_empty() => {
+            format!("{} @{}", sanitize(&o.participant), sanitize(name))
+        }
+        _ => sanitize(&o.participant),
+    };
     // The action is padded to line up the participants after it; with none, it is not.
     let action = if participant.is_empty() {
         o.action.as_str().to_owned()
