@@ -64,8 +64,9 @@ async fn join_requests_name_their_group_by_its_label_never_its_id() {
     );
     let log = run(&sb, h, &["log", "--state", "confirmed"]).await;
     assert!(
-        log.stdout
-            .contains(&format!("confirmed approve +12122000402 in {label}")),
+        log.stdout.contains(&format!(
+            "confirmed approve +12122000402 @ines.r12 in {label}"
+        )),
         "{}",
         log.stdout
     );

@@ -216,6 +216,10 @@ async fn the_binary_in_tmux_adds_a_number_and_quits() {
     tmux.wait("the queued report", |s| s.contains("2 change(s) queued"))
         .await;
     tmux.keys(&["Escape"]);
+    // Esc has cleared the filter before the next key: sent together, a terminal reads Esc
+    // and `s` as Alt-s.
+    tmux.wait("the filter cleared", |s| s.contains("filter cleared"))
+        .await;
     tmux.text("s");
     let screen = tmux
         .wait("the confirm", |s| s.contains("enter/y send"))
