@@ -155,18 +155,19 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
         } else {
             " "
         };
-        let mut asked = r
-            .created_at
-            .map(|t| format!("  asked {} ago", crate::domain::when::ago(t, ctx.now)))
-            .unwrap_or_default();
-        // A decision waiting in the queue, and why a run held it.
-        if let Some(q) = d.queued.get(&r.join_request_id) {
-            asked.push_str(&format!(
-                " · {} queued{}",
+        // A decision waiting in the queue says so in place of when they asked (a narrow
+        // pane has no room for both; Enter shows both).
+        let asked = match d.queued.get(&r.join_request_id) {
+            Some(q) => format!(
+                "  {} queued{}",
                 if q.approve { "approve" } else { "reject" },
                 if q.flag.is_some() { " (!)" } else { "" }
-            ));
-        }
+            ),
+            None => r
+                .created_at
+                .map(|t| format!("  asked {} ago", crate::domain::when::ago(t, ctx.now)))
+                .unwrap_or_default(),
+        };
         let asker = format!(" {:<who$}", columns::fit(&label, who));
         let style = if view.picked.contains(&r.join_request_id) {
             theme::picked()
