@@ -391,7 +391,8 @@ fn the_new_group_dialog_notes_a_subject_in_use_and_says_why_enter_did_nothing() 
 }
 
 /// An approval already queued (held: the group was full) is marked on its row and left out
-/// of the next `A`; with every request queued, `A` says so instead of starting an empty run.
+/// of the next `A`; with every request queued, `A` says so instead of starting an empty run,
+/// and `X` asks to reject them in its place.
 #[test]
 fn a_queued_approval_is_marked_and_not_asked_again() {
     use wa_groups::domain::{JoinRequestRef, OpSpec, OperationState};
@@ -469,8 +470,21 @@ fn a_queued_approval_is_marked_and_not_asked_again() {
         .as_ref()
         .map(|n| n.text.clone())
         .unwrap_or_default();
-    assert!(
-        notice.starts_with("already queued (would be 9 of 8 members: 8 now; held back"),
-        "{notice}"
+    assert_eq!(
+        notice,
+        "already queued to approve: s sends it; X decides the other way instead"
     );
+    // The other way is asked: a reject takes the held approval's place.
+    press(&mut s, KeyCode::Char('X'));
+    let Some(wa_groups::tui::overlays::Overlay::Confirm(confirm)) = s.overlay() else {
+        panic!("a reject confirm");
+    };
+    let Intent::Decide {
+        approve, requests, ..
+    } = &confirm.intent
+    else {
+        panic!("a decision");
+    };
+    assert!(!approve);
+    assert_eq!(requests.len(), 2);
 }

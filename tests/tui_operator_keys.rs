@@ -509,8 +509,19 @@ fn a_second_ctrl_c_in_the_quit_question_quits() {
     s.shared.work = Work::Submitting { groups: None };
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
     let msg = s.key(ctrl_c);
-    assert!(update(&mut s, msg).is_empty());
+    // The first stops the sending at once, as the command line's submit does, then asks.
+    assert!(matches!(
+        update(&mut s, msg).as_slice(),
+        [Effect::Engine(Command::Cancel)]
+    ));
     assert!(matches!(s.overlay(), Some(Overlay::Quit)));
+    assert!(
+        s.views
+            .log
+            .lines
+            .iter()
+            .any(|l| l.text.starts_with("Ctrl-C: sending stopped"))
+    );
     let msg = s.key(ctrl_c);
     let effects = update(&mut s, msg);
     assert!(matches!(
@@ -524,6 +535,12 @@ fn a_second_ctrl_c_in_the_quit_question_quits() {
     key(&mut s, 'q');
     assert!(key(&mut s, 'j').is_empty());
     assert!(!s.quit && s.overlays.is_empty());
+    // `q` while sending only asks: staying lets the run go on.
+    let mut s = state();
+    s.shared.work = Work::Submitting { groups: None };
+    assert!(key(&mut s, 'q').is_empty());
+    assert!(key(&mut s, 'n').is_empty());
+    assert!(!s.quit && matches!(s.shared.work, Work::Submitting { .. }));
 }
 
 #[test]
@@ -940,4 +957,24 @@ fn last_label(s: &State) -> String {
         .get(&id)
         .map(|g| g.subject.chars().take(10).collect())
         .unwrap_or_default()
+}
+
+/// `*` picks the live groups shown: a gone group takes no change, so it is not picked.
+#[test]
+fn star_leaves_gone_groups_unpicked() {
+    let mut s = empty();
+    let mut gone = summary("B", "Brookfield Parents", 7, 0, 0);
+    gone.gone_at = Some(1);
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Groups(vec![
+            summary("A", "Alpha Runners", 5, 0, 0),
+            gone,
+            summary("C", "Cedar Park", 3, 0, 0),
+        ])),
+    );
+    key(&mut s, '*');
+    let picked: Vec<&str> = s.views.groups.picked.iter().map(String::as_str).collect();
+    assert_eq!(picked, ["A", "C"]);
+    assert_eq!(notice(&s), "2 group(s) picked (2 in all)");
 }

@@ -129,11 +129,14 @@ pub async fn run(settings: &Settings, args: LogArgs) -> Result<Outcome, Failure>
         .collect();
     lines.sort_by_key(|(at, order, _)| (*at, *order));
     super::table::print_lines(lines.into_iter().map(|(_, _, line)| line));
-    eprintln!(
+    let said = format!(
         "{} exchange(s), {} participant outcome(s) (--csv for the outcomes, --json for everything)",
         exchanges.len(),
         outcomes.len()
     );
+    for part in super::table::fit_stderr(&said) {
+        eprintln!("{part}");
+    }
     Ok(Outcome::Done)
 }
 

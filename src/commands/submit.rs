@@ -169,8 +169,14 @@ fn progress_bar(json: bool) -> ProgressBar {
 
 /// A line on stderr above the progress bar; also where there is no bar (not a terminal, or
 /// `--json`), where `ProgressBar::println` prints nothing and scripts lost every warning.
+/// On a terminal the line wraps between words under itself (a terminal would cut words).
 fn say(bar: &ProgressBar, line: impl AsRef<str>) {
-    bar.suspend(|| eprintln!("{}", line.as_ref()));
+    let lines = super::table::fit_stderr(line.as_ref());
+    bar.suspend(|| {
+        for l in &lines {
+            eprintln!("{l}");
+        }
+    });
 }
 
 /// What the progress display knows and has said so far, so it does not repeat itself.
@@ -344,7 +350,9 @@ fn print_summary(summary: &Summary, json: bool) {
         return;
     }
     for line in present::summary_lines(summary) {
-        eprintln!("{}", line.text);
+        for part in super::table::fit_stderr(&line.text) {
+            eprintln!("{part}");
+        }
     }
 }
 

@@ -38,6 +38,20 @@ pub fn print_lines(lines: impl IntoIterator<Item = String>) {
     }
 }
 
+/// A line for standard error: on a terminal, wrapped to its width as [`print_lines`] does;
+/// else whole.
+pub fn fit_stderr(line: &str) -> Vec<String> {
+    if std::io::stderr().is_terminal() {
+        let width = match crossterm::terminal::size() {
+            Ok((w, _)) if w > 0 => usize::from(w),
+            _ => NOT_A_TERMINAL,
+        };
+        wrapped(line, width)
+    } else {
+        vec![line.to_owned()]
+    }
+}
+
 /// `line` in lines of at most `width` characters: its indent kept, the lines after the first
 /// indented 4 more.
 fn wrapped(line: &str, width: usize) -> Vec<String> {

@@ -454,6 +454,22 @@ macro_rules! suite {
             assert_eq!(by(some).await, vec![a[2], b[0]]);
         }
 
+        /// A change's number names it for good: the ids of dropped changes, the last one's
+        /// too, are never given to a change queued later.
+        #[tokio::test]
+        async fn an_operation_id_is_never_given_twice() {
+            let (_g, s) = account().await;
+            let first = queue(&s, "a", &[1, 2]).await;
+            s.drop_operations(DropScope::Ids(vec![first[1]]))
+                .await
+                .expect("drop the last");
+            let next = queue(&s, "a", &[3]).await;
+            assert!(next[0] > first[1], "{next:?} after {first:?}");
+            s.drop_operations(DropScope::All).await.expect("drop all");
+            let after = queue(&s, "b", &[4]).await;
+            assert!(after[0] > next[0], "{after:?} after {next:?}");
+        }
+
         #[tokio::test]
         async fn drop_takes_only_pending_operations() {
             let (_g, s) = account().await;

@@ -300,6 +300,51 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (account_id, group_id, member)
     ) WITHOUT ROWID;
     "#,
+    // 6: an operation's id is never given twice. Without AUTOINCREMENT, SQLite gives the next
+    // row the highest id in the table plus one, so a change dropped from the end of the queue
+    // had its number taken by the next one queued (and a note or a script holding `#58` then
+    // named another change). The table is rebuilt with AUTOINCREMENT, every row kept with its
+    // id; the copy sets the sequence to the highest id kept.
+    r#"
+    CREATE TABLE operations_v6 (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        account_id     INTEGER NOT NULL REFERENCES accounts(id),
+        kind           TEXT NOT NULL,
+        group_id       TEXT,
+        participant    TEXT,
+        wa_id          TEXT,
+        slot           TEXT NOT NULL,
+        payload        TEXT,
+        state          TEXT NOT NULL CHECK (state IN
+                         ('pending', 'sending', 'accepted', 'confirmed', 'failed', 'skipped')),
+        attempts       INTEGER NOT NULL DEFAULT 0,
+        attempt_id     TEXT,
+        error_code     INTEGER,
+        error_message  TEXT,
+        request_id     TEXT,
+        flag           TEXT,
+        created_at     INTEGER NOT NULL,
+        updated_at     INTEGER NOT NULL,
+        user_id        TEXT,
+        parent_user_id TEXT,
+        username       TEXT
+    );
+    INSERT INTO operations_v6 (id, account_id, kind, group_id, participant, wa_id, slot, payload,
+            state, attempts, attempt_id, error_code, error_message, request_id, flag,
+            created_at, updated_at, user_id, parent_user_id, username)
+        SELECT id, account_id, kind, group_id, participant, wa_id, slot, payload,
+            state, attempts, attempt_id, error_code, error_message, request_id, flag,
+            created_at, updated_at, user_id, parent_user_id, username
+        FROM operations;
+    DROP TABLE operations;
+    ALTER TABLE operations_v6 RENAME TO operations;
+    CREATE UNIQUE INDEX operations_one_open ON operations (account_id, slot) WHERE state = 'pending';
+    CREATE INDEX operations_by_group ON operations (account_id, group_id, state);
+    CREATE INDEX operations_by_state ON operations (account_id, state);
+    CREATE INDEX operations_by_request_id ON operations (account_id, request_id)
+        WHERE request_id IS NOT NULL;
+    CREATE INDEX operations_by_kind ON operations (account_id, kind, group_id);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -83,6 +83,24 @@ fn key_press(state: &mut State, action: Option<Action>, key: &KeyEvent) -> Vec<E
     if state.focused().typing() || action.is_some_and(|a| state.offered(a)) {
         return to_focused(state, &ViewMsg::Key { action, key });
     }
+    // Ctrl-C while a submit sends stops it at once, as it does the command line's `submit`:
+    // no new request leaves; the quit question follows (`q` only asks).
+    let ctrl_c = key.code == crossterm::event::KeyCode::Char('c')
+        && key
+            .modifiers
+            .contains(crossterm::event::KeyModifiers::CONTROL);
+    if action == Some(Action::Quit)
+        && ctrl_c
+        && matches!(state.shared.work, Work::Submitting { .. })
+    {
+        log(
+            state,
+            Tone::Warn,
+            "Ctrl-C: sending stopped: no new requests; those in flight are settled",
+        );
+        state.overlays.push(crate::tui::overlays::Overlay::Quit);
+        return vec![Effect::Engine(crate::engine::Command::Cancel)];
+    }
     match action {
         Some(action) => global::act(state, action),
         None => Vec::new(),

@@ -139,9 +139,14 @@ fn empty_list(view: &GroupsView, ctx: &Ctx) -> String {
     }
 }
 
-/// Picks every group shown, or, when they are all picked already, unpicks them.
+/// Picks every live group shown (a gone group takes no change), or, when they are all picked
+/// already, unpicks them.
 fn pick_all(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
-    let shown: Vec<String> = view.shown(ctx.mirror).map(str::to_owned).collect();
+    let shown: Vec<String> = view
+        .shown(ctx.mirror)
+        .filter(|id| ctx.mirror.get(id).is_none_or(|g| !g.gone))
+        .map(str::to_owned)
+        .collect();
     if shown.is_empty() {
         return vec![Reply::notice(Tone::Warn, empty_list(view, ctx))];
     }

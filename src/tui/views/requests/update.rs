@@ -163,23 +163,30 @@ fn decide(view: &RequestsView, ctx: &Ctx, approve: bool) -> Vec<Reply> {
     if chosen.is_empty() {
         return vec![Reply::notice(Tone::Plain, "no pending join request here")];
     }
-    // A decision already queued is not asked again: it would queue nothing new.
-    let (queued, requests): (Vec<_>, Vec<_>) = chosen
-        .into_iter()
-        .partition(|r| detail.queued.contains_key(&r.join_request_id));
+    // The same decision already queued is not asked again: it would queue nothing new. The
+    // opposite one is: it takes the queued one's place (a reject of a held approval).
+    let (queued, requests): (Vec<_>, Vec<_>) = chosen.into_iter().partition(|r| {
+        detail
+            .queued
+            .get(&r.join_request_id)
+            .is_some_and(|q| q.approve == approve)
+    });
     let requests: Vec<JoinRequestRef> = requests.into_iter().map(|r| r.reference()).collect();
     if requests.is_empty() {
-        let held = queued
-            .iter()
-            .filter_map(|r| detail.queued.get(&r.join_request_id))
-            .find_map(|q| q.flag.clone());
+        // Its flag said what held when it was queued, which may be so no more: Enter on the
+        // request shows it.
         let send = ctx.keymap.keys_text(Action::SubmitGroup);
+        let (verb, other) = if approve {
+            ("approve", Action::Reject)
+        } else {
+            ("reject", Action::Approve)
+        };
+        let other = ctx.keymap.keys_text(other);
         return vec![Reply::notice(
             Tone::Warn,
-            match held {
-                Some(why) => format!("already queued ({why}): {send} sends it"),
-                None => format!("already queued: {send} sends it"),
-            },
+            format!(
+                "already queued to {verb}: {send} sends it; {other} decides the other way instead"
+            ),
         )];
     }
     let mut replies = Vec::new();

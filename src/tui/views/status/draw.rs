@@ -68,18 +68,36 @@ pub fn draw(view: &StatusView, ctx: &Ctx, buf: &mut Buffer) {
             ],
         ),
     ];
-    let open = count(OperationState::Sending) + count(OperationState::Accepted);
-    if open > 0 {
+    let (sending, accepted) = (
+        count(OperationState::Sending),
+        count(OperationState::Accepted),
+    );
+    match ctx.work {
+        // This app's run: claimed to send, and taken by the server with their confirmation
+        // (webhook or read) to come; neither need be a request on the wire.
+        Work::Submitting { .. } | Work::Cancelling => {
+            for (n, word) in [(sending, "sending"), (accepted, "to confirm")] {
+                if n > 0 {
+                    parts.push((
+                        1,
+                        vec![Span::styled(
+                            format!(" · {n} {word}"),
+                            theme::tone(Tone::Info),
+                        )],
+                    ));
+                }
+            }
+        }
         // Open with no run of this app's: left by a run that stopped (or another process's);
         // the next send reads their groups first.
-        let (word, tone) = match ctx.work {
-            Work::Submitting { .. } | Work::Cancelling => ("sending", Tone::Info),
-            _ => ("unsettled", Tone::Warn),
-        };
-        parts.push((
+        _ if sending + accepted > 0 => parts.push((
             1,
-            vec![Span::styled(format!(" · {open} {word}"), theme::tone(tone))],
-        ));
+            vec![Span::styled(
+                format!(" · {} unsettled", sending + accepted),
+                theme::tone(Tone::Warn),
+            )],
+        )),
+        _ => {}
     }
     let failed = count(OperationState::Failed);
     if failed > 0 {
