@@ -1,7 +1,6 @@
 //! What the app read from the store, made safe for the screen: the mirror's groups (the list
 //! every view names groups from) and one group's members and changes.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::domain::group_names::Label;
@@ -15,11 +14,10 @@ use crate::store::{GroupSummary, MirrorGroup, OpId, Operation};
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Mirror {
     pub rows: Vec<GroupRow>,
-    /// Group id to its index in `rows` (the id shared with the row).
-    pub index: HashMap<Arc<str>, usize>,
     /// Whether the mirror has been read once (an empty list before that means "loading").
     pub loaded: bool,
-    /// How every view names the groups.
+    /// How every view names the groups; made from `rows` in their order, so a group's
+    /// position there ([`GroupNames::position`]) is its row.
     pub names: GroupNames,
     /// The groups the last sync could not read: kept in the list, marked, with why.
     pub unread: Vec<UnreadGroup>,
@@ -30,11 +28,10 @@ impl Mirror {
     /// it (after the others when the store has none of theirs), marked with why.
     ///
     /// Memory: the list given becomes the rows in place (a row is no larger than a summary),
-    /// and a row shares its id with the index and the names; the previous read is dropped
-    /// first, so a reload never holds two lists of rows.
+    /// a row shares its id and subject with the names, which are its index too; the previous
+    /// read is dropped first, so a reload never holds two lists of rows.
     pub fn load(&mut self, mut list: Vec<GroupSummary>) {
         self.rows = Vec::new();
-        self.index = HashMap::new();
         self.names = GroupNames::default();
         let known = list.len();
         for g in &self.unread {
@@ -48,41 +45,40 @@ impl Mirror {
                 (a.subject.to_lowercase(), &a.id).cmp(&(b.subject.to_lowercase(), &b.id))
             });
         }
-        self.names = GroupNames::new(
-            list.iter()
-                .map(|g| (g.id.as_str(), g.subject.as_str(), g.gone_at.is_some())),
-        );
+        // The ids and subjects go to the names as they are read (each summary's freed as its
+        // name is made), and the rows share them from there: position for position.
+        self.names = GroupNames::new(list.iter_mut().map(|g| {
+            (
+                std::mem::take(&mut g.id),
+                std::mem::take(&mut g.subject),
+                g.gone_at.is_some(),
+            )
+        }));
         let names = &self.names;
         let unread = &self.unread;
         self.rows = list
             .into_iter()
-            .map(|g| {
-                let id = names
-                    .shared_id(&g.id)
-                    .unwrap_or_else(|| Arc::from(g.id.as_str()));
-                let label = names.parts(&g.id);
+            .enumerate()
+            .filter_map(|(position, g)| {
+                let (id, subject) = names.shared_at(position)?;
+                let label = names.parts_at(position)?;
                 let why = unread
                     .iter()
-                    .find(|u| u.id == g.id)
+                    .find(|u| *u.id == *id)
                     .map(|u| sanitize(&u.why).into_boxed_str());
-                GroupRow {
+                Some(GroupRow {
                     unread: why,
-                    ..GroupRow::from_summary(g, id, label)
-                }
+                    ..GroupRow::from_summary(g, id, subject, label)
+                })
             })
             .collect();
         self.rows.shrink_to_fit();
-        self.index = self
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, g)| (Arc::clone(&g.id), i))
-            .collect();
         self.loaded = true;
     }
 
+    /// The row of a group, if the mirror has it.
     pub fn get(&self, id: &str) -> Option<&GroupRow> {
-        self.index.get(id).and_then(|i| self.rows.get(*i))
+        self.names.position(id).and_then(|i| self.rows.get(i))
     }
 
     /// A group as every line and dialog names it ([`GroupNames::label`]): its subject, with
@@ -124,12 +120,13 @@ impl Mirror {
 /// One group of the list, its text made safe for the screen.
 ///
 /// Kept small (a mirror may hold 100,000 of them): no larger than the [`GroupSummary`] it is
-/// made from, its id shared with the mirror's index and names, its label in parts.
+/// made from, its id and subject shared with the mirror's names, its label in parts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GroupRow {
     /// The id as the server gave it (used for the store and the engine, never drawn raw).
     pub id: Arc<str>,
-    pub subject: Box<str>,
+    /// Made safe for the screen.
+    pub subject: Arc<str>,
     /// The subject as its label shows it ([`Label::subject`]: trimmed, a stand-in for none),
     /// where that differs from `subject`.
     shown: Option<Box<str>>,
@@ -154,15 +151,20 @@ pub struct GroupRow {
 }
 
 impl GroupRow {
-    /// `id`: the summary's id, shared; `label`: its name as the mirror's names give it.
-    pub fn from_summary(g: GroupSummary, id: Arc<str>, label: Label) -> GroupRow {
-        let subject = sanitize(&g.subject);
-        let haystack = format!("{} {}", subject.to_lowercase(), g.id.to_lowercase());
+    /// `id`: the summary's id, shared; `subject`: its subject made safe, shared; `label`: its
+    /// name as the mirror's names give it. The summary's own id and subject are not read.
+    pub fn from_summary(
+        g: GroupSummary,
+        id: Arc<str>,
+        subject: Arc<str>,
+        label: Label,
+    ) -> GroupRow {
+        let haystack = format!("{} {}", subject.to_lowercase(), id.to_lowercase());
         GroupRow {
-            shown: (label.subject != subject).then(|| label.subject.into_boxed_str()),
+            shown: (*label.subject != *subject).then(|| label.subject.into_boxed_str()),
             suffix: label.suffix.map(String::into_boxed_str),
             id,
-            subject: subject.into_boxed_str(),
+            subject,
             haystack: haystack.into_boxed_str(),
             members: g.member_count,
             pending: g.pending,
