@@ -25,6 +25,8 @@ const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(pos) = args.iter().position(|a| a == "--child") {
+        // The app's process as `main` starts it.
+        wa_groups::allocator::tune();
         let db = args.get(pos + 1).expect("db path");
         child(std::path::Path::new(db));
         return;

@@ -1,5 +1,6 @@
 //! wa-groups: run WhatsApp Business groups from the terminal: their whole lifecycle, changes queued, sent by one engine and settled by answer, webhook or read.
 
+pub mod allocator;
 pub mod api;
 pub mod args;
 pub mod bounded;

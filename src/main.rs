@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use wa_groups::cli::Cli;
 
 fn main() -> ExitCode {
+    wa_groups::allocator::tune();
     if let Err(e) = color_eyre::install() {
         eprintln!("wa-groups: cannot install the error reporter: {e}");
     }

@@ -3,6 +3,7 @@
 //! subject typed where an id is taken (a unique one; an ambiguous one lists the candidates).
 //! Every screen, dialog, log line and command names groups through [`GroupNames::label`].
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
@@ -17,26 +18,54 @@ pub const MIN_SUFFIX: usize = 4;
 const NO_SUBJECT: &str = "(no subject)";
 
 /// The groups the mirror knows, by id and by subject.
+///
+/// Memory (a mirror may name 100,000 groups): one entry a group, in the order given, and two
+/// orders of positions into them (by id, by subject) in place of maps; the rare texts that
+/// differ from the subject as given are kept apart, by position.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GroupNames {
-    by_id: HashMap<Arc<str>, Named>,
-    /// Subject key (trimmed, lower case) to the ids carrying it, in the order given.
-    by_subject: HashMap<String, Vec<Arc<str>>>,
+    /// Each group, at the position it was given in.
+    groups: Vec<Named>,
+    /// Positions in `groups`, in the order of their ids.
+    by_id: Vec<u32>,
+    /// Positions in `groups`, in the order of their subjects ([`fold`]), then as given.
+    by_subject: Vec<u32>,
+    /// By position, the subject as shown where it is not the subject as given (spaces around,
+    /// none at all, a character made safe differently once trimmed).
+    shown: Vec<(u32, Box<str>)>,
+    /// By position, the key of the subject as the server gave it where making it safe
+    /// changed it (a control character in a subject).
+    raw_keys: Vec<(u32, Box<str>)>,
     /// The label key of each group whose label carries an ending, to its id.
-    by_label: HashMap<String, String>,
+    by_label: HashMap<String, Arc<str>>,
 }
 
 /// One group's name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Named {
-    /// As the server gave it, made safe for a terminal, where it differs from `subject`
-    /// (kept once otherwise: a mirror may name 100,000 groups).
-    given: Option<Box<str>>,
-    /// As shown: trimmed, [`NO_SUBJECT`] for none.
-    subject: Box<str>,
-    gone: bool,
+    id: Arc<str>,
+    /// As the server gave it, made safe for a terminal (shared with whoever lists the group).
+    subject: Arc<str>,
     /// Characters of the id's end its label shows; 0 when its subject is its own.
-    suffix: usize,
+    suffix: u32,
+    gone: bool,
+}
+
+/// The text at `pos` of a side list kept by position.
+fn apart(list: &[(u32, Box<str>)], pos: u32) -> Option<&str> {
+    list.binary_search_by_key(&pos, |(p, _)| *p)
+        .ok()
+        .map(|i| &*list[i].1)
+}
+
+/// The order subjects are kept in: [`key`] char by char, with the final sigma taken as a
+/// sigma. Texts of one key are always equal in it (the key only tells a final sigma apart),
+/// and it is computed without allocating.
+fn fold(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'ς' { 'σ' } else { c })
 }
 
 /// A group's name in two parts: the subject (safe for a terminal) and, when another group
@@ -158,104 +187,173 @@ fn distinct_suffix(ids: &[Arc<str>]) -> usize {
 }
 
 impl GroupNames {
-    /// From the mirror's groups: `(id, subject, gone)`.
+    /// From the mirror's groups: `(id, subject, gone)`. Each keeps the position it is given
+    /// at ([`GroupNames::position`]).
     pub fn new<I, S, T>(groups: I) -> GroupNames
     where
         I: IntoIterator<Item = (S, T, bool)>,
-        S: Into<String>,
+        S: Into<Arc<str>>,
         T: AsRef<str>,
     {
         let mut names = GroupNames::default();
         for (id, subject, gone) in groups {
-            let id: Arc<str> = Arc::from(id.into());
-            let subject = subject.as_ref();
-            names
-                .by_subject
-                .entry(key(subject))
-                .or_insert_with(|| Vec::with_capacity(1))
-                .push(Arc::clone(&id));
-            let shown = match sanitize(subject.trim()) {
+            let pos = names.groups.len() as u32;
+            let raw = subject.as_ref();
+            let given = sanitize(raw);
+            if given != raw {
+                names.raw_keys.push((pos, key(raw).into_boxed_str()));
+            }
+            let shown = match sanitize(raw.trim()) {
                 s if s.is_empty() => NO_SUBJECT.to_owned(),
                 s => s,
             };
-            let given = sanitize(subject);
-            names.by_id.insert(
-                id,
-                Named {
-                    given: (given != shown).then(|| given.into_boxed_str()),
-                    subject: shown.into_boxed_str(),
-                    gone,
-                    suffix: 0,
-                },
-            );
-        }
-        for (subject, ids) in &mut names.by_subject {
-            ids.shrink_to_fit();
-            if ids.len() < 2 && !subject.is_empty() {
-                continue;
+            if shown != given {
+                names.shown.push((pos, shown.into_boxed_str()));
             }
-            let n = distinct_suffix(ids);
-            for id in ids {
-                if let Some(named) = names.by_id.get_mut(id) {
-                    named.suffix = n;
+            names.groups.push(Named {
+                id: id.into(),
+                subject: Arc::from(given),
+                suffix: 0,
+                gone,
+            });
+        }
+        names.groups.shrink_to_fit();
+        names.shown.shrink_to_fit();
+        names.raw_keys.shrink_to_fit();
+        let all = 0..names.groups.len() as u32;
+        let mut by_id: Vec<u32> = all.clone().collect();
+        let groups = &names.groups;
+        by_id.sort_unstable_by(|a, b| groups[*a as usize].id.cmp(&groups[*b as usize].id));
+        names.by_id = by_id;
+        // Stable: one subject's groups stay in the order given. A list in the store's order
+        // (by subject) is in this order already, and is sorted in one pass.
+        let mut by_subject: Vec<u32> = all.collect();
+        by_subject.sort_by(|a, b| names.order(*a, *b));
+        names.by_subject = by_subject;
+        let mut sharing = Vec::new();
+        for run in names
+            .by_subject
+            .chunk_by(|a, b| names.order(*a, *b).is_eq())
+        {
+            // One order, yet more than one key only where a final sigma tells them apart.
+            let mut left: Vec<u32> = run.to_vec();
+            while let Some(first) = left.first().copied() {
+                let wanted = names.key_at(first);
+                let (same, other): (Vec<u32>, Vec<u32>) =
+                    left.iter().partition(|p| names.key_at(**p) == wanted);
+                if same.len() > 1 || wanted.is_empty() {
+                    sharing.push(same);
+                }
+                left = other;
+            }
+        }
+        for same in sharing {
+            let ids: Vec<Arc<str>> = same.iter().map(|p| names.id_at(*p)).collect();
+            let n = distinct_suffix(&ids) as u32;
+            for p in &same {
+                names.groups[*p as usize].suffix = n;
+            }
+            for (p, id) in same.iter().zip(ids) {
+                if let Some(label) = names.parts_at(*p as usize) {
+                    names.by_label.insert(key(&label.to_string()), id);
                 }
             }
         }
-        let labelled: Vec<(String, String)> = names
-            .by_id
-            .iter()
-            .filter(|(_, named)| named.suffix > 0)
-            .map(|(id, _)| (key(&names.label(id)), id.to_string()))
-            .collect();
-        names.by_label.extend(labelled);
         names
+    }
+
+    /// The order of two positions by subject ([`fold`]).
+    fn order(&self, a: u32, b: u32) -> Ordering {
+        fold(self.key_text(a)).cmp(fold(self.key_text(b)))
+    }
+
+    /// The text a group's key is made from: the subject as given, or the key itself where
+    /// making it safe changed it.
+    fn key_text(&self, pos: u32) -> &str {
+        apart(&self.raw_keys, pos).unwrap_or(&self.groups[pos as usize].subject)
+    }
+
+    /// A group's subject key ([`key`] of the subject as the server gave it).
+    fn key_at(&self, pos: u32) -> String {
+        key(self.key_text(pos))
+    }
+
+    fn id_at(&self, pos: u32) -> Arc<str> {
+        Arc::clone(&self.groups[pos as usize].id)
+    }
+
+    /// The positions of the groups whose subject key is `wanted` (a key), in the order given.
+    fn of_subject<'a>(&'a self, wanted: &'a str) -> impl Iterator<Item = u32> + 'a {
+        let start = self
+            .by_subject
+            .partition_point(|p| fold(self.key_text(*p)).lt(fold(wanted)));
+        self.by_subject[start..]
+            .iter()
+            .take_while(move |p| fold(self.key_text(**p)).eq(fold(wanted)))
+            .filter(move |p| self.key_at(**p) == wanted)
+            .copied()
+    }
+
+    /// Where the group was given to [`GroupNames::new`], if these names know it: a list
+    /// made in the same order finds its row there.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.by_id
+            .binary_search_by(|p| (*self.groups[*p as usize].id).cmp(id))
+            .ok()
+            .map(|i| self.by_id[i] as usize)
     }
 
     /// The live groups whose subject is `subject` (in any case, spaces around aside).
     pub fn sharing(&self, subject: &str) -> Vec<&str> {
-        self.by_subject
-            .get(&key(subject))
-            .into_iter()
-            .flatten()
-            .filter(|id| !self.by_id[*id].gone)
-            .map(|id| &**id)
+        self.of_subject(&key(subject))
+            .map(|p| &self.groups[p as usize])
+            .filter(|named| !named.gone)
+            .map(|named| &*named.id)
             .collect()
     }
 
     /// Whether the mirror knows no group at all.
     pub fn is_empty(&self) -> bool {
-        self.by_id.is_empty()
+        self.groups.is_empty()
     }
 
-    /// The group's id as these names keep it, to be shared rather than copied.
-    pub fn shared_id(&self, id: &str) -> Option<Arc<str>> {
-        self.by_id.get_key_value(id).map(|(id, _)| Arc::clone(id))
+    /// The id and subject (as [`GroupNames::subject`] gives it) of the group at `position`
+    /// ([`GroupNames::position`]), to be shared rather than copied.
+    pub fn shared_at(&self, position: usize) -> Option<(Arc<str>, Arc<str>)> {
+        self.groups
+            .get(position)
+            .map(|named| (Arc::clone(&named.id), Arc::clone(&named.subject)))
+    }
+
+    /// The label in parts ([`GroupNames::parts`]) of the group at `position`.
+    pub fn parts_at(&self, position: usize) -> Option<Label> {
+        let named = self.groups.get(position)?;
+        Some(Label {
+            subject: apart(&self.shown, position as u32)
+                .unwrap_or(&named.subject)
+                .to_owned(),
+            suffix: (named.suffix > 0).then(|| ending(&named.id, named.suffix as usize)),
+        })
     }
 
     /// Whether the mirror knows the group.
     pub fn knows(&self, id: &str) -> bool {
-        self.by_id.contains_key(id)
+        self.position(id).is_some()
     }
 
     /// The subject the mirror has for a group (made safe for a terminal), if it knows it.
     pub fn subject(&self, id: &str) -> Option<&str> {
-        self.by_id
-            .get(id)
-            .map(|named| named.given.as_deref().unwrap_or(&named.subject))
+        self.position(id).map(|p| &*self.groups[p].subject)
     }
 
     /// A group's name in parts; a group the mirror does not know is named by its id.
     pub fn parts(&self, id: &str) -> Label {
-        match self.by_id.get(id) {
-            Some(named) => Label {
-                subject: named.subject.to_string(),
-                suffix: (named.suffix > 0).then(|| ending(id, named.suffix)),
-            },
-            None => Label {
+        self.position(id)
+            .and_then(|p| self.parts_at(p))
+            .unwrap_or_else(|| Label {
                 subject: sanitize(id),
                 suffix: None,
-            },
-        }
+            })
     }
 
     /// The group as the operator reads it everywhere: its subject, with the end of its id when
@@ -283,7 +381,7 @@ impl GroupNames {
     /// nor an id is [`GroupRefError::Unknown`].
     pub fn resolve(&self, text: &str) -> Result<String, GroupRefError> {
         let text = text.trim();
-        if self.by_id.contains_key(text) {
+        if self.knows(text) {
             return Ok(text.to_owned());
         }
         let wanted = key(text);
@@ -292,22 +390,25 @@ impl GroupNames {
             .get(&wanted)
             .or_else(|| typed_label(text).and_then(|label| self.by_label.get(&key(&label))))
         {
-            return Ok(id.clone());
+            return Ok(id.to_string());
         }
-        if let Some(ids) = self.by_subject.get(&wanted).filter(|_| !wanted.is_empty()) {
-            let live: Vec<&Arc<str>> = ids.iter().filter(|id| !self.by_id[*id].gone).collect();
-            let candidates: Vec<&Arc<str>> = if live.is_empty() {
-                ids.iter().collect()
-            } else {
-                live
-            };
+        let ids: Vec<&Named> = if wanted.is_empty() {
+            Vec::new()
+        } else {
+            self.of_subject(&wanted)
+                .map(|p| &self.groups[p as usize])
+                .collect()
+        };
+        if !ids.is_empty() {
+            let live: Vec<&Named> = ids.iter().copied().filter(|n| !n.gone).collect();
+            let candidates = if live.is_empty() { ids } else { live };
             return match candidates.as_slice() {
-                [id] => Ok(id.to_string()),
+                [named] => Ok(named.id.to_string()),
                 many => Err(GroupRefError::Ambiguous {
                     text: sanitize(text),
                     candidates: many
                         .iter()
-                        .map(|id| (self.label(id), sanitize(id)))
+                        .map(|named| (self.label(&named.id), sanitize(&named.id)))
                         .collect(),
                 }),
             };
@@ -339,16 +440,21 @@ impl GroupNames {
     /// The labels of the live groups whose subjects are closest to `text` (a few edits away,
     /// or holding it), each group of a shared subject by its label.
     fn meant(&self, text: &str) -> Vec<String> {
-        let live = self
-            .by_subject
+        let mut live: Vec<String> = self
+            .groups
             .iter()
-            .filter(|(_, ids)| ids.iter().any(|id| !self.by_id[id].gone))
-            .map(|(subject, _)| subject.as_str());
-        super::similar::closest(text, live, MEANT)
+            .enumerate()
+            .filter(|(_, named)| !named.gone)
+            .map(|(p, _)| self.key_at(p as u32))
+            .collect();
+        live.sort_unstable();
+        live.dedup();
+        super::similar::closest(text, live.iter().map(String::as_str), MEANT)
             .into_iter()
-            .flat_map(|subject| &self.by_subject[subject])
-            .filter(|id| !self.by_id[*id].gone)
-            .map(|id| self.label(id))
+            .flat_map(|subject| self.of_subject(subject))
+            .map(|p| &self.groups[p as usize])
+            .filter(|named| !named.gone)
+            .map(|named| self.label(&named.id))
             .take(MEANT)
             .collect()
     }

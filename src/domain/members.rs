@@ -3,18 +3,16 @@
 //! in any of WhatsApp's forms of it, or the BSUID); when the group shows some members by a key
 //! the person is not known by, the answer is "cannot tell", never a guess.
 
-use std::collections::HashMap;
-
 use super::Person;
+use super::number_forms::phone_key;
 
-/// The members of one group as last read (or any list of people), indexed by their keys.
+/// The members of one group as last read (or any list of people), found by their keys.
+///
+/// A plain list searched in turn: a group has at most 8 members, and a submit holds one of
+/// these for every group it touches, so no index is kept beside it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Members {
     people: Vec<Person>,
-    /// Phone key (`domain::number_forms::phone_key`) to index in `people`.
-    by_phone: HashMap<String, usize>,
-    /// BSUID to index in `people`.
-    by_user: HashMap<String, usize>,
     /// How many members are known without a phone, and without a BSUID.
     without_phone: usize,
     without_user: usize,
@@ -59,33 +57,26 @@ impl Members {
         if self.find(&person).is_in() {
             return false;
         }
-        let index = self.people.len();
-        match person.phone_key() {
-            Some(key) => {
-                self.by_phone.insert(key, index);
-            }
-            None => self.without_phone += 1,
-        }
-        match person.user_id() {
-            Some(id) => {
-                self.by_user.insert(id.as_str().to_owned(), index);
-            }
-            None => self.without_user += 1,
-        }
+        self.without_phone += usize::from(person.phone().is_none());
+        self.without_user += usize::from(person.user_id().is_none());
         self.people.push(person);
         true
     }
 
     /// Whether `who` is one of the members, which one, or that it cannot be told.
     pub fn find(&self, who: &Person) -> Membership<'_> {
-        let by_phone = who
-            .phone_key()
-            .and_then(|key| self.by_phone.get(&key).copied());
-        let by_user = who
-            .user_id()
-            .and_then(|id| self.by_user.get(id.as_str()).copied());
-        if let Some(index) = by_phone.or(by_user) {
-            return Membership::In(&self.people[index]);
+        let by_phone = who.phone().and_then(|phone| {
+            let key = phone_key(phone.wa_id());
+            self.people
+                .iter()
+                .find(|m| m.phone().is_some_and(|p| phone_key(p.wa_id()) == key))
+        });
+        let by_user = || {
+            who.user_id()
+                .and_then(|id| self.people.iter().find(|m| m.user_id() == Some(id)))
+        };
+        if let Some(member) = by_phone.or_else(by_user) {
+            return Membership::In(member);
         }
         let unsure = (who.phone().is_none() || self.without_phone > 0)
             && (who.user_id().is_none() || self.without_user > 0);

@@ -23,30 +23,34 @@ pub struct PlannedRequest {
     pub kind: OperationKind,
     pub group: Option<String>,
     pub ops: Vec<PendingOp>,
-    /// The participants as sent, one for each operation in order: for a removal of a member,
-    /// the member as the group lists them (the phone in the form the server knows, else the
-    /// BSUID); otherwise the person of the operation.
-    pub people: Vec<Person>,
+    /// The operations (by index in `ops`) sent as someone other than the person they name:
+    /// a removal of a member goes as the member as the group lists them (the phone in the
+    /// form the server knows, else the BSUID). Only those: the others are sent as they name
+    /// them, and a plan of many thousands keeps no second copy of them.
+    pub sent_as: Vec<(usize, Person)>,
 }
 
 impl PlannedRequest {
     /// A request carrying `ops`, each sent as the person it names.
     pub fn of(kind: OperationKind, group: Option<String>, ops: Vec<PendingOp>) -> PlannedRequest {
-        let people = ops
-            .iter()
-            .filter_map(|op| op.spec.person().cloned())
-            .collect();
         PlannedRequest {
             kind,
             group,
             ops,
-            people,
+            sent_as: Vec::new(),
         }
     }
 
-    /// The participants the request carries, as sent, in order.
+    /// The participants the request carries, as sent, in order: one for each operation that
+    /// names a person.
     pub fn participants(&self) -> impl Iterator<Item = &Person> {
-        self.people.iter()
+        self.ops.iter().enumerate().filter_map(|(i, op)| {
+            self.sent_as
+                .iter()
+                .find(|(at, _)| *at == i)
+                .map(|(_, member)| member)
+                .or_else(|| op.spec.person())
+        })
     }
 
     /// The group, or an empty text for a change that makes one.
@@ -204,15 +208,16 @@ pub fn plan(
 /// Plans one group's participant changes into `out` (see [`plan`]).
 fn plan_group(group: &str, ops: Vec<PendingOp>, known: Option<Members>, out: &mut Plan) {
     let mut seen = HashSet::new();
-    let mut removes: Vec<(PendingOp, Person)> = Vec::new();
-    let mut adds: Vec<(PendingOp, Person)> = Vec::new();
+    // Each with the member it is sent as, where that is not the person it names.
+    let mut removes: Vec<(PendingOp, Option<Person>)> = Vec::new();
+    let mut adds: Vec<(PendingOp, Option<Person>)> = Vec::new();
     for op in ops {
-        let Some(person) = op.spec.person().cloned() else {
+        let Some(person) = op.spec.person() else {
             continue;
         };
         let membership = known
             .as_ref()
-            .map_or(Membership::Unknown, |m| m.find(&person));
+            .map_or(Membership::Unknown, |m| m.find(person));
         let who = match membership {
             Membership::In(member) => member.key(),
             Membership::Out | Membership::Unknown => person.key(),
@@ -229,11 +234,12 @@ fn plan_group(group: &str, ops: Vec<PendingOp>, known: Option<Members>, out: &mu
             (OperationKind::Remove, Membership::Out) => {
                 out.skipped.push(Leftover::taking(op, "not a member"));
             }
-            (OperationKind::Add, _) => adds.push((op, person)),
+            (OperationKind::Add, _) => adds.push((op, None)),
             (OperationKind::Remove, Membership::In(member)) => {
-                removes.push((op, member.clone()));
+                let other = (member != person).then(|| member.clone());
+                removes.push((op, other));
             }
-            (OperationKind::Remove, _) => removes.push((op, person)),
+            (OperationKind::Remove, _) => removes.push((op, None)),
             _ => {}
         }
     }
@@ -251,13 +257,17 @@ fn plan_group(group: &str, ops: Vec<PendingOp>, known: Option<Members>, out: &mu
     for (kind, list) in [(OperationKind::Remove, removes), (OperationKind::Add, adds)] {
         let mut list = list.into_iter().peekable();
         while list.peek().is_some() {
-            let (ops, people): (Vec<PendingOp>, Vec<Person>) =
-                list.by_ref().take(MAX_PARTICIPANTS_PER_REQUEST).unzip();
+            let mut ops = Vec::new();
+            let mut sent_as = Vec::new();
+            for (i, (op, member)) in list.by_ref().take(MAX_PARTICIPANTS_PER_REQUEST).enumerate() {
+                ops.push(op);
+                sent_as.extend(member.map(|m| (i, m)));
+            }
             out.requests.push(PlannedRequest {
                 kind,
                 group: Some(group.to_owned()),
                 ops,
-                people,
+                sent_as,
             });
         }
     }
@@ -488,7 +498,10 @@ mod tests {
             ["+551187654321"],
             "sent as the group holds them"
         );
-        assert_eq!(p.requests[1].people, vec![by_wa_id("541123456789")]);
+        assert_eq!(
+            p.requests[1].participants().cloned().collect::<Vec<_>>(),
+            vec![by_wa_id("541123456789")]
+        );
     }
 
     proptest! {

@@ -1,7 +1,6 @@
 //! What the app read from the store, made safe for the screen: the mirror's groups (the list
 //! every view names groups from) and one group's members and changes.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::domain::group_names::Label;
@@ -15,11 +14,10 @@ use crate::store::{GroupSummary, MirrorGroup, OpId, Operation};
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Mirror {
     pub rows: Vec<GroupRow>,
-    /// Group id to its index in `rows` (the id shared with the row).
-    pub index: HashMap<Arc<str>, usize>,
     /// Whether the mirror has been read once (an empty list before that means "loading").
     pub loaded: bool,
-    /// How every view names the groups.
+    /// How every view names the groups; made from `rows` in their order, so a group's
+    /// position there ([`GroupNames::position`]) is its row.
     pub names: GroupNames,
     /// The groups the last sync could not read: kept in the list, marked, with why.
     pub unread: Vec<UnreadGroup>,
@@ -33,11 +31,10 @@ impl Mirror {
     /// it (after the others when the store has none of theirs), marked with why.
     ///
     /// Memory: the list given becomes the rows in place (a row is no larger than a summary),
-    /// and a row shares its id with the index and the names; the previous read is dropped
-    /// first, so a reload never holds two lists of rows.
+    /// a row shares its id and subject with the names, which are its index too; the previous
+    /// read is dropped first, so a reload never holds two lists of rows.
     pub fn load(&mut self, mut list: Vec<GroupSummary>) {
         self.rows = Vec::new();
-        self.index = HashMap::new();
         self.names = GroupNames::default();
         let known = list.len();
         for g in &self.unread {
@@ -51,46 +48,45 @@ impl Mirror {
                 (a.subject.to_lowercase(), &a.id).cmp(&(b.subject.to_lowercase(), &b.id))
             });
         }
-        self.names = GroupNames::new(
-            list.iter()
-                .map(|g| (g.id.as_str(), g.subject.as_str(), g.gone_at.is_some())),
-        );
         self.read_since = list
             .iter()
             .filter(|g| g.gone_at.is_none() && g.read_at > 0)
             .map(|g| g.read_at)
             .min();
+        // The ids and subjects go to the names as they are read (each summary's freed as its
+        // name is made), and the rows share them from there: position for position.
+        self.names = GroupNames::new(list.iter_mut().map(|g| {
+            (
+                std::mem::take(&mut g.id),
+                std::mem::take(&mut g.subject),
+                g.gone_at.is_some(),
+            )
+        }));
         let names = &self.names;
         let unread = &self.unread;
         self.rows = list
             .into_iter()
-            .map(|g| {
-                let id = names
-                    .shared_id(&g.id)
-                    .unwrap_or_else(|| Arc::from(g.id.as_str()));
-                let label = names.parts(&g.id);
+            .enumerate()
+            .filter_map(|(position, g)| {
+                let (id, subject) = names.shared_at(position)?;
+                let label = names.parts_at(position)?;
                 let why = unread
                     .iter()
-                    .find(|u| u.id == g.id)
+                    .find(|u| *u.id == *id)
                     .map(|u| sanitize(&u.why).into_boxed_str());
-                GroupRow {
+                Some(GroupRow {
                     unread: why,
-                    ..GroupRow::from_summary(g, id, label)
-                }
+                    ..GroupRow::from_summary(g, id, subject, label)
+                })
             })
             .collect();
         self.rows.shrink_to_fit();
-        self.index = self
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, g)| (Arc::clone(&g.id), i))
-            .collect();
         self.loaded = true;
     }
 
+    /// The row of a group, if the mirror has it.
     pub fn get(&self, id: &str) -> Option<&GroupRow> {
-        self.index.get(id).and_then(|i| self.rows.get(*i))
+        self.names.position(id).and_then(|i| self.rows.get(i))
     }
 
     /// A group as every line and dialog names it ([`GroupNames::label`]): its subject, with
@@ -132,19 +128,18 @@ impl Mirror {
 /// One group of the list, its text made safe for the screen.
 ///
 /// Kept small (a mirror may hold 100,000 of them): no larger than the [`GroupSummary`] it is
-/// made from, its id shared with the mirror's index and names, its label in parts.
+/// made from, its id and subject shared with the mirror's names, its label in parts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GroupRow {
     /// The id as the server gave it (used for the store and the engine, never drawn raw).
     pub id: Arc<str>,
-    pub subject: Box<str>,
+    /// Made safe for the screen.
+    pub subject: Arc<str>,
     /// The subject as its label shows it ([`Label::subject`]: trimmed, a stand-in for none),
     /// where that differs from `subject`.
     shown: Option<Box<str>>,
     /// The end of the id its label shows, where another group shares its subject.
     pub suffix: Option<Box<str>>,
-    /// The subject and id in lower case, for the filter.
-    pub haystack: Box<str>,
     pub members: u32,
     pub pending: usize,
     pub failed: usize,
@@ -161,17 +156,23 @@ pub struct GroupRow {
     pub invite_link: Option<Box<str>>,
 }
 
+// The rows are made in place from the summaries read (see [`Mirror::load`]).
+const _: () = assert!(size_of::<GroupRow>() <= size_of::<GroupSummary>());
+
 impl GroupRow {
-    /// `id`: the summary's id, shared; `label`: its name as the mirror's names give it.
-    pub fn from_summary(g: GroupSummary, id: Arc<str>, label: Label) -> GroupRow {
-        let subject = sanitize(&g.subject);
-        let haystack = format!("{} {}", subject.to_lowercase(), g.id.to_lowercase());
+    /// `id`: the summary's id, shared; `subject`: its subject made safe, shared; `label`: its
+    /// name as the mirror's names give it. The summary's own id and subject are not read.
+    pub fn from_summary(
+        g: GroupSummary,
+        id: Arc<str>,
+        subject: Arc<str>,
+        label: Label,
+    ) -> GroupRow {
         GroupRow {
-            shown: (label.subject != subject).then(|| label.subject.into_boxed_str()),
+            shown: (*label.subject != *subject).then(|| label.subject.into_boxed_str()),
             suffix: label.suffix.map(String::into_boxed_str),
             id,
-            subject: subject.into_boxed_str(),
-            haystack: haystack.into_boxed_str(),
+            subject,
             members: g.member_count,
             pending: g.pending,
             failed: g.failed,
@@ -187,6 +188,26 @@ impl GroupRow {
         }
     }
 
+    /// Whether the filter's text (`needle`, in lower case) is in its subject and id as the
+    /// filter reads them: `subject id`, in lower case. Read in place, never kept (a list of
+    /// 100,000 groups would keep 100,000 copies): ASCII text is compared in any case where it
+    /// lies; other text is lowered first.
+    pub fn matches(&self, needle: &str) -> bool {
+        let (subject, id) = (self.subject.as_bytes(), self.id.as_bytes());
+        if !needle.is_ascii() || !subject.is_ascii() || !id.is_ascii() {
+            let haystack = format!("{} {}", self.subject.to_lowercase(), self.id.to_lowercase());
+            return haystack.contains(needle);
+        }
+        let n = needle.as_bytes();
+        contains_folded(subject, n)
+            || contains_folded(id, n)
+            // Across the space between them: a space of the needle stands for it.
+            || n.iter().enumerate().filter(|(_, b)| **b == b' ').any(|(k, _)| {
+                ends_folded(subject, &n[..k]) && id.len() >= n.len() - k - 1
+                    && id[..n.len() - k - 1].eq_ignore_ascii_case(&n[k + 1..])
+            })
+    }
+
     /// Its name on screen: the subject and, where another group shares it, the id's end.
     pub fn label(&self) -> Label {
         Label {
@@ -194,6 +215,33 @@ impl GroupRow {
             suffix: self.suffix.as_deref().map(str::to_owned),
         }
     }
+}
+
+/// Whether `needle` (ASCII, in lower case) is in `hay` read in lower case.
+fn contains_folded(hay: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    let Some(last) = hay.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    let mut at = 0;
+    while let Some(i) = memchr::memchr2(first, first.to_ascii_uppercase(), &hay[at..=last]) {
+        let start = at + i;
+        if hay[start + 1..start + needle.len()].eq_ignore_ascii_case(rest) {
+            return true;
+        }
+        at = start + 1;
+        if at > last {
+            break;
+        }
+    }
+    false
+}
+
+/// Whether `hay` ends with `end` (ASCII, in lower case), read in lower case.
+fn ends_folded(hay: &[u8], end: &[u8]) -> bool {
+    hay.len() >= end.len() && hay[hay.len() - end.len()..].eq_ignore_ascii_case(end)
 }
 
 /// One operation of a group.
@@ -345,4 +393,44 @@ fn current_flags(group: &MirrorGroup, ops: &mut [Operation]) {
 pub enum RowKey {
     Member(Person),
     Op(OpId),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mirror(groups: &[(&str, &str)]) -> Mirror {
+        let mut mirror = Mirror::default();
+        mirror.load(
+            groups
+                .iter()
+                .map(|(id, subject)| GroupSummary::named(id, subject))
+                .collect(),
+        );
+        mirror
+    }
+
+    #[test]
+    fn the_filter_reads_subject_and_id_in_lower_case_whatever_their_characters() {
+        let m = mirror(&[("AbC123", "Choir North"), ("Xy9", "Ärzte Über")]);
+        let choir = m.get("AbC123").expect("row");
+        for needle in [
+            "choir",
+            "north abc",
+            "abc123",
+            "r n",
+            "",
+            "north ",
+            " abc",
+            "choir north abc123",
+        ] {
+            assert!(choir.matches(needle), "{needle}");
+        }
+        assert!(!choir.matches("choirs"));
+        let other = m.get("Xy9").expect("row");
+        assert!(other.matches("ärzte über xy9"));
+        assert!(!other.matches("choir"));
+        assert_eq!(&*other.subject, "Ärzte Über", "shared with the names");
+        assert_eq!(m.names.subject("Xy9"), Some("Ärzte Über"));
+    }
 }

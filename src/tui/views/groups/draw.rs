@@ -196,7 +196,7 @@ fn look_alike<'g>(
         if *cut == *g.subject {
             continue;
         }
-        let Some(&at) = mirror.index.get(&*g.id) else {
+        let Some(at) = mirror.names.position(&g.id) else {
             continue;
         };
         let same = |i: &usize| {

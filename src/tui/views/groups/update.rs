@@ -382,8 +382,8 @@ fn filter_changed(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
 /// The mirror was read again: filter it anew, search the person again, say what is selected.
 fn mirror_loaded(view: &mut GroupsView, ctx: &Ctx) -> Vec<Reply> {
     view.filter.applied = None;
-    let index = &ctx.mirror.index;
-    view.picked.retain(|id| index.contains_key(id.as_str()));
+    let names = &ctx.mirror.names;
+    view.picked.retain(|id| names.knows(id));
     view.refilter(ctx.mirror, ctx.area);
     let mut replies = Vec::new();
     if let Some((person, _)) = &view.filter.person {
