@@ -140,6 +140,8 @@ pub struct GroupRow {
     shown: Option<Box<str>>,
     /// The end of the id its label shows, where another group shares its subject.
     pub suffix: Option<Box<str>>,
+    /// The subject and id in lower case, for the filter.
+    pub haystack: Box<str>,
     pub members: u32,
     pub pending: usize,
     pub failed: usize,
@@ -156,9 +158,6 @@ pub struct GroupRow {
     pub invite_link: Option<Box<str>>,
 }
 
-// The rows are made in place from the summaries read (see [`Mirror::load`]).
-const _: () = assert!(size_of::<GroupRow>() <= size_of::<GroupSummary>());
-
 impl GroupRow {
     /// `id`: the summary's id, shared; `subject`: its subject made safe, shared; `label`: its
     /// name as the mirror's names give it. The summary's own id and subject are not read.
@@ -168,11 +167,13 @@ impl GroupRow {
         subject: Arc<str>,
         label: Label,
     ) -> GroupRow {
+        let haystack = format!("{} {}", subject.to_lowercase(), id.to_lowercase());
         GroupRow {
             shown: (*label.subject != *subject).then(|| label.subject.into_boxed_str()),
             suffix: label.suffix.map(String::into_boxed_str),
             id,
             subject,
+            haystack: haystack.into_boxed_str(),
             members: g.member_count,
             pending: g.pending,
             failed: g.failed,
@@ -188,26 +189,6 @@ impl GroupRow {
         }
     }
 
-    /// Whether the filter's text (`needle`, in lower case) is in its subject and id as the
-    /// filter reads them: `subject id`, in lower case. Read in place, never kept (a list of
-    /// 100,000 groups would keep 100,000 copies): ASCII text is compared in any case where it
-    /// lies; other text is lowered first.
-    pub fn matches(&self, needle: &str) -> bool {
-        let (subject, id) = (self.subject.as_bytes(), self.id.as_bytes());
-        if !needle.is_ascii() || !subject.is_ascii() || !id.is_ascii() {
-            let haystack = format!("{} {}", self.subject.to_lowercase(), self.id.to_lowercase());
-            return haystack.contains(needle);
-        }
-        let n = needle.as_bytes();
-        contains_folded(subject, n)
-            || contains_folded(id, n)
-            // Across the space between them: a space of the needle stands for it.
-            || n.iter().enumerate().filter(|(_, b)| **b == b' ').any(|(k, _)| {
-                ends_folded(subject, &n[..k]) && id.len() >= n.len() - k - 1
-                    && id[..n.len() - k - 1].eq_ignore_ascii_case(&n[k + 1..])
-            })
-    }
-
     /// Its name on screen: the subject and, where another group shares it, the id's end.
     pub fn label(&self) -> Label {
         Label {
@@ -215,33 +196,6 @@ impl GroupRow {
             suffix: self.suffix.as_deref().map(str::to_owned),
         }
     }
-}
-
-/// Whether `needle` (ASCII, in lower case) is in `hay` read in lower case.
-fn contains_folded(hay: &[u8], needle: &[u8]) -> bool {
-    let Some((&first, rest)) = needle.split_first() else {
-        return true;
-    };
-    let Some(last) = hay.len().checked_sub(needle.len()) else {
-        return false;
-    };
-    let mut at = 0;
-    while let Some(i) = memchr::memchr2(first, first.to_ascii_uppercase(), &hay[at..=last]) {
-        let start = at + i;
-        if hay[start + 1..start + needle.len()].eq_ignore_ascii_case(rest) {
-            return true;
-        }
-        at = start + 1;
-        if at > last {
-            break;
-        }
-    }
-    false
-}
-
-/// Whether `hay` ends with `end` (ASCII, in lower case), read in lower case.
-fn ends_folded(hay: &[u8], end: &[u8]) -> bool {
-    hay.len() >= end.len() && hay[hay.len() - end.len()..].eq_ignore_ascii_case(end)
 }
 
 /// One operation of a group.
@@ -393,44 +347,4 @@ fn current_flags(group: &MirrorGroup, ops: &mut [Operation]) {
 pub enum RowKey {
     Member(Person),
     Op(OpId),
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn mirror(groups: &[(&str, &str)]) -> Mirror {
-        let mut mirror = Mirror::default();
-        mirror.load(
-            groups
-                .iter()
-                .map(|(id, subject)| GroupSummary::named(id, subject))
-                .collect(),
-        );
-        mirror
-    }
-
-    #[test]
-    fn the_filter_reads_subject_and_id_in_lower_case_whatever_their_characters() {
-        let m = mirror(&[("AbC123", "Choir North"), ("Xy9", "Ärzte Über")]);
-        let choir = m.get("AbC123").expect("row");
-        for needle in [
-            "choir",
-            "north abc",
-            "abc123",
-            "r n",
-            "",
-            "north ",
-            " abc",
-            "choir north abc123",
-        ] {
-            assert!(choir.matches(needle), "{needle}");
-        }
-        assert!(!choir.matches("choirs"));
-        let other = m.get("Xy9").expect("row");
-        assert!(other.matches("ärzte über xy9"));
-        assert!(!other.matches("choir"));
-        assert_eq!(&*other.subject, "Ärzte Über", "shared with the names");
-        assert_eq!(m.names.subject("Xy9"), Some("Ärzte Über"));
-    }
 }

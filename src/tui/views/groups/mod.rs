@@ -146,12 +146,12 @@ impl GroupsView {
             // Typing more: only the groups still shown can match.
             None if narrowing => std::mem::take(&mut self.visible)
                 .into_iter()
-                .filter(|i| rows.get(*i).is_some_and(|g| g.matches(&needle)))
+                .filter(|i| rows.get(*i).is_some_and(|g| g.haystack.contains(&needle)))
                 .collect(),
             None => rows
                 .iter()
                 .enumerate()
-                .filter(|(_, g)| g.matches(&needle))
+                .filter(|(_, g)| g.haystack.contains(&needle))
                 .map(|(i, _)| i)
                 .collect(),
         };
