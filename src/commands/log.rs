@@ -69,7 +69,7 @@ fn participants(e: &Exchange) -> impl Iterator<Item = &str> {
 pub async fn run(settings: &Settings, args: LogArgs) -> Result<Outcome, Failure> {
     let store = open(settings).await?;
     let names = names(&store).await?;
-    let filter = Filter {
+    let mut filter = Filter {
         group: group_arg::resolve_opt(&names, "--group", args.group.as_ref())?,
         participant: None,
         since: match &args.since {
@@ -88,7 +88,6 @@ pub async fn run(settings: &Settings, args: LogArgs) -> Result<Outcome, Failure>
         .into_iter()
         .map(|r| r.outcome)
         .collect();
-    let mut filter = filter;
     if let Some(text) = &args.participant {
         filter.participant = Some(person_keys(&store, text, settings.default_region, &all).await?);
     }

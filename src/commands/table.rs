@@ -12,12 +12,17 @@ pub const NOT_A_TERMINAL: usize = 80;
 /// The characters a line of a table has: the terminal's width, or [`NOT_A_TERMINAL`].
 pub fn room() -> usize {
     if std::io::stdout().is_terminal() {
-        match crossterm::terminal::size() {
-            Ok((width, _)) if width > 0 => usize::from(width),
-            _ => NOT_A_TERMINAL,
-        }
+        terminal_width()
     } else {
         NOT_A_TERMINAL
+    }
+}
+
+/// The terminal's width in characters, or [`NOT_A_TERMINAL`] when it cannot be read.
+fn terminal_width() -> usize {
+    match crossterm::terminal::size() {
+        Ok((width, _)) if width > 0 => usize::from(width),
+        _ => NOT_A_TERMINAL,
     }
 }
 
@@ -42,11 +47,7 @@ pub fn print_lines(lines: impl IntoIterator<Item = String>) {
 /// else whole.
 pub fn fit_stderr(line: &str) -> Vec<String> {
     if std::io::stderr().is_terminal() {
-        let width = match crossterm::terminal::size() {
-            Ok((w, _)) if w > 0 => usize::from(w),
-            _ => NOT_A_TERMINAL,
-        };
-        wrapped(line, width)
+        wrapped(line, terminal_width())
     } else {
         vec![line.to_owned()]
     }

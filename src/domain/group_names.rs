@@ -9,10 +9,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::group_id::{self, GroupIdError};
+use super::id_endings::{distinct_suffix, ending};
 use super::text::sanitize;
 
-/// The fewest characters of an id's end shown to tell groups of one subject apart.
-pub const MIN_SUFFIX: usize = 4;
+pub use super::id_endings::{MIN_SUFFIX, distinct_endings};
 
 /// What a group without a subject is called.
 const NO_SUBJECT: &str = "(no subject)";
@@ -149,41 +149,6 @@ fn typed_label(text: &str) -> Option<String> {
 
 fn key(subject: &str) -> String {
     subject.trim().to_lowercase()
-}
-
-/// The last `n` characters of `id`, made safe.
-fn ending(id: &str, n: usize) -> String {
-    let chars: Vec<char> = id.chars().collect();
-    sanitize(
-        &chars[chars.len().saturating_sub(n)..]
-            .iter()
-            .collect::<String>(),
-    )
-}
-
-/// The ends of `ids` that tell them apart, as a label ends (the fewest characters, at least
-/// [`MIN_SUFFIX`], made safe): for groups of different subjects that look the same where a
-/// screen cuts them (`Harbor Volunteers 2025: wee… …MzMx`).
-pub fn distinct_endings(ids: &[&str]) -> Vec<String> {
-    let arcs: Vec<Arc<str>> = ids.iter().map(|id| Arc::from(*id)).collect();
-    let n = distinct_suffix(&arcs);
-    ids.iter().map(|id| ending(id, n)).collect()
-}
-
-/// The fewest characters (at least [`MIN_SUFFIX`]) of the ends of `ids` that tell them apart.
-fn distinct_suffix(ids: &[Arc<str>]) -> usize {
-    let longest = ids.iter().map(|id| id.chars().count()).max().unwrap_or(0);
-    let mut n = MIN_SUFFIX;
-    while n < longest {
-        let mut ends: Vec<String> = ids.iter().map(|id| ending(id, n)).collect();
-        ends.sort_unstable();
-        ends.dedup();
-        if ends.len() == ids.len() {
-            break;
-        }
-        n += 1;
-    }
-    n
 }
 
 impl GroupNames {

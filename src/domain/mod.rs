@@ -5,6 +5,7 @@ pub mod event;
 pub mod group;
 pub mod group_id;
 pub mod group_names;
+pub mod id_endings;
 pub mod list;
 pub mod members;
 pub mod number_forms;
