@@ -199,8 +199,14 @@ async fn members_known_only_by_bsuid_are_shown_and_removed_by_it_end_to_end() {
     )
     .await;
     assert_eq!(removed.code, 0, "{}", removed.stderr);
+    // Named as the mirror knows them: the BSUID typed, and their username.
+    let named = format!(
+        "{} @{}",
+        second.user_id,
+        second.username.as_deref().unwrap_or("?")
+    );
     assert!(
-        removed.stdout.contains("removed (confirmed)"),
+        removed.stdout.starts_with(&named) && removed.stdout.contains("removed (confirmed)"),
         "{}",
         removed.stdout
     );

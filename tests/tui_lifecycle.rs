@@ -136,7 +136,9 @@ async fn a_group_created_asked_approved_rejected_renamed_and_deleted_from_the_ap
     h.type_text("Renamed in the app");
     h.key(KeyCode::Enter);
     h.run_until("the rename confirmed", |s| {
-        s.shared.work == Work::Idle && log_count(s, "confirmed #", " subject ") == 1
+        s.shared.work == Work::Idle
+            && log_count(s, "confirmed #", " rename ") == 1
+            && log_count(s, "confirmed #", " to \"Renamed in the app\"") == 1
     })
     .await;
     assert_eq!(sb.subject(&asked).as_deref(), Some("Renamed in the app"));

@@ -451,6 +451,7 @@ fn a_adds_to_every_picked_group() {
     };
     assert_eq!(input.groups, ["A", "B", "C"]);
     assert_eq!(input.title, "3 groups");
+    assert_eq!(input.labels.len(), 3, "the dialog names each group");
     update(&mut s, Msg::Paste("+12122000101, +12122000102".into()));
     let effects = press(&mut s, KeyCode::Enter);
     let added = enqueued(&effects);
@@ -977,4 +978,49 @@ fn star_leaves_gone_groups_unpicked() {
     let picked: Vec<&str> = s.views.groups.picked.iter().map(String::as_str).collect();
     assert_eq!(picked, ["A", "C"]);
     assert_eq!(notice(&s), "2 group(s) picked (2 in all)");
+}
+
+/// An undo refused with a reason wider than the footer is logged once: the footer's long
+/// notice goes to the log only when nothing wrote it there already.
+#[test]
+fn a_refused_undo_is_logged_once() {
+    use wa_groups::store::StoreError;
+    let mut s = state();
+    let why = StoreError::WrongState {
+        id: OpId(3),
+        state: OperationState::Confirmed,
+        wanted: "it removed someone known only by BSUID, who can be added back only by phone number",
+    }
+    .to_string();
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Undone(vec![(OpId(3), None, Err(why))])),
+    );
+    let said: Vec<&str> = s
+        .views
+        .log
+        .lines
+        .iter()
+        .map(|l| l.text.as_str())
+        .filter(|t| t.starts_with("undo:"))
+        .collect();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(
+        said[0].contains("added back only by phone number"),
+        "{said:?}"
+    );
+    update(&mut s, Msg::Loaded(Loaded::StoreError("x".repeat(200))));
+    let store_lines = s
+        .views
+        .log
+        .lines
+        .iter()
+        .filter(|l| l.text.starts_with("store: "));
+    assert_eq!(store_lines.count(), 1);
+    // A notice wider than the footer that no handler logged is still written to the log.
+    s.shared.width = 20;
+    let before = s.views.log.lines.len();
+    key(&mut s, 'u');
+    assert_eq!(s.views.log.lines.len(), before + 1);
+    assert_eq!(s.views.log.lines.back().map(|l| &l.text), Some(&notice(&s)));
 }

@@ -786,3 +786,47 @@ fn at_80x24_the_help_reaches_its_last_command_and_comes_back_at_once() {
     assert_eq!(render(&s, 80, 24), first);
     assert!(matches!(s.overlay(), Some(Overlay::Help(_))), "still open");
 }
+
+/// The log starts with what earlier runs settled, in time order before this run's lines, each
+/// naming its change, person and group, with the whole of it behind Enter.
+#[test]
+fn the_log_starts_with_the_outcomes_of_earlier_runs() {
+    use wa_groups::store::Outcome;
+    let mut s = state();
+    let now = s.shared.now;
+    let earlier = |n: i64, result: OperationState| Outcome {
+        at: now - 60_000 + n,
+        group_id: "A".into(),
+        participant: format!("+1212200000{n}"),
+        username: None,
+        action: OperationKind::Add,
+        result,
+        code: (result == OperationState::Failed).then_some(131203),
+        message: None,
+        request_id: Some("req-9".into()),
+        operation_id: Some(OpId(n)),
+    };
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::History(vec![
+            earlier(1, OperationState::Confirmed),
+            earlier(2, OperationState::Failed),
+        ])),
+    );
+    let texts: Vec<&str> = s.views.log.lines.iter().map(|l| l.text.as_str()).collect();
+    let first = texts
+        .iter()
+        .position(|t| t.starts_with("confirmed #1 add +12122000001 to "))
+        .expect("the earlier confirmed add");
+    let second = texts
+        .iter()
+        .position(|t| t.starts_with("failed #2 add +12122000002 to ") && t.ends_with(": 131203"))
+        .expect("the earlier failure");
+    assert!(first < second, "{texts:?}");
+    assert!(
+        texts[second + 1..]
+            .iter()
+            .all(|t| !t.starts_with("confirmed #")),
+        "{texts:?}"
+    );
+}

@@ -253,12 +253,7 @@ fn outcome_line(o: &ParticipantOutcome, group: &impl Fn(&str) -> String) -> Stri
         .map(|r| format!("  request {}", sanitize(r)))
         .unwrap_or_default();
     // The participant as kept, with their username when the outcome knows it.
-    let participant = match &o.username {
-        Some(name) if !o.participant.is_empty() => {
-            format!("{} @{}", sanitize(&o.participant), sanitize(name))
-        }
-        _ => sanitize(&o.participant),
-    };
+    let participant = present::outcome_person(o);
     // The action is padded to line up the participants after it; with none, it is not.
     let action = if participant.is_empty() {
         o.action.as_str().to_owned()

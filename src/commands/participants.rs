@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::cli::{ParticipantsArgs, ParticipantsCommand};
 use crate::config::Settings;
 use crate::domain::text::sanitize;
-use crate::domain::{MAX_GROUP_MEMBERS, OpId, OpSpec, OperationKind, OperationState};
+use crate::domain::{MAX_GROUP_MEMBERS, OpId, OpSpec, OperationKind, OperationState, Person};
 use crate::engine::EngineConfig;
 use crate::exit::{Failure, Outcome};
 use crate::session::Session;
@@ -44,6 +44,15 @@ async fn change(
     let names = super::group_arg::names(session.store()).await?;
     let group = super::group_arg::resolve(&names, "--group", &args.group)?;
     let group = group.as_str();
+    let members = session
+        .store()
+        .group(group)
+        .await
+        .ok()
+        .flatten()
+        .map(|g| g.members)
+        .unwrap_or_default();
+    let people: Vec<Person> = people.into_iter().map(|p| known_as(p, &members)).collect();
     let specs: Vec<OpSpec> = people
         .iter()
         .map(|p| OpSpec::for_person(kind, group, p.clone()))
@@ -91,6 +100,21 @@ async fn change(
     } else {
         Outcome::SomeFailed
     })
+}
+
+/// `person` with the username the mirror knows a member by, when it is surely that member (a
+/// strong key matches) and none was given: a removal by BSUID names who it removes.
+fn known_as(person: Person, members: &[Person]) -> Person {
+    if person.username().is_some() {
+        return person;
+    }
+    match members.iter().find(|m| m.is(&person)) {
+        Some(member) => {
+            let username = member.username().map(str::to_owned);
+            person.with_username(username)
+        }
+        None => person,
+    }
 }
 
 /// What the operator reads for one participant.

@@ -172,10 +172,7 @@ pub fn event_detail(event: &Event, label: impl Fn(&str) -> String) -> Vec<Line> 
                     "{}: {state}",
                     super::words([
                         op.to_string().as_str(),
-                        super::kind_words(*kind),
-                        &sanitize(detail),
-                        "in",
-                        &label(group_id)
+                        &super::change_phrase(*kind, &sanitize(detail), "in", &label(group_id))
                     ])
                 ),
             );

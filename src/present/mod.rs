@@ -8,6 +8,7 @@ mod enqueue;
 mod event;
 mod line;
 mod operation;
+mod outcome;
 mod plan;
 mod problem;
 mod queue_counts;
@@ -18,7 +19,8 @@ pub use detail::{event_detail, member_detail, operation_detail};
 pub use enqueue::enqueue_lines;
 pub use event::{event_line, event_sentence, settled_text};
 pub use line::{Line, Tone, words};
-pub use operation::{kind_words, note};
+pub use operation::{change_phrase, kind_words, note};
+pub use outcome::{outcome_detail, outcome_line, outcome_person};
 pub use plan::{
     PlanCounts, change_text, failing_note, failing_unsent, held_note, kept_failed_lines,
     leftover_lines, plan_counts, plan_footer, plan_lines, request_line, send_counts, send_question,

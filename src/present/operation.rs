@@ -24,6 +24,21 @@ pub fn kind_words(kind: OperationKind) -> &'static str {
     }
 }
 
+/// A change as a phrase, the one way every screen and command line puts it: its kind, what it
+/// names or sets (`detail`, already safe), `prep` and its group (`add +1212… to Book Club`,
+/// `approve US.1349… @nora_b7 in Book Club`); a subject change as a rename, so that it reads
+/// right under the old name and the new (`rename Book Club to "Readers"`); without a group
+/// (a create), the kind and detail alone.
+pub fn change_phrase(kind: OperationKind, detail: &str, prep: &str, group: &str) -> String {
+    match kind {
+        OperationKind::Subject if !group.is_empty() => {
+            super::words(["rename", group, "to", detail])
+        }
+        _ if group.is_empty() => super::words([kind_words(kind), detail]),
+        _ => super::words([kind_words(kind), detail, prep, group]),
+    }
+}
+
 /// For a failed or skipped operation the reason (`131203 message`); for others the flag they
 /// were queued with, else the last error. Made safe for a terminal.
 pub fn note(op: &Operation) -> Option<String> {
@@ -42,6 +57,26 @@ pub fn note(op: &Operation) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_subject_change_reads_as_a_rename() {
+        assert_eq!(
+            change_phrase(OperationKind::Subject, "\"Readers\"", "in", "Book Club"),
+            "rename Book Club to \"Readers\""
+        );
+        assert_eq!(
+            change_phrase(OperationKind::Add, "+12125550100", "to", "Book Club"),
+            "add +12125550100 to Book Club"
+        );
+        assert_eq!(
+            change_phrase(OperationKind::Create, "\"Spring\"", "in", ""),
+            "create \"Spring\""
+        );
+        assert_eq!(
+            change_phrase(OperationKind::Delete, "", "in", "Book Club"),
+            "delete in Book Club"
+        );
+    }
     use crate::testing::{add, operation};
 
     #[test]

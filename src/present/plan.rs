@@ -101,11 +101,15 @@ pub fn plan_lines(
 }
 
 /// One change as a sentence: `add +1212… to Book Club`, `remove US.1349… @nora_b7 from Book
-/// Club`; the other kinds by what they change, then the group (`subject "New name" in Book
-/// Club`), a create alone (`create "Spring cohort"`).
+/// Club`; a subject change as a rename (`rename Book Club to "Readers"`); the other kinds by
+/// what they change, then the group (`description "…" in Book Club`), a create alone
+/// (`create "Spring cohort"`).
 pub fn change_text(spec: &OpSpec, label: impl Fn(&str) -> String) -> String {
     match spec.group() {
         None => spec.describe(),
+        Some(group) if spec.kind() == OperationKind::Subject => {
+            super::change_phrase(spec.kind(), &spec.detail(), "in", &label(group))
+        }
         Some(group) => {
             let to = match spec.kind() {
                 OperationKind::Add => "to",

@@ -785,6 +785,42 @@ macro_rules! suite {
         }
 
         #[tokio::test]
+        async fn the_latest_outcomes_are_the_newest_oldest_first() {
+            let (_g, s) = account().await;
+            let ids = queue(&s, "g1", &[1, 2, 3]).await;
+            s.claim(ids.clone(), "t".into()).await.expect("claim");
+            for (n, id) in ids.iter().enumerate() {
+                let outcome = Outcome {
+                    at: n as i64,
+                    group_id: "g1".into(),
+                    participant: person(n as u32 + 1).e164().into(),
+                    username: None,
+                    action: OperationKind::Add,
+                    result: OperationState::Confirmed,
+                    code: None,
+                    message: None,
+                    request_id: None,
+                    operation_id: Some(*id),
+                };
+                s.settle(Settlement {
+                    changes: vec![change(*id, OperationState::Confirmed, None, None)],
+                    request_id: None,
+                    outcomes: vec![outcome],
+                    exchange: None,
+                    mirror: Vec::new(),
+                })
+                .await
+                .expect("settle");
+            }
+            let at = |records: Vec<crate::store::OutcomeRecord>| -> Vec<i64> {
+                records.into_iter().map(|r| r.outcome.at).collect()
+            };
+            assert_eq!(at(s.latest_outcomes(2).await.expect("latest")), [1, 2]);
+            assert_eq!(at(s.latest_outcomes(10).await.expect("latest")), [0, 1, 2]);
+            assert_eq!(at(s.outcomes().await.expect("all")), [0, 1, 2]);
+        }
+
+        #[tokio::test]
         async fn a_failed_settlement_changes_nothing_and_other_calls_go_on() {
             let (_g, s) = account().await;
             let ids = queue(&s, "g", &[1, 2]).await;

@@ -325,7 +325,13 @@ impl AccountStore {
 
     /// The account's participant outcomes, oldest first.
     pub async fn outcomes(&self) -> Result<Vec<OutcomeRecord>, StoreError> {
-        self.store.sqlite().outcomes(self.acct).await
+        self.store.sqlite().outcomes(self.acct, None).await
+    }
+
+    /// The account's newest `n` participant outcomes, oldest first (what the app's log shows
+    /// of the runs before it started).
+    pub async fn latest_outcomes(&self, n: usize) -> Result<Vec<OutcomeRecord>, StoreError> {
+        self.store.sqlite().outcomes(self.acct, Some(n)).await
     }
 }
 

@@ -116,6 +116,7 @@ impl App {
             Effect::LoadGroups,
             Effect::LoadCounts,
             Effect::LoadEvents { after: None },
+            Effect::LoadHistory,
         ]);
     }
 
@@ -401,6 +402,10 @@ async fn execute(store: &AccountStore, engine: &Engine, effect: Effect) -> Optio
             Loaded::Enqueued { report, invalid }
         }),
         Effect::Retry(of) => retry(store, of).await,
+        Effect::LoadHistory => store
+            .latest_outcomes(super::msg::HISTORY_LINES)
+            .await
+            .map(|records| Loaded::History(records.into_iter().map(|r| r.outcome).collect())),
         Effect::LoadEvents { after: None } => {
             store.latest_event_seq().await.map(|latest| Loaded::Events {
                 records: Vec::new(),

@@ -15,6 +15,9 @@ use super::action::Action;
 use super::model::GroupDetail;
 
 /// Why a plan was asked for.
+/// How many outcomes of earlier runs the log shows when the app starts.
+pub const HISTORY_LINES: usize = 30;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PlanFor {
     /// The preview popup.
@@ -88,6 +91,8 @@ pub enum Loaded {
     /// Failed changes queued again (`None`: there was none to retry), and those left failed
     /// with why (their group is gone).
     Retried(Option<EnqueueReport>, Vec<Leftover>),
+    /// The newest participant outcomes of the runs before the app started, oldest first.
+    History(Vec<crate::store::Outcome>),
     /// Webhook events processed since the place asked for (none when it asked for the latest
     /// place only), and the place they reach.
     Events {
@@ -134,6 +139,8 @@ pub enum Effect {
     Undo(Vec<OpId>),
     /// Queue failed changes again (each a new pending change; the failed one stays).
     Retry(RetryOf),
+    /// The newest participant outcomes stored before the app started ([`HISTORY_LINES`]).
+    LoadHistory,
     /// The webhook events processed after this place in the processing order; `None`: only
     /// where processing has got to (at start, so old events are not replayed).
     LoadEvents {

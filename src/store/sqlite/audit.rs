@@ -83,16 +83,22 @@ pub(super) fn exchanges(
 }
 
 /// The account's participant outcomes, oldest first.
+/// The account's outcomes, oldest first: all of them, or the newest `latest`.
 pub(super) fn outcomes(
     conn: &Connection,
     acct: AccountId,
+    latest: Option<usize>,
 ) -> Result<Vec<OutcomeRecord>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, at, group_id, participant, action, result, code, message, request_id,
-            operation_id, username
-         FROM outcomes WHERE account_id = ?1 ORDER BY id",
+        "SELECT * FROM (
+            SELECT id, at, group_id, participant, action, result, code, message, request_id,
+                operation_id, username
+            FROM outcomes WHERE account_id = ?1 ORDER BY id DESC LIMIT ?2
+         ) ORDER BY id",
     )?;
-    let rows = stmt.query_map(params![acct.0], |row| {
+    // SQLite reads a negative limit as none.
+    let limit = latest.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+    let rows = stmt.query_map(params![acct.0, limit], |row| {
         Ok((
             row.get::<_, i64>(0)?,
             row.get::<_, String>(4)?,

@@ -518,8 +518,14 @@ impl Sqlite {
             .await
     }
 
-    pub(crate) async fn outcomes(&self, acct: AccountId) -> Result<Vec<OutcomeRecord>, StoreError> {
-        self.readers.read(move |c| audit::outcomes(c, acct)).await
+    pub(crate) async fn outcomes(
+        &self,
+        acct: AccountId,
+        latest: Option<usize>,
+    ) -> Result<Vec<OutcomeRecord>, StoreError> {
+        self.readers
+            .read(move |c| audit::outcomes(c, acct, latest))
+            .await
     }
 
     /// Runs a raw read (SQLite-only tests and tools).

@@ -29,6 +29,9 @@ pub struct AddInput {
     pub groups: Vec<String>,
     /// How the title names them: a group's label, or `3 groups`.
     pub title: String,
+    /// The groups' labels, in `groups`' order, shown under the text when there are several
+    /// (`into: Brookfield Parents, Cedar Park Neighbours …NDUy and 3 more`); empty for one.
+    pub labels: Vec<String>,
     /// Members of the group as the mirror knows them, when there is one group.
     pub members: Members,
     pub text: String,
@@ -44,6 +47,7 @@ impl AddInput {
         AddInput {
             groups,
             title,
+            labels: Vec::new(),
             members,
             text: String::new(),
             pieces: Vec::new(),
@@ -55,6 +59,11 @@ impl AddInput {
     /// The dialog, saying which picked groups it leaves out and why.
     pub fn leaving_out(self, left_out: String) -> AddInput {
         AddInput { left_out, ..self }
+    }
+
+    /// The dialog, naming each of its groups by `labels` (in `groups`' order).
+    pub fn naming(self, labels: Vec<String>) -> AddInput {
+        AddInput { labels, ..self }
     }
 
     /// Takes a key or a paste: text is typed, the keymap's confirm queues the valid numbers,
@@ -228,16 +237,28 @@ impl AddInput {
             );
             put(buf, end, inner.y + 2, "▏", 1, theme::key());
         }
-        // The picked groups left out, on the row above the numbers.
-        put(
-            buf,
-            x,
-            inner.y + 3,
-            &input.left_out,
-            w,
-            theme::tone(Tone::Warn),
-        );
-        let list_top = inner.y + 4;
+        // The groups the numbers go to, then the picked groups left out, above the numbers.
+        let mut list_top = inner.y + 3;
+        if input.labels.len() > 1 {
+            let into = into_line(&input.labels, usize::from(w));
+            put(buf, x, list_top, &into, w, Style::default());
+            list_top += 1;
+        }
+        if !input.left_out.is_empty() {
+            put(
+                buf,
+                x,
+                list_top,
+                &input.left_out,
+                w,
+                theme::tone(Tone::Warn),
+            );
+            list_top += 1;
+        }
+        // A blank row between the text and the numbers when nothing is said there.
+        let list_top = list_top
+            .max(inner.y + 4)
+            .min(inner.y + inner.height.saturating_sub(3));
         let list_end = list_top + inner.height.saturating_sub(6);
         let start = input.scroll.min(input.pieces.len().saturating_sub(1));
         let mut y = list_top;
@@ -308,6 +329,26 @@ impl AddInput {
     }
 }
 
+/// `into: A, B and 3 more`, as many labels whole as fit in `width` columns with the count of
+/// the others; a label is never cut.
+fn into_line(labels: &[String], width: usize) -> String {
+    let whole = format!("into: {}", labels.join(", "));
+    if whole.chars().count() <= width {
+        return whole;
+    }
+    (1..labels.len())
+        .rev()
+        .map(|shown| {
+            format!(
+                "into: {} and {} more",
+                labels[..shown].join(", "),
+                labels.len() - shown
+            )
+        })
+        .find(|line| line.chars().count() <= width)
+        .unwrap_or_else(|| format!("into: {} groups", labels.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,6 +359,22 @@ mod tests {
             "Group".into(),
             Members::of(&[crate::testing::person(9).into()]),
         )
+    }
+
+    #[test]
+    fn the_into_line_names_whole_labels_and_counts_the_rest() {
+        let labels: Vec<String> = ["Brookfield Parents", "Cedar Park …NDUy", "Oak Street"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            into_line(&labels, 80),
+            "into: Brookfield Parents, Cedar Park …NDUy, Oak Street"
+        );
+        assert_eq!(
+            into_line(&labels, 40),
+            "into: Brookfield Parents and 2 more"
+        );
+        assert_eq!(into_line(&labels, 10), "into: 3 groups");
     }
 
     #[test]

@@ -202,7 +202,10 @@ fn open_add(state: &mut State) -> Vec<Effect> {
         } else {
             format!("{} groups", live.len())
         };
-        let input = AddInput::new(live, title, Default::default()).leaving_out(left_out.clone());
+        let labels = live.iter().map(|id| mirror.label(id)).collect();
+        let input = AddInput::new(live, title, Default::default())
+            .naming(labels)
+            .leaving_out(left_out.clone());
         state.overlays.push(Overlay::Add(input));
         if !left_out.is_empty() {
             super::log(state, Tone::Warn, format!("add: {left_out}"));

@@ -116,6 +116,7 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
         }
         // Webhook events carry their own time: the log puts each in its place.
         Loaded::Events { .. }
+        | Loaded::History(_)
         | Loaded::Group(..)
         | Loaded::Counts(_)
         | Loaded::PersonGroups { .. }

@@ -25,6 +25,7 @@ use super::views::{Ctx, Reply, ViewMsg};
 /// Takes one message; returns what the loop must do.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let before = state.notice.clone();
+    let written = state.views.log.written;
     let effects = take(state, msg);
     // What is sent at once is logged as it leaves, before anything the engine says of it.
     for effect in &effects {
@@ -37,10 +38,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             );
         }
     }
-    // A notice wider than the footer is also written to the log, where it is read whole.
+    // A notice wider than the footer is also written to the log, where it is read whole,
+    // unless this message wrote it there already.
     if let Some(notice) = state.notice.clone()
         && before.as_ref() != Some(&notice)
         && notice.text.chars().count() + 1 > usize::from(state.shared.width)
+        && !state.views.log.wrote_since(written, &notice.text)
     {
         log(state, notice.tone, notice.text);
     }

@@ -21,20 +21,14 @@ fn group(mirror: &Mirror, id: &str) -> String {
 }
 
 /// A change in a few words, whom or what it names first and then its group: `add +1212… in
-/// Book Club`; a create by the subject it carries (`create "Spring cohort"`), for the group it
+/// Book Club`, `rename Book Club to "Readers"`; a create by the subject it carries (`create "Spring cohort"`), for the group it
 /// made has no name in the mirror yet.
 fn change(mirror: &Mirror, kind: OperationKind, group_id: &str, detail: &str) -> String {
-    let detail = sanitize(detail);
-    let words = crate::present::kind_words(kind);
-    let what = if detail.is_empty() {
-        words.to_owned()
-    } else {
-        format!("{words} {detail}")
+    let group = match kind {
+        OperationKind::Create => String::new(),
+        _ => group(mirror, group_id),
     };
-    if kind == OperationKind::Create {
-        return what;
-    }
-    format!("{what} in {}", group(mirror, group_id))
+    crate::present::change_phrase(kind, &sanitize(detail), "in", &group)
 }
 
 fn request(mirror: &Mirror, r: &RequestInfo) -> String {
@@ -279,5 +273,25 @@ mod tests {
             planned(OperationKind::ResetLink, "G1", &[]),
             "planned reset invite link G1"
         );
+    }
+
+    /// A subject change reads as a rename, right under the group's old name and its new one.
+    #[test]
+    fn a_confirmed_subject_change_reads_as_a_rename() {
+        let event = Event::Outcome {
+            op: crate::store::OpId(4),
+            group_id: "G1".into(),
+            participant: String::new(),
+            detail: "\"Brookfield Families\"".into(),
+            kind: OperationKind::Subject,
+            state: OperationState::Confirmed,
+            code: None,
+            message: None,
+        };
+        let texts: Vec<String> = lines(&Mirror::default(), &event, "R")
+            .into_iter()
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(texts, ["confirmed #4 rename G1 to \"Brookfield Families\""]);
     }
 }

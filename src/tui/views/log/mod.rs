@@ -32,6 +32,8 @@ pub struct LogLine {
     /// Where it sorts (ms since the epoch): the order of arrival for the engine's events and
     /// the app's own steps, the time it happened for a line that carries its own.
     pub order: i64,
+    /// How many lines the log had taken before this one ([`LogView::written`]).
+    pub seq: u64,
 }
 
 /// The log view's state: a bounded list, the line under the cursor and how far the view is
@@ -48,6 +50,8 @@ pub struct LogView {
     pub events_seen: Option<i64>,
     /// The first read answered: later ones ask for what came after.
     pub events_loaded: bool,
+    /// Lines taken so far, dropped ones included.
+    pub written: u64,
 }
 
 /// Rows of the view in `area` (inside the border).
@@ -100,8 +104,10 @@ impl LogView {
                 text: line.text,
                 detail,
                 order,
+                seq: self.written,
             },
         );
+        self.written += 1;
         // Counted from the newest: the lines newer than the new one.
         let newer = self.lines.len() - 1 - place;
         if self.lines.len() > LOG_CAPACITY {
@@ -114,6 +120,14 @@ impl LogView {
         if self.cursor > 0 && newer <= self.cursor {
             self.cursor = (self.cursor + 1).min(last);
         }
+    }
+
+    /// Whether a line written since `written` was [`LogView::written`] reads `text`.
+    pub fn wrote_since(&self, written: u64, text: &str) -> bool {
+        self.lines
+            .iter()
+            .rev()
+            .any(|l| l.seq >= written && l.text == text)
     }
 
     /// The line under the cursor.

@@ -41,6 +41,13 @@ pub fn update(view: &mut LogView, ctx: &Ctx, msg: &ViewMsg) -> Vec<Reply> {
                 after: Some(view.events_seen.unwrap_or(0)),
             })];
         }
+        // What earlier runs settled, in its place in time, before this run's lines.
+        ViewMsg::Loaded(Loaded::History(outcomes)) => {
+            for o in outcomes {
+                let line = crate::present::outcome_line(o, |g| ctx.mirror.label(g));
+                view.place_with(o.at, o.at, line, crate::present::outcome_detail(o));
+            }
+        }
         ViewMsg::Loaded(Loaded::Events { records, latest }) => {
             view.events_loaded = true;
             if latest.is_some() {
