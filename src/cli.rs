@@ -62,7 +62,7 @@ pub enum Command {
     Demo(DemoArgs),
     /// Run the embedded Graph API stand-in (the sandbox) on loopback
     Sandbox(Box<SandboxArgs>),
-    /// Add or remove participants right away, without the queue
+    /// Add or remove participants now: queued, sent at once, each outcome printed (a change held back stays queued)
     #[command(subcommand)]
     Participants(ParticipantsCommand),
     /// The account's groups: list, sync into the local mirror, show; create, update, delete; invite links

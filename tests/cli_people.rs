@@ -374,7 +374,7 @@ async fn members_known_only_by_bsuid_are_replaced_exactly_under_dropped_connecti
         .count();
     if open > 0 {
         assert!(
-            out.stderr.contains("they are settled at the next submit"),
+            out.stderr.contains("the next submit settles them"),
             "{open} left accepted without a word: {}",
             out.stderr
         );

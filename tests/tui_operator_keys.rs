@@ -762,6 +762,26 @@ fn z_enlarges_the_log_and_again_brings_the_groups_back() {
     key(&mut s, 'z');
     assert!(!s.shared.zoom);
     assert!(s.areas().groups.height > 0);
+    // Tab in the enlarged log brings the panes back and moves to one that is seen.
+    key(&mut s, 'z');
+    press(&mut s, KeyCode::Tab);
+    assert!(!s.shared.zoom);
+    assert_eq!(s.focus, Pane::Groups);
+    assert!(s.areas().groups.height > 0);
+}
+
+/// The join requests view says how to leave it, and Esc leaves it (the filter behind it stays).
+#[test]
+fn esc_closes_the_join_requests_view_and_its_footer_says_so() {
+    let mut s = state();
+    search(&mut s, &["A"]);
+    key(&mut s, 'J');
+    assert_eq!(s.focus, Pane::Requests);
+    let footer = render(&s).lines().last().unwrap_or_default().to_owned();
+    assert!(footer.contains("esc close"), "{footer}");
+    press(&mut s, KeyCode::Esc);
+    assert_eq!(s.focus, Pane::Group);
+    assert_eq!(shown(&s), ["A"], "the search stays");
 }
 
 #[test]
@@ -1023,4 +1043,51 @@ fn a_refused_undo_is_logged_once() {
     key(&mut s, 'u');
     assert_eq!(s.views.log.lines.len(), before + 1);
     assert_eq!(s.views.log.lines.back().map(|l| &l.text), Some(&notice(&s)));
+}
+
+/// In the demo (a store that ends with the app), `q` with changes queued asks first, naming
+/// them; where the store stays, it quits at once.
+#[test]
+fn quitting_the_demo_with_changes_queued_asks_first() {
+    use std::collections::BTreeMap;
+    let counts = Msg::Loaded(Loaded::Counts(BTreeMap::from([(
+        OperationState::Pending,
+        2,
+    )])));
+    let mut kept = state();
+    update(&mut kept, counts.clone());
+    assert!(
+        key(&mut kept, 'q')
+            .iter()
+            .any(|e| matches!(e, Effect::Quit))
+    );
+
+    let mut demo = state();
+    demo.shared.ephemeral = true;
+    update(&mut demo, counts);
+    assert!(key(&mut demo, 'q').is_empty());
+    assert!(matches!(demo.overlay(), Some(Overlay::Quit)));
+    let screen = render(&demo);
+    assert!(
+        screen.contains("2 queued change(s) are not sent."),
+        "{screen}"
+    );
+    assert!(screen.contains("S sends them first."), "{screen}");
+    key(&mut demo, 'y');
+    assert!(demo.quit);
+}
+
+/// A phone number found in no group says that a member shown only by BSUID may still be the
+/// person, and what to search instead.
+#[test]
+fn a_phone_in_no_group_says_what_to_search_instead() {
+    let mut s = state();
+    search(&mut s, &[]);
+    key(&mut s, ' ');
+    let said = notice(&s);
+    assert!(
+        said.starts_with("+12122000001 is in no group of the mirror by this number"),
+        "{said}"
+    );
+    assert!(said.contains("search their @username or BSUID"), "{said}");
 }

@@ -73,6 +73,23 @@ pub async fn queue_and_submit(
                 followed.held.insert(op, reason);
             }
             Some(Event::Warning { message }) => eprintln!("warning: {}", sanitize(&message)),
+            Some(Event::Unconfirmed {
+                group_id,
+                read,
+                changes,
+                error,
+            }) => {
+                // The group as the operator named it (its subject, its id's end when shared).
+                let names = super::group_arg::names(session.store()).await.ok();
+                let group = match &names {
+                    Some(names) if !group_id.is_empty() => names.label(&group_id),
+                    _ => sanitize(&group_id),
+                };
+                eprintln!(
+                    "warning: {}",
+                    crate::present::unconfirmed_text(&group, read, changes, &error)
+                );
+            }
             Some(Event::RunFinished(summary)) => break summary,
             Some(_) => {}
             None => {

@@ -204,17 +204,21 @@ async fn sync(session: &Session, concurrency: usize) -> Result<Outcome, Failure>
         );
     }
     for g in &unread_groups {
-        eprintln!(
+        let line = format!(
             "could not read group {} \"{}\": {}",
             sanitize(&g.id),
             sanitize(&g.subject),
             sanitize(&g.why)
         );
+        for part in super::table::fit_stderr(&line) {
+            eprintln!("{part}");
+        }
     }
-    println!(
+    // Wrapped between words on a terminal; whole into a pipe.
+    super::table::print_lines([format!(
         "{listed} groups listed, {read} read into the mirror, {gone} no longer listed (marked gone), {} unread",
         unread_groups.len()
-    );
+    )]);
     Ok(if unread_groups.is_empty() {
         Outcome::Done
     } else {

@@ -152,16 +152,24 @@ async fn confirmed(store: &AccountStore, scope: &Scope, json: bool) -> Result<bo
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
 
+/// The bar's template: what goes before its words is [`BAR_PREFIX`] columns and the counts.
+const BAR_TEMPLATE: &str = "{spinner} [{elapsed_precise}] {bar:20} {pos}/{len} settled  {wide_msg}";
+/// Columns of the template before its words, without the counts: spinner, time, bar, words.
+const BAR_PREFIX: usize = 2 + 11 + 21 + 10;
+
+/// Columns left for the bar's words on this terminal.
+fn bar_room(note: &Notes) -> usize {
+    let counts = 2 * note.progress.operations.to_string().len() + 1;
+    super::table::terminal_width().saturating_sub(BAR_PREFIX + counts + 1)
+}
+
 fn progress_bar(json: bool) -> ProgressBar {
     if json || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(0);
     bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:20} {pos}/{len} settled  {wide_msg}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(BAR_TEMPLATE).unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
@@ -194,20 +202,41 @@ struct Notes {
 }
 
 impl Notes {
-    /// The bar's words: what is settled, what is on the wire, what is held back.
-    fn message(&self) -> String {
+    /// The bar's words: what is settled, what is on the wire, what is held back; in
+    /// `room` columns, shortened word by word rather than cut (the bar cuts with no mark).
+    fn message(&self, room: usize) -> String {
         let p = &self.progress;
-        let mut text = format!(
-            "{} confirmed, {} failed, {} in flight",
-            p.confirmed, p.failed, self.in_flight
-        );
-        if p.held > 0 {
-            text.push_str(&format!(", {} held back (stay pending)", p.held));
+        let long = [
+            Some(format!("{} confirmed", p.confirmed)),
+            Some(format!("{} failed", p.failed)),
+            Some(format!("{} in flight", self.in_flight)),
+            (p.held > 0).then(|| format!("{} held back (stay pending)", p.held)),
+            (p.throttled > 0).then(|| format!("{} throttled", p.throttled)),
+        ];
+        let short = [
+            Some(format!("{} ok", p.confirmed)),
+            Some(format!("{} failed", p.failed)),
+            Some(format!("{} out", self.in_flight)),
+            (p.held > 0).then(|| format!("{} held", p.held)),
+            (p.throttled > 0).then(|| format!("{} 429", p.throttled)),
+        ];
+        let join = |parts: &[Option<String>], sep: &str| {
+            parts
+                .iter()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(sep)
+        };
+        let long = join(&long, ", ");
+        if long.chars().count() <= room {
+            return long;
         }
-        if p.throttled > 0 {
-            text.push_str(&format!(", {} throttled", p.throttled));
+        let short = join(&short, " · ");
+        if short.chars().count() <= room {
+            return short;
         }
-        text
+        crate::present::columns::fit(&short, room)
     }
 }
 
@@ -290,6 +319,25 @@ fn show(
         Event::Warning { message } if !quiet => {
             say(bar, format!("warning: {}", sanitize(&message)))
         }
+        Event::Unconfirmed {
+            group_id,
+            read,
+            changes,
+            error,
+        } if !quiet => {
+            let group = if group_id.is_empty() {
+                String::new()
+            } else {
+                names.label(&group_id)
+            };
+            say(
+                bar,
+                format!(
+                    "warning: {}",
+                    present::unconfirmed_text(&group, read, changes, &error)
+                ),
+            )
+        }
         Event::Halted { class, message } if !quiet => {
             let said = present::problem(class, "`submit`");
             say(
@@ -303,11 +351,11 @@ fn show(
             bar.set_length(p.operations.saturating_sub(p.held) as u64);
             bar.set_position((p.confirmed + p.failed + p.skipped) as u64);
             note.progress = p;
-            bar.set_message(note.message());
+            bar.set_message(note.message(bar_room(note)));
         }
         Event::Wire { in_flight, .. } => {
             note.in_flight = in_flight;
-            bar.set_message(note.message());
+            bar.set_message(note.message(bar_room(note)));
         }
         Event::Outcome {
             kind: crate::domain::OperationKind::Create,
@@ -432,8 +480,11 @@ mod tests {
             ..Progress::default()
         };
         assert_eq!(
-            note.message(),
+            note.message(200),
             "5 confirmed, 0 failed, 3 in flight, 1 held back (stay pending), 2 throttled"
         );
+        assert_eq!(note.message(40), "5 ok · 0 failed · 3 out · 1 held · 2 429");
+        assert_eq!(note.message(20).chars().count(), 20);
+        assert!(note.message(20).ends_with('…'));
     }
 }

@@ -19,7 +19,7 @@ pub fn room() -> usize {
 }
 
 /// The terminal's width in characters, or [`NOT_A_TERMINAL`] when it cannot be read.
-fn terminal_width() -> usize {
+pub(super) fn terminal_width() -> usize {
     match crossterm::terminal::size() {
         Ok((width, _)) if width > 0 => usize::from(width),
         _ => NOT_A_TERMINAL,

@@ -78,7 +78,8 @@ pub async fn launch(l: Launch) -> Result<Outcome, Failure> {
         webhook_wait: l.webhook_wait,
         ..EngineConfig::default()
     })?;
-    let state = State::new(&l.account, &l.api_version, l.region, l.keymap);
+    let mut state = State::new(&l.account, &l.api_version, l.region, l.keymap);
+    state.shared.ephemeral = l.ephemeral;
     let mut app = App::new(state, l.session.store().clone(), engine);
     app.start();
     app.settle().await;

@@ -229,6 +229,17 @@ pub enum Event {
     Warning {
         message: String,
     },
+    /// Changes the server took whose group could not be read to confirm them: they stay
+    /// taken, settled at the next submit (or by their webhooks).
+    Unconfirmed {
+        /// The group read for them; empty for the group list (a create's).
+        group_id: String,
+        /// What was read: `members`, `join requests`, `group list`.
+        read: &'static str,
+        changes: usize,
+        /// Why the read failed, as the call policy gave up on it.
+        error: String,
+    },
     /// A job stopped for a reason the operator must fix before anything can be sent or read:
     /// the token refused (`class` `auth`), a permission missing (`permission`), the server
     /// not reached (`transient`). Until a later request is answered, nothing will work.

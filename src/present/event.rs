@@ -200,6 +200,21 @@ pub fn settled_text(effects: &EventEffects) -> Option<String> {
     Some(format!("settled {}", list.join(", ")))
 }
 
+/// Why changes the server took are not confirmed yet: `could not read the members of Book
+/// Club to confirm 2 change(s) (HTTP 502); the next submit settles them`; `group` is the
+/// group's label (empty for the group list). Made safe for a terminal.
+pub fn unconfirmed_text(group: &str, read: &str, changes: usize, error: &str) -> String {
+    let what = if group.is_empty() {
+        format!("the {read}")
+    } else {
+        format!("the {read} of {group}")
+    };
+    format!(
+        "could not read {what} to confirm {changes} change(s) ({}); the next submit settles them",
+        crate::domain::text::sanitize(error)
+    )
+}
+
 /// The event and what it settled, in one line.
 pub fn event_line(record: &EventRecord, group: impl Fn(&str) -> String) -> Line {
     let mut line = event_sentence(&record.event, &record.effects, group);
@@ -212,6 +227,19 @@ pub fn event_line(record: &EventRecord, group: impl Fn(&str) -> String) -> Line 
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_unconfirmed_read_names_the_group_by_its_label() {
+        assert_eq!(
+            unconfirmed_text("Book Club …NDUy", "members", 2, "HTTP 502"),
+            "could not read the members of Book Club …NDUy to confirm 2 change(s) (HTTP 502); the next submit settles them"
+        );
+        assert_eq!(
+            unconfirmed_text("", "group list", 1, "timed out"),
+            "could not read the group list to confirm 1 change(s) (timed out); the next submit settles them"
+        );
+    }
+
     use super::*;
     use crate::domain::EventField;
     use crate::domain::event::FailedPerson;

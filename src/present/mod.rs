@@ -17,7 +17,7 @@ mod summary;
 
 pub use detail::{event_detail, member_detail, operation_detail};
 pub use enqueue::enqueue_lines;
-pub use event::{event_line, event_sentence, settled_text};
+pub use event::{event_line, event_sentence, settled_text, unconfirmed_text};
 pub use line::{Line, Tone, words};
 pub use operation::{change_phrase, kind_words, note};
 pub use outcome::{outcome_detail, outcome_line, outcome_person};

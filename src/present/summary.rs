@@ -69,7 +69,7 @@ pub fn summary_lines(summary: &Summary) -> Vec<Line> {
         lines.push(Line::new(
             Tone::Warn,
             format!(
-                "  cancelled: {} change(s) not sent stay pending",
+                "  cancelled: {} change(s) not settled stay queued (`queue list` shows each one's state)",
                 summary.progress.pending
             ),
         ));

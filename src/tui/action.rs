@@ -146,7 +146,7 @@ actions! {
     DeleteGroup "delete_group" App [c('D')]
         "delete the group, after a confirm naming it and its members";
     JoinRequests "join_requests" App [c('J')]
-        "the group's invite link and pending join requests (J again closes them)";
+        "the group's invite link and pending join requests (again, or esc, closes them)";
     GroupInfo "group_info" App [c('i')]
         "the group whole: its subject and id uncut, member count, changes, link";
     CopyLink "copy_link" App [c('y')] "copy the group's invite link to the clipboard (OSC 52)";

@@ -370,15 +370,14 @@ async fn execute(store: &AccountStore, engine: &Engine, effect: Effect) -> Optio
         }
         Effect::Quit | Effect::Copy(_) => return None,
         Effect::Send { ops } => {
-            let described: Vec<String> = ops.iter().map(|op| op.describe()).collect();
             return Some(Msg::Loaded(Loaded::Sending(
                 match store.enqueue(ops).await {
                     Ok(report) => {
                         let sent = engine.send(Command::Submit(crate::engine::Scope::Operations(
-                            report.ids,
+                            report.ids.clone(),
                         )));
                         if sent {
-                            Ok(described)
+                            Ok(report)
                         } else {
                             Err("the engine stopped".into())
                         }
@@ -470,7 +469,12 @@ async fn person_groups(
     Ok(Loaded::PersonGroups {
         query,
         person,
-        groups: groups.into_iter().map(|(g, m)| (g.id, m)).collect(),
+        // A gone group (deleted, or gone from the server's list) has no members to act on.
+        groups: groups
+            .into_iter()
+            .filter(|(g, _)| g.gone_at.is_none())
+            .map(|(g, m)| (g.id, m))
+            .collect(),
         adding,
     })
 }

@@ -64,7 +64,9 @@ fn footer(buf: &mut Buffer, area: Rect, state: &State) {
         .commands()
         .into_iter()
         .filter_map(|h| {
-            let (rank, _) = h.action.footer()?;
+            // A view may name an action the footer does not rank (a view's way out): it
+            // comes right after the view's own.
+            let rank = h.action.footer().map_or(3, |(rank, _)| rank);
             Some((rank, h.label?, state.keymap().first_key(h.action)?))
         })
         .collect();

@@ -101,8 +101,8 @@ pub enum Loaded {
     },
     /// A group's settings, invite link and pending join requests (`None`: not in the mirror).
     JoinRequests(String, Option<super::views::requests::RequestsDetail>),
-    /// Changes queued and handed to the engine at once (what they are), or why not.
-    Sending(Result<Vec<String>, String>),
+    /// Changes queued and handed to the engine at once (what the queue rules did), or why not.
+    Sending(Result<EnqueueReport, String>),
     /// A store call failed.
     StoreError(String),
 }

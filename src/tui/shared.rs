@@ -27,6 +27,11 @@ pub struct Shared {
     pub mirror: Mirror,
     /// The log is enlarged over the groups and the group.
     pub zoom: bool,
+    /// The store ends with the app (the demo's): quitting with changes queued loses them, so
+    /// it asks first.
+    pub ephemeral: bool,
+    /// The queued changes an ephemeral store holds (what quitting would lose), as last counted.
+    pub unsent: usize,
 }
 
 impl Shared {

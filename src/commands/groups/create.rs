@@ -58,19 +58,31 @@ async fn warn_of_shared_subjects(settings: &Settings, groups: &[NewGroup]) {
         return;
     };
     for new in groups {
-        let sharing = names.sharing(&new.subject);
-        if !sharing.is_empty() {
-            let labels: Vec<String> = sharing
-                .iter()
-                .map(|id| format!("{} ({})", names.label(id), sanitize(id)))
-                .collect();
-            eprintln!(
-                "note: \"{}\" is already the subject of {}; the groups will be told apart by the end of their ids",
-                sanitize(&new.subject),
-                labels.join(", ")
-            );
+        if let Some(note) = shared_subject_note(&names, &new.subject, None) {
+            eprintln!("{note}");
         }
     }
+}
+
+/// The note on `subject` when groups of the mirror other than `except` already have it, as
+/// the app's dialog says it ([`crate::present::subject_shared`]).
+pub(super) fn shared_subject_note(
+    names: &crate::domain::GroupNames,
+    subject: &str,
+    except: Option<&str>,
+) -> Option<String> {
+    let sharing: Vec<(String, String)> = names
+        .sharing(subject)
+        .into_iter()
+        .filter(|id| Some(*id) != except)
+        .map(|id| (names.label(id), id.to_owned()))
+        .collect();
+    (!sharing.is_empty()).then(|| {
+        format!(
+            "note: {}",
+            crate::present::subject_shared(subject, &sharing)
+        )
+    })
 }
 
 /// The groups of a CSV file, or every bad line on stderr and an input error.

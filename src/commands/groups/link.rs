@@ -1,6 +1,8 @@
 //! `groups link GROUP [--reset|--revoke]` and `groups links [--csv]`: a group's invite link read
 //! now, a new one (the old stops working) or none; every group's link.
 
+use std::io::IsTerminal;
+
 use crate::cli::GroupLinkArgs;
 use crate::commands::csv_out;
 use crate::commands::group_arg;
@@ -70,7 +72,8 @@ async fn show(settings: &Settings, group: &str, label: &str) -> Result<Outcome, 
     }
 }
 
-/// Every group's link, read now: `ID  LINK  SUBJECT`, or CSV.
+/// Every group's link, read now: on a terminal a table of each group's name and link, into a
+/// pipe `ID  LINK  SUBJECT` a line, or CSV.
 pub async fn all(settings: &Settings, csv: bool) -> Result<Outcome, Failure> {
     let session = Session::online(settings).await?;
     let Fetched::InviteLinks(links) = super::fetch(&session, Fetch::InviteLinks)
@@ -94,8 +97,16 @@ pub async fn all(settings: &Settings, csv: bool) -> Result<Outcome, Failure> {
         }
         out.flush()?;
     } else {
+        // On a terminal, a group by its name (which `--group` takes back) and its link whole,
+        // fitted to the width; into a pipe, `ID  LINK  SUBJECT` a line.
+        let terminal = std::io::stdout().is_terminal();
+        let names = group_arg::names(session.store()).await?;
+        let mut rows = Vec::new();
         for l in &links {
             match (&l.invite_link, &l.error) {
+                (Some(link), _) if terminal => {
+                    rows.push(vec![names.label(&l.group_id), sanitize(link)]);
+                }
                 (Some(link), _) => println!(
                     "{}  {}  {}",
                     sanitize(&l.group_id),
@@ -112,6 +123,16 @@ pub async fn all(settings: &Settings, csv: bool) -> Result<Outcome, Failure> {
                     );
                 }
             }
+        }
+        if terminal {
+            use crate::present::columns::{Column, Fit};
+            crate::commands::table::print(
+                &[
+                    Column::new("GROUP", Fit::CutKeepingEnd, 12, usize::MAX),
+                    Column::new("INVITE LINK", Fit::Whole, 0, usize::MAX),
+                ],
+                &rows,
+            );
         }
         eprintln!(
             "{} group(s), {} link(s) read",

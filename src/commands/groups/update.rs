@@ -16,6 +16,9 @@ pub async fn run(settings: &Settings, args: GroupUpdateArgs) -> Result<Outcome, 
     if let Some(subject) = &args.subject {
         let subject =
             check_subject(subject).map_err(|e| Failure::input(format!("--subject: {e}")))?;
+        if let Some(note) = super::create::shared_subject_note(&names, &subject, Some(&group)) {
+            eprintln!("{note}");
+        }
         specs.push(OpSpec::Subject {
             group: group.clone(),
             subject,

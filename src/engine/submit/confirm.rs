@@ -34,12 +34,13 @@ impl Run {
         let seen = match self.see(&confirmation).await {
             Ok(seen) => seen,
             Err(ReadError::Failed(e)) => {
-                self.emit(Event::Warning {
-                    message: format!(
-                        "{}: could not read it to confirm {} changes ({e}); they are settled at the next submit",
-                        describe(&confirmation),
-                        ops.len()
-                    ),
+                let (group_id, read) = what_is_read(&confirmation);
+                tracing::warn!(group_id, read, changes = ops.len(), error = %e, "could not read to confirm");
+                self.emit(Event::Unconfirmed {
+                    group_id,
+                    read,
+                    changes: ops.len(),
+                    error: e.to_string(),
                 });
                 return;
             }
@@ -201,11 +202,12 @@ impl Run {
 }
 
 /// What a confirmation reads, for messages.
-fn describe(confirmation: &Confirmation) -> String {
+/// The group a confirmation reads (empty for the group list) and what of it.
+fn what_is_read(confirmation: &Confirmation) -> (String, &'static str) {
     match confirmation {
-        Confirmation::ReadGroup(group) => format!("group {group}"),
-        Confirmation::ReadJoinRequests(group) => format!("group {group}'s join requests"),
-        Confirmation::ListGroups => "the group list".into(),
-        Confirmation::SendAgain => "changes".into(),
+        Confirmation::ReadGroup(group) => (group.to_string(), "members"),
+        Confirmation::ReadJoinRequests(group) => (group.to_string(), "join requests"),
+        Confirmation::ListGroups => (String::new(), "group list"),
+        Confirmation::SendAgain => (String::new(), "changes"),
     }
 }

@@ -31,6 +31,26 @@ pub fn update(ctx: &Ctx, msg: &ViewMsg) -> Vec<Answer> {
 /// it says so, and quitting loses nothing.
 pub fn draw(ctx: &Ctx, buf: &mut Buffer) {
     let (title, lines) = match ctx.work {
+        Work::Idle if ctx.unsent > 0 => (
+            " Quit the demo? ",
+            vec![
+                Line::new(
+                    Tone::Warn,
+                    format!("{} queued change(s) are not sent.", ctx.unsent),
+                ),
+                Line::new(
+                    Tone::Plain,
+                    "The demo's store and sandbox end with it: they are lost.",
+                ),
+                Line::new(
+                    Tone::Plain,
+                    format!(
+                        "{} sends them first.",
+                        ctx.keymap.keys_text(Action::SubmitAll)
+                    ),
+                ),
+            ],
+        ),
         Work::Idle => (
             " Quit? ",
             vec![

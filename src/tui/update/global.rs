@@ -18,6 +18,13 @@ use super::{log, notice, on_groups};
 pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::NextPane | Action::PrevPane => {
+            // The enlarged log gives way: the next pane is seen, not moved to behind it.
+            if state.shared.zoom {
+                state.shared.zoom = false;
+                let mut effects = super::to_all(state, &crate::tui::views::ViewMsg::Resize);
+                effects.extend(act(state, action));
+                return effects;
+            }
             let panes = Views::PANES;
             let at = panes.iter().position(|p| *p == state.focus).unwrap_or(0);
             let step = if action == Action::NextPane {
@@ -125,7 +132,7 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Quit => {
-            if state.shared.work.is_busy() {
+            if state.shared.work.is_busy() || unsent_would_be_lost(state) > 0 {
                 state.overlays.push(Overlay::Quit);
                 Vec::new()
             } else {
@@ -245,4 +252,18 @@ fn open_add(state: &mut State) -> Vec<Effect> {
     );
     state.overlays.push(Overlay::Add(input));
     Vec::new()
+}
+
+/// The queued changes quitting would lose: those of a store that ends with the app (the
+/// demo's); none where the store stays.
+fn unsent_would_be_lost(state: &mut State) -> usize {
+    let pending = state
+        .views
+        .status
+        .counts
+        .get(&crate::domain::OperationState::Pending)
+        .copied()
+        .unwrap_or(0);
+    state.shared.unsent = if state.shared.ephemeral { pending } else { 0 };
+    state.shared.unsent
 }

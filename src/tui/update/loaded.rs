@@ -98,7 +98,15 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             store_changed(state)
         }
         // Logged as it was asked (`update`), before the engine's lines about it.
-        Loaded::Sending(Ok(_)) => store_changed(state),
+        // What the queue rules did besides queueing (a decision that replaced one queued
+        // before it, a flag) is said; the changes themselves were logged as they left.
+        Loaded::Sending(Ok(report)) => {
+            let lines = crate::present::enqueue_lines(&report, |g| state.shared.mirror.label(g));
+            for line in lines.into_iter().skip(1) {
+                log(state, line.tone, line.text);
+            }
+            store_changed(state)
+        }
         Loaded::Sending(Err(e)) => {
             state.shared.work = crate::tui::shared::Work::Idle;
             let text = format!("not sent: {}", sanitize(&e));

@@ -55,6 +55,8 @@ pub struct Ctx<'a> {
     pub area: Rect,
     /// Whether the view has the keys (and, when drawing, nothing is over it).
     pub focused: bool,
+    /// Queued changes quitting would lose (the demo's store ends with the app).
+    pub unsent: usize,
 }
 
 impl<'a> Ctx<'a> {
@@ -68,6 +70,7 @@ impl<'a> Ctx<'a> {
             now: shared.now,
             area,
             focused,
+            unsent: shared.unsent,
         }
     }
 }

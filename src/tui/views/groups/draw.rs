@@ -327,10 +327,7 @@ fn empty_text(view: &GroupsView, ctx: &Ctx) -> (Tone, String) {
             format!("No groups in the mirror yet: press {sync} to sync"),
         ),
         _ => match (&view.filter.person, &view.filter.unreadable) {
-            (Some((p, _)), _) => (
-                Tone::Dim,
-                format!("{p} is in no group of the mirror ({reset} clears)"),
-            ),
+            (Some((p, _)), _) => (Tone::Dim, super::in_no_group(p, &format!("{reset} clears"))),
             (None, Some(why)) => (Tone::Warn, format!("{why} ({reset} clears)")),
             (None, None) => (
                 Tone::Dim,

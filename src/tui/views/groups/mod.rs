@@ -230,3 +230,15 @@ impl View for GroupsView {
         self.current(ctx.mirror).map(|g| g.id.to_string())
     }
 }
+
+/// What a person search that found no group says: a phone number cannot be matched to a member
+/// the server shows only by BSUID and username (Meta hides the phone of users with a username
+/// and no contact with the business), so the operator is told what to search instead.
+pub(super) fn in_no_group(person: &Query, clears: &str) -> String {
+    match person {
+        Query::Phone(_) => format!(
+            "{person} is in no group of the mirror by this number; a member shown only by BSUID may still be them: search their @username or BSUID ({clears})"
+        ),
+        _ => format!("{person} is in no group of the mirror ({clears})"),
+    }
+}

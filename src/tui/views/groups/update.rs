@@ -134,7 +134,7 @@ fn empty_list(view: &GroupsView, ctx: &Ctx) -> String {
     }
     let reset = ctx.keymap.keys_text(Action::Reset);
     match &view.filter.person {
-        Some((p, _)) => format!("{p} is in no group of the mirror ({reset} clears the search)"),
+        Some((p, _)) => super::in_no_group(p, &format!("{reset} clears the search")),
         None => format!("no group matches the filter ({reset} clears it)"),
     }
 }

@@ -191,6 +191,24 @@ pub fn lines(mirror: &Mirror, event: &Event, retry: &str) -> Vec<Line> {
         Event::Paused => one(Tone::Warn, "paused".into()),
         Event::Resumed => one(Tone::Info, "resumed".into()),
         Event::Warning { message } => one(Tone::Warn, sanitize(message)),
+        Event::Unconfirmed {
+            group_id,
+            read,
+            changes,
+            error,
+        } => one(
+            Tone::Warn,
+            crate::present::unconfirmed_text(
+                &if group_id.is_empty() {
+                    String::new()
+                } else {
+                    mirror.label(group_id)
+                },
+                read,
+                *changes,
+                error,
+            ),
+        ),
         Event::SyncStarted => one(Tone::Info, "sync started: reading every group".into()),
         Event::SyncFinished {
             listed,

@@ -3,6 +3,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use unicode_width::UnicodeWidthStr;
 
 use crate::domain::{JoinApprovalMode, MAX_GROUP_MEMBERS};
 use crate::present::columns;
@@ -76,7 +77,12 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
         placeholder(buf, inner, "Reading…");
         return;
     };
-    let rest = " · link and join requests";
+    // The group's name whole where it can be: the words after it shrink first.
+    let subject = ctx.mirror.label(&d.id);
+    let rest = [" · link and join requests", " · join requests", ""]
+        .into_iter()
+        .find(|rest| subject.width() <= title_room(rest, area.width))
+        .unwrap_or("");
     let name = ctx.mirror.title_name(&d.id, title_room(rest, area.width));
     let title = title(&name, rest, area.width);
     let inner = pane(buf, area, &title, ctx.focused);

@@ -129,7 +129,15 @@ impl View for RequestsView {
             Action::Select.hint(),
             Action::Approve.hint(),
             Action::Reject.hint(),
-            Action::JoinRequests.hint(),
+            Hint {
+                text: "close the view, back to the group",
+                label: Some("close"),
+                ..Action::Reset.hint()
+            },
+            Hint {
+                text: "close the view, back to the group",
+                ..Action::JoinRequests.hint()
+            },
         ]);
         hints
     }

@@ -84,7 +84,7 @@ fn act(view: &mut RequestsView, ctx: &Ctx, action: Action) -> Vec<Reply> {
         }
         Action::Approve | Action::Reject => decide(view, ctx, action == Action::Approve),
         Action::Open => open(view, ctx),
-        Action::JoinRequests => vec![Reply::Focus(Pane::Group)],
+        Action::JoinRequests | Action::Reset => vec![Reply::Focus(Pane::Group)],
         _ => Vec::new(),
     }
 }
