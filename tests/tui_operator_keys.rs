@@ -530,11 +530,15 @@ fn a_second_ctrl_c_in_the_quit_question_quits() {
         [Effect::Engine(Command::Cancel), Effect::Quit]
     ));
     assert!(s.quit);
-    // Another key stays.
+    // Another key is no answer: the question stays up and nothing acts behind it; `n` stays.
     let mut s = state();
     s.shared.work = Work::SyncAsked;
     key(&mut s, 'q');
-    assert!(key(&mut s, 'j').is_empty());
+    for c in ['j', 'c', 'e', 'x'] {
+        assert!(key(&mut s, c).is_empty(), "{c}");
+        assert!(matches!(s.overlay(), Some(Overlay::Quit)), "{c}");
+    }
+    assert!(key(&mut s, 'n').is_empty());
     assert!(!s.quit && s.overlays.is_empty());
     // `q` while sending only asks: staying lets the run go on.
     let mut s = state();
@@ -1090,4 +1094,48 @@ fn a_phone_in_no_group_says_what_to_search_instead() {
         "{said}"
     );
     assert!(said.contains("search their @username or BSUID"), "{said}");
+}
+
+/// A line picked in the log stays on the screen, and under the cursor, while new lines come.
+#[test]
+fn a_picked_log_line_stays_in_view_as_new_lines_come() {
+    let say = |s: &mut State, lines: std::ops::Range<i64>| {
+        for n in lines {
+            let message = format!("line {n}");
+            update(
+                s,
+                Msg::Engine {
+                    at: n,
+                    event: Event::Warning { message },
+                },
+            );
+        }
+    };
+    let mut s = state();
+    say(&mut s, 0..30);
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    assert_eq!(s.focus, Pane::Log);
+    key(&mut s, 'k');
+    key(&mut s, 'k');
+    let picked = s.views.log.current().map(|l| l.text.clone());
+    assert_eq!(picked.as_deref(), Some("line 27"));
+    say(&mut s, 30..40);
+    assert_eq!(s.views.log.current().map(|l| l.text.clone()), picked);
+    assert!(render(&s).contains("line 27"), "{}", render(&s));
+    assert!(!render(&s).contains("line 39"), "the view stays put");
+}
+
+/// `x` where nothing can be removed (the log, the join requests view) says where it works.
+#[test]
+fn x_where_nothing_is_removed_says_where_it_works() {
+    let mut s = state();
+    key(&mut s, 'z');
+    assert_eq!(s.focus, Pane::Log);
+    assert!(key(&mut s, 'x').is_empty());
+    assert!(
+        notice(&s).starts_with("nothing to remove here"),
+        "{}",
+        notice(&s)
+    );
 }

@@ -637,13 +637,16 @@ fn no_view_binds_one_key_twice_and_every_key_listed_does_what_its_line_says() {
 }
 
 #[test]
-fn in_the_log_pane_picking_and_removing_do_nothing_and_undo_says_how() {
+fn in_the_log_pane_picking_and_removing_do_nothing_and_say_where_they_work() {
     let mut s = state();
     code(&mut s, KeyCode::BackTab);
     assert_eq!(s.focus, Pane::Log);
     assert!(key(&mut s, ' ').is_empty());
     assert!(key(&mut s, 'x').is_empty());
-    assert!(s.notice.is_none());
+    assert!(s.notice.as_ref().is_some_and(|n| {
+        n.text
+            .starts_with("nothing to remove here: x removes members")
+    }));
     assert!(key(&mut s, 'u').is_empty());
     assert!(
         s.notice

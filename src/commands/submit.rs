@@ -369,8 +369,12 @@ fn show(
     None
 }
 
-/// Each group the run's creates made: `ID  LINK  SUBJECT` on stdout.
+/// Each group the run's creates made, on stdout: on a terminal a table of its subject and
+/// link, fitted to the width (a link is never broken); into a pipe `ID  LINK  SUBJECT` a line.
 async fn print_created(store: &crate::store::AccountStore, created: &[String]) {
+    use std::io::IsTerminal;
+    let terminal = std::io::stdout().is_terminal();
+    let mut rows = Vec::new();
     for id in created {
         let Ok(Some(group)) = store.group(id).await else {
             println!("{}", sanitize(id));
@@ -380,11 +384,30 @@ async fn print_created(store: &crate::store::AccountStore, created: &[String]) {
             .about
             .invite_link
             .unwrap_or_else(|| "(link not read: `wa-groups groups link ID`)".into());
-        println!(
-            "{}  {}  {}",
-            sanitize(id),
-            sanitize(&link),
-            sanitize(&group.subject)
+        if terminal {
+            rows.push(vec![
+                sanitize(&group.subject),
+                sanitize(&link),
+                sanitize(id),
+            ]);
+        } else {
+            println!(
+                "{}  {}  {}",
+                sanitize(id),
+                sanitize(&link),
+                sanitize(&group.subject)
+            );
+        }
+    }
+    if !rows.is_empty() {
+        use crate::present::columns::{Column, Fit};
+        super::table::print(
+            &[
+                Column::new("SUBJECT", Fit::Cut, 12, usize::MAX),
+                Column::new("INVITE LINK", Fit::Whole, 0, usize::MAX),
+                Column::new("ID", Fit::Whole, 0, usize::MAX),
+            ],
+            &rows,
         );
     }
 }

@@ -47,6 +47,10 @@ impl Named {
     }
 }
 
+/// Why a username is refused where a participant is named for a change: the Graph API's
+/// participant calls take a phone number or a BSUID, never a username.
+pub const USERNAME_NAMES_NO_ONE: &str = "a username cannot name a participant for a change: give their phone number or BSUID (`groups show` lists members by both)";
+
 /// Why a BSUID is refused as someone to add.
 pub const BSUID_NOT_ADDABLE: &str =
     "a BSUID cannot be added: participants are added by phone number";
@@ -97,22 +101,28 @@ pub fn read_numbers(text: &str, region: Option<Region>) -> Vec<ListEntry> {
 /// runs of groups between them are read as numbers.
 fn read_piece(part: &str, region: Option<Region>, entries: &mut Vec<ListEntry>) {
     let groups = spans(part);
-    if !groups.iter().any(|&(s, e)| UserId::is_meant(&part[s..e])) {
+    let alone = |text: &str| UserId::is_meant(text) || text.starts_with('@');
+    if !groups.iter().any(|&(s, e)| alone(&part[s..e])) {
         read_part(part, region, entries);
         return;
     }
     let mut run: Option<(usize, usize)> = None;
     for &(start, end) in &groups {
         let text = &part[start..end];
-        if UserId::is_meant(text) {
+        if alone(text) {
             if let Some((s, e)) = run.take() {
                 read_part(&part[s..e], region, entries);
             }
+            let reading = if text.starts_with('@') {
+                Err(ParticipantError::new(text, USERNAME_NAMES_NO_ONE))
+            } else {
+                UserId::parse(text)
+                    .map(Named::User)
+                    .map_err(|reason| ParticipantError::new(text, reason))
+            };
             entries.push(ListEntry {
                 text: text.to_owned(),
-                reading: UserId::parse(text)
-                    .map(Named::User)
-                    .map_err(|reason| ParticipantError::new(text, reason)),
+                reading,
             });
         } else {
             run = Some((run.map_or(start, |(s, _)| s), end));
@@ -260,6 +270,23 @@ mod tests {
 
     fn region(code: &str) -> Option<Region> {
         code.parse().ok()
+    }
+
+    /// A username beside a number is its own piece, refused with what to give instead; the
+    /// number is read.
+    #[test]
+    fn a_username_is_its_own_piece_and_says_what_to_give() {
+        let entries = read_numbers("+44 7911 123456 @wen.v29", None);
+        assert_eq!(entries.len(), 2, "{entries:?}");
+        assert!(entries[0].reading.is_ok(), "{entries:?}");
+        let Err(e) = entries[1].clone().for_change(OperationKind::Remove) else {
+            panic!("{entries:?}");
+        };
+        assert!(
+            e.to_string().contains("give their phone number or BSUID"),
+            "{e}"
+        );
+        assert!(e.to_string().contains("@wen.v29"), "{e}");
     }
 
     fn texts(text: &str, r: Option<Region>) -> Vec<String> {

@@ -1,6 +1,6 @@
 //! The quit question while work is in flight (reworded when the work ends under it): the keymap's confirm, yes or a quit key again
 //! (`q`, and Ctrl-C pressed a second time, as in a shell) leaves (the engine is told to
-//! cancel); any other key stays.
+//! cancel); no or back stays; any other key is not an answer and the question stays up.
 
 use ratatui::buffer::Buffer;
 
@@ -22,7 +22,12 @@ pub fn update(ctx: &Ctx, msg: &ViewMsg) -> Vec<Answer> {
         ViewMsg::Key { key, .. } if ctx.keymap.resolve(Mode::App, key) == Some(Action::Quit) => {
             vec![Answer::Close, Answer::Quit]
         }
-        ViewMsg::Key { .. } => vec![Answer::Close],
+        ViewMsg::Key {
+            action: Some(Action::No | Action::Back | Action::Close),
+            ..
+        } => vec![Answer::Close],
+        // Any other key is not an answer: the question stays (a key typed by mistake must not
+        // close it, nor act in the panes behind it).
         _ => Vec::new(),
     }
 }

@@ -145,6 +145,12 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             Tone::Plain,
             "the log has nothing to pick: pick groups or members in their panes",
         ),
+        // The footer offers these in every view: where the focused one does not, say where.
+        Action::Remove if matches!(state.focus, Pane::Log | Pane::Requests) => notice(
+            state,
+            Tone::Plain,
+            "nothing to remove here: x removes members in the group pane, or a searched person in the groups pane",
+        ),
         // Other keys (moves, dialog keys) mean nothing where the focused view does not offer
         // them.
         _ => Vec::new(),
@@ -209,7 +215,8 @@ fn open_add(state: &mut State) -> Vec<Effect> {
         } else {
             format!("{} groups", live.len())
         };
-        let labels = live.iter().map(|id| mirror.label(id)).collect();
+        let mut labels: Vec<String> = live.iter().map(|id| mirror.label(id)).collect();
+        labels.sort_by_key(|l| l.to_lowercase());
         let input = AddInput::new(live, title, Default::default())
             .naming(labels)
             .leaving_out(left_out.clone());
@@ -255,8 +262,8 @@ fn open_add(state: &mut State) -> Vec<Effect> {
 }
 
 /// The queued changes quitting would lose: those of a store that ends with the app (the
-/// demo's); none where the store stays.
-fn unsent_would_be_lost(state: &mut State) -> usize {
+/// demo's); none where the store stays. Kept in `shared` for the quit question.
+pub(super) fn unsent_would_be_lost(state: &mut State) -> usize {
     let pending = state
         .views
         .status

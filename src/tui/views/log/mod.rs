@@ -114,7 +114,9 @@ impl LogView {
             self.lines.pop_front();
         }
         let last = self.lines.len().saturating_sub(1);
-        if self.scroll > 0 && newer <= self.scroll {
+        // A log moved away from the newest line (scrolled, or a line under the cursor) stays
+        // put: the lines it shows stay where they are on the screen.
+        if (self.scroll > 0 || self.cursor > 0) && newer <= self.scroll {
             self.scroll = (self.scroll + 1).min(last);
         }
         if self.cursor > 0 && newer <= self.cursor {

@@ -28,6 +28,12 @@ pub fn settings(d: &RequestsDetail) -> Vec<(&'static str, String, Tone)> {
                 .unwrap_or_default();
             (format!("{link}{read}"), Tone::Plain)
         }
+        // A gone or suspended group's link is not read (the app asks only for a live one).
+        None if d.gone => (
+            "none: the group is gone from the server".to_owned(),
+            Tone::Dim,
+        ),
+        None if d.suspended => ("not read: the group is suspended".to_owned(), Tone::Dim),
         None => ("not read yet (reading…)".to_owned(), Tone::Dim),
     };
     let mode = match d.mode {
