@@ -222,6 +222,15 @@ fn an_open_approve_confirm_follows_the_group_as_it_is_now() {
         .collect();
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert!(sent[0].contains("ana.k"), "{sent:?}");
+    // Only this group shows its changes being sent (`⇡`), not every group with some pending.
+    match &s.shared.work {
+        wa_groups::tui::shared::Work::Submitting {
+            groups: Some(groups),
+        } => {
+            assert_eq!(groups.len(), 1, "{groups:?}")
+        }
+        other => panic!("{other:?}"),
+    }
 
     // None left: the confirm closes and says why.
     let mut s = state(80, 24);
@@ -487,4 +496,19 @@ fn a_queued_approval_is_marked_and_not_asked_again() {
     };
     assert!(!approve);
     assert_eq!(requests.len(), 2);
+}
+
+/// The delete confirm says that the group's queued changes fail once it is gone.
+#[test]
+fn delete_confirm_warns_of_the_queued_changes_that_will_fail() {
+    let mut s = state(80, 24);
+    let mut listed = groups();
+    listed[0].pending = 2;
+    update(&mut s, Msg::Loaded(Loaded::Groups(listed)));
+    press(&mut s, KeyCode::Char('D'));
+    let screen = tui_common::screen::render(&s, 80, 24);
+    assert!(
+        screen.contains("its 2 queued change(s) fail once it is gone"),
+        "{screen}"
+    );
 }

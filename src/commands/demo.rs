@@ -198,23 +198,34 @@ async fn print_and_wait(sandbox: Sandbox, groups: usize) -> Result<Outcome, Fail
             _ => g.clone(),
         })
         .unwrap_or_default();
-    println!("sandbox listening on {}", sandbox.base_url());
-    println!();
-    println!("A stand-in for the Graph API with {groups} groups is running.");
-    println!("In another terminal (a store of its own, removed at Ctrl-C):");
-    println!();
     let db_text = db.display().to_string();
-    println!(
-        "{}",
-        crate::sandbox::export_lines(&sandbox, &[("WA_GROUPS_DB", &db_text)])
-    );
-    println!("  wa-groups            # the terminal app");
-    println!("  wa-groups groups sync");
-    println!("  wa-groups groups show {first}");
-    println!("  wa-groups participants add --group {first} \\");
-    println!("    '+1 202 555 0143' '+44 7911 123456'");
-    println!();
-    println!("Press Ctrl-C to stop.");
+    let said = [
+        format!("sandbox listening on {}", sandbox.base_url()),
+        String::new(),
+        format!("A stand-in for the Graph API with {groups} groups is running."),
+        "In another terminal (a store of its own, removed at Ctrl-C):".into(),
+        String::new(),
+        crate::sandbox::export_lines(&sandbox, &[("WA_GROUPS_DB", &db_text)]),
+        "  wa-groups            # the terminal app".into(),
+        "  wa-groups groups sync".into(),
+        format!("  wa-groups groups show {first}"),
+        format!("  wa-groups participants add --group {first} \\"),
+        "    '+1 202 555 0143' '+44 7911 123456'".into(),
+        String::new(),
+        "Press Ctrl-C to stop.".into(),
+    ];
+    // Whoever reads this may stop reading (`| head`, a script that took the exports): the
+    // sandbox goes on serving until Ctrl-C, so a closed output is no reason to stop.
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        for line in said {
+            if writeln!(out, "{line}").is_err() {
+                break;
+            }
+        }
+        let _ = out.flush();
+    }
     tokio::signal::ctrl_c()
         .await
         .map_err(|e| Failure::input(format!("cannot wait for Ctrl-C: {e}")))?;

@@ -264,10 +264,13 @@ pub fn shell_word(value: &str) -> String {
 pub async fn run_cli(config: SandboxConfig) -> std::io::Result<()> {
     let webhooks = config.webhook.webhook_url.clone();
     let sandbox = start(config).await?;
+    // A reader that stops reading (`| head`, a script that took the exports) is no reason to
+    // stop serving: the sandbox runs until Ctrl-C.
     {
         let mut out = std::io::stdout().lock();
-        out.write_all(banner(&sandbox, webhooks.as_ref()).as_bytes())?;
-        out.flush()?;
+        let _ = out
+            .write_all(banner(&sandbox, webhooks.as_ref()).as_bytes())
+            .and_then(|()| out.flush());
     }
     tokio::signal::ctrl_c().await?;
     sandbox.shutdown().await;

@@ -35,12 +35,14 @@ pub enum Intent {
     },
     /// Delete a group (its `members` leave with it); sent at once. `label`: the group as the
     /// operator reads it ([`crate::domain::GroupNames::label`]); `people`: its members as
-    /// shown, when the app has read them (else empty).
+    /// shown, when the app has read them (else empty); `pending`: its queued changes, which
+    /// fail once it is gone.
     DeleteGroup {
         group: String,
         label: String,
         members: u32,
         people: Vec<String>,
+        pending: usize,
     },
     /// Reset a group's invite link (the old one stops working); sent at once.
     ResetLink { group: String, label: String },
@@ -224,6 +226,7 @@ impl Intent {
                 label,
                 members,
                 people,
+                pending,
             } => {
                 let mut question = self.lifecycle(
                     shared,
@@ -237,6 +240,17 @@ impl Intent {
                     let mut who = vec![Line::new(Tone::Warn, "members who leave:")];
                     who.extend(people.iter().map(|p| Line::new(Tone::Plain, format!("  − {p}"))));
                     question.lines.splice(0..0, who);
+                }
+                if *pending > 0 {
+                    question.lines.insert(
+                        0,
+                        Line::new(
+                            Tone::Warn,
+                            format!(
+                                "its {pending} queued change(s) fail once it is gone (131041)"
+                            ),
+                        ),
+                    );
                 }
                 question
             }

@@ -61,10 +61,17 @@ pub fn confirmed(state: &mut State, intent: Intent) -> Vec<Effect> {
             if let Some(why) = busy(state) {
                 return notice(state, Tone::Warn, why);
             }
-            state.shared.work = Work::Submitting { groups: None };
-            vec![Effect::Send {
-                ops: intent.specs(),
-            }]
+            // Only the groups these changes are for are being sent (a create's: none yet).
+            let ops = intent.specs();
+            let groups = ops
+                .iter()
+                .filter_map(|op| op.group())
+                .map(str::to_owned)
+                .collect::<BTreeSet<_>>();
+            state.shared.work = Work::Submitting {
+                groups: Some(groups),
+            };
+            vec![Effect::Send { ops }]
         }
     }
 }
