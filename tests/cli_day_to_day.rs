@@ -113,6 +113,16 @@ async fn retry_queues_failed_changes_again_and_keeps_the_history() {
         "{}",
         refused.stderr
     );
+    // A failed id beside an unknown one: nothing is retried, and that is said first.
+    let mixed = run(&sb, h, &["queue", "retry", &failed_id.to_string(), "99999"]).await;
+    assert_eq!(mixed.code, 2, "{}", mixed.stderr);
+    assert!(
+        mixed
+            .stderr
+            .contains("nothing retried: #99999: no such operation"),
+        "{}",
+        mixed.stderr
+    );
     let nothing = run(&sb, h, &["queue", "retry"]).await;
     assert_eq!(nothing.code, 2, "{}", nothing.stderr);
 

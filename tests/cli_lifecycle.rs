@@ -532,3 +532,31 @@ async fn a_create_with_a_subject_already_taken_says_so() {
         2
     );
 }
+
+/// `groups delete` asks naming the group and each of its members as the mirror has them; with
+/// no one to answer and no `--yes`, it deletes nothing.
+#[tokio::test]
+async fn a_delete_names_the_members_who_leave() {
+    let sb = sandbox(11).await;
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    assert_eq!(run(&sb, h, &["groups", "sync"]).await.code, 0);
+    let group = sb
+        .group_ids()
+        .into_iter()
+        .find(|g| sb.members(g).is_some_and(|m| !m.is_empty()))
+        .expect("a group with members");
+    let members = sb.members(&group).expect("group");
+    let asked = run(&sb, h, &["groups", "delete", &group]).await;
+    assert_eq!(asked.code, 2, "{}", asked.stderr);
+    for wa_id in &members {
+        assert!(
+            asked.stderr.contains(&format!("+{wa_id}")),
+            "{wa_id}: {}",
+            asked.stderr
+        );
+    }
+    assert!(asked.stderr.contains("add --yes"), "{}", asked.stderr);
+    assert!(sb.group_ids().contains(&group), "nothing deleted");
+    sb.shutdown().await;
+}

@@ -464,8 +464,9 @@ async fn retry(settings: &Settings, args: RetryArgs) -> Result<Outcome, Failure>
             })
             .collect();
         if !not_failed.is_empty() {
+            // Nothing is retried unless every id given can be: all or none.
             return Err(Failure::input(format!(
-                "only failed changes are retried: {}",
+                "nothing retried: {} (only failed changes are retried; `queue list --state failed` lists them)",
                 not_failed.join(", ")
             )));
         }

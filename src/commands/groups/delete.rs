@@ -27,6 +27,17 @@ pub async fn run(settings: &Settings, args: GroupDeleteArgs) -> Result<Outcome, 
         for id in &ids {
             let group = session.store().group(id).await.map_err(store_failure)?;
             named.push(match group {
+                Some(g) if !g.members.is_empty() => format!(
+                    "\"{}\" ({}, {} member(s): {})",
+                    sanitize(&g.subject),
+                    sanitize(id),
+                    g.member_count,
+                    g.members
+                        .iter()
+                        .map(|p| p.label())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 Some(g) => format!(
                     "\"{}\" ({}, {} member(s))",
                     sanitize(&g.subject),
