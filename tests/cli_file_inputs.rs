@@ -232,18 +232,30 @@ async fn a_misspelled_subject_is_offered_the_closest_on_every_path() {
         "{}",
         out.stderr
     );
-    // An id nowhere near a subject is taken, as a group not read yet, and said so.
+    // A word shorter than every id of the mirror, near no subject, is a name mistyped: it is
+    // refused, never queued for a group that does not exist.
     let out = run(
         &sb,
         h,
-        &["queue", "add", "--group", "Z3JwXzAwMQ", "+12025550143"],
+        &["queue", "add", "--group", "Sunrise", "+12025550143"],
     )
     .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("no group of the mirror has the subject or id \"Sunrise\""),
+        "{}",
+        out.stderr
+    );
+    // An id of the mirror's shape nowhere near a subject is taken, as a group not read yet,
+    // and said so.
+    let unread = "Y2FwaV9ncm91cDoxMDAwMDAwMDAwMDAwMDE6OTk5OTk5OTk5OTk5OTk5OTk5";
+    let out = run(&sb, h, &["queue", "add", "--group", unread, "+12025550143"]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
-        out.stderr.contains(
-            "note: --group: no group of the mirror has the id or subject \"Z3JwXzAwMQ\"; it is taken as the id of a group not read yet"
-        ),
+        out.stderr.contains(&format!(
+            "note: --group: no group of the mirror has the id or subject \"{unread}\"; it is taken as the id of a group not read yet"
+        )),
         "{}",
         out.stderr
     );

@@ -393,7 +393,7 @@ async fn a_partial_import_asked_for_with_skip_invalid_ends_0() {
         (
             &["queue", "import", cohort],
             cohort,
-            "4 change(s) read, 3 queued",
+            "4 entries read, 3 queued",
         ),
         (
             &[
@@ -406,7 +406,7 @@ async fn a_partial_import_asked_for_with_skip_invalid_ends_0() {
                 "add",
             ],
             list,
-            "3 change(s) read, 2 queued",
+            "3 entries read, 2 queued",
         ),
     ];
     for (args, file, summary) in cases {

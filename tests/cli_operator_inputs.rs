@@ -266,7 +266,7 @@ async fn pasted_direction_marks_and_other_scripts_read_as_the_number_shown() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
         out.stdout.trim_end(),
-        format!("{list}: 6 change(s) read, 6 queued")
+        format!("{list}: 6 entries read, 6 queued")
     );
     assert_eq!(
         queued(&sb, home.path()).await,
@@ -324,7 +324,7 @@ async fn a_bad_pasted_line_is_one_bad_line_in_the_summary() {
     );
     assert_eq!(
         out.stdout.trim_end(),
-        format!("{list}: 3 change(s) read, 2 queued, 1 bad line(s) skipped")
+        format!("{list}: 3 entries read, 2 queued, 1 bad line(s) skipped")
     );
     sb.shutdown().await;
 }
@@ -427,7 +427,7 @@ async fn files_in_other_encodings_are_read_and_named_or_refused_with_how_to_save
         out.stdout,
         format!(
             "{csv}: read as windows-1252 (the file is not UTF-8)\n\
-             {csv}: 2 change(s) read, 2 queued\n"
+             {csv}: 2 entries read, 2 queued\n"
         )
     );
     assert_eq!(

@@ -784,8 +784,26 @@ fn esc_closes_the_join_requests_view_and_its_footer_says_so() {
     let footer = render(&s).lines().last().unwrap_or_default().to_owned();
     assert!(footer.contains("esc close"), "{footer}");
     press(&mut s, KeyCode::Esc);
-    assert_eq!(s.focus, Pane::Group);
+    assert_eq!(s.focus, Pane::Groups, "back where it was opened from");
     assert_eq!(shown(&s), ["A"], "the search stays");
+    // Opened from the group pane, it closes back to it.
+    press(&mut s, KeyCode::Tab);
+    assert_eq!(s.focus, Pane::Group);
+    key(&mut s, 'J');
+    key(&mut s, 'J');
+    assert_eq!(s.focus, Pane::Group);
+}
+
+/// Leaving the log, it follows the newest line again.
+#[test]
+fn leaving_the_log_follows_the_newest_line_again() {
+    let mut s = state();
+    press(&mut s, KeyCode::BackTab);
+    assert_eq!(s.focus, Pane::Log);
+    key(&mut s, 'k');
+    press(&mut s, KeyCode::Tab);
+    assert_ne!(s.focus, Pane::Log);
+    assert_eq!((s.views.log.cursor, s.views.log.scroll), (0, 0));
 }
 
 #[test]
@@ -1076,7 +1094,10 @@ fn quitting_the_demo_with_changes_queued_asks_first() {
         screen.contains("2 queued change(s) are not sent."),
         "{screen}"
     );
-    assert!(screen.contains("S sends them first."), "{screen}");
+    assert!(
+        screen.contains("To send them first: n here, then S."),
+        "{screen}"
+    );
     key(&mut demo, 'y');
     assert!(demo.quit);
 }

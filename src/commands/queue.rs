@@ -137,9 +137,10 @@ fn print_import(name: &str, report: &ImportReport) {
     if report.flagged_more > 0 {
         eprintln!("{name}: … and {} more flagged lines", report.flagged_more);
     }
-    // What was read and what stays queued; each other count only when it is not 0.
+    // What was read (a row of a CSV, a number of a list: good or bad) and what stays queued;
+    // each other count only when it is not 0.
     let mut parts = vec![format!(
-        "{name}: {} change(s) read, {} queued",
+        "{name}: {} entries read, {} queued",
         report.read, report.stored
     )];
     let counts = [

@@ -38,6 +38,9 @@ pub struct GroupNames {
     raw_keys: Vec<(u32, Box<str>)>,
     /// The label key of each group whose label carries an ending, to its id.
     by_label: HashMap<String, Arc<str>>,
+    /// Characters of the shortest id the mirror has (0 when it has none): a text shorter
+    /// than every id it knows is not taken as the id of a group it has not read.
+    shortest_id: usize,
 }
 
 /// One group's name.
@@ -183,6 +186,12 @@ impl GroupNames {
             });
         }
         names.groups.shrink_to_fit();
+        names.shortest_id = names
+            .groups
+            .iter()
+            .map(|g| g.id.chars().count())
+            .min()
+            .unwrap_or(0);
         names.shown.shrink_to_fit();
         names.raw_keys.shrink_to_fit();
         let all = 0..names.groups.len() as u32;
@@ -380,11 +389,15 @@ impl GroupNames {
         }
         match group_id::check(text) {
             // An id the mirror does not know yet, unless it is a few edits from a subject it
-            // has, or part of one: then a subject mistyped or cut short is far likelier than
-            // a new group (Meta's ids are some 60 characters of base64).
+            // has, or part of one, or shorter than every id it has: then a subject mistyped
+            // or cut short is far likelier than a new group (Meta's ids are some 60
+            // characters of base64).
             Ok(id) => {
                 let meant = self.meant(id);
-                if meant.is_empty() {
+                // Meta's ids are all of a length: a word shorter than every id the mirror
+                // has is a name mistyped, not a group it has not read.
+                let shorter = id.chars().count() < self.shortest_id;
+                if meant.is_empty() && !shorter {
                     Ok(id.to_owned())
                 } else {
                     Err(GroupRefError::Unknown {
@@ -493,6 +506,27 @@ mod tests {
         assert_eq!(n.resolve("OLD1"), Ok("OLD1".into()));
         // An id the mirror does not know yet is taken as an id.
         assert_eq!(n.resolve("Z3JwXzAwMQ"), Ok("Z3JwXzAwMQ".into()));
+    }
+
+    /// A word shorter than every id the mirror has is a name mistyped, never an id: it is
+    /// refused, not queued for a group that does not exist; an id of the mirror's length is
+    /// still taken.
+    #[test]
+    fn a_word_shorter_than_every_id_is_not_taken_as_one() {
+        let n = GroupNames::new([
+            ("Y2FwaV9ncm91cDoxOjExMTExMQ", "Sunset Choir", false),
+            ("Y2FwaV9ncm91cDoxOjMzMzMzMw", "Book Club", false),
+        ]);
+        let err = n.resolve("Sunrise").expect_err("a mistyped name");
+        assert!(
+            err.to_string()
+                .starts_with("no group of the mirror has the subject or id \"Sunrise\""),
+            "{err}"
+        );
+        assert_eq!(
+            n.resolve("Y2FwaV9ncm91cDoxOjk5OTk5OQ"),
+            Ok("Y2FwaV9ncm91cDoxOjk5OTk5OQ".into())
+        );
     }
 
     #[test]

@@ -50,8 +50,9 @@ pub fn draw(ctx: &Ctx, buf: &mut Buffer) {
                 Line::new(
                     Tone::Plain,
                     format!(
-                        "{} sends them first.",
-                        ctx.keymap.keys_text(Action::SubmitAll)
+                        "To send them first: {} here, then {}.",
+                        ctx.keymap.hint(&[Action::No], ""),
+                        ctx.keymap.hint(&[Action::SubmitAll], "")
                     ),
                 ),
             ],

@@ -25,6 +25,11 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
                 effects.extend(act(state, action));
                 return effects;
             }
+            // Leaving the log, it follows the newest line again (a line picked in it stays
+            // in view only while the log has the keys).
+            if state.focus == Pane::Log {
+                state.views.log.follow();
+            }
             let panes = Views::PANES;
             let at = panes.iter().position(|p| *p == state.focus).unwrap_or(0);
             let step = if action == Action::NextPane {
@@ -149,7 +154,7 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Remove if matches!(state.focus, Pane::Log | Pane::Requests) => notice(
             state,
             Tone::Plain,
-            "nothing to remove here: x removes members in the group pane, or a searched person in the groups pane",
+            "nothing to remove here: x works in the group pane and in a person search",
         ),
         // Other keys (moves, dialog keys) mean nothing where the focused view does not offer
         // them.

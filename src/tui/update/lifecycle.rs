@@ -99,10 +99,16 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             }
         },
         Action::JoinRequests if state.focus == Pane::Requests => {
-            state.focus = Pane::Group;
+            state.focus = state.views.requests.opened_from;
             Vec::new()
         }
         Action::JoinRequests => {
+            // Closing the view goes back where it was opened from (the log is no place to
+            // come back to: it has no group of its own).
+            state.views.requests.opened_from = match state.focus {
+                Pane::Groups => Pane::Groups,
+                _ => Pane::Group,
+            };
             state.focus = Pane::Requests;
             let mut effects = vec![Effect::LoadJoinRequests(row.id.to_string())];
             if !row.suspended && !row.gone {

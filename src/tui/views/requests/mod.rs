@@ -103,6 +103,8 @@ pub struct RequestsView {
     pub cursor: Cursor,
     /// Join request ids picked with Space.
     pub picked: BTreeSet<String>,
+    /// The pane the view was opened from, where closing it goes back to.
+    pub opened_from: super::Pane,
 }
 
 /// Rows of the list in `area`: inside the border, below the six lines of settings.

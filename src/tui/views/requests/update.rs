@@ -10,7 +10,7 @@ use crate::tui::msg::{Effect, Loaded};
 use crate::tui::overlays::TextPopup;
 use crate::tui::text::{Line, Tone};
 use crate::tui::views::cursor::delta;
-use crate::tui::views::{Broadcast, Ctx, Pane, Reply, ViewMsg};
+use crate::tui::views::{Broadcast, Ctx, Reply, ViewMsg};
 
 use super::{RequestsView, list_rows};
 
@@ -84,7 +84,7 @@ fn act(view: &mut RequestsView, ctx: &Ctx, action: Action) -> Vec<Reply> {
         }
         Action::Approve | Action::Reject => decide(view, ctx, action == Action::Approve),
         Action::Open => open(view, ctx),
-        Action::JoinRequests | Action::Reset => vec![Reply::Focus(Pane::Group)],
+        Action::JoinRequests | Action::Reset => vec![Reply::Focus(view.opened_from)],
         _ => Vec::new(),
     }
 }
