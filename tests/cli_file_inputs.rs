@@ -249,7 +249,7 @@ async fn a_misspelled_subject_is_offered_the_closest_on_every_path() {
     );
     // An id of the mirror's shape nowhere near a subject is taken, as a group not read yet,
     // and said so.
-    let unread = "Y2FwaV9ncm91cDoxMDAwMDAwMDAwMDAwMDE6OTk5OTk5OTk5OTk5OTk5OTk5";
+    let unread = common::UNREAD_GROUP;
     let out = run(&sb, h, &["queue", "add", "--group", unread, "+12025550143"]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(

@@ -136,7 +136,13 @@ async fn bad_input_gets_one_line_and_the_right_exit_code() {
             "given twice",
         ),
         (
-            vec!["participants", "add", "--group", "Tm9TdWNo", "+12025550143"],
+            vec![
+                "participants",
+                "add",
+                "--group",
+                common::UNREAD_GROUP,
+                "+12025550143",
+            ],
             1,
             "131041",
         ),

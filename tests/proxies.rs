@@ -6,7 +6,7 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use common::{run_env, sandbox};
+use common::{UNREAD_GROUP, run_env, sandbox};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -99,7 +99,7 @@ async fn loopback_is_never_proxied() {
             for args in [
                 vec!["groups", "list"],
                 vec!["groups", "sync"],
-                vec!["queue", "add", "--group", "Tm9TdWNo", "+12025550143"],
+                vec!["queue", "add", "--group", UNREAD_GROUP, "+12025550143"],
                 vec!["submit", "--yes", "--verify-delay-ms", "0"],
             ] {
                 let out = run_env(h, &args, &env).await;

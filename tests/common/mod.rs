@@ -11,6 +11,10 @@ use wa_groups::sandbox::{self, Sandbox, SandboxConfig};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_wa-groups");
 
+/// A group id of the sandbox's shape (base64 of `capi_group:<phone number id>:<digits>`) that
+/// no sandbox has: taken where a group is named, as a group the mirror has not read.
+pub const UNREAD_GROUP: &str = "Y2FwaV9ncm91cDoxMDAwMDAwMDAwMDAwMDE6OTk5OTk5OTk5OTk5OTk5OTk5";
+
 pub async fn sandbox(groups: usize) -> Sandbox {
     sandbox::start(SandboxConfig {
         groups,
