@@ -645,7 +645,7 @@ fn in_the_log_pane_picking_and_removing_do_nothing_and_say_where_they_work() {
     assert!(key(&mut s, 'x').is_empty());
     assert!(s.notice.as_ref().is_some_and(|n| {
         n.text
-            .starts_with("nothing to remove here: x removes members")
+            .starts_with("nothing to remove here: x works in the group pane")
     }));
     assert!(key(&mut s, 'u').is_empty());
     assert!(
