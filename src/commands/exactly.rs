@@ -51,6 +51,7 @@ pub async fn queue_and_submit(
     let (engine, mut events) = session.engine(config)?;
     engine.send(Command::Submit(Scope::Operations(report.ids.clone())));
     let mut followed = Followed::default();
+    let mut names: Option<crate::domain::GroupNames> = None;
     followed.summary = loop {
         match events.recv().await {
             Some(Event::Outcome {
@@ -79,16 +80,16 @@ pub async fn queue_and_submit(
                 changes,
                 error,
             }) => {
-                // The group as the operator named it (its subject, its id's end when shared).
-                let names = super::group_arg::names(session.store()).await.ok();
-                let group = match &names {
-                    Some(names) if !group_id.is_empty() => names.label(&group_id),
-                    _ => sanitize(&group_id),
-                };
-                eprintln!(
-                    "warning: {}",
-                    crate::present::unconfirmed_text(&group, read, changes, &error)
-                );
+                // The group as the operator names it (its subject, its id's end when shared):
+                // the names are read once, at the first such warning of the run.
+                if names.is_none() && !group_id.is_empty() {
+                    names = super::group_arg::names(session.store()).await.ok();
+                }
+                let text =
+                    crate::present::unconfirmed_text(&group_id, read, changes, &error, |g| {
+                        names.as_ref().map_or_else(|| sanitize(g), |n| n.label(g))
+                    });
+                eprintln!("warning: {text}");
             }
             Some(Event::RunFinished(summary)) => break summary,
             Some(_) => {}

@@ -206,33 +206,27 @@ impl Notes {
     /// `room` columns, shortened word by word rather than cut (the bar cuts with no mark).
     fn message(&self, room: usize) -> String {
         let p = &self.progress;
-        let long = [
-            Some(format!("{} confirmed", p.confirmed)),
-            Some(format!("{} failed", p.failed)),
-            Some(format!("{} in flight", self.in_flight)),
-            (p.held > 0).then(|| format!("{} held back (stay pending)", p.held)),
-            (p.throttled > 0).then(|| format!("{} throttled", p.throttled)),
+        // Each count with its long and short words; held and throttled only when there are.
+        let counts = [
+            (p.confirmed, "confirmed", "ok", true),
+            (p.failed, "failed", "failed", true),
+            (self.in_flight, "in flight", "out", true),
+            (p.held, "held back (stay pending)", "held", p.held > 0),
+            (p.throttled, "throttled", "429", p.throttled > 0),
         ];
-        let short = [
-            Some(format!("{} ok", p.confirmed)),
-            Some(format!("{} failed", p.failed)),
-            Some(format!("{} out", self.in_flight)),
-            (p.held > 0).then(|| format!("{} held", p.held)),
-            (p.throttled > 0).then(|| format!("{} 429", p.throttled)),
-        ];
-        let join = |parts: &[Option<String>], sep: &str| {
-            parts
+        let join = |short: bool, sep: &str| {
+            counts
                 .iter()
-                .flatten()
-                .cloned()
+                .filter(|(.., shown)| *shown)
+                .map(|(n, long, brief, _)| format!("{n} {}", if short { brief } else { long }))
                 .collect::<Vec<_>>()
                 .join(sep)
         };
-        let long = join(&long, ", ");
+        let long = join(false, ", ");
         if long.chars().count() <= room {
             return long;
         }
-        let short = join(&short, " · ");
+        let short = join(true, " · ");
         if short.chars().count() <= room {
             return short;
         }
@@ -325,18 +319,9 @@ fn show(
             changes,
             error,
         } if !quiet => {
-            let group = if group_id.is_empty() {
-                String::new()
-            } else {
-                names.label(&group_id)
-            };
-            say(
-                bar,
-                format!(
-                    "warning: {}",
-                    present::unconfirmed_text(&group, read, changes, &error)
-                ),
-            )
+            let text =
+                present::unconfirmed_text(&group_id, read, changes, &error, |g| names.label(g));
+            say(bar, format!("warning: {text}"))
         }
         Event::Halted { class, message } if !quiet => {
             let said = present::problem(class, "`submit`");

@@ -37,7 +37,7 @@ pub struct GroupNames {
     raw_keys: Vec<(u32, Box<str>)>,
     /// The label key of each group whose label carries an ending, to its id.
     pub(super) by_label: HashMap<String, Arc<str>>,
-    /// Characters of the shortest id the mirror has (0 when it has none): a text shorter
+    /// Bytes of the shortest id the mirror has (0 when it has none): a text shorter
     /// than every id it knows is not taken as the id of a group it has not read.
     pub(super) shortest_id: usize,
 }
@@ -124,12 +124,7 @@ impl GroupNames {
             });
         }
         names.groups.shrink_to_fit();
-        names.shortest_id = names
-            .groups
-            .iter()
-            .map(|g| g.id.chars().count())
-            .min()
-            .unwrap_or(0);
+        names.shortest_id = names.groups.iter().map(|g| g.id.len()).min().unwrap_or(0);
         names.shown.shrink_to_fit();
         names.raw_keys.shrink_to_fit();
         let all = 0..names.groups.len() as u32;

@@ -115,7 +115,7 @@ impl GroupNames {
                 let meant = self.meant(id);
                 // Meta's ids are all of a length: a word shorter than every id the mirror
                 // has is a name mistyped, not a group it has not read.
-                let shorter = id.chars().count() < self.shortest_id;
+                let shorter = id.len() < self.shortest_id;
                 if meant.is_empty() && !shorter {
                     Ok(id.to_owned())
                 } else {

@@ -201,13 +201,20 @@ pub fn settled_text(effects: &EventEffects) -> Option<String> {
 }
 
 /// Why changes the server took are not confirmed yet: `could not read the members of Book
-/// Club to confirm 2 change(s) (HTTP 502); the next submit settles them`; `group` is the
-/// group's label (empty for the group list). Made safe for a terminal.
-pub fn unconfirmed_text(group: &str, read: &str, changes: usize, error: &str) -> String {
-    let what = if group.is_empty() {
+/// Club to confirm 2 change(s) (HTTP 502); the next submit settles them`; `group` names the
+/// group `group_id` is (asked only for a group; an empty id is the group list). Made safe for
+/// a terminal.
+pub fn unconfirmed_text(
+    group_id: &str,
+    read: &str,
+    changes: usize,
+    error: &str,
+    group: impl Fn(&str) -> String,
+) -> String {
+    let what = if group_id.is_empty() {
         format!("the {read}")
     } else {
-        format!("the {read} of {group}")
+        format!("the {read} of {}", group(group_id))
     };
     format!(
         "could not read {what} to confirm {changes} change(s) ({}); the next submit settles them",
@@ -231,11 +238,11 @@ mod tests {
     #[test]
     fn an_unconfirmed_read_names_the_group_by_its_label() {
         assert_eq!(
-            unconfirmed_text("Book Club …NDUy", "members", 2, "HTTP 502"),
+            unconfirmed_text("G1", "members", 2, "HTTP 502", |_| "Book Club …NDUy".into()),
             "could not read the members of Book Club …NDUy to confirm 2 change(s) (HTTP 502); the next submit settles them"
         );
         assert_eq!(
-            unconfirmed_text("", "group list", 1, "timed out"),
+            unconfirmed_text("", "group list", 1, "timed out", |g| g.to_owned()),
             "could not read the group list to confirm 1 change(s) (timed out); the next submit settles them"
         );
     }

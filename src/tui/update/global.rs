@@ -137,7 +137,7 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Quit => {
-            if state.shared.work.is_busy() || unsent_would_be_lost(state) > 0 {
+            if state.shared.work.is_busy() || state.shared.unsent > 0 {
                 state.overlays.push(Overlay::Quit);
                 Vec::new()
             } else {
@@ -266,9 +266,9 @@ fn open_add(state: &mut State) -> Vec<Effect> {
     Vec::new()
 }
 
-/// The queued changes quitting would lose: those of a store that ends with the app (the
-/// demo's); none where the store stays. Kept in `shared` for the quit question.
-pub(super) fn unsent_would_be_lost(state: &mut State) -> usize {
+/// Keeps `shared.unsent`, the queued changes quitting would lose, as the counts say: those of
+/// a store that ends with the app (the demo's); none where the store stays.
+pub(super) fn refresh_unsent(state: &mut State) {
     let pending = state
         .views
         .status
@@ -277,5 +277,4 @@ pub(super) fn unsent_would_be_lost(state: &mut State) -> usize {
         .copied()
         .unwrap_or(0);
     state.shared.unsent = if state.shared.ephemeral { pending } else { 0 };
-    state.shared.unsent
 }

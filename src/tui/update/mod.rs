@@ -28,7 +28,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let written = state.views.log.written;
     let effects = take(state, msg);
     // What quitting now would lose, as the quit question says it (however it was opened).
-    global::unsent_would_be_lost(state);
+    global::refresh_unsent(state);
     // What is sent at once is logged as it leaves, before anything the engine says of it.
     for effect in &effects {
         if let Effect::Send { ops } = effect {

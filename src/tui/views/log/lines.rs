@@ -198,16 +198,7 @@ pub fn lines(mirror: &Mirror, event: &Event, retry: &str) -> Vec<Line> {
             error,
         } => one(
             Tone::Warn,
-            crate::present::unconfirmed_text(
-                &if group_id.is_empty() {
-                    String::new()
-                } else {
-                    mirror.label(group_id)
-                },
-                read,
-                *changes,
-                error,
-            ),
+            crate::present::unconfirmed_text(group_id, read, *changes, error, |g| mirror.label(g)),
         ),
         Event::SyncStarted => one(Tone::Info, "sync started: reading every group".into()),
         Event::SyncFinished {
