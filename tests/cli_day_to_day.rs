@@ -138,6 +138,22 @@ async fn retry_queues_failed_changes_again_and_keeps_the_history() {
         "{}",
         retried.stdout
     );
+    // The server had refused it (131203, terms not accepted): queued again, but said so.
+    assert!(
+        retried
+            .stdout
+            .contains("queued again, but the server refused them before"),
+        "{}",
+        retried.stdout
+    );
+    assert!(
+        retried
+            .stdout
+            .lines()
+            .any(|l| l.contains(&format!("#{failed_id} add +12025550000")) && l.contains("131203")),
+        "{}",
+        retried.stdout
+    );
     let states: Vec<(i64, String, String)> = queue_states(&sb, h)
         .await
         .iter()

@@ -114,6 +114,13 @@ async fn a_cohort_from_a_csv_to_approved_members_renamed_and_one_deleted() {
     ];
     let no_yes = run(&sb, h, &reject).await;
     assert_eq!(no_yes.code, 2, "a rejection asks: {}", no_yes.stderr);
+    // The question names whom it rejects, and where.
+    assert!(
+        no_yes.stderr.contains("Reject 1 join request(s): ")
+            && no_yes.stderr.contains("12122000403 in Cohort 02"),
+        "{}",
+        no_yes.stderr
+    );
     let rejected = run(&sb, h, &[&reject[..], &["--yes"]].concat()).await;
     assert_eq!(rejected.code, 0, "{}", rejected.stderr);
     let approve = ["requests", "approve", "--group", approval_group, "--all"];

@@ -9,6 +9,7 @@ use tui_common::{counts, operation, person, press, summary};
 
 use crossterm::event::KeyCode;
 use wa_groups::domain::{GroupEvent, OpSpec, OperationKind, OperationState, Person};
+use wa_groups::engine::retry::Retried;
 use wa_groups::engine::{Event, RequestInfo};
 use wa_groups::store::{EnqueueReport, EventEffects, EventRecord, GroupSummary, MirrorGroup, OpId};
 use wa_groups::testing::hidden;
@@ -491,16 +492,16 @@ fn a_retry_reloads_the_counts_at_once() {
     update(&mut s, counts(0, 0, 1, 0));
     let effects = update(
         &mut s,
-        Msg::Loaded(Loaded::Retried(
-            Some(EnqueueReport {
+        Msg::Loaded(Loaded::Retried(Retried {
+            report: Some(EnqueueReport {
                 stored: 1,
                 duplicates: 0,
                 replaced: Vec::new(),
                 flagged: Vec::new(),
                 ids: vec![OpId(9)],
             }),
-            Vec::new(),
-        )),
+            ..Retried::default()
+        })),
     );
     assert!(
         effects.iter().any(|e| matches!(e, Effect::LoadCounts)),

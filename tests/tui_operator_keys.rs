@@ -13,6 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use wa_groups::domain::{OperationKind, OperationState, Query};
+use wa_groups::engine::retry::Retried;
 use wa_groups::engine::sync::UnreadGroup;
 use wa_groups::engine::{Command, Event, RequestInfo};
 use wa_groups::store::{GroupSummary, MirrorGroup, OpId};
@@ -700,7 +701,7 @@ fn r_retries_the_failed_change_or_the_groups_failed_ones() {
         [Effect::Retry(RetryOf::Groups(g))] if g == &["A".to_string()]
     ));
     // The answer: nothing to retry says so; a retry is reported like a queue write.
-    update(&mut s, Msg::Loaded(Loaded::Retried(None, Vec::new())));
+    update(&mut s, Msg::Loaded(Loaded::Retried(Retried::default())));
     assert_eq!(notice(&s), "no failed change to retry here");
     // A change to a gone group stays failed: the answer names it and says why, in a popup
     // that stays until closed.
@@ -710,7 +711,13 @@ fn r_retries_the_failed_change_or_the_groups_failed_ones() {
         reason: wa_groups::domain::plan::GONE_GROUP.into(),
         cause: None,
     };
-    update(&mut s, Msg::Loaded(Loaded::Retried(None, vec![kept(8)])));
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Retried(Retried {
+            kept: vec![kept(8)],
+            ..Retried::default()
+        })),
+    );
     let Some(Overlay::Text(popup)) = s.overlay() else {
         panic!("a popup, not {:?}", s.overlay());
     };
@@ -722,6 +729,39 @@ fn r_retries_the_failed_change_or_the_groups_failed_ones() {
             "left failed, not queued again: 1",
             "    #8 add +12122000007 to Alpha Runners: the group is gone from the server (deleted)",
         ]
+    );
+    // A change the server refused (not one lost on the way) is queued again, and the answer
+    // says it fails again unless that has changed.
+    press(&mut s, KeyCode::Esc);
+    let refused = wa_groups::domain::plan::Leftover {
+        reason: "131203 terms not accepted".into(),
+        ..kept(8)
+    };
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Retried(Retried {
+            report: Some(wa_groups::store::EnqueueReport {
+                stored: 1,
+                ids: vec![OpId(9)],
+                ..Default::default()
+            }),
+            refused_before: vec![refused],
+            ..Retried::default()
+        })),
+    );
+    let Some(Overlay::Text(popup)) = s.overlay() else {
+        panic!("a popup, not {:?}", s.overlay());
+    };
+    let texts: Vec<&str> = popup.lines.iter().map(|l| l.text.as_str()).collect();
+    assert!(
+        texts.contains(&"    #8 add +12122000007 to Alpha Runners: 131203 terms not accepted"),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t.starts_with(
+            "queued again, but the server refused them before (they fail again unless that has changed): 1"
+        )),
+        "{texts:?}"
     );
 }
 

@@ -489,6 +489,9 @@ async fn retry(settings: &Settings, args: RetryArgs) -> Result<Outcome, Failure>
     for line in crate::present::kept_failed_lines(&retried.kept, |g| names.label(g)) {
         println!("{}", line.text);
     }
+    for line in crate::present::refused_before_lines(&retried.refused_before, |g| names.label(g)) {
+        println!("{}", line.text);
+    }
     Ok(match retried.report {
         Some(_) => {
             println!("nothing is sent yet: `submit` sends them");

@@ -135,6 +135,24 @@ fn print_table(requests: &[StoredJoinRequest], names: &GroupNames) {
     );
 }
 
+/// Join requests named on one line, for a question: `wen.v29 in Book Club, +447911123456 in
+/// Cedar Park (Q4) and 3 more` (at most [`ASKERS_NAMED`] named).
+fn askers(requests: &[StoredJoinRequest], names: &GroupNames) -> String {
+    let mut named: Vec<String> = requests
+        .iter()
+        .take(ASKERS_NAMED)
+        .map(|r| format!("{} in {}", sanitize(&r.label()), names.label(&r.group_id)))
+        .collect();
+    let more = requests.len().saturating_sub(ASKERS_NAMED);
+    if more > 0 {
+        named.push(format!("and {more} more"));
+    }
+    named.join(", ")
+}
+
+/// How many join requests a question names before "and N more".
+const ASKERS_NAMED: usize = 3;
+
 async fn decide(
     settings: &Settings,
     names: &GroupNames,
@@ -186,6 +204,7 @@ async fn decide(
     }
     let mode = Mode::from(&args.send);
     let count = requests.len();
+    let who = askers(&requests, names);
     let specs: Vec<OpSpec> = requests
         .into_iter()
         .map(|r| {
@@ -198,7 +217,7 @@ async fn decide(
         })
         .collect();
     if !approve && mode != Mode::DryRun {
-        let question = format!("Reject {count} join request(s)");
+        let question = format!("Reject {count} join request(s): {who}");
         if !ask(settings, &specs, &question, mode, args.yes).await? {
             eprintln!("nothing rejected");
             return Ok(Outcome::Done);

@@ -1,19 +1,25 @@
 //! Retrying failed changes: each is queued again as a new pending change (the failed row
 //! stays, as the history), but for a change to a group the mirror shows gone, which stays
 //! failed with why: the rule a plan applies ([`crate::domain::plan::fail_in_gone_groups`]), so
-//! a retry queues nothing that the next submit would only fail again.
+//! a retry queues nothing that the next submit would only fail again. A change the server
+//! refused (not one lost on the way) is queued again but named, since it fails again unless
+//! what the server said has changed.
 
 use std::collections::HashSet;
 
+use crate::api::ErrorClass;
 use crate::domain::plan::{Leftover, PendingOp, fail_in_gone_groups};
 use crate::store::{AccountStore, EnqueueReport, Operation, StoreError};
 
-/// What a retry did: the report of the changes queued again (`None` when none was), and the
-/// failed changes left failed, each with why.
+/// What a retry did: the report of the changes queued again (`None` when none was), the
+/// failed changes left failed, each with why, and those queued again although the server
+/// refused them (not throttled, not lost on the way), each with the refusal
+/// (`131203 terms not accepted`): they fail again unless its cause has gone.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Retried {
     pub report: Option<EnqueueReport>,
     pub kept: Vec<Leftover>,
+    pub refused_before: Vec<Leftover>,
 }
 
 /// Queues `failed` again, but for the changes to groups the mirror shows gone.
@@ -31,14 +37,31 @@ pub async fn retry(store: &AccountStore, failed: Vec<Operation>) -> Result<Retri
         .filter(|g| g.gone_at.is_some())
         .map(|g| g.id)
         .collect();
+    let mut refusals = std::collections::HashMap::new();
     let ops = failed
         .into_iter()
-        .map(|op| PendingOp {
-            id: op.id,
-            spec: op.spec,
+        .map(|op| {
+            if let Some(refusal) = refusal(&op) {
+                refusals.insert(op.id, refusal);
+            }
+            PendingOp {
+                id: op.id,
+                spec: op.spec,
+            }
         })
         .collect();
     let (kept, again) = fail_in_gone_groups(ops, |g| gone.contains(g));
+    let refused_before = again
+        .iter()
+        .filter_map(|op| {
+            refusals.remove(&op.id).map(|reason| Leftover {
+                id: op.id,
+                spec: op.spec.clone(),
+                reason,
+                cause: None,
+            })
+        })
+        .collect();
     let report = if again.is_empty() {
         None
     } else {
@@ -48,5 +71,22 @@ pub async fn retry(store: &AccountStore, failed: Vec<Operation>) -> Result<Retri
                 .await?,
         )
     };
-    Ok(Retried { report, kept })
+    Ok(Retried {
+        report,
+        kept,
+        refused_before,
+    })
+}
+
+/// The server's refusal a failed change ended with (`131203 terms not accepted`), when it was
+/// one: a code whose class says sending the same again would not help by itself.
+fn refusal(op: &Operation) -> Option<String> {
+    let code = op.error_code?;
+    if ErrorClass::of(code, None, 400).is_retryable() {
+        return None;
+    }
+    Some(match op.error_message.as_deref() {
+        Some(message) if !message.is_empty() => format!("{code} {message}"),
+        _ => code.to_string(),
+    })
 }

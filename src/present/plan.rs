@@ -160,6 +160,18 @@ pub fn kept_failed_lines(kept: &[Leftover], label: impl Fn(&str) -> String) -> V
     )
 }
 
+/// The changes a retry queued again although the server had refused them, each with the
+/// refusal: they fail again unless its cause has gone (the person accepted the terms, say).
+pub fn refused_before_lines(refused: &[Leftover], label: impl Fn(&str) -> String) -> Vec<Line> {
+    section(
+        "queued again, but the server refused them before (they fail again unless that has changed)",
+        Tone::Warn,
+        refused,
+        &label,
+        true,
+    )
+}
+
 /// A titled list of leftovers with its count; nothing when it is empty.
 fn section(
     title: &str,

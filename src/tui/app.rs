@@ -498,10 +498,10 @@ async fn retry(store: &AccountStore, of: RetryOf) -> Result<Loaded, crate::store
         failed.extend(store.operations(filter).await?);
     }
     if failed.is_empty() {
-        return Ok(Loaded::Retried(None, Vec::new()));
+        return Ok(Loaded::Retried(Default::default()));
     }
     let retried = crate::engine::retry::retry(store, failed).await?;
-    Ok(Loaded::Retried(retried.report, retried.kept))
+    Ok(Loaded::Retried(retried))
 }
 
 async fn load_group(store: &AccountStore, id: String) -> Result<Loaded, crate::store::StoreError> {

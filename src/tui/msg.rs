@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crossterm::event::KeyEvent;
 
 use crate::domain::OpSpec;
-use crate::domain::plan::{Leftover, Plan};
+use crate::domain::plan::Plan;
 use crate::domain::{OperationState, Person, Query};
 use crate::engine::{Command, Event, Scope};
 use crate::store::{EnqueueReport, EventRecord, GroupSummary, OpId, Undone};
@@ -88,9 +88,9 @@ pub enum Loaded {
     /// Each operation asked for, the change it was (when the store still had it), and what
     /// undoing it did.
     Undone(Vec<(OpId, Option<crate::domain::OpSpec>, Result<Undone, String>)>),
-    /// Failed changes queued again (`None`: there was none to retry), and those left failed
-    /// with why (their group is gone).
-    Retried(Option<EnqueueReport>, Vec<Leftover>),
+    /// Failed changes queued again (no report: there was none to retry), those left failed
+    /// with why (their group is gone), and those queued again that the server had refused.
+    Retried(crate::engine::retry::Retried),
     /// The newest participant outcomes of the runs before the app started, oldest first.
     History(Vec<crate::store::Outcome>),
     /// Webhook events processed since the place asked for (none when it asked for the latest

@@ -118,9 +118,10 @@ impl State {
     /// The commands in force: the focused view's, then the app's global ones it does not
     /// offer itself, in the action table's order (the help popup's and the footer's list).
     pub fn commands(&self) -> Vec<Hint> {
-        let mut hints = self.focused().commands();
+        let focused = self.focused();
+        let mut hints = focused.commands();
         for action in GLOBAL {
-            if !hints.iter().any(|h| h.action == *action) {
+            if !hints.iter().any(|h| h.action == *action) && !focused.withheld().contains(action) {
                 hints.push(action.hint());
             }
         }

@@ -4,7 +4,8 @@
 
 use crate::domain::plan::Leftover;
 use crate::domain::text::sanitize;
-use crate::present::{change_text, kept_failed_lines};
+use crate::engine::retry::Retried;
+use crate::present::{change_text, kept_failed_lines, refused_before_lines};
 use crate::store::{EnqueueReport, Undone};
 use crate::tui::action::Action;
 use crate::tui::intent::Intent;
@@ -49,11 +50,15 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             state.overlays.push(Overlay::Confirm(confirm));
             Vec::new()
         }
-        Loaded::Enqueued { report, invalid } => queued(state, &report, &invalid, &[], "queued"),
-        Loaded::Retried(None, kept) if kept.is_empty() => {
-            notice(state, Tone::Warn, "no failed change to retry here")
+        Loaded::Enqueued { report, invalid } => {
+            queued(state, &report, &invalid, (&[], &[]), "queued")
         }
-        Loaded::Retried(None, kept) => {
+        Loaded::Retried(Retried {
+            report: None, kept, ..
+        }) if kept.is_empty() => notice(state, Tone::Warn, "no failed change to retry here"),
+        Loaded::Retried(Retried {
+            report: None, kept, ..
+        }) => {
             let mut lines = vec![Line::new(
                 Tone::Bad,
                 "Nothing queued again: every change asked for stays failed.",
@@ -69,7 +74,17 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
                 .push(Overlay::Text(TextPopup::new("Retry", lines)));
             Vec::new()
         }
-        Loaded::Retried(Some(report), kept) => queued(state, &report, &[], &kept, "retry: queued"),
+        Loaded::Retried(Retried {
+            report: Some(report),
+            kept,
+            refused_before,
+        }) => queued(
+            state,
+            &report,
+            &[],
+            (&kept, &refused_before),
+            "retry: queued",
+        ),
         Loaded::Undone(results) => {
             let mut parts = Vec::new();
             let mut tone = Tone::Good;
@@ -162,7 +177,7 @@ fn queued(
     state: &mut State,
     report: &EnqueueReport,
     invalid: &[String],
-    kept: &[Leftover],
+    (kept, refused_before): (&[Leftover], &[Leftover]),
     what: &str,
 ) -> Vec<Effect> {
     let mut lines = crate::present::enqueue_lines(report, |g| state.shared.mirror.label(g));
@@ -178,6 +193,9 @@ fn queued(
         );
     }
     lines.extend(kept_failed_lines(kept, |g| state.shared.mirror.label(g)));
+    lines.extend(refused_before_lines(refused_before, |g| {
+        state.shared.mirror.label(g)
+    }));
     let sends = what_submit_sends(state);
     lines.push(Line::new(
         Tone::Plain,
@@ -201,11 +219,22 @@ fn queued(
             format!("retry: {} change(s) left failed, group gone", kept.len()),
         );
     }
+    if !refused_before.is_empty() {
+        log(
+            state,
+            Tone::Warn,
+            format!(
+                "retry: {} change(s) queued again that the server had refused",
+                refused_before.len()
+            ),
+        );
+    }
     let plain = report.duplicates == 0
         && report.replaced.is_empty()
         && report.flagged.is_empty()
         && invalid.is_empty()
-        && kept.is_empty();
+        && kept.is_empty()
+        && refused_before.is_empty();
     if plain {
         // Nothing to read twice: a line in the footer, no dialog to close.
         state.notice = Some(Line::new(

@@ -161,6 +161,12 @@ pub trait View {
     /// the app's global ones) while it has the keys.
     fn commands(&self) -> Vec<Hint>;
 
+    /// The app's global commands that mean nothing while it has the keys: the help and the
+    /// footer leave them out (the key still answers, saying where it works).
+    fn withheld(&self) -> &'static [Action] {
+        &[]
+    }
+
     /// Whether it is taking typed text: then every key goes to it, resolved as in a dialog.
     fn typing(&self) -> bool {
         false

@@ -170,4 +170,13 @@ impl View for LogView {
         });
         hints
     }
+
+    fn withheld(&self) -> &'static [Action] {
+        &[
+            Action::Select,
+            Action::PickAll,
+            Action::Remove,
+            Action::Undo,
+        ]
+    }
 }

@@ -144,6 +144,10 @@ impl View for RequestsView {
         hints
     }
 
+    fn withheld(&self) -> &'static [Action] {
+        &[Action::Remove, Action::Undo]
+    }
+
     fn group(&self, _ctx: &Ctx) -> Option<String> {
         self.detail.as_ref().map(|d| d.id.clone())
     }
