@@ -495,10 +495,8 @@ fn a_retry_reloads_the_counts_at_once() {
         Msg::Loaded(Loaded::Retried(Retried {
             report: Some(EnqueueReport {
                 stored: 1,
-                duplicates: 0,
-                replaced: Vec::new(),
-                flagged: Vec::new(),
                 ids: vec![OpId(9)],
+                ..EnqueueReport::default()
             }),
             ..Retried::default()
         })),

@@ -726,6 +726,7 @@ fn queued_report() {
                 flag: "already a member of the group".into(),
             }],
             ids: vec![OpId(12), OpId(13)],
+            ..EnqueueReport::default()
         };
         update(
             &mut s,

@@ -147,6 +147,10 @@ fn print_import(name: &str, report: &ImportReport) {
         (report.duplicates, "already pending"),
         (report.replaced, "replaced an opposite pending change"),
         (report.superseded, "undone by a later line of the file"),
+        (
+            report.cancelled,
+            "not queued: the group is already so, and the opposite pending change was withdrawn",
+        ),
         (report.flagged, "flagged (listed above)"),
         (report.bad.len() + report.bad_more, "bad line(s) skipped"),
     ];

@@ -53,6 +53,10 @@ pub enum Decision {
     /// Another change is pending in the slot (an add where a removal was, or the reverse):
     /// the later wins, so that one is withdrawn and this one stored.
     Replace(OpId),
+    /// The opposite change is pending, and the mirror shows the group already as this one
+    /// asks (an add of a member, a removal of someone not a member): the two cancel out, so
+    /// the pending one is withdrawn and nothing is stored.
+    Cancel(OpId),
 }
 
 /// The change as queued: about the person as the mirror's group lists them, when it lists
@@ -73,12 +77,28 @@ pub fn resolve(new: OpSpec, facts: Option<&GroupFacts>) -> OpSpec {
     }
 }
 
-/// The rule for one new change against the open change in its slot.
-pub fn decide(open: Option<(OpId, &OpSpec)>, new: &OpSpec) -> Decision {
+/// The rule for one new change against the open change in its slot, given what the mirror
+/// knows of the group.
+pub fn decide(open: Option<(OpId, &OpSpec)>, new: &OpSpec, facts: Option<&GroupFacts>) -> Decision {
     match open {
         None => Decision::Insert,
         Some((id, spec)) if spec.same_change(new) => Decision::Duplicate(id),
+        Some((id, _)) if already_so(new, facts) => Decision::Cancel(id),
         Some((id, _)) => Decision::Replace(id),
+    }
+}
+
+/// Whether the mirror shows the group already as `new` asks: an add of someone it lists, a
+/// removal of someone it surely does not (a list read whole).
+fn already_so(new: &OpSpec, facts: Option<&GroupFacts>) -> bool {
+    let (Some(facts), Some(person)) = (facts, new.person()) else {
+        return false;
+    };
+    let membership = facts.members.find(person);
+    match new.kind() {
+        OperationKind::Add => membership.is_in(),
+        OperationKind::Remove => membership.is_out(),
+        _ => false,
     }
 }
 
@@ -166,12 +186,50 @@ mod tests {
     fn the_same_change_is_a_duplicate_and_the_opposite_replaces() {
         let a = add(1);
         let r = a.reverse().expect("reverse");
-        assert_eq!(decide(None, &a), Decision::Insert);
+        assert_eq!(decide(None, &a, None), Decision::Insert);
         assert_eq!(
-            decide(Some((OpId(4), &a)), &a),
+            decide(Some((OpId(4), &a)), &a, None),
             Decision::Duplicate(OpId(4))
         );
-        assert_eq!(decide(Some((OpId(4), &a)), &r), Decision::Replace(OpId(4)));
+        assert_eq!(
+            decide(Some((OpId(4), &a)), &r, None),
+            Decision::Replace(OpId(4))
+        );
+    }
+
+    #[test]
+    fn the_opposite_of_a_pending_change_cancels_it_where_the_group_already_is_so() {
+        let member = GroupFacts {
+            member_count: 1,
+            members: Members::of(&[p(1).into()]),
+            ..GroupFacts::default()
+        };
+        let (add1, remove1) = (add(1), crate::testing::remove("g", 1));
+        let (add2, remove2) = (add(2), crate::testing::remove("g", 2));
+        // A removal queued over a pending add of someone not a member: both go.
+        assert_eq!(
+            decide(Some((OpId(4), &add2)), &remove2, Some(&member)),
+            Decision::Cancel(OpId(4))
+        );
+        // An add queued over a pending removal of a member: both go.
+        assert_eq!(
+            decide(Some((OpId(4), &remove1)), &add1, Some(&member)),
+            Decision::Cancel(OpId(4))
+        );
+        // Where the group is not so already, the later change wins.
+        assert_eq!(
+            decide(Some((OpId(4), &remove2)), &add2, Some(&member)),
+            Decision::Replace(OpId(4))
+        );
+        assert_eq!(
+            decide(Some((OpId(4), &add1)), &remove1, Some(&member)),
+            Decision::Replace(OpId(4))
+        );
+        // A group the mirror does not know: the later wins.
+        assert_eq!(
+            decide(Some((OpId(4), &add2)), &remove2, None),
+            Decision::Replace(OpId(4))
+        );
     }
 
     #[test]
@@ -314,7 +372,7 @@ mod tests {
             Participant::from_wa_id("525512345678").expect("wa_id"),
         );
         assert_eq!(
-            decide(Some((OpId(3), &old)), &new),
+            decide(Some((OpId(3), &old)), &new, None),
             Decision::Duplicate(OpId(3))
         );
     }

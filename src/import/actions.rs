@@ -146,7 +146,9 @@ mod tests {
             g1,+12025550199,add\n\
             g1,+12025550199,add\n\
             g2,+12025550100,add\n\
-            g2,+12025550100,remove\n";
+            g2,+12025550100,remove\n\
+            g1,+12025550177,add\n\
+            g1,+12025550177,remove\n";
         let report = import(&store, text.as_bytes(), OnBadLines::Reject).expect("import");
         assert_eq!(
             (
@@ -155,10 +157,13 @@ mod tests {
                 report.duplicates,
                 report.replaced,
                 report.superseded,
+                report.cancelled,
                 report.flagged
             ),
-            (5, 3, 1, 0, 1, 1),
-            "the file's own add gave way to its later removal: 3 stay queued"
+            (7, 3, 1, 0, 2, 1, 1),
+            "the file's own add gave way to its later removal (g2, not in the mirror: the \
+             removal stays); in g1, where the mirror shows the person is not a member, the two \
+             cancel out: 3 stay queued"
         );
         assert_eq!(stored(&store).await.len(), 3);
         assert_eq!(report.flagged_lines.len(), 1, "{:?}", report.flagged_lines);

@@ -70,6 +70,11 @@ pub struct ImportReport {
     /// Changes of the file that a later line of it asked the opposite of: only the later one
     /// stays queued (not counted in `stored`).
     pub superseded: usize,
+    /// Changes of the file not stored because they withdrew the opposite pending change and
+    /// the mirror shows the group already as they ask (a removal of someone whose add was
+    /// pending); that change counts in `replaced`, or in `superseded` when the file made it.
+    #[serde(default)]
+    pub cancelled: usize,
     /// Changes queued carrying a flag (full group, already a member, ambiguous number…).
     pub flagged: usize,
     /// The first flagged lines, each with its flag.

@@ -104,6 +104,16 @@ impl Writer {
         for (pushed, line) in tx.push(chunk)?.into_iter().zip(lines) {
             match pushed {
                 Pushed::Duplicate { .. } => self.report.duplicates += 1,
+                Pushed::Cancelled { withdrawn, .. } => {
+                    self.report.cancelled += 1;
+                    if self.first.is_some_and(|first| withdrawn >= first) {
+                        self.report.stored -= 1;
+                        self.report.superseded += 1;
+                        self.flagged.remove(&withdrawn);
+                    } else {
+                        self.report.replaced += 1;
+                    }
+                }
                 Pushed::Stored { id, replaced, flag } => {
                     let first = *self.first.get_or_insert(id);
                     self.report.stored += 1;

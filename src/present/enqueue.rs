@@ -42,6 +42,29 @@ pub fn enqueue_lines(report: &EnqueueReport, group: impl Fn(&str) -> String) -> 
             ),
         ));
     }
+    for c in &report.cancelled {
+        let person = c.spec.person_label();
+        lines.push(Line::new(
+            Tone::Warn,
+            format!(
+                "withdrawn: {} ({}), and the {} not queued: {}",
+                super::words([
+                    "the pending",
+                    super::kind_words(c.withdrawn_kind),
+                    "of",
+                    &person,
+                    "in",
+                    &group(c.spec.group_text())
+                ]),
+                c.withdrawn,
+                super::kind_words(c.spec.kind()),
+                match c.spec.kind() {
+                    crate::domain::OperationKind::Add => "the mirror shows them a member already",
+                    _ => "the mirror shows they are not a member",
+                }
+            ),
+        ));
+    }
     for f in &report.flagged {
         lines.push(Line::new(
             Tone::Warn,
@@ -69,7 +92,7 @@ pub fn enqueue_lines(report: &EnqueueReport, group: impl Fn(&str) -> String) -> 
 mod tests {
     use super::*;
     use crate::domain::{NewGroup, OpId, OpSpec, OperationKind};
-    use crate::store::{Flagged, Replacement};
+    use crate::store::{Cancellation, Flagged, Replacement};
     use crate::testing::add;
 
     #[test]
@@ -94,6 +117,11 @@ mod tests {
                     by: OpId(14),
                 },
             ],
+            cancelled: vec![Cancellation {
+                spec: crate::testing::remove("G", 5),
+                withdrawn: OpId(8),
+                withdrawn_kind: OperationKind::Add,
+            }],
             flagged: vec![
                 Flagged {
                     id: OpId(13),
@@ -125,6 +153,7 @@ mod tests {
                 "queued 2 change(s), 1 already pending (unchanged)",
                 "replaced: the pending remove of +12122000003 in «G» (#6) gave way to the later add (#12)",
                 "replaced: the pending subject in «G» (#7) gave way to the later subject (#14)",
+                "withdrawn: the pending add of +12122000005 in «G» (#8), and the remove not queued: the mirror shows they are not a member",
                 "flagged #13: add +12122000004 in «G»: already a member^[[2J",
                 "flagged #15: create \"Spring\": a group has this subject",
             ]

@@ -170,7 +170,7 @@ macro_rules! suite {
                 ["would be 9 of 8 members: 0 now, 8 add(s) already pending"]
             );
             // In a later call, the pending ones are counted from the store; a removal makes
-            // room, and an add replaced by its removal is no longer counted.
+            // room, and an add cancelled by its removal is no longer counted.
             let report = s
                 .enqueue(vec![
                     op("six", 20, OperationKind::Add),
@@ -195,14 +195,58 @@ macro_rules! suite {
                 ])
                 .await
                 .expect("enqueue");
-            assert!(
-                report
-                    .flagged
-                    .iter()
-                    .all(|f| f.spec.kind() == OperationKind::Remove
-                        && f.flag == "not a member in the mirror"),
-                "{:?}",
-                report.flagged
+            assert_eq!(report.flagged, [], "23 fits: 6 - 1 + 2 pending");
+            assert_eq!(report.cancelled.len(), 1, "{report:?}");
+        }
+
+        #[tokio::test]
+        async fn the_opposite_of_a_pending_change_cancels_it_where_the_group_already_is_so() {
+            let (_g, s) = account().await;
+            mirror(&s, "g", &[1]).await;
+            let add2 = s
+                .enqueue(vec![op("g", 2, OperationKind::Add)])
+                .await
+                .expect("add")
+                .ids[0];
+            let remove1 = s
+                .enqueue(vec![op("g", 1, OperationKind::Remove)])
+                .await
+                .expect("remove")
+                .ids[0];
+            // A removal of 2 (not a member) withdraws the pending add, and is not stored; an
+            // add of 1 (a member) withdraws the pending removal, and is not stored.
+            let report = s
+                .enqueue(vec![
+                    op("g", 2, OperationKind::Remove),
+                    op("g", 1, OperationKind::Add),
+                ])
+                .await
+                .expect("opposites");
+            assert_eq!((report.stored, report.duplicates), (0, 0), "{report:?}");
+            assert_eq!(report.ids, [], "no operation stands for them");
+            let withdrawn: Vec<(OpId, OperationKind)> = report
+                .cancelled
+                .iter()
+                .map(|c| (c.withdrawn, c.withdrawn_kind))
+                .collect();
+            assert_eq!(
+                withdrawn,
+                [(add2, OperationKind::Add), (remove1, OperationKind::Remove)]
+            );
+            assert_eq!(report.cancelled[0].spec, op("g", 2, OperationKind::Remove));
+            assert_eq!(pending(&s).await, [], "nothing left to send");
+            // Where the mirror cannot tell (a group it does not know), the later still wins.
+            s.enqueue(vec![op("h", 3, OperationKind::Add)])
+                .await
+                .expect("add");
+            let report = s
+                .enqueue(vec![op("h", 3, OperationKind::Remove)])
+                .await
+                .expect("remove");
+            assert_eq!(
+                (report.stored, report.replaced.len(), report.cancelled.len()),
+                (1, 1, 0),
+                "a group the mirror does not know"
             );
         }
 

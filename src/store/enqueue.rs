@@ -17,6 +17,18 @@ pub struct Replacement {
     pub by: OpId,
 }
 
+/// A pending change withdrawn by its opposite, which was not stored either: the mirror shows
+/// the group already as the later one asks (a removal of someone whose add was pending but
+/// who is not a member).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cancellation {
+    /// The change asked, not stored.
+    pub spec: OpSpec,
+    /// The withdrawn operation and its kind.
+    pub withdrawn: OpId,
+    pub withdrawn_kind: OperationKind,
+}
+
 /// An operation stored with a warning for the operator.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flagged {
@@ -33,9 +45,13 @@ pub struct EnqueueReport {
     /// Changes that were already pending, unchanged.
     pub duplicates: usize,
     pub replaced: Vec<Replacement>,
+    /// Pending changes withdrawn with the changes asked that cancelled them.
+    #[serde(default)]
+    pub cancelled: Vec<Cancellation>,
     pub flagged: Vec<Flagged>,
     /// The pending operation that now stands for each change asked, in the order asked (a new
-    /// row, or the pending one a duplicate matched).
+    /// row, or the pending one a duplicate matched); a change that cancelled a pending one has
+    /// none.
     pub ids: Vec<OpId>,
 }
 
@@ -50,6 +66,12 @@ pub enum Pushed {
         replaced: Option<(OpId, OperationKind)>,
         flag: Option<String>,
     },
+    /// The opposite change was pending and the group is already as this one asks: that one
+    /// was withdrawn, nothing stored.
+    Cancelled {
+        withdrawn: OpId,
+        withdrawn_kind: OperationKind,
+    },
 }
 
 impl EnqueueReport {
@@ -60,6 +82,14 @@ impl EnqueueReport {
                 self.duplicates += 1;
                 self.ids.push(existing);
             }
+            Pushed::Cancelled {
+                withdrawn,
+                withdrawn_kind,
+            } => self.cancelled.push(Cancellation {
+                spec: spec.clone(),
+                withdrawn,
+                withdrawn_kind,
+            }),
             Pushed::Stored { id, replaced, flag } => {
                 self.stored += 1;
                 self.ids.push(id);

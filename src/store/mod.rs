@@ -31,7 +31,7 @@ use std::sync::Arc;
 
 pub use audit::{Exchange, ExchangeRecord, Outcome, OutcomeRecord};
 pub use clock::{UnixMs, now_ms};
-pub use enqueue::{EnqueueReport, Flagged, Pushed, Replacement};
+pub use enqueue::{Cancellation, EnqueueReport, Flagged, Pushed, Replacement};
 pub use error::StoreError;
 pub use handle::{AccountStore, ImportTx};
 pub use ids::{AccountId, ExchangeId};

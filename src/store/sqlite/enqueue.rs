@@ -15,16 +15,24 @@ const MAX_CACHED_GROUPS: usize = 20_000;
 
 /// Queues changes one after the other inside the caller's transaction.
 pub(super) struct Enqueuer {
+    rows: Rows,
+    groups: HashMap<String, Option<GroupFacts>>,
+}
+
+/// The account's rows of the queue, written at one time.
+#[derive(Clone, Copy)]
+struct Rows {
     acct: AccountId,
     now: UnixMs,
-    groups: HashMap<String, Option<GroupFacts>>,
 }
 
 impl Enqueuer {
     pub(super) fn new(acct: AccountId) -> Enqueuer {
         Enqueuer {
-            acct,
-            now: now_ms(),
+            rows: Rows {
+                acct,
+                now: now_ms(),
+            },
             groups: HashMap::new(),
         }
     }
@@ -33,16 +41,20 @@ impl Enqueuer {
     pub(super) fn push(&mut self, conn: &Connection, spec: &OpSpec) -> Result<Pushed, StoreError> {
         let pushed = self.push_one(conn, spec)?;
         // What the group will be once the queue is sent, for the next change's flag.
-        if let Pushed::Stored { replaced, .. } = &pushed
-            && let Some(facts) = spec
-                .group()
-                .and_then(|g| self.groups.get_mut(g))
-                .and_then(Option::as_mut)
+        let (stored, withdrawn) = match &pushed {
+            Pushed::Stored { replaced, .. } => (true, replaced.is_some()),
+            Pushed::Cancelled { .. } => (false, true),
+            Pushed::Duplicate { .. } => (false, false),
+        };
+        if let Some(facts) = spec
+            .group()
+            .and_then(|g| self.groups.get_mut(g))
+            .and_then(Option::as_mut)
         {
-            facts.count(spec, 1);
-            if replaced.is_some()
-                && let Some(old) = spec.reverse()
-            {
+            if stored {
+                facts.count(spec, 1);
+            }
+            if withdrawn && let Some(old) = spec.reverse() {
                 facts.count(&old, -1);
             }
         }
@@ -50,20 +62,30 @@ impl Enqueuer {
     }
 
     fn push_one(&mut self, conn: &Connection, spec: &OpSpec) -> Result<Pushed, StoreError> {
+        let rows = self.rows;
         let facts = self.facts(conn, spec.group())?;
         let spec = &queue::resolve(spec.clone(), facts);
         let flag = queue::flag(spec, facts);
         // The common case first: nothing open in the slot, one statement.
-        if let Some(id) = self.insert(conn, spec, flag.as_deref())? {
+        if let Some(id) = rows.insert(conn, spec, flag.as_deref())? {
             return Ok(Pushed::Stored {
                 id,
                 replaced: None,
                 flag,
             });
         }
-        let open = self.open_in_slot(conn, &spec.slot())?;
-        match queue::decide(open.as_ref().map(|(id, s)| (*id, s)), spec) {
+        let open = rows.open_in_slot(conn, &spec.slot())?;
+        match queue::decide(open.as_ref().map(|(id, s)| (*id, s)), spec, facts) {
             Decision::Duplicate(existing) => Ok(Pushed::Duplicate { existing }),
+            Decision::Cancel(old) => {
+                let withdrawn_kind = open.map_or(spec.kind(), |(_, s)| s.kind());
+                conn.prepare_cached("DELETE FROM operations WHERE id = ?1")?
+                    .execute(params![old.0])?;
+                Ok(Pushed::Cancelled {
+                    withdrawn: old,
+                    withdrawn_kind,
+                })
+            }
             Decision::Insert => Err(StoreError::Corrupt(
                 "an open operation holds a slot and cannot be found".into(),
             )),
@@ -71,7 +93,7 @@ impl Enqueuer {
                 let old_kind = open.map_or(spec.kind(), |(_, s)| s.kind());
                 conn.prepare_cached("DELETE FROM operations WHERE id = ?1")?
                     .execute(params![old.0])?;
-                let id = self.insert(conn, spec, flag.as_deref())?.ok_or_else(|| {
+                let id = rows.insert(conn, spec, flag.as_deref())?.ok_or_else(|| {
                     StoreError::Corrupt("an open operation could not be replaced".into())
                 })?;
                 Ok(Pushed::Stored {
@@ -83,6 +105,27 @@ impl Enqueuer {
         }
     }
 
+    /// What the mirror says of `group`, read once per group.
+    fn facts(
+        &mut self,
+        conn: &Connection,
+        group: Option<&str>,
+    ) -> Result<Option<&GroupFacts>, StoreError> {
+        let Some(group) = group else {
+            return Ok(None);
+        };
+        if !self.groups.contains_key(group) {
+            if self.groups.len() >= MAX_CACHED_GROUPS {
+                self.groups.clear();
+            }
+            let facts = load_facts(conn, self.rows.acct, group)?;
+            self.groups.insert(group.to_owned(), facts);
+        }
+        Ok(self.groups.get(group).and_then(Option::as_ref))
+    }
+}
+
+impl Rows {
     /// Inserts `spec` as pending unless an open operation holds its slot; its id if inserted.
     fn insert(
         &self,
@@ -134,25 +177,6 @@ impl Enqueuer {
         found
             .map(|raw| crate::store::Operation::try_from(raw).map(|op| (op.id, op.spec)))
             .transpose()
-    }
-
-    /// What the mirror says of `group`, read once per group.
-    fn facts(
-        &mut self,
-        conn: &Connection,
-        group: Option<&str>,
-    ) -> Result<Option<&GroupFacts>, StoreError> {
-        let Some(group) = group else {
-            return Ok(None);
-        };
-        if !self.groups.contains_key(group) {
-            if self.groups.len() >= MAX_CACHED_GROUPS {
-                self.groups.clear();
-            }
-            let facts = load_facts(conn, self.acct, group)?;
-            self.groups.insert(group.to_owned(), facts);
-        }
-        Ok(self.groups.get(group).and_then(Option::as_ref))
     }
 }
 

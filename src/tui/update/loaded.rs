@@ -205,10 +205,14 @@ fn queued(
         state,
         Tone::Info,
         format!(
-            "{what} {} change(s), {} duplicate(s), {} replaced, {} flagged",
+            "{what} {} change(s), {} duplicate(s), {} replaced,{} {} flagged",
             report.stored,
             report.duplicates,
             report.replaced.len(),
+            match report.cancelled.len() {
+                0 => String::new(),
+                n => format!(" {n} cancelled out,"),
+            },
             report.flagged.len()
         ),
     );
@@ -231,6 +235,7 @@ fn queued(
     }
     let plain = report.duplicates == 0
         && report.replaced.is_empty()
+        && report.cancelled.is_empty()
         && report.flagged.is_empty()
         && invalid.is_empty()
         && kept.is_empty()
