@@ -67,10 +67,9 @@ pub(crate) async fn sync_groups(
     };
     progress(0, total);
     let ids = listed.iter().map(|g| g.id.clone()).collect();
-    let subjects: std::collections::HashMap<&str, &str> = listed
-        .iter()
-        .map(|g| (g.id.as_str(), g.subject.as_str()))
-        .collect();
+    // The list's subjects by id, made only when a group could not be read (it is named).
+    let subjects: std::sync::OnceLock<std::collections::HashMap<&str, &str>> =
+        std::sync::OnceLock::new();
     let mut reads = GroupReads::new(caller, ids, concurrency);
     let mut rows: Vec<MirrorGroup> = Vec::new();
     let mut flushed = std::time::Instant::now();
@@ -80,6 +79,12 @@ pub(crate) async fn sync_groups(
     while let Some((id, read)) = reads.next().await {
         let unread = |why: String| UnreadGroup {
             subject: subjects
+                .get_or_init(|| {
+                    listed
+                        .iter()
+                        .map(|g| (g.id.as_str(), g.subject.as_str()))
+                        .collect()
+                })
                 .get(id.as_str())
                 .copied()
                 .unwrap_or_default()
@@ -118,6 +123,7 @@ pub(crate) async fn sync_groups(
     if !rows.is_empty() {
         caller.store().upsert_groups(rows).await?;
     }
+    drop(subjects);
     if interrupted {
         return Err(SyncError::Stopped(stopped(caller)));
     }
@@ -126,7 +132,7 @@ pub(crate) async fn sync_groups(
     }
     report.gone = caller
         .store()
-        .mark_gone_except(listed.iter().map(|g| g.id.clone()).collect(), started)
+        .mark_gone_except(listed.into_iter().map(|g| g.id).collect(), started)
         .await?;
     Ok(report)
 }

@@ -161,7 +161,8 @@ pub(super) fn mark_gone_except(
     seen: &[String],
     read_at: UnixMs,
 ) -> Result<usize, StoreError> {
-    let seen = serde_json::Value::from(seen.to_vec()).to_string();
+    // One JSON array of the ids, written straight from them (a sync of 10,000 groups: 0.6 MB).
+    let seen = serde_json::to_string(seen).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let gone = tx.execute(
         "UPDATE groups SET gone_at = ?3
          WHERE account_id = ?1 AND gone_at IS NULL
