@@ -177,6 +177,18 @@ fn x_in_a_person_search_with_nothing_picked_removes_them_from_all_their_groups()
             ("C".to_owned(), OperationKind::Remove)
         ]
     );
+    // Then s sends the changes of every group found, not only the cursor's.
+    assert!(matches!(
+        key(&mut s, 's').as_slice(),
+        [Effect::Plan { scope: wa_groups::engine::Scope::Groups(g), .. }]
+            if g == &["A".to_string(), "C".to_string()]
+    ));
+    // Picked groups still come first.
+    key(&mut s, ' ');
+    assert!(matches!(
+        key(&mut s, 's').as_slice(),
+        [Effect::Plan { scope: wa_groups::engine::Scope::Groups(g), .. }] if g == &["A".to_string()]
+    ));
     // In a single group: queued at once.
     let mut s = state();
     search(&mut s, &["C"]);

@@ -130,7 +130,7 @@ actions! {
         "preview the exact requests of everything pending (sends nothing)"
         footer 7 "preview";
     SubmitGroup "submit_group" App [c('s')]
-        "send the picked groups' (or this group's) changes, after a confirm"
+        "send the changes of the picked groups (or those a person search found, or this group), after a confirm"
         footer 5 "submit";
     SubmitAll "submit_all" App [c('S')]
         "send every pending change, after a confirm"

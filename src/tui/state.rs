@@ -141,11 +141,22 @@ impl State {
             .or_else(|| self.current_group().map(|g| g.id.to_string()))
     }
 
-    /// The groups a submit of "the selected group" takes: the picked ones, or the selected one.
+    /// The groups a submit of "the selected group" takes: the picked ones; in the groups pane
+    /// showing a person search, the groups found (as `x` there removes the person from all of
+    /// them); or the selected one.
     pub fn submit_scope(&self) -> Option<Scope> {
-        let picked = &self.views.groups.picked;
-        if !picked.is_empty() {
-            return Some(Scope::Groups(picked.iter().cloned().collect()));
+        let groups = &self.views.groups;
+        if !groups.picked.is_empty() {
+            return Some(Scope::Groups(groups.picked.iter().cloned().collect()));
+        }
+        if self.focus == Pane::Groups && groups.filter.person.is_some() {
+            let found: Vec<String> = groups
+                .shown(&self.shared.mirror)
+                .map(str::to_owned)
+                .collect();
+            if !found.is_empty() {
+                return Some(Scope::Groups(found));
+            }
         }
         self.selected_group().map(|id| Scope::Groups(vec![id]))
     }
