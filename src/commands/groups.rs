@@ -1,6 +1,8 @@
 //! `groups list|show|sync`: read the account's groups through the engine (the same call
 //! policy as every request), and print them or keep them in the mirror.
 
+use std::io::IsTerminal;
+
 use serde_json::json;
 
 use crate::cli::GroupsCommand;
@@ -52,18 +54,7 @@ async fn reads(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Failu
                     .collect();
                 print_json(&json!(list));
             } else {
-                // The id whole (it is typed back), the subject wrapped in what is left.
-                let rows: Vec<Vec<String>> = groups
-                    .iter()
-                    .map(|g| vec![sanitize(&g.id), sanitize(&g.subject)])
-                    .collect();
-                super::table::print(
-                    &[
-                        Column::new("ID", Fit::Whole, 2, usize::MAX),
-                        Column::new("SUBJECT", Fit::Cut, 0, usize::MAX),
-                    ],
-                    &rows,
-                );
+                print_list(&groups);
                 eprintln!("{} groups", groups.len());
             }
             Ok(Outcome::Done)
@@ -110,6 +101,54 @@ async fn reads(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Failu
         _ => Err(Failure::input("not a read of the groups")),
     }
 }
+
+/// The groups listed: on a terminal, the subject first and the id whole (it is typed back)
+/// beside it, or under it when the line has no room for both (an id is about 60 characters);
+/// into a pipe, `ID  SUBJECT` a line, as scripts read it.
+fn print_list(groups: &[crate::api::GroupSummary]) {
+    let room = std::io::stdout().is_terminal().then(super::table::room);
+    for line in list_lines(groups, room) {
+        println!("{line}");
+    }
+}
+
+/// The lines of `groups list`: fitted to `room` characters on a terminal, or for a pipe
+/// (`None`).
+fn list_lines(groups: &[crate::api::GroupSummary], room: Option<usize>) -> Vec<String> {
+    let rows = |subject_first: bool| -> Vec<Vec<String>> {
+        groups
+            .iter()
+            .map(|g| {
+                let (id, subject) = (sanitize(&g.id), sanitize(&g.subject));
+                if subject_first {
+                    vec![subject, id]
+                } else {
+                    vec![id, subject]
+                }
+            })
+            .collect()
+    };
+    match room {
+        Some(room) => crate::present::columns::table(
+            &[
+                Column::new("SUBJECT", Fit::Cut, LIST_SUBJECT_MIN, usize::MAX),
+                Column::new("ID", Fit::Whole, 2, usize::MAX),
+            ],
+            &rows(true),
+            room,
+        ),
+        None => crate::present::columns::whole_table(
+            &[
+                Column::new("ID", Fit::Whole, 2, usize::MAX),
+                Column::new("SUBJECT", Fit::Cut, 0, usize::MAX),
+            ],
+            &rows(false),
+        ),
+    }
+}
+
+/// The least of a subject `groups list` shows beside an id; with less room, the id goes under.
+const LIST_SUBJECT_MIN: usize = 24;
 
 /// Asks the engine for one read and waits for it.
 pub(crate) async fn fetch(session: &Session, what: Fetch) -> Result<Fetched, FetchError> {
@@ -224,4 +263,49 @@ async fn sync(session: &Session, concurrency: usize) -> Result<Outcome, Failure>
     } else {
         Outcome::SomeFailed
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::GroupSummary;
+
+    fn group(id: &str, subject: &str) -> GroupSummary {
+        GroupSummary {
+            id: id.into(),
+            subject: subject.into(),
+            created_at: None,
+        }
+    }
+
+    const ID: &str = "Y2FwaV9ncm91cDoxMDAwMDAwMDAwMDAwMDE6OTk5OTk5OTk5OTk5OTk5OTk5";
+
+    #[test]
+    fn a_list_at_80_columns_shows_each_subject_whole_and_its_id_under_it() {
+        let groups = [
+            group(ID, "Brookfield Parents Association 2026"),
+            group("G2", "Book Club"),
+        ];
+        assert_eq!(
+            list_lines(&groups, Some(80)),
+            [
+                "SUBJECT",
+                "    ID",
+                "Brookfield Parents Association 2026",
+                &format!("    {ID}"),
+                "Book Club",
+                "    G2",
+            ]
+        );
+        // With room for both, the id beside its subject; into a pipe, `ID  SUBJECT`.
+        let wide = list_lines(&groups, Some(120));
+        assert_eq!(
+            wide[1],
+            format!("Brookfield Parents Association 2026  {ID}")
+        );
+        assert_eq!(
+            list_lines(&groups, None)[1],
+            format!("{ID}  Brookfield Parents Association 2026")
+        );
+    }
 }
