@@ -12,6 +12,7 @@ mod outcome;
 mod plan;
 mod problem;
 mod queue_counts;
+mod reason;
 mod subject;
 mod summary;
 
@@ -28,5 +29,6 @@ pub use plan::{
 };
 pub use problem::{Problem, problem};
 pub use queue_counts::{queue_counts, retried_failures};
+pub use reason::server_reason;
 pub use subject::subject_shared;
 pub use summary::summary_lines;

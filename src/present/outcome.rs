@@ -28,11 +28,8 @@ pub fn outcome_line(o: &Outcome, group: impl Fn(&str) -> String) -> Line {
         &id,
         &super::change_phrase(o.action, &who, prep, &label),
     ]);
-    match (o.code, o.message.as_deref()) {
-        (Some(c), Some(m)) => text.push_str(&format!(": {c} {}", sanitize(m))),
-        (Some(c), None) => text.push_str(&format!(": {c}")),
-        (None, Some(m)) => text.push_str(&format!(": {}", sanitize(m))),
-        (None, None) => {}
+    if let Some(why) = super::server_reason(o.code, o.message.as_deref(), &o.group_id, &label) {
+        text.push_str(&format!(": {why}"));
     }
     let tone = match o.result {
         OperationState::Failed => Tone::Bad,

@@ -162,12 +162,14 @@ pub fn lines(mirror: &Mirror, event: &Event, retry: &str) -> Vec<Line> {
                 OperationState::Skipped => Tone::Dim,
                 OperationState::Pending | OperationState::Sending => Tone::Warn,
             };
-            let why = match (code, message) {
-                (Some(c), Some(m)) => format!(": {c} {}", sanitize(m)),
-                (Some(c), None) => format!(": {c}"),
-                (None, Some(m)) => format!(": {}", sanitize(m)),
-                (None, None) => String::new(),
-            };
+            let why = crate::present::server_reason(
+                *code,
+                message.as_deref(),
+                group_id,
+                &group(mirror, group_id),
+            )
+            .map(|why| format!(": {why}"))
+            .unwrap_or_default();
             one(
                 tone,
                 format!(
