@@ -103,6 +103,46 @@ async fn a_syncs_reads_are_counted_in_flight_and_the_count_ends_at_zero() {
     sb.shutdown().await;
 }
 
+/// Cancel during a sync: no group read starts after it, those in flight end and are kept, and
+/// the sync says it stopped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_sync_starts_no_more_reads_and_keeps_what_it_read() {
+    let sb = sandbox::start(SandboxConfig {
+        groups: 60,
+        seed: 3,
+        latency_ms: 40,
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox");
+    let (_dir, store, engine, mut events) = engine(&sb, sb.token(), EngineConfig::default()).await;
+    engine.send(Command::Sync);
+    until(
+        &mut events,
+        |e| matches!(e, Event::SyncProgress { done, .. } if *done >= 1),
+    )
+    .await;
+    engine.send(Command::Cancel);
+    let seen = until(&mut events, |e| matches!(e, Event::SyncFinished { .. })).await;
+    let Some(Event::SyncFinished { error, .. }) = seen.last() else {
+        panic!("a finished sync");
+    };
+    assert!(
+        error.as_deref().is_some_and(|e| e.contains("cancelled")),
+        "{error:?}"
+    );
+    let kept = store.groups().await.expect("groups").len();
+    assert!((1..60).contains(&kept), "{kept} of 60 read");
+    // The list's page, and no group read beyond those started before the cancel.
+    let at_most_started = kept as u64 + 8 + 1;
+    assert!(
+        requests_seen(&sb) <= at_most_started,
+        "{} requests for {kept} groups kept",
+        requests_seen(&sb)
+    );
+    sb.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn held_changes_are_counted_apart_and_the_run_reaches_its_end() {
     let sb = sandbox::start(SandboxConfig {

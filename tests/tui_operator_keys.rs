@@ -177,6 +177,23 @@ fn x_in_a_person_search_with_nothing_picked_removes_them_from_all_their_groups()
             ("C".to_owned(), OperationKind::Remove)
         ]
     );
+    // The answer says what s sends: every group found.
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Enqueued {
+            report: wa_groups::store::EnqueueReport {
+                stored: 2,
+                ids: vec![OpId(1), OpId(2)],
+                ..Default::default()
+            },
+            invalid: Vec::new(),
+        }),
+    );
+    assert!(
+        notice(&s).ends_with("s sends the 2 groups found, S everything"),
+        "{}",
+        notice(&s)
+    );
     // Then s sends the changes of every group found, not only the cursor's.
     assert!(matches!(
         key(&mut s, 's').as_slice(),

@@ -576,7 +576,13 @@ fn help_follows_the_pane_that_has_the_keys_and_the_footer_stays_the_same() {
     code(&mut s, KeyCode::Tab);
     assert_eq!(s.focus, Pane::Log);
     assert!(!help_texts(&mut s).contains(&open));
-    assert_eq!(footer(&s), words);
+    // The log leaves out the keys that mean nothing there (pick, remove, undo).
+    assert_eq!(
+        footer(&s),
+        [
+            "help", "add", "submit", "all", "preview", "filter", "sync", "quit"
+        ]
+    );
     // With a person searched, the groups pane says what its remove does.
     let mut s = searching();
     assert!(

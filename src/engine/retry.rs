@@ -51,6 +51,8 @@ pub async fn retry(store: &AccountStore, failed: Vec<Operation>) -> Result<Retri
         })
         .collect();
     let (kept, again) = fail_in_gone_groups(ops, |g| gone.contains(g));
+    // One per change queued: failures of the same change (one person, one group) are one.
+    let mut slots = HashSet::new();
     let refused_before = again
         .iter()
         .filter_map(|op| {
@@ -61,6 +63,7 @@ pub async fn retry(store: &AccountStore, failed: Vec<Operation>) -> Result<Retri
                 cause: None,
             })
         })
+        .filter(|left| slots.insert(left.spec.slot()))
         .collect();
     let report = if again.is_empty() {
         None

@@ -77,6 +77,11 @@ pub(crate) async fn sync_groups(
     // The groups whose join requests are read next: id and subject.
     let mut take_requests: Vec<(String, String)> = Vec::new();
     while let Some((id, read)) = reads.next().await {
+        // Cancelled (the app's `c`): no new reads; those in flight still end and are kept.
+        if caller.cancel_token().is_cancelled() && !interrupted {
+            interrupted = true;
+            reads.stop_starting();
+        }
         let unread = |why: String| UnreadGroup {
             subject: subjects
                 .get_or_init(|| {
@@ -146,9 +151,9 @@ async fn read_join_requests(
     report: &mut SyncReport,
 ) -> Result<bool, StoreError> {
     let mut running = tokio::task::JoinSet::new();
-    let mut waiting = groups.into_iter();
+    let mut waiting = groups.into_iter().peekable();
     loop {
-        while running.len() < concurrency.max(1) {
+        while running.len() < concurrency.max(1) && !caller.cancel_token().is_cancelled() {
             let Some((group, subject)) = waiting.next() else {
                 break;
             };
@@ -159,7 +164,8 @@ async fn read_join_requests(
             });
         }
         let Some(done) = running.join_next().await else {
-            return Ok(true);
+            // Cancelled before every group's requests were read: stopped.
+            return Ok(waiting.peek().is_none());
         };
         let Ok((group, subject, read)) = done else {
             continue;

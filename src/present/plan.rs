@@ -139,7 +139,11 @@ fn leftovers(plan: &Plan, label: impl Fn(&str) -> String, numbered: bool) -> Vec
         (UNSETTLED_TITLE, Tone::Info, &plan.unsettled),
         ("will fail, nothing sent", Tone::Bad, &plan.failing),
         ("held back (stay pending)", Tone::Warn, &plan.held),
-        ("nothing to do (marked skipped)", Tone::Dim, &plan.skipped),
+        (
+            "nothing to do (will be marked skipped)",
+            Tone::Dim,
+            &plan.skipped,
+        ),
     ];
     for (title, tone, list) in sections {
         lines.extend(section(title, tone, list, &label, numbered));

@@ -608,6 +608,12 @@ macro_rules! suite {
                 Ok(Undone::NothingToUndo(OperationState::Failed))
             ));
             assert!(matches!(undone[2].1, Ok(Undone::Reversed(_))));
+            // Again: its reversal is pending already, and nothing new is queued.
+            let again = s.undo(vec![ids[1]]).await;
+            assert!(
+                matches!(again[0].1, Ok(Undone::ReversalPending(id)) if id == *reverse),
+                "{again:?}"
+            );
             assert!(matches!(
                 s.undo(vec![OpId(9_999)]).await[0].1,
                 Err(StoreError::NotFound(_))

@@ -93,6 +93,9 @@ pub enum Undone {
     Withdrawn,
     /// An operation the server took: the change that reverses it is now pending (this one).
     Reversed(OpId),
+    /// An operation the server took whose reversal was already pending (this one): nothing new
+    /// was queued.
+    ReversalPending(OpId),
     /// A failed or skipped operation changed nothing, so there is nothing to undo.
     NothingToUndo(OperationState),
 }

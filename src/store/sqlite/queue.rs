@@ -190,7 +190,7 @@ pub(super) fn undo(conn: &Connection, acct: AccountId, id: OpId) -> Result<Undon
                 });
             };
             match Enqueuer::new(acct).push(conn, &reverse)? {
-                Pushed::Duplicate { existing } => Ok(Undone::Reversed(existing)),
+                Pushed::Duplicate { existing } => Ok(Undone::ReversalPending(existing)),
                 Pushed::Stored { id, .. } => Ok(Undone::Reversed(id)),
                 Pushed::Cancelled { .. } => Ok(Undone::Withdrawn),
             }

@@ -97,6 +97,9 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
                 parts.push(match r {
                     Ok(Undone::Withdrawn) => format!("withdrawn: {change}"),
                     Ok(Undone::Reversed(by)) => format!("reversed: {change} ({by} queued)"),
+                    Ok(Undone::ReversalPending(by)) => {
+                        format!("already reversed: {change} ({by} is queued, not sent yet)")
+                    }
                     Ok(Undone::NothingToUndo(s)) => {
                         tone = Tone::Warn;
                         format!("nothing to undo ({s}): {change}")
@@ -263,12 +266,18 @@ fn what_submit_sends(state: &State) -> String {
         keymap.keys_text(Action::SubmitGroup),
         keymap.keys_text(Action::SubmitAll),
     );
+    // What `s` takes (`State::submit_scope`), in words.
     let picked = state.views.groups.picked.len();
-    let these = match (picked, state.selected_group()) {
+    let these = match (picked, state.submit_scope()) {
         (1, _) => "the picked group".to_owned(),
         (n, _) if n > 1 => format!("the {n} picked groups"),
-        (_, Some(id)) => state.shared.mirror.label(&id),
-        (_, None) => "the group under the cursor".to_owned(),
+        (_, Some(crate::engine::Scope::Groups(groups))) if groups.len() > 1 => {
+            format!("the {} groups found", groups.len())
+        }
+        (_, Some(crate::engine::Scope::Groups(groups))) if groups.len() == 1 => {
+            state.shared.mirror.label(&groups[0])
+        }
+        _ => "the group under the cursor".to_owned(),
     };
     format!("{submit} sends {these}, {all} everything")
 }
