@@ -17,7 +17,7 @@ use wa_groups::engine::retry::Retried;
 use wa_groups::engine::sync::UnreadGroup;
 use wa_groups::engine::{Command, Event, RequestInfo};
 use wa_groups::store::{GroupSummary, MirrorGroup, OpId};
-use wa_groups::tui::model::GroupDetail;
+use wa_groups::tui::model::{GroupDetail, RowKey};
 use wa_groups::tui::msg::RetryOf;
 use wa_groups::tui::overlays::Overlay;
 use wa_groups::tui::shared::Work;
@@ -1227,5 +1227,52 @@ fn x_where_nothing_is_removed_says_where_it_works() {
         notice(&s).starts_with("nothing to remove here"),
         "{}",
         notice(&s)
+    );
+}
+
+/// A reload of the group keeps the cursor on its row: a retry queued above the failed change
+/// does not slide another change under the cursor (where `u` would then act).
+#[test]
+fn a_reload_keeps_the_cursor_on_the_change_it_was_on() {
+    let mut s = state();
+    press(&mut s, KeyCode::Tab);
+    key(&mut s, 'G');
+    key(&mut s, 'k');
+    let on = |s: &State| {
+        s.views
+            .group
+            .detail
+            .as_ref()
+            .and_then(|g| g.row(s.views.group.cursor.index))
+    };
+    assert_eq!(on(&s), Some(RowKey::Op(OpId(8))), "on the failed change");
+    // The retry's new pending change is listed first (newest first).
+    let mut failed = operation(8, "A", 21, OperationKind::Add, OperationState::Failed);
+    failed.error_code = Some(131203);
+    let ops = vec![
+        operation(6, "A", 2, OperationKind::Add, OperationState::Confirmed),
+        failed,
+        operation(9, "A", 21, OperationKind::Add, OperationState::Pending),
+    ];
+    let group = MirrorGroup {
+        id: "A".into(),
+        subject: "Subject A".into(),
+        members: vec![person(1).into(), person(2).into()],
+        member_count: 2,
+        read_at: 0,
+        gone_at: None,
+        about: Default::default(),
+    };
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Group(
+            "A".into(),
+            Some(GroupDetail::new(group, ops)),
+        )),
+    );
+    assert_eq!(
+        on(&s),
+        Some(RowKey::Op(OpId(8))),
+        "still on the failed change"
     );
 }

@@ -293,6 +293,18 @@ impl GroupDetail {
         self.members.len() + self.ops.len()
     }
 
+    /// Where `key` is listed now, if it still is.
+    pub fn index_of(&self, key: &RowKey) -> Option<usize> {
+        match key {
+            RowKey::Member(p) => self.members.iter().position(|m| m == p),
+            RowKey::Op(id) => self
+                .ops
+                .iter()
+                .position(|o| o.id == *id)
+                .map(|i| i + self.members.len()),
+        }
+    }
+
     /// The member or operation at `index` of that walk.
     pub fn row(&self, index: usize) -> Option<RowKey> {
         match self.members.get(index) {

@@ -78,7 +78,17 @@ fn loaded(view: &mut GroupView, ctx: &Ctx, id: &str, detail: Option<GroupDetail>
         view.cursor = Default::default();
         view.picked.clear();
     }
+    // A reload keeps the cursor on the row it was on (a member, a change), not on its place:
+    // a change queued above it (a retry, an undo) must not slide another one under it.
+    let under = same
+        .then(|| view.detail.as_ref().and_then(|g| g.row(view.cursor.index)))
+        .flatten();
     view.detail = detail;
+    if let (Some(key), Some(g)) = (under, &view.detail)
+        && let Some(index) = g.index_of(&key)
+    {
+        view.cursor.index = index;
+    }
     if let Some(g) = &view.detail {
         view.picked.retain(|r| match r {
             RowKey::Member(p) => g.members.contains(p),
