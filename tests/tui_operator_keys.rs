@@ -1276,3 +1276,56 @@ fn a_reload_keeps_the_cursor_on_the_change_it_was_on() {
         "still on the failed change"
     );
 }
+
+/// A send of changes that are all held back would do nothing: it is not offered; a popup says
+/// why each is held instead.
+#[test]
+fn a_submit_of_only_held_changes_says_why_instead_of_asking() {
+    let mut s = state();
+    let held = wa_groups::domain::plan::Leftover {
+        id: OpId(4),
+        spec: wa_groups::testing::add("A", 9),
+        reason: "would be 9 of 8 members: 8 now".into(),
+        cause: None,
+    };
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Plan {
+            purpose: wa_groups::tui::msg::PlanFor::Submit,
+            scope: wa_groups::engine::Scope::All,
+            plan: wa_groups::domain::plan::Plan {
+                held: vec![held],
+                ..Default::default()
+            },
+        }),
+    );
+    let Some(Overlay::Text(popup)) = s.overlay() else {
+        panic!("a popup, not {:?}", s.overlay());
+    };
+    let texts: Vec<&str> = popup.lines.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(
+        texts[0],
+        "Nothing can be sent now: the 1 pending change(s) here are held back."
+    );
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("#4 add +12122000009 to Alpha Runners: would be 9 of 8 members")),
+        "{texts:?}"
+    );
+}
+
+/// With a filter that shows no group, a group action says so and how to clear it.
+#[test]
+fn a_group_action_with_no_group_shown_says_why() {
+    let mut s = state();
+    key(&mut s, '/');
+    update(&mut s, Msg::Paste("no such subject".into()));
+    press(&mut s, KeyCode::Enter);
+    assert!(shown(&s).is_empty());
+    key(&mut s, 'D');
+    assert_eq!(
+        notice(&s),
+        "no group selected: the filter shows none (esc clears it)"
+    );
+}

@@ -551,7 +551,7 @@ fn help_follows_the_pane_that_has_the_keys_and_the_footer_stays_the_same() {
     assert!(groups.contains(&open), "{groups:?}");
     // The pane's moves, open, select, pick all, sort, remove, and the app's global actions
     // (the lifecycle's among them); then what the rows' marks say.
-    assert_eq!(groups.len(), 33 + 8);
+    assert_eq!(groups.len(), 33 + 9);
     assert_eq!(groups[33], "Marks on the rows:");
     assert!(groups.contains(
         &"people asking to join (also `3 ask`, `(3 asking)`): the join requests view shows them"

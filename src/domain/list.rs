@@ -49,7 +49,11 @@ impl Named {
 
 /// Why a username is refused where a participant is named for a change: the Graph API's
 /// participant calls take a phone number or a BSUID, never a username.
-pub const USERNAME_NAMES_NO_ONE: &str = "a username cannot name a participant for a change: give their phone number or BSUID (`groups show` lists members by both)";
+pub const USERNAME_NAMES_NO_ONE: &str = "a username cannot name a participant for a change: give their phone number or BSUID (a group's members are listed with both)";
+
+/// Why a username is refused as someone to add: an add takes a phone number only.
+pub const USERNAME_NOT_ADDABLE: &str =
+    "a username cannot name someone to add: participants are added by phone number";
 
 /// Why a BSUID is refused as someone to add.
 pub const BSUID_NOT_ADDABLE: &str =
@@ -62,7 +66,13 @@ impl ListEntry {
     /// # Errors
     /// The piece is no participant, or a BSUID given for an add.
     pub fn for_change(self, kind: OperationKind) -> Result<Named, ParticipantError> {
-        match self.reading? {
+        let reading = match self.reading {
+            Err(e) if kind == OperationKind::Add && e.reason == USERNAME_NAMES_NO_ONE => {
+                return Err(ParticipantError::new(&self.text, USERNAME_NOT_ADDABLE));
+            }
+            reading => reading?,
+        };
+        match reading {
             Named::User(_) if kind == OperationKind::Add => {
                 Err(ParticipantError::new(&self.text, BSUID_NOT_ADDABLE))
             }
@@ -287,6 +297,12 @@ mod tests {
             "{e}"
         );
         assert!(e.to_string().contains("@wen.v29"), "{e}");
+        // For an add, only a phone number will do.
+        let Err(e) = entries[1].clone().for_change(OperationKind::Add) else {
+            panic!("{entries:?}");
+        };
+        assert!(e.to_string().contains("added by phone number"), "{e}");
+        assert!(!e.to_string().contains("BSUID"), "{e}");
     }
 
     fn texts(text: &str, r: Option<Region>) -> Vec<String> {

@@ -24,6 +24,9 @@ pub struct Mirror {
     /// When the least recently read live group was read (Unix ms): every group listed is at
     /// least this fresh. `None` before any group was read (a mirror a sync has not filled).
     pub read_since: Option<i64>,
+    /// How many of `rows` are gone from the server (listed, marked, after a delete or a sync
+    /// that no longer found them).
+    pub gone: usize,
 }
 
 impl Mirror {
@@ -81,6 +84,7 @@ impl Mirror {
             })
             .collect();
         self.rows.shrink_to_fit();
+        self.gone = self.rows.iter().filter(|r| r.gone).count();
         self.loaded = true;
     }
 

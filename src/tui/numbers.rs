@@ -27,8 +27,15 @@ pub enum PieceOutcome {
 /// Splits `text` into numbers by the rule of every pasted list (`domain::read_numbers`) and
 /// checks each one as someone to add: read with `region` for national numbers, refused for a
 /// BSUID (an add needs a phone number), marked when repeated (in another of WhatsApp's forms
-/// too) or when one of `members` (the group's) already is them, warned with the reading's note.
-pub fn check(text: &str, region: Option<Region>, members: &Members) -> Vec<Piece> {
+/// too), when one of `leaving` (the group's members with a removal pending) is them (the add
+/// withdraws that removal), or when one of `members` (the group's) already is them, warned
+/// with the reading's note.
+pub fn check(
+    text: &str,
+    region: Option<Region>,
+    members: &Members,
+    leaving: &Members,
+) -> Vec<Piece> {
     let mut seen = Members::default();
     read_numbers(text, region)
         .into_iter()
@@ -41,6 +48,10 @@ pub fn check(text: &str, region: Option<Region>, members: &Members) -> Vec<Piece
                 Ok((Some(p), person)) if !seen.insert(person.clone()) => {
                     PieceOutcome::Repeated(p.clone())
                 }
+                Ok((Some(p), person)) if leaving.contains(&person) => PieceOutcome::Warned(
+                    p.clone(),
+                    "a member with a removal pending: the removal is withdrawn instead".into(),
+                ),
                 Ok((Some(p), person)) if members.contains(&person) => {
                     PieceOutcome::Warned(p.clone(), "already a member: it will be skipped".into())
                 }
@@ -127,9 +138,17 @@ mod tests {
             "+12122000001 +1 212 200 0001 +12122000009 +5491123456789",
             None,
             &members,
+            &Members::default(),
         );
         assert_eq!(kinds(&pieces), ["valid", "repeated", "member", "warned"]);
         assert_eq!(valid(&pieces).len(), 3);
+        // A member whose removal is pending: the add withdraws it (and is queued).
+        let pieces = check("+12122000009", None, &members, &members);
+        assert!(
+            matches!(&pieces[0].outcome, PieceOutcome::Warned(_, w) if w.contains("removal is withdrawn")),
+            "{pieces:?}"
+        );
+        assert_eq!(valid(&pieces).len(), 1);
     }
 
     #[test]
@@ -138,6 +157,7 @@ mod tests {
         let pieces = check(
             "+44 7400 123456, 07400 123456, 0044 7400 123456, 447400123456",
             "GB".parse::<Region>().ok(),
+            &Members::default(),
             &Members::default(),
         );
         assert_eq!(
@@ -149,7 +169,12 @@ mod tests {
 
     #[test]
     fn pieces_that_are_not_numbers_say_why_and_are_made_safe() {
-        let pieces = check("12x, \u{1b}[2J", None, &Members::default());
+        let pieces = check(
+            "12x, \u{1b}[2J",
+            None,
+            &Members::default(),
+            &Members::default(),
+        );
         assert_eq!(invalid_count(&pieces), 2);
         assert!(pieces.iter().all(|p| !p.input.contains('\u{1b}')));
         assert!(
@@ -165,6 +190,7 @@ mod tests {
             "+55 11 98765-4321, +55 11 8765-4321, US.1349",
             None,
             &members(&["551187654321"]),
+            &Members::default(),
         );
         assert_eq!(kinds(&pieces), ["member", "repeated", "invalid"]);
         assert!(

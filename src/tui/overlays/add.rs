@@ -34,6 +34,8 @@ pub struct AddInput {
     pub labels: Vec<String>,
     /// Members of the group as the mirror knows them, when there is one group.
     pub members: Members,
+    /// Those of `members` with a removal pending (an add of them withdraws it).
+    pub leaving: Members,
     pub text: String,
     pub pieces: Vec<Piece>,
     pub scroll: usize,
@@ -49,6 +51,7 @@ impl AddInput {
             title,
             labels: Vec::new(),
             members,
+            leaving: Members::default(),
             text: String::new(),
             pieces: Vec::new(),
             scroll: 0,
@@ -59,6 +62,11 @@ impl AddInput {
     /// The dialog, saying which picked groups it leaves out and why.
     pub fn leaving_out(self, left_out: String) -> AddInput {
         AddInput { left_out, ..self }
+    }
+
+    /// The dialog, knowing which members have a removal pending.
+    pub fn with_leaving(self, leaving: Members) -> AddInput {
+        AddInput { leaving, ..self }
     }
 
     /// The dialog, naming each of its groups by `labels` (in `groups`' order).
@@ -167,7 +175,7 @@ impl AddInput {
 
     /// Splits the text into numbers and checks each one.
     pub fn check(&mut self, region: Option<Region>) {
-        self.pieces = numbers::check(&self.text, region, &self.members);
+        self.pieces = numbers::check(&self.text, region, &self.members, &self.leaving);
     }
 
     /// The numbers Enter queues: valid ones (warned included), each once.

@@ -26,9 +26,13 @@ pub struct Help {
 }
 
 /// The marks the lists put on their rows, each with what it says, after the keys.
-const MARKS: [(&str, &str); 8] = [
+const MARKS: [(&str, &str); 9] = [
     ("", "Marks on the rows:"),
     ("•", "picked"),
+    (
+        "+ − ~",
+        "a change of the group: an add, a removal, any other (rename, link, join request)",
+    ),
     (
         "!",
         "a change of the group failed (Enter on it in the group says why)",

@@ -85,7 +85,10 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Retry => match retry_scope(state) {
             Some(groups) => vec![Effect::Retry(RetryOf::Groups(groups))],
-            None => notice(state, Tone::Warn, "no group selected"),
+            None => {
+                let why = super::no_group(state);
+                notice(state, Tone::Warn, why)
+            }
         },
         Action::Undo => {
             state.notice = Some(undo_elsewhere(&state.shared.keymap));
@@ -110,7 +113,10 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
                     purpose: PlanFor::Submit,
                     scope,
                 }],
-                None => notice(state, Tone::Warn, "no group selected"),
+                None => {
+                    let why = super::no_group(state);
+                    notice(state, Tone::Warn, why)
+                }
             }
         }
         Action::Cancel => match state.shared.work {
@@ -251,17 +257,29 @@ fn open_add(state: &mut State) -> Vec<Effect> {
             "this group is gone from the server: nothing can be added",
         );
     }
-    let members = state
-        .views
-        .group
-        .showing(&group.id)
+    let shown = state.views.group.showing(&group.id);
+    let members = shown
         .map(|g| crate::domain::Members::of(&g.members))
+        .unwrap_or_default();
+    // Members with a removal pending: adding them withdraws it.
+    let leaving: Vec<crate::domain::Person> = shown
+        .map(|g| {
+            g.members
+                .iter()
+                .filter(|m| {
+                    g.pending_for(m)
+                        .is_some_and(|o| o.kind == crate::domain::OperationKind::Remove)
+                })
+                .cloned()
+                .collect()
+        })
         .unwrap_or_default();
     let input = AddInput::new(
         vec![group.id.to_string()],
         group.label().to_string(),
         members,
-    );
+    )
+    .with_leaving(crate::domain::Members::of(&leaving));
     state.overlays.push(Overlay::Add(input));
     Vec::new()
 }

@@ -24,7 +24,8 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
         .and_then(|id| state.shared.mirror.get(&id))
         .cloned()
     else {
-        return notice(state, Tone::Warn, "no group selected");
+        let why = super::no_group(state);
+        return notice(state, Tone::Warn, why);
     };
     if action == Action::GroupInfo {
         let lines = group_info(&row, &state.shared.mirror.label(&row.id));

@@ -46,6 +46,23 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             if plan.operation_count() == 0 {
                 return notice(state, Tone::Plain, "nothing pending to send here");
             }
+            // Every change held back: a send would do nothing; say why instead of asking.
+            if plan.operation_count() == plan.held.len() {
+                let mut lines = vec![Line::new(
+                    Tone::Warn,
+                    format!(
+                        "Nothing can be sent now: the {} pending change(s) here are held back.",
+                        plan.held.len()
+                    ),
+                )];
+                lines.extend(crate::present::leftover_lines(&plan, |g| {
+                    state.shared.mirror.label(g)
+                }));
+                state
+                    .overlays
+                    .push(Overlay::Text(TextPopup::new("Submit", lines)));
+                return Vec::new();
+            }
             let confirm = Confirm::new(Intent::Submit { scope, plan }, &state.shared);
             state.overlays.push(Overlay::Confirm(confirm));
             Vec::new()

@@ -194,6 +194,20 @@ pub(super) fn log(state: &mut State, tone: Tone, text: impl Into<String>) {
 }
 
 /// Shows a notice in the footer; nothing for the loop to do.
+/// Why no group is selected, with what to do: the mirror is empty, or the filter shows none.
+pub(super) fn no_group(state: &State) -> String {
+    let keymap = &state.shared.keymap;
+    if state.shared.mirror.rows.is_empty() {
+        let sync = keymap.keys_text(crate::tui::action::Action::Sync);
+        format!("no group selected: the mirror is empty ({sync} reads the groups)")
+    } else if state.views.groups.visible.is_empty() {
+        let reset = keymap.keys_text(crate::tui::action::Action::Reset);
+        format!("no group selected: the filter shows none ({reset} clears it)")
+    } else {
+        "no group selected".to_owned()
+    }
+}
+
 pub(super) fn notice(state: &mut State, tone: Tone, text: impl Into<String>) -> Vec<Effect> {
     state.notice = Some(Line::new(tone, text));
     Vec::new()

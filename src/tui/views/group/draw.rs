@@ -196,7 +196,8 @@ fn draw_row(buf: &mut Buffer, area: Rect, view: &GroupView, ctx: &Ctx, g: &Group
             let sign = match op.kind {
                 OperationKind::Add => "+ ",
                 OperationKind::Remove => "− ",
-                _ => "• ",
+                // Not `•`, which marks a picked row.
+                _ => "~ ",
             };
             let who = format!("{:<15}", op.what());
             let tone = match op.state {

@@ -57,6 +57,19 @@ fn title(view: &GroupsView, ctx: &Ctx, width: usize) -> String {
                     "\"".into(),
                 ),
             ],
+            // The gone groups apart, so the count matches what the server lists.
+            (None, true) if ctx.mirror.gone > 0 => vec![
+                (
+                    format!(
+                        "Groups {} + {} gone",
+                        all - ctx.mirror.gone,
+                        ctx.mirror.gone
+                    ),
+                    String::new(),
+                    String::new(),
+                ),
+                (format!("Groups {all}"), String::new(), String::new()),
+            ],
             (None, true) => vec![(format!("Groups {all}"), String::new(), String::new())],
         };
     let sorts = match view.sort {
