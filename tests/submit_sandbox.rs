@@ -31,7 +31,7 @@ async fn healthy_2000_operations_over_250_groups_end_as_planned() {
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert!(
         out.stderr
-            .contains("2000 confirmed · 0 failed · 0 skipped · 0 held back · 0 still pending"),
+            .contains("2000 confirmed · 0 failed · 0 skipped · 0 held back · 0 not settled"),
         "{}",
         out.stderr
     );

@@ -117,7 +117,8 @@ pub struct Progress {
     pub confirmed: usize,
     pub failed: usize,
     pub skipped: usize,
-    /// Still pending: held back, not reached, or put back.
+    /// Not settled: not reached, put back, or taken by the server and not confirmed yet (held
+    /// back ones are counted in `held`).
     pub pending: usize,
     /// Held back by the plan (they stay pending, and are not work of this run: a run that
     /// settles everything else is done).

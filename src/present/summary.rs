@@ -28,7 +28,7 @@ pub fn summary_lines(summary: &Summary) -> Vec<Line> {
     let mut lines = vec![Line::new(
         tone,
         format!(
-            "{end} in {:.1} s: {} confirmed · {} failed · {} skipped · {} held back · {} still pending · {} request(s) · {} throttled",
+            "{end} in {:.1} s: {} confirmed · {} failed · {} skipped · {} held back · {} not settled · {} request(s) · {} throttled",
             summary.elapsed_ms as f64 / 1000.0,
             p.confirmed,
             p.failed,

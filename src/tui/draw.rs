@@ -34,7 +34,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
     }
 }
 
-/// The footer: the notice (one cut at the screen's edge ends with `…`: the log has it whole),
+/// The footer: the notice (one wider than the screen cut in its middle: the log has it whole),
 /// else the focused view's prompt, else the commands in force, most useful first, as many as
 /// fit, and always how to get help and how to quit; blank under an overlay that shows its own
 /// keys.
@@ -43,11 +43,14 @@ fn footer(buf: &mut Buffer, area: Rect, state: &State) {
         return;
     }
     if let Some(notice) = &state.notice {
+        // Cut in its middle: its start says what, its end why.
+        let text =
+            crate::tui::widgets::fit_middle(&format!(" {}", notice.text), usize::from(area.width));
         put(
             buf,
             area.x,
             area.y,
-            &format!(" {}", notice.text),
+            &text,
             area.width,
             theme::tone(notice.tone),
         );

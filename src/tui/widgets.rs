@@ -97,6 +97,23 @@ pub fn fit_tail(text: &str, width: usize) -> String {
     std::iter::once('…').chain(kept.into_iter().rev()).collect()
 }
 
+/// `text` in at most `width` columns keeping its start and its end, `…` where its middle is
+/// cut: for a notice, whose end says why (`undo: remove +1212… from Book…: cannot be taken
+/// back`). The start gets two fifths of the room.
+pub fn fit_middle(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    if width < 2 {
+        return fit_width(text, width);
+    }
+    // The start without its own `…`: the end's is the one mark of the cut.
+    let head = fit_width(text, (width * 2 / 5).max(1));
+    let head = head.trim_end_matches('…');
+    let tail = fit_tail(text, width - head.width());
+    format!("{head}{tail}")
+}
+
 /// Writes `text` at (x, y) in at most `width` columns, cut with `…` where it does not fit
 /// ([`fit_width`]); returns the column after it.
 pub fn put(buf: &mut Buffer, x: u16, y: u16, text: &str, width: u16, style: Style) -> u16 {
@@ -319,11 +336,23 @@ pub fn lines_in(buf: &mut Buffer, inner: Rect, y: u16, lines: &[Line], max: u16)
 
 #[cfg(test)]
 mod tests {
-    use super::{fit_tail, fit_width, put_parts, wrap};
+    use super::{fit_middle, fit_tail, fit_width, put_parts, wrap};
     use ratatui::buffer::Buffer;
     use ratatui::layout::Rect;
     use ratatui::style::Style;
     use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn a_notice_cut_in_its_middle_keeps_what_and_why() {
+        let text = "undo: delete the group in Trailhead Riders: operation #23 is confirmed: this kind of change cannot be taken back";
+        let got = fit_middle(text, 60);
+        assert_eq!(got.width(), 60, "{got}");
+        assert!(got.starts_with("undo: delete the group"), "{got}");
+        assert!(got.ends_with("cannot be taken back"), "{got}");
+        assert_eq!(got.matches('…').count(), 1, "{got}");
+        assert_eq!(fit_middle("short", 60), "short");
+        assert!(fit_middle("山田太郎のグループ山田太郎のグループ", 9).width() <= 9);
+    }
 
     #[test]
     fn a_cut_ends_with_an_ellipsis_in_every_script_and_never_overflows() {

@@ -248,9 +248,10 @@ impl AddInput {
         // The groups the numbers go to, then the picked groups left out, above the numbers.
         let mut list_top = inner.y + 3;
         if input.labels.len() > 1 {
-            let into = into_line(&input.labels, usize::from(w));
-            put(buf, x, list_top, &into, w, Style::default());
-            list_top += 1;
+            for row in into_rows(&input.labels, usize::from(w), INTO_ROWS) {
+                put(buf, x, list_top, &row, w, Style::default());
+                list_top += 1;
+            }
         }
         if !input.left_out.is_empty() {
             put(
@@ -337,24 +338,53 @@ impl AddInput {
     }
 }
 
-/// `into: A, B and 3 more`, as many labels whole as fit in `width` columns with the count of
-/// the others; a label is never cut.
-fn into_line(labels: &[String], width: usize) -> String {
-    let whole = format!("into: {}", labels.join(", "));
-    if whole.chars().count() <= width {
+/// Rows the dialog gives the groups it adds into.
+const INTO_ROWS: usize = 3;
+
+/// `into: A, B and 3 more` on at most `rows` rows of `width` columns, broken only between
+/// labels: every label when they fit, else as many as fit with the count of the others; a
+/// label is never cut or split.
+fn into_rows(labels: &[String], width: usize, rows: usize) -> Vec<String> {
+    let fits = |lines: &Vec<String>| {
+        lines.len() <= rows && lines.iter().all(|l| l.chars().count() <= width)
+    };
+    let whole = pack(labels, None, width);
+    if fits(&whole) {
         return whole;
     }
     (1..labels.len())
         .rev()
-        .map(|shown| {
-            format!(
-                "into: {} and {} more",
-                labels[..shown].join(", "),
-                labels.len() - shown
-            )
-        })
-        .find(|line| line.chars().count() <= width)
-        .unwrap_or_else(|| format!("into: {} groups", labels.len()))
+        .map(|shown| pack(&labels[..shown], Some(labels.len() - shown), width))
+        .find(fits)
+        .unwrap_or_else(|| vec![format!("into: {} groups", labels.len())])
+}
+
+/// `into: ` and the labels, parted by `, `, then ` and N more`, in lines of `width` columns
+/// broken only between labels.
+fn pack(labels: &[String], more: Option<usize>, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::from("into:");
+    let last = labels.len().saturating_sub(1);
+    for (n, label) in labels.iter().enumerate() {
+        let mut part = label.clone();
+        if n < last {
+            part.push(',');
+        } else if let Some(more) = more {
+            part.push_str(&format!(" and {more} more"));
+        }
+        let fits = line.chars().count() + 1 + part.chars().count() <= width;
+        if fits || line.is_empty() || line == "into:" {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&part);
+        } else {
+            lines.push(std::mem::take(&mut line));
+            line = part;
+        }
+    }
+    lines.push(line);
+    lines
 }
 
 #[cfg(test)]
@@ -375,14 +405,19 @@ mod tests {
             .map(String::from)
             .to_vec();
         assert_eq!(
-            into_line(&labels, 80),
-            "into: Brookfield Parents, Cedar Park …NDUy, Oak Street"
+            into_rows(&labels, 80, 1),
+            ["into: Brookfield Parents, Cedar Park …NDUy, Oak Street"]
+        );
+        // On more rows, every label.
+        assert_eq!(
+            into_rows(&labels, 40, 3),
+            ["into: Brookfield Parents,", "Cedar Park …NDUy, Oak Street"]
         );
         assert_eq!(
-            into_line(&labels, 40),
+            into_rows(&labels, 40, 1)[0],
             "into: Brookfield Parents and 2 more"
         );
-        assert_eq!(into_line(&labels, 10), "into: 3 groups");
+        assert_eq!(into_rows(&labels, 10, 1), ["into: 3 groups"]);
     }
 
     #[test]

@@ -151,7 +151,7 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
         .enumerate()
         .skip(first)
         .take(rows)
-        .map(|(i, r)| (i, r, crate::domain::text::sanitize(&r.label())))
+        .map(|(i, r)| (i, r, crate::domain::text::sanitize(&asker_label(r))))
         .collect();
     // The asker's column as wide as the widest shown; where the pane is narrow the asker
     // gives up room (cut with `…`) and the time they asked stays whole.
@@ -201,5 +201,18 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
             );
         }
         y += 1;
+    }
+}
+
+/// An asker as the list shows them: as everywhere (`+1212… @ana.k`), but one known only by
+/// BSUID with the username first (`@ana.k BR.99660…`), so that a narrow column, which cuts the
+/// end, still tells two such askers apart.
+fn asker_label(r: &crate::store::StoredJoinRequest) -> String {
+    match &r.person {
+        Some(p) if p.phone().is_none() => match (p.username(), p.user_id()) {
+            (Some(name), Some(id)) => format!("@{name} {}", id.as_str()),
+            _ => r.label(),
+        },
+        _ => r.label(),
     }
 }
