@@ -33,10 +33,7 @@ fn main() -> ExitCode {
         Ok(outcome) => outcome.into(),
         Err(failure) => {
             // Errors may quote the server: shown as text, never as terminal commands.
-            eprintln!(
-                "wa-groups: {}",
-                wa_groups::domain::text::sanitize(&failure.message)
-            );
+            wa_groups::commands::print_error(&wa_groups::domain::text::sanitize(&failure.message));
             ExitCode::from(failure.code)
         }
     }

@@ -65,7 +65,10 @@ pub async fn ask(
         Mode::Now => "send it now",
         _ => "queue it (`submit` sends it; --now sends at once)",
     };
-    eprint!("{question}.\n{how}? [y/N] ");
+    for part in super::table::fit_stderr(&format!("{question}.")) {
+        eprintln!("{part}");
+    }
+    eprint!("{how}? [y/N] ");
     let mut answer = String::new();
     let _ = std::io::stdin().read_line(&mut answer);
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
@@ -97,9 +100,11 @@ pub async fn apply(
                 .enqueue(specs)
                 .await
                 .map_err(store_failure)?;
-            for line in crate::present::enqueue_lines(&report, |g| names.label(g)) {
-                println!("{}", line.text);
-            }
+            super::table::print_lines(
+                crate::present::enqueue_lines(&report, |g| names.label(g))
+                    .into_iter()
+                    .map(|line| line.text),
+            );
             eprintln!(
                 "nothing is sent yet: `wa-groups submit` sends it (or run this again with --now)"
             );
@@ -201,7 +206,9 @@ async fn now(
             (OpSpec::Create { .. }, _) | (_, None) => String::new(),
             (_, Some(g)) => format!("{}: ", names.label(g)),
         };
-        eprintln!("{group}{}: {line}", op.spec.describe());
+        for part in super::table::fit_stderr(&format!("{group}{}: {line}", op.spec.describe())) {
+            eprintln!("{part}");
+        }
     }
     Ok((
         if open == 0 {

@@ -26,6 +26,14 @@ use crate::cli::{Cli, Command};
 use crate::config::Settings;
 use crate::exit::{Failure, Outcome};
 
+/// Prints the one line that ends a failed command on standard error: on a terminal wrapped
+/// between words to its width, else whole. `text` must be safe for a terminal already.
+pub fn print_error(text: &str) {
+    for part in table::fit_stderr(&format!("wa-groups: {text}")) {
+        eprintln!("{part}");
+    }
+}
+
 /// Runs the command the line asks for.
 pub async fn run(cli: Cli) -> Result<Outcome, Failure> {
     // Every command but the sandbox keeps a log (the app opens its own as it starts). A log

@@ -93,7 +93,7 @@ async fn change(
         ) {
             unsettled += 1;
         }
-        println!("{:<16} {line}", p.label());
+        super::table::print_lines([format!("{:<16} {line}", p.label())]);
     }
     Ok(if unsettled == 0 {
         Outcome::Done

@@ -59,9 +59,11 @@ async fn users(
 
 /// Tells the operator what the queue rules did, groups named as everywhere.
 fn print_enqueue(report: &EnqueueReport, names: &GroupNames) {
-    for line in crate::present::enqueue_lines(report, |g| names.label(g)) {
-        println!("{}", line.text);
-    }
+    super::table::print_lines(
+        crate::present::enqueue_lines(report, |g| names.label(g))
+            .into_iter()
+            .map(|line| line.text),
+    );
 }
 
 async fn import_file(settings: &Settings, args: ImportArgs) -> Result<Outcome, Failure> {
@@ -490,12 +492,16 @@ async fn retry(settings: &Settings, args: RetryArgs) -> Result<Outcome, Failure>
     if let Some(report) = &retried.report {
         print_enqueue(report, &names);
     }
-    for line in crate::present::kept_failed_lines(&retried.kept, |g| names.label(g)) {
-        println!("{}", line.text);
-    }
-    for line in crate::present::refused_before_lines(&retried.refused_before, |g| names.label(g)) {
-        println!("{}", line.text);
-    }
+    let label = |g: &str| names.label(g);
+    super::table::print_lines(
+        crate::present::kept_failed_lines(&retried.kept, label)
+            .into_iter()
+            .chain(crate::present::refused_before_lines(
+                &retried.refused_before,
+                label,
+            ))
+            .map(|line| line.text),
+    );
     Ok(match retried.report {
         Some(_) => {
             println!("nothing is sent yet: `submit` sends them");

@@ -356,7 +356,7 @@ fn show(
 
 /// Each group the run's creates made, on stdout: on a terminal a table of its subject and
 /// link, fitted to the width (a link is never broken); into a pipe `ID  LINK  SUBJECT` a line.
-async fn print_created(store: &crate::store::AccountStore, created: &[String]) {
+pub(crate) async fn print_created(store: &crate::store::AccountStore, created: &[String]) {
     use std::io::IsTerminal;
     let terminal = std::io::stdout().is_terminal();
     let mut rows = Vec::new();

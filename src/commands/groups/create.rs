@@ -6,10 +6,8 @@ use std::fs::File;
 use crate::cli::GroupCreateArgs;
 use crate::commands::file_input::import_failure;
 use crate::commands::lifecycle::{Mode, apply};
-use crate::commands::local::store_failure;
 use crate::config::Settings;
 use crate::domain::group::{check_description, check_subject};
-use crate::domain::text::sanitize;
 use crate::domain::{JoinApprovalMode, NewGroup, OpSpec, OperationState};
 use crate::exit::{Failure, Outcome};
 use crate::import::read_new_groups;
@@ -104,23 +102,15 @@ fn from_file(path: &std::path::Path) -> Result<Vec<NewGroup>, Failure> {
     }
 }
 
-/// Each group made: `ID  LINK  SUBJECT` on stdout.
+/// Each group made, with its invite link, as a submit prints the groups it made: a table on
+/// a terminal, `ID  LINK  SUBJECT` a line into a pipe.
 async fn print_made(settings: &Settings, ended: &[crate::store::Operation]) -> Result<(), Failure> {
     let session = Session::local(settings).await?;
-    for op in ended {
-        let (OperationState::Confirmed, Some(group)) = (op.state, op.group()) else {
-            continue;
-        };
-        let mirrored = session.store().group(group).await.map_err(store_failure)?;
-        let link = mirrored
-            .as_ref()
-            .and_then(|g| g.about.invite_link.clone())
-            .unwrap_or_else(|| "(link not read: `wa-groups groups link ID`)".into());
-        let subject = match &op.spec {
-            OpSpec::Create { new, .. } => sanitize(&new.subject),
-            _ => String::new(),
-        };
-        println!("{}  {}  {subject}", sanitize(group), sanitize(&link));
-    }
+    let made: Vec<String> = ended
+        .iter()
+        .filter(|op| op.state == OperationState::Confirmed)
+        .filter_map(|op| op.group().map(str::to_owned))
+        .collect();
+    crate::commands::submit::print_created(session.store(), &made).await;
     Ok(())
 }
