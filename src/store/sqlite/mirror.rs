@@ -155,27 +155,42 @@ pub(super) fn remove_member(
 /// After a complete read of the group list: marks every group not in `seen` as gone (as of
 /// `read_at`; rows are kept, with their members as last known), and every group in `seen`
 /// as present. Returns how many groups were newly marked gone.
+///
+/// The mirror's ids are walked once against a set of `seen` (borrowed, not copied), and only
+/// the groups that change are written: no list of ids is handed to SQLite whole (a sync of
+/// 10,000 groups held it three times, about 2 MB, at its peak).
 pub(super) fn mark_gone_except(
     tx: &Connection,
     acct: AccountId,
     seen: &[String],
     read_at: UnixMs,
 ) -> Result<usize, StoreError> {
-    // One JSON array of the ids, written straight from them (a sync of 10,000 groups: 0.6 MB).
-    let seen = serde_json::to_string(seen).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let gone = tx.execute(
-        "UPDATE groups SET gone_at = ?3
-         WHERE account_id = ?1 AND gone_at IS NULL
-           AND group_id NOT IN (SELECT value FROM json_each(?2))",
-        params![acct.0, seen, read_at],
-    )?;
-    tx.execute(
-        "UPDATE groups SET gone_at = NULL
-         WHERE account_id = ?1 AND gone_at IS NOT NULL
-           AND group_id IN (SELECT value FROM json_each(?2))",
-        params![acct.0, seen],
-    )?;
-    Ok(gone)
+    let seen: std::collections::HashSet<&str> = seen.iter().map(String::as_str).collect();
+    let mut to_gone = Vec::new();
+    let mut back = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT group_id, gone_at IS NOT NULL FROM groups WHERE account_id = ?1",
+        )?;
+        let mut rows = stmt.query(params![acct.0])?;
+        while let Some(row) = rows.next()? {
+            let (id, gone): (String, bool) = (row.get(0)?, row.get(1)?);
+            match (seen.contains(id.as_str()), gone) {
+                (false, false) => to_gone.push(id),
+                (true, true) => back.push(id),
+                _ => {}
+            }
+        }
+    }
+    let mut mark = tx
+        .prepare_cached("UPDATE groups SET gone_at = ?3 WHERE account_id = ?1 AND group_id = ?2")?;
+    for id in &to_gone {
+        mark.execute(params![acct.0, id, read_at])?;
+    }
+    for id in &back {
+        mark.execute(params![acct.0, id, Option::<UnixMs>::None])?;
+    }
+    Ok(to_gone.len())
 }
 
 /// One group of the mirror, with its members.
