@@ -16,7 +16,9 @@ const MAX_CACHED_GROUPS: usize = 20_000;
 /// Queues changes one after the other inside the caller's transaction.
 pub(super) struct Enqueuer {
     rows: Rows,
-    groups: HashMap<String, Option<GroupFacts>>,
+    /// Boxed, so that a slot of the table is two pointers (an import naming 20,000 groups:
+    /// about 1.4 MB, against 4 MB with the facts in place).
+    groups: HashMap<Box<str>, Option<Box<GroupFacts>>>,
 }
 
 /// The account's rows of the queue, written at one time.
@@ -49,7 +51,7 @@ impl Enqueuer {
         if let Some(facts) = spec
             .group()
             .and_then(|g| self.groups.get_mut(g))
-            .and_then(Option::as_mut)
+            .and_then(|f| f.as_deref_mut())
         {
             if stored {
                 facts.count(spec, 1);
@@ -119,9 +121,9 @@ impl Enqueuer {
                 self.groups.clear();
             }
             let facts = load_facts(conn, self.rows.acct, group)?;
-            self.groups.insert(group.to_owned(), facts);
+            self.groups.insert(group.into(), facts.map(Box::new));
         }
-        Ok(self.groups.get(group).and_then(Option::as_ref))
+        Ok(self.groups.get(group).and_then(|f| f.as_deref()))
     }
 }
 
