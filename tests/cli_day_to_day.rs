@@ -384,3 +384,64 @@ async fn global_options_have_their_own_heading_and_the_sandbox_lists_only_its_ow
         refused.stderr
     );
 }
+
+/// A headless command asks the terminal its width itself and never starts `tput`, which the
+/// terminal library runs where there is no terminal: a submit whose output went into a pipe
+/// started two at every answer, and spent five times its CPU on them.
+#[tokio::test(flavor = "multi_thread")]
+async fn no_command_starts_tput_to_learn_the_width() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = sandbox(0).await;
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let bin = h.join("bin");
+    std::fs::create_dir(&bin).expect("bin");
+    let marker = h.join("tput-was-started");
+    let tput = bin.join("tput");
+    std::fs::write(
+        &tput,
+        format!(
+            "#!/bin/sh\necho \"$@\" >> '{}'\necho 80\n",
+            marker.display()
+        ),
+    )
+    .expect("tput");
+    std::fs::set_permissions(&tput, std::fs::Permissions::from_mode(0o755)).expect("mode");
+    let env = [
+        ("WA_BASE_URL", sb.base_url()),
+        ("WA_PHONE_NUMBER_ID", sb.phone_number_id().to_string()),
+        ("WA_ACCESS_TOKEN", sb.token().to_string()),
+        (
+            "PATH",
+            format!(
+                "{}:{}",
+                bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        ),
+    ];
+    let (group, _) = common::book_club_with_a_failed_add(&sb, h).await;
+    for args in [
+        vec!["queue", "add", "--group", group.as_str(), "+12025550103"],
+        vec!["submit", "--yes", "--verify-delay-ms", "0"],
+        vec!["queue", "retry", "--all"],
+        vec!["submit", "--yes", "--json", "--verify-delay-ms", "0"],
+        vec![
+            "participants",
+            "add",
+            "--group",
+            group.as_str(),
+            "+12025550104",
+        ],
+        vec!["groups", "list"],
+        vec!["log"],
+    ] {
+        let ran = common::run_env(h, &args, &env).await;
+        assert!(ran.code <= 1, "{args:?}: {}", ran.stderr);
+    }
+    assert!(
+        !marker.exists(),
+        "tput was started: {}",
+        std::fs::read_to_string(&marker).unwrap_or_default()
+    );
+}

@@ -105,8 +105,9 @@ fn webhook(at: i64, text_of: &str) -> EventRecord {
 fn a_long_member_keeps_the_state_word_and_is_cut_with_an_ellipsis() {
     let s = book();
     let member = row_with(&s, "removal queued");
+    // Known only by BSUID: the username first, so that a cut keeps the readable name.
     assert!(
-        member.contains("US.1349"),
+        member.contains("@ana.k42 US.1349"),
         "who it is starts the row: {member}"
     );
     assert!(
@@ -114,14 +115,14 @@ fn a_long_member_keeps_the_state_word_and_is_cut_with_an_ellipsis() {
         "the name is cut, and says so: {member}"
     );
     assert!(member.contains("− removal queued"), "{member}");
-    let change = row_with(&s, "− US.1349");
+    let change = row_with(&s, "− @ana.k42 US.1349");
     assert!(
         change.contains("pending") && change.contains('…'),
         "{change}"
     );
     // Wider, nothing is cut.
     let wide = render(&s, 160, 30);
-    assert!(wide.contains("US.13491208655302741918 @ana.k42  − removal queued"));
+    assert!(wide.contains("@ana.k42 US.13491208655302741918  − removal queued"));
 }
 
 #[test]

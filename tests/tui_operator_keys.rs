@@ -1160,7 +1160,7 @@ fn quitting_the_demo_with_changes_queued_asks_first() {
     assert!(matches!(demo.overlay(), Some(Overlay::Quit)));
     let screen = render(&demo);
     assert!(
-        screen.contains("2 queued change(s) are not sent."),
+        screen.contains("2 queued change(s) not sent yet."),
         "{screen}"
     );
     assert!(

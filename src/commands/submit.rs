@@ -157,8 +157,11 @@ const BAR_TEMPLATE: &str = "{spinner} [{elapsed_precise}] {bar:20} {pos}/{len} s
 /// Columns of the template before its words, without the counts: spinner, time, bar, words.
 const BAR_PREFIX: usize = 2 + 11 + 21 + 10;
 
-/// Columns left for the bar's words on this terminal.
-fn bar_room(note: &Notes) -> usize {
+/// Columns left for the bar's words on this terminal (asked only where the bar is shown).
+fn bar_room(bar: &ProgressBar, note: &Notes) -> usize {
+    if bar.is_hidden() {
+        return usize::MAX;
+    }
     let counts = 2 * note.progress.operations.to_string().len() + 1;
     super::table::terminal_width().saturating_sub(BAR_PREFIX + counts + 1)
 }
@@ -336,11 +339,11 @@ fn show(
             bar.set_length(p.operations.saturating_sub(p.held) as u64);
             bar.set_position((p.confirmed + p.failed + p.skipped) as u64);
             note.progress = p;
-            bar.set_message(note.message(bar_room(note)));
+            bar.set_message(note.message(bar_room(bar, note)));
         }
         Event::Wire { in_flight, .. } => {
             note.in_flight = in_flight;
-            bar.set_message(note.message(bar_room(note)));
+            bar.set_message(note.message(bar_room(bar, note)));
         }
         Event::Outcome {
             kind: crate::domain::OperationKind::Create,

@@ -19,9 +19,13 @@ pub fn room() -> usize {
 }
 
 /// The terminal's width in characters, or [`NOT_A_TERMINAL`] when it cannot be read.
+///
+/// Asked of the terminal itself (one `ioctl`), never by running `tput`, as
+/// `crossterm::terminal::size` does where there is no terminal: a submit whose output is
+/// piped asked at every answer, and spent five times its CPU starting `tput`.
 pub(super) fn terminal_width() -> usize {
-    match crossterm::terminal::size() {
-        Ok((width, _)) if width > 0 => usize::from(width),
+    match crossterm::terminal::window_size() {
+        Ok(size) if size.columns > 0 => usize::from(size.columns),
         _ => NOT_A_TERMINAL,
     }
 }

@@ -335,6 +335,16 @@ impl Person {
         }
     }
 
+    /// How a person is shown in a narrow row of the app: as [`Person::label`], but one known
+    /// without a phone with the username first (`@nora_b7 US.13491208655302741918`), so that a
+    /// row cut at its end still shows the one readable name.
+    pub fn row_label(&self) -> String {
+        match (&self.phone, &self.username) {
+            (None, Some(name)) => format!("@{name} {}", self.user_ref()),
+            _ => self.label(),
+        }
+    }
+
     /// Whether this person is the one a search asks for: the same phone (in any of its
     /// forms), the same BSUID, or the username (`@` optional, any case).
     pub fn answers(&self, query: &Query) -> bool {

@@ -130,7 +130,11 @@ pub(crate) async fn sync_groups(
     }
     drop(subjects);
     if interrupted {
-        return Err(SyncError::Stopped(stopped(caller)));
+        return Err(SyncError::Stopped(format!(
+            "{} after {} of {total} group(s) were read",
+            stopped(caller),
+            report.read
+        )));
     }
     if !read_join_requests(caller, take_requests, concurrency, &mut report).await? {
         return Err(SyncError::Stopped(stopped(caller)));

@@ -27,10 +27,15 @@ pub fn kind_words(kind: OperationKind) -> &'static str {
 /// A change as a phrase, the one way every screen and command line puts it: its kind, what it
 /// names or sets (`detail`, already safe), `prep` and its group (`add +1212… to Book Club`,
 /// `approve US.1349… @nora_b7 in Book Club`); a subject change as a rename, so that it reads
-/// right under the old name and the new (`rename Book Club to "Readers"`); without a group
-/// (a create), the kind and detail alone.
+/// right under the old name and the new (`rename Book Club to "Readers"`; once the group is
+/// named by its new subject, `the rename to "Readers"`); without a group (a create), the kind
+/// and detail alone.
 pub fn change_phrase(kind: OperationKind, detail: &str, prep: &str, group: &str) -> String {
     match kind {
+        // The group already bears the new name: naming it twice would read as no change.
+        OperationKind::Subject if !group.is_empty() && detail == format!("\"{group}\"") => {
+            super::words(["the rename to", detail])
+        }
         OperationKind::Subject if !group.is_empty() => {
             super::words(["rename", group, "to", detail])
         }
@@ -39,8 +44,9 @@ pub fn change_phrase(kind: OperationKind, detail: &str, prep: &str, group: &str)
     }
 }
 
-/// For a failed or skipped operation the reason (`131203 message`); for others the flag they
-/// were queued with, else the last error. Made safe for a terminal.
+/// For a failed or skipped operation the reason (`131203 message`); for a pending or sending
+/// one the flag it was queued with, else the last error; none for one the server took. Made
+/// safe for a terminal.
 pub fn note(op: &Operation) -> Option<String> {
     let failure = match (op.error_code, op.error_message.as_deref()) {
         (Some(code), Some(m)) => Some(format!("{code} {}", sanitize(m))),
@@ -50,7 +56,12 @@ pub fn note(op: &Operation) -> Option<String> {
     };
     match op.state {
         OperationState::Failed | OperationState::Skipped => failure,
-        _ => op.flag.as_deref().map(sanitize).or(failure),
+        // A queue-time flag is about the change before it is sent.
+        OperationState::Pending | OperationState::Sending => {
+            op.flag.as_deref().map(sanitize).or(failure)
+        }
+        // Taken by the server: neither the flag nor an error retried past still holds.
+        OperationState::Accepted | OperationState::Confirmed => None,
     }
 }
 
@@ -63,6 +74,10 @@ mod tests {
         assert_eq!(
             change_phrase(OperationKind::Subject, "\"Readers\"", "in", "Book Club"),
             "rename Book Club to \"Readers\""
+        );
+        assert_eq!(
+            change_phrase(OperationKind::Subject, "\"Readers\"", "in", "Readers"),
+            "the rename to \"Readers\""
         );
         assert_eq!(
             change_phrase(OperationKind::Add, "+12125550100", "to", "Book Club"),
@@ -101,5 +116,9 @@ mod tests {
         assert_eq!(note(&pending).as_deref(), Some("ambiguous"));
         pending.flag = None;
         assert_eq!(note(&pending).as_deref(), Some("131203 terms"));
+        // Once the server took it, the queue-time flag no longer holds.
+        let mut confirmed = failed.clone();
+        confirmed.state = OperationState::Confirmed;
+        assert_eq!(note(&confirmed), None);
     }
 }

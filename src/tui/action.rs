@@ -124,7 +124,7 @@ actions! {
         "queue removal of the selected members (or of the searched person)"
         footer 4 "remove";
     Undo "undo" App [c('u')]
-        "undo the selected change (withdraw it, or queue its reversal)"
+        "undo the selected change: withdraw it if not sent; once sent, queue its reversal (adds and removals)"
         footer 10 "undo";
     Preview "preview" App [c('p')]
         "preview the exact requests of everything pending (sends nothing)"

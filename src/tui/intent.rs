@@ -151,7 +151,7 @@ impl Intent {
                         Scope::Operations(ids) => format!("Send {} changes?", ids.len()),
                     },
                     summary: format!(
-                        "{requests} request(s) · {participants} participant(s) · {groups} group(s){}{}{}",
+                        "{requests} request(s) · {participants} participant(s) · {groups} group(s){}{}{}{}",
                         match plan.unsettled.len() {
                             0 => String::new(),
                             open => format!(" · {open} left in flight by an earlier run (read first)"),
@@ -163,6 +163,10 @@ impl Intent {
                         match plan.failing.len() {
                             0 => String::new(),
                             failing => format!(" · {failing} will fail: group gone"),
+                        },
+                        match plan.skipped.len() {
+                            0 => String::new(),
+                            skipped => format!(" · {skipped} with nothing to do"),
                         }
                     ),
                     lines: plan_lines(plan, &shared.api_version, "", |g| mirror.label(g)),

@@ -228,7 +228,17 @@ impl OpRow {
     /// `reset invite link`).
     pub fn what(&self) -> String {
         match (&self.person, self.kind.is_participant_change()) {
-            (Some(p), true) => p.label(),
+            (Some(p), true) => p.row_label(),
+            // A join request's asker: named as a member row names them.
+            (Some(p), false)
+                if matches!(self.kind, OperationKind::Approve | OperationKind::Reject) =>
+            {
+                format!(
+                    "{} {}",
+                    crate::present::kind_words(self.kind),
+                    p.row_label()
+                )
+            }
             _ => {
                 let words = crate::present::kind_words(self.kind);
                 match self.source.spec.detail() {

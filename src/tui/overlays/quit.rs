@@ -41,7 +41,7 @@ pub fn draw(ctx: &Ctx, buf: &mut Buffer) {
             vec![
                 Line::new(
                     Tone::Warn,
-                    format!("{} queued change(s) are not sent.", ctx.unsent),
+                    format!("{} queued change(s) not sent yet.", ctx.unsent),
                 ),
                 Line::new(
                     Tone::Plain,
@@ -65,22 +65,41 @@ pub fn draw(ctx: &Ctx, buf: &mut Buffer) {
             ],
         ),
         work => {
-            let doing = match work {
-                Work::Syncing { .. } | Work::SyncAsked => "A sync is running.",
-                Work::Cancelling => "The work in flight is being cancelled.",
-                _ => "A submit is running.",
-            };
-            (
-                " Quit while work is in flight? ",
-                vec![
-                    Line::new(Tone::Warn, doing),
+            let mut lines = match work {
+                Work::Syncing { .. } | Work::SyncAsked => vec![
+                    Line::new(Tone::Warn, "A sync is running."),
+                    Line::new(
+                        Tone::Plain,
+                        "Quitting stops it; the groups read so far are kept.",
+                    ),
+                ],
+                other => vec![
+                    Line::new(
+                        Tone::Warn,
+                        if matches!(other, Work::Cancelling) {
+                            "The work in flight is being cancelled."
+                        } else {
+                            "A submit is running."
+                        },
+                    ),
                     Line::new(
                         Tone::Plain,
                         "Quitting stops new requests; the changes in flight",
                     ),
                     Line::new(Tone::Plain, "are settled by the next submit."),
                 ],
-            )
+            };
+            // The demo's store ends with it: what is queued is lost whatever runs.
+            if ctx.unsent > 0 {
+                lines.push(Line::new(
+                    Tone::Warn,
+                    format!(
+                        "{} queued change(s) are lost with the demo's store.",
+                        ctx.unsent
+                    ),
+                ));
+            }
+            (" Quit while work is in flight? ", lines)
         }
     };
     let inner = frame(buf, ctx.area, 64, 8, title);

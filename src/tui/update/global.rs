@@ -91,7 +91,7 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             }
         },
         Action::Undo => {
-            state.notice = Some(undo_elsewhere(&state.shared.keymap));
+            state.notice = Some(undo_elsewhere(&state.shared.keymap, state.focus));
             Vec::new()
         }
         Action::Add => open_add(state),

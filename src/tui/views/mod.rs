@@ -141,12 +141,19 @@ impl Reply {
 }
 
 /// The notice for an undo away from any change: how to get to one.
-pub fn undo_elsewhere(keymap: &Keymap) -> Line {
-    let open = keymap.keys_text(Action::Open);
-    Line::new(
-        super::text::Tone::Warn,
-        format!("to undo: open the group ({open}) and move to the change"),
-    )
+pub fn undo_elsewhere(keymap: &Keymap, from: Pane) -> Line {
+    let how = match from {
+        // Enter there opens a request's details, not the group.
+        Pane::Requests => format!(
+            "close this view ({}) and move to the change in the group",
+            keymap.keys_text(Action::Reset)
+        ),
+        _ => format!(
+            "open the group ({}) and move to the change",
+            keymap.keys_text(Action::Open)
+        ),
+    };
+    Line::new(super::text::Tone::Warn, format!("to undo: {how}"))
 }
 
 /// A part of the screen with its own state.

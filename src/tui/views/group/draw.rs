@@ -169,7 +169,7 @@ fn draw_row(buf: &mut Buffer, area: Rect, view: &GroupView, ctx: &Ctx, g: &Group
     let (x, w) = (x + 2, w.saturating_sub(2));
     match key {
         RowKey::Member(p) => {
-            let label = p.label();
+            let label = p.row_label();
             let mut parts = vec![(label.as_str(), style)];
             if view.searched.as_ref().is_some_and(|q| p.answers(q)) {
                 // The mark's word is the first to go where the row is narrow.

@@ -285,7 +285,10 @@ fn remove(view: &mut GroupView) -> Vec<Reply> {
 /// in this group: a pending one is withdrawn, one made is reversed).
 fn undo(view: &mut GroupView, ctx: &Ctx) -> Vec<Reply> {
     let Some(group) = view.detail.as_ref() else {
-        return vec![Reply::Notice(undo_elsewhere(ctx.keymap))];
+        return vec![Reply::Notice(undo_elsewhere(
+            ctx.keymap,
+            crate::tui::views::Pane::Group,
+        ))];
     };
     let rows: Vec<RowKey> = if view.picked.is_empty() {
         group.row(view.cursor.index).into_iter().collect()

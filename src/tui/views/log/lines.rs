@@ -211,6 +211,14 @@ pub fn lines(mirror: &Mirror, event: &Event, retry: &str) -> Vec<Line> {
             unread_groups,
             error,
         } => match error {
+            // Cancelled by the operator: no failure.
+            Some(e) if e.starts_with("the sync stopped: cancelled") => one(
+                Tone::Warn,
+                format!(
+                    "sync cancelled: {}",
+                    sanitize(e.trim_start_matches("the sync stopped: cancelled "))
+                ),
+            ),
             Some(e) => one(Tone::Bad, format!("sync failed: {}", sanitize(e))),
             None if *unread > 0 => {
                 let mut lines = one(

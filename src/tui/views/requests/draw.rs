@@ -204,15 +204,9 @@ pub fn draw(view: &RequestsView, ctx: &Ctx, buf: &mut Buffer) {
     }
 }
 
-/// An asker as the list shows them: as everywhere (`+1212… @ana.k`), but one known only by
-/// BSUID with the username first (`@ana.k BR.99660…`), so that a narrow column, which cuts the
-/// end, still tells two such askers apart.
+/// An asker as the list shows them: as a member row does ([`crate::domain::Person::row_label`]).
 fn asker_label(r: &crate::store::StoredJoinRequest) -> String {
-    match &r.person {
-        Some(p) if p.phone().is_none() => match (p.username(), p.user_id()) {
-            (Some(name), Some(id)) => format!("@{name} {}", id.as_str()),
-            _ => r.label(),
-        },
-        _ => r.label(),
-    }
+    r.person
+        .as_ref()
+        .map_or_else(|| r.label(), crate::domain::Person::row_label)
 }

@@ -128,7 +128,10 @@ impl View for RequestsView {
                 text: "the whole of the invite link, the settings and the request under the cursor",
                 ..Action::Open.hint()
             },
-            Action::Select.hint(),
+            Hint {
+                text: "pick or unpick the join request, then move down",
+                ..Action::Select.hint()
+            },
             Action::Approve.hint(),
             Action::Reject.hint(),
             Hint {
