@@ -172,10 +172,15 @@ async fn retry_queues_failed_changes_again_and_keeps_the_history() {
             .any(|(id, p, s)| *id > confirmed_id && p == "+12025550000" && s == "pending"),
         "{states:?}"
     );
-    // Again: the pending one is that change already.
+    // Again: it was queued again already; not a second time.
     let again = run(&sb, h, &["queue", "retry", "--all"]).await;
+    assert_eq!(again.code, 0, "{}", again.stderr);
     assert!(
-        again.stdout.contains("1 already pending"),
+        again.stdout.contains("nothing retried")
+            && again
+                .stdout
+                .contains(&format!("#{failed_id} add +12025550000"))
+            && again.stdout.contains("stands instead"),
         "{}",
         again.stdout
     );

@@ -732,6 +732,23 @@ fn r_retries_the_failed_change_or_the_groups_failed_ones() {
     // The answer: nothing to retry says so; a retry is reported like a queue write.
     update(&mut s, Msg::Loaded(Loaded::Retried(Retried::default())));
     assert_eq!(notice(&s), "no failed change to retry here");
+    // A failure queued again already (or changed since) is not queued a second time.
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Retried(Retried {
+            followed: vec![wa_groups::domain::plan::Leftover {
+                id: OpId(8),
+                spec: wa_groups::testing::add("A", 7),
+                reason: "queued again or changed since: #9 stands instead".into(),
+                cause: None,
+            }],
+            ..Retried::default()
+        })),
+    );
+    assert_eq!(
+        notice(&s),
+        "nothing retried: the 1 failed change(s) here were queued again or changed since"
+    );
     // A change to a gone group stays failed: the answer names it and says why, in a popup
     // that stays until closed.
     let kept = |id: i64| wa_groups::domain::plan::Leftover {
@@ -1328,4 +1345,23 @@ fn a_group_action_with_no_group_shown_says_why() {
         notice(&s),
         "no group selected: the filter shows none (esc clears it)"
     );
+}
+
+/// The filter takes a group's label as the app writes it: a subject and the end of its id
+/// after `…` (or `...`).
+#[test]
+fn the_filter_takes_a_label_with_its_id_ending() {
+    for typed in ["Cedar Park …C", "cedar park ...c", "…C"] {
+        let mut s = state();
+        key(&mut s, '/');
+        update(&mut s, Msg::Paste(typed.into()));
+        press(&mut s, KeyCode::Enter);
+        assert_eq!(shown(&s), ["C"], "{typed}");
+    }
+    // A wrong ending finds nothing.
+    let mut s = state();
+    key(&mut s, '/');
+    update(&mut s, Msg::Paste("Cedar Park …A".into()));
+    press(&mut s, KeyCode::Enter);
+    assert!(shown(&s).is_empty());
 }

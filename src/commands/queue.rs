@@ -500,11 +500,17 @@ async fn retry(settings: &Settings, args: RetryArgs) -> Result<Outcome, Failure>
                 &retried.refused_before,
                 label,
             ))
+            .chain(crate::present::followed_lines(&retried.followed, label))
             .map(|line| line.text),
     );
     Ok(match retried.report {
         Some(_) => {
             println!("nothing is sent yet: `submit` sends them");
+            Outcome::Done
+        }
+        // Each was queued again or changed already: nothing to do, nothing failed.
+        None if retried.kept.is_empty() => {
+            println!("nothing retried: each failed change was queued again or changed since");
             Outcome::Done
         }
         // Nothing could be retried: every change asked for stays failed.

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use crate::api::ErrorClass;
 use crate::domain::plan::{Leftover, PendingOp, fail_in_gone_groups};
-use crate::store::{AccountStore, EnqueueReport, Operation, StoreError};
+use crate::store::{AccountStore, EnqueueReport, OpId, Operation, OperationFilter, StoreError};
 
 /// What a retry did: the report of the changes queued again (`None` when none was), the
 /// failed changes left failed, each with why, and those queued again although the server
@@ -20,6 +20,9 @@ pub struct Retried {
     pub report: Option<EnqueueReport>,
     pub kept: Vec<Leftover>,
     pub refused_before: Vec<Leftover>,
+    /// Failed changes a later change followed (their retry, or another change of the same
+    /// person or setting), each with it: not queued again.
+    pub followed: Vec<Leftover>,
 }
 
 /// Queues `failed` again, but for the changes to groups the mirror shows gone.
@@ -30,6 +33,37 @@ pub async fn retry(store: &AccountStore, failed: Vec<Operation>) -> Result<Retri
         .collect();
     groups.sort();
     groups.dedup();
+    // The newest change of each slot (one person in one group, one setting) in these groups:
+    // a failure a later change followed (its retry, or another change of the same person) is
+    // not queued again, so a second retry never doubles the first nor undoes what came after.
+    let mut newest: std::collections::HashMap<String, OpId> = std::collections::HashMap::new();
+    for group in &groups {
+        let ops = store
+            .operations(OperationFilter {
+                group: Some(group.clone()),
+                ..OperationFilter::default()
+            })
+            .await?;
+        for op in ops {
+            let at = newest.entry(op.spec.slot()).or_insert(op.id);
+            *at = (*at).max(op.id);
+        }
+    }
+    let (failed, followed): (Vec<Operation>, Vec<Operation>) = failed
+        .into_iter()
+        .partition(|op| newest.get(&op.spec.slot()).is_none_or(|n| *n <= op.id));
+    let followed: Vec<Leftover> = followed
+        .into_iter()
+        .map(|op| Leftover {
+            reason: format!(
+                "queued again or changed since: {} stands instead",
+                newest.get(&op.spec.slot()).copied().unwrap_or(op.id)
+            ),
+            id: op.id,
+            spec: op.spec,
+            cause: None,
+        })
+        .collect();
     let gone: HashSet<String> = store
         .groups_of(groups)
         .await?
@@ -78,6 +112,7 @@ pub async fn retry(store: &AccountStore, failed: Vec<Operation>) -> Result<Retri
         report,
         kept,
         refused_before,
+        followed,
     })
 }
 

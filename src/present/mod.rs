@@ -23,9 +23,9 @@ pub use line::{Line, Tone, words};
 pub use operation::{change_phrase, kind_words, note};
 pub use outcome::{outcome_detail, outcome_line, outcome_person};
 pub use plan::{
-    PlanCounts, change_text, failing_note, failing_unsent, held_note, kept_failed_lines,
-    leftover_lines, plan_counts, plan_footer, plan_lines, refused_before_lines, request_line,
-    send_counts, send_question, unqueued_leftover_lines, unsettled_note,
+    PlanCounts, change_text, failing_note, failing_unsent, followed_lines, held_note,
+    kept_failed_lines, leftover_lines, plan_counts, plan_footer, plan_lines, refused_before_lines,
+    request_line, send_counts, send_question, unqueued_leftover_lines, unsettled_note,
 };
 pub use problem::{Problem, problem};
 pub use queue_counts::{queue_counts, retried_failures};

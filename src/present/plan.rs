@@ -176,6 +176,18 @@ pub fn refused_before_lines(refused: &[Leftover], label: impl Fn(&str) -> String
     )
 }
 
+/// The failed changes a retry did not queue again because a later change followed them (their
+/// retry, or another change of the same person), each with the one that stands.
+pub fn followed_lines(followed: &[Leftover], label: impl Fn(&str) -> String) -> Vec<Line> {
+    section(
+        "not queued again, already followed by a later change",
+        Tone::Dim,
+        followed,
+        &label,
+        true,
+    )
+}
+
 /// A titled list of leftovers with its count; nothing when it is empty.
 fn section(
     title: &str,

@@ -5,7 +5,7 @@
 use crate::domain::plan::Leftover;
 use crate::domain::text::sanitize;
 use crate::engine::retry::Retried;
-use crate::present::{change_text, kept_failed_lines, refused_before_lines};
+use crate::present::{change_text, followed_lines, kept_failed_lines, refused_before_lines};
 use crate::store::{EnqueueReport, Undone};
 use crate::tui::action::Action;
 use crate::tui::intent::Intent;
@@ -68,19 +68,42 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             Vec::new()
         }
         Loaded::Enqueued { report, invalid } => {
-            queued(state, &report, &invalid, (&[], &[]), "queued")
+            queued(state, &report, &invalid, (&[], &[], &[]), "queued")
         }
         Loaded::Retried(Retried {
-            report: None, kept, ..
-        }) if kept.is_empty() => notice(state, Tone::Warn, "no failed change to retry here"),
+            report: None,
+            kept,
+            followed,
+            ..
+        }) if kept.is_empty() && followed.is_empty() => {
+            notice(state, Tone::Warn, "no failed change to retry here")
+        }
         Loaded::Retried(Retried {
-            report: None, kept, ..
+            report: None,
+            kept,
+            followed,
+            ..
+        }) if kept.is_empty() => notice(
+            state,
+            Tone::Plain,
+            format!(
+                "nothing retried: the {} failed change(s) here were queued again or changed since",
+                followed.len()
+            ),
+        ),
+        Loaded::Retried(Retried {
+            report: None,
+            kept,
+            followed,
+            ..
         }) => {
             let mut lines = vec![Line::new(
                 Tone::Bad,
                 "Nothing queued again: every change asked for stays failed.",
             )];
-            lines.extend(kept_failed_lines(&kept, |g| state.shared.mirror.label(g)));
+            let label = |g: &str| state.shared.mirror.label(g);
+            lines.extend(kept_failed_lines(&kept, label));
+            lines.extend(followed_lines(&followed, label));
             log(
                 state,
                 Tone::Warn,
@@ -95,11 +118,12 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             report: Some(report),
             kept,
             refused_before,
+            followed,
         }) => queued(
             state,
             &report,
             &[],
-            (&kept, &refused_before),
+            (&kept, &refused_before, &followed),
             "retry: queued",
         ),
         Loaded::Undone(results) => {
@@ -197,7 +221,7 @@ fn queued(
     state: &mut State,
     report: &EnqueueReport,
     invalid: &[String],
-    (kept, refused_before): (&[Leftover], &[Leftover]),
+    (kept, refused_before, followed): (&[Leftover], &[Leftover], &[Leftover]),
     what: &str,
 ) -> Vec<Effect> {
     let mut lines = crate::present::enqueue_lines(report, |g| state.shared.mirror.label(g));
@@ -216,6 +240,7 @@ fn queued(
     lines.extend(refused_before_lines(refused_before, |g| {
         state.shared.mirror.label(g)
     }));
+    lines.extend(followed_lines(followed, |g| state.shared.mirror.label(g)));
     let sends = what_submit_sends(state);
     lines.push(Line::new(
         Tone::Plain,
@@ -259,7 +284,8 @@ fn queued(
         && report.flagged.is_empty()
         && invalid.is_empty()
         && kept.is_empty()
-        && refused_before.is_empty();
+        && refused_before.is_empty()
+        && followed.is_empty();
     if plain {
         // Nothing to read twice: a line in the footer, no dialog to close.
         state.notice = Some(Line::new(

@@ -97,6 +97,25 @@ pub struct GroupsView {
     pub at: Option<String>,
 }
 
+/// Whether a group answers the filter's `needle` (lower case): its subject or id holds it, or
+/// it is a label as the app writes it, a subject and the end of the id after `…` (or `...`):
+/// `cedar park neighbours …ntax`.
+fn matches(g: &GroupRow, needle: &str) -> bool {
+    if g.haystack.contains(needle) {
+        return true;
+    }
+    let Some((subject, ending)) = needle
+        .rsplit_once('…')
+        .or_else(|| needle.rsplit_once("..."))
+    else {
+        return false;
+    };
+    let (subject, ending) = (subject.trim(), ending.trim());
+    !ending.is_empty()
+        && g.id.to_lowercase().ends_with(ending)
+        && (subject.is_empty() || g.haystack.contains(subject))
+}
+
 /// List rows of the view in `area` (inside the border, below the column header).
 fn list_rows(area: Rect) -> usize {
     usize::from(area.height.saturating_sub(3))
@@ -146,12 +165,12 @@ impl GroupsView {
             // Typing more: only the groups still shown can match.
             None if narrowing => std::mem::take(&mut self.visible)
                 .into_iter()
-                .filter(|i| rows.get(*i).is_some_and(|g| g.haystack.contains(&needle)))
+                .filter(|i| rows.get(*i).is_some_and(|g| matches(g, &needle)))
                 .collect(),
             None => rows
                 .iter()
                 .enumerate()
-                .filter(|(_, g)| g.haystack.contains(&needle))
+                .filter(|(_, g)| matches(g, &needle))
                 .map(|(i, _)| i)
                 .collect(),
         };
