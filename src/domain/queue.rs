@@ -43,6 +43,10 @@ impl GroupFacts {
     }
 }
 
+/// The flag of a removal of someone known without a phone.
+pub const BSUID_ONLY_REMOVAL: &str =
+    "known only by BSUID: once removed, they can be added back only by phone number";
+
 /// What queueing a change does, given the open change that holds its slot (if any).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Decision {
@@ -152,6 +156,10 @@ pub fn flag(new: &OpSpec, facts: Option<&GroupFacts>) -> Option<String> {
             }
             _ => {}
         }
+    }
+    // An add takes a phone number: no undo brings back someone removed by BSUID alone.
+    if new.kind() == OperationKind::Remove && new.person().is_some_and(|p| p.phone().is_none()) {
+        reasons.push(BSUID_ONLY_REMOVAL.into());
     }
     if let Some(warning) = new
         .person()
@@ -312,6 +320,17 @@ mod tests {
             None,
             "one withdrawn: room again"
         );
+        // Someone known only by BSUID: a removal warns that no undo brings them back.
+        let by_bsuid = OpSpec::for_person(
+            OperationKind::Remove,
+            "g",
+            crate::domain::Person::by_user_id(
+                crate::domain::UserId::parse("US.13491208655302741918").expect("bsuid"),
+            ),
+        )
+        .expect("spec");
+        assert_eq!(flag(&by_bsuid, None).as_deref(), Some(BSUID_ONLY_REMOVAL));
+        assert_eq!(flag(&add(1).reverse().expect("reverse"), None), None);
         let old_br = Participant::from_wa_id("551187654321").expect("wa_id");
         let spec = OpSpec::for_participant(OperationKind::Add, "g", old_br);
         assert!(flag(&spec, None).is_some_and(|f| f.contains("ninth digit")));

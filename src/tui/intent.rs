@@ -188,6 +188,14 @@ impl Intent {
                 let groups = removals.len() + withdrawals.len();
                 let mut lines: Vec<Line> =
                     notes.iter().map(|n| Line::new(Tone::Warn, n.clone())).collect();
+                // Known without a phone: an add takes a phone number, so no undo brings them
+                // back once removed.
+                if removals.iter().any(|(_, m)| m.phone().is_none()) {
+                    lines.push(Line::new(
+                        Tone::Warn,
+                        "Known only by BSUID: once removed, they can be added back only by phone number.",
+                    ));
+                }
                 lines.extend(removals.iter().map(|(g, member)| {
                     Line::new(
                         Tone::Plain,
