@@ -112,8 +112,8 @@ async fn members_known_only_by_bsuid_are_shown_and_removed_by_it_end_to_end() {
     let group = sb
         .group_ids()
         .into_iter()
-        .find(|g| sb.members(g).is_some_and(|m| m.len() >= 2))
-        .expect("a group with two members");
+        .find(|g| sb.members(g).is_some_and(|m| m.len() >= 3))
+        .expect("a group with three members");
     let people = sb.participants(&group).expect("group");
     assert!(people.iter().all(|p| p.phone_hidden));
     sync(&sb, home.path()).await;
@@ -211,6 +211,39 @@ async fn members_known_only_by_bsuid_are_shown_and_removed_by_it_end_to_end() {
         removed.stdout
     );
     assert!(!sb.members(&group).expect("group").contains(&second.wa_id));
+
+    // By the username the mirror knows a member by; one it does not know is refused by name.
+    if let Some(third) = people.get(2) {
+        let name = format!("@{}", third.username.as_deref().unwrap_or("?"));
+        let removed = run(
+            &sb,
+            home.path(),
+            &["participants", "remove", "--group", &group, &name],
+        )
+        .await;
+        assert_eq!(removed.code, 0, "{}", removed.stderr);
+        assert!(
+            removed
+                .stdout
+                .starts_with(&format!("{} {name}", third.user_id)),
+            "{}",
+            removed.stdout
+        );
+        assert!(!sb.members(&group).expect("group").contains(&third.wa_id));
+    }
+    let unknown = run(
+        &sb,
+        home.path(),
+        &["participants", "remove", "--group", &group, "@nobody.here"],
+    )
+    .await;
+    assert_eq!(unknown.code, 2, "{}", unknown.stderr);
+    assert!(
+        unknown.stderr.contains("@nobody.here: no member of")
+            && unknown.stderr.contains("has this username"),
+        "{}",
+        unknown.stderr
+    );
     sb.shutdown().await;
 }
 

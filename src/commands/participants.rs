@@ -28,18 +28,6 @@ async fn change(
     kind: OperationKind,
     args: ParticipantsArgs,
 ) -> Result<Outcome, Failure> {
-    let people = parse_users(&args.users, settings.default_region, kind)?;
-    if kind == OperationKind::Add && people.len() > MAX_GROUP_MEMBERS {
-        return Err(Failure::input(format!(
-            "{} participants to add to one group; a group holds at most {MAX_GROUP_MEMBERS}",
-            people.len()
-        )));
-    }
-    for p in people.iter().filter_map(|p| p.phone()) {
-        if let Some(warning) = p.ambiguity() {
-            eprintln!("note: {p}: {warning}");
-        }
-    }
     let session = Session::online(settings).await?;
     let names = super::group_arg::names(session.store()).await?;
     let group = super::group_arg::resolve(&names, "--group", &args.group)?;
@@ -52,6 +40,27 @@ async fn change(
         .flatten()
         .map(|g| g.members)
         .unwrap_or_default();
+    let users = match kind {
+        OperationKind::Remove => super::users::by_username(
+            &args.users,
+            &members,
+            &names.label(group),
+            settings.default_region,
+        )?,
+        _ => args.users.clone(),
+    };
+    let people = parse_users(&users, settings.default_region, kind)?;
+    if kind == OperationKind::Add && people.len() > MAX_GROUP_MEMBERS {
+        return Err(Failure::input(format!(
+            "{} participants to add to one group; a group holds at most {MAX_GROUP_MEMBERS}",
+            people.len()
+        )));
+    }
+    for p in people.iter().filter_map(|p| p.phone()) {
+        if let Some(warning) = p.ambiguity() {
+            eprintln!("note: {p}: {warning}");
+        }
+    }
     let people: Vec<Person> = people.into_iter().map(|p| known_as(p, &members)).collect();
     let specs: Vec<OpSpec> = people
         .iter()

@@ -43,10 +43,28 @@ async fn users(
     kind: OperationKind,
     args: QueueUsersArgs,
 ) -> Result<Outcome, Failure> {
-    let people = parse_users(&args.users, settings.default_region, kind)?;
     let store = open(settings).await?;
     let names = names(&store).await?;
     let group = group_arg::resolve(&names, "--group", &args.group)?;
+    let users = match kind {
+        // A @username names a member the mirror knows.
+        OperationKind::Remove => {
+            let members = store
+                .group(&group)
+                .await
+                .map_err(store_failure)?
+                .map(|g| g.members)
+                .unwrap_or_default();
+            super::users::by_username(
+                &args.users,
+                &members,
+                &names.label(&group),
+                settings.default_region,
+            )?
+        }
+        _ => args.users.clone(),
+    };
+    let people = parse_users(&users, settings.default_region, kind)?;
     let ops: Vec<OpSpec> = people
         .into_iter()
         .map(|person| OpSpec::for_person(kind, group.as_str(), person))

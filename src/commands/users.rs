@@ -1,4 +1,5 @@
-//! Reading the participants given on a command line: every one checked, duplicates refused.
+//! Reading the participants given on a command line: every one checked, duplicates refused,
+//! a @username for a removal found among the group's members.
 
 use crate::domain::text::sanitize;
 use crate::domain::{Members, OperationKind, Person, Region, read_numbers};
@@ -56,6 +57,51 @@ pub fn parse_users(
             bad.join("; ")
         ))),
     }
+}
+
+/// The people given for a removal, each `@username` replaced by the phone number or BSUID of
+/// the one member of the group (as the mirror last read it) known by that username. A
+/// username no member has, or more than one has, is refused by name.
+pub fn by_username(
+    users: &[String],
+    members: &[Person],
+    group: &str,
+    region: Option<crate::domain::Region>,
+) -> Result<Vec<String>, Failure> {
+    let mut out = Vec::new();
+    for arg in users {
+        let mut pieces = Vec::new();
+        for entry in crate::domain::read_numbers(arg, region) {
+            let Some(query) = entry
+                .text
+                .starts_with('@')
+                .then(|| crate::domain::Query::username(&entry.text))
+                .flatten()
+            else {
+                pieces.push(entry.text);
+                continue;
+            };
+            let found: Vec<&Person> = members.iter().filter(|m| m.answers(&query)).collect();
+            match found.as_slice() {
+                [member] => pieces.push(member.user_ref().to_owned()),
+                [] => {
+                    return Err(Failure::input(format!(
+                        "{}: no member of {group} has this username (as last synced; `groups sync` reads the members again)",
+                        sanitize(&entry.text)
+                    )));
+                }
+                _ => {
+                    return Err(Failure::input(format!(
+                        "{}: {} members of {group} have this username: give their phone number or BSUID",
+                        sanitize(&entry.text),
+                        found.len()
+                    )));
+                }
+            }
+        }
+        out.push(pieces.join(", "));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
