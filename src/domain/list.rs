@@ -193,12 +193,69 @@ fn read_part(part: &str, region: Option<Region>, entries: &mut Vec<ListEntry>) {
         entries.extend(runs);
     } else if digit_count(part) <= MAX_DIGITS {
         entries.push(entry(part, whole));
+    } else if let Some(runs) = partial_cover(part, &groups, region) {
+        entries.extend(runs);
     } else {
-        for &(start, end) in &groups {
-            let text = &part[start..end];
-            entries.push(entry(text, read_plain(text, region)));
+        entries.extend(rest(part, &groups, region));
+    }
+}
+
+/// Groups past which [`partial_cover`] is not tried (its cost grows with their square).
+const PARTIAL_COVER_MAX_GROUPS: usize = 24;
+
+/// A part no run of whole numbers covers: its longest first groups that are whole numbers
+/// (else its longest last ones), each read, and the rest as one piece ([`rest`]), so that one
+/// number without a country code does not make the good numbers beside it bad:
+/// `+44 7911 123470 07911 123471` is `+447911123470` and `"07911 123471"`, refused whole.
+fn partial_cover(
+    part: &str,
+    groups: &[(usize, usize)],
+    region: Option<Region>,
+) -> Option<Vec<ListEntry>> {
+    let n = groups.len();
+    if n > PARTIAL_COVER_MAX_GROUPS {
+        return None;
+    }
+    for k in (1..n).rev() {
+        if let Some(mut runs) = cover(part, &groups[..k], region) {
+            runs.extend(rest(part, &groups[k..], region));
+            return Some(runs);
         }
     }
+    for k in 1..n {
+        if let Some(runs) = cover(part, &groups[k..], region) {
+            let mut out = rest(part, &groups[..k], region);
+            out.extend(runs);
+            return Some(out);
+        }
+    }
+    None
+}
+
+/// `groups` of `part` read as whole numbers: one number, or the fewest runs of them.
+fn cover(part: &str, groups: &[(usize, usize)], region: Option<Region>) -> Option<Vec<ListEntry>> {
+    let text = &part[groups.first()?.0..groups.last()?.1];
+    let whole = read_plain(text, region);
+    if is_whole(&whole) {
+        return Some(vec![entry(text, whole)]);
+    }
+    fewest_runs(part, groups, region)
+}
+
+/// Groups no number covers: one piece when they have the digits of one number (its error then
+/// speaks of it whole), else each group alone.
+fn rest(part: &str, groups: &[(usize, usize)], region: Option<Region>) -> Vec<ListEntry> {
+    let (Some(first), Some(last)) = (groups.first(), groups.last()) else {
+        return Vec::new();
+    };
+    let text = &part[first.0..last.1];
+    if digit_count(text) <= MAX_DIGITS {
+        return vec![entry(text, read_plain(text, region))];
+    }
+    groups
+        .iter()
+        .map(|&(start, end)| entry(&part[start..end], read_plain(&part[start..end], region)))
+        .collect()
 }
 
 /// The byte spans of the space-separated groups of `part`.
@@ -303,6 +360,24 @@ mod tests {
         };
         assert!(e.to_string().contains("added by phone number"), "{e}");
         assert!(!e.to_string().contains("BSUID"), "{e}");
+    }
+
+    /// One number without a country code beside good ones: the good ones stand, the bad one
+    /// is refused whole.
+    #[test]
+    fn a_bad_number_does_not_spoil_the_good_ones_beside_it() {
+        let read = numbers("+1 202 555 0170 +44 7911 123470 07911 123471", None);
+        assert_eq!(read[0], "+12025550170");
+        assert_eq!(read[1], "+447911123470");
+        assert_eq!(read.len(), 3, "{read:?}");
+        assert!(read[2].starts_with("error:"), "{read:?}");
+        assert_eq!(
+            texts("+1 202 555 0170 +44 7911 123470 07911 123471", None)[2],
+            "07911 123471"
+        );
+        // The bad one first: the good one after it stands.
+        let read = numbers("07911 123471 2025550143 +44 7911 123470", None);
+        assert!(read.contains(&"+447911123470".to_string()), "{read:?}");
     }
 
     fn texts(text: &str, r: Option<Region>) -> Vec<String> {
