@@ -21,6 +21,22 @@ async fn remove_from_three_found_groups(h: &mut Harness) {
     // Removing from several groups asks first; y queues.
     h.type_text("x");
     h.type_text("y");
+    h.run_until("three removals queued", |s| {
+        s.views
+            .status
+            .counts
+            .get(&wa_groups::domain::OperationState::Pending)
+            == Some(&3)
+    })
+    .await;
+    // Removals of someone known only by BSUID are flagged: the answer is a popup, read and
+    // closed.
+    if matches!(
+        h.app.state().overlay(),
+        Some(wa_groups::tui::overlays::Overlay::Text(_))
+    ) {
+        h.key(KeyCode::Esc);
+    }
     h.type_text("S");
     h.type_text("y");
     h.run_until("three removals confirmed", |s| {
