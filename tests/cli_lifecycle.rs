@@ -112,6 +112,14 @@ async fn a_cohort_from_a_csv_to_approved_members_renamed_and_one_deleted() {
         &refused,
         "--now",
     ];
+    // An approval of it queued first: the reject sent now replaces it, and says so.
+    let queued = run(
+        &sb,
+        h,
+        &["requests", "approve", "--group", approval_group, &refused],
+    )
+    .await;
+    assert_eq!(queued.code, 0, "{}", queued.stderr);
     let no_yes = run(&sb, h, &reject).await;
     assert_eq!(no_yes.code, 2, "a rejection asks: {}", no_yes.stderr);
     // The question names whom it rejects, and where.
@@ -123,6 +131,13 @@ async fn a_cohort_from_a_csv_to_approved_members_renamed_and_one_deleted() {
     );
     let rejected = run(&sb, h, &[&reject[..], &["--yes"]].concat()).await;
     assert_eq!(rejected.code, 0, "{}", rejected.stderr);
+    assert!(
+        rejected
+            .stderr
+            .contains("replaced: the pending approve of +12122000403"),
+        "{}",
+        rejected.stderr
+    );
     let approve = ["requests", "approve", "--group", approval_group, "--all"];
     let approved = run(&sb, h, &[&approve[..], &["--now"]].concat()).await;
     assert_eq!(approved.code, 0, "{}", approved.stderr);
@@ -164,6 +179,14 @@ async fn a_cohort_from_a_csv_to_approved_members_renamed_and_one_deleted() {
     let deleted = run(&sb, h, &["groups", "delete", doomed, "--now", "--yes"]).await;
     assert_eq!(deleted.code, 0, "{}", deleted.stderr);
     assert!(sb.group(doomed).is_none());
+    // Shown after: the group is said gone, not the server's raw refusal.
+    let shown = run(&sb, h, &["groups", "show", doomed]).await;
+    assert_eq!(shown.code, 1, "{}", shown.stderr);
+    assert!(
+        shown.stderr.contains("Cohort 03 is gone from the server"),
+        "{}",
+        shown.stderr
+    );
     let queue = run(&sb, h, &["queue", "list", "--json"]).await;
     let ops: Vec<serde_json::Value> = serde_json::from_str(&queue.stdout).expect("json");
     assert!(

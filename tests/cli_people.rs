@@ -182,6 +182,19 @@ async fn members_known_only_by_bsuid_are_shown_and_removed_by_it_end_to_end() {
         "{said} in:\n{}",
         by_name.stdout
     );
+    // Without its `@`, as the app's `/` takes it.
+    let bare = run(
+        &sb,
+        home.path(),
+        &["log", "--participant", name.trim_start_matches('@')],
+    )
+    .await;
+    assert_eq!(bare.code, 0, "{}", bare.stderr);
+    assert!(
+        bare.stdout.lines().any(|l| l.contains(&said)),
+        "{said} in:\n{}",
+        bare.stdout
+    );
     let nobody = run(&sb, home.path(), &["log", "--participant", "@nobody.here"]).await;
     assert_eq!(nobody.code, 2, "{}", nobody.stderr);
     assert!(

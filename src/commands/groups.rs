@@ -63,9 +63,23 @@ async fn reads(settings: &Settings, cmd: GroupsCommand) -> Result<Outcome, Failu
             let names = super::group_arg::names(session.store()).await?;
             let id = super::group_arg::resolve(&names, "group", &id)?;
             let group = id.as_str();
+            let gone = session
+                .store()
+                .group(group)
+                .await
+                .ok()
+                .flatten()
+                .is_some_and(|g| g.gone_at.is_some());
             let Fetched::Group(info) = fetch(&session, Fetch::Group(group.to_owned()))
                 .await
-                .map_err(|e| fetch_failure(&names.label(group), e))?
+                .map_err(|e| match e.code {
+                    // The server no longer knows a group the mirror saw go: say that.
+                    Some(131041) if gone => Failure::request(format!(
+                        "group {} is gone from the server (deleted, or no longer listed); `groups export --gone` shows its last known members",
+                        sanitize(&names.label(group))
+                    )),
+                    _ => fetch_failure(&names.label(group), e),
+                })?
             else {
                 return Err(Failure::request("the engine read something else"));
             };

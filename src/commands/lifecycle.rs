@@ -161,6 +161,20 @@ async fn now(
             sanitize(&flagged.flag)
         );
     }
+    // What the queue rules did to changes queued before (a reject that replaced a queued
+    // approve of the same request), said as `queue` says it.
+    let earlier = crate::store::EnqueueReport {
+        flagged: Vec::new(),
+        ..report.clone()
+    };
+    for line in crate::present::enqueue_lines(&earlier, |g| names.label(g))
+        .into_iter()
+        .skip(1)
+    {
+        for part in super::table::fit_stderr(&line.text) {
+            eprintln!("{part}");
+        }
+    }
     let ended = session
         .store()
         .operations(OperationFilter {

@@ -158,7 +158,13 @@ async fn person_keys(
     } else if UserId::is_meant(text) {
         Query::User(UserId::parse(text).map_err(|e| bad(e.to_string()))?)
     } else {
-        Query::Phone(Participant::parse(text, region).map_err(|e| bad(e.to_string()))?)
+        match Participant::parse(text, region) {
+            Ok(phone) => Query::Phone(phone),
+            // Not a number, but a username without its `@` (as `/` in the app takes it).
+            Err(e) => Query::username(text)
+                .filter(|_| text.chars().any(|c| c.is_alphabetic()))
+                .ok_or_else(|| bad(e.to_string()))?,
+        }
     };
     let mut keys: Vec<String> = match &query {
         Query::Phone(p) => vec![p.e164().to_owned()],

@@ -137,9 +137,11 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
                 );
                 parts.push(match r {
                     Ok(Undone::Withdrawn) => format!("withdrawn: {change}"),
-                    Ok(Undone::Reversed(by)) => format!("reversed: {change} ({by} queued)"),
+                    Ok(Undone::Reversed(by)) => {
+                        format!("reversal queued: {change} ({by}, not sent yet)")
+                    }
                     Ok(Undone::ReversalPending(by)) => {
-                        format!("already reversed: {change} ({by} is queued, not sent yet)")
+                        format!("reversal already queued: {change} ({by}, not sent yet)")
                     }
                     Ok(Undone::NothingToUndo(s)) => {
                         tone = Tone::Warn;
