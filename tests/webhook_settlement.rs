@@ -89,12 +89,7 @@ async fn a_batch_removal_is_settled_by_its_webhook_with_no_read_back() {
     let reads_before = gets_of_groups(&sb);
 
     // A read could only come after a minute: the webhook settles them first.
-    let summary = json(
-        &sb,
-        h,
-        &["submit", "--yes", "--json", "--webhook-wait-ms", "60000"],
-    )
-    .await;
+    let summary = submit_waiting_for_webhooks(&sb, h).await;
     let p = &summary["progress"];
     assert_eq!(
         (p["confirmed"].as_u64(), p["skipped"].as_u64()),
@@ -159,14 +154,20 @@ fn reads<const N: usize>(sb: &Sandbox, routes: [&str; N]) -> [u64; N] {
 }
 
 /// `submit --yes --json` with a minute of wait for webhooks (a read could only come after
-/// it): its summary, once `confirmed` changes are confirmed, each by its webhook.
-async fn submit_settled_by_webhooks(sb: &Sandbox, home: &Path, confirmed: u64) -> Value {
-    let summary = json(
+/// it): its summary.
+async fn submit_waiting_for_webhooks(sb: &Sandbox, home: &Path) -> Value {
+    json(
         sb,
         home,
         &["submit", "--yes", "--json", "--webhook-wait-ms", "60000"],
     )
-    .await;
+    .await
+}
+
+/// `submit --yes --json` with a minute of wait for webhooks (a read could only come after
+/// it): its summary, once `confirmed` changes are confirmed, each by its webhook.
+async fn submit_settled_by_webhooks(sb: &Sandbox, home: &Path, confirmed: u64) -> Value {
+    let summary = submit_waiting_for_webhooks(sb, home).await;
     let p = &summary["progress"];
     assert_eq!(
         (p["confirmed"].as_u64(), p["by_webhook"].as_u64()),
@@ -261,10 +262,12 @@ async fn a_create_is_settled_by_its_webhook_with_no_read_back() {
 
 /// An add of someone already a member, whom the mirror knows only by BSUID (so whether the
 /// number is theirs cannot be told, and the add is sent): the sandbox names them among the
-/// added in the add's webhook, as it does each participant's outcome, and the engine takes
-/// that as the add confirmed, with no read of the group; the member stays one.
+/// added in the add's webhook, with the number sent and their BSUID. The add changed nothing,
+/// so it ends skipped, saying how the mirror showed them (undoing it would otherwise remove
+/// a member who was there before), with no read of the group; the mirror's two keys of them
+/// become one member.
 #[tokio::test(flavor = "multi_thread")]
-async fn an_add_of_a_member_is_confirmed_by_its_webhook() {
+async fn an_add_of_a_member_known_by_bsuid_is_skipped_and_the_member_stays_one() {
     let home = tempfile::tempdir().expect("home");
     let h = home.path();
     let (sb, receiver) = wired(h, |c| {
@@ -281,15 +284,53 @@ async fn an_add_of_a_member_is_confirmed_by_its_webhook() {
     assert_eq!(added.code, 0, "{}", added.stderr);
     let before = gets_of_groups(&sb);
 
-    submit_settled_by_webhooks(&sb, h, 1).await;
+    let summary = submit_waiting_for_webhooks(&sb, h).await;
+    let p = &summary["progress"];
+    assert_eq!(
+        (
+            p["confirmed"].as_u64(),
+            p["skipped"].as_u64(),
+            p["by_webhook"].as_u64()
+        ),
+        (Some(0), Some(1), Some(1)),
+        "{summary}"
+    );
+    let reasons = summary["skipped_by_reason"].to_string();
+    assert!(
+        reasons.contains("already a member, shown as US.") && reasons.contains("changed nothing"),
+        "{reasons}"
+    );
     assert_eq!(gets_of_groups(&sb), before, "no group was read back");
     assert_eq!(sb.members(&group).map(|m| m.len()), Some(2));
-    let add = settling_event(&sb, h, "group_participants_add", Some(&group)).await;
-    let text = add["text"].as_str().unwrap_or_default();
-    assert!(
-        text.starts_with("+12122000555") && text.contains(" added to "),
-        "who first: {text}"
+
+    let store = Store::open(&store_path(h)).expect("store");
+    let account = store
+        .account(&sb.base_url(), sb.phone_number_id())
+        .await
+        .expect("account");
+    let kept = account.group(&group).await.expect("read").expect("group");
+    assert_eq!(kept.members.len(), 2, "{:?}", kept.members);
+    let merged: Vec<_> = kept
+        .members
+        .iter()
+        .filter(|m| m.phone().is_some_and(|p| p.wa_id() == phone))
+        .collect();
+    assert_eq!(merged.len(), 1, "{:?}", kept.members);
+    assert_eq!(
+        merged[0].user_id().map(|u| u.as_str()),
+        Some(person.user_id.as_str()),
+        "the number and the BSUID are one member"
     );
+    let ops = account
+        .operations(wa_groups::store::OperationFilter::default())
+        .await
+        .expect("ops");
+    let undone = account.undo(vec![ops[0].id]).await;
+    assert!(
+        matches!(undone[0].1, Ok(wa_groups::store::Undone::NothingToUndo(_))),
+        "undoing it removes no one: {undone:?}"
+    );
+    assert_eq!(sb.members(&group).map(|m| m.len()), Some(2));
     receiver.shutdown().await;
     sb.shutdown().await;
 }

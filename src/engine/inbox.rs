@@ -14,6 +14,7 @@
 //! settled once, by an event or by a read.
 
 use crate::domain::{EventType, GroupEvent, OpId, OpSpec, OperationState};
+use crate::engine::already;
 use crate::engine::kinds::{self, EventMatch, Verdict};
 use crate::store::{
     AccountStore, EventApplication, EventEffects, EventFilter, EventProbe, EventRecord,
@@ -128,10 +129,19 @@ async fn process(
     // A create's webhook carries no description (`group_create`: group_id, subject,
     // invite_link, join_approval_mode): the create it settles has it.
     let mut described = None;
+    let before = if first {
+        app.already_members = already::members_before(store, event).await?;
+        app.already_members.clone()
+    } else {
+        record.effects.already_members.clone()
+    };
     for (op, how) in candidates(store, event, at, answered).await? {
         let Some(verdict) = kinds::settle_by_event(&op.spec, event, how) else {
             continue;
         };
+        let sent_at = answered.map_or(op.updated_at, |a| a.sent_at);
+        let verdict =
+            already::unless_member_before(store, &op, verdict, event, &before, sent_at).await?;
         if let OpSpec::Create { new, .. } = &op.spec {
             described = new.description.clone();
         }

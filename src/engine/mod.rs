@@ -4,6 +4,7 @@
 //! goes through one call policy ([`call`]); what each kind of operation does lives in
 //! [`kinds`].
 
+mod already;
 mod backoff;
 pub(crate) mod call;
 pub mod events;

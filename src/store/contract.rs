@@ -1047,17 +1047,7 @@ macro_rules! suite {
                 (vec![person(2).into()], 1)
             );
             // An older event about the same member, arriving late, changes nothing.
-            store
-                .receive_events(
-                    "https://graph.example",
-                    vec![NumberBatch {
-                        phone_number_id: "1000".into(),
-                        events: vec![new_event("late", "g", None)],
-                    }],
-                )
-                .await
-                .expect("late");
-            let late = s.unprocessed_events(1).await.expect("open").remove(0);
+            let late = received(&s, "late").await;
             let effects = s
                 .apply_event(EventApplication {
                     event_id: late.id,
@@ -1093,25 +1083,50 @@ macro_rules! suite {
             assert!(s.unprocessed_events(5).await.expect("none").is_empty());
         }
 
+        /// A join naming a member by keys the mirror holds apart (their BSUID on one row,
+        /// their number on another, as an add by phone of someone known by BSUID once left
+        /// them) makes them one member with every key, and the count follows.
+        #[tokio::test]
+        async fn a_join_that_ties_a_number_to_a_bsuid_makes_one_member() {
+            let (_g, s) = account().await;
+            let by_phone: Person = person(1).into();
+            mirror_people(&s, "g", vec![hidden(1), by_phone, person(2).into()]).await;
+            let record = received(&s, "tie").await;
+            let both = Person::known(Some(person(1)), UserId::parse("US.1").ok()).expect("both");
+            let effects = s
+                .apply_event(EventApplication {
+                    event_id: record.id,
+                    members: vec![MemberChange {
+                        group_id: "g".into(),
+                        person: both.clone(),
+                        joined: true,
+                        at: 5_000,
+                    }],
+                    first: true,
+                    ..EventApplication::default()
+                })
+                .await
+                .expect("apply");
+            assert!(effects.joined.is_empty(), "no one new: {effects:?}");
+            assert!(
+                effects.notes.iter().any(|n| n.contains("already a member, shown as")),
+                "{effects:?}"
+            );
+            let g = s.group("g").await.expect("group").expect("in the mirror");
+            let merged = both.with_username(Some("user.1".into()));
+            assert_eq!(g.members.len(), 2, "{:?}", g.members);
+            assert!(g.members.contains(&merged), "{:?}", g.members);
+            assert_eq!(g.member_count, 2);
+        }
+
         #[tokio::test]
         async fn an_event_keeps_join_requests_suspension_settings_and_new_groups() {
             let (_g, s) = account().await;
             mirror(&s, "g", &[1]).await;
-            let store = s.store().clone();
             let apply = |key: &'static str, groups: Vec<GroupChange>| {
-                let (s, store) = (s.clone(), store.clone());
+                let s = s.clone();
                 async move {
-                    store
-                        .receive_events(
-                            "https://graph.example",
-                            vec![NumberBatch {
-                                phone_number_id: "1000".into(),
-                                events: vec![new_event(key, "g", None)],
-                            }],
-                        )
-                        .await
-                        .expect("receive");
-                    let record = s.unprocessed_events(1).await.expect("open").remove(0);
+                    let record = received(&s, key).await;
                     s.apply_event(EventApplication {
                         event_id: record.id,
                         groups,
@@ -1620,6 +1635,21 @@ fn change(
 }
 
 /// A received event of group `group`, told apart by its subject (`key`).
+/// A participants event of group `g` keyed `key`, received and not processed yet.
+async fn received(s: &AccountStore, key: &str) -> EventRecord {
+    s.store()
+        .receive_events(
+            "https://graph.example",
+            vec![NumberBatch {
+                phone_number_id: "1000".into(),
+                events: vec![new_event(key, "g", None)],
+            }],
+        )
+        .await
+        .expect("receive");
+    s.unprocessed_events(1).await.expect("open").remove(0)
+}
+
 fn new_event(key: &str, group: &str, request_id: Option<&str>) -> NewEvent {
     use crate::domain::{EventField, EventType, GroupEvent};
     let mut event = GroupEvent::new(EventField::Participants, EventType::ParticipantsAdd);

@@ -63,6 +63,10 @@ pub struct EventEffects {
     /// Anything else worth saying (the mirror already newer, a group not in the mirror…).
     #[serde(default)]
     pub notes: Vec<String>,
+    /// People it named as added who were members already (as the mirror showed them before
+    /// it): an add of theirs changed nothing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub already_members: Vec<Person>,
 }
 
 /// A stored event.
@@ -146,6 +150,8 @@ pub struct EventApplication {
     pub groups: Vec<GroupChange>,
     pub by_approval: bool,
     pub notes: Vec<String>,
+    /// The people it named as added who were members before it (its first processing).
+    pub already_members: Vec<Person>,
     /// Marks the event processed (its first processing); a later settlement of operations
     /// that took its request id afterwards only adds to its effects.
     pub first: bool,

@@ -4,6 +4,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
 
+use super::mirror::Joined;
 use super::{account, audit, mirror, moves};
 use crate::domain::{EventType, GroupEvent, OperationState, Person};
 use crate::store::{
@@ -311,6 +312,9 @@ pub(super) fn apply(
         }
     }
     effects.by_approval |= app.by_approval;
+    effects
+        .already_members
+        .extend(app.already_members.iter().cloned());
     effects.notes.extend(app.notes.iter().cloned());
     let json = serde_json::to_string(&effects)
         .map_err(|e| StoreError::Corrupt(format!("webhook effects: {e}")))?;
@@ -397,26 +401,45 @@ fn move_member(
          ON CONFLICT (account_id, group_id, member) DO UPDATE SET at = excluded.at",
     )?
     .execute(params![acct.0, m.group_id, keys, m.at])?;
-    let changed = if m.joined {
-        if mirror::has_member(conn, acct, &m.group_id, &m.person)? {
-            0
-        } else {
-            mirror::insert_member(conn, acct, &m.group_id, &m.person)?;
-            1
+    let step: i64 = if m.joined {
+        match mirror::join_member(conn, acct, &m.group_id, &m.person)? {
+            Joined::New => 1,
+            Joined::Already => return Ok(Some(format!("{who}: the mirror already showed it"))),
+            Joined::Merged { was } => {
+                let rows = i64::try_from(was.len()).unwrap_or(i64::MAX);
+                if rows > 1 {
+                    count_members(conn, acct, &m.group_id, 1 - rows)?;
+                }
+                let was: Vec<String> = was.iter().map(Person::label).collect();
+                return Ok(Some(format!(
+                    "{who}: already a member, shown as {}; now one member with every key",
+                    was.join(" and ")
+                )));
+            }
         }
     } else {
-        mirror::remove_member(conn, acct, &m.group_id, &m.person)?
+        match mirror::remove_member(conn, acct, &m.group_id, &m.person)? {
+            0 => return Ok(Some(format!("{who}: the mirror already showed it"))),
+            rows => -i64::try_from(rows).unwrap_or(i64::MAX),
+        }
     };
-    if changed == 0 {
-        return Ok(Some(format!("{who}: the mirror already showed it")));
-    }
-    let step: i64 = if m.joined { 1 } else { -1 };
+    count_members(conn, acct, &m.group_id, step)?;
+    Ok(None)
+}
+
+/// Moves a group's member count by `step` (never below 0).
+fn count_members(
+    conn: &Connection,
+    acct: AccountId,
+    group: &str,
+    step: i64,
+) -> Result<(), StoreError> {
     conn.prepare_cached(
         "UPDATE groups SET member_count = max(member_count + ?3, 0)
          WHERE account_id = ?1 AND group_id = ?2",
     )?
-    .execute(params![acct.0, m.group_id, step])?;
-    Ok(None)
+    .execute(params![acct.0, group, step])?;
+    Ok(())
 }
 
 /// Applies one group change when it is news; otherwise says why not.

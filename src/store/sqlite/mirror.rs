@@ -121,20 +121,61 @@ fn person_keys(person: &Person) -> (Option<String>, Option<&str>) {
     (person.phone_key(), person.user_id().map(UserId::as_str))
 }
 
-/// Whether a group's members include `person`.
-pub(super) fn has_member(
-    conn: &Connection,
+/// What [`join_member`] found of a person said to be in a group.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Joined {
+    /// Not a member before: added.
+    New,
+    /// A member already, with every key the news gave.
+    Already,
+    /// A member already, known by fewer keys (a BSUID without the phone, say), or as several
+    /// rows, one per key: now one row with every key. `was` is how the mirror showed them.
+    Merged { was: Vec<Person> },
+}
+
+/// Records that `person` is in a group: added when no member has any of their keys; when
+/// members do (a member known only by BSUID, the news giving their phone too), those rows
+/// become one with every key known of them, the news's first.
+pub(super) fn join_member(
+    tx: &Connection,
     acct: AccountId,
     group: &str,
     person: &Person,
-) -> Result<bool, StoreError> {
+) -> Result<Joined, StoreError> {
     let (phone, user) = person_keys(person);
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT EXISTS (SELECT 1 FROM group_members
-                WHERE account_id = ?1 AND group_id = ?2 AND {IS_PERSON})"
-        ))?
-        .query_row(params![acct.0, group, phone, user], |row| row.get(0))?)
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {MEMBER_COLUMNS}, id FROM group_members
+         WHERE account_id = ?1 AND group_id = ?2 AND {IS_PERSON} ORDER BY id"
+    ))?;
+    let rows = stmt.query_map(params![acct.0, group, phone, user], |row| {
+        Ok((raw_person(row, 0)?, row.get::<_, i64>(4)?))
+    })?;
+    let (mut was, mut ids) = (Vec::new(), Vec::new());
+    for row in rows {
+        let (raw, id) = row?;
+        match super::convert::person(raw) {
+            Ok(Some(member)) => was.push(member),
+            Ok(None) => {}
+            Err(e) => return Err(StoreError::Corrupt(format!("group member {e}"))),
+        }
+        ids.push(id);
+    }
+    if was.is_empty() {
+        insert_member(tx, acct, group, person)?;
+        return Ok(Joined::New);
+    }
+    let merged = was
+        .iter()
+        .fold(person.clone(), |merged, member| merged.completed_by(member));
+    if was.len() == 1 && was[0] == merged {
+        return Ok(Joined::Already);
+    }
+    for id in ids {
+        tx.prepare_cached("DELETE FROM group_members WHERE id = ?1")?
+            .execute(params![id])?;
+    }
+    insert_member(tx, acct, group, &merged)?;
+    Ok(Joined::Merged { was })
 }
 
 /// Takes `person` out of a group's members; how many rows went.
