@@ -395,6 +395,23 @@ fn the_header_keeps_the_account_while_a_submit_sends() {
     assert!(header.contains("100000000000001 (demo)"), "{header}");
 }
 
+/// Skipped changes (finished, nothing to do) are counted in the header beside those done, so
+/// its parts add up to what was queued: 4 pending, 6 done and 1 skipped of 11.
+#[test]
+fn the_header_counts_skipped_changes() {
+    let mut s = book();
+    let mut c = std::collections::BTreeMap::new();
+    c.insert(wa_groups::domain::OperationState::Pending, 4);
+    c.insert(wa_groups::domain::OperationState::Confirmed, 6);
+    c.insert(wa_groups::domain::OperationState::Skipped, 1);
+    update(&mut s, Msg::Loaded(wa_groups::tui::Loaded::Counts(c)));
+    let header = rows(&s)[0].clone();
+    assert!(
+        header.contains("queue 4 pending · 6 done · 1 skipped"),
+        "{header}"
+    );
+}
+
 /// Changes an earlier run left `sending` are no run of this app's: idle, the header calls
 /// them unsettled, and the send confirm counts them (a send reads their groups first) rather
 /// than saying there is nothing to send.

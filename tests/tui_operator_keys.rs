@@ -428,6 +428,17 @@ fn the_queued_word_says_what_s_sends() {
         popup.lines.last().map(|l| l.text.as_str()),
         Some("Nothing is sent yet: s sends the 3 picked groups, S everything.")
     );
+    // `s`, as the popup says, closes it and sends: the send confirm, not a second `s`.
+    let effects = press(&mut s, KeyCode::Char('s'));
+    assert!(
+        !matches!(s.overlay(), Some(Overlay::Text(_))),
+        "the report is closed"
+    );
+    assert_eq!(
+        format!("{effects:?}"),
+        r#"[Plan { purpose: Submit, scope: Groups(["A", "B", "C"]) }]"#,
+        "the plan of the send confirm is asked for"
+    );
     // No pick: the group under the cursor, by name.
     let mut s = state();
     update(
@@ -836,6 +847,25 @@ fn o_sorts_the_groups_and_the_title_says_how() {
         (SortBy::LastChange, vec!["B".into(), "C".into(), "A".into()])
     );
     assert!(render(&s).contains("by last change"));
+    // Narrower room (three picks in the title): still named, in one word.
+    key(&mut s, '*');
+    let screen = render(&s);
+    assert!(
+        screen.contains("Groups 3 · by last change · •3"),
+        "{screen}"
+    );
+    update(
+        &mut s,
+        Msg::Resize {
+            width: 72,
+            height: 24,
+        },
+    );
+    let mut terminal = Terminal::new(TestBackend::new(72, 24)).expect("terminal");
+    terminal.draw(|f| draw(f, &s)).expect("draw");
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("Groups 3 · by last · •3"), "{screen}");
+    key(&mut s, '*');
     assert_eq!(
         order(&mut s),
         (SortBy::Subject, vec!["A".into(), "B".into(), "C".into()])
@@ -1106,6 +1136,42 @@ fn star_leaves_gone_groups_unpicked() {
     let picked: Vec<&str> = s.views.groups.picked.iter().map(String::as_str).collect();
     assert_eq!(picked, ["A", "C"]);
     assert_eq!(notice(&s), "2 group(s) picked (2 in all)");
+}
+
+/// An undo of a removal made says what it queued: the add that reverses it, by its number,
+/// not the removal again.
+#[test]
+fn an_undo_names_the_change_it_queued() {
+    let mut s = state();
+    let removal = wa_groups::testing::remove("A", 1);
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Undone(vec![(
+            OpId(12),
+            Some(removal.clone()),
+            Ok(wa_groups::store::Undone::Reversed(OpId(14))),
+        )])),
+    );
+    let said = s.views.log.lines.back().map(|l| l.text.clone());
+    assert_eq!(
+        said.as_deref(),
+        Some("undo: #12 reversed: queued #14 add +12122000001 to Alpha Runners (not sent yet)")
+    );
+    update(
+        &mut s,
+        Msg::Loaded(Loaded::Undone(vec![(
+            OpId(12),
+            Some(removal),
+            Ok(wa_groups::store::Undone::ReversalPending(OpId(14))),
+        )])),
+    );
+    let said = s.views.log.lines.back().map(|l| l.text.clone());
+    assert_eq!(
+        said.as_deref(),
+        Some(
+            "undo: #12: its reversal is already queued: #14 add +12122000001 to Alpha Runners (not sent yet)"
+        )
+    );
 }
 
 /// An undo refused with a reason wider than the footer is logged once: the footer's long

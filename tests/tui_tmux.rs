@@ -1,6 +1,7 @@
 //! The real binary in a real terminal: `wa-groups` inside a detached tmux session (120x40),
 //! pointed at an in-process sandbox; keys typed with send-keys, the screen read with
-//! capture-pane, and the sandbox checked after a submit. tmux is required (CI installs it).
+//! capture-pane, and the sandbox checked after a submit; and the commands in a shell there,
+//! their messages read as an 80-column terminal shows them. tmux is required (CI installs it).
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -72,6 +73,13 @@ impl Tmux {
         String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "app"]).stdout).into_owned()
     }
 
+    /// The screen with the rows the terminal wrapped joined again: each line as the program
+    /// wrote it (a line the program wrapped itself stays several).
+    fn written_lines(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-J", "-t", "app"]).stdout)
+            .into_owned()
+    }
+
     fn alive(&self) -> bool {
         self.run(&["has-session", "-t", "app"]).status.success()
     }
@@ -135,7 +143,19 @@ fn env_arg(name: &str, value: impl AsRef<std::ffi::OsStr>) -> String {
 }
 
 /// Starts the binary's app in `tmux` at `size`, on the sandbox, with a home of its own.
-fn start_app(tmux: &Tmux, sb: &sandbox::Sandbox, h: &Path, (width, height): (u16, u16)) {
+fn start_app(tmux: &Tmux, sb: &sandbox::Sandbox, h: &Path, size: (u16, u16)) {
+    start_in(tmux, sb, h, size, BIN);
+}
+
+/// Starts `program` in `tmux` at `size`, with the environment that points the binary at the
+/// sandbox and a home of its own.
+fn start_in(
+    tmux: &Tmux,
+    sb: &sandbox::Sandbox,
+    h: &Path,
+    (width, height): (u16, u16),
+    program: &str,
+) {
     let env = [
         env_arg("HOME", h),
         env_arg("XDG_DATA_HOME", h.join("data")),
@@ -158,7 +178,7 @@ fn start_app(tmux: &Tmux, sb: &sandbox::Sandbox, h: &Path, (width, height): (u16
         "env",
     ];
     args.extend(env.iter().map(String::as_str));
-    args.push(BIN);
+    args.push(program);
     let out = tmux.run(&args);
     assert!(
         out.status.success(),
@@ -333,4 +353,63 @@ async fn at_80x24_a_person_is_removed_from_all_their_groups() {
     }
     tmux.text("q");
     quits(&tmux).await;
+}
+
+/// The commands' own messages on an 80-column terminal wrap between words, under themselves:
+/// no line the terminal has to break (where it would cut a word or an id). A file's bad lines
+/// (`FILE:LINE: reason`, each naming what it could not read) and `queue drop`'s report.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_80_columns_the_commands_messages_wrap_between_words() {
+    let sb = sandbox::start(SandboxConfig {
+        groups: 3,
+        seed: 12,
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox");
+    sb.insert_group("Choir", &["12122000900"]);
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    let csv = h.join("changes.csv");
+    std::fs::write(
+        &csv,
+        "group,participant,action\n\
+         Cedar Park Neighbours of the riverside estate,+12122000555,add\n\
+         Cedar Park Neighbours of the riverside estate,+1 212 2000,add\n\
+         Downtown Volunteers and their friends,+12122000556,remove\n",
+    )
+    .expect("csv");
+    let bin = BIN;
+    let csv = csv.display();
+    let script = h.join("run.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "cd {dir}\n\
+             {bin} groups sync >/dev/null 2>&1\n\
+             {bin} queue import {csv}\n\
+             {bin} participants add --group Choir +12122000777 </dev/null >/dev/null 2>&1\n\
+             {bin} queue drop --all --yes\n\
+             echo END-OF-RUN\n",
+            dir = h.display()
+        ),
+    )
+    .expect("script");
+    let tmux = Tmux::new();
+    start_in(&tmux, &sb, h, (80, 24), "sh");
+    tmux.keys(&["clear", "Enter"]);
+    tmux.text(&format!("sh {}\n", script.display()));
+    let screen = tmux
+        .wait("the commands' end", |s| {
+            s.lines().any(|l| l == "END-OF-RUN")
+        })
+        .await;
+    assert!(screen.contains("changes.csv:2:"), "{screen}");
+    assert!(screen.contains("they are the history"), "{screen}");
+    for line in tmux.written_lines().lines() {
+        assert!(
+            line.chars().count() <= 80,
+            "a line the terminal had to break:\n{line}\n\nthe screen:\n{screen}"
+        );
+    }
 }

@@ -51,7 +51,7 @@ pub async fn run(settings: &Settings, args: EventsArgs) -> Result<Outcome, Failu
         return Ok(Outcome::Done);
     }
     if records.is_empty() {
-        println!("no events received (wa-groups webhook serve receives them)");
+        say!("no events received (wa-groups webhook serve receives them)");
         return Ok(Outcome::Done);
     }
     // Groups named as everywhere: the subject, with the id's ending where two share it.
@@ -64,7 +64,7 @@ pub async fn run(settings: &Settings, args: EventsArgs) -> Result<Outcome, Failu
         } else {
             ""
         };
-        println!("{}  {}{pending}", rfc3339(at), line.text);
+        say!("{}  {}{pending}", rfc3339(at), line.text);
     }
     Ok(Outcome::Done)
 }

@@ -73,7 +73,7 @@ pub async fn queue_and_submit(
             Some(Event::Held { op, reason, .. }) => {
                 followed.held.insert(op, reason);
             }
-            Some(Event::Warning { message }) => eprintln!("warning: {}", sanitize(&message)),
+            Some(Event::Warning { message }) => say_err!("warning: {}", sanitize(&message)),
             Some(Event::Unconfirmed {
                 group_id,
                 read,
@@ -89,7 +89,7 @@ pub async fn queue_and_submit(
                     crate::present::unconfirmed_text(&group_id, read, changes, &error, |g| {
                         names.as_ref().map_or_else(|| sanitize(g), |n| n.label(g))
                     });
-                eprintln!("warning: {text}");
+                say_err!("warning: {text}");
             }
             Some(Event::RunFinished(summary)) => break summary,
             Some(_) => {}

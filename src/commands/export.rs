@@ -70,7 +70,7 @@ pub async fn run(
         super::table::print_lines(lines);
     }
     let members: usize = groups.iter().map(|g| g.members.len()).sum();
-    eprintln!(
+    say_err!(
         "{} group(s), {members} member(s), from the mirror (`groups sync` reads it anew)",
         groups.len()
     );

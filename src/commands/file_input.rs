@@ -10,9 +10,9 @@ pub(super) fn print_encoding(name: &str, encoding: Option<&str>, to_stderr: bool
     if let Some(encoding) = encoding {
         let line = format!("{name}: read as {encoding} (the file is not UTF-8)");
         if to_stderr {
-            eprintln!("{line}");
+            say_err!("{line}");
         } else {
-            println!("{line}");
+            say!("{line}");
         }
     }
 }
@@ -30,7 +30,7 @@ pub(super) fn import_failure(name: &str, e: ImportError, then: &str) -> Failure 
         } => {
             print_encoding(name, encoding, true);
             for line in &lines {
-                eprintln!("{line}");
+                say_err!("{line}");
             }
             Failure::input(format!(
                 "{name}: {} bad line(s): {then}",
@@ -41,7 +41,7 @@ pub(super) fn import_failure(name: &str, e: ImportError, then: &str) -> Failure 
         _ => {
             let last = lines.pop().unwrap_or_default();
             for line in &lines {
-                eprintln!("{line}");
+                say_err!("{line}");
             }
             Failure::input(last)
         }

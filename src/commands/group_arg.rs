@@ -30,7 +30,7 @@ pub fn resolve(names: &GroupNames, option: &str, text: &str) -> Result<String, F
         .resolve(text)
         .map_err(|e| Failure::input(format!("{option}: {e}")))?;
     if !names.knows(&id) && !names.is_empty() {
-        eprintln!(
+        say_err!(
             "note: {option}: no group of the mirror has the id or subject \"{}\"; it is taken as the id of a group not read yet (`groups sync` reads new groups)",
             crate::domain::text::sanitize(&id)
         );

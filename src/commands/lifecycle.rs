@@ -105,7 +105,7 @@ pub async fn apply(
                     .into_iter()
                     .map(|line| line.text),
             );
-            eprintln!(
+            say_err!(
                 "nothing is sent yet: `wa-groups submit` sends it (or run this again with --now)"
             );
             Ok((Outcome::Done, Vec::new()))
@@ -155,7 +155,7 @@ async fn now(
     let (report, Followed { summary, held, .. }) =
         queue_and_submit(&session, specs, EngineConfig::default()).await?;
     for flagged in &report.flagged {
-        eprintln!(
+        say_err!(
             "warning: {}: {}",
             flagged.spec.describe(),
             sanitize(&flagged.flag)

@@ -1,5 +1,23 @@
 //! Headless subcommands: thin, they parse, call the library and print.
 
+/// Prints a line for the operator on standard output, as `println!` takes it: on a terminal
+/// wrapped between words to its width (the lines it continues on indented 4 more), into a
+/// pipe or a file whole. Not for JSON, CSV or a bare id a script reads.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::commands::table::print_lines([format!($($arg)*)])
+    };
+}
+
+/// [`say!`] on standard error.
+macro_rules! say_err {
+    ($($arg:tt)*) => {
+        for part in $crate::commands::table::fit_stderr(&format!($($arg)*)) {
+            eprintln!("{part}");
+        }
+    };
+}
+
 pub mod crowd;
 pub mod csv_out;
 pub mod demo;

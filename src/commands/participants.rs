@@ -58,7 +58,7 @@ async fn change(
     }
     for p in people.iter().filter_map(|p| p.phone()) {
         if let Some(warning) = p.ambiguity() {
-            eprintln!("note: {p}: {warning}");
+            say_err!("note: {p}: {warning}");
         }
     }
     let people: Vec<Person> = people.into_iter().map(|p| known_as(p, &members)).collect();

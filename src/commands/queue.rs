@@ -135,10 +135,10 @@ async fn import_file(settings: &Settings, args: ImportArgs) -> Result<Outcome, F
 
 fn print_notes(name: &str, notes: &[LineNote], more: usize) {
     for note in notes {
-        eprintln!("{name}:{}: note: {}", note.line, note.note);
+        say_err!("{name}:{}: note: {}", note.line, note.note);
     }
     if more > 0 {
-        eprintln!("{name}: … and {more} more notes");
+        say_err!("{name}: … and {more} more notes");
     }
 }
 
@@ -146,16 +146,16 @@ fn print_import(name: &str, report: &ImportReport) {
     print_encoding(name, report.encoding.as_deref(), false);
     print_notes(name, &report.notes, report.notes_more);
     for line in &report.bad {
-        eprintln!("{name}:{}: skipped: {}", line.line, line.reason);
+        say_err!("{name}:{}: skipped: {}", line.line, line.reason);
     }
     if report.bad_more > 0 {
-        eprintln!("{name}: … and {} more bad lines skipped", report.bad_more);
+        say_err!("{name}: … and {} more bad lines skipped", report.bad_more);
     }
     for line in &report.flagged_lines {
-        eprintln!("{name}:{}: flagged: {}", line.line, line.note);
+        say_err!("{name}:{}: flagged: {}", line.line, line.note);
     }
     if report.flagged_more > 0 {
-        eprintln!("{name}: … and {} more flagged lines", report.flagged_more);
+        say_err!("{name}: … and {} more flagged lines", report.flagged_more);
     }
     // What was read (a row of a CSV, a number of a list: good or bad) and what stays queued;
     // each other count only when it is not 0.
@@ -180,7 +180,7 @@ fn print_import(name: &str, report: &ImportReport) {
             .filter(|(n, _)| *n > 0)
             .map(|(n, what)| format!("{n} {what}")),
     );
-    println!("{}", parts.join(", "));
+    say!("{}", parts.join(", "));
 }
 
 async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failure> {
@@ -260,7 +260,7 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
         &rows,
     );
     let counts = store.count_by_state().await.map_err(store_failure)?;
-    eprintln!(
+    say_err!(
         "{} shown; queue: {}",
         ops.len(),
         present::queue_counts(&counts, retried.len())
@@ -297,15 +297,15 @@ async fn drop_ops(settings: &Settings, args: DropArgs) -> Result<Outcome, Failur
         )));
     }
     let report = store.drop_operations(scope).await.map_err(store_failure)?;
-    println!("dropped {} pending operation(s)", report.dropped);
+    say!("dropped {} pending operation(s)", report.dropped);
     if report.kept_in_flight > 0 {
-        println!(
+        say!(
             "kept {} being sent or awaiting confirmation: their outcome is settled by the next submit",
             report.kept_in_flight
         );
     }
     if report.kept_finished > 0 {
-        println!(
+        say!(
             "kept {} finished (confirmed, failed or skipped): they are the history, never dropped",
             report.kept_finished
         );
@@ -333,29 +333,29 @@ async fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcom
         .await
         .map_err(store_failure)?;
     for (group, p) in &diff.adds {
-        println!("+ {}  {}", names.label(group), p.label());
+        say!("+ {}  {}", names.label(group), p.label());
     }
     for (group, p) in &diff.removes {
-        println!("- {}  {}", names.label(group), p.label());
+        say!("- {}  {}", names.label(group), p.label());
     }
     // Pending changes the target undoes: an add of someone it does not want, a removal of
     // someone it does. They are taken out of the queue with the sync.
     for (id, spec) in &diff.withdrawals {
-        println!(
+        say!(
             "↶ {}  withdraw {id}, pending: {}",
             spec.group().map(|g| names.label(g)).unwrap_or_default(),
             spec.describe()
         );
     }
     for (group, p) in &diff.not_addable {
-        eprintln!(
+        say_err!(
             "{name}: group {}: {} is not a member and is known only by BSUID: participants are added by phone number; list their phone number",
             names.label(group),
             p.label()
         );
     }
     for (group, p) in &diff.unsure {
-        eprintln!(
+        say_err!(
             "{name}: group {}: cannot tell whether {} is someone named by another key (a phone number against a BSUID) in the group or the file; nothing queued for them",
             names.label(group),
             p.label()
@@ -379,7 +379,7 @@ async fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcom
             continue;
         };
         if going > 0 && mirrored.gone_at.is_none() {
-            eprintln!(
+            say_err!(
                 "{name}:{line}: warning: group {} \"{}\" is emptied: its {going} member(s) are removed",
                 sanitize(group),
                 sanitize(&mirrored.subject)
@@ -387,12 +387,12 @@ async fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcom
         }
     }
     for group in &diff.unknown_groups {
-        eprintln!(
+        say_err!(
             "{name}: group {} is not in the mirror (run `groups sync`); nothing queued for it",
             sanitize(group)
         );
     }
-    println!(
+    say!(
         "{} to add, {} to remove{}",
         diff.adds.len(),
         diff.removes.len(),
@@ -402,7 +402,7 @@ async fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcom
         }
     );
     if let Some(read_at) = oldest {
-        eprintln!(
+        say_err!(
             "compared with the mirror as read {} ago (`groups sync` reads it anew)",
             ago(read_at, now_ms())
         );
@@ -415,9 +415,9 @@ async fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcom
     };
     if args.dry_run {
         if diff.withdrawals.is_empty() {
-            eprintln!("dry run: nothing was queued");
+            say_err!("dry run: nothing was queued");
         } else {
-            eprintln!("dry run: nothing was queued or withdrawn");
+            say_err!("dry run: nothing was queued or withdrawn");
         }
         return Ok(outcome);
     }
@@ -443,7 +443,7 @@ async fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcom
             .map_err(store_failure)?;
         // One that left the queue meanwhile (sent by another process) is said, not hidden.
         let kept = diff.withdrawals.len() - dropped.dropped;
-        println!(
+        say!(
             "withdrew {} pending change(s){}",
             dropped.dropped,
             if kept > 0 {
@@ -501,7 +501,7 @@ async fn retry(settings: &Settings, args: RetryArgs) -> Result<Outcome, Failure>
         .filter(|op| op.state == OperationState::Failed)
         .collect();
     if failed.is_empty() {
-        println!("no failed change to retry");
+        say!("no failed change to retry");
         return Ok(Outcome::Done);
     }
     let retried = crate::engine::retry::retry(&store, failed)
@@ -523,12 +523,12 @@ async fn retry(settings: &Settings, args: RetryArgs) -> Result<Outcome, Failure>
     );
     Ok(match retried.report {
         Some(_) => {
-            println!("nothing is sent yet: `submit` sends them");
+            say!("nothing is sent yet: `submit` sends them");
             Outcome::Done
         }
         // Each was queued again or changed already: nothing to do, nothing failed.
         None if retried.kept.is_empty() => {
-            println!("nothing retried: each failed change was queued again or changed since");
+            say!("nothing retried: each failed change was queued again or changed since");
             Outcome::Done
         }
         // Nothing could be retried: every change asked for stays failed.

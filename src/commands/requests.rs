@@ -33,7 +33,7 @@ pub async fn run(settings: &Settings, cmd: RequestsCommand) -> Result<Outcome, F
 /// Says which groups' join requests could not be read, and why.
 fn print_unread(names: &GroupNames, unread: &[(String, String)]) {
     for (g, why) in unread {
-        eprintln!(
+        say_err!(
             "could not read the join requests of group {}: {}",
             names.label(g),
             sanitize(why)
@@ -88,7 +88,7 @@ async fn list(
         );
     } else {
         print_table(&requests, names);
-        eprintln!("{} pending join request(s)", requests.len());
+        say_err!("{} pending join request(s)", requests.len());
     }
     Ok(if unread.is_empty() {
         Outcome::Done
@@ -196,7 +196,7 @@ async fn decide(
         out
     };
     if requests.is_empty() {
-        eprintln!(
+        say_err!(
             "no pending join request to {}",
             if approve { "approve" } else { "reject" }
         );
@@ -219,7 +219,7 @@ async fn decide(
     if !approve && mode != Mode::DryRun {
         let question = format!("Reject {count} join request(s): {who}");
         if !ask(settings, &specs, &question, mode, args.yes).await? {
-            eprintln!("nothing rejected");
+            say_err!("nothing rejected");
             return Ok(Outcome::Done);
         }
     }

@@ -46,7 +46,7 @@ pub async fn run(settings: &Settings, args: SubmitArgs) -> Result<Outcome, Failu
     // With --yes nothing is asked, so no preview is made: the engine plans from the store
     // and reports what it planned (a queue of many thousands is not held twice).
     if !args.yes && !confirmed(store, &scope, args.json).await? {
-        eprintln!("nothing sent");
+        say_err!("nothing sent");
         return Ok(Outcome::Done);
     }
     let config = EngineConfig {
@@ -116,13 +116,13 @@ async fn confirmed(store: &AccountStore, scope: &Scope, json: bool) -> Result<bo
     let failing = present::failing_note(&plan);
     if plan.requests.is_empty() && plan.unsettled.is_empty() {
         if !json {
-            eprintln!(
+            say_err!(
                 "nothing to send: {} held back, {} with nothing to do",
                 plan.held.len(),
                 plan.skipped.len()
             );
             if let Some(failing) = &failing {
-                eprintln!("{failing}");
+                say_err!("{failing}");
             }
         }
         return Ok(true);
@@ -144,7 +144,7 @@ async fn confirmed(store: &AccountStore, scope: &Scope, json: bool) -> Result<bo
     }
     // Each note on a line of its own, so the question fits 80 columns.
     for note in notes {
-        eprintln!("{note}");
+        say_err!("{note}");
     }
     eprint!("{}", present::send_question(&plan));
     let mut answer = String::new();
@@ -458,7 +458,7 @@ pub(super) fn print_plan(settings: &Settings, plan: &Plan, names: &GroupNames, j
             .into_iter()
             .map(|line| line.text),
     );
-    eprintln!(
+    say_err!(
         "{}",
         present::plan_footer(plan, present::plan_counts(plan, version, phone))
     );

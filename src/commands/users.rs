@@ -47,7 +47,7 @@ pub fn parse_users(
         0 if people.is_empty() => Err(Failure::input("no participants given")),
         0 => {
             for note in notes {
-                eprintln!("note: {note}");
+                say_err!("note: {note}");
             }
             Ok(people.into_iter().map(|(p, _)| p).collect())
         }

@@ -67,8 +67,8 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<Outcome, Failure>
     )
     .await
     .map_err(|e| Failure::input(format!("cannot start the receiver: {e}")))?;
-    println!("webhook receiver listening on {}", receiver.url());
-    println!(
+    say!("webhook receiver listening on {}", receiver.url());
+    say!(
         "deliveries are stored in {} under the accounts of {} (Ctrl-C stops)",
         store.location(),
         base_url.trim_end_matches('/')
@@ -84,7 +84,7 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<Outcome, Failure>
     }
     let (deliveries, refused, new, repeated) = receiver.stats().counts();
     receiver.shutdown().await;
-    println!(
+    say!(
         "stopped: {deliveries} deliveries stored ({new} new events, {repeated} delivered again), {refused} refused"
     );
     Ok(Outcome::Done)
@@ -99,7 +99,7 @@ async fn print_records(store: &Store, base_url: &str, number: &str, records: &[E
         let names = group_names(&account, record).await;
         let line = crate::present::event_line(record, |g| name_of(&names, g));
         let at = record.event.at.unwrap_or(record.received_at);
-        println!("{} {number} {}", crate::domain::when::clock(at), line.text);
+        say!("{} {number} {}", crate::domain::when::clock(at), line.text);
     }
 }
 
@@ -182,10 +182,10 @@ async fn ingest(settings: &Settings, args: IngestArgs) -> Result<Outcome, Failur
     };
     if !bad.is_empty() {
         for line in bad.iter().take(SHOWN_ERRORS) {
-            eprintln!("{line}");
+            say_err!("{line}");
         }
         if bad.len() > SHOWN_ERRORS {
-            eprintln!("{name}: … and {} more bad lines", bad.len() - SHOWN_ERRORS);
+            say_err!("{name}: … and {} more bad lines", bad.len() - SHOWN_ERRORS);
         }
         return Err(Failure::input(format!(
             "{name}: {} bad line(s); nothing was stored",
@@ -221,7 +221,7 @@ async fn ingest(settings: &Settings, args: IngestArgs) -> Result<Outcome, Failur
             .map_err(|e| Failure::input(format!("store: {e}")))?;
         settled += done.operations;
     }
-    println!(
+    say!(
         "{name}: {new} new event(s), {repeated} already received, for {} number(s); {settled} operation(s) settled",
         numbers.len()
     );

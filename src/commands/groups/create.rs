@@ -57,7 +57,7 @@ async fn warn_of_shared_subjects(settings: &Settings, groups: &[NewGroup]) {
     };
     for new in groups {
         if let Some(note) = shared_subject_note(&names, &new.subject, None) {
-            eprintln!("{note}");
+            say_err!("{note}");
         }
     }
 }
@@ -90,7 +90,7 @@ fn from_file(path: &std::path::Path) -> Result<Vec<NewGroup>, Failure> {
     match read_new_groups(file) {
         Ok(file) => {
             if let Some(encoding) = file.encoding {
-                eprintln!("{name}: read as {encoding} (the file is not UTF-8)");
+                say_err!("{name}: read as {encoding} (the file is not UTF-8)");
             }
             Ok(file.groups.into_iter().map(|(_, g)| g).collect())
         }

@@ -52,7 +52,7 @@ pub async fn run(settings: &Settings, args: GroupDeleteArgs) -> Result<Outcome, 
             named.join(", ")
         );
         if !ask(settings, &specs, &question, mode, args.yes).await? {
-            eprintln!("nothing deleted");
+            say_err!("nothing deleted");
             return Ok(Outcome::Done);
         }
     }

@@ -42,7 +42,7 @@ pub async fn run(settings: &Settings, args: GroupLinkArgs) -> Result<Outcome, Fa
         )
         .await?
         {
-            eprintln!("nothing changed");
+            say_err!("nothing changed");
             return Ok(Outcome::Done);
         }
     }
@@ -115,7 +115,7 @@ pub async fn all(settings: &Settings, csv: bool) -> Result<Outcome, Failure> {
                 ),
                 (None, error) => {
                     unread += 1;
-                    eprintln!(
+                    say_err!(
                         "group {} \"{}\": no link: {}",
                         sanitize(&l.group_id),
                         sanitize(&l.subject),
@@ -134,7 +134,7 @@ pub async fn all(settings: &Settings, csv: bool) -> Result<Outcome, Failure> {
                 &rows,
             );
         }
-        eprintln!(
+        say_err!(
             "{} group(s), {} link(s) read",
             links.len(),
             links.len() - unread

@@ -17,7 +17,7 @@ pub async fn run(settings: &Settings, args: GroupUpdateArgs) -> Result<Outcome, 
         let subject =
             check_subject(subject).map_err(|e| Failure::input(format!("--subject: {e}")))?;
         if let Some(note) = super::create::shared_subject_note(&names, &subject, Some(&group)) {
-            eprintln!("{note}");
+            say_err!("{note}");
         }
         specs.push(OpSpec::Subject {
             group: group.clone(),

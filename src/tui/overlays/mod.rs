@@ -22,7 +22,7 @@ use std::cell::Cell;
 use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 
-use super::action::Action;
+use super::action::{Action, Mode};
 use super::intent::Intent;
 use super::keymap::Keymap;
 use super::msg::Effect;
@@ -67,6 +67,9 @@ pub enum Answer {
     Confirmed(Intent),
     /// The operator confirmed quitting while work is in flight.
     Quit,
+    /// Take the overlay off the stack and hand the key to what is under it: a command key
+    /// pressed on a popup that only reports (`s` on "Nothing is sent yet: s sends …").
+    Pass,
 }
 
 impl Answer {
@@ -182,6 +185,24 @@ fn scroll_or_close(scroll: &mut Scroll, msg: &ViewMsg) -> Vec<Answer> {
         _ if scroll.key(msg) => Vec::new(),
         ViewMsg::Key { .. } => vec![Answer::Close],
         _ => Vec::new(),
+    }
+}
+
+/// A popup that only reports: scrolled by a scroll key; closed by any other key, and a
+/// command key of the panes (`s`, `S`, `u`, Tab…, not quit) then does its command, as typed
+/// ahead (`S` then `y` sends); a paste is ignored.
+fn scroll_close_or_pass(scroll: &mut Scroll, msg: &ViewMsg) -> Vec<Answer> {
+    match msg {
+        ViewMsg::Key {
+            action: Some(action),
+            ..
+        } if action.mode() == Mode::App
+            && !matches!(action, Action::Quit | Action::Help)
+            && scrolled(msg).is_none() =>
+        {
+            vec![Answer::Pass]
+        }
+        _ => scroll_or_close(scroll, msg),
     }
 }
 

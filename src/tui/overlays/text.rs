@@ -1,5 +1,5 @@
 //! A text popup: lines to read (the preview, the report of a queue write), long ones wrapped,
-//! scrollable, closed by any other key.
+//! scrollable, closed by any other key (a command key then does its command).
 
 use ratatui::buffer::Buffer;
 
@@ -8,7 +8,7 @@ use crate::tui::theme;
 use crate::tui::views::{Ctx, ViewMsg};
 use crate::tui::widgets::{frame, lines_in, put, rows_of, text_width, width_for, wrapped_rows};
 
-use super::{Answer, Scroll, close_hint, scroll_or_close};
+use super::{Answer, Scroll, close_hint, scroll_close_or_pass};
 
 /// A titled list of lines and how far it is scrolled (in rows as wrapped).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -28,7 +28,7 @@ impl TextPopup {
     }
 
     pub fn update(&mut self, msg: &ViewMsg) -> Vec<Answer> {
-        scroll_or_close(&mut self.scroll, msg)
+        scroll_close_or_pass(&mut self.scroll, msg)
     }
 
     pub fn draw(&self, ctx: &Ctx, buf: &mut Buffer) {

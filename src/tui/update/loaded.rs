@@ -4,6 +4,7 @@
 
 use crate::domain::plan::Leftover;
 use crate::domain::text::sanitize;
+use crate::domain::{OpId, OpSpec};
 use crate::engine::retry::Retried;
 use crate::present::{change_text, followed_lines, kept_failed_lines, refused_before_lines};
 use crate::store::{EnqueueReport, Undone};
@@ -130,19 +131,23 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
             let mut parts = Vec::new();
             let mut tone = Tone::Good;
             for (id, spec, r) in results {
-                // The change by name (`add +1212… to Book Club`), else by its number.
-                let change = spec.map_or_else(
-                    || id.to_string(),
-                    |spec| change_text(&spec, |g| state.shared.mirror.label(g)),
-                );
+                let named = |spec: &OpSpec| change_text(spec, |g| state.shared.mirror.label(g));
+                // The change by name (`add +1212… to Book Club`), else by its number; and the
+                // change that reverses it, named as what it does (`remove +1212… from …`).
+                let change = spec.as_ref().map_or_else(|| id.to_string(), named);
+                let reversal = |by: OpId| match spec.as_ref().and_then(OpSpec::reverse) {
+                    Some(reverse) => format!("{by} {}", named(&reverse)),
+                    None => by.to_string(),
+                };
                 parts.push(match r {
                     Ok(Undone::Withdrawn) => format!("withdrawn: {change}"),
                     Ok(Undone::Reversed(by)) => {
-                        format!("reversal queued: {change} ({by}, not sent yet)")
+                        format!("{id} reversed: queued {} (not sent yet)", reversal(by))
                     }
-                    Ok(Undone::ReversalPending(by)) => {
-                        format!("reversal already queued: {change} ({by}, not sent yet)")
-                    }
+                    Ok(Undone::ReversalPending(by)) => format!(
+                        "{id}: its reversal is already queued: {} (not sent yet)",
+                        reversal(by)
+                    ),
                     Ok(Undone::NothingToUndo(s)) => {
                         tone = Tone::Warn;
                         format!("nothing to undo ({s}): {change}")

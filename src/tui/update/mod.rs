@@ -81,7 +81,7 @@ fn take(state: &mut State, msg: Msg) -> Vec<Effect> {
     }
 }
 
-fn key_press(state: &mut State, action: Option<Action>, key: &KeyEvent) -> Vec<Effect> {
+pub(super) fn key_press(state: &mut State, action: Option<Action>, key: &KeyEvent) -> Vec<Effect> {
     if !state.overlays.is_empty() {
         return overlays::key(state, action, key);
     }

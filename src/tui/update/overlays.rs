@@ -15,25 +15,38 @@ use super::confirmed::confirmed;
 
 /// A key for the overlay on top.
 pub fn key(state: &mut State, action: Option<Action>, key: &KeyEvent) -> Vec<Effect> {
-    to_top(state, &ViewMsg::Key { action, key })
+    let (mut effects, passed) = to_top(state, &ViewMsg::Key { action, key });
+    if passed {
+        // Resolved again now that no overlay is open: the panes' meaning of the key.
+        if let crate::tui::msg::Msg::Key { action, .. } = state.key(*key) {
+            effects.extend(super::key_press(state, action, key));
+        }
+    }
+    effects
 }
 
 /// Pasted text for the overlay on top.
 pub fn paste(state: &mut State, text: &str) -> Vec<Effect> {
-    to_top(state, &ViewMsg::Paste(text))
+    to_top(state, &ViewMsg::Paste(text)).0
 }
 
-fn to_top(state: &mut State, msg: &ViewMsg) -> Vec<Effect> {
+/// What the overlay on top answered, carried out; and whether it handed the key on (it is
+/// closed then).
+fn to_top(state: &mut State, msg: &ViewMsg) -> (Vec<Effect>, bool) {
     let area = state.areas().screen;
     let Some(top) = state.overlays.last_mut() else {
-        return Vec::new();
+        return (Vec::new(), false);
     };
     let answers = top.update(&Ctx::new(&state.shared, area, true), msg);
-    let mut effects = Vec::new();
+    let (mut effects, mut passed) = (Vec::new(), false);
     for answer in answers {
         match answer {
             Answer::Close => {
                 state.overlays.pop();
+            }
+            Answer::Pass => {
+                state.overlays.pop();
+                passed = true;
             }
             Answer::Effect(effect) => effects.push(effect),
             Answer::Notice(line) => state.notice = Some(line),
@@ -50,5 +63,5 @@ fn to_top(state: &mut State, msg: &ViewMsg) -> Vec<Effect> {
             }
         }
     }
-    effects
+    (effects, passed)
 }

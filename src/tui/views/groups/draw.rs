@@ -74,7 +74,11 @@ fn title(view: &GroupsView, ctx: &Ctx, width: usize) -> String {
         };
     let sorts = match view.sort {
         SortBy::Subject => vec![String::new()],
-        sort => vec![format!(" · by {}", sort.name()), " · sorted".to_owned()],
+        sort => vec![
+            format!(" · by {}", sort.name()),
+            format!(" · by {}", sort.short_name()),
+            " · sorted".to_owned(),
+        ],
     };
     let picks = match view.picked.len() {
         0 => vec![String::new()],

@@ -79,6 +79,14 @@ impl SortBy {
             SortBy::LastChange => "last change",
         }
     }
+
+    /// How a narrow title says it: one word.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            SortBy::LastChange => "last",
+            other => other.name(),
+        }
+    }
 }
 
 /// The groups view's state.

@@ -116,6 +116,18 @@ pub fn draw(view: &StatusView, ctx: &Ctx, buf: &mut Buffer) {
             count(OperationState::Confirmed)
         ))],
     ));
+    // Finished with nothing to do (already so): counted apart, so the parts add up to what
+    // was queued.
+    let skipped = count(OperationState::Skipped);
+    if skipped > 0 {
+        parts.push((
+            3,
+            vec![Span::styled(
+                format!(" · {skipped} skipped"),
+                theme::tone(Tone::Dim),
+            )],
+        ));
+    }
     put_line(buf, area.x, area.y, &fit(parts, area.width), area.width);
     if area.height < 2 {
         return;
