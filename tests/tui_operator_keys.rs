@@ -1414,16 +1414,28 @@ fn a_group_action_with_no_group_shown_says_why() {
 }
 
 /// The filter takes a group's label as the app writes it: a subject and the end of its id
-/// after `…` (or `...`).
+/// after `…` (or `...`), pasted or typed key by key (the list does not stay empty once the
+/// `…` matched nothing), the ending in its case (ids are base64).
 #[test]
 fn the_filter_takes_a_label_with_its_id_ending() {
-    for typed in ["Cedar Park …C", "cedar park ...c", "…C"] {
+    for typed in ["Cedar Park …C", "cedar park ...C", "…C"] {
         let mut s = state();
         key(&mut s, '/');
         update(&mut s, Msg::Paste(typed.into()));
         press(&mut s, KeyCode::Enter);
-        assert_eq!(shown(&s), ["C"], "{typed}");
+        assert_eq!(shown(&s), ["C"], "pasted: {typed}");
+        let mut s = state();
+        key(&mut s, '/');
+        for ch in typed.chars() {
+            key(&mut s, ch);
+        }
+        press(&mut s, KeyCode::Enter);
+        assert_eq!(shown(&s), ["C"], "typed: {typed}");
     }
+    let mut s = state();
+    key(&mut s, '/');
+    update(&mut s, Msg::Paste("…c".into()));
+    assert!(shown(&s).is_empty(), "another case is another id");
     // A wrong ending finds nothing.
     let mut s = state();
     key(&mut s, '/');

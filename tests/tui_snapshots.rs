@@ -695,6 +695,13 @@ fn group_info_shows_the_whole_subject_and_id() {
     press(&mut s, KeyCode::Char('i'));
     assert!(matches!(s.overlay(), Some(Overlay::Text(t)) if t.title == "Group"));
     press(&mut s, KeyCode::Esc);
+    // From the log, whose lines are about other groups, the title says which group it is.
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Char('i'));
+    assert!(
+        matches!(s.overlay(), Some(Overlay::Text(t)) if t.title == "Group under the groups pane's cursor")
+    );
+    press(&mut s, KeyCode::Esc);
     press(&mut s, KeyCode::Char('?'));
     let Some(Overlay::Help(help)) = s.overlay() else {
         panic!("help");

@@ -818,8 +818,8 @@ fn the_log_starts_with_the_outcomes_of_earlier_runs() {
     update(
         &mut s,
         Msg::Loaded(Loaded::History(vec![
-            earlier(1, OperationState::Confirmed),
-            earlier(2, OperationState::Failed),
+            (earlier(1, OperationState::Confirmed), None),
+            (earlier(2, OperationState::Failed), None),
         ])),
     );
     let texts: Vec<&str> = s.views.log.lines.iter().map(|l| l.text.as_str()).collect();

@@ -8,10 +8,15 @@ use crate::store::Outcome;
 use super::{Line, Tone};
 
 /// `confirmed #12 add +12125550100 @ana.k to Book Club`, with the server's code and message
-/// after a failure (`: 131203 terms not accepted`); `group` names the group. The tone is dim
-/// for what settled well, the state's own for what did not. Made safe for a terminal.
-pub fn outcome_line(o: &Outcome, group: impl Fn(&str) -> String) -> Line {
-    let who = outcome_person(o);
+/// after a failure (`: 131203 terms not accepted`); `group` names the group. A change that
+/// names no one says what it `set` when known (`confirmed #14 the rename to "Readers"`). The
+/// tone is dim for what settled well, the state's own for what did not. Made safe for a
+/// terminal.
+pub fn outcome_line(o: &Outcome, set: Option<&str>, group: impl Fn(&str) -> String) -> Line {
+    let who = match set {
+        Some(set) if o.participant.is_empty() => sanitize(set),
+        _ => outcome_person(o),
+    };
     let prep = match o.action {
         OperationKind::Add => "to",
         OperationKind::Remove => "from",
@@ -85,7 +90,7 @@ mod tests {
 
     #[test]
     fn an_outcome_names_its_change_person_group_and_reason() {
-        let line = outcome_line(&outcome(), |g| format!("Book Club ({g})"));
+        let line = outcome_line(&outcome(), None, |g| format!("Book Club ({g})"));
         assert_eq!(
             line.text,
             "failed #12 remove +12125550100 @ana.k from Book Club (G1): 131203 terms ^[[31mnot accepted"
@@ -98,11 +103,22 @@ mod tests {
             action: OperationKind::Add,
             ..outcome()
         };
-        let line = outcome_line(&confirmed, |_| "Book Club".into());
+        let line = outcome_line(&confirmed, None, |_| "Book Club".into());
         assert_eq!(
             line.text,
             "confirmed #12 add +12125550100 @ana.k to Book Club"
         );
         assert_eq!(line.tone, Tone::Dim);
+        // A rename names what it set; under the group's new name, as the rename to it.
+        let renamed = Outcome {
+            action: OperationKind::Subject,
+            participant: String::new(),
+            username: None,
+            ..confirmed
+        };
+        let line = outcome_line(&renamed, Some("\"Readers\""), |_| "Book Club".into());
+        assert_eq!(line.text, "confirmed #12 rename Book Club to \"Readers\"");
+        let line = outcome_line(&renamed, Some("\"Readers\""), |_| "Readers".into());
+        assert_eq!(line.text, "confirmed #12 the rename to \"Readers\"");
     }
 }

@@ -401,10 +401,7 @@ async fn execute(store: &AccountStore, engine: &Engine, effect: Effect) -> Optio
             Loaded::Enqueued { report, invalid }
         }),
         Effect::Retry(of) => retry(store, of).await,
-        Effect::LoadHistory => store
-            .latest_outcomes(super::msg::HISTORY_LINES)
-            .await
-            .map(|records| Loaded::History(records.into_iter().map(|r| r.outcome).collect())),
+        Effect::LoadHistory => super::history::load(store).await.map(Loaded::History),
         Effect::LoadEvents { after: None } => {
             store.latest_event_seq().await.map(|latest| Loaded::Events {
                 records: Vec::new(),

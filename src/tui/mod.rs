@@ -26,6 +26,7 @@
 pub mod action;
 pub mod app;
 pub mod draw;
+mod history;
 pub mod intent;
 pub mod key;
 pub mod keymap;

@@ -92,7 +92,8 @@ pub enum Loaded {
     /// with why (their group is gone), and those queued again that the server had refused.
     Retried(crate::engine::retry::Retried),
     /// The newest participant outcomes of the runs before the app started, oldest first.
-    History(Vec<crate::store::Outcome>),
+    /// Each with what it set, for a change that names no one (`"Readers"` of a rename).
+    History(Vec<(crate::store::Outcome, Option<String>)>),
     /// Webhook events processed since the place asked for (none when it asked for the latest
     /// place only), and the place they reach.
     Events {

@@ -99,9 +99,21 @@ impl GroupForm {
     pub fn update(&mut self, msg: &ViewMsg) -> Vec<Answer> {
         let (action, key) = match msg {
             ViewMsg::Paste(text) => {
-                let line: String = text.chars().filter(|c| !c.is_control()).collect();
+                // A description keeps its line breaks (WhatsApp shows them); a subject is one
+                // line, so a break there becomes a space. Other control characters go.
+                let keep_breaks = self.field == Field::Description;
+                let text = text.replace("\r\n", "\n").replace('\r', "\n");
+                let pasted: String = text
+                    .chars()
+                    .filter_map(|c| match c {
+                        '\n' if keep_breaks => Some('\n'),
+                        '\n' | '\t' => Some(' '),
+                        c if c.is_control() => None,
+                        c => Some(c),
+                    })
+                    .collect();
                 if let Some(t) = self.text() {
-                    t.push_str(&line);
+                    t.push_str(&pasted);
                 }
                 return Vec::new();
             }
@@ -298,7 +310,12 @@ impl GroupForm {
             &format!(
                 "> {}",
                 fit_tail(
-                    &format!("{}{}", self.description, caret(Field::Description)),
+                    // Its line breaks shown, as the add dialog shows a pasted list's.
+                    &format!(
+                        "{}{}",
+                        self.description.replace('\n', "⏎"),
+                        caret(Field::Description)
+                    ),
                     usize::from(w.saturating_sub(2)),
                 )
             ),
@@ -361,6 +378,32 @@ mod tests {
         };
         assert!(
             matches!(&specs[0], OpSpec::Create { new, .. } if new.join_approval_mode == JoinApprovalMode::ApprovalRequired)
+        );
+    }
+
+    /// A pasted description keeps its line breaks (as sent: WhatsApp shows them); a pasted
+    /// subject, one line, gets a space for each.
+    #[test]
+    fn a_pasted_description_keeps_its_line_breaks() {
+        let mut form = GroupForm::edit("g".into(), "Old".into(), None);
+        form.subject.clear();
+        form.update(&ViewMsg::Paste("Spring\r\nCohort"));
+        assert_eq!(form.subject, "Spring Cohort");
+        form.field = Field::Description;
+        form.update(&ViewMsg::Paste(
+            "Line one.\r\nLine two: be nice.\nLine three.\u{7}",
+        ));
+        assert_eq!(
+            form.description,
+            "Line one.\nLine two: be nice.\nLine three."
+        );
+        let specs = form.specs().expect("valid");
+        assert!(
+            specs
+                .iter()
+                .any(|s| matches!(s, OpSpec::Description { description, .. }
+                if description == "Line one.\nLine two: be nice.\nLine three.")),
+            "{specs:?}"
         );
     }
 }

@@ -29,7 +29,13 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
     };
     if action == Action::GroupInfo {
         let lines = group_info(&row, &state.shared.mirror.label(&row.id));
-        let popup = crate::tui::overlays::TextPopup::new("Group", lines);
+        // From the log, the group is not the line's: say whose it is.
+        let title = if state.focus == crate::tui::views::Pane::Log {
+            "Group under the groups pane's cursor"
+        } else {
+            "Group"
+        };
+        let popup = crate::tui::overlays::TextPopup::new(title, lines);
         state.overlays.push(Overlay::Text(popup));
         return Vec::new();
     }

@@ -107,21 +107,23 @@ pub struct GroupsView {
 
 /// Whether a group answers the filter's `needle` (lower case): its subject or id holds it, or
 /// it is a label as the app writes it, a subject and the end of the id after `…` (or `...`):
-/// `cedar park neighbours …ntax`.
-fn matches(g: &GroupRow, needle: &str) -> bool {
+/// `cedar park neighbours …NTAx`, the end as `typed` (ids are base64: their case counts).
+fn matches(g: &GroupRow, needle: &str, typed: &str) -> bool {
     if g.haystack.contains(needle) {
         return true;
     }
-    let Some((subject, ending)) = needle
-        .rsplit_once('…')
-        .or_else(|| needle.rsplit_once("..."))
-    else {
+    let (Some((subject, _)), Some((_, ending))) = (label_parts(needle), label_parts(typed)) else {
         return false;
     };
     let (subject, ending) = (subject.trim(), ending.trim());
     !ending.is_empty()
-        && g.id.to_lowercase().ends_with(ending)
+        && g.id.ends_with(ending)
         && (subject.is_empty() || g.haystack.contains(subject))
+}
+
+/// A label's subject and id ending: the text around its last `…` (or `...`).
+fn label_parts(text: &str) -> Option<(&str, &str)> {
+    text.rsplit_once('…').or_else(|| text.rsplit_once("..."))
 }
 
 /// List rows of the view in `area` (inside the border, below the column header).
@@ -152,8 +154,12 @@ impl GroupsView {
             .at
             .clone()
             .or_else(|| self.current(mirror).map(|g| g.id.to_string()));
-        let needle = self.filter.text.trim().to_lowercase();
+        let typed = self.filter.text.trim();
+        let needle = typed.to_lowercase();
+        // A label (`… …NDUy`) matches nothing while its ending is being typed, then its
+        // group: typing more of it widens what it finds, so it never narrows.
         let narrowing = self.filter.person.is_none()
+            && label_parts(&needle).is_none()
             && self
                 .filter
                 .applied
@@ -173,12 +179,12 @@ impl GroupsView {
             // Typing more: only the groups still shown can match.
             None if narrowing => std::mem::take(&mut self.visible)
                 .into_iter()
-                .filter(|i| rows.get(*i).is_some_and(|g| matches(g, &needle)))
+                .filter(|i| rows.get(*i).is_some_and(|g| matches(g, &needle, typed)))
                 .collect(),
             None => rows
                 .iter()
                 .enumerate()
-                .filter(|(_, g)| matches(g, &needle))
+                .filter(|(_, g)| matches(g, &needle, typed))
                 .map(|(i, _)| i)
                 .collect(),
         };

@@ -43,8 +43,8 @@ pub fn update(view: &mut LogView, ctx: &Ctx, msg: &ViewMsg) -> Vec<Reply> {
         }
         // What earlier runs settled, in its place in time, before this run's lines.
         ViewMsg::Loaded(Loaded::History(outcomes)) => {
-            for o in outcomes {
-                let line = crate::present::outcome_line(o, |g| ctx.mirror.label(g));
+            for (o, set) in outcomes {
+                let line = crate::present::outcome_line(o, set.as_deref(), |g| ctx.mirror.label(g));
                 view.place_with(o.at, o.at, line, crate::present::outcome_detail(o));
             }
         }
