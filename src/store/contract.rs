@@ -732,6 +732,45 @@ macro_rules! suite {
             );
         }
 
+        /// A person search's pending adds: by phone, BSUID or username (any case), only
+        /// adds still pending, each with its group, oldest first.
+        #[tokio::test]
+        async fn pending_adds_are_found_by_phone_bsuid_or_username() {
+            let (_g, s) = account().await;
+            let known = Person::known(Some(person(7)), UserId::parse("US.7").ok())
+                .expect("known")
+                .with_username(Some("Ana.K".into()));
+            let ids = s
+                .enqueue(vec![
+                    op("g1", 5, OperationKind::Add),
+                    op("g2", 5, OperationKind::Add),
+                    op("g3", 5, OperationKind::Remove),
+                    op("g1", 6, OperationKind::Add),
+                    OpSpec::for_person(OperationKind::Add, "g4", known).expect("an add"),
+                ])
+                .await
+                .expect("enqueue")
+                .ids;
+            let found = |query: Query| {
+                let s = s.clone();
+                async move { s.pending_adds_of(&query).await.expect("adds") }
+            };
+            assert_eq!(
+                found(Query::Phone(person(5))).await,
+                vec![("g1".to_owned(), ids[0]), ("g2".to_owned(), ids[1])]
+            );
+            let g4 = vec![("g4".to_owned(), ids[4])];
+            let bsuid = Query::User(UserId::parse("US.7").expect("bsuid"));
+            assert_eq!(found(bsuid).await, g4);
+            assert_eq!(found(Query::username("@ana.k").expect("name")).await, g4);
+            s.claim(vec![ids[0]], "t".into()).await.expect("claim");
+            assert_eq!(
+                found(Query::Phone(person(5))).await,
+                vec![("g2".to_owned(), ids[1])],
+                "one being sent is no longer pending"
+            );
+        }
+
         #[tokio::test]
         async fn an_outcome_settled_after_its_answer_names_the_answers_request_id() {
             let (_g, s) = account().await;

@@ -223,6 +223,15 @@ impl AccountStore {
             .await
     }
 
+    /// The pending adds of someone answering `query` (as [`Self::groups_with_member`] finds
+    /// members): each add's group and id, oldest first.
+    pub async fn pending_adds_of(&self, query: &Query) -> Result<Vec<(String, OpId)>, StoreError> {
+        self.store
+            .sqlite()
+            .pending_adds_of(self.acct, query.clone())
+            .await
+    }
+
     /// The adds and removes that would make each group of `target` have exactly its members,
     /// and the pending changes that would undo it ([`TargetMembership::contradicted`]).
     pub async fn diff_target(&self, target: &TargetMembership) -> Result<TargetDiff, StoreError> {

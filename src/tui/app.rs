@@ -20,7 +20,7 @@ use super::model::GroupDetail;
 use super::msg::{Effect, Loaded, Msg, RetryOf};
 use super::state::State;
 use super::update::update;
-use crate::domain::{OperationKind, OperationState, Query};
+use crate::domain::{OperationState, Query};
 
 /// Engine events handled before a frame is drawn, at most (so a flood still redraws).
 const EVENT_BATCH: usize = 512;
@@ -444,24 +444,13 @@ async fn execute(store: &AccountStore, engine: &Engine, effect: Effect) -> Optio
     })))
 }
 
-/// Queues failed changes again: each a new pending change, by the queue rules; those to a
-/// gone group stay failed ([`crate::engine::retry`]).
 /// The groups a searched person is in, and those with an add of theirs pending.
 async fn person_groups(
     store: &AccountStore,
     query: String,
     person: Query,
 ) -> Result<Loaded, crate::store::StoreError> {
-    let adding = store
-        .operations(OperationFilter::in_state(OperationState::Pending))
-        .await?
-        .into_iter()
-        .filter(|op| {
-            op.spec.kind() == OperationKind::Add
-                && op.spec.person().is_some_and(|p| p.answers(&person))
-        })
-        .filter_map(|op| op.group().map(|g| (g.to_owned(), op.id)))
-        .collect();
+    let adding = store.pending_adds_of(&person).await?.into_iter().collect();
     let groups = store.groups_with_member(&person).await?;
     Ok(Loaded::PersonGroups {
         query,

@@ -443,6 +443,16 @@ impl Sqlite {
         self.readers.read(move |c| mirror::groups(c, acct)).await
     }
 
+    pub(crate) async fn pending_adds_of(
+        &self,
+        acct: AccountId,
+        query: Query,
+    ) -> Result<Vec<(String, OpId)>, StoreError> {
+        self.readers
+            .read(move |c| queue::pending_adds_of(c, acct, &query))
+            .await
+    }
+
     pub(crate) async fn groups_with_member(
         &self,
         acct: AccountId,

@@ -7,7 +7,8 @@ use rusqlite::{Connection, OptionalExtension, ToSql, params};
 
 use super::convert::{OP_COLUMNS, count_at, id_list, raw_operation};
 use super::enqueue::Enqueuer;
-use crate::domain::{OpId, OperationState};
+use crate::domain::number_forms::phone_key;
+use crate::domain::{OpId, OperationState, Query};
 use crate::store::{
     AccountId, DropReport, DropScope, Operation, OperationFilter, Pushed, StoreError, Undone,
 };
@@ -34,6 +35,35 @@ pub(super) fn operations(
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(args.as_slice(), raw_operation)?;
     rows.map(|raw| Operation::try_from(raw?)).collect()
+}
+
+/// The pending adds of someone answering `query` (their phone in any of its forms, their
+/// BSUID, their username in any case): each add's group and id, oldest first. Only those rows
+/// are read (a person search runs at each key typed, on a queue of tens of thousands).
+pub(super) fn pending_adds_of(
+    conn: &Connection,
+    acct: AccountId,
+    query: &Query,
+) -> Result<Vec<(String, OpId)>, StoreError> {
+    let (condition, value) = match query {
+        // An add's slot holds its person's phone key (`OpSpec::slot`).
+        Query::Phone(phone) => (
+            "slot = 'participant:' || group_id || ':' || ?2",
+            phone_key(phone.wa_id()).into_owned(),
+        ),
+        Query::User(id) => ("user_id = ?2", id.as_str().to_owned()),
+        Query::Username(name) => ("username = ?2 COLLATE NOCASE", name.clone()),
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT group_id, id FROM operations
+         WHERE account_id = ?1 AND state = 'pending' AND kind = 'add' AND group_id IS NOT NULL
+           AND {condition}
+         ORDER BY id"
+    ))?;
+    let rows = stmt.query_map(params![acct.0, value], |row| {
+        Ok((row.get::<_, String>(0)?, OpId(row.get(1)?)))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// The query of [`operations`], its parameters in order: the account, then the group, the

@@ -79,7 +79,7 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
                     label: state.shared.mirror.label(&row.id),
                     members: row.members,
                     people,
-                    pending: row.pending,
+                    pending: row.pending as usize,
                 },
             )
         }

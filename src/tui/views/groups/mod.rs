@@ -211,7 +211,7 @@ impl GroupsView {
                 (SortBy::Members, Some(g)) => i64::from(g.members),
                 (SortBy::Pending, Some(g)) => g.pending as i64,
                 (SortBy::Failures, Some(g)) => g.failed as i64,
-                (SortBy::LastChange, Some(g)) => g.last_change.unwrap_or(i64::MIN),
+                (SortBy::LastChange, Some(g)) => g.last_change,
             };
             (std::cmp::Reverse(value), *i)
         };
