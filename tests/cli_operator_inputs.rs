@@ -697,6 +697,14 @@ async fn drop_all_takes_only_pending_operations_and_keeps_the_history() {
         "dropped 0 pending operation(s)\nkept 3 finished (confirmed, failed or skipped): they are the history, never dropped\n"
     );
     assert_eq!(queue_states(&sb, home.path()).await.len(), 3);
+    // Named by id, none of them pending: nothing dropped, said, and a failure for a script.
+    let out = run(&sb, home.path(), &["queue", "drop", "1", "99"]).await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        refusal(&out),
+        "nothing dropped: #1 is confirmed, #99 does not exist (only pending operations are dropped; finished ones are the history)"
+    );
+    assert_eq!(queue_states(&sb, home.path()).await.len(), 3);
 
     // Two pending beside the history: --all asks for --yes, then drops exactly those two.
     run(

@@ -268,6 +268,32 @@ async fn list(settings: &Settings, args: QueueListArgs) -> Result<Outcome, Failu
     Ok(Outcome::Done)
 }
 
+/// Operations named by id of which none is pending: a failure (exit 2) saying where each
+/// stands, as `queue retry` says of ids it cannot retry; a script sees nothing was dropped.
+async fn nothing_dropped(
+    store: &crate::store::AccountStore,
+    ids: &[i64],
+) -> Result<Failure, Failure> {
+    let ops = store
+        .operations(OperationFilter {
+            ids: Some(ids.iter().map(|id| OpId(*id)).collect()),
+            ..OperationFilter::default()
+        })
+        .await
+        .map_err(store_failure)?;
+    let said: Vec<String> = ids
+        .iter()
+        .map(|id| match ops.iter().find(|op| op.id == OpId(*id)) {
+            Some(op) => format!("{} is {}", op.id, op.state),
+            None => format!("{} does not exist", OpId(*id)),
+        })
+        .collect();
+    Ok(Failure::input(format!(
+        "nothing dropped: {} (only pending operations are dropped; finished ones are the history)",
+        said.join(", ")
+    )))
+}
+
 async fn drop_ops(settings: &Settings, args: DropArgs) -> Result<Outcome, Failure> {
     let store = open(settings).await?;
     let group = group_arg::resolve_opt(&names(&store).await?, "--group", args.group.as_ref())?;
@@ -291,6 +317,9 @@ async fn drop_ops(settings: &Settings, args: DropArgs) -> Result<Outcome, Failur
         .await
         .map_err(store_failure)?
         .len();
+    if matching == 0 && !args.ids.is_empty() {
+        return Err(nothing_dropped(&store, &args.ids).await?);
+    }
     if matching > 1 && !args.yes {
         return Err(Failure::input(format!(
             "this drops {matching} pending operations; add --yes to do it"

@@ -2,6 +2,8 @@
 //! add dialog, which keeps a number written with spaces whole and still parts two numbers, and
 //! takes a BSUID (`US.13491208655302741918`) as a participant of its own.
 
+use std::collections::HashMap;
+
 use super::participant::ParticipantError;
 use super::reading::{MAX_DIGITS, MIN_DIGITS, Reading, Refusal, read_plain};
 use super::{OperationKind, Participant, Person, Region, UserId, phone_text};
@@ -93,17 +95,51 @@ impl ListEntry {
 /// when it has the digits of one number, so its error speaks of it whole, and is otherwise
 /// cut at its spaces.
 pub fn read_numbers(text: &str, region: Option<Region>) -> Vec<ListEntry> {
+    read_numbers_with(text, region, &mut ReadCache::default())
+}
+
+/// The readings of the chunks of a list read before (a chunk: the text between two
+/// separators), for one region. A list read again at each key typed (the add dialog) parses
+/// each chunk once: a paste of 3,000 numbers typed into key by key parsed every number again at
+/// every key.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReadCache {
+    chunks: HashMap<String, Vec<ListEntry>>,
+}
+
+/// [`read_numbers`], taking the readings of chunks `cache` holds and leaving it holding those
+/// of `text` alone (its size follows the text's). `cache` must have been filled with the same
+/// `region`.
+pub fn read_numbers_with(
+    text: &str,
+    region: Option<Region>,
+    cache: &mut ReadCache,
+) -> Vec<ListEntry> {
     let text = phone_text::normalize(text);
     let mut entries = Vec::new();
+    let mut kept: HashMap<String, Vec<ListEntry>> = HashMap::new();
     for chunk in text.split([',', ';', '\n', '\r', '\t']) {
         let chunk = chunk.trim();
         if chunk.is_empty() {
             continue;
         }
-        for part in at_each_plus(chunk) {
-            read_piece(part, region, &mut entries);
-        }
+        let read = match cache.chunks.remove(chunk) {
+            Some(read) => read,
+            None => match kept.get(chunk) {
+                Some(read) => read.clone(),
+                None => {
+                    let mut read = Vec::new();
+                    for part in at_each_plus(chunk) {
+                        read_piece(part, region, &mut read);
+                    }
+                    read
+                }
+            },
+        };
+        entries.extend(read.iter().cloned());
+        kept.insert(chunk.to_owned(), read);
     }
+    cache.chunks = kept;
     entries
 }
 

@@ -618,6 +618,21 @@ macro_rules! suite {
                 s.undo(vec![OpId(9_999)]).await[0].1,
                 Err(StoreError::NotFound(_))
             ));
+            // The reversal made: the add it followed is not reversed again.
+            s.claim(vec![*reverse], "t2".into()).await.expect("claim");
+            s.settle(Settlement {
+                changes: vec![change(*reverse, OperationState::Confirmed, None, None)],
+                ..Settlement::default()
+            })
+            .await
+            .expect("settle");
+            let before = pending(&s).await.len();
+            let again = s.undo(vec![ids[1]]).await;
+            assert!(
+                matches!(again[0].1, Ok(Undone::FollowedBy(id)) if id == *reverse),
+                "{again:?}"
+            );
+            assert_eq!(pending(&s).await.len(), before, "nothing queued");
         }
 
         #[tokio::test]

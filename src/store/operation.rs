@@ -98,4 +98,8 @@ pub enum Undone {
     ReversalPending(OpId),
     /// A failed or skipped operation changed nothing, so there is nothing to undo.
     NothingToUndo(OperationState),
+    /// A later change of the same person or setting of the group, which the server took
+    /// (this one): it stands instead, so reversing the earlier one would repeat or undo it.
+    /// Nothing was queued.
+    FollowedBy(OpId),
 }

@@ -139,7 +139,7 @@ actions! {
         "queue failed changes again: the one under the cursor, or the picked groups' (or this group's)";
     Sort "sort" App [c('o')] "sort the groups: subject, members, pending, failures, last change";
     Zoom "zoom" App [c('z')] "enlarge the log (again: back)";
-    Cancel "cancel" App [c('c')] "cancel: no new requests; those in flight are settled";
+    Cancel "cancel" App [c('c')] "cancel: no new requests; those in flight are answered, the next send confirms them";
     Sync "sync" App [c('r')] "read every group and its members from the server" footer 11 "sync";
     NewGroup "new_group" App [c('n')] "create a group: subject, description, approval (a dialog)";
     EditGroup "edit_group" App [c('e')] "change the group's subject and description (a dialog)";

@@ -2,7 +2,11 @@
 //! members and ambiguous forms told apart (the add dialog shows the result as it is typed).
 
 use crate::domain::text::sanitize;
-use crate::domain::{Members, OperationKind, Participant, Region, read_numbers};
+use std::collections::HashSet;
+
+use crate::domain::list::{ReadCache, read_numbers_with};
+use crate::domain::number_forms::phone_key;
+use crate::domain::{Members, OperationKind, Participant, Region};
 
 /// One piece of the list, checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,14 +34,18 @@ pub enum PieceOutcome {
 /// too), when one of `leaving` (the group's members with a removal pending) is them (the add
 /// withdraws that removal), or when one of `members` (the group's) already is them, warned
 /// with the reading's note.
+///
+/// `cache` keeps the readings of the text's chunks between calls (the dialog checks the whole
+/// text at each key): each chunk is parsed once, and repeats are found by the phone's key in a
+/// set, so a key typed into a list of thousands costs one pass over it.
 pub fn check(
     text: &str,
     region: Option<Region>,
-    members: &Members,
-    leaving: &Members,
+    (members, leaving): (&Members, &Members),
+    cache: &mut ReadCache,
 ) -> Vec<Piece> {
-    let mut seen = Members::default();
-    read_numbers(text, region)
+    let mut seen = HashSet::new();
+    read_numbers_with(text, region, cache)
         .into_iter()
         .map(|entry| {
             let input = sanitize(&entry.text);
@@ -45,7 +53,7 @@ pub fn check(
             let outcome = match named.as_ref().map(|n| (n.phone(), n.person())) {
                 Err(e) => PieceOutcome::Invalid(sanitize(&e.reason)),
                 Ok((None, _)) => PieceOutcome::Invalid("no phone number".into()),
-                Ok((Some(p), person)) if !seen.insert(person.clone()) => {
+                Ok((Some(p), _)) if !seen.insert(phone_key(p.wa_id()).into_owned()) => {
                     PieceOutcome::Repeated(p.clone())
                 }
                 Ok((Some(p), person)) if leaving.contains(&person) => PieceOutcome::Warned(
@@ -110,6 +118,41 @@ pub fn invalid_count(pieces: &[Piece]) -> usize {
 mod tests {
     use super::*;
 
+    /// [`check`] with nothing read before.
+    fn fresh(
+        text: &str,
+        region: Option<Region>,
+        members: &Members,
+        leaving: &Members,
+    ) -> Vec<Piece> {
+        check(text, region, (members, leaving), &mut ReadCache::default())
+    }
+
+    /// A list typed key by key, its readings kept between keys, is checked as the same list
+    /// pasted whole; and the readings kept are only those of the text.
+    #[test]
+    fn a_list_typed_key_by_key_is_checked_as_pasted() {
+        let text = "+12122000001, 07400 123456\n+12122000001 +1 212 200 0002;12x";
+        let region = "GB".parse::<Region>().ok();
+        let none = Members::default();
+        let mut cache = ReadCache::default();
+        let mut typed = String::new();
+        let mut pieces = Vec::new();
+        for c in text.chars() {
+            typed.push(c);
+            pieces = check(&typed, region, (&none, &none), &mut cache);
+        }
+        assert_eq!(pieces, fresh(text, region, &none, &none));
+        typed.truncate(12);
+        let pieces = check(&typed, region, (&none, &none), &mut cache);
+        assert_eq!(pieces, fresh("+12122000001", region, &none, &none));
+        assert_eq!(cache, {
+            let mut only = ReadCache::default();
+            check(&typed, region, (&none, &none), &mut only);
+            only
+        });
+    }
+
     fn kinds(pieces: &[Piece]) -> Vec<&'static str> {
         pieces
             .iter()
@@ -134,7 +177,7 @@ mod tests {
     #[test]
     fn repeats_members_and_traps_are_told_apart() {
         let members = members(&["12122000009"]);
-        let pieces = check(
+        let pieces = fresh(
             "+12122000001 +1 212 200 0001 +12122000009 +5491123456789",
             None,
             &members,
@@ -143,7 +186,7 @@ mod tests {
         assert_eq!(kinds(&pieces), ["valid", "repeated", "member", "warned"]);
         assert_eq!(valid(&pieces).len(), 3);
         // A member whose removal is pending: the add withdraws it (and is queued).
-        let pieces = check("+12122000009", None, &members, &members);
+        let pieces = fresh("+12122000009", None, &members, &members);
         assert!(
             matches!(&pieces[0].outcome, PieceOutcome::Warned(_, w) if w.contains("removal is withdrawn")),
             "{pieces:?}"
@@ -154,7 +197,7 @@ mod tests {
     #[test]
     fn one_person_written_several_ways_is_one_number() {
         // The same person in E.164, national with a region, international with 00, a wa_id.
-        let pieces = check(
+        let pieces = fresh(
             "+44 7400 123456, 07400 123456, 0044 7400 123456, 447400123456",
             "GB".parse::<Region>().ok(),
             &Members::default(),
@@ -169,7 +212,7 @@ mod tests {
 
     #[test]
     fn pieces_that_are_not_numbers_say_why_and_are_made_safe() {
-        let pieces = check(
+        let pieces = fresh(
             "12x, \u{1b}[2J",
             None,
             &Members::default(),
@@ -186,7 +229,7 @@ mod tests {
     #[test]
     fn a_member_in_another_form_is_a_member_and_a_bsuid_is_no_one_to_add() {
         // The group holds a Brazilian mobile without its ninth digit.
-        let pieces = check(
+        let pieces = fresh(
             "+55 11 98765-4321, +55 11 8765-4321, US.1349",
             None,
             &members(&["551187654321"]),

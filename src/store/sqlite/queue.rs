@@ -207,6 +207,18 @@ pub(super) fn undo(conn: &Connection, acct: AccountId, id: OpId) -> Result<Undon
             wanted: "wait for its outcome before undoing it",
         }),
         OperationState::Accepted | OperationState::Confirmed => {
+            // A later change of the same slot the server took stands instead (a removal
+            // after this add): reversing this one now would only repeat that one.
+            let later: Option<i64> = conn.query_row(
+                "SELECT min(id) FROM operations
+                     WHERE account_id = ?1 AND slot = (SELECT slot FROM operations WHERE id = ?2)
+                       AND id > ?2 AND state IN ('sending', 'accepted', 'confirmed')",
+                params![acct.0, id.0],
+                |row| row.get(0),
+            )?;
+            if let Some(later) = later {
+                return Ok(Undone::FollowedBy(OpId(later)));
+            }
             let Some(reverse) = op.spec.reverse() else {
                 let known_by_bsuid_only = op.person().is_some_and(|p| p.phone().is_none());
                 return Err(StoreError::WrongState {

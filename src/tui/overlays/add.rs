@@ -7,6 +7,7 @@ use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 
 use crate::domain::OpSpec;
+use crate::domain::list::ReadCache;
 use crate::domain::{Members, OperationKind, Participant, Region};
 use crate::tui::action::Action;
 use crate::tui::key::typed;
@@ -42,6 +43,8 @@ pub struct AddInput {
     /// Why some picked groups are not among `groups` (`1 picked group left out, gone from the
     /// server: Old Committee`), shown in the dialog as long as it is open; empty when none is.
     pub left_out: String,
+    /// The readings of the text's chunks, kept between keys.
+    cache: ReadCache,
 }
 
 impl AddInput {
@@ -56,6 +59,7 @@ impl AddInput {
             pieces: Vec::new(),
             scroll: 0,
             left_out: String::new(),
+            cache: ReadCache::default(),
         }
     }
 
@@ -175,7 +179,12 @@ impl AddInput {
 
     /// Splits the text into numbers and checks each one.
     pub fn check(&mut self, region: Option<Region>) {
-        self.pieces = numbers::check(&self.text, region, &self.members, &self.leaving);
+        self.pieces = numbers::check(
+            &self.text,
+            region,
+            (&self.members, &self.leaving),
+            &mut self.cache,
+        );
     }
 
     /// The numbers Enter queues: valid ones (warned included), each once.

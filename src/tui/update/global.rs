@@ -124,7 +124,7 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
                 log(
                     state,
                     Tone::Warn,
-                    "cancel asked: no new requests; those in flight are settled",
+                    "cancel asked: no new requests; those in flight are answered, the next send confirms them",
                 );
                 vec![Effect::Engine(Command::Cancel)]
             }

@@ -148,6 +148,10 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
                         "{id}: its reversal is already queued: {} (not sent yet)",
                         reversal(by)
                     ),
+                    Ok(Undone::FollowedBy(later)) => {
+                        tone = Tone::Warn;
+                        format!("nothing to undo: {change} was already followed by {later}, which stands (undo that one instead)")
+                    }
                     Ok(Undone::NothingToUndo(s)) => {
                         tone = Tone::Warn;
                         format!("nothing to undo ({s}): {change}")

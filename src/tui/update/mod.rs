@@ -101,7 +101,7 @@ pub(super) fn key_press(state: &mut State, action: Option<Action>, key: &KeyEven
         log(
             state,
             Tone::Warn,
-            "Ctrl-C: sending stopped: no new requests; those in flight are settled",
+            "Ctrl-C: sending stopped: no new requests; those in flight are answered, the next send confirms them",
         );
         state.overlays.push(crate::tui::overlays::Overlay::Quit);
         return vec![Effect::Engine(crate::engine::Command::Cancel)];
