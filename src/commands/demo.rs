@@ -208,9 +208,7 @@ async fn print_and_wait(sandbox: Sandbox, groups: usize) -> Result<Outcome, Fail
         crate::sandbox::export_lines(&sandbox, &[("WA_GROUPS_DB", &db_text)]),
         "  wa-groups            # the terminal app".into(),
         "  wa-groups groups sync".into(),
-        format!("  wa-groups groups show {first}"),
-        format!("  wa-groups participants add --group {first} \\"),
-        "    '+1 202 555 0143' '+44 7911 123456'".into(),
+        examples(&first),
         String::new(),
         "Press Ctrl-C to stop.".into(),
     ];
@@ -232,4 +230,41 @@ async fn print_and_wait(sandbox: Sandbox, groups: usize) -> Result<Outcome, Fail
     sandbox.shutdown().await;
     drop(dir);
     Ok(Outcome::Done)
+}
+
+/// The example commands on `group` (a subject or an id, a shell word), within 80 columns as
+/// the exports are: a long group id on a line of its own, continued with `\`.
+fn examples(group: &str) -> String {
+    let width = group.chars().count();
+    let show = if width + 24 <= 80 {
+        format!("  wa-groups groups show {group}")
+    } else {
+        format!("  wa-groups groups show \\\n    {group}")
+    };
+    let add = if width + 39 <= 80 {
+        format!("  wa-groups participants add --group {group} \\")
+    } else {
+        format!("  wa-groups participants add --group \\\n    {group} \\")
+    };
+    format!("{show}\n{add}\n    '+1 202 555 0143' '+44 7911 123456'")
+}
+
+#[cfg(test)]
+mod example_tests {
+    use super::examples;
+
+    #[test]
+    fn the_examples_fit_80_columns_with_a_long_id() {
+        let id = "Y2FwaV9ncm91cDoxMDAwMDAwMDAwMDAwMDE6NTA1Mjg3MDUwNDY1OTc2NDUy";
+        let text = examples(id);
+        assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+        assert!(
+            text.lines().any(|l| l.trim_start().starts_with(id)),
+            "{text}"
+        );
+        assert_eq!(
+            examples("'Book Club'"),
+            "  wa-groups groups show 'Book Club'\n  wa-groups participants add --group 'Book Club' \\\n    '+1 202 555 0143' '+44 7911 123456'"
+        );
+    }
 }

@@ -120,7 +120,19 @@ struct Inner {
     run_id: String,
     in_flight: AtomicUsize,
     sent: AtomicUsize,
+    /// Of `sent`, the reads (confirmations, group reads before a send).
+    reads: AtomicUsize,
     throttled: AtomicUsize,
+}
+
+/// What a job's caller has on the wire and has sent: requests out now, sent in all (every
+/// attempt, retries included), of those the reads, and those answered 429.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Counts {
+    pub in_flight: usize,
+    pub sent: usize,
+    pub reads: usize,
+    pub throttled: usize,
 }
 
 impl Caller {
@@ -149,6 +161,7 @@ impl Caller {
                 run_id: format!("{:x}", now_ms()),
                 in_flight: AtomicUsize::new(0),
                 sent: AtomicUsize::new(0),
+                reads: AtomicUsize::new(0),
                 throttled: AtomicUsize::new(0),
             }),
         }
@@ -234,12 +247,13 @@ impl Caller {
     }
 
     /// Requests in flight now, sent so far, and throttled answers so far.
-    pub(crate) fn counts(&self) -> (usize, usize, usize) {
-        (
-            self.inner.in_flight.load(Ordering::SeqCst),
-            self.inner.sent.load(Ordering::SeqCst),
-            self.inner.throttled.load(Ordering::SeqCst),
-        )
+    pub(crate) fn counts(&self) -> Counts {
+        Counts {
+            in_flight: self.inner.in_flight.load(Ordering::SeqCst),
+            sent: self.inner.sent.load(Ordering::SeqCst),
+            reads: self.inner.reads.load(Ordering::SeqCst),
+            throttled: self.inner.throttled.load(Ordering::SeqCst),
+        }
     }
 
     /// A new attempt id (`<run>-<seq>`), stored with the operations a write claims.
@@ -276,6 +290,9 @@ impl Caller {
     async fn attempt(&self, call: &Call) -> (Result<Answer, ApiError>, Exchange) {
         self.inner.in_flight.fetch_add(1, Ordering::SeqCst);
         self.inner.sent.fetch_add(1, Ordering::SeqCst);
+        if call.is_read() {
+            self.inner.reads.fetch_add(1, Ordering::SeqCst);
+        }
         self.emit(self.inner.wire.leave());
         let t0 = Instant::now();
         let result = self.inner.client.execute(call).await;

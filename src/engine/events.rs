@@ -124,7 +124,11 @@ pub struct Progress {
     /// settles everything else is done).
     pub held: usize,
     pub in_flight_requests: usize,
+    /// Every request sent, retries and reads included.
     pub requests_sent: usize,
+    /// Of `requests_sent`, the reads (a change confirmed by reading its group, a group read
+    /// before a change is sent again): the plan counts only the writes.
+    pub reads_sent: usize,
     pub throttled: usize,
     /// Of the settled operations, those a webhook settled (no read was needed for them).
     pub by_webhook: usize,

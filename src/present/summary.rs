@@ -4,6 +4,18 @@ use super::{Line, Tone};
 use crate::domain::text::sanitize;
 use crate::engine::Summary;
 
+/// The requests a run sent, the writes (what the plan counted) apart from the reads:
+/// `5 request(s): 2 write(s) + 3 read(s)`, or `2 request(s)` when all were writes.
+fn sent_words(sent: usize, reads: usize) -> String {
+    match reads {
+        0 => format!("{sent} request(s)"),
+        reads => format!(
+            "{sent} request(s): {} write(s) + {reads} read(s)",
+            sent.saturating_sub(reads)
+        ),
+    }
+}
+
 /// The lines of a run's summary: one line of counts, then each reason with how many.
 pub fn summary_lines(summary: &Summary) -> Vec<Line> {
     if summary.another_sender {
@@ -28,14 +40,14 @@ pub fn summary_lines(summary: &Summary) -> Vec<Line> {
     let mut lines = vec![Line::new(
         tone,
         format!(
-            "{end} in {:.1} s: {} confirmed · {} failed · {} skipped · {} held back · {} not settled · {} request(s) · {} throttled",
+            "{end} in {:.1} s: {} confirmed · {} failed · {} skipped · {} held back · {} not settled · {} · {} throttled",
             summary.elapsed_ms as f64 / 1000.0,
             p.confirmed,
             p.failed,
             p.skipped,
             p.held,
             p.pending,
-            p.requests_sent,
+            sent_words(p.requests_sent, p.reads_sent),
             p.throttled
         ),
     )];
@@ -75,4 +87,32 @@ pub fn summary_lines(summary: &Summary) -> Vec<Line> {
         ));
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Progress;
+
+    /// The requests of a run: the writes the plan announced, apart from the reads that
+    /// confirmed them, so that "2 planned" and "5 sent" read as one story.
+    #[test]
+    fn the_summary_counts_writes_apart_from_reads() {
+        let summary = |requests_sent, reads_sent| Summary {
+            progress: Progress {
+                confirmed: 3,
+                requests_sent,
+                reads_sent,
+                ..Progress::default()
+            },
+            ..Summary::default()
+        };
+        let line = &summary_lines(&summary(5, 3))[0].text;
+        assert!(
+            line.contains(" · 5 request(s): 2 write(s) + 3 read(s) · "),
+            "{line}"
+        );
+        let line = &summary_lines(&summary(2, 0))[0].text;
+        assert!(line.contains(" · 2 request(s) · "), "{line}");
+    }
 }

@@ -114,10 +114,11 @@ impl Run {
     /// The run's counts, with what is on the wire now.
     fn progress_now(&self) -> Progress {
         let mut p = lock(&self.progress).clone();
-        let (in_flight, sent, throttled) = self.caller.counts();
-        p.in_flight_requests = in_flight;
-        p.requests_sent = sent;
-        p.throttled = throttled;
+        let counts = self.caller.counts();
+        p.in_flight_requests = counts.in_flight;
+        p.requests_sent = counts.sent;
+        p.reads_sent = counts.reads;
+        p.throttled = counts.throttled;
         p
     }
 
