@@ -332,6 +332,10 @@ pub struct ParticipantsArgs {
     /// Do not read the group afterwards to confirm each change
     #[arg(long)]
     pub no_verify: bool,
+    /// Remove members known only by BSUID too (once removed, they can be added back only by
+    /// phone number); without it such a removal is refused and nothing is sent
+    #[arg(long)]
+    pub yes: bool,
     /// Phone numbers or wa_ids, or for a removal BSUIDs (US.1349…); commas and several per
     /// argument are fine
     #[arg(required = true, value_name = "USER")]

@@ -203,12 +203,35 @@ async fn members_known_only_by_bsuid_are_shown_and_removed_by_it_end_to_end() {
         nobody.stderr
     );
 
-    // Right away, without the queue.
+    // Right away, without the queue: someone known only by BSUID is removed only with
+    // --yes (they could be added back only by phone number), and nothing is sent without.
     let second = &people[1];
-    let removed = run(
+    let asked = run(
         &sb,
         home.path(),
         &["participants", "remove", "--group", &group, &second.user_id],
+    )
+    .await;
+    assert_eq!(asked.code, 2, "{}", asked.stderr);
+    assert!(
+        asked
+            .stderr
+            .contains("known only by BSUID: once removed, they can be added back only by phone number: add --yes"),
+        "{}",
+        asked.stderr
+    );
+    assert!(sb.members(&group).expect("group").contains(&second.wa_id));
+    let removed = run(
+        &sb,
+        home.path(),
+        &[
+            "participants",
+            "remove",
+            "--yes",
+            "--group",
+            &group,
+            &second.user_id,
+        ],
     )
     .await;
     assert_eq!(removed.code, 0, "{}", removed.stderr);
@@ -231,7 +254,7 @@ async fn members_known_only_by_bsuid_are_shown_and_removed_by_it_end_to_end() {
         let removed = run(
             &sb,
             home.path(),
-            &["participants", "remove", "--group", &group, &name],
+            &["participants", "remove", "--yes", "--group", &group, &name],
         )
         .await;
         assert_eq!(removed.code, 0, "{}", removed.stderr);

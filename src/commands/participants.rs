@@ -62,6 +62,19 @@ async fn change(
         }
     }
     let people: Vec<Person> = people.into_iter().map(|p| known_as(p, &members)).collect();
+    // Sent at once: the queue's flag would come too late to read.
+    let hidden: Vec<String> = people
+        .iter()
+        .filter(|p| kind == OperationKind::Remove && p.phone().is_none())
+        .map(Person::label)
+        .collect();
+    if !hidden.is_empty() && !args.yes {
+        return Err(Failure::input(format!(
+            "{} {}: add --yes to remove them; nothing was sent",
+            sanitize(&hidden.join(", ")),
+            crate::domain::queue::BSUID_ONLY_REMOVAL
+        )));
+    }
     let specs: Vec<OpSpec> = people
         .iter()
         .map(|p| OpSpec::for_person(kind, group, p.clone()))

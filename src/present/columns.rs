@@ -255,8 +255,15 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
         if len > 0 {
             out.push(std::mem::take(&mut line));
         }
+        // A word wider than the line (a request path, a URL) is cut before its last `/`
+        // that fits, so an id and the words of a path stay whole; else at the width.
         while word.len() > width {
-            out.push(word.drain(..width).collect());
+            let cut = word[..width]
+                .iter()
+                .rposition(|c| *c == '/')
+                .filter(|&i| i > 0)
+                .unwrap_or(width);
+            out.push(word.drain(..cut).collect());
         }
         line = word.into_iter().collect();
     }
@@ -269,6 +276,25 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A request path wider than the line is cut before a `/`: the group id and
+    /// `participants` stay whole (a dry run at 80 columns cut inside `participants`).
+    #[test]
+    fn a_long_path_is_cut_at_a_slash() {
+        let id = "Y2FwaV9ncm91cDoxMDAwMDAwMDAwMDAwMDE6NjYyNjQwOTY4NjU2MjU4NTMx";
+        let path = format!("/v23.0/{id}/participants");
+        let lines = wrap_words(&format!("POST {path} +5511987654321"), 72);
+        assert_eq!(
+            lines,
+            [
+                "POST".to_owned(),
+                format!("/v23.0/{id}"),
+                "/participants +5511987654321".to_owned()
+            ]
+        );
+        // No `/` to cut at: cut at the width.
+        assert_eq!(wrap_words("abcdefgh", 3), ["abc", "def", "gh"]);
+    }
 
     fn row(cells: &[&str]) -> Vec<String> {
         cells.iter().map(|c| (*c).to_owned()).collect()
