@@ -1138,6 +1138,53 @@ fn star_leaves_gone_groups_unpicked() {
     assert_eq!(notice(&s), "2 group(s) picked (2 in all)");
 }
 
+/// `u` on several picked changes, some of them made, asks first: each made one is reversed
+/// (a removal queued for an add), the pending ones withdrawn; yes undoes exactly those.
+#[test]
+fn u_on_several_picks_that_reverse_changes_asks_first() {
+    let mut s = state();
+    let made = |id, n| operation(id, "A", n, OperationKind::Add, OperationState::Confirmed);
+    let detail = GroupDetail::new(
+        MirrorGroup {
+            id: "A".into(),
+            subject: "Subject A".into(),
+            members: vec![person(1).into(), person(2).into()],
+            member_count: 2,
+            read_at: 0,
+            gone_at: None,
+            about: Default::default(),
+        },
+        vec![
+            operation(10, "A", 21, OperationKind::Add, OperationState::Pending),
+            made(9, 1),
+            made(6, 2),
+        ],
+    );
+    update(&mut s, Msg::Loaded(Loaded::Group("A".into(), Some(detail))));
+    press(&mut s, KeyCode::Tab);
+    key(&mut s, 'G');
+    key(&mut s, '*');
+    assert!(key(&mut s, 'u').is_empty(), "asked first");
+    let (title, lines, _) = asked(&s);
+    assert_eq!(title, "Undo 3 changes?");
+    assert!(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("↶ reverse #"))
+            .count()
+            == 2
+            && lines
+                .iter()
+                .any(|l| l.starts_with("− withdraw #10 add +12122000021")),
+        "{lines:?}"
+    );
+    let effects = key(&mut s, 'y');
+    assert!(
+        matches!(effects.as_slice(), [Effect::Undo(ids)] if ids == &[OpId(6), OpId(9), OpId(10)]),
+        "{effects:?}"
+    );
+}
+
 /// An undo of a removal made says what it queued: the add that reverses it, by its number,
 /// not the removal again.
 #[test]

@@ -19,6 +19,8 @@ pub struct GroupFacts {
     pub pending_removes: usize,
     /// Pending approvals of join requests: each makes a member once sent.
     pub pending_approvals: usize,
+    /// Suspended by WhatsApp, as last read: every change but a read fails (131207).
+    pub suspended: bool,
 }
 
 impl GroupFacts {
@@ -42,6 +44,10 @@ impl GroupFacts {
         }
     }
 }
+
+/// The flag of any change of a group suspended by WhatsApp.
+pub const SUSPENDED: &str =
+    "the group is suspended by WhatsApp: it fails (131207) until the suspension is lifted";
 
 /// The flag of a removal of someone known without a phone.
 pub const BSUID_ONLY_REMOVAL: &str =
@@ -129,9 +135,11 @@ pub fn flag(new: &OpSpec, facts: Option<&GroupFacts>) -> Option<String> {
             ));
         }
     }
-    // Whatever the kind: nothing can change a deleted group.
+    // Whatever the kind: nothing can change a deleted group, or a suspended one.
     if facts.is_some_and(|f| f.gone) {
         reasons.push("the group is gone from the mirror".into());
+    } else if facts.is_some_and(|f| f.suspended) {
+        reasons.push(SUSPENDED.into());
     }
     if let (Some(facts), Some(person)) = (facts, new.person()) {
         let membership = facts.members.find(person);
@@ -265,6 +273,13 @@ mod tests {
             flag(&reset, Some(&gone)).as_deref(),
             Some("the group is gone from the mirror")
         );
+        // A suspended group: every change fails until the suspension is lifted.
+        let suspended = GroupFacts {
+            suspended: true,
+            ..GroupFacts::default()
+        };
+        assert_eq!(flag(&reset, Some(&suspended)).as_deref(), Some(SUSPENDED));
+        assert!(flag(&add(1), Some(&suspended)).is_some_and(|f| f.starts_with(SUSPENDED)));
         assert_eq!(flag(&add(1), None), None, "an unknown group is not judged");
         // Approvals count as the submit plans them: the members now, then the approvals
         // pending before this one.

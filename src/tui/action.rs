@@ -115,7 +115,8 @@ actions! {
     Select "select" App [c(' ')]
         "pick or unpick the row (groups or members), then move down"
         footer 9 "select";
-    PickAll "pick_all" App [c('*')] "pick every row shown (again: pick none)";
+    PickAll "pick_all" App [c('*')]
+        "pick every row shown (in a group: its members, or its changes, where the cursor is; again: pick none)";
     Reset "reset" App [p(KeyCode::Esc)] "clear the picks, then the filter";
     Add "add" App [c('a')]
         "queue participants to add to the group (type or paste numbers)"

@@ -44,6 +44,14 @@ pub enum Intent {
         people: Vec<String>,
         pending: usize,
     },
+    /// Undo several changes at once, some of which the server made (each such is reversed:
+    /// a change queued that undoes it; the pending ones are withdrawn). `reversals` and
+    /// `withdrawals`: each change as the operator reads it; nothing is sent yet.
+    Undo {
+        ids: Vec<OpId>,
+        reversals: Vec<String>,
+        withdrawals: Vec<String>,
+    },
     /// Reset a group's invite link (the old one stops working); sent at once.
     ResetLink { group: String, label: String },
     /// Approve (or reject) join requests of a group; sent at once.
@@ -77,7 +85,7 @@ impl Intent {
     /// [`Intent::QueueRemoval`] queues (none for a submit, which sends the queue's).
     pub fn specs(&self) -> Vec<OpSpec> {
         match self {
-            Intent::Submit { .. } => Vec::new(),
+            Intent::Submit { .. } | Intent::Undo { .. } => Vec::new(),
             Intent::QueueRemoval { removals, .. } => removals
                 .iter()
                 .filter_map(|(group, member)| {
@@ -229,6 +237,38 @@ impl Intent {
                     verb: "queue",
                     more: format!(
                         "… and more: {} leaves, and picking fewer groups shows them all",
+                        shared.keymap.hint(&[Action::Back], "")
+                    ),
+                }
+            }
+            Intent::Undo {
+                reversals,
+                withdrawals,
+                ..
+            } => {
+                let mut lines: Vec<Line> = reversals
+                    .iter()
+                    .map(|r| Line::new(Tone::Plain, format!("↶ reverse {r}")))
+                    .collect();
+                lines.extend(
+                    withdrawals
+                        .iter()
+                        .map(|w| Line::new(Tone::Plain, format!("− withdraw {w}"))),
+                );
+                Question {
+                    title: format!("Undo {} changes?", reversals.len() + withdrawals.len()),
+                    summary: format!(
+                        "y queues {} reversal(s) of changes made{}; nothing is sent until you submit",
+                        reversals.len(),
+                        match withdrawals.len() {
+                            0 => String::new(),
+                            n => format!(" and withdraws {n} pending"),
+                        }
+                    ),
+                    lines,
+                    verb: "undo",
+                    more: format!(
+                        "… and more: {} leaves, and picking fewer rows shows them all",
                         shared.keymap.hint(&[Action::Back], "")
                     ),
                 }

@@ -350,9 +350,8 @@ fn current_flags(group: &MirrorGroup, ops: &mut [Operation]) {
         gone: group.gone_at.is_some(),
         member_count: group.member_count,
         members: Members::of(&group.members),
-        pending_adds: 0,
-        pending_removes: 0,
-        pending_approvals: 0,
+        suspended: group.about.suspended,
+        ..GroupFacts::default()
     };
     // A change that went through (sent, accepted, confirmed) settled what its flag doubted.
     for op in ops.iter_mut().filter(|op| {

@@ -187,20 +187,22 @@ fn load_facts(
     acct: AccountId,
     group_id: &str,
 ) -> Result<Option<GroupFacts>, StoreError> {
-    let head: Option<(u32, Option<UnixMs>)> = conn
+    let head: Option<(u32, Option<UnixMs>, bool)> = conn
         .prepare_cached(
-            "SELECT member_count, gone_at FROM groups WHERE account_id = ?1 AND group_id = ?2",
+            "SELECT member_count, gone_at, suspended FROM groups
+             WHERE account_id = ?1 AND group_id = ?2",
         )?
         .query_row(params![acct.0, group_id], |row| {
-            Ok((row.get(0)?, row.get(1)?))
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
         })
         .optional()?;
-    let Some((member_count, gone_at)) = head else {
+    let Some((member_count, gone_at, suspended)) = head else {
         return Ok(None);
     };
     let members = super::mirror::group_members(conn, acct, group_id)?;
     let mut facts = GroupFacts {
         gone: gone_at.is_some(),
+        suspended,
         member_count,
         members: Members::of(&members),
         ..GroupFacts::default()

@@ -38,6 +38,7 @@ pub fn confirmed(state: &mut State, intent: Intent) -> Vec<Effect> {
             );
             vec![Effect::Engine(Command::Submit(scope))]
         }
+        Intent::Undo { ids, .. } => vec![Effect::Undo(ids)],
         Intent::QueueRemoval {
             ref removals,
             ref withdrawals,

@@ -295,7 +295,7 @@ fn undo(view: &mut GroupView, ctx: &Ctx) -> Vec<Reply> {
     } else {
         view.picked.iter().cloned().collect()
     };
-    let ids: Vec<_> = rows
+    let mut ids: Vec<_> = rows
         .iter()
         .filter_map(|r| match r {
             RowKey::Op(id) => Some(*id),
@@ -310,6 +310,9 @@ fn undo(view: &mut GroupView, ctx: &Ctx) -> Vec<Reply> {
                 .map(|o| o.id),
         })
         .collect();
+    // A member and their change both picked name one change.
+    ids.sort_unstable();
+    ids.dedup();
     if ids.is_empty() {
         let text = match rows.as_slice() {
             [RowKey::Member(p)] => format!(
@@ -322,5 +325,32 @@ fn undo(view: &mut GroupView, ctx: &Ctx) -> Vec<Reply> {
         return vec![Reply::notice(Tone::Warn, text)];
     }
     view.picked.clear();
+    // Several at once, some made: each of those is reversed (a member picked by their add
+    // is removed), so the list is asked about first, as a removal from all groups is.
+    let made: Vec<&crate::tui::model::OpRow> = ids
+        .iter()
+        .filter_map(|id| group.ops.iter().find(|o| o.id == *id))
+        .filter(|o| o.state != OperationState::Pending)
+        .collect();
+    if ids.len() > 1 && !made.is_empty() {
+        let named = |o: &crate::tui::model::OpRow| {
+            format!(
+                "{} {}",
+                o.id,
+                crate::present::change_text(&o.source.spec, |g| ctx.mirror.label(g))
+            )
+        };
+        let withdrawals = ids
+            .iter()
+            .filter_map(|id| group.ops.iter().find(|o| o.id == *id))
+            .filter(|o| o.state == OperationState::Pending)
+            .map(named)
+            .collect();
+        return vec![Reply::Ask(crate::tui::intent::Intent::Undo {
+            reversals: made.into_iter().map(named).collect(),
+            withdrawals,
+            ids,
+        })];
+    }
     vec![Reply::Effect(Effect::Undo(ids))]
 }
