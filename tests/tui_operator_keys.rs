@@ -57,6 +57,19 @@ fn detail(id: &str) -> GroupDetail {
     )
 }
 
+/// Group A of [`state`] as the mirror has it: two members.
+fn group_a() -> MirrorGroup {
+    MirrorGroup {
+        id: "A".into(),
+        subject: "Subject A".into(),
+        members: vec![person(1).into(), person(2).into()],
+        member_count: 2,
+        read_at: 0,
+        gone_at: None,
+        about: Default::default(),
+    }
+}
+
 /// A fresh app at 80x24, nothing loaded.
 fn empty() -> State {
     let mut s = State::new("1", "v23.0", None, Keymap::defaults());
@@ -1145,15 +1158,7 @@ fn u_on_several_picks_that_reverse_changes_asks_first() {
     let mut s = state();
     let made = |id, n| operation(id, "A", n, OperationKind::Add, OperationState::Confirmed);
     let detail = GroupDetail::new(
-        MirrorGroup {
-            id: "A".into(),
-            subject: "Subject A".into(),
-            members: vec![person(1).into(), person(2).into()],
-            member_count: 2,
-            read_at: 0,
-            gone_at: None,
-            about: Default::default(),
-        },
+        group_a(),
         vec![
             operation(10, "A", 21, OperationKind::Add, OperationState::Pending),
             made(9, 1),
@@ -1384,15 +1389,7 @@ fn a_reload_keeps_the_cursor_on_the_change_it_was_on() {
         failed,
         operation(9, "A", 21, OperationKind::Add, OperationState::Pending),
     ];
-    let group = MirrorGroup {
-        id: "A".into(),
-        subject: "Subject A".into(),
-        members: vec![person(1).into(), person(2).into()],
-        member_count: 2,
-        read_at: 0,
-        gone_at: None,
-        about: Default::default(),
-    };
+    let group = group_a();
     update(
         &mut s,
         Msg::Loaded(Loaded::Group(
