@@ -513,6 +513,37 @@ fn a_adds_to_every_picked_group() {
     assert!(added.iter().all(|(_, k)| *k == OperationKind::Add));
 }
 
+/// The add dialog of one group says, before Enter, when the numbers exceed its room: group A
+/// has 2 members, so 6 of 8 new numbers fit and 2 would be held back; a member already in
+/// takes no room.
+#[test]
+fn the_add_dialog_says_when_the_numbers_exceed_the_groups_room() {
+    let mut s = state();
+    assert!(key(&mut s, 'a').is_empty());
+    let Some(Overlay::Add(input)) = s.overlay() else {
+        panic!("the add dialog");
+    };
+    assert_eq!(input.room, Some(6));
+    let numbers: Vec<String> = (101..=108).map(|n| format!("+12122000{n}")).collect();
+    update(&mut s, Msg::Paste(numbers.join(", ")));
+    assert!(
+        render(&s).contains("8 valid · 0 invalid · room for 6: 2 held back"),
+        "{}",
+        render(&s)
+    );
+    // Six new and a member: it fits.
+    press(&mut s, KeyCode::Esc);
+    key(&mut s, 'a');
+    let mut six: Vec<String> = numbers[..6].to_vec();
+    six.push("+12122000001".into());
+    update(&mut s, Msg::Paste(six.join(", ")));
+    let screen = render(&s);
+    assert!(
+        screen.contains("7 valid · 0 invalid") && !screen.contains("room for"),
+        "{screen}"
+    );
+}
+
 #[test]
 fn esc_clears_the_picks_then_the_filter_and_a_new_search_starts_empty() {
     let mut s = state();

@@ -45,6 +45,9 @@ pub struct AddInput {
     pub left_out: String,
     /// The readings of the text's chunks, kept between keys.
     cache: ReadCache,
+    /// Room left in the group (one group only): 8 less its members and the adds pending, plus
+    /// the removals pending; `None` when not known (several groups).
+    pub room: Option<usize>,
 }
 
 impl AddInput {
@@ -60,6 +63,7 @@ impl AddInput {
             scroll: 0,
             left_out: String::new(),
             cache: ReadCache::default(),
+            room: None,
         }
     }
 
@@ -187,6 +191,24 @@ impl AddInput {
         );
     }
 
+    /// The dialog, knowing how many more members its one group has room for.
+    pub fn with_room(self, room: usize) -> AddInput {
+        AddInput {
+            room: Some(room),
+            ..self
+        }
+    }
+
+    /// Of the numbers Enter queues, those that would take a place in the group: not members
+    /// already, nor members whose pending removal the add withdraws.
+    fn taking_room(&self) -> usize {
+        self.valid()
+            .into_iter()
+            .map(crate::domain::Person::from)
+            .filter(|p| !self.members.contains(p) && !self.leaving.contains(p))
+            .count()
+    }
+
     /// The numbers Enter queues: valid ones (warned included), each once.
     pub fn valid(&self) -> Vec<Participant> {
         numbers::valid(&self.pieces)
@@ -306,10 +328,18 @@ impl AddInput {
         }
         let valid = input.valid().len();
         let invalid = input.invalid_count();
-        let summary = if input.pieces.is_empty() {
-            "no number yet".to_string()
-        } else {
-            format!("{valid} valid · {invalid} invalid")
+        // More adds than the group has room for: said before Enter, not as flags after.
+        let over = input
+            .room
+            .map(|room| (room, input.taking_room()))
+            .filter(|(room, adds)| adds > room);
+        let summary = match over {
+            _ if input.pieces.is_empty() => "no number yet".to_string(),
+            Some((room, adds)) => format!(
+                "{valid} valid · {invalid} invalid · room for {room}: {} held back",
+                adds - room
+            ),
+            None => format!("{valid} valid · {invalid} invalid"),
         };
         let y = inner.y + inner.height - 2;
         put(
@@ -318,7 +348,11 @@ impl AddInput {
             y,
             &summary,
             w,
-            theme::tone(if invalid > 0 { Tone::Warn } else { Tone::Plain }),
+            theme::tone(if invalid > 0 || over.is_some() {
+                Tone::Warn
+            } else {
+                Tone::Plain
+            }),
         );
         let each = match input.groups.len() {
             1 => String::new(),

@@ -274,12 +274,24 @@ fn open_add(state: &mut State) -> Vec<Effect> {
                 .collect()
         })
         .unwrap_or_default();
+    // Room as a submit plans it: the count now, less the adds pending, plus the removals.
+    let room = shown.map_or(crate::domain::MAX_GROUP_MEMBERS, |g| {
+        let pending = |kind| {
+            g.ops
+                .iter()
+                .filter(|o| o.state == crate::domain::OperationState::Pending && o.kind == kind)
+                .count()
+        };
+        (crate::domain::MAX_GROUP_MEMBERS + pending(crate::domain::OperationKind::Remove))
+            .saturating_sub(g.member_count as usize + pending(crate::domain::OperationKind::Add))
+    });
     let input = AddInput::new(
         vec![group.id.to_string()],
         group.label().to_string(),
         members,
     )
-    .with_leaving(crate::domain::Members::of(&leaving));
+    .with_leaving(crate::domain::Members::of(&leaving))
+    .with_room(room);
     state.overlays.push(Overlay::Add(input));
     Vec::new()
 }
