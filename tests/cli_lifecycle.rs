@@ -393,7 +393,7 @@ async fn a_change_to_a_deleted_group_fails_without_being_sent() {
         assert_eq!(refused.code, 2, "{args:?}: {}", refused.stderr);
         assert!(
             refused.stderr.contains(
-                "group Short lived: the group is gone from the server (deleted); nothing queued"
+                "group Short lived: the group is gone from the server (deleted, or a wrong id); nothing queued"
             ),
             "{args:?}: {}",
             refused.stderr
@@ -424,7 +424,7 @@ async fn a_change_to_a_deleted_group_fails_without_being_sent() {
     );
     assert!(
         dry.stdout.contains(
-            "add +12122000701 to Short lived: the group is gone from the server (deleted)"
+            "add +12122000701 to Short lived: the group is gone from the server (deleted, or a wrong id)"
         ),
         "{}",
         dry.stdout
@@ -439,7 +439,7 @@ async fn a_change_to_a_deleted_group_fails_without_being_sent() {
     assert_eq!(sent.code, 1, "{}{}", sent.stdout, sent.stderr);
     assert!(
         sent.stderr
-            .contains("1 operation(s), 0 request(s) planned; 1 fail unsent: group gone (deleted)"),
+            .contains("1 operation(s), 0 request(s) planned; 1 fail unsent: group gone (deleted, or a wrong id)"),
         "{}",
         sent.stderr
     );
@@ -465,7 +465,7 @@ async fn a_change_to_a_deleted_group_fails_without_being_sent() {
     );
     assert!(
         retried.stdout.contains(&format!(
-            "#{} add +12122000701 to Short lived: the group is gone from the server (deleted)",
+            "#{} add +12122000701 to Short lived: the group is gone from the server (deleted, or a wrong id)",
             add["id"]
         )),
         "{}",

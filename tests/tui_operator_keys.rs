@@ -828,7 +828,7 @@ fn r_retries_the_failed_change_or_the_groups_failed_ones() {
         [
             "Nothing queued again: every change asked for stays failed.",
             "left failed, not queued again: 1",
-            "    #8 add +12122000007 to Alpha Runners: the group is gone from the server (deleted)",
+            "    #8 add +12122000007 to Alpha Runners: the group is gone from the server (deleted, or a wrong id)",
         ]
     );
     // A change the server refused (not one lost on the way) is queued again, and the answer

@@ -541,7 +541,7 @@ fn the_send_confirm_says_a_change_to_a_gone_group_will_fail() {
         );
         assert!(
             confirm.question.lines.iter().any(|l| l.text
-                == "    #7 add +12122000102 to Old Committee: the group is gone from the server (deleted)"),
+                == "    #7 add +12122000102 to Old Committee: the group is gone from the server (deleted, or a wrong id)"),
             "{:?}",
             confirm.question.lines
         );

@@ -158,7 +158,7 @@ pub const UNSETTLED_ACCEPTED: &str = "accepted by the server, its webhook not se
 
 /// Why a change to a group that is gone (deleted; the server answers 131041 for it) fails
 /// without being sent. The preview, the submit and a retry say the same.
-pub const GONE_GROUP: &str = "the group is gone from the server (deleted)";
+pub const GONE_GROUP: &str = "the group is gone from the server (deleted, or a wrong id)";
 
 /// The one rule for changes to gone groups: those of `ops` whose group `gone` says is gone
 /// fail ([`GONE_GROUP`]), the others are planned. Returns the failing and the rest, in order.

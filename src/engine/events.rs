@@ -158,7 +158,7 @@ pub struct Summary {
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     /// A run began: this many operations, this many requests planned, and this many changes
-    /// that fail unsent because their group is gone from the server (deleted).
+    /// that fail unsent because their group is gone from the server (deleted, or a wrong id).
     RunStarted {
         operations: usize,
         requests: usize,

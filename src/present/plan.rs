@@ -153,7 +153,7 @@ fn leftovers(plan: &Plan, label: impl Fn(&str) -> String, numbered: bool) -> Vec
 
 /// The failed changes a retry leaves failed (their group is gone), each by name (who, which
 /// group) with why: `left failed, not queued again: 1`, then `    #12 add +1212… to Old
-/// Committee: the group is gone from the server (deleted)`.
+/// Committee: the group is gone from the server (deleted, or a wrong id)`.
 pub fn kept_failed_lines(kept: &[Leftover], label: impl Fn(&str) -> String) -> Vec<Line> {
     section(
         "left failed, not queued again",
@@ -264,11 +264,11 @@ pub fn unsettled_note(plan: &Plan) -> Option<String> {
 }
 
 /// The changes a submit would fail without sending, when there are some: `1 change(s) will
-/// fail: their group is gone from the server (deleted)`.
+/// fail: their group is gone from the server (deleted, or a wrong id)`.
 pub fn failing_note(plan: &Plan) -> Option<String> {
     (!plan.failing.is_empty()).then(|| {
         format!(
-            "{} change(s) will fail: their group is gone from the server (deleted)",
+            "{} change(s) will fail: their group is gone from the server (deleted, or a wrong id)",
             plan.failing.len()
         )
     })
@@ -279,7 +279,7 @@ pub fn failing_note(plan: &Plan) -> Option<String> {
 pub fn failing_unsent(failing: usize) -> String {
     match failing {
         0 => String::new(),
-        n => format!("; {n} fail unsent: group gone (deleted)"),
+        n => format!("; {n} fail unsent: group gone (deleted, or a wrong id)"),
     }
 }
 
