@@ -56,7 +56,8 @@ pub async fn run(settings: &Settings, args: EventsArgs) -> Result<Outcome, Failu
     }
     // Groups named as everywhere: the subject, with the id's ending where two share it.
     let name = |id: &str| names.label(id);
-    for r in &records {
+    // One batch: the terminal's width is asked once, not at each of thousands of lines.
+    super::table::print_lines(records.iter().map(|r| {
         let at = r.event.at.unwrap_or(r.received_at);
         let line = crate::present::event_line(r, name);
         let pending = if r.processed_at.is_none() {
@@ -64,7 +65,7 @@ pub async fn run(settings: &Settings, args: EventsArgs) -> Result<Outcome, Failu
         } else {
             ""
         };
-        say!("{}  {}{pending}", rfc3339(at), line.text);
-    }
+        format!("{}  {}{pending}", rfc3339(at), line.text)
+    }));
     Ok(Outcome::Done)
 }

@@ -361,12 +361,17 @@ async fn sync_target(settings: &Settings, args: SyncTargetArgs) -> Result<Outcom
         .diff_target(&target.membership)
         .await
         .map_err(store_failure)?;
-    for (group, p) in &diff.adds {
-        say!("+ {}  {}", names.label(group), p.label());
-    }
-    for (group, p) in &diff.removes {
-        say!("- {}  {}", names.label(group), p.label());
-    }
+    // One batch: the terminal's width is asked once, not at each of thousands of lines.
+    super::table::print_lines(
+        diff.adds
+            .iter()
+            .map(|(group, p)| format!("+ {}  {}", names.label(group), p.label()))
+            .chain(
+                diff.removes
+                    .iter()
+                    .map(|(group, p)| format!("- {}  {}", names.label(group), p.label())),
+            ),
+    );
     // Pending changes the target undoes: an add of someone it does not want, a removal of
     // someone it does. They are taken out of the queue with the sync.
     for (id, spec) in &diff.withdrawals {

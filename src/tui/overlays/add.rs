@@ -199,10 +199,10 @@ impl AddInput {
         }
     }
 
-    /// Of the numbers Enter queues, those that would take a place in the group: not members
-    /// already, nor members whose pending removal the add withdraws.
-    fn taking_room(&self) -> usize {
-        self.valid()
+    /// Of `valid` (the numbers Enter queues), those that would take a place in the group: not
+    /// members already, nor members whose pending removal the add withdraws.
+    fn taking_room(&self, valid: Vec<Participant>) -> usize {
+        valid
             .into_iter()
             .map(crate::domain::Person::from)
             .filter(|p| !self.members.contains(p) && !self.leaving.contains(p))
@@ -326,12 +326,13 @@ impl AddInput {
                 y += 1;
             }
         }
-        let valid = input.valid().len();
+        let numbers = input.valid();
+        let valid = numbers.len();
         let invalid = input.invalid_count();
         // More adds than the group has room for: said before Enter, not as flags after.
         let over = input
             .room
-            .map(|room| (room, input.taking_room()))
+            .map(|room| (room, input.taking_room(numbers)))
             .filter(|(room, adds)| adds > room);
         let summary = match over {
             _ if input.pieces.is_empty() => "no number yet".to_string(),

@@ -327,11 +327,10 @@ fn undo(view: &mut GroupView, ctx: &Ctx) -> Vec<Reply> {
     view.picked.clear();
     // Several at once, some made: each of those is reversed (a member picked by their add
     // is removed), so the list is asked about first, as a removal from all groups is.
-    let made: Vec<&crate::tui::model::OpRow> = ids
+    let (withdrawn, made): (Vec<&crate::tui::model::OpRow>, Vec<_>) = ids
         .iter()
         .filter_map(|id| group.ops.iter().find(|o| o.id == *id))
-        .filter(|o| o.state != OperationState::Pending)
-        .collect();
+        .partition(|o| o.state == OperationState::Pending);
     if ids.len() > 1 && !made.is_empty() {
         let named = |o: &crate::tui::model::OpRow| {
             format!(
@@ -340,15 +339,9 @@ fn undo(view: &mut GroupView, ctx: &Ctx) -> Vec<Reply> {
                 crate::present::change_text(&o.source.spec, |g| ctx.mirror.label(g))
             )
         };
-        let withdrawals = ids
-            .iter()
-            .filter_map(|id| group.ops.iter().find(|o| o.id == *id))
-            .filter(|o| o.state == OperationState::Pending)
-            .map(named)
-            .collect();
         return vec![Reply::Ask(crate::tui::intent::Intent::Undo {
             reversals: made.into_iter().map(named).collect(),
-            withdrawals,
+            withdrawals: withdrawn.into_iter().map(named).collect(),
             ids,
         })];
     }
